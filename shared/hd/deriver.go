@@ -1,0 +1,72 @@
+package hd
+
+import (
+	"fmt"
+
+	"github.com/stablegate/stablegate/shared/address"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Deriver hands out deposit addresses m/44'/coin'/0'/0/index from one
+// account-level xpub per chain. It holds public keys only.
+type Deriver struct {
+	external map[sg.Chain]*Key // the account's external chain, .../0
+}
+
+var _ sg.AddressDeriver = (*Deriver)(nil)
+
+// NewDeriver parses the account xpubs (depth 3, m/44'/coin'/0'). A private key
+// is refused: deployed functions must never hold one.
+func NewDeriver(xpubs map[sg.Chain]string) (*Deriver, error) {
+	d := &Deriver{external: map[sg.Chain]*Key{}}
+	for c, s := range xpubs {
+		k, err := Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("hd: %s xpub: %w", c, err)
+		}
+		if k.IsPrivate() || k.Depth() != 3 || k.child != HardenedOffset {
+			return nil, fmt.Errorf("hd: %s: %w", c, ErrNotPublicAccount)
+		}
+		ext, err := k.Child(0)
+		if err != nil {
+			return nil, err
+		}
+		d.external[c] = ext
+	}
+	return d, nil
+}
+
+// DepositAddress derives the USDT deposit address of wallet index on chain c.
+func (d *Deriver) DepositAddress(c sg.Chain, index uint32) (sg.DepositAddress, error) {
+	ext, ok := d.external[c]
+	if !ok {
+		return sg.DepositAddress{}, fmt.Errorf("hd: no xpub configured for %s", c)
+	}
+	if index >= HardenedOffset {
+		return sg.DepositAddress{}, fmt.Errorf("hd: index %d out of range", index)
+	}
+	k, err := ext.Child(index)
+	if err != nil {
+		return sg.DepositAddress{}, err
+	}
+	acct, err := address.FromPublicKey(k.PublicKey().SerializeUncompressed())
+	if err != nil {
+		return sg.DepositAddress{}, err
+	}
+	return sg.DepositAddress{
+		Chain:   c,
+		Asset:   sg.USDT,
+		Address: acct.Format(c),
+		Path:    fmt.Sprintf("m/44'/%d'/0'/0/%d", c.CoinType(), index),
+	}, nil
+}
+
+// AccountXpub derives the account-level xpub m/44'/coin'/0' of chain c from a
+// master key. Dev tools and tests use it; it needs the private master.
+func AccountXpub(master *Key, c sg.Chain) (string, error) {
+	k, err := master.Derive(fmt.Sprintf("m/44'/%d'/0'", c.CoinType()))
+	if err != nil {
+		return "", err
+	}
+	return k.Public().String(), nil
+}

@@ -1,0 +1,52 @@
+package stablegate
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"time"
+)
+
+// crockford is Crockford's base32 alphabet: sortable, no I, L, O or U.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewID returns prefix + "_" + a 26-character ULID: 48 bits of milliseconds
+// then 80 random bits, so IDs sort by creation time.
+func NewID(prefix string, now time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic("stablegate: crypto/rand failed: " + err.Error())
+	}
+	var out [26]byte
+	// 128 bits -> 26 base32 digits (the first carries 3 bits).
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := binary.BigEndian.Uint64(b[8:])
+	for i := 25; i >= 0; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return prefix + "_" + string(out[:])
+}
+
+// ValidID reports whether s looks like an ID made by NewID with this prefix.
+func ValidID(prefix, s string) bool {
+	if len(s) != len(prefix)+27 || s[:len(prefix)] != prefix || s[len(prefix)] != '_' {
+		return false
+	}
+	for i := len(prefix) + 1; i < len(s); i++ {
+		if indexByte(crockford, s[i]) < 0 {
+			return false
+		}
+	}
+	return s[len(prefix)+1] <= '7'
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,91 @@
+package stablegate
+
+import (
+	"context"
+	"time"
+)
+
+// Wallet belongs to one tenant (a merchant or platform) and stands for one of
+// that tenant's customers. It has a deposit address on each supported chain,
+// derived at its own BIP-44 index from the platform's per-chain account xpub.
+type Wallet struct {
+	ID          string
+	TenantID    string
+	CustomerRef string
+	Label       string
+	Metadata    map[string]string
+	Index       uint32
+	Addresses   []DepositAddress
+	CreatedAt   time.Time
+}
+
+// DepositAddress is where a wallet receives an asset on a chain.
+type DepositAddress struct {
+	Chain   Chain
+	Asset   Asset
+	Address string
+	// Path is the BIP-32 derivation path of the address, e.g. m/44'/60'/0'/0/7.
+	Path string
+}
+
+// Balance of one wallet in one asset on one chain, in base units.
+// Available can be spent; Pending awaits confirmations; Held is reserved by
+// payouts in flight.
+type Balance struct {
+	Chain     Chain
+	Asset     Asset
+	Available Amount
+	Pending   Amount
+	Held      Amount
+}
+
+// Idempotency records the first answer given to a request carrying an
+// Idempotency-Key, so a replay gets the same answer and a reuse of the key
+// with another request is refused.
+type Idempotency struct {
+	TenantID    string
+	Operation   string
+	Key         string
+	RequestHash string
+	Status      int
+	Response    []byte
+	CreatedAt   time.Time
+}
+
+// Page asks for one page of a list.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// WalletStore keeps wallets. Implementations must make CreateWallet atomic:
+// the wallet, the claim on each of its addresses and the idempotency record
+// are written together or not at all.
+type WalletStore interface {
+	// NextIndex allocates a derivation index never handed out before.
+	NextIndex(ctx context.Context) (uint32, error)
+	// CreateWallet writes w with its idempotency record. If the key is already
+	// taken it returns ErrIdempotencyInProgress (the caller re-reads the record).
+	CreateWallet(ctx context.Context, w Wallet, idem Idempotency) error
+	// Wallet returns the tenant's wallet or ErrNotFound.
+	Wallet(ctx context.Context, tenantID, walletID string) (Wallet, error)
+	// Wallets lists the tenant's wallets, newest first, and the cursor of the next page ("" at the end).
+	Wallets(ctx context.Context, tenantID string, page Page) ([]Wallet, string, error)
+}
+
+// IdempotencyStore reads idempotency records.
+type IdempotencyStore interface {
+	// Idempotency returns the record or ErrNotFound.
+	Idempotency(ctx context.Context, tenantID, operation, key string) (Idempotency, error)
+}
+
+// BalanceReader reads a wallet's balances. Accounts never written read as zero.
+type BalanceReader interface {
+	Balances(ctx context.Context, tenantID, walletID string) ([]Balance, error)
+}
+
+// AddressDeriver derives a wallet's deposit address on a chain from public
+// keys only; it never needs a private key.
+type AddressDeriver interface {
+	DepositAddress(chain Chain, index uint32) (DepositAddress, error)
+}

@@ -1,0 +1,106 @@
+# Stablegate. Two commands do all set-up on a fresh machine:
+#   make dev    start the whole suite locally (installs what is missing)
+#   make test   run every test (starts and stops the servers it needs)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO        ?= go
+TOOLS     := $(CURDIR)/.tools/bin
+SGDEV     := $(TOOLS)/sgdev
+NODE_DIR  := infra/local/node_modules
+RIE_VERSION  := v0.0.0-20261030222936-bef5c4ba774d
+GETH_VERSION := v1.17.10
+TEST_PORT ?= 18000
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
+
+# Every function under functions/ and its SAM logical id (see build-% below).
+FUNCTIONS := $(notdir $(wildcard functions/*))
+
+.PHONY: help dev test tools deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+help:
+	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
+	@echo "make test    run every test against a fresh local stack"
+	@echo "make token   print a dev token for the running stack"
+	@echo "make bench   function sizes and cold starts, plus Go benchmarks"
+	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
+	@echo "make build   build every function for Lambda (linux/arm64) into bin/"
+
+## ---- installation (idempotent; a second run reuses what the first installed)
+deps-apt:
+	@need=""; command -v java >/dev/null || need="$$need default-jre-headless"; \
+	command -v node >/dev/null || need="$$need nodejs npm"; \
+	if [ -n "$$need" ]; then echo "installing:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; fi
+
+deps-npm: deps-apt $(NODE_DIR)/.installed
+$(NODE_DIR)/.installed: infra/local/package-lock.json
+	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps-go:
+	$(GO) mod download
+
+$(TOOLS)/kmsd: infra/local/kmsd/main.go infra/local/kmsd/go.mod
+	cd infra/local/kmsd && $(GO) build -o $(TOOLS)/kmsd .
+
+$(TOOLS)/aws-lambda-rie:
+	GOBIN=$(TOOLS) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+$(TOOLS)/geth:
+	@echo "building geth $(GETH_VERSION) once (a few minutes)..."
+	GOBIN=$(TOOLS) $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+
+geth: $(TOOLS)/geth
+
+$(SGDEV): FORCE
+	$(GO) build -o $@ ./cmd/sgdev
+FORCE:
+
+tools: deps-npm deps-go $(TOOLS)/kmsd $(TOOLS)/aws-lambda-rie $(SGDEV)
+
+## ---- the two commands
+dev: tools geth
+	$(SGDEV) up --state .dev/dev --base-port 8000
+
+test: tools
+	rm -rf .dev/test
+	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=false -- \
+		$(GO) test -count=1 -timeout 15m ./...
+
+token:
+	@$(SGDEV) token --state .dev/dev $(if $(TENANT),--tenant $(TENANT)) $(if $(SCOPES),--scopes "$(SCOPES)")
+
+bench: tools
+	$(SGDEV) bench
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./shared/...
+
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseAmount -fuzztime $(FUZZTIME) ./shared/stablegate
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address
+	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/hd
+
+## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
+localstack:
+	docker compose -f infra/localstack/docker-compose.yml up -d
+	@echo "export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
+
+## ---- Lambda builds: `sam build` calls build-<LogicalId> with ARTIFACTS_DIR set.
+define lambda_build
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
+endef
+
+build-WalletsCreateFunction:
+	$(call lambda_build,wallets-create)
+build-WalletsListFunction:
+	$(call lambda_build,wallets-list)
+build-WalletsGetFunction:
+	$(call lambda_build,wallets-get)
+build-WalletsBalancesFunction:
+	$(call lambda_build,wallets-balances)
+
+build:
+	@for f in $(FUNCTIONS); do \
+		mkdir -p bin/$$f; \
+		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o bin/$$f/bootstrap ./functions/$$f || exit 1; \
+	done; ls -l bin/*/bootstrap

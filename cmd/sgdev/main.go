@@ -1,0 +1,164 @@
+// Command sgdev runs Stablegate on one machine.
+//
+//	sgdev up      start the local stack (emulators, geth, gateway) until Ctrl-C
+//	sgdev run -- CMD...   start the stack, run CMD with its environment, stop it
+//	sgdev token   print a dev token for the running stack
+//	sgdev bench   print function binary sizes and cold-start times
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/devstack"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch os.Args[1] {
+	case "up":
+		err = up(os.Args[2:])
+	case "run":
+		err = run(os.Args[2:])
+	case "token":
+		err = token(os.Args[2:])
+	case "bench":
+		err = bench(os.Args[2:])
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sgdev:", err)
+		if ee, ok := err.(*exec.ExitError); ok {
+			os.Exit(ee.ExitCode())
+		}
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench [flags]")
+	os.Exit(2)
+}
+
+func stackFlags(fs *flag.FlagSet) *devstack.Options {
+	o := &devstack.Options{}
+	fs.StringVar(&o.Root, "root", ".", "the checkout")
+	fs.StringVar(&o.State, "state", ".dev/dev", "state folder (data, logs, dev key)")
+	fs.IntVar(&o.BasePort, "base-port", 8000, "DynamoDB port; SQS +1, KMS +2, API +80, geth +545")
+	fs.BoolVar(&o.Persist, "persist", true, "keep data across runs")
+	fs.BoolVar(&o.Chain, "chain", true, "start a local Ethereum node (geth --dev)")
+	return o
+}
+
+func up(args []string) error {
+	fs := flag.NewFlagSet("up", flag.ExitOnError)
+	o := stackFlags(fs)
+	portal := fs.String("portal", "", "URL of the portal served beside the API (printed only)")
+	fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, err := devstack.Up(ctx, *o)
+	if err != nil {
+		return err
+	}
+	defer s.Down()
+	fmt.Printf(`
+Stablegate local stack is up.
+  API (HTTP API v2, JWT)   %s
+  dev token issuer         %s
+  DynamoDB Local           %s
+  SQS (fauxqs)             %s
+  KMS (local-kms)          %s
+`, s.APIURL, s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
+	if rpc := s.Env["STABLEGATE_ETH_RPC"]; rpc != "" {
+		fmt.Printf("  Ethereum (geth --dev)    %s\n", rpc)
+	}
+	if *portal != "" {
+		fmt.Printf("  portal                   %s\n", *portal)
+	}
+	fmt.Printf(`
+Get a token:   TOKEN=$(make -s token)        (tenant "acme", scopes wallets:read wallets:write)
+Environment:   source %s
+Stop:          Ctrl-C
+`, filepath.Join(o.State, "stack.env"))
+	<-ctx.Done()
+	fmt.Println("\nstopping...")
+	return nil
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	o := stackFlags(fs)
+	fs.Parse(args)
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return fmt.Errorf("run: give a command after --")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	s, err := devstack.Up(ctx, *o)
+	if err != nil {
+		return err
+	}
+	defer s.Down()
+	fmt.Printf("local stack up in %s at %s\n", time.Since(start).Round(time.Millisecond), s.APIURL)
+	cmd := exec.CommandContext(ctx, rest[0], rest[1:]...)
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, os.Stdin
+	cmd.Env = os.Environ()
+	for k, v := range s.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd.Run()
+}
+
+func token(args []string) error {
+	fs := flag.NewFlagSet("token", flag.ExitOnError)
+	state := fs.String("state", ".dev/dev", "state folder of the running stack")
+	tenant := fs.String("tenant", "acme", "tenant claim")
+	sub := fs.String("sub", "dev-user", "subject claim")
+	scopes := fs.String("scopes", "wallets:read wallets:write", "space-separated scopes")
+	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	fs.Parse(args)
+	env, err := readEnv(filepath.Join(*state, "stack.env"))
+	if err != nil {
+		return fmt.Errorf("no running stack found (start it with `make dev`): %w", err)
+	}
+	iss, err := devstack.LoadIssuer(env["STABLEGATE_ISSUER"], env["STABLEGATE_DEV_KEY"])
+	if err != nil {
+		return err
+	}
+	t, err := iss.Token(env["STABLEGATE_AUDIENCE"], *tenant, *sub, strings.Fields(*scopes), *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(t)
+	return nil
+}
+
+func readEnv(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if ok {
+			env[k] = strings.Trim(v, `"`)
+		}
+	}
+	return env, nil
+}

@@ -1,0 +1,188 @@
+// Package api holds the HTTP handlers of the public API: decode and validate
+// the request, call a service, render the response in the shapes of
+// infra/openapi.yaml.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/httpapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+	"github.com/stablegate/stablegate/shared/wallet"
+)
+
+// Wallets serves the wallet operations.
+type Wallets struct {
+	Svc *wallet.Service
+}
+
+// CreateWalletRequest is the body of POST /v1/wallets.
+type CreateWalletRequest struct {
+	CustomerRef string            `json:"customer_ref" validate:"required,min=1,max=128,printascii"`
+	Label       string            `json:"label,omitempty" validate:"max=128"`
+	Metadata    map[string]string `json:"metadata,omitempty" validate:"max=20,dive,keys,min=1,max=40,printascii,endkeys,max=500"`
+}
+
+// WalletView is the Wallet schema.
+type WalletView struct {
+	ID          string            `json:"id"`
+	Object      string            `json:"object"`
+	CustomerRef string            `json:"customer_ref"`
+	Label       string            `json:"label,omitempty"`
+	Metadata    map[string]string `json:"metadata"`
+	Addresses   []AddressView     `json:"addresses"`
+	CreatedAt   string            `json:"created_at"`
+}
+
+// AddressView is the DepositAddress schema.
+type AddressView struct {
+	Chain          sg.Chain `json:"chain"`
+	Asset          sg.Asset `json:"asset"`
+	Address        string   `json:"address"`
+	DerivationPath string   `json:"derivation_path"`
+}
+
+// BalanceView is the Balance schema: amounts as decimal strings.
+type BalanceView struct {
+	Chain     sg.Chain `json:"chain"`
+	Asset     sg.Asset `json:"asset"`
+	Available string   `json:"available"`
+	Pending   string   `json:"pending"`
+	Held      string   `json:"held"`
+}
+
+// WalletList is the WalletList schema.
+type WalletList struct {
+	Object     string       `json:"object"`
+	Data       []WalletView `json:"data"`
+	HasMore    bool         `json:"has_more"`
+	NextCursor *string      `json:"next_cursor"`
+}
+
+// WalletBalances is the WalletBalances schema.
+type WalletBalances struct {
+	Object   string        `json:"object"`
+	WalletID string        `json:"wallet_id"`
+	Balances []BalanceView `json:"balances"`
+}
+
+func viewWallet(w sg.Wallet) WalletView {
+	v := WalletView{ID: w.ID, Object: "wallet", CustomerRef: w.CustomerRef, Label: w.Label, Metadata: w.Metadata,
+		CreatedAt: w.CreatedAt.UTC().Format(time.RFC3339Nano), Addresses: []AddressView{}}
+	if v.Metadata == nil {
+		v.Metadata = map[string]string{}
+	}
+	for _, a := range w.Addresses {
+		v.Addresses = append(v.Addresses, AddressView{a.Chain, a.Asset, a.Address, a.Path})
+	}
+	return v
+}
+
+// Create is POST /v1/wallets.
+func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	key, err := httpapi.IdempotencyKey(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	var body CreateWalletRequest
+	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}
+	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata}
+	r, err := h.Svc.Create(ctx, p.TenantID, idem, in, func(w sg.Wallet) (int, []byte, error) {
+		b, err := json.Marshal(viewWallet(w))
+		return http.StatusCreated, b, err
+	})
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	if r.Replayed {
+		return httpapi.Replay(sg.Idempotency{Status: r.Status, Response: r.Body}), nil
+	}
+	return httpapi.Raw(r.Status, r.Body), nil
+}
+
+// Get is GET /v1/wallets/{wallet_id}.
+func (h Wallets) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	w, err := h.Svc.Get(ctx, p.TenantID, req.PathParameters["wallet_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, viewWallet(w)), nil
+}
+
+// List is GET /v1/wallets?limit=&cursor=.
+func (h Wallets) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	page, err := PageOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	ws, next, err := h.Svc.List(ctx, p.TenantID, page)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	out := WalletList{Object: "list", Data: make([]WalletView, 0, len(ws)), HasMore: next != ""}
+	for _, w := range ws {
+		out.Data = append(out.Data, viewWallet(w))
+	}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+// Balances is GET /v1/wallets/{wallet_id}/balances.
+func (h Wallets) Balances(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	w, bs, err := h.Svc.BalancesOf(ctx, p.TenantID, req.PathParameters["wallet_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	out := WalletBalances{Object: "wallet_balances", WalletID: w.ID, Balances: make([]BalanceView, 0, len(bs))}
+	for _, b := range bs {
+		out.Balances = append(out.Balances, BalanceView{b.Chain, b.Asset, b.Available.String(), b.Pending.String(), b.Held.String()})
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+// Page limits.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// PageOf reads ?limit= and ?cursor=.
+func PageOf(req httpapi.Request) (sg.Page, error) {
+	page := sg.Page{Limit: DefaultLimit, Cursor: req.QueryStringParameters["cursor"]}
+	if s, ok := req.QueryStringParameters["limit"]; ok {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			return page, sg.ErrValidation.WithParam("limit").WithMessage("limit must be an integer from 1 to %d", MaxLimit)
+		}
+		page.Limit = n
+	}
+	if len(page.Cursor) > 512 {
+		return page, sg.ErrInvalidCursor
+	}
+	return page, nil
+}

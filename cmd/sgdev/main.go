@@ -108,15 +108,28 @@ func run(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The functions' own JSON logs go to a file, so the command's output
+	// stays readable; the file is beside the emulators' logs.
+	console := os.Stdout
+	if err := os.MkdirAll(filepath.Join(o.State, "logs"), 0o755); err != nil {
+		return err
+	}
+	flog, err := os.Create(filepath.Join(o.State, "logs", "functions.log"))
+	if err != nil {
+		return err
+	}
+	defer flog.Close()
+	os.Stdout = flog
+	o.Out = console
 	start := time.Now()
 	s, err := devstack.Up(ctx, *o)
 	if err != nil {
 		return err
 	}
 	defer s.Down()
-	fmt.Printf("local stack up in %s at %s\n", time.Since(start).Round(time.Millisecond), s.APIURL)
+	fmt.Fprintf(console, "local stack up in %s at %s (function logs: %s)\n", time.Since(start).Round(time.Millisecond), s.APIURL, flog.Name())
 	cmd := exec.CommandContext(ctx, rest[0], rest[1:]...)
-	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, os.Stdin
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = console, os.Stderr, os.Stdin
 	cmd.Env = os.Environ()
 	for k, v := range s.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)

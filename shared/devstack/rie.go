@@ -1,0 +1,113 @@
+package devstack
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// RIE runs a built bootstrap binary under the official Lambda runtime
+// interface emulator, on 127.0.0.1.
+type RIE struct {
+	URL  string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	logs bytes.Buffer
+	init chan time.Duration
+}
+
+var initReport = regexp.MustCompile(`INIT REPORT.*?[Dd]uration(?:Ms)?:\s*([0-9.]+)`)
+
+// StartRIE starts rieBin serving bootstrap on port with env (added to PATH,
+// HOME and the like of this process).
+func StartRIE(rieBin, bootstrap string, port int, env map[string]string) (*RIE, error) {
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	cmd := exec.Command(rieBin, "--runtime-interface-emulator-address", addr, bootstrap)
+	cmd.Env = append(os.Environ(), "AWS_LAMBDA_FUNCTION_TIMEOUT=30")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	r := &RIE{URL: "http://" + addr + "/2015-03-31/functions/function/invocations", cmd: cmd, init: make(chan time.Duration, 1)}
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			line := sc.Text()
+			r.mu.Lock()
+			r.logs.WriteString(line + "\n")
+			r.mu.Unlock()
+			if m := initReport.FindStringSubmatch(line); m != nil {
+				ms, _ := strconv.ParseFloat(m[1], 64)
+				select {
+				case r.init <- time.Duration(ms * float64(time.Millisecond)):
+				default:
+				}
+			}
+		}
+	}()
+	if err := waitPort(port, 20*time.Second); err != nil {
+		r.Stop()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Invoke posts one event and returns the function's answer.
+func (r *RIE) Invoke(ctx context.Context, event []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(event))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return b, fmt.Errorf("rie: status %d", resp.StatusCode)
+	}
+	return b, err
+}
+
+// InitDuration waits for the emulator's INIT REPORT line (printed once the
+// first invocation has started the function) and returns its duration.
+func (r *RIE) InitDuration(wait time.Duration) (time.Duration, error) {
+	select {
+	case d := <-r.init:
+		return d, nil
+	case <-time.After(wait):
+		return 0, errors.New("rie: no INIT REPORT line")
+	}
+}
+
+// Logs returns what the emulator and the function printed.
+func (r *RIE) Logs() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.logs.String()
+}
+
+// Stop ends the emulator and the function.
+func (r *RIE) Stop() {
+	if r.cmd.Process != nil {
+		syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
+		r.cmd.Wait()
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stablegate/stablegate/shared/devstack"
-	"github.com/stablegate/stablegate/shared/fn"
 )
 
 const root = ".."
@@ -72,8 +71,8 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 		if !target.Match(mk) {
 			t.Errorf("Makefile has no build-%s target building functions/%s", id, name)
 		}
-		if _, ok := fn.Registry[name]; !ok {
-			t.Errorf("functions/%s is not in fn.Registry", name)
+		if _, ok := devstack.Functions[name]; !ok {
+			t.Errorf("functions/%s is not in devstack.Functions", name)
 		}
 		main, _ := os.ReadFile(m)
 		if n := strings.Count(string(main), "\n"); n > 30 {
@@ -85,13 +84,12 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 			t.Errorf("template function %s has no functions/%s folder", devstack.LogicalID(name), name)
 		}
 	}
-	for name := range fn.Registry {
+	for name := range devstack.Functions {
 		if !seen[name] {
-			t.Errorf("fn.Registry has %s but functions/%s does not exist", name, name)
+			t.Errorf("devstack.Functions has %s but functions/%s does not exist", name, name)
 		}
 	}
 }
-
 
 // Routes in the template and operations in the spec are the same set, with
 // the same function and the same scopes.

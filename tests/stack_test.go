@@ -204,7 +204,7 @@ func (e *env) footprint(t testing.TB, tenant string) string {
 	ctx := context.Background()
 	q, err := e.ddb.Query(ctx, &dynamodb.QueryInput{TableName: &e.table, KeyConditionExpression: aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "TENANT#" + tenant}},
-		Select: types.SelectCount, ConsistentRead: aws.Bool(true)})
+		Select:                    types.SelectCount, ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,11 +30,21 @@ type RIE struct {
 
 var initReport = regexp.MustCompile(`INIT REPORT.*?[Dd]uration(?:Ms)?:\s*([0-9.]+)`)
 
-// StartRIE starts rieBin serving bootstrap on port with env (added to PATH,
-// HOME and the like of this process).
-func StartRIE(rieBin, bootstrap string, port int, env map[string]string) (*RIE, error) {
+// StartRIE starts rieBin serving bootstrap with env (added to this
+// process's). The emulator's invoke endpoint and its Runtime API (9001 by
+// default) both get free loopback ports, so several can run at once.
+func StartRIE(rieBin, bootstrap string, env map[string]string) (*RIE, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	apiPort, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.Command(rieBin, "--runtime-interface-emulator-address", addr, bootstrap)
+	cmd := exec.Command(rieBin, "--runtime-interface-emulator-address", addr,
+		"--runtime-api-address", fmt.Sprintf("127.0.0.1:%d", apiPort), bootstrap)
 	cmd.Env = append(os.Environ(), "AWS_LAMBDA_FUNCTION_TIMEOUT=30")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -66,6 +77,16 @@ func StartRIE(rieBin, bootstrap string, port int, env map[string]string) (*RIE, 
 		return nil, err
 	}
 	return r, nil
+}
+
+// FreePort returns a loopback port nobody listens on now.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Invoke posts one event and returns the function's answer.

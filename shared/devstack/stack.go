@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/tyler-smith/go-bip39"
 
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -130,7 +129,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 			return nil, err
 		}
 		s.FunctionEnv[f.Name] = env
-		h, err := fn.Build(ctx, f.Name, func(k string) string {
+		h, err := Build(ctx, f.Name, func(k string) string {
 			if v, ok := env[k]; ok {
 				return v
 			}

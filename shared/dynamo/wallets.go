@@ -9,50 +9,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-type addressItem struct {
-	Chain   string `dynamodbav:"chain"`
-	Asset   string `dynamodbav:"asset"`
-	Address string `dynamodbav:"address"`
-	Path    string `dynamodbav:"path"`
-}
-
-type walletItem struct {
-	PK          string            `dynamodbav:"PK"`
-	SK          string            `dynamodbav:"SK"`
-	Type        string            `dynamodbav:"type"`
-	ID          string            `dynamodbav:"id"`
-	Tenant      string            `dynamodbav:"tenant"`
-	CustomerRef string            `dynamodbav:"customer_ref"`
-	Label       string            `dynamodbav:"label,omitempty"`
-	Metadata    map[string]string `dynamodbav:"metadata,omitempty"`
-	Index       uint32            `dynamodbav:"hd_index"`
-	Addresses   []addressItem     `dynamodbav:"addresses"`
-	CreatedAt   string            `dynamodbav:"created_at"`
-}
-
-// addressClaim maps a deposit address to its wallet: the deposit watcher's
-// lookup, and a guard that no address is ever handed out twice.
-type addressClaim struct {
-	PK     string `dynamodbav:"PK"`
-	SK     string `dynamodbav:"SK"`
-	Type   string `dynamodbav:"type"`
-	Tenant string `dynamodbav:"tenant"`
-	Wallet string `dynamodbav:"wallet_id"`
-}
-
 // NextIndex atomically increments the platform's derivation counter. Every
 // call gets a distinct index, whatever the concurrency; an index whose
 // wallet is never written is simply skipped.
-func (s *Store) NextIndex(ctx context.Context) (uint32, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 &s.table,
+func (st *Store) NextIndex(ctx context.Context) (uint32, error) {
+	out, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 &st.table,
 		Key:                       key(seqHDIndex, "SEQ"),
 		UpdateExpression:          aws.String("ADD #n :one"),
 		ExpressionAttributeNames:  map[string]string{"#n": "next"},
@@ -74,36 +42,37 @@ func (s *Store) NextIndex(ctx context.Context) (uint32, error) {
 
 // CreateWallet writes the wallet, one claim per deposit address and the
 // idempotency record in one transaction.
-func (s *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempotency) error {
-	item := walletItem{
-		PK: tenantPK(w.TenantID), SK: walletPrefix + w.ID, Type: "wallet", ID: w.ID, Tenant: w.TenantID,
-		CustomerRef: w.CustomerRef, Label: w.Label, Metadata: w.Metadata, Index: w.Index,
-		CreatedAt: w.CreatedAt.UTC().Format(time.RFC3339Nano),
-	}
+func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempotency) error {
+	addrs := make([]types.AttributeValue, 0, len(w.Addresses))
 	for _, a := range w.Addresses {
-		item.Addresses = append(item.Addresses, addressItem{string(a.Chain), string(a.Asset), a.Address, a.Path})
+		addrs = append(addrs, &types.AttributeValueMemberM{Value: item{
+			"chain": s(string(a.Chain)), "asset": s(string(a.Asset)), "address": s(a.Address), "path": s(a.Path),
+		}})
 	}
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return sg.Internal("dynamo.CreateWallet", err)
+	wallet := item{
+		attrPK: s(tenantPK(w.TenantID)), attrSK: s(walletPrefix + w.ID), "type": s("wallet"), "id": s(w.ID),
+		"tenant": s(w.TenantID), "customer_ref": s(w.CustomerRef), "hd_index": n(int64(w.Index)),
+		"addresses": &types.AttributeValueMemberL{Value: addrs}, "created_at": s(w.CreatedAt.UTC().Format(time.RFC3339Nano)),
+	}
+	if w.Label != "" {
+		wallet["label"] = s(w.Label)
+	}
+	if len(w.Metadata) > 0 {
+		wallet["metadata"] = strMap(w.Metadata)
 	}
 	notExists := aws.String("attribute_not_exists(PK)")
-	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: notExists}}}
+	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &st.table, Item: wallet, ConditionExpression: notExists}}}
+	// One claim per deposit address: the deposit watcher's lookup, and a
+	// guard that no address is ever handed out twice.
 	for _, a := range w.Addresses {
-		claim, err := attributevalue.MarshalMap(addressClaim{
-			PK: addrPrefix + string(a.Chain) + "#" + strings.ToLower(a.Address), SK: "ADDR", Type: "address", Tenant: w.TenantID, Wallet: w.ID,
-		})
-		if err != nil {
-			return sg.Internal("dynamo.CreateWallet", err)
+		claim := item{
+			attrPK: s(addrPrefix + string(a.Chain) + "#" + strings.ToLower(a.Address)), attrSK: s("ADDR"),
+			"type": s("address"), "tenant": s(w.TenantID), "wallet_id": s(w.ID),
 		}
-		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: claim, ConditionExpression: notExists}})
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: claim, ConditionExpression: notExists}})
 	}
-	idemPut, err := s.idempotencyPut(idem)
-	if err != nil {
-		return err
-	}
-	tx = append(tx, idemPut)
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	tx = append(tx, st.idempotencyPut(idem))
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancelled(err); reasons != nil {
 		if last := reasons[len(reasons)-1]; aws.ToString(last.Code) == "ConditionalCheckFailed" {
 			return sg.ErrIdempotencyInProgress
@@ -121,8 +90,8 @@ func (s *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempoten
 }
 
 // Wallet reads one wallet of the tenant.
-func (s *Store) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(tenantPK(tenant), walletPrefix+id), ConsistentRead: aws.Bool(true)})
+func (st *Store) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), walletPrefix+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Wallet{}, classify("dynamo.Wallet", err)
 	}
@@ -132,18 +101,16 @@ func (s *Store) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, error
 	return decodeWallet(out.Item)
 }
 
-func decodeWallet(av map[string]types.AttributeValue) (sg.Wallet, error) {
-	var it walletItem
-	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-		return sg.Wallet{}, sg.Internal("dynamo.decodeWallet", err)
-	}
-	created, err := time.Parse(time.RFC3339Nano, it.CreatedAt)
+func decodeWallet(it item) (sg.Wallet, error) {
+	created, err := time.Parse(time.RFC3339Nano, getS(it, "created_at"))
 	if err != nil {
 		return sg.Wallet{}, sg.Internal("dynamo.decodeWallet", err)
 	}
-	w := sg.Wallet{ID: it.ID, TenantID: it.Tenant, CustomerRef: it.CustomerRef, Label: it.Label, Metadata: it.Metadata, Index: it.Index, CreatedAt: created}
-	for _, a := range it.Addresses {
-		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(a.Chain), Asset: sg.Asset(a.Asset), Address: a.Address, Path: a.Path})
+	w := sg.Wallet{ID: getS(it, "id"), TenantID: getS(it, "tenant"), CustomerRef: getS(it, "customer_ref"), Label: getS(it, "label"),
+		Metadata: getStrMap(it, "metadata"), Index: uint32(getN(it, "hd_index")), CreatedAt: created}
+	for _, a := range getList(it, "addresses") {
+		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
+			Address: getS(a, "address"), Path: getS(a, "path")})
 	}
 	return w, nil
 }
@@ -151,9 +118,9 @@ func decodeWallet(av map[string]types.AttributeValue) (sg.Wallet, error) {
 // Wallets lists the tenant's wallets newest first. The cursor is the last
 // wallet id of the page, base64url encoded; it only ever addresses the
 // caller's own partition.
-func (s *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
+func (st *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
 	in := &dynamodb.QueryInput{
-		TableName:              &s.table,
+		TableName:              &st.table,
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: tenantPK(tenant)},
@@ -171,7 +138,7 @@ func (s *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.
 		}
 		in.ExclusiveStartKey = key(tenantPK(tenant), walletPrefix+id)
 	}
-	out, err := s.db.Query(ctx, in)
+	out, err := st.db.Query(ctx, in)
 	if err != nil {
 		return nil, "", classify("dynamo.Wallets", err)
 	}

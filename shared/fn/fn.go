@@ -1,7 +1,7 @@
 // Package fn wires each Lambda function: configuration from the environment,
 // clients built once at init, the handler wrapped with logging and metrics.
 // functions/<name>/main.go calls Start with its builder; the local gateway
-// calls the same builders from Registry, so the same code runs in both.
+// (devstack.Functions) calls the same builders, so the same code runs in both.
 package fn
 
 import (
@@ -11,9 +11,9 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -23,15 +23,6 @@ type Env func(string) string
 
 // Builder makes a function's handler from its environment.
 type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
-
-// Registry maps each folder under functions/ to its builder. A test checks it
-// against functions/, template.yaml and the Makefile.
-var Registry = map[string]Builder{
-	"wallets-create":   WalletsCreate,
-	"wallets-get":      WalletsGet,
-	"wallets-list":     WalletsList,
-	"wallets-balances": WalletsBalances,
-}
 
 // Start builds the handler once, at init, and hands it to the Lambda runtime.
 func Start(name string, b Builder) {
@@ -43,19 +34,22 @@ func Start(name string, b Builder) {
 	lambda.Start(h)
 }
 
-// Build returns the wrapped handler of a registered function.
-func Build(ctx context.Context, name string, env Env) (httpapi.Handler, error) {
-	b, ok := Registry[name]
-	if !ok {
-		return nil, fmt.Errorf("fn: no function %q", name)
+// dynamoClient builds the DynamoDB client from the environment. Endpoints
+// come from AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL) when set; against
+// such an endpoint it skips the response checksum, which DynamoDB Local does
+// not send on 4xx answers.
+func dynamoClient(env Env) (*dynamodb.Client, error) {
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
 	}
-	return b(ctx, env)
-}
-
-func awsConfig(ctx context.Context) (aws.Config, error) {
-	// Endpoints come from AWS_ENDPOINT_URL_* when set (local stack,
-	// LocalStack); otherwise the SDK reaches AWS.
-	return config.LoadDefaultConfig(ctx)
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "DYNAMODB")
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if ep != nil {
+			o.BaseEndpoint = ep
+			o.DisableValidateResponseChecksum = true
+		}
+	}), nil
 }
 
 func required(env Env, names ...string) error {

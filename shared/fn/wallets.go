@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/hd"
@@ -19,7 +17,7 @@ func walletAPI(ctx context.Context, env Env) (api.Wallets, error) {
 	if err := required(env, "TABLE_NAME", "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
 		return api.Wallets{}, err
 	}
-	cfg, err := awsConfig(ctx)
+	db, err := dynamoClient(env)
 	if err != nil {
 		return api.Wallets{}, err
 	}
@@ -27,24 +25,30 @@ func walletAPI(ctx context.Context, env Env) (api.Wallets, error) {
 	if err != nil {
 		return api.Wallets{}, err
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(cfg), env("TABLE_NAME"))
+	store := dynamo.New(db, env("TABLE_NAME"))
 	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Now: time.Now}}, nil
 }
 
-func walletHandler(name string, pick func(api.Wallets) httpapi.Handler) Builder {
-	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
-		w, err := walletAPI(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Wrap(name, pick(w)), nil
-	}
+// WalletsCreate builds POST /v1/wallets.
+func WalletsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	w, err := walletAPI(ctx, env)
+	return httpapi.Wrap("wallets-create", w.Create), err
 }
 
-// Wallet function builders.
-var (
-	WalletsCreate   = walletHandler("wallets-create", func(w api.Wallets) httpapi.Handler { return w.Create })
-	WalletsGet      = walletHandler("wallets-get", func(w api.Wallets) httpapi.Handler { return w.Get })
-	WalletsList     = walletHandler("wallets-list", func(w api.Wallets) httpapi.Handler { return w.List })
-	WalletsBalances = walletHandler("wallets-balances", func(w api.Wallets) httpapi.Handler { return w.Balances })
-)
+// WalletsGet builds GET /v1/wallets/{wallet_id}.
+func WalletsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	w, err := walletAPI(ctx, env)
+	return httpapi.Wrap("wallets-get", w.Get), err
+}
+
+// WalletsList builds GET /v1/wallets.
+func WalletsList(ctx context.Context, env Env) (httpapi.Handler, error) {
+	w, err := walletAPI(ctx, env)
+	return httpapi.Wrap("wallets-list", w.List), err
+}
+
+// WalletsBalances builds GET /v1/wallets/{wallet_id}/balances.
+func WalletsBalances(ctx context.Context, env Env) (httpapi.Handler, error) {
+	w, err := walletAPI(ctx, env)
+	return httpapi.Wrap("wallets-balances", w.Balances), err
+}

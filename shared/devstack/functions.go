@@ -1,0 +1,29 @@
+package devstack
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+)
+
+// Functions maps each folder under functions/ to the builder its main.go
+// calls, so the local gateway runs the same code as Lambda. It lives here,
+// not in package fn, so a deployed function links only its own builder.
+// A test checks it against functions/, template.yaml and the Makefile.
+var Functions = map[string]fn.Builder{
+	"wallets-create":   fn.WalletsCreate,
+	"wallets-get":      fn.WalletsGet,
+	"wallets-list":     fn.WalletsList,
+	"wallets-balances": fn.WalletsBalances,
+}
+
+// Build returns the wrapped handler of a function.
+func Build(ctx context.Context, name string, env fn.Env) (httpapi.Handler, error) {
+	b, ok := Functions[name]
+	if !ok {
+		return nil, fmt.Errorf("devstack: no builder for functions/%s in devstack.Functions", name)
+	}
+	return b(ctx, env)
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -160,5 +161,18 @@ func TestFunctionPoliciesAreNarrow(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?m)Policies:\s*\n\s*- \w+Policy`).Match(raw) {
 		t.Error("SAM policy templates grant broad actions; use explicit statements")
+	}
+}
+
+// The domain package imports no AWS and no chain code.
+func TestDomainImportsNoAdapters(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./shared/stablegate").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, "aws") || strings.Contains(dep, "ethereum") || strings.Contains(dep, "tron") || strings.Contains(dep, "lambda") {
+			t.Errorf("shared/stablegate depends on %s", dep)
+		}
 	}
 }

@@ -102,6 +102,10 @@ build-WalletsGetFunction:
 	$(call lambda_build,wallets-get)
 build-WalletsBalancesFunction:
 	$(call lambda_build,wallets-balances)
+build-TransfersCreateFunction:
+	$(call lambda_build,transfers-create)
+build-TransfersGetFunction:
+	$(call lambda_build,transfers-get)
 
 build:
 	@for f in $(FUNCTIONS); do \

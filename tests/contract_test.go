@@ -166,7 +166,9 @@ func TestFunctionPoliciesAreNarrow(t *testing.T) {
 
 // The domain package imports no AWS and no chain code.
 func TestDomainImportsNoAdapters(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "./shared/stablegate").Output()
+	cmd := exec.Command("go", "list", "-deps", "./shared/stablegate")
+	cmd.Dir = root
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatal(err)
 	}

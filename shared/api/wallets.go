@@ -25,6 +25,7 @@ type CreateWalletRequest struct {
 	CustomerRef string            `json:"customer_ref" validate:"required,min=1,max=128,printascii"`
 	Label       string            `json:"label,omitempty" validate:"max=128"`
 	Metadata    map[string]string `json:"metadata,omitempty" validate:"max=20,dive,keys,min=1,max=40,printascii,endkeys,max=500"`
+	HighVolume  bool              `json:"high_volume,omitempty"`
 }
 
 // WalletView is the Wallet schema.
@@ -35,6 +36,8 @@ type WalletView struct {
 	Label       string            `json:"label,omitempty"`
 	Metadata    map[string]string `json:"metadata"`
 	Addresses   []AddressView     `json:"addresses"`
+	HighVolume  bool              `json:"high_volume"`
+	Frozen      bool              `json:"frozen"`
 	CreatedAt   string            `json:"created_at"`
 }
 
@@ -72,7 +75,7 @@ type WalletBalances struct {
 
 func viewWallet(w sg.Wallet) WalletView {
 	v := WalletView{ID: w.ID, Object: "wallet", CustomerRef: w.CustomerRef, Label: w.Label, Metadata: w.Metadata,
-		CreatedAt: w.CreatedAt.UTC().Format(time.RFC3339Nano), Addresses: []AddressView{}}
+		CreatedAt: w.CreatedAt.UTC().Format(time.RFC3339Nano), Addresses: []AddressView{}, HighVolume: w.HighVolume, Frozen: w.Frozen}
 	if v.Metadata == nil {
 		v.Metadata = map[string]string{}
 	}
@@ -97,7 +100,7 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}
-	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata}
+	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata, HighVolume: body.HighVolume}
 	r, err := h.Svc.Create(ctx, p.TenantID, idem, in, func(w sg.Wallet) (int, []byte, error) {
 		b, err := json.Marshal(viewWallet(w))
 		return http.StatusCreated, b, err

@@ -17,6 +17,8 @@ var Functions = map[string]fn.Builder{
 	"wallets-get":      fn.WalletsGet,
 	"wallets-list":     fn.WalletsList,
 	"wallets-balances": fn.WalletsBalances,
+	"transfers-create": fn.TransfersCreate,
+	"transfers-get":    fn.TransfersGet,
 }
 
 // Build returns the wrapped handler of a function.

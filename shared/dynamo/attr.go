@@ -77,3 +77,8 @@ func getList(it item, k string) []item {
 	}
 	return out
 }
+
+func getBool(it item, k string) bool {
+	v, ok := it[k].(*types.AttributeValueMemberBOOL)
+	return ok && v.Value
+}

@@ -57,6 +57,9 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 	if w.Label != "" {
 		wallet["label"] = s(w.Label)
 	}
+	if w.HighVolume {
+		wallet["high_volume"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
 	if len(w.Metadata) > 0 {
 		wallet["metadata"] = strMap(w.Metadata)
 	}
@@ -107,7 +110,8 @@ func decodeWallet(it item) (sg.Wallet, error) {
 		return sg.Wallet{}, sg.Internal("dynamo.decodeWallet", err)
 	}
 	w := sg.Wallet{ID: getS(it, "id"), TenantID: getS(it, "tenant"), CustomerRef: getS(it, "customer_ref"), Label: getS(it, "label"),
-		Metadata: getStrMap(it, "metadata"), Index: uint32(getN(it, "hd_index")), CreatedAt: created}
+		Metadata: getStrMap(it, "metadata"), Index: uint32(getN(it, "hd_index")), CreatedAt: created,
+		HighVolume: getBool(it, "high_volume"), Frozen: getBool(it, "frozen")}
 	for _, a := range getList(it, "addresses") {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
 			Address: getS(a, "address"), Path: getS(a, "path")})

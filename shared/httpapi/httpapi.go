@@ -56,6 +56,7 @@ var statusOf = map[sg.Kind]int{
 	sg.KindUnsupported:     http.StatusUnsupportedMediaType,
 	sg.KindUnavailable:     http.StatusServiceUnavailable,
 	sg.KindInternal:        http.StatusInternalServerError,
+	sg.KindRefused:         http.StatusUnprocessableEntity,
 }
 
 type ctxKey int

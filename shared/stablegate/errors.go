@@ -19,6 +19,7 @@ const (
 	KindTooLarge                    // the request body is over the limit
 	KindUnsupported                 // wrong media type
 	KindUnavailable                 // a dependency is down or throttling; safe to retry
+	KindRefused                     // a well-formed request a business rule refuses (funds, frozen)
 )
 
 // Error is the one error type that crosses package boundaries. Code is a

@@ -2,6 +2,7 @@ package stablegate
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"time"
 )
@@ -49,4 +50,39 @@ func indexByte(s string, c byte) int {
 		}
 	}
 	return -1
+}
+
+// NewKeyedID makes an id whose last 16 characters are fixed by the tenant,
+// operation and idempotency key, and whose first 10 encode the time of the
+// first attempt. Every retry of one request maps to the same record (see
+// KeyPart), while the id still shows when the record was made.
+func NewKeyedID(prefix string, now time.Time, tenant, op, key string) string {
+	t := NewID(prefix, now)
+	return t[:len(prefix)+11] + KeyHash(tenant, op, key)
+}
+
+// KeyHash is 16 Crockford base32 characters (80 bits) of SHA-256 of the
+// tenant, operation and idempotency key.
+func KeyHash(tenant, op, key string) string {
+	h := sha256.Sum256([]byte(tenant + "\x00" + op + "\x00" + key))
+	var out [16]byte
+	acc, bits, j := uint64(0), 0, 0
+	for i := 0; j < 16; i++ {
+		acc = acc<<8 | uint64(h[i])
+		bits += 8
+		for bits >= 5 && j < 16 {
+			bits -= 5
+			out[j] = crockford[(acc>>bits)&31]
+			j++
+		}
+	}
+	return string(out[:])
+}
+
+// KeyPart returns the key-derived part of an id made by NewKeyedID.
+func KeyPart(prefix, id string) (string, bool) {
+	if !ValidID(prefix, id) {
+		return "", false
+	}
+	return id[len(prefix)+11:], true
 }

@@ -16,7 +16,23 @@ type Wallet struct {
 	Metadata    map[string]string
 	Index       uint32
 	Addresses   []DepositAddress
+	// HighVolume wallets spread their balance over HighVolumeShards items
+	// so they can take more credits a second than one item allows.
+	HighVolume bool
+	Frozen     bool
 	CreatedAt   time.Time
+}
+
+// HighVolumeShards is how many balance items a high-volume wallet's
+// account is spread over.
+const HighVolumeShards = 16
+
+// Shards is the number of balance items of the wallet's accounts.
+func (w Wallet) Shards() int {
+	if w.HighVolume {
+		return HighVolumeShards
+	}
+	return 1
 }
 
 // DepositAddress is where a wallet receives an asset on a chain.
@@ -79,9 +95,10 @@ type IdempotencyStore interface {
 	Idempotency(ctx context.Context, tenantID, operation, key string) (Idempotency, error)
 }
 
-// BalanceReader reads a wallet's balances. Accounts never written read as zero.
+// BalanceReader reads a wallet's balances, one per chain it has an address
+// on. Accounts never written read as zero.
 type BalanceReader interface {
-	Balances(ctx context.Context, tenantID, walletID string) ([]Balance, error)
+	Balances(ctx context.Context, w Wallet) ([]Balance, error)
 }
 
 // AddressDeriver derives a wallet's deposit address on a chain from public

@@ -28,6 +28,7 @@ type CreateInput struct {
 	CustomerRef string
 	Label       string
 	Metadata    map[string]string
+	HighVolume  bool
 }
 
 // Idem is the idempotency key of a request and the fingerprint of its content.
@@ -61,7 +62,7 @@ func (s *Service) Create(ctx context.Context, tenant string, idem Idem, in Creat
 	now := s.Now().UTC()
 	w := sg.Wallet{
 		ID: sg.NewID("wal", now), TenantID: tenant, CustomerRef: in.CustomerRef, Label: in.Label,
-		Metadata: in.Metadata, Index: index, CreatedAt: now,
+		Metadata: in.Metadata, Index: index, CreatedAt: now, HighVolume: in.HighVolume,
 	}
 	for _, c := range sg.Chains {
 		a, err := s.Deriver.DepositAddress(c, index)
@@ -123,19 +124,6 @@ func (s *Service) BalancesOf(ctx context.Context, tenant, id string) (sg.Wallet,
 	if err != nil {
 		return sg.Wallet{}, nil, err
 	}
-	got, err := s.Balances.Balances(ctx, tenant, id)
-	if err != nil {
-		return sg.Wallet{}, nil, err
-	}
-	out := make([]sg.Balance, 0, len(w.Addresses))
-	for _, a := range w.Addresses {
-		b := sg.Balance{Chain: a.Chain, Asset: a.Asset}
-		for _, g := range got {
-			if g.Chain == a.Chain && g.Asset == a.Asset {
-				b = g
-			}
-		}
-		out = append(out, b)
-	}
-	return w, out, nil
+	bs, err := s.Balances.Balances(ctx, w)
+	return w, bs, err
 }

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Transfers serves the transfer operations.
+type Transfers struct {
+	Ledger *ledger.Service
+}
+
+// CreateTransferRequest is the body of POST /v1/transfers.
+type CreateTransferRequest struct {
+	FromWalletID string            `json:"from_wallet_id" validate:"required,max=64"`
+	ToWalletID   string            `json:"to_wallet_id" validate:"required,max=64"`
+	Chain        string            `json:"chain" validate:"required,oneof=ethereum tron"`
+	Asset        string            `json:"asset" validate:"required,oneof=USDT"`
+	Amount       string            `json:"amount" validate:"required,max=40"`
+	Memo         string            `json:"memo,omitempty" validate:"max=140"`
+	Metadata     map[string]string `json:"metadata,omitempty" validate:"max=20,dive,keys,min=1,max=40,printascii,endkeys,max=500"`
+}
+
+// TransferView is the Transfer schema.
+type TransferView struct {
+	ID           string            `json:"id"`
+	Object       string            `json:"object"`
+	Type         sg.TransferType   `json:"type"`
+	State        sg.TransferState  `json:"state"`
+	FromWalletID *string           `json:"from_wallet_id"`
+	ToWalletID   *string           `json:"to_wallet_id"`
+	Chain        sg.Chain          `json:"chain"`
+	Asset        sg.Asset          `json:"asset"`
+	Amount       string            `json:"amount"`
+	Fee          string            `json:"fee"`
+	Memo         string            `json:"memo,omitempty"`
+	Metadata     map[string]string `json:"metadata"`
+	CreatedAt    string            `json:"created_at"`
+	UpdatedAt    string            `json:"updated_at"`
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// ViewTransfer renders a transfer in the spec's shape.
+func ViewTransfer(t sg.Transfer) TransferView {
+	v := TransferView{ID: t.ID, Object: "transfer", Type: t.Type, State: t.State, FromWalletID: optional(t.FromWallet),
+		ToWalletID: optional(t.ToWallet), Chain: t.Chain, Asset: t.Asset, Amount: t.Amount.String(), Fee: t.Fee.String(),
+		Memo: t.Memo, Metadata: t.Metadata, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
+	if v.Metadata == nil {
+		v.Metadata = map[string]string{}
+	}
+	return v
+}
+
+// ParsePositiveAmount reads a USDT amount that must be above zero.
+func ParsePositiveAmount(s, param string) (sg.Amount, error) {
+	if strings.HasPrefix(s, "-") {
+		return 0, sg.ErrAmountNotPositive.WithParam(param)
+	}
+	a, err := sg.ParseAmount(s, sg.USDTDecimals)
+	if e, ok := err.(*sg.Error); ok {
+		return 0, e.WithParam(param)
+	}
+	if a == 0 {
+		return 0, sg.ErrAmountNotPositive.WithParam(param)
+	}
+	return a, err
+}
+
+// Create is POST /v1/transfers: an internal, instant transfer between two
+// of the tenant's wallets.
+func (h Transfers) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	key, err := httpapi.IdempotencyKey(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	var body CreateTransferRequest
+	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	amount, err := ParsePositiveAmount(body.Amount, "amount")
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Ledger.Transfer(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpTransfer, body), ledger.Internal{
+		From: body.FromWalletID, To: body.ToWalletID, Chain: sg.Chain(body.Chain), Asset: sg.Asset(body.Asset),
+		Amount: amount, Memo: body.Memo, Metadata: body.Metadata,
+	})
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	resp := httpapi.JSON(http.StatusCreated, ViewTransfer(r.Transfer))
+	if r.Replayed {
+		resp.Headers["idempotent-replayed"] = "true"
+	}
+	return resp, nil
+}
+
+// Get is GET /v1/transfers/{transfer_id}.
+func (h Transfers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	t, err := h.Ledger.Store.Transfer(ctx, p.TenantID, req.PathParameters["transfer_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, ViewTransfer(t)), nil
+}

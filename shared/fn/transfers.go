@@ -1,0 +1,36 @@
+package fn
+
+import (
+	"context"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+)
+
+// LedgerService builds the ledger on TABLE_NAME.
+func LedgerService(env Env) (*ledger.Service, error) {
+	if err := required(env, "TABLE_NAME"); err != nil {
+		return nil, err
+	}
+	db, err := dynamoClient(env)
+	if err != nil {
+		return nil, err
+	}
+	store := dynamo.New(db, env("TABLE_NAME"))
+	return &ledger.Service{Store: store, Wallets: store, Now: time.Now}, nil
+}
+
+// TransfersCreate builds POST /v1/transfers.
+func TransfersCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	l, err := LedgerService(env)
+	return httpapi.Wrap("transfers-create", api.Transfers{Ledger: l}.Create), err
+}
+
+// TransfersGet builds GET /v1/transfers/{transfer_id}.
+func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	l, err := LedgerService(env)
+	return httpapi.Wrap("transfers-get", api.Transfers{Ledger: l}.Get), err
+}

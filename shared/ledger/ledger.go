@@ -1,0 +1,191 @@
+// Package ledger holds the rules of the money core: every movement is one
+// journal entry whose postings sum to zero, applied atomically with its
+// balance changes and recorded once per idempotency key.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Operations, as named in idempotency keys.
+const (
+	OpTransfer = "transfers.create"
+	OpCredit   = "ledger.credit"
+)
+
+// Store is what the ledger needs from storage.
+type Store interface {
+	sg.LedgerStore
+	// TransferByKey reads the transfer recorded for an idempotency key hash.
+	TransferByKey(ctx context.Context, tenantID, keyHash string) (sg.Transfer, error)
+}
+
+// Wallets reads wallets.
+type Wallets interface {
+	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
+}
+
+// Service moves money between accounts.
+type Service struct {
+	Store   Store
+	Wallets Wallets
+	Now     func() time.Time
+}
+
+// Internal is an internal transfer request: wallet to wallet, same tenant,
+// same chain and asset, no chain fee.
+type Internal struct {
+	From, To string
+	Chain    sg.Chain
+	Asset    sg.Asset
+	Amount   sg.Amount
+	Memo     string
+	Metadata map[string]string
+}
+
+// Result is a transfer and whether it is a replay of an earlier request.
+type Result struct {
+	Transfer sg.Transfer
+	Replayed bool
+}
+
+// Transfer moves Amount from one wallet's available balance to another's,
+// once per idempotency key.
+func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in Internal) (Result, error) {
+	if r, ok, err := s.replay(ctx, tenant, OpTransfer, key, reqHash); ok || err != nil {
+		return r, err
+	}
+	if in.Amount <= 0 {
+		return Result{}, sg.ErrAmountNotPositive
+	}
+	if !in.Chain.Valid() {
+		return Result{}, sg.ErrUnsupportedChain
+	}
+	if in.From == in.To {
+		return Result{}, sg.ErrSameWallet
+	}
+	from, err := s.wallet(ctx, tenant, in.From, "from_wallet_id")
+	if err != nil {
+		return Result{}, err
+	}
+	to, err := s.wallet(ctx, tenant, in.To, "to_wallet_id")
+	if err != nil {
+		return Result{}, err
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
+	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+	t := sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
+		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
+		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: src, Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
+			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},
+		}},
+	}
+	err = s.Store.ApplyTransfer(ctx, t)
+	switch {
+	case errors.Is(err, sg.ErrTransferExists):
+		// A concurrent or earlier attempt with this key won: answer as it did.
+		if r, ok, err := s.replay(ctx, tenant, OpTransfer, key, reqHash); ok || err != nil {
+			return r, err
+		}
+		return Result{}, sg.ErrIdempotencyInProgress
+	case errors.Is(err, sg.ErrInsufficientFunds):
+		return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
+	case err != nil:
+		return Result{}, err
+	}
+	return Result{Transfer: t}, nil
+}
+
+// whyShort tells funds held by payouts in flight from plain insufficiency.
+func (s *Service) whyShort(ctx context.Context, a sg.Account, shards int, amount sg.Amount) error {
+	b, err := s.Store.AccountBalance(ctx, a, shards)
+	if err == nil && b.Available < amount && b.Available+b.Held >= amount {
+		return sg.ErrFundsHeld
+	}
+	return sg.ErrInsufficientFunds
+}
+
+func (s *Service) wallet(ctx context.Context, tenant, id, param string) (sg.Wallet, error) {
+	if !sg.ValidID("wal", id) {
+		return sg.Wallet{}, sg.ErrWalletNotFound.WithParam(param)
+	}
+	w, err := s.Wallets.Wallet(ctx, tenant, id)
+	if errors.Is(err, sg.ErrNotFound) {
+		return sg.Wallet{}, sg.ErrWalletNotFound.WithParam(param)
+	}
+	if err != nil {
+		return sg.Wallet{}, err
+	}
+	if w.Frozen {
+		return sg.Wallet{}, sg.ErrWalletFrozen.WithParam(param)
+	}
+	return w, nil
+}
+
+func (s *Service) replay(ctx context.Context, tenant, op, key, reqHash string) (Result, bool, error) {
+	t, err := s.Store.TransferByKey(ctx, tenant, sg.KeyHash(tenant, op, key))
+	if errors.Is(err, sg.ErrNotFound) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	if t.RequestHash != reqHash {
+		return Result{}, false, sg.ErrIdempotencyKeyReused
+	}
+	return Result{Transfer: t, Replayed: true}, true, nil
+}
+
+// Credit is money arriving from outside into a wallet (a deposit): the
+// platform's inbound account pays the wallet. Ref identifies the arrival
+// (for a chain deposit: chain, transaction hash and log index) and makes the
+// credit happen once.
+type Credit struct {
+	Wallet string
+	Chain  sg.Chain
+	Asset  sg.Asset
+	Amount sg.Amount
+	Bucket sg.Bucket
+	Ref    string
+}
+
+// CreditWallet applies a credit once per Ref.
+func (s *Service) CreditWallet(ctx context.Context, tenant string, c Credit) (Result, error) {
+	hash := c.Ref
+	if r, ok, err := s.replay(ctx, tenant, OpCredit, c.Ref, hash); ok || err != nil {
+		return r, err
+	}
+	if c.Amount <= 0 {
+		return Result{}, sg.ErrAmountNotPositive
+	}
+	w, err := s.wallet(ctx, tenant, c.Wallet, "wallet_id")
+	if err != nil {
+		return Result{}, err
+	}
+	if c.Bucket == "" {
+		c.Bucket = sg.Available
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
+	t := sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, tenant, OpCredit, c.Ref), TenantID: tenant, Type: sg.TransferDeposit, State: sg.StatePosted,
+		ToWallet: w.ID, Chain: c.Chain, Asset: c.Asset, Amount: c.Amount, RequestHash: hash, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysInbound, c.Chain, c.Asset), Bucket: sg.Available, Delta: -c.Amount},
+			{Account: sg.WalletAccount(tenant, w.ID, c.Chain, c.Asset), Bucket: c.Bucket, Delta: c.Amount, Shards: w.Shards()},
+		}},
+	}
+	if err := s.Store.ApplyTransfer(ctx, t); errors.Is(err, sg.ErrTransferExists) {
+		r, _, err := s.replay(ctx, tenant, OpCredit, c.Ref, hash)
+		return r, err
+	} else if err != nil {
+		return Result{}, err
+	}
+	return Result{Transfer: t}, nil
+}

@@ -1,0 +1,177 @@
+package stablegate
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Bucket is a part of an account's balance.
+type Bucket string
+
+// Balance buckets: Available can be spent, Pending awaits confirmations,
+// Held is reserved by a payout in flight.
+const (
+	Available Bucket = "available"
+	Pending   Bucket = "pending"
+	Held      Bucket = "held"
+)
+
+// System account names. They belong to the platform, not to a tenant, and
+// may go below zero (Inbound, for instance, mirrors what the chain owes in).
+const (
+	SysHotWallet   = "hot_wallet"
+	SysColdWallet  = "cold_wallet"
+	SysFees        = "fees"
+	SysInFlight    = "deposits_in_flight"
+	SysSettlement  = "settlement_clearing"
+	SysBurnSink    = "burn_sink"
+	SysOutbound    = "outbound"
+	SysInbound     = "inbound"
+	systemPrefix   = "sys:"
+	maxAccountPart = 64
+)
+
+// Account identifies one ledger account: a wallet's balance of one asset on
+// one chain, or a system account (Wallet = "sys:<name>", TenantID empty).
+type Account struct {
+	TenantID string
+	Wallet   string
+	Chain    Chain
+	Asset    Asset
+}
+
+// WalletAccount is a tenant wallet's account.
+func WalletAccount(tenant, wallet string, c Chain, a Asset) Account {
+	return Account{TenantID: tenant, Wallet: wallet, Chain: c, Asset: a}
+}
+
+// SystemAccount is one of the platform's accounts.
+func SystemAccount(name string, c Chain, a Asset) Account {
+	return Account{Wallet: systemPrefix + name, Chain: c, Asset: a}
+}
+
+// IsSystem reports whether a is a platform account (no floor).
+func (a Account) IsSystem() bool { return len(a.Wallet) > 4 && a.Wallet[:4] == systemPrefix }
+
+func (a Account) String() string {
+	if a.IsSystem() {
+		return fmt.Sprintf("%s/%s/%s", a.Wallet, a.Chain, a.Asset)
+	}
+	return fmt.Sprintf("%s/%s/%s/%s", a.TenantID, a.Wallet, a.Chain, a.Asset)
+}
+
+// Posting moves Delta base units into (positive) or out of (negative) one
+// bucket of one account.
+type Posting struct {
+	Account Account
+	Bucket  Bucket
+	Delta   Amount
+	// Shards is how many balance items the account is spread over (0 or 1:
+	// one). A storage hint taken from the wallet: high-volume accounts take
+	// credits on many items so no single item limits their write rate.
+	Shards int
+}
+
+// Entry is one immutable journal entry: postings that sum to zero per asset.
+type Entry struct {
+	Postings []Posting
+}
+
+// Check verifies the double-entry rule: every asset's postings sum to zero,
+// and no posting is zero or mixes chains.
+func (e Entry) Check() error {
+	if len(e.Postings) < 2 {
+		return fmt.Errorf("stablegate: entry needs at least two postings")
+	}
+	sums := map[Asset]int64{}
+	chain := e.Postings[0].Account.Chain
+	for _, p := range e.Postings {
+		if p.Delta == 0 {
+			return fmt.Errorf("stablegate: zero posting on %s", p.Account)
+		}
+		if p.Account.Chain != chain {
+			return fmt.Errorf("stablegate: entry mixes chains")
+		}
+		sums[p.Account.Asset] += int64(p.Delta)
+	}
+	for a, s := range sums {
+		if s != 0 {
+			return fmt.Errorf("stablegate: %s postings sum to %d, not zero", a, s)
+		}
+	}
+	return nil
+}
+
+// TransferType says what a transfer is.
+type TransferType string
+
+// Transfer types.
+const (
+	TransferInternal   TransferType = "internal"
+	TransferDeposit    TransferType = "deposit"
+	TransferWithdrawal TransferType = "withdrawal"
+)
+
+// TransferState is a transfer's place in its state machine.
+type TransferState string
+
+// Transfer states. Internal transfers are posted at once.
+const (
+	StatePosted TransferState = "posted"
+)
+
+// Transfer is the record of one movement of money, stored with its journal
+// entry and the fingerprint of the request that created it.
+type Transfer struct {
+	ID          string
+	TenantID    string
+	Type        TransferType
+	State       TransferState
+	FromWallet  string
+	ToWallet    string
+	Chain       Chain
+	Asset       Asset
+	Amount      Amount
+	Fee         Amount
+	Memo        string
+	Metadata    map[string]string
+	Entry       Entry
+	RequestHash string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Named rejections of the money core.
+var (
+	// ErrInsufficientFunds: the source's available balance is below the amount.
+	ErrInsufficientFunds = &Error{Kind: KindRefused, Code: "insufficient_funds", Message: "the source wallet's available balance is below the amount", Param: "amount"}
+	// ErrFundsHeld: the balance would suffice but part of it is held by payouts in flight.
+	ErrFundsHeld = &Error{Kind: KindRefused, Code: "funds_held", Message: "part of the balance is held by payouts in flight; the available balance is below the amount", Param: "amount"}
+	// ErrWalletFrozen: the wallet is frozen; nothing moves out of or into it.
+	ErrWalletFrozen = &Error{Kind: KindRefused, Code: "wallet_frozen", Message: "the wallet is frozen"}
+	// ErrSameWallet: source and destination are the same wallet.
+	ErrSameWallet = &Error{Kind: KindInvalid, Code: "same_wallet", Message: "source and destination must be different wallets", Param: "to_wallet_id"}
+	// ErrAmountNotPositive: the amount is zero or negative.
+	ErrAmountNotPositive = &Error{Kind: KindInvalid, Code: "amount_not_positive", Message: "amount must be greater than zero", Param: "amount"}
+	// ErrWalletNotFound: a wallet named in the body does not exist for this tenant.
+	ErrWalletNotFound = &Error{Kind: KindNotFound, Code: "wallet_not_found", Message: "no such wallet"}
+	// ErrUnsupportedChain: the chain is not one Stablegate supports.
+	ErrUnsupportedChain = &Error{Kind: KindInvalid, Code: "unsupported_chain", Message: "chain must be ethereum or tron", Param: "chain"}
+)
+
+// LedgerStore applies journal entries atomically.
+type LedgerStore interface {
+	// ApplyTransfer writes t and applies t.Entry's postings in one atomic
+	// step. Debits of wallet accounts are guarded so no bucket goes below
+	// zero. If a transfer with the same id exists it returns ErrTransferExists.
+	ApplyTransfer(ctx context.Context, t Transfer) error
+	// Transfer reads one transfer of the tenant or returns ErrNotFound.
+	Transfer(ctx context.Context, tenantID, id string) (Transfer, error)
+	// AccountBalance reads an account's balance, all its shards summed
+	// (shards as in Posting.Shards).
+	AccountBalance(ctx context.Context, a Account, shards int) (Balance, error)
+}
+
+// ErrTransferExists: a transfer with this id (this idempotency key) exists.
+var ErrTransferExists = &Error{Kind: KindConflict, Code: "transfer_exists", Message: "a transfer with this idempotency key exists"}

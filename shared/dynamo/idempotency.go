@@ -23,8 +23,11 @@ func (st *Store) idempotencyPut(r sg.Idempotency) types.TransactWriteItem {
 	now := st.Now()
 	it := item{
 		attrPK: s(tenantPK(r.TenantID)), attrSK: s(idemSK(r.Operation, r.Key)), "type": s("idempotency"),
-		"request_hash": s(r.RequestHash), "status": n(int64(r.Status)), "response": b(r.Response),
+		"request_hash": s(r.RequestHash), "status": n(int64(r.Status)),
 		"created_at": s(now.UTC().Format(time.RFC3339Nano)), attrExpires: n(now.Add(IdempotencyTTL).Unix()),
+	}
+	if len(r.Response) > 0 { // DynamoDB refuses empty binary values
+		it["response"] = b(r.Response)
 	}
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName:                 &st.table,

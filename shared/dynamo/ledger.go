@@ -355,9 +355,13 @@ func (st *Store) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 	return nil
 }
 
-// existsOr tells a replay (the record exists) from a refusal.
+// existsOr tells a replay from a refusal: a concurrent attempt with the
+// same key may have spent the funds this attempt's condition found missing.
+// The record is found by the key part of the id (the time part is each
+// attempt's own).
 func (st *Store) existsOr(ctx context.Context, t sg.Transfer, refusal error) error {
-	if _, err := st.Transfer(ctx, t.TenantID, t.ID); err == nil {
+	kp, _ := sg.KeyPart("txn", t.ID)
+	if _, err := st.TransferByKey(ctx, t.TenantID, kp); err == nil {
 		return sg.ErrTransferExists
 	}
 	return refusal

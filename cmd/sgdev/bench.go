@@ -22,6 +22,7 @@ func bench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	o := stackFlags(fs)
 	runs := fs.Int("runs", 7, "cold starts per function")
+	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
 	fs.Parse(args)
 	o.Chain, o.Persist = false, false
 	if o.State == ".dev/dev" {
@@ -112,7 +113,7 @@ func bench(args []string) error {
 	if failed > 0 {
 		return fmt.Errorf("%d functions failed", failed)
 	}
-	return nil
+	return benchLedger(ctx, s, *transfers)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

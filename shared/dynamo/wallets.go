@@ -173,3 +173,31 @@ func DecodeCursor(c, prefix string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// WalletsByID reads several of the tenant's wallets in one round trip.
+func (st *Store) WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if sg.ValidID("wal", id) && !seen[id] {
+			seen[id] = true
+			keys = append(keys, key(tenantPK(tenant), walletPrefix+id))
+		}
+	}
+	out := map[string]sg.Wallet{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	items, err := st.batchGet(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		w, err := decodeWallet(it)
+		if err != nil {
+			return nil, err
+		}
+		out[w.ID] = w
+	}
+	return out, nil
+}

@@ -27,6 +27,9 @@ type Store interface {
 // Wallets reads wallets.
 type Wallets interface {
 	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
+	// WalletsByID reads several wallets of the tenant in one round trip;
+	// ids with no wallet are absent from the map.
+	WalletsByID(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, error)
 }
 
 // Service moves money between accounts.
@@ -54,27 +57,25 @@ type Result struct {
 }
 
 // Transfer moves Amount from one wallet's available balance to another's,
-// once per idempotency key.
+// once per idempotency key. The common path is two round trips: one read of
+// both wallets and one transaction. The record's own condition tells a
+// retry from a first attempt, so no read of the key comes first; only when
+// something is refused or already exists is the key's record consulted.
 func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in Internal) (Result, error) {
-	if r, ok, err := s.replay(ctx, tenant, OpTransfer, key, reqHash); ok || err != nil {
-		return r, err
+	if err := s.checkInternal(ctx, in); err != nil {
+		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 	}
-	if in.Amount <= 0 {
-		return Result{}, sg.ErrAmountNotPositive
-	}
-	if !in.Chain.Valid() {
-		return Result{}, sg.ErrUnsupportedChain
-	}
-	if in.From == in.To {
-		return Result{}, sg.ErrSameWallet
-	}
-	from, err := s.wallet(ctx, tenant, in.From, "from_wallet_id")
+	ws, err := s.Wallets.WalletsByID(ctx, tenant, in.From, in.To)
 	if err != nil {
 		return Result{}, err
 	}
-	to, err := s.wallet(ctx, tenant, in.To, "to_wallet_id")
+	from, err := usable(ws, in.From, "from_wallet_id")
 	if err != nil {
-		return Result{}, err
+		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+	}
+	to, err := usable(ws, in.To, "to_wallet_id")
+	if err != nil {
+		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
@@ -91,16 +92,47 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
 		// A concurrent or earlier attempt with this key won: answer as it did.
-		if r, ok, err := s.replay(ctx, tenant, OpTransfer, key, reqHash); ok || err != nil {
-			return r, err
-		}
-		return Result{}, sg.ErrIdempotencyInProgress
+		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
 	case errors.Is(err, sg.ErrInsufficientFunds):
 		return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
 	case err != nil:
 		return Result{}, err
 	}
 	return Result{Transfer: t}, nil
+}
+
+func (s *Service) checkInternal(_ context.Context, in Internal) error {
+	switch {
+	case in.Amount <= 0:
+		return sg.ErrAmountNotPositive
+	case !in.Chain.Valid():
+		return sg.ErrUnsupportedChain
+	case in.From == in.To:
+		return sg.ErrSameWallet
+	}
+	return nil
+}
+
+// usable returns the wallet if it exists and is not frozen.
+func usable(ws map[string]sg.Wallet, id, param string) (sg.Wallet, error) {
+	w, ok := ws[id]
+	if !ok {
+		return sg.Wallet{}, sg.ErrWalletNotFound.WithParam(param)
+	}
+	if w.Frozen {
+		return sg.Wallet{}, sg.ErrWalletFrozen.WithParam(param)
+	}
+	return w, nil
+}
+
+// replayOr answers with the key's recorded transfer if there is one (a
+// retry of a request that already succeeded is never refused), else with
+// refusal.
+func (s *Service) replayOr(ctx context.Context, tenant, op, key, reqHash string, refusal error) (Result, error) {
+	if r, ok, err := s.replay(ctx, tenant, op, key, reqHash); ok || err != nil {
+		return r, err
+	}
+	return Result{}, refusal
 }
 
 // whyShort tells funds held by payouts in flight from plain insufficiency.

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// benchLedger prints what one internal transfer costs in write units,
+// computed from the sizes of the items it writes by DynamoDB's rules
+// (DynamoDB Local does not report consumed capacity faithfully), and the
+// create-transfer handler's throughput and latency next to a bare
+// TransactWriteItems of the same shape, in the same run.
+func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
+	env := s.FunctionEnv["transfers-create"]
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	cfg, err := awsenv.Config(getenv)
+	if err != nil {
+		return err
+	}
+	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(getenv, "DYNAMODB")
+		o.DisableValidateResponseChecksum = true
+	})
+	table := env["TABLE_NAME"]
+	st := dynamo.New(db, table)
+	l := &ledger.Service{Store: st, Wallets: st, Now: time.Now}
+	tenant := "bench_" + fmt.Sprint(time.Now().UnixNano())
+	wallets := make([]string, 64)
+	for i := range wallets {
+		now := time.Now()
+		w := sg.Wallet{ID: sg.NewID("wal", now), TenantID: tenant, CustomerRef: "bench", CreatedAt: now}
+		if err := st.CreateWallet(ctx, w, sg.Idempotency{TenantID: tenant, Operation: "bench.seed", Key: w.ID, Status: 201}); err != nil {
+			return err
+		}
+		if _, err := l.CreditWallet(ctx, tenant, ledger.Credit{Wallet: w.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: 1_000_000_000_000, Ref: "seed-" + w.ID}); err != nil {
+			return err
+		}
+		wallets[i] = w.ID
+	}
+
+	// 1. Cost of one transfer with a short memo.
+	now := time.Now().UTC()
+	t := sg.Transfer{ID: sg.NewKeyedID("txn", now, tenant, ledger.OpTransfer, "cost-1"), TenantID: tenant, Type: sg.TransferInternal,
+		State: sg.StatePosted, FromWallet: wallets[0], ToWallet: wallets[1], Chain: sg.Tron, Asset: sg.USDT, Amount: 25_500_000,
+		Memo: "Order 1042", RequestHash: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.WalletAccount(tenant, wallets[0], sg.Tron, sg.USDT), Bucket: sg.Available, Delta: -25_500_000},
+			{Account: sg.WalletAccount(tenant, wallets[1], sg.Tron, sg.USDT), Bucket: sg.Available, Delta: 25_500_000},
+		}}}
+	tx, err := st.TransferTx(ctx, t)
+	if err != nil {
+		return err
+	}
+	before := map[int]map[string]types.AttributeValue{}
+	for i, ti := range tx.TransactItems {
+		if ti.Update != nil {
+			out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: ti.Update.Key, ConsistentRead: aws.Bool(true)})
+			if err != nil {
+				return err
+			}
+			before[i] = out.Item
+		}
+	}
+	if _, err := db.TransactWriteItems(ctx, tx); err != nil {
+		return err
+	}
+	larger := map[int]map[string]types.AttributeValue{}
+	for i, ti := range tx.TransactItems {
+		if ti.Update != nil {
+			out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: ti.Update.Key, ConsistentRead: aws.Bool(true)})
+			if err != nil {
+				return err
+			}
+			larger[i] = out.Item
+			if dynamo.ItemSize(before[i]) > dynamo.ItemSize(out.Item) {
+				larger[i] = before[i]
+			}
+		}
+	}
+	units, sizes := dynamo.TxWriteUnits(tx, larger)
+	fmt.Printf("\nInternal transfer with a short memo: write units from item sizes (DynamoDB rules; transactional writes cost 2 units per started KB)\n\n")
+	fmt.Printf("| %-28s | %6s | %11s |\n", "item", "bytes", "write units")
+	fmt.Printf("|%s|%s|%s|\n", dashes(30), dashes(8), dashes(13))
+	for i, ti := range tx.TransactItems {
+		what := "transfer record (Put)"
+		if ti.Update != nil {
+			what = fmt.Sprintf("balance item %d (Update)", i+1)
+		}
+		fmt.Printf("| %-28s | %6d | %11d |\n", what, sizes[i], dynamo.WriteUnits(sizes[i], true))
+	}
+	fmt.Printf("| %-28s | %6s | %11d |\n", "total (goal: at most 6)", "", units)
+
+	// 2. Handler against a bare transaction, same run, same table.
+	// The handler logs each request to stdout, as on Lambda; here that
+	// would drown the tables, so it is built writing to /dev/null.
+	console := os.Stdout
+	os.Stdout, _ = os.Open(os.DevNull)
+	h, err := fn.TransfersCreate(ctx, getenv)
+	os.Stdout = console
+	if err != nil {
+		return err
+	}
+	handler := func(i int) error {
+		a := rand.IntN(len(wallets))
+		b := (a + 1 + rand.IntN(len(wallets)-1)) % len(wallets)
+		body := fmt.Sprintf(`{"from_wallet_id":%q,"to_wallet_id":%q,"chain":"tron","asset":"USDT","amount":"0.01","memo":"bench"}`, wallets[a], wallets[b])
+		ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: "POST /v1/transfers", RawPath: "/v1/transfers", Body: body,
+			Headers: map[string]string{"content-type": "application/json", "idempotency-key": fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i)},
+			RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: fmt.Sprint(i),
+				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
+					Claims: map[string]string{"tenant": tenant}, Scopes: []string{"transfers:write"}}}}}
+		resp, err := h(ctx, ev)
+		if err == nil && resp.StatusCode != 201 {
+			err = fmt.Errorf("status %d: %s", resp.StatusCode, resp.Body)
+		}
+		return err
+	}
+	bare := func(i int) error {
+		k := fmt.Sprintf("%d-%d", time.Now().UnixNano(), i)
+		in := &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Update: &types.Update{TableName: &table, Key: benchKey("BENCH#a#"+fmt.Sprint(i%64), "BAL"), UpdateExpression: aws.String("ADD available :d"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: "-1"}}}},
+			{Update: &types.Update{TableName: &table, Key: benchKey("BENCH#b#"+fmt.Sprint(i%64), "BAL"), UpdateExpression: aws.String("ADD available :d"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: "1"}}}},
+			{Put: &types.Put{TableName: &table, Item: benchKey("BENCH#t", k), ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		}}
+		_, err := db.TransactWriteItems(ctx, in)
+		return err
+	}
+	// Warm both paths, then alternate them so both see the same machine state.
+	for i := 0; i < 50; i++ {
+		if err := handler(i); err != nil {
+			return err
+		}
+		if err := bare(i); err != nil {
+			return err
+		}
+	}
+	hs, hrate, err := measure(n, 16, handler)
+	if err != nil {
+		return err
+	}
+	bs, brate, err := measure(n, 16, bare)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nCreate-transfer handler (decode, validate, one wallet read, one transaction) vs a bare 3-item TransactWriteItems, %d each, 16 concurrent, DynamoDB Local\n\n", n)
+	fmt.Printf("| %-20s | %12s | %8s | %8s |\n", "path", "per second", "p50 ms", "p99 ms")
+	fmt.Printf("|%s|%s|%s|%s|\n", dashes(22), dashes(14), dashes(10), dashes(10))
+	fmt.Printf("| %-20s | %12.0f | %8.2f | %8.2f |\n", "handler", hrate, ms(pct(hs, 50)), ms(pct(hs, 99)))
+	fmt.Printf("| %-20s | %12.0f | %8.2f | %8.2f |\n", "bare transaction", brate, ms(pct(bs, 50)), ms(pct(bs, 99)))
+	fmt.Printf("\nhandler p50 / bare p50 = %.2f (goal: at most 1.5)\n", float64(pct(hs, 50))/float64(pct(bs, 50)))
+	return nil
+}
+
+func benchKey(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}}
+}
+
+func dashes(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = '-'
+	}
+	return string(b)
+}
+
+// measure runs f n times from c goroutines and returns the latencies and rate.
+func measure(n, c int, f func(int) error) ([]time.Duration, float64, error) {
+	lat := make([]time.Duration, n)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	start := time.Now()
+	for w := 0; w < c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t0 := time.Now()
+				err := f(i)
+				lat[i] = time.Since(t0)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	rate := float64(n) / time.Since(start).Seconds()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return lat, rate, first
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	return sorted[(len(sorted)-1)*p/100]
+}
+

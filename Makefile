@@ -106,6 +106,12 @@ build-TransfersCreateFunction:
 	$(call lambda_build,transfers-create)
 build-TransfersGetFunction:
 	$(call lambda_build,transfers-get)
+build-WithdrawalsCreateFunction:
+	$(call lambda_build,withdrawals-create)
+build-WithdrawalsCancelFunction:
+	$(call lambda_build,withdrawals-cancel)
+build-WithdrawalsWorkerFunction:
+	$(call lambda_build,withdrawals-worker)
 
 build:
 	@for f in $(FUNCTIONS); do \

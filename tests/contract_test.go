@@ -72,8 +72,10 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 		if !target.Match(mk) {
 			t.Errorf("Makefile has no build-%s target building functions/%s", id, name)
 		}
-		if _, ok := devstack.Functions[name]; !ok {
-			t.Errorf("functions/%s is not in devstack.Functions", name)
+		_, api := devstack.Functions[name]
+		_, consumer := devstack.Consumers[name]
+		if !api && !consumer {
+			t.Errorf("functions/%s is in neither devstack.Functions nor devstack.Consumers", name)
 		}
 		main, _ := os.ReadFile(m)
 		if n := strings.Count(string(main), "\n"); n > 30 {
@@ -88,6 +90,11 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 	for name := range devstack.Functions {
 		if !seen[name] {
 			t.Errorf("devstack.Functions has %s but functions/%s does not exist", name, name)
+		}
+	}
+	for name := range devstack.Consumers {
+		if !seen[name] {
+			t.Errorf("devstack.Consumers has %s but functions/%s does not exist", name, name)
 		}
 	}
 }

@@ -226,4 +226,3 @@ func measure(n, c int, f func(int) error) ([]time.Duration, float64, error) {
 func pct(sorted []time.Duration, p int) time.Duration {
 	return sorted[(len(sorted)-1)*p/100]
 }
-

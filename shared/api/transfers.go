@@ -39,10 +39,21 @@ type TransferView struct {
 	Asset        sg.Asset          `json:"asset"`
 	Amount       string            `json:"amount"`
 	Fee          string            `json:"fee"`
+	NetworkFee   *string           `json:"network_fee,omitempty"`
+	ToAddress    string            `json:"to_address,omitempty"`
+	TxHash       string            `json:"tx_hash,omitempty"`
 	Memo         string            `json:"memo,omitempty"`
 	Metadata     map[string]string `json:"metadata"`
+	Events       []EventView       `json:"events"`
 	CreatedAt    string            `json:"created_at"`
 	UpdatedAt    string            `json:"updated_at"`
+}
+
+// EventView is one recorded state change.
+type EventView struct {
+	State sg.TransferState `json:"state"`
+	At    string           `json:"at"`
+	Note  string           `json:"note,omitempty"`
 }
 
 func optional(s string) *string {
@@ -56,9 +67,17 @@ func optional(s string) *string {
 func ViewTransfer(t sg.Transfer) TransferView {
 	v := TransferView{ID: t.ID, Object: "transfer", Type: t.Type, State: t.State, FromWalletID: optional(t.FromWallet),
 		ToWalletID: optional(t.ToWallet), Chain: t.Chain, Asset: t.Asset, Amount: t.Amount.String(), Fee: t.Fee.String(),
-		Memo: t.Memo, Metadata: t.Metadata, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
+		ToAddress: t.ToAddress, TxHash: t.TxHash, Memo: t.Memo, Metadata: t.Metadata, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 	if v.Metadata == nil {
 		v.Metadata = map[string]string{}
+	}
+	v.Events = []EventView{}
+	for _, e := range t.Events {
+		v.Events = append(v.Events, EventView{e.State, e.At.UTC().Format(time.RFC3339Nano), e.Note})
+	}
+	if t.NetworkFee != 0 {
+		nf := t.NetworkFee.String()
+		v.NetworkFee = &nf
 	}
 	return v
 }

@@ -19,6 +19,14 @@ var Functions = map[string]fn.Builder{
 	"wallets-balances": fn.WalletsBalances,
 	"transfers-create": fn.TransfersCreate,
 	"transfers-get":    fn.TransfersGet,
+
+	"withdrawals-create": fn.WithdrawalsCreate,
+	"withdrawals-cancel": fn.WithdrawalsCancel,
+}
+
+// Consumers maps each queue-consuming function to its builder.
+var Consumers = map[string]fn.SQSBuilder{
+	"withdrawals-worker": fn.WithdrawalsWorker,
 }
 
 // Build returns the wrapped handler of a function.

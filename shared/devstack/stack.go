@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/tyler-smith/go-bip39"
 
+	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -123,24 +124,34 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	gw := NewGateway(&Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
+	envOf := func(f Function) fn.Env {
+		env := s.FunctionEnv[f.Name]
+		return func(k string) string {
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return os.Getenv(k)
+		}
+	}
 	for _, f := range s.Template.Functions() {
 		env, err := res.Env(f)
 		if err != nil {
 			return nil, err
 		}
 		s.FunctionEnv[f.Name] = env
-		h, err := Build(ctx, f.Name, func(k string) string {
-			if v, ok := env[k]; ok {
-				return v
-			}
-			return os.Getenv(k)
-		})
+		if len(f.Routes) == 0 {
+			continue
+		}
+		h, err := Build(ctx, f.Name, envOf(f))
 		if err != nil {
 			return nil, fmt.Errorf("devstack: %s: %w", f.LogicalID, err)
 		}
 		for _, r := range f.Routes {
 			gw.Handle(r, h)
 		}
+	}
+	if err := s.startConsumers(ctx, prov.SQS, res, envOf); err != nil {
+		return nil, err
 	}
 	if _, err := Serve(ctx, gwAddr, gw); err != nil {
 		return nil, err

@@ -43,7 +43,16 @@ type Function struct {
 	// Name is the folder under functions/ (WalletsCreateFunction -> wallets-create).
 	Name   string
 	Routes []Route
+	// Queues are the function's SQS event sources.
+	Queues []QueueEvent
 	env    []*yaml.Node // Globals env then the function's own, as key/value node pairs
+}
+
+// QueueEvent is an SQS event source of a function.
+type QueueEvent struct {
+	Queue          string // logical id of the queue
+	BatchSize      int
+	ReportFailures bool // FunctionResponseTypes: [ReportBatchItemFailures]
 }
 
 // Route is one HttpApi event.
@@ -145,6 +154,24 @@ func (t *Template) Functions() []Function {
 		if evs := get(r.Properties, "Events"); evs != nil {
 			for i := 0; i+1 < len(evs.Content); i += 2 {
 				ev := evs.Content[i+1]
+				if ty := get(ev, "Type"); ty != nil && ty.Value == "SQS" {
+					p := get(ev, "Properties")
+					q := QueueEvent{BatchSize: 10}
+					if qn := get(p, "Queue"); qn != nil {
+						q.Queue = strings.SplitN(fnArg(qn).Value, ".", 2)[0]
+						if qn.Kind == yaml.MappingNode && len(fnArg(qn).Content) > 0 {
+							q.Queue = fnArg(qn).Content[0].Value
+						}
+					}
+					if bs := scalar(get(p, "BatchSize")); bs != "" {
+						fmt.Sscan(bs, &q.BatchSize)
+					}
+					for _, rt := range contentOf(get(p, "FunctionResponseTypes")) {
+						q.ReportFailures = q.ReportFailures || rt.Value == "ReportBatchItemFailures"
+					}
+					f.Queues = append(f.Queues, q)
+					continue
+				}
 				if ty := get(ev, "Type"); ty == nil || ty.Value != "HttpApi" {
 					continue
 				}

@@ -283,7 +283,29 @@ func (st *Store) transferItem(t sg.Transfer) (item, error) {
 	if len(t.Metadata) > 0 {
 		it["md"] = strMap(t.Metadata)
 	}
+	if t.ToAddress != "" {
+		it["to"] = s(t.ToAddress)
+	}
+	if t.TxHash != "" {
+		it["tx"] = s(t.TxHash)
+	}
+	if sh := t.Entry.Postings[0].Shards; sh > 1 {
+		it["sh"] = n(int64(sh))
+	}
+	evs := make([]types.AttributeValue, 0, len(t.Events))
+	for _, e := range t.Events {
+		evs = append(evs, eventValue(e))
+	}
+	it["ev"] = &types.AttributeValueMemberL{Value: evs}
 	return it, nil
+}
+
+func eventValue(e sg.Event) types.AttributeValue {
+	m := item{"s": s(string(e.State)), "t": n(e.At.UnixMicro())}
+	if e.Note != "" {
+		m["n"] = s(e.Note)
+	}
+	return &types.AttributeValueMemberM{Value: m}
 }
 
 func decodeTransfer(tenant string, it item) sg.Transfer {
@@ -293,13 +315,18 @@ func decodeTransfer(tenant string, it item) sg.Transfer {
 		Amount: sg.Amount(getN(it, "amt")), Fee: sg.Amount(getN(it, "fee")), Memo: getS(it, "m"), Metadata: getStrMap(it, "md"),
 		RequestHash: getS(it, "rh"), CreatedAt: time.UnixMicro(getN(it, "ct")).UTC(), UpdatedAt: time.UnixMicro(getN(it, "ut")).UTC(),
 	}
+	t.ToAddress, t.TxHash, t.NetworkFee = getS(it, "to"), getS(it, "tx"), sg.Amount(getN(it, "nf"))
+	shards := int(getN(it, "sh"))
 	for _, p := range getList(it, "p") {
 		w := getS(p, "a")
 		acct := sg.Account{Wallet: w, Chain: t.Chain, Asset: t.Asset}
 		if !acct.IsSystem() {
 			acct.TenantID = tenant
 		}
-		t.Entry.Postings = append(t.Entry.Postings, sg.Posting{Account: acct, Bucket: sg.Bucket(getS(p, "b")), Delta: sg.Amount(getN(p, "d"))})
+		t.Entry.Postings = append(t.Entry.Postings, sg.Posting{Account: acct, Bucket: sg.Bucket(getS(p, "b")), Delta: sg.Amount(getN(p, "d")), Shards: shards})
+	}
+	for _, e := range getList(it, "ev") {
+		t.Events = append(t.Events, sg.Event{State: sg.TransferState(getS(e, "s")), At: time.UnixMicro(getN(e, "t")).UTC(), Note: getS(e, "n")})
 	}
 	return t
 }
@@ -318,11 +345,13 @@ func (st *Store) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.Trans
 	if err != nil {
 		return nil, sg.Internal("dynamo.TransferTx", err)
 	}
+	// The record comes first: when it already exists, its condition is the
+	// one reported.
 	tx := make([]types.TransactWriteItem, 0, len(ups)+1)
+	tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: rec, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 	for _, u := range ups {
 		tx = append(tx, st.balanceUpdate(u))
 	}
-	tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: rec, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 	return &dynamodb.TransactWriteItemsInput{TransactItems: tx}, nil
 }
 
@@ -339,10 +368,10 @@ func (st *Store) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 	}
 	_, err = st.db.TransactWriteItems(ctx, in)
 	if reasons := cancelled(err); reasons != nil {
-		if aws.ToString(reasons[len(reasons)-1].Code) == "ConditionalCheckFailed" {
+		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
 			return sg.ErrTransferExists
 		}
-		for _, r := range reasons[:len(reasons)-1] {
+		for _, r := range reasons[1:] {
 			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
 				return st.existsOr(ctx, t, sg.ErrInsufficientFunds)
 			}
@@ -414,4 +443,76 @@ func (st *Store) AccountBalance(ctx context.Context, a sg.Account, shards int) (
 		b.Held += sg.Amount(getN(it, "held"))
 	}
 	return b, nil
+}
+
+// Move is one recorded state change of a transfer.
+type Move struct {
+	From, To sg.TransferState
+	Event    sg.Event
+	// Entry, if it has postings, is applied in the same transaction (a
+	// hold posted or voided).
+	Entry sg.Entry
+	// Fee, if set, records the network fee actually paid.
+	Fee    *sg.Amount
+	TxHash string
+}
+
+// Transition applies m to the transfer atomically: the state changes only
+// if it is still m.From, the event is appended, and the entry's postings
+// are applied, all or nothing. A second attempt of the same move finds the
+// state changed and returns sg.ErrStateChanged, so no move happens twice.
+func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) error {
+	kp, ok := sg.KeyPart("txn", id)
+	if !ok {
+		return sg.ErrNotFound.WithParam("transfer_id")
+	}
+	set := "SET st = :to, ut = :now, ev = list_append(ev, :e)"
+	vals := map[string]types.AttributeValue{
+		":to": s(string(m.To)), ":from": s(string(m.From)), ":now": n(m.Event.At.UnixMicro()),
+		":e": &types.AttributeValueMemberL{Value: []types.AttributeValue{eventValue(m.Event)}},
+	}
+	if m.Fee != nil {
+		set += ", nf = :nf"
+		vals[":nf"] = n(int64(*m.Fee))
+	}
+	if m.TxHash != "" {
+		set += ", tx = :tx"
+		vals[":tx"] = s(m.TxHash)
+	}
+	// The record's guarded update comes first, so its condition is the one
+	// reported when the state has already moved.
+	tx := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: &st.table, Key: key(tenantPK(tenant), txnPrefix+kp), UpdateExpression: aws.String(set),
+		ConditionExpression: aws.String("st = :from"), ExpressionAttributeValues: vals,
+	}}}
+	if len(m.Entry.Postings) > 0 {
+		if err := m.Entry.Check(); err != nil {
+			return sg.Internal("dynamo.Transition", err)
+		}
+		ups, err := st.planShards(ctx, netDeltas(m.Entry))
+		if err != nil {
+			return sg.Internal("dynamo.Transition", err)
+		}
+		for _, u := range ups {
+			tx = append(tx, st.balanceUpdate(u))
+		}
+	}
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if reasons := cancelled(err); reasons != nil {
+		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
+			return sg.ErrStateChanged
+		}
+		for _, r := range reasons[1:] {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+				// A hold that cannot be posted or voided means the ledger and
+				// the record disagree: never paper over it.
+				return sg.Internal("dynamo.Transition", fmt.Errorf("hold of %s cannot move: %w", id, err))
+			}
+		}
+		return sg.Unavailable("dynamo.Transition", err)
+	}
+	if err != nil {
+		return classify("dynamo.Transition", err)
+	}
+	return nil
 }

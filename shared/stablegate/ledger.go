@@ -124,18 +124,28 @@ const (
 // Transfer is the record of one movement of money, stored with its journal
 // entry and the fingerprint of the request that created it.
 type Transfer struct {
-	ID          string
-	TenantID    string
-	Type        TransferType
-	State       TransferState
-	FromWallet  string
-	ToWallet    string
-	Chain       Chain
-	Asset       Asset
-	Amount      Amount
-	Fee         Amount
-	Memo        string
-	Metadata    map[string]string
+	ID         string
+	TenantID   string
+	Type       TransferType
+	State      TransferState
+	FromWallet string
+	ToWallet   string
+	Chain      Chain
+	Asset      Asset
+	Amount     Amount
+	// Fee is what a withdrawal holds for the network fee (the quote).
+	Fee Amount
+	// NetworkFee is the fee actually paid, known once confirmed; the hold
+	// is posted with it and the rest of Fee returned.
+	NetworkFee Amount
+	Memo       string
+	Metadata   map[string]string
+	// ToAddress is a withdrawal's destination on its chain.
+	ToAddress string
+	// TxHash is a withdrawal's chain transaction once broadcast.
+	TxHash string
+	// Events are the recorded state changes, oldest first.
+	Events      []Event
 	Entry       Entry
 	RequestHash string
 	CreatedAt   time.Time
@@ -175,3 +185,65 @@ type LedgerStore interface {
 
 // ErrTransferExists: a transfer with this id (this idempotency key) exists.
 var ErrTransferExists = &Error{Kind: KindConflict, Code: "transfer_exists", Message: "a transfer with this idempotency key exists"}
+
+// Withdrawal states. A withdrawal is created with its hold placed and moves
+// through the pipeline one recorded transition at a time:
+//
+//	pending -> approved -> awaiting_signer -> signed -> broadcast -> confirmed -> posted
+//	pending -> rejected                      (policy or risk refused; hold voided)
+//	pending | approved | awaiting_signer -> cancelled   (hold voided)
+//	signed | broadcast -> failed             (the chain refused it; hold voided)
+//
+// posted, rejected, cancelled and failed are final: the hold has been
+// posted (with the real network fee) or voided, exactly once.
+const (
+	StatePending        TransferState = "pending"
+	StateApproved       TransferState = "approved"
+	StateRejected       TransferState = "rejected"
+	StateAwaitingSigner TransferState = "awaiting_signer"
+	StateSigned         TransferState = "signed"
+	StateBroadcast      TransferState = "broadcast"
+	StateConfirmed      TransferState = "confirmed"
+	StateCancelled      TransferState = "cancelled"
+	StateFailed         TransferState = "failed"
+)
+
+// transitions lists the allowed moves of a withdrawal.
+var transitions = map[TransferState][]TransferState{
+	StatePending:        {StateApproved, StateRejected, StateCancelled},
+	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled},
+	StateAwaitingSigner: {StateSigned, StateCancelled},
+	StateSigned:         {StateBroadcast, StateFailed},
+	StateBroadcast:      {StateConfirmed, StateFailed},
+	StateConfirmed:      {StatePosted},
+}
+
+// CanMove reports whether a withdrawal may go from one state to another.
+func CanMove(from, to TransferState) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Final reports whether no transition leaves s.
+func (s TransferState) Final() bool {
+	return s == StatePosted || s == StateRejected || s == StateCancelled || s == StateFailed
+}
+
+// Event is one recorded state change.
+type Event struct {
+	State TransferState
+	At    time.Time
+	Note  string
+}
+
+// Withdrawal refusals.
+var (
+	// ErrNotCancellable: the withdrawal has been signed or has ended.
+	ErrNotCancellable = &Error{Kind: KindRefused, Code: "withdrawal_not_cancellable", Message: "the withdrawal has been signed or has ended and can no longer be cancelled"}
+	// ErrStateChanged: another step moved the withdrawal first; re-read it.
+	ErrStateChanged = &Error{Kind: KindConflict, Code: "state_changed", Message: "the withdrawal changed state; read it again"}
+)

@@ -20,7 +20,7 @@ type Wallet struct {
 	// so they can take more credits a second than one item allows.
 	HighVolume bool
 	Frozen     bool
-	CreatedAt   time.Time
+	CreatedAt  time.Time
 }
 
 // HighVolumeShards is how many balance items a high-volume wallet's

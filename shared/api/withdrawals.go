@@ -1,0 +1,90 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Withdrawals serves payouts to outside addresses.
+type Withdrawals struct {
+	W *ledger.Withdrawals
+}
+
+// CreateWithdrawalRequest is the body of POST /v1/withdrawals.
+type CreateWithdrawalRequest struct {
+	WalletID  string            `json:"wallet_id" validate:"required,max=64"`
+	Chain     string            `json:"chain" validate:"required,oneof=ethereum tron"`
+	Asset     string            `json:"asset" validate:"required,oneof=USDT"`
+	ToAddress string            `json:"to_address" validate:"required,max=64"`
+	Amount    string            `json:"amount" validate:"required,max=40"`
+	Memo      string            `json:"memo,omitempty" validate:"max=140"`
+	Metadata  map[string]string `json:"metadata,omitempty" validate:"max=20,dive,keys,min=1,max=40,printascii,endkeys,max=500"`
+}
+
+// Create is POST /v1/withdrawals.
+func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	key, err := httpapi.IdempotencyKey(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	var body CreateWithdrawalRequest
+	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	amount, err := ParsePositiveAmount(body.Amount, "amount")
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	chain := sg.Chain(body.Chain)
+	to, err := address.Parse(chain, body.ToAddress)
+	if e, ok := err.(*sg.Error); ok {
+		return httpapi.Fail(ctx, req, e.WithParam("to_address")), nil
+	}
+	r, err := h.W.Create(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpWithdraw, body), ledger.Withdraw{
+		Wallet: body.WalletID, Chain: chain, Asset: sg.Asset(body.Asset), ToAddress: to.Format(chain),
+		Amount: amount, Memo: body.Memo, Metadata: body.Metadata,
+	})
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	resp := httpapi.JSON(http.StatusCreated, ViewTransfer(firstAnswer(r.Transfer)))
+	if r.Replayed {
+		resp.Headers["idempotent-replayed"] = "true"
+	}
+	return resp, nil
+}
+
+// firstAnswer renders a withdrawal as it stood when created, so a replay of
+// the create gives the first answer even after the withdrawal moved on
+// (its current state is at GET /v1/transfers/{id}).
+func firstAnswer(t sg.Transfer) sg.Transfer {
+	if len(t.Events) > 1 {
+		t.Events = t.Events[:1]
+		t.State = t.Events[0].State
+		t.UpdatedAt = t.CreatedAt
+		t.TxHash, t.NetworkFee = "", 0
+	}
+	return t
+}
+
+// Cancel is POST /v1/withdrawals/{transfer_id}/cancel.
+func (h Withdrawals) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	t, err := h.W.Cancel(ctx, p.TenantID, req.PathParameters["transfer_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, ViewTransfer(t)), nil
+}

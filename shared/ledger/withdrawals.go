@@ -1,0 +1,277 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/dynamo"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// OpWithdraw names withdrawal creation in idempotency keys.
+const OpWithdraw = "withdrawals.create"
+
+// Queue carries withdrawals to the worker.
+type Queue interface {
+	Send(ctx context.Context, group, dedupID, body string) error
+}
+
+// Policy is the policy and risk step: it approves a withdrawal or says why
+// not. Rules (limits, allowlists, approvals, screening) plug in here.
+type Policy interface {
+	Evaluate(ctx context.Context, t sg.Transfer) (approved bool, reason string, err error)
+}
+
+// AllowAll approves every withdrawal whose wallet is not frozen.
+type AllowAll struct{}
+
+// Evaluate approves.
+func (AllowAll) Evaluate(context.Context, sg.Transfer) (bool, string, error) { return true, "", nil }
+
+// Receipt is what the chain says of a broadcast payout.
+type Receipt struct {
+	Confirmed bool
+	Failed    bool
+	// Fee is the network fee actually paid, in the asset's base units.
+	Fee sg.Amount
+}
+
+// Payout signs, broadcasts and tracks a withdrawal on its chain. Until a
+// chain signer is configured, withdrawals wait in awaiting_signer.
+type Payout interface {
+	Sign(ctx context.Context, t sg.Transfer) (txHash string, err error)
+	Broadcast(ctx context.Context, t sg.Transfer) error
+	Receipt(ctx context.Context, t sg.Transfer) (Receipt, error)
+}
+
+// Mover applies recorded state changes (dynamo.Store implements it).
+type Mover interface {
+	Transition(ctx context.Context, tenant, id string, m dynamo.Move) error
+}
+
+// Withdrawals runs the withdrawal pipeline.
+type Withdrawals struct {
+	*Service
+	Mover  Mover
+	Queue  Queue
+	Policy Policy
+	Payout Payout // nil: no signer yet
+	// Fee quotes the network fee charged with a payout on a chain.
+	Fee func(sg.Chain) sg.Amount
+}
+
+// Withdraw is a request to send Amount to ToAddress on Chain.
+type Withdraw struct {
+	Wallet    string
+	Chain     sg.Chain
+	Asset     sg.Asset
+	ToAddress string
+	Amount    sg.Amount
+	Memo      string
+	Metadata  map[string]string
+}
+
+// Message is what the queue carries: enough to find the record.
+type Message struct {
+	Tenant string `json:"tenant"`
+	ID     string `json:"id"`
+}
+
+// Create places a hold of amount plus fee on the wallet, records the
+// withdrawal as pending and queues it. The message is sent before the
+// record is written: if the process dies between the two, the worker finds
+// no record and the message expires to the dead-letter queue; if it dies
+// after, the message is already there. Nothing is ever lost.
+func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, in Withdraw) (Result, error) {
+	if in.Amount <= 0 {
+		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrAmountNotPositive)
+	}
+	ws, err := w.Wallets.WalletsByID(ctx, tenant, in.Wallet)
+	if err != nil {
+		return Result{}, err
+	}
+	src, err := usable(ws, in.Wallet, "wallet_id")
+	if err != nil {
+		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, err)
+	}
+	fee := w.Fee(in.Chain)
+	hold := in.Amount + fee
+	now := w.Now().UTC().Truncate(time.Microsecond)
+	acct := sg.WalletAccount(tenant, src.ID, in.Chain, in.Asset)
+	t := sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, tenant, OpWithdraw, key), TenantID: tenant, Type: sg.TransferWithdrawal, State: sg.StatePending,
+		FromWallet: src.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Fee: fee, ToAddress: in.ToAddress,
+		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now,
+		Events: []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: acct, Bucket: sg.Available, Delta: -hold, Shards: src.Shards()},
+			{Account: acct, Bucket: sg.Held, Delta: hold, Shards: src.Shards()},
+		}},
+	}
+	msg, _ := json.Marshal(Message{Tenant: tenant, ID: t.ID})
+	kp, _ := sg.KeyPart("txn", t.ID)
+	if err := w.Queue.Send(ctx, string(in.Chain), tenant+"."+kp, string(msg)); err != nil {
+		return Result{}, err
+	}
+	err = w.Store.ApplyTransfer(ctx, t)
+	switch {
+	case errors.Is(err, sg.ErrTransferExists):
+		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrIdempotencyInProgress)
+	case errors.Is(err, sg.ErrInsufficientFunds):
+		return Result{}, w.whyShort(ctx, acct, src.Shards(), hold)
+	case err != nil:
+		return Result{}, err
+	}
+	return Result{Transfer: t}, nil
+}
+
+// holdEntry returns the postings that release a withdrawal's hold: voided
+// back to available, or posted out (amount to the outbound account, the fee
+// charged to the fees account, any unused fee back to available).
+func holdEntry(t sg.Transfer, post bool, realFee sg.Amount) sg.Entry {
+	hold := t.Amount + t.Fee
+	shards := 1
+	if len(t.Entry.Postings) > 0 {
+		shards = t.Entry.Postings[0].Shards
+	}
+	acct := sg.WalletAccount(t.TenantID, t.FromWallet, t.Chain, t.Asset)
+	ps := []sg.Posting{{Account: acct, Bucket: sg.Held, Delta: -hold, Shards: shards}}
+	if !post {
+		return sg.Entry{Postings: append(ps, sg.Posting{Account: acct, Bucket: sg.Available, Delta: hold, Shards: shards})}
+	}
+	charged := min(realFee, t.Fee)
+	ps = append(ps, sg.Posting{Account: sg.SystemAccount(sg.SysOutbound, t.Chain, t.Asset), Bucket: sg.Available, Delta: t.Amount})
+	if charged > 0 {
+		ps = append(ps, sg.Posting{Account: sg.SystemAccount(sg.SysFees, t.Chain, t.Asset), Bucket: sg.Available, Delta: charged})
+	}
+	if t.Fee-charged > 0 {
+		ps = append(ps, sg.Posting{Account: acct, Bucket: sg.Available, Delta: t.Fee - charged, Shards: shards})
+	}
+	return sg.Entry{Postings: ps}
+}
+
+// move applies one transition of t, recorded with a note.
+func (w *Withdrawals) move(ctx context.Context, t sg.Transfer, to sg.TransferState, note string, entry sg.Entry, fee *sg.Amount, txHash string) error {
+	if !sg.CanMove(t.State, to) {
+		return sg.Internal("ledger.move", fmt.Errorf("%s cannot move from %s to %s", t.ID, t.State, to))
+	}
+	return w.Mover.Transition(ctx, t.TenantID, t.ID, dynamo.Move{
+		From: t.State, To: to, Event: sg.Event{State: to, At: w.Now().UTC(), Note: note}, Entry: entry, Fee: fee, TxHash: txHash,
+	})
+}
+
+// Advance drives a withdrawal forward until it ends or must wait (for a
+// signer, or for confirmations). Every step is one guarded transition, so
+// running Advance again after a crash at any point continues where the
+// record says, and no step is applied twice. It returns the withdrawal as
+// it stands and whether it waits for the chain (the caller retries later).
+func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transfer, bool, error) {
+	for steps := 0; steps < 20; steps++ {
+		t, err := w.Store.Transfer(ctx, tenant, id)
+		if err != nil {
+			return sg.Transfer{}, false, err
+		}
+		if t.Type != sg.TransferWithdrawal || t.State.Final() {
+			return t, false, nil
+		}
+		err = w.step(ctx, t)
+		if errors.Is(err, errWait) {
+			return t, true, nil
+		}
+		if errors.Is(err, errParked) {
+			return t, false, nil
+		}
+		if err != nil && !errors.Is(err, sg.ErrStateChanged) {
+			return t, false, err
+		}
+	}
+	return sg.Transfer{}, false, sg.Internal("ledger.Advance", fmt.Errorf("%s did not settle", id))
+}
+
+var (
+	errWait   = errors.New("ledger: waiting for the chain")
+	errParked = errors.New("ledger: waiting for a signer")
+)
+
+func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
+	switch t.State {
+	case sg.StatePending:
+		if ws, err := w.Wallets.WalletsByID(ctx, t.TenantID, t.FromWallet); err != nil {
+			return err
+		} else if ws[t.FromWallet].Frozen {
+			return w.move(ctx, t, sg.StateRejected, "wallet frozen", holdEntry(t, false, 0), nil, "")
+		}
+		ok, reason, err := w.Policy.Evaluate(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return w.move(ctx, t, sg.StateRejected, reason, holdEntry(t, false, 0), nil, "")
+		}
+		return w.move(ctx, t, sg.StateApproved, "policy passed", sg.Entry{}, nil, "")
+	case sg.StateApproved, sg.StateAwaitingSigner:
+		if w.Payout == nil {
+			if t.State == sg.StateAwaitingSigner {
+				return errParked
+			}
+			return w.move(ctx, t, sg.StateAwaitingSigner, "no signer configured", sg.Entry{}, nil, "")
+		}
+		hash, err := w.Payout.Sign(ctx, t)
+		if err != nil {
+			return err
+		}
+		return w.move(ctx, t, sg.StateSigned, "signed", sg.Entry{}, nil, hash)
+	case sg.StateSigned:
+		if err := w.Payout.Broadcast(ctx, t); err != nil {
+			return err
+		}
+		return w.move(ctx, t, sg.StateBroadcast, "broadcast", sg.Entry{}, nil, "")
+	case sg.StateBroadcast:
+		r, err := w.Payout.Receipt(ctx, t)
+		switch {
+		case err != nil:
+			return err
+		case r.Failed:
+			return w.move(ctx, t, sg.StateFailed, "reverted on chain", holdEntry(t, false, 0), nil, "")
+		case !r.Confirmed:
+			return errWait
+		}
+		fee := r.Fee
+		return w.move(ctx, t, sg.StateConfirmed, "confirmed", sg.Entry{}, &fee, "")
+	case sg.StateConfirmed:
+		// The real fee was recorded at confirmation.
+		return w.move(ctx, t, sg.StatePosted, "hold posted", holdEntry(t, true, t.NetworkFee), nil, "")
+	}
+	return fmt.Errorf("ledger: no step from %s", t.State)
+}
+
+// Cancel ends a withdrawal that has not been signed and voids its hold.
+func (w *Withdrawals) Cancel(ctx context.Context, tenant, id string) (sg.Transfer, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		t, err := w.Store.Transfer(ctx, tenant, id)
+		if err != nil {
+			return sg.Transfer{}, err
+		}
+		if t.Type != sg.TransferWithdrawal {
+			return sg.Transfer{}, sg.ErrNotFound.WithParam("transfer_id")
+		}
+		if t.State == sg.StateCancelled {
+			return t, nil
+		}
+		if !sg.CanMove(t.State, sg.StateCancelled) {
+			return t, sg.ErrNotCancellable
+		}
+		err = w.move(ctx, t, sg.StateCancelled, "cancelled by request", holdEntry(t, false, 0), nil, "")
+		if errors.Is(err, sg.ErrStateChanged) {
+			continue
+		}
+		if err != nil {
+			return sg.Transfer{}, err
+		}
+		return w.Store.Transfer(ctx, tenant, id)
+	}
+	return sg.Transfer{}, sg.ErrStateChanged
+}

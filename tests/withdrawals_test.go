@@ -1,0 +1,151 @@
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+const ethDest = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+
+type eventJSON struct{ State, At, Note string }
+
+type withdrawalJSON struct {
+	transferJSON
+	ToAddress string      `json:"to_address"`
+	Events    []eventJSON `json:"events"`
+}
+
+func withdrawalBody(wallet, chain, to, amount string) []byte {
+	return []byte(fmt.Sprintf(`{"wallet_id":%q,"chain":%q,"asset":"USDT","to_address":%q,"amount":%q}`, wallet, chain, to, amount))
+}
+
+// waitState polls the transfer until it reaches state (the local stack's
+// queue poller runs the worker, as Lambda's event source mapping would).
+func (e *env) waitState(t *testing.T, tok, id string, state string) withdrawalJSON {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := e.do(t, "GET", "/v1/transfers/"+id, tok, nil, nil)
+		var w withdrawalJSON
+		r.json(t, &w)
+		if w.State == state {
+			return w
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("withdrawal %s stuck in %s; want %s: %s", id, w.State, state, r.body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func fee(t *testing.T, chain string) string {
+	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]map[string]string
+	json.Unmarshal(raw, &all)
+	return all["withdrawals-create"]["WITHDRAWAL_FEE_"+strings.ToUpper(chain)]
+}
+
+// A withdrawal holds amount plus fee, goes through the queue to the worker,
+// stops at awaiting_signer while no signer is configured, and a cancel voids
+// its hold exactly once.
+func TestWithdrawalPipelineThroughTheQueue(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	tok := e.token(t, ten)
+	l, _ := ledgerOn(t, rawDB(t))
+	w := e.newWallet(t, tok, false)
+	fund(t, l, ten, w.ID, sg.Ethereum, "100")
+	f, _ := sg.ParseAmount(fee(t, "ethereum"), 6)
+	h := idem()
+	r := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "ethereum", strings.ToLower(ethDest), "40"))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var wd withdrawalJSON
+	r.json(t, &wd)
+	if wd.State != "pending" || wd.Type != "withdrawal" || wd.ToAddress != ethDest || wd.Fee != f.String() || len(wd.Events) != 1 {
+		t.Fatalf("created: %s", r.body)
+	}
+	b := e.balances(t, tok, w.ID)["ethereum"]
+	if held := (40_000_000 + f).String(); b.Held != held || b.Available != (100_000_000-40_000_000-f).String() {
+		t.Fatalf("hold not placed: %+v (fee %s)", b, f)
+	}
+	got := e.waitState(t, tok, wd.ID, "awaiting_signer")
+	var states []string
+	for _, ev := range got.Events {
+		states = append(states, ev.State)
+	}
+	if strings.Join(states, ",") != "pending,approved,awaiting_signer" {
+		t.Fatalf("events %v", states)
+	}
+	again := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "ethereum", strings.ToLower(ethDest), "40"))
+	if again.status != 201 || string(again.body) != string(r.body) || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay is not the first answer: %d %s", again.status, again.body)
+	}
+	c := e.do(t, "POST", "/v1/withdrawals/"+wd.ID+"/cancel", tok, nil, nil)
+	if c.status != 200 {
+		t.Fatalf("cancel: %d %s", c.status, c.body)
+	}
+	var cancelled withdrawalJSON
+	c.json(t, &cancelled)
+	if cancelled.State != "cancelled" || len(cancelled.Events) != 4 {
+		t.Fatalf("cancelled: %s", c.body)
+	}
+	if c2 := e.do(t, "POST", "/v1/withdrawals/"+wd.ID+"/cancel", tok, nil, nil); c2.status != 200 {
+		t.Fatalf("second cancel: %d %s", c2.status, c2.body)
+	}
+	if b := e.balances(t, tok, w.ID)["ethereum"]; b.Available != "100.000000" || b.Held != "0.000000" {
+		t.Fatalf("hold not voided exactly once: %+v", b)
+	}
+}
+
+func TestWithdrawalRefusals(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	tok := e.token(t, ten)
+	l, _ := ledgerOn(t, rawDB(t))
+	w := e.newWallet(t, tok, false)
+	fund(t, l, ten, w.ID, sg.Ethereum, "10")
+	fund(t, l, ten, w.ID, sg.Tron, "10")
+	cases := []struct {
+		name, body  string
+		status      int
+		code, param string
+	}{
+		{"Tron address on an Ethereum payout", string(withdrawalBody(w.ID, "ethereum", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "1")), 400, "invalid_address", "to_address"},
+		{"Ethereum address on a Tron payout", string(withdrawalBody(w.ID, "tron", ethDest, "1")), 400, "invalid_address", "to_address"},
+		{"bad EIP-55 checksum", string(withdrawalBody(w.ID, "ethereum", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "1")), 400, "invalid_address_checksum", "to_address"},
+		{"bad Tron checksum", string(withdrawalBody(w.ID, "tron", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u", "1")), 400, "invalid_address_checksum", "to_address"},
+		{"amount plus fee above the balance", string(withdrawalBody(w.ID, "ethereum", ethDest, "9.999999")), 422, "insufficient_funds", "amount"},
+		{"unknown wallet", string(withdrawalBody("wal_01JD8Y4B2N6P0Q8S1T3V5X7Z9A", "ethereum", ethDest, "1")), 404, "wallet_not_found", "wallet_id"},
+		{"zero amount", string(withdrawalBody(w.ID, "ethereum", ethDest, "0")), 400, "amount_not_positive", "amount"},
+		{"7 decimals", string(withdrawalBody(w.ID, "ethereum", ethDest, "0.0000001")), 400, "amount_too_precise", "amount"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := e.footprint(t, ten) + e.balancesJSON(t, tok, w.ID)
+			r := e.do(t, "POST", "/v1/withdrawals", tok, idem(), []byte(c.body))
+			if r.status != c.status || r.errCode() != c.code || r.errParam() != c.param {
+				t.Fatalf("got %d %s; want %d %s (%s)", r.status, r.body, c.status, c.code, c.param)
+			}
+			if after := e.footprint(t, ten) + e.balancesJSON(t, tok, w.ID); after != before {
+				t.Fatalf("refusal changed state:\n%s\n%s", before, after)
+			}
+		})
+	}
+	if r := e.do(t, "POST", "/v1/withdrawals/txn_01JD8Z0000ABCDEFGHJKMNPQRS/cancel", tok, nil, nil); r.status != 404 {
+		t.Fatalf("cancel of an unknown withdrawal: %d %s", r.status, r.body)
+	}
+	_ = context.Background
+}

@@ -112,6 +112,14 @@ build-WithdrawalsCancelFunction:
 	$(call lambda_build,withdrawals-cancel)
 build-WithdrawalsWorkerFunction:
 	$(call lambda_build,withdrawals-worker)
+build-WsConnectFunction:
+	$(call lambda_build,ws-connect)
+build-WsDisconnectFunction:
+	$(call lambda_build,ws-disconnect)
+build-WsSubscribeFunction:
+	$(call lambda_build,ws-subscribe)
+build-LiveNotifyFunction:
+	$(call lambda_build,live-notify)
 
 build:
 	@for f in $(FUNCTIONS); do \

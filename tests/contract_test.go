@@ -74,8 +74,10 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 		}
 		_, api := devstack.Functions[name]
 		_, consumer := devstack.Consumers[name]
-		if !api && !consumer {
-			t.Errorf("functions/%s is in neither devstack.Functions nor devstack.Consumers", name)
+		_, ws := devstack.WebSocketFunctions[name]
+		_, stream := devstack.StreamConsumers[name]
+		if !api && !consumer && !ws && !stream {
+			t.Errorf("functions/%s is in none of the devstack builder maps", name)
 		}
 		main, _ := os.ReadFile(m)
 		if n := strings.Count(string(main), "\n"); n > 30 {
@@ -92,9 +94,11 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 			t.Errorf("devstack.Functions has %s but functions/%s does not exist", name, name)
 		}
 	}
-	for name := range devstack.Consumers {
-		if !seen[name] {
-			t.Errorf("devstack.Consumers has %s but functions/%s does not exist", name, name)
+	for _, m := range []map[string]bool{keys(devstack.Consumers), keys(devstack.WebSocketFunctions), keys(devstack.StreamConsumers)} {
+		for name := range m {
+			if !seen[name] {
+				t.Errorf("a devstack builder map has %s but functions/%s does not exist", name, name)
+			}
 		}
 	}
 }
@@ -184,4 +188,12 @@ func TestDomainImportsNoAdapters(t *testing.T) {
 			t.Errorf("shared/stablegate depends on %s", dep)
 		}
 	}
+}
+
+func keys[V any](m map[string]V) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }

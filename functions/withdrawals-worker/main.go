@@ -3,4 +3,4 @@ package main
 
 import "github.com/stablegate/stablegate/shared/fn"
 
-func main() { fn.StartSQS("withdrawals-worker", fn.WithdrawalsWorker) }
+func main() { fn.Start("withdrawals-worker", fn.WithdrawalsWorker) }

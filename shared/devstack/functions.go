@@ -29,6 +29,18 @@ var Consumers = map[string]fn.SQSBuilder{
 	"withdrawals-worker": fn.WithdrawalsWorker,
 }
 
+// WebSocketFunctions maps each WebSocket route's function to its builder.
+var WebSocketFunctions = map[string]fn.WSBuilder{
+	"ws-connect":    fn.WSConnect,
+	"ws-disconnect": fn.WSDisconnect,
+	"ws-subscribe":  fn.WSSubscribe,
+}
+
+// StreamConsumers maps each DynamoDB stream consumer to its builder.
+var StreamConsumers = map[string]fn.StreamBuilder{
+	"live-notify": fn.LiveNotify,
+}
+
 // Build returns the wrapped handler of a function.
 func Build(ctx context.Context, name string, env fn.Env) (httpapi.Handler, error) {
 	b, ok := Functions[name]

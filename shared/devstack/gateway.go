@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -30,7 +31,7 @@ const MaxPayload = 10 << 20
 // {"message":"Forbidden"}, 413 and 500 {"message":"Internal Server Error"}.
 type Gateway struct {
 	routes   []boundRoute
-	verifier *Verifier
+	verifier *jwt.Verifier
 	// Extra serves paths that are not API routes (the dev issuer).
 	Extra map[string]http.Handler
 	Log   func(format string, args ...any)
@@ -43,7 +44,7 @@ type boundRoute struct {
 }
 
 // NewGateway binds routes to handlers.
-func NewGateway(v *Verifier) *Gateway { return &Gateway{verifier: v, Extra: map[string]http.Handler{}} }
+func NewGateway(v *jwt.Verifier) *Gateway { return &Gateway{verifier: v, Extra: map[string]http.Handler{}} }
 
 // Handle binds a route to a handler.
 func (g *Gateway) Handle(r Route, h httpapi.Handler) {
@@ -182,7 +183,7 @@ func (g *Gateway) authorize(r *http.Request, scopes []string) (*events.APIGatewa
 	if err != nil {
 		return nil, http.StatusUnauthorized
 	}
-	granted := tokenScopes(claims)
+	granted := jwt.Scopes(claims)
 	if len(scopes) > 0 && !anyIn(scopes, granted) {
 		return nil, http.StatusForbidden
 	}
@@ -191,24 +192,6 @@ func (g *Gateway) authorize(r *http.Request, scopes []string) (*events.APIGatewa
 		out.Claims[k] = claimString(v)
 	}
 	return out, 0
-}
-
-func tokenScopes(claims map[string]any) []string {
-	for _, name := range []string{"scope", "scp"} {
-		switch v := claims[name].(type) {
-		case string:
-			return strings.Fields(v)
-		case []any:
-			var out []string
-			for _, s := range v {
-				if str, ok := s.(string); ok {
-					out = append(out, str)
-				}
-			}
-			return out
-		}
-	}
-	return nil
 }
 
 func anyIn(want, have []string) bool {

@@ -67,6 +67,14 @@ func (p *Provisioner) Provision(ctx context.Context, t *Template) error {
 			return err
 		}
 	}
+	// Everything else (APIs, stages, functions) is served by the local
+	// gateway and this process: give it a local name and ARN.
+	for id, r := range t.Resources {
+		if _, ok := p.R.Refs[id]; !ok {
+			p.R.Refs[id] = strings.ToLower(id)
+			p.R.Attrs[id+".Arn"] = fmt.Sprintf("arn:aws:local:%s:%s:%s", p.R.Region, p.R.AccountID, r.LogicalID)
+		}
+	}
 	return nil
 }
 
@@ -91,6 +99,7 @@ type tableSpec struct {
 		AttributeName string
 		Enabled       bool
 	}
+	StreamSpecification *ddbtypes.StreamSpecification
 }
 
 func decodeNode(n *yaml.Node, dst any) error {
@@ -120,6 +129,9 @@ func (p *Provisioner) table(ctx context.Context, id string, r Resource) error {
 		TableName: &name, AttributeDefinitions: spec.AttributeDefinitions, KeySchema: spec.KeySchema,
 		BillingMode: ddbtypes.BillingModePayPerRequest,
 	}
+	if ss := spec.StreamSpecification; ss != nil {
+		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ss.StreamViewType}
+	}
 	for _, g := range spec.GlobalSecondaryIndexes {
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
 			IndexName: aws.String(g.IndexName), KeySchema: g.KeySchema, Projection: &g.Projection,
@@ -132,6 +144,9 @@ func (p *Provisioner) table(ctx context.Context, id string, r Resource) error {
 	}
 	if err := dynamodb.NewTableExistsWaiter(p.DynamoDB).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, 30*time.Second); err != nil {
 		return err
+	}
+	if d, err := p.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name}); err == nil && d.Table.LatestStreamArn != nil {
+		p.R.Attrs[id+".StreamArn"] = *d.Table.LatestStreamArn
 	}
 	if ttl := spec.TimeToLiveSpecification; ttl != nil && ttl.Enabled && inUse == nil {
 		_, err := p.DynamoDB.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: &name,

@@ -23,6 +23,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
+	"github.com/stablegate/stablegate/shared/jwt"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -86,6 +87,10 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		"AWS_ENDPOINT_URL_DYNAMODB": fmt.Sprintf("http://127.0.0.1:%d", o.port(0)),
 		"AWS_ENDPOINT_URL_SQS":      fmt.Sprintf("http://127.0.0.1:%d", o.port(1)),
 		"AWS_ENDPOINT_URL_KMS":      fmt.Sprintf("http://127.0.0.1:%d", o.port(2)),
+		// DynamoDB Local serves its streams on the same endpoint.
+		"AWS_ENDPOINT_URL_DYNAMODB_STREAMS": fmt.Sprintf("http://127.0.0.1:%d", o.port(0)),
+		// Functions push to WebSocket clients through the local gateway.
+		"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": fmt.Sprintf("http://127.0.0.1:%d", o.port(81)),
 	}
 	// The in-process handlers read these through the SDK's own config.
 	for k, v := range s.Env {
@@ -121,7 +126,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "provisioned from template.yaml:\n%s", prov.Summary(s.Template))
-	gw := NewGateway(&Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
+	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
 	envOf := func(f Function) fn.Env {
@@ -151,6 +156,14 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		}
 	}
 	if err := s.startConsumers(ctx, prov.SQS, res, envOf); err != nil {
+		return nil, err
+	}
+	wsURL, err := s.startWebSocket(ctx, envOf, fmt.Sprintf("127.0.0.1:%d", o.port(81)))
+	if err != nil {
+		return nil, err
+	}
+	s.Env["STABLEGATE_WS_URL"] = wsURL
+	if err := s.startStreams(ctx, cfg, res, envOf); err != nil {
 		return nil, err
 	}
 	if _, err := Serve(ctx, gwAddr, gw); err != nil {

@@ -45,6 +45,8 @@ type Function struct {
 	Routes []Route
 	// Queues are the function's SQS event sources.
 	Queues []QueueEvent
+	// Streams are the function's DynamoDB stream event sources.
+	Streams []StreamEvent
 	env    []*yaml.Node // Globals env then the function's own, as key/value node pairs
 }
 
@@ -170,6 +172,18 @@ func (t *Template) Functions() []Function {
 						q.ReportFailures = q.ReportFailures || rt.Value == "ReportBatchItemFailures"
 					}
 					f.Queues = append(f.Queues, q)
+					continue
+				}
+				if ty := get(ev, "Type"); ty != nil && ty.Value == "DynamoDB" {
+					p := get(ev, "Properties")
+					se := StreamEvent{BatchSize: 100, Table: strings.SplitN(fnArg(get(p, "Stream")).Value, ".", 2)[0]}
+					if bs := scalar(get(p, "BatchSize")); bs != "" {
+						fmt.Sscan(bs, &se.BatchSize)
+					}
+					for _, rt := range contentOf(get(p, "FunctionResponseTypes")) {
+						se.ReportFailures = se.ReportFailures || rt.Value == "ReportBatchItemFailures"
+					}
+					f.Streams = append(f.Streams, se)
 					continue
 				}
 				if ty := get(ev, "Type"); ty == nil || ty.Value != "HttpApi" {

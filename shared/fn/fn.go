@@ -24,8 +24,9 @@ type Env func(string) string
 // Builder makes a function's handler from its environment.
 type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
 
-// Start builds the handler once, at init, and hands it to the Lambda runtime.
-func Start(name string, b Builder) {
+// Start builds the handler once, at init, and hands it to the Lambda
+// runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
+func Start[H any](name string, b func(context.Context, Env) (H, error)) {
 	h, err := b(context.Background(), os.Getenv)
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())

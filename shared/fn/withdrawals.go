@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/api"
@@ -26,16 +25,6 @@ type SQSHandler func(ctx context.Context, ev events.SQSEvent) (events.SQSEventRe
 
 // SQSBuilder makes a queue consumer from its environment.
 type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
-
-// StartSQS builds a queue consumer once and hands it to the Lambda runtime.
-func StartSQS(name string, b SQSBuilder) {
-	h, err := b(context.Background(), os.Getenv)
-	if err != nil {
-		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())
-		os.Exit(1)
-	}
-	lambda.Start(h)
-}
 
 // WithdrawalsService builds the withdrawal pipeline from TABLE_NAME,
 // WITHDRAWALS_QUEUE_URL and the fee quotes WITHDRAWAL_FEE_ETHEREUM and

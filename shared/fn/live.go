@@ -1,0 +1,95 @@
+package fn
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi"
+	mgmttypes "github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi/types"
+
+	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/jwt"
+	"github.com/stablegate/stablegate/shared/live"
+)
+
+// WSHandler serves one WebSocket route.
+type WSHandler func(ctx context.Context, req live.Request) (live.Response, error)
+
+// WSBuilder makes a WebSocket route's handler.
+type WSBuilder func(ctx context.Context, env Env) (WSHandler, error)
+
+// StreamHandler consumes a batch of DynamoDB stream records.
+type StreamHandler func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// StreamBuilder makes a stream consumer.
+type StreamBuilder func(ctx context.Context, env Env) (StreamHandler, error)
+
+// poster posts through the API Gateway Management API. Its endpoint is the
+// WebSocket stage's URL (WS_MANAGEMENT_URL), or
+// AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI where that is set.
+type poster struct{ c *apigatewaymanagementapi.Client }
+
+func (p poster) Post(ctx context.Context, conn string, data []byte) error {
+	_, err := p.c.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &conn, Data: data})
+	var gone *mgmttypes.GoneException
+	if errors.As(err, &gone) {
+		return live.ErrGone
+	}
+	return err
+}
+
+// LiveService builds the WebSocket service from TABLE_NAME, JWT_ISSUER,
+// JWT_AUDIENCE and WS_MANAGEMENT_URL.
+func LiveService(env Env) (*live.Service, error) {
+	if err := required(env, "TABLE_NAME", "JWT_ISSUER", "JWT_AUDIENCE", "WS_MANAGEMENT_URL"); err != nil {
+		return nil, err
+	}
+	db, err := dynamoClient(env)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
+	}
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "APIGATEWAYMANAGEMENTAPI")
+	if ep == nil {
+		url := env("WS_MANAGEMENT_URL")
+		ep = &url
+	}
+	mgmt := apigatewaymanagementapi.NewFromConfig(cfg, func(o *apigatewaymanagementapi.Options) { o.BaseEndpoint = ep })
+	return &live.Service{
+		Store:    dynamo.New(db, env("TABLE_NAME")),
+		Verifier: &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
+		Poster:   poster{mgmt},
+	}, nil
+}
+
+func liveRoute(pick func(*live.Service) WSHandler) WSBuilder {
+	return func(ctx context.Context, env Env) (WSHandler, error) {
+		s, err := LiveService(env)
+		if err != nil {
+			return nil, err
+		}
+		return pick(s), nil
+	}
+}
+
+// WebSocket route and stream builders.
+var (
+	WSConnect    = liveRoute(func(s *live.Service) WSHandler { return s.Connect })
+	WSDisconnect = liveRoute(func(s *live.Service) WSHandler { return s.Disconnect })
+	WSSubscribe  = liveRoute(func(s *live.Service) WSHandler { return s.Subscribe })
+)
+
+// LiveNotify builds the stream consumer that pushes transfer changes.
+func LiveNotify(ctx context.Context, env Env) (StreamHandler, error) {
+	s, err := LiveService(env)
+	if err != nil {
+		return nil, err
+	}
+	return s.Notify, nil
+}

@@ -1,0 +1,215 @@
+// Package live pushes transfer state changes to WebSocket clients (API
+// Gateway WebSocket API semantics): a client connects with the same JWT as
+// the HTTP API, subscribes to wallets, and receives every change of every
+// transfer touching them, in order, as DynamoDB Streams delivers the
+// transfer records' changes.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/jwt"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Store keeps connections and subscriptions.
+type Store interface {
+	PutConnection(ctx context.Context, id, tenant string) error
+	ConnectionTenant(ctx context.Context, id string) (string, error)
+	DeleteConnection(ctx context.Context, id string) error
+	Subscribe(ctx context.Context, tenant, wallet, conn string) error
+	Subscribers(ctx context.Context, tenant, wallet string) ([]string, error)
+	Unsubscribe(ctx context.Context, tenant, wallet, conn string) error
+	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
+}
+
+// ErrGone: the connection is closed.
+var ErrGone = errors.New("live: connection gone")
+
+// Poster sends data to one connection (the API Gateway Management API).
+type Poster interface {
+	Post(ctx context.Context, conn string, data []byte) error
+}
+
+// Service serves the WebSocket routes and pushes changes.
+type Service struct {
+	Store    Store
+	Verifier *jwt.Verifier
+	Poster   Poster
+}
+
+type (
+	// Request is a WebSocket API event.
+	Request = events.APIGatewayWebsocketProxyRequest
+	// Response answers it.
+	Response = events.APIGatewayProxyResponse
+)
+
+func reply(status int, v any) Response {
+	b, _ := json.Marshal(v)
+	return Response{StatusCode: status, Body: string(b)}
+}
+
+// Connect is $connect: the token comes as ?token= (browsers cannot set
+// headers on a WebSocket) or an Authorization header. A refusal here makes
+// API Gateway refuse the connection.
+func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
+	tok := req.QueryStringParameters["token"]
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, "authorization") {
+			tok = strings.TrimPrefix(v, "Bearer ")
+		}
+	}
+	claims, err := s.Verifier.Verify(tok)
+	if err != nil {
+		return reply(401, map[string]string{"message": "Unauthorized"}), nil
+	}
+	tenant, _ := claims["tenant"].(string)
+	if tenant == "" || !hasScope(jwt.Scopes(claims), "transfers:read") {
+		return reply(403, map[string]string{"message": "Forbidden"}), nil
+	}
+	if err := s.Store.PutConnection(ctx, req.RequestContext.ConnectionID, tenant); err != nil {
+		return Response{}, err
+	}
+	return Response{StatusCode: 200}, nil
+}
+
+func hasScope(have []string, want string) bool {
+	for _, h := range have {
+		if h == want {
+			return true
+		}
+	}
+	return false
+}
+
+// Disconnect is $disconnect.
+func (s *Service) Disconnect(ctx context.Context, req Request) (Response, error) {
+	return Response{StatusCode: 200}, s.Store.DeleteConnection(ctx, req.RequestContext.ConnectionID)
+}
+
+// SubscribeMessage is {"action":"subscribe","wallet_id":"wal_..."}.
+type SubscribeMessage struct {
+	Action   string `json:"action"`
+	WalletID string `json:"wallet_id"`
+}
+
+// Subscribe is the subscribe route: the wallet must be the tenant's.
+func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) {
+	conn := req.RequestContext.ConnectionID
+	tenant, err := s.Store.ConnectionTenant(ctx, conn)
+	if err != nil {
+		return reply(401, map[string]string{"type": "error", "code": "unauthenticated"}), nil
+	}
+	var m SubscribeMessage
+	if err := json.Unmarshal([]byte(req.Body), &m); err != nil || !sg.ValidID("wal", m.WalletID) {
+		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "wallet_id"}), nil
+	}
+	if _, err := s.Store.Wallet(ctx, tenant, m.WalletID); err != nil {
+		return reply(404, map[string]string{"type": "error", "code": "wallet_not_found", "param": "wallet_id"}), nil
+	}
+	if err := s.Store.Subscribe(ctx, tenant, m.WalletID, conn); err != nil {
+		return Response{}, err
+	}
+	return reply(200, map[string]string{"type": "subscribed", "wallet_id": m.WalletID}), nil
+}
+
+// Update is what a subscriber receives.
+type Update struct {
+	Type     string           `json:"type"`
+	WalletID string           `json:"wallet_id"`
+	Transfer api.TransferView `json:"transfer"`
+}
+
+// Notify consumes the table's stream: every new or changed transfer record
+// is pushed to the subscribers of the wallets it touches. A failed push
+// (other than to a gone connection) fails the record, and the stream
+// delivers it again from there, so order is kept.
+func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var resp events.DynamoDBEventResponse
+	for _, r := range ev.Records {
+		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
+			continue
+		}
+		t, ok := dynamo.TransferFromImage(FromStreamImage(r.Change.NewImage))
+		if !ok {
+			continue
+		}
+		if err := s.push(ctx, t); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+			return resp, nil
+		}
+	}
+	return resp, nil
+}
+
+func (s *Service) push(ctx context.Context, t sg.Transfer) error {
+	for _, w := range []string{t.FromWallet, t.ToWallet} {
+		if w == "" {
+			continue
+		}
+		conns, err := s.Store.Subscribers(ctx, t.TenantID, w)
+		if err != nil {
+			return err
+		}
+		msg, _ := json.Marshal(Update{Type: "transfer.updated", WalletID: w, Transfer: api.ViewTransfer(t)})
+		for _, c := range conns {
+			err := s.Poster.Post(ctx, c, msg)
+			if errors.Is(err, ErrGone) {
+				s.Store.Unsubscribe(ctx, t.TenantID, w, c)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FromStreamImage converts a stream record's image to SDK attribute values.
+func FromStreamImage(img map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
+	out := make(map[string]types.AttributeValue, len(img))
+	for k, v := range img {
+		out[k] = fromStream(v)
+	}
+	return out
+}
+
+func fromStream(v events.DynamoDBAttributeValue) types.AttributeValue {
+	switch v.DataType() {
+	case events.DataTypeString:
+		return &types.AttributeValueMemberS{Value: v.String()}
+	case events.DataTypeNumber:
+		return &types.AttributeValueMemberN{Value: v.Number()}
+	case events.DataTypeBinary:
+		return &types.AttributeValueMemberB{Value: v.Binary()}
+	case events.DataTypeBoolean:
+		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}
+	case events.DataTypeNull:
+		return &types.AttributeValueMemberNULL{Value: true}
+	case events.DataTypeList:
+		l := make([]types.AttributeValue, 0, len(v.List()))
+		for _, e := range v.List() {
+			l = append(l, fromStream(e))
+		}
+		return &types.AttributeValueMemberL{Value: l}
+	case events.DataTypeMap:
+		return &types.AttributeValueMemberM{Value: FromStreamImage(v.Map())}
+	case events.DataTypeStringSet:
+		return &types.AttributeValueMemberSS{Value: v.StringSet()}
+	case events.DataTypeNumberSet:
+		return &types.AttributeValueMemberNS{Value: v.NumberSet()}
+	case events.DataTypeBinarySet:
+		return &types.AttributeValueMemberBS{Value: v.BinarySet()}
+	}
+	return &types.AttributeValueMemberNULL{Value: true}
+}

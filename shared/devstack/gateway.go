@@ -44,7 +44,9 @@ type boundRoute struct {
 }
 
 // NewGateway binds routes to handlers.
-func NewGateway(v *jwt.Verifier) *Gateway { return &Gateway{verifier: v, Extra: map[string]http.Handler{}} }
+func NewGateway(v *jwt.Verifier) *Gateway {
+	return &Gateway{verifier: v, Extra: map[string]http.Handler{}}
+}
 
 // Handle binds a route to a handler.
 func (g *Gateway) Handle(r Route, h httpapi.Handler) {

@@ -47,7 +47,7 @@ type Function struct {
 	Queues []QueueEvent
 	// Streams are the function's DynamoDB stream event sources.
 	Streams []StreamEvent
-	env    []*yaml.Node // Globals env then the function's own, as key/value node pairs
+	env     []*yaml.Node // Globals env then the function's own, as key/value node pairs
 }
 
 // QueueEvent is an SQS event source of a function.

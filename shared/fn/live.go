@@ -30,7 +30,9 @@ type StreamBuilder func(ctx context.Context, env Env) (StreamHandler, error)
 // poster posts through the API Gateway Management API. Its endpoint is the
 // WebSocket stage's URL (WS_MANAGEMENT_URL), or
 // AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI where that is set.
-type poster struct{ c *apigatewaymanagementapi.Client }
+type poster struct {
+	c *apigatewaymanagementapi.Client
+}
 
 func (p poster) Post(ctx context.Context, conn string, data []byte) error {
 	_, err := p.c.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &conn, Data: data})

@@ -120,6 +120,10 @@ build-WsSubscribeFunction:
 	$(call lambda_build,ws-subscribe)
 build-LiveNotifyFunction:
 	$(call lambda_build,live-notify)
+build-WalletsTransfersFunction:
+	$(call lambda_build,wallets-transfers)
+build-HistoryProjectorFunction:
+	$(call lambda_build,history-projector)
 
 build:
 	@for f in $(FUNCTIONS); do \

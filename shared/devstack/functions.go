@@ -22,6 +22,7 @@ var Functions = map[string]fn.Builder{
 
 	"withdrawals-create": fn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
+	"wallets-transfers":  fn.WalletsTransfers,
 }
 
 // Consumers maps each queue-consuming function to its builder.
@@ -38,7 +39,8 @@ var WebSocketFunctions = map[string]fn.WSBuilder{
 
 // StreamConsumers maps each DynamoDB stream consumer to its builder.
 var StreamConsumers = map[string]fn.StreamBuilder{
-	"live-notify": fn.LiveNotify,
+	"live-notify":       fn.LiveNotify,
+	"history-projector": fn.HistoryProjector,
 }
 
 // Build returns the wrapped handler of a function.

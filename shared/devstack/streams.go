@@ -20,6 +20,7 @@ type StreamEvent struct {
 	Table          string // logical id of the table
 	BatchSize      int
 	ReportFailures bool
+	FromStart      bool // StartingPosition: TRIM_HORIZON
 }
 
 // pollStream stands in for Lambda's DynamoDB stream event source mapping:
@@ -47,7 +48,7 @@ func pollStream(ctx context.Context, c *dynamodbstreams.Client, arn string, ev S
 			// Shards open before we started begin at LATEST, as the mapping's
 			// StartingPosition says; shards born later from the start.
 			typ := st.ShardIteratorTypeTrimHorizon
-			if time.Since(started) < 2*time.Second && sh.SequenceNumberRange.EndingSequenceNumber == nil {
+			if !ev.FromStart && time.Since(started) < 2*time.Second && sh.SequenceNumberRange.EndingSequenceNumber == nil {
 				typ = st.ShardIteratorTypeLatest
 			}
 			it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: &arn, ShardId: &id, ShardIteratorType: typ})

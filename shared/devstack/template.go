@@ -176,7 +176,8 @@ func (t *Template) Functions() []Function {
 				}
 				if ty := get(ev, "Type"); ty != nil && ty.Value == "DynamoDB" {
 					p := get(ev, "Properties")
-					se := StreamEvent{BatchSize: 100, Table: strings.SplitN(fnArg(get(p, "Stream")).Value, ".", 2)[0]}
+					se := StreamEvent{BatchSize: 100, Table: strings.SplitN(fnArg(get(p, "Stream")).Value, ".", 2)[0],
+						FromStart: scalar(get(p, "StartingPosition")) == "TRIM_HORIZON"}
 					if bs := scalar(get(p, "BatchSize")); bs != "" {
 						fmt.Sscan(bs, &se.BatchSize)
 					}

@@ -82,6 +82,8 @@ func classify(op string, err error) error {
 	return sg.Internal(op, err)
 }
 
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+
 // cancelled returns the cancellation reasons of a cancelled transaction, or nil.
 func cancelled(err error) []types.CancellationReason {
 	var tce *types.TransactionCanceledException

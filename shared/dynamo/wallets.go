@@ -167,8 +167,16 @@ func EncodeCursor(id string) string { return base64.RawURLEncoding.EncodeToStrin
 
 // DecodeCursor reads a cursor made by EncodeCursor for ids with prefix.
 func DecodeCursor(c, prefix string) (string, error) {
+	b, err := decodeRawCursor(c)
+	if err != nil || !sg.ValidID(prefix, b) {
+		return "", sg.ErrInvalidCursor
+	}
+	return b, nil
+}
+
+func decodeRawCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !sg.ValidID(prefix, string(b)) {
+	if err != nil {
 		return "", sg.ErrInvalidCursor
 	}
 	return string(b), nil

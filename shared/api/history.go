@@ -1,0 +1,116 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// HistoryStore reads wallets and their transfer history.
+type HistoryStore interface {
+	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
+	History(ctx context.Context, tenant, wallet string, f dynamo.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
+}
+
+// History serves a wallet's transfer history.
+type History struct {
+	Store HistoryStore
+}
+
+// TransferList is the TransferList schema.
+type TransferList struct {
+	Object     string         `json:"object"`
+	Data       []TransferView `json:"data"`
+	HasMore    bool           `json:"has_more"`
+	NextCursor *string        `json:"next_cursor"`
+}
+
+var (
+	transferTypes  = map[string]bool{"internal": true, "deposit": true, "withdrawal": true}
+	transferStates = map[string]bool{}
+)
+
+func init() {
+	for _, s := range []sg.TransferState{sg.StatePosted, sg.StatePending, sg.StateApproved, sg.StateRejected, sg.StateAwaitingSigner,
+		sg.StateSigned, sg.StateBroadcast, sg.StateConfirmed, sg.StateCancelled, sg.StateFailed} {
+		transferStates[string(s)] = true
+	}
+}
+
+// HistoryFilterOf reads ?type=&state=&chain=&from=&to=.
+func HistoryFilterOf(q map[string]string) (dynamo.HistoryFilter, error) {
+	var f dynamo.HistoryFilter
+	if v, ok := q["type"]; ok {
+		if !transferTypes[v] {
+			return f, sg.ErrValidation.WithParam("type").WithMessage("type must be internal, deposit or withdrawal")
+		}
+		f.Type = sg.TransferType(v)
+	}
+	if v, ok := q["state"]; ok {
+		if !transferStates[v] {
+			return f, sg.ErrValidation.WithParam("state").WithMessage("state is not a transfer state")
+		}
+		f.State = sg.TransferState(v)
+	}
+	if v, ok := q["chain"]; ok {
+		if !sg.Chain(v).Valid() {
+			return f, sg.ErrUnsupportedChain
+		}
+		f.Chain = sg.Chain(v)
+	}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v, ok := q[p.name]; ok {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return f, sg.ErrValidation.WithParam(p.name).WithMessage("%s must be an RFC 3339 time such as 2026-11-01T00:00:00Z", p.name)
+			}
+			*p.dst = t
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return f, sg.ErrValidation.WithParam("to").WithMessage("to must be after from")
+	}
+	return f, nil
+}
+
+// List is GET /v1/wallets/{wallet_id}/transfers.
+func (h History) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	f, err := HistoryFilterOf(req.QueryStringParameters)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	page, err := PageOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	id := req.PathParameters["wallet_id"]
+	if !sg.ValidID("wal", id) {
+		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("wallet_id")), nil
+	}
+	if _, err := h.Store.Wallet(ctx, p.TenantID, id); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	ts, next, err := h.Store.History(ctx, p.TenantID, id, f, page)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	out := TransferList{Object: "list", Data: make([]TransferView, 0, len(ts)), HasMore: next != ""}
+	for _, t := range ts {
+		out.Data = append(out.Data, ViewTransfer(t))
+	}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}

@@ -1,0 +1,52 @@
+package fn
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/live"
+)
+
+func store(env Env) (*dynamo.Store, error) {
+	if err := required(env, "TABLE_NAME"); err != nil {
+		return nil, err
+	}
+	db, err := dynamoClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return dynamo.New(db, env("TABLE_NAME")), nil
+}
+
+// WalletsTransfers builds GET /v1/wallets/{wallet_id}/transfers.
+func WalletsTransfers(ctx context.Context, env Env) (httpapi.Handler, error) {
+	st, err := store(env)
+	return httpapi.Wrap("wallets-transfers", api.History{Store: st}.List), err
+}
+
+// HistoryProjector builds the stream consumer that writes each transfer
+// record's history lines under the wallets it touches.
+func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
+	st, err := store(env)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		var resp events.DynamoDBEventResponse
+		for _, r := range ev.Records {
+			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
+				continue
+			}
+			if err := st.PutHistory(ctx, live.FromStreamImage(r.Change.NewImage)); err != nil {
+				// Retry from this record, so lines are never skipped.
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+				return resp, nil
+			}
+		}
+		return resp, nil
+	}, nil
+}

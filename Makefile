@@ -124,6 +124,10 @@ build-WalletsTransfersFunction:
 	$(call lambda_build,wallets-transfers)
 build-HistoryProjectorFunction:
 	$(call lambda_build,history-projector)
+build-WalletsStatementFunction:
+	$(call lambda_build,wallets-statement)
+build-TransfersBatchFunction:
+	$(call lambda_build,transfers-batch)
 
 build:
 	@for f in $(FUNCTIONS); do \

@@ -14,6 +14,7 @@ import (
 // Transfers serves the transfer operations.
 type Transfers struct {
 	Ledger *ledger.Service
+	Idem   IdemStore
 }
 
 // CreateTransferRequest is the body of POST /v1/transfers.

@@ -23,6 +23,8 @@ var Functions = map[string]fn.Builder{
 	"withdrawals-create": fn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
 	"wallets-transfers":  fn.WalletsTransfers,
+	"wallets-statement":  fn.WalletsStatement,
+	"transfers-batch":    fn.TransfersBatch,
 }
 
 // Consumers maps each queue-consuming function to its builder.

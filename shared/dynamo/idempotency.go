@@ -51,3 +51,17 @@ func (st *Store) Idempotency(ctx context.Context, tenant, op, k string) (sg.Idem
 	return sg.Idempotency{TenantID: tenant, Operation: op, Key: k, RequestHash: getS(out.Item, "request_hash"),
 		Status: int(getN(out.Item, "status")), Response: getB(out.Item, "response"), CreatedAt: created}, nil
 }
+
+// PutIdempotency records a first answer on its own (for operations whose
+// effects are idempotent piece by piece, like a batch of rows). If a live
+// record holds the key it returns ErrIdempotencyInProgress.
+func (st *Store) PutIdempotency(ctx context.Context, r sg.Idempotency) error {
+	p := st.idempotencyPut(r).Put
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
+		ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues})
+	var ccf *types.ConditionalCheckFailedException
+	if asErr(err, &ccf) {
+		return sg.ErrIdempotencyInProgress
+	}
+	return classifyOrNil("dynamo.PutIdempotency", err)
+}

@@ -28,6 +28,12 @@ func WalletsTransfers(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return httpapi.Wrap("wallets-transfers", api.History{Store: st}.List), err
 }
 
+// WalletsStatement builds GET /v1/wallets/{wallet_id}/statement.
+func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
+	st, err := store(env)
+	return httpapi.Wrap("wallets-statement", api.History{Store: st}.Statement), err
+}
+
 // HistoryProjector builds the stream consumer that writes each transfer
 // record's history lines under the wallets it touches.
 func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {

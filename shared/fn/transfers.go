@@ -34,3 +34,12 @@ func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	l, err := LedgerService(env)
 	return httpapi.Wrap("transfers-get", api.Transfers{Ledger: l}.Get), err
 }
+
+// TransfersBatch builds POST /v1/transfers/batch.
+func TransfersBatch(ctx context.Context, env Env) (httpapi.Handler, error) {
+	l, err := LedgerService(env)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: l, Idem: l.Store.(*dynamo.Store)}.Batch), nil
+}

@@ -1,0 +1,6 @@
+// Command wallets-statement is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("wallets-statement", fn.WalletsStatement) }

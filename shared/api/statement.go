@@ -1,0 +1,97 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/httpapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// MaxStatementLines bounds one statement (Lambda answers are at most 6 MB).
+const MaxStatementLines = 20000
+
+// ErrStatementTooLarge: the range holds more transfers than one statement.
+var ErrStatementTooLarge = &sg.Error{Kind: sg.KindInvalid, Code: "statement_too_large", Message: "the range holds more than 20,000 transfers; ask for a shorter one", Param: "from"}
+
+// statementHeader is the CSV's first line.
+var statementHeader = []string{"created_at", "transfer_id", "type", "state", "chain", "asset", "direction", "amount", "fee", "network_fee", "counterparty", "memo"}
+
+// csvCell neutralises a cell a spreadsheet would run as a formula.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsAny(s[:1], "=+-@\t\r") {
+		return "'" + s
+	}
+	return s
+}
+
+// Statement is GET /v1/wallets/{wallet_id}/statement: the wallet's transfers
+// from `from` to `to` (required), oldest first, as CSV.
+func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	f, err := HistoryFilterOf(req.QueryStringParameters)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	if f.From.IsZero() {
+		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("from").WithMessage("from is required")), nil
+	}
+	if f.To.IsZero() {
+		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("to").WithMessage("to is required")), nil
+	}
+	id := req.PathParameters["wallet_id"]
+	if !sg.ValidID("wal", id) {
+		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("wallet_id")), nil
+	}
+	if _, err := h.Store.Wallet(ctx, p.TenantID, id); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	var all []sg.Transfer
+	page := sg.Page{Limit: 1000}
+	for {
+		ts, next, err := h.Store.History(ctx, p.TenantID, id, f, page)
+		if err != nil {
+			return httpapi.Fail(ctx, req, err), nil
+		}
+		all = append(all, ts...)
+		if len(all) > MaxStatementLines {
+			return httpapi.Fail(ctx, req, ErrStatementTooLarge), nil
+		}
+		if next == "" {
+			break
+		}
+		page.Cursor = next
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(statementHeader)
+	for i := len(all) - 1; i >= 0; i-- { // oldest first
+		t := all[i]
+		dir, other := "in", t.FromWallet
+		if t.FromWallet == id {
+			dir, other = "out", t.ToWallet
+			if t.ToAddress != "" {
+				other = t.ToAddress
+			}
+		}
+		nf := ""
+		if t.NetworkFee != 0 {
+			nf = t.NetworkFee.String()
+		}
+		w.Write([]string{t.CreatedAt.UTC().Format(time.RFC3339Nano), t.ID, string(t.Type), string(t.State), string(t.Chain), string(t.Asset),
+			dir, t.Amount.String(), t.Fee.String(), nf, other, csvCell(t.Memo)})
+	}
+	w.Flush()
+	return httpapi.Response{StatusCode: http.StatusOK, Body: buf.String(), Headers: map[string]string{
+		"content-type":        "text/csv; charset=utf-8",
+		"content-disposition": `attachment; filename="statement-` + id + `.csv"`,
+		"cache-control":       "no-store",
+	}}, nil
+}

@@ -128,6 +128,10 @@ build-WalletsStatementFunction:
 	$(call lambda_build,wallets-statement)
 build-TransfersBatchFunction:
 	$(call lambda_build,transfers-batch)
+build-ReconciliationGetFunction:
+	$(call lambda_build,reconciliation-get)
+build-ReconcileFunction:
+	$(call lambda_build,reconcile)
 
 build:
 	@for f in $(FUNCTIONS); do \

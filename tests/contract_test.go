@@ -76,7 +76,8 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 		_, consumer := devstack.Consumers[name]
 		_, ws := devstack.WebSocketFunctions[name]
 		_, stream := devstack.StreamConsumers[name]
-		if !api && !consumer && !ws && !stream {
+		_, job := devstack.ScheduledJobs[name]
+		if !api && !consumer && !ws && !stream && !job {
 			t.Errorf("functions/%s is in none of the devstack builder maps", name)
 		}
 		main, _ := os.ReadFile(m)
@@ -94,7 +95,7 @@ func TestFunctionsTemplateMakefileAgree(t *testing.T) {
 			t.Errorf("devstack.Functions has %s but functions/%s does not exist", name, name)
 		}
 	}
-	for _, m := range []map[string]bool{keys(devstack.Consumers), keys(devstack.WebSocketFunctions), keys(devstack.StreamConsumers)} {
+	for _, m := range []map[string]bool{keys(devstack.Consumers), keys(devstack.WebSocketFunctions), keys(devstack.StreamConsumers), keys(devstack.ScheduledJobs)} {
 		for name := range m {
 			if !seen[name] {
 				t.Errorf("a devstack builder map has %s but functions/%s does not exist", name, name)

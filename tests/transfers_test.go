@@ -72,7 +72,7 @@ func TestTransferRefusals(t *testing.T) {
 	freeze(t, ten, frozen.ID)
 	// Hold 8 of a's 10 as a payout in flight would.
 	now := time.Now()
-	held := sg.Transfer{ID: sg.NewKeyedID("txn", now, ten, "test.hold", randHex(4)), TenantID: ten, Type: sg.TransferWithdrawal, State: sg.StatePosted,
+	held := sg.Transfer{ID: sg.NewKeyedID("txn", now, ten, "test.hold", randHex(4)), TenantID: ten, Type: sg.TransferWithdrawal, State: sg.StatePending,
 		FromWallet: a.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: 8_000_000, CreatedAt: now, UpdatedAt: now,
 		Entry: sg.Entry{Postings: []sg.Posting{
 			{Account: sg.WalletAccount(ten, a.ID, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: -8_000_000},

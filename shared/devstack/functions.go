@@ -6,6 +6,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/recon"
 )
 
 // Functions maps each folder under functions/ to the builder its main.go
@@ -25,6 +26,13 @@ var Functions = map[string]fn.Builder{
 	"wallets-transfers":  fn.WalletsTransfers,
 	"wallets-statement":  fn.WalletsStatement,
 	"transfers-batch":    fn.TransfersBatch,
+	"reconciliation-get": fn.ReconciliationGet,
+}
+
+// ScheduledJobs maps each scheduled function to its builder (run by hand
+// or by tests locally; EventBridge runs them on AWS).
+var ScheduledJobs = map[string]func(context.Context, fn.Env) (func(context.Context) (recon.Report, error), error){
+	"reconcile": fn.ReconcileJob,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -516,3 +516,77 @@ func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) erro
 	}
 	return nil
 }
+
+// TenantTransfers reads every transfer record of a tenant.
+func (st *Store) TenantTransfers(ctx context.Context, tenant string) ([]sg.Transfer, error) {
+	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
+		TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :t)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":t": s(txnPrefix)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	var out []sg.Transfer
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, classify("dynamo.TenantTransfers", err)
+		}
+		for _, it := range page.Items {
+			out = append(out, decodeTransfer(tenant, it))
+		}
+	}
+	return out, nil
+}
+
+// TenantWallets reads every wallet of a tenant.
+func (st *Store) TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error) {
+	var out []sg.Wallet
+	page := sg.Page{Limit: 100}
+	for {
+		ws, next, err := st.Wallets(ctx, tenant, page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ws...)
+		if next == "" {
+			return out, nil
+		}
+		page.Cursor = next
+	}
+}
+
+// BalanceTotals scans every balance item of the platform and sums each
+// bucket per (chain, asset), system and wallet accounts apart. It also
+// returns the tenants that hold balances.
+func (st *Store) BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error) {
+	system, wallets = map[[2]string]sg.Balance{}, map[[2]string]sg.Balance{}
+	seen := map[string]bool{}
+	p := dynamodb.NewScanPaginator(st.db, &dynamodb.ScanInput{
+		TableName: &st.table, FilterExpression: aws.String("begins_with(PK, :b) AND SK = :s"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":b": s(balPrefix), ":s": s("BAL")},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, nil, classify("dynamo.BalanceTotals", err)
+		}
+		for _, it := range page.Items {
+			k := [2]string{getS(it, "chain"), getS(it, "asset")}
+			m := wallets
+			pk := strings.TrimPrefix(getS(it, attrPK), balPrefix)
+			if strings.HasPrefix(pk, "sys:") {
+				m = system
+			} else if i := strings.IndexByte(pk, '#'); i > 0 && !seen[pk[:i]] {
+				seen[pk[:i]] = true
+				tenants = append(tenants, pk[:i])
+			}
+			b := m[k]
+			b.Available += sg.Amount(getN(it, "available"))
+			b.Pending += sg.Amount(getN(it, "pending"))
+			b.Held += sg.Amount(getN(it, "held"))
+			m[k] = b
+		}
+	}
+	sort.Strings(tenants)
+	return system, wallets, tenants, nil
+}

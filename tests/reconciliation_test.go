@@ -1,0 +1,117 @@
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/shared/recon"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+type reconJSON struct {
+	OK     bool
+	Checks []struct {
+		Name        string
+		OK          bool
+		Checked     int
+		Differences []struct{ Subject, Expected, Actual string }
+	}
+}
+
+func runPlatformJob(t *testing.T) recon.Report {
+	raw, _ := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
+	var all map[string]map[string]string
+	json.Unmarshal(raw, &all)
+	env := all["reconcile"]
+	job, err := devstack.ScheduledJobs["reconcile"](context.Background(), func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := job(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Reconciliation proves the books after real activity, finds a balance
+// changed behind the ledger's back, names it, and changes nothing itself.
+func TestReconciliationFindsDifferencesAndEditsNothing(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	tok := e.token(t, ten)
+	l, _ := ledgerOn(t, rawDB(t))
+	a, b := e.newWallet(t, tok, false), e.newWallet(t, tok, true)
+	fund(t, l, ten, a.ID, sg.Tron, "100")
+	fund(t, l, ten, a.ID, sg.Ethereum, "100")
+	e.do(t, "POST", "/v1/transfers", tok, idem(), transferBody(a.ID, b.ID, "tron", "12.5"))
+	w1 := e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "ethereum", ethDest, "10"))
+	var wd withdrawalJSON
+	w1.json(t, &wd)
+	e.waitState(t, tok, wd.ID, "awaiting_signer")
+	e.do(t, "POST", "/v1/withdrawals/"+wd.ID+"/cancel", tok, nil, nil)
+	e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "ethereum", ethDest, "20"))
+
+	r := e.do(t, "GET", "/v1/reconciliation", tok, nil, nil)
+	var rep reconJSON
+	r.json(t, &rep)
+	if r.status != 200 || !rep.OK || len(rep.Checks) != 4 {
+		t.Fatalf("clean books: %d %s", r.status, r.body)
+	}
+	for _, c := range rep.Checks {
+		if c.Checked == 0 {
+			t.Fatalf("check %s checked nothing: %s", c.Name, r.body)
+		}
+	}
+	if p := runPlatformJob(t); !p.OK {
+		b, _ := json.Marshal(p)
+		t.Fatalf("platform run on clean books: %s", b)
+	}
+	// A balance changed behind the ledger's back.
+	_, err := rawDB(t).UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &e.table,
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: fmt.Sprintf("BAL#%s#%s#tron#USDT#00", ten, a.ID)},
+			"SK": &types.AttributeValueMemberS{Value: "BAL"}},
+		UpdateExpression:          aws.String("ADD available :one"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.balancesJSON(t, tok, a.ID, b.ID)
+	r = e.do(t, "GET", "/v1/reconciliation", tok, nil, nil)
+	rep = reconJSON{}
+	r.json(t, &rep)
+	if rep.OK {
+		t.Fatalf("a tampered balance went unnoticed: %s", r.body)
+	}
+	found := false
+	for _, c := range rep.Checks {
+		for _, d := range c.Differences {
+			if c.Name == "balances_match_journal" && d.Subject == a.ID+"/tron/USDT available" && d.Expected == "87.500000" && d.Actual == "87.500001" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("difference not named: %s", r.body)
+	}
+	if p := runPlatformJob(t); p.OK {
+		t.Fatal("the platform run missed the tampered balance")
+	}
+	if after := e.balancesJSON(t, tok, a.ID, b.ID); after != before {
+		t.Fatal("reconciliation edited data")
+	}
+}

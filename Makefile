@@ -132,6 +132,8 @@ build-ReconciliationGetFunction:
 	$(call lambda_build,reconciliation-get)
 build-ReconcileFunction:
 	$(call lambda_build,reconcile)
+build-HoldsExpireFunction:
+	$(call lambda_build,holds-expire)
 
 build:
 	@for f in $(FUNCTIONS); do \

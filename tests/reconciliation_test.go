@@ -45,7 +45,7 @@ func runPlatformJob(t *testing.T) recon.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return r.(recon.Report)
 }
 
 // Reconciliation proves the books after real activity, finds a balance

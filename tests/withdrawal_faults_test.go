@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/queue"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -218,4 +219,37 @@ type denyAll struct{}
 
 func (denyAll) Evaluate(context.Context, sg.Transfer) (bool, string, error) {
 	return false, "over the daily limit", nil
+}
+
+// A hold left unsigned past its expiry is voided once by the sweep.
+func TestUnsignedHoldsExpire(t *testing.T) {
+	q := testQueue(t)
+	clean, st := ledgerOn(t, rawDB(t))
+	ten := tenant()
+	wallet := seedWallets(t, st, clean, ten, 1, false, "")[0]
+	fund(t, clean, ten, wallet, sg.Ethereum, "30")
+	w := pipeline(t, rawDB(t), q, nil)
+	w.HoldTTL = time.Hour
+	r, err := w.Create(context.Background(), ten, "x-"+randHex(6), "h", ledger.Withdraw{Wallet: wallet, Chain: sg.Ethereum, Asset: sg.USDT, ToAddress: ethDest, Amount: 10_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(context.Background(), ten, r.Transfer.ID)
+	if n, err := fn.ExpireHolds(context.Background(), w, st, time.Now()); err != nil || n != 0 {
+		t.Fatalf("expired early: %d %v", n, err)
+	}
+	later := time.Now().Add(2 * time.Hour)
+	w.Now = func() time.Time { return later }
+	n, err := fn.ExpireHolds(context.Background(), w, st, later)
+	if err != nil || n < 1 {
+		t.Fatalf("sweep: %d %v", n, err)
+	}
+	got, _ := st.Transfer(context.Background(), ten, r.Transfer.ID)
+	b, _ := st.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+	if got.State != sg.StateExpired || b.Held != 0 || b.Available != 30_000_000 {
+		t.Fatalf("after expiry: %s %+v", got.State, b)
+	}
+	if ok, err := w.Expire(context.Background(), got); ok || err != nil {
+		t.Fatalf("expired twice: %v %v", ok, err)
+	}
 }

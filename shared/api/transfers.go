@@ -42,6 +42,7 @@ type TransferView struct {
 	Fee          string            `json:"fee"`
 	NetworkFee   *string           `json:"network_fee,omitempty"`
 	ToAddress    string            `json:"to_address,omitempty"`
+	HoldExpires  string            `json:"hold_expires_at,omitempty"`
 	TxHash       string            `json:"tx_hash,omitempty"`
 	Memo         string            `json:"memo,omitempty"`
 	Metadata     map[string]string `json:"metadata"`
@@ -79,6 +80,9 @@ func ViewTransfer(t sg.Transfer) TransferView {
 	if t.NetworkFee != 0 {
 		nf := t.NetworkFee.String()
 		v.NetworkFee = &nf
+	}
+	if !t.ExpiresAt.IsZero() {
+		v.HoldExpires = t.ExpiresAt.UTC().Format(time.RFC3339)
 	}
 	return v
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
-	"github.com/stablegate/stablegate/shared/recon"
 )
 
 // Functions maps each folder under functions/ to the builder its main.go
@@ -31,8 +30,9 @@ var Functions = map[string]fn.Builder{
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
 // or by tests locally; EventBridge runs them on AWS).
-var ScheduledJobs = map[string]func(context.Context, fn.Env) (func(context.Context) (recon.Report, error), error){
-	"reconcile": fn.ReconcileJob,
+var ScheduledJobs = map[string]fn.JobBuilder{
+	"reconcile":    fn.ReconcileJob,
+	"holds-expire": fn.HoldsExpireJob,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -7,7 +7,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/recon"
 )
@@ -31,19 +33,25 @@ func ReconciliationGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	}), nil
 }
 
+// Job is a scheduled function's handler; its result is logged by Lambda.
+type Job func(ctx context.Context) (any, error)
+
+// JobBuilder makes a scheduled function's handler.
+type JobBuilder func(ctx context.Context, env Env) (Job, error)
+
 // ReconcileJob builds the scheduled platform-wide run: it logs the report
 // and emits the number of differences as a metric to alarm on.
-func ReconcileJob(ctx context.Context, env Env) (func(ctx context.Context) (recon.Report, error), error) {
+func ReconcileJob(ctx context.Context, env Env) (Job, error) {
 	st, err := store(env)
 	if err != nil {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "reconcile")
 	metrics := obs.NewMetrics(os.Stdout, "Stablegate", "reconcile")
-	return func(ctx context.Context) (recon.Report, error) {
+	return func(ctx context.Context) (any, error) {
 		r, err := recon.Platform(ctx, st, time.Now())
 		if err != nil {
-			return r, err
+			return nil, err
 		}
 		diffs := 0
 		for _, c := range r.Checks {
@@ -58,4 +66,39 @@ func ReconcileJob(ctx context.Context, env Env) (func(ctx context.Context) (reco
 		metrics.Emit("schedule", obs.Metric{Name: "ReconciliationDifferences", Unit: "Count", Value: int64(diffs)})
 		return r, nil
 	}, nil
+}
+
+// HoldsExpireJob builds the scheduled sweep that voids the holds of
+// withdrawals left unsigned past their expiry.
+func HoldsExpireJob(ctx context.Context, env Env) (Job, error) {
+	w, err := WithdrawalsService(env)
+	if err != nil {
+		return nil, err
+	}
+	st := w.Store.(*dynamo.Store)
+	log := obs.NewLogger(os.Stdout, "holds-expire")
+	return func(ctx context.Context) (any, error) {
+		n, err := ExpireHolds(ctx, w, st, time.Now())
+		log.Info("expired holds voided", "count", n)
+		return map[string]int{"expired": n}, err
+	}, nil
+}
+
+// ExpireHolds voids every lapsed hold and returns how many it voided.
+func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, now time.Time) (int, error) {
+	ts, err := st.ExpiredHolds(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range ts {
+		ok, err := w.Expire(ctx, t)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
 }

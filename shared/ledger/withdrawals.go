@@ -61,7 +61,13 @@ type Withdrawals struct {
 	Payout Payout // nil: no signer yet
 	// Fee quotes the network fee charged with a payout on a chain.
 	Fee func(sg.Chain) sg.Amount
+	// HoldTTL is how long a withdrawal may wait unsigned before its hold
+	// expires (0: DefaultHoldTTL).
+	HoldTTL time.Duration
 }
+
+// DefaultHoldTTL is how long an unsigned withdrawal holds funds.
+const DefaultHoldTTL = 72 * time.Hour
 
 // Withdraw is a request to send Amount to ToAddress on Chain.
 type Withdraw struct {
@@ -105,7 +111,8 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		ID: sg.NewKeyedID("txn", now, tenant, OpWithdraw, key), TenantID: tenant, Type: sg.TransferWithdrawal, State: sg.StatePending,
 		FromWallet: src.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Fee: fee, ToAddress: in.ToAddress,
 		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now,
-		Events: []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
+		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second),
+		Events:    []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
 		Entry: sg.Entry{Postings: []sg.Posting{
 			{Account: acct, Bucket: sg.Available, Delta: -hold, Shards: src.Shards()},
 			{Account: acct, Bucket: sg.Held, Delta: hold, Shards: src.Shards()},
@@ -274,4 +281,24 @@ func (w *Withdrawals) Cancel(ctx context.Context, tenant, id string) (sg.Transfe
 		return w.Store.Transfer(ctx, tenant, id)
 	}
 	return sg.Transfer{}, sg.ErrStateChanged
+}
+
+func (w *Withdrawals) holdTTL() time.Duration {
+	if w.HoldTTL > 0 {
+		return w.HoldTTL
+	}
+	return DefaultHoldTTL
+}
+
+// Expire voids the hold of an unsigned withdrawal past its expiry. A
+// withdrawal that moved on meanwhile (signed, cancelled) is left as it is.
+func (w *Withdrawals) Expire(ctx context.Context, t sg.Transfer) (bool, error) {
+	if !sg.CanMove(t.State, sg.StateExpired) || w.Now().Before(t.ExpiresAt) {
+		return false, nil
+	}
+	err := w.move(ctx, t, sg.StateExpired, "hold expired unsigned", holdEntry(t, false, 0), nil, "")
+	if errors.Is(err, sg.ErrStateChanged) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -140,6 +140,8 @@ type Transfer struct {
 	NetworkFee Amount
 	Memo       string
 	Metadata   map[string]string
+	// ExpiresAt is when an unsigned withdrawal's hold lapses.
+	ExpiresAt time.Time
 	// ToAddress is a withdrawal's destination on its chain.
 	ToAddress string
 	// TxHash is a withdrawal's chain transaction once broadcast.
@@ -193,8 +195,9 @@ var ErrTransferExists = &Error{Kind: KindConflict, Code: "transfer_exists", Mess
 //	pending -> rejected                      (policy or risk refused; hold voided)
 //	pending | approved | awaiting_signer -> cancelled   (hold voided)
 //	signed | broadcast -> failed             (the chain refused it; hold voided)
+//	pending | approved | awaiting_signer -> expired     (left unsigned too long; hold voided)
 //
-// posted, rejected, cancelled and failed are final: the hold has been
+// posted, rejected, cancelled, failed and expired are final: the hold has been
 // posted (with the real network fee) or voided, exactly once.
 const (
 	StatePending        TransferState = "pending"
@@ -206,13 +209,15 @@ const (
 	StateConfirmed      TransferState = "confirmed"
 	StateCancelled      TransferState = "cancelled"
 	StateFailed         TransferState = "failed"
+	// StateExpired: the hold was left unsigned past its expiry and voided.
+	StateExpired TransferState = "expired"
 )
 
 // transitions lists the allowed moves of a withdrawal.
 var transitions = map[TransferState][]TransferState{
-	StatePending:        {StateApproved, StateRejected, StateCancelled},
-	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled},
-	StateAwaitingSigner: {StateSigned, StateCancelled},
+	StatePending:        {StateApproved, StateRejected, StateCancelled, StateExpired},
+	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired},
+	StateAwaitingSigner: {StateSigned, StateCancelled, StateExpired},
 	StateSigned:         {StateBroadcast, StateFailed},
 	StateBroadcast:      {StateConfirmed, StateFailed},
 	StateConfirmed:      {StatePosted},
@@ -230,7 +235,7 @@ func CanMove(from, to TransferState) bool {
 
 // Final reports whether no transition leaves s.
 func (s TransferState) Final() bool {
-	return s == StatePosted || s == StateRejected || s == StateCancelled || s == StateFailed
+	return s == StatePosted || s == StateRejected || s == StateCancelled || s == StateFailed || s == StateExpired
 }
 
 // Event is one recorded state change.

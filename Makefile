@@ -16,11 +16,12 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
 # Every function under functions/ and its SAM logical id (see build-% below).
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: help dev test tools deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+.PHONY: help dev test fund tools deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
 help:
 	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
 	@echo "make test    run every test against a fresh local stack"
 	@echo "make token   print a dev token for the running stack"
+	@echo "make fund WALLET=wal_... [AMOUNT=100 CHAIN=tron]   credit a wallet (dev faucet)"
 	@echo "make bench   function sizes and cold starts, plus Go benchmarks"
 	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
 	@echo "make build   build every function for Lambda (linux/arm64) into bin/"
@@ -69,6 +70,9 @@ test: tools
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=false -- \
 		$(GO) test -count=1 -timeout 15m ./...
+
+fund:
+	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
 
 token:
 	@$(SGDEV) token --state .dev/dev $(if $(TENANT),--tenant $(TENANT)) $(if $(SCOPES),--scopes "$(SCOPES)")

@@ -3,7 +3,8 @@
 //	sgdev up      start the local stack (emulators, geth, gateway) until Ctrl-C
 //	sgdev run -- CMD...   start the stack, run CMD with its environment, stop it
 //	sgdev token   print a dev token for the running stack
-//	sgdev bench   print function binary sizes and cold-start times
+//	sgdev bench   print function sizes, cold starts and ledger costs
+//	sgdev fund    credit a wallet of the running stack (a dev faucet)
 package main
 
 import (
@@ -35,6 +36,8 @@ func main() {
 		err = token(os.Args[2:])
 	case "bench":
 		err = bench(os.Args[2:])
+	case "fund":
+		err = fund(os.Args[2:])
 	default:
 		usage()
 	}
@@ -48,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench [flags]")
+	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench|fund [flags]")
 	os.Exit(2)
 }
 
@@ -77,11 +80,12 @@ func up(args []string) error {
 	fmt.Printf(`
 Stablegate local stack is up.
   API (HTTP API v2, JWT)   %s
+  WebSocket API            %s
   dev token issuer         %s
   DynamoDB Local           %s
   SQS (fauxqs)             %s
   KMS (local-kms)          %s
-`, s.APIURL, s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
+`, s.APIURL, s.Env["STABLEGATE_WS_URL"], s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
 	if rpc := s.Env["STABLEGATE_ETH_RPC"]; rpc != "" {
 		fmt.Printf("  Ethereum (geth --dev)    %s\n", rpc)
 	}
@@ -89,7 +93,8 @@ Stablegate local stack is up.
 		fmt.Printf("  portal                   %s\n", *portal)
 	}
 	fmt.Printf(`
-Get a token:   TOKEN=$(make -s token)        (tenant "acme", scopes wallets:read wallets:write)
+Get a token:   TOKEN=$(make -s token)        (tenant "acme", every scope)
+Fund a wallet: make fund WALLET=wal_... AMOUNT=100 CHAIN=tron   (dev faucet)
 Environment:   source %s
 Stop:          Ctrl-C
 `, filepath.Join(o.State, "stack.env"))

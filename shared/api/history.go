@@ -94,11 +94,8 @@ func (h History) List(ctx context.Context, req httpapi.Request) (httpapi.Respons
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	id := req.PathParameters["wallet_id"]
-	if !sg.ValidID("wal", id) {
-		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("wallet_id")), nil
-	}
-	if _, err := h.Store.Wallet(ctx, p.TenantID, id); err != nil {
+	id, err := h.ownWallet(ctx, p, req)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	ts, next, err := h.Store.History(ctx, p.TenantID, id, f, page)
@@ -113,4 +110,14 @@ func (h History) List(ctx context.Context, req httpapi.Request) (httpapi.Respons
 		out.NextCursor = &next
 	}
 	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+// ownWallet returns the path's wallet id if the wallet is the caller's.
+func (h History) ownWallet(ctx context.Context, p httpapi.Principal, req httpapi.Request) (string, error) {
+	id := req.PathParameters["wallet_id"]
+	if !sg.ValidID("wal", id) {
+		return "", sg.ErrNotFound.WithParam("wallet_id")
+	}
+	_, err := h.Store.Wallet(ctx, p.TenantID, id)
+	return id, err
 }

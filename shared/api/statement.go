@@ -46,11 +46,8 @@ func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Re
 	if f.To.IsZero() {
 		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("to").WithMessage("to is required")), nil
 	}
-	id := req.PathParameters["wallet_id"]
-	if !sg.ValidID("wal", id) {
-		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("wallet_id")), nil
-	}
-	if _, err := h.Store.Wallet(ctx, p.TenantID, id); err != nil {
+	id, err := h.ownWallet(ctx, p, req)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	var all []sg.Transfer

@@ -105,16 +105,9 @@ func ParsePositiveAmount(s, param string) (sg.Amount, error) {
 // Create is POST /v1/transfers: an internal, instant transfer between two
 // of the tenant's wallets.
 func (h Transfers) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	key, err := httpapi.IdempotencyKey(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
 	var body CreateTransferRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+	p, key, err := httpapi.CreateRequest(req, &body)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	amount, err := ParsePositiveAmount(body.Amount, "amount")

@@ -87,16 +87,9 @@ func viewWallet(w sg.Wallet) WalletView {
 
 // Create is POST /v1/wallets.
 func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	key, err := httpapi.IdempotencyKey(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
 	var body CreateWalletRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+	p, key, err := httpapi.CreateRequest(req, &body)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}

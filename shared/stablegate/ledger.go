@@ -211,7 +211,27 @@ const (
 	StateFailed         TransferState = "failed"
 	// StateExpired: the hold was left unsigned past its expiry and voided.
 	StateExpired TransferState = "expired"
+	// StateReversed: a deposit whose block left the chain; its pending
+	// credit was taken back.
+	StateReversed TransferState = "reversed"
 )
+
+// Deposits: seen on chain they are credited as pending; after the chain's
+// confirmations they are posted (pending -> available); if their block
+// leaves the chain first they are reversed.
+var depositTransitions = map[TransferState][]TransferState{
+	StatePending: {StatePosted, StateReversed},
+}
+
+// CanMoveDeposit reports whether a deposit may go from one state to another.
+func CanMoveDeposit(from, to TransferState) bool {
+	for _, s := range depositTransitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
 
 // transitions lists the allowed moves of a withdrawal.
 var transitions = map[TransferState][]TransferState{
@@ -235,7 +255,7 @@ func CanMove(from, to TransferState) bool {
 
 // Final reports whether no transition leaves s.
 func (s TransferState) Final() bool {
-	return s == StatePosted || s == StateRejected || s == StateCancelled || s == StateFailed || s == StateExpired
+	return s == StatePosted || s == StateRejected || s == StateCancelled || s == StateFailed || s == StateExpired || s == StateReversed
 }
 
 // Event is one recorded state change.

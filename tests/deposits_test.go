@@ -37,8 +37,12 @@ func (s ledgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
 	_, err := s.d.Seen(ctx, s.cd(d))
 	return err
 }
-func (s ledgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error { return s.d.Confirm(ctx, s.cd(d)) }
-func (s ledgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error { return s.d.Reverse(ctx, s.cd(d)) }
+func (s ledgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
+	return s.d.Confirm(ctx, s.cd(d))
+}
+func (s ledgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
+	return s.d.Reverse(ctx, s.cd(d))
+}
 
 type depositWorld struct {
 	sim      *simulated.Backend
@@ -80,6 +84,20 @@ func (w *depositWorld) balance(t *testing.T) sg.Balance {
 	return b
 }
 
+// waitPool waits until the pool holds the deployer's sent transactions, so
+// the next Commit seals them.
+func (w *depositWorld) waitPool(t *testing.T) {
+	ctx := context.Background()
+	for i := 0; i < 100; i++ {
+		mined, _ := w.sim.Client().NonceAt(ctx, w.auth.From, nil)
+		if pending, _ := w.sim.Client().PendingNonceAt(ctx, w.auth.From); pending > mined {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the pool never took the transaction")
+}
+
 func (w *depositWorld) poll(t *testing.T, st chaineth.State) chaineth.State {
 	st, err := w.watcher.Poll(context.Background(), st)
 	if err != nil {
@@ -97,6 +115,7 @@ func TestDepositPendingThenAvailable(t *testing.T) {
 	if _, err := w.token.Mint(w.auth, w.depoAddr, big.NewInt(25_000_000)); err != nil {
 		t.Fatal(err)
 	}
+	w.waitPool(t)
 	w.sim.Commit()
 	st = w.poll(t, st)
 	st = w.poll(t, st)
@@ -127,13 +146,20 @@ func TestDepositReorg(t *testing.T) {
 	ctx := context.Background()
 	var st chaineth.State
 	st = w.poll(t, st)
-	parent := w.sim.Commit() // the block the fork will grow from
+	parent := w.sim.Commit()                                                            // the block the fork will grow from
 	if _, err := w.token.Mint(w.auth, w.depoAddr, big.NewInt(10_000_000)); err != nil { // re-included later
 		t.Fatal(err)
 	}
 	nonce, _ := w.sim.Client().PendingNonceAt(ctx, w.auth.From)
 	if _, err := w.token.Mint(w.auth, w.depoAddr, big.NewInt(7_000_000)); err != nil { // replaced later
 		t.Fatal(err)
+	}
+	// Let the pool take both before sealing the block.
+	for i := 0; i < 100; i++ {
+		if n, _ := w.sim.Client().PendingNonceAt(ctx, w.auth.From); n == nonce+1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	w.sim.Commit()
 	st = w.poll(t, st)

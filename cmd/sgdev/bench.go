@@ -116,7 +116,10 @@ func bench(args []string) error {
 	if err := benchLedger(ctx, s, *transfers); err != nil {
 		return err
 	}
-	return benchKMS(ctx, 1000)
+	if err := benchKMS(ctx, 1000); err != nil {
+		return err
+	}
+	return benchScan()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -38,6 +38,8 @@ func main() {
 		err = bench(os.Args[2:])
 	case "fund":
 		err = fund(os.Args[2:])
+	case "bench-scan":
+		err = benchScan()
 	default:
 		usage()
 	}

@@ -34,7 +34,9 @@ func (c *SyntheticChain) BlockNumber(context.Context) (uint64, error) {
 	return c.Head, nil
 }
 
-func blockHash(n uint64) common.Hash { return common.BigToHash(new(big.Int).SetUint64(n*2654435761 + 1)) }
+func blockHash(n uint64) common.Hash {
+	return common.BigToHash(new(big.Int).SetUint64(n*2654435761 + 1))
+}
 
 // HeaderByNumber returns a header whose hash is fixed by its number.
 func (c *SyntheticChain) HeaderByNumber(_ context.Context, n *big.Int) (*types.Header, error) {

@@ -74,3 +74,32 @@ func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, transf
 	}
 	return 0, sg.Unavailable("dynamo.AllocateNonce", errors.New("nonce counter too contended"))
 }
+
+// SaveSignedTx keeps a payout's signed transaction, once: a payout signed
+// again after a crash gets the first bytes back, so one nonce never carries
+// two different transactions.
+func (st *Store) SaveSignedTx(ctx context.Context, transferID string, raw []byte, hash string) ([]byte, string, error) {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
+		Item:                item{attrPK: s("PAYOUT#" + transferID), attrSK: s("TX"), "raw": b(raw), "hash": s(hash)},
+		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return nil, "", classify("dynamo.SaveSignedTx", err)
+	}
+	if err == nil {
+		return raw, hash, nil
+	}
+	return st.SignedTx(ctx, transferID)
+}
+
+// SignedTx reads a payout's signed transaction or returns ErrNotFound.
+func (st *Store) SignedTx(ctx context.Context, transferID string) ([]byte, string, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("PAYOUT#"+transferID, "TX"), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, "", classify("dynamo.SignedTx", err)
+	}
+	if out.Item == nil {
+		return nil, "", sg.ErrNotFound
+	}
+	return getB(out.Item, "raw"), getS(out.Item, "hash"), nil
+}

@@ -1,0 +1,99 @@
+package tests
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/params"
+
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/kmssign"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// A withdrawal is paid out from a KMS hot key on a (simulated) chain: the
+// tokens arrive, the hold is posted with the real network fee, and signing
+// twice (a crash between signing and recording it) yields one transaction.
+func TestWithdrawalPaidOutOnChain(t *testing.T) {
+	stack(t)
+	ctx := context.Background()
+	cfg, _ := config.LoadDefaultConfig(ctx)
+	kc := kms.NewFromConfig(cfg)
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot := &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}
+	hotAddr, _ := chaineth.From(ctx, hot)
+	deployer, _ := crypto.GenerateKey()
+	eth := new(big.Int).Mul(big.NewInt(10), big.NewInt(params.Ether))
+	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, hotAddr: {Balance: eth}})
+	defer sim.Close()
+	ec := sim.Client()
+	chainID, _ := ec.ChainID(ctx)
+	auth, _ := bind.NewKeyedTransactorWithChainID(deployer, chainID)
+	tokenAddr, _, token, err := testusdt.DeployTestUSDT(auth, ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.Commit()
+	token.Mint(auth, hotAddr, big.NewInt(1_000_000_000))
+	sim.Commit()
+
+	l, st := ledgerOn(t, rawDB(t))
+	ten := tenant()
+	wallet := seedWallets(t, st, l, ten, 1, false, "")[0]
+	fund(t, l, ten, wallet, sg.Ethereum, "100")
+	// 1 ETH = 3,000 USDT for charging the network fee.
+	usdtPerEth := big.NewInt(3_000_000_000)
+	payout := &chaineth.Payout{Node: ec, Signer: hot, ChainID: chainID, Token: tokenAddr, Store: st, Confirmations: 2,
+		FeeInAsset: func(wei *big.Int) sg.Amount {
+			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(wei, usdtPerEth), big.NewInt(params.Ether)).Int64())
+		}}
+	w := pipeline(t, rawDB(t), testQueue(t), payout)
+	to := "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+	r, err := w.Create(ctx, ten, "p-"+randHex(6), "h", ledger.Withdraw{Wallet: wallet, Chain: sg.Ethereum, Asset: sg.USDT, ToAddress: to, Amount: 40_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Signing twice gives the same transaction.
+	h1, err := payout.Sign(ctx, r.Transfer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, waiting, err := w.Advance(ctx, ten, r.Transfer.ID)
+	if err != nil || !waiting || got.State != sg.StateBroadcast || got.TxHash != h1 {
+		t.Fatalf("after the first run: %s waiting=%v hash %s (signed %s) %v", got.State, waiting, got.TxHash, h1, err)
+	}
+	sim.Commit()
+	if _, waiting, _ := w.Advance(ctx, ten, r.Transfer.ID); !waiting {
+		t.Fatal("posted before the confirmation depth")
+	}
+	sim.Commit()
+	got, waiting, err = w.Advance(ctx, ten, r.Transfer.ID)
+	if err != nil || waiting || got.State != sg.StatePosted {
+		t.Fatalf("after confirmations: %s %v %v", got.State, waiting, err)
+	}
+	if bal, _ := token.BalanceOf(nil, common.HexToAddress(to)); bal.Int64() != 40_000_000 {
+		t.Fatalf("recipient holds %s; want 40 USDT", bal)
+	}
+	rcpt, _ := ec.TransactionReceipt(ctx, common.HexToHash(h1))
+	realFee := payout.FeeInAsset(new(big.Int).Mul(new(big.Int).SetUint64(rcpt.GasUsed), rcpt.EffectiveGasPrice))
+	charged := min(realFee, got.Fee)
+	b, _ := st.AccountBalance(ctx, sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+	if got.NetworkFee != realFee || b.Held != 0 || b.Available != 100_000_000-40_000_000-charged {
+		t.Fatalf("ledger after payout: %+v, network fee %s, real %s", b, got.NetworkFee, realFee)
+	}
+	t.Logf("paid 40 USDT, gas %d, network fee %s USDT (quote %s)", rcpt.GasUsed, realFee, got.Fee)
+}

@@ -212,7 +212,6 @@ func TestWithdrawalCancelAndRejectUnderFaults(t *testing.T) {
 	if _, err := w.Cancel(context.Background(), ten, r.Transfer.ID); !errors.Is(err, sg.ErrNotCancellable) {
 		t.Fatalf("cancel of a rejected withdrawal: %v", err)
 	}
-	_ = time.Now
 }
 
 type denyAll struct{}

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -147,5 +146,4 @@ func TestWithdrawalRefusals(t *testing.T) {
 	if r := e.do(t, "POST", "/v1/withdrawals/txn_01JD8Z0000ABCDEFGHJKMNPQRS/cancel", tok, nil, nil); r.status != 404 {
 		t.Fatalf("cancel of an unknown withdrawal: %d %s", r.status, r.body)
 	}
-	_ = context.Background
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -228,5 +227,3 @@ func readBatch(body []byte) ([][]string, []string, error) {
 	}
 	return rows, header, nil
 }
-
-var _ = fmt.Sprint

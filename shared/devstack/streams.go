@@ -160,7 +160,6 @@ func jsonValue(v st.AttributeValue) map[string]any {
 	return map[string]any{"NULL": true}
 }
 
-var _ = fmt.Sprint
 
 // startStreams builds every stream consumer of the template and polls its
 // table's stream.

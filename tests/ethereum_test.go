@@ -5,59 +5,21 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
-	"github.com/ethereum/go-ethereum/params"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
-	"github.com/stablegate/stablegate/shared/kmssign"
 )
 
 // A transaction signed by a key in the KMS emulator is accepted by a real
 // (simulated) Ethereum chain: here a USDT transfer of the test token, whose
 // transfer returns no value, like Tether's.
 func TestKMSSignedTransferAcceptedByTheChain(t *testing.T) {
-	stack(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := kms.NewFromConfig(cfg)
-	key, err := client.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hot := &kmssign.Signer{KMS: client, KeyID: *key.KeyMetadata.KeyId}
-	hotAddr, err := chaineth.From(ctx, hot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deployer, _ := crypto.GenerateKey()
-	deployerAddr := crypto.PubkeyToAddress(deployer.PublicKey)
-	eth := new(big.Int).Mul(big.NewInt(10), big.NewInt(params.Ether))
-	sim := simulated.NewBackend(types.GenesisAlloc{deployerAddr: {Balance: eth}, hotAddr: {Balance: eth}})
-	defer sim.Close()
-	ec := sim.Client()
-	chainID, _ := ec.ChainID(ctx)
-	auth, _ := bind.NewKeyedTransactorWithChainID(deployer, chainID)
-	tokenAddr, _, token, err := testusdt.DeployTestUSDT(auth, ec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Commit()
-	if _, err := token.Mint(auth, hotAddr, big.NewInt(1_000_000_000)); err != nil {
-		t.Fatal(err)
-	}
-	sim.Commit()
+	c := newHotChain(t, 1_000_000_000)
+	sim, ec, chainID, hot, hotAddr, tokenAddr, token := c.sim, c.ec, c.chainID, c.hot, c.hotAddr, c.tokenAddr, c.token
 
 	to := common.HexToAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
 	abi, _ := testusdt.TestUSDTMetaData.GetAbi()

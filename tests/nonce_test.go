@@ -8,20 +8,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
-	"github.com/ethereum/go-ethereum/params"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -32,28 +24,8 @@ func TestConcurrentPayoutsGetConsecutiveNonces(t *testing.T) {
 	e := stack(t)
 	ctx := context.Background()
 	st := dynamo.New(rawDB(t), e.table)
-	cfg, _ := config.LoadDefaultConfig(ctx)
-	client := kms.NewFromConfig(cfg)
-	key, err := client.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hot := &kmssign.Signer{KMS: client, KeyID: *key.KeyMetadata.KeyId}
-	hotAddr, _ := chaineth.From(ctx, hot)
-	deployer, _ := crypto.GenerateKey()
-	eth := new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))
-	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, hotAddr: {Balance: eth}})
-	defer sim.Close()
-	ec := sim.Client()
-	chainID, _ := ec.ChainID(ctx)
-	auth, _ := bind.NewKeyedTransactorWithChainID(deployer, chainID)
-	tokenAddr, _, token, err := testusdt.DeployTestUSDT(auth, ec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Commit()
-	token.Mint(auth, hotAddr, big.NewInt(1_000_000_000_000))
-	sim.Commit()
+	c := newHotChain(t, 1_000_000_000_000)
+	sim, ec, chainID, hot, hotAddr, tokenAddr := c.sim, c.ec, c.chainID, c.hot, c.hotAddr, c.tokenAddr
 	start, _ := ec.PendingNonceAt(ctx, hotAddr)
 	abi, _ := testusdt.TestUSDTMetaData.GetAbi()
 	head, _ := ec.HeaderByNumber(ctx, nil)

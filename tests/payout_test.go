@@ -5,19 +5,10 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/params"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -26,30 +17,9 @@ import (
 // tokens arrive, the hold is posted with the real network fee, and signing
 // twice (a crash between signing and recording it) yields one transaction.
 func TestWithdrawalPaidOutOnChain(t *testing.T) {
-	stack(t)
 	ctx := context.Background()
-	cfg, _ := config.LoadDefaultConfig(ctx)
-	kc := kms.NewFromConfig(cfg)
-	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hot := &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}
-	hotAddr, _ := chaineth.From(ctx, hot)
-	deployer, _ := crypto.GenerateKey()
-	eth := new(big.Int).Mul(big.NewInt(10), big.NewInt(params.Ether))
-	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, hotAddr: {Balance: eth}})
-	defer sim.Close()
-	ec := sim.Client()
-	chainID, _ := ec.ChainID(ctx)
-	auth, _ := bind.NewKeyedTransactorWithChainID(deployer, chainID)
-	tokenAddr, _, token, err := testusdt.DeployTestUSDT(auth, ec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Commit()
-	token.Mint(auth, hotAddr, big.NewInt(1_000_000_000))
-	sim.Commit()
+	c := newHotChain(t, 1_000_000_000)
+	sim, ec, chainID, hot, tokenAddr, token := c.sim, c.ec, c.chainID, c.hot, c.tokenAddr, c.token
 
 	l, st := ledgerOn(t, rawDB(t))
 	ten := tenant()

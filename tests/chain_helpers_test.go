@@ -1,0 +1,69 @@
+package tests
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/params"
+
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/kmssign"
+)
+
+// hotChain is a simulated Ethereum chain with the test token deployed and a
+// hot wallet whose key lives in the KMS emulator, funded with ETH and tokens.
+type hotChain struct {
+	sim       *simulated.Backend
+	ec        simulated.Client
+	chainID   *big.Int
+	auth      *bind.TransactOpts // the token's deployer and owner
+	token     *testusdt.TestUSDT
+	tokenAddr common.Address
+	hot       *kmssign.Signer
+	hotAddr   common.Address
+}
+
+func newHotChain(t *testing.T, tokens int64) *hotChain {
+	t.Helper()
+	stack(t)
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc := kms.NewFromConfig(cfg)
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &hotChain{hot: &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}}
+	if c.hotAddr, err = chaineth.From(ctx, c.hot); err != nil {
+		t.Fatal(err)
+	}
+	deployer, _ := crypto.GenerateKey()
+	eth := new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))
+	c.sim = simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, c.hotAddr: {Balance: eth}})
+	t.Cleanup(func() { c.sim.Close() })
+	c.ec = c.sim.Client()
+	c.chainID, _ = c.ec.ChainID(ctx)
+	c.auth, _ = bind.NewKeyedTransactorWithChainID(deployer, c.chainID)
+	if c.tokenAddr, _, c.token, err = testusdt.DeployTestUSDT(c.auth, c.ec); err != nil {
+		t.Fatal(err)
+	}
+	c.sim.Commit()
+	if _, err := c.token.Mint(c.auth, c.hotAddr, big.NewInt(tokens)); err != nil {
+		t.Fatal(err)
+	}
+	c.sim.Commit()
+	return c
+}

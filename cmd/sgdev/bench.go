@@ -119,7 +119,10 @@ func bench(args []string) error {
 	if err := benchKMS(ctx, 1000); err != nil {
 		return err
 	}
-	return benchScan()
+	if err := benchScan(); err != nil {
+		return err
+	}
+	return benchGas()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -40,6 +40,8 @@ func main() {
 		err = fund(os.Args[2:])
 	case "bench-scan":
 		err = benchScan()
+	case "bench-gas":
+		err = benchGas()
 	default:
 		usage()
 	}

@@ -66,9 +66,9 @@ tools: deps-npm deps-go .tools/ddb/LoopbackDynamoDB.class $(TOOLS)/kmsd $(TOOLS)
 dev: tools geth
 	$(SGDEV) up --state .dev/dev --base-port 8000
 
-test: tools
+test: tools geth
 	rm -rf .dev/test
-	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=false -- \
+	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true -- \
 		$(GO) test -count=1 -timeout 15m ./...
 
 fund:
@@ -138,6 +138,8 @@ build-ReconcileFunction:
 	$(call lambda_build,reconcile)
 build-HoldsExpireFunction:
 	$(call lambda_build,holds-expire)
+build-DepositsWatchFunction:
+	$(call lambda_build,deposits-watch)
 
 build:
 	@for f in $(FUNCTIONS); do \

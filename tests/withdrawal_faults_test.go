@@ -76,7 +76,11 @@ func testQueue(t *testing.T) *queue.FIFO {
 
 func pipeline(t *testing.T, db dynamo.DB, q *queue.FIFO, payout ledger.Payout) *ledger.Withdrawals {
 	l, st := ledgerOn(t, db)
-	return &ledger.Withdrawals{Service: l, Mover: st, Queue: q, Policy: ledger.AllowAll{}, Payout: payout,
+	payouts := map[sg.Chain]ledger.Payout{}
+	if payout != nil {
+		payouts[sg.Ethereum] = payout
+	}
+	return &ledger.Withdrawals{Service: l, Mover: st, Queue: q, Policy: ledger.AllowAll{}, Payouts: payouts,
 		Fee: func(sg.Chain) sg.Amount { return 2_500_000 }}
 }
 

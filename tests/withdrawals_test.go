@@ -12,7 +12,10 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-const ethDest = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+const (
+	ethDest  = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+	tronDest = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+)
 
 type eventJSON struct{ State, At, Note string }
 
@@ -56,27 +59,27 @@ func fee(t *testing.T, chain string) string {
 }
 
 // A withdrawal holds amount plus fee, goes through the queue to the worker,
-// stops at awaiting_signer while no signer is configured, and a cancel voids
-// its hold exactly once.
+// stops at awaiting_signer while its chain has no signer (Tron, for now),
+// and a cancel voids its hold exactly once.
 func TestWithdrawalPipelineThroughTheQueue(t *testing.T) {
 	e := stack(t)
 	ten := tenant()
 	tok := e.token(t, ten)
 	l, _ := ledgerOn(t, rawDB(t))
 	w := e.newWallet(t, tok, false)
-	fund(t, l, ten, w.ID, sg.Ethereum, "100")
-	f, _ := sg.ParseAmount(fee(t, "ethereum"), 6)
+	fund(t, l, ten, w.ID, sg.Tron, "100")
+	f, _ := sg.ParseAmount(fee(t, "tron"), 6)
 	h := idem()
-	r := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "ethereum", strings.ToLower(ethDest), "40"))
+	r := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "tron", tronDest, "40"))
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	var wd withdrawalJSON
 	r.json(t, &wd)
-	if wd.State != "pending" || wd.Type != "withdrawal" || wd.ToAddress != ethDest || wd.Fee != f.String() || len(wd.Events) != 1 {
+	if wd.State != "pending" || wd.Type != "withdrawal" || wd.ToAddress != tronDest || wd.Fee != f.String() || len(wd.Events) != 1 {
 		t.Fatalf("created: %s", r.body)
 	}
-	b := e.balances(t, tok, w.ID)["ethereum"]
+	b := e.balances(t, tok, w.ID)["tron"]
 	if held := (40_000_000 + f).String(); b.Held != held || b.Available != (100_000_000-40_000_000-f).String() {
 		t.Fatalf("hold not placed: %+v (fee %s)", b, f)
 	}
@@ -88,7 +91,7 @@ func TestWithdrawalPipelineThroughTheQueue(t *testing.T) {
 	if strings.Join(states, ",") != "pending,approved,awaiting_signer" {
 		t.Fatalf("events %v", states)
 	}
-	again := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "ethereum", strings.ToLower(ethDest), "40"))
+	again := e.do(t, "POST", "/v1/withdrawals", tok, h, withdrawalBody(w.ID, "tron", tronDest, "40"))
 	if again.status != 201 || string(again.body) != string(r.body) || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay is not the first answer: %d %s", again.status, again.body)
 	}
@@ -104,7 +107,7 @@ func TestWithdrawalPipelineThroughTheQueue(t *testing.T) {
 	if c2 := e.do(t, "POST", "/v1/withdrawals/"+wd.ID+"/cancel", tok, nil, nil); c2.status != 200 {
 		t.Fatalf("second cancel: %d %s", c2.status, c2.body)
 	}
-	if b := e.balances(t, tok, w.ID)["ethereum"]; b.Available != "100.000000" || b.Held != "0.000000" {
+	if b := e.balances(t, tok, w.ID)["tron"]; b.Available != "100.000000" || b.Held != "0.000000" {
 		t.Fatalf("hold not voided exactly once: %+v", b)
 	}
 }

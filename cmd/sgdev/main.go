@@ -66,6 +66,7 @@ func stackFlags(fs *flag.FlagSet) *devstack.Options {
 	fs.IntVar(&o.BasePort, "base-port", 8000, "DynamoDB port; SQS +1, KMS +2, API +80, geth +545")
 	fs.BoolVar(&o.Persist, "persist", true, "keep data across runs")
 	fs.BoolVar(&o.Chain, "chain", true, "start a local Ethereum node (geth --dev)")
+	fs.IntVar(&o.ScheduleSpeedup, "schedule-speedup", 60, "run scheduled functions this many times faster than their rates (0: never)")
 	return o
 }
 

@@ -1,6 +1,9 @@
 // Command withdrawals-worker is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn"
+)
 
-func main() { fn.Start("withdrawals-worker", fn.WithdrawalsWorker) }
+func main() { fn.Start("withdrawals-worker", chainfn.WithdrawalsWorker) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -31,13 +32,14 @@ var Functions = map[string]fn.Builder{
 // ScheduledJobs maps each scheduled function to its builder (run by hand
 // or by tests locally; EventBridge runs them on AWS).
 var ScheduledJobs = map[string]fn.JobBuilder{
-	"reconcile":    fn.ReconcileJob,
-	"holds-expire": fn.HoldsExpireJob,
+	"reconcile":      fn.ReconcileJob,
+	"holds-expire":   fn.HoldsExpireJob,
+	"deposits-watch": chainfn.DepositsWatch,
 }
 
 // Consumers maps each queue-consuming function to its builder.
 var Consumers = map[string]fn.SQSBuilder{
-	"withdrawals-worker": fn.WithdrawalsWorker,
+	"withdrawals-worker": chainfn.WithdrawalsWorker,
 }
 
 // WebSocketFunctions maps each WebSocket route's function to its builder.

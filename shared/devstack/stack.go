@@ -39,7 +39,10 @@ type Options struct {
 	BasePort int    // DynamoDB at BasePort, SQS +1, KMS +2, gateway +80, geth +545
 	Persist  bool   // keep DynamoDB and KMS data in State across runs
 	Chain    bool   // start geth --dev
-	Out      io.Writer
+	// ScheduleSpeedup runs the template's scheduled functions this many
+	// times faster than their rates (0: never).
+	ScheduleSpeedup int
+	Out             io.Writer
 }
 
 // Ports derived from BasePort.
@@ -126,6 +129,12 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "provisioned from template.yaml:\n%s", prov.Summary(s.Template))
+	if o.Chain {
+		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
+		if err := s.bootstrapChain(ctx, res, prov.KMS); err != nil {
+			return nil, err
+		}
+	}
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
@@ -175,8 +184,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	s.Env["STABLEGATE_DEV_KEY"] = filepath.Join(o.State, "jwt-dev-key.pem")
 	s.Env["STABLEGATE_STATE"] = o.State
 	s.Env["TABLE_NAME"] = res.Refs["MainTable"]
-	if o.Chain {
-		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
+	if o.ScheduleSpeedup > 0 {
+		s.startSchedules(ctx, envOf, o.ScheduleSpeedup)
 	}
 	return s, s.writeState()
 }

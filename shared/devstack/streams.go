@@ -160,7 +160,6 @@ func jsonValue(v st.AttributeValue) map[string]any {
 	return map[string]any{"NULL": true}
 }
 
-
 // startStreams builds every stream consumer of the template and polls its
 // table's stream.
 func (s *Stack) startStreams(ctx context.Context, cfg aws.Config, res *Resolver, env func(Function) fn.Env) error {

@@ -47,7 +47,9 @@ type Function struct {
 	Queues []QueueEvent
 	// Streams are the function's DynamoDB stream event sources.
 	Streams []StreamEvent
-	env     []*yaml.Node // Globals env then the function's own, as key/value node pairs
+	// Schedule is the function's Schedule expression ("rate(1 minute)"), if any.
+	Schedule string
+	env      []*yaml.Node // Globals env then the function's own, as key/value node pairs
 }
 
 // QueueEvent is an SQS event source of a function.
@@ -172,6 +174,10 @@ func (t *Template) Functions() []Function {
 						q.ReportFailures = q.ReportFailures || rt.Value == "ReportBatchItemFailures"
 					}
 					f.Queues = append(f.Queues, q)
+					continue
+				}
+				if ty := get(ev, "Type"); ty != nil && ty.Value == "Schedule" {
+					f.Schedule = scalar(get(get(ev, "Properties"), "Schedule"))
 					continue
 				}
 				if ty := get(ev, "Type"); ty != nil && ty.Value == "DynamoDB" {

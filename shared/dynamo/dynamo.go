@@ -49,15 +49,16 @@ var (
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a
 // query can never reach another tenant's data.
 const (
-	attrPK       = "PK"
-	attrSK       = "SK"
-	attrExpires  = "expires_at"
-	tenantPrefix = "TENANT#"
-	walletPrefix = "WALLET#"
-	idemPrefix   = "IDEM#"
-	balPrefix    = "BAL#"
-	addrPrefix   = "ADDR#"
-	seqHDIndex   = "SEQ#hd-index"
+	attrPK         = "PK"
+	attrSK         = "SK"
+	attrExpires    = "expires_at"
+	tenantPrefix   = "TENANT#"
+	walletPrefix   = "WALLET#"
+	idemPrefix     = "IDEM#"
+	balPrefix      = "BAL#"
+	addrPrefix     = "ADDR#"
+	addrListPrefix = "ADDRS#"
+	seqHDIndex     = "SEQ#hd-index"
 )
 
 func tenantPK(tenant string) string { return tenantPrefix + tenant }

@@ -74,6 +74,15 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: claim, ConditionExpression: notExists}})
 	}
+	// The chain's address list, in creation order, for the deposit watchers
+	// to load incrementally.
+	for _, a := range w.Addresses {
+		listed := item{
+			attrPK: s(addrListPrefix + string(a.Chain)), attrSK: s(w.ID + "#" + strings.ToLower(a.Address)),
+			"tenant": s(w.TenantID), "wallet_id": s(w.ID),
+		}
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: listed}})
+	}
 	tx = append(tx, st.idempotencyPut(idem))
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancelled(err); reasons != nil {

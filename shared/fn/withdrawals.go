@@ -76,6 +76,12 @@ func WithdrawalsWorker(ctx context.Context, env Env) (SQSHandler, error) {
 	if err != nil {
 		return nil, err
 	}
+	return WorkerFor(ctx, env, w)
+}
+
+// WorkerFor builds the queue consumer over a pipeline (chainfn adds the
+// chains' payouts to it).
+func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals) (SQSHandler, error) {
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, err

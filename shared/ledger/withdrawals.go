@@ -58,7 +58,9 @@ type Withdrawals struct {
 	Mover  Mover
 	Queue  Queue
 	Policy Policy
-	Payout Payout // nil: no signer yet
+	// Payouts sign and send per chain; a chain without one waits in
+	// awaiting_signer.
+	Payouts map[sg.Chain]Payout
 	// Fee quotes the network fee charged with a payout on a chain.
 	Fee func(sg.Chain) sg.Amount
 	// HoldTTL is how long a withdrawal may wait unsigned before its hold
@@ -220,24 +222,25 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		}
 		return w.move(ctx, t, sg.StateApproved, "policy passed", sg.Entry{}, nil, "")
 	case sg.StateApproved, sg.StateAwaitingSigner:
-		if w.Payout == nil {
+		payout := w.Payouts[t.Chain]
+		if payout == nil {
 			if t.State == sg.StateAwaitingSigner {
 				return errParked
 			}
 			return w.move(ctx, t, sg.StateAwaitingSigner, "no signer configured", sg.Entry{}, nil, "")
 		}
-		hash, err := w.Payout.Sign(ctx, t)
+		hash, err := payout.Sign(ctx, t)
 		if err != nil {
 			return err
 		}
 		return w.move(ctx, t, sg.StateSigned, "signed", sg.Entry{}, nil, hash)
 	case sg.StateSigned:
-		if err := w.Payout.Broadcast(ctx, t); err != nil {
+		if err := w.Payouts[t.Chain].Broadcast(ctx, t); err != nil {
 			return err
 		}
 		return w.move(ctx, t, sg.StateBroadcast, "broadcast", sg.Entry{}, nil, "")
 	case sg.StateBroadcast:
-		r, err := w.Payout.Receipt(ctx, t)
+		r, err := w.Payouts[t.Chain].Receipt(ctx, t)
 		switch {
 		case err != nil:
 			return err

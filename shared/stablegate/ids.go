@@ -86,3 +86,9 @@ func KeyPart(prefix, id string) (string, bool) {
 	}
 	return id[len(prefix)+11:], true
 }
+
+// IDTimeBound is the smallest id NewID(prefix, t) can start with: ids made
+// at t or later sort at or after it.
+func IDTimeBound(prefix string, t time.Time) string {
+	return NewID(prefix, t)[:len(prefix)+11]
+}

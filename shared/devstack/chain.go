@@ -1,0 +1,144 @@
+package devstack
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/kmssign"
+)
+
+// ChainInfo describes the local chain's setup for tools and tests. The
+// faucet key is a throwaway dev key; nothing of it exists outside this machine.
+type ChainInfo struct {
+	RPC       string `json:"rpc"`
+	ChainID   int64  `json:"chain_id"`
+	Token     string `json:"token"`
+	FaucetKey string `json:"faucet_key"`
+	Hot       string `json:"hot"`
+}
+
+// bootstrapChain readies geth --dev for Stablegate: a faucet key funded by
+// the dev account, the test USDT token deployed (or found again), and the
+// hot wallet (the template's KMS key) funded with ETH and tokens.
+func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Client) error {
+	url := s.Env["STABLEGATE_ETH_RPC"]
+	rc, err := rpc.DialContext(ctx, url)
+	if err != nil {
+		return err
+	}
+	ec := ethclient.NewClient(rc)
+	chainID, err := ec.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	infoPath := filepath.Join(s.Opts.State, "chain.json")
+	var info ChainInfo
+	if raw, err := os.ReadFile(infoPath); err == nil {
+		json.Unmarshal(raw, &info)
+	}
+	var faucet *ecdsa.PrivateKey
+	if info.FaucetKey != "" {
+		faucet, _ = crypto.HexToECDSA(info.FaucetKey)
+	}
+	if faucet == nil {
+		faucet, _ = crypto.GenerateKey()
+	}
+	faucetAddr := crypto.PubkeyToAddress(faucet.PublicKey)
+	var accounts []common.Address
+	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
+		return fmt.Errorf("devstack: geth has no dev account: %v", err)
+	}
+	send := func(from, to common.Address, value *big.Int) error {
+		var h common.Hash
+		if err := rc.CallContext(ctx, &h, "eth_sendTransaction", map[string]any{
+			"from": from, "to": to, "value": (*hexutil.Big)(value)}); err != nil {
+			return err
+		}
+		return s.waitReceipt(ctx, ec, h)
+	}
+	ether := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+	if bal, _ := ec.BalanceAt(ctx, faucetAddr, nil); bal.Cmp(ether) < 0 {
+		if err := send(accounts[0], faucetAddr, new(big.Int).Mul(big.NewInt(1000), ether)); err != nil {
+			return fmt.Errorf("devstack: fund the faucet: %w", err)
+		}
+	}
+	auth, err := bind.NewKeyedTransactorWithChainID(faucet, chainID)
+	if err != nil {
+		return err
+	}
+	token := common.HexToAddress(info.Token)
+	if code, _ := ec.CodeAt(ctx, token, nil); info.Token == "" || len(code) == 0 {
+		addr, tx, _, err := testusdt.DeployTestUSDT(auth, ec)
+		if err != nil {
+			return fmt.Errorf("devstack: deploy the test token: %w", err)
+		}
+		if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
+			return err
+		}
+		token = addr
+	}
+	t, _ := testusdt.NewTestUSDT(token, ec)
+	alias := res.Refs["HotSigningKeyAlias"]
+	hot, err := chaineth.From(ctx, &kmssign.Signer{KMS: kc, KeyID: alias})
+	if err != nil {
+		return fmt.Errorf("devstack: hot key %s: %w", alias, err)
+	}
+	if bal, _ := ec.BalanceAt(ctx, hot, nil); bal.Cmp(ether) < 0 {
+		if err := send(accounts[0], hot, new(big.Int).Mul(big.NewInt(100), ether)); err != nil {
+			return fmt.Errorf("devstack: fund the hot wallet: %w", err)
+		}
+	}
+	for _, to := range []common.Address{faucetAddr, hot} {
+		if bal, _ := t.BalanceOf(nil, to); bal.Cmp(big.NewInt(1_000_000_000_000)) < 0 {
+			tx, err := t.Mint(auth, to, big.NewInt(10_000_000_000_000)) // 10 million USDT
+			if err != nil {
+				return fmt.Errorf("devstack: mint: %w", err)
+			}
+			if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
+				return err
+			}
+		}
+	}
+	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex()}
+	raw, _ := json.MarshalIndent(info, "", "  ")
+	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
+		return err
+	}
+	res.Params["EthRpcUrl"] = url
+	res.Params["UsdtContractEthereum"] = token.Hex()
+	res.Params["ConfirmationsEthereum"] = "2"
+	s.Env["STABLEGATE_USDT_ETHEREUM"] = token.Hex()
+	s.Env["STABLEGATE_CHAIN_INFO"] = infoPath
+	return nil
+}
+
+func (s *Stack) waitReceipt(ctx context.Context, ec *ethclient.Client, h common.Hash) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := ec.TransactionReceipt(ctx, h); err == nil {
+			if r.Status != 1 {
+				return fmt.Errorf("devstack: transaction %s failed", h.Hex())
+			}
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("devstack: transaction %s not mined in 30 s", h.Hex())
+}

@@ -24,7 +24,7 @@ func bench(args []string) error {
 	runs := fs.Int("runs", 7, "cold starts per function")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
 	fs.Parse(args)
-	o.Chain, o.Persist, o.ScheduleSpeedup = false, false, 0
+	o.Chain, o.Persist, o.ScheduleSpeedup = true, false, 0 // chain functions dial the node at init
 	if o.State == ".dev/dev" {
 		o.State = ".dev/bench"
 	}

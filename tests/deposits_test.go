@@ -2,8 +2,8 @@ package tests
 
 import (
 	"context"
-	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,32 +17,10 @@ import (
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
-
-// ledgerSink credits the ledger from the watcher (the wiring the
-// deposit-watcher function will use).
-type ledgerSink struct {
-	d      *ledger.Deposits
-	tenant string
-	wallet map[common.Address]string
-}
-
-func (s ledgerSink) cd(d chaineth.Deposit) ledger.ChainDeposit {
-	return ledger.ChainDeposit{Tenant: s.tenant, Wallet: s.wallet[d.To], Chain: sg.Ethereum, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
-		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block}
-}
-func (s ledgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
-	_, err := s.d.Seen(ctx, s.cd(d))
-	return err
-}
-func (s ledgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
-	return s.d.Confirm(ctx, s.cd(d))
-}
-func (s ledgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
-	return s.d.Reverse(ctx, s.cd(d))
-}
 
 type depositWorld struct {
 	sim      *simulated.Backend
@@ -70,9 +48,10 @@ func newDepositWorld(t *testing.T, confirmations uint64) *depositWorld {
 	}
 	sim.Commit()
 	depo := common.HexToAddress("0x" + randHex(20))
-	sink := ledgerSink{d: &ledger.Deposits{Service: l, Mover: st}, tenant: ten, wallet: map[common.Address]string{depo: wallet}}
+	owners := map[string]dynamo.AddressOwner{strings.ToLower(depo.Hex()): {Tenant: ten, Wallet: wallet}}
+	sink := chainfn.LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
 	w := &chaineth.Watcher{Chain: sim.Client(), Token: tokenAddr, Confirmations: confirmations, Sink: sink,
-		Watched: func(a common.Address) bool { _, ok := sink.wallet[a]; return ok }}
+		Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
 	return &depositWorld{sim: sim, token: token, auth: auth, watcher: w, st: st, tenant: ten, wallet: wallet, depoAddr: depo}
 }
 

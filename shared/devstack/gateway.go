@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -213,8 +212,8 @@ func claimString(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
 	case []any:
 		parts := make([]string, len(x))
 		for i, p := range x {

@@ -7,6 +7,7 @@
 package jwt
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,7 +64,7 @@ func (v *Verifier) Verify(token string) (map[string]any, error) {
 		return nil, ErrTokenSignature
 	}
 	var claims map[string]any
-	if err := decodeSeg(parts[1], &claims); err != nil {
+	if err := decodeClaims(parts[1], &claims); err != nil {
 		return nil, ErrTokenMalformed
 	}
 	now := time.Now
@@ -73,14 +75,39 @@ func (v *Verifier) Verify(token string) (map[string]any, error) {
 	if claims["iss"] != v.Issuer || !hasAudience(claims["aud"], v.Audience) {
 		return nil, ErrTokenClaims
 	}
-	exp, ok := claims["exp"].(float64)
-	if !ok || int64(exp) <= t {
+	exp, ok := unixClaim(claims["exp"])
+	if !ok || exp <= t {
 		return nil, ErrTokenClaims
 	}
-	if nbf, ok := claims["nbf"].(float64); ok && int64(nbf) > t {
+	if nbf, ok := unixClaim(claims["nbf"]); ok && nbf > t {
 		return nil, ErrTokenClaims
 	}
 	return claims, nil
+}
+
+// decodeClaims reads the claims with numbers kept as json.Number.
+func decodeClaims(s string, dst *map[string]any) error {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(dst)
+}
+
+// unixClaim reads a NumericDate claim in whole seconds.
+func unixClaim(v any) (int64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	if err != nil {
+		f, ferr := strconv.ParseInt(strings.SplitN(n.String(), ".", 2)[0], 10, 64)
+		return f, ferr == nil
+	}
+	return i, true
 }
 
 func decodeSeg(s string, dst any) error {

@@ -102,27 +102,33 @@ func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 	return fn.WorkerFor(ctx, env, w)
 }
 
-// ledgerSink credits the ledger from the Ethereum watcher.
-type ledgerSink struct {
-	d      *ledger.Deposits
-	owners map[string]dynamo.AddressOwner
+// LedgerSink credits the ledger from the Ethereum watcher. Owners maps
+// lower-case deposit addresses to their wallets.
+type LedgerSink struct {
+	Deposits *ledger.Deposits
+	Owners   map[string]dynamo.AddressOwner
 }
 
-func (s ledgerSink) deposit(d chaineth.Deposit) ledger.ChainDeposit {
-	o := s.owners[strings.ToLower(d.To.Hex())]
+func (s LedgerSink) deposit(d chaineth.Deposit) ledger.ChainDeposit {
+	o := s.Owners[strings.ToLower(d.To.Hex())]
 	return ledger.ChainDeposit{Tenant: o.Tenant, Wallet: o.Wallet, Chain: sg.Ethereum, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
 		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block}
 }
 
-func (s ledgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
-	_, err := s.d.Seen(ctx, s.deposit(d))
+// Seen credits a deposit as pending.
+func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
+	_, err := s.Deposits.Seen(ctx, s.deposit(d))
 	return err
 }
-func (s ledgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
-	return s.d.Confirm(ctx, s.deposit(d))
+
+// Confirm makes a deposit available.
+func (s LedgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
+	return s.Deposits.Confirm(ctx, s.deposit(d))
 }
-func (s ledgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
-	return s.d.Reverse(ctx, s.deposit(d))
+
+// Reverse takes back a deposit whose block left the chain.
+func (s LedgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
+	return s.Deposits.Reverse(ctx, s.deposit(d))
 }
 
 // DepositsWatch builds the scheduled Ethereum deposit watcher: it loads its
@@ -176,7 +182,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 			}
 		}
 		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf,
-			Sink:    ledgerSink{d: &ledger.Deposits{Service: l, Mover: st}, owners: owners},
+			Sink:    LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners},
 			Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
 		state, err = w.Poll(ctx, state)
 		if err != nil {

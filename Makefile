@@ -16,7 +16,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
 # Every function under functions/ and its SAM logical id (see build-% below).
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: help dev test fund tools deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+.PHONY: help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
 help:
 	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
 	@echo "make test    run every test against a fresh local stack"
@@ -25,6 +25,9 @@ help:
 	@echo "make bench   function sizes and cold starts, plus Go benchmarks"
 	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
 	@echo "make build   build every function for Lambda (linux/arm64) into bin/"
+	@echo "make geth    build geth once (make dev and make test need it)"
+	@echo "make contracts      recompile the test token and its Go bindings"
+	@echo "make tron-vectors   regenerate the tronweb vectors"
 
 ## ---- installation (idempotent; a second run reuses what the first installed)
 deps-apt:

@@ -93,6 +93,7 @@ Stablegate local stack is up.
 `, s.APIURL, s.Env["STABLEGATE_WS_URL"], s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
 	if rpc := s.Env["STABLEGATE_ETH_RPC"]; rpc != "" {
 		fmt.Printf("  Ethereum (geth --dev)    %s\n", rpc)
+		fmt.Printf("  test USDT token          %s   (chain details and a faucet key: %s)\n", s.Env["STABLEGATE_USDT_ETHEREUM"], s.Env["STABLEGATE_CHAIN_INFO"])
 	}
 	if *portal != "" {
 		fmt.Printf("  portal                   %s\n", *portal)

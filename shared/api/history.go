@@ -21,14 +21,6 @@ type History struct {
 	Store HistoryStore
 }
 
-// TransferList is the TransferList schema.
-type TransferList struct {
-	Object     string         `json:"object"`
-	Data       []TransferView `json:"data"`
-	HasMore    bool           `json:"has_more"`
-	NextCursor *string        `json:"next_cursor"`
-}
-
 var (
 	transferTypes  = map[string]bool{"internal": true, "deposit": true, "withdrawal": true}
 	transferStates = map[string]bool{}
@@ -102,14 +94,7 @@ func (h History) List(ctx context.Context, req httpapi.Request) (httpapi.Respons
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	out := TransferList{Object: "list", Data: make([]TransferView, 0, len(ts)), HasMore: next != ""}
-	for _, t := range ts {
-		out.Data = append(out.Data, ViewTransfer(t))
-	}
-	if next != "" {
-		out.NextCursor = &next
-	}
-	return httpapi.JSON(http.StatusOK, out), nil
+	return httpapi.JSON(http.StatusOK, listOf(ts, next, ViewTransfer)), nil
 }
 
 // ownWallet returns the path's wallet id if the wallet is the caller's.

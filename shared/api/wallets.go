@@ -58,12 +58,24 @@ type BalanceView struct {
 	Held      string   `json:"held"`
 }
 
-// WalletList is the WalletList schema.
-type WalletList struct {
-	Object     string       `json:"object"`
-	Data       []WalletView `json:"data"`
-	HasMore    bool         `json:"has_more"`
-	NextCursor *string      `json:"next_cursor"`
+// List is the shape of every list (WalletList, TransferList in the spec):
+// one page of items and the cursor of the next page, null at the end.
+type List[V any] struct {
+	Object     string  `json:"object"`
+	Data       []V     `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func listOf[T, V any](items []T, next string, view func(T) V) List[V] {
+	out := List[V]{Object: "list", Data: make([]V, 0, len(items)), HasMore: next != ""}
+	for _, it := range items {
+		out.Data = append(out.Data, view(it))
+	}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	return out
 }
 
 // WalletBalances is the WalletBalances schema.
@@ -134,14 +146,7 @@ func (h Wallets) List(ctx context.Context, req httpapi.Request) (httpapi.Respons
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	out := WalletList{Object: "list", Data: make([]WalletView, 0, len(ws)), HasMore: next != ""}
-	for _, w := range ws {
-		out.Data = append(out.Data, viewWallet(w))
-	}
-	if next != "" {
-		out.NextCursor = &next
-	}
-	return httpapi.JSON(http.StatusOK, out), nil
+	return httpapi.JSON(http.StatusOK, listOf(ws, next, viewWallet)), nil
 }
 
 // Balances is GET /v1/wallets/{wallet_id}/balances.

@@ -6,38 +6,26 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/live"
 )
 
-func store(env Env) (*dynamo.Store, error) {
-	if err := required(env, "TABLE_NAME"); err != nil {
-		return nil, err
-	}
-	db, err := dynamoClient(env)
-	if err != nil {
-		return nil, err
-	}
-	return dynamo.New(db, env("TABLE_NAME")), nil
-}
-
 // WalletsTransfers builds GET /v1/wallets/{wallet_id}/transfers.
 func WalletsTransfers(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := store(env)
+	st, err := Store(env)
 	return httpapi.Wrap("wallets-transfers", api.History{Store: st}.List), err
 }
 
 // WalletsStatement builds GET /v1/wallets/{wallet_id}/statement.
 func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := store(env)
+	st, err := Store(env)
 	return httpapi.Wrap("wallets-statement", api.History{Store: st}.Statement), err
 }
 
 // HistoryProjector builds the stream consumer that writes each transfer
 // record's history lines under the wallets it touches.
 func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
-	st, err := store(env)
+	st, err := Store(env)
 	if err != nil {
 		return nil, err
 	}

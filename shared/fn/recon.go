@@ -16,7 +16,7 @@ import (
 
 // ReconciliationGet builds GET /v1/reconciliation: the caller's tenant's books.
 func ReconciliationGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := store(env)
+	st, err := Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ type JobBuilder func(ctx context.Context, env Env) (Job, error)
 // ReconcileJob builds the scheduled platform-wide run: it logs the report
 // and emits the number of differences as a metric to alarm on.
 func ReconcileJob(ctx context.Context, env Env) (Job, error) {
-	st, err := store(env)
+	st, err := Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +71,10 @@ func ReconcileJob(ctx context.Context, env Env) (Job, error) {
 // HoldsExpireJob builds the scheduled sweep that voids the holds of
 // withdrawals left unsigned past their expiry.
 func HoldsExpireJob(ctx context.Context, env Env) (Job, error) {
-	w, err := WithdrawalsService(env)
+	w, st, err := WithdrawalsService(env)
 	if err != nil {
 		return nil, err
 	}
-	st := w.Store.(*dynamo.Store)
 	log := obs.NewLogger(os.Stdout, "holds-expire")
 	return func(ctx context.Context) (any, error) {
 		n, err := ExpireHolds(ctx, w, st, time.Now())

@@ -10,8 +10,8 @@ import (
 	"github.com/stablegate/stablegate/shared/ledger"
 )
 
-// LedgerService builds the ledger on TABLE_NAME.
-func LedgerService(env Env) (*ledger.Service, error) {
+// Store builds the DynamoDB store on TABLE_NAME.
+func Store(env Env) (*dynamo.Store, error) {
 	if err := required(env, "TABLE_NAME"); err != nil {
 		return nil, err
 	}
@@ -19,8 +19,21 @@ func LedgerService(env Env) (*ledger.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := dynamo.New(db, env("TABLE_NAME"))
-	return &ledger.Service{Store: store, Wallets: store, Now: time.Now}, nil
+	return dynamo.New(db, env("TABLE_NAME")), nil
+}
+
+// Ledger is the ledger service over a store.
+func Ledger(st *dynamo.Store) *ledger.Service {
+	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}
+}
+
+// LedgerService builds the ledger on TABLE_NAME.
+func LedgerService(env Env) (*ledger.Service, error) {
+	st, err := Store(env)
+	if err != nil {
+		return nil, err
+	}
+	return Ledger(st), nil
 }
 
 // TransfersCreate builds POST /v1/transfers.
@@ -37,9 +50,9 @@ func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 
 // TransfersBatch builds POST /v1/transfers/batch.
 func TransfersBatch(ctx context.Context, env Env) (httpapi.Handler, error) {
-	l, err := LedgerService(env)
+	st, err := Store(env)
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: l, Idem: l.Store.(*dynamo.Store)}.Batch), nil
+	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: Ledger(st), Idem: st}.Batch), nil
 }

@@ -29,41 +29,41 @@ type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
 // WithdrawalsService builds the withdrawal pipeline from TABLE_NAME,
 // WITHDRAWALS_QUEUE_URL and the fee quotes WITHDRAWAL_FEE_ETHEREUM and
 // WITHDRAWAL_FEE_TRON (decimal USDT).
-func WithdrawalsService(env Env) (*ledger.Withdrawals, error) {
+func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	if err := required(env, "WITHDRAWALS_QUEUE_URL", "WITHDRAWAL_FEE_ETHEREUM", "WITHDRAWAL_FEE_TRON"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	l, err := LedgerService(env)
+	st, err := Store(env)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fees := map[sg.Chain]sg.Amount{}
 	for c, v := range map[sg.Chain]string{sg.Ethereum: env("WITHDRAWAL_FEE_ETHEREUM"), sg.Tron: env("WITHDRAWAL_FEE_TRON")} {
 		if fees[c], err = sg.ParseAmount(v, sg.USDTDecimals); err != nil {
-			return nil, errors.New("fn: withdrawal fee of " + string(c) + " is not a decimal amount")
+			return nil, nil, errors.New("fn: withdrawal fee of " + string(c) + " is not a decimal amount")
 		}
 	}
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "SQS")
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	return &ledger.Withdrawals{
-		Service: l, Mover: l.Store.(*dynamo.Store), Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
+		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Policy: ledger.AllowAll{}, Fee: func(c sg.Chain) sg.Amount { return fees[c] },
-	}, nil
+	}, st, nil
 }
 
 // WithdrawalsCreate builds POST /v1/withdrawals.
 func WithdrawalsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := WithdrawalsService(env)
+	w, _, err := WithdrawalsService(env)
 	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w}.Create), err
 }
 
 // WithdrawalsCancel builds POST /v1/withdrawals/{transfer_id}/cancel.
 func WithdrawalsCancel(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := WithdrawalsService(env)
+	w, _, err := WithdrawalsService(env)
 	return httpapi.Wrap("withdrawals-cancel", api.Withdrawals{W: w}.Cancel), err
 }
 
@@ -72,7 +72,7 @@ func WithdrawalsCancel(ctx context.Context, env Env) (httpapi.Handler, error) {
 // withdrawal waits for the chain, or whose step failed, is reported back
 // for redelivery; one parked for a signer is done (signing re-queues it).
 func WithdrawalsWorker(ctx context.Context, env Env) (SQSHandler, error) {
-	w, err := WithdrawalsService(env)
+	w, _, err := WithdrawalsService(env)
 	if err != nil {
 		return nil, err
 	}

@@ -144,23 +144,6 @@ func (s *Service) whyShort(ctx context.Context, a sg.Account, shards int, amount
 	return sg.ErrInsufficientFunds
 }
 
-func (s *Service) wallet(ctx context.Context, tenant, id, param string) (sg.Wallet, error) {
-	if !sg.ValidID("wal", id) {
-		return sg.Wallet{}, sg.ErrWalletNotFound.WithParam(param)
-	}
-	w, err := s.Wallets.Wallet(ctx, tenant, id)
-	if errors.Is(err, sg.ErrNotFound) {
-		return sg.Wallet{}, sg.ErrWalletNotFound.WithParam(param)
-	}
-	if err != nil {
-		return sg.Wallet{}, err
-	}
-	if w.Frozen {
-		return sg.Wallet{}, sg.ErrWalletFrozen.WithParam(param)
-	}
-	return w, nil
-}
-
 func (s *Service) replay(ctx context.Context, tenant, op, key, reqHash string) (Result, bool, error) {
 	t, err := s.Store.TransferByKey(ctx, tenant, sg.KeyHash(tenant, op, key))
 	if errors.Is(err, sg.ErrNotFound) {
@@ -197,7 +180,11 @@ func (s *Service) CreditWallet(ctx context.Context, tenant string, c Credit) (Re
 	if c.Amount <= 0 {
 		return Result{}, sg.ErrAmountNotPositive
 	}
-	w, err := s.wallet(ctx, tenant, c.Wallet, "wallet_id")
+	ws, err := s.Wallets.WalletsByID(ctx, tenant, c.Wallet)
+	if err != nil {
+		return Result{}, err
+	}
+	w, err := usable(ws, c.Wallet, "wallet_id")
 	if err != nil {
 		return Result{}, err
 	}

@@ -44,14 +44,6 @@ func ethereumConfig(env fn.Env) (rpc string, token common.Address, confirmations
 	return rpc, common.HexToAddress(env("USDT_CONTRACT_ETHEREUM")), confirmations, true, nil
 }
 
-func store(env fn.Env) (*dynamo.Store, error) {
-	l, err := fn.LedgerService(env)
-	if err != nil {
-		return nil, err
-	}
-	return l.Store.(*dynamo.Store), nil
-}
-
 // EthereumPayout builds the hot wallet's payout from the environment:
 // HOT_SIGNER_KEY_ID (a KMS key or alias), ETH_PRICE_USDT (the USDT charged per
 // ETH of network fee, until a price feed is wired).
@@ -88,11 +80,11 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 
 // WithdrawalsWorker is fn.WithdrawalsWorker with the chains' payouts.
 func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
-	w, err := fn.WithdrawalsService(env)
+	w, st, err := fn.WithdrawalsService(env)
 	if err != nil {
 		return nil, err
 	}
-	p, err := EthereumPayout(ctx, env, w.Store.(*dynamo.Store))
+	p, err := EthereumPayout(ctx, env, st)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +134,11 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if !ok {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	st, err := store(env)
+	st, err := fn.Store(env)
 	if err != nil {
 		return nil, err
 	}
-	l, _ := fn.LedgerService(env)
+	l := fn.Ledger(st)
 	node, err := ethclient.DialContext(ctx, rpc)
 	if err != nil {
 		return nil, err

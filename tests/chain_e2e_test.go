@@ -46,7 +46,13 @@ func TestEthereumDepositAndPayoutOnTheLocalChain(t *testing.T) {
 	for _, a := range w.Addresses {
 		if a.Chain == "ethereum" {
 			depo = a.Address
+			if a.Scheme != sg.SchemeForwarder {
+				t.Fatalf("the local stack's Ethereum deposit address is %s, not a forwarder", a.Scheme)
+			}
 		}
+	}
+	if code, _ := ec.CodeAt(ctx, common.HexToAddress(depo), nil); len(code) != 0 {
+		t.Fatal("a new wallet's forwarder already has code")
 	}
 	tx, err := token.Transfer(auth, common.HexToAddress(depo), big.NewInt(50_000_000))
 	if err != nil {
@@ -70,6 +76,19 @@ func TestEthereumDepositAndPayoutOnTheLocalChain(t *testing.T) {
 	}
 	waitBalance("pending on sight", func(b balanceJSON) bool { return b.Pending == "50.000000" || b.Available == "50.000000" })
 	waitBalance("available after confirmations", func(b balanceJSON) bool { return b.Available == "50.000000" && b.Pending == "0.000000" })
+	// The sweeper (every 5 s locally) deploys the forwarder and moves the
+	// deposit into the hot wallet; the wallet's balance is untouched.
+	for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		bal, _ := token.BalanceOf(nil, common.HexToAddress(depo))
+		code, _ := ec.CodeAt(ctx, common.HexToAddress(depo), nil)
+		if bal.Sign() == 0 && len(code) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deposit address not swept: holds %s, %d bytes of code", bal, len(code))
+		}
+	}
+	waitBalance("unchanged by the sweep", func(b balanceJSON) bool { return b.Available == "50.000000" })
 
 	outside := common.BytesToAddress(crypto.Keccak256([]byte(randHex(8)))[:20])
 	r := e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(w.ID, "ethereum", outside.Hex(), "20"))

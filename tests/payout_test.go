@@ -27,7 +27,7 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 	fund(t, l, ten, wallet, sg.Ethereum, "100")
 	// 1 ETH = 3,000 USDT for charging the network fee.
 	usdtPerEth := big.NewInt(3_000_000_000)
-	payout := &chaineth.Payout{Node: ec, Signer: hot, ChainID: chainID, Token: tokenAddr, Store: st, Confirmations: 2,
+	payout := &chaineth.Payout{Hot: &chaineth.HotWallet{Node: ec, Signer: hot, ChainID: chainID, Store: st, Confirmations: 2}, Token: tokenAddr,
 		FeeInAsset: func(wei *big.Int) sg.Amount {
 			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(wei, usdtPerEth), big.NewInt(params.Ether)).Int64())
 		}}

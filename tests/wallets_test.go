@@ -20,6 +20,7 @@ type walletJSON struct {
 	Addresses   []struct {
 		Chain, Asset, Address string
 		Path                  string `json:"derivation_path"`
+		Scheme                string `json:"scheme"`
 	} `json:"addresses"`
 }
 

@@ -1,8 +1,8 @@
 // Compiles the contracts with solc (standard JSON) into build/<Name>.abi and .bin.
 import solc from "solc";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 
-const sources = { "TestUSDT.sol": { content: readFileSync("TestUSDT.sol", "utf8") } };
+const sources = Object.fromEntries(readdirSync(".").filter((f) => f.endsWith(".sol")).map((f) => [f, { content: readFileSync(f, "utf8") }]));
 const input = {
   language: "Solidity", sources,
   settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },

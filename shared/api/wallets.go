@@ -46,6 +46,7 @@ type AddressView struct {
 	Chain          sg.Chain `json:"chain"`
 	Asset          sg.Asset `json:"asset"`
 	Address        string   `json:"address"`
+	Scheme         string   `json:"scheme"`
 	DerivationPath string   `json:"derivation_path"`
 }
 
@@ -92,7 +93,7 @@ func viewWallet(w sg.Wallet) WalletView {
 		v.Metadata = map[string]string{}
 	}
 	for _, a := range w.Addresses {
-		v.Addresses = append(v.Addresses, AddressView{a.Chain, a.Asset, a.Address, a.Path})
+		v.Addresses = append(v.Addresses, AddressView{a.Chain, a.Asset, a.Address, a.Scheme, a.Path})
 	}
 	return v
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
@@ -32,6 +33,18 @@ type ChainInfo struct {
 	Token     string `json:"token"`
 	FaucetKey string `json:"faucet_key"`
 	Hot       string `json:"hot"`
+	// Factory deploys the deposit forwarders; Implementation is their code.
+	Factory        string `json:"forwarder_factory"`
+	Implementation string `json:"forwarder_implementation"`
+}
+
+// devFaucetKey is the local chain's throwaway faucet key, the same on every
+// machine so a fresh local chain gets the same contract addresses (and so
+// the same forwarder deposit addresses): keccak256("stablegate dev faucet").
+// It is public; it never holds anything outside a local chain.
+func devFaucetKey() *ecdsa.PrivateKey {
+	k, _ := crypto.ToECDSA(crypto.Keccak256([]byte("stablegate dev faucet")))
+	return k
 }
 
 // bootstrapChain readies geth --dev for Stablegate: a faucet key funded by
@@ -53,13 +66,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	if raw, err := os.ReadFile(infoPath); err == nil {
 		json.Unmarshal(raw, &info)
 	}
-	var faucet *ecdsa.PrivateKey
-	if info.FaucetKey != "" {
-		faucet, _ = crypto.HexToECDSA(info.FaucetKey)
-	}
-	if faucet == nil {
-		faucet, _ = crypto.GenerateKey()
-	}
+	faucet := devFaucetKey()
 	faucetAddr := crypto.PubkeyToAddress(faucet.PublicKey)
 	var accounts []common.Address
 	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
@@ -83,6 +90,32 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	if err != nil {
 		return err
 	}
+	alias := res.Refs["HotSigningKeyAlias"]
+	hot, err := chaineth.From(ctx, &kmssign.Signer{KMS: kc, KeyID: alias})
+	if err != nil {
+		return fmt.Errorf("devstack: hot key %s: %w", alias, err)
+	}
+	// The forwarder factory is the faucet's first deployment on a fresh
+	// chain, so its address (and every forwarder's) is the same each time.
+	factory := common.HexToAddress(info.Factory)
+	if code, _ := ec.CodeAt(ctx, factory, nil); info.Factory == "" || len(code) == 0 {
+		addr, tx, _, err := forwarder.DeployForwarderFactory(auth, ec, hot, hot)
+		if err != nil {
+			return fmt.Errorf("devstack: deploy the forwarder factory: %w", err)
+		}
+		if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
+			return err
+		}
+		factory = addr
+	}
+	ff, _ := forwarder.NewForwarderFactory(factory, ec)
+	impl, err := ff.Implementation(nil)
+	if err != nil {
+		return fmt.Errorf("devstack: forwarder implementation: %w", err)
+	}
+	if owner, _ := ff.Owner(nil); owner != hot {
+		return fmt.Errorf("devstack: the forwarder factory %s belongs to %s, not the hot key %s", factory.Hex(), owner.Hex(), hot.Hex())
+	}
 	token := common.HexToAddress(info.Token)
 	if code, _ := ec.CodeAt(ctx, token, nil); info.Token == "" || len(code) == 0 {
 		addr, tx, _, err := testusdt.DeployTestUSDT(auth, ec)
@@ -95,11 +128,6 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 		token = addr
 	}
 	t, _ := testusdt.NewTestUSDT(token, ec)
-	alias := res.Refs["HotSigningKeyAlias"]
-	hot, err := chaineth.From(ctx, &kmssign.Signer{KMS: kc, KeyID: alias})
-	if err != nil {
-		return fmt.Errorf("devstack: hot key %s: %w", alias, err)
-	}
 	if bal, _ := ec.BalanceAt(ctx, hot, nil); bal.Cmp(ether) < 0 {
 		if err := send(accounts[0], hot, new(big.Int).Mul(big.NewInt(100), ether)); err != nil {
 			return fmt.Errorf("devstack: fund the hot wallet: %w", err)
@@ -116,7 +144,8 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 			}
 		}
 	}
-	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex()}
+	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex(),
+		Factory: factory.Hex(), Implementation: impl.Hex()}
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
 		return err
@@ -124,6 +153,8 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["EthRpcUrl"] = url
 	res.Params["UsdtContractEthereum"] = token.Hex()
 	res.Params["ConfirmationsEthereum"] = "2"
+	res.Params["ForwarderFactoryEthereum"] = factory.Hex()
+	res.Params["ForwarderImplEthereum"] = impl.Hex()
 	s.Env["STABLEGATE_USDT_ETHEREUM"] = token.Hex()
 	s.Env["STABLEGATE_CHAIN_INFO"] = infoPath
 	return nil

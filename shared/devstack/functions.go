@@ -35,6 +35,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"reconcile":      fn.ReconcileJob,
 	"holds-expire":   fn.HoldsExpireJob,
 	"deposits-watch": chainfn.DepositsWatch,
+	"sweeps":         chainfn.Sweeps,
 }
 
 // Consumers maps each queue-consuming function to its builder.

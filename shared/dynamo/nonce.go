@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -75,31 +76,67 @@ func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, transf
 	return 0, sg.Unavailable("dynamo.AllocateNonce", errors.New("nonce counter too contended"))
 }
 
+// SignedTx is the transaction kept for a payout or a sweep: the current
+// bytes and hash, the hashes it replaced (same nonce, lower fees; any of them
+// may be the one mined) and when the current one was signed.
+type SignedTx struct {
+	Raw  []byte
+	Hash string
+	Prev []string
+	At   time.Time
+}
+
 // SaveSignedTx keeps a payout's signed transaction, once: a payout signed
 // again after a crash gets the first bytes back, so one nonce never carries
-// two different transactions.
-func (st *Store) SaveSignedTx(ctx context.Context, transferID string, raw []byte, hash string) ([]byte, string, error) {
+// two different payouts.
+func (st *Store) SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (SignedTx, error) {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
-		Item:                item{attrPK: s("PAYOUT#" + transferID), attrSK: s("TX"), "raw": b(raw), "hash": s(hash)},
+		Item:                item{attrPK: s("PAYOUT#" + id), attrSK: s("TX"), "raw": b(raw), "hash": s(hash), "at": s(at.UTC().Format(time.RFC3339Nano))},
 		ConditionExpression: aws.String("attribute_not_exists(PK)")})
 	var ccf *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &ccf) {
-		return nil, "", classify("dynamo.SaveSignedTx", err)
+		return SignedTx{}, classify("dynamo.SaveSignedTx", err)
 	}
 	if err == nil {
-		return raw, hash, nil
+		return SignedTx{Raw: raw, Hash: hash, At: at.UTC()}, nil
 	}
-	return st.SignedTx(ctx, transferID)
+	return st.SignedTx(ctx, id)
+}
+
+// ReplaceSignedTx swaps the kept transaction for a replacement (same nonce,
+// higher fees) if the kept one is still oldHash, remembering oldHash. It
+// returns what is kept afterwards: the replacement, or a concurrent one.
+func (st *Store) ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (SignedTx, error) {
+	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: key("PAYOUT#"+id, "TX"),
+		UpdateExpression:         aws.String("SET raw = :raw, #h = :h, #at = :at, prev = list_append(if_not_exists(prev, :empty), :old)"),
+		ConditionExpression:      aws.String("#h = :oldh"),
+		ExpressionAttributeNames: map[string]string{"#h": "hash", "#at": "at"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":raw": b(raw), ":h": s(hash), ":at": s(at.UTC().Format(time.RFC3339Nano)),
+			":empty": &types.AttributeValueMemberL{}, ":old": &types.AttributeValueMemberL{Value: []types.AttributeValue{s(oldHash)}}, ":oldh": s(oldHash)}})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return SignedTx{}, classify("dynamo.ReplaceSignedTx", err)
+	}
+	return st.SignedTx(ctx, id)
 }
 
 // SignedTx reads a payout's signed transaction or returns ErrNotFound.
-func (st *Store) SignedTx(ctx context.Context, transferID string) ([]byte, string, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("PAYOUT#"+transferID, "TX"), ConsistentRead: aws.Bool(true)})
+func (st *Store) SignedTx(ctx context.Context, id string) (SignedTx, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("PAYOUT#"+id, "TX"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return nil, "", classify("dynamo.SignedTx", err)
+		return SignedTx{}, classify("dynamo.SignedTx", err)
 	}
 	if out.Item == nil {
-		return nil, "", sg.ErrNotFound
+		return SignedTx{}, sg.ErrNotFound
 	}
-	return getB(out.Item, "raw"), getS(out.Item, "hash"), nil
+	at, _ := time.Parse(time.RFC3339Nano, getS(out.Item, "at"))
+	tx := SignedTx{Raw: getB(out.Item, "raw"), Hash: getS(out.Item, "hash"), At: at}
+	if l, ok := out.Item["prev"].(*types.AttributeValueMemberL); ok {
+		for _, v := range l.Value {
+			if sv, ok := v.(*types.AttributeValueMemberS); ok {
+				tx.Prev = append(tx.Prev, sv.Value)
+			}
+		}
+	}
+	return tx, nil
 }

@@ -46,7 +46,7 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 	addrs := make([]types.AttributeValue, 0, len(w.Addresses))
 	for _, a := range w.Addresses {
 		addrs = append(addrs, &types.AttributeValueMemberM{Value: item{
-			"chain": s(string(a.Chain)), "asset": s(string(a.Asset)), "address": s(a.Address), "path": s(a.Path),
+			"chain": s(string(a.Chain)), "asset": s(string(a.Asset)), "address": s(a.Address), "path": s(a.Path), "scheme": s(a.Scheme),
 		}})
 	}
 	wallet := item{
@@ -79,7 +79,7 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 	for _, a := range w.Addresses {
 		listed := item{
 			attrPK: s(addrListPrefix + string(a.Chain)), attrSK: s(w.ID + "#" + strings.ToLower(a.Address)),
-			"tenant": s(w.TenantID), "wallet_id": s(w.ID),
+			"tenant": s(w.TenantID), "wallet_id": s(w.ID), "hd_index": n(int64(w.Index)),
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: listed}})
 	}
@@ -123,7 +123,7 @@ func decodeWallet(it item) (sg.Wallet, error) {
 		HighVolume: getBool(it, "high_volume"), Frozen: getBool(it, "frozen")}
 	for _, a := range getList(it, "addresses") {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
-			Address: getS(a, "address"), Path: getS(a, "path")})
+			Address: getS(a, "address"), Path: getS(a, "path"), Scheme: getS(a, "scheme")})
 	}
 	return w, nil
 }

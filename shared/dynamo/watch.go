@@ -49,6 +49,8 @@ func (st *Store) SaveWatch(ctx context.Context, name string, blob []byte, versio
 // AddressOwner is the wallet a deposit address belongs to.
 type AddressOwner struct {
 	Tenant, Wallet string
+	// Index is the wallet's index: the salt of a forwarder address.
+	Index uint32
 }
 
 // AddressesSince reads the deposit addresses (lower-case) of a chain whose
@@ -68,7 +70,7 @@ func (st *Store) AddressesSince(ctx context.Context, c sg.Chain, after string) (
 		}
 		for _, it := range page.Items {
 			sk := getS(it, attrSK)
-			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{getS(it, "tenant"), getS(it, "wallet_id")}
+			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{getS(it, "tenant"), getS(it, "wallet_id"), uint32(getN(it, "hd_index"))}
 			last = sk
 		}
 	}

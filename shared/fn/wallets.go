@@ -2,8 +2,10 @@ package fn
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/hd"
@@ -28,12 +30,35 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 		if err := required(env, "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
 			return api.Wallets{}, err
 		}
-		if d, err = hd.NewDeriver(map[sg.Chain]string{sg.Ethereum: env("XPUB_ETHEREUM"), sg.Tron: env("XPUB_TRON")}); err != nil {
+		hdd, err := hd.NewDeriver(map[sg.Chain]string{sg.Ethereum: env("XPUB_ETHEREUM"), sg.Tron: env("XPUB_TRON")})
+		if err != nil {
 			return api.Wallets{}, err
 		}
+		if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
+			fw, err := forwarders(f, env("FORWARDER_IMPL_ETHEREUM"))
+			if err != nil {
+				return api.Wallets{}, err
+			}
+			hdd.WithForwarders(sg.Ethereum, fw)
+		}
+		d = hdd
 	}
 	store := dynamo.New(db, env("TABLE_NAME"))
 	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Now: time.Now}}, nil
+}
+
+// forwarders reads the factory and implementation addresses of CREATE2
+// deposit forwarders.
+func forwarders(factory, impl string) (address.Forwarders, error) {
+	f, err := address.Parse(sg.Ethereum, factory)
+	if err != nil {
+		return address.Forwarders{}, errors.New("fn: FORWARDER_FACTORY_ETHEREUM is not an Ethereum address")
+	}
+	i, err := address.Parse(sg.Ethereum, impl)
+	if err != nil {
+		return address.Forwarders{}, errors.New("fn: FORWARDER_IMPL_ETHEREUM is not an Ethereum address")
+	}
+	return address.Forwarders{Factory: f, Implementation: i}, nil
 }
 
 // WalletsCreate builds POST /v1/wallets.

@@ -7,10 +7,12 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Deriver hands out deposit addresses m/44'/coin'/0'/0/index from one
-// account-level xpub per chain. It holds public keys only.
+// Deriver hands out deposit addresses: m/44'/coin'/0'/0/index from one
+// account-level xpub per chain, or, on a chain configured with forwarders,
+// the CREATE2 forwarder of the index. It holds public keys only.
 type Deriver struct {
-	external map[sg.Chain]*Key // the account's external chain, .../0
+	external   map[sg.Chain]*Key // the account's external chain, .../0
+	forwarders map[sg.Chain]address.Forwarders
 }
 
 var _ sg.AddressDeriver = (*Deriver)(nil)
@@ -36,14 +38,28 @@ func NewDeriver(xpubs map[sg.Chain]string) (*Deriver, error) {
 	return d, nil
 }
 
-// DepositAddress derives the USDT deposit address of wallet index on chain c.
+// WithForwarders makes chain c's deposit addresses CREATE2 forwarders
+// instead of derived keys.
+func (d *Deriver) WithForwarders(c sg.Chain, f address.Forwarders) *Deriver {
+	if d.forwarders == nil {
+		d.forwarders = map[sg.Chain]address.Forwarders{}
+	}
+	d.forwarders[c] = f
+	return d
+}
+
+// DepositAddress gives the USDT deposit address of wallet index on chain c.
 func (d *Deriver) DepositAddress(c sg.Chain, index uint32) (sg.DepositAddress, error) {
+	if index >= HardenedOffset {
+		return sg.DepositAddress{}, fmt.Errorf("hd: index %d out of range", index)
+	}
+	if f, ok := d.forwarders[c]; ok {
+		return sg.DepositAddress{Chain: c, Asset: sg.USDT, Address: f.Address(index).Format(c), Scheme: sg.SchemeForwarder,
+			Path: fmt.Sprintf("create2(%s,%d)", f.Factory.Format(c), index)}, nil
+	}
 	ext, ok := d.external[c]
 	if !ok {
 		return sg.DepositAddress{}, fmt.Errorf("hd: no xpub configured for %s", c)
-	}
-	if index >= HardenedOffset {
-		return sg.DepositAddress{}, fmt.Errorf("hd: index %d out of range", index)
 	}
 	k, err := ext.Child(index)
 	if err != nil {
@@ -57,6 +73,7 @@ func (d *Deriver) DepositAddress(c sg.Chain, index uint32) (sg.DepositAddress, e
 		Chain:   c,
 		Asset:   sg.USDT,
 		Address: acct.Format(c),
+		Scheme:  sg.SchemeBIP32,
 		Path:    fmt.Sprintf("m/44'/%d'/0'/0/%d", c.CoinType(), index),
 	}, nil
 }

@@ -37,6 +37,9 @@ type Receipt struct {
 	Failed    bool
 	// Fee is the network fee actually paid, in the asset's base units.
 	Fee sg.Amount
+	// TxHash is the transaction mined, when a replacement (same nonce,
+	// higher fee) took the place of the one first signed.
+	TxHash string
 }
 
 // Payout signs, broadcasts and tracks a withdrawal on its chain. Until a
@@ -245,17 +248,26 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		case err != nil:
 			return err
 		case r.Failed:
-			return w.move(ctx, t, sg.StateFailed, "reverted on chain", holdEntry(t, false, 0), nil, "")
+			return w.move(ctx, t, sg.StateFailed, "reverted on chain", holdEntry(t, false, 0), nil, replacedHash(t, r))
 		case !r.Confirmed:
 			return errWait
 		}
 		fee := r.Fee
-		return w.move(ctx, t, sg.StateConfirmed, "confirmed", sg.Entry{}, &fee, "")
+		return w.move(ctx, t, sg.StateConfirmed, "confirmed", sg.Entry{}, &fee, replacedHash(t, r))
 	case sg.StateConfirmed:
 		// The real fee was recorded at confirmation.
 		return w.move(ctx, t, sg.StatePosted, "hold posted", holdEntry(t, true, t.NetworkFee), nil, "")
 	}
 	return fmt.Errorf("ledger: no step from %s", t.State)
+}
+
+// replacedHash is the hash to record when the mined transaction is not the
+// one recorded at signing ("" keeps it).
+func replacedHash(t sg.Transfer, r Receipt) string {
+	if r.TxHash == t.TxHash {
+		return ""
+	}
+	return r.TxHash
 }
 
 // Cancel ends a withdrawal that has not been signed and voids its hold.

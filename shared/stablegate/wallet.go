@@ -40,9 +40,20 @@ type DepositAddress struct {
 	Chain   Chain
 	Asset   Asset
 	Address string
-	// Path is the BIP-32 derivation path of the address, e.g. m/44'/60'/0'/0/7.
+	// Scheme says what stands behind the address: a BIP-32 key (SchemeBIP32)
+	// or a CREATE2 forwarder contract with no key at all (SchemeForwarder).
+	Scheme string
+	// Path is how the address is made: the BIP-32 derivation path
+	// (m/44'/60'/0'/0/7), or the forwarder's factory and salt
+	// (create2(0xFactory…,7)).
 	Path string
 }
+
+// Deposit address schemes.
+const (
+	SchemeBIP32     = "bip32"
+	SchemeForwarder = "create2_forwarder"
+)
 
 // Balance of one wallet in one asset on one chain, in base units.
 // Available can be spent; Pending awaits confirmations; Held is reserved by

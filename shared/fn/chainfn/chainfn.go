@@ -44,38 +44,78 @@ func ethereumConfig(env fn.Env) (rpc string, token common.Address, confirmations
 	return rpc, common.HexToAddress(env("USDT_CONTRACT_ETHEREUM")), confirmations, true, nil
 }
 
-// EthereumPayout builds the hot wallet's payout from the environment:
-// HOT_SIGNER_KEY_ID (a KMS key or alias), ETH_PRICE_USDT (the USDT charged per
-// ETH of network fee, until a price feed is wired).
-func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Payout, error) {
+// hotWallet builds the Ethereum hot wallet from the environment:
+// HOT_SIGNER_KEY_ID (a KMS key or alias) and the chain's node.
+func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.HotWallet, *ethclient.Client, common.Address, error) {
 	rpc, token, conf, ok, err := ethereumConfig(env)
 	if err != nil || !ok {
-		return nil, err
+		return nil, nil, token, err
 	}
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
-		return nil, err
+		return nil, nil, token, err
 	}
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
 	kc := kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep })
 	node, err := ethclient.DialContext(ctx, rpc)
 	if err != nil {
-		return nil, err
+		return nil, nil, token, err
 	}
 	chainID, err := node.ChainID(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("chainfn: chain id from %s: %w", rpc, err)
+		return nil, nil, token, fmt.Errorf("chainfn: chain id from %s: %w", rpc, err)
+	}
+	return &chaineth.HotWallet{Node: node, Signer: &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, ChainID: chainID,
+		Store: st, Confirmations: conf}, node, token, nil
+}
+
+// EthereumPayout builds the hot wallet's payout from the environment (see
+// hotWallet) and ETH_PRICE_USDT (the USDT charged per ETH of network fee,
+// until a price feed is wired).
+func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Payout, error) {
+	hot, _, token, err := hotWallet(ctx, env, st)
+	if err != nil || hot == nil {
+		return nil, err
 	}
 	price, err := sg.ParseAmount(env("ETH_PRICE_USDT"), sg.USDTDecimals)
 	if err != nil {
 		return nil, errors.New("chainfn: ETH_PRICE_USDT must be a decimal amount")
 	}
 	wei := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
-	return &chaineth.Payout{Node: node, Signer: &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, ChainID: chainID,
-		Token: token, Store: st, Confirmations: conf,
+	return &chaineth.Payout{Hot: hot, Token: token,
 		FeeInAsset: func(fee *big.Int) sg.Amount {
 			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(fee, big.NewInt(int64(price))), wei).Int64())
 		}}, nil
+}
+
+// Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
+// FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts).
+func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+	factory := env("FORWARDER_FACTORY_ETHEREUM")
+	if !common.IsHexAddress(factory) {
+		return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
+	}
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	hot, node, token, err := hotWallet(ctx, env, st)
+	if err != nil {
+		return nil, err
+	}
+	if hot == nil {
+		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
+	}
+	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st, Factory: common.HexToAddress(factory), Token: token}
+	log := obs.NewLogger(os.Stdout, "sweeps")
+	return func(ctx context.Context) (any, error) {
+		r, err := s.Run(ctx)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("sweep", "started", r.Started, "ended", r.Ended, "addresses", r.Addresses, "swept", r.Swept, "tx", r.Hash)
+		return r, nil
+	}, nil
 }
 
 // WithdrawalsWorker is fn.WithdrawalsWorker with the chains' payouts.
@@ -99,6 +139,13 @@ func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 type LedgerSink struct {
 	Deposits *ledger.Deposits
 	Owners   map[string]dynamo.AddressOwner
+	// Marks, when set, records confirmed deposits for the sweeper (deposit
+	// addresses are forwarders).
+	Marks interface {
+		MarkForSweep(ctx context.Context, scope, addr string, index uint32, version string) error
+	}
+	// SweepScope names the marks' factory (chaineth.SweepScope).
+	SweepScope string
 }
 
 func (s LedgerSink) deposit(d chaineth.Deposit) ledger.ChainDeposit {
@@ -113,9 +160,15 @@ func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
 	return err
 }
 
-// Confirm makes a deposit available.
+// Confirm makes a deposit available and, with forwarders, marks its address
+// for the next sweep (after the credit: a crash between the two leaves the
+// tokens where they are until the address's next deposit, never lost).
 func (s LedgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
-	return s.Deposits.Confirm(ctx, s.deposit(d))
+	dep := s.deposit(d)
+	if err := s.Deposits.Confirm(ctx, dep); err != nil || s.Marks == nil {
+		return err
+	}
+	return s.Marks.MarkForSweep(ctx, s.SweepScope, strings.ToLower(d.To.Hex()), s.Owners[strings.ToLower(d.To.Hex())].Index, dep.Ref)
 }
 
 // Reverse takes back a deposit whose block left the chain.
@@ -149,6 +202,13 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	// before the last load (a wallet's id is taken before it commits, so the
 	// overlap catches one that committed late; reloading one is harmless).
 	owners := map[string]dynamo.AddressOwner{}
+	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
+	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
+		if !common.IsHexAddress(f) {
+			return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
+		}
+		sink.Marks, sink.SweepScope = st, chaineth.SweepScope(common.HexToAddress(f))
+	}
 	var loaded time.Time
 	return func(ctx context.Context) (any, error) {
 		after, now := "0", time.Now()
@@ -174,7 +234,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 			}
 		}
 		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf,
-			Sink:    LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners},
+			Sink:    sink,
 			Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
 		state, err = w.Poll(ctx, state)
 		if err != nil {

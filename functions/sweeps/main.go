@@ -1,0 +1,9 @@
+// Command sweeps is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn"
+)
+
+func main() { fn.Start("sweeps", chainfn.Sweeps) }

@@ -1,0 +1,182 @@
+// Package gasbench measures what Stablegate's own transactions cost in gas
+// on a simulated chain run on mainnet's rules. make bench prints it and a
+// test holds the sweep to its goal; no function links it.
+package gasbench
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/stablegate/stablegate/shared/address"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+)
+
+// MainnetLike runs the simulated chain on mainnet's rules (Prague/Osaka):
+// the dev chain also switches on forks newer than mainnet, which roughly
+// triples what an ERC20 transfer costs.
+func MainnetLike(_ *node.Config, c *ethconfig.Config) {
+	cfg := *c.Genesis.Config
+	cfg.BogotaTime, cfg.AmsterdamTime = nil, nil
+	c.Genesis.Config = &cfg
+}
+
+// World is a mainnet-like simulated chain with the test token and a
+// forwarder factory, both owned by one key.
+type World struct {
+	Sim     *simulated.Backend
+	Auth    *bind.TransactOpts
+	Token   *testusdt.TestUSDT
+	TokenAt common.Address
+	Factory *forwarder.ForwarderFactory
+	Fw      address.Forwarders
+	From    common.Address
+	next    uint32 // next unused wallet index
+	nonce   uint64 // the key's next nonce (kept here: the simulated pool's pending view can lag a commit)
+}
+
+// tx returns transaction options with the key's next nonce.
+func (w *World) tx() *bind.TransactOpts {
+	o := *w.Auth
+	o.Nonce = new(big.Int).SetUint64(w.nonce)
+	w.nonce++
+	return &o
+}
+
+// NewWorld starts the chain and deploys the contracts.
+func NewWorld() (*World, error) {
+	key, _ := crypto.GenerateKey()
+	return newWorld(key)
+}
+
+func newWorld(key *ecdsa.PrivateKey) (*World, error) {
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	sim := simulated.NewBackend(types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether))}}, MainnetLike)
+	ec := sim.Client()
+	chainID, _ := ec.ChainID(context.Background())
+	auth, _ := bind.NewKeyedTransactorWithChainID(key, chainID)
+	w := &World{Sim: sim, Auth: auth, From: from}
+	var err error
+	if w.TokenAt, _, w.Token, err = testusdt.DeployTestUSDT(w.tx(), ec); err != nil {
+		return nil, err
+	}
+	factoryAt, _, factory, err := forwarder.DeployForwarderFactory(w.tx(), ec, from, from)
+	if err != nil {
+		return nil, err
+	}
+	sim.Commit()
+	impl, err := factory.Implementation(nil)
+	if err != nil {
+		return nil, err
+	}
+	w.Factory, w.Fw = factory, address.Forwarders{Factory: address.Account(factoryAt), Implementation: address.Account(impl)}
+	// The hot wallet already holds tokens (as it does in steady state).
+	if _, err := w.Token.Mint(w.tx(), from, big.NewInt(1)); err != nil {
+		return nil, err
+	}
+	sim.Commit()
+	return w, nil
+}
+
+// Close stops the chain.
+func (w *World) Close() { w.Sim.Close() }
+
+// gasOf commits the block and returns tx's gas used.
+func (w *World) gasOf(tx *types.Transaction, err error) (uint64, error) {
+	if err != nil {
+		return 0, err
+	}
+	w.Sim.Commit()
+	r, err := w.Sim.Client().TransactionReceipt(context.Background(), tx.Hash())
+	if err != nil {
+		return 0, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return 0, fmt.Errorf("gasbench: transaction %s reverted", tx.Hash().Hex())
+	}
+	return r.GasUsed, nil
+}
+
+// Sweep is the gas of sweeping n deposit addresses in one transaction.
+type Sweep struct {
+	N int
+	// First deploys every forwarder as it sweeps; Steady sweeps deployed
+	// ones (each address's second and later deposits). Both are per deposit.
+	First, Steady uint64
+}
+
+// MeasureSweep pays a deposit into each of n fresh forwarder addresses and
+// sweeps them, then does it again with the forwarders deployed.
+func (w *World) MeasureSweep(n int) (Sweep, error) {
+	salts, items := make([][32]byte, n), make([]chaineth.SweepItem, n)
+	base := w.next
+	w.next += uint32(n)
+	pay := func() error {
+		for i := range salts {
+			amount := big.NewInt(int64(1_000_000 + i))
+			salts[i], items[i] = address.Salt(base+uint32(i)), chaineth.SweepItem{Index: base + uint32(i), Amount: amount.Uint64()}
+			if _, err := w.Token.Mint(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount); err != nil {
+				return err
+			}
+			if i%100 == 99 {
+				w.Sim.Commit() // keep blocks under the gas limit
+			}
+		}
+		w.Sim.Commit()
+		return nil
+	}
+	out := Sweep{N: n}
+	for round, g := range []*uint64{&out.First, &out.Steady} {
+		if err := pay(); err != nil {
+			return out, err
+		}
+		opts := w.tx()
+		opts.GasLimit = 16_000_000
+		deploy := salts // the first round finds no forwarder deployed
+		if round > 0 {
+			deploy = nil
+		}
+		gas, err := w.gasOf(w.Factory.Sweep(opts, w.TokenAt, deploy, chaineth.PackSweepItems(items)))
+		if err != nil {
+			return out, err
+		}
+		*g = gas / uint64(n)
+	}
+	for i := range salts {
+		if b, _ := w.Token.BalanceOf(nil, common.Address(w.Fw.Address(base+uint32(i)))); b.Sign() != 0 {
+			return out, fmt.Errorf("gasbench: forwarder %d kept %s after the sweep", i, b)
+		}
+	}
+	return out, nil
+}
+
+// Payout is the gas of one token transfer from the hot wallet.
+type Payout struct{ Fresh, Existing uint64 }
+
+// MeasurePayout pays a fresh holder, then the same (now existing) holder.
+func (w *World) MeasurePayout() (Payout, error) {
+	if _, err := w.Token.Mint(w.tx(), w.From, big.NewInt(1_000_000_000_000)); err != nil {
+		return Payout{}, err
+	}
+	w.Sim.Commit()
+	to := common.HexToAddress("0x00000000000000000000000000000000000b0b01")
+	var p Payout
+	var err error
+	if p.Fresh, err = w.gasOf(w.Token.Transfer(w.tx(), to, big.NewInt(1_000_000))); err != nil {
+		return p, err
+	}
+	p.Existing, err = w.gasOf(w.Token.Transfer(w.tx(), to, big.NewInt(1_000_000)))
+	return p, err
+}

@@ -1,0 +1,206 @@
+package ethereum
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// SweepStore keeps the addresses waiting to be swept and the sweep in
+// flight (dynamo.Store).
+type SweepStore interface {
+	SweepMarks(ctx context.Context, scope string, limit int32) ([]dynamo.SweepMark, error)
+	OpenSweep(ctx context.Context, scope string) (dynamo.Sweep, bool, error)
+	StartSweep(ctx context.Context, scope string, sw dynamo.Sweep) error
+	EndSweep(ctx context.Context, scope string, sw dynamo.Sweep, swept bool) error
+}
+
+// Sweeper moves confirmed deposits from the forwarder addresses into the
+// hot wallet: one factory.sweep(token, salts) transaction per batch, sent
+// by the hot key, which also deploys any forwarder that has no code yet.
+// At most one sweep is in flight per chain; each run either follows it or
+// starts the next.
+type Sweeper struct {
+	Hot *HotWallet
+	// Chain tells which forwarders have code and what they hold (ethclient
+	// has both calls).
+	Chain interface {
+		CodeAt(ctx context.Context, a common.Address, block *big.Int) ([]byte, error)
+		CallContract(ctx context.Context, m ethereum.CallMsg, block *big.Int) ([]byte, error)
+	}
+	Store   SweepStore
+	Factory common.Address
+	Token   common.Address
+	// Batch is how many addresses one sweep takes (0: 200); at most
+	// MaxDeploys of them may still need their forwarder deployed (0: 150),
+	// so the first sweep of many new addresses stays under the 16.7M gas a
+	// transaction may use (a deploy costs about 75,000, a sweep 11,100).
+	Batch, MaxDeploys int
+	Now   func() time.Time
+}
+
+// scope names this sweeper's marks: the chain and its factory.
+func (s *Sweeper) scope() string { return SweepScope(s.Factory) }
+
+// SweepScope is the scope of a factory's sweep marks.
+func SweepScope(factory common.Address) string { return "ethereum#" + strings.ToLower(factory.Hex()) }
+
+// SweepResult says what one run did.
+type SweepResult struct {
+	Started, Ended string // sweep ids
+	Addresses      int
+	Swept          bool
+	Hash           string
+}
+
+// SweepItem is one forwarder to sweep: its salt (the wallet index) and the
+// amount to move (what it holds, read just before signing).
+type SweepItem struct {
+	Index  uint32
+	Amount uint64
+}
+
+// SweepCalldata is factory.sweep(token, deploy, items): deploy are the
+// indexes whose forwarders have no code yet; items are packed 12 bytes each
+// (uint32 index, uint64 amount), as calldata is paid per byte.
+func SweepCalldata(token common.Address, deploy []uint32, items []SweepItem) ([]byte, error) {
+	abi, err := forwarder.ForwarderFactoryMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	salts := make([][32]byte, len(deploy))
+	for i, ix := range deploy {
+		salts[i] = address.Salt(ix)
+	}
+	return abi.Pack("sweep", token, salts, PackSweepItems(items))
+}
+
+// PackSweepItems lays items out as factory.sweep takes them.
+func PackSweepItems(items []SweepItem) []byte {
+	out := make([]byte, 0, 12*len(items))
+	for _, it := range items {
+		out = binary.BigEndian.AppendUint32(out, it.Index)
+		out = binary.BigEndian.AppendUint64(out, it.Amount)
+	}
+	return out
+}
+
+func (s *Sweeper) maxDeploys() int {
+	if s.MaxDeploys > 0 {
+		return s.MaxDeploys
+	}
+	return 150
+}
+
+// balanceOf reads what a holds of the token.
+func (s *Sweeper) balanceOf(ctx context.Context, a common.Address) (*big.Int, error) {
+	data := append([]byte{0x70, 0xa0, 0x82, 0x31}, common.LeftPadBytes(a.Bytes(), 32)...)
+	out, err := s.Chain.CallContract(ctx, ethereum.CallMsg{To: &s.Token, Data: data}, nil)
+	if err != nil || len(out) < 32 {
+		return nil, sg.Unavailable("ethereum.Sweep", fmt.Errorf("balanceOf %s: %v", a.Hex(), err))
+	}
+	return new(big.Int).SetBytes(out[:32]), nil
+}
+
+// Run follows the open sweep to its end, or starts a new one.
+func (s *Sweeper) Run(ctx context.Context) (SweepResult, error) {
+	open, ok, err := s.Store.OpenSweep(ctx, s.scope())
+	if err != nil {
+		return SweepResult{}, err
+	}
+	if !ok {
+		return s.start(ctx)
+	}
+	m, err := s.Hot.Track(ctx, open.ID)
+	if errors.Is(err, sg.ErrNotFound) {
+		// Opened, then the process stopped before signing: sign it now.
+		return s.send(ctx, open, SweepResult{Started: open.ID, Addresses: len(open.Marks)})
+	}
+	if err != nil {
+		return SweepResult{}, err
+	}
+	res := SweepResult{Hash: m.Hash, Addresses: len(open.Marks)}
+	switch {
+	case m.Confirmed, m.Failed:
+		// A failed sweep keeps its marks: the next run tries them again.
+		if err := s.Store.EndSweep(ctx, s.scope(), open, m.Confirmed); err != nil {
+			return res, err
+		}
+		res.Ended, res.Swept = open.ID, m.Confirmed
+		return res, nil
+	case !m.Found && !m.Replaced:
+		return res, s.Hot.Broadcast(ctx, open.ID) // again, in case a node lost it
+	}
+	return res, nil
+}
+
+func (s *Sweeper) start(ctx context.Context) (SweepResult, error) {
+	batch := s.Batch
+	if batch == 0 {
+		batch = 200
+	}
+	marks, err := s.Store.SweepMarks(ctx, s.scope(), int32(batch))
+	if err != nil || len(marks) == 0 {
+		return SweepResult{}, err
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	sw := dynamo.Sweep{ID: sg.NewID("swp", now()), Marks: marks}
+	if err := s.Store.StartSweep(ctx, s.scope(), sw); errors.Is(err, sg.ErrStateChanged) {
+		return SweepResult{}, nil // another run opened one
+	} else if err != nil {
+		return SweepResult{}, err
+	}
+	return s.send(ctx, sw, SweepResult{Started: sw.ID, Addresses: len(marks)})
+}
+
+func (s *Sweeper) send(ctx context.Context, sw dynamo.Sweep, res SweepResult) (SweepResult, error) {
+	var deploy []uint32
+	var items []SweepItem
+	for _, m := range sw.Marks {
+		a := common.HexToAddress(m.Address)
+		code, err := s.Chain.CodeAt(ctx, a, nil)
+		if err != nil {
+			return res, sg.Unavailable("ethereum.Sweep", err)
+		}
+		bal, err := s.balanceOf(ctx, a)
+		if err != nil {
+			return res, err
+		}
+		if bal.Sign() == 0 {
+			continue // swept already (a mark left by a stop after the sweep)
+		}
+		if !bal.IsUint64() {
+			return res, sg.Internal("ethereum.Sweep", fmt.Errorf("forwarder %s holds %s, beyond a uint64", a.Hex(), bal))
+		}
+		if len(code) == 0 {
+			if len(deploy) == s.maxDeploys() {
+				continue // next sweep
+			}
+			deploy = append(deploy, m.Index)
+		}
+		items = append(items, SweepItem{Index: m.Index, Amount: bal.Uint64()})
+	}
+	data, err := SweepCalldata(s.Token, deploy, items)
+	if err != nil {
+		return res, sg.Internal("ethereum.Sweep", err)
+	}
+	if res.Hash, err = s.Hot.Send(ctx, sw.ID, s.Factory, data); err != nil {
+		return res, err
+	}
+	return res, s.Hot.Broadcast(ctx, sw.ID)
+}

@@ -1,0 +1,112 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Sweeping keeps, per sweep scope (a chain and its forwarder factory, e.g.
+// "ethereum#0x5fbd…"), one item per deposit address holding confirmed
+// deposits not yet swept (SWEEP#<scope> / ADDR#<address>, with the wallet's
+// index and the last deposit's ref as its version) and at most one open
+// sweep (SWEEP#<scope> / OPEN) naming the batch in flight. A sweep removes
+// a mark only if no deposit came to the address since the sweep began.
+
+func sweepPK(scope string) string { return "SWEEP#" + strings.ToLower(scope) }
+
+// SweepMark is a deposit address waiting to be swept.
+type SweepMark struct {
+	Address string
+	Index   uint32
+	Version string
+}
+
+// Sweep is a batch of marks swept by one transaction.
+type Sweep struct {
+	ID    string
+	Marks []SweepMark
+}
+
+// MarkForSweep records that addr (wallet index) holds a confirmed deposit.
+func (st *Store) MarkForSweep(ctx context.Context, scope string, addr string, index uint32, version string) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
+		attrPK: s(sweepPK(scope)), attrSK: s("ADDR#" + strings.ToLower(addr)), "idx": n(int64(index)), "v": s(version)}})
+	return classifyOrNil("dynamo.MarkForSweep", err)
+}
+
+// SweepMarks returns up to limit addresses waiting to be swept.
+func (st *Store) SweepMarks(ctx context.Context, scope string, limit int32) ([]SweepMark, error) {
+	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, Limit: aws.Int32(limit), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :a)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(sweepPK(scope)), ":a": s("ADDR#")}})
+	if err != nil {
+		return nil, classify("dynamo.SweepMarks", err)
+	}
+	marks := make([]SweepMark, 0, len(out.Items))
+	for _, it := range out.Items {
+		marks = append(marks, SweepMark{Address: strings.TrimPrefix(getS(it, attrSK), "ADDR#"), Index: uint32(getN(it, "idx")), Version: getS(it, "v")})
+	}
+	return marks, nil
+}
+
+// OpenSweep returns the sweep in flight, if any.
+func (st *Store) OpenSweep(ctx context.Context, scope string) (Sweep, bool, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(sweepPK(scope), "OPEN"), ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return Sweep{}, false, classifyOrNil("dynamo.OpenSweep", err)
+	}
+	sw := Sweep{ID: getS(out.Item, "id")}
+	if l, ok := out.Item["marks"].(*types.AttributeValueMemberL); ok {
+		for _, v := range l.Value {
+			m := v.(*types.AttributeValueMemberM).Value
+			sw.Marks = append(sw.Marks, SweepMark{Address: getS(m, "a"), Index: uint32(getN(m, "i")), Version: getS(m, "v")})
+		}
+	}
+	return sw, true, nil
+}
+
+// StartSweep records sw as the sweep in flight; ErrStateChanged if one is.
+func (st *Store) StartSweep(ctx context.Context, scope string, sw Sweep) error {
+	marks := make([]types.AttributeValue, 0, len(sw.Marks))
+	for _, m := range sw.Marks {
+		marks = append(marks, &types.AttributeValueMemberM{Value: item{"a": s(m.Address), "i": n(int64(m.Index)), "v": s(m.Version)}})
+	}
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+		Item: item{attrPK: s(sweepPK(scope)), attrSK: s("OPEN"), "id": s(sw.ID), "marks": &types.AttributeValueMemberL{Value: marks}}})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return sg.ErrStateChanged
+	}
+	return classifyOrNil("dynamo.StartSweep", err)
+}
+
+// EndSweep closes the sweep in flight. When swept, each mark is removed
+// unless a deposit re-marked its address meanwhile; either way the open
+// item goes last, so a crash part way leaves the sweep open to end again.
+func (st *Store) EndSweep(ctx context.Context, scope string, sw Sweep, swept bool) error {
+	for _, m := range sw.Marks {
+		if !swept {
+			break
+		}
+		_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ADDR#"+m.Address),
+			ConditionExpression: aws.String("v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": s(m.Version)}})
+		var ccf *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &ccf) {
+			return classify("dynamo.EndSweep", err)
+		}
+	}
+	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "OPEN"),
+		ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(sw.ID)}})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return nil
+	}
+	return classifyOrNil("dynamo.EndSweep", err)
+}

@@ -108,9 +108,9 @@ func (st *Store) SaveSignedTx(ctx context.Context, id string, raw []byte, hash s
 // returns what is kept afterwards: the replacement, or a concurrent one.
 func (st *Store) ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (SignedTx, error) {
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: key("PAYOUT#"+id, "TX"),
-		UpdateExpression:         aws.String("SET raw = :raw, #h = :h, #at = :at, prev = list_append(if_not_exists(prev, :empty), :old)"),
+		UpdateExpression:         aws.String("SET #raw = :raw, #h = :h, #at = :at, prev = list_append(if_not_exists(prev, :empty), :old)"),
 		ConditionExpression:      aws.String("#h = :oldh"),
-		ExpressionAttributeNames: map[string]string{"#h": "hash", "#at": "at"},
+		ExpressionAttributeNames: map[string]string{"#raw": "raw", "#h": "hash", "#at": "at"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":raw": b(raw), ":h": s(hash), ":at": s(at.UTC().Format(time.RFC3339Nano)),
 			":empty": &types.AttributeValueMemberL{}, ":old": &types.AttributeValueMemberL{Value: []types.AttributeValue{s(oldHash)}}, ":oldh": s(oldHash)}})
 	var ccf *types.ConditionalCheckFailedException

@@ -48,7 +48,7 @@ type Sweeper struct {
 	// so the first sweep of many new addresses stays under the 16.7M gas a
 	// transaction may use (a deploy costs about 75,000, a sweep 11,100).
 	Batch, MaxDeploys int
-	Now   func() time.Time
+	Now               func() time.Time
 }
 
 // scope names this sweeper's marks: the chain and its factory.

@@ -75,10 +75,15 @@ func testQueue(t *testing.T) *queue.FIFO {
 }
 
 func pipeline(t *testing.T, db dynamo.DB, q *queue.FIFO, payout ledger.Payout) *ledger.Withdrawals {
+	return pipelineOn(t, db, q, sg.Ethereum, payout)
+}
+
+// pipelineOn is the withdrawal pipeline with payout as chain c's signer.
+func pipelineOn(t *testing.T, db dynamo.DB, q *queue.FIFO, c sg.Chain, payout ledger.Payout) *ledger.Withdrawals {
 	l, st := ledgerOn(t, db)
 	payouts := map[sg.Chain]ledger.Payout{}
 	if payout != nil {
-		payouts[sg.Ethereum] = payout
+		payouts[c] = payout
 	}
 	return &ledger.Withdrawals{Service: l, Mover: st, Queue: q, Policy: ledger.AllowAll{}, Payouts: payouts,
 		Fee: func(sg.Chain) sg.Amount { return 2_500_000 }}

@@ -150,6 +150,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
 		return err
 	}
+	res.Params["EthereumNetwork"] = "dev"
 	res.Params["EthRpcUrl"] = url
 	res.Params["UsdtContractEthereum"] = token.Hex()
 	res.Params["ConfirmationsEthereum"] = "2"

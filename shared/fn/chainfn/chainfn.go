@@ -19,6 +19,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/kmssign"
@@ -27,30 +28,41 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ethereumConfig reads ETH_RPC_URL, USDT_CONTRACT_ETHEREUM and
-// CONFIRMATIONS_ETHEREUM. ok is false when no RPC endpoint is configured.
-func ethereumConfig(env fn.Env) (rpc string, token common.Address, confirmations uint64, ok bool, err error) {
-	rpc = env("ETH_RPC_URL")
-	if rpc == "" {
-		return "", common.Address{}, 0, false, nil
+// ethereumConfig reads the Ethereum network: NETWORK_ETHEREUM (mainnet or
+// dev) with ETH_RPC_URL, USDT_CONTRACT_ETHEREUM and CONFIRMATIONS_ETHEREUM
+// over the preset. ok is false when no RPC endpoint is configured.
+func ethereumConfig(env fn.Env) (net sg.Network, token common.Address, ok bool, err error) {
+	var conf uint64
+	if v := env("CONFIRMATIONS_ETHEREUM"); v != "" {
+		if conf, err = strconv.ParseUint(v, 10, 32); err != nil || conf == 0 {
+			return net, token, false, errors.New("chainfn: CONFIRMATIONS_ETHEREUM must be a positive integer")
+		}
 	}
-	if !common.IsHexAddress(env("USDT_CONTRACT_ETHEREUM")) {
-		return "", common.Address{}, 0, false, errors.New("chainfn: USDT_CONTRACT_ETHEREUM is not an address")
+	name := env("NETWORK_ETHEREUM")
+	if name == "" {
+		name = "mainnet"
 	}
-	confirmations, err = strconv.ParseUint(env("CONFIRMATIONS_ETHEREUM"), 10, 32)
-	if err != nil || confirmations == 0 {
-		return "", common.Address{}, 0, false, errors.New("chainfn: CONFIRMATIONS_ETHEREUM must be a positive integer")
+	net, known := sg.NetworkFor(sg.Ethereum, name, env("USDT_CONTRACT_ETHEREUM"), env("ETH_RPC_URL"), conf)
+	if !known {
+		return net, token, false, fmt.Errorf("chainfn: NETWORK_ETHEREUM %q is not mainnet or dev", name)
 	}
-	return rpc, common.HexToAddress(env("USDT_CONTRACT_ETHEREUM")), confirmations, true, nil
+	if len(net.RPC) == 0 {
+		return net, token, false, nil
+	}
+	if !common.IsHexAddress(net.Token) {
+		return net, token, false, errors.New("chainfn: USDT_CONTRACT_ETHEREUM is not an address")
+	}
+	return net, common.HexToAddress(net.Token), true, nil
 }
 
 // hotWallet builds the Ethereum hot wallet from the environment:
 // HOT_SIGNER_KEY_ID (a KMS key or alias) and the chain's node.
 func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.HotWallet, *ethclient.Client, common.Address, error) {
-	rpc, token, conf, ok, err := ethereumConfig(env)
+	net, token, ok, err := ethereumConfig(env)
 	if err != nil || !ok {
 		return nil, nil, token, err
 	}
+	rpc := net.RPC[0]
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, nil, token, err
@@ -65,8 +77,11 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 	if err != nil {
 		return nil, nil, token, fmt.Errorf("chainfn: chain id from %s: %w", rpc, err)
 	}
+	if net.ChainID != 0 && chainID.Int64() != net.ChainID {
+		return nil, nil, token, fmt.Errorf("chainfn: %s answers chain id %s, not %s's %d", rpc, chainID, net.Name, net.ChainID)
+	}
 	return &chaineth.HotWallet{Node: node, Signer: &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, ChainID: chainID,
-		Store: st, Confirmations: conf}, node, token, nil
+		Store: st, Confirmations: net.Confirmations}, node, token, nil
 }
 
 // EthereumPayout builds the hot wallet's payout from the environment (see
@@ -154,6 +169,35 @@ func (s LedgerSink) deposit(d chaineth.Deposit) ledger.ChainDeposit {
 		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block}
 }
 
+// TronSink credits the ledger from the Tron watcher; Owners maps lower-case
+// base58 deposit addresses to their wallets.
+type TronSink struct {
+	Deposits *ledger.Deposits
+	Owners   map[string]dynamo.AddressOwner
+}
+
+func (s TronSink) deposit(d tron.Deposit) ledger.ChainDeposit {
+	o := s.Owners[strings.ToLower(d.To.Tron())]
+	return ledger.ChainDeposit{Tenant: o.Tenant, Wallet: o.Wallet, Chain: sg.Tron, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
+		Ref: "tron:" + d.Key(), Block: d.Block}
+}
+
+// Seen credits a Tron deposit as pending.
+func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
+	_, err := s.Deposits.Seen(ctx, s.deposit(d))
+	return err
+}
+
+// Confirm makes a Tron deposit available.
+func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
+	return s.Deposits.Confirm(ctx, s.deposit(d))
+}
+
+// Reverse takes back a Tron deposit whose transaction left the chain.
+func (s TronSink) Reverse(ctx context.Context, d tron.Deposit) error {
+	return s.Deposits.Reverse(ctx, s.deposit(d))
+}
+
 // Seen credits a deposit as pending.
 func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
 	_, err := s.Deposits.Seen(ctx, s.deposit(d))
@@ -180,13 +224,14 @@ func (s LedgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
 // state, polls the chain, credits the ledger and saves the state over the
 // version it loaded.
 func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
-	rpc, token, conf, ok, err := ethereumConfig(env)
+	net, token, ok, err := ethereumConfig(env)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
+	rpc, conf := net.RPC[0], net.Confirmations
 	st, err := fn.Store(env)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,387 @@
+// Package tronfix is a TronGrid stand-in for tests and the local stack: an
+// in-memory chain of blocks and one TRC20 token behind the HTTP endpoints
+// Stablegate uses, answering in the shapes TronGrid documents
+// (developers.tron.network, "HTTP API" and "TronGrid v1 events"). No Tron
+// node runs on our machines, so this is what our Tron code is tested
+// against; it checks what a node would check of a broadcast (the id is the
+// SHA-256 of raw_data, the signature recovers to the owner, the reference
+// block and expiration are current, the sender holds the tokens), applies
+// the transfer in the next block, and can be told to rate-limit.
+package tronfix
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+)
+
+// Resource prices and costs the fixture charges (mainnet's, late 2024):
+// 210 sun per energy, 1,000 sun per byte of bandwidth; a TRC20 transfer
+// uses 14,650 energy to an existing holder and 29,650 to a new one.
+const (
+	EnergyPrice       = 210
+	BandwidthPrice    = 1000
+	EnergyExisting    = 14_650
+	EnergyNewHolder   = 29_650
+	SolidifyDepth     = 19
+	blockIntervalMsec = 3000
+)
+
+type block struct {
+	num  uint64
+	id   [32]byte
+	time int64
+}
+
+type event struct {
+	tron.TransferEvent
+}
+
+type txInfo struct {
+	block  uint64
+	fee    int64
+	result string
+	energy int64
+	net    int64
+}
+
+// Server is the fixture chain.
+type Server struct {
+	mu       sync.Mutex
+	Token    address.Account
+	blocks   []block
+	balances map[address.Account]*big.Int
+	events   []event
+	infos    map[string]txInfo
+	pending  []pendingTx
+	// RateLimitEvery makes every Nth request answer 429 (0: never).
+	RateLimitEvery int
+	requests       int
+	// Requests counts the requests served, Limited the 429s.
+	Requests, Limited int
+	URL              string
+	srv              *http.Server
+}
+
+type pendingTx struct {
+	id  string
+	raw []byte
+	tx  tron.TRC20Transfer
+}
+
+// New makes a chain whose head is block 1000, with the token at token.
+func New(token address.Account) *Server {
+	s := &Server{Token: token, balances: map[address.Account]*big.Int{}, infos: map[string]txInfo{}}
+	start := time.Now().UnixMilli() - 1000*blockIntervalMsec
+	for n := uint64(0); n <= 1000; n++ {
+		s.blocks = append(s.blocks, s.makeBlock(n, start+int64(n)*blockIntervalMsec))
+	}
+	return s
+}
+
+func (s *Server) makeBlock(n uint64, t int64) block {
+	var id [32]byte
+	h := sha256.Sum256([]byte(fmt.Sprintf("fixture block %d %d", n, t)))
+	copy(id[:], h[:])
+	binary.BigEndian.PutUint64(id[:8], n)
+	return block{num: n, id: id, time: t}
+}
+
+// Start serves on 127.0.0.1 at a free port (or addr) until Close.
+func (s *Server) Start(addr string) error {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.URL = "http://" + l.Addr().String()
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go s.srv.Serve(l)
+	return nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Close()
+}
+
+func (s *Server) head() block { return s.blocks[len(s.blocks)-1] }
+
+// Head is the head block's number.
+func (s *Server) Head() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.head().num
+}
+
+// Mint credits holder with amount (no event: setup only).
+func (s *Server) Mint(holder address.Account, amount int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.balance(holder).Add(s.balance(holder), big.NewInt(amount))
+}
+
+// BalanceOf is holder's token balance.
+func (s *Server) BalanceOf(holder address.Account) *big.Int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return new(big.Int).Set(s.balance(holder))
+}
+
+func (s *Server) balance(a address.Account) *big.Int {
+	if b, ok := s.balances[a]; ok {
+		return b
+	}
+	b := new(big.Int)
+	s.balances[a] = b
+	return b
+}
+
+// Transfer moves tokens as someone else's transaction would, in the next
+// block, and returns that transaction's id.
+func (s *Server) Transfer(from, to address.Account, amount int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := fmt.Sprintf("%064x", sha256.Sum256([]byte(fmt.Sprintf("external %d %d %x", len(s.events), s.head().num, to))))
+	s.pending = append(s.pending, pendingTx{id: id, tx: tron.TRC20Transfer{Owner: from, Contract: s.Token, To: to, Amount: big.NewInt(amount)}})
+	return id
+}
+
+// Mine adds n blocks; the first takes the transactions waiting.
+func (s *Server) Mine(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		h := s.head()
+		b := s.makeBlock(h.num+1, h.time+blockIntervalMsec)
+		s.blocks = append(s.blocks, b)
+		for idx, p := range s.pending {
+			s.apply(b, idx, p)
+		}
+		s.pending = nil
+	}
+}
+
+func (s *Server) apply(b block, idx int, p pendingTx) {
+	from, to := s.balance(p.tx.Owner), s.balance(p.tx.To)
+	energy := int64(EnergyExisting)
+	if to.Sign() == 0 {
+		energy = EnergyNewHolder
+	}
+	netBytes := int64(len(p.raw) + 65 + 64)
+	info := txInfo{block: b.num, energy: energy * EnergyPrice, net: netBytes * BandwidthPrice}
+	info.fee = info.energy + info.net
+	if from.Cmp(p.tx.Amount) < 0 {
+		info.result = "REVERT"
+		s.infos[p.id] = info
+		return
+	}
+	from.Sub(from, p.tx.Amount)
+	to.Add(to, p.tx.Amount)
+	info.result = "SUCCESS"
+	s.infos[p.id] = info
+	e := event{}
+	e.TxID, e.Block, e.Timestamp, e.Index, e.Name = p.id, b.num, b.time, 0, "Transfer"
+	_ = idx
+	e.Result.From, e.Result.To, e.Result.Value = "0x"+hex.EncodeToString(p.tx.Owner[:]), "0x"+hex.EncodeToString(p.tx.To[:]), p.tx.Amount.String()
+	s.events = append(s.events, e)
+}
+
+// Reorg drops the newest n blocks and the transfers in them (their
+// transactions are gone, not re-included), then mines n empty ones.
+func (s *Server) Reorg(n int) {
+	s.mu.Lock()
+	fork := s.head().num - uint64(n)
+	s.blocks = s.blocks[:len(s.blocks)-n]
+	var kept []event
+	for _, e := range s.events {
+		if e.Block <= fork {
+			kept = append(kept, e)
+			continue
+		}
+		var from, to address.Account
+		fb, _ := hex.DecodeString(strings.TrimPrefix(e.Result.From, "0x"))
+		tb, _ := hex.DecodeString(strings.TrimPrefix(e.Result.To, "0x"))
+		copy(from[:], fb)
+		copy(to[:], tb)
+		v, _ := new(big.Int).SetString(e.Result.Value, 10)
+		s.balance(to).Sub(s.balance(to), v)
+		s.balance(from).Add(s.balance(from), v)
+		delete(s.infos, e.TxID)
+	}
+	s.events = kept
+	s.mu.Unlock()
+	s.Mine(n)
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests++
+	s.Requests++
+	if s.RateLimitEvery > 0 && s.requests%s.RateLimitEvery == 0 {
+		s.Limited++
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"Error":"request rate exceeded the allowed_rps(15), and the query server is suspended for 0s"}`))
+		return
+	}
+	var in map[string]any
+	if r.Method == http.MethodPost {
+		json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in)
+	}
+	var out any
+	switch {
+	case r.URL.Path == "/wallet/getnowblock":
+		out = blockJSON(s.head())
+	case r.URL.Path == "/walletsolidity/getnowblock":
+		out = blockJSON(s.blocks[len(s.blocks)-1-SolidifyDepth])
+	case strings.HasPrefix(r.URL.Path, "/v1/contracts/") && strings.HasSuffix(r.URL.Path, "/events"):
+		out = s.eventsPage(r)
+	case r.URL.Path == "/wallet/broadcasttransaction":
+		out = s.broadcast(in)
+	case r.URL.Path == "/wallet/gettransactioninfobyid":
+		out = s.info(fmt.Sprint(in["value"]))
+	case r.URL.Path == "/wallet/getaccountresource":
+		out = map[string]any{"freeNetLimit": 600, "freeNetUsed": 600, "NetLimit": 0, "NetUsed": 0, "EnergyLimit": 0, "EnergyUsed": 0}
+	case r.URL.Path == "/wallet/getchainparameters":
+		out = map[string]any{"chainParameter": []map[string]any{{"key": "getEnergyFee", "value": EnergyPrice}, {"key": "getTransactionFee", "value": BandwidthPrice}}}
+	case r.URL.Path == "/wallet/triggerconstantcontract":
+		out = s.estimate(in)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+func blockJSON(b block) map[string]any {
+	return map[string]any{"blockID": hex.EncodeToString(b.id[:]),
+		"block_header": map[string]any{"raw_data": map[string]any{"number": b.num, "timestamp": b.time}}}
+}
+
+func (s *Server) eventsPage(r *http.Request) map[string]any {
+	q := r.URL.Query()
+	minTS, _ := strconv.ParseInt(q.Get("min_block_timestamp"), 10, 64)
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = 20
+	}
+	start, _ := strconv.Atoi(q.Get("fingerprint"))
+	var all []tron.TransferEvent
+	for _, e := range s.events {
+		if e.Timestamp >= minTS {
+			all = append(all, e.TransferEvent)
+		}
+	}
+	if start > len(all) {
+		start = len(all)
+	}
+	page := all[start:min(start+limit, len(all))]
+	meta := map[string]any{"at": time.Now().UnixMilli(), "page_size": len(page)}
+	if start+limit < len(all) {
+		meta["fingerprint"] = strconv.Itoa(start + limit)
+	}
+	if page == nil {
+		page = []tron.TransferEvent{}
+	}
+	return map[string]any{"data": page, "success": true, "meta": meta}
+}
+
+func refusal(code, msg string) map[string]any {
+	return map[string]any{"code": code, "message": hex.EncodeToString([]byte(msg))}
+}
+
+func (s *Server) broadcast(in map[string]any) map[string]any {
+	id, _ := in["txID"].(string)
+	raw, err := hex.DecodeString(fmt.Sprint(in["raw_data_hex"]))
+	sigs, _ := in["signature"].([]any)
+	if err != nil || len(sigs) != 1 {
+		return refusal("OTHER_ERROR", "malformed transaction")
+	}
+	sum := sha256.Sum256(raw)
+	if hex.EncodeToString(sum[:]) != id {
+		return refusal("SIGERROR", "txID is not the hash of raw_data")
+	}
+	if _, ok := s.infos[id]; ok {
+		return refusal("DUP_TRANSACTION_ERROR", "dup transaction")
+	}
+	for _, p := range s.pending {
+		if p.id == id {
+			return refusal("DUP_TRANSACTION_ERROR", "dup transaction")
+		}
+	}
+	tx, err := tron.ParseRawData(raw)
+	if err != nil || tx.Contract != s.Token {
+		return refusal("CONTRACT_VALIDATE_ERROR", "not a transfer of the fixture's token")
+	}
+	sig, _ := hex.DecodeString(fmt.Sprint(sigs[0]))
+	if len(sig) != 65 {
+		return refusal("SIGERROR", "signature length")
+	}
+	pub, _, err := ecdsa.RecoverCompact(append([]byte{sig[64]}, sig[:64]...), sum[:])
+	if err != nil {
+		return refusal("SIGERROR", "signature does not recover")
+	}
+	if signer, _ := address.FromPublicKey(pub.SerializeUncompressed()); signer != tx.Owner {
+		return refusal("SIGERROR", "signature is not the owner's")
+	}
+	if h := s.head(); tx.Expiration <= h.time {
+		return refusal("TRANSACTION_EXPIRATION_ERROR", "transaction expired")
+	}
+	ok := false
+	for i := len(s.blocks) - 1; i >= 0 && i >= len(s.blocks)-65536; i-- {
+		b := s.blocks[i]
+		if b.id[6] == tx.RefBlockBytes[0] && b.id[7] == tx.RefBlockBytes[1] && string(b.id[8:16]) == string(tx.RefBlockHash[:]) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return refusal("TAPOS_ERROR", "reference block not on the chain")
+	}
+	s.pending = append(s.pending, pendingTx{id: id, raw: raw, tx: tx})
+	return map[string]any{"result": true, "txid": id}
+}
+
+func (s *Server) info(id string) map[string]any {
+	i, ok := s.infos[id]
+	if !ok {
+		return map[string]any{}
+	}
+	return map[string]any{"id": id, "blockNumber": i.block, "fee": i.fee, "blockTimeStamp": s.blocks[i.block].time,
+		"receipt": map[string]any{"result": i.result, "energy_fee": i.energy, "net_fee": i.net}}
+}
+
+func (s *Server) estimate(in map[string]any) map[string]any {
+	param, _ := hex.DecodeString(fmt.Sprint(in["parameter"]))
+	energy := EnergyExisting
+	if len(param) == 64 {
+		var to address.Account
+		copy(to[:], param[12:32])
+		if s.balance(to).Sign() == 0 {
+			energy = EnergyNewHolder
+		}
+	}
+	return map[string]any{"result": map[string]any{"result": true}, "energy_used": energy}
+}

@@ -143,6 +143,10 @@ build-HoldsExpireFunction:
 	$(call lambda_build,holds-expire)
 build-DepositsWatchFunction:
 	$(call lambda_build,deposits-watch)
+build-DepositsWatchTronFunction:
+	$(call lambda_build,deposits-watch-tron)
+build-WithdrawalsTrackFunction:
+	$(call lambda_build,withdrawals-track)
 build-SweepsFunction:
 	$(call lambda_build,sweeps)
 

@@ -36,6 +36,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"holds-expire":   fn.HoldsExpireJob,
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
+
+	"deposits-watch-tron": chainfn.TronDepositsWatch,
+	"withdrawals-track":   chainfn.WithdrawalsTrack,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/tyler-smith/go-bip39"
 
+	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/jwt"
@@ -60,6 +61,7 @@ type Stack struct {
 	FunctionEnv map[string]map[string]string
 	procs       []*exec.Cmd
 	cancel      context.CancelFunc
+	tron        *tronfix.Server
 }
 
 // Up starts the emulators, provisions the template and serves the gateway.
@@ -132,6 +134,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if o.Chain {
 		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
 		if err := s.bootstrapChain(ctx, res, prov.KMS); err != nil {
+			return nil, err
+		}
+		if err := s.startTron(ctx, res, prov.KMS); err != nil {
 			return nil, err
 		}
 	}
@@ -327,6 +332,9 @@ func waitPort(port int, max time.Duration) error {
 func (s *Stack) Down() {
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.tron != nil {
+		s.tron.Close()
 	}
 	for _, p := range s.procs {
 		if p.Process != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -67,21 +69,9 @@ func WithdrawalsCancel(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return httpapi.Wrap("withdrawals-cancel", api.Withdrawals{W: w}.Cancel), err
 }
 
-// WithdrawalsWorker builds the queue consumer that drives withdrawals
-// through policy, signing, broadcast and confirmation. A message whose
-// withdrawal waits for the chain, or whose step failed, is reported back
-// for redelivery; one parked for a signer is done (signing re-queues it).
-func WithdrawalsWorker(ctx context.Context, env Env) (SQSHandler, error) {
-	w, _, err := WithdrawalsService(env)
-	if err != nil {
-		return nil, err
-	}
-	return WorkerFor(ctx, env, w)
-}
-
 // WorkerFor builds the queue consumer over a pipeline (chainfn adds the
 // chains' payouts to it).
-func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals) (SQSHandler, error) {
+func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.Store) (SQSHandler, error) {
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, err
@@ -92,20 +82,34 @@ func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals) (SQSHandler,
 	retryIn := func(ctx context.Context, receipt string, seconds int32) {
 		q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
 	}
-	return WorkerHandler(w, retryIn, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
+	return WorkerHandler(w, retryIn, st.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
 }
 
 // Redelivery delays, shorter than the queue's visibility timeout: a record
-// not yet visible is usually a create still committing; confirmations
-// arrive every few seconds.
+// not yet visible is usually a create still committing; a failed track
+// write is retried soon.
 const (
 	retryMissingSeconds = 2
 	retryWaitingSeconds = 5
 )
 
+// orphanAfter is how old a message may be before its missing record means
+// the create will never commit (a create's Lambda times out after 10 s).
+const orphanAfter = time.Minute
+
+// orphaned reports whether a message was sent more than orphanAfter ago
+// (SQS's SentTimestamp, in milliseconds).
+func orphaned(r events.SQSMessage) bool {
+	ms, err := strconv.ParseInt(r.Attributes["SentTimestamp"], 10, 64)
+	return err == nil && time.Since(time.UnixMilli(ms)) > orphanAfter
+}
+
 // WorkerHandler is the consumer's logic over a given pipeline. retryIn sets
-// when a message reported as failed comes back.
-func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, receipt string, seconds int32), log *slog.Logger) SQSHandler {
+// when a message reported as failed comes back. A payout that has been
+// broadcast and waits for its chain is handed to the tracker (track) and its
+// message acknowledged: the queue's FIFO group moves on to the next payout.
+func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, receipt string, seconds int32),
+	track func(ctx context.Context, c sg.Chain, tenant, id string) error, log *slog.Logger) SQSHandler {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		for _, r := range ev.Records {
@@ -116,17 +120,24 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 			}
 			t, waiting, err := w.Advance(ctx, m.Tenant, m.ID)
 			switch {
+			case errors.Is(err, sg.ErrNotFound) && orphaned(r):
+				// No record a minute after sending: the create was refused
+				// (say, for funds) or its process stopped before writing.
+				log.Info("message without a withdrawal dropped", "transfer_id", m.ID)
 			case errors.Is(err, sg.ErrNotFound):
-				// The create has not committed yet (or never will): retried
-				// until the dead-letter queue takes it.
+				// The create has not committed yet: asked again shortly.
 				retryIn(ctx, r.ReceiptHandle, retryMissingSeconds)
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
 			case err != nil:
 				log.Warn("withdrawal step failed; will retry", "transfer_id", m.ID, "error", err.Error())
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
 			case waiting:
-				retryIn(ctx, r.ReceiptHandle, retryWaitingSeconds)
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
+				if err := track(ctx, t.Chain, m.Tenant, m.ID); err != nil {
+					retryIn(ctx, r.ReceiptHandle, retryWaitingSeconds)
+					resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
+					continue
+				}
+				log.Info("withdrawal broadcast; tracked to its end", "transfer_id", t.ID, "state", string(t.State))
 			default:
 				log.Info("withdrawal advanced", "transfer_id", t.ID, "state", string(t.State))
 			}

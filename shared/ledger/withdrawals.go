@@ -93,9 +93,10 @@ type Message struct {
 
 // Create places a hold of amount plus fee on the wallet, records the
 // withdrawal as pending and queues it. The message is sent before the
-// record is written: if the process dies between the two, the worker finds
-// no record and the message expires to the dead-letter queue; if it dies
-// after, the message is already there. Nothing is ever lost.
+// record is written: if the process dies between the two (or the request
+// is refused), the worker finds no record and lets the message go once it
+// is older than any create could take; if it dies after, the message is
+// already there. Nothing is ever lost.
 func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, in Withdraw) (Result, error) {
 	if in.Amount <= 0 {
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrAmountNotPositive)
@@ -125,7 +126,12 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 	}
 	msg, _ := json.Marshal(Message{Tenant: tenant, ID: t.ID})
 	kp, _ := sg.KeyPart("txn", t.ID)
-	if err := w.Queue.Send(ctx, string(in.Chain), tenant+"."+kp, string(msg)); err != nil {
+	// One message group per withdrawal: no payout waits behind another
+	// (nonces are allocated in the table, not by queue order). The
+	// deduplication id is fresh per attempt, so a client's retry after a
+	// lost answer is never swallowed; a second message is harmless, as
+	// every step is a guarded transition.
+	if err := w.Queue.Send(ctx, tenant+"."+kp, tenant+"."+kp+"."+sg.NewID("q", now)[2:], string(msg)); err != nil {
 		return Result{}, err
 	}
 	err = w.Store.ApplyTransfer(ctx, t)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -182,6 +183,31 @@ func (g *Grid) Events(ctx context.Context, contract string, minTimestamp int64, 
 	return out.Data, out.Meta.Fingerprint, nil
 }
 
+// TRC20Balance is what addr (base58) holds of the token contract, from the
+// accounts API (0 for an account the chain has never seen).
+func (g *Grid) TRC20Balance(ctx context.Context, addr, contract string) (*big.Int, error) {
+	var out struct {
+		Data []struct {
+			TRC20 []map[string]string `json:"trc20"`
+		} `json:"data"`
+		Success bool `json:"success"`
+	}
+	if err := g.do(ctx, http.MethodGet, "/v1/accounts/"+url.PathEscape(addr), nil, &out); err != nil {
+		return nil, err
+	}
+	bal := new(big.Int)
+	for _, d := range out.Data {
+		for _, m := range d.TRC20 {
+			if v, ok := m[contract]; ok {
+				if _, ok := bal.SetString(v, 10); !ok {
+					return nil, fmt.Errorf("tron: balance %q of %s", v, addr)
+				}
+			}
+		}
+	}
+	return bal, nil
+}
+
 // SignedTx is a signed transaction as broadcasttransaction takes it.
 type SignedTx struct {
 	TxID       string   `json:"txID"`
@@ -213,7 +239,9 @@ func (g *Grid) Broadcast(ctx context.Context, tx SignedTx) error {
 // BroadcastError is a node's refusal of a transaction.
 type BroadcastError struct{ Code, Message string }
 
-func (e *BroadcastError) Error() string { return "tron: broadcast refused: " + e.Code + ": " + e.Message }
+func (e *BroadcastError) Error() string {
+	return "tron: broadcast refused: " + e.Code + ": " + e.Message
+}
 
 // Expired reports whether the refusal is for a lapsed expiration or
 // reference block (the transaction can never be included; sign anew).

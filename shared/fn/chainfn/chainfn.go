@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/awsenv"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -63,12 +64,10 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 		return nil, nil, token, err
 	}
 	rpc := net.RPC[0]
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	signer, err := kmsSigner(env)
 	if err != nil {
 		return nil, nil, token, err
 	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	kc := kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep })
 	node, err := ethclient.DialContext(ctx, rpc)
 	if err != nil {
 		return nil, nil, token, err
@@ -80,7 +79,7 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 	if net.ChainID != 0 && chainID.Int64() != net.ChainID {
 		return nil, nil, token, fmt.Errorf("chainfn: %s answers chain id %s, not %s's %d", rpc, chainID, net.Name, net.ChainID)
 	}
-	return &chaineth.HotWallet{Node: node, Signer: &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, ChainID: chainID,
+	return &chaineth.HotWallet{Node: node, Signer: signer, ChainID: chainID,
 		Store: st, Confirmations: net.Confirmations}, node, token, nil
 }
 
@@ -133,20 +132,192 @@ func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}, nil
 }
 
-// WithdrawalsWorker is fn.WithdrawalsWorker with the chains' payouts.
-func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+// pipeline is the withdrawal pipeline with the chains' payouts.
+func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	w, st, err := fn.WithdrawalsService(env)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, err := EthereumPayout(ctx, env, st)
 	if err != nil {
+		return nil, nil, err
+	}
+	w.Payouts = map[sg.Chain]ledger.Payout{}
+	if p != nil {
+		w.Payouts[sg.Ethereum] = p
+	}
+	tp, err := TronPayout(env, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tp != nil {
+		w.Payouts[sg.Tron] = tp
+	}
+	return w, st, nil
+}
+
+// WithdrawalsWorker builds the queue consumer that drives withdrawals
+// through policy, signing and broadcast (fn.WorkerFor), with the chains'
+// payouts.
+func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+	w, st, err := pipeline(ctx, env)
+	if err != nil {
 		return nil, err
 	}
-	if p != nil {
-		w.Payouts = map[sg.Chain]ledger.Payout{sg.Ethereum: p}
+	return fn.WorkerFor(ctx, env, w, st)
+}
+
+// WithdrawalsTrack builds the scheduled tracker: every payout the worker
+// handed over (broadcast, waiting for its chain) is advanced, which follows
+// its receipt, replaces it when stuck and posts or voids it at the end;
+// ended ones leave the list.
+func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
+	w, st, err := pipeline(ctx, env)
+	if err != nil {
+		return nil, err
 	}
-	return fn.WorkerFor(ctx, env, w)
+	log := obs.NewLogger(os.Stdout, "withdrawals-track")
+	return func(ctx context.Context) (any, error) {
+		ended, waiting := 0, 0
+		for _, c := range sg.Chains {
+			tracked, err := st.Tracked(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range tracked {
+				t, wait, err := w.Advance(ctx, p.Tenant, p.ID)
+				if err != nil {
+					log.Warn("payout step failed; next run retries", "transfer_id", p.ID, "error", err.Error())
+					continue
+				}
+				if wait {
+					waiting++
+					continue
+				}
+				if err := st.Untrack(ctx, c, p.ID); err != nil {
+					return nil, err
+				}
+				ended++
+				log.Info("payout ended", "transfer_id", t.ID, "state", string(t.State))
+			}
+		}
+		return map[string]int{"ended": ended, "waiting": waiting}, nil
+	}, nil
+}
+
+// tronConfig reads the Tron network: NETWORK_TRON (mainnet or dev) with
+// TRON_GRID_URL, USDT_CONTRACT_TRON and TRON_API_KEY. ok is false when no
+// endpoint is configured.
+func tronConfig(env fn.Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
+	name := env("NETWORK_TRON")
+	if name == "" {
+		name = "mainnet"
+	}
+	net, known := sg.NetworkFor(sg.Tron, name, env("USDT_CONTRACT_TRON"), env("TRON_GRID_URL"), 0)
+	if !known {
+		return net, nil, address.Account{}, false, fmt.Errorf("chainfn: NETWORK_TRON %q is not mainnet or dev", name)
+	}
+	if env("TRON_GRID_URL") == "" {
+		return net, nil, address.Account{}, false, nil
+	}
+	token, err := address.Parse(sg.Tron, net.Token)
+	if err != nil {
+		return net, nil, token, false, errors.New("chainfn: USDT_CONTRACT_TRON is not a Tron address")
+	}
+	return net, &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY")}, token, true, nil
+}
+
+// TronPayout builds the Tron hot wallet's payout: the same KMS key
+// (HOT_SIGNER_KEY_ID) as on Ethereum, TRX_PRICE_USDT the USDT charged per
+// TRX burnt. nil when Tron is not configured.
+func TronPayout(env fn.Env, st *dynamo.Store) (*tron.Payout, error) {
+	_, grid, token, ok, err := tronConfig(env)
+	if err != nil || !ok {
+		return nil, err
+	}
+	price, err := sg.ParseAmount(env("TRX_PRICE_USDT"), sg.USDTDecimals)
+	if err != nil {
+		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
+	}
+	signer, err := kmsSigner(env)
+	if err != nil {
+		return nil, err
+	}
+	return &tron.Payout{Grid: grid, Signer: signer, Token: token, Store: st,
+		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
+}
+
+// kmsSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
+func kmsSigner(env fn.Env) (*kmssign.Signer, error) {
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
+	}
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
+	kc := kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep })
+	return &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, nil
+}
+
+// TronDepositsWatch builds the scheduled Tron deposit watcher.
+func TronDepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
+	net, grid, _, ok, err := tronConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+	}
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
+	owners := map[string]dynamo.AddressOwner{}
+	sink := TronSink{Deposits: &ledger.Deposits{Service: fn.Ledger(st), Mover: st}, Owners: owners}
+	var loaded time.Time
+	return func(ctx context.Context) (any, error) {
+		after, now := "0", time.Now()
+		if !loaded.IsZero() {
+			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
+		}
+		fresh, _, err := st.AddressesSince(ctx, sg.Tron, after)
+		if err != nil {
+			return nil, err
+		}
+		for a, o := range fresh {
+			owners[a] = o
+		}
+		loaded = now
+		blob, version, err := st.LoadWatch(ctx, "tron")
+		if err != nil {
+			return nil, err
+		}
+		var state tron.State
+		if len(blob) > 0 {
+			if err := json.Unmarshal(blob, &state); err != nil {
+				return nil, err
+			}
+		}
+		if state.CursorTS == 0 {
+			// A new deployment starts at the head, not at the token's genesis.
+			head, err := grid.NowBlock(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			state.CursorTS = head.Timestamp - 60_000
+		}
+		w := &tron.Watcher{Grid: grid, Token: net.Token, Sink: sink,
+			Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
+		if state, err = w.Poll(ctx, state); err != nil {
+			return nil, err
+		}
+		out, _ := json.Marshal(state)
+		if err := st.SaveWatch(ctx, "tron", out, version); err != nil {
+			return nil, err
+		}
+		log.Info("watched", "cursor_ts", state.CursorTS, "pending", len(state.Pending), "api_calls", grid.Calls, "rate_limited", grid.Limited)
+		return map[string]any{"cursor_ts": state.CursorTS, "pending": len(state.Pending)}, nil
+	}, nil
 }
 
 // LedgerSink credits the ledger from the Ethereum watcher. Owners maps

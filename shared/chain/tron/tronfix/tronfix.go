@@ -73,8 +73,8 @@ type Server struct {
 	requests       int
 	// Requests counts the requests served, Limited the 429s.
 	Requests, Limited int
-	URL              string
-	srv              *http.Server
+	URL               string
+	srv               *http.Server
 }
 
 type pendingTx struct {
@@ -257,6 +257,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = blockJSON(s.blocks[len(s.blocks)-1-SolidifyDepth])
 	case strings.HasPrefix(r.URL.Path, "/v1/contracts/") && strings.HasSuffix(r.URL.Path, "/events"):
 		out = s.eventsPage(r)
+	case strings.HasPrefix(r.URL.Path, "/v1/accounts/"):
+		out = s.account(strings.TrimPrefix(r.URL.Path, "/v1/accounts/"))
 	case r.URL.Path == "/wallet/broadcasttransaction":
 		out = s.broadcast(in)
 	case r.URL.Path == "/wallet/gettransactioninfobyid":
@@ -306,6 +308,19 @@ func (s *Server) eventsPage(r *http.Request) map[string]any {
 		page = []tron.TransferEvent{}
 	}
 	return map[string]any{"data": page, "success": true, "meta": meta}
+}
+
+func (s *Server) account(addr string) map[string]any {
+	a, err := address.Parse("tron", addr)
+	if err != nil {
+		return map[string]any{"success": false, "error": "invalid address"}
+	}
+	b, ok := s.balances[a]
+	if !ok {
+		return map[string]any{"data": []any{}, "success": true}
+	}
+	return map[string]any{"success": true, "data": []any{map[string]any{"address": addr,
+		"trc20": []map[string]string{{s.Token.Tron(): b.String()}}}}}
 }
 
 func refusal(code, msg string) map[string]any {

@@ -1,0 +1,58 @@
+package devstack
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
+	"github.com/stablegate/stablegate/shared/kmssign"
+)
+
+// devTronToken is the local Tron stand-in's USDT contract (a made-up
+// account: the fixture holds balances itself).
+var devTronToken = func() address.Account {
+	a, err := address.Parse("tron", "TLWeB9NQebYAMzH1hh4LeSYLJv2rKLqqFm")
+	if err != nil {
+		panic(err)
+	}
+	return a
+}()
+
+// startTron serves the TronGrid fixture on base+600 as the local stack's
+// Tron: no Tron node runs here, so Tron deposits and payouts go through it
+// (shared/chain/tron/tronfix). It mines four blocks a second and funds the hot
+// key's Tron address with test USDT.
+func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) error {
+	fx := tronfix.New(devTronToken)
+	if err := fx.Start(fmt.Sprintf("127.0.0.1:%d", s.Opts.port(600))); err != nil {
+		return fmt.Errorf("devstack: tron fixture: %w", err)
+	}
+	s.tron = fx
+	hot, err := (&kmssign.Signer{KMS: kc, KeyID: res.Refs["HotSigningKeyAlias"]}).Address(ctx)
+	if err != nil {
+		return err
+	}
+	fx.Mint(hot, 10_000_000_000_000)
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond) // 4 blocks a second: solid in about 5 s
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fx.Mine(1)
+			}
+		}
+	}()
+	res.Params["TronNetwork"] = "dev"
+	res.Params["TronGridUrl"] = fx.URL
+	res.Params["UsdtContractTron"] = devTronToken.Tron()
+	s.Env["STABLEGATE_TRON_GRID"] = fx.URL
+	s.Env["STABLEGATE_USDT_TRON"] = devTronToken.Tron()
+	return nil
+}

@@ -135,6 +135,8 @@ build-WalletsStatementFunction:
 	$(call lambda_build,wallets-statement)
 build-TransfersBatchFunction:
 	$(call lambda_build,transfers-batch)
+build-FeeQuotesGetFunction:
+	$(call lambda_build,fee-quotes-get)
 build-ReconciliationGetFunction:
 	$(call lambda_build,reconciliation-get)
 build-ReconcileFunction:

@@ -24,6 +24,7 @@ type CreateWithdrawalRequest struct {
 	Amount    string            `json:"amount" validate:"required,max=40"`
 	Memo      string            `json:"memo,omitempty" validate:"max=140"`
 	Metadata  map[string]string `json:"metadata,omitempty" validate:"max=20,dive,keys,min=1,max=40,printascii,endkeys,max=500"`
+	QuoteID   string            `json:"quote_id,omitempty" validate:"max=40"`
 }
 
 // Create is POST /v1/withdrawals.
@@ -44,7 +45,7 @@ func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.R
 	}
 	r, err := h.W.Create(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpWithdraw, body), ledger.Withdraw{
 		Wallet: body.WalletID, Chain: chain, Asset: sg.Asset(body.Asset), ToAddress: to.Format(chain),
-		Amount: amount, Memo: body.Memo, Metadata: body.Metadata,
+		Amount: amount, Memo: body.Memo, Metadata: body.Metadata, QuoteID: body.QuoteID,
 	})
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil

@@ -27,6 +27,7 @@ var Functions = map[string]fn.Builder{
 	"wallets-statement":  fn.WalletsStatement,
 	"transfers-batch":    fn.TransfersBatch,
 	"reconciliation-get": fn.ReconciliationGet,
+	"fee-quotes-get":     fn.FeeQuotesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

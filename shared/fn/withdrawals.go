@@ -53,7 +53,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	return &ledger.Withdrawals{
 		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
-		Policy: ledger.AllowAll{}, Fee: func(c sg.Chain) sg.Amount { return fees[c] },
+		Policy: ledger.AllowAll{}, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
 	}, st, nil
 }
 

@@ -64,8 +64,11 @@ type Withdrawals struct {
 	// Payouts sign and send per chain; a chain without one waits in
 	// awaiting_signer.
 	Payouts map[sg.Chain]Payout
-	// Fee quotes the network fee charged with a payout on a chain.
+	// Fee is the network fee held with a payout on a chain when the
+	// request names no quote (the deployment's flat fee).
 	Fee func(sg.Chain) sg.Amount
+	// Quotes reads the fee quotes a request may name (nil: none honoured).
+	Quotes QuoteStore
 	// HoldTTL is how long a withdrawal may wait unsigned before its hold
 	// expires (0: DefaultHoldTTL).
 	HoldTTL time.Duration
@@ -83,6 +86,8 @@ type Withdraw struct {
 	Amount    sg.Amount
 	Memo      string
 	Metadata  map[string]string
+	// QuoteID names a fee quote whose fee is held instead of the flat fee.
+	QuoteID string
 }
 
 // Message is what the queue carries: enough to find the record.
@@ -110,6 +115,14 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, err)
 	}
 	fee := w.Fee(in.Chain)
+	if in.QuoteID != "" {
+		if w.Quotes == nil {
+			return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrQuoteNotFound)
+		}
+		if fee, err = honour(ctx, w.Quotes, w.Now(), tenant, in.QuoteID, in); err != nil {
+			return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, err)
+		}
+	}
 	hold := in.Amount + fee
 	now := w.Now().UTC().Truncate(time.Microsecond)
 	acct := sg.WalletAccount(tenant, src.ID, in.Chain, in.Asset)

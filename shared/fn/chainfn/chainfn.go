@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,29 +28,11 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ethereumConfig reads the Ethereum network: NETWORK_ETHEREUM (mainnet or
-// dev) with ETH_RPC_URL, USDT_CONTRACT_ETHEREUM and CONFIRMATIONS_ETHEREUM
-// over the preset. ok is false when no RPC endpoint is configured.
-func ethereumConfig(env fn.Env) (net sg.Network, token common.Address, ok bool, err error) {
-	var conf uint64
-	if v := env("CONFIRMATIONS_ETHEREUM"); v != "" {
-		if conf, err = strconv.ParseUint(v, 10, 32); err != nil || conf == 0 {
-			return net, token, false, errors.New("chainfn: CONFIRMATIONS_ETHEREUM must be a positive integer")
-		}
-	}
-	name := env("NETWORK_ETHEREUM")
-	if name == "" {
-		name = "mainnet"
-	}
-	net, known := sg.NetworkFor(sg.Ethereum, name, env("USDT_CONTRACT_ETHEREUM"), env("ETH_RPC_URL"), conf)
-	if !known {
-		return net, token, false, fmt.Errorf("chainfn: NETWORK_ETHEREUM %q is not mainnet or dev", name)
-	}
-	if len(net.RPC) == 0 {
-		return net, token, false, nil
-	}
-	if !common.IsHexAddress(net.Token) {
-		return net, token, false, errors.New("chainfn: USDT_CONTRACT_ETHEREUM is not an address")
+// ethereumConfig is the Ethereum network (fn.Network) with its token.
+func ethereumConfig(env fn.Env) (sg.Network, common.Address, bool, error) {
+	net, ok, err := fn.Network(env, sg.Ethereum)
+	if err != nil || !ok {
+		return net, common.Address{}, false, err
 	}
 	return net, common.HexToAddress(net.Token), true, nil
 }
@@ -205,25 +186,13 @@ func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}, nil
 }
 
-// tronConfig reads the Tron network: NETWORK_TRON (mainnet or dev) with
-// TRON_GRID_URL, USDT_CONTRACT_TRON and TRON_API_KEY. ok is false when no
-// endpoint is configured.
+// tronConfig is the Tron network (fn.Network) with its API client and token.
 func tronConfig(env fn.Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
-	name := env("NETWORK_TRON")
-	if name == "" {
-		name = "mainnet"
+	net, ok, err := fn.Network(env, sg.Tron)
+	if err != nil || !ok {
+		return net, nil, address.Account{}, false, err
 	}
-	net, known := sg.NetworkFor(sg.Tron, name, env("USDT_CONTRACT_TRON"), env("TRON_GRID_URL"), 0)
-	if !known {
-		return net, nil, address.Account{}, false, fmt.Errorf("chainfn: NETWORK_TRON %q is not mainnet or dev", name)
-	}
-	if env("TRON_GRID_URL") == "" {
-		return net, nil, address.Account{}, false, nil
-	}
-	token, err := address.Parse(sg.Tron, net.Token)
-	if err != nil {
-		return net, nil, token, false, errors.New("chainfn: USDT_CONTRACT_TRON is not a Tron address")
-	}
+	token, _ := address.Parse(sg.Tron, net.Token)
 	return net, &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY")}, token, true, nil
 }
 

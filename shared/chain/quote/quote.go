@@ -1,0 +1,158 @@
+// Package quote prices payouts' network fees on each chain, for the fee
+// quote endpoint. It speaks plain JSON-RPC to Ethereum and the TronGrid API
+// to Tron, so the API function that quotes links no chain library.
+package quote
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// inAsset converts a native fee (wei or sun) to the asset's base units at
+// price (asset base units per whole native coin of 10^decimals), rounded up.
+func inAsset(native *big.Int, price sg.Amount, decimals int64) sg.Amount {
+	one := new(big.Int).Exp(big.NewInt(10), big.NewInt(decimals), nil)
+	n := new(big.Int).Mul(native, big.NewInt(int64(price)))
+	n.Add(n, new(big.Int).Sub(one, big.NewInt(1)))
+	return sg.Amount(n.Div(n, one).Int64())
+}
+
+// Ethereum quotes a token transfer from the hot address: the gas the node
+// estimates (with the payout's 20% margin) at twice the base fee plus the
+// priority fee, the most the payout may pay.
+type Ethereum struct {
+	RPC   string
+	HTTP  *http.Client
+	From  address.Account // the hot address
+	Token address.Account
+	// Price is the USDT charged per ETH.
+	Price sg.Amount
+}
+
+func (e *Ethereum) call(ctx context.Context, method string, params []any, out any) error {
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.RPC, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := e.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return sg.Unavailable("quote.Ethereum", err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return sg.Unavailable("quote.Ethereum", fmt.Errorf("%s: HTTP %d: %w", method, resp.StatusCode, err))
+	}
+	if r.Error != nil {
+		return sg.Unavailable("quote.Ethereum", fmt.Errorf("%s: %s", method, r.Error.Message))
+	}
+	return json.Unmarshal(r.Result, out)
+}
+
+func hexBig(s string) (*big.Int, error) {
+	v, ok := new(big.Int).SetString(strings.TrimPrefix(s, "0x"), 16)
+	if !ok {
+		return nil, fmt.Errorf("quote: %q is not a hex quantity", s)
+	}
+	return v, nil
+}
+
+// Quote prices a transfer of amount to to.
+func (e *Ethereum) Quote(ctx context.Context, to string, amount sg.Amount) (sg.Amount, map[string]string, error) {
+	dst, err := address.Parse(sg.Ethereum, to)
+	if err != nil {
+		return 0, nil, err
+	}
+	data := tron.Calldata(dst, big.NewInt(int64(amount))) // transfer(address,uint256): the same ABI on both chains
+	var gasHex, tipHex string
+	var head struct {
+		BaseFee string `json:"baseFeePerGas"`
+	}
+	if err := e.call(ctx, "eth_estimateGas", []any{map[string]string{"from": e.From.EIP55(), "to": e.Token.EIP55(),
+		"data": fmt.Sprintf("0x%x", data)}}, &gasHex); err != nil {
+		return 0, nil, err
+	}
+	if err := e.call(ctx, "eth_maxPriorityFeePerGas", []any{}, &tipHex); err != nil {
+		return 0, nil, err
+	}
+	if err := e.call(ctx, "eth_getBlockByNumber", []any{"latest", false}, &head); err != nil {
+		return 0, nil, err
+	}
+	gas, err1 := hexBig(gasHex)
+	tip, err2 := hexBig(tipHex)
+	base, err3 := hexBig(head.BaseFee)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return 0, nil, sg.Unavailable("quote.Ethereum", err)
+	}
+	gas.Mul(gas, big.NewInt(12)).Div(gas, big.NewInt(10))
+	maxFee := new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
+	wei := new(big.Int).Mul(gas, maxFee)
+	return inAsset(wei, e.Price, 18), map[string]string{"unit": "wei", "native_fee": wei.String(), "gas_limit": gas.String(),
+		"max_fee_per_gas": maxFee.String(), "max_priority_fee_per_gas": tip.String(), "base_fee_per_gas": base.String()}, nil
+}
+
+// Tron quotes a TRC20 transfer from the hot address: the energy the node
+// says it uses and the transaction's bandwidth, less what the account's
+// staked and free resources cover, at the chain's prices.
+type Tron struct {
+	Grid  *tron.Grid
+	From  address.Account
+	Token address.Account
+	// Price is the USDT charged per TRX.
+	Price sg.Amount
+}
+
+// Quote prices a transfer of amount to to.
+func (t *Tron) Quote(ctx context.Context, to string, amount sg.Amount) (sg.Amount, map[string]string, error) {
+	dst, err := address.Parse(sg.Tron, to)
+	if err != nil {
+		return 0, nil, err
+	}
+	energy, err := t.Grid.EstimateEnergy(ctx, t.From.Tron(), t.Token.Tron(), tron.Calldata(dst, big.NewInt(int64(amount))))
+	if err != nil {
+		return 0, nil, sg.Unavailable("quote.Tron", err)
+	}
+	res, err := t.Grid.AccountResources(ctx, t.From.Tron())
+	if err != nil {
+		return 0, nil, sg.Unavailable("quote.Tron", err)
+	}
+	prices, err := t.Grid.Prices(ctx)
+	if err != nil {
+		return 0, nil, sg.Unavailable("quote.Tron", err)
+	}
+	// The transaction's size: raw_data as we build it, its signature, and
+	// the protobuf framing a node counts (64 bytes).
+	raw, _ := tron.TRC20Transfer{Owner: t.From, Contract: t.Token, To: dst, Amount: big.NewInt(int64(amount)),
+		Expiration: 1 << 41, Timestamp: 1 << 41, FeeLimit: 50_000_000}.RawData()
+	bandwidth := int64(len(raw) + 65 + 64)
+	burnEnergy := max(energy-res.Energy, 0)
+	sun := burnEnergy * prices.Energy
+	if bandwidth > res.FreeNet+res.Net {
+		sun += bandwidth * prices.Bandwidth
+	}
+	return inAsset(big.NewInt(sun), t.Price, 6), map[string]string{"unit": "sun", "native_fee": fmt.Sprint(sun),
+		"energy": fmt.Sprint(energy), "bandwidth": fmt.Sprint(bandwidth), "energy_price": fmt.Sprint(prices.Energy),
+		"bandwidth_price": fmt.Sprint(prices.Bandwidth), "energy_covered": fmt.Sprint(energy - burnEnergy)}, nil
+}

@@ -34,7 +34,7 @@ type depositWorld struct {
 }
 
 func newDepositWorld(t *testing.T, confirmations uint64) *depositWorld {
-	l, st := ledgerOn(t, rawDB(t))
+	l, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	wallet := seedWallets(t, st, l, ten, 1, false, "")[0]
 	deployer, _ := crypto.GenerateKey()

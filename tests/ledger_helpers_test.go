@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,45 @@ func ledgerOn(t testing.TB, db dynamo.DB) (*ledger.Service, *dynamo.Store) {
 	e := stack(t)
 	st := dynamo.New(db, e.table)
 	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}, st
+}
+
+// simLedgerOn is ledgerOn over a table of its own, made once per test run
+// with the stack table's keys and indexes. Tests whose money moves on
+// simulated chains (their own geth simulations, their own TronGrid
+// fixtures) keep their entries there, so the stack table's books match the
+// local chains the platform reconciliation reads.
+func simLedgerOn(t testing.TB, db dynamo.DB) (*ledger.Service, *dynamo.Store) {
+	e := stack(t)
+	simOnce.Do(func() { simTable, simErr = cloneTable(e.ddb, e.table, e.table+"-sim-"+randHex(4)) })
+	if simErr != nil {
+		t.Fatal(simErr)
+	}
+	st := dynamo.New(db, simTable)
+	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}, st
+}
+
+var (
+	simOnce  sync.Once
+	simTable string
+	simErr   error
+)
+
+// cloneTable creates name with the key schema and indexes of from.
+func cloneTable(db *dynamodb.Client, from, name string) (string, error) {
+	ctx := context.Background()
+	d, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &from})
+	if err != nil {
+		return "", err
+	}
+	in := &dynamodb.CreateTableInput{TableName: &name, KeySchema: d.Table.KeySchema, AttributeDefinitions: d.Table.AttributeDefinitions,
+		BillingMode: types.BillingModePayPerRequest}
+	for _, g := range d.Table.GlobalSecondaryIndexes {
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection})
+	}
+	if _, err := db.CreateTable(ctx, in); err != nil {
+		return "", err
+	}
+	return name, dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, time.Minute)
 }
 
 // newWallet creates a wallet through the API.

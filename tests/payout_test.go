@@ -21,7 +21,7 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 	c := newHotChain(t, 1_000_000_000)
 	sim, ec, chainID, hot, tokenAddr, token := c.sim, c.ec, c.chainID, c.hot, c.tokenAddr, c.token
 
-	l, st := ledgerOn(t, rawDB(t))
+	l, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	wallet := seedWallets(t, st, l, ten, 1, false, "")[0]
 	fund(t, l, ten, wallet, sg.Ethereum, "100")

@@ -39,7 +39,7 @@ func (n *lossyNode) SendTransaction(ctx context.Context, tx *types.Transaction) 
 func TestStuckPayoutReplacedWithHigherFee(t *testing.T) {
 	ctx := context.Background()
 	c := newHotChain(t, 1_000_000_000)
-	l, st := ledgerOn(t, rawDB(t))
+	l, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	wallet := seedWallets(t, st, l, ten, 1, false, "")[0]
 	fund(t, l, ten, wallet, sg.Ethereum, "100")

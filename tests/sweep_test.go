@@ -36,7 +36,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, st := ledgerOn(t, rawDB(t))
+	_, st := simLedgerOn(t, rawDB(t))
 	hot := &chaineth.HotWallet{Node: c.ec, Signer: c.hot, ChainID: c.chainID, Store: st, Confirmations: 2}
 	return &sweepWorld{hotChain: c, factory: factory, st: st,
 		fw:      address.Forwarders{Factory: address.Account(factory), Implementation: address.Account(impl)},

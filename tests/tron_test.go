@@ -46,7 +46,7 @@ func acct(seed string) address.Account {
 
 func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	t.Helper()
-	l, st := ledgerOn(t, rawDB(t))
+	l, st := simLedgerOn(t, rawDB(t))
 	w := &tronWorld{l: l, st: st, tenant: tenant()}
 	w.wallet = seedWallets(t, st, l, w.tenant, 1, false, "")[0]
 	w.fx = tronfix.New(acct("token " + randHex(4)))

@@ -80,7 +80,7 @@ func pipeline(t *testing.T, db dynamo.DB, q *queue.FIFO, payout ledger.Payout) *
 
 // pipelineOn is the withdrawal pipeline with payout as chain c's signer.
 func pipelineOn(t *testing.T, db dynamo.DB, q *queue.FIFO, c sg.Chain, payout ledger.Payout) *ledger.Withdrawals {
-	l, st := ledgerOn(t, db)
+	l, st := simLedgerOn(t, db)
 	payouts := map[sg.Chain]ledger.Payout{}
 	if payout != nil {
 		payouts[c] = payout
@@ -102,7 +102,7 @@ func systemBalance(t *testing.T, st *dynamo.Store, name string) sg.Amount {
 // state, with its hold posted once (with the real fee) and nothing left held.
 func TestWithdrawalWorkerStoppedAtEveryStep(t *testing.T) {
 	q := testQueue(t)
-	clean, st := ledgerOn(t, rawDB(t))
+	clean, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	const steps = 5 // approved, signed, broadcast, confirmed, posted
 	for step := int64(1); step <= steps; step++ {
@@ -170,7 +170,7 @@ func TestWithdrawalWorkerStoppedAtEveryStep(t *testing.T) {
 // rejected by policy ends rejected.
 func TestWithdrawalCancelAndRejectUnderFaults(t *testing.T) {
 	q := testQueue(t)
-	clean, st := ledgerOn(t, rawDB(t))
+	clean, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	for _, after := range []bool{false, true} {
 		wallet := seedWallets(t, st, clean, ten, 1, false, "")[0]
@@ -232,7 +232,7 @@ func (denyAll) Evaluate(context.Context, sg.Transfer) (bool, string, error) {
 // A hold left unsigned past its expiry is voided once by the sweep.
 func TestUnsignedHoldsExpire(t *testing.T) {
 	q := testQueue(t)
-	clean, st := ledgerOn(t, rawDB(t))
+	clean, st := simLedgerOn(t, rawDB(t))
 	ten := tenant()
 	wallet := seedWallets(t, st, clean, ten, 1, false, "")[0]
 	fund(t, clean, ten, wallet, sg.Ethereum, "30")

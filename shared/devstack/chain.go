@@ -23,6 +23,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/kmssign"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // ChainInfo describes the local chain's setup for tools and tests. The
@@ -141,6 +142,13 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 			}
 			if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
 				return err
+			}
+			// The hot wallet's tokens are the platform's own: its float,
+			// recorded so reconciliation expects them on chain.
+			if to == hot {
+				if _, err := s.books.RecordFloat(ctx, sg.Ethereum, 10_000_000_000_000, "dev-mint-"+tx.Hash().Hex()); err != nil {
+					return fmt.Errorf("devstack: record the hot wallet's float: %w", err)
+				}
 			}
 		}
 	}

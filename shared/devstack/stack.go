@@ -22,6 +22,8 @@ import (
 	"github.com/tyler-smith/go-bip39"
 
 	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/jwt"
@@ -62,6 +64,7 @@ type Stack struct {
 	procs       []*exec.Cmd
 	cancel      context.CancelFunc
 	tron        *tronfix.Server
+	books       *ledger.Service // records the hot wallets' float (bootstrap)
 }
 
 // Up starts the emulators, provisions the template and serves the gateway.
@@ -133,6 +136,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	fmt.Fprintf(o.Out, "provisioned from template.yaml:\n%s", prov.Summary(s.Template))
 	if o.Chain {
 		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
+		st := dynamo.New(prov.DynamoDB, res.Refs["MainTable"])
+		s.books = &ledger.Service{Store: st, Wallets: st, Now: time.Now}
 		if err := s.bootstrapChain(ctx, res, prov.KMS); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/kmssign"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // devTronToken is the local Tron stand-in's USDT contract (a made-up
@@ -37,6 +38,12 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 		return err
 	}
 	fx.Mint(hot, 10_000_000_000_000)
+	// The stand-in keeps its chain in memory: each start is a new chain
+	// whose hot wallet float is recorded anew (balances a persisted ledger
+	// holds from an earlier start are not on it).
+	if _, err := s.books.RecordFloat(ctx, sg.Tron, 10_000_000_000_000, fmt.Sprintf("dev-tron-float-%d", time.Now().UnixNano())); err != nil {
+		return fmt.Errorf("devstack: record the Tron hot wallet's float: %w", err)
+	}
 	go func() {
 		t := time.NewTicker(250 * time.Millisecond) // 4 blocks a second: solid in about 5 s
 		defer t.Stop()

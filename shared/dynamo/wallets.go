@@ -79,7 +79,7 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 	for _, a := range w.Addresses {
 		listed := item{
 			attrPK: s(addrListPrefix + string(a.Chain)), attrSK: s(w.ID + "#" + strings.ToLower(a.Address)),
-			"tenant": s(w.TenantID), "wallet_id": s(w.ID), "hd_index": n(int64(w.Index)),
+			"tenant": s(w.TenantID), "wallet_id": s(w.ID), "hd_index": n(int64(w.Index)), "address": s(a.Address),
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: listed}})
 	}

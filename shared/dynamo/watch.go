@@ -51,6 +51,8 @@ type AddressOwner struct {
 	Tenant, Wallet string
 	// Index is the wallet's index: the salt of a forwarder address.
 	Index uint32
+	// Address is the address as issued (the keys of the map are lower-case).
+	Address string
 }
 
 // AddressesSince reads the deposit addresses (lower-case) of a chain whose
@@ -70,7 +72,7 @@ func (st *Store) AddressesSince(ctx context.Context, c sg.Chain, after string) (
 		}
 		for _, it := range page.Items {
 			sk := getS(it, attrSK)
-			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{getS(it, "tenant"), getS(it, "wallet_id"), uint32(getN(it, "hd_index"))}
+			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{getS(it, "tenant"), getS(it, "wallet_id"), uint32(getN(it, "hd_index")), getS(it, "address")}
 			last = sk
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -56,7 +57,7 @@ func FeeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
 		}
 		if c == sg.Ethereum {
-			quoters[c] = &quote.Ethereum{RPC: net.RPC[0], HTTP: hc, From: hot, Token: token, Price: price}
+			quoters[c] = &quote.Ethereum{RPC: &ethrpc.Client{URL: net.RPC[0], HTTP: hc}, From: hot, Token: token, Price: price}
 		} else {
 			quoters[c] = &quote.Tron{Grid: &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: hot, Token: token, Price: price}
 		}

@@ -40,16 +40,21 @@ type Job func(ctx context.Context) (any, error)
 type JobBuilder func(ctx context.Context, env Env) (Job, error)
 
 // ReconcileJob builds the scheduled platform-wide run: it logs the report
-// and emits the number of differences as a metric to alarm on.
+// and emits the number of differences as a metric to alarm on. Chains with
+// an endpoint configured have their on-chain holdings compared too.
 func ReconcileJob(ctx context.Context, env Env) (Job, error) {
 	st, err := Store(env)
+	if err != nil {
+		return nil, err
+	}
+	chains, err := onChainReaders(ctx, env, st)
 	if err != nil {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "reconcile")
 	metrics := obs.NewMetrics(os.Stdout, "Stablegate", "reconcile")
 	return func(ctx context.Context) (any, error) {
-		r, err := recon.Platform(ctx, st, time.Now())
+		r, err := recon.Platform(ctx, st, time.Now(), chains)
 		if err != nil {
 			return nil, err
 		}

@@ -171,7 +171,9 @@ type Credit struct {
 	Ref    string
 }
 
-// CreditWallet applies a credit once per Ref.
+// CreditWallet applies a credit with no chain behind it (the dev faucet and
+// benchmarks), once per Ref. It is drawn from the dev_faucet account, so
+// reconciliation tells it from chain deposits (which go through Deposits).
 func (s *Service) CreditWallet(ctx context.Context, tenant string, c Credit) (Result, error) {
 	hash := c.Ref
 	if r, ok, err := s.replay(ctx, tenant, OpCredit, c.Ref, hash); ok || err != nil {
@@ -196,12 +198,43 @@ func (s *Service) CreditWallet(ctx context.Context, tenant string, c Credit) (Re
 		ID: sg.NewKeyedID("txn", now, tenant, OpCredit, c.Ref), TenantID: tenant, Type: sg.TransferDeposit, State: sg.StatePosted,
 		ToWallet: w.ID, Chain: c.Chain, Asset: c.Asset, Amount: c.Amount, RequestHash: hash, CreatedAt: now, UpdatedAt: now,
 		Entry: sg.Entry{Postings: []sg.Posting{
-			{Account: sg.SystemAccount(sg.SysInbound, c.Chain, c.Asset), Bucket: sg.Available, Delta: -c.Amount},
+			{Account: sg.SystemAccount(sg.SysDevFaucet, c.Chain, c.Asset), Bucket: sg.Available, Delta: -c.Amount},
 			{Account: sg.WalletAccount(tenant, w.ID, c.Chain, c.Asset), Bucket: c.Bucket, Delta: c.Amount, Shards: w.Shards()},
 		}},
 	}
 	if err := s.Store.ApplyTransfer(ctx, t); errors.Is(err, sg.ErrTransferExists) {
 		r, _, err := s.replay(ctx, tenant, OpCredit, c.Ref, hash)
+		return r, err
+	} else if err != nil {
+		return Result{}, err
+	}
+	return Result{Transfer: t}, nil
+}
+
+// OpFloat names float entries in idempotency keys.
+const OpFloat = "platform.float"
+
+// RecordFloat records amount of the platform's own tokens put into the hot
+// wallet on chain c (an operator's top-up), once per ref (say, the funding
+// transaction's hash), so reconciliation expects them on chain.
+func (s *Service) RecordFloat(ctx context.Context, c sg.Chain, amount sg.Amount, ref string) (Result, error) {
+	if r, ok, err := s.replay(ctx, sg.PlatformTenant, OpFloat, ref, ref); ok || err != nil {
+		return r, err
+	}
+	if amount <= 0 {
+		return Result{}, sg.ErrAmountNotPositive
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	t := sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, sg.PlatformTenant, OpFloat, ref), TenantID: sg.PlatformTenant, Type: sg.TransferFloat, State: sg.StatePosted,
+		Chain: c, Asset: sg.USDT, Amount: amount, RequestHash: ref, CreatedAt: now, UpdatedAt: now, Memo: ref,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysFloat, c, sg.USDT), Bucket: sg.Available, Delta: -amount},
+			{Account: sg.SystemAccount(sg.SysHotWallet, c, sg.USDT), Bucket: sg.Available, Delta: amount},
+		}},
+	}
+	if err := s.Store.ApplyTransfer(ctx, t); errors.Is(err, sg.ErrTransferExists) {
+		r, _, err := s.replay(ctx, sg.PlatformTenant, OpFloat, ref, ref)
 		return r, err
 	} else if err != nil {
 		return Result{}, err

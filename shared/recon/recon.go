@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -18,6 +19,14 @@ type Store interface {
 	TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error)
 	AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error)
 	BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error)
+	Tracked(ctx context.Context, c sg.Chain) ([]dynamo.TrackedPayout, error)
+	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
+}
+
+// OnChain reads what the platform holds of USDT on one chain: every deposit
+// address and the hot wallet.
+type OnChain interface {
+	Holdings(ctx context.Context) (sg.Amount, error)
 }
 
 // Report is the outcome of one run.
@@ -172,12 +181,14 @@ func Tenant(ctx context.Context, st Store, tenant string, now time.Time) (Report
 	return r, nil
 }
 
-// Platform checks the whole platform: every tenant's books, and that all
-// accounts together sum to zero per chain and asset (double entry). The
-// comparison with on-chain holdings (deposits in less payouts out, less
-// what is in flight) needs the chain adapters; until they are deployed that
-// check reports that it was skipped.
-func Platform(ctx context.Context, st Store, now time.Time) (Report, error) {
+// Platform checks the whole platform: every tenant's books, that all
+// accounts together sum to zero per chain and asset (double entry), and, on
+// each chain with a reader, that the tokens held on chain match the books:
+// deposits credited, less payouts posted, plus the platform's own float
+// (-(inbound + outbound + float)), less payouts mined but not yet posted.
+// Those in flight are not known to be mined or not, so the holdings must
+// lie between the books less every payout in flight and the books.
+func Platform(ctx context.Context, st Store, now time.Time, chains map[sg.Chain]OnChain) (Report, error) {
 	r := Report{Object: "reconciliation", Scope: "platform", CheckedAt: now.UTC().Format(time.RFC3339), OK: true}
 	system, wallets, tenants, err := st.BalanceTotals(ctx)
 	if err != nil {
@@ -204,8 +215,11 @@ func Platform(ctx context.Context, st Store, now time.Time) (Report, error) {
 		}
 	}
 	r.add(zero)
-	r.Checks = append(r.Checks, Check{Name: "onchain_holdings", OK: true, Differences: []Difference{},
-		Detail: "skipped: no chain reader is configured yet; on-chain holdings are compared once the chain adapters are deployed"})
+	onchain, err := holdingsCheck(ctx, st, chains)
+	if err != nil {
+		return r, err
+	}
+	r.add(onchain)
 	for _, t := range tenants {
 		tr, err := Tenant(ctx, st, t, now)
 		if err != nil {
@@ -217,6 +231,56 @@ func Platform(ctx context.Context, st Store, now time.Time) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// holdingsCheck compares each chain's holdings with the books.
+func holdingsCheck(ctx context.Context, st Store, chains map[sg.Chain]OnChain) (Check, error) {
+	c := Check{Name: "onchain_holdings"}
+	var details []string
+	for _, chain := range sg.Chains {
+		reader, ok := chains[chain]
+		if !ok {
+			details = append(details, string(chain)+": no chain reader configured, not compared")
+			continue
+		}
+		var books sg.Amount
+		for _, name := range []string{sg.SysInbound, sg.SysOutbound, sg.SysFloat} {
+			b, err := st.AccountBalance(ctx, sg.SystemAccount(name, chain, sg.USDT), 0)
+			if err != nil {
+				return c, err
+			}
+			books -= b.Available + b.Pending + b.Held
+		}
+		tracked, err := st.Tracked(ctx, chain)
+		if err != nil {
+			return c, err
+		}
+		var inFlight sg.Amount
+		for _, p := range tracked {
+			t, err := st.Transfer(ctx, p.Tenant, p.ID)
+			if err != nil {
+				return c, err
+			}
+			if !t.State.Final() {
+				inFlight += t.Amount
+			}
+		}
+		held, err := reader.Holdings(ctx)
+		if err != nil {
+			return c, err
+		}
+		c.Checked++
+		details = append(details, fmt.Sprintf("%s: on chain %s, books %s, payouts in flight %s", chain, held, books, inFlight))
+		if held > books || held < books-inFlight {
+			want := books.String()
+			if inFlight > 0 {
+				want = fmt.Sprintf("%s to %s", books-inFlight, books)
+			}
+			c.Differences = append(c.Differences, Difference{Subject: string(chain) + "/USDT on chain", Expected: want, Actual: held.String()})
+		}
+	}
+	c.Detail = strings.Join(details, "; ")
+	return c, nil
 }
 
 var _ Store = (*dynamo.Store)(nil)

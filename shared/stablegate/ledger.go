@@ -28,6 +28,12 @@ const (
 	SysBurnSink    = "burn_sink"
 	SysOutbound    = "outbound"
 	SysInbound     = "inbound"
+	// SysFloat mirrors the platform's own tokens put into (negative) or
+	// taken out of a hot wallet; SysHotWallet holds their counterpart.
+	SysFloat = "float"
+	// SysDevFaucet mirrors credits made with no chain behind them (the dev
+	// faucet): never used by a deployment's own code paths.
+	SysDevFaucet = "dev_faucet"
 	systemPrefix   = "sys:"
 	maxAccountPart = 64
 )
@@ -111,7 +117,14 @@ const (
 	TransferInternal   TransferType = "internal"
 	TransferDeposit    TransferType = "deposit"
 	TransferWithdrawal TransferType = "withdrawal"
+	// TransferFloat records platform funds added to a hot wallet (under
+	// PlatformTenant, never a customer's).
+	TransferFloat TransferType = "float"
 )
+
+// PlatformTenant owns the platform's own records (float entries). Its name
+// is not a valid tenant claim, so no token can act for it.
+const PlatformTenant = "~platform"
 
 // TransferState is a transfer's place in its state machine.
 type TransferState string

@@ -4,17 +4,13 @@
 package quote
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
-	"net/http"
-	"strings"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -32,51 +28,11 @@ func inAsset(native *big.Int, price sg.Amount, decimals int64) sg.Amount {
 // estimates (with the payout's 20% margin) at twice the base fee plus the
 // priority fee, the most the payout may pay.
 type Ethereum struct {
-	RPC   string
-	HTTP  *http.Client
+	RPC   *ethrpc.Client
 	From  address.Account // the hot address
 	Token address.Account
 	// Price is the USDT charged per ETH.
 	Price sg.Amount
-}
-
-func (e *Ethereum) call(ctx context.Context, method string, params []any, out any) error {
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.RPC, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	hc := e.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return sg.Unavailable("quote.Ethereum", err)
-	}
-	defer resp.Body.Close()
-	var r struct {
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return sg.Unavailable("quote.Ethereum", fmt.Errorf("%s: HTTP %d: %w", method, resp.StatusCode, err))
-	}
-	if r.Error != nil {
-		return sg.Unavailable("quote.Ethereum", fmt.Errorf("%s: %s", method, r.Error.Message))
-	}
-	return json.Unmarshal(r.Result, out)
-}
-
-func hexBig(s string) (*big.Int, error) {
-	v, ok := new(big.Int).SetString(strings.TrimPrefix(s, "0x"), 16)
-	if !ok {
-		return nil, fmt.Errorf("quote: %q is not a hex quantity", s)
-	}
-	return v, nil
 }
 
 // Quote prices a transfer of amount to to.
@@ -90,19 +46,19 @@ func (e *Ethereum) Quote(ctx context.Context, to string, amount sg.Amount) (sg.A
 	var head struct {
 		BaseFee string `json:"baseFeePerGas"`
 	}
-	if err := e.call(ctx, "eth_estimateGas", []any{map[string]string{"from": e.From.EIP55(), "to": e.Token.EIP55(),
+	if err := e.RPC.Call(ctx, "eth_estimateGas", []any{map[string]string{"from": e.From.EIP55(), "to": e.Token.EIP55(),
 		"data": fmt.Sprintf("0x%x", data)}}, &gasHex); err != nil {
 		return 0, nil, err
 	}
-	if err := e.call(ctx, "eth_maxPriorityFeePerGas", []any{}, &tipHex); err != nil {
+	if err := e.RPC.Call(ctx, "eth_maxPriorityFeePerGas", []any{}, &tipHex); err != nil {
 		return 0, nil, err
 	}
-	if err := e.call(ctx, "eth_getBlockByNumber", []any{"latest", false}, &head); err != nil {
+	if err := e.RPC.Call(ctx, "eth_getBlockByNumber", []any{"latest", false}, &head); err != nil {
 		return 0, nil, err
 	}
-	gas, err1 := hexBig(gasHex)
-	tip, err2 := hexBig(tipHex)
-	base, err3 := hexBig(head.BaseFee)
+	gas, err1 := ethrpc.Big(gasHex)
+	tip, err2 := ethrpc.Big(tipHex)
+	base, err3 := ethrpc.Big(head.BaseFee)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return 0, nil, sg.Unavailable("quote.Ethereum", err)
 	}

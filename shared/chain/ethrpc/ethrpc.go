@@ -1,0 +1,64 @@
+// Package ethrpc is a minimal Ethereum JSON-RPC client over net/http, for
+// functions that read the chain without linking go-ethereum (quotes,
+// reconciliation).
+package ethrpc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Client calls one endpoint.
+type Client struct {
+	URL  string
+	HTTP *http.Client
+}
+
+// Call runs method with params and decodes the result into out.
+func (c *Client) Call(ctx context.Context, method string, params []any, out any) error {
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return sg.Unavailable("ethrpc."+method, err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return sg.Unavailable("ethrpc."+method, fmt.Errorf("HTTP %d: %w", resp.StatusCode, err))
+	}
+	if r.Error != nil {
+		return sg.Unavailable("ethrpc."+method, fmt.Errorf("%s", r.Error.Message))
+	}
+	return json.Unmarshal(r.Result, out)
+}
+
+// Big reads a hex quantity ("0x1a").
+func Big(s string) (*big.Int, error) {
+	v, ok := new(big.Int).SetString(strings.TrimPrefix(s, "0x"), 16)
+	if !ok {
+		return nil, fmt.Errorf("ethrpc: %q is not a hex quantity", s)
+	}
+	return v, nil
+}

@@ -1,0 +1,99 @@
+package fn
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/chain/ethrpc"
+	"github.com/stablegate/stablegate/shared/chain/holdings"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/kmssign"
+	"github.com/stablegate/stablegate/shared/recon"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// chainHoldings reads one chain's holdings: the token balances of every
+// deposit address the platform issued and of the hot wallet. On Ethereum
+// they are read at the deposit watcher's cursor, so a deposit the watcher
+// has not reached yet is not counted against the books.
+type chainHoldings struct {
+	st    *dynamo.Store
+	chain sg.Chain
+	hot   address.Account
+	total func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error)
+}
+
+func (h chainHoldings) Holdings(ctx context.Context) (sg.Amount, error) {
+	owners, _, err := h.st.AddressesSince(ctx, h.chain, "0")
+	if err != nil {
+		return 0, err
+	}
+	addrs := []address.Account{h.hot}
+	for lower, o := range owners {
+		s := o.Address
+		if s == "" {
+			s = lower
+		}
+		a, err := address.Parse(h.chain, s)
+		if err != nil {
+			return 0, sg.Internal("fn.Holdings", err)
+		}
+		addrs = append(addrs, a)
+	}
+	var block *uint64
+	if h.chain == sg.Ethereum {
+		blob, _, err := h.st.LoadWatch(ctx, "ethereum")
+		if err != nil {
+			return 0, err
+		}
+		var w struct{ Cursor uint64 }
+		if len(blob) > 0 && json.Unmarshal(blob, &w) == nil && w.Cursor > 0 {
+			block = &w.Cursor
+		}
+	}
+	return h.total(ctx, addrs, block)
+}
+
+// onChainReaders builds a holdings reader for every configured chain; the
+// hot address comes from KMS (HOT_SIGNER_KEY_ID).
+func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chain]recon.OnChain, error) {
+	out := map[sg.Chain]recon.OnChain{}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	var hot address.Account
+	for _, c := range sg.Chains {
+		net, ok, err := Network(env, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if hot == (address.Account{}) {
+			cfg, err := awsenv.Config(awsenv.Getenv(env))
+			if err != nil {
+				return nil, err
+			}
+			ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
+			signer := &kmssign.Signer{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("HOT_SIGNER_KEY_ID")}
+			if hot, err = signer.Address(ctx); err != nil {
+				return nil, err
+			}
+		}
+		token, _ := address.Parse(c, net.Token)
+		h := chainHoldings{st: st, chain: c, hot: hot}
+		if c == sg.Ethereum {
+			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: net.RPC[0], HTTP: hc}, Token: token}).Total
+		} else {
+			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: token}).Total
+		}
+		out[c] = h
+	}
+	return out, nil
+}

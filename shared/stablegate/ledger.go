@@ -20,20 +20,20 @@ const (
 // System account names. They belong to the platform, not to a tenant, and
 // may go below zero (Inbound, for instance, mirrors what the chain owes in).
 const (
-	SysHotWallet   = "hot_wallet"
-	SysColdWallet  = "cold_wallet"
-	SysFees        = "fees"
-	SysInFlight    = "deposits_in_flight"
-	SysSettlement  = "settlement_clearing"
-	SysBurnSink    = "burn_sink"
-	SysOutbound    = "outbound"
-	SysInbound     = "inbound"
+	SysHotWallet  = "hot_wallet"
+	SysColdWallet = "cold_wallet"
+	SysFees       = "fees"
+	SysInFlight   = "deposits_in_flight"
+	SysSettlement = "settlement_clearing"
+	SysBurnSink   = "burn_sink"
+	SysOutbound   = "outbound"
+	SysInbound    = "inbound"
 	// SysFloat mirrors the platform's own tokens put into (negative) or
 	// taken out of a hot wallet; SysHotWallet holds their counterpart.
 	SysFloat = "float"
 	// SysDevFaucet mirrors credits made with no chain behind them (the dev
 	// faucet): never used by a deployment's own code paths.
-	SysDevFaucet = "dev_faucet"
+	SysDevFaucet   = "dev_faucet"
 	systemPrefix   = "sys:"
 	maxAccountPart = 64
 )

@@ -90,6 +90,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/hd
+	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime $(FUZZTIME) ./shared/chain/tron
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
 localstack:

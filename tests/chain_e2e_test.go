@@ -2,19 +2,14 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
 	"math/big"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
-	"github.com/stablegate/stablegate/shared/devstack"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -24,20 +19,8 @@ import (
 // posts it with the real network fee.
 func TestEthereumDepositAndPayoutOnTheLocalChain(t *testing.T) {
 	e := stack(t)
-	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
-	if err != nil {
-		t.Fatalf("the local chain is not up (make test starts it): %v", err)
-	}
-	var info devstack.ChainInfo
-	json.Unmarshal(raw, &info)
+	_, ec, auth, token := localChain(t)
 	ctx := context.Background()
-	ec, err := ethclient.DialContext(ctx, info.RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _ := crypto.HexToECDSA(info.FaucetKey)
-	auth, _ := bind.NewKeyedTransactorWithChainID(key, big.NewInt(info.ChainID))
-	token, _ := testusdt.NewTestUSDT(common.HexToAddress(info.Token), ec)
 
 	ten := tenant()
 	tok := e.token(t, ten)

@@ -2,7 +2,9 @@ package tests
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
+	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -12,11 +14,13 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/params"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
 
@@ -66,4 +70,24 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 	}
 	c.sim.Commit()
 	return c
+}
+
+// localChain is the local stack's geth --dev: its details, a client, the
+// faucet's transactor (the test token's owner) and the token.
+func localChain(t *testing.T) (devstack.ChainInfo, *ethclient.Client, *bind.TransactOpts, *testusdt.TestUSDT) {
+	t.Helper()
+	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
+	if err != nil {
+		t.Fatalf("the local chain is not up (make test starts it): %v", err)
+	}
+	var info devstack.ChainInfo
+	json.Unmarshal(raw, &info)
+	ec, err := ethclient.DialContext(context.Background(), info.RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := crypto.HexToECDSA(info.FaucetKey)
+	auth, _ := bind.NewKeyedTransactorWithChainID(key, big.NewInt(info.ChainID))
+	token, _ := testusdt.NewTestUSDT(common.HexToAddress(info.Token), ec)
+	return info, ec, auth, token
 }

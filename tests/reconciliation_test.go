@@ -16,10 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
-
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 
 	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/recon"
@@ -69,7 +65,7 @@ func TestReconciliationFindsDifferencesAndEditsNothing(t *testing.T) {
 	fund(t, l, ten, a.ID, sg.Ethereum, "100")
 	e.do(t, "POST", "/v1/transfers", tok, idem(), transferBody(a.ID, b.ID, "tron", "12.5"))
 	// One payout paid on each chain, one refused for funds (no hold), one in
-	// flight on Tron (held).
+	// flight on Tron (held) while the books are first checked.
 	var paid, paidTron withdrawalJSON
 	e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "ethereum", ethDest, "10")).json(t, &paid)
 	e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "tron", tronPayee(), "5")).json(t, &paidTron)
@@ -78,7 +74,8 @@ func TestReconciliationFindsDifferencesAndEditsNothing(t *testing.T) {
 	}
 	e.waitState(t, tok, paid.ID, "posted")
 	e.waitState(t, tok, paidTron.ID, "posted")
-	e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "tron", tronPayee(), "14"))
+	var inFlight withdrawalJSON
+	e.do(t, "POST", "/v1/withdrawals", tok, idem(), withdrawalBody(a.ID, "tron", tronPayee(), "14")).json(t, &inFlight)
 
 	r := e.do(t, "GET", "/v1/reconciliation", tok, nil, nil)
 	var rep reconJSON
@@ -95,6 +92,8 @@ func TestReconciliationFindsDifferencesAndEditsNothing(t *testing.T) {
 		b, _ := json.Marshal(p)
 		t.Fatalf("platform run on clean books: %s", b)
 	}
+	// Let the last payout end, so nothing moves while the books are compared.
+	e.waitState(t, tok, inFlight.ID, "posted")
 	// A balance changed behind the ledger's back.
 	_, err := rawDB(t).UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &e.table,
 		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: fmt.Sprintf("BAL#%s#%s#tron#USDT#00", ten, a.ID)},
@@ -154,20 +153,8 @@ func TestReconciliationComparesOnChainHoldings(t *testing.T) {
 	if !c.OK || c.Checked != 2 {
 		t.Fatalf("holdings on clean books: %+v", c)
 	}
-	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var info devstack.ChainInfo
-	json.Unmarshal(raw, &info)
+	info, ec, auth, token := localChain(t)
 	ctx := context.Background()
-	ec, err := ethclient.DialContext(ctx, info.RPC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _ := crypto.HexToECDSA(info.FaucetKey)
-	auth, _ := bind.NewKeyedTransactorWithChainID(key, big.NewInt(info.ChainID))
-	token, _ := testusdt.NewTestUSDT(common.HexToAddress(info.Token), ec)
 	tx, err := token.Mint(auth, common.HexToAddress(info.Hot), big.NewInt(1_000_000))
 	if err != nil {
 		t.Fatal(err)

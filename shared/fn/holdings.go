@@ -6,15 +6,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/holdings"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -61,39 +57,22 @@ func (h chainHoldings) Holdings(ctx context.Context) (sg.Amount, error) {
 	return h.total(ctx, addrs, block)
 }
 
-// onChainReaders builds a holdings reader for every configured chain; the
-// hot address comes from KMS (HOT_SIGNER_KEY_ID).
+// onChainReaders builds a holdings reader for every served chain.
 func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chain]recon.OnChain, error) {
+	served, err := ServedChains(ctx, env)
+	if err != nil {
+		return nil, err
+	}
 	out := map[sg.Chain]recon.OnChain{}
 	hc := &http.Client{Timeout: 10 * time.Second}
-	var hot address.Account
-	for _, c := range sg.Chains {
-		net, ok, err := Network(env, c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		if hot == (address.Account{}) {
-			cfg, err := awsenv.Config(awsenv.Getenv(env))
-			if err != nil {
-				return nil, err
-			}
-			ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-			signer := &kmssign.Signer{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("HOT_SIGNER_KEY_ID")}
-			if hot, err = signer.Address(ctx); err != nil {
-				return nil, err
-			}
-		}
-		token, _ := address.Parse(c, net.Token)
-		h := chainHoldings{st: st, chain: c, hot: hot}
-		if c == sg.Ethereum {
-			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: net.RPC[0], HTTP: hc}, Token: token}).Total
+	for _, c := range served {
+		h := chainHoldings{st: st, chain: c.Net.Chain, hot: c.Hot}
+		if c.Net.Chain == sg.Ethereum {
+			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, Token: c.Token}).Total
 		} else {
-			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: token}).Total
+			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
 		}
-		out[c] = h
+		out[c.Net.Chain] = h
 	}
 	return out, nil
 }

@@ -1,12 +1,17 @@
 package fn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -42,4 +47,49 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 		return net, false, errors.New("fn: USDT_CONTRACT_" + up + " is not an address of the chain")
 	}
 	return net, true, nil
+}
+
+// KMSSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
+func KMSSigner(env Env) (*kmssign.Signer, error) {
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
+	}
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
+	return &kmssign.Signer{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("HOT_SIGNER_KEY_ID")}, nil
+}
+
+// Served is a configured chain with its token and the hot wallet's address.
+type Served struct {
+	Net   sg.Network
+	Token address.Account
+	Hot   address.Account
+}
+
+// ServedChains lists the chains with an endpoint configured; the hot
+// address is read from KMS once, and only if a chain is served.
+func ServedChains(ctx context.Context, env Env) ([]Served, error) {
+	var out []Served
+	var hot address.Account
+	for _, c := range sg.Chains {
+		net, ok, err := Network(env, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if hot == (address.Account{}) {
+			signer, err := KMSSigner(env)
+			if err != nil {
+				return nil, err
+			}
+			if hot, err = signer.Address(ctx); err != nil {
+				return nil, err
+			}
+		}
+		token, _ := address.Parse(c, net.Token)
+		out = append(out, Served{Net: net, Token: token, Hot: hot})
+	}
+	return out, nil
 }

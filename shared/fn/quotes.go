@@ -6,16 +6,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
-	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/httpapi"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -28,38 +23,22 @@ func FeeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	served, err := ServedChains(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	signer := &kmssign.Signer{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("HOT_SIGNER_KEY_ID")}
 	quoters := map[sg.Chain]sg.FeeQuoter{}
 	hc := &http.Client{Timeout: 10 * time.Second}
-	var hot address.Account
-	for _, c := range sg.Chains {
-		net, ok, err := Network(env, c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		if hot == (address.Account{}) {
-			if hot, err = signer.Address(ctx); err != nil {
-				return nil, err
-			}
-		}
-		token, _ := address.Parse(c, net.Token)
-		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c]
+	for _, c := range served {
+		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c.Net.Chain]
 		price, err := sg.ParseAmount(env(priceVar), sg.USDTDecimals)
 		if err != nil {
 			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
 		}
-		if c == sg.Ethereum {
-			quoters[c] = &quote.Ethereum{RPC: &ethrpc.Client{URL: net.RPC[0], HTTP: hc}, From: hot, Token: token, Price: price}
+		if c.Net.Chain == sg.Ethereum {
+			quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
 		} else {
-			quoters[c] = &quote.Tron{Grid: &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: hot, Token: token, Price: price}
+			quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
 		}
 	}
 	q := &ledger.Quotes{Store: st, Quoters: quoters, Now: time.Now}

@@ -12,17 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -45,7 +42,7 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 		return nil, nil, token, err
 	}
 	rpc := net.RPC[0]
-	signer, err := kmsSigner(env)
+	signer, err := fn.KMSSigner(env)
 	if err != nil {
 		return nil, nil, token, err
 	}
@@ -208,23 +205,12 @@ func TronPayout(env fn.Env, st *dynamo.Store) (*tron.Payout, error) {
 	if err != nil {
 		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
 	}
-	signer, err := kmsSigner(env)
+	signer, err := fn.KMSSigner(env)
 	if err != nil {
 		return nil, err
 	}
 	return &tron.Payout{Grid: grid, Signer: signer, Token: token, Store: st,
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
-}
-
-// kmsSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
-func kmsSigner(env fn.Env) (*kmssign.Signer, error) {
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
-	if err != nil {
-		return nil, err
-	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	kc := kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep })
-	return &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, nil
 }
 
 // TronDepositsWatch builds the scheduled Tron deposit watcher.

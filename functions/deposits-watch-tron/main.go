@@ -1,9 +1,6 @@
 // Command deposits-watch-tron is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import (
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
-)
+import "github.com/stablegate/stablegate/shared/fn"
 
-func main() { fn.Start("deposits-watch-tron", chainfn.TronDepositsWatch) }
+func main() { fn.Start("deposits-watch-tron", fn.TronDepositsWatch) }

@@ -38,7 +38,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
 
-	"deposits-watch-tron": chainfn.TronDepositsWatch,
+	"deposits-watch-tron": fn.TronDepositsWatch,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 }
 

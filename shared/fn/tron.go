@@ -1,0 +1,141 @@
+package fn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Tron's functions live here, not in chainfn: Tron needs no chain library,
+// so the Tron deposit watcher does not link go-ethereum.
+
+// tronConfig is the Tron network (fn.Network) with its API client and token.
+func tronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
+	net, ok, err := Network(env, sg.Tron)
+	if err != nil || !ok {
+		return net, nil, address.Account{}, false, err
+	}
+	token, _ := address.Parse(sg.Tron, net.Token)
+	return net, &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY")}, token, true, nil
+}
+
+// TronPayout builds the Tron hot wallet's payout: the same KMS key
+// (HOT_SIGNER_KEY_ID) as on Ethereum, TRX_PRICE_USDT the USDT charged per
+// TRX burnt. nil when Tron is not configured.
+func TronPayout(env Env, st *dynamo.Store) (*tron.Payout, error) {
+	_, grid, token, ok, err := tronConfig(env)
+	if err != nil || !ok {
+		return nil, err
+	}
+	price, err := sg.ParseAmount(env("TRX_PRICE_USDT"), sg.USDTDecimals)
+	if err != nil {
+		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
+	}
+	signer, err := KMSSigner(env)
+	if err != nil {
+		return nil, err
+	}
+	return &tron.Payout{Grid: grid, Signer: signer, Token: token, Store: st,
+		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
+}
+
+// TronDepositsWatch builds the scheduled Tron deposit watcher.
+func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
+	net, grid, _, ok, err := tronConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+	}
+	st, err := Store(env)
+	if err != nil {
+		return nil, err
+	}
+	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
+	owners := map[string]dynamo.AddressOwner{}
+	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners}
+	var loaded time.Time
+	return func(ctx context.Context) (any, error) {
+		after, now := "0", time.Now()
+		if !loaded.IsZero() {
+			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
+		}
+		fresh, _, err := st.AddressesSince(ctx, sg.Tron, after)
+		if err != nil {
+			return nil, err
+		}
+		for a, o := range fresh {
+			owners[a] = o
+		}
+		loaded = now
+		blob, version, err := st.LoadWatch(ctx, "tron")
+		if err != nil {
+			return nil, err
+		}
+		var state tron.State
+		if len(blob) > 0 {
+			if err := json.Unmarshal(blob, &state); err != nil {
+				return nil, err
+			}
+		}
+		if state.CursorTS == 0 {
+			// A new deployment starts at the head, not at the token's genesis.
+			head, err := grid.NowBlock(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			state.CursorTS = head.Timestamp - 60_000
+		}
+		w := &tron.Watcher{Grid: grid, Token: net.Token, Sink: sink,
+			Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
+		if state, err = w.Poll(ctx, state); err != nil {
+			return nil, err
+		}
+		out, _ := json.Marshal(state)
+		if err := st.SaveWatch(ctx, "tron", out, version); err != nil {
+			return nil, err
+		}
+		log.Info("watched", "cursor_ts", state.CursorTS, "pending", len(state.Pending), "api_calls", grid.Calls, "rate_limited", grid.Limited)
+		return map[string]any{"cursor_ts": state.CursorTS, "pending": len(state.Pending)}, nil
+	}, nil
+}
+
+// TronSink credits the ledger from the Tron watcher; Owners maps lower-case
+// base58 deposit addresses to their wallets.
+type TronSink struct {
+	Deposits *ledger.Deposits
+	Owners   map[string]dynamo.AddressOwner
+}
+
+func (s TronSink) deposit(d tron.Deposit) ledger.ChainDeposit {
+	o := s.Owners[strings.ToLower(d.To.Tron())]
+	return ledger.ChainDeposit{Tenant: o.Tenant, Wallet: o.Wallet, Chain: sg.Tron, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
+		Ref: "tron:" + d.Key(), Block: d.Block}
+}
+
+// Seen credits a Tron deposit as pending.
+func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
+	_, err := s.Deposits.Seen(ctx, s.deposit(d))
+	return err
+}
+
+// Confirm makes a Tron deposit available.
+func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
+	return s.Deposits.Confirm(ctx, s.deposit(d))
+}
+
+// Reverse takes back a Tron deposit whose transaction left the chain.
+func (s TronSink) Reverse(ctx context.Context, d tron.Deposit) error {
+	return s.Deposits.Reverse(ctx, s.deposit(d))
+}

@@ -38,9 +38,10 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	}
 	_, st := simLedgerOn(t, rawDB(t))
 	hot := &chaineth.HotWallet{Node: c.ec, Signer: c.hot, ChainID: c.chainID, Store: st, Confirmations: 2}
+	layout := chaineth.TokenLayouts["testusdt"]
 	return &sweepWorld{hotChain: c, factory: factory, st: st,
 		fw:      address.Forwarders{Factory: address.Account(factory), Implementation: address.Account(impl)},
-		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st, Factory: factory, Token: c.tokenAddr}}
+		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st, Factory: factory, Token: c.tokenAddr, Layout: &layout}}
 }
 
 // deposit pays amount into wallet index's forwarder and marks it as the
@@ -98,6 +99,11 @@ func TestSweepMovesForwarderDepositsToTheHotWallet(t *testing.T) {
 	if r.Started == "" || r.Addresses != 5 {
 		t.Fatalf("first run: %+v; want a sweep of 5 addresses started", r)
 	}
+	// The sweep lists the token slots it touches (the layout is right, so
+	// the node estimates it cheaper with the list).
+	if tx, _, err := w.ec.TransactionByHash(ctx, common.HexToHash(r.Hash)); err != nil || len(tx.AccessList()) != 1 || len(tx.AccessList()[0].StorageKeys) != 15 {
+		t.Fatalf("sweep transaction %s: access list %v (%v); want the token's 3 slots for each of 5 forwarders", r.Hash, tx.AccessList(), err)
+	}
 	if again := w.run(t); again.Started != "" || again.Ended != "" {
 		t.Fatalf("a second sweep began while one was in flight: %+v", again)
 	}
@@ -134,6 +140,26 @@ func TestSweepMovesForwarderDepositsToTheHotWallet(t *testing.T) {
 	}
 	if got := w.tokens(t, w.hotAddr); got != total+10_000_000 {
 		t.Fatalf("hot wallet holds %d after the second sweep; want %d", got, total+10_000_000)
+	}
+}
+
+// A wrong layout is never used: the node estimates the sweep dearer with
+// its access list, so the sweep goes without one.
+func TestSweepDropsAWrongAccessList(t *testing.T) {
+	ctx := context.Background()
+	w := newSweepWorld(t)
+	wrong := chaineth.TokenLayout{Balances: 40, Allowances: 41, Blacklist: 42}
+	w.sweeper.Layout = &wrong
+	w.deposit(t, 7, 3_000_000, "w1")
+	r := w.run(t)
+	tx, _, err := w.ec.TransactionByHash(ctx, common.HexToHash(r.Hash))
+	if err != nil || len(tx.AccessList()) != 0 {
+		t.Fatalf("sweep with a wrong layout: access list %v (%v); want none", tx.AccessList(), err)
+	}
+	w.sim.Commit()
+	w.sim.Commit()
+	if r := w.run(t); !r.Swept || w.tokens(t, w.hotAddr) != 3_000_000 {
+		t.Fatalf("not swept: %+v", r)
 	}
 }
 

@@ -164,6 +164,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["ConfirmationsEthereum"] = "2"
 	res.Params["ForwarderFactoryEthereum"] = factory.Hex()
 	res.Params["ForwarderImplEthereum"] = impl.Hex()
+	res.Params["TokenLayoutEthereum"] = "testusdt"
 	s.Env["STABLEGATE_USDT_ETHEREUM"] = token.Hex()
 	s.Env["STABLEGATE_CHAIN_INFO"] = infoPath
 	return nil

@@ -67,6 +67,11 @@ func (h *HotWallet) now() time.Time {
 // Send builds and signs job id's call of to with data (once: a second call
 // returns the first transaction's hash).
 func (h *HotWallet) Send(ctx context.Context, id string, to common.Address, data []byte) (string, error) {
+	return h.SendWith(ctx, id, to, data, nil)
+}
+
+// SendWith is Send with an access list (EIP-2930) of what the call touches.
+func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList) (string, error) {
 	if kept, err := h.Store.SignedTx(ctx, id); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
@@ -84,7 +89,7 @@ func (h *HotWallet) Send(ctx context.Context, id string, to common.Address, data
 	if err != nil {
 		return "", err
 	}
-	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data})
+	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al})
 	if err != nil {
 		return "", sg.Unavailable("ethereum.Send", err)
 	}
@@ -92,7 +97,7 @@ func (h *HotWallet) Send(ctx context.Context, id string, to common.Address, data
 	if err != nil {
 		return "", err
 	}
-	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas * 12 / 10, To: &to, Data: data})
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas * 12 / 10, To: &to, Data: data, AccessList: al})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return "", err
@@ -218,7 +223,7 @@ func (h *HotWallet) replace(ctx context.Context, id string, kept dynamo.SignedTx
 		return false, nil // at the ceiling: wait for the market to come down
 	}
 	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: old.Nonce(), GasTipCap: tip, GasFeeCap: feeCap,
-		Gas: old.Gas(), To: old.To(), Data: old.Data()})
+		Gas: old.Gas(), To: old.To(), Data: old.Data(), AccessList: old.AccessList()})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return false, err

@@ -79,7 +79,8 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 }
 
 // Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
-// FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts).
+// FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts) and
+// TOKEN_LAYOUT_ETHEREUM, if set, the token's storage layout for access lists.
 func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	factory := env("FORWARDER_FACTORY_ETHEREUM")
 	if !common.IsHexAddress(factory) {
@@ -97,6 +98,13 @@ func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
 	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st, Factory: common.HexToAddress(factory), Token: token}
+	if name := env("TOKEN_LAYOUT_ETHEREUM"); name != "" {
+		l, ok := chaineth.TokenLayouts[name]
+		if !ok {
+			return nil, fmt.Errorf("chainfn: TOKEN_LAYOUT_ETHEREUM %q is not one of testusdt, tether", name)
+		}
+		s.Layout = &l
+	}
 	log := obs.NewLogger(os.Stdout, "sweeps")
 	return func(ctx context.Context) (any, error) {
 		r, err := s.Run(ctx)

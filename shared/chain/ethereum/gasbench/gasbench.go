@@ -44,7 +44,21 @@ type World struct {
 	Fw      address.Forwarders
 	From    common.Address
 	next    uint32 // next unused wallet index
+	key     *ecdsa.PrivateKey
+	chainID *big.Int
 	nonce   uint64 // the key's next nonce (kept here: the simulated pool's pending view can lag a commit)
+}
+
+// send signs and sends a call with an access list.
+func (w *World) send(to common.Address, data []byte, al types.AccessList) (*types.Transaction, error) {
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: w.chainID, Nonce: w.nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(20 * params.GWei),
+		Gas: 16_000_000, To: &to, Data: data, AccessList: al})
+	w.nonce++
+	signed, err := types.SignTx(tx, types.LatestSignerForChainID(w.chainID), w.key)
+	if err != nil {
+		return nil, err
+	}
+	return signed, w.Sim.Client().SendTransaction(context.Background(), signed)
 }
 
 // tx returns transaction options with the key's next nonce.
@@ -67,7 +81,7 @@ func newWorld(key *ecdsa.PrivateKey) (*World, error) {
 	ec := sim.Client()
 	chainID, _ := ec.ChainID(context.Background())
 	auth, _ := bind.NewKeyedTransactorWithChainID(key, chainID)
-	w := &World{Sim: sim, Auth: auth, From: from}
+	w := &World{Sim: sim, Auth: auth, From: from, key: key, chainID: chainID}
 	var err error
 	if w.TokenAt, _, w.Token, err = testusdt.DeployTestUSDT(w.tx(), ec); err != nil {
 		return nil, err
@@ -118,15 +132,16 @@ type Sweep struct {
 }
 
 // MeasureSweep pays a deposit into each of n fresh forwarder addresses and
-// sweeps them, then does it again with the forwarders deployed.
-func (w *World) MeasureSweep(n int) (Sweep, error) {
-	salts, items := make([][32]byte, n), make([]chaineth.SweepItem, n)
+// sweeps them, then does it again with the forwarders deployed. With a
+// layout, each sweep lists the token slots it touches in its access list.
+func (w *World) MeasureSweep(n int, layout *chaineth.TokenLayout) (Sweep, error) {
+	items := make([]chaineth.SweepItem, n)
 	base := w.next
 	w.next += uint32(n)
 	pay := func() error {
-		for i := range salts {
+		for i := range items {
 			amount := big.NewInt(int64(1_000_000 + i))
-			salts[i], items[i] = address.Salt(base+uint32(i)), chaineth.SweepItem{Index: base + uint32(i), Amount: amount.Uint64()}
+			items[i] = chaineth.SweepItem{Index: base + uint32(i), Amount: amount.Uint64()}
 			if _, err := w.Token.Mint(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount); err != nil {
 				return err
 			}
@@ -142,19 +157,29 @@ func (w *World) MeasureSweep(n int) (Sweep, error) {
 		if err := pay(); err != nil {
 			return out, err
 		}
-		opts := w.tx()
-		opts.GasLimit = 16_000_000
-		deploy := salts // the first round finds no forwarder deployed
-		if round > 0 {
-			deploy = nil
+		var deploy []uint32 // the first round finds no forwarder deployed
+		forwarders := make([]common.Address, n)
+		for i := range items {
+			if round == 0 {
+				deploy = append(deploy, items[i].Index)
+			}
+			forwarders[i] = common.Address(w.Fw.Address(items[i].Index))
 		}
-		gas, err := w.gasOf(w.Factory.Sweep(opts, w.TokenAt, deploy, chaineth.PackSweepItems(items)))
+		data, err := chaineth.SweepCalldata(w.TokenAt, deploy, items)
+		if err != nil {
+			return out, err
+		}
+		var al types.AccessList
+		if layout != nil {
+			al = layout.SweepAccessList(w.TokenAt, common.Address(w.Fw.Factory), forwarders)
+		}
+		gas, err := w.gasOf(w.send(common.Address(w.Fw.Factory), data, al))
 		if err != nil {
 			return out, err
 		}
 		*g = gas / uint64(n)
 	}
-	for i := range salts {
+	for i := range items {
 		if b, _ := w.Token.BalanceOf(nil, common.Address(w.Fw.Address(base+uint32(i)))); b.Sign() != 0 {
 			return out, fmt.Errorf("gasbench: forwarder %d kept %s after the sweep", i, b)
 		}

@@ -35,9 +35,13 @@ deps-apt:
 	command -v node >/dev/null || need="$$need nodejs npm"; \
 	if [ -n "$$need" ]; then echo "installing:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; fi
 
-deps-npm: deps-apt $(NODE_DIR)/.installed
+deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed
 $(NODE_DIR)/.installed: infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+# Independent implementations the tests check ours against (npm slip39).
+infra/crosscheck/node_modules/.installed: infra/crosscheck/package-lock.json
+	cd infra/crosscheck && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 deps-go:
@@ -73,6 +77,9 @@ test: tools geth
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true -- \
 		$(GO) test -count=1 -timeout 15m ./...
+	@# The parsers of untrusted input, fuzzed for a short bounded time (make fuzz runs them longer).
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/slip39
+	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime 10s ./shared/chain/tron
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
@@ -91,6 +98,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/hd
 	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime $(FUZZTIME) ./shared/chain/tron
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/slip39
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
 localstack:

@@ -16,7 +16,9 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
 # Every function under functions/ and its SAM logical id (see build-% below).
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+HUGO := $(GO) tool -modfile=tools/hugo.mod hugo
+
+.PHONY: portal help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
 help:
 	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
 	@echo "make test    run every test against a fresh local stack"
@@ -24,6 +26,7 @@ help:
 	@echo "make fund WALLET=wal_... [AMOUNT=100 CHAIN=tron]   credit a wallet (dev faucet)"
 	@echo "make bench   function sizes and cold starts, plus Go benchmarks"
 	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
+	@echo "make portal  build the developer portal into portal/public"
 	@echo "make build   build every function for Lambda (linux/arm64) into bin/"
 	@echo "make geth    build geth once (make dev and make test need it)"
 	@echo "make contracts      recompile the test token and its Go bindings"
@@ -70,10 +73,14 @@ FORCE:
 tools: deps-npm deps-go .tools/ddb/LoopbackDynamoDB.class $(TOOLS)/kmsd $(TOOLS)/aws-lambda-rie $(SGDEV)
 
 ## ---- the two commands
-dev: tools geth
-	$(SGDEV) up --state .dev/dev --base-port 8000
+dev: tools geth portal
+	$(SGDEV) up --state .dev/dev --base-port 8000 --portal portal/public
 
-test: tools geth
+## ---- the developer portal (Hugo, pinned in tools/hugo.mod; the first build compiles it, a few minutes)
+portal:
+	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn
+
+test: tools geth portal
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true -- \
 		$(GO) test -count=1 -timeout 15m ./...

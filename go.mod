@@ -20,6 +20,7 @@ require (
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/tyler-smith/go-bip39 v1.1.0
 	golang.org/x/crypto v0.59.0
+	golang.org/x/net v0.62.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -11,6 +11,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -73,7 +75,7 @@ func stackFlags(fs *flag.FlagSet) *devstack.Options {
 func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	o := stackFlags(fs)
-	portal := fs.String("portal", "", "URL of the portal served beside the API (printed only)")
+	portal := fs.String("portal", "", "a built portal (portal/public) to serve beside the API, on base port +90")
 	fs.Parse(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -95,8 +97,19 @@ Stablegate local stack is up.
 		fmt.Printf("  Ethereum (geth --dev)    %s\n", rpc)
 		fmt.Printf("  test USDT token          %s   (chain details and a faucet key: %s)\n", s.Env["STABLEGATE_USDT_ETHEREUM"], s.Env["STABLEGATE_CHAIN_INFO"])
 	}
+	if tg := s.Env["STABLEGATE_TRON_GRID"]; tg != "" {
+		fmt.Printf("  Tron (TronGrid stand-in) %s   (test USDT %s)\n", tg, s.Env["STABLEGATE_USDT_TRON"])
+	}
 	if *portal != "" {
-		fmt.Printf("  portal                   %s\n", *portal)
+		addr := fmt.Sprintf("127.0.0.1:%d", o.BasePort+90)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("sgdev: portal on %s: %w", addr, err)
+		}
+		srv := &http.Server{Handler: http.FileServer(http.Dir(*portal)), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(l)
+		defer srv.Close()
+		fmt.Printf("  developer portal         http://%s/\n", addr)
 	}
 	fmt.Printf(`
 Get a token:   TOKEN=$(make -s token)        (tenant "acme", every scope)

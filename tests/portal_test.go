@@ -1,0 +1,170 @@
+package tests
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+const site = "../portal/public"
+
+// page is one built HTML page: its ids, its links and its images.
+type page struct {
+	ids    map[string]bool
+	links  []string
+	noAlt  []string
+	images []string
+}
+
+func readSite(t *testing.T) map[string]*page {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(site, "index.html")); err != nil {
+		t.Fatalf("the portal is not built (make test builds it with make portal): %v", err)
+	}
+	pages := map[string]*page{}
+	filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		doc, err := html.Parse(f)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		pg := &page{ids: map[string]bool{}}
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				attrs := map[string]string{}
+				for _, a := range n.Attr {
+					attrs[a.Key] = a.Val
+				}
+				if id, ok := attrs["id"]; ok {
+					pg.ids[id] = true
+				}
+				switch n.Data {
+				case "a":
+					if h, ok := attrs["href"]; ok {
+						pg.links = append(pg.links, h)
+					}
+				case "link", "script":
+					for _, k := range []string{"href", "src"} {
+						if v, ok := attrs[k]; ok {
+							pg.links = append(pg.links, v)
+						}
+					}
+				case "img":
+					pg.images = append(pg.images, attrs["src"])
+					pg.links = append(pg.links, attrs["src"])
+					if strings.TrimSpace(attrs["alt"]) == "" {
+						pg.noAlt = append(pg.noAlt, attrs["src"])
+					}
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		rel, _ := filepath.Rel(site, p)
+		pages["/"+filepath.ToSlash(rel)] = pg
+		return nil
+	})
+	return pages
+}
+
+// Every operation in the spec has its entry in the built API reference,
+// with its example.
+func TestPortalReferenceHasEveryOperation(t *testing.T) {
+	pages := readSite(t)
+	ref := pages["/reference/index.html"]
+	if ref == nil {
+		t.Fatal("no /reference/index.html in the built site")
+	}
+	raw, _ := os.ReadFile(filepath.Join(site, "reference", "index.html"))
+	spec := loadSpec(t)
+	n := 0
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			n++
+			if !ref.ids[op.OperationID] {
+				t.Errorf("%s %s (%s) has no entry in the API reference", method, path, op.OperationID)
+			}
+			if !strings.Contains(string(raw), `"$API`+path+`"`) {
+				t.Errorf("%s %s has no example", method, path)
+			}
+		}
+	}
+	for name := range spec.Components.Schemas {
+		if !ref.ids["schema-"+name] {
+			t.Errorf("schema %s has no entry", name)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d operations in the spec", n)
+	}
+}
+
+var externalLink = regexp.MustCompile(`^[a-z][a-z0-9+.-]*:`)
+
+// No internal link or anchor of the built site is broken, and every image
+// has alt text.
+func TestPortalLinksAndAnchors(t *testing.T) {
+	pages := readSite(t)
+	checked := 0
+	for from, pg := range pages {
+		for _, img := range pg.noAlt {
+			t.Errorf("%s: image %s has no alt text", from, img)
+		}
+		for _, link := range pg.links {
+			if link == "" || externalLink.MatchString(link) {
+				continue
+			}
+			u, err := url.Parse(link)
+			if err != nil {
+				t.Errorf("%s: bad link %q", from, link)
+				continue
+			}
+			target := from
+			if u.Path != "" {
+				p := u.Path
+				if !strings.HasPrefix(p, "/") {
+					p = filepath.ToSlash(filepath.Join(filepath.Dir(from), p))
+				}
+				if strings.HasSuffix(p, "/") {
+					p += "index.html"
+				}
+				target = p
+				if _, ok := pages[target]; !ok {
+					if _, err := os.Stat(filepath.Join(site, filepath.FromSlash(p))); err != nil {
+						if _, ok := pages[p+"/index.html"]; !ok {
+							t.Errorf("%s: link %q leads nowhere", from, link)
+							continue
+						}
+						target = p + "/index.html"
+					}
+				}
+			}
+			if u.Fragment != "" {
+				tp := pages[target]
+				if tp == nil || !tp.ids[u.Fragment] {
+					t.Errorf("%s: anchor %q is not on %s", from, link, target)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d internal links checked", checked)
+	}
+	t.Logf("%d internal links and anchors checked across %d pages", checked, len(pages))
+}

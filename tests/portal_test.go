@@ -168,3 +168,20 @@ func TestPortalLinksAndAnchors(t *testing.T) {
 	}
 	t.Logf("%d internal links and anchors checked across %d pages", checked, len(pages))
 }
+
+// The deployment guide explains every parameter the template takes.
+func TestPortalGuideNamesEveryTemplateParameter(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(site, "guides", "going-to-aws", "index.html"))
+	if err != nil {
+		t.Fatalf("no going-to-aws guide in the built site: %v", err)
+	}
+	tpl := loadTemplate(t)
+	if len(tpl.Parameters) < 10 {
+		t.Fatalf("only %d template parameters read", len(tpl.Parameters))
+	}
+	for name := range tpl.Parameters {
+		if !strings.Contains(string(raw), "<code>"+name+"</code>") {
+			t.Errorf("template parameter %s is not in the deployment guide", name)
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package tests
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The portal's samples are the files its pages include; each runs green
+// against the local stack, so a page cannot show a sample that does not
+// work.
+func TestPortalSamplesRunAgainstTheStack(t *testing.T) {
+	e := stack(t)
+	tok := e.token(t, tenant())
+	env := append(os.Environ(), "API="+e.api, "TOKEN="+tok)
+	for _, s := range []struct {
+		name string
+		cmd  []string
+		want []string
+	}{
+		{"curl", []string{"bash", "../portal/samples/quickstart.sh"}, []string{"created wal_", "replayed the first answer", "refused: unknown_field"}},
+		{"go", []string{"go", "run", "../portal/samples/go/quickstart"}, []string{"created wal_", "replayed the first answer", "costs at most", "refused: 400 unknown_field"}},
+	} {
+		cmd := exec.Command(s.cmd[0], s.cmd[1:]...)
+		cmd.Env = env
+		cmd.WaitDelay = time.Minute
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s sample: %v\n%s", s.name, err, out)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(string(out), w) {
+				t.Fatalf("%s sample printed no %q:\n%s", s.name, w, out)
+			}
+		}
+		if strings.Contains(string(out), tok) {
+			t.Fatalf("%s sample printed the token", s.name)
+		}
+	}
+}

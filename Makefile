@@ -18,7 +18,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 
 HUGO := $(GO) tool -modfile=tools/hugo.mod hugo
 
-.PHONY: portal help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+.PHONY: portal deps-browser help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
 help:
 	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
 	@echo "make test    run every test against a fresh local stack"
@@ -37,6 +37,10 @@ deps-apt:
 	@need=""; command -v javac >/dev/null || need="$$need default-jdk-headless"; \
 	command -v node >/dev/null || need="$$need nodejs npm"; \
 	if [ -n "$$need" ]; then echo "installing:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; fi
+
+# Debian's Chromium for the portal's browser tests (make test only).
+deps-browser:
+	@[ -x /usr/bin/chromium ] || { echo "installing: chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed
 $(NODE_DIR)/.installed: infra/local/package-lock.json
@@ -77,12 +81,16 @@ dev: tools geth portal
 	$(SGDEV) up --state .dev/dev --base-port 8000 --portal portal/public
 
 ## ---- the developer portal (Hugo, pinned in tools/hugo.mod; the first build compiles it, a few minutes)
-portal:
+portal/node_modules/.installed: portal/package-lock.json
+	cd portal && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+portal: deps-npm portal/node_modules/.installed
 	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn
 
-test: tools geth portal
+test: tools geth portal deps-browser
 	rm -rf .dev/test
-	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true -- \
+	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true --portal portal/public -- \
 		$(GO) test -count=1 -timeout 15m ./...
 	@# The parsers of untrusted input, fuzzed for a short bounded time (make fuzz runs them longer).
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/slip39

@@ -11,8 +11,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -69,13 +67,13 @@ func stackFlags(fs *flag.FlagSet) *devstack.Options {
 	fs.BoolVar(&o.Persist, "persist", true, "keep data across runs")
 	fs.BoolVar(&o.Chain, "chain", true, "start a local Ethereum node (geth --dev)")
 	fs.IntVar(&o.ScheduleSpeedup, "schedule-speedup", 60, "run scheduled functions this many times faster than their rates (0: never)")
+	fs.StringVar(&o.Portal, "portal", "", "a built portal (portal/public) to serve on base port +90, with /v1/ passed to the API")
 	return o
 }
 
 func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	o := stackFlags(fs)
-	portal := fs.String("portal", "", "a built portal (portal/public) to serve beside the API, on base port +90")
 	fs.Parse(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -100,16 +98,8 @@ Stablegate local stack is up.
 	if tg := s.Env["STABLEGATE_TRON_GRID"]; tg != "" {
 		fmt.Printf("  Tron (TronGrid stand-in) %s   (test USDT %s)\n", tg, s.Env["STABLEGATE_USDT_TRON"])
 	}
-	if *portal != "" {
-		addr := fmt.Sprintf("127.0.0.1:%d", o.BasePort+90)
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			return fmt.Errorf("sgdev: portal on %s: %w", addr, err)
-		}
-		srv := &http.Server{Handler: http.FileServer(http.Dir(*portal)), ReadHeaderTimeout: 5 * time.Second}
-		go srv.Serve(l)
-		defer srv.Close()
-		fmt.Printf("  developer portal         http://%s/\n", addr)
+	if u := s.Env["STABLEGATE_PORTAL_URL"]; u != "" {
+		fmt.Printf("  developer portal         %s/\n", u)
 	}
 	fmt.Printf(`
 Get a token:   TOKEN=$(make -s token)        (tenant "acme", every scope)

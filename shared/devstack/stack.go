@@ -45,7 +45,9 @@ type Options struct {
 	// ScheduleSpeedup runs the template's scheduled functions this many
 	// times faster than their rates (0: never).
 	ScheduleSpeedup int
-	Out             io.Writer
+	// Portal is a built portal to serve on base+90 ("" none).
+	Portal string
+	Out    io.Writer
 }
 
 // Ports derived from BasePort.
@@ -189,6 +191,11 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		return nil, err
 	}
 	s.Env["STABLEGATE_API_URL"] = s.APIURL
+	if o.Portal != "" {
+		if err := s.servePortal(ctx, o.Portal); err != nil {
+			return nil, err
+		}
+	}
 	s.Env["STABLEGATE_ISSUER"] = s.Issuer.URL
 	s.Env["STABLEGATE_AUDIENCE"] = s.Audience
 	s.Env["STABLEGATE_DEV_KEY"] = filepath.Join(o.State, "jwt-dev-key.pem")

@@ -159,6 +159,12 @@ build-WalletsStatementFunction:
 	$(call lambda_build,wallets-statement)
 build-TransfersBatchFunction:
 	$(call lambda_build,transfers-batch)
+build-CoursesAttemptFunction:
+	$(call lambda_build,courses-attempt)
+build-CoursesProgressFunction:
+	$(call lambda_build,courses-progress)
+build-CertificatesGetFunction:
+	$(call lambda_build,certificates-get)
 build-FeeQuotesGetFunction:
 	$(call lambda_build,fee-quotes-get)
 build-ReconciliationGetFunction:

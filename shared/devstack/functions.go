@@ -28,6 +28,9 @@ var Functions = map[string]fn.Builder{
 	"transfers-batch":    fn.TransfersBatch,
 	"reconciliation-get": fn.ReconciliationGet,
 	"fee-quotes-get":     fn.FeeQuotesGet,
+	"courses-attempt":    fn.CoursesAttempt,
+	"courses-progress":   fn.CoursesProgress,
+	"certificates-get":   fn.CertificatesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/stablegate/stablegate/shared/courses"
 )
 
 // artifacts is where the browser tests write their screenshots.
@@ -104,4 +107,66 @@ func TestPortalInABrowser(t *testing.T) {
 	if st := run(t, ctx, "fetch through the portal", chromedp.Evaluate[int](js, chromedp.EvalAwaitPromise)); st != 200 {
 		t.Fatalf("GET /v1/wallets through the portal: %d", st)
 	}
+}
+
+// A course in a real browser: the practice quiz is scored in the page; the
+// graded assessment, answered and submitted with the learner's token, is
+// scored on the server, and its signed certificate is shown verified; the
+// learner's progress shows the pass.
+func TestCourseInABrowser(t *testing.T) {
+	e := stack(t)
+	base := os.Getenv("STABLEGATE_PORTAL_URL")
+	if base == "" {
+		t.Fatal("STABLEGATE_PORTAL_URL is not set: make test serves the portal with the stack")
+	}
+	ctx := browser(t)
+	const course = "incident-response"
+	run(t, ctx, "open the course", chromedp.Navigate(base+"/courses/"+course+"/"))
+	if n := run(t, ctx, "its steps", chromedp.Evaluate[int](`document.querySelectorAll(".course-steps li").length`)); n != 4 {
+		t.Fatalf("the course lists %d steps; want 2 lessons, practice and assessment", n)
+	}
+	shot(t, ctx, "course")
+
+	run(t, ctx, "open the practice quiz", chromedp.Navigate(base+"/courses/"+course+"/practice/"))
+	// Choose each question's right answer as the page knows it (practice is scored in the browser).
+	run(t, ctx, "answer the practice quiz", chromedp.Evaluate[int](`(() => { let n = 0;
+		for (const q of document.querySelectorAll("#practice .question")) { q.querySelector('input[value="' + q.dataset.answer + '"]').click(); n++ }
+		document.querySelector("#practice button").click(); return n })()`))
+	if got := run(t, ctx, "its score", chromedp.Text(chromedp.ID("practice-score"))); got != "You got 2 of 2." {
+		t.Fatalf("practice score %q", got)
+	}
+	shot(t, ctx, "practice")
+
+	learner := tenant()
+	tok := e.token(t, learner)
+	run(t, ctx, "open the assessment", chromedp.Navigate(base+"/courses/"+course+"/assessment/"))
+	run(t, ctx, "type the token", chromedp.SendKeys(chromedp.ID("sg-token"), tok))
+	var picks []string
+	for q, a := range courses.Keys[course].Answers {
+		picks = append(picks, fmt.Sprintf(`document.querySelector('input[name="%s"][value="%s"]').click();`, q, a))
+	}
+	run(t, ctx, "answer and submit", chromedp.Evaluate[bool](strings.Join(picks, "")+`document.querySelector("#assessment button").click(); true`))
+	run(t, ctx, "the certificate", chromedp.WaitVisible(chromedp.ID("certificate")))
+	if got := run(t, ctx, "its check", chromedp.Text(chromedp.CSS(".cert-valid"))); got != "verified" {
+		t.Fatalf("certificate shown as %q", got)
+	}
+	if got := run(t, ctx, "the score", chromedp.Text(chromedp.CSS("#result .score"))); !strings.Contains(got, "100%") || !strings.Contains(got, "passed") {
+		t.Fatalf("score shown as %q", got)
+	}
+	certID := run(t, ctx, "the certificate id", chromedp.Text(chromedp.CSS(".cert-id")))
+	shot(t, ctx, "certificate")
+	// The recorded result, as the API has it.
+	var check struct{ Valid bool }
+	if r := e.do(t, "GET", "/v1/certificates/"+certID, tok, nil, nil); r.status != 200 {
+		t.Fatalf("certificate %s: %d %s", certID, r.status, r.body)
+	} else if r.json(t, &check); !check.Valid {
+		t.Fatalf("certificate %s does not verify", certID)
+	}
+	run(t, ctx, "open the courses", chromedp.Navigate(base+"/courses/"))
+	run(t, ctx, "show progress", chromedp.Evaluate[bool](`document.getElementById("load-progress").click(); true`))
+	run(t, ctx, "the progress table", chromedp.WaitVisible(chromedp.CSS("#progress-table table")))
+	if got := run(t, ctx, "progress", chromedp.Text(chromedp.ID("progress-table"))); !strings.Contains(got, "passed") || !strings.Contains(got, certID) {
+		t.Fatalf("progress shows %q", got)
+	}
+	shot(t, ctx, "progress")
 }

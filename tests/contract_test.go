@@ -198,3 +198,16 @@ func keys[V any](m map[string]V) map[string]bool {
 	}
 	return out
 }
+
+// The offline signer links no AWS and no network code.
+func TestColdsignLinksNoAWSOrNetwork(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../cmd/coldsign").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, "aws") || dep == "net/http" || dep == "net" {
+			t.Errorf("cmd/coldsign depends on %s", dep)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+// Command coldsign is Stablegate's tool for the offline (air-gapped)
+// machine. It links no AWS or network code. So far it backs up a cold seed
+// with SLIP-39 shares and recovers it; offline transaction signing joins it
+// with the custody work.
+//
+//	coldsign split -threshold 2 -group 2of3 -group 3of5 < master.hex
+//	coldsign recover < shares.txt
+//
+// The master secret is read as hex (16 or 32 bytes, the BIP-32 seed of the
+// cold wallet); the passphrase, if any, from the file -passphrase names.
+// Shares are printed one per line, a blank line between groups; recover
+// reads shares one per line.
+package main
+
+import (
+	"bufio"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/stablegate/stablegate/shared/slip39"
+)
+
+type groups []slip39.Group
+
+func (g *groups) String() string { return fmt.Sprint(*g) }
+
+func (g *groups) Set(s string) error {
+	var t, n int
+	if _, err := fmt.Sscanf(s, "%dof%d", &t, &n); err != nil {
+		return fmt.Errorf("a group is THRESHOLDofCOUNT, like 2of3: %w", err)
+	}
+	*g = append(*g, slip39.Group{Threshold: t, Count: n})
+	return nil
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch os.Args[1] {
+	case "split":
+		err = split(os.Args[2:], os.Stdin, os.Stdout)
+	case "recover":
+		err = recoverSeed(os.Args[2:], os.Stdin, os.Stdout)
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "coldsign:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: coldsign split -threshold N -group TofN [-group TofN ...] [-passphrase FILE] < master.hex\n       coldsign recover [-passphrase FILE] < shares.txt")
+	os.Exit(2)
+}
+
+func passphrase(file string) ([]byte, error) {
+	if file == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(file)
+	return []byte(strings.TrimRight(string(b), "\r\n")), err
+}
+
+func split(args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("split", flag.ExitOnError)
+	threshold := fs.Int("threshold", 1, "how many groups recover the seed")
+	var gs groups
+	fs.Var(&gs, "group", "a group as THRESHOLDofCOUNT (repeat for each group)")
+	passFile := fs.String("passphrase", "", "file holding the passphrase (none if empty)")
+	fs.Parse(args)
+	if len(gs) == 0 {
+		return errors.New("give at least one -group")
+	}
+	raw, err := io.ReadAll(io.LimitReader(in, 1024))
+	if err != nil {
+		return err
+	}
+	master, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil {
+		return errors.New("the master secret must be hex on standard input")
+	}
+	pass, err := passphrase(*passFile)
+	if err != nil {
+		return err
+	}
+	shares, err := slip39.Split(master, pass, *threshold, gs, slip39.Options{})
+	if err != nil {
+		return err
+	}
+	for i, g := range shares {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		for _, s := range g {
+			fmt.Fprintln(out, s)
+		}
+	}
+	return nil
+}
+
+func recoverSeed(args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("recover", flag.ExitOnError)
+	passFile := fs.String("passphrase", "", "file holding the passphrase (none if empty)")
+	fs.Parse(args)
+	var shares []string
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			shares = append(shares, line)
+		}
+	}
+	pass, err := passphrase(*passFile)
+	if err != nil {
+		return err
+	}
+	master, err := slip39.Combine(shares, pass)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, hex.EncodeToString(master))
+	return nil
+}

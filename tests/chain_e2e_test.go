@@ -2,14 +2,19 @@ package tests
 
 import (
 	"context"
+	"encoding/hex"
 	"math/big"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -107,4 +112,61 @@ func TestEthereumDepositAndPayoutOnTheLocalChain(t *testing.T) {
 		t.Fatalf("ledger after the payout: %+v; want %s available (real fee %s)", b, want, nf)
 	}
 	t.Logf("payout %s mined, network fee %s USDT charged of %s held", got.TxHash, nf, fee)
+}
+
+// End to end on the local stack's Tron (the TronGrid stand-in): test USDT
+// sent by a signed TRC20 transfer to a wallet's Tron deposit address is seen
+// by the scheduled Tron watcher, pending, then available once its block is
+// solidified.
+func TestTronDepositOnTheLocalStack(t *testing.T) {
+	e := stack(t)
+	info, _, _, _ := localChain(t)
+	grid := &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}
+	token, err := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
+	if err != nil {
+		t.Fatalf("the local stack's Tron token: %v", err)
+	}
+	ten := tenant()
+	tok := e.token(t, ten)
+	w := e.newWallet(t, tok, false)
+	var depo string
+	for _, a := range w.Addresses {
+		if a.Chain == "tron" {
+			depo = a.Address
+		}
+	}
+	to, _ := address.Parse(sg.Tron, depo)
+	kb, _ := hex.DecodeString(info.FaucetKey)
+	priv := secp256k1.PrivKeyFromBytes(kb)
+	from, _ := address.FromPublicKey(priv.PubKey().SerializeUncompressed())
+	ctx := context.Background()
+	head, err := grid.NowBlock(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, rh, _ := head.RefBlock()
+	tx := tron.TRC20Transfer{Owner: from, Contract: token, To: to, Amount: big.NewInt(12_340_000), RefBlockBytes: rb, RefBlockHash: rh,
+		Expiration: head.Timestamp + 60_000, Timestamp: head.Timestamp, FeeLimit: 50_000_000}
+	raw, err := tx.RawData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := tron.TxID(raw)
+	sig := tron.Sign(priv, id)
+	if err := grid.Broadcast(ctx, tron.SignedTx{TxID: hex.EncodeToString(id[:]), RawDataHex: hex.EncodeToString(raw), Signature: []string{hex.EncodeToString(sig[:])}}); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(what string, ok func(balanceJSON) bool) {
+		for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			b := e.balances(t, tok, w.ID)["tron"]
+			if ok(b) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: balance stuck at %+v", what, b)
+			}
+		}
+	}
+	wait("pending on sight", func(b balanceJSON) bool { return b.Pending == "12.340000" || b.Available == "12.340000" })
+	wait("available once solid", func(b balanceJSON) bool { return b.Available == "12.340000" && b.Pending == "0.000000" })
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/kmssign"
@@ -38,6 +40,13 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 		return err
 	}
 	fx.Mint(hot, 10_000_000_000_000)
+	// The dev faucet key (chain.json's faucet_key) holds test USDT on Tron too,
+	// so tools and tests can make real deposits.
+	faucet, err := address.FromPublicKey(crypto.FromECDSAPub(&devFaucetKey().PublicKey))
+	if err != nil {
+		return err
+	}
+	fx.Mint(faucet, 10_000_000_000_000)
 	// The stand-in keeps its chain in memory: each start is a new chain
 	// whose hot wallet float is recorded anew (balances a persisted ledger
 	// holds from an earlier start are not on it).

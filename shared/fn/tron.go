@@ -2,11 +2,9 @@ package fn
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -65,50 +63,24 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
 	owners := map[string]dynamo.AddressOwner{}
 	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners}
-	var loaded time.Time
-	return func(ctx context.Context) (any, error) {
-		after, now := "0", time.Now()
-		if !loaded.IsZero() {
-			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
-		}
-		fresh, _, err := st.AddressesSince(ctx, sg.Tron, after)
-		if err != nil {
-			return nil, err
-		}
-		for a, o := range fresh {
-			owners[a] = o
-		}
-		loaded = now
-		blob, version, err := st.LoadWatch(ctx, "tron")
-		if err != nil {
-			return nil, err
-		}
-		var state tron.State
-		if len(blob) > 0 {
-			if err := json.Unmarshal(blob, &state); err != nil {
-				return nil, err
-			}
-		}
+	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.
 			head, err := grid.NowBlock(ctx, false)
 			if err != nil {
-				return nil, err
+				return state, nil, err
 			}
 			state.CursorTS = head.Timestamp - 60_000
 		}
 		w := &tron.Watcher{Grid: grid, Token: net.Token, Sink: sink,
 			Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
-		if state, err = w.Poll(ctx, state); err != nil {
-			return nil, err
-		}
-		out, _ := json.Marshal(state)
-		if err := st.SaveWatch(ctx, "tron", out, version); err != nil {
-			return nil, err
+		state, err := w.Poll(ctx, state)
+		if err != nil {
+			return state, nil, err
 		}
 		log.Info("watched", "cursor_ts", state.CursorTS, "pending", len(state.Pending), "api_calls", grid.Calls, "rate_limited", grid.Limited)
-		return map[string]any{"cursor_ts": state.CursorTS, "pending": len(state.Pending)}, nil
-	}, nil
+		return state, map[string]any{"cursor_ts": state.CursorTS, "pending": len(state.Pending)}, nil
+	}), nil
 }
 
 // TronSink credits the ledger from the Tron watcher; Owners maps lower-case

@@ -4,13 +4,11 @@ package chainfn
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -253,10 +251,6 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
-	// The watched set lives as long as the function instance: loaded whole at
-	// the first run, then the addresses of wallets created since a minute
-	// before the last load (a wallet's id is taken before it commits, so the
-	// overlap catches one that committed late; reloading one is harmless).
 	owners := map[string]dynamo.AddressOwner{}
 	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
@@ -265,42 +259,14 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		}
 		sink.Marks, sink.SweepScope = st, chaineth.SweepScope(common.HexToAddress(f))
 	}
-	var loaded time.Time
-	return func(ctx context.Context) (any, error) {
-		after, now := "0", time.Now()
-		if !loaded.IsZero() {
-			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
-		}
-		fresh, _, err := st.AddressesSince(ctx, sg.Ethereum, after)
-		if err != nil {
-			return nil, err
-		}
-		for a, o := range fresh {
-			owners[a] = o
-		}
-		loaded = now
-		blob, version, err := st.LoadWatch(ctx, "ethereum")
-		if err != nil {
-			return nil, err
-		}
-		var state chaineth.State
-		if len(blob) > 0 {
-			if err := json.Unmarshal(blob, &state); err != nil {
-				return nil, err
-			}
-		}
-		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf,
-			Sink:    sink,
+	return fn.WatchJob(st, sg.Ethereum, owners, func(ctx context.Context, state chaineth.State) (chaineth.State, map[string]any, error) {
+		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf, Sink: sink,
 			Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
-		state, err = w.Poll(ctx, state)
+		state, err := w.Poll(ctx, state)
 		if err != nil {
-			return nil, err
-		}
-		out, _ := json.Marshal(state)
-		if err := st.SaveWatch(ctx, "ethereum", out, version); err != nil {
-			return nil, err
+			return state, nil, err
 		}
 		log.Info("watched", "cursor", state.Cursor, "pending", len(state.Pending), "rpc_calls", w.Calls)
-		return map[string]any{"cursor": state.Cursor, "pending": len(state.Pending)}, nil
-	}, nil
+		return state, map[string]any{"cursor": state.Cursor, "pending": len(state.Pending)}, nil
+	}), nil
 }

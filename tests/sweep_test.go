@@ -41,7 +41,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	layout := chaineth.TokenLayouts["testusdt"]
 	return &sweepWorld{hotChain: c, factory: factory, st: st,
 		fw:      address.Forwarders{Factory: address.Account(factory), Implementation: address.Account(impl)},
-		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st, Factory: factory, Token: c.tokenAddr, Layout: &layout}}
+		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st, Factory: factory, Implementation: impl, Token: c.tokenAddr, Layout: &layout}}
 }
 
 // deposit pays amount into wallet index's forwarder and marks it as the
@@ -160,6 +160,33 @@ func TestSweepDropsAWrongAccessList(t *testing.T) {
 	w.sim.Commit()
 	if r := w.run(t); !r.Swept || w.tokens(t, w.hotAddr) != 3_000_000 {
 		t.Fatalf("not swept: %+v", r)
+	}
+}
+
+// An address marked for sweeping that is not the forwarder of its index (a
+// wallet made before forwarders were configured) is left out of the batch,
+// which still sweeps the real forwarders, and its mark ends with the sweep.
+func TestSweepSkipsAddressesThatAreNotForwarders(t *testing.T) {
+	ctx := context.Background()
+	w := newSweepWorld(t)
+	w.deposit(t, 21, 4_000_000, "f1")
+	stray := common.HexToAddress("0x00000000000000000000000000000000000ab0ba")
+	if _, err := w.token.Mint(w.auth, stray, big.NewInt(9_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	w.sim.Commit()
+	scope := chaineth.SweepScope(w.factory)
+	if err := w.st.MarkForSweep(ctx, scope, stray.Hex(), 22, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	w.run(t)
+	w.sim.Commit()
+	w.sim.Commit()
+	if r := w.run(t); !r.Swept || w.tokens(t, w.hotAddr) != 4_000_000 || w.tokens(t, stray) != 9_000_000 {
+		t.Fatalf("sweep %+v: hot %d, stray %d", r, w.tokens(t, w.hotAddr), w.tokens(t, stray))
+	}
+	if left, _ := w.st.SweepMarks(ctx, scope, 10); len(left) != 0 {
+		t.Fatalf("marks left: %+v", left)
 	}
 }
 

@@ -43,7 +43,12 @@ type Sweeper struct {
 	}
 	Store   SweepStore
 	Factory common.Address
-	Token   common.Address
+	// Implementation is the factory's implementation(): with the factory
+	// it fixes every forwarder's address, so a marked address that is not
+	// the forwarder of its index (a wallet made before forwarders were
+	// configured) is never swept, which would revert the whole batch.
+	Implementation common.Address
+	Token          common.Address
 	// Layout, when known, lists the token slots each forwarder's sweep
 	// touches in the transaction's access list (about 240 gas less each).
 	Layout *TokenLayout
@@ -198,8 +203,12 @@ func (s *Sweeper) send(ctx context.Context, sw dynamo.Sweep, res SweepResult) (S
 	var deploy []uint32
 	var items []SweepItem
 	var forwarders []common.Address
+	fw := address.Forwarders{Factory: address.Account(s.Factory), Implementation: address.Account(s.Implementation)}
 	for _, m := range sw.Marks {
 		a := common.HexToAddress(m.Address)
+		if a != common.Address(fw.Address(m.Index)) {
+			continue // not a forwarder: its deposits wait for the offline keys (its mark ends with the sweep)
+		}
 		code, err := s.Chain.CodeAt(ctx, a, nil)
 		if err != nil {
 			return res, sg.Unavailable("ethereum.Sweep", err)

@@ -10,10 +10,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -95,7 +97,15 @@ func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if hot == nil {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st, Factory: common.HexToAddress(factory), Token: token}
+	ff, err := forwarder.NewForwarderFactory(common.HexToAddress(factory), node)
+	if err != nil {
+		return nil, err
+	}
+	impl, err := ff.Implementation(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return nil, fmt.Errorf("chainfn: the forwarder factory's implementation: %w", err)
+	}
+	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st, Factory: common.HexToAddress(factory), Implementation: impl, Token: token}
 	if name := env("TOKEN_LAYOUT_ETHEREUM"); name != "" {
 		l, ok := chaineth.TokenLayouts[name]
 		if !ok {

@@ -190,6 +190,62 @@ func TestSweepSkipsAddressesThatAreNotForwarders(t *testing.T) {
 	}
 }
 
+// A forwarder the token refuses to move (blacklisted by the token's owner,
+// as Tether does) would revert every batch: it is left out, still marked,
+// and the others are swept.
+func TestSweepLeavesOutAForwarderTheTokenRefuses(t *testing.T) {
+	ctx := context.Background()
+	w := newSweepWorld(t)
+	good := w.deposit(t, 31, 2_000_000, "g1")
+	bad := w.deposit(t, 32, 5_000_000, "b1")
+	if _, err := w.token.SetBlackListed(w.auth, bad, true); err != nil {
+		t.Fatal(err)
+	}
+	w.sim.Commit()
+	r := w.run(t)
+	if r.Started == "" || r.Addresses != 1 || r.Refused != 1 {
+		t.Fatalf("first run: %+v; want one forwarder swept and one refused", r)
+	}
+	w.sim.Commit()
+	w.sim.Commit()
+	if r := w.run(t); !r.Swept {
+		t.Fatalf("not swept: %+v", r)
+	}
+	if w.tokens(t, w.hotAddr) != 2_000_000 || w.tokens(t, good) != 0 || w.tokens(t, bad) != 5_000_000 {
+		t.Fatalf("hot %d, good %d, refused %d", w.tokens(t, w.hotAddr), w.tokens(t, good), w.tokens(t, bad))
+	}
+	left, _ := w.st.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10)
+	if len(left) != 1 || left[0].Address != lower(bad.Hex()) {
+		t.Fatalf("marks left: %+v; want the refused forwarder's", left)
+	}
+}
+
+// Forwarders past a sweep's deploy budget stay marked for the next sweep,
+// which takes them: none is dropped.
+func TestSweepDeployBudgetCarriesOver(t *testing.T) {
+	ctx := context.Background()
+	w := newSweepWorld(t)
+	w.sweeper.MaxDeploys = 1
+	a := w.deposit(t, 41, 1_000_000, "d1")
+	b := w.deposit(t, 42, 2_000_000, "d1")
+	for round := 0; round < 2; round++ {
+		if r := w.run(t); r.Addresses != 1 {
+			t.Fatalf("round %d: %+v; want one new forwarder per sweep", round, r)
+		}
+		w.sim.Commit()
+		w.sim.Commit()
+		if r := w.run(t); !r.Swept {
+			t.Fatalf("round %d not swept: %+v", round, r)
+		}
+	}
+	if w.tokens(t, a) != 0 || w.tokens(t, b) != 0 || w.tokens(t, w.hotAddr) != 3_000_000 {
+		t.Fatalf("after two sweeps: a %d, b %d, hot %d", w.tokens(t, a), w.tokens(t, b), w.tokens(t, w.hotAddr))
+	}
+	if left, _ := w.st.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10); len(left) != 0 {
+		t.Fatalf("marks left: %+v", left)
+	}
+}
+
 // A process that stops after opening a sweep and before signing it leaves
 // the sweep open; the next run signs and sends it. A deposit arriving at an
 // address while its sweep is in flight keeps the address marked.

@@ -69,7 +69,8 @@ func SweepScope(factory common.Address) string { return "ethereum#" + strings.To
 // SweepResult says what one run did.
 type SweepResult struct {
 	Started, Ended string // sweep ids
-	Addresses      int
+	Addresses      int    // forwarders the sweep moves
+	Refused        int    // forwarders the token refuses to move, left marked
 	Swept          bool
 	Hash           string
 }
@@ -186,62 +187,166 @@ func (s *Sweeper) start(ctx context.Context) (SweepResult, error) {
 	if err != nil || len(marks) == 0 {
 		return SweepResult{}, err
 	}
+	p, err := s.plan(ctx, marks)
+	if err != nil {
+		return SweepResult{}, err
+	}
+	p, refused, err := s.dropRefused(ctx, p)
+	if err != nil || len(p.marks) == 0 {
+		return SweepResult{Refused: refused}, err
+	}
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}
-	sw := dynamo.Sweep{ID: sg.NewID("swp", now()), Marks: marks}
+	sw := dynamo.Sweep{ID: sg.NewID("swp", now()), Marks: p.marks}
 	if err := s.Store.StartSweep(ctx, s.scope(), sw); errors.Is(err, sg.ErrStateChanged) {
 		return SweepResult{}, nil // another run opened one
 	} else if err != nil {
 		return SweepResult{}, err
 	}
-	return s.send(ctx, sw, SweepResult{Started: sw.ID, Addresses: len(marks)})
+	res, err := s.send(ctx, sw, SweepResult{Started: sw.ID, Addresses: len(p.items)})
+	res.Refused = refused
+	return res, err
 }
 
-func (s *Sweeper) send(ctx context.Context, sw dynamo.Sweep, res SweepResult) (SweepResult, error) {
-	var deploy []uint32
-	var items []SweepItem
-	var forwarders []common.Address
+// sweepPlan is what one sweep does: the forwarders to deploy, the moves,
+// and the marks it ends (the moves' and those with nothing to move).
+type sweepPlan struct {
+	deploy     []uint32
+	items      []SweepItem
+	forwarders []common.Address
+	marks      []dynamo.SweepMark
+}
+
+// plan reads each marked address's code and balance. An address that is
+// not the forwarder of its index, or holds nothing, is ended without a
+// move; a forwarder past MaxDeploys waits, marked, for the next sweep.
+func (s *Sweeper) plan(ctx context.Context, marks []dynamo.SweepMark) (sweepPlan, error) {
+	var p sweepPlan
 	fw := address.Forwarders{Factory: address.Account(s.Factory), Implementation: address.Account(s.Implementation)}
-	for _, m := range sw.Marks {
+	for _, m := range marks {
 		a := common.HexToAddress(m.Address)
 		if a != common.Address(fw.Address(m.Index)) {
-			continue // not a forwarder: its deposits wait for the offline keys (its mark ends with the sweep)
+			p.marks = append(p.marks, m) // not a forwarder: its deposits wait for the offline keys
+			continue
 		}
 		code, err := s.Chain.CodeAt(ctx, a, nil)
 		if err != nil {
-			return res, sg.Unavailable("ethereum.Sweep", err)
+			return p, sg.Unavailable("ethereum.Sweep", err)
 		}
 		bal, err := s.balanceOf(ctx, a)
 		if err != nil {
-			return res, err
+			return p, err
 		}
 		if bal.Sign() == 0 {
-			continue // swept already (a mark left by a stop after the sweep)
+			p.marks = append(p.marks, m) // swept already (a mark left by a stop after its sweep)
+			continue
 		}
 		if !bal.IsUint64() {
-			return res, sg.Internal("ethereum.Sweep", fmt.Errorf("forwarder %s holds %s, beyond a uint64", a.Hex(), bal))
+			return p, sg.Internal("ethereum.Sweep", fmt.Errorf("forwarder %s holds %s, beyond a uint64", a.Hex(), bal))
 		}
 		if len(code) == 0 {
-			if len(deploy) == s.maxDeploys() {
-				continue // next sweep
+			if len(p.deploy) == s.maxDeploys() {
+				continue
 			}
-			deploy = append(deploy, m.Index)
+			p.deploy = append(p.deploy, m.Index)
 		}
-		items = append(items, SweepItem{Index: m.Index, Amount: bal.Uint64()})
-		forwarders = append(forwarders, a)
+		p.items = append(p.items, SweepItem{Index: m.Index, Amount: bal.Uint64()})
+		p.forwarders = append(p.forwarders, a)
+		p.marks = append(p.marks, m)
 	}
-	if len(items) == 0 {
-		// Nothing left to move (marks left by a stop after their sweep).
+	return p, nil
+}
+
+// calldata is the plan's factory.sweep call.
+func (s *Sweeper) calldata(p sweepPlan) ([]byte, error) {
+	data, err := SweepCalldata(s.Token, p.deploy, p.items)
+	if err != nil {
+		return nil, sg.Internal("ethereum.Sweep", err)
+	}
+	return data, nil
+}
+
+// estimates reports whether the node would run the plan's sweep.
+func (s *Sweeper) estimates(ctx context.Context, p sweepPlan) (bool, error) {
+	data, err := s.calldata(p)
+	if err != nil {
+		return false, err
+	}
+	from, err := From(ctx, s.Hot.Signer)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.Hot.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &s.Factory, Data: data})
+	return err == nil, nil
+}
+
+// dropRefused leaves out the forwarders the token refuses to move (one
+// blacklisted address, say), which would otherwise revert every batch:
+// when the whole sweep would fail, each move is tried alone and only those
+// that run are kept. The refused stay marked, for review.
+func (s *Sweeper) dropRefused(ctx context.Context, p sweepPlan) (sweepPlan, int, error) {
+	if len(p.items) == 0 {
+		return p, 0, nil
+	}
+	if ok, err := s.estimates(ctx, p); ok || err != nil {
+		return p, 0, err
+	}
+	deploying := map[uint32]bool{}
+	for _, ix := range p.deploy {
+		deploying[ix] = true
+	}
+	moving := map[uint32]bool{}
+	for _, it := range p.items {
+		moving[it.Index] = true
+	}
+	kept := sweepPlan{}
+	refused := 0
+	for i, it := range p.items {
+		one := sweepPlan{items: []SweepItem{it}}
+		if deploying[it.Index] {
+			one.deploy = []uint32{it.Index}
+		}
+		ok, err := s.estimates(ctx, one)
+		if err != nil {
+			return p, 0, err
+		}
+		if !ok {
+			refused++
+			continue
+		}
+		kept.deploy = append(kept.deploy, one.deploy...)
+		kept.items = append(kept.items, it)
+		kept.forwarders = append(kept.forwarders, p.forwarders[i])
+	}
+	keptIdx := map[uint32]bool{}
+	for _, it := range kept.items {
+		keptIdx[it.Index] = true
+	}
+	for _, m := range p.marks {
+		if !moving[m.Index] || keptIdx[m.Index] {
+			kept.marks = append(kept.marks, m)
+		}
+	}
+	return kept, refused, nil
+}
+
+func (s *Sweeper) send(ctx context.Context, sw dynamo.Sweep, res SweepResult) (SweepResult, error) {
+	p, err := s.plan(ctx, sw.Marks)
+	if err != nil {
+		return res, err
+	}
+	if len(p.items) == 0 {
+		// Nothing to move (marks of strays, or left by a stop after their sweep).
 		res.Ended, res.Swept = sw.ID, true
 		return res, s.Store.EndSweep(ctx, s.scope(), sw, true)
 	}
-	data, err := SweepCalldata(s.Token, deploy, items)
+	data, err := s.calldata(p)
 	if err != nil {
-		return res, sg.Internal("ethereum.Sweep", err)
+		return res, err
 	}
-	al, err := s.accessList(ctx, data, forwarders)
+	al, err := s.accessList(ctx, data, p.forwarders)
 	if err != nil {
 		return res, err
 	}

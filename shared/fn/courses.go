@@ -4,10 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/courses"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
@@ -20,12 +17,11 @@ func coursesAPI(env Env) (api.Courses, error) {
 	if err != nil {
 		return api.Courses{}, err
 	}
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	kc, err := kmsClient(env)
 	if err != nil {
 		return api.Courses{}, err
 	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	signer := &kmssign.P256{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("CERT_SIGNER_KEY_ID")}
+	signer := &kmssign.P256{KMS: kc, KeyID: env("CERT_SIGNER_KEY_ID")}
 	return api.Courses{Svc: &courses.Service{Store: st, Signer: signer, Now: time.Now}}, nil
 }
 

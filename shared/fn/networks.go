@@ -49,14 +49,23 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 	return net, true, nil
 }
 
-// KMSSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
-func KMSSigner(env Env) (*kmssign.Signer, error) {
+// kmsClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
+func kmsClient(env Env) (*kms.Client, error) {
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, err
 	}
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	return &kmssign.Signer{KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), KeyID: env("HOT_SIGNER_KEY_ID")}, nil
+	return kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), nil
+}
+
+// KMSSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
+func KMSSigner(env Env) (*kmssign.Signer, error) {
+	kc, err := kmsClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, nil
 }
 
 // Served is a configured chain with its token and the hot wallet's address.

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -97,7 +98,7 @@ func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, 
 	if err != nil {
 		return "", err
 	}
-	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas * 12 / 10, To: &to, Data: data, AccessList: al})
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: ethfee.GasLimit(gas), To: &to, Data: data, AccessList: al})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return "", err
@@ -116,7 +117,7 @@ func (h *HotWallet) fees(ctx context.Context) (tip, feeCap *big.Int, err error) 
 	if err != nil {
 		return nil, nil, sg.Unavailable("ethereum.fees", err)
 	}
-	return tip, new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip), nil
+	return tip, ethfee.MaxFeePerGas(head.BaseFee, tip), nil
 }
 
 func (h *HotWallet) sign(ctx context.Context, tx *types.Transaction) ([]byte, string, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -32,13 +33,7 @@ func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 	if err != nil {
 		return "", sg.Internal("ethereum.Sign", err)
 	}
-	return p.Hot.Send(ctx, t.ID, p.Token, TransferCalldata(common.Address(to), big.NewInt(int64(t.Amount))))
-}
-
-// TransferCalldata is the token's transfer(to, amount) call.
-func TransferCalldata(to common.Address, amount *big.Int) []byte {
-	data := append([]byte{0xa9, 0x05, 0x9c, 0xbb}, common.LeftPadBytes(to.Bytes(), 32)...)
-	return append(data, common.LeftPadBytes(amount.Bytes(), 32)...)
+	return p.Hot.Send(ctx, t.ID, p.Token, erc20.Transfer(to, big.NewInt(int64(t.Amount))))
 }
 
 // Broadcast sends the kept transaction.

@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -138,8 +139,7 @@ func (s *Sweeper) maxDeploys() int {
 
 // balanceOf reads what a holds of the token.
 func (s *Sweeper) balanceOf(ctx context.Context, a common.Address) (*big.Int, error) {
-	data := append([]byte{0x70, 0xa0, 0x82, 0x31}, common.LeftPadBytes(a.Bytes(), 32)...)
-	out, err := s.Chain.CallContract(ctx, ethereum.CallMsg{To: &s.Token, Data: data}, nil)
+	out, err := s.Chain.CallContract(ctx, ethereum.CallMsg{To: &s.Token, Data: erc20.BalanceOf(address.Account(a))}, nil)
 	if err != nil || len(out) < 32 {
 		return nil, sg.Unavailable("ethereum.Sweep", fmt.Errorf("balanceOf %s: %v", a.Hex(), err))
 	}

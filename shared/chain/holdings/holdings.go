@@ -9,6 +9,7 @@ import (
 	"math/big"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -28,9 +29,9 @@ func (e *Ethereum) Total(ctx context.Context, addrs []address.Account, block *ui
 	}
 	sum := new(big.Int)
 	for _, a := range addrs {
-		data := fmt.Sprintf("0x70a08231%064x", new(big.Int).SetBytes(a[:]))
 		var out string
-		if err := e.RPC.Call(ctx, "eth_call", []any{map[string]string{"to": e.Token.EIP55(), "data": data}, tag}, &out); err != nil {
+		call := map[string]string{"to": e.Token.EIP55(), "data": fmt.Sprintf("0x%x", erc20.BalanceOf(a))}
+		if err := e.RPC.Call(ctx, "eth_call", []any{call, tag}, &out); err != nil {
 			return 0, err
 		}
 		v, err := ethrpc.Big(out)

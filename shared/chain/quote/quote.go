@@ -10,6 +10,8 @@ import (
 	"math/big"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
+	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -41,7 +43,7 @@ func (e *Ethereum) Quote(ctx context.Context, to string, amount sg.Amount) (sg.A
 	if err != nil {
 		return 0, nil, err
 	}
-	data := tron.Calldata(dst, big.NewInt(int64(amount))) // transfer(address,uint256): the same ABI on both chains
+	data := erc20.Transfer(dst, big.NewInt(int64(amount)))
 	var gasHex, tipHex string
 	var head struct {
 		BaseFee string `json:"baseFeePerGas"`
@@ -62,8 +64,11 @@ func (e *Ethereum) Quote(ctx context.Context, to string, amount sg.Amount) (sg.A
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return 0, nil, sg.Unavailable("quote.Ethereum", err)
 	}
-	gas.Mul(gas, big.NewInt(12)).Div(gas, big.NewInt(10))
-	maxFee := new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
+	if !gas.IsUint64() {
+		return 0, nil, sg.Unavailable("quote.Ethereum", fmt.Errorf("gas estimate %s", gas))
+	}
+	gas = new(big.Int).SetUint64(ethfee.GasLimit(gas.Uint64()))
+	maxFee := ethfee.MaxFeePerGas(base, tip)
 	wei := new(big.Int).Mul(gas, maxFee)
 	return inAsset(wei, e.Price, 18), map[string]string{"unit": "wei", "native_fee": wei.String(), "gas_limit": gas.String(),
 		"max_fee_per_gas": maxFee.String(), "max_priority_fee_per_gas": tip.String(), "base_fee_per_gas": base.String()}, nil
@@ -86,7 +91,7 @@ func (t *Tron) Quote(ctx context.Context, to string, amount sg.Amount) (sg.Amoun
 	if err != nil {
 		return 0, nil, err
 	}
-	energy, err := t.Grid.EstimateEnergy(ctx, t.From.Tron(), t.Token.Tron(), tron.Calldata(dst, big.NewInt(int64(amount))))
+	energy, err := t.Grid.EstimateEnergy(ctx, t.From.Tron(), t.Token.Tron(), erc20.Transfer(dst, big.NewInt(int64(amount))))
 	if err != nil {
 		return 0, nil, sg.Unavailable("quote.Tron", err)
 	}

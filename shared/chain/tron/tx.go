@@ -16,6 +16,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 )
 
 // Protobuf names and numbers of the fields written (java-tron's
@@ -39,15 +40,6 @@ type TRC20Transfer struct {
 	Expiration, Timestamp, FeeLimit int64
 }
 
-// Calldata is transfer(to, amount) ABI-encoded.
-func Calldata(to address.Account, amount *big.Int) []byte {
-	out := make([]byte, 4+64)
-	copy(out, transferSelector)
-	copy(out[4+12:36], to[:])
-	amount.FillBytes(out[36:68])
-	return out
-}
-
 func tronAddr(a address.Account) []byte { return append([]byte{address.TronPrefix}, a[:]...) }
 
 // RawData is the transaction's raw_data, serialised as protobuf.
@@ -58,7 +50,7 @@ func (t TRC20Transfer) RawData() ([]byte, error) {
 	var call pb
 	call.bytes(1, tronAddr(t.Owner))
 	call.bytes(2, tronAddr(t.Contract))
-	call.bytes(4, Calldata(t.To, t.Amount))
+	call.bytes(4, erc20.Transfer(t.To, t.Amount))
 	var any pb
 	any.bytes(1, []byte(triggerSmartContractURL))
 	any.bytes(2, call)

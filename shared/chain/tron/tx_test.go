@@ -11,6 +11,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -64,7 +65,7 @@ func TestTRC20VectorsFromTronWeb(t *testing.T) {
 		rh, _ := hex.DecodeString(v.RefBlockHash)
 		copy(tx.RefBlockBytes[:], rb)
 		copy(tx.RefBlockHash[:], rh)
-		if got := hex.EncodeToString(Calldata(tx.To, amount)); got != v.Data {
+		if got := hex.EncodeToString(erc20.Transfer(tx.To, amount)); got != v.Data {
 			t.Fatalf("case %d: calldata %s; tronweb %s", i, got, v.Data)
 		}
 		rawData, err := tx.RawData()

@@ -125,6 +125,24 @@ define lambda_build
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
 endef
 
+build-PolicyGetFunction:
+	$(call lambda_build,policy-get)
+build-PolicyPutFunction:
+	$(call lambda_build,policy-put)
+build-AllowlistAddFunction:
+	$(call lambda_build,allowlist-add)
+build-AllowlistListFunction:
+	$(call lambda_build,allowlist-list)
+build-ApprovalsCreateFunction:
+	$(call lambda_build,approvals-create)
+build-FreezesCreateFunction:
+	$(call lambda_build,freezes-create)
+build-FreezesListFunction:
+	$(call lambda_build,freezes-list)
+build-FreezesApproveFunction:
+	$(call lambda_build,freezes-approve)
+build-JournalListFunction:
+	$(call lambda_build,journal-list)
 build-WalletsCreateFunction:
 	$(call lambda_build,wallets-create)
 build-WalletsListFunction:

@@ -225,8 +225,8 @@ func TestWithdrawalCancelAndRejectUnderFaults(t *testing.T) {
 
 type denyAll struct{}
 
-func (denyAll) Evaluate(context.Context, sg.Transfer) (bool, string, error) {
-	return false, "over the daily limit", nil
+func (denyAll) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
+	return sg.Decision{Outcome: sg.OutcomeReject, Matched: []string{"over the daily limit"}}, nil
 }
 
 // A hold left unsigned past its expiry is voided once by the sweep.

@@ -47,8 +47,25 @@ type TransferView struct {
 	Memo         string            `json:"memo,omitempty"`
 	Metadata     map[string]string `json:"metadata"`
 	Events       []EventView       `json:"events"`
+	RequestedBy  string            `json:"requested_by,omitempty"`
+	Approvals    *ApprovalsView    `json:"approvals,omitempty"`
 	CreatedAt    string            `json:"created_at"`
 	UpdatedAt    string            `json:"updated_at"`
+}
+
+// ApprovalsView is what a payout's policy asked for and what approvers said.
+type ApprovalsView struct {
+	Required  int            `json:"required"`
+	Deadline  string         `json:"deadline"`
+	Decisions []DecisionView `json:"decisions"`
+}
+
+// DecisionView is one approver's decision.
+type DecisionView struct {
+	Approver string `json:"approver"`
+	Decision string `json:"decision"`
+	Comment  string `json:"comment,omitempty"`
+	At       string `json:"at"`
 }
 
 // EventView is one recorded state change.
@@ -83,6 +100,18 @@ func ViewTransfer(t sg.Transfer) TransferView {
 	}
 	if !t.ExpiresAt.IsZero() {
 		v.HoldExpires = t.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	v.RequestedBy = t.RequestedBy
+	if t.RequiredApprovals > 0 {
+		a := &ApprovalsView{Required: t.RequiredApprovals, Deadline: t.ApprovalDeadline.Format(time.RFC3339), Decisions: []DecisionView{}}
+		for _, d := range t.Approvals {
+			dec := "approve"
+			if !d.Approve {
+				dec = "reject"
+			}
+			a.Decisions = append(a.Decisions, DecisionView{Approver: d.Approver, Decision: dec, Comment: d.Comment, At: d.At.Format(time.RFC3339Nano)})
+		}
+		v.Approvals = a
 	}
 	return v
 }

@@ -45,7 +45,7 @@ func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.R
 	}
 	r, err := h.W.Create(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpWithdraw, body), ledger.Withdraw{
 		Wallet: body.WalletID, Chain: chain, Asset: sg.Asset(body.Asset), ToAddress: to.Format(chain),
-		Amount: amount, Memo: body.Memo, Metadata: body.Metadata, QuoteID: body.QuoteID,
+		Amount: amount, Memo: body.Memo, Metadata: body.Metadata, QuoteID: body.QuoteID, RequestedBy: p.Subject,
 	})
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil

@@ -31,6 +31,16 @@ var Functions = map[string]fn.Builder{
 	"courses-attempt":    fn.CoursesAttempt,
 	"courses-progress":   fn.CoursesProgress,
 	"certificates-get":   fn.CertificatesGet,
+
+	"policy-get":       fn.PolicyGet,
+	"policy-put":       fn.PolicyPut,
+	"allowlist-add":    fn.AllowlistAdd,
+	"allowlist-list":   fn.AllowlistList,
+	"approvals-create": fn.ApprovalsCreate,
+	"freezes-create":   fn.FreezesCreate,
+	"freezes-list":     fn.FreezesList,
+	"freezes-approve":  fn.FreezesApprove,
+	"journal-list":     fn.JournalList,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

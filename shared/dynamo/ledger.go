@@ -292,6 +292,9 @@ func (st *Store) transferItem(t sg.Transfer) (item, error) {
 	if t.TxHash != "" {
 		it["tx"] = s(t.TxHash)
 	}
+	if t.RequestedBy != "" {
+		it["rb"] = s(t.RequestedBy)
+	}
 	if sh := t.Entry.Postings[0].Shards; sh > 1 {
 		it["sh"] = n(int64(sh))
 	}
@@ -321,6 +324,10 @@ func decodeTransfer(tenant string, it item) sg.Transfer {
 	t.ToAddress, t.TxHash, t.NetworkFee = getS(it, "to"), getS(it, "tx"), sg.Amount(getN(it, "nf"))
 	if hx := getN(it, "hx"); hx > 0 {
 		t.ExpiresAt = time.Unix(hx, 0).UTC()
+	}
+	t.RequestedBy, t.RequiredApprovals, t.Approvals = getS(it, "rb"), int(getN(it, "ra")), decodeApprovals(it, "apv")
+	if ad := getN(it, "ad"); ad > 0 {
+		t.ApprovalDeadline = time.Unix(ad, 0).UTC()
 	}
 	shards := int(getN(it, "sh"))
 	for _, p := range getList(it, "p") {
@@ -461,6 +468,16 @@ type Move struct {
 	// Fee, if set, records the network fee actually paid.
 	Fee    *sg.Amount
 	TxHash string
+	// Approvals, if set, records what a move to awaiting_approval waits for.
+	Approvals *ApprovalWait
+	// Journal, if set, is written with the move (a decision).
+	Journal *sg.JournalEntry
+}
+
+// ApprovalWait is how many approvals a payout waits for, and until when.
+type ApprovalWait struct {
+	Required int
+	Deadline time.Time
 }
 
 // Transition applies m to the transfer atomically: the state changes only
@@ -485,12 +502,19 @@ func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) erro
 		set += ", tx = :tx"
 		vals[":tx"] = s(m.TxHash)
 	}
+	if m.Approvals != nil {
+		set += ", ra = :ra, ad = :ad"
+		vals[":ra"], vals[":ad"] = n(int64(m.Approvals.Required)), n(m.Approvals.Deadline.Unix())
+	}
 	// The record's guarded update comes first, so its condition is the one
 	// reported when the state has already moved.
 	tx := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: &st.table, Key: key(tenantPK(tenant), txnPrefix+kp), UpdateExpression: aws.String(set),
 		ConditionExpression: aws.String("st = :from"), ExpressionAttributeValues: vals,
 	}}}
+	if m.Journal != nil {
+		tx = append(tx, st.journalItem(tenant, *m.Journal))
+	}
 	if len(m.Entry.Postings) > 0 {
 		if err := m.Entry.Check(); err != nil {
 			return sg.Internal("dynamo.Transition", err)
@@ -597,16 +621,18 @@ func (st *Store) BalanceTotals(ctx context.Context) (system, wallets map[[2]stri
 	return system, wallets, tenants, nil
 }
 
-// ExpiredHolds finds withdrawals not yet signed whose hold has lapsed. It
+// ExpiredHolds finds withdrawals not yet signed whose hold has lapsed, and
+// those whose wait for approvals has ended. It
 // scans: the sweep runs hourly and reads each record once (an index of open
 // withdrawals would replace the scan at a scale where it costs too much).
 func (st *Store) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error) {
 	p := dynamodb.NewScanPaginator(st.db, &dynamodb.ScanInput{
 		TableName:        &st.table,
-		FilterExpression: aws.String("begins_with(SK, :t) AND ty = :w AND hx < :now AND st IN (:p, :a, :s)"),
+		FilterExpression: aws.String("begins_with(SK, :t) AND ty = :w AND (hx < :now AND st IN (:p, :a, :s, :aw) OR ad < :now AND st = :aw)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": s(txnPrefix), ":w": s(string(sg.TransferWithdrawal)), ":now": n(now.Unix()),
 			":p": s(string(sg.StatePending)), ":a": s(string(sg.StateApproved)), ":s": s(string(sg.StateAwaitingSigner)),
+			":aw": s(string(sg.StateAwaitingApproval)),
 		},
 	})
 	var out []sg.Transfer

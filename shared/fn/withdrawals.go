@@ -14,6 +14,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -53,7 +54,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	return &ledger.Withdrawals{
 		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
-		Policy: ledger.AllowAll{}, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
+		Policy: custody.Rules{Store: st, Now: time.Now}, Freezes: st, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
 	}, st, nil
 }
 

@@ -19,17 +19,29 @@ type Queue interface {
 	Send(ctx context.Context, group, dedupID, body string) error
 }
 
-// Policy is the policy and risk step: it approves a withdrawal or says why
-// not. Rules (limits, allowlists, approvals, screening) plug in here.
+// Policy is the policy and risk step: it approves a withdrawal, refuses it,
+// or asks for approvals, and says why. Rules (limits, allowlists,
+// approvals, screening) plug in here.
 type Policy interface {
-	Evaluate(ctx context.Context, t sg.Transfer) (approved bool, reason string, err error)
+	Evaluate(ctx context.Context, t sg.Transfer) (sg.Decision, error)
 }
 
-// AllowAll approves every withdrawal whose wallet is not frozen.
+// AllowAll approves every withdrawal.
 type AllowAll struct{}
 
 // Evaluate approves.
-func (AllowAll) Evaluate(context.Context, sg.Transfer) (bool, string, error) { return true, "", nil }
+func (AllowAll) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
+	return sg.Decision{Outcome: sg.OutcomeApprove}, nil
+}
+
+// Freezes say whether a freeze stops a payout, and keep the list of payouts
+// a freeze stopped, so lifting it queues them again (dynamo.Store
+// implements it).
+type Freezes interface {
+	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
+	Park(ctx context.Context, tenant, id, wallet string) error
+	Unpark(ctx context.Context, tenant, id string) error
+}
 
 // Receipt is what the chain says of a broadcast payout.
 type Receipt struct {
@@ -61,6 +73,8 @@ type Withdrawals struct {
 	Mover  Mover
 	Queue  Queue
 	Policy Policy
+	// Freezes stop payouts at their next step (nil: no freezes).
+	Freezes Freezes
 	// Payouts sign and send per chain; a chain without one waits in
 	// awaiting_signer.
 	Payouts map[sg.Chain]Payout
@@ -88,6 +102,8 @@ type Withdraw struct {
 	Metadata  map[string]string
 	// QuoteID names a fee quote whose fee is held instead of the flat fee.
 	QuoteID string
+	// RequestedBy is the requesting token's subject.
+	RequestedBy string
 }
 
 // Message is what the queue carries: enough to find the record.
@@ -114,6 +130,13 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 	if err != nil {
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, err)
 	}
+	if w.Freezes != nil {
+		if f, frozen, err := w.Freezes.FreezeOn(ctx, tenant, in.Wallet); err != nil {
+			return Result{}, err
+		} else if frozen {
+			return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, frozenError(f))
+		}
+	}
 	fee := w.Fee(in.Chain)
 	if in.QuoteID != "" {
 		if w.Quotes == nil {
@@ -129,7 +152,7 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 	t := sg.Transfer{
 		ID: sg.NewKeyedID("txn", now, tenant, OpWithdraw, key), TenantID: tenant, Type: sg.TransferWithdrawal, State: sg.StatePending,
 		FromWallet: src.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Fee: fee, ToAddress: in.ToAddress,
-		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now,
+		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
 		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second),
 		Events:    []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
 		Entry: sg.Entry{Postings: []sg.Posting{
@@ -137,14 +160,7 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 			{Account: acct, Bucket: sg.Held, Delta: hold, Shards: src.Shards()},
 		}},
 	}
-	msg, _ := json.Marshal(Message{Tenant: tenant, ID: t.ID})
-	kp, _ := sg.KeyPart("txn", t.ID)
-	// One message group per withdrawal: no payout waits behind another
-	// (nonces are allocated in the table, not by queue order). The
-	// deduplication id is fresh per attempt, so a client's retry after a
-	// lost answer is never swallowed; a second message is harmless, as
-	// every step is a guarded transition.
-	if err := w.Queue.Send(ctx, tenant+"."+kp, tenant+"."+kp+"."+sg.NewID("q", now)[2:], string(msg)); err != nil {
+	if err := w.Enqueue(ctx, tenant, t.ID); err != nil {
 		return Result{}, err
 	}
 	err = w.Store.ApplyTransfer(ctx, t)
@@ -157,6 +173,21 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		return Result{}, err
 	}
 	return Result{Transfer: t}, nil
+}
+
+// Enqueue sends a withdrawal to the worker. One message group per
+// withdrawal: no payout waits behind another (nonces are allocated in the
+// table, not by queue order). The deduplication id is fresh per attempt, so
+// a client's retry after a lost answer is never swallowed; a second message
+// is harmless, as every step is a guarded transition.
+func (w *Withdrawals) Enqueue(ctx context.Context, tenant, id string) error {
+	msg, _ := json.Marshal(Message{Tenant: tenant, ID: id})
+	kp, _ := sg.KeyPart("txn", id)
+	return w.Queue.Send(ctx, tenant+"."+kp, tenant+"."+kp+"."+sg.NewID("q", w.Now())[2:], string(msg))
+}
+
+func frozenError(f sg.Freeze) error {
+	return sg.ErrFrozen.WithMessage("payouts are frozen (%s freeze %s); they resume when enough approvers lift it", f.Scope, f.ID)
 }
 
 // holdEntry returns the postings that release a withdrawal's hold: voided
@@ -186,12 +217,50 @@ func holdEntry(t sg.Transfer, post bool, realFee sg.Amount) sg.Entry {
 
 // move applies one transition of t, recorded with a note.
 func (w *Withdrawals) move(ctx context.Context, t sg.Transfer, to sg.TransferState, note string, entry sg.Entry, fee *sg.Amount, txHash string) error {
-	if !sg.CanMove(t.State, to) {
-		return sg.Internal("ledger.move", fmt.Errorf("%s cannot move from %s to %s", t.ID, t.State, to))
+	return w.moveWith(ctx, t, dynamo.Move{To: to, Event: sg.Event{Note: note}, Entry: entry, Fee: fee, TxHash: txHash})
+}
+
+// moveWith applies m (From and the event's state and time are filled in).
+func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m dynamo.Move) error {
+	if !sg.CanMove(t.State, m.To) {
+		return sg.Internal("ledger.move", fmt.Errorf("%s cannot move from %s to %s", t.ID, t.State, m.To))
 	}
-	return w.Mover.Transition(ctx, t.TenantID, t.ID, dynamo.Move{
-		From: t.State, To: to, Event: sg.Event{State: to, At: w.Now().UTC(), Note: note}, Entry: entry, Fee: fee, TxHash: txHash,
-	})
+	m.From, m.Event.State, m.Event.At = t.State, m.To, w.Now().UTC()
+	if m.Journal != nil {
+		m.Journal.At = m.Event.At
+	}
+	return w.Mover.Transition(ctx, t.TenantID, t.ID, m)
+}
+
+// decide moves t by a decision (the policy's or its approvers'), journaled
+// in the same write.
+func (w *Withdrawals) decide(ctx context.Context, t sg.Transfer, to sg.TransferState, actor, note string, wait *dynamo.ApprovalWait) error {
+	m := dynamo.Move{To: to, Event: sg.Event{Note: note}, Approvals: wait,
+		Journal: &sg.JournalEntry{Actor: actor, Action: "withdrawal." + string(to), Subject: t.ID, Detail: note}}
+	if to == sg.StateRejected || to == sg.StateExpired {
+		m.Entry = holdEntry(t, false, 0)
+	}
+	return w.moveWith(ctx, t, m)
+}
+
+// stopped reports whether a freeze stops t now. A stopped payout is parked,
+// to be queued again when the freeze lifts; the freeze is read again after
+// parking, so a lift that drained the list just before the park is not
+// missed (one of the two always sees the other).
+func (w *Withdrawals) stopped(ctx context.Context, t sg.Transfer) (bool, error) {
+	if w.Freezes == nil {
+		return false, nil
+	}
+	if _, frozen, err := w.Freezes.FreezeOn(ctx, t.TenantID, t.FromWallet); err != nil || !frozen {
+		return false, err
+	}
+	if err := w.Freezes.Park(ctx, t.TenantID, t.ID, t.FromWallet); err != nil {
+		return false, err
+	}
+	if _, frozen, err := w.Freezes.FreezeOn(ctx, t.TenantID, t.FromWallet); err != nil || frozen {
+		return true, err
+	}
+	return false, w.Freezes.Unpark(ctx, t.TenantID, t.ID)
 }
 
 // Advance drives a withdrawal forward until it ends or must wait (for a
@@ -212,7 +281,7 @@ func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transf
 		if errors.Is(err, errWait) {
 			return t, true, nil
 		}
-		if errors.Is(err, errParked) {
+		if errors.Is(err, errParked) || errors.Is(err, errFrozen) || errors.Is(err, errAwaitingApproval) {
 			return t, false, nil
 		}
 		if err != nil && !errors.Is(err, sg.ErrStateChanged) {
@@ -223,26 +292,43 @@ func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transf
 }
 
 var (
-	errWait   = errors.New("ledger: waiting for the chain")
-	errParked = errors.New("ledger: waiting for a signer")
+	errWait             = errors.New("ledger: waiting for the chain")
+	errParked           = errors.New("ledger: waiting for a signer")
+	errFrozen           = errors.New("ledger: stopped by a freeze")
+	errAwaitingApproval = errors.New("ledger: waiting for approvals")
 )
 
 func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
+	switch t.State {
+	case sg.StatePending, sg.StateApproved, sg.StateAwaitingSigner, sg.StateSigned:
+		// A freeze stops every step before the payout leaves for its chain.
+		if stop, err := w.stopped(ctx, t); err != nil {
+			return err
+		} else if stop {
+			return errFrozen
+		}
+	}
 	switch t.State {
 	case sg.StatePending:
 		if ws, err := w.Wallets.WalletsByID(ctx, t.TenantID, t.FromWallet); err != nil {
 			return err
 		} else if ws[t.FromWallet].Frozen {
-			return w.move(ctx, t, sg.StateRejected, "wallet frozen", holdEntry(t, false, 0), nil, "")
+			return w.decide(ctx, t, sg.StateRejected, "policy", "wallet frozen", nil)
 		}
-		ok, reason, err := w.Policy.Evaluate(ctx, t)
+		d, err := w.Policy.Evaluate(ctx, t)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return w.move(ctx, t, sg.StateRejected, reason, holdEntry(t, false, 0), nil, "")
+		switch d.Outcome {
+		case sg.OutcomeReject:
+			return w.decide(ctx, t, sg.StateRejected, "policy", d.Reason(), nil)
+		case sg.OutcomeNeedsApprovals:
+			return w.decide(ctx, t, sg.StateAwaitingApproval, "policy", d.Reason(),
+				&dynamo.ApprovalWait{Required: d.Approvals, Deadline: w.Now().Add(d.Wait).Truncate(time.Second)})
 		}
-		return w.move(ctx, t, sg.StateApproved, "policy passed", sg.Entry{}, nil, "")
+		return w.decide(ctx, t, sg.StateApproved, "policy", d.Reason(), nil)
+	case sg.StateAwaitingApproval:
+		return w.settleApprovals(ctx, t)
 	case sg.StateApproved, sg.StateAwaitingSigner:
 		payout := w.Payouts[t.Chain]
 		if payout == nil {
@@ -278,6 +364,53 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		return w.move(ctx, t, sg.StatePosted, "hold posted", holdEntry(t, true, t.NetworkFee), nil, "")
 	}
 	return fmt.Errorf("ledger: no step from %s", t.State)
+}
+
+// settleApprovals ends a payout's wait for approvals when it can: expired
+// past its deadline, rejected by any approver's refusal, approved once the
+// required number of approvals is in. Otherwise it keeps waiting.
+func (w *Withdrawals) settleApprovals(ctx context.Context, t sg.Transfer) error {
+	yes := 0
+	for _, a := range t.Approvals {
+		if !a.Approve {
+			return w.decide(ctx, t, sg.StateRejected, a.Approver, "rejected by an approver", nil)
+		}
+		yes++
+	}
+	switch {
+	case yes >= t.RequiredApprovals:
+		return w.decide(ctx, t, sg.StateApproved, "approvals", fmt.Sprintf("approved by %d of %d required", yes, t.RequiredApprovals), nil)
+	case !w.Now().Before(t.ApprovalDeadline):
+		return w.decide(ctx, t, sg.StateExpired, "approvals", fmt.Sprintf("approvals expired with %d of %d", yes, t.RequiredApprovals), nil)
+	}
+	return errAwaitingApproval
+}
+
+// SettleApprovals is settleApprovals for the approvals API: after a
+// decision is recorded it ends the wait if it can, and queues an approved
+// payout for the worker. Called again it queues again (harmless), so a
+// caller that lost the queue's answer can retry.
+func (w *Withdrawals) SettleApprovals(ctx context.Context, tenant, id string) (sg.Transfer, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		t, err := w.Store.Transfer(ctx, tenant, id)
+		if err != nil {
+			return sg.Transfer{}, err
+		}
+		if t.State == sg.StateApproved {
+			return t, w.Enqueue(ctx, tenant, id)
+		}
+		if t.State != sg.StateAwaitingApproval {
+			return t, nil
+		}
+		err = w.settleApprovals(ctx, t)
+		if errors.Is(err, errAwaitingApproval) {
+			return t, nil
+		}
+		if err != nil && !errors.Is(err, sg.ErrStateChanged) {
+			return t, err
+		}
+	}
+	return sg.Transfer{}, sg.ErrStateChanged
 }
 
 // replacedHash is the hash to record when the mined transaction is not the
@@ -324,9 +457,17 @@ func (w *Withdrawals) holdTTL() time.Duration {
 	return DefaultHoldTTL
 }
 
-// Expire voids the hold of an unsigned withdrawal past its expiry. A
-// withdrawal that moved on meanwhile (signed, cancelled) is left as it is.
+// Expire voids the hold of an unsigned withdrawal past its expiry, or of
+// one past its approval deadline. A withdrawal that moved on meanwhile
+// (signed, cancelled) is left as it is.
 func (w *Withdrawals) Expire(ctx context.Context, t sg.Transfer) (bool, error) {
+	if t.State == sg.StateAwaitingApproval && !w.Now().Before(t.ApprovalDeadline) {
+		err := w.settleApprovals(ctx, t)
+		if errors.Is(err, sg.ErrStateChanged) || errors.Is(err, errAwaitingApproval) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 	if !sg.CanMove(t.State, sg.StateExpired) || w.Now().Before(t.ExpiresAt) {
 		return false, nil
 	}

@@ -165,6 +165,14 @@ type Transfer struct {
 	RequestHash string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// RequestedBy is the subject of the token that asked for a withdrawal;
+	// that subject's approval never counts.
+	RequestedBy string
+	// RequiredApprovals is what the policy asked for; Approvals are the
+	// decisions given, and ApprovalDeadline when the wait ends.
+	RequiredApprovals int
+	Approvals         []Approval
+	ApprovalDeadline  time.Time
 }
 
 // Named rejections of the money core.
@@ -204,24 +212,27 @@ var ErrTransferExists = &Error{Kind: KindConflict, Code: "transfer_exists", Mess
 // Withdrawal states. A withdrawal is created with its hold placed and moves
 // through the pipeline one recorded transition at a time:
 //
+//	pending -> awaiting_approval -> approved   (the policy asked for M approvals and got them)
 //	pending -> approved -> awaiting_signer -> signed -> broadcast -> confirmed -> posted
-//	pending -> rejected                      (policy or risk refused; hold voided)
+//	pending | awaiting_approval -> rejected  (policy, risk or an approver refused; hold voided)
 //	pending | approved | awaiting_signer -> cancelled   (hold voided)
 //	signed | broadcast -> failed             (the chain refused it; hold voided)
-//	pending | approved | awaiting_signer -> expired     (left unsigned too long; hold voided)
+//	pending | awaiting_approval | approved | awaiting_signer -> expired   (left too long; hold voided)
 //
 // posted, rejected, cancelled, failed and expired are final: the hold has been
 // posted (with the real network fee) or voided, exactly once.
 const (
-	StatePending        TransferState = "pending"
-	StateApproved       TransferState = "approved"
-	StateRejected       TransferState = "rejected"
-	StateAwaitingSigner TransferState = "awaiting_signer"
-	StateSigned         TransferState = "signed"
-	StateBroadcast      TransferState = "broadcast"
-	StateConfirmed      TransferState = "confirmed"
-	StateCancelled      TransferState = "cancelled"
-	StateFailed         TransferState = "failed"
+	StatePending TransferState = "pending"
+	// StateAwaitingApproval: the policy asked for approvals not yet given.
+	StateAwaitingApproval TransferState = "awaiting_approval"
+	StateApproved         TransferState = "approved"
+	StateRejected         TransferState = "rejected"
+	StateAwaitingSigner   TransferState = "awaiting_signer"
+	StateSigned           TransferState = "signed"
+	StateBroadcast        TransferState = "broadcast"
+	StateConfirmed        TransferState = "confirmed"
+	StateCancelled        TransferState = "cancelled"
+	StateFailed           TransferState = "failed"
 	// StateExpired: the hold was left unsigned past its expiry and voided.
 	StateExpired TransferState = "expired"
 	// StateReversed: a deposit whose block left the chain; its pending
@@ -248,12 +259,13 @@ func CanMoveDeposit(from, to TransferState) bool {
 
 // transitions lists the allowed moves of a withdrawal.
 var transitions = map[TransferState][]TransferState{
-	StatePending:        {StateApproved, StateRejected, StateCancelled, StateExpired},
-	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired},
-	StateAwaitingSigner: {StateSigned, StateCancelled, StateExpired},
-	StateSigned:         {StateBroadcast, StateFailed},
-	StateBroadcast:      {StateConfirmed, StateFailed},
-	StateConfirmed:      {StatePosted},
+	StatePending:          {StateApproved, StateAwaitingApproval, StateRejected, StateCancelled, StateExpired},
+	StateAwaitingApproval: {StateApproved, StateRejected, StateCancelled, StateExpired},
+	StateApproved:         {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired},
+	StateAwaitingSigner:   {StateSigned, StateCancelled, StateExpired},
+	StateSigned:           {StateBroadcast, StateFailed},
+	StateBroadcast:        {StateConfirmed, StateFailed},
+	StateConfirmed:        {StatePosted},
 }
 
 // CanMove reports whether a withdrawal may go from one state to another.

@@ -1,0 +1,6 @@
+// Command policy-put is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("policy-put", fn.PolicyPut) }

@@ -1,0 +1,52 @@
+package fn
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/httpapi"
+)
+
+// CustodyService builds the policy, approvals and freeze service over the
+// withdrawal pipeline (approved and unfrozen payouts are queued again), with
+// PLATFORM_UNFREEZE_APPROVALS platform admins to lift a platform freeze.
+func CustodyService(env Env) (*custody.Service, error) {
+	w, st, err := WithdrawalsService(env)
+	if err != nil {
+		return nil, err
+	}
+	n := 2
+	if v := env("PLATFORM_UNFREEZE_APPROVALS"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 10 {
+			return nil, errors.New("fn: PLATFORM_UNFREEZE_APPROVALS must be 1 to 10")
+		}
+	}
+	return &custody.Service{Store: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n}, nil
+}
+
+func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) Builder {
+	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
+		svc, err := CustodyService(env)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(api.Custody{Svc: svc})), nil
+	}
+}
+
+// The custody endpoints, one function each (see template.yaml).
+var (
+	PolicyGet       = custodyHandler("policy-get", func(h api.Custody) httpapi.Handler { return h.GetPolicy })
+	PolicyPut       = custodyHandler("policy-put", func(h api.Custody) httpapi.Handler { return h.PutPolicy })
+	AllowlistAdd    = custodyHandler("allowlist-add", func(h api.Custody) httpapi.Handler { return h.AddAllow })
+	AllowlistList   = custodyHandler("allowlist-list", func(h api.Custody) httpapi.Handler { return h.ListAllow })
+	ApprovalsCreate = custodyHandler("approvals-create", func(h api.Custody) httpapi.Handler { return h.Decide })
+	FreezesCreate   = custodyHandler("freezes-create", func(h api.Custody) httpapi.Handler { return h.Freeze })
+	FreezesList     = custodyHandler("freezes-list", func(h api.Custody) httpapi.Handler { return h.ListFreezes })
+	FreezesApprove  = custodyHandler("freezes-approve", func(h api.Custody) httpapi.Handler { return h.VoteUnfreeze })
+	JournalList     = custodyHandler("journal-list", func(h api.Custody) httpapi.Handler { return h.Journal })
+)

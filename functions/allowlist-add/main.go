@@ -1,6 +1,9 @@
 // Command allowlist-add is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("allowlist-add", fn.AllowlistAdd) }
+func main() { fn.Start("allowlist-add", custodyfn.AllowlistAdd) }

@@ -1,6 +1,9 @@
 // Command allowlist-list is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("allowlist-list", fn.AllowlistList) }
+func main() { fn.Start("allowlist-list", custodyfn.AllowlistList) }

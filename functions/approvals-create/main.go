@@ -1,6 +1,9 @@
 // Command approvals-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("approvals-create", fn.ApprovalsCreate) }
+func main() { fn.Start("approvals-create", custodyfn.ApprovalsCreate) }

@@ -1,6 +1,9 @@
 // Command freezes-approve is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("freezes-approve", fn.FreezesApprove) }
+func main() { fn.Start("freezes-approve", custodyfn.FreezesApprove) }

@@ -1,6 +1,9 @@
 // Command freezes-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("freezes-create", fn.FreezesCreate) }
+func main() { fn.Start("freezes-create", custodyfn.FreezesCreate) }

@@ -1,6 +1,9 @@
 // Command freezes-list is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("freezes-list", fn.FreezesList) }
+func main() { fn.Start("freezes-list", custodyfn.FreezesList) }

@@ -1,6 +1,9 @@
 // Command journal-list is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("journal-list", fn.JournalList) }
+func main() { fn.Start("journal-list", custodyfn.JournalList) }

@@ -1,6 +1,9 @@
 // Command policy-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("policy-get", fn.PolicyGet) }
+func main() { fn.Start("policy-get", custodyfn.PolicyGet) }

@@ -1,6 +1,9 @@
 // Command policy-put is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
 
-func main() { fn.Start("policy-put", fn.PolicyPut) }
+func main() { fn.Start("policy-put", custodyfn.PolicyPut) }

@@ -3,6 +3,10 @@
 // velocity, time windows), approvals by distinct approvers, and freezes of
 // a wallet, a tenant or the platform that only enough approvers lift. Every
 // decision is journaled in the same write that makes it.
+//
+// Time windows name IANA zones and Lambda's base image may carry no
+// zoneinfo: the functions that check or evaluate policies (custodyfn,
+// chainfn's worker) link time/tzdata.
 package custody
 
 import (
@@ -111,7 +115,7 @@ func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion
 		return sg.Policy{}, sg.ErrStateChanged.WithParam("if_version").WithMessage("the policy is at version %d, not %d; read it and try again", cur.Version, ifVersion)
 	}
 	p.Version, p.UpdatedBy, p.UpdatedAt = ifVersion+1, a.Subject, s.Now().UTC().Truncate(time.Second)
-	j := sg.JournalEntry{At: p.UpdatedAt, Actor: a.Subject, Action: "policy.updated", Subject: fmt.Sprintf("policy v%d", p.Version),
+	j := sg.JournalEntry{At: s.Now().UTC(), Actor: a.Subject, Action: "policy.updated", Subject: fmt.Sprintf("policy v%d", p.Version),
 		Detail: fmt.Sprintf("%d rules, approvals wait %s, cooling-off %s, %d unfreeze approvals", len(p.Rules), p.ApprovalTTL, p.CoolingOff, p.UnfreezeApprovals)}
 	if err := s.Store.PutPolicy(ctx, a.Tenant, p, j); err != nil {
 		return sg.Policy{}, err
@@ -128,7 +132,7 @@ func (s *Service) Allow(ctx context.Context, a Actor, c sg.Chain, addr, label st
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	e := sg.AllowEntry{Chain: c, Address: addr, Label: label, AddedBy: a.Subject, AddedAt: now, ActiveAt: now.Add(p.CoolingOff)}
-	j := sg.JournalEntry{At: now, Actor: a.Subject, Action: "allowlist.added", Subject: string(c) + ":" + addr,
+	j := sg.JournalEntry{At: s.Now().UTC(), Actor: a.Subject, Action: "allowlist.added", Subject: string(c) + ":" + addr,
 		Detail: "counts from " + e.ActiveAt.Format(time.RFC3339)}
 	return e, s.Store.AddAllowEntry(ctx, a.Tenant, e, j)
 }

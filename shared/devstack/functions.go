@@ -6,6 +6,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -32,15 +33,15 @@ var Functions = map[string]fn.Builder{
 	"courses-progress":   fn.CoursesProgress,
 	"certificates-get":   fn.CertificatesGet,
 
-	"policy-get":       fn.PolicyGet,
-	"policy-put":       fn.PolicyPut,
-	"allowlist-add":    fn.AllowlistAdd,
-	"allowlist-list":   fn.AllowlistList,
-	"approvals-create": fn.ApprovalsCreate,
-	"freezes-create":   fn.FreezesCreate,
-	"freezes-list":     fn.FreezesList,
-	"freezes-approve":  fn.FreezesApprove,
-	"journal-list":     fn.JournalList,
+	"policy-get":       custodyfn.PolicyGet,
+	"policy-put":       custodyfn.PolicyPut,
+	"allowlist-add":    custodyfn.AllowlistAdd,
+	"allowlist-list":   custodyfn.AllowlistList,
+	"approvals-create": custodyfn.ApprovalsCreate,
+	"freezes-create":   custodyfn.FreezesCreate,
+	"freezes-list":     custodyfn.FreezesList,
+	"freezes-approve":  custodyfn.FreezesApprove,
+	"journal-list":     custodyfn.JournalList,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

@@ -177,9 +177,13 @@ func (st *Store) AllowEntries(ctx context.Context, tenant string) ([]sg.AllowEnt
 }
 
 func (st *Store) queryPrefix(ctx context.Context, pk, prefix string, each func(item)) error {
-	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
+	in := &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk), ":p": s(prefix)}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk), ":p": s(prefix)}}
+	if prefix == "" {
+		in.KeyConditionExpression, in.ExpressionAttributeValues = aws.String("PK = :pk"), map[string]types.AttributeValue{":pk": s(pk)}
+	}
+	p := dynamodb.NewQueryPaginator(st.db, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/awsenv"
-	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -30,6 +29,8 @@ type SQSHandler func(ctx context.Context, ev events.SQSEvent) (events.SQSEventRe
 type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
 
 // WithdrawalsService builds the withdrawal pipeline from TABLE_NAME,
+// with freezes but no policy step (the worker adds the tenant policies;
+// a pipeline without a policy refuses to approve anything),
 // WITHDRAWALS_QUEUE_URL and the fee quotes WITHDRAWAL_FEE_ETHEREUM and
 // WITHDRAWAL_FEE_TRON (decimal USDT).
 func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
@@ -54,7 +55,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	return &ledger.Withdrawals{
 		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
-		Policy: custody.Rules{Store: st, Now: time.Now}, Freezes: st, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
+		Freezes: st, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
 	}, st, nil
 }
 

@@ -315,6 +315,9 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		} else if ws[t.FromWallet].Frozen {
 			return w.decide(ctx, t, sg.StateRejected, "policy", "wallet frozen", nil)
 		}
+		if w.Policy == nil {
+			return sg.Internal("ledger.step", errors.New("no policy step configured"))
+		}
 		d, err := w.Policy.Evaluate(ctx, t)
 		if err != nil {
 			return err

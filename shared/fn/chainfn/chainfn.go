@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"os"
 	"strings"
+	"time"
+	_ "time/tzdata" // policy time windows name IANA zones
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -16,6 +18,7 @@ import (
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -130,6 +133,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err != nil {
 		return nil, nil, err
 	}
+	w.Policy = custody.Rules{Store: st, Now: time.Now}
 	p, err := EthereumPayout(ctx, env, st)
 	if err != nil {
 		return nil, nil, err

@@ -1,21 +1,26 @@
-package fn
+// Package custodyfn builds the custody functions (policies, allowlist,
+// approvals, freezes, journal) apart from package fn, so functions that
+// serve none of them link none of it.
+package custodyfn
 
 import (
 	"context"
 	"errors"
 	"strconv"
 	"time"
+	_ "time/tzdata" // policy time windows name IANA zones
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
 // CustodyService builds the policy, approvals and freeze service over the
 // withdrawal pipeline (approved and unfrozen payouts are queued again), with
 // PLATFORM_UNFREEZE_APPROVALS platform admins to lift a platform freeze.
-func CustodyService(env Env) (*custody.Service, error) {
-	w, st, err := WithdrawalsService(env)
+func CustodyService(env fn.Env) (*custody.Service, error) {
+	w, st, err := fn.WithdrawalsService(env)
 	if err != nil {
 		return nil, err
 	}
@@ -25,11 +30,12 @@ func CustodyService(env Env) (*custody.Service, error) {
 			return nil, errors.New("fn: PLATFORM_UNFREEZE_APPROVALS must be 1 to 10")
 		}
 	}
+	w.Policy = custody.Rules{Store: st, Now: time.Now}
 	return &custody.Service{Store: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n}, nil
 }
 
-func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) Builder {
-	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
+func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) fn.Builder {
+	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 		svc, err := CustodyService(env)
 		if err != nil {
 			return nil, err

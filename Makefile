@@ -143,6 +143,14 @@ build-FreezesApproveFunction:
 	$(call lambda_build,freezes-approve)
 build-JournalListFunction:
 	$(call lambda_build,journal-list)
+build-ColdPayoutsCreateFunction:
+	$(call lambda_build,cold-payouts-create)
+build-ColdPayoutsGetFunction:
+	$(call lambda_build,cold-payouts-get)
+build-ColdPayoutsQrFunction:
+	$(call lambda_build,cold-payouts-qr)
+build-ColdPayoutsSignFunction:
+	$(call lambda_build,cold-payouts-sign)
 build-WalletsCreateFunction:
 	$(call lambda_build,wallets-create)
 build-WalletsListFunction:

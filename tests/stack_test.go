@@ -96,7 +96,7 @@ func tenant() string { return "t_" + randHex(6) }
 func (e *env) token(t testing.TB, tenant string, scopes ...string) string {
 	t.Helper()
 	if len(scopes) == 0 {
-		scopes = []string{"wallets:read", "wallets:write", "transfers:read", "transfers:write", "withdrawals:write", "reconciliation:read", "courses:read", "courses:write", "policies:read", "policies:write", "approvals:write", "freezes:write"}
+		scopes = []string{"wallets:read", "wallets:write", "transfers:read", "transfers:write", "withdrawals:write", "reconciliation:read", "courses:read", "courses:write", "policies:read", "policies:write", "approvals:write", "freezes:write", "cold:read", "cold:write"}
 	}
 	tok, err := e.issuer.Token(e.aud, tenant, "test-user", scopes, 10*time.Minute)
 	if err != nil {

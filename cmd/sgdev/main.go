@@ -156,7 +156,7 @@ func token(args []string) error {
 	state := fs.String("state", ".dev/dev", "state folder of the running stack")
 	tenant := fs.String("tenant", "acme", "tenant claim")
 	sub := fs.String("sub", "dev-user", "subject claim")
-	scopes := fs.String("scopes", "wallets:read wallets:write transfers:read transfers:write withdrawals:write reconciliation:read courses:read courses:write policies:read policies:write approvals:write freezes:write", "space-separated scopes")
+	scopes := fs.String("scopes", "wallets:read wallets:write transfers:read transfers:write withdrawals:write reconciliation:read courses:read courses:write policies:read policies:write approvals:write freezes:write cold:read cold:write", "space-separated scopes")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime")
 	fs.Parse(args)
 	env, err := readEnv(filepath.Join(*state, "stack.env"))

@@ -22,6 +22,7 @@ import (
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -34,6 +35,7 @@ type ChainInfo struct {
 	Token     string `json:"token"`
 	FaucetKey string `json:"faucet_key"`
 	Hot       string `json:"hot"`
+	Cold      string `json:"cold"`
 	// Factory deploys the deposit forwarders; Implementation is their code.
 	Factory        string `json:"forwarder_factory"`
 	Implementation string `json:"forwarder_implementation"`
@@ -47,6 +49,11 @@ func devFaucetKey() *ecdsa.PrivateKey {
 	k, _ := crypto.ToECDSA(crypto.Keccak256([]byte("stablegate dev faucet")))
 	return k
 }
+
+// devColdSeed is the local stack's cold seed (the SLIP-39 master secret
+// coldsign restores): keccak256("stablegate dev cold seed"). It is public;
+// it never holds anything outside a local chain.
+func devColdSeed() []byte { return crypto.Keccak256([]byte("stablegate dev cold seed")) }
 
 // bootstrapChain readies geth --dev for Stablegate: a faucet key funded by
 // the dev account, the test USDT token deployed (or found again), and the
@@ -134,7 +141,19 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 			return fmt.Errorf("devstack: fund the hot wallet: %w", err)
 		}
 	}
-	for _, to := range []common.Address{faucetAddr, hot} {
+	_, coldHex, err := coldbundle.ColdKey(devColdSeed())
+	if err != nil {
+		return err
+	}
+	cold := common.HexToAddress(coldHex)
+	if bal, _ := ec.BalanceAt(ctx, cold, nil); bal.Cmp(ether) < 0 {
+		if err := send(accounts[0], cold, new(big.Int).Mul(big.NewInt(10), ether)); err != nil {
+			return fmt.Errorf("devstack: fund the cold wallet: %w", err)
+		}
+	}
+	// The cold wallet's tokens are not in the books: only what it pays to
+	// the hot wallet enters them, as float.
+	for _, to := range []common.Address{faucetAddr, hot, cold} {
 		if bal, _ := t.BalanceOf(nil, to); bal.Cmp(big.NewInt(1_000_000_000_000)) < 0 {
 			tx, err := t.Mint(auth, to, big.NewInt(10_000_000_000_000)) // 10 million USDT
 			if err != nil {
@@ -152,7 +171,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 			}
 		}
 	}
-	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex(),
+	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex(), Cold: cold.Hex(),
 		Factory: factory.Hex(), Implementation: impl.Hex()}
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
@@ -165,6 +184,12 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["ForwarderFactoryEthereum"] = factory.Hex()
 	res.Params["ForwarderImplEthereum"] = impl.Hex()
 	res.Params["TokenLayoutEthereum"] = "testusdt"
+	res.Params["ColdAddressEthereum"] = cold.Hex()
+	seedFile := filepath.Join(s.Opts.State, "cold-seed.hex")
+	if err := os.WriteFile(seedFile, []byte(hex.EncodeToString(devColdSeed())+"\n"), 0o600); err != nil {
+		return err
+	}
+	s.Env["STABLEGATE_COLD_SEED"] = seedFile
 	s.Env["STABLEGATE_USDT_ETHEREUM"] = token.Hex()
 	s.Env["STABLEGATE_CHAIN_INFO"] = infoPath
 	return nil

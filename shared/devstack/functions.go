@@ -42,6 +42,11 @@ var Functions = map[string]fn.Builder{
 	"freezes-list":     custodyfn.FreezesList,
 	"freezes-approve":  custodyfn.FreezesApprove,
 	"journal-list":     custodyfn.JournalList,
+
+	"cold-payouts-create": chainfn.ColdPayoutsCreate,
+	"cold-payouts-get":    chainfn.ColdPayoutsGet,
+	"cold-payouts-qr":     chainfn.ColdPayoutsQR,
+	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

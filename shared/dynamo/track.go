@@ -17,7 +17,7 @@ import (
 // them until they end.
 
 // TrackedPayout names a payout being followed to its end.
-type TrackedPayout struct{ Tenant, ID string }
+type TrackedPayout struct{ Tenant, ID, Kind string }
 
 // Track lists a payout as waiting for its chain (idempotent).
 func (st *Store) Track(ctx context.Context, c sg.Chain, tenant, id string) error {
@@ -38,7 +38,7 @@ func (st *Store) Tracked(ctx context.Context, c sg.Chain) ([]TrackedPayout, erro
 			return nil, classify("dynamo.Tracked", err)
 		}
 		for _, it := range page.Items {
-			out = append(out, TrackedPayout{Tenant: getS(it, "tenant"), ID: getS(it, attrSK)})
+			out = append(out, TrackedPayout{Tenant: getS(it, "tenant"), ID: getS(it, attrSK), Kind: getS(it, "kind")})
 		}
 	}
 	return out, nil

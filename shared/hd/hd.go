@@ -104,6 +104,15 @@ func Parse(s string) (*Key, error) {
 // IsPrivate reports whether the key holds a private key.
 func (k *Key) IsPrivate() bool { return k.priv != nil }
 
+// PrivateKeyBytes returns the 32-byte private key, or nil for a public
+// key. It is secret: only the offline signer calls it.
+func (k *Key) PrivateKeyBytes() []byte {
+	if k.priv == nil {
+		return nil
+	}
+	return k.priv.Serialize()
+}
+
 // Depth is the number of derivation steps from the master.
 func (k *Key) Depth() uint8 { return k.depth }
 

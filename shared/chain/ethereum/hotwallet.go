@@ -52,6 +52,9 @@ type HotWallet struct {
 	StuckAfter time.Duration
 	// MaxFeeCap bounds what a replacement may bid per gas (nil: no bound).
 	MaxFeeCap *big.Int
+	// NoReplace: Track never replaces a transaction (its key is offline:
+	// the cold wallet's payouts are only followed).
+	NoReplace bool
 	Now       func() time.Time
 }
 
@@ -199,7 +202,7 @@ func (h *HotWallet) Track(ctx context.Context, id string) (Mined, error) {
 	if stuck == 0 {
 		stuck = DefaultStuckAfter
 	}
-	if h.now().Sub(kept.At) < stuck {
+	if h.NoReplace || h.now().Sub(kept.At) < stuck {
 		return Mined{}, nil
 	}
 	replaced, err := h.replace(ctx, id, kept)

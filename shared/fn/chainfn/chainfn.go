@@ -172,6 +172,10 @@ func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	cold, err := coldWallet(ctx, env, st)
+	if err != nil {
+		return nil, err
+	}
 	log := obs.NewLogger(os.Stdout, "withdrawals-track")
 	return func(ctx context.Context) (any, error) {
 		ended, waiting := 0, 0
@@ -181,6 +185,22 @@ func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 				return nil, err
 			}
 			for _, p := range tracked {
+				if p.Kind == "cold" {
+					if cold == nil {
+						continue
+					}
+					done, err := cold.Advance(ctx, p.Tenant, p.ID)
+					if err != nil || !done {
+						waiting++
+						continue
+					}
+					if err := st.Untrack(ctx, c, p.ID); err != nil {
+						return nil, err
+					}
+					ended++
+					log.Info("cold payout ended", "bundle_id", p.ID)
+					continue
+				}
 				t, wait, err := w.Advance(ctx, p.Tenant, p.ID)
 				if err != nil {
 					log.Warn("payout step failed; next run retries", "transfer_id", p.ID, "error", err.Error())

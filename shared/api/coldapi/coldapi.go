@@ -1,0 +1,159 @@
+// Package coldapi serves cold payouts: prepare a bundle for the offline
+// signer, hand it out as JSON and QR images, and take it back signed. It
+// is apart from package api because the bundle format links go-ethereum's
+// transaction code, which only these functions need.
+package coldapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/api"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/coldbundle"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Handlers serve the cold payout routes.
+type Handlers struct {
+	Cold *chaineth.Cold
+}
+
+// PrepareRequest is the body of POST /v1/cold-payouts.
+type PrepareRequest struct {
+	Chain     string `json:"chain" validate:"required,oneof=ethereum"`
+	ToAddress string `json:"to_address" validate:"required,max=64"`
+	Amount    string `json:"amount" validate:"required,max=40"`
+	Purpose   string `json:"purpose" validate:"required,max=200"`
+}
+
+// View is a cold payout in the API's shape.
+type View struct {
+	ID        string          `json:"id"`
+	Object    string          `json:"object"`
+	State     string          `json:"state"`
+	Chain     string          `json:"chain"`
+	Amount    string          `json:"amount"`
+	ToAddress string          `json:"to_address"`
+	TxHash    *string         `json:"tx_hash"`
+	QRParts   int             `json:"qr_parts"`
+	CreatedAt string          `json:"created_at"`
+	ExpiresAt string          `json:"expires_at"`
+	Bundle    json.RawMessage `json:"bundle"`
+}
+
+func view(r dynamo.ColdRecord, now time.Time) View {
+	v := View{ID: r.ID, Object: "cold_payout", State: r.State, Chain: r.Chain, Amount: r.Amount.String(), ToAddress: r.To,
+		QRParts: len(coldbundle.Frames(r.Bundle)), CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339),
+		Bundle: json.RawMessage(r.Bundle)}
+	if r.State == dynamo.ColdPrepared && !now.Before(r.ExpiresAt) {
+		v.State = "expired"
+	}
+	if r.TxHash != "" {
+		v.TxHash = &r.TxHash
+	}
+	return v
+}
+
+// Prepare is POST /v1/cold-payouts.
+func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	var body PrepareRequest
+	p, key, err := httpapi.CreateRequest(req, &body)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	amount, err := api.ParsePositiveAmount(body.Amount, "amount")
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	to, err := address.Parse(sg.Ethereum, body.ToAddress)
+	if e, ok := err.(*sg.Error); ok {
+		return httpapi.Fail(ctx, req, e.WithParam("to_address")), nil
+	}
+	r, replayed, err := h.Cold.Prepare(ctx, p.TenantID, p.Subject, key, httpapi.RequestHash(chaineth.OpColdPrepare, body), to, amount, body.Purpose)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	v := view(r, r.CreatedAt) // the first answer, as it was
+	v.State = dynamo.ColdPrepared
+	v.TxHash = nil
+	resp := httpapi.JSON(http.StatusCreated, v)
+	if replayed {
+		resp.Headers["idempotent-replayed"] = "true"
+	}
+	return resp, nil
+}
+
+// Get is GET /v1/cold-payouts/{bundle_id}.
+func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
+}
+
+// QR is GET /v1/cold-payouts/{bundle_id}/qr/{part}: one QR image (PNG) of
+// the bundle file, parts numbered from 1 to qr_parts.
+func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	codes, err := coldbundle.QRCodes(r.Bundle)
+	if err != nil {
+		return httpapi.Fail(ctx, req, sg.Internal("coldapi.QR", err)), nil
+	}
+	part, err := strconv.Atoi(req.PathParameters["part"])
+	if err != nil || part < 1 || part > len(codes) {
+		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("part").WithMessage("parts are 1 to %d", len(codes))), nil
+	}
+	return httpapi.Response{StatusCode: http.StatusOK, Headers: map[string]string{"content-type": "image/png", "cache-control": "no-store"},
+		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}, nil
+}
+
+// Import is POST /v1/cold-payouts/{bundle_id}/signature: the signed bundle
+// file, as the offline signer wrote it.
+func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
+			return httpapi.Fail(ctx, req, sg.ErrInvalidJSON), nil
+		}
+	}
+	if ct, _ := httpapi.Header(req, "content-type"); !strings.HasPrefix(ct, "application/json") {
+		return httpapi.Fail(ctx, req, sg.ErrUnsupportedMediaType.WithParam("Content-Type")), nil
+	}
+	r, err := h.Cold.Import(ctx, p.TenantID, req.PathParameters["bundle_id"], body)
+	if be, ok := err.(*coldbundle.Error); ok {
+		kind := sg.KindInvalid
+		if be.Code == coldbundle.ErrSignatureInvalid.Code {
+			kind = sg.KindRefused
+		}
+		err = &sg.Error{Kind: kind, Code: be.Code, Message: be.Detail, Param: be.Field}
+	}
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
+}

@@ -1,0 +1,143 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Cold payouts: TENANT#t / COLD#<key part> holds one prepared bundle and
+// its state; PLATFORM / COLDLOCK#<chain> is the one cold bundle open per
+// chain (its nonce is the cold address's next), held until the bundle ends
+// or, unsigned, until it expires. The signed transaction is kept as any
+// payout's (SaveSignedTx under the bundle id).
+const (
+	coldPrefix   = "COLD#"
+	coldLockSK   = "COLDLOCK#"
+	ColdPrepared = "prepared"
+	ColdSigned   = "signed"
+	ColdSent     = "broadcast"
+	ColdDone     = "confirmed"
+	ColdFailed   = "failed"
+)
+
+// ColdRecord is one cold payout as stored.
+type ColdRecord struct {
+	ID, Tenant, Chain, State string
+	Bundle                   []byte // the unsigned bundle file, as issued
+	RequestHash              string
+	RequestedBy              string
+	CreatedAt, ExpiresAt     time.Time
+	TxHash                   string
+	Amount                   sg.Amount
+	To                       string
+}
+
+// PutColdBundle records a prepared bundle and takes the chain's cold lock;
+// ErrColdBundleOpen if another bundle holds it, sg.ErrTransferExists if
+// this key's bundle exists.
+func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord) error {
+	kp, _ := sg.KeyPart("cb", r.ID)
+	now := st.Now()
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+			Item: item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(coldPrefix + kp), "id": s(r.ID), "c": s(r.Chain), "st": s(ColdPrepared),
+				"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix()),
+				"amt": n(int64(r.Amount)), "to": s(r.To)}}},
+		{Put: &types.Put{TableName: &st.table,
+			Item:                      item{attrPK: s(platformPK), attrSK: s(coldLockSK + r.Chain), "id": s(r.ID), "tenant": s(r.Tenant), "until": n(r.ExpiresAt.Unix())},
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #u < :now"),
+			ExpressionAttributeNames:  map[string]string{"#u": "until"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())}}},
+	}})
+	if reasons := cancelled(err); reasons != nil {
+		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
+			return sg.ErrTransferExists
+		}
+		if aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
+			return ErrColdBundleOpen
+		}
+		return sg.Unavailable("dynamo.PutColdBundle", err)
+	}
+	return classifyOrNil("dynamo.PutColdBundle", err)
+}
+
+// ErrColdBundleOpen: another cold bundle of the chain is open.
+var ErrColdBundleOpen = &sg.Error{Kind: sg.KindConflict, Code: "cold_bundle_open",
+	Message: "another cold bundle of this chain is open (its nonce is the next); import or let it expire first"}
+
+// ColdBundle reads a cold payout by id, or by the key part of an
+// idempotency key (byKey).
+func (st *Store) ColdBundle(ctx context.Context, tenant, id string, byKey bool) (ColdRecord, error) {
+	kp := id
+	if !byKey {
+		var ok bool
+		if kp, ok = sg.KeyPart("cb", id); !ok {
+			return ColdRecord{}, sg.ErrNotFound.WithParam("bundle_id")
+		}
+	}
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), coldPrefix+kp), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return ColdRecord{}, classify("dynamo.ColdBundle", err)
+	}
+	if out.Item == nil || !byKey && getS(out.Item, "id") != id {
+		return ColdRecord{}, sg.ErrNotFound.WithParam("bundle_id")
+	}
+	it := out.Item
+	return ColdRecord{ID: getS(it, "id"), Tenant: tenant, Chain: getS(it, "c"), State: getS(it, "st"), Bundle: getB(it, "b"),
+		RequestHash: getS(it, "rh"), RequestedBy: getS(it, "rb"), CreatedAt: time.UnixMicro(getN(it, "ct")).UTC(),
+		ExpiresAt: time.Unix(getN(it, "x"), 0).UTC(), TxHash: getS(it, "tx"), Amount: sg.Amount(getN(it, "amt")), To: getS(it, "to")}, nil
+}
+
+// MoveCold changes a cold payout's state if it is still from (else
+// sg.ErrStateChanged). Leaving prepared for signed also holds the chain's
+// cold lock for good (until the payout ends), and must happen before the
+// bundle expires; a final state releases the lock.
+func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string) error {
+	kp, _ := sg.KeyPart("cb", r.ID)
+	set := "SET st = :to"
+	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
+	cond := "st = :from"
+	if txHash != "" {
+		set += ", tx = :tx"
+		vals[":tx"] = s(txHash)
+	}
+	if to == ColdSigned {
+		cond += " AND x > :now"
+		vals[":now"] = n(st.Now().Unix())
+	}
+	tx := []types.TransactWriteItem{{Update: &types.Update{TableName: &st.table, Key: key(tenantPK(r.Tenant), coldPrefix+kp),
+		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}}}
+	lock := key(platformPK, coldLockSK+r.Chain)
+	switch to {
+	case ColdSigned:
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: lock,
+			UpdateExpression: aws.String("SET #u = :never"), ConditionExpression: aws.String("id = :id"),
+			ExpressionAttributeNames: map[string]string{"#u": "until"}, ExpressionAttributeValues: map[string]types.AttributeValue{":never": n(1 << 62), ":id": s(r.ID)}}})
+	case ColdDone, ColdFailed:
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
+			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID)}}})
+	}
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if reasons := cancelled(err); reasons != nil {
+		for _, rs := range reasons {
+			if aws.ToString(rs.Code) == "ConditionalCheckFailed" {
+				return sg.ErrStateChanged
+			}
+		}
+		return sg.Unavailable("dynamo.MoveCold", err)
+	}
+	return classifyOrNil("dynamo.MoveCold", err)
+}
+
+// TrackCold lists a cold payout for the tracker, marked as cold.
+func (st *Store) TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
+		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant), "kind": s("cold")}})
+	return classifyOrNil("dynamo.TrackCold", err)
+}

@@ -95,6 +95,9 @@ test: tools geth portal deps-browser
 	@# The parsers of untrusted input, fuzzed for a short bounded time (make fuzz runs them longer).
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/slip39
 	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime 10s ./shared/chain/tron
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 10s ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 10s ./shared/coldbundle
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
@@ -108,6 +111,9 @@ bench: tools
 
 FUZZTIME ?= 1m
 fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime $(FUZZTIME) ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime $(FUZZTIME) ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseAmount -fuzztime $(FUZZTIME) ./shared/stablegate
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address
@@ -151,6 +157,8 @@ build-ColdPayoutsQrFunction:
 	$(call lambda_build,cold-payouts-qr)
 build-ColdPayoutsSignFunction:
 	$(call lambda_build,cold-payouts-sign)
+build-ColdPayoutsCancelFunction:
+	$(call lambda_build,cold-payouts-cancel)
 build-WalletsCreateFunction:
 	$(call lambda_build,wallets-create)
 build-WalletsListFunction:

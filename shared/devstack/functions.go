@@ -47,6 +47,7 @@ var Functions = map[string]fn.Builder{
 	"cold-payouts-get":    chainfn.ColdPayoutsGet,
 	"cold-payouts-qr":     chainfn.ColdPayoutsQR,
 	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
+	"cold-payouts-cancel": chainfn.ColdPayoutsCancel,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

@@ -24,6 +24,8 @@ const (
 	ColdSent     = "broadcast"
 	ColdDone     = "confirmed"
 	ColdFailed   = "failed"
+	// ColdCancelled: withdrawn unsigned; its nonce is free again.
+	ColdCancelled = "cancelled"
 )
 
 // ColdRecord is one cold payout as stored.
@@ -119,7 +121,7 @@ func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash st
 		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: lock,
 			UpdateExpression: aws.String("SET #u = :never"), ConditionExpression: aws.String("id = :id"),
 			ExpressionAttributeNames: map[string]string{"#u": "until"}, ExpressionAttributeValues: map[string]types.AttributeValue{":never": n(1 << 62), ":id": s(r.ID)}}})
-	case ColdDone, ColdFailed:
+	case ColdDone, ColdFailed, ColdCancelled:
 		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
 			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID)}}})
 	}

@@ -128,6 +128,19 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}, nil
 }
 
+// Cancel is POST /v1/cold-payouts/{bundle_id}/cancel.
+func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Cold.Cancel(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
+}
+
 // Import is POST /v1/cold-payouts/{bundle_id}/signature: the signed bundle
 // file, as the offline signer wrote it.
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {

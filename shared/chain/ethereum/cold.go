@@ -64,7 +64,7 @@ var (
 // Prepare makes the unsigned bundle of a transfer of amount to to. The same
 // idempotency key answers with the first bundle.
 func (c *Cold) Prepare(ctx context.Context, tenant, by, key, reqHash string, to address.Account, amount sg.Amount, purpose string) (dynamo.ColdRecord, bool, error) {
-	now := c.Now().UTC()
+	now := c.Now().UTC().Truncate(time.Microsecond)
 	id := sg.NewKeyedID("cb", now, tenant, OpColdPrepare, key)
 	kp, _ := sg.KeyPart("cb", id)
 	replay := func() (dynamo.ColdRecord, bool, error) {
@@ -170,6 +170,29 @@ func (c *Cold) Import(ctx context.Context, tenant, id string, file []byte) (dyna
 		return r, nil // signed and tracked: the tracker retries the broadcast
 	}
 	return c.Store.ColdBundle(ctx, tenant, id, false)
+}
+
+// Cancel withdraws a bundle not yet imported, so its nonce (and the
+// chain's one open bundle) is free for the next. A signature made for it
+// offline is then refused: the bundle is no longer prepared.
+func (c *Cold) Cancel(ctx context.Context, tenant, id string) (dynamo.ColdRecord, error) {
+	r, err := c.Store.ColdBundle(ctx, tenant, id, false)
+	if err != nil {
+		return r, err
+	}
+	if r.State == dynamo.ColdCancelled {
+		return r, nil
+	}
+	if r.State != dynamo.ColdPrepared {
+		return r, ErrColdBundleUsed.WithMessage("the bundle has been signed and imported; it can no longer be cancelled")
+	}
+	if err := c.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdCancelled, ""); errors.Is(err, sg.ErrStateChanged) {
+		return c.Cancel(ctx, tenant, id)
+	} else if err != nil {
+		return r, err
+	}
+	r.State = dynamo.ColdCancelled
+	return r, nil
 }
 
 // Advance moves a signed cold payout on: broadcast, then confirmed or

@@ -80,4 +80,5 @@ var (
 	ColdPayoutsGet    = coldHandler("cold-payouts-get", func(h coldapi.Handlers) httpapi.Handler { return h.Get })
 	ColdPayoutsQR     = coldHandler("cold-payouts-qr", func(h coldapi.Handlers) httpapi.Handler { return h.QR })
 	ColdPayoutsSign   = coldHandler("cold-payouts-sign", func(h coldapi.Handlers) httpapi.Handler { return h.Import })
+	ColdPayoutsCancel = coldHandler("cold-payouts-cancel", func(h coldapi.Handlers) httpapi.Handler { return h.Cancel })
 )

@@ -1,0 +1,320 @@
+package tests
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/stablegate/stablegate/shared/address"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
+	"github.com/stablegate/stablegate/shared/coldbundle"
+	"github.com/stablegate/stablegate/shared/devstack"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+type coldJSON struct {
+	ID      string          `json:"id"`
+	State   string          `json:"state"`
+	TxHash  *string         `json:"tx_hash"`
+	QRParts int             `json:"qr_parts"`
+	Bundle  json.RawMessage `json:"bundle"`
+}
+
+// buildColdsign builds the offline signer as a user would.
+func buildColdsign(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "coldsign")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/coldsign").CombinedOutput(); err != nil {
+		t.Fatalf("build coldsign: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func chainInfo(t *testing.T) devstack.ChainInfo {
+	t.Helper()
+	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info devstack.ChainInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+func ethPayee() string {
+	var a address.Account
+	rand.Read(a[:])
+	return a.EIP55()
+}
+
+func (e *env) waitCold(t *testing.T, tok, id, state string) coldJSON {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var c coldJSON
+		e.do(t, "GET", "/v1/cold-payouts/"+id, tok, nil, nil).json(t, &c)
+		if c.State == state {
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cold payout %s stuck in %s; want %s", id, c.State, state)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// A cold payout end to end on the local chain: prepared online, carried to
+// the offline signer as QR images, signed there, carried back as QR images
+// (decoded here, as the online side's camera would), imported, broadcast
+// and confirmed, with the tokens at the payee. The signer refuses a
+// tampered amount and a wrong chain id; the API refuses a tampered signed
+// file, a signature by another key, and the same bundle imported twice.
+func TestColdPayoutAcrossTheAirGap(t *testing.T) {
+	e := stack(t)
+	info := chainInfo(t)
+	ten := tenant()
+	tok := e.tokenAs(t, ten, "treasurer", "cold:read", "cold:write")
+	coldsign := buildColdsign(t)
+	dir := t.TempDir()
+	payee := ethPayee()
+
+	// A bundle prepared and withdrawn frees the chain's one open bundle.
+	{
+		r := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"7","purpose":"mistake"}`))
+		var x coldJSON
+		r.json(t, &x)
+		if c := e.do(t, "POST", "/v1/cold-payouts/"+x.ID+"/cancel", tok, nil, nil); r.status != 201 || c.status != 200 || !strings.Contains(string(c.body), `"state":"cancelled"`) {
+			t.Fatalf("prepare and cancel: %d %d %s", r.status, c.status, c.body)
+		}
+	}
+	h := idem()
+	r := e.do(t, "POST", "/v1/cold-payouts", tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`))
+	if r.status != 201 {
+		t.Fatalf("prepare: %d %s", r.status, r.body)
+	}
+	var c coldJSON
+	r.json(t, &c)
+	if again := e.do(t, "POST", "/v1/cold-payouts", tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`)); again.status != 201 || string(again.body) != string(r.body) {
+		t.Fatalf("replay of prepare: %d %s", again.status, again.body)
+	}
+	if second := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1","purpose":"x"}`)); second.status != 409 || second.errCode() != "cold_bundle_open" {
+		t.Fatalf("a second open bundle: %d %s", second.status, second.body)
+	}
+	if c.State != "prepared" || c.QRParts < 2 {
+		t.Fatalf("prepared: %s", r.body)
+	}
+	b, err := coldbundle.Parse(c.Bundle)
+	if err != nil || b.From != info.Cold || b.Summary.Amount != "1234.500000" || b.Summary.To != payee || b.ChainID != uint64(info.ChainID) {
+		t.Fatalf("bundle: %+v %v", b, err)
+	}
+
+	// Online -> offline: the QR images.
+	var parts []string
+	for i := 1; i <= c.QRParts; i++ {
+		q := e.do(t, "GET", fmt.Sprintf("/v1/cold-payouts/%s/qr/%d", c.ID, i), tok, nil, nil)
+		if q.status != 200 || q.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("qr %d: %d %s", i, q.status, q.header)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("bundle-%d.png", i))
+		os.WriteFile(p, q.body, 0o600)
+		parts = append(parts, p)
+	}
+	if q := e.do(t, "GET", fmt.Sprintf("/v1/cold-payouts/%s/qr/%d", c.ID, c.QRParts+1), tok, nil, nil); q.status != 404 {
+		t.Fatalf("qr past the last part: %d", q.status)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(coldsign, args...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	seed := os.Getenv("STABLEGATE_COLD_SEED")
+	common := []string{"sign", "-token", info.Token, "-seed", seed, "-yes"}
+	chainID := fmt.Sprint(info.ChainID)
+
+	// The signer's refusals: a wrong chain id, and a summary raised over
+	// what the calldata pays.
+	if out, err := run(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json"))...); err == nil {
+		t.Fatal("coldsign ran without a bundle")
+	} else if out, err = run(append(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json")), parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_chain") {
+		t.Fatalf("wrong chain id: %v\n%s", err, out)
+	}
+	tb := b
+	tb.Summary.Amount = "12345.000000"
+	os.WriteFile(filepath.Join(dir, "tampered.json"), coldbundle.Marshal(tb), 0o600)
+	if out, err := run(append(common, "-chain-id", chainID, "-out", filepath.Join(dir, "x.json"), filepath.Join(dir, "tampered.json"))...); err == nil || !strings.Contains(out, "bundle_summary_mismatch") {
+		t.Fatalf("tampered amount: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("a refused bundle left a signed file")
+	}
+
+	// Signed offline, from the QR images, scanned in reverse order.
+	sort.Sort(sort.Reverse(sort.StringSlice(parts)))
+	qrOut := filepath.Join(dir, "signed-qr")
+	os.Mkdir(qrOut, 0o700)
+	signedPath := filepath.Join(dir, "signed.json")
+	out, err := run(append(append(common, "-chain-id", chainID, "-out", signedPath, "-qr-out", qrOut), parts...)...)
+	if err != nil || !strings.Contains(out, "1234.500000 USDT") || !strings.Contains(out, payee) {
+		t.Fatalf("sign: %v\n%s", err, out)
+	}
+	if strings.Contains(out, strings.TrimSpace(mustRead(t, seed))) {
+		t.Fatal("coldsign printed the seed")
+	}
+	// Offline -> online: the signed QR images, decoded.
+	imgs, _ := filepath.Glob(filepath.Join(qrOut, "*.png"))
+	var pngs [][]byte
+	for _, p := range imgs {
+		pngs = append(pngs, []byte(mustRead(t, p)))
+	}
+	signed, err := coldbundle.ReadQRFiles(pngs)
+	if err != nil || string(signed) != mustRead(t, signedPath) {
+		t.Fatalf("signed QR images: %v", err)
+	}
+
+	// The API's refusals: a signed file whose amount was edited after
+	// signing, and the bundle signed by another key.
+	post := func(body []byte) reply {
+		return e.do(t, "POST", "/v1/cold-payouts/"+c.ID+"/signature", tok, nil, body)
+	}
+	edited := strings.Replace(string(signed), `"amount": "1234.500000"`, `"amount": "234.500000"`, 1)
+	if r := post([]byte(edited)); r.status != 400 || r.errCode() != "bundle_summary_mismatch" {
+		t.Fatalf("edited signed file: %d %s", r.status, r.body)
+	}
+	otherKey, _ := crypto.GenerateKey()
+	digest := b.ComputeDigest()
+	sig, _ := crypto.Sign(digest[:], otherKey)
+	forged := coldbundle.Marshal(coldbundle.Signed{Format: coldbundle.FormatSigned, Bundle: b, Signature: "0x" + hex.EncodeToString(sig)})
+	if r := post(forged); r.status != 422 || r.errCode() != "bundle_signature_invalid" {
+		t.Fatalf("another key's signature: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/cold-payouts/"+c.ID+"/signature", e.tokenAs(t, tenant(), "x", "cold:write"), nil, signed); r.status != 404 {
+		t.Fatalf("another tenant's import: %d %s", r.status, r.body)
+	}
+
+	// The genuine one: broadcast and followed to its confirmations.
+	if r := post(signed); r.status != 200 {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	if r := post(signed); r.status != 409 || r.errCode() != "cold_bundle_used" {
+		t.Fatalf("replayed bundle: %d %s", r.status, r.body)
+	}
+	done := e.waitCold(t, tok, c.ID, "confirmed")
+	ec, err := ethclient.Dial(info.RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := ec.TransactionReceipt(context.Background(), commonHash(*done.TxHash))
+	if err != nil || rc.Status != 1 {
+		t.Fatalf("receipt: %+v %v", rc, err)
+	}
+	usdt, _ := testusdt.NewTestUSDT(commonAddr(info.Token), ec)
+	if bal, err := usdt.BalanceOf(nil, commonAddr(payee)); err != nil || bal.Int64() != 1_234_500_000 {
+		t.Fatalf("payee holds %v (%v)", bal, err)
+	}
+	// The lock is released: the next bundle can be prepared.
+	if r := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+info.Hot+`","amount":"1","purpose":"refill"}`)); r.status != 201 {
+		t.Fatalf("next bundle: %d %s", r.status, r.body)
+	} else {
+		// Signed and imported at once (in-process, as coldsign does), it
+		// refills the hot wallet and enters the books as float.
+		var next coldJSON
+		r.json(t, &next)
+		nb, _ := coldbundle.Parse(next.Bundle)
+		key, _, _ := coldbundle.ColdKey(mustHexBytes(t, mustRead(t, seed)))
+		s, err := coldbundle.Sign(nb, key, uint64(info.ChainID), info.Token, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, st := ledgerOn(t, rawDB(t))
+		before, _ := st.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
+		if r := post2(e, t, tok, next.ID, coldbundle.Marshal(s)); r.status != 200 {
+			t.Fatalf("import of the refill: %d %s", r.status, r.body)
+		}
+		e.waitCold(t, tok, next.ID, "confirmed")
+		after, _ := st.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
+		if after.Available-before.Available != -1_000_000 {
+			t.Fatalf("float moved by %d; want -1 USDT", after.Available-before.Available)
+		}
+	}
+}
+
+func post2(e *env, t *testing.T, tok, id string, body []byte) reply {
+	return e.do(t, "POST", "/v1/cold-payouts/"+id+"/signature", tok, nil, body)
+}
+
+// A bundle that comes back after its expiry is refused and stays unsigned
+// (on a table of its own, with the clock moved on).
+func TestColdBundleExpires(t *testing.T) {
+	info := chainInfo(t)
+	_, st := simLedgerOn(t, rawDB(t))
+	ec, err := ethclient.Dial(info.RPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	c := &chaineth.Cold{Node: ec, Store: st, Follow: &chaineth.HotWallet{Node: ec, Store: st, NoReplace: true, Confirmations: 2},
+		ChainID: big.NewInt(info.ChainID), Token: commonAddr(info.Token), Address: commonAddr(info.Cold), TTL: time.Hour,
+		Now: func() time.Time { return clock }}
+	to, _ := address.Parse(sg.Ethereum, ethPayee())
+	ctx := context.Background()
+	r, _, err := c.Prepare(ctx, tenant(), "treasurer", "k-"+randHex(4), "h", to, 5_000_000, "late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := coldbundle.Parse(r.Bundle)
+	key, _, _ := coldbundle.ColdKey(mustHexBytes(t, mustRead(t, os.Getenv("STABLEGATE_COLD_SEED"))))
+	s, err := coldbundle.Sign(b, key, uint64(info.ChainID), info.Token, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(61 * time.Minute)
+	st.Now = func() time.Time { return clock }
+	if _, err := c.Import(ctx, r.Tenant, r.ID, coldbundle.Marshal(s)); !errors.Is(err, chaineth.ErrColdBundleExpired) {
+		t.Fatalf("late import: %v", err)
+	}
+	if now, _ := c.Get(ctx, r.Tenant, r.ID); now.State != "prepared" {
+		t.Fatalf("expired bundle is %s", now.State)
+	}
+	// Its lock lapsed with it: a new bundle can be prepared.
+	if _, _, err := c.Prepare(ctx, tenant(), "treasurer", "k-"+randHex(4), "h", to, 5_000_000, "next"); err != nil {
+		t.Fatalf("prepare after an expired bundle: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func mustHexBytes(t *testing.T, s string) []byte {
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func commonAddr(s string) common.Address { return common.HexToAddress(s) }
+func commonHash(s string) common.Hash    { return common.HexToHash(s) }

@@ -159,6 +159,12 @@ build-ColdPayoutsSignFunction:
 	$(call lambda_build,cold-payouts-sign)
 build-ColdPayoutsCancelFunction:
 	$(call lambda_build,cold-payouts-cancel)
+build-RotationsCreateFunction:
+	$(call lambda_build,rotations-create)
+build-RotationsGetFunction:
+	$(call lambda_build,rotations-get)
+build-HotKeyRotateFunction:
+	$(call lambda_build,hot-key-rotate)
 build-WalletsCreateFunction:
 	$(call lambda_build,wallets-create)
 build-WalletsListFunction:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -415,4 +416,60 @@ func (h Custody) Journal(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		out.NextBefore = &nb
 	}
 	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+// RotationView is a hot key rotation.
+type RotationView struct {
+	ID          string            `json:"id"`
+	Object      string            `json:"object"`
+	State       string            `json:"state"`
+	Note        string            `json:"note"`
+	RequestedBy string            `json:"requested_by"`
+	RequestedAt string            `json:"requested_at"`
+	OldAddress  *string           `json:"old_address"`
+	NewAddress  *string           `json:"new_address"`
+	Steps       map[string]string `json:"steps"`
+	EndedAt     *string           `json:"ended_at"`
+}
+
+func viewRotation(r dynamo.Rotation) RotationView {
+	v := RotationView{ID: r.ID, Object: "hot_key_rotation", State: r.State, Note: r.Note, RequestedBy: r.RequestedBy,
+		RequestedAt: r.RequestedAt.Format(time.RFC3339Nano), OldAddress: optional(r.OldAddr), NewAddress: optional(r.NewAddr), Steps: r.Steps}
+	if v.Steps == nil {
+		v.Steps = map[string]string{}
+	}
+	if !r.EndedAt.IsZero() {
+		e := r.EndedAt.Format(time.RFC3339Nano)
+		v.EndedAt = &e
+	}
+	return v
+}
+
+// RequestRotation is POST /v1/platform/hot-key-rotations.
+func (h Custody) RequestRotation(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := custody.RequestRotation(ctx, h.Svc.Rotations, actor(p), h.Svc.Now())
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusAccepted, viewRotation(r)), nil
+}
+
+// GetRotation is GET /v1/platform/hot-key-rotations/current: the rotation
+// under way, or the last one.
+func (h Custody) GetRotation(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, err := httpapi.PrincipalOf(req); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, ok, err := h.Svc.Rotations.Rotation(ctx)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	if !ok {
+		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithMessage("the hot key has never been rotated")), nil
+	}
+	return httpapi.JSON(http.StatusOK, viewRotation(r)), nil
 }

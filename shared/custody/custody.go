@@ -85,6 +85,8 @@ type Service struct {
 	// PlatformUnfreezeApprovals is how many platform admins lift a
 	// platform freeze.
 	PlatformUnfreezeApprovals int
+	// Rotations starts and reads hot key rotations.
+	Rotations RotationStore
 }
 
 // Actor is who asks: tenant, token subject, and whether the token may act
@@ -312,4 +314,31 @@ func (s *Service) requeue(ctx context.Context, f sg.Freeze, done error) error {
 // Journal reads the tenant's decisions, newest first.
 func (s *Service) Journal(ctx context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error) {
 	return s.Store.Journal(ctx, tenant, limit, before)
+}
+
+// RotationStore starts hot key rotations (dynamo.Store).
+type RotationStore interface {
+	HotKey(ctx context.Context) (dynamo.HotKey, error)
+	Rotation(ctx context.Context) (dynamo.Rotation, bool, error)
+	StartRotation(ctx context.Context, r dynamo.Rotation, j sg.JournalEntry) error
+}
+
+// RequestRotation asks for a rotation of the hot key (platform admins
+// only). The scheduled rotation job carries it out once the platform is
+// frozen and the payouts in flight have ended.
+func RequestRotation(ctx context.Context, st RotationStore, a Actor, now time.Time) (dynamo.Rotation, error) {
+	if !a.PlatformAdmin {
+		return dynamo.Rotation{}, sg.ErrForbidden.WithMessage("rotating the hot key needs the platform:admin scope")
+	}
+	hk, err := st.HotKey(ctx)
+	if err != nil {
+		return dynamo.Rotation{}, err
+	}
+	r := dynamo.Rotation{ID: sg.NewID("rot", now), State: dynamo.RotationRequested, RequestedBy: a.Subject, RequestedAt: now.UTC(),
+		Previous: hk.Generation, Steps: map[string]string{}}
+	j := sg.JournalEntry{At: now.UTC(), Actor: a.Subject, Action: "hot_key.rotation_requested", Subject: r.ID}
+	if err := st.StartRotation(ctx, r, j); err != nil {
+		return dynamo.Rotation{}, err
+	}
+	return r, nil
 }

@@ -42,6 +42,8 @@ var Functions = map[string]fn.Builder{
 	"freezes-list":     custodyfn.FreezesList,
 	"freezes-approve":  custodyfn.FreezesApprove,
 	"journal-list":     custodyfn.JournalList,
+	"rotations-create": custodyfn.RotationsCreate,
+	"rotations-get":    custodyfn.RotationsGet,
 
 	"cold-payouts-create": chainfn.ColdPayoutsCreate,
 	"cold-payouts-get":    chainfn.ColdPayoutsGet,
@@ -60,6 +62,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 
 	"deposits-watch-tron": fn.TronDepositsWatch,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
+	"hot-key-rotate":      chainfn.HotKeyRotate,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -94,3 +94,6 @@ func cancelled(err error) []types.CancellationReason {
 	}
 	return nil
 }
+
+// Table names the table the store writes.
+func (st *Store) Table() string { return st.table }

@@ -17,7 +17,7 @@ func coursesAPI(env Env) (api.Courses, error) {
 	if err != nil {
 		return api.Courses{}, err
 	}
-	kc, err := kmsClient(env)
+	kc, err := KMSClient(env)
 	if err != nil {
 		return api.Courses{}, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/awsenv"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -50,22 +49,13 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 }
 
 // kmsClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
-func kmsClient(env Env) (*kms.Client, error) {
+func KMSClient(env Env) (*kms.Client, error) {
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, err
 	}
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
 	return kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), nil
-}
-
-// KMSSigner is the hot key in KMS (HOT_SIGNER_KEY_ID).
-func KMSSigner(env Env) (*kmssign.Signer, error) {
-	kc, err := kmsClient(env)
-	if err != nil {
-		return nil, err
-	}
-	return &kmssign.Signer{KMS: kc, KeyID: env("HOT_SIGNER_KEY_ID")}, nil
 }
 
 // Served is a configured chain with its token and the hot wallet's address.
@@ -89,7 +79,7 @@ func ServedChains(ctx context.Context, env Env) ([]Served, error) {
 			continue
 		}
 		if hot == (address.Account{}) {
-			signer, err := KMSSigner(env)
+			signer, err := KMSSigner(ctx, env)
 			if err != nil {
 				return nil, err
 			}

@@ -18,7 +18,7 @@ import (
 // so the Tron deposit watcher does not link go-ethereum.
 
 // tronConfig is the Tron network (fn.Network) with its API client and token.
-func tronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
+func TronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
 	net, ok, err := Network(env, sg.Tron)
 	if err != nil || !ok {
 		return net, nil, address.Account{}, false, err
@@ -30,8 +30,8 @@ func tronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) 
 // TronPayout builds the Tron hot wallet's payout: the same KMS key
 // (HOT_SIGNER_KEY_ID) as on Ethereum, TRX_PRICE_USDT the USDT charged per
 // TRX burnt. nil when Tron is not configured.
-func TronPayout(env Env, st *dynamo.Store) (*tron.Payout, error) {
-	_, grid, token, ok, err := tronConfig(env)
+func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, error) {
+	_, grid, token, ok, err := TronConfig(env)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func TronPayout(env Env, st *dynamo.Store) (*tron.Payout, error) {
 	if err != nil {
 		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
 	}
-	signer, err := KMSSigner(env)
+	signer, err := KMSSigner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func TronPayout(env Env, st *dynamo.Store) (*tron.Payout, error) {
 
 // TronDepositsWatch builds the scheduled Tron deposit watcher.
 func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
-	net, grid, _, ok, err := tronConfig(env)
+	net, grid, _, ok, err := TronConfig(env)
 	if err != nil {
 		return nil, err
 	}

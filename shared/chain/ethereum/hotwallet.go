@@ -26,6 +26,7 @@ type Node interface {
 	SendTransaction(ctx context.Context, tx *types.Transaction) error
 	TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error)
 	BlockNumber(ctx context.Context) (uint64, error)
+	BalanceAt(ctx context.Context, a common.Address, block *big.Int) (*big.Int, error)
 }
 
 // TxStore allocates nonces and keeps signed transactions (dynamo.Store).
@@ -76,6 +77,38 @@ func (h *HotWallet) Send(ctx context.Context, id string, to common.Address, data
 
 // SendWith is Send with an access list (EIP-2930) of what the call touches.
 func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList) (string, error) {
+	return h.send1(ctx, id, to, data, al, nil)
+}
+
+// SendAll sends job id's transfer of all the address's ETH to to, less the
+// most the transfer's gas can cost at the fee cap (a value transfer uses
+// exactly 21,000 gas; what the cap exceeds the price paid by stays
+// behind). It returns "" and no error if the balance does not cover the gas.
+func (h *HotWallet) SendAll(ctx context.Context, id string, to common.Address) (string, error) {
+	if kept, err := h.Store.SignedTx(ctx, id); err == nil {
+		return kept.Hash, nil
+	}
+	from, err := From(ctx, h.Signer)
+	if err != nil {
+		return "", err
+	}
+	bal, err := h.Node.BalanceAt(ctx, from, nil)
+	if err != nil {
+		return "", sg.Unavailable("ethereum.SendAll", err)
+	}
+	_, feeCap, err := h.fees(ctx)
+	if err != nil {
+		return "", err
+	}
+	// A quarter over the cap: the fee is asked for again when signing.
+	value := new(big.Int).Sub(bal, new(big.Int).Mul(new(big.Int).Mul(feeCap, big.NewInt(5)), big.NewInt(21_000/4)))
+	if value.Sign() <= 0 {
+		return "", nil
+	}
+	return h.send1(ctx, id, to, nil, nil, value)
+}
+
+func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList, value *big.Int) (string, error) {
 	if kept, err := h.Store.SignedTx(ctx, id); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
@@ -93,7 +126,7 @@ func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, 
 	if err != nil {
 		return "", err
 	}
-	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al})
+	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al, Value: value})
 	if err != nil {
 		return "", sg.Unavailable("ethereum.Send", err)
 	}
@@ -101,7 +134,11 @@ func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, 
 	if err != nil {
 		return "", err
 	}
-	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: ethfee.GasLimit(gas), To: &to, Data: data, AccessList: al})
+	limit := ethfee.GasLimit(gas)
+	if value != nil {
+		limit = 21_000
+	}
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: limit, To: &to, Data: data, AccessList: al, Value: value})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return "", err
@@ -227,7 +264,7 @@ func (h *HotWallet) replace(ctx context.Context, id string, kept dynamo.SignedTx
 		return false, nil // at the ceiling: wait for the market to come down
 	}
 	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: old.Nonce(), GasTipCap: tip, GasFeeCap: feeCap,
-		Gas: old.Gas(), To: old.To(), Data: old.Data(), AccessList: old.AccessList()})
+		Gas: old.Gas(), To: old.To(), Data: old.Data(), AccessList: old.AccessList(), Value: old.Value()})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return false, err

@@ -43,7 +43,7 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 		return nil, nil, token, err
 	}
 	rpc := net.RPC[0]
-	signer, err := fn.KMSSigner(env)
+	signer, err := fn.KMSSigner(ctx, env)
 	if err != nil {
 		return nil, nil, token, err
 	}
@@ -84,7 +84,9 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 // Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
 // FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts) and
 // TOKEN_LAYOUT_ETHEREUM, if set, the token's storage layout for access lists.
-func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+var Sweeps = fn.JobOnHotKey(sweeps)
+
+func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	factory := env("FORWARDER_FACTORY_ETHEREUM")
 	if !common.IsHexAddress(factory) {
 		return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
@@ -118,6 +120,14 @@ func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "sweeps")
 	return func(ctx context.Context) (any, error) {
+		// A platform freeze stops sweeps too (a hot key rotation moves the
+		// factory and the funds under one).
+		if f, frozen, err := st.FreezeOn(ctx, "", ""); err != nil {
+			return nil, err
+		} else if frozen && f.Scope == sg.FreezePlatform {
+			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
+			return chaineth.SweepResult{}, nil
+		}
 		r, err := s.Run(ctx)
 		if err != nil {
 			return nil, err
@@ -142,7 +152,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if p != nil {
 		w.Payouts[sg.Ethereum] = p
 	}
-	tp, err := fn.TronPayout(env, st)
+	tp, err := fn.TronPayout(ctx, env, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,7 +165,9 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 // WithdrawalsWorker builds the queue consumer that drives withdrawals
 // through policy, signing and broadcast (fn.WorkerFor), with the chains'
 // payouts.
-func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+var WithdrawalsWorker = fn.SQSOnHotKey(withdrawalsWorker)
+
+func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 	w, st, err := pipeline(ctx, env)
 	if err != nil {
 		return nil, err
@@ -167,7 +179,9 @@ func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 // handed over (broadcast, waiting for its chain) is advanced, which follows
 // its receipt, replaces it when stuck and posts or voids it at the end;
 // ended ones leave the list.
-func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
+var WithdrawalsTrack = fn.JobOnHotKey(withdrawalsTrack)
+
+func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	w, st, err := pipeline(ctx, env)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Co
 }
 
 func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return fn.OnHotKey(func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 		st, err := fn.Store(env)
 		if err != nil {
 			return nil, err
@@ -71,7 +71,7 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 			return nil, errors.New("chainfn: COLD_ADDRESS_ETHEREUM is not set")
 		}
 		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: c})), nil
-	}
+	})
 }
 
 // The cold payout endpoints, one function each (see template.yaml).

@@ -31,7 +31,7 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 		}
 	}
 	w.Policy = custody.Rules{Store: st, Now: time.Now}
-	return &custody.Service{Store: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n}, nil
+	return &custody.Service{Store: st, Rotations: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n}, nil
 }
 
 func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) fn.Builder {
@@ -55,4 +55,6 @@ var (
 	FreezesList     = custodyHandler("freezes-list", func(h api.Custody) httpapi.Handler { return h.ListFreezes })
 	FreezesApprove  = custodyHandler("freezes-approve", func(h api.Custody) httpapi.Handler { return h.VoteUnfreeze })
 	JournalList     = custodyHandler("journal-list", func(h api.Custody) httpapi.Handler { return h.Journal })
+	RotationsCreate = custodyHandler("rotations-create", func(h api.Custody) httpapi.Handler { return h.RequestRotation })
+	RotationsGet    = custodyHandler("rotations-get", func(h api.Custody) httpapi.Handler { return h.GetRotation })
 )

@@ -1,0 +1,9 @@
+// Command hot-key-rotate is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn"
+)
+
+func main() { fn.Start("hot-key-rotate", chainfn.HotKeyRotate) }

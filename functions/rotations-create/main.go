@@ -1,0 +1,9 @@
+// Command rotations-create is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
+
+func main() { fn.Start("rotations-create", custodyfn.RotationsCreate) }

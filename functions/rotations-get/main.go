@@ -1,0 +1,9 @@
+// Command rotations-get is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+)
+
+func main() { fn.Start("rotations-get", custodyfn.RotationsGet) }

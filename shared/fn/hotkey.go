@@ -1,0 +1,144 @@
+package fn
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/kmssign"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// The hot key in use is the table's (PLATFORM / HOTKEY, written by a
+// rotation) or, before the first rotation, HOT_SIGNER_KEY_ID (the
+// template's alias). Functions that sign with it or name its address
+// build on it and are rebuilt when a rotation changes it (Reloading).
+
+// hotKeyID reads the key in use and its generation.
+func hotKeyID(ctx context.Context, env Env) (string, int, error) {
+	if env("TABLE_NAME") == "" {
+		return env("HOT_SIGNER_KEY_ID"), 0, nil
+	}
+	st, err := Store(env)
+	if err != nil {
+		return "", 0, err
+	}
+	hk, err := st.HotKey(ctx)
+	if err != nil || hk.KeyID == "" {
+		return env("HOT_SIGNER_KEY_ID"), 0, err
+	}
+	return hk.KeyID, hk.Generation, nil
+}
+
+// KMSSigner is the hot key in use, in KMS.
+func KMSSigner(ctx context.Context, env Env) (*kmssign.Signer, error) {
+	kc, err := KMSClient(env)
+	if err != nil {
+		return nil, err
+	}
+	id, _, err := hotKeyID(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return &kmssign.Signer{KMS: kc, KeyID: id}, nil
+}
+
+// reloadEvery is how often a process looks for a rotated hot key.
+const reloadEvery = 10 * time.Second
+
+// Reloading builds with build now and returns a getter of the built value
+// that rebuilds it once the hot key's generation has changed (looked up at
+// most every reloadEvery). Until the rebuild succeeds, the getter fails:
+// nothing signs with a key that is no longer in use.
+func Reloading[T any](ctx context.Context, env Env, build func(context.Context) (T, error)) (func(context.Context) (T, error), error) {
+	_, gen, err := hotKeyID(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		mu      sync.Mutex
+		checked = time.Now()
+	)
+	return func(ctx context.Context) (T, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(checked) < reloadEvery {
+			return cur, nil
+		}
+		_, now, err := hotKeyID(ctx, env)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		if now != gen {
+			next, err := build(ctx)
+			if err != nil {
+				var zero T
+				return zero, err
+			}
+			cur, gen = next, now
+		}
+		checked = time.Now()
+		return cur, nil
+	}, nil
+}
+
+// OnHotKey wraps a builder of an HTTP handler so the handler is rebuilt
+// when the hot key is rotated.
+func OnHotKey(b Builder) Builder {
+	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
+		get, err := Reloading(ctx, env, func(ctx context.Context) (httpapi.Handler, error) { return b(ctx, env) })
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+			h, err := get(ctx)
+			if err != nil {
+				return httpapi.Fail(ctx, req, sg.Unavailable("fn.OnHotKey", err)), nil
+			}
+			return h(ctx, req)
+		}, nil
+	}
+}
+
+// JobOnHotKey is OnHotKey for a scheduled job.
+func JobOnHotKey(b JobBuilder) JobBuilder {
+	return func(ctx context.Context, env Env) (Job, error) {
+		get, err := Reloading(ctx, env, func(ctx context.Context) (Job, error) { return b(ctx, env) })
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) (any, error) {
+			j, err := get(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return j(ctx)
+		}, nil
+	}
+}
+
+// SQSOnHotKey is OnHotKey for a queue consumer: while a rebuild fails the
+// whole batch comes back later.
+func SQSOnHotKey(b SQSBuilder) SQSBuilder {
+	return func(ctx context.Context, env Env) (SQSHandler, error) {
+		get, err := Reloading(ctx, env, func(ctx context.Context) (SQSHandler, error) { return b(ctx, env) })
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			h, err := get(ctx)
+			if err != nil {
+				return events.SQSEventResponse{}, err
+			}
+			return h(ctx, ev)
+		}, nil
+	}
+}

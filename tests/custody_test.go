@@ -410,7 +410,9 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 	if _, err := svc.Freeze(ctx, custody.Actor{Tenant: tenants[0], Subject: "ops"}, sg.FreezePlatform, "", "x"); !errors.Is(err, sg.ErrForbidden) {
 		t.Fatalf("platform freeze by a tenant: %v", err)
 	}
-	admin := func(sub string) custody.Actor { return custody.Actor{Tenant: tenants[0], Subject: sub, PlatformAdmin: true} }
+	admin := func(sub string) custody.Actor {
+		return custody.Actor{Tenant: tenants[0], Subject: sub, PlatformAdmin: true}
+	}
 	f, err := svc.Freeze(ctx, admin("ops-1"), sg.FreezePlatform, "", "hot wallet drained")
 	if err != nil {
 		t.Fatal(err)

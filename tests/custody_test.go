@@ -2,17 +2,27 @@ package tests
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -467,5 +477,88 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 	var j []sg.JournalEntry
 	if j, err = st.Journal(ctx, sg.PlatformTenant, 10, 0); err != nil || len(j) < 3 {
 		t.Fatalf("platform journal: %+v %v", j, err)
+	}
+}
+
+// The tenant's approval webhook votes: it receives each payout that waits
+// for approvals, signed with the tenant's secret, and its answer counts as
+// one approval. The secret is stored sealed for the tenant, never shown,
+// and cannot be opened as another tenant's.
+func TestApprovalWebhookVotes(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	alice := e.tokenAs(t, ten, "alice")
+	l, _ := ledgerOn(t, rawDB(t))
+	w := e.newWallet(t, alice, false)
+	fund(t, l, ten, w.ID, sg.Tron, "1000")
+	secret := "whsec_" + randHex(16)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ts, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Stablegate-Signature"), "t="), ",")
+		sec, _ := strconv.ParseInt(ts, 10, 64)
+		if r.Header.Get("Stablegate-Signature") != custody.Sign([]byte(secret), time.Unix(sec, 0), body) {
+			http.Error(rw, "bad signature", 401)
+			return
+		}
+		calls.Add(1)
+		var req custody.WebhookRequest
+		json.Unmarshal(body, &req)
+		amt, _ := sg.ParseAmount(req.Amount, 6)
+		decision := "approve"
+		if amt > 500_000_000 {
+			decision = "reject"
+		}
+		fmt.Fprintf(rw, `{"decision":%q,"comment":"treasury system says %s"}`, decision, decision)
+	}))
+	defer srv.Close()
+	pol := `{"if_version":0,"approval_ttl_seconds":3600,"unfreeze_approvals":2,"approval_webhook":{"url":"` + srv.URL + `","secret":"` + secret + `"},
+		"rules":[{"name":"large","kind":"amount_over","amount":"100","action":{"approvals":1}}]}`
+	e.putPolicy(t, alice, pol)
+	r := e.do(t, "GET", "/v1/policy", alice, nil, nil)
+	if strings.Contains(string(r.body), secret) || !strings.Contains(string(r.body), `"secret_set":true`) {
+		t.Fatalf("policy shows its secret or lost it: %s", r.body)
+	}
+	// The stored item holds no plaintext secret, and its seal is bound to
+	// the tenant.
+	out, err := e.ddb.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &e.table,
+		Key: map[string]ddbtypes.AttributeValue{"PK": &ddbtypes.AttributeValueMemberS{Value: "TENANT#" + ten}, "SK": &ddbtypes.AttributeValueMemberS{Value: "POLICY"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump, _ := json.Marshal(out.Item)
+	if strings.Contains(string(dump), secret) || strings.Contains(string(dump), hex.EncodeToString([]byte(secret))) {
+		t.Fatal("the webhook secret is stored in the clear")
+	}
+	sealed := out.Item["whs"].(*ddbtypes.AttributeValueMemberB).Value
+	cfg, _ := config.LoadDefaultConfig(context.Background())
+	sealer := &envelope.Sealer{KMS: kms.NewFromConfig(cfg), KeyID: functionEnv(t, "policy-put")["ENVELOPE_KEY_ID"]}
+	if got, err := sealer.Open(context.Background(), envelope.Context{Tenant: ten, Purpose: custody.WebhookPurpose}, sealed); err != nil || string(got) != secret {
+		t.Fatalf("the sealed secret does not open for its tenant: %v", err)
+	}
+	if _, err := sealer.Open(context.Background(), envelope.Context{Tenant: tenant(), Purpose: custody.WebhookPurpose}, sealed); err == nil {
+		t.Fatal("the sealed secret opened for another tenant")
+	}
+	// A policy update without the secret keeps it.
+	e.putPolicy(t, alice, strings.Replace(strings.Replace(pol, `,"secret":"`+secret+`"`, "", 1), `"if_version":0`, `"if_version":1`, 1))
+	for _, bad := range []string{"http://10.0.0.7/hook", "http://hooks.example.com/vote", "https://169.254.169.254/latest"} {
+		body := strings.Replace(strings.Replace(pol, srv.URL, bad, 1), `"if_version":0`, `"if_version":2`, 1)
+		if r := e.do(t, "PUT", "/v1/policy", alice, nil, []byte(body)); r.status != 400 || r.errParam() != "approval_webhook.url" {
+			t.Fatalf("webhook %s: %d %s", bad, r.status, r.body)
+		}
+	}
+
+	approved := e.withdraw(t, alice, w.ID, "150")
+	got := e.waitState(t, alice, approved, "posted")
+	rejected := e.withdraw(t, alice, w.ID, "600")
+	e.waitState(t, alice, rejected, "rejected")
+	a := e.approvalsOf(t, alice, approved)
+	if calls.Load() != 2 || len(a.Approvals.Decisions) != 1 || a.Approvals.Decisions[0].Approver != "webhook" || a.Approvals.Decisions[0].Decision != "approve" {
+		t.Fatalf("webhook calls %d; decisions %+v (%s)", calls.Load(), a.Approvals, got.State)
+	}
+	small := e.withdraw(t, alice, w.ID, "5")
+	e.waitState(t, alice, small, "posted")
+	if calls.Load() != 2 {
+		t.Fatal("the webhook was asked about a payout the policy let through")
 	}
 }

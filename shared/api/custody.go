@@ -52,25 +52,39 @@ type ActionBody struct {
 
 // PolicyBody is the body of PUT /v1/policy and the policy's shape.
 type PolicyBody struct {
-	IfVersion          *int       `json:"if_version" validate:"required,min=0"`
-	Rules              []RuleBody `json:"rules" validate:"max=20,dive"`
-	ApprovalTTLSeconds int64      `json:"approval_ttl_seconds" validate:"required,min=1,max=604800"`
-	CoolingOffSeconds  int64      `json:"allowlist_cooling_off_seconds" validate:"min=0,max=2592000"`
-	Approvers          []string   `json:"approvers,omitempty" validate:"max=50,dive,min=1,max=128"`
-	UnfreezeApprovals  int        `json:"unfreeze_approvals" validate:"required,min=1,max=10"`
+	IfVersion          *int         `json:"if_version" validate:"required,min=0"`
+	Rules              []RuleBody   `json:"rules" validate:"max=20,dive"`
+	ApprovalTTLSeconds int64        `json:"approval_ttl_seconds" validate:"required,min=1,max=604800"`
+	CoolingOffSeconds  int64        `json:"allowlist_cooling_off_seconds" validate:"min=0,max=2592000"`
+	Approvers          []string     `json:"approvers,omitempty" validate:"max=50,dive,min=1,max=128"`
+	UnfreezeApprovals  int          `json:"unfreeze_approvals" validate:"required,min=1,max=10"`
+	Webhook            *WebhookBody `json:"approval_webhook,omitempty"`
+}
+
+// WebhookBody is the tenant's approval webhook; the secret is write-only.
+type WebhookBody struct {
+	URL    string `json:"url" validate:"required,max=500"`
+	Secret string `json:"secret,omitempty" validate:"max=200"`
+}
+
+// WebhookView is the approval webhook as shown: never its secret.
+type WebhookView struct {
+	URL       string `json:"url"`
+	SecretSet bool   `json:"secret_set"`
 }
 
 // PolicyView is a policy as the API shows it.
 type PolicyView struct {
-	Object             string     `json:"object"`
-	Version            int        `json:"version"`
-	Rules              []RuleBody `json:"rules"`
-	ApprovalTTLSeconds int64      `json:"approval_ttl_seconds"`
-	CoolingOffSeconds  int64      `json:"allowlist_cooling_off_seconds"`
-	Approvers          []string   `json:"approvers"`
-	UnfreezeApprovals  int        `json:"unfreeze_approvals"`
-	UpdatedBy          *string    `json:"updated_by"`
-	UpdatedAt          *string    `json:"updated_at"`
+	Object             string       `json:"object"`
+	Version            int          `json:"version"`
+	Rules              []RuleBody   `json:"rules"`
+	ApprovalTTLSeconds int64        `json:"approval_ttl_seconds"`
+	CoolingOffSeconds  int64        `json:"allowlist_cooling_off_seconds"`
+	Approvers          []string     `json:"approvers"`
+	UnfreezeApprovals  int          `json:"unfreeze_approvals"`
+	Webhook            *WebhookView `json:"approval_webhook"`
+	UpdatedBy          *string      `json:"updated_by"`
+	UpdatedAt          *string      `json:"updated_at"`
 }
 
 func viewPolicy(p sg.Policy) PolicyView {
@@ -78,6 +92,9 @@ func viewPolicy(p sg.Policy) PolicyView {
 		CoolingOffSeconds: int64(p.CoolingOff / time.Second), Approvers: p.Approvers, UnfreezeApprovals: p.UnfreezeApprovals}
 	if v.Approvers == nil {
 		v.Approvers = []string{}
+	}
+	if p.Webhook != nil {
+		v.Webhook = &WebhookView{URL: p.Webhook.URL, SecretSet: len(p.WebhookSecretSealed) > 0}
 	}
 	if p.Version > 0 {
 		at := p.UpdatedAt.UTC().Format(time.RFC3339)
@@ -104,6 +121,9 @@ func viewPolicy(p sg.Policy) PolicyView {
 func policyOf(b PolicyBody) (sg.Policy, error) {
 	p := sg.Policy{ApprovalTTL: time.Duration(b.ApprovalTTLSeconds) * time.Second, CoolingOff: time.Duration(b.CoolingOffSeconds) * time.Second,
 		Approvers: b.Approvers, UnfreezeApprovals: b.UnfreezeApprovals}
+	if b.Webhook != nil {
+		p.Webhook = &sg.ApprovalWebhook{URL: b.Webhook.URL}
+	}
 	for i, rb := range b.Rules {
 		at := "rules[" + strconv.Itoa(i) + "]"
 		r := sg.Rule{Name: rb.Name, Kind: sg.RuleKind(rb.Kind), Chain: sg.Chain(rb.Chain), Reject: rb.Action.Reject, Approvals: rb.Action.Approvals}
@@ -158,7 +178,11 @@ func (h Custody) PutPolicy(ctx context.Context, req httpapi.Request) (httpapi.Re
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	out, err := h.Svc.SetPolicy(ctx, actor(p), pol, *body.IfVersion)
+	var secret []byte
+	if body.Webhook != nil {
+		secret = []byte(body.Webhook.Secret)
+	}
+	out, err := h.Svc.SetPolicy(ctx, actor(p), pol, *body.IfVersion, secret)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -87,6 +88,10 @@ type Service struct {
 	PlatformUnfreezeApprovals int
 	// Rotations starts and reads hot key rotations.
 	Rotations RotationStore
+	// Sealer seals the approval webhook's secret; AllowLoopbackWebhooks
+	// lets a local stack call a webhook on 127.0.0.1.
+	Sealer                *envelope.Sealer
+	AllowLoopbackWebhooks bool
 }
 
 // Actor is who asks: tenant, token subject, and whether the token may act
@@ -104,7 +109,10 @@ func (s *Service) Policy(ctx context.Context, tenant string) (sg.Policy, error) 
 // SetPolicy replaces the tenant's policy. ifVersion must be the version
 // read (0 for a tenant that never set one), so a concurrent edit is refused
 // rather than lost.
-func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion int) (sg.Policy, error) {
+//
+// A webhook's secret, when given, is sealed for the tenant; a webhook given
+// without one keeps the secret already set.
+func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion int, webhookSecret []byte) (sg.Policy, error) {
 	p.Normalize()
 	if err := p.Check(); err != nil {
 		return sg.Policy{}, err
@@ -112,6 +120,27 @@ func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion
 	cur, err := s.Store.Policy(ctx, a.Tenant)
 	if err != nil {
 		return sg.Policy{}, err
+	}
+	if p.Webhook != nil {
+		if err := CheckWebhookURL(p.Webhook.URL, s.AllowLoopbackWebhooks); err != nil {
+			return sg.Policy{}, err
+		}
+		switch {
+		case len(webhookSecret) > 0:
+			if len(webhookSecret) < 16 {
+				return sg.Policy{}, sg.ErrValidation.WithParam("approval_webhook.secret").WithMessage("the secret must be at least 16 bytes")
+			}
+			if s.Sealer == nil {
+				return sg.Policy{}, sg.Internal("custody.SetPolicy", errors.New("no envelope key configured"))
+			}
+			if p.WebhookSecretSealed, err = s.Sealer.Seal(ctx, envelope.Context{Tenant: a.Tenant, Purpose: WebhookPurpose}, webhookSecret); err != nil {
+				return sg.Policy{}, err
+			}
+		case len(cur.WebhookSecretSealed) > 0:
+			p.WebhookSecretSealed = cur.WebhookSecretSealed
+		default:
+			return sg.Policy{}, sg.ErrValidation.WithParam("approval_webhook.secret").WithMessage("a new approval webhook needs its secret")
+		}
 	}
 	if cur.Version != ifVersion {
 		return sg.Policy{}, sg.ErrStateChanged.WithParam("if_version").WithMessage("the policy is at version %d, not %d; read it and try again", cur.Version, ifVersion)

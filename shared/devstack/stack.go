@@ -213,7 +213,8 @@ func devParams(issuer, audience string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO"}
+	// The local stack's approval webhooks are test servers on 127.0.0.1.
+	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO", "AllowLoopbackWebhooks": "true"}
 	for name, c := range map[string]sg.Chain{"EthereumXpub": sg.Ethereum, "TronXpub": sg.Tron} {
 		if p[name], err = hd.AccountXpub(master, c); err != nil {
 			return nil, err

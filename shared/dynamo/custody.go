@@ -55,6 +55,7 @@ func (st *Store) Policy(ctx context.Context, tenant string) (sg.Policy, error) {
 	if err := json.Unmarshal([]byte(getS(out.Item, "doc")), &p); err != nil {
 		return sg.Policy{}, sg.Internal("dynamo.Policy", err)
 	}
+	p.WebhookSecretSealed = getB(out.Item, "whs")
 	return p, nil
 }
 
@@ -70,8 +71,11 @@ func (st *Store) PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg
 	if p.Version > 1 {
 		cond, vals = "ver = :prev", map[string]types.AttributeValue{":prev": n(int64(p.Version - 1))}
 	}
-	put := &types.Put{TableName: &st.table, Item: item{attrPK: s(tenantPK(tenant)), attrSK: s(policySK), "doc": s(string(doc)), "ver": n(int64(p.Version))},
-		ConditionExpression: &cond}
+	it := item{attrPK: s(tenantPK(tenant)), attrSK: s(policySK), "doc": s(string(doc)), "ver": n(int64(p.Version))}
+	if len(p.WebhookSecretSealed) > 0 {
+		it["whs"] = b(p.WebhookSecretSealed)
+	}
+	put := &types.Put{TableName: &st.table, Item: it, ConditionExpression: &cond}
 	if len(vals) > 0 {
 		put.ExpressionAttributeValues = vals
 	}

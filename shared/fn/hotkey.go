@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -141,4 +142,17 @@ func SQSOnHotKey(b SQSBuilder) SQSBuilder {
 			return h(ctx, ev)
 		}, nil
 	}
+}
+
+// Sealer is the envelope encryption of stored secrets under
+// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal).
+func Sealer(env Env) (*envelope.Sealer, error) {
+	if env("ENVELOPE_KEY_ID") == "" {
+		return nil, nil
+	}
+	kc, err := KMSClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return &envelope.Sealer{KMS: kc, KeyID: env("ENVELOPE_KEY_ID")}, nil
 }

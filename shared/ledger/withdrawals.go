@@ -75,6 +75,10 @@ type Withdrawals struct {
 	Policy Policy
 	// Freezes stop payouts at their next step (nil: no freezes).
 	Freezes Freezes
+	// AwaitingApproval, if set, hears of each payout that starts waiting
+	// for approvals (the tenant's approval webhook votes there). Its
+	// failure is logged by the caller, never the payout's.
+	AwaitingApproval func(ctx context.Context, t sg.Transfer) error
 	// Payouts sign and send per chain; a chain without one waits in
 	// awaiting_signer.
 	Payouts map[sg.Chain]Payout
@@ -326,8 +330,14 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		case sg.OutcomeReject:
 			return w.decide(ctx, t, sg.StateRejected, "policy", d.Reason(), nil)
 		case sg.OutcomeNeedsApprovals:
-			return w.decide(ctx, t, sg.StateAwaitingApproval, "policy", d.Reason(),
+			err := w.decide(ctx, t, sg.StateAwaitingApproval, "policy", d.Reason(),
 				&dynamo.ApprovalWait{Required: d.Approvals, Deadline: w.Now().Add(d.Wait).Truncate(time.Second)})
+			if err == nil && w.AwaitingApproval != nil {
+				if now, rerr := w.Store.Transfer(ctx, t.TenantID, t.ID); rerr == nil {
+					w.AwaitingApproval(ctx, now) //nolint:errcheck // a webhook that fails is no vote; people decide
+				}
+			}
+			return err
 		}
 		return w.decide(ctx, t, sg.StateApproved, "policy", d.Reason(), nil)
 	case sg.StateAwaitingApproval:

@@ -25,6 +25,12 @@ type Policy struct {
 	// UnfreezeApprovals is how many distinct approvers lift a freeze of
 	// the tenant or of one of its wallets.
 	UnfreezeApprovals int
+	// Webhook, if set, is the tenant's own server, asked to vote on every
+	// payout that waits for approvals. Its secret (for the request's
+	// signature) is stored sealed, never in the policy document.
+	Webhook *ApprovalWebhook
+	// WebhookSecretSealed is the webhook secret, envelope-encrypted.
+	WebhookSecretSealed []byte `json:"-"`
 	// Version counts updates; UpdatedBy is the subject of the last.
 	Version   int
 	UpdatedBy string
@@ -84,6 +90,14 @@ const (
 func DefaultPolicy() Policy {
 	return Policy{ApprovalTTL: DefaultApproval, CoolingOff: 24 * time.Hour, UnfreezeApprovals: 2}
 }
+
+// ApprovalWebhook is where a tenant's server takes approval requests.
+type ApprovalWebhook struct {
+	URL string
+}
+
+// WebhookApprover is the approver name a webhook's vote is recorded under.
+const WebhookApprover = "webhook"
 
 // Facts are what a policy needs to know about a payout beyond its record.
 type Facts struct {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -144,6 +145,25 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 		return nil, nil, err
 	}
 	w.Policy = custody.Rules{Store: st, Now: time.Now}
+	sealer, err := fn.Sealer(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sealer != nil {
+		v := &custody.Voter{Svc: &custody.Service{Store: st, Withdrawals: w, Now: time.Now}, Sealer: sealer,
+			HTTP: &http.Client{Timeout: custody.WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		allowLoop := env("ALLOW_LOOPBACK_WEBHOOKS") == "true"
+		w.AwaitingApproval = func(ctx context.Context, t sg.Transfer) error {
+			p, err := st.Policy(ctx, t.TenantID)
+			if err != nil || p.Webhook == nil {
+				return err
+			}
+			if err := custody.CheckWebhookURL(p.Webhook.URL, allowLoop); err != nil {
+				return err
+			}
+			return v.Vote(ctx, t)
+		}
+	}
 	p, err := EthereumPayout(ctx, env, st)
 	if err != nil {
 		return nil, nil, err

@@ -31,7 +31,12 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 		}
 	}
 	w.Policy = custody.Rules{Store: st, Now: time.Now}
-	return &custody.Service{Store: st, Rotations: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n}, nil
+	sealer, err := fn.Sealer(env)
+	if err != nil {
+		return nil, err
+	}
+	return &custody.Service{Store: st, Rotations: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n,
+		Sealer: sealer, AllowLoopbackWebhooks: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}, nil
 }
 
 func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) fn.Builder {

@@ -404,3 +404,26 @@ func (st *Store) Unpark(ctx context.Context, tenant, id string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(parkedPK, tenant+"#"+id)})
 	return classifyOrNil("dynamo.Unpark", err)
 }
+
+// DataKey reads a tenant's encrypted data key for purpose.
+func (st *Store) DataKey(ctx context.Context, tenant, purpose string) ([]byte, bool, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), "DEK#"+purpose), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, false, classify("dynamo.DataKey", err)
+	}
+	if out.Item == nil {
+		return nil, false, nil
+	}
+	return getB(out.Item, "edk"), true, nil
+}
+
+// PutDataKey stores a tenant's encrypted data key unless one exists.
+func (st *Store) PutDataKey(ctx context.Context, tenant, purpose string, blob []byte) (bool, error) {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+		Item: item{attrPK: s(tenantPK(tenant)), attrSK: s("DEK#" + purpose), "edk": b(blob)}})
+	var ccf *types.ConditionalCheckFailedException
+	if asErr(err, &ccf) {
+		return false, nil
+	}
+	return err == nil, classifyOrNil("dynamo.PutDataKey", err)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -33,6 +34,11 @@ type Store struct {
 	table string
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// Fields, if set, seals the PII of wallets (customer reference, label,
+	// metadata) and the first answers that carry them, for each tenant
+	// under its own data key. Without it they are stored in the clear
+	// (tools and tests that write the table directly).
+	Fields *envelope.Fields
 }
 
 // New returns a store on table.

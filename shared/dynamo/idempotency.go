@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,8 +49,18 @@ func (st *Store) Idempotency(ctx context.Context, tenant, op, k string) (sg.Idem
 		return sg.Idempotency{}, sg.ErrNotFound
 	}
 	created, _ := time.Parse(time.RFC3339Nano, getS(out.Item, "created_at"))
+	resp := getB(out.Item, "response")
+	if getBool(out.Item, "sealed") {
+		if st.Fields == nil {
+			return sg.Idempotency{}, sg.Internal("dynamo.Idempotency", errors.New("a sealed first answer and no envelope key configured"))
+		}
+		var err error
+		if resp, err = st.Fields.Open(ctx, piiContext(tenant), idemField(op, k), resp); err != nil {
+			return sg.Idempotency{}, sg.Internal("dynamo.Idempotency", err)
+		}
+	}
 	return sg.Idempotency{TenantID: tenant, Operation: op, Key: k, RequestHash: getS(out.Item, "request_hash"),
-		Status: int(getN(out.Item, "status")), Response: getB(out.Item, "response"), CreatedAt: created}, nil
+		Status: int(getN(out.Item, "status")), Response: resp, CreatedAt: created}, nil
 }
 
 // PutIdempotency records a first answer on its own (for operations whose

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -51,17 +53,30 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 	}
 	wallet := item{
 		attrPK: s(tenantPK(w.TenantID)), attrSK: s(walletPrefix + w.ID), "type": s("wallet"), "id": s(w.ID),
-		"tenant": s(w.TenantID), "customer_ref": s(w.CustomerRef), "hd_index": n(int64(w.Index)),
+		"tenant": s(w.TenantID), "hd_index": n(int64(w.Index)),
 		"addresses": &types.AttributeValueMemberL{Value: addrs}, "created_at": s(w.CreatedAt.UTC().Format(time.RFC3339Nano)),
-	}
-	if w.Label != "" {
-		wallet["label"] = s(w.Label)
 	}
 	if w.HighVolume {
 		wallet["high_volume"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
-	if len(w.Metadata) > 0 {
-		wallet["metadata"] = strMap(w.Metadata)
+	if st.Fields != nil {
+		doc, _ := json.Marshal(walletPII{w.CustomerRef, w.Label, w.Metadata})
+		sealed, err := st.Fields.Seal(ctx, piiContext(w.TenantID), "wallet/"+w.ID, doc)
+		if err != nil {
+			return err
+		}
+		wallet["pii"] = b(sealed)
+		if idem.Response, err = st.Fields.Seal(ctx, piiContext(w.TenantID), idemField(idem.Operation, idem.Key), idem.Response); err != nil {
+			return err
+		}
+	} else {
+		wallet["customer_ref"] = s(w.CustomerRef)
+		if w.Label != "" {
+			wallet["label"] = s(w.Label)
+		}
+		if len(w.Metadata) > 0 {
+			wallet["metadata"] = strMap(w.Metadata)
+		}
 	}
 	notExists := aws.String("attribute_not_exists(PK)")
 	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &st.table, Item: wallet, ConditionExpression: notExists}}}
@@ -83,7 +98,11 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: listed}})
 	}
-	tx = append(tx, st.idempotencyPut(idem))
+	ip := st.idempotencyPut(idem)
+	if st.Fields != nil {
+		ip.Put.Item["sealed"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
+	tx = append(tx, ip)
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancelled(err); reasons != nil {
 		if last := reasons[len(reasons)-1]; aws.ToString(last.Code) == "ConditionalCheckFailed" {
@@ -110,7 +129,48 @@ func (st *Store) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, erro
 	if out.Item == nil {
 		return sg.Wallet{}, sg.ErrNotFound.WithParam("wallet_id")
 	}
-	return decodeWallet(out.Item)
+	w, err := decodeWallet(out.Item)
+	if err != nil {
+		return w, err
+	}
+	return w, st.openPII(ctx, &w, out.Item)
+}
+
+// walletPII is what a wallet record seals: the merchant's customer
+// reference, label and metadata.
+type walletPII struct {
+	C string            `json:"c"`
+	L string            `json:"l,omitempty"`
+	M map[string]string `json:"m,omitempty"`
+}
+
+// PIIPurpose is the envelope purpose of wallets' PII fields.
+const PIIPurpose = "pii"
+
+func piiContext(tenant string) envelope.Context {
+	return envelope.Context{Tenant: tenant, Purpose: PIIPurpose}
+}
+
+func idemField(op, k string) string { return "idem/" + op + "/" + k }
+
+// openPII fills in a wallet's sealed PII. A store without Fields (the
+// functions that only check a wallet exists, the ledger's reads) leaves it
+// sealed and the fields empty.
+func (st *Store) openPII(ctx context.Context, w *sg.Wallet, it item) error {
+	sealed := getB(it, "pii")
+	if sealed == nil || st.Fields == nil {
+		return nil
+	}
+	doc, err := st.Fields.Open(ctx, piiContext(w.TenantID), "wallet/"+w.ID, sealed)
+	if err != nil {
+		return sg.Internal("dynamo.openPII", err)
+	}
+	var p walletPII
+	if err := json.Unmarshal(doc, &p); err != nil {
+		return sg.Internal("dynamo.openPII", err)
+	}
+	w.CustomerRef, w.Label, w.Metadata = p.C, p.L, p.M
+	return nil
 }
 
 func decodeWallet(it item) (sg.Wallet, error) {
@@ -159,6 +219,9 @@ func (st *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg
 	for _, it := range out.Items {
 		w, err := decodeWallet(it)
 		if err != nil {
+			return nil, "", err
+		}
+		if err := st.openPII(ctx, &w, it); err != nil {
 			return nil, "", err
 		}
 		ws = append(ws, w)

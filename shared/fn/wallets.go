@@ -8,6 +8,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -44,6 +45,13 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 		d = hdd
 	}
 	store := dynamo.New(db, env("TABLE_NAME"))
+	if env("ENVELOPE_KEY_ID") != "" {
+		kc, err := KMSClient(env)
+		if err != nil {
+			return api.Wallets{}, err
+		}
+		store.Fields = &envelope.Fields{KMS: kc, KeyID: env("ENVELOPE_KEY_ID"), Keys: store}
+	}
 	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Now: time.Now}}, nil
 }
 

@@ -92,12 +92,14 @@ test: tools geth portal deps-browser
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true --portal portal/public -- \
 		$(GO) test -count=1 -timeout 15m ./...
-	@# The parsers of untrusted input, fuzzed for a short bounded time (make fuzz runs them longer).
-	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/slip39
-	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime 10s ./shared/chain/tron
-	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 10s ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 10s ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 10s ./shared/coldbundle
+	@# The parsers of untrusted input, fuzzed for a bounded number of inputs (a few seconds each; make fuzz
+	@# runs them longer). Counts, not durations: Go 1.26's fuzz coordinator can fail a duration-bounded run
+	@# at its deadline with "context deadline exceeded" and no failing input (golang/go#75804).
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 200000x ./shared/slip39
+	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime 150000x ./shared/chain/tron
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 100000x ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/coldbundle
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))

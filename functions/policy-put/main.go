@@ -2,6 +2,10 @@
 package main
 
 import (
+	// Policies' time windows name IANA zones, checked here; Lambda's base
+	// image may carry no zoneinfo.
+	_ "time/tzdata"
+
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )

@@ -5,7 +5,7 @@
 // decision is journaled in the same write that makes it.
 //
 // Time windows name IANA zones and Lambda's base image may carry no
-// zoneinfo: the functions that check or evaluate policies (custodyfn,
+// zoneinfo: the functions that check or evaluate policies (policy-put,
 // chainfn's worker) link time/tzdata.
 package custody
 

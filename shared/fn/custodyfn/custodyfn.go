@@ -8,7 +8,6 @@ import (
 	"errors"
 	"strconv"
 	"time"
-	_ "time/tzdata" // policy time windows name IANA zones
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"

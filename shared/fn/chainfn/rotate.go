@@ -2,6 +2,8 @@ package chainfn
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -240,7 +242,20 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 // its confirmations. A reverted one stops the rotation for a person to look.
 func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, p *tron.Payout, name, id string) (bool, error) {
 	if name == "tron-usdt" {
-		t := sg.Transfer{ID: id}
+		// The transfer as signed: a version that expires unmined is signed
+		// anew to the same destination for the same amount.
+		kept, err := r.Store.SignedTx(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		var stx tron.SignedTx
+		json.Unmarshal(kept.Raw, &stx) //nolint:errcheck // the raw data's parse below says if it is whole
+		raw, _ := hex.DecodeString(stx.RawDataHex)
+		parsed, err := tron.ParseRawData(raw)
+		if err != nil {
+			return false, sg.Internal("chainfn.rotate", err)
+		}
+		t := sg.Transfer{ID: id, ToAddress: parsed.To.Tron(), Amount: sg.Amount(parsed.Amount.Int64())}
 		if err := p.Broadcast(ctx, t); err != nil {
 			return false, err
 		}

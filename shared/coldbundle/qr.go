@@ -30,6 +30,9 @@ const FramePayload = 300
 
 const frameTag = "SGQR1"
 
+// modulePixels is the side of one QR module in the images made.
+const modulePixels = 6
+
 // Frames splits a file into QR frames.
 func Frames(file []byte) []string {
 	sum := sha256.Sum256(file)
@@ -51,7 +54,7 @@ func Join(frames []string) ([]byte, error) {
 	var parts [][]byte
 	id := ""
 	for _, f := range frames {
-		fs := strings.Split(strings.TrimSpace(f), "/")
+		fs := strings.SplitN(strings.TrimSpace(f), "/", 5) // the base64 part may hold "/"
 		if len(fs) != 5 || fs[0] != frameTag {
 			return nil, refuse(ErrMalformed, "qr", "not a Stablegate QR frame")
 		}
@@ -93,7 +96,14 @@ func Join(frames []string) ([]byte, error) {
 func QRCodes(file []byte) ([][]byte, error) {
 	var out [][]byte
 	for _, f := range Frames(file) {
-		png, err := goqr.Encode(f, goqr.Medium, 512)
+		q, err := goqr.New(f, goqr.Medium)
+		if err != nil {
+			return nil, err
+		}
+		// Whole pixels per module (a negative size to the encoder): a code
+		// scaled to a round image size gets uneven modules, which readers
+		// sometimes fail to find.
+		png, err := q.PNG(-modulePixels)
 		if err != nil {
 			return nil, err
 		}
@@ -113,11 +123,18 @@ func ReadQR(png []byte) (string, error) {
 	if err != nil {
 		return "", refuse(ErrMalformed, "qr", "%v", err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		return "", refuse(ErrMalformed, "qr", "no QR code found: %v", err)
+	// A plain look first; then harder (a photo at an angle, or blurred);
+	// last as a clean, upright code (an exported image), which skips the
+	// finder-pattern search that can lose its way on some codes.
+	var last error
+	for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, {gozxing.DecodeHintType_TRY_HARDER: true}, {gozxing.DecodeHintType_PURE_BARCODE: true}} {
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+		if err == nil {
+			return res.GetText(), nil
+		}
+		last = err
 	}
-	return res.GetText(), nil
+	return "", refuse(ErrMalformed, "qr", "no QR code found: %v", last)
 }
 
 // ReadQRFiles decodes images and joins their frames.

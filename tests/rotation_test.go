@@ -329,3 +329,21 @@ func sendETH(t *testing.T, ec *ethclient.Client, info devstack.ChainInfo, to com
 	}
 	waitMined(t, ec, tx.Hash())
 }
+
+// The rotation routes are for platform admins only; before any rotation
+// there is none to show.
+func TestRotationRoutesNeedPlatformAdmin(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	merchant := e.tokenAs(t, ten, "merchant")
+	if r := e.do(t, "POST", "/v1/platform/hot-key-rotations", merchant, nil, nil); r.status != 403 {
+		t.Fatalf("a merchant asked for a rotation: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/v1/platform/hot-key-rotations/current", merchant, nil, nil); r.status != 403 {
+		t.Fatalf("a merchant read the rotation: %d %s", r.status, r.body)
+	}
+	admin := e.tokenAs(t, ten, "ops", "platform:admin")
+	if r := e.do(t, "GET", "/v1/platform/hot-key-rotations/current", admin, nil, nil); r.status != 404 {
+		t.Fatalf("the stack's hot key was never rotated: %d %s", r.status, r.body)
+	}
+}

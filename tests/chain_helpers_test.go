@@ -46,11 +46,7 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 		t.Fatal(err)
 	}
 	kc := kms.NewFromConfig(cfg)
-	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &hotChain{hot: &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}}
+	c := &hotChain{hot: newKMSKey(t, kc)}
 	if c.hotAddr, err = chaineth.From(ctx, c.hot); err != nil {
 		t.Fatal(err)
 	}
@@ -90,4 +86,14 @@ func localChain(t *testing.T) (devstack.ChainInfo, *ethclient.Client, *bind.Tran
 	auth, _ := bind.NewKeyedTransactorWithChainID(key, big.NewInt(info.ChainID))
 	token, _ := testusdt.NewTestUSDT(common.HexToAddress(info.Token), ec)
 	return info, ec, auth, token
+}
+
+// newKMSKey makes a secp256k1 signing key of the test's own in local-kms.
+func newKMSKey(t testing.TB, kc *kms.Client) *kmssign.Signer {
+	t.Helper()
+	key, err := kc.CreateKey(context.Background(), &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}
 }

@@ -191,9 +191,10 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 
 	// The API's refusals: a signed file whose amount was edited after
 	// signing, and the bundle signed by another key.
-	post := func(body []byte) reply {
-		return e.do(t, "POST", "/v1/cold-payouts/"+c.ID+"/signature", tok, nil, body)
+	importTo := func(id string, body []byte) reply {
+		return e.do(t, "POST", "/v1/cold-payouts/"+id+"/signature", tok, nil, body)
 	}
+	post := func(body []byte) reply { return importTo(c.ID, body) }
 	edited := strings.Replace(string(signed), `"amount": "1234.500000"`, `"amount": "234.500000"`, 1)
 	if r := post([]byte(edited)); r.status != 400 || r.errCode() != "bundle_summary_mismatch" {
 		t.Fatalf("edited signed file: %d %s", r.status, r.body)
@@ -245,7 +246,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 		}
 		_, st := ledgerOn(t, rawDB(t))
 		before, _ := st.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
-		if r := post2(e, t, tok, next.ID, coldbundle.Marshal(s)); r.status != 200 {
+		if r := importTo(next.ID, coldbundle.Marshal(s)); r.status != 200 {
 			t.Fatalf("import of the refill: %d %s", r.status, r.body)
 		}
 		e.waitCold(t, tok, next.ID, "confirmed")
@@ -254,10 +255,6 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 			t.Fatalf("float moved by %d; want -1 USDT", after.Available-before.Available)
 		}
 	}
-}
-
-func post2(e *env, t *testing.T, tok, id string, body []byte) reply {
-	return e.do(t, "POST", "/v1/cold-payouts/"+id+"/signature", tok, nil, body)
 }
 
 // A bundle that comes back after its expiry is refused and stays unsigned

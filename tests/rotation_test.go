@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -47,11 +47,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	ctx := context.Background()
 	cfg, _ := config.LoadDefaultConfig(ctx)
 	kc := kms.NewFromConfig(cfg)
-	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldSigner := &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}
+	oldSigner := newKMSKey(t, kc)
 	oldAddr, _ := chaineth.From(ctx, oldSigner)
 	oldAcct, _ := oldSigner.Address(ctx)
 
@@ -61,13 +57,13 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	if tx, err := usdt.Mint(faucet, oldAddr, big.NewInt(500_000_000)); err != nil {
 		t.Fatal(err)
 	} else {
-		waitMined(t, ec, tx.Hash())
+		waitMined(t, ec, tx)
 	}
 	factory, tx, ff, err := forwarder.DeployForwarderFactory(faucet, ec, oldAddr, oldAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitMined(t, ec, tx.Hash())
+	waitMined(t, ec, tx)
 	fx := tronfix.New(acct("rotation token " + randHex(4)))
 	if err := fx.Start(""); err != nil {
 		t.Fatal(err)
@@ -287,22 +283,12 @@ func txSender(t *testing.T, ec interface {
 	return from
 }
 
-func waitMined(t *testing.T, ec *ethclient.Client, h common.Hash) {
+func waitMined(t *testing.T, ec *ethclient.Client, tx *types.Transaction) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	for {
-		if r, err := ec.TransactionReceipt(ctx, h); err == nil {
-			if r.Status != 1 {
-				t.Fatalf("transaction %s reverted", h.Hex())
-			}
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("transaction %s not mined", h.Hex())
-		case <-time.After(200 * time.Millisecond):
-		}
+	if r, err := bind.WaitMined(ctx, ec, tx); err != nil || r.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("transaction %s: %+v %v", tx.Hash().Hex(), r, err)
 	}
 }
 
@@ -327,7 +313,7 @@ func sendETH(t *testing.T, ec *ethclient.Client, info devstack.ChainInfo, to com
 	if err := ec.SendTransaction(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	waitMined(t, ec, tx.Hash())
+	waitMined(t, ec, tx)
 }
 
 // The rotation routes are for platform admins only; before any rotation

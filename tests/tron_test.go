@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -59,11 +58,8 @@ func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	ctx := context.Background()
 	cfg, _ := config.LoadDefaultConfig(ctx)
 	kc := kms.NewFromConfig(cfg)
-	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.hot = &kmssign.Signer{KMS: kc, KeyID: *key.KeyMetadata.KeyId}
+	w.hot = newKMSKey(t, kc)
+	var err error
 	if w.hotAcct, err = w.hot.Address(ctx); err != nil {
 		t.Fatal(err)
 	}

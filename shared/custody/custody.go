@@ -59,20 +59,26 @@ func (r Rules) Evaluate(ctx context.Context, t sg.Transfer) (sg.Decision, error)
 	if err != nil {
 		return sg.Decision{}, err
 	}
-	f := sg.Facts{Now: r.Now()}
+	// Each fact is read once, and only if a rule of the payout's chain
+	// needs it.
+	var needAllow, needVelocity bool
 	for _, rule := range p.Rules {
-		switch {
-		case rule.Chain != "" && rule.Chain != t.Chain:
-		case rule.Kind == sg.RuleNotAllowlisted && !f.Allowlisted:
-			e, ok, err := r.Store.AllowEntry(ctx, t.TenantID, t.Chain, t.ToAddress)
-			if err != nil {
-				return sg.Decision{}, err
-			}
-			f.Allowlisted = ok && !f.Now.Before(e.ActiveAt)
-		case rule.Kind == sg.RuleVelocity && f.Velocity24h == 0:
-			if f.Velocity24h, err = r.Store.CountVelocity(ctx, t, f.Now); err != nil {
-				return sg.Decision{}, err
-			}
+		if rule.Chain == "" || rule.Chain == t.Chain {
+			needAllow = needAllow || rule.Kind == sg.RuleNotAllowlisted
+			needVelocity = needVelocity || rule.Kind == sg.RuleVelocity
+		}
+	}
+	f := sg.Facts{Now: r.Now()}
+	if needAllow {
+		e, ok, err := r.Store.AllowEntry(ctx, t.TenantID, t.Chain, t.ToAddress)
+		if err != nil {
+			return sg.Decision{}, err
+		}
+		f.Allowlisted = ok && !f.Now.Before(e.ActiveAt)
+	}
+	if needVelocity {
+		if f.Velocity24h, err = r.Store.CountVelocity(ctx, t, f.Now); err != nil {
+			return sg.Decision{}, err
 		}
 	}
 	return p.Evaluate(t, f), nil

@@ -90,6 +90,8 @@ type Voter struct {
 	Svc    *Service
 	Sealer *envelope.Sealer
 	HTTP   *http.Client
+	// AllowLoopback: the URL is checked again at each call, as at saving.
+	AllowLoopback bool
 }
 
 // Vote calls the webhook of t's tenant, if it has one, and records its
@@ -98,6 +100,9 @@ type Voter struct {
 func (v *Voter) Vote(ctx context.Context, t sg.Transfer) error {
 	p, err := v.Svc.Store.Policy(ctx, t.TenantID)
 	if err != nil || p.Webhook == nil || len(p.WebhookSecretSealed) == 0 {
+		return err
+	}
+	if err := CheckWebhookURL(p.Webhook.URL, v.AllowLoopback); err != nil {
 		return err
 	}
 	secret, err := v.Sealer.Open(ctx, envelope.Context{Tenant: t.TenantID, Purpose: WebhookPurpose}, p.WebhookSecretSealed)
@@ -110,9 +115,10 @@ func (v *Voter) Vote(ctx context.Context, t sg.Transfer) error {
 	}
 	body, _ := json.Marshal(WebhookRequest{Type: "withdrawal.awaiting_approval", TransferID: t.ID, WalletID: t.FromWallet, Chain: t.Chain, Asset: t.Asset,
 		Amount: t.Amount.String(), ToAddress: t.ToAddress, RequestedBy: t.RequestedBy, RequiredApprovals: t.RequiredApprovals, Deadline: t.ApprovalDeadline, Reason: reason})
-	ctx, cancel := context.WithTimeout(ctx, WebhookTimeout)
+	// The timeout bounds the tenant's server, not the recording of its vote.
+	callCtx, cancel := context.WithTimeout(ctx, WebhookTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Webhook.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(callCtx, http.MethodPost, p.Webhook.URL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

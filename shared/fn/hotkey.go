@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -18,20 +17,23 @@ import (
 // template's alias). Functions that sign with it or name its address
 // build on it and are rebuilt when a rotation changes it (Reloading).
 
-// hotKeyID reads the key in use and its generation.
-func hotKeyID(ctx context.Context, env Env) (string, int, error) {
+// hotKeyLookup returns a reader of the key in use and its generation,
+// over one store made now (a lookup is then one GetItem).
+func hotKeyLookup(env Env) (func(context.Context) (string, int, error), error) {
 	if env("TABLE_NAME") == "" {
-		return env("HOT_SIGNER_KEY_ID"), 0, nil
+		return func(context.Context) (string, int, error) { return env("HOT_SIGNER_KEY_ID"), 0, nil }, nil
 	}
 	st, err := Store(env)
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
-	hk, err := st.HotKey(ctx)
-	if err != nil || hk.KeyID == "" {
-		return env("HOT_SIGNER_KEY_ID"), 0, err
-	}
-	return hk.KeyID, hk.Generation, nil
+	return func(ctx context.Context) (string, int, error) {
+		hk, err := st.HotKey(ctx)
+		if err != nil || hk.KeyID == "" {
+			return env("HOT_SIGNER_KEY_ID"), 0, err
+		}
+		return hk.KeyID, hk.Generation, nil
+	}, nil
 }
 
 // KMSSigner is the hot key in use, in KMS.
@@ -40,11 +42,26 @@ func KMSSigner(ctx context.Context, env Env) (*kmssign.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, _, err := hotKeyID(ctx, env)
+	if id, ok := ctx.Value(hotKeyInUse{}).(string); ok {
+		return &kmssign.Signer{KMS: kc, KeyID: id}, nil
+	}
+	lookup, err := hotKeyLookup(env)
+	if err != nil {
+		return nil, err
+	}
+	id, _, err := lookup(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &kmssign.Signer{KMS: kc, KeyID: id}, nil
+}
+
+// hotKeyInUse carries the key Reloading has just read to the build it
+// runs, so KMSSigner does not read it again.
+type hotKeyInUse struct{}
+
+func withHotKey(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, hotKeyInUse{}, id)
 }
 
 // reloadEvery is how often a process looks for a rotated hot key.
@@ -55,11 +72,15 @@ const reloadEvery = 10 * time.Second
 // most every reloadEvery). Until the rebuild succeeds, the getter fails:
 // nothing signs with a key that is no longer in use.
 func Reloading[T any](ctx context.Context, env Env, build func(context.Context) (T, error)) (func(context.Context) (T, error), error) {
-	_, gen, err := hotKeyID(ctx, env)
+	lookup, err := hotKeyLookup(env)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := build(ctx)
+	id, gen, err := lookup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := build(withHotKey(ctx, id))
 	if err != nil {
 		return nil, err
 	}
@@ -73,13 +94,13 @@ func Reloading[T any](ctx context.Context, env Env, build func(context.Context) 
 		if time.Since(checked) < reloadEvery {
 			return cur, nil
 		}
-		_, now, err := hotKeyID(ctx, env)
+		id, now, err := lookup(ctx)
 		if err != nil {
 			var zero T
 			return zero, err
 		}
 		if now != gen {
-			next, err := build(ctx)
+			next, err := build(withHotKey(ctx, id))
 			if err != nil {
 				var zero T
 				return zero, err
@@ -142,17 +163,4 @@ func SQSOnHotKey(b SQSBuilder) SQSBuilder {
 			return h(ctx, ev)
 		}, nil
 	}
-}
-
-// Sealer is the envelope encryption of stored secrets under
-// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal).
-func Sealer(env Env) (*envelope.Sealer, error) {
-	if env("ENVELOPE_KEY_ID") == "" {
-		return nil, nil
-	}
-	kc, err := KMSClient(env)
-	if err != nil {
-		return nil, err
-	}
-	return &envelope.Sealer{KMS: kc, KeyID: env("ENVELOPE_KEY_ID")}, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -91,4 +92,17 @@ func ServedChains(ctx context.Context, env Env) ([]Served, error) {
 		out = append(out, Served{Net: net, Token: token, Hot: hot})
 	}
 	return out, nil
+}
+
+// Sealer is the envelope encryption of stored secrets under
+// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal).
+func Sealer(env Env) (*envelope.Sealer, error) {
+	if env("ENVELOPE_KEY_ID") == "" {
+		return nil, nil
+	}
+	kc, err := KMSClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return &envelope.Sealer{KMS: kc, KeyID: env("ENVELOPE_KEY_ID")}, nil
 }

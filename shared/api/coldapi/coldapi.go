@@ -8,9 +8,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -94,25 +94,26 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 
 // Get is GET /v1/cold-payouts/{bundle_id}.
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	r, err := h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	r, err := h.record(ctx, req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
 
+// record reads the caller's cold payout named in the path.
+func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.ColdRecord, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return dynamo.ColdRecord{}, err
+	}
+	return h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
+}
+
 // QR is GET /v1/cold-payouts/{bundle_id}/qr/{part}: one QR image (PNG) of
 // the bundle file, parts numbered from 1 to qr_parts.
 func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	r, err := h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	r, err := h.record(ctx, req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
@@ -141,6 +142,11 @@ func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
 
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}
+
 // Import is POST /v1/cold-payouts/{bundle_id}/signature: the signed bundle
 // file, as the offline signer wrote it.
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
@@ -154,7 +160,7 @@ func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Resp
 			return httpapi.Fail(ctx, req, sg.ErrInvalidJSON), nil
 		}
 	}
-	if ct, _ := httpapi.Header(req, "content-type"); !strings.HasPrefix(ct, "application/json") {
+	if ct, _ := httpapi.Header(req, "content-type"); !isJSON(ct) {
 		return httpapi.Fail(ctx, req, sg.ErrUnsupportedMediaType.WithParam("Content-Type")), nil
 	}
 	r, err := h.Cold.Import(ctx, p.TenantID, req.PathParameters["bundle_id"], body)

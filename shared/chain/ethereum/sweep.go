@@ -139,9 +139,19 @@ func (s *Sweeper) maxDeploys() int {
 
 // balanceOf reads what a holds of the token.
 func (s *Sweeper) balanceOf(ctx context.Context, a common.Address) (*big.Int, error) {
-	out, err := s.Chain.CallContract(ctx, ethereum.CallMsg{To: &s.Token, Data: erc20.BalanceOf(address.Account(a))}, nil)
+	return TokenBalance(ctx, s.Chain, s.Token, a)
+}
+
+// Caller reads contracts (ethclient and the simulated backend have it).
+type Caller interface {
+	CallContract(ctx context.Context, m ethereum.CallMsg, block *big.Int) ([]byte, error)
+}
+
+// TokenBalance reads what holder holds of token (balanceOf, at the head).
+func TokenBalance(ctx context.Context, c Caller, token, holder common.Address) (*big.Int, error) {
+	out, err := c.CallContract(ctx, ethereum.CallMsg{To: &token, Data: erc20.BalanceOf(address.Account(holder))}, nil)
 	if err != nil || len(out) < 32 {
-		return nil, sg.Unavailable("ethereum.Sweep", fmt.Errorf("balanceOf %s: %v", a.Hex(), err))
+		return nil, sg.Unavailable("ethereum.TokenBalance", fmt.Errorf("balanceOf %s: %v", holder.Hex(), err))
 	}
 	return new(big.Int).SetBytes(out[:32]), nil
 }

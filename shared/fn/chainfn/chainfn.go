@@ -151,18 +151,9 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	}
 	if sealer != nil {
 		v := &custody.Voter{Svc: &custody.Service{Store: st, Withdrawals: w, Now: time.Now}, Sealer: sealer,
-			HTTP: &http.Client{Timeout: custody.WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-		allowLoop := env("ALLOW_LOOPBACK_WEBHOOKS") == "true"
-		w.AwaitingApproval = func(ctx context.Context, t sg.Transfer) error {
-			p, err := st.Policy(ctx, t.TenantID)
-			if err != nil || p.Webhook == nil {
-				return err
-			}
-			if err := custody.CheckWebhookURL(p.Webhook.URL, allowLoop); err != nil {
-				return err
-			}
-			return v.Vote(ctx, t)
-		}
+			HTTP:          &http.Client{Timeout: custody.WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+			AllowLoopback: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}
+		w.AwaitingApproval = v.Vote
 	}
 	p, err := EthereumPayout(ctx, env, st)
 	if err != nil {
@@ -206,9 +197,12 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	cold, err := coldWallet(ctx, env, st)
-	if err != nil {
-		return nil, err
+	// Cold payouts are followed over the hot wallet's node.
+	var cold *chaineth.Cold
+	if p, ok := w.Payouts[sg.Ethereum].(*chaineth.Payout); ok {
+		if cold, err = coldWallet(ctx, env, st, p.Hot, p.Token); err != nil {
+			return nil, err
+		}
 	}
 	log := obs.NewLogger(os.Stdout, "withdrawals-track")
 	return func(ctx context.Context) (any, error) {

@@ -16,11 +16,12 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// coldWallet builds the cold payouts of Ethereum from the hot wallet's
-// node and COLD_ADDRESS_ETHEREUM (the address coldsign prints for the cold
-// seed) and COLD_BUNDLE_TTL (how long a bundle may be away, default 24h).
-// With no cold address configured it returns nil.
-func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Cold, error) {
+// coldWallet builds the cold payouts of Ethereum over the hot wallet's
+// node (its address is where a refill goes), from COLD_ADDRESS_ETHEREUM
+// (the address coldsign prints for the cold seed) and COLD_BUNDLE_TTL (how
+// long a bundle may be away, default 24h). With no cold address configured
+// it returns nil.
+func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store, hot *chaineth.HotWallet, token common.Address) (*chaineth.Cold, error) {
 	addr := env("COLD_ADDRESS_ETHEREUM")
 	if addr == "" {
 		return nil, nil
@@ -36,13 +37,10 @@ func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Co
 		}
 		ttl = d
 	}
-	hot, node, token, err := hotWallet(ctx, env, st)
-	if err != nil {
-		return nil, err
-	}
 	if hot == nil {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
+	node := hot.Node
 	hotAddr, err := chaineth.From(ctx, hot.Signer)
 	if err != nil {
 		return nil, fmt.Errorf("chainfn: hot address: %w", err)
@@ -63,7 +61,11 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if err != nil {
 			return nil, err
 		}
-		c, err := coldWallet(ctx, env, st)
+		hot, _, token, err := hotWallet(ctx, env, st)
+		if err != nil {
+			return nil, err
+		}
+		c, err := coldWallet(ctx, env, st, hot, token)
 		if err != nil {
 			return nil, err
 		}

@@ -13,14 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
@@ -55,7 +54,7 @@ type KMSAdmin interface {
 // RotationNode is what a rotation needs of an Ethereum node (ethclient has it).
 type RotationNode interface {
 	chaineth.Node
-	CallContract(ctx context.Context, m ethereum.CallMsg, block *big.Int) ([]byte, error)
+	chaineth.Caller
 }
 
 // Rotator advances the hot key rotation, one run at a time.
@@ -151,8 +150,6 @@ func (r *Rotator) newKey(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotat
 	return rot, nil
 }
 
-var setOwnerABI, _ = abi.JSON(strings.NewReader(`[{"name":"setOwner","type":"function","inputs":[{"name":"owner_","type":"address"},{"name":"sweepTo_","type":"address"}],"outputs":[]}]`))
-
 func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotation, error) {
 	oldSigner := &kmssign.Signer{KMS: r.KMS, KeyID: rot.OldKey}
 	hot := &chaineth.HotWallet{Node: r.Node, Signer: oldSigner, ChainID: r.ChainID, Store: r.Store, Confirmations: r.Confirmations}
@@ -168,11 +165,18 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 			if r.Factory == (common.Address{}) {
 				return "", nil
 			}
-			data, _ := setOwnerABI.Pack("setOwner", newAddr, newAddr)
+			factoryABI, err := forwarder.ForwarderFactoryMetaData.GetAbi()
+			if err != nil {
+				return "", sg.Internal("chainfn.rotate", err)
+			}
+			data, err := factoryABI.Pack("setOwner", newAddr, newAddr)
+			if err != nil {
+				return "", sg.Internal("chainfn.rotate", err)
+			}
 			return hot.Send(ctx, "rot-"+rot.ID+"-eth-owner", r.Factory, data)
 		}},
 		{"eth-usdt", func() (string, error) {
-			bal, err := erc20Balance(ctx, r.Node, r.Token, oldAddr)
+			bal, err := chaineth.TokenBalance(ctx, r.Node, r.Token, oldAddr)
 			if err != nil || bal.Sign() == 0 {
 				return "", err
 			}
@@ -302,15 +306,6 @@ const (
 	HotTag       = "stablegate-hot"
 	HotVerifyTag = "stablegate-hot-verify"
 )
-
-func erc20Balance(ctx context.Context, node RotationNode, token, holder common.Address) (*big.Int, error) {
-	h, _ := address.Parse(sg.Ethereum, holder.Hex())
-	out, err := node.CallContract(ctx, ethereum.CallMsg{To: &token, Data: erc20.BalanceOf(h)}, nil)
-	if err != nil || len(out) != 32 {
-		return nil, sg.Unavailable("chainfn.rotate", fmt.Errorf("balanceOf: %v", err))
-	}
-	return new(big.Int).SetBytes(out), nil
-}
 
 // HotKeyRotate builds the scheduled job that advances a requested hot key
 // rotation (POST /v1/platform/hot-key-rotations asks for one): the chains'

@@ -97,6 +97,7 @@ test: tools geth portal deps-browser
 	@# at its deadline with "context deadline exceeded" and no failing input (golang/go#75804).
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 200000x ./shared/slip39
 	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime 150000x ./shared/chain/tron
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/chain/tron
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 100000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/coldbundle
@@ -121,6 +122,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/hd
 	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime $(FUZZTIME) ./shared/chain/tron
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/chain/tron
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/slip39
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)

@@ -12,11 +12,15 @@ import (
 // transfer as RawData writes it.
 var ErrNotTRC20Transfer = errors.New("tron: raw_data is not a TRC20 transfer")
 
-// ParseRawData reads back a TRC20 transfer's raw_data (what RawData wrote,
-// or tronweb for the same transfer). Anything else is refused, so a caller
-// that signs or pays what it parsed never signs more than one transfer.
-func ParseRawData(raw []byte) (TRC20Transfer, error) {
-	var t TRC20Transfer
+// ErrUnsupportedTx: the bytes are not the raw_data of one transaction of
+// the kinds Tx writes.
+var ErrUnsupportedTx = errors.New("tron: raw_data is not a transaction Stablegate signs")
+
+// Parse reads back a transaction's raw_data (what Tx.RawData wrote, or
+// tronweb for the same transaction). Anything else is refused, so a caller
+// that signs or pays what it parsed never signs more than it read.
+func Parse(raw []byte) (Tx, error) {
+	var t Tx
 	var contract []byte
 	err := fields(raw, func(f int, v uint64, b []byte, wire byte) error {
 		switch {
@@ -33,12 +37,12 @@ func ParseRawData(raw []byte) (TRC20Transfer, error) {
 		case f == 18 && wire == 0:
 			t.FeeLimit = int64(v)
 		default:
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx
 		}
 		return nil
 	})
 	if err != nil || contract == nil {
-		return t, ErrNotTRC20Transfer
+		return t, ErrUnsupportedTx
 	}
 	var typ uint64
 	var anyMsg []byte
@@ -49,50 +53,89 @@ func ParseRawData(raw []byte) (TRC20Transfer, error) {
 		case f == 2 && wire == 2:
 			anyMsg = b
 		default:
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx // permission ids: not ours
 		}
 		return nil
-	}); err != nil || typ != triggerSmartContractType {
-		return t, ErrNotTRC20Transfer
+	}); err != nil || typeURLs[int(typ)] == "" {
+		return t, ErrUnsupportedTx
 	}
-	var call []byte
-	var url []byte
+	t.Type = int(typ)
+	var url, param []byte
 	if err := fields(anyMsg, func(f int, v uint64, b []byte, wire byte) error {
 		switch {
 		case f == 1 && wire == 2:
 			url = b
 		case f == 2 && wire == 2:
-			call = b
+			param = b
 		default:
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx
 		}
 		return nil
-	}); err != nil || string(url) != triggerSmartContractURL {
-		return t, ErrNotTRC20Transfer
+	}); err != nil || string(url) != typeURLs[t.Type] {
+		return t, ErrUnsupportedTx
 	}
-	var owner, token, data []byte
-	if err := fields(call, func(f int, v uint64, b []byte, wire byte) error {
+	var owner, other []byte
+	var resource uint64
+	seen := map[int]bool{}
+	if err := fields(param, func(f int, v uint64, b []byte, wire byte) error {
+		if seen[f] {
+			return ErrUnsupportedTx
+		}
+		seen[f] = true
 		switch {
 		case f == 1 && wire == 2:
 			owner = b
-		case f == 2 && wire == 2:
-			token = b
-		case f == 4 && wire == 2:
-			data = b
+		case t.Type == TypeTriggerSmartContract && f == 2 && wire == 2, t.Type == TypeAccountCreate && f == 2 && wire == 2:
+			other = b
+		case t.Type == TypeTriggerSmartContract && f == 4 && wire == 2:
+			t.Data = b
+		case (t.Type == TypeDelegateResource || t.Type == TypeUnDelegateResource) && wire == 0 && (f == 2 || f == 3):
+			if f == 2 {
+				resource = v
+			} else {
+				t.Balance = int64(v)
+			}
+		case (t.Type == TypeDelegateResource || t.Type == TypeUnDelegateResource) && f == 4 && wire == 2:
+			other = b
 		default:
-			return ErrNotTRC20Transfer // call_value, token ids: not a plain transfer
+			return ErrUnsupportedTx // call_value, token ids, locks, account types: not ours
 		}
 		return nil
 	}); err != nil {
-		return t, ErrNotTRC20Transfer
+		return t, ErrUnsupportedTx
 	}
 	var ok bool
 	if t.Owner, ok = account(owner); !ok {
-		return t, ErrNotTRC20Transfer
+		return t, ErrUnsupportedTx
 	}
-	if t.Contract, ok = account(token); !ok {
-		return t, ErrNotTRC20Transfer
+	switch t.Type {
+	case TypeTriggerSmartContract:
+		if t.Contract, ok = account(other); !ok || len(t.Data) < 4 {
+			return t, ErrUnsupportedTx
+		}
+	case TypeAccountCreate:
+		if t.Account, ok = account(other); !ok || t.FeeLimit != 0 {
+			return t, ErrUnsupportedTx
+		}
+	default:
+		if t.Account, ok = account(other); !ok || resource != resourceEnergy || t.Balance <= 0 || t.FeeLimit != 0 {
+			return t, ErrUnsupportedTx
+		}
 	}
+	return t, nil
+}
+
+// ParseRawData reads back a TRC20 transfer's raw_data (what RawData wrote,
+// or tronweb for the same transfer). Anything else is refused, so a caller
+// that signs or pays what it parsed never signs more than one transfer.
+func ParseRawData(raw []byte) (TRC20Transfer, error) {
+	tx, err := Parse(raw)
+	if err != nil || tx.Type != TypeTriggerSmartContract {
+		return TRC20Transfer{}, ErrNotTRC20Transfer
+	}
+	t := TRC20Transfer{Owner: tx.Owner, Contract: tx.Contract, RefBlockBytes: tx.RefBlockBytes, RefBlockHash: tx.RefBlockHash,
+		Expiration: tx.Expiration, Timestamp: tx.Timestamp, FeeLimit: tx.FeeLimit}
+	data := tx.Data
 	if len(data) != 68 || !bytes.Equal(data[:4], []byte(transferSelector)) || !allZero(data[4:16]) {
 		return t, ErrNotTRC20Transfer
 	}
@@ -127,18 +170,18 @@ func fields(m []byte, f func(field int, v uint64, b []byte, wire byte) error) er
 	for len(m) > 0 {
 		key, n := uvarint(m)
 		if n <= 0 {
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx
 		}
 		m = m[n:]
 		field, wire := int(key>>3), byte(key&7)
 		if field == 0 {
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx
 		}
 		switch wire {
 		case 0:
 			v, n := uvarint(m)
 			if n <= 0 {
-				return ErrNotTRC20Transfer
+				return ErrUnsupportedTx
 			}
 			m = m[n:]
 			if err := f(field, v, nil, 0); err != nil {
@@ -147,7 +190,7 @@ func fields(m []byte, f func(field int, v uint64, b []byte, wire byte) error) er
 		case 2:
 			l, n := uvarint(m)
 			if n <= 0 || l > uint64(len(m)-n) {
-				return ErrNotTRC20Transfer
+				return ErrUnsupportedTx
 			}
 			b := m[n : n+int(l)]
 			m = m[n+int(l):]
@@ -155,7 +198,7 @@ func fields(m []byte, f func(field int, v uint64, b []byte, wire byte) error) er
 				return err
 			}
 		default:
-			return ErrNotTRC20Transfer
+			return ErrUnsupportedTx
 		}
 	}
 	return nil

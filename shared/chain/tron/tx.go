@@ -20,12 +20,113 @@ import (
 )
 
 // Protobuf names and numbers of the fields written (java-tron's
-// core/Tron.proto and core/contract/smart_contract.proto).
+// core/Tron.proto, core/contract/smart_contract.proto, account_contract.proto
+// and balance_contract.proto).
 const (
-	triggerSmartContractType = 31
-	triggerSmartContractURL  = "type.googleapis.com/protocol.TriggerSmartContract"
+	TypeAccountCreate        = 0
+	TypeTriggerSmartContract = 31
+	TypeDelegateResource     = 57
+	TypeUnDelegateResource   = 58
+
+	triggerSmartContractType = TypeTriggerSmartContract
 	transferSelector         = "\xa9\x05\x9c\xbb" // transfer(address,uint256)
+	resourceEnergy           = 1
 )
+
+var typeURLs = map[int]string{
+	TypeAccountCreate:        "type.googleapis.com/protocol.AccountCreateContract",
+	TypeTriggerSmartContract: "type.googleapis.com/protocol.TriggerSmartContract",
+	TypeDelegateResource:     "type.googleapis.com/protocol.DelegateResourceContract",
+	TypeUnDelegateResource:   "type.googleapis.com/protocol.UnDelegateResourceContract",
+}
+
+// Header is what every transaction's raw_data holds besides its contract:
+// the reference block (bytes 6..8 of its number and 8..16 of its hash),
+// expiration and timestamp in milliseconds since the epoch, and the fee
+// limit in sun (smart contract calls only; 0 is omitted).
+type Header struct {
+	RefBlockBytes [2]byte
+	RefBlockHash  [8]byte
+	Expiration    int64
+	Timestamp     int64
+	FeeLimit      int64
+}
+
+// Tx is one transaction of the kinds Stablegate signs, a single contract
+// each: a smart contract call (Contract, Data), an account created
+// (Account), or energy delegated to or taken back from Account (Balance:
+// the staked sun behind it).
+type Tx struct {
+	Header
+	Type     int
+	Owner    address.Account
+	Contract address.Account
+	Data     []byte
+	Account  address.Account
+	Balance  int64
+}
+
+// Call is a smart contract call by owner.
+func Call(owner, contract address.Account, data []byte, h Header) Tx {
+	return Tx{Header: h, Type: TypeTriggerSmartContract, Owner: owner, Contract: contract, Data: data}
+}
+
+// CreateAccount is owner activating account (it pays the fee; the account
+// starts with no TRX).
+func CreateAccount(owner, account address.Account, h Header) Tx {
+	h.FeeLimit = 0
+	return Tx{Header: h, Type: TypeAccountCreate, Owner: owner, Account: account}
+}
+
+// DelegateEnergy lends receiver the energy of sun staked by owner (Stake
+// 2.0, no lock); undo takes it back.
+func DelegateEnergy(owner, receiver address.Account, sun int64, undo bool, h Header) Tx {
+	h.FeeLimit = 0
+	t := Tx{Header: h, Type: TypeDelegateResource, Owner: owner, Account: receiver, Balance: sun}
+	if undo {
+		t.Type = TypeUnDelegateResource
+	}
+	return t
+}
+
+// RawData is the transaction's raw_data, serialised as protobuf.
+func (t Tx) RawData() ([]byte, error) {
+	var param pb
+	param.bytes(1, tronAddr(t.Owner))
+	switch t.Type {
+	case TypeTriggerSmartContract:
+		if len(t.Data) < 4 {
+			return nil, errors.New("tron: a call needs a selector")
+		}
+		param.bytes(2, tronAddr(t.Contract))
+		param.bytes(4, t.Data)
+	case TypeAccountCreate:
+		param.bytes(2, tronAddr(t.Account))
+	case TypeDelegateResource, TypeUnDelegateResource:
+		if t.Balance <= 0 {
+			return nil, errors.New("tron: delegated balance must be positive")
+		}
+		param.varint(2, resourceEnergy)
+		param.varint(3, uint64(t.Balance))
+		param.bytes(4, tronAddr(t.Account))
+	default:
+		return nil, errors.New("tron: unsupported contract type")
+	}
+	var any pb
+	any.bytes(1, []byte(typeURLs[t.Type]))
+	any.bytes(2, param)
+	var contract pb
+	contract.varint(1, uint64(t.Type))
+	contract.bytes(2, any)
+	var raw pb
+	raw.bytes(1, t.RefBlockBytes[:])
+	raw.bytes(4, t.RefBlockHash[:])
+	raw.varint(8, uint64(t.Expiration))
+	raw.bytes(11, contract)
+	raw.varint(14, uint64(t.Timestamp))
+	raw.varint(18, uint64(t.FeeLimit))
+	return raw, nil
+}
 
 // TRC20Transfer is one token transfer as a TriggerSmartContract call.
 type TRC20Transfer struct {
@@ -42,29 +143,17 @@ type TRC20Transfer struct {
 
 func tronAddr(a address.Account) []byte { return append([]byte{address.TronPrefix}, a[:]...) }
 
+// Header is the transfer's header fields.
+func (t TRC20Transfer) Header() Header {
+	return Header{RefBlockBytes: t.RefBlockBytes, RefBlockHash: t.RefBlockHash, Expiration: t.Expiration, Timestamp: t.Timestamp, FeeLimit: t.FeeLimit}
+}
+
 // RawData is the transaction's raw_data, serialised as protobuf.
 func (t TRC20Transfer) RawData() ([]byte, error) {
 	if t.Amount == nil || t.Amount.Sign() <= 0 || t.Amount.BitLen() > 256 {
 		return nil, errors.New("tron: amount must be positive and fit 256 bits")
 	}
-	var call pb
-	call.bytes(1, tronAddr(t.Owner))
-	call.bytes(2, tronAddr(t.Contract))
-	call.bytes(4, erc20.Transfer(t.To, t.Amount))
-	var any pb
-	any.bytes(1, []byte(triggerSmartContractURL))
-	any.bytes(2, call)
-	var contract pb
-	contract.varint(1, triggerSmartContractType)
-	contract.bytes(2, any)
-	var raw pb
-	raw.bytes(1, t.RefBlockBytes[:])
-	raw.bytes(4, t.RefBlockHash[:])
-	raw.varint(8, uint64(t.Expiration))
-	raw.bytes(11, contract)
-	raw.varint(14, uint64(t.Timestamp))
-	raw.varint(18, uint64(t.FeeLimit))
-	return raw, nil
+	return Call(t.Owner, t.Contract, erc20.Transfer(t.To, t.Amount), t.Header()).RawData()
 }
 
 // TxID is the transaction id: SHA-256 of raw_data.

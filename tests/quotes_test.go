@@ -75,7 +75,14 @@ func TestFeeQuotesPriceThePayoutAndAreHonoured(t *testing.T) {
 	if r.status != 200 || tq.Network["unit"] != "sun" || tq.Network["energy"] != "29650" {
 		t.Fatalf("tron quote to a new holder: %d %s", r.status, r.body)
 	}
-	sun := 29650*bigOf(t, tq.Network["energy_price"]).Int64() + bigOf(t, tq.Network["bandwidth"]).Int64()*bigOf(t, tq.Network["bandwidth_price"]).Int64()
+	// The hot account's staked energy and free bandwidth cover what they
+	// can; the rest is burnt at the chain's prices.
+	covered, bwCovered := bigOf(t, tq.Network["energy_covered"]).Int64(), bigOf(t, tq.Network["bandwidth_covered"]).Int64()
+	bandwidth := bigOf(t, tq.Network["bandwidth"]).Int64()
+	if covered < 0 || covered > 29650 || (bwCovered != 0 && bwCovered != bandwidth) {
+		t.Fatalf("tron quote covers %d energy and %d bytes: %s", covered, bwCovered, r.body)
+	}
+	sun := (29650-covered)*bigOf(t, tq.Network["energy_price"]).Int64() + (bandwidth-bwCovered)*bigOf(t, tq.Network["bandwidth_price"]).Int64()
 	if strconv.FormatInt(sun, 10) != tq.Network["native_fee"] {
 		t.Fatalf("native fee %s; energy and bandwidth at their prices make %d", tq.Network["native_fee"], sun)
 	}

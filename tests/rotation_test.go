@@ -70,6 +70,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	}
 	t.Cleanup(func() { fx.Close() })
 	fx.Mint(oldAcct, 300_000_000)
+	fx.FundTRX(oldAcct, 1_000_000_000) // 1,000 TRX for the fees it burns
 	grid := &tron.Grid{URL: fx.URL, Sleep: func(time.Duration) {}}
 
 	// Payouts from the old key, on a table of their own.

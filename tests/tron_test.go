@@ -63,6 +63,7 @@ func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	if w.hotAcct, err = w.hot.Address(ctx); err != nil {
 		t.Fatal(err)
 	}
+	w.fx.FundTRX(w.hotAcct, 10_000_000_000) // 10,000 TRX for the fees it burns
 	w.depo = acct("deposit " + randHex(8))
 	owners := map[string]dynamo.AddressOwner{strings.ToLower(w.depo.Tron()): {Tenant: w.tenant, Wallet: w.wallet}}
 	w.watcher = &tron.Watcher{Grid: w.grid, Token: w.fx.Token.Tron(), PageSize: 2,

@@ -40,6 +40,11 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 		return err
 	}
 	fx.Mint(hot, 10_000_000_000_000)
+	// TRX for the fees the hot key burns and to activate deposit addresses,
+	// and TRX staked for energy it lends them while they approve the sweep
+	// (infra/chains.md, "Sweeping (Tron)").
+	fx.FundTRX(hot, 1_000_000_000_000)
+	fx.StakeEnergy(hot, 200_000_000_000)
 	// The dev faucet key (chain.json's faucet_key) holds test USDT on Tron too,
 	// so tools and tests can make real deposits.
 	faucet, err := address.FromPublicKey(crypto.FromECDSAPub(&devFaucetKey().PublicKey))
@@ -47,6 +52,7 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 		return err
 	}
 	fx.Mint(faucet, 10_000_000_000_000)
+	fx.FundTRX(faucet, 1_000_000_000_000)
 	// The stand-in keeps its chain in memory: each start is a new chain
 	// whose hot wallet float is recorded anew (balances a persisted ledger
 	// holds from an earlier start are not on it).

@@ -110,10 +110,13 @@ func (t *Tron) Quote(ctx context.Context, to string, amount sg.Amount) (sg.Amoun
 	bandwidth := int64(len(raw) + 65 + 64)
 	burnEnergy := max(energy-res.Energy, 0)
 	sun := burnEnergy * prices.Energy
+	bandwidthCovered := bandwidth
 	if bandwidth > res.FreeNet+res.Net {
 		sun += bandwidth * prices.Bandwidth
+		bandwidthCovered = 0
 	}
 	return inAsset(big.NewInt(sun), t.Price, 6), map[string]string{"unit": "sun", "native_fee": fmt.Sprint(sun),
 		"energy": fmt.Sprint(energy), "bandwidth": fmt.Sprint(bandwidth), "energy_price": fmt.Sprint(prices.Energy),
-		"bandwidth_price": fmt.Sprint(prices.Bandwidth), "energy_covered": fmt.Sprint(energy - burnEnergy)}, nil
+		"bandwidth_price": fmt.Sprint(prices.Bandwidth), "energy_covered": fmt.Sprint(energy - burnEnergy),
+		"bandwidth_covered": fmt.Sprint(bandwidthCovered)}, nil
 }

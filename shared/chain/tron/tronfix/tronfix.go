@@ -5,8 +5,15 @@
 // node runs on our machines, so this is what our Tron code is tested
 // against; it checks what a node would check of a broadcast (the id is the
 // SHA-256 of raw_data, the signature recovers to the owner, the reference
-// block and expiration are current, the sender holds the tokens), applies
-// the transfer in the next block, and can be told to rate-limit.
+// block and expiration are current, the sender's account exists and can pay),
+// applies the transaction in the next block, and can be told to rate-limit.
+//
+// Accounts are modelled as far as a sweep needs (resources.go): an account
+// exists once created (receiving TRC20 tokens does not create one), holds
+// TRX, stakes TRX for energy (Stake 2.0), delegates that energy and takes it
+// back, and has 600 bytes of free bandwidth a day. A transaction uses its
+// owner's energy and bandwidth first and burns TRX for the rest, up to its
+// fee limit; short of that it fails OUT_OF_ENERGY and changes nothing.
 package tronfix
 
 import (
@@ -26,6 +33,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 )
 
@@ -33,10 +41,17 @@ import (
 // 210 sun per energy, 1,000 sun per byte of bandwidth; a TRC20 transfer
 // uses 14,650 energy to an existing holder and 29,650 to a new one.
 const (
-	EnergyPrice       = 210
-	BandwidthPrice    = 1000
-	EnergyExisting    = 14_650
-	EnergyNewHolder   = 29_650
+	EnergyPrice     = 210
+	BandwidthPrice  = 1000
+	EnergyExisting  = 14_650
+	EnergyNewHolder = 29_650
+	// The fixture's figures for the calls a sweep makes: approve, and
+	// transferFrom (a transfer plus the allowance read and written).
+	EnergyApprove      = 22_000
+	EnergyTransferFrom = 1_000 // on top of the transfer's
+	// CreateAccountFee is what AccountCreate burns (1 TRX, plus 0.1 TRX of
+	// bandwidth).
+	CreateAccountFee  = 1_100_000
 	SolidifyDepth     = 19
 	blockIntervalMsec = 3000
 )
@@ -57,6 +72,8 @@ type txInfo struct {
 	result string
 	energy int64
 	net    int64
+	// energyUsed: the energy the call took (own and burnt)
+	energyUsed int64
 }
 
 // Server is the fixture chain.
@@ -65,6 +82,9 @@ type Server struct {
 	Token    address.Account
 	blocks   []block
 	balances map[address.Account]*big.Int
+	allow    map[[2]address.Account]*big.Int
+	accounts map[address.Account]*account
+	delegs   map[[2]address.Account]int64
 	events   []event
 	infos    map[string]txInfo
 	pending  []pendingTx
@@ -75,17 +95,21 @@ type Server struct {
 	Requests, Limited int
 	URL               string
 	srv               *http.Server
+	recovered         int64 // block time resources were last recovered at
 }
 
 type pendingTx struct {
 	id  string
 	raw []byte
-	tx  tron.TRC20Transfer
+	tx  tron.Tx
+	// external transfers (Transfer) are someone else's and pay nothing here
+	external bool
 }
 
 // New makes a chain whose head is block 1000, with the token at token.
 func New(token address.Account) *Server {
-	s := &Server{Token: token, balances: map[address.Account]*big.Int{}, infos: map[string]txInfo{}}
+	s := &Server{Token: token, balances: map[address.Account]*big.Int{}, infos: map[string]txInfo{},
+		allow: map[[2]address.Account]*big.Int{}, accounts: map[address.Account]*account{}, delegs: map[[2]address.Account]int64{}}
 	start := time.Now().UnixMilli() - 1000*blockIntervalMsec
 	for n := uint64(0); n <= 1000; n++ {
 		s.blocks = append(s.blocks, s.makeBlock(n, start+int64(n)*blockIntervalMsec))
@@ -162,7 +186,8 @@ func (s *Server) Transfer(from, to address.Account, amount int64) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := fmt.Sprintf("%064x", sha256.Sum256([]byte(fmt.Sprintf("external %d %d %x", len(s.events), s.head().num, to))))
-	s.pending = append(s.pending, pendingTx{id: id, tx: tron.TRC20Transfer{Owner: from, Contract: s.Token, To: to, Amount: big.NewInt(amount)}})
+	s.pending = append(s.pending, pendingTx{id: id, external: true,
+		tx: tron.Call(from, s.Token, erc20.Transfer(to, big.NewInt(amount)), tron.Header{})})
 	return id
 }
 
@@ -174,36 +199,179 @@ func (s *Server) Mine(n int) {
 		h := s.head()
 		b := s.makeBlock(h.num+1, h.time+blockIntervalMsec)
 		s.blocks = append(s.blocks, b)
-		for idx, p := range s.pending {
-			s.apply(b, idx, p)
+		for _, p := range s.pending {
+			s.apply(b, p)
 		}
 		s.pending = nil
 	}
 }
 
-func (s *Server) apply(b block, idx int, p pendingTx) {
-	from, to := s.balance(p.tx.Owner), s.balance(p.tx.To)
-	energy := int64(EnergyExisting)
-	if to.Sign() == 0 {
-		energy = EnergyNewHolder
-	}
-	netBytes := int64(len(p.raw) + 65 + 64)
-	info := txInfo{block: b.num, energy: energy * EnergyPrice, net: netBytes * BandwidthPrice}
-	info.fee = info.energy + info.net
-	if from.Cmp(p.tx.Amount) < 0 {
-		info.result = "REVERT"
+func (s *Server) apply(b block, p pendingTx) {
+	info := txInfo{block: b.num, result: "SUCCESS"}
+	if p.external {
+		info.result = s.call(b, p, &info)
 		s.infos[p.id] = info
 		return
 	}
-	from.Sub(from, p.tx.Amount)
-	to.Add(to, p.tx.Amount)
-	info.result = "SUCCESS"
+	owner := s.accounts[p.tx.Owner]
+	if owner == nil {
+		info.result = "FAILED"
+		s.infos[p.id] = info
+		return
+	}
+	s.recover(b.time)
+	// Bandwidth: the free 600 bytes a day if they cover the transaction,
+	// else TRX for every byte.
+	netBytes := int64(len(p.raw) + 65 + 64)
+	if p.tx.Type == tron.TypeAccountCreate {
+		info.net = CreateAccountFee
+	} else if owner.freeNetUsed+netBytes <= FreeNetPerDay {
+		owner.freeNetUsed += netBytes
+	} else {
+		info.net = netBytes * BandwidthPrice
+	}
+	owner.trx -= min(info.net, owner.trx)
+	switch p.tx.Type {
+	case tron.TypeAccountCreate:
+		if s.accounts[p.tx.Account] != nil {
+			info.result = "FAILED"
+			break
+		}
+		s.accounts[p.tx.Account] = &account{}
+	case tron.TypeDelegateResource:
+		to := s.accounts[p.tx.Account]
+		if to == nil || owner.stakedEnergy-owner.delegatedOut < p.tx.Balance {
+			info.result = "FAILED"
+			break
+		}
+		owner.delegatedOut += p.tx.Balance
+		to.received += p.tx.Balance
+		s.delegs[[2]address.Account{p.tx.Owner, p.tx.Account}] += p.tx.Balance
+	case tron.TypeUnDelegateResource:
+		k := [2]address.Account{p.tx.Owner, p.tx.Account}
+		to := s.accounts[p.tx.Account]
+		if s.delegs[k] < p.tx.Balance || to == nil {
+			info.result = "FAILED"
+			break
+		}
+		// The energy the receiver used of what it is giving back goes back
+		// with it, as a node does.
+		if total := to.received + to.stakedEnergy - to.delegatedOut; total > 0 {
+			moved := to.energyUsed * p.tx.Balance / total
+			to.energyUsed -= moved
+			owner.energyUsed += moved
+		}
+		s.delegs[k] -= p.tx.Balance
+		if s.delegs[k] == 0 {
+			delete(s.delegs, k)
+		}
+		owner.delegatedOut -= p.tx.Balance
+		to.received -= p.tx.Balance
+	case tron.TypeTriggerSmartContract:
+		info.result = s.call(b, p, &info)
+	}
+	info.fee = info.energy + info.net
 	s.infos[p.id] = info
-	e := event{}
-	e.TxID, e.Block, e.Timestamp, e.Index, e.Name = p.id, b.num, b.time, 0, "Transfer"
-	_ = idx
-	e.Result.From, e.Result.To, e.Result.Value = "0x"+hex.EncodeToString(p.tx.Owner[:]), "0x"+hex.EncodeToString(p.tx.To[:]), p.tx.Amount.String()
-	s.events = append(s.events, e)
+}
+
+// call runs a token call: its energy from the owner's, then TRX up to the
+// fee limit; short of that it fails OUT_OF_ENERGY and changes nothing.
+func (s *Server) call(b block, p pendingTx, info *txInfo) string {
+	data := p.tx.Data
+	if p.tx.Contract != s.Token {
+		return "REVERT"
+	}
+	word := func(i int) []byte { return data[4+32*i : 4+32*(i+1)] }
+	acct := func(i int) (a address.Account) { copy(a[:], word(i)[12:]); return a }
+	var energy int64
+	var apply func() bool
+	var from, to address.Account
+	var amount *big.Int
+	switch sel := erc20.Selector(data); {
+	case sel == "transfer" && len(data) == 68:
+		from, to, amount = p.tx.Owner, acct(0), new(big.Int).SetBytes(word(1))
+		energy = s.transferEnergy(to)
+		apply = func() bool { return s.move(from, to, amount) }
+	case sel == "transferFrom" && len(data) == 100:
+		from, to, amount = acct(0), acct(1), new(big.Int).SetBytes(word(2))
+		energy = s.transferEnergy(to) + EnergyTransferFrom
+		apply = func() bool {
+			a := s.allowance(from, p.tx.Owner)
+			if a.Cmp(amount) < 0 || s.balance(from).Cmp(amount) < 0 {
+				return false
+			}
+			if a.Cmp(erc20.Unlimited) != 0 { // Tether's token never draws an unlimited allowance down
+				a.Sub(a, amount)
+			}
+			return s.move(from, to, amount)
+		}
+	case sel == "approve" && len(data) == 68:
+		spender, v := acct(0), new(big.Int).SetBytes(word(1))
+		energy = EnergyApprove
+		apply = func() bool {
+			a := s.allowance(p.tx.Owner, spender)
+			if v.Sign() != 0 && a.Sign() != 0 { // Tether's guard: set to 0 before changing
+				return false
+			}
+			a.Set(v)
+			return true
+		}
+	default:
+		return "REVERT"
+	}
+	if !p.external {
+		owner := s.accounts[p.tx.Owner]
+		own := min(s.energyLeft(owner), energy)
+		burn := (energy - own) * EnergyPrice
+		if burn > p.tx.FeeLimit || burn > owner.trx {
+			info.energy = min(owner.trx, p.tx.FeeLimit)
+			owner.trx -= info.energy
+			owner.energyUsed += own
+			return "OUT_OF_ENERGY"
+		}
+		owner.energyUsed += own
+		owner.trx -= burn
+		info.energy = burn
+		info.energyUsed = energy
+	} else {
+		info.energy = energy * EnergyPrice
+	}
+	if !apply() {
+		return "REVERT"
+	}
+	if to != (address.Account{}) {
+		e := event{}
+		e.TxID, e.Block, e.Timestamp, e.Index, e.Name = p.id, b.num, b.time, 0, "Transfer"
+		e.Result.From, e.Result.To, e.Result.Value = "0x"+hex.EncodeToString(from[:]), "0x"+hex.EncodeToString(to[:]), amount.String()
+		s.events = append(s.events, e)
+	}
+	return "SUCCESS"
+}
+
+func (s *Server) transferEnergy(to address.Account) int64 {
+	if s.balance(to).Sign() == 0 {
+		return EnergyNewHolder
+	}
+	return EnergyExisting
+}
+
+func (s *Server) move(from, to address.Account, amount *big.Int) bool {
+	if s.balance(from).Cmp(amount) < 0 {
+		return false
+	}
+	s.balance(from).Sub(s.balance(from), amount)
+	s.balance(to).Add(s.balance(to), amount)
+	return true
+}
+
+func (s *Server) allowance(owner, spender address.Account) *big.Int {
+	k := [2]address.Account{owner, spender}
+	if a, ok := s.allow[k]; ok {
+		return a
+	}
+	a := new(big.Int)
+	s.allow[k] = a
+	return a
 }
 
 // Reorg drops the newest n blocks and the transfers in them (their
@@ -264,7 +432,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/wallet/gettransactioninfobyid":
 		out = s.info(fmt.Sprint(in["value"]))
 	case r.URL.Path == "/wallet/getaccountresource":
-		out = map[string]any{"freeNetLimit": 600, "freeNetUsed": 600, "NetLimit": 0, "NetUsed": 0, "EnergyLimit": 0, "EnergyUsed": 0}
+		out = s.resources(fmt.Sprint(in["address"]))
+	case r.URL.Path == "/wallet/getaccount":
+		out = s.getAccount(fmt.Sprint(in["address"]))
+	case r.URL.Path == "/wallet/getcandelegatedmaxsize":
+		out = s.canDelegate(fmt.Sprint(in["owner_address"]))
 	case r.URL.Path == "/wallet/getchainparameters":
 		out = map[string]any{"chainParameter": []map[string]any{{"key": "getEnergyFee", "value": EnergyPrice}, {"key": "getTransactionFee", "value": BandwidthPrice}}}
 	case r.URL.Path == "/wallet/triggerconstantcontract":
@@ -346,9 +518,9 @@ func (s *Server) broadcast(in map[string]any) map[string]any {
 			return refusal("DUP_TRANSACTION_ERROR", "dup transaction")
 		}
 	}
-	tx, err := tron.ParseRawData(raw)
-	if err != nil || tx.Contract != s.Token {
-		return refusal("CONTRACT_VALIDATE_ERROR", "not a transfer of the fixture's token")
+	tx, err := tron.Parse(raw)
+	if err != nil || (tx.Type == tron.TypeTriggerSmartContract && tx.Contract != s.Token) {
+		return refusal("CONTRACT_VALIDATE_ERROR", "not a transaction the fixture runs")
 	}
 	sig, _ := hex.DecodeString(fmt.Sprint(sigs[0]))
 	if len(sig) != 65 {
@@ -375,6 +547,9 @@ func (s *Server) broadcast(in map[string]any) map[string]any {
 	if !ok {
 		return refusal("TAPOS_ERROR", "reference block not on the chain")
 	}
+	if refused := s.validate(tx, int64(len(raw)+65+64)); refused != nil {
+		return refused
+	}
 	s.pending = append(s.pending, pendingTx{id: id, raw: raw, tx: tx})
 	return map[string]any{"result": true, "txid": id}
 }
@@ -390,13 +565,25 @@ func (s *Server) info(id string) map[string]any {
 
 func (s *Server) estimate(in map[string]any) map[string]any {
 	param, _ := hex.DecodeString(fmt.Sprint(in["parameter"]))
-	energy := EnergyExisting
-	if len(param) == 64 {
-		var to address.Account
-		copy(to[:], param[12:32])
-		if s.balance(to).Sign() == 0 {
-			energy = EnergyNewHolder
+	word := func(i int) []byte {
+		if len(param) < 32*(i+1) {
+			return make([]byte, 32)
 		}
+		return param[32*i : 32*(i+1)]
 	}
-	return map[string]any{"result": map[string]any{"result": true}, "energy_used": energy}
+	acct := func(i int) (a address.Account) { copy(a[:], word(i)[12:]); return a }
+	ok := map[string]any{"result": true}
+	switch fmt.Sprint(in["function_selector"]) {
+	case "transfer(address,uint256)":
+		return map[string]any{"result": ok, "energy_used": s.transferEnergy(acct(0))}
+	case "transferFrom(address,address,uint256)":
+		return map[string]any{"result": ok, "energy_used": s.transferEnergy(acct(1)) + EnergyTransferFrom}
+	case "approve(address,uint256)":
+		return map[string]any{"result": ok, "energy_used": EnergyApprove}
+	case "balanceOf(address)":
+		return map[string]any{"result": ok, "energy_used": 0, "constant_result": []string{hex.EncodeToString(s.balance(acct(0)).FillBytes(make([]byte, 32)))}}
+	case "allowance(address,address)":
+		return map[string]any{"result": ok, "energy_used": 0, "constant_result": []string{hex.EncodeToString(s.allowance(acct(0), acct(1)).FillBytes(make([]byte, 32)))}}
+	}
+	return map[string]any{"result": map[string]any{"result": false, "message": hex.EncodeToString([]byte("unknown function"))}}
 }

@@ -53,7 +53,7 @@ func (w *sweepWorld) deposit(t *testing.T, index uint32, amount int64, ref strin
 		t.Fatal(err)
 	}
 	w.sim.Commit()
-	if err := w.st.MarkForSweep(context.Background(), chaineth.SweepScope(w.factory), to.Hex(), index, ref); err != nil {
+	if err := w.st.MarkForSweep(context.Background(), chaineth.SweepScope(w.factory), strings.ToLower(to.Hex()), index, ref); err != nil {
 		t.Fatal(err)
 	}
 	return to
@@ -176,7 +176,7 @@ func TestSweepSkipsAddressesThatAreNotForwarders(t *testing.T) {
 	}
 	w.sim.Commit()
 	scope := chaineth.SweepScope(w.factory)
-	if err := w.st.MarkForSweep(ctx, scope, stray.Hex(), 22, "s1"); err != nil {
+	if err := w.st.MarkForSweep(ctx, scope, strings.ToLower(stray.Hex()), 22, "s1"); err != nil {
 		t.Fatal(err)
 	}
 	w.run(t)

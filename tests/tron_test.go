@@ -142,7 +142,7 @@ func TestTronDepositsPendingSolidifiedAndReversed(t *testing.T) {
 }
 
 func (w *tronWorld) payout(expiry time.Duration) *tron.Payout {
-	return &tron.Payout{Grid: w.grid, Signer: w.hot, Token: w.fx.Token, Store: w.st, Expiry: expiry,
+	return &tron.Payout{Send: &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st, Expiry: expiry}, Token: w.fx.Token,
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun / 10) }} // 1 TRX = 0.1 USDT
 }
 

@@ -12,40 +12,73 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tyler-smith/go-bip39"
+
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/slip39"
 )
 
-// keySource is where the cold seed comes from: a hex master secret, or
-// SLIP-39 shares (and their passphrase).
-type keySource struct{ seed, shares, pass *string }
+// keySource is where a seed comes from: a hex master secret, SLIP-39
+// shares, or (for the deposit seed) a BIP-39 mnemonic, with their
+// passphrase.
+type keySource struct{ seed, shares, mnemonic, pass *string }
 
 func keyFlags(fs *flag.FlagSet) keySource {
 	return keySource{
-		seed:   fs.String("seed", "", "file holding the cold seed (master secret) as hex"),
-		shares: fs.String("shares", "", "file holding SLIP-39 shares, one per line (instead of -seed)"),
-		pass:   fs.String("passphrase", "", "file holding the shares' passphrase (none if empty)"),
+		seed:     fs.String("seed", "", "file holding the seed (master secret) as hex"),
+		shares:   fs.String("shares", "", "file holding SLIP-39 shares, one per line (instead of -seed)"),
+		mnemonic: fs.String("mnemonic", "", "file holding a BIP-39 mnemonic (instead of -seed)"),
+		pass:     fs.String("passphrase", "", "file holding the shares' or mnemonic's passphrase (none if empty)"),
 	}
 }
 
 // coldKey restores the cold key. Nothing of it is ever printed.
 func (k keySource) coldKey() ([]byte, string, error) {
+	master, err := k.master()
+	if err != nil {
+		return nil, "", err
+	}
+	return coldbundle.ColdKey(master)
+}
+
+// master restores the seed (the BIP-32 seed its keys derive from).
+func (k keySource) master() ([]byte, error) {
 	var master []byte
+	given := 0
+	for _, f := range []string{*k.seed, *k.shares, *k.mnemonic} {
+		if f != "" {
+			given++
+		}
+	}
 	switch {
-	case *k.seed != "" && *k.shares != "":
-		return nil, "", errors.New("give -seed or -shares, not both")
+	case given > 1:
+		return nil, errors.New("give one of -seed, -shares or -mnemonic")
+	case *k.mnemonic != "":
+		raw, err := os.ReadFile(*k.mnemonic)
+		if err != nil {
+			return nil, err
+		}
+		words := strings.Join(strings.Fields(string(raw)), " ")
+		if !bip39.IsMnemonicValid(words) {
+			return nil, errors.New("the mnemonic file does not hold a valid BIP-39 mnemonic")
+		}
+		pass, err := passphrase(*k.pass)
+		if err != nil {
+			return nil, err
+		}
+		return bip39.NewSeed(words, string(pass)), nil
 	case *k.seed != "":
 		raw, err := os.ReadFile(*k.seed)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if master, err = hex.DecodeString(strings.TrimSpace(string(raw))); err != nil {
-			return nil, "", errors.New("the seed file must hold hex")
+			return nil, errors.New("the seed file must hold hex")
 		}
 	case *k.shares != "":
 		raw, err := os.ReadFile(*k.shares)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		var shares []string
 		for _, l := range strings.Split(string(raw), "\n") {
@@ -55,15 +88,15 @@ func (k keySource) coldKey() ([]byte, string, error) {
 		}
 		pass, err := passphrase(*k.pass)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if master, err = slip39.Combine(shares, pass); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	default:
-		return nil, "", errors.New("give -seed or -shares")
+		return nil, errors.New("give -seed or -shares")
 	}
-	return coldbundle.ColdKey(master)
+	return master, nil
 }
 
 func coldAddress(args []string, out io.Writer) error {
@@ -141,21 +174,72 @@ func sign(args []string, in io.Reader, tty io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("refused: %w", err)
 	}
-	file := coldbundle.Marshal(s)
-	if err := os.WriteFile(*outFile, file, 0o644); err != nil {
+	return writeSigned(coldbundle.Marshal(s), *outFile, *qrDir, tty)
+}
+
+// grant signs a Tron sweep grant with the deposit seed: it shows every
+// address and the spender, refuses what the bundle package refuses (a
+// token or spender other than the ones given, an address not the seed's
+// own at its index, an expired grant), asks for "yes" (unless -yes), and
+// writes the signed grant as a file and, with -qr-out, as QR images.
+func grant(args []string, in io.Reader, tty io.Writer) error {
+	fs := flag.NewFlagSet("grant", flag.ExitOnError)
+	token := fs.String("token", "", "the USDT contract on Tron (base58)")
+	spender := fs.String("spender", "", "the hot address the deposit addresses may be swept to (base58)")
+	yes := fs.Bool("yes", false, "sign without asking (for scripted tests only)")
+	outFile := fs.String("out", "", "where to write the signed grant (JSON)")
+	qrDir := fs.String("qr-out", "", "directory for the signed grant's QR images")
+	ks := keyFlags(fs)
+	fs.Parse(args)
+	if *token == "" || *spender == "" || *outFile == "" {
+		return errors.New("-token, -spender and -out are required")
+	}
+	raw, err := readBundle(fs.Args())
+	if err != nil {
 		return err
 	}
-	if *qrDir != "" {
+	g, err := coldbundle.ParseTronGrant(raw)
+	if err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	fmt.Fprint(tty, g.Summary())
+	if err := g.Check(*token, *spender, time.Now()); err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	seed, err := ks.master()
+	if err != nil {
+		return err
+	}
+	if !*yes {
+		fmt.Fprint(tty, "Type yes to sign: ")
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		if strings.TrimSpace(line) != "yes" {
+			return errors.New("not signed")
+		}
+	}
+	s, err := coldbundle.SignTronGrant(g, seed, *token, *spender, time.Now())
+	if err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	return writeSigned(coldbundle.Marshal(s), *outFile, *qrDir, tty)
+}
+
+// writeSigned writes a signed file and, with qrDir, its QR images.
+func writeSigned(file []byte, outFile, qrDir string, tty io.Writer) error {
+	if err := os.WriteFile(outFile, file, 0o644); err != nil {
+		return err
+	}
+	if qrDir != "" {
 		codes, err := coldbundle.QRCodes(file)
 		if err != nil {
 			return err
 		}
 		for i, c := range codes {
-			if err := os.WriteFile(filepath.Join(*qrDir, fmt.Sprintf("signed-%d-of-%d.png", i+1, len(codes))), c, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(qrDir, fmt.Sprintf("signed-%d-of-%d.png", i+1, len(codes))), c, 0o644); err != nil {
 				return err
 			}
 		}
 	}
-	fmt.Fprintf(tty, "Signed. Carry %s (or its QR images) back to the online system.\n", *outFile)
+	fmt.Fprintf(tty, "Signed. Carry %s (or its QR images) back to the online system.\n", outFile)
 	return nil
 }

@@ -94,7 +94,9 @@ func ViewTransfer(t sg.Transfer) TransferView {
 	for _, e := range t.Events {
 		v.Events = append(v.Events, EventView{e.State, e.At.UTC().Format(time.RFC3339Nano), e.Note})
 	}
-	if t.NetworkFee != 0 {
+	// A chain payout's fee is known once posted, even when nothing was
+	// burnt (a Tron payout on staked energy and free bandwidth).
+	if t.NetworkFee != 0 || (t.State == sg.StatePosted && t.ToAddress != "") {
 		nf := t.NetworkFee.String()
 		v.NetworkFee = &nf
 	}

@@ -113,9 +113,11 @@ var (
 	idRE      = regexp.MustCompile(`^cb_[0-9A-HJKMNP-TV-Z]{26}$`)
 )
 
-func strict(data []byte, dst any) error {
-	if len(data) > MaxSize {
-		return refuse(ErrMalformed, "", "larger than %d bytes", MaxSize)
+func strict(data []byte, dst any) error { return strictN(data, dst, MaxSize) }
+
+func strictN(data []byte, dst any, max int) error {
+	if len(data) > max {
+		return refuse(ErrMalformed, "", "larger than %d bytes", max)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -50,6 +50,11 @@ var Functions = map[string]fn.Builder{
 	"cold-payouts-qr":     chainfn.ColdPayoutsQR,
 	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
 	"cold-payouts-cancel": chainfn.ColdPayoutsCancel,
+
+	"tron-grants-create": chainfn.TronGrantsCreate,
+	"tron-grants-get":    chainfn.TronGrantsGet,
+	"tron-grants-qr":     chainfn.TronGrantsQR,
+	"tron-grants-sign":   chainfn.TronGrantsSign,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -61,6 +66,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sweeps":         chainfn.Sweeps,
 
 	"deposits-watch-tron": fn.TronDepositsWatch,
+	"sweeps-tron":         chainfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
 }

@@ -35,9 +35,11 @@ type Sweep struct {
 }
 
 // MarkForSweep records that addr (wallet index) holds a confirmed deposit.
+// addr is kept as given (Ethereum's callers give it in lower case; Tron's
+// base58 is case-sensitive).
 func (st *Store) MarkForSweep(ctx context.Context, scope string, addr string, index uint32, version string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
-		attrPK: s(sweepPK(scope)), attrSK: s("ADDR#" + strings.ToLower(addr)), "idx": n(int64(index)), "v": s(version)}})
+		attrPK: s(sweepPK(scope)), attrSK: s("ADDR#" + addr), "idx": n(int64(index)), "v": s(version)}})
 	return classifyOrNil("dynamo.MarkForSweep", err)
 }
 
@@ -91,9 +93,15 @@ func (st *Store) StartSweep(ctx context.Context, scope string, sw Sweep) error {
 // unless a deposit re-marked its address meanwhile; either way the open
 // item goes last, so a crash part way leaves the sweep open to end again.
 func (st *Store) EndSweep(ctx context.Context, scope string, sw Sweep, swept bool) error {
+	return st.EndSweepEach(ctx, scope, sw, func(SweepMark) bool { return swept })
+}
+
+// EndSweepEach is EndSweep where each mark was swept or not on its own
+// (one transaction per address, as on Tron).
+func (st *Store) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept func(SweepMark) bool) error {
 	for _, m := range sw.Marks {
-		if !swept {
-			break
+		if !swept(m) {
+			continue
 		}
 		_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ADDR#"+m.Address),
 			ConditionExpression: aws.String("v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": s(m.Version)}})

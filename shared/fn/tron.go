@@ -43,13 +43,13 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 	if err != nil {
 		return nil, err
 	}
-	return &tron.Payout{Grid: grid, Signer: signer, Token: token, Store: st,
+	return &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token,
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
 }
 
 // TronDepositsWatch builds the scheduled Tron deposit watcher.
 func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
-	net, grid, _, ok, err := TronConfig(env)
+	net, grid, token, ok, err := TronConfig(env)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
 	owners := map[string]dynamo.AddressOwner{}
-	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners}
+	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners, Marks: st, Scope: tron.SweepScope(token)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.
@@ -88,6 +88,12 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 type TronSink struct {
 	Deposits *ledger.Deposits
 	Owners   map[string]dynamo.AddressOwner
+	// Marks, when set, records confirmed deposits for the Tron sweeper
+	// under Scope (tron.SweepScope).
+	Marks interface {
+		MarkForSweep(ctx context.Context, scope, addr string, index uint32, version string) error
+	}
+	Scope string
 }
 
 func (s TronSink) deposit(d tron.Deposit) ledger.ChainDeposit {
@@ -102,9 +108,15 @@ func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
 	return err
 }
 
-// Confirm makes a Tron deposit available.
+// Confirm makes a Tron deposit available and marks its address for the
+// sweeper (after the credit: a crash between the two leaves the tokens
+// where they are until the address's next deposit, never lost).
 func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
-	return s.Deposits.Confirm(ctx, s.deposit(d))
+	dep := s.deposit(d)
+	if err := s.Deposits.Confirm(ctx, dep); err != nil || s.Marks == nil {
+		return err
+	}
+	return s.Marks.MarkForSweep(ctx, s.Scope, d.To.Tron(), s.Owners[strings.ToLower(d.To.Tron())].Index, dep.Ref)
 }
 
 // Reverse takes back a Tron deposit whose transaction left the chain.

@@ -281,9 +281,21 @@ func (g *Grid) TxInfo(ctx context.Context, txID string) (TxInfo, error) {
 		EnergyFee: out.Receipt.EnergyFee, NetFee: out.Receipt.NetFee}, nil
 }
 
-// Resources are an account's free and staked bandwidth and energy left.
+// Resources are an account's free and staked bandwidth and energy left,
+// and the network's energy per TRX staked (TotalEnergyLimit over
+// TotalEnergyWeight, the TRX staked for energy network-wide).
 type Resources struct {
-	FreeNet, Net, Energy int64
+	FreeNet, Net, Energy                int64
+	TotalEnergyLimit, TotalEnergyWeight int64
+}
+
+// StakeForEnergy is the sun of staked TRX that gives energy units now.
+func (r Resources) StakeForEnergy(energy int64) (int64, bool) {
+	if r.TotalEnergyLimit <= 0 || r.TotalEnergyWeight <= 0 {
+		return 0, false
+	}
+	trx := (energy*r.TotalEnergyWeight + r.TotalEnergyLimit - 1) / r.TotalEnergyLimit
+	return max(trx, 1) * 1_000_000, true
 }
 
 // AccountResources reads getaccountresource for a base58 address.
@@ -295,12 +307,14 @@ func (g *Grid) AccountResources(ctx context.Context, addr string) (Resources, er
 		NetUsed      int64 `json:"NetUsed"`
 		EnergyLimit  int64 `json:"EnergyLimit"`
 		EnergyUsed   int64 `json:"EnergyUsed"`
+		TotalLimit   int64 `json:"TotalEnergyLimit"`
+		TotalWeight  int64 `json:"TotalEnergyWeight"`
 	}
 	if err := g.do(ctx, http.MethodPost, "/wallet/getaccountresource", map[string]any{"address": addr, "visible": true}, &out); err != nil {
 		return Resources{}, err
 	}
 	return Resources{FreeNet: max(out.FreeNetLimit-out.FreeNetUsed, 0), Net: max(out.NetLimit-out.NetUsed, 0),
-		Energy: max(out.EnergyLimit-out.EnergyUsed, 0)}, nil
+		Energy: max(out.EnergyLimit-out.EnergyUsed, 0), TotalEnergyLimit: out.TotalLimit, TotalEnergyWeight: out.TotalWeight}, nil
 }
 
 // Prices are the chain's resource prices, in sun.
@@ -338,20 +352,70 @@ func (g *Grid) Prices(ctx context.Context) (Prices, error) {
 // EstimateEnergy runs transfer(to, amount) from owner as a constant call
 // (triggerconstantcontract) and returns the energy it used.
 func (g *Grid) EstimateEnergy(ctx context.Context, owner, contract string, calldata []byte) (int64, error) {
+	energy, _, err := g.Constant(ctx, owner, contract, "transfer(address,uint256)", calldata)
+	return energy, err
+}
+
+// Constant runs a contract call as a constant call (triggerconstantcontract):
+// the energy it would use and what it returns. signature names the
+// function of calldata, e.g. "approve(address,uint256)".
+func (g *Grid) Constant(ctx context.Context, owner, contract, signature string, calldata []byte) (int64, []byte, error) {
 	var out struct {
 		EnergyUsed int64 `json:"energy_used"`
 		Result     struct {
 			Result  bool   `json:"result"`
 			Message string `json:"message"`
 		} `json:"result"`
+		ConstantResult []string `json:"constant_result"`
 	}
-	in := map[string]any{"owner_address": owner, "contract_address": contract, "function_selector": "transfer(address,uint256)",
+	in := map[string]any{"owner_address": owner, "contract_address": contract, "function_selector": signature,
 		"parameter": hex.EncodeToString(calldata[4:]), "visible": true}
 	if err := g.do(ctx, http.MethodPost, "/wallet/triggerconstantcontract", in, &out); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if !out.Result.Result {
-		return 0, fmt.Errorf("tron: triggerconstantcontract: %s", out.Result.Message)
+		msg, err := hex.DecodeString(out.Result.Message)
+		if err != nil {
+			msg = []byte(out.Result.Message)
+		}
+		return 0, nil, fmt.Errorf("tron: triggerconstantcontract: %s", msg)
 	}
-	return out.EnergyUsed, nil
+	var ret []byte
+	if len(out.ConstantResult) > 0 {
+		var err error
+		if ret, err = hex.DecodeString(out.ConstantResult[0]); err != nil {
+			return 0, nil, fmt.Errorf("tron: constant_result %q", out.ConstantResult[0])
+		}
+	}
+	return out.EnergyUsed, ret, nil
+}
+
+// Account is what getaccount says of an account: whether it exists (a
+// Tron account exists once created; tokens received do not create one),
+// its TRX, and the TRX it has staked for energy and could delegate.
+type Account struct {
+	Exists bool
+	TRX    int64 // sun
+}
+
+// Account reads getaccount for a base58 address.
+func (g *Grid) Account(ctx context.Context, addr string) (Account, error) {
+	var out struct {
+		Address string `json:"address"`
+		Balance int64  `json:"balance"`
+	}
+	if err := g.do(ctx, http.MethodPost, "/wallet/getaccount", map[string]any{"address": addr, "visible": true}, &out); err != nil {
+		return Account{}, err
+	}
+	return Account{Exists: out.Address != "", TRX: out.Balance}, nil
+}
+
+// CanDelegateEnergy is the most sun of staked TRX addr can delegate as
+// energy now (getcandelegatedmaxsize, type 1).
+func (g *Grid) CanDelegateEnergy(ctx context.Context, addr string) (int64, error) {
+	var out struct {
+		MaxSize int64 `json:"max_size"`
+	}
+	err := g.do(ctx, http.MethodPost, "/wallet/getcandelegatedmaxsize", map[string]any{"owner_address": addr, "type": 1, "visible": true}, &out)
+	return out.MaxSize, err
 }

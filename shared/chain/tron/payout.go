@@ -2,15 +2,13 @@ package tron
 
 import (
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"math/big"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -24,164 +22,56 @@ type TxStore interface {
 
 // Payout pays withdrawals out of the hot wallet on Tron: a TRC20 transfer
 // (TriggerSmartContract) built and identified by our own code, signed in
-// KMS, kept so a retried step sends the same bytes, and followed until its
-// block is solidified. Tron has no nonces: a transaction that was not taken
-// before its expiration can never be, so it is signed anew on a fresh
-// reference block (any earlier version's info still counts).
+// KMS and followed by a Sender under the payout's id until its block is
+// solidified, when the hold is posted with the TRX burnt as the fee.
 type Payout struct {
-	Grid   *Grid
-	Signer *kmssign.Signer
-	Token  address.Account
-	Store  TxStore
-	// FeeLimit caps the TRX (sun) the transfer may burn for energy (0: 50 TRX).
-	FeeLimit int64
-	// Expiry is how long a signed transaction stays valid (0: 10 minutes).
-	Expiry time.Duration
+	Send  *Sender
+	Token address.Account
 	// FeeInAsset converts a fee in sun to the asset's base units.
 	FeeInAsset func(sun int64) sg.Amount
-	Now        func() time.Time
 }
 
 var _ ledger.Payout = (*Payout)(nil)
 
-func (p *Payout) now() time.Time {
-	if p.Now != nil {
-		return p.Now()
+// build is the transfer of t from the hot address.
+func (p *Payout) build(t sg.Transfer) Build {
+	return func(ctx context.Context, h Header) (Tx, error) {
+		to, err := address.Parse(sg.Tron, t.ToAddress)
+		if err != nil {
+			return Tx{}, sg.Internal("tron.Sign", err)
+		}
+		owner, err := p.Send.Signer.Address(ctx)
+		if err != nil {
+			return Tx{}, err
+		}
+		if t.Amount <= 0 {
+			return Tx{}, sg.Internal("tron.Sign", errors.New("amount must be positive"))
+		}
+		return Call(owner, p.Token, erc20.Transfer(to, big.NewInt(int64(t.Amount))), h), nil
 	}
-	return time.Now()
-}
-
-// build signs the transfer of t on the current head block.
-func (p *Payout) build(ctx context.Context, t sg.Transfer) ([]byte, string, error) {
-	to, err := address.Parse(sg.Tron, t.ToAddress)
-	if err != nil {
-		return nil, "", sg.Internal("tron.Sign", err)
-	}
-	owner, err := p.Signer.Address(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	head, err := p.Grid.NowBlock(ctx, false)
-	if err != nil {
-		return nil, "", sg.Unavailable("tron.Sign", err)
-	}
-	rb, rh, err := head.RefBlock()
-	if err != nil {
-		return nil, "", sg.Unavailable("tron.Sign", err)
-	}
-	expiry, limit := p.Expiry, p.FeeLimit
-	if expiry == 0 {
-		expiry = 10 * time.Minute
-	}
-	if limit == 0 {
-		limit = 50_000_000
-	}
-	tx := TRC20Transfer{Owner: owner, Contract: p.Token, To: to, Amount: big.NewInt(int64(t.Amount)), RefBlockBytes: rb, RefBlockHash: rh,
-		Expiration: head.Timestamp + expiry.Milliseconds(), Timestamp: p.now().UnixMilli(), FeeLimit: limit}
-	raw, err := tx.RawData()
-	if err != nil {
-		return nil, "", sg.Internal("tron.Sign", err)
-	}
-	id := TxID(raw)
-	rsv, err := p.Signer.SignDigest(ctx, id)
-	if err != nil {
-		return nil, "", err
-	}
-	sig := SignatureFromRecoverable(rsv)
-	body, _ := json.Marshal(SignedTx{TxID: hex.EncodeToString(id[:]), RawDataHex: hex.EncodeToString(raw), Signature: []string{hex.EncodeToString(sig[:])}})
-	return body, hex.EncodeToString(id[:]), nil
 }
 
 // Sign builds and signs the payout's transaction once.
 func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
-	if kept, err := p.Store.SignedTx(ctx, t.ID); err == nil {
-		return kept.Hash, nil
-	} else if !errors.Is(err, sg.ErrNotFound) {
-		return "", err
-	}
-	body, id, err := p.build(ctx, t)
-	if err != nil {
-		return "", err
-	}
-	kept, err := p.Store.SaveSignedTx(ctx, t.ID, body, id, p.now())
-	return kept.Hash, err
+	return p.Send.Sign(ctx, t.ID, p.build(t))
 }
 
-// Broadcast sends the kept transaction; one already known is a success,
-// and one expired is left for Receipt to sign anew.
+// Broadcast sends the kept transaction.
 func (p *Payout) Broadcast(ctx context.Context, t sg.Transfer) error {
-	kept, err := p.Store.SignedTx(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	return p.send(ctx, kept.Raw)
+	return p.Send.Broadcast(ctx, t.ID)
 }
 
-func (p *Payout) send(ctx context.Context, body []byte) error {
-	var tx SignedTx
-	if err := json.Unmarshal(body, &tx); err != nil {
-		return sg.Internal("tron.Broadcast", err)
-	}
-	err := p.Grid.Broadcast(ctx, tx)
-	var be *BroadcastError
-	if errors.As(err, &be) && be.Expired() {
-		return nil
-	}
-	if err != nil {
-		return sg.Unavailable("tron.Broadcast", err)
-	}
-	return nil
-}
-
-// Receipt follows whichever version of the transaction was taken until its
-// block is solidified, with the TRX it burnt as the fee; an expired version
-// nobody took is replaced by a fresh one.
+// Receipt follows the payout until its block is solidified, with the TRX
+// it burnt as the fee.
 func (p *Payout) Receipt(ctx context.Context, t sg.Transfer) (ledger.Receipt, error) {
-	kept, err := p.Store.SignedTx(ctx, t.ID)
-	if err != nil {
+	st, err := p.Send.Follow(ctx, t.ID, p.build(t))
+	switch {
+	case err != nil || !st.Found:
 		return ledger.Receipt{}, err
+	case !st.Success:
+		return ledger.Receipt{Failed: true, TxHash: st.TxID}, nil
+	case !st.Solid:
+		return ledger.Receipt{}, nil
 	}
-	for _, id := range append([]string{kept.Hash}, kept.Prev...) {
-		info, err := p.Grid.TxInfo(ctx, id)
-		if err != nil {
-			return ledger.Receipt{}, sg.Unavailable("tron.Receipt", err)
-		}
-		if !info.Found {
-			continue
-		}
-		if info.Result != "SUCCESS" {
-			return ledger.Receipt{Failed: true, TxHash: id}, nil
-		}
-		solid, err := p.Grid.NowBlock(ctx, true)
-		if err != nil {
-			return ledger.Receipt{}, sg.Unavailable("tron.Receipt", err)
-		}
-		if info.Block > solid.Number {
-			return ledger.Receipt{}, nil
-		}
-		return ledger.Receipt{Confirmed: true, TxHash: id, Fee: p.FeeInAsset(info.Fee)}, nil
-	}
-	var tx SignedTx
-	json.Unmarshal(kept.Raw, &tx)
-	raw, _ := hex.DecodeString(tx.RawDataHex)
-	parsed, err := ParseRawData(raw)
-	if err != nil {
-		return ledger.Receipt{}, sg.Internal("tron.Receipt", err)
-	}
-	head, err := p.Grid.NowBlock(ctx, false)
-	if err != nil {
-		return ledger.Receipt{}, sg.Unavailable("tron.Receipt", err)
-	}
-	if head.Timestamp <= parsed.Expiration {
-		return ledger.Receipt{}, p.send(ctx, kept.Raw) // again, in case a node lost it
-	}
-	body, id, err := p.build(ctx, t)
-	if err != nil {
-		return ledger.Receipt{}, err
-	}
-	now, err := p.Store.ReplaceSignedTx(ctx, t.ID, kept.Hash, body, id, p.now())
-	if err != nil {
-		return ledger.Receipt{}, err
-	}
-	return ledger.Receipt{}, p.send(ctx, now.Raw)
+	return ledger.Receipt{Confirmed: true, TxHash: st.TxID, Fee: p.FeeInAsset(st.Fee)}, nil
 }

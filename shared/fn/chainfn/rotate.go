@@ -282,7 +282,7 @@ func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, p *tro
 // tronPayout sends the Tron step from the old key (the fee is TRX, not
 // the books').
 func (r *Rotator) tronPayout(old *kmssign.Signer) *tron.Payout {
-	return &tron.Payout{Grid: r.Grid, Signer: old, Token: r.TronToken, Store: r.Store, FeeInAsset: func(int64) sg.Amount { return 0 }}
+	return &tron.Payout{Send: &tron.Sender{Grid: r.Grid, Signer: old, Store: r.Store}, Token: r.TronToken, FeeInAsset: func(int64) sg.Amount { return 0 }}
 }
 
 // retire keeps the old key for verification only. The functions' IAM

@@ -1,0 +1,307 @@
+// Package grantapi serves Tron sweep grants to platform admins: prepare a
+// grant of the deposit addresses waiting to be swept (each will sign one
+// approve letting the hot address draw its USDT), hand it out as JSON and
+// QR images for the offline signer (coldsign grant), and take it back
+// signed. The sweeper (sweeps-tron) then carries it out and sweeps those
+// addresses with the hot key alone (infra/chains.md, "Sweeping (Tron)").
+package grantapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/coldbundle"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// OpPrepare names grant preparation in idempotency keys.
+const OpPrepare = "tron_grant.prepare"
+
+// Grants prepares and imports grants.
+type Grants struct {
+	Store *dynamo.Store
+	Grid  *tron.Grid
+	Token address.Account
+	Hot   func(ctx context.Context) (address.Account, error)
+	// TTL is how long a grant may be away (at most 23 hours: a Tron
+	// transaction expires at most a day after it is made).
+	TTL time.Duration
+	Now func() time.Time
+}
+
+// ErrNothingToGrant: every address waiting to be swept is granted already.
+var ErrNothingToGrant = &sg.Error{Kind: sg.KindConflict, Code: "nothing_to_grant",
+	Message: "no deposit address waits for a grant: every one holding confirmed deposits has approved the hot address"}
+
+// Prepare makes a grant of up to limit addresses, once per idempotency key.
+func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int) (dynamo.GrantRecord, bool, error) {
+	now := g.Now().UTC().Truncate(time.Microsecond)
+	id := sg.NewKeyedID("tg", now, "platform", OpPrepare, key)
+	kp, _ := sg.KeyPart("tg", id)
+	replay := func() (dynamo.GrantRecord, bool, error) {
+		r, err := g.Store.TronGrant(ctx, kp, true)
+		if err != nil {
+			return dynamo.GrantRecord{}, false, err
+		}
+		if r.RequestHash != reqHash {
+			return dynamo.GrantRecord{}, false, sg.ErrIdempotencyKeyReused
+		}
+		return r, true, nil
+	}
+	if r, ok, err := replay(); err == nil || !errors.Is(err, sg.ErrNotFound) {
+		return r, ok, err
+	}
+	hot, err := g.Hot(ctx)
+	if err != nil {
+		return dynamo.GrantRecord{}, false, err
+	}
+	marks, err := tron.GrantCandidates(ctx, g.Store, g.Token, hot, limit)
+	if err != nil {
+		return dynamo.GrantRecord{}, false, err
+	}
+	if len(marks) == 0 {
+		return dynamo.GrantRecord{}, false, ErrNothingToGrant
+	}
+	head, err := g.Grid.NowBlock(ctx, false)
+	if err != nil {
+		return dynamo.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
+	}
+	rb, rh, err := head.RefBlock()
+	if err != nil {
+		return dynamo.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
+	}
+	expires := now.Add(g.TTL).Truncate(time.Second)
+	b := coldbundle.TronGrant{Format: coldbundle.FormatTronGrant, ID: id, Chain: string(sg.Tron), Token: g.Token.Tron(), Spender: hot.Tron(),
+		RefBlockBytes: hex.EncodeToString(rb[:]), RefBlockHash: hex.EncodeToString(rh[:]),
+		// The approves expire a minute after the grant, so one imported
+		// in time can still be sent.
+		Timestamp: now.UnixMilli(), Expiration: head.Timestamp + g.TTL.Milliseconds() + 60_000, FeeLimit: 30_000_000,
+		ExpiresAt: expires}
+	for _, m := range marks {
+		b.Items = append(b.Items, coldbundle.GrantItem{Index: m.Index, Address: m.Address})
+	}
+	r := dynamo.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: dynamo.GrantPrepared, Bundle: coldbundle.Marshal(b),
+		RequestHash: reqHash, RequestedBy: by, CreatedAt: now, ExpiresAt: expires}
+	err = g.Store.PutTronGrant(ctx, r)
+	if errors.Is(err, sg.ErrTransferExists) {
+		return replay()
+	}
+	return r, false, err
+}
+
+// Import takes a signed grant back: exactly the grant prepared, every
+// approve signed by its own address, before the grant expires and once.
+func (g *Grants) Import(ctx context.Context, id string, file []byte) (dynamo.GrantRecord, error) {
+	r, err := g.Store.TronGrant(ctx, id, false)
+	if err != nil {
+		return r, err
+	}
+	signed, err := coldbundle.ParseTronGrantSigned(file)
+	if err != nil {
+		return r, err
+	}
+	if string(coldbundle.Marshal(signed.Grant)) != string(r.Bundle) {
+		return r, ErrGrantMismatch
+	}
+	switch {
+	case r.State != dynamo.GrantPrepared:
+		return r, ErrGrantNotOpen
+	case !g.Now().Before(r.ExpiresAt):
+		return r, ErrGrantExpired.WithMessage("the grant expired at %s; prepare a new one", r.ExpiresAt.Format(time.RFC3339))
+	}
+	err = g.Store.MoveTronGrant(ctx, r, dynamo.GrantPrepared, dynamo.GrantSigned, file, nil)
+	if errors.Is(err, sg.ErrStateChanged) {
+		return r, ErrGrantNotOpen
+	}
+	if err != nil {
+		return r, err
+	}
+	return g.Store.TronGrant(ctx, id, false)
+}
+
+// ErrGrantMismatch: the signed file is not of the grant prepared under
+// this id (another grant's, or changed).
+var ErrGrantMismatch = &sg.Error{Kind: sg.KindRefused, Code: "grant_mismatch", Param: "grant",
+	Message: "the signed file is not the grant prepared under this id"}
+
+// ErrGrantExpired: the grant came back after expires_at.
+var ErrGrantExpired = &sg.Error{Kind: sg.KindRefused, Code: "grant_expired", Param: "expires_at", Message: "the grant expired"}
+
+// ErrGrantNotOpen: the grant was imported already, or has ended.
+var ErrGrantNotOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_not_open",
+	Message: "this grant was signed already or has ended; prepare a new one"}
+
+// SignedApproves opens a signed grant file for the sweeper.
+func SignedApproves(file []byte) ([]string, [][]byte, error) {
+	s, err := coldbundle.ParseTronGrantSigned(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs := make([]string, len(s.Grant.Items))
+	txs := make([][]byte, len(s.Grant.Items))
+	for i, it := range s.Grant.Items {
+		addrs[i] = it.Address
+		if txs[i], err = s.Transaction(i); err != nil {
+			return nil, nil, err
+		}
+	}
+	return addrs, txs, nil
+}
+
+// Handlers serve the grant routes.
+type Handlers struct{ Grants *Grants }
+
+// PrepareRequest is the body of POST /v1/platform/tron-grants.
+type PrepareRequest struct {
+	Limit int `json:"limit" validate:"omitempty,min=1,max=50"`
+}
+
+// AddressView is one address of a grant.
+type AddressView struct {
+	Index   uint32 `json:"index"`
+	Address string `json:"address"`
+	Outcome string `json:"outcome,omitempty"`
+}
+
+// View is a grant in the API's shape.
+type View struct {
+	ID        string          `json:"id"`
+	Object    string          `json:"object"`
+	State     string          `json:"state"`
+	Spender   string          `json:"spender"`
+	Addresses []AddressView   `json:"addresses"`
+	QRParts   int             `json:"qr_parts"`
+	CreatedAt string          `json:"created_at"`
+	ExpiresAt string          `json:"expires_at"`
+	Bundle    json.RawMessage `json:"bundle"`
+}
+
+func view(r dynamo.GrantRecord, now time.Time) View {
+	v := View{ID: r.ID, Object: "tron_grant", State: r.State, QRParts: len(coldbundle.Frames(r.Bundle)), Addresses: []AddressView{},
+		CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339), Bundle: json.RawMessage(r.Bundle)}
+	if r.State == dynamo.GrantPrepared && !now.Before(r.ExpiresAt) {
+		v.State = "expired"
+	}
+	if b, err := coldbundle.ParseTronGrant(r.Bundle); err == nil {
+		v.Spender = b.Spender
+		for _, it := range b.Items {
+			v.Addresses = append(v.Addresses, AddressView{Index: it.Index, Address: it.Address, Outcome: r.Outcome[it.Address]})
+		}
+	}
+	return v
+}
+
+// Prepare is POST /v1/platform/tron-grants.
+func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	var body PrepareRequest
+	if strings.TrimSpace(req.Body) == "" && !req.IsBase64Encoded {
+		// No body: the defaults (the body is optional).
+		req.Body = "{}"
+		headers := map[string]string{}
+		for k, v := range req.Headers {
+			headers[k] = v
+		}
+		headers["content-type"] = "application/json"
+		req.Headers = headers
+	}
+	p, key, err := httpapi.CreateRequest(req, &body)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	limit := body.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	r, replayed, err := h.Grants.Prepare(ctx, p.Subject, key, httpapi.RequestHash(OpPrepare, body), limit)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	v := view(r, r.CreatedAt) // the first answer, as it was
+	v.State = dynamo.GrantPrepared
+	resp := httpapi.JSON(http.StatusCreated, v)
+	if replayed {
+		resp.Headers["idempotent-replayed"] = "true"
+	}
+	return resp, nil
+}
+
+// Get is GET /v1/platform/tron-grants/{grant_id}.
+func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, err := httpapi.PrincipalOf(req); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
+}
+
+// QR is GET /v1/platform/tron-grants/{grant_id}/qr/{part}: one QR image
+// (PNG) of the grant file, parts numbered from 1 to qr_parts.
+func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, err := httpapi.PrincipalOf(req); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	r, err := h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	codes, err := coldbundle.QRCodes(r.Bundle)
+	if err != nil {
+		return httpapi.Fail(ctx, req, sg.Internal("grantapi.QR", err)), nil
+	}
+	part, err := strconv.Atoi(req.PathParameters["part"])
+	if err != nil || part < 1 || part > len(codes) {
+		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("part").WithMessage("parts are 1 to %d", len(codes))), nil
+	}
+	return httpapi.Response{StatusCode: http.StatusOK, Headers: map[string]string{"content-type": "image/png", "cache-control": "no-store"},
+		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}, nil
+}
+
+// Import is POST /v1/platform/tron-grants/{grant_id}/signature: the
+// signed grant file, as coldsign wrote it.
+func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, err := httpapi.PrincipalOf(req); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
+			return httpapi.Fail(ctx, req, sg.ErrInvalidJSON), nil
+		}
+	}
+	if ct, _ := httpapi.Header(req, "content-type"); !isJSON(ct) {
+		return httpapi.Fail(ctx, req, sg.ErrUnsupportedMediaType.WithParam("Content-Type")), nil
+	}
+	r, err := h.Grants.Import(ctx, req.PathParameters["grant_id"], body)
+	if be, ok := err.(*coldbundle.Error); ok {
+		kind := sg.KindInvalid
+		if be.Code == coldbundle.ErrSignatureInvalid.Code {
+			kind = sg.KindRefused
+		}
+		err = &sg.Error{Kind: kind, Code: be.Code, Message: be.Detail, Param: be.Field}
+	}
+	if err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}

@@ -1,0 +1,181 @@
+package dynamo
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Tron sweep grants (chain/tron/sweep.go): PLATFORM / TRONGRANT#<key part>
+// holds one grant bundle, its state and, once signed, the signed file;
+// PLATFORM / TRONGRANTLOCK#<scope> is the one grant open per sweep scope
+// (held until it ends or, unsigned, until it expires), so no address is in
+// two grants. SWEEP#<scope> / GRANTED#<address> names the spender an
+// address has approved, once its approve is solidified.
+const (
+	grantPrefix    = "TRONGRANT#"
+	grantLockSK    = "TRONGRANTLOCK#"
+	GrantPrepared  = "prepared"
+	GrantSigned    = "signed"
+	GrantDone      = "done"
+	GrantCancelled = "cancelled"
+)
+
+// GrantRecord is one grant bundle as stored.
+type GrantRecord struct {
+	ID, Scope, State     string
+	Bundle, Signed       []byte // the files, as issued and as imported
+	RequestHash          string
+	RequestedBy          string
+	CreatedAt, ExpiresAt time.Time
+	// Outcome per address once the grant is done: "approved" or "failed".
+	Outcome map[string]string
+}
+
+// ErrGrantOpen: another grant of the scope is open.
+var ErrGrantOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_open",
+	Message: "another Tron sweep grant is open; import it, cancel it or let it expire first"}
+
+// PutTronGrant records a prepared grant and takes the scope's grant lock;
+// ErrGrantOpen if another grant holds it, sg.ErrTransferExists if this
+// key's grant exists.
+func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord) error {
+	kp, _ := sg.KeyPart("tg", r.ID)
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+			Item: item{attrPK: s(platformPK), attrSK: s(grantPrefix + kp), "id": s(r.ID), "sc": s(r.Scope), "st": s(GrantPrepared),
+				"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix())}}},
+		{Put: &types.Put{TableName: &st.table,
+			Item:                      item{attrPK: s(platformPK), attrSK: s(grantLockSK + r.Scope), "id": s(r.ID), "until": n(r.ExpiresAt.Unix())},
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #u < :now"),
+			ExpressionAttributeNames:  map[string]string{"#u": "until"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(st.Now().Unix())}}},
+	}})
+	if reasons := cancelled(err); reasons != nil {
+		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
+			return sg.ErrTransferExists
+		}
+		if aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
+			return ErrGrantOpen
+		}
+		return sg.Unavailable("dynamo.PutTronGrant", err)
+	}
+	return classifyOrNil("dynamo.PutTronGrant", err)
+}
+
+// TronGrant reads a grant by id, or by the key part of an idempotency key.
+func (st *Store) TronGrant(ctx context.Context, id string, byKey bool) (GrantRecord, error) {
+	kp := id
+	if !byKey {
+		var ok bool
+		if kp, ok = sg.KeyPart("tg", id); !ok {
+			return GrantRecord{}, sg.ErrNotFound.WithParam("grant_id")
+		}
+	}
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, grantPrefix+kp), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return GrantRecord{}, classify("dynamo.TronGrant", err)
+	}
+	if out.Item == nil || !byKey && getS(out.Item, "id") != id {
+		return GrantRecord{}, sg.ErrNotFound.WithParam("grant_id")
+	}
+	it := out.Item
+	return GrantRecord{ID: getS(it, "id"), Scope: getS(it, "sc"), State: getS(it, "st"), Bundle: getB(it, "b"), Signed: getB(it, "sg"),
+		RequestHash: getS(it, "rh"), RequestedBy: getS(it, "rb"), CreatedAt: time.UnixMicro(getN(it, "ct")).UTC(),
+		ExpiresAt: time.Unix(getN(it, "x"), 0).UTC(), Outcome: getStrMap(it, "out")}, nil
+}
+
+// OpenTronGrant is the id of the scope's signed grant being carried out,
+// if any (a prepared one is not carried out until signed).
+func (st *Store) OpenTronGrant(ctx context.Context, scope string) (string, bool, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, grantLockSK+scope), ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return "", false, classifyOrNil("dynamo.OpenTronGrant", err)
+	}
+	return getS(out.Item, "id"), getN(out.Item, "until") == 1<<62, nil
+}
+
+// MoveTronGrant changes a grant's state if it is still from (else
+// sg.ErrStateChanged). Signing must happen before the grant expires and
+// holds the lock until the grant ends; done or cancelled releases it.
+func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to string, signed []byte, outcome map[string]string) error {
+	kp, _ := sg.KeyPart("tg", r.ID)
+	set := "SET st = :to"
+	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
+	cond := "st = :from"
+	if signed != nil {
+		set += ", sg = :sg"
+		vals[":sg"] = b(signed)
+	}
+	if outcome != nil {
+		m := item{}
+		for k, v := range outcome {
+			m[k] = s(v)
+		}
+		set += ", #out = :out"
+		vals[":out"] = &types.AttributeValueMemberM{Value: m}
+	}
+	if to == GrantSigned {
+		cond += " AND x > :now"
+		vals[":now"] = n(st.Now().Unix())
+	}
+	upd := &types.Update{TableName: &st.table, Key: key(platformPK, grantPrefix+kp),
+		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}
+	if outcome != nil {
+		upd.ExpressionAttributeNames = map[string]string{"#out": "out"}
+	}
+	tx := []types.TransactWriteItem{{Update: upd}}
+	lock := key(platformPK, grantLockSK+r.Scope)
+	switch to {
+	case GrantSigned:
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: lock,
+			UpdateExpression: aws.String("SET #u = :never"), ConditionExpression: aws.String("id = :id"),
+			ExpressionAttributeNames: map[string]string{"#u": "until"}, ExpressionAttributeValues: map[string]types.AttributeValue{":never": n(1 << 62), ":id": s(r.ID)}}})
+	case GrantDone, GrantCancelled:
+		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
+			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID)}}})
+	}
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if reasons := cancelled(err); reasons != nil {
+		for _, rs := range reasons {
+			if aws.ToString(rs.Code) == "ConditionalCheckFailed" {
+				return sg.ErrStateChanged
+			}
+		}
+		return sg.Unavailable("dynamo.MoveTronGrant", err)
+	}
+	return classifyOrNil("dynamo.MoveTronGrant", err)
+}
+
+// PutGranted records that addr approved spender (grant names the grant).
+func (st *Store) PutGranted(ctx context.Context, scope, addr, spender, grant string) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
+		attrPK: s(sweepPK(scope)), attrSK: s("GRANTED#" + addr), "sp": s(spender), "g": s(grant)}})
+	return classifyOrNil("dynamo.PutGranted", err)
+}
+
+// Granted maps each address of the scope that approved a spender to it.
+func (st *Store) Granted(ctx context.Context, scope string) (map[string]string, error) {
+	out := map[string]string{}
+	var start map[string]types.AttributeValue
+	for {
+		page, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true), ExclusiveStartKey: start,
+			KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :g)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(sweepPK(scope)), ":g": s("GRANTED#")}})
+		if err != nil {
+			return nil, classify("dynamo.Granted", err)
+		}
+		for _, it := range page.Items {
+			out[strings.TrimPrefix(getS(it, attrSK), "GRANTED#")] = getS(it, "sp")
+		}
+		if start = page.LastEvaluatedKey; start == nil {
+			return out, nil
+		}
+	}
+}

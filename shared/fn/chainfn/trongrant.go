@@ -1,0 +1,97 @@
+package chainfn
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/api/grantapi"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// TronSweeps builds the scheduled Tron sweeper: it carries out the signed
+// grant, if any, then sweeps granted deposit addresses into the hot
+// address with the hot key (tron.Sweeper). It stops under a platform
+// freeze, as the Ethereum sweeper does.
+var TronSweeps = fn.JobOnHotKey(tronSweeps)
+
+func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+	_, grid, token, ok, err := fn.TronConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+	}
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := fn.KMSSigner(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token, Store: st, Signed: grantapi.SignedApproves}
+	log := obs.NewLogger(os.Stdout, "sweeps-tron")
+	return func(ctx context.Context) (any, error) {
+		if f, frozen, err := st.FreezeOn(ctx, "", ""); err != nil {
+			return nil, err
+		} else if frozen && f.Scope == sg.FreezePlatform {
+			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
+			return tron.SweepResult{}, nil
+		}
+		r, err := s.Run(ctx)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("swept", "grant", r.Grant, "grant_pending", r.GrantPending, "started", r.Started, "sent", r.Sent,
+			"ended", r.Ended, "swept", r.Swept, "waiting_for_grant", r.Waiting)
+		return r, nil
+	}, nil
+}
+
+// grantHandler builds one grant route over the Tron network and the hot
+// key (TRON_GRANT_TTL: how long a grant may be away, default 6h, at most
+// 23h).
+func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) fn.Builder {
+	return fn.OnHotKey(func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+		_, grid, token, ok, err := fn.TronConfig(env)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+		}
+		st, err := fn.Store(env)
+		if err != nil {
+			return nil, err
+		}
+		signer, err := fn.KMSSigner(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		ttl := 6 * time.Hour
+		if v := env("TRON_GRANT_TTL"); v != "" {
+			if ttl, err = time.ParseDuration(v); err != nil || ttl < time.Minute || ttl > 23*time.Hour {
+				return nil, errors.New("chainfn: TRON_GRANT_TTL must be a duration from 1m to 23h")
+			}
+		}
+		g := &grantapi.Grants{Store: st, Grid: grid, Token: token, TTL: ttl, Now: time.Now,
+			Hot: func(ctx context.Context) (address.Account, error) { return signer.Address(ctx) }}
+		return httpapi.Wrap(name, pick(grantapi.Handlers{Grants: g})), nil
+	})
+}
+
+// The Tron sweep grant endpoints, one function each (see template.yaml).
+var (
+	TronGrantsCreate = grantHandler("tron-grants-create", func(h grantapi.Handlers) httpapi.Handler { return h.Prepare })
+	TronGrantsGet    = grantHandler("tron-grants-get", func(h grantapi.Handlers) httpapi.Handler { return h.Get })
+	TronGrantsQR     = grantHandler("tron-grants-qr", func(h grantapi.Handlers) httpapi.Handler { return h.QR })
+	TronGrantsSign   = grantHandler("tron-grants-sign", func(h grantapi.Handlers) httpapi.Handler { return h.Import })
+)

@@ -1,0 +1,356 @@
+package tests
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
+	"github.com/stablegate/stablegate/shared/coldbundle"
+	"github.com/stablegate/stablegate/shared/devstack"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+type grantJSON struct {
+	ID        string `json:"id"`
+	State     string `json:"state"`
+	Spender   string `json:"spender"`
+	QRParts   int    `json:"qr_parts"`
+	Addresses []struct {
+		Index   uint32 `json:"index"`
+		Address string `json:"address"`
+		Outcome string `json:"outcome"`
+	} `json:"addresses"`
+	Bundle json.RawMessage `json:"bundle"`
+}
+
+// runJob runs one of the local stack's scheduled functions once, with the
+// environment the stack gives it.
+func runJob(t *testing.T, name string) any {
+	t.Helper()
+	raw, _ := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
+	var all map[string]map[string]string
+	json.Unmarshal(raw, &all)
+	env := all[name]
+	job, err := devstack.ScheduledJobs[name](context.Background(), func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := job(context.Background())
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return r
+}
+
+// sendTronUSDT sends test USDT from the local stack's faucet key to a Tron
+// address by a signed TRC20 transfer, as a customer would.
+func sendTronUSDT(t *testing.T, grid *tron.Grid, token, to address.Account, amount int64) {
+	t.Helper()
+	info, _, _, _ := localChain(t)
+	kb, _ := hex.DecodeString(info.FaucetKey)
+	priv := secp256k1.PrivKeyFromBytes(kb)
+	from, _ := address.FromPublicKey(priv.PubKey().SerializeUncompressed())
+	ctx := context.Background()
+	head, err := grid.NowBlock(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, rh, _ := head.RefBlock()
+	tx := tron.TRC20Transfer{Owner: from, Contract: token, To: to, Amount: big.NewInt(amount), RefBlockBytes: rb, RefBlockHash: rh,
+		Expiration: head.Timestamp + 60_000, Timestamp: time.Now().UnixNano() / 1000, FeeLimit: 50_000_000}
+	raw, err := tx.RawData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _, _ := tron.Encode(raw, tron.Sign(priv, tron.TxID(raw)))
+	var st tron.SignedTx
+	json.Unmarshal(body, &st)
+	if err := grid.Broadcast(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tronBalance(t *testing.T, grid *tron.Grid, token, holder address.Account) int64 {
+	t.Helper()
+	_, out, err := grid.Constant(context.Background(), holder.Tron(), token.Tron(), "balanceOf(address)", erc20.BalanceOf(holder))
+	if err != nil || len(out) != 32 {
+		t.Fatalf("balanceOf %s: %v", holder.Tron(), err)
+	}
+	return new(big.Int).SetBytes(out).Int64()
+}
+
+// End to end on the local stack: USDT deposited to a wallet's Tron address
+// waits (its key is offline); a platform admin prepares a grant, carries
+// it to the offline signer as QR images, signs it with the deposit seed
+// (coldsign grant) and brings it back; the sweeper creates the account,
+// lends it energy, sends its approve and takes the energy back; the
+// deposit is swept into the hot address by the hot key, leaving no TRX,
+// no token and no energy at the address; a later deposit is swept with no
+// new grant. The signer refuses another spender and another seed; the API
+// refuses a changed file, another key's signature, and a second import.
+func TestTronSweepWithOfflineGrant(t *testing.T) {
+	e := stack(t)
+	grid := &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}
+	token, err := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ten := tenant()
+	w := e.newWallet(t, e.token(t, ten), false)
+	var depo address.Account
+	for _, a := range w.Addresses {
+		if a.Chain == "tron" {
+			depo, _ = address.Parse(sg.Tron, a.Address)
+		}
+	}
+	sendTronUSDT(t, grid, token, depo, 40_000_000)
+	admin := e.tokenAs(t, ten, "ops-admin", "platform:admin")
+
+	// Until the deposit is confirmed and marked, there is nothing to grant;
+	// once it is, the sweeper leaves it where it is (no grant yet).
+	var g grantJSON
+	h := idem()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		r := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`))
+		if r.status == 201 {
+			r.json(t, &g)
+			if again := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`)); again.status != 201 || string(again.body) != string(r.body) {
+				t.Fatalf("replay of prepare: %d %s", again.status, again.body)
+			}
+			if other := e.do(t, "POST", "/v1/platform/tron-grants", admin, idem(), nil); other.status != 409 || other.errCode() != "grant_open" {
+				t.Fatalf("a second open grant: %d %s", other.status, other.body)
+			}
+			listed := false
+			for _, a := range g.Addresses {
+				listed = listed || a.Address == depo.Tron()
+			}
+			if listed {
+				break
+			}
+			t.Fatalf("the grant does not list the deposit address %s: %s", depo.Tron(), r.body)
+		}
+		if r.status != 409 || r.errCode() != "nothing_to_grant" || time.Now().After(deadline) {
+			t.Fatalf("prepare: %d %s", r.status, r.body)
+		}
+	}
+	if tronBalance(t, grid, token, depo) != 40_000_000 {
+		t.Fatal("the deposit moved before any grant")
+	}
+	if g.State != "prepared" || g.QRParts < 1 {
+		t.Fatalf("prepared: %+v", g)
+	}
+
+	// Online -> offline: the QR images, signed there with the deposit seed.
+	dir := t.TempDir()
+	var parts []string
+	for i := 1; i <= g.QRParts; i++ {
+		q := e.do(t, "GET", fmt.Sprintf("/v1/platform/tron-grants/%s/qr/%d", g.ID, i), admin, nil, nil)
+		if q.status != 200 || q.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("qr %d: %d", i, q.status)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("grant-%d.png", i))
+		os.WriteFile(p, q.body, 0o600)
+		parts = append(parts, p)
+	}
+	words := filepath.Join(dir, "deposit-words.txt")
+	os.WriteFile(words, []byte(devstack.DevMnemonic+"\n"), 0o600)
+	coldsign := buildColdsign(t)
+	run := func(args ...string) (string, error) {
+		out, err := exec.Command(coldsign, args...).CombinedOutput()
+		return string(out), err
+	}
+	bundle, _ := coldbundle.ParseTronGrant(g.Bundle)
+	hot := bundle.Spender
+	signed := filepath.Join(dir, "signed.json")
+	if out, err := run(append([]string{"grant", "-token", token.Tron(), "-spender", depo.Tron(), "-mnemonic", words, "-yes", "-out", signed}, parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_spender") {
+		t.Fatalf("a grant to another spender was signed: %v %s", err, out)
+	}
+	other := filepath.Join(dir, "other-words.txt")
+	os.WriteFile(other, []byte("legal winner thank year wave sausage worth useful legal winner thank yellow\n"), 0o600)
+	if out, err := run(append([]string{"grant", "-token", token.Tron(), "-spender", hot, "-mnemonic", other, "-yes", "-out", signed}, parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_key") {
+		t.Fatalf("another seed signed the grant: %v %s", err, out)
+	}
+	if out, err := run(append([]string{"grant", "-token", token.Tron(), "-spender", hot, "-mnemonic", words, "-yes", "-out", signed, "-qr-out", dir}, parts...)...); err != nil {
+		t.Fatalf("coldsign grant: %v\n%s", err, out)
+	} else if !strings.Contains(out, depo.Tron()) {
+		t.Fatalf("the signer did not show the address it signs for:\n%s", out)
+	}
+	file, _ := os.ReadFile(signed)
+
+	// The API refuses a changed grant and another key's signature.
+	var s coldbundle.TronGrantSigned
+	json.Unmarshal(file, &s)
+	changed := s
+	changed.Grant.FeeLimit++
+	if r := e.do(t, "POST", "/v1/platform/tron-grants/"+g.ID+"/signature", admin, nil, coldbundle.Marshal(changed)); r.status != 422 || r.errCode() != "bundle_signature_invalid" {
+		t.Fatalf("a changed grant: %d %s", r.status, r.body)
+	}
+	forged := s
+	forged.Signatures = append([]string{}, s.Signatures...)
+	fk, _ := secp256k1.GeneratePrivateKey()
+	raw0, _ := s.Grant.Approve(0)
+	sig := tron.Sign(fk, tron.TxID(raw0))
+	forged.Signatures[0] = hex.EncodeToString(sig[:])
+	if r := e.do(t, "POST", "/v1/platform/tron-grants/"+g.ID+"/signature", admin, nil, coldbundle.Marshal(forged)); r.status != 422 || r.errCode() != "bundle_signature_invalid" {
+		t.Fatalf("another key's signature: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/platform/tron-grants/"+g.ID+"/signature", admin, nil, file); r.status != 200 || !strings.Contains(string(r.body), `"state":"signed"`) {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/platform/tron-grants/"+g.ID+"/signature", admin, nil, file); r.status != 409 || r.errCode() != "grant_not_open" {
+		t.Fatalf("a second import: %d %s", r.status, r.body)
+	}
+	if acct, _ := grid.Account(ctx, depo.Tron()); acct.Exists {
+		t.Fatal("the deposit account existed before the grant was carried out (tokens do not create accounts)")
+	}
+
+	// The sweeper carries the grant out, then sweeps with the hot key.
+	hotAcct, _ := address.Parse(sg.Tron, hot)
+	before := tronBalance(t, grid, token, hotAcct)
+	sweptOut := func(what string) {
+		for deadline := time.Now().Add(120 * time.Second); tronBalance(t, grid, token, depo) != 0; time.Sleep(time.Second) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the deposit address still holds %d", what, tronBalance(t, grid, token, depo))
+			}
+			runJob(t, "sweeps-tron")
+		}
+	}
+	sweptOut("first sweep")
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(time.Second) {
+		r := e.do(t, "GET", "/v1/platform/tron-grants/"+g.ID, admin, nil, nil)
+		r.json(t, &g)
+		if g.State == "done" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the grant did not end: %s", r.body)
+		}
+		runJob(t, "sweeps-tron")
+	}
+	for _, a := range g.Addresses {
+		if a.Address == depo.Tron() && a.Outcome != "approved" {
+			t.Fatalf("outcome of %s: %q", a.Address, a.Outcome)
+		}
+	}
+	if got := tronBalance(t, grid, token, hotAcct); got < before+40_000_000 {
+		t.Fatalf("the hot address holds %d, was %d: the deposit did not arrive", got, before)
+	}
+	// Nothing left at the address: no TRX, no energy lent.
+	acct, err := grid.Account(ctx, depo.Tron())
+	if err != nil || !acct.Exists || acct.TRX != 0 {
+		t.Fatalf("the deposit account after the sweep: %+v %v", acct, err)
+	}
+	res, err := grid.AccountResources(ctx, depo.Tron())
+	if err != nil || res.Energy != 0 {
+		t.Fatalf("energy left lent to the deposit address: %+v %v", res, err)
+	}
+
+	// A later deposit to the same address is swept by the hot key alone.
+	sendTronUSDT(t, grid, token, depo, 5_500_000)
+	for deadline := time.Now().Add(60 * time.Second); tronBalance(t, grid, token, depo) == 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second deposit never arrived")
+		}
+	}
+	sweptOut("second sweep")
+	if r := e.do(t, "POST", "/v1/platform/tron-grants", admin, idem(), nil); r.status == 201 {
+		var again grantJSON
+		r.json(t, &again)
+		for _, a := range again.Addresses {
+			if a.Address == depo.Tron() {
+				t.Fatalf("a granted address was listed again: %s", r.body)
+			}
+		}
+	}
+	t.Logf("Tron sweep: grant %s of %d address(es), the deposit address left with 0 TRX, 0 USDT and no energy", g.ID, len(g.Addresses))
+}
+
+// On the Tron stand-in, as on the chain: an account that exists but holds
+// no TRX and no energy cannot pay for its approve (OUT_OF_ENERGY, the
+// allowance unchanged); with energy lent by another account it can, and
+// burns nothing.
+func TestTronApproveNeedsEnergy(t *testing.T) {
+	fx := tronfix.New(acct("energy token " + randHex(4)))
+	if err := fx.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fx.Close() })
+	grid := &tron.Grid{URL: fx.URL, Sleep: func(time.Duration) {}}
+	ctx := context.Background()
+	lender, _ := secp256k1.GeneratePrivateKey()
+	owner, _ := secp256k1.GeneratePrivateKey()
+	lenderAcct, _ := address.FromPublicKey(lender.PubKey().SerializeUncompressed())
+	ownerAcct, _ := address.FromPublicKey(owner.PubKey().SerializeUncompressed())
+	spender := acct("spender " + randHex(4))
+	fx.FundTRX(lenderAcct, 100_000_000_000)
+	fx.StakeEnergy(lenderAcct, 10_000_000_000)
+
+	send := func(k *secp256k1.PrivateKey, build func(h tron.Header) tron.Tx) string {
+		t.Helper()
+		head, _ := grid.NowBlock(ctx, false)
+		rb, rh, _ := head.RefBlock()
+		raw, err := build(tron.Header{RefBlockBytes: rb, RefBlockHash: rh, Expiration: head.Timestamp + 60_000, Timestamp: time.Now().UnixNano(), FeeLimit: 30_000_000}).RawData()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, id, _ := tron.Encode(raw, tron.Sign(k, tron.TxID(raw)))
+		var st tron.SignedTx
+		json.Unmarshal(body, &st)
+		if err := grid.Broadcast(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		fx.Mine(1)
+		return id
+	}
+	approve := func(h tron.Header) tron.Tx { return tron.Call(ownerAcct, fx.Token, erc20.Approve(spender, erc20.Unlimited), h) }
+
+	// Not created yet: refused outright.
+	head, _ := grid.NowBlock(ctx, false)
+	rb, rh, _ := head.RefBlock()
+	raw, _ := approve(tron.Header{RefBlockBytes: rb, RefBlockHash: rh, Expiration: head.Timestamp + 60_000, Timestamp: 1, FeeLimit: 30_000_000}).RawData()
+	body, _, _ := tron.Encode(raw, tron.Sign(owner, tron.TxID(raw)))
+	var st tron.SignedTx
+	json.Unmarshal(body, &st)
+	if err := grid.Broadcast(ctx, st); err == nil || !strings.Contains(err.Error(), "no OwnerAccount") {
+		t.Fatalf("an approve from an account that does not exist: %v", err)
+	}
+	send(lender, func(h tron.Header) tron.Tx { return tron.CreateAccount(lenderAcct, ownerAcct, h) })
+	id := send(owner, approve)
+	if info, _ := grid.TxInfo(ctx, id); info.Result != "OUT_OF_ENERGY" || fx.Allowance(ownerAcct, spender) != "0" {
+		t.Fatalf("an approve with no energy and no TRX: %+v, allowance %s", info, fx.Allowance(ownerAcct, spender))
+	}
+	// Another account (the first spent its day's free bandwidth): created,
+	// lent energy, it approves and burns nothing.
+	owner, _ = secp256k1.GeneratePrivateKey()
+	ownerAcct, _ = address.FromPublicKey(owner.PubKey().SerializeUncompressed())
+	send(lender, func(h tron.Header) tron.Tx { return tron.CreateAccount(lenderAcct, ownerAcct, h) })
+	send(lender, func(h tron.Header) tron.Tx { return tron.DelegateEnergy(lenderAcct, ownerAcct, 3_000_000_000, false, h) })
+	id = send(owner, approve)
+	if info, _ := grid.TxInfo(ctx, id); info.Result != "SUCCESS" || info.Fee != 0 || fx.Allowance(ownerAcct, spender) != erc20.Unlimited.String() {
+		t.Fatalf("an approve on lent energy: %+v, allowance %s", info, fx.Allowance(ownerAcct, spender))
+	}
+	send(lender, func(h tron.Header) tron.Tx { return tron.DelegateEnergy(lenderAcct, ownerAcct, 3_000_000_000, true, h) })
+	if a := fx.Inspect(ownerAcct); a.TRX != 0 || a.Received != 0 || fx.Inspect(lenderAcct).Delegated != 0 {
+		t.Fatalf("after the energy came back: owner %+v, lender %+v", a, fx.Inspect(lenderAcct))
+	}
+}

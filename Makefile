@@ -225,6 +225,16 @@ build-WithdrawalsTrackFunction:
 	$(call lambda_build,withdrawals-track)
 build-SweepsFunction:
 	$(call lambda_build,sweeps)
+build-SweepsTronFunction:
+	$(call lambda_build,sweeps-tron)
+build-TronGrantsCreateFunction:
+	$(call lambda_build,tron-grants-create)
+build-TronGrantsGetFunction:
+	$(call lambda_build,tron-grants-get)
+build-TronGrantsQrFunction:
+	$(call lambda_build,tron-grants-qr)
+build-TronGrantsSignFunction:
+	$(call lambda_build,tron-grants-sign)
 
 build:
 	@for f in $(FUNCTIONS); do \

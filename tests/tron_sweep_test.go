@@ -322,7 +322,9 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 		fx.Mine(1)
 		return id
 	}
-	approve := func(h tron.Header) tron.Tx { return tron.Call(ownerAcct, fx.Token, erc20.Approve(spender, erc20.Unlimited), h) }
+	approve := func(h tron.Header) tron.Tx {
+		return tron.Call(ownerAcct, fx.Token, erc20.Approve(spender, erc20.Unlimited), h)
+	}
 
 	// Not created yet: refused outright.
 	head, _ := grid.NowBlock(ctx, false)
@@ -344,7 +346,9 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 	owner, _ = secp256k1.GeneratePrivateKey()
 	ownerAcct, _ = address.FromPublicKey(owner.PubKey().SerializeUncompressed())
 	send(lender, func(h tron.Header) tron.Tx { return tron.CreateAccount(lenderAcct, ownerAcct, h) })
-	send(lender, func(h tron.Header) tron.Tx { return tron.DelegateEnergy(lenderAcct, ownerAcct, 3_000_000_000, false, h) })
+	send(lender, func(h tron.Header) tron.Tx {
+		return tron.DelegateEnergy(lenderAcct, ownerAcct, 3_000_000_000, false, h)
+	})
 	id = send(owner, approve)
 	if info, _ := grid.TxInfo(ctx, id); info.Result != "SUCCESS" || info.Fee != 0 || fx.Allowance(ownerAcct, spender) != erc20.Unlimited.String() {
 		t.Fatalf("an approve on lent energy: %+v, allowance %s", info, fx.Allowance(ownerAcct, spender))

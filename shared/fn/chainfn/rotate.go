@@ -121,6 +121,16 @@ func (r *Rotator) mustWait(ctx context.Context) (string, error) {
 			return "waiting for the sweep in flight to end", err
 		}
 	}
+	if r.TronToken != (address.Account{}) {
+		// A Tron sweep or grant in flight uses the old key's energy and
+		// names it as the spender: let it end first.
+		if _, open, err := r.Store.OpenSweep(ctx, tron.SweepScope(r.TronToken)); err != nil || open {
+			return "waiting for the Tron sweep in flight to end", err
+		}
+		if _, signed, err := r.Store.OpenTronGrant(ctx, tron.SweepScope(r.TronToken)); err != nil || signed {
+			return "waiting for the Tron sweep grant being carried out to end", err
+		}
+	}
 	return "", nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -16,11 +17,14 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -126,32 +130,45 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 	sendTronUSDT(t, grid, token, depo, 40_000_000)
 	admin := e.tokenAs(t, ten, "ops-admin", "platform:admin")
 
-	// Until the deposit is confirmed and marked, there is nothing to grant;
-	// once it is, the sweeper leaves it where it is (no grant yet).
+	// The deposit is confirmed and marked for the sweeper, which leaves it
+	// where it is: there is no grant yet.
+	_, st := ledgerOn(t, rawDB(t))
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		marks, err := st.SweepMarks(ctx, tron.SweepScope(token), 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marked := false
+		for _, m := range marks {
+			marked = marked || m.Address == depo.Tron()
+		}
+		if marked {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the confirmed deposit was never marked for the sweeper")
+		}
+	}
+	runJob(t, "sweeps-tron")
 	var g grantJSON
 	h := idem()
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		r := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`))
-		if r.status == 201 {
-			r.json(t, &g)
-			if again := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`)); again.status != 201 || string(again.body) != string(r.body) {
-				t.Fatalf("replay of prepare: %d %s", again.status, again.body)
-			}
-			if other := e.do(t, "POST", "/v1/platform/tron-grants", admin, idem(), nil); other.status != 409 || other.errCode() != "grant_open" {
-				t.Fatalf("a second open grant: %d %s", other.status, other.body)
-			}
-			listed := false
-			for _, a := range g.Addresses {
-				listed = listed || a.Address == depo.Tron()
-			}
-			if listed {
-				break
-			}
-			t.Fatalf("the grant does not list the deposit address %s: %s", depo.Tron(), r.body)
-		}
-		if r.status != 409 || r.errCode() != "nothing_to_grant" || time.Now().After(deadline) {
-			t.Fatalf("prepare: %d %s", r.status, r.body)
-		}
+	r := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`))
+	if r.status != 201 {
+		t.Fatalf("prepare: %d %s", r.status, r.body)
+	}
+	r.json(t, &g)
+	if again := e.do(t, "POST", "/v1/platform/tron-grants", admin, h, []byte(`{"limit":50}`)); again.status != 201 || string(again.body) != string(r.body) {
+		t.Fatalf("replay of prepare: %d %s", again.status, again.body)
+	}
+	if other := e.do(t, "POST", "/v1/platform/tron-grants", admin, idem(), nil); other.status != 409 || other.errCode() != "grant_open" {
+		t.Fatalf("a second open grant: %d %s", other.status, other.body)
+	}
+	listed := false
+	for _, a := range g.Addresses {
+		listed = listed || a.Address == depo.Tron()
+	}
+	if !listed {
+		t.Fatalf("the grant does not list the deposit address %s: %s", depo.Tron(), r.body)
 	}
 	if tronBalance(t, grid, token, depo) != 40_000_000 {
 		t.Fatal("the deposit moved before any grant")
@@ -356,5 +373,126 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 	send(lender, func(h tron.Header) tron.Tx { return tron.DelegateEnergy(lenderAcct, ownerAcct, 3_000_000_000, true, h) })
 	if a := fx.Inspect(ownerAcct); a.TRX != 0 || a.Received != 0 || fx.Inspect(lenderAcct).Delegated != 0 {
 		t.Fatalf("after the energy came back: owner %+v, lender %+v", a, fx.Inspect(lenderAcct))
+	}
+}
+
+// The sweeper on its own Tron stand-in, block by block: runs repeated
+// before a block is mined send nothing twice; a grant whose approves
+// expire before they are sent ends "failed" with the energy taken back and
+// its addresses listed again; a second grant carries them, and the sweep
+// moves every token to the hot address, leaving nothing at the addresses.
+func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
+	w := newTronWorld(t, 0)
+	ctx := context.Background()
+	w.fx.FundTRX(w.hotAcct, 100_000_000_000)
+	w.fx.StakeEnergy(w.hotAcct, 50_000_000_000)
+	seed := make([]byte, 32)
+	copy(seed, randHex(16))
+	master, err := hd.NewMaster(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := tron.SweepScope(w.fx.Token)
+	var depos []address.Account
+	for _, i := range []uint32{5, 9} {
+		k, _ := master.Derive(coldbundle.TronDepositPath(i))
+		a, _ := address.FromPublicKey(secp256k1.PrivKeyFromBytes(k.PrivateKeyBytes()).PubKey().SerializeUncompressed())
+		depos = append(depos, a)
+		w.fx.Mint(a, 7_000_000*int64(i))
+		if err := w.st.MarkForSweep(ctx, scope, a.Tron(), i, "dep-"+randHex(4)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send := &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st}
+	sw := &tron.Sweeper{Send: send, Token: w.fx.Token, Store: w.st, Signed: grantapi.SignedApproves}
+	grants := &grantapi.Grants{Store: w.st, Grid: w.grid, Token: w.fx.Token, TTL: time.Minute, Now: time.Now,
+		Hot: func(ctx context.Context) (address.Account, error) { return w.hot.Address(ctx) }}
+	run := func() tron.SweepResult {
+		t.Helper()
+		r, err := sw.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	grant := func() dynamo.GrantRecord {
+		t.Helper()
+		r, _, err := grants.Prepare(ctx, "ops", idem()["Idempotency-Key"], "h", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := coldbundle.ParseTronGrant(r.Bundle)
+		if len(b.Items) != len(depos) {
+			t.Fatalf("the grant lists %d addresses, want %d", len(b.Items), len(depos))
+		}
+		signed, err := coldbundle.SignTronGrant(b, seed, w.fx.Token.Tron(), w.hotAcct.Tron(), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := grants.Import(ctx, r.ID, coldbundle.Marshal(signed)); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := run(); r.Waiting != 2 || r.Started != "" {
+		t.Fatalf("before any grant: %+v", r)
+	}
+
+	// Grant one: the accounts are created, once however often the job runs.
+	first := grant()
+	for i := 0; i < 3; i++ {
+		run()
+	}
+	if n := w.fx.Pending(); n != 2 {
+		t.Fatalf("three runs before a block sent %d transactions, want the 2 account creations", n)
+	}
+	w.fx.Mine(1 + tronfix.SolidifyDepth)
+	run() // energy lent
+	w.fx.Mine(1 + tronfix.SolidifyDepth)
+	// The approves (valid a minute past the grant's minute) are now past
+	// their expiration: 42 blocks of 3 s went by.
+	for i := 0; i < 3; i++ {
+		run()
+		w.fx.Mine(1 + tronfix.SolidifyDepth)
+	}
+	r, _ := w.st.TronGrant(ctx, first.ID, false)
+	if r.State != dynamo.GrantDone || r.Outcome[depos[0].Tron()] != tron.GrantFailed || r.Outcome[depos[1].Tron()] != tron.GrantFailed {
+		t.Fatalf("the expired grant: %s %v", r.State, r.Outcome)
+	}
+	if hot := w.fx.Inspect(w.hotAcct); hot.Delegated != 0 {
+		t.Fatalf("energy still lent after the expired grant: %+v", hot)
+	}
+
+	// Grant two carries them; the sweep follows.
+	second := grant()
+	for i := 0; i < 8 && w.fx.BalanceOf(depos[0]).Sign()+w.fx.BalanceOf(depos[1]).Sign() > 0; i++ {
+		run()
+		w.fx.Mine(1 + tronfix.SolidifyDepth)
+	}
+	run() // ends the sweep
+	r, _ = w.st.TronGrant(ctx, second.ID, false)
+	if r.State != dynamo.GrantDone || r.Outcome[depos[0].Tron()] != tron.GrantApproved || r.Outcome[depos[1].Tron()] != tron.GrantApproved {
+		t.Fatalf("the second grant: %s %v", r.State, r.Outcome)
+	}
+	if got := w.fx.BalanceOf(w.hotAcct).Int64(); got != 7_000_000*(5+9) {
+		t.Fatalf("the hot address holds %d, want %d", got, 7_000_000*(5+9))
+	}
+	for _, d := range depos {
+		if a := w.fx.Inspect(d); w.fx.BalanceOf(d).Sign() != 0 || a.TRX != 0 || a.Received != 0 {
+			t.Fatalf("left at %s: %s USDT, %+v", d.Tron(), w.fx.BalanceOf(d), a)
+		}
+	}
+	if marks, _ := w.st.SweepMarks(ctx, scope, 10); len(marks) != 0 {
+		t.Fatalf("marks left after the sweep: %+v", marks)
+	}
+	if hot := w.fx.Inspect(w.hotAcct); hot.Delegated != 0 {
+		t.Fatalf("energy still lent after the sweep: %+v", hot)
+	}
+	// A new deposit to a granted address needs no grant.
+	if err := w.st.MarkForSweep(ctx, scope, depos[0].Tron(), 5, "dep-"+randHex(4)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := grants.Prepare(ctx, "ops", idem()["Idempotency-Key"], "h", 50); !errors.Is(err, grantapi.ErrNothingToGrant) {
+		t.Fatalf("a grant with every address granted: %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/chain/tron/trontx"
 	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -148,8 +148,8 @@ func (g TronGrant) validate() error {
 }
 
 // Header is the header every approve of the grant shares.
-func (g TronGrant) Header() tron.Header {
-	var h tron.Header
+func (g TronGrant) Header() trontx.Header {
+	var h trontx.Header
 	rb, _ := hex.DecodeString(g.RefBlockBytes)
 	rh, _ := hex.DecodeString(g.RefBlockHash)
 	copy(h.RefBlockBytes[:], rb)
@@ -167,7 +167,7 @@ func (g TronGrant) Approve(i int) ([]byte, error) {
 	}
 	token, _ := address.Parse(sg.Tron, g.Token)
 	spender, _ := address.Parse(sg.Tron, g.Spender)
-	return tron.Call(owner, token, erc20.Approve(spender, erc20.Unlimited), g.Header()).RawData()
+	return trontx.Call(owner, token, erc20.Approve(spender, erc20.Unlimited), g.Header()).RawData()
 }
 
 // Transaction is item i's signed approve as broadcasttransaction takes it
@@ -186,7 +186,7 @@ func (s TronGrantSigned) Transaction(i int) ([]byte, error) {
 	if r.SetByteSlice(sig[:32]) || sv.SetByteSlice(sig[32:64]) || sv.IsOverHalfOrder() {
 		return nil, refuse(ErrSignatureInvalid, field, "r or s out of range (only low-S)")
 	}
-	id := tron.TxID(raw)
+	id := trontx.TxID(raw)
 	pub, _, err := ecdsa.RecoverCompact(append([]byte{sig[64]}, sig[:64]...), id[:])
 	if err != nil {
 		return nil, refuse(ErrSignatureInvalid, field, "recovers to no key")
@@ -196,7 +196,7 @@ func (s TronGrantSigned) Transaction(i int) ([]byte, error) {
 	}
 	var sig65 [65]byte
 	copy(sig65[:], sig)
-	body, _, err := tron.Encode(raw, sig65)
+	body, _, err := trontx.Encode(raw, sig65)
 	return body, err
 }
 
@@ -253,7 +253,7 @@ func SignTronGrant(g TronGrant, seed []byte, token, spender string, now time.Tim
 		if err != nil {
 			return TronGrantSigned{}, err
 		}
-		sig := tron.Sign(priv, tron.TxID(raw))
+		sig := trontx.Sign(priv, trontx.TxID(raw))
 		out.Signatures = append(out.Signatures, hex.EncodeToString(sig[:]))
 	}
 	return out, nil

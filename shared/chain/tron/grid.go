@@ -208,12 +208,6 @@ func (g *Grid) TRC20Balance(ctx context.Context, addr, contract string) (*big.In
 	return bal, nil
 }
 
-// SignedTx is a signed transaction as broadcasttransaction takes it.
-type SignedTx struct {
-	TxID       string   `json:"txID"`
-	RawDataHex string   `json:"raw_data_hex"`
-	Signature  []string `json:"signature"`
-}
 
 // Broadcast sends a signed transaction. One the node already has is a
 // success (the same bytes were sent before).

@@ -93,12 +93,6 @@ func (s *Sender) sign(ctx context.Context, build Build) ([]byte, string, error) 
 	return Encode(raw, SignatureFromRecoverable(rsv))
 }
 
-// Encode is a signed transaction as broadcasttransaction takes it, and its id.
-func Encode(raw []byte, sig [65]byte) ([]byte, string, error) {
-	id := TxID(raw)
-	body, err := json.Marshal(SignedTx{TxID: hex.EncodeToString(id[:]), RawDataHex: hex.EncodeToString(raw), Signature: []string{hex.EncodeToString(sig[:])}})
-	return body, hex.EncodeToString(id[:]), err
-}
 
 // Sign builds and signs key's transaction once and returns its id.
 func (s *Sender) Sign(ctx context.Context, key string, build Build) (string, error) {

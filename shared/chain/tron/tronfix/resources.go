@@ -200,3 +200,10 @@ func (s *Server) Allowance(owner, spender address.Account) string {
 	defer s.mu.Unlock()
 	return s.allowance(owner, spender).String()
 }
+
+// Pending is how many transactions wait for the next block.
+func (s *Server) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
+}

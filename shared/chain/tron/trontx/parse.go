@@ -1,4 +1,4 @@
-package tron
+package trontx
 
 import (
 	"bytes"

@@ -1,14 +1,17 @@
-// Package tron builds, identifies and signs TRC20 transfers without a Tron
-// node or library: the transaction's raw_data is protobuf written by hand
-// (only the fields a TriggerSmartContract transfer uses), its id is the
-// SHA-256 of raw_data, and its signature is 65 bytes r || s || v over the id
-// with v = 27 + recovery id. Tests check all three byte for byte against
-// vectors made by tronweb (testdata/trc20_vectors.json), since no Tron node
-// runs on our machines.
-package tron
+// Package trontx builds, identifies and signs the Tron transactions
+// Stablegate makes, without a Tron node or library: the raw_data is
+// protobuf written by hand (only the fields those transactions use), its id
+// is the SHA-256 of raw_data, and its signature is 65 bytes r || s || v over
+// the id with v = 27 + recovery id. Tests (in package tron) check all three
+// byte for byte against vectors made by tronweb, since no Tron node runs on
+// our machines. It links no network or AWS code, so the offline signer
+// uses it; package tron re-exports it.
+package trontx
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math/big"
 
@@ -202,4 +205,18 @@ func (m *pb) bytes(field int, b []byte) {
 	m.tag(field, 2)
 	m.uvarint(uint64(len(b)))
 	*m = append(*m, b...)
+}
+
+// SignedTx is a signed transaction as broadcasttransaction takes it.
+type SignedTx struct {
+	TxID       string   `json:"txID"`
+	RawDataHex string   `json:"raw_data_hex"`
+	Signature  []string `json:"signature"`
+}
+
+// Encode is a signed transaction as broadcasttransaction takes it, and its id.
+func Encode(raw []byte, sig [65]byte) ([]byte, string, error) {
+	id := TxID(raw)
+	body, err := json.Marshal(SignedTx{TxID: hex.EncodeToString(id[:]), RawDataHex: hex.EncodeToString(raw), Signature: []string{hex.EncodeToString(sig[:])}})
+	return body, hex.EncodeToString(id[:]), err
 }

@@ -2,13 +2,11 @@ package tests
 
 import (
 	"context"
-	"encoding/hex"
 	"math/big"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -120,7 +118,6 @@ func TestEthereumDepositAndPayoutOnTheLocalChain(t *testing.T) {
 // solidified.
 func TestTronDepositOnTheLocalStack(t *testing.T) {
 	e := stack(t)
-	info, _, _, _ := localChain(t)
 	grid := &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}
 	token, err := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
 	if err != nil {
@@ -136,26 +133,7 @@ func TestTronDepositOnTheLocalStack(t *testing.T) {
 		}
 	}
 	to, _ := address.Parse(sg.Tron, depo)
-	kb, _ := hex.DecodeString(info.FaucetKey)
-	priv := secp256k1.PrivKeyFromBytes(kb)
-	from, _ := address.FromPublicKey(priv.PubKey().SerializeUncompressed())
-	ctx := context.Background()
-	head, err := grid.NowBlock(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, rh, _ := head.RefBlock()
-	tx := tron.TRC20Transfer{Owner: from, Contract: token, To: to, Amount: big.NewInt(12_340_000), RefBlockBytes: rb, RefBlockHash: rh,
-		Expiration: head.Timestamp + 60_000, Timestamp: head.Timestamp, FeeLimit: 50_000_000}
-	raw, err := tx.RawData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := tron.TxID(raw)
-	sig := tron.Sign(priv, id)
-	if err := grid.Broadcast(ctx, tron.SignedTx{TxID: hex.EncodeToString(id[:]), RawDataHex: hex.EncodeToString(raw), Signature: []string{hex.EncodeToString(sig[:])}}); err != nil {
-		t.Fatal(err)
-	}
+	sendTronUSDT(t, grid, token, to, 12_340_000)
 	wait := func(what string, ok func(balanceJSON) bool) {
 		for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 			b := e.balances(t, tok, w.ID)["tron"]

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +15,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -33,24 +30,7 @@ type reconJSON struct {
 }
 
 func runPlatformJob(t *testing.T) recon.Report {
-	raw, _ := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
-	var all map[string]map[string]string
-	json.Unmarshal(raw, &all)
-	env := all["reconcile"]
-	job, err := devstack.ScheduledJobs["reconcile"](context.Background(), func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := job(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.(recon.Report)
+	return runJob(t, "reconcile").(recon.Report)
 }
 
 // Reconciliation proves the books after real activity, finds a balance

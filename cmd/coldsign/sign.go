@@ -163,12 +163,8 @@ func sign(args []string, in io.Reader, tty io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !*yes {
-		fmt.Fprint(tty, "Type yes to sign: ")
-		line, _ := bufio.NewReader(in).ReadString('\n')
-		if strings.TrimSpace(line) != "yes" {
-			return errors.New("not signed")
-		}
+	if err := confirm(*yes, in, tty); err != nil {
+		return err
 	}
 	s, err := coldbundle.Sign(b, key, *chainID, *token, time.Now())
 	if err != nil {
@@ -210,12 +206,8 @@ func grant(args []string, in io.Reader, tty io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !*yes {
-		fmt.Fprint(tty, "Type yes to sign: ")
-		line, _ := bufio.NewReader(in).ReadString('\n')
-		if strings.TrimSpace(line) != "yes" {
-			return errors.New("not signed")
-		}
+	if err := confirm(*yes, in, tty); err != nil {
+		return err
 	}
 	s, err := coldbundle.SignTronGrant(g, seed, *token, *spender, time.Now())
 	if err != nil {
@@ -241,5 +233,18 @@ func writeSigned(file []byte, outFile, qrDir string, tty io.Writer) error {
 		}
 	}
 	fmt.Fprintf(tty, "Signed. Carry %s (or its QR images) back to the online system.\n", outFile)
+	return nil
+}
+
+// confirm asks for "yes" before signing (unless yes was given).
+func confirm(yes bool, in io.Reader, tty io.Writer) error {
+	if yes {
+		return nil
+	}
+	fmt.Fprint(tty, "Type yes to sign: ")
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(line) != "yes" {
+		return errors.New("not signed")
+	}
 	return nil
 }

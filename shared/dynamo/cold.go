@@ -45,28 +45,11 @@ type ColdRecord struct {
 // this key's bundle exists.
 func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord) error {
 	kp, _ := sg.KeyPart("cb", r.ID)
-	now := st.Now()
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-			Item: item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(coldPrefix + kp), "id": s(r.ID), "c": s(r.Chain), "st": s(ColdPrepared),
-				"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix()),
-				"amt": n(int64(r.Amount)), "to": s(r.To)}}},
-		{Put: &types.Put{TableName: &st.table,
-			Item:                      item{attrPK: s(platformPK), attrSK: s(coldLockSK + r.Chain), "id": s(r.ID), "tenant": s(r.Tenant), "until": n(r.ExpiresAt.Unix())},
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #u < :now"),
-			ExpressionAttributeNames:  map[string]string{"#u": "until"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())}}},
-	}})
-	if reasons := cancelled(err); reasons != nil {
-		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
-			return sg.ErrTransferExists
-		}
-		if aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
-			return ErrColdBundleOpen
-		}
-		return sg.Unavailable("dynamo.PutColdBundle", err)
-	}
-	return classifyOrNil("dynamo.PutColdBundle", err)
+	return st.putLocked(ctx, "dynamo.PutColdBundle",
+		item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(coldPrefix + kp), "id": s(r.ID), "c": s(r.Chain), "st": s(ColdPrepared),
+			"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix()),
+			"amt": n(int64(r.Amount)), "to": s(r.To)},
+		item{attrPK: s(platformPK), attrSK: s(coldLockSK + r.Chain), "tenant": s(r.Tenant)}, r.ID, r.ExpiresAt, ErrColdBundleOpen)
 }
 
 // ErrColdBundleOpen: another cold bundle of the chain is open.
@@ -113,28 +96,15 @@ func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash st
 		cond += " AND x > :now"
 		vals[":now"] = n(st.Now().Unix())
 	}
-	tx := []types.TransactWriteItem{{Update: &types.Update{TableName: &st.table, Key: key(tenantPK(r.Tenant), coldPrefix+kp),
-		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}}}
-	lock := key(platformPK, coldLockSK+r.Chain)
+	action := lockKeep
 	switch to {
 	case ColdSigned:
-		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: lock,
-			UpdateExpression: aws.String("SET #u = :never"), ConditionExpression: aws.String("id = :id"),
-			ExpressionAttributeNames: map[string]string{"#u": "until"}, ExpressionAttributeValues: map[string]types.AttributeValue{":never": n(1 << 62), ":id": s(r.ID)}}})
+		action = lockHold
 	case ColdDone, ColdFailed, ColdCancelled:
-		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
-			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID)}}})
+		action = lockRelease
 	}
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
-	if reasons := cancelled(err); reasons != nil {
-		for _, rs := range reasons {
-			if aws.ToString(rs.Code) == "ConditionalCheckFailed" {
-				return sg.ErrStateChanged
-			}
-		}
-		return sg.Unavailable("dynamo.MoveCold", err)
-	}
-	return classifyOrNil("dynamo.MoveCold", err)
+	return st.moveLocked(ctx, "dynamo.MoveCold", &types.Update{TableName: &st.table, Key: key(tenantPK(r.Tenant), coldPrefix+kp),
+		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}, key(platformPK, coldLockSK+r.Chain), r.ID, action)
 }
 
 // TrackCold lists a cold payout for the tracker, marked as cold.

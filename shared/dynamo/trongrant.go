@@ -47,26 +47,10 @@ var ErrGrantOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_open",
 // key's grant exists.
 func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord) error {
 	kp, _ := sg.KeyPart("tg", r.ID)
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-			Item: item{attrPK: s(platformPK), attrSK: s(grantPrefix + kp), "id": s(r.ID), "sc": s(r.Scope), "st": s(GrantPrepared),
-				"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix())}}},
-		{Put: &types.Put{TableName: &st.table,
-			Item:                      item{attrPK: s(platformPK), attrSK: s(grantLockSK + r.Scope), "id": s(r.ID), "until": n(r.ExpiresAt.Unix())},
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #u < :now"),
-			ExpressionAttributeNames:  map[string]string{"#u": "until"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(st.Now().Unix())}}},
-	}})
-	if reasons := cancelled(err); reasons != nil {
-		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
-			return sg.ErrTransferExists
-		}
-		if aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
-			return ErrGrantOpen
-		}
-		return sg.Unavailable("dynamo.PutTronGrant", err)
-	}
-	return classifyOrNil("dynamo.PutTronGrant", err)
+	return st.putLocked(ctx, "dynamo.PutTronGrant",
+		item{attrPK: s(platformPK), attrSK: s(grantPrefix + kp), "id": s(r.ID), "sc": s(r.Scope), "st": s(GrantPrepared),
+			"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix())},
+		item{attrPK: s(platformPK), attrSK: s(grantLockSK + r.Scope)}, r.ID, r.ExpiresAt, ErrGrantOpen)
 }
 
 // TronGrant reads a grant by id, or by the key part of an idempotency key.
@@ -98,7 +82,7 @@ func (st *Store) OpenTronGrant(ctx context.Context, scope string) (string, bool,
 	if err != nil || out.Item == nil {
 		return "", false, classifyOrNil("dynamo.OpenTronGrant", err)
 	}
-	return getS(out.Item, "id"), getN(out.Item, "until") == 1<<62, nil
+	return getS(out.Item, "id"), getN(out.Item, "until") == lockHeldForGood, nil
 }
 
 // MoveTronGrant changes a grant's state if it is still from (else
@@ -130,27 +114,14 @@ func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to stri
 	if outcome != nil {
 		upd.ExpressionAttributeNames = map[string]string{"#out": "out"}
 	}
-	tx := []types.TransactWriteItem{{Update: upd}}
-	lock := key(platformPK, grantLockSK+r.Scope)
+	action := lockKeep
 	switch to {
 	case GrantSigned:
-		tx = append(tx, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: lock,
-			UpdateExpression: aws.String("SET #u = :never"), ConditionExpression: aws.String("id = :id"),
-			ExpressionAttributeNames: map[string]string{"#u": "until"}, ExpressionAttributeValues: map[string]types.AttributeValue{":never": n(1 << 62), ":id": s(r.ID)}}})
+		action = lockHold
 	case GrantDone, GrantCancelled:
-		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
-			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID)}}})
+		action = lockRelease
 	}
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
-	if reasons := cancelled(err); reasons != nil {
-		for _, rs := range reasons {
-			if aws.ToString(rs.Code) == "ConditionalCheckFailed" {
-				return sg.ErrStateChanged
-			}
-		}
-		return sg.Unavailable("dynamo.MoveTronGrant", err)
-	}
-	return classifyOrNil("dynamo.MoveTronGrant", err)
+	return st.moveLocked(ctx, "dynamo.MoveTronGrant", upd, key(platformPK, grantLockSK+r.Scope), r.ID, action)
 }
 
 // PutGranted records that addr approved spender (grant names the grant).

@@ -8,17 +8,15 @@ package grantapi
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/api/airgap"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -259,16 +257,7 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	codes, err := coldbundle.QRCodes(r.Bundle)
-	if err != nil {
-		return httpapi.Fail(ctx, req, sg.Internal("grantapi.QR", err)), nil
-	}
-	part, err := strconv.Atoi(req.PathParameters["part"])
-	if err != nil || part < 1 || part > len(codes) {
-		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("part").WithMessage("parts are 1 to %d", len(codes))), nil
-	}
-	return httpapi.Response{StatusCode: http.StatusOK, Headers: map[string]string{"content-type": "image/png", "cache-control": "no-store"},
-		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}, nil
+	return airgap.QRPart(ctx, req, r.Bundle), nil
 }
 
 // Import is POST /v1/platform/tron-grants/{grant_id}/signature: the
@@ -277,31 +266,13 @@ func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	if _, err := httpapi.PrincipalOf(req); err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	body := []byte(req.Body)
-	if req.IsBase64Encoded {
-		var err error
-		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
-			return httpapi.Fail(ctx, req, sg.ErrInvalidJSON), nil
-		}
-	}
-	if ct, _ := httpapi.Header(req, "content-type"); !isJSON(ct) {
-		return httpapi.Fail(ctx, req, sg.ErrUnsupportedMediaType.WithParam("Content-Type")), nil
-	}
-	r, err := h.Grants.Import(ctx, req.PathParameters["grant_id"], body)
-	if be, ok := err.(*coldbundle.Error); ok {
-		kind := sg.KindInvalid
-		if be.Code == coldbundle.ErrSignatureInvalid.Code {
-			kind = sg.KindRefused
-		}
-		err = &sg.Error{Kind: kind, Code: be.Code, Message: be.Detail, Param: be.Field}
-	}
+	body, err := airgap.SignedFile(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
+	r, err := h.Grants.Import(ctx, req.PathParameters["grant_id"], body)
+	if err != nil {
+		return httpapi.Fail(ctx, req, airgap.Refusal(err)), nil
+	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
-}
-
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "application/json"
 }

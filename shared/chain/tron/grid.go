@@ -208,7 +208,6 @@ func (g *Grid) TRC20Balance(ctx context.Context, addr, contract string) (*big.In
 	return bal, nil
 }
 
-
 // Broadcast sends a signed transaction. One the node already has is a
 // success (the same bytes were sent before).
 func (g *Grid) Broadcast(ctx context.Context, tx SignedTx) error {

@@ -93,7 +93,6 @@ func (s *Sender) sign(ctx context.Context, build Build) ([]byte, string, error) 
 	return Encode(raw, SignatureFromRecoverable(rsv))
 }
 
-
 // Sign builds and signs key's transaction once and returns its id.
 func (s *Sender) Sign(ctx context.Context, key string, build Build) (string, error) {
 	if kept, err := s.Store.SignedTx(ctx, key); err == nil {

@@ -9,8 +9,10 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -21,19 +23,26 @@ import (
 // freeze, as the Ethereum sweeper does.
 var TronSweeps = fn.JobOnHotKey(tronSweeps)
 
-func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+// tronHot is what the Tron sweeper and the grant routes start from: the
+// TronGrid client, the token, the table and the hot key.
+func tronHot(ctx context.Context, env fn.Env) (*tron.Grid, address.Account, *dynamo.Store, *kmssign.Signer, error) {
 	_, grid, token, ok, err := fn.TronConfig(env)
-	if err != nil {
-		return nil, err
+	if err == nil && !ok {
+		err = errors.New("chainfn: TRON_GRID_URL is not set")
 	}
-	if !ok {
-		return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+	if err != nil {
+		return nil, token, nil, nil, err
 	}
 	st, err := fn.Store(env)
 	if err != nil {
-		return nil, err
+		return nil, token, nil, nil, err
 	}
 	signer, err := fn.KMSSigner(ctx, env)
+	return grid, token, st, signer, err
+}
+
+func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+	grid, token, st, signer, err := tronHot(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -61,18 +70,7 @@ func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 // 23h).
 func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) fn.Builder {
 	return fn.OnHotKey(func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		_, grid, token, ok, err := fn.TronConfig(env)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errors.New("chainfn: TRON_GRID_URL is not set")
-		}
-		st, err := fn.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		signer, err := fn.KMSSigner(ctx, env)
+		grid, token, st, signer, err := tronHot(ctx, env)
 		if err != nil {
 			return nil, err
 		}

@@ -28,7 +28,8 @@ import (
 const (
 	FormatTronGrant       = "stablegate-tron-grant/1"
 	FormatTronGrantSigned = "stablegate-tron-grant-signed/1"
-	// MaxGrantItems bounds a grant (about a QR code per two addresses signed).
+	// MaxGrantItems bounds a grant: signed, 50 addresses are 12 KB, 41 QR
+	// codes (20, the API's default, are 8 codes out and 18 back).
 	MaxGrantItems = 50
 )
 
@@ -69,7 +70,7 @@ var (
 	hex16RE   = regexp.MustCompile(`^[0-9a-f]{16}$`)
 )
 
-// maxGrantSize bounds a grant file (50 addresses signed are about 12 KB).
+// maxGrantSize bounds a grant file (50 addresses signed are 12 KB).
 const maxGrantSize = 32 << 10
 
 // ParseTronGrant reads an unsigned grant and checks it whole.

@@ -101,7 +101,7 @@ test: tools geth portal deps-browser
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 100000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime 30000x ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime 30000x ./shared/airgap
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
@@ -118,7 +118,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime $(FUZZTIME) ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime $(FUZZTIME) ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime $(FUZZTIME) ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime $(FUZZTIME) ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseAmount -fuzztime $(FUZZTIME) ./shared/stablegate
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address

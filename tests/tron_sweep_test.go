@@ -17,6 +17,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -196,7 +197,7 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 		out, err := exec.Command(coldsign, args...).CombinedOutput()
 		return string(out), err
 	}
-	bundle, _ := coldbundle.ParseTronGrant(g.Bundle)
+	bundle, _ := airgap.ParseTronGrant(g.Bundle)
 	hot := bundle.Spender
 	signed := filepath.Join(dir, "signed.json")
 	if out, err := run(append([]string{"grant", "-token", token.Tron(), "-spender", depo.Tron(), "-mnemonic", words, "-yes", "-out", signed}, parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_spender") {
@@ -215,7 +216,7 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 	file, _ := os.ReadFile(signed)
 
 	// The API refuses a changed grant and another key's signature.
-	var s coldbundle.TronGrantSigned
+	var s airgap.TronGrantSigned
 	json.Unmarshal(file, &s)
 	changed := s
 	changed.Grant.FeeLimit++
@@ -395,7 +396,7 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 	scope := tron.SweepScope(w.fx.Token)
 	var depos []address.Account
 	for _, i := range []uint32{5, 9} {
-		k, _ := master.Derive(coldbundle.TronDepositPath(i))
+		k, _ := master.Derive(airgap.TronDepositPath(i))
 		a, _ := address.FromPublicKey(secp256k1.PrivKeyFromBytes(k.PrivateKeyBytes()).PubKey().SerializeUncompressed())
 		depos = append(depos, a)
 		w.fx.Mint(a, 7_000_000*int64(i))
@@ -421,11 +422,11 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := coldbundle.ParseTronGrant(r.Bundle)
+		b, _ := airgap.ParseTronGrant(r.Bundle)
 		if len(b.Items) != len(depos) {
 			t.Fatalf("the grant lists %d addresses, want %d", len(b.Items), len(depos))
 		}
-		signed, err := coldbundle.SignTronGrant(b, seed, w.fx.Token.Tron(), w.hotAcct.Tron(), time.Now())
+		signed, err := airgap.SignTronGrant(b, seed, w.fx.Token.Tron(), w.hotAcct.Tron(), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

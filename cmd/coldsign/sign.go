@@ -14,6 +14,7 @@ import (
 
 	"github.com/tyler-smith/go-bip39"
 
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/slip39"
 )
@@ -194,7 +195,7 @@ func grant(args []string, in io.Reader, tty io.Writer) error {
 	if err != nil {
 		return err
 	}
-	g, err := coldbundle.ParseTronGrant(raw)
+	g, err := airgap.ParseTronGrant(raw)
 	if err != nil {
 		return fmt.Errorf("refused: %w", err)
 	}
@@ -209,7 +210,7 @@ func grant(args []string, in io.Reader, tty io.Writer) error {
 	if err := confirm(*yes, in, tty); err != nil {
 		return err
 	}
-	s, err := coldbundle.SignTronGrant(g, seed, *token, *spender, time.Now())
+	s, err := airgap.SignTronGrant(g, seed, *token, *spender, time.Now())
 	if err != nil {
 		return fmt.Errorf("refused: %w", err)
 	}

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { fn.Start("sweeps-tron", chainfn.TronSweeps) }
+func main() { fn.Start("sweeps-tron", tronfn.TronSweeps) }

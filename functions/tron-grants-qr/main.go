@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { fn.Start("tron-grants-qr", chainfn.TronGrantsQR) }
+func main() { fn.Start("tron-grants-qr", tronfn.TronGrantsQR) }

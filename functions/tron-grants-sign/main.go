@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { fn.Start("tron-grants-sign", chainfn.TronGrantsSign) }
+func main() { fn.Start("tron-grants-sign", tronfn.TronGrantsSign) }

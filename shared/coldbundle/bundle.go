@@ -8,12 +8,8 @@
 package coldbundle
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"math/big"
 	"regexp"
 	"strings"
@@ -24,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -73,39 +70,34 @@ type Signed struct {
 	Signature string `json:"signature"`
 }
 
-// Error is a named reason a bundle is refused.
-type Error struct {
-	Code, Field, Detail string
-}
-
-func (e *Error) Error() string {
-	if e.Field != "" {
-		return e.Code + " (" + e.Field + "): " + e.Detail
-	}
-	return e.Code + ": " + e.Detail
-}
-
-// Is matches by code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
+// Error is a named reason a bundle is refused (package airgap).
+type Error = airgap.Error
 
 // The reasons, each a code the API reports and the signer prints.
 var (
-	ErrMalformed        = &Error{Code: "bundle_malformed"}
-	ErrDigestMismatch   = &Error{Code: "bundle_digest_mismatch"}
-	ErrSummaryMismatch  = &Error{Code: "bundle_summary_mismatch"}
-	ErrWrongChain       = &Error{Code: "bundle_wrong_chain"}
-	ErrWrongContract    = &Error{Code: "bundle_wrong_contract"}
-	ErrWrongKey         = &Error{Code: "bundle_wrong_key"}
-	ErrExpired          = &Error{Code: "bundle_expired"}
-	ErrSignatureInvalid = &Error{Code: "bundle_signature_invalid"}
+	ErrMalformed        = airgap.ErrMalformed
+	ErrDigestMismatch   = airgap.ErrDigestMismatch
+	ErrSummaryMismatch  = airgap.ErrSummaryMismatch
+	ErrWrongChain       = airgap.ErrWrongChain
+	ErrWrongContract    = airgap.ErrWrongContract
+	ErrWrongKey         = airgap.ErrWrongKey
+	ErrExpired          = airgap.ErrExpired
+	ErrSignatureInvalid = airgap.ErrSignatureInvalid
 )
 
-func refuse(kind *Error, field, format string, args ...any) error {
-	return &Error{Code: kind.Code, Field: field, Detail: fmt.Sprintf(format, args...)}
-}
+var refuse = airgap.Refuse
+
+// The QR frames (package airgap).
+var (
+	Frames      = airgap.Frames
+	Join        = airgap.Join
+	QRCodes     = airgap.QRCodes
+	ReadQR      = airgap.ReadQR
+	ReadQRFiles = airgap.ReadQRFiles
+)
+
+// FramePayload is how many bytes of the file one QR frame carries.
+const FramePayload = airgap.FramePayload
 
 var (
 	decimalRE = regexp.MustCompile(`^[0-9]{1,30}$`)
@@ -113,22 +105,7 @@ var (
 	idRE      = regexp.MustCompile(`^cb_[0-9A-HJKMNP-TV-Z]{26}$`)
 )
 
-func strict(data []byte, dst any) error { return strictN(data, dst, MaxSize) }
-
-func strictN(data []byte, dst any, max int) error {
-	if len(data) > max {
-		return refuse(ErrMalformed, "", "larger than %d bytes", max)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return refuse(ErrMalformed, "", "not a bundle: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return refuse(ErrMalformed, "", "data after the bundle")
-	}
-	return nil
-}
+func strict(data []byte, dst any) error { return airgap.Strict(data, dst, MaxSize) }
 
 // Parse reads an unsigned bundle and checks it whole: every field well
 // formed, the digest that of the fields, the calldata exactly the summary's
@@ -312,10 +289,7 @@ func Sign(b Bundle, key []byte, chainID uint64, token string, now time.Time) (Si
 }
 
 // Marshal writes a bundle or signed bundle as its file holds it.
-func Marshal(v any) []byte {
-	raw, _ := json.MarshalIndent(v, "", "  ")
-	return append(raw, '\n')
-}
+func Marshal(v any) []byte { return airgap.Marshal(v) }
 
 // ColdPath is where the cold key sits under the cold seed (BIP-44,
 // Ethereum, first account, first address).

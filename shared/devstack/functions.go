@@ -7,6 +7,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -51,10 +52,10 @@ var Functions = map[string]fn.Builder{
 	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
 	"cold-payouts-cancel": chainfn.ColdPayoutsCancel,
 
-	"tron-grants-create": chainfn.TronGrantsCreate,
-	"tron-grants-get":    chainfn.TronGrantsGet,
-	"tron-grants-qr":     chainfn.TronGrantsQR,
-	"tron-grants-sign":   chainfn.TronGrantsSign,
+	"tron-grants-create": tronfn.TronGrantsCreate,
+	"tron-grants-get":    tronfn.TronGrantsGet,
+	"tron-grants-qr":     tronfn.TronGrantsQR,
+	"tron-grants-sign":   tronfn.TronGrantsSign,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -66,7 +67,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sweeps":         chainfn.Sweeps,
 
 	"deposits-watch-tron": fn.TronDepositsWatch,
-	"sweeps-tron":         chainfn.TronSweeps,
+	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/api/airgap"
+	"github.com/stablegate/stablegate/shared/api/airgapapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -115,7 +115,7 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	return airgap.QRPart(ctx, req, r.Bundle), nil
+	return airgapapi.QRPart(ctx, req, r.Bundle), nil
 }
 
 // Cancel is POST /v1/cold-payouts/{bundle_id}/cancel.
@@ -138,13 +138,13 @@ func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	body, err := airgap.SignedFile(req)
+	body, err := airgapapi.SignedFile(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	r, err := h.Cold.Import(ctx, p.TenantID, req.PathParameters["bundle_id"], body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, airgap.Refusal(err)), nil
+		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/api/airgap"
+	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/api/airgapapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -81,16 +81,16 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 		return dynamo.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
 	}
 	expires := now.Add(g.TTL).Truncate(time.Second)
-	b := coldbundle.TronGrant{Format: coldbundle.FormatTronGrant, ID: id, Chain: string(sg.Tron), Token: g.Token.Tron(), Spender: hot.Tron(),
+	b := airgap.TronGrant{Format: airgap.FormatTronGrant, ID: id, Chain: string(sg.Tron), Token: g.Token.Tron(), Spender: hot.Tron(),
 		RefBlockBytes: hex.EncodeToString(rb[:]), RefBlockHash: hex.EncodeToString(rh[:]),
 		// The approves expire a minute after the grant, so one imported
 		// in time can still be sent.
 		Timestamp: now.UnixMilli(), Expiration: head.Timestamp + g.TTL.Milliseconds() + 60_000, FeeLimit: 30_000_000,
 		ExpiresAt: expires}
 	for _, m := range marks {
-		b.Items = append(b.Items, coldbundle.GrantItem{Index: m.Index, Address: m.Address})
+		b.Items = append(b.Items, airgap.GrantItem{Index: m.Index, Address: m.Address})
 	}
-	r := dynamo.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: dynamo.GrantPrepared, Bundle: coldbundle.Marshal(b),
+	r := dynamo.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: dynamo.GrantPrepared, Bundle: airgap.Marshal(b),
 		RequestHash: reqHash, RequestedBy: by, CreatedAt: now, ExpiresAt: expires}
 	err = g.Store.PutTronGrant(ctx, r)
 	if errors.Is(err, sg.ErrTransferExists) {
@@ -106,11 +106,11 @@ func (g *Grants) Import(ctx context.Context, id string, file []byte) (dynamo.Gra
 	if err != nil {
 		return r, err
 	}
-	signed, err := coldbundle.ParseTronGrantSigned(file)
+	signed, err := airgap.ParseTronGrantSigned(file)
 	if err != nil {
 		return r, err
 	}
-	if string(coldbundle.Marshal(signed.Grant)) != string(r.Bundle) {
+	if string(airgap.Marshal(signed.Grant)) != string(r.Bundle) {
 		return r, ErrGrantMismatch
 	}
 	switch {
@@ -143,7 +143,7 @@ var ErrGrantNotOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_not_open",
 
 // SignedApproves opens a signed grant file for the sweeper.
 func SignedApproves(file []byte) ([]string, [][]byte, error) {
-	s, err := coldbundle.ParseTronGrantSigned(file)
+	s, err := airgap.ParseTronGrantSigned(file)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,12 +187,12 @@ type View struct {
 }
 
 func view(r dynamo.GrantRecord, now time.Time) View {
-	v := View{ID: r.ID, Object: "tron_grant", State: r.State, QRParts: len(coldbundle.Frames(r.Bundle)), Addresses: []AddressView{},
+	v := View{ID: r.ID, Object: "tron_grant", State: r.State, QRParts: len(airgap.Frames(r.Bundle)), Addresses: []AddressView{},
 		CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339), Bundle: json.RawMessage(r.Bundle)}
 	if r.State == dynamo.GrantPrepared && !now.Before(r.ExpiresAt) {
 		v.State = "expired"
 	}
-	if b, err := coldbundle.ParseTronGrant(r.Bundle); err == nil {
+	if b, err := airgap.ParseTronGrant(r.Bundle); err == nil {
 		v.Spender = b.Spender
 		for _, it := range b.Items {
 			v.Addresses = append(v.Addresses, AddressView{Index: it.Index, Address: it.Address, Outcome: r.Outcome[it.Address]})
@@ -257,7 +257,7 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	return airgap.QRPart(ctx, req, r.Bundle), nil
+	return airgapapi.QRPart(ctx, req, r.Bundle), nil
 }
 
 // Import is POST /v1/platform/tron-grants/{grant_id}/signature: the
@@ -266,13 +266,13 @@ func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	if _, err := httpapi.PrincipalOf(req); err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	body, err := airgap.SignedFile(req)
+	body, err := airgapapi.SignedFile(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	r, err := h.Grants.Import(ctx, req.PathParameters["grant_id"], body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, airgap.Refusal(err)), nil
+		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
 }

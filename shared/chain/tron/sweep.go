@@ -19,7 +19,7 @@ import (
 // deposit address is a BIP-32 key kept offline, and TVM forwarders cannot
 // be run here, so each address signs one transaction in its life, offline:
 // approve(hot, unlimited) on the USDT contract (a grant, carried across the
-// air gap by package coldbundle). The sweeper carries a signed grant out
+// air gap by package airgap). The sweeper carries a signed grant out
 // for each address: it creates the account if it does not exist (tokens
 // received do not create one), lends it the energy the approve needs from
 // the hot account's staked TRX, broadcasts the approve, and takes the
@@ -58,7 +58,7 @@ type Sweeper struct {
 	Store GrantStore
 	// Batch bounds the addresses of one sweep (0: 50).
 	Batch int
-	// Signed opens a signed grant file (coldbundle.ParseTronGrantSigned;
+	// Signed opens a signed grant file (airgap.ParseTronGrantSigned;
 	// given by the caller so this package links no bundle code): the
 	// addresses in order and each one's signed approve.
 	Signed func(file []byte) (addrs []string, txs [][]byte, err error)

@@ -1,4 +1,4 @@
-package coldbundle
+package airgap
 
 import (
 	"crypto/sha256"
@@ -13,6 +13,8 @@ import (
 )
 
 const tronUSDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+
+var now = time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC)
 
 func depositSeed(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
 

@@ -1,4 +1,6 @@
-package chainfn
+// Package tronfn wires the Tron sweeper and the sweep grant routes. It is
+// apart from chainfn so these functions link no go-ethereum.
+package tronfn
 
 import (
 	"context"
@@ -28,7 +30,7 @@ var TronSweeps = fn.JobOnHotKey(tronSweeps)
 func tronHot(ctx context.Context, env fn.Env) (*tron.Grid, address.Account, *dynamo.Store, *kmssign.Signer, error) {
 	_, grid, token, ok, err := fn.TronConfig(env)
 	if err == nil && !ok {
-		err = errors.New("chainfn: TRON_GRID_URL is not set")
+		err = errors.New("tronfn: TRON_GRID_URL is not set")
 	}
 	if err != nil {
 		return nil, token, nil, nil, err
@@ -77,7 +79,7 @@ func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) fn.
 		ttl := 6 * time.Hour
 		if v := env("TRON_GRANT_TTL"); v != "" {
 			if ttl, err = time.ParseDuration(v); err != nil || ttl < time.Minute || ttl > 23*time.Hour {
-				return nil, errors.New("chainfn: TRON_GRANT_TTL must be a duration from 1m to 23h")
+				return nil, errors.New("tronfn: TRON_GRANT_TTL must be a duration from 1m to 23h")
 			}
 		}
 		g := &grantapi.Grants{Store: st, Grid: grid, Token: token, TTL: ttl, Now: time.Now,

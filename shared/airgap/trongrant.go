@@ -1,4 +1,4 @@
-package coldbundle
+package airgap
 
 import (
 	"encoding/hex"
@@ -76,7 +76,7 @@ const maxGrantSize = 32 << 10
 // ParseTronGrant reads an unsigned grant and checks it whole.
 func ParseTronGrant(data []byte) (TronGrant, error) {
 	var g TronGrant
-	if err := strictN(data, &g, maxGrantSize); err != nil {
+	if err := Strict(data, &g, maxGrantSize); err != nil {
 		return TronGrant{}, err
 	}
 	if g.Format != FormatTronGrant {
@@ -90,7 +90,7 @@ func ParseTronGrant(data []byte) (TronGrant, error) {
 // recovers to that address.
 func ParseTronGrantSigned(data []byte) (TronGrantSigned, error) {
 	var s TronGrantSigned
-	if err := strictN(data, &s, maxGrantSize); err != nil {
+	if err := Strict(data, &s, maxGrantSize); err != nil {
 		return TronGrantSigned{}, err
 	}
 	if s.Format != FormatTronGrantSigned {
@@ -215,10 +215,6 @@ func (g TronGrant) Check(token, spender string, now time.Time) error {
 	}
 	return nil
 }
-
-// ErrWrongSpender: the grant would let another address than the hot one
-// draw the deposits.
-var ErrWrongSpender = &Error{Code: "bundle_wrong_spender"}
 
 // TronDepositPath is where deposit address index sits under the deposit
 // seed (BIP-44, Tron, first account, external chain).

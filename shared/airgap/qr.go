@@ -1,4 +1,4 @@
-package coldbundle
+package airgap
 
 import (
 	"bytes"

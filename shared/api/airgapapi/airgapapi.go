@@ -1,7 +1,7 @@
-// Package airgap holds what the routes carrying files across the air gap
+// Package airgapapi holds what the routes carrying files across the air gap
 // share (cold payouts and Tron sweep grants): a file's QR images, a
 // signed file taken back, and the bundle package's refusals as API errors.
-package airgap
+package airgapapi
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/stablegate/stablegate/shared/coldbundle"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -18,7 +18,7 @@ import (
 // QRPart answers one QR image (PNG) of file: the path's part, numbered
 // from 1 to the file's frame count.
 func QRPart(ctx context.Context, req httpapi.Request, file []byte) httpapi.Response {
-	codes, err := coldbundle.QRCodes(file)
+	codes, err := airgap.QRCodes(file)
 	if err != nil {
 		return httpapi.Fail(ctx, req, sg.Internal("airgap.QR", err))
 	}
@@ -50,12 +50,12 @@ func SignedFile(req httpapi.Request) ([]byte, error) {
 // Refusal turns the bundle package's refusal into the API's error (a bad
 // signature is refused, anything else is invalid); other errors pass.
 func Refusal(err error) error {
-	be, ok := err.(*coldbundle.Error)
+	be, ok := err.(*airgap.Error)
 	if !ok {
 		return err
 	}
 	kind := sg.KindInvalid
-	if be.Code == coldbundle.ErrSignatureInvalid.Code {
+	if be.Code == airgap.ErrSignatureInvalid.Code {
 		kind = sg.KindRefused
 	}
 	return &sg.Error{Kind: kind, Code: be.Code, Message: be.Detail, Param: be.Field}

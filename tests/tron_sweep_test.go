@@ -283,6 +283,19 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 		t.Fatalf("energy left lent to the deposit address: %+v %v", res, err)
 	}
 
+	// The platform's journal has the grant's three decisions; a tenant's
+	// reader without platform:admin cannot read it.
+	auditor := e.tokenAs(t, ten, "auditor", "policies:read", "platform:admin")
+	jr := e.do(t, "GET", "/v1/journal?scope=platform&limit=200", auditor, nil, nil)
+	for _, action := range []string{"tron_grant.prepared", "tron_grant.signed", "tron_grant.done"} {
+		if jr.status != 200 || !strings.Contains(string(jr.body), `"action":"`+action+`","subject":"`+g.ID+`"`) {
+			t.Fatalf("the platform journal lacks %s of %s: %d %s", action, g.ID, jr.status, jr.body)
+		}
+	}
+	if r := e.do(t, "GET", "/v1/journal?scope=platform", e.tokenAs(t, ten, "reader", "policies:read"), nil, nil); r.status != 403 || r.errCode() != "forbidden" {
+		t.Fatalf("the platform journal without platform:admin: %d %s", r.status, r.body)
+	}
+
 	// A later deposit to the same address is swept by the hot key alone.
 	sendTronUSDT(t, grid, token, depo, 5_500_000)
 	for deadline := time.Now().Add(60 * time.Second); tronBalance(t, grid, token, depo) == 0; time.Sleep(200 * time.Millisecond) {
@@ -430,7 +443,7 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := grants.Import(ctx, r.ID, coldbundle.Marshal(signed)); err != nil {
+		if _, err := grants.Import(ctx, "ops", r.ID, coldbundle.Marshal(signed)); err != nil {
 			t.Fatal(err)
 		}
 		return r

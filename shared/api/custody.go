@@ -427,7 +427,20 @@ func (h Custody) Journal(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		}
 		before = at.UnixMicro()
 	}
-	js, err := h.Svc.Journal(ctx, p.TenantID, limit, before)
+	journal := p.TenantID
+	switch req.QueryStringParameters["scope"] {
+	case "", "tenant":
+	case "platform":
+		// The platform's own decisions: platform freezes and their lifting,
+		// hot key rotations, Tron sweep grants.
+		if !p.Has(ScopePlatformAdmin) {
+			return httpapi.Fail(ctx, req, sg.ErrForbidden.WithParam("scope").WithMessage("the platform's journal needs the platform:admin scope")), nil
+		}
+		journal = sg.PlatformTenant
+	default:
+		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("scope").WithMessage("scope is tenant or platform")), nil
+	}
+	js, err := h.Svc.Journal(ctx, journal, limit, before)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}

@@ -21,18 +21,19 @@ const lockHeldForGood = 1 << 62
 
 // putLocked puts a new record and takes lock for id until then; the
 // record existing is sg.ErrTransferExists, the lock held is held.
-func (st *Store) putLocked(ctx context.Context, op string, record item, lock map[string]types.AttributeValue, id string, until time.Time, held error) error {
+// extra items (a journal entry) are written in the same transaction.
+func (st *Store) putLocked(ctx context.Context, op string, record item, lock map[string]types.AttributeValue, id string, until time.Time, held error, extra ...types.TransactWriteItem) error {
 	lockItem := item{"id": s(id), "until": n(until.Unix())}
 	for k, v := range lock {
 		lockItem[k] = v
 	}
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"), Item: record}},
 		{Put: &types.Put{TableName: &st.table, Item: lockItem,
 			ConditionExpression:       aws.String("attribute_not_exists(PK) OR #u < :now"),
 			ExpressionAttributeNames:  map[string]string{"#u": "until"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(st.Now().Unix())}}},
-	}})
+	}, extra...)})
 	if reasons := cancelled(err); reasons != nil {
 		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
 			return sg.ErrTransferExists
@@ -54,8 +55,9 @@ const (
 
 // moveLocked applies upd to a record and, in the same transaction, holds
 // its lock for good or releases it (the lock must still be id's). Any
-// condition failing is sg.ErrStateChanged.
-func (st *Store) moveLocked(ctx context.Context, op string, upd *types.Update, lock map[string]types.AttributeValue, id string, action int) error {
+// condition failing is sg.ErrStateChanged. extra items (a journal entry)
+// are written in the same transaction.
+func (st *Store) moveLocked(ctx context.Context, op string, upd *types.Update, lock map[string]types.AttributeValue, id string, action int, extra ...types.TransactWriteItem) error {
 	tx := []types.TransactWriteItem{{Update: upd}}
 	mine := map[string]types.AttributeValue{":id": s(id)}
 	switch action {
@@ -67,6 +69,7 @@ func (st *Store) moveLocked(ctx context.Context, op string, upd *types.Update, l
 		tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: lock,
 			ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: mine}})
 	}
+	tx = append(tx, extra...)
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancelled(err); reasons != nil {
 		for _, rs := range reasons {

@@ -44,13 +44,14 @@ var ErrGrantOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_open",
 
 // PutTronGrant records a prepared grant and takes the scope's grant lock;
 // ErrGrantOpen if another grant holds it, sg.ErrTransferExists if this
-// key's grant exists.
-func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord) error {
+// key's grant exists. j goes to the platform's journal in the same
+// transaction.
+func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("tg", r.ID)
 	return st.putLocked(ctx, "dynamo.PutTronGrant",
 		item{attrPK: s(platformPK), attrSK: s(grantPrefix + kp), "id": s(r.ID), "sc": s(r.Scope), "st": s(GrantPrepared),
 			"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix())},
-		item{attrPK: s(platformPK), attrSK: s(grantLockSK + r.Scope)}, r.ID, r.ExpiresAt, ErrGrantOpen)
+		item{attrPK: s(platformPK), attrSK: s(grantLockSK + r.Scope)}, r.ID, r.ExpiresAt, ErrGrantOpen, st.journalItem(sg.PlatformTenant, j))
 }
 
 // TronGrant reads a grant by id, or by the key part of an idempotency key.
@@ -87,8 +88,9 @@ func (st *Store) OpenTronGrant(ctx context.Context, scope string) (string, bool,
 
 // MoveTronGrant changes a grant's state if it is still from (else
 // sg.ErrStateChanged). Signing must happen before the grant expires and
-// holds the lock until the grant ends; done or cancelled releases it.
-func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to string, signed []byte, outcome map[string]string) error {
+// holds the lock until the grant ends; done or cancelled releases it. j
+// goes to the platform's journal in the same transaction.
+func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("tg", r.ID)
 	set := "SET st = :to"
 	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
@@ -121,7 +123,7 @@ func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to stri
 	case GrantDone, GrantCancelled:
 		action = lockRelease
 	}
-	return st.moveLocked(ctx, "dynamo.MoveTronGrant", upd, key(platformPK, grantLockSK+r.Scope), r.ID, action)
+	return st.moveLocked(ctx, "dynamo.MoveTronGrant", upd, key(platformPK, grantLockSK+r.Scope), r.ID, action, st.journalItem(sg.PlatformTenant, j))
 }
 
 // PutGranted records that addr approved spender (grant names the grant).

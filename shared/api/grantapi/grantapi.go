@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -92,7 +93,8 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 	}
 	r := dynamo.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: dynamo.GrantPrepared, Bundle: airgap.Marshal(b),
 		RequestHash: reqHash, RequestedBy: by, CreatedAt: now, ExpiresAt: expires}
-	err = g.Store.PutTronGrant(ctx, r)
+	err = g.Store.PutTronGrant(ctx, r, sg.JournalEntry{At: now, Actor: by, Action: "tron_grant.prepared", Subject: id,
+		Detail: fmt.Sprintf("%d deposit addresses to approve %s", len(b.Items), b.Spender)})
 	if errors.Is(err, sg.ErrTransferExists) {
 		return replay()
 	}
@@ -101,7 +103,7 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 
 // Import takes a signed grant back: exactly the grant prepared, every
 // approve signed by its own address, before the grant expires and once.
-func (g *Grants) Import(ctx context.Context, id string, file []byte) (dynamo.GrantRecord, error) {
+func (g *Grants) Import(ctx context.Context, by, id string, file []byte) (dynamo.GrantRecord, error) {
 	r, err := g.Store.TronGrant(ctx, id, false)
 	if err != nil {
 		return r, err
@@ -119,7 +121,8 @@ func (g *Grants) Import(ctx context.Context, id string, file []byte) (dynamo.Gra
 	case !g.Now().Before(r.ExpiresAt):
 		return r, ErrGrantExpired.WithMessage("the grant expired at %s; prepare a new one", r.ExpiresAt.Format(time.RFC3339))
 	}
-	err = g.Store.MoveTronGrant(ctx, r, dynamo.GrantPrepared, dynamo.GrantSigned, file, nil)
+	err = g.Store.MoveTronGrant(ctx, r, dynamo.GrantPrepared, dynamo.GrantSigned, file, nil, sg.JournalEntry{At: g.Now().UTC(), Actor: by,
+		Action: "tron_grant.signed", Subject: id, Detail: fmt.Sprintf("%d approves signed offline for %s", len(signed.Signatures), signed.Grant.Spender)})
 	if errors.Is(err, sg.ErrStateChanged) {
 		return r, ErrGrantNotOpen
 	}
@@ -263,14 +266,15 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 // Import is POST /v1/platform/tron-grants/{grant_id}/signature: the
 // signed grant file, as coldsign wrote it.
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if _, err := httpapi.PrincipalOf(req); err != nil {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	body, err := airgapapi.SignedFile(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	r, err := h.Grants.Import(ctx, req.PathParameters["grant_id"], body)
+	r, err := h.Grants.Import(ctx, p.Subject, req.PathParameters["grant_id"], body)
 	if err != nil {
 		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
 	}

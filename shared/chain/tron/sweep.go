@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ type GrantStore interface {
 	EndSweepEach(ctx context.Context, scope string, sw dynamo.Sweep, swept func(dynamo.SweepMark) bool) error
 	OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
 	TronGrant(ctx context.Context, id string, byKey bool) (dynamo.GrantRecord, error)
-	MoveTronGrant(ctx context.Context, r dynamo.GrantRecord, from, to string, signed []byte, outcome map[string]string) error
+	MoveTronGrant(ctx context.Context, r dynamo.GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error
 	PutGranted(ctx context.Context, scope, addr, spender, grant string) error
 	Granted(ctx context.Context, scope string) (map[string]string, error)
 }
@@ -139,7 +140,15 @@ func (s *Sweeper) grant(ctx context.Context, hot address.Account, res *SweepResu
 			}
 		}
 	}
-	err = s.Store.MoveTronGrant(ctx, r, dynamo.GrantSigned, dynamo.GrantDone, nil, outcome)
+	approved := 0
+	for _, o := range outcome {
+		if o == GrantApproved {
+			approved++
+		}
+	}
+	j := sg.JournalEntry{At: time.Now().UTC(), Actor: "sweeper", Action: "tron_grant.done", Subject: id,
+		Detail: fmt.Sprintf("%d of %d addresses approved %s", approved, len(outcome), hot.Tron())}
+	err = s.Store.MoveTronGrant(ctx, r, dynamo.GrantSigned, dynamo.GrantDone, nil, outcome, j)
 	if errors.Is(err, sg.ErrStateChanged) {
 		err = nil // another run ended it
 	}

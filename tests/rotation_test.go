@@ -152,7 +152,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	}
 	newAddr := common.HexToAddress(rot.NewAddr)
 	newAcct, _ := address.Parse(sg.Ethereum, rot.NewAddr)
-	if rot.OldAddr != oldAddr.Hex() || newAddr == oldAddr || len(rot.Steps) != 4 {
+	if rot.OldAddr != oldAddr.Hex() || newAddr == oldAddr || len(rot.Steps) != 5 {
 		t.Fatalf("rotation: %+v", rot)
 	}
 
@@ -175,6 +175,13 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	if b := fx.BalanceOf(newAcct); b.Int64() != 300_000_000 {
 		t.Fatalf("new Tron address holds %s", b)
 	}
+	// The old address's TRX moved too, creating the new address's account
+	// (it needs one to sign on Tron); the old keeps none.
+	oldTRX, newTRX := fx.Inspect(oldAcct), fx.Inspect(newAcct)
+	if !newTRX.Exists || newTRX.TRX < 990_000_000 || oldTRX.TRX != 0 {
+		t.Fatalf("TRX: old keeps %d sun, new holds %d (account %v)", oldTRX.TRX, newTRX.TRX, newTRX.Exists)
+	}
+	t.Logf("TRX moved to the new Tron address: %d sun of the old's 1,000 TRX (the rest burnt as fees)", newTRX.TRX)
 	oldETH, _ := ec.BalanceAt(ctx, oldAddr, nil)
 	newETH, _ := ec.BalanceAt(ctx, newAddr, nil)
 	if newETH.Cmp(big.NewInt(1e18)) < 0 || oldETH.Cmp(big.NewInt(1e16)) > 0 {

@@ -49,13 +49,13 @@ for (let i = 0; i < 24; i++) {
     data, raw_data_hex: tx.raw_data_hex, txid: tx.txID, signature: signed.signature[0],
   });
 }
-// The other transactions a Tron sweep signs (infra/chains.md, "Sweeping
-// (Tron)"): approve and transferFrom calls, AccountCreate, and energy
-// delegated and taken back (Stake 2.0).
+// The other transactions Stablegate signs on Tron (infra/chains.md,
+// "Sweeping (Tron)"): approve and transferFrom calls, AccountCreate, energy
+// delegated and taken back (Stake 2.0), and TRX sent (a hot key rotation).
 const MAX = "f".repeat(64);
 const others = [];
-const kinds = ["approve", "transferFrom", "AccountCreateContract", "DelegateResourceContract", "UnDelegateResourceContract"];
-for (let i = 0; i < 30; i++) {
+const kinds = ["approve", "transferFrom", "AccountCreateContract", "DelegateResourceContract", "UnDelegateResourceContract", "TransferContract"];
+for (let i = 0; i < 36; i++) {
   const kind = kinds[i % kinds.length];
   const priv = rand(32);
   const ownerHex = utils.address.toHex(utils.address.fromPrivateKey(priv));
@@ -72,6 +72,9 @@ for (let i = 0; i < 30; i++) {
     contract = { type: "TriggerSmartContract", type_url: "type.googleapis.com/protocol.TriggerSmartContract" };
   } else if (kind === "AccountCreateContract") {
     value = { owner_address: ownerHex, account_address: otherHex };
+    contract = { type: kind, type_url: "type.googleapis.com/protocol." + kind };
+  } else if (kind === "TransferContract") {
+    value = { owner_address: ownerHex, to_address: otherHex, amount: Number(amount % 100000000000n) + 1 };
     contract = { type: kind, type_url: "type.googleapis.com/protocol." + kind };
   } else {
     value = { owner_address: ownerHex, receiver_address: otherHex, balance: Number(amount % 100000000000n) + 1000000, resource: "ENERGY" };
@@ -92,7 +95,7 @@ for (let i = 0; i < 30; i++) {
   others.push({
     kind, private_key: priv, owner_address: utils.address.fromHex(ownerHex), contract_address: USDT,
     other_address: utils.address.fromHex(otherHex), third_address: utils.address.fromHex(thirdHex),
-    amount: amount.toString(), balance: value.balance || 0, data: value.data || "",
+    amount: amount.toString(), balance: value.balance || value.amount || 0, data: value.data || "",
     ref_block_bytes: tx.raw_data.ref_block_bytes, ref_block_hash: tx.raw_data.ref_block_hash,
     expiration: tx.raw_data.expiration, timestamp: tx.raw_data.timestamp, fee_limit: tx.raw_data.fee_limit || 0,
     raw_data_hex: tx.raw_data_hex, txid: tx.txID, signature: signed.signature[0],

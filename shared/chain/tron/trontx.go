@@ -13,6 +13,7 @@ type (
 
 const (
 	TypeAccountCreate        = trontx.TypeAccountCreate
+	TypeTransfer             = trontx.TypeTransfer
 	TypeTriggerSmartContract = trontx.TypeTriggerSmartContract
 	TypeDelegateResource     = trontx.TypeDelegateResource
 	TypeUnDelegateResource   = trontx.TypeUnDelegateResource
@@ -21,6 +22,7 @@ const (
 var (
 	Call                     = trontx.Call
 	CreateAccount            = trontx.CreateAccount
+	SendTRX                  = trontx.SendTRX
 	DelegateEnergy           = trontx.DelegateEnergy
 	Parse                    = trontx.Parse
 	ParseRawData             = trontx.ParseRawData

@@ -86,9 +86,9 @@ func TestTRC20VectorsFromTronWeb(t *testing.T) {
 	}
 }
 
-// The other transactions a Tron sweep signs (approve and transferFrom
-// calls, accounts created, energy delegated and taken back) equal tronweb's
-// byte for byte, and each parses back to what was built.
+// The other transactions Stablegate signs on Tron (approve and transferFrom
+// calls, accounts created, energy delegated and taken back, TRX sent) equal
+// tronweb's byte for byte, and each parses back to what was built.
 func TestSweepVectorsFromTronWeb(t *testing.T) {
 	raw, err := os.ReadFile("testdata/sweep_vectors.json")
 	if err != nil {
@@ -132,6 +132,8 @@ func TestSweepVectorsFromTronWeb(t *testing.T) {
 			tx = Call(owner, mustAcct(t, v.ContractAddress), erc20.TransferFrom(other, third, amount), h)
 		case "AccountCreateContract":
 			tx = CreateAccount(owner, other, h)
+		case "TransferContract":
+			tx = SendTRX(owner, other, v.Balance, h)
 		case "DelegateResourceContract", "UnDelegateResourceContract":
 			tx = DelegateEnergy(owner, other, v.Balance, v.Kind == "UnDelegateResourceContract", h)
 		default:
@@ -162,7 +164,7 @@ func TestSweepVectorsFromTronWeb(t *testing.T) {
 			t.Fatalf("case %d (%s): parsed back to different bytes", i, v.Kind)
 		}
 	}
-	if len(kinds) != 5 {
+	if len(kinds) != 6 {
 		t.Fatalf("kinds covered: %v", kinds)
 	}
 }

@@ -36,6 +36,9 @@ import (
 //	eth-owner  the forwarder factory's owner and sweep destination become the new address
 //	eth-usdt   every USDT of the old address goes to the new one
 //	tron-usdt  the same on Tron
+//	tron-trx   the old address's liquid TRX goes to the new one (creating its
+//	           account, which it needs to sign anything on Tron), less the
+//	           fees; TRX staked for energy stays staked at the old address
 //	eth-eth    the old address's ETH goes to the new one (less the transfer's gas)
 //
 // and last the alias is pointed at the new key, the old key is retagged so
@@ -166,6 +169,7 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 	newAddr := common.HexToAddress(rot.NewAddr)
 	oldAddr := common.HexToAddress(rot.OldAddr)
 	to, _ := address.Parse(sg.Ethereum, rot.NewAddr)
+	tronOld := &tron.Sender{Grid: r.Grid, Signer: oldSigner, Store: r.Store}
 	type step struct {
 		name string
 		send func() (string, error) // "" and no error: nothing to move
@@ -201,7 +205,22 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 			if err != nil || bal.Sign() == 0 {
 				return "", err
 			}
-			return r.tronPayout(oldSigner).Sign(ctx, sg.Transfer{ID: "rot-" + rot.ID + "-tron-usdt", ToAddress: to.Tron(), Amount: sg.Amount(bal.Int64())})
+			return tronOld.Sign(ctx, "rot-"+rot.ID+"-tron-usdt", func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+				return tron.Call(old, r.TronToken, erc20.Transfer(to, bal), h), nil
+			})
+		}},
+		{"tron-trx", func() (string, error) {
+			if r.Grid == nil {
+				return "", nil
+			}
+			old, _ := address.Parse(sg.Ethereum, rot.OldAddr)
+			sun, err := r.trxToMove(ctx, old, to)
+			if err != nil || sun <= 0 {
+				return "", err
+			}
+			return tronOld.Sign(ctx, "rot-"+rot.ID+"-tron-trx", func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+				return tron.SendTRX(old, to, sun, h), nil
+			})
 		}},
 		{"eth-eth", func() (string, error) { return hot.SendAll(ctx, "rot-"+rot.ID+"-eth-eth", newAddr) }},
 	}
@@ -221,7 +240,7 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 			return rot, err
 		}
 		if hash != "" {
-			done, err := r.confirmed(ctx, hot, r.tronPayout(oldSigner), s.name, id)
+			done, err := r.confirmed(ctx, hot, tronOld, s.name, id)
 			if err != nil || !done {
 				return rot, err
 			}
@@ -254,10 +273,10 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 
 // confirmed follows a drain transaction: sent if not yet, then tracked to
 // its confirmations. A reverted one stops the rotation for a person to look.
-func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, p *tron.Payout, name, id string) (bool, error) {
-	if name == "tron-usdt" {
-		// The transfer as signed: a version that expires unmined is signed
-		// anew to the same destination for the same amount.
+func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, tronOld *tron.Sender, name, id string) (bool, error) {
+	if strings.HasPrefix(name, "tron-") {
+		// The transaction as signed: a version that expires unmined is
+		// signed anew with the same contract (destination and amount).
 		kept, err := r.Store.SignedTx(ctx, id)
 		if err != nil {
 			return false, err
@@ -265,19 +284,25 @@ func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, p *tro
 		var stx tron.SignedTx
 		json.Unmarshal(kept.Raw, &stx) //nolint:errcheck // the raw data's parse below says if it is whole
 		raw, _ := hex.DecodeString(stx.RawDataHex)
-		parsed, err := tron.ParseRawData(raw)
+		parsed, err := tron.Parse(raw)
 		if err != nil {
 			return false, sg.Internal("chainfn.rotate", err)
 		}
-		t := sg.Transfer{ID: id, ToAddress: parsed.To.Tron(), Amount: sg.Amount(parsed.Amount.Int64())}
-		if err := p.Broadcast(ctx, t); err != nil {
+		if err := tronOld.Broadcast(ctx, id); err != nil {
 			return false, err
 		}
-		rc, err := p.Receipt(ctx, t)
-		if err == nil && rc.Failed {
-			err = fmt.Errorf("chainfn: the rotation's %s transaction failed on chain", name)
+		st, err := tronOld.Follow(ctx, id, func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+			again := parsed
+			if again.Type != tron.TypeTriggerSmartContract {
+				h.FeeLimit = 0
+			}
+			again.Header = h
+			return again, nil
+		})
+		if err == nil && st.Found && !st.Success {
+			err = fmt.Errorf("chainfn: the rotation's %s transaction failed on chain (%s)", name, st.Result)
 		}
-		return err == nil && rc.Confirmed, err
+		return err == nil && st.Found && st.Success && st.Solid, err
 	}
 	if err := hot.Broadcast(ctx, id); err != nil {
 		return false, err
@@ -289,11 +314,36 @@ func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, p *tro
 	return err == nil && m.Confirmed, err
 }
 
-// tronPayout sends the Tron step from the old key (the fee is TRX, not
-// the books').
-func (r *Rotator) tronPayout(old *kmssign.Signer) *tron.Payout {
-	return &tron.Payout{Send: &tron.Sender{Grid: r.Grid, Signer: old, Store: r.Store}, Token: r.TronToken, FeeInAsset: func(int64) sg.Amount { return 0 }}
+// trxToMove is the old address's TRX less what sending it burns: the
+// bandwidth (unless its free bandwidth covers it) and, when the new
+// address's account does not exist yet, creating it. TRX staked for energy
+// is not liquid and stays.
+func (r *Rotator) trxToMove(ctx context.Context, old, to address.Account) (int64, error) {
+	acct, err := r.Grid.Account(ctx, old.Tron())
+	if err != nil {
+		return 0, sg.Unavailable("chainfn.rotate", err)
+	}
+	dst, err := r.Grid.Account(ctx, to.Tron())
+	if err != nil {
+		return 0, sg.Unavailable("chainfn.rotate", err)
+	}
+	res, err := r.Grid.AccountResources(ctx, old.Tron())
+	if err != nil {
+		return 0, sg.Unavailable("chainfn.rotate", err)
+	}
+	const sendBytes = 300 // a TransferContract with its signature, rounded up
+	fee := int64(0)
+	if !dst.Exists {
+		fee += createAccountFee
+	} else if res.FreeNet+res.Net < sendBytes {
+		fee += sendBytes * 1_000
+	}
+	return acct.TRX - fee, nil
 }
+
+// createAccountFee is what creating an account burns on Tron: 1 TRX, and
+// 0.1 TRX of bandwidth.
+const createAccountFee = 1_100_000
 
 // retire keeps the old key for verification only. The functions' IAM
 // lets them sign with keys tagged stablegate-hot=<stack> and read and

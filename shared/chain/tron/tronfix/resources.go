@@ -59,7 +59,8 @@ func (s *Server) validate(tx tron.Tx, netBytes int64) map[string]any {
 	if owner == nil {
 		return refusal("CONTRACT_VALIDATE_ERROR", "Validate "+kind(tx)+" error, no OwnerAccount.")
 	}
-	if tx.Type != tron.TypeAccountCreate && owner.freeNetUsed+netBytes > FreeNetPerDay && owner.trx < netBytes*BandwidthPrice {
+	creates := tx.Type == tron.TypeAccountCreate || (tx.Type == tron.TypeTransfer && s.accounts[tx.Account] == nil)
+	if !creates && owner.freeNetUsed+netBytes > FreeNetPerDay && owner.trx < netBytes*BandwidthPrice {
 		return refusal("BANDWITH_ERROR", "Account resource insufficient error.")
 	}
 	switch tx.Type {
@@ -69,6 +70,14 @@ func (s *Server) validate(tx tron.Tx, netBytes int64) map[string]any {
 		}
 		if owner.trx < CreateAccountFee {
 			return refusal("CONTRACT_VALIDATE_ERROR", "Validate CreateAccountActuator error, insufficient fee.")
+		}
+	case tron.TypeTransfer:
+		need := tx.Balance
+		if creates {
+			need += CreateAccountFee
+		}
+		if owner.trx < need {
+			return refusal("CONTRACT_VALIDATE_ERROR", "Validate TransferContract error, balance is not sufficient.")
 		}
 	case tron.TypeDelegateResource:
 		if s.accounts[tx.Account] == nil {
@@ -93,6 +102,8 @@ func kind(tx tron.Tx) string {
 		return "DelegateResourceActuator"
 	case tron.TypeUnDelegateResource:
 		return "UnDelegateResourceActuator"
+	case tron.TypeTransfer:
+		return "TransferContract"
 	}
 	return "TriggerSmartContract"
 }

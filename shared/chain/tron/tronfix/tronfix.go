@@ -223,7 +223,8 @@ func (s *Server) apply(b block, p pendingTx) {
 	// Bandwidth: the free 600 bytes a day if they cover the transaction,
 	// else TRX for every byte.
 	netBytes := int64(len(p.raw) + 65 + 64)
-	if p.tx.Type == tron.TypeAccountCreate {
+	creates := p.tx.Type == tron.TypeAccountCreate || (p.tx.Type == tron.TypeTransfer && s.accounts[p.tx.Account] == nil)
+	if creates {
 		info.net = CreateAccountFee
 	} else if owner.freeNetUsed+netBytes <= FreeNetPerDay {
 		owner.freeNetUsed += netBytes
@@ -238,6 +239,13 @@ func (s *Server) apply(b block, p pendingTx) {
 			break
 		}
 		s.accounts[p.tx.Account] = &account{}
+	case tron.TypeTransfer:
+		if owner.trx < p.tx.Balance {
+			info.result = "FAILED"
+			break
+		}
+		owner.trx -= p.tx.Balance
+		s.ensure(p.tx.Account).trx += p.tx.Balance
 	case tron.TypeDelegateResource:
 		to := s.accounts[p.tx.Account]
 		if to == nil || owner.stakedEnergy-owner.delegatedOut < p.tx.Balance {

@@ -85,8 +85,11 @@ func Parse(raw []byte) (Tx, error) {
 		switch {
 		case f == 1 && wire == 2:
 			owner = b
-		case t.Type == TypeTriggerSmartContract && f == 2 && wire == 2, t.Type == TypeAccountCreate && f == 2 && wire == 2:
+		case t.Type == TypeTriggerSmartContract && f == 2 && wire == 2, t.Type == TypeAccountCreate && f == 2 && wire == 2,
+			t.Type == TypeTransfer && f == 2 && wire == 2:
 			other = b
+		case t.Type == TypeTransfer && f == 3 && wire == 0:
+			t.Balance = int64(v)
 		case t.Type == TypeTriggerSmartContract && f == 4 && wire == 2:
 			t.Data = b
 		case (t.Type == TypeDelegateResource || t.Type == TypeUnDelegateResource) && wire == 0 && (f == 2 || f == 3):
@@ -115,6 +118,10 @@ func Parse(raw []byte) (Tx, error) {
 		}
 	case TypeAccountCreate:
 		if t.Account, ok = account(other); !ok || t.FeeLimit != 0 {
+			return t, ErrUnsupportedTx
+		}
+	case TypeTransfer:
+		if t.Account, ok = account(other); !ok || t.FeeLimit != 0 || t.Balance <= 0 {
 			return t, ErrUnsupportedTx
 		}
 	default:

@@ -27,6 +27,7 @@ import (
 // and balance_contract.proto).
 const (
 	TypeAccountCreate        = 0
+	TypeTransfer             = 1
 	TypeTriggerSmartContract = 31
 	TypeDelegateResource     = 57
 	TypeUnDelegateResource   = 58
@@ -38,6 +39,7 @@ const (
 
 var typeURLs = map[int]string{
 	TypeAccountCreate:        "type.googleapis.com/protocol.AccountCreateContract",
+	TypeTransfer:             "type.googleapis.com/protocol.TransferContract",
 	TypeTriggerSmartContract: "type.googleapis.com/protocol.TriggerSmartContract",
 	TypeDelegateResource:     "type.googleapis.com/protocol.DelegateResourceContract",
 	TypeUnDelegateResource:   "type.googleapis.com/protocol.UnDelegateResourceContract",
@@ -57,8 +59,8 @@ type Header struct {
 
 // Tx is one transaction of the kinds Stablegate signs, a single contract
 // each: a smart contract call (Contract, Data), an account created
-// (Account), or energy delegated to or taken back from Account (Balance:
-// the staked sun behind it).
+// (Account), TRX sent to Account (Balance: sun), or energy delegated to or
+// taken back from Account (Balance: the staked sun behind it).
 type Tx struct {
 	Header
 	Type     int
@@ -79,6 +81,13 @@ func Call(owner, contract address.Account, data []byte, h Header) Tx {
 func CreateAccount(owner, account address.Account, h Header) Tx {
 	h.FeeLimit = 0
 	return Tx{Header: h, Type: TypeAccountCreate, Owner: owner, Account: account}
+}
+
+// SendTRX is owner sending sun TRX to account (creating it if it does not
+// exist, for a fee).
+func SendTRX(owner, account address.Account, sun int64, h Header) Tx {
+	h.FeeLimit = 0
+	return Tx{Header: h, Type: TypeTransfer, Owner: owner, Account: account, Balance: sun}
 }
 
 // DelegateEnergy lends receiver the energy of sun staked by owner (Stake
@@ -105,6 +114,12 @@ func (t Tx) RawData() ([]byte, error) {
 		param.bytes(4, t.Data)
 	case TypeAccountCreate:
 		param.bytes(2, tronAddr(t.Account))
+	case TypeTransfer:
+		if t.Balance <= 0 {
+			return nil, errors.New("tron: a TRX amount must be positive")
+		}
+		param.bytes(2, tronAddr(t.Account))
+		param.varint(3, uint64(t.Balance))
 	case TypeDelegateResource, TypeUnDelegateResource:
 		if t.Balance <= 0 {
 			return nil, errors.New("tron: delegated balance must be positive")

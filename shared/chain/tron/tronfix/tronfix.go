@@ -11,7 +11,8 @@
 // Accounts are modelled as far as a sweep needs (resources.go): an account
 // exists once created (receiving TRC20 tokens does not create one), holds
 // TRX, stakes TRX for energy (Stake 2.0), delegates that energy and takes it
-// back, and has 600 bytes of free bandwidth a day. A transaction uses its
+// back, sends TRX (creating the receiving account for a fee), and has 600
+// bytes of free bandwidth a day. A transaction uses its
 // owner's energy and bandwidth first and burns TRX for the rest, up to its
 // fee limit; short of that it fails OUT_OF_ENERGY and changes nothing.
 package tronfix

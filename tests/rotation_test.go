@@ -182,6 +182,21 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 		t.Fatalf("TRX: old keeps %d sun, new holds %d (account %v)", oldTRX.TRX, newTRX.TRX, newTRX.Exists)
 	}
 	t.Logf("TRX moved to the new Tron address: %d sun of the old's 1,000 TRX (the rest burnt as fees)", newTRX.TRX)
+	// With its account and TRX, the new key pays out on Tron.
+	tp := &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: &kmssign.Signer{KMS: kc, KeyID: rot.NewKey}, Store: st}, Token: fx.Token,
+		FeeInAsset: func(int64) sg.Amount { return 0 }}
+	payee := acct("rotation payee " + randHex(4))
+	tronOut := sg.Transfer{ID: "rot-test-tron-" + randHex(4), ToAddress: payee.Tron(), Amount: 25_000_000}
+	if _, err := tp.Sign(ctx, tronOut); err != nil {
+		t.Fatal(err)
+	}
+	if err := tp.Broadcast(ctx, tronOut); err != nil {
+		t.Fatalf("the new key's first Tron payout was refused: %v", err)
+	}
+	fx.Mine(1 + tronfix.SolidifyDepth)
+	if rc, err := tp.Receipt(ctx, tronOut); err != nil || !rc.Confirmed || fx.BalanceOf(payee).Int64() != 25_000_000 {
+		t.Fatalf("the new key's Tron payout: %+v %v, payee holds %s", rc, err, fx.BalanceOf(payee))
+	}
 	oldETH, _ := ec.BalanceAt(ctx, oldAddr, nil)
 	newETH, _ := ec.BalanceAt(ctx, newAddr, nil)
 	if newETH.Cmp(big.NewInt(1e18)) < 0 || oldETH.Cmp(big.NewInt(1e16)) > 0 {

@@ -100,7 +100,7 @@ test: tools geth portal deps-browser
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/chain/tron
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 150000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 100000x ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime 30000x ./shared/airgap
 
 fund:
@@ -117,7 +117,7 @@ FUZZTIME ?= 1m
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime $(FUZZTIME) ./shared/coldbundle
-	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime $(FUZZTIME) ./shared/coldbundle
+	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime $(FUZZTIME) ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime $(FUZZTIME) ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseAmount -fuzztime $(FUZZTIME) ./shared/stablegate
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address

@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/coldbundle"
@@ -184,7 +185,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	for _, p := range imgs {
 		pngs = append(pngs, []byte(mustRead(t, p)))
 	}
-	signed, err := coldbundle.ReadQRFiles(pngs)
+	signed, err := airgap.ReadQRFiles(pngs)
 	if err != nil || string(signed) != mustRead(t, signedPath) {
 		t.Fatalf("signed QR images: %v", err)
 	}

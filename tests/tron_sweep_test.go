@@ -66,6 +66,26 @@ func runJob(t *testing.T, name string) any {
 	return r
 }
 
+// broadcastSigned builds a transaction on the head block, signs it with
+// key and broadcasts it; it returns the id and the node's answer.
+func broadcastSigned(t *testing.T, grid *tron.Grid, key *secp256k1.PrivateKey, build func(h tron.Header) tron.Tx) (string, error) {
+	t.Helper()
+	head, err := grid.NowBlock(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, rh, _ := head.RefBlock()
+	raw, err := build(tron.Header{RefBlockBytes: rb, RefBlockHash: rh, Expiration: head.Timestamp + 60_000,
+		Timestamp: time.Now().UnixNano() / 1000, FeeLimit: 50_000_000}).RawData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, id, _ := tron.Encode(raw, tron.Sign(key, tron.TxID(raw)))
+	var st tron.SignedTx
+	json.Unmarshal(body, &st)
+	return id, grid.Broadcast(context.Background(), st)
+}
+
 // sendTronUSDT sends test USDT from the local stack's faucet key to a Tron
 // address by a signed TRC20 transfer, as a customer would.
 func sendTronUSDT(t *testing.T, grid *tron.Grid, token, to address.Account, amount int64) {
@@ -74,22 +94,9 @@ func sendTronUSDT(t *testing.T, grid *tron.Grid, token, to address.Account, amou
 	kb, _ := hex.DecodeString(info.FaucetKey)
 	priv := secp256k1.PrivKeyFromBytes(kb)
 	from, _ := address.FromPublicKey(priv.PubKey().SerializeUncompressed())
-	ctx := context.Background()
-	head, err := grid.NowBlock(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, rh, _ := head.RefBlock()
-	tx := tron.TRC20Transfer{Owner: from, Contract: token, To: to, Amount: big.NewInt(amount), RefBlockBytes: rb, RefBlockHash: rh,
-		Expiration: head.Timestamp + 60_000, Timestamp: time.Now().UnixNano() / 1000, FeeLimit: 50_000_000}
-	raw, err := tx.RawData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _, _ := tron.Encode(raw, tron.Sign(priv, tron.TxID(raw)))
-	var st tron.SignedTx
-	json.Unmarshal(body, &st)
-	if err := grid.Broadcast(ctx, st); err != nil {
+	if _, err := broadcastSigned(t, grid, priv, func(h tron.Header) tron.Tx {
+		return tron.Call(from, token, erc20.Transfer(to, big.NewInt(amount)), h)
+	}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -338,16 +345,8 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 
 	send := func(k *secp256k1.PrivateKey, build func(h tron.Header) tron.Tx) string {
 		t.Helper()
-		head, _ := grid.NowBlock(ctx, false)
-		rb, rh, _ := head.RefBlock()
-		raw, err := build(tron.Header{RefBlockBytes: rb, RefBlockHash: rh, Expiration: head.Timestamp + 60_000, Timestamp: time.Now().UnixNano(), FeeLimit: 30_000_000}).RawData()
+		id, err := broadcastSigned(t, grid, k, build)
 		if err != nil {
-			t.Fatal(err)
-		}
-		body, id, _ := tron.Encode(raw, tron.Sign(k, tron.TxID(raw)))
-		var st tron.SignedTx
-		json.Unmarshal(body, &st)
-		if err := grid.Broadcast(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 		fx.Mine(1)
@@ -358,13 +357,7 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 	}
 
 	// Not created yet: refused outright.
-	head, _ := grid.NowBlock(ctx, false)
-	rb, rh, _ := head.RefBlock()
-	raw, _ := approve(tron.Header{RefBlockBytes: rb, RefBlockHash: rh, Expiration: head.Timestamp + 60_000, Timestamp: 1, FeeLimit: 30_000_000}).RawData()
-	body, _, _ := tron.Encode(raw, tron.Sign(owner, tron.TxID(raw)))
-	var st tron.SignedTx
-	json.Unmarshal(body, &st)
-	if err := grid.Broadcast(ctx, st); err == nil || !strings.Contains(err.Error(), "no OwnerAccount") {
+	if _, err := broadcastSigned(t, grid, owner, approve); err == nil || !strings.Contains(err.Error(), "no OwnerAccount") {
 		t.Fatalf("an approve from an account that does not exist: %v", err)
 	}
 	send(lender, func(h tron.Header) tron.Tx { return tron.CreateAccount(lenderAcct, ownerAcct, h) })
@@ -418,7 +411,7 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		}
 	}
 	send := &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st}
-	sw := &tron.Sweeper{Send: send, Token: w.fx.Token, Store: w.st, Signed: grantapi.SignedApproves}
+	sw := &tron.Sweeper{Send: send, Token: w.fx.Token, Store: w.st, Signed: airgap.SignedApproves}
 	grants := &grantapi.Grants{Store: w.st, Grid: w.grid, Token: w.fx.Token, TTL: time.Minute, Now: time.Now,
 		Hot: func(ctx context.Context) (address.Account, error) { return w.hot.Address(ctx) }}
 	run := func() tron.SweepResult {

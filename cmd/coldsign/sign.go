@@ -129,7 +129,7 @@ func readBundle(files []string) ([]byte, error) {
 		}
 		pngs = append(pngs, b)
 	}
-	return coldbundle.ReadQRFiles(pngs)
+	return airgap.ReadQRFiles(pngs)
 }
 
 // sign shows the bundle's summary, refuses what the bundle package
@@ -223,7 +223,7 @@ func writeSigned(file []byte, outFile, qrDir string, tty io.Writer) error {
 		return err
 	}
 	if qrDir != "" {
-		codes, err := coldbundle.QRCodes(file)
+		codes, err := airgap.QRCodes(file)
 		if err != nil {
 			return err
 		}

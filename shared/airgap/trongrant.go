@@ -89,28 +89,52 @@ func ParseTronGrant(data []byte) (TronGrant, error) {
 // checks it and, for each address, a signature of its approve that
 // recovers to that address.
 func ParseTronGrantSigned(data []byte) (TronGrantSigned, error) {
+	s, _, err := parseSigned(data)
+	return s, err
+}
+
+// SignedApproves opens a signed grant file for the sweeper: the addresses
+// in order and each one's signed approve as broadcasttransaction takes it,
+// checked as ParseTronGrantSigned checks them.
+func SignedApproves(data []byte) ([]string, [][]byte, error) {
+	s, txs, err := parseSigned(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs := make([]string, len(s.Grant.Items))
+	for i, it := range s.Grant.Items {
+		addrs[i] = it.Address
+	}
+	return addrs, txs, nil
+}
+
+// parseSigned reads a signed grant and each address's signed approve,
+// checking every signature once.
+func parseSigned(data []byte) (TronGrantSigned, [][]byte, error) {
 	var s TronGrantSigned
 	if err := Strict(data, &s, maxGrantSize); err != nil {
-		return TronGrantSigned{}, err
+		return TronGrantSigned{}, nil, err
 	}
 	if s.Format != FormatTronGrantSigned {
-		return TronGrantSigned{}, refuse(ErrMalformed, "format", "want %q", FormatTronGrantSigned)
+		return TronGrantSigned{}, nil, refuse(ErrMalformed, "format", "want %q", FormatTronGrantSigned)
 	}
 	if s.Grant.Format != FormatTronGrant {
-		return TronGrantSigned{}, refuse(ErrMalformed, "grant.format", "want %q", FormatTronGrant)
+		return TronGrantSigned{}, nil, refuse(ErrMalformed, "grant.format", "want %q", FormatTronGrant)
 	}
 	if err := s.Grant.validate(); err != nil {
-		return TronGrantSigned{}, err
+		return TronGrantSigned{}, nil, err
 	}
 	if len(s.Signatures) != len(s.Grant.Items) {
-		return TronGrantSigned{}, refuse(ErrSignatureInvalid, "signatures", "%d signatures for %d addresses", len(s.Signatures), len(s.Grant.Items))
+		return TronGrantSigned{}, nil, refuse(ErrSignatureInvalid, "signatures", "%d signatures for %d addresses", len(s.Signatures), len(s.Grant.Items))
 	}
+	txs := make([][]byte, len(s.Grant.Items))
 	for i := range s.Grant.Items {
-		if _, err := s.Transaction(i); err != nil {
-			return TronGrantSigned{}, err
+		var err error
+		if txs[i], err = s.Transaction(i); err != nil {
+			return TronGrantSigned{}, nil, err
 		}
 	}
-	return s, nil
+	return s, txs, nil
 }
 
 func (g TronGrant) validate() error {

@@ -87,18 +87,6 @@ var (
 
 var refuse = airgap.Refuse
 
-// The QR frames (package airgap).
-var (
-	Frames      = airgap.Frames
-	Join        = airgap.Join
-	QRCodes     = airgap.QRCodes
-	ReadQR      = airgap.ReadQR
-	ReadQRFiles = airgap.ReadQRFiles
-)
-
-// FramePayload is how many bytes of the file one QR frame carries.
-const FramePayload = airgap.FramePayload
-
 var (
 	decimalRE = regexp.MustCompile(`^[0-9]{1,30}$`)
 	hexRE     = regexp.MustCompile(`^0x([0-9a-f]{2})*$`)

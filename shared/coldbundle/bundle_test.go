@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 )
 
@@ -142,7 +143,7 @@ func TestQRRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := Marshal(s)
-	pngs, err := QRCodes(file)
+	pngs, err := airgap.QRCodes(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,16 +152,16 @@ func TestQRRoundTrip(t *testing.T) {
 	}
 	// Scanned out of order.
 	pngs[0], pngs[len(pngs)-1] = pngs[len(pngs)-1], pngs[0]
-	got, err := ReadQRFiles(pngs)
+	got, err := airgap.ReadQRFiles(pngs)
 	if err != nil || string(got) != string(file) {
 		t.Fatalf("QR round trip: %v", err)
 	}
-	if _, err := ReadQRFiles(pngs[1:]); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := airgap.ReadQRFiles(pngs[1:]); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("a missing part: %v", err)
 	}
-	frames := Frames(file)
-	other := Frames(Marshal(sample(t, from)))
-	if _, err := Join(append(frames[1:], other[0])); err == nil {
+	frames := airgap.Frames(file)
+	other := airgap.Frames(Marshal(sample(t, from)))
+	if _, err := airgap.Join(append(frames[1:], other[0])); err == nil {
 		t.Fatal("frames of two files joined")
 	}
 }
@@ -202,38 +203,4 @@ func FuzzParseSigned(f *testing.F) {
 			t.Fatalf("accepted a signature of %s for %s", signer, s.Bundle.From)
 		}
 	})
-}
-
-func FuzzJoin(f *testing.F) {
-	f.Add(strings.Join(Frames([]byte(strings.Repeat("stablegate ", 80))), "\n"))
-	f.Fuzz(func(t *testing.T, s string) {
-		frames := strings.Split(s, "\n")
-		file, err := Join(frames)
-		if err != nil {
-			return
-		}
-		again, err := Join(Frames(file))
-		if err != nil || string(again) != string(file) {
-			t.Fatal("joined frames do not round trip")
-		}
-	})
-}
-
-// Every frame of many files of a bundle's size renders to a code the
-// reader finds and reads back exactly.
-func TestQRCodesAlwaysRead(t *testing.T) {
-	for i := 0; i < 60; i++ {
-		file := make([]byte, 700+i*13)
-		for j := range file {
-			file[j] = byte(' ' + (i*31+j*7)%90)
-		}
-		codes, err := QRCodes(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := ReadQRFiles(codes)
-		if err != nil || string(got) != string(file) {
-			t.Fatalf("file %d (%d bytes, %d codes): %v", i, len(file), len(codes), err)
-		}
-	}
 }

@@ -99,16 +99,14 @@ func (st *Store) EndSweep(ctx context.Context, scope string, sw Sweep, swept boo
 // EndSweepEach is EndSweep where each mark was swept or not on its own
 // (one transaction per address, as on Tron).
 func (st *Store) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept func(SweepMark) bool) error {
+	var done []SweepMark
 	for _, m := range sw.Marks {
-		if !swept(m) {
-			continue
+		if swept(m) {
+			done = append(done, m)
 		}
-		_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ADDR#"+m.Address),
-			ConditionExpression: aws.String("v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": s(m.Version)}})
-		var ccf *types.ConditionalCheckFailedException
-		if err != nil && !errors.As(err, &ccf) {
-			return classify("dynamo.EndSweep", err)
-		}
+	}
+	if err := st.ClearMarks(ctx, scope, done); err != nil {
+		return err
 	}
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "OPEN"),
 		ConditionExpression: aws.String("id = :id"), ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(sw.ID)}})
@@ -117,4 +115,18 @@ func (st *Store) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept
 		return nil
 	}
 	return classifyOrNil("dynamo.EndSweep", err)
+}
+
+// ClearMarks removes marks of addresses that hold nothing more to sweep,
+// each unless a deposit re-marked its address since it was read.
+func (st *Store) ClearMarks(ctx context.Context, scope string, marks []SweepMark) error {
+	for _, m := range marks {
+		_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ADDR#"+m.Address),
+			ConditionExpression: aws.String("v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": s(m.Version)}})
+		var ccf *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &ccf) {
+			return classify("dynamo.ClearMarks", err)
+		}
+	}
+	return nil
 }

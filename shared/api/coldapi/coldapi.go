@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/api/airgapapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -50,7 +50,7 @@ type View struct {
 
 func view(r dynamo.ColdRecord, now time.Time) View {
 	v := View{ID: r.ID, Object: "cold_payout", State: r.State, Chain: r.Chain, Amount: r.Amount.String(), ToAddress: r.To,
-		QRParts: len(coldbundle.Frames(r.Bundle)), CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339),
+		QRParts: len(airgap.Frames(r.Bundle)), CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339),
 		Bundle: json.RawMessage(r.Bundle)}
 	if r.State == dynamo.ColdPrepared && !now.Before(r.ExpiresAt) {
 		v.State = "expired"

@@ -144,23 +144,6 @@ var ErrGrantExpired = &sg.Error{Kind: sg.KindRefused, Code: "grant_expired", Par
 var ErrGrantNotOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_not_open",
 	Message: "this grant was signed already or has ended; prepare a new one"}
 
-// SignedApproves opens a signed grant file for the sweeper.
-func SignedApproves(file []byte) ([]string, [][]byte, error) {
-	s, err := airgap.ParseTronGrantSigned(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	addrs := make([]string, len(s.Grant.Items))
-	txs := make([][]byte, len(s.Grant.Items))
-	for i, it := range s.Grant.Items {
-		addrs[i] = it.Address
-		if txs[i], err = s.Transaction(i); err != nil {
-			return nil, nil, err
-		}
-	}
-	return addrs, txs, nil
-}
-
 // Handlers serve the grant routes.
 type Handlers struct{ Grants *Grants }
 
@@ -238,12 +221,17 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 	return resp, nil
 }
 
+// record reads the grant named in the path.
+func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.GrantRecord, error) {
+	if _, err := httpapi.PrincipalOf(req); err != nil {
+		return dynamo.GrantRecord{}, err
+	}
+	return h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
+}
+
 // Get is GET /v1/platform/tron-grants/{grant_id}.
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if _, err := httpapi.PrincipalOf(req); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	r, err := h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
+	r, err := h.record(ctx, req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
@@ -253,10 +241,7 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 // QR is GET /v1/platform/tron-grants/{grant_id}/qr/{part}: one QR image
 // (PNG) of the grant file, parts numbered from 1 to qr_parts.
 func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if _, err := httpapi.PrincipalOf(req); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	r, err := h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
+	r, err := h.record(ctx, req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}

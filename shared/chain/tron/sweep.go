@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -36,6 +35,7 @@ type GrantStore interface {
 	OpenSweep(ctx context.Context, scope string) (dynamo.Sweep, bool, error)
 	StartSweep(ctx context.Context, scope string, sw dynamo.Sweep) error
 	EndSweepEach(ctx context.Context, scope string, sw dynamo.Sweep, swept func(dynamo.SweepMark) bool) error
+	ClearMarks(ctx context.Context, scope string, marks []dynamo.SweepMark) error
 	OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
 	TronGrant(ctx context.Context, id string, byKey bool) (dynamo.GrantRecord, error)
 	MoveTronGrant(ctx context.Context, r dynamo.GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error
@@ -59,7 +59,7 @@ type Sweeper struct {
 	Store GrantStore
 	// Batch bounds the addresses of one sweep (0: 50).
 	Batch int
-	// Signed opens a signed grant file (airgap.ParseTronGrantSigned;
+	// Signed opens a signed grant file (airgap.SignedApproves;
 	// given by the caller so this package links no bundle code): the
 	// addresses in order and each one's signed approve.
 	Signed func(file []byte) (addrs []string, txs [][]byte, err error)
@@ -317,22 +317,15 @@ func (s *Sweeper) sweep(ctx context.Context, hot address.Account, res *SweepResu
 	if batch == 0 {
 		batch = 50
 	}
-	marks, err := s.Store.SweepMarks(ctx, s.scope(), 1000)
-	if err != nil || len(marks) == 0 {
-		return err
-	}
-	granted, err := s.Store.Granted(ctx, s.scope())
+	ready, waiting, err := marksByGrant(ctx, s.Store, s.Token, hot)
 	if err != nil {
 		return err
 	}
+	res.Waiting = len(waiting) // not granted to this hot key yet: the next grant lists them
 	var take, empty []dynamo.SweepMark
-	for _, m := range marks {
+	for _, m := range ready {
 		if len(take) == batch {
 			break
-		}
-		if granted[m.Address] != hot.Tron() {
-			res.Waiting++ // not granted to this hot key yet: the next grant lists it
-			continue
 		}
 		a, err := address.Parse(sg.Tron, m.Address)
 		if err != nil {
@@ -349,9 +342,8 @@ func (s *Sweeper) sweep(ctx context.Context, hot address.Account, res *SweepResu
 		take = append(take, m)
 	}
 	if len(empty) > 0 {
-		// Marked, yet holding nothing (swept with an earlier deposit): no
-		// sweep is open under this id, so only the marks go.
-		if err := s.Store.EndSweepEach(ctx, s.scope(), dynamo.Sweep{ID: "-", Marks: empty}, func(dynamo.SweepMark) bool { return true }); err != nil {
+		// Marked, yet holding nothing (swept with an earlier deposit).
+		if err := s.Store.ClearMarks(ctx, s.scope(), empty); err != nil {
 			return err
 		}
 	}
@@ -409,22 +401,32 @@ func (s *Sweeper) follow(ctx context.Context, hot address.Account, open dynamo.S
 	return nil
 }
 
-// GrantCandidates lists up to limit marked addresses not granted to hot,
-// for the next grant.
-func GrantCandidates(ctx context.Context, st GrantStore, token, hot address.Account, limit int) ([]dynamo.SweepMark, error) {
+// marksByGrant splits the addresses waiting to be swept into those granted
+// to hot and those not (the hot address itself, never a deposit address,
+// is in neither).
+func marksByGrant(ctx context.Context, st GrantStore, token, hot address.Account) (ready, waiting []dynamo.SweepMark, err error) {
 	marks, err := st.SweepMarks(ctx, SweepScope(token), 1000)
-	if err != nil {
-		return nil, err
+	if err != nil || len(marks) == 0 {
+		return nil, nil, err
 	}
 	granted, err := st.Granted(ctx, SweepScope(token))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []dynamo.SweepMark
 	for _, m := range marks {
-		if granted[m.Address] != hot.Tron() && !strings.EqualFold(m.Address, hot.Tron()) && len(out) < limit {
-			out = append(out, m)
+		switch {
+		case granted[m.Address] == hot.Tron():
+			ready = append(ready, m)
+		case m.Address != hot.Tron():
+			waiting = append(waiting, m)
 		}
 	}
-	return out, nil
+	return ready, waiting, nil
+}
+
+// GrantCandidates lists up to limit marked addresses not granted to hot,
+// for the next grant.
+func GrantCandidates(ctx context.Context, st GrantStore, token, hot address.Account, limit int) ([]dynamo.SweepMark, error) {
+	_, waiting, err := marksByGrant(ctx, st, token, hot)
+	return waiting[:min(limit, len(waiting))], err
 }

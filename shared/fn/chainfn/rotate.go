@@ -327,16 +327,18 @@ func (r *Rotator) trxToMove(ctx context.Context, old, to address.Account) (int64
 	if err != nil {
 		return 0, sg.Unavailable("chainfn.rotate", err)
 	}
-	res, err := r.Grid.AccountResources(ctx, old.Tron())
-	if err != nil {
-		return 0, sg.Unavailable("chainfn.rotate", err)
-	}
 	const sendBytes = 300 // a TransferContract with its signature, rounded up
 	fee := int64(0)
 	if !dst.Exists {
-		fee += createAccountFee
-	} else if res.FreeNet+res.Net < sendBytes {
-		fee += sendBytes * 1_000
+		fee += createAccountFee // and no bandwidth is used
+	} else {
+		res, err := r.Grid.AccountResources(ctx, old.Tron())
+		if err != nil {
+			return 0, sg.Unavailable("chainfn.rotate", err)
+		}
+		if res.FreeNet+res.Net < sendBytes {
+			fee += sendBytes * 1_000
+		}
 	}
 	return acct.TRX - fee, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -48,7 +49,7 @@ func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token, Store: st, Signed: grantapi.SignedApproves}
+	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token, Store: st, Signed: airgap.SignedApproves}
 	log := obs.NewLogger(os.Stdout, "sweeps-tron")
 	return func(ctx context.Context) (any, error) {
 		if f, frozen, err := st.FreezeOn(ctx, "", ""); err != nil {

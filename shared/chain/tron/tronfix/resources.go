@@ -88,7 +88,7 @@ func (s *Server) validate(tx tron.Tx, netBytes int64) map[string]any {
 		}
 	case tron.TypeUnDelegateResource:
 		if s.delegs[[2]address.Account{tx.Owner, tx.Account}] < tx.Balance {
-			return refusal("CONTRACT_VALIDATE_ERROR", "insufficient delegatedFrozenBalance(Energy), request="+itoa(tx.Balance))
+			return refusal("CONTRACT_VALIDATE_ERROR", "insufficient delegatedFrozenBalance(Energy), request="+strconv.FormatInt(tx.Balance, 10))
 		}
 	}
 	return nil
@@ -107,8 +107,6 @@ func kind(tx tron.Tx) string {
 	}
 	return "TriggerSmartContract"
 }
-
-func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 func (s *Server) parse(addr string) (*account, address.Account, bool) {
 	a, err := address.Parse("tron", addr)
@@ -178,16 +176,13 @@ func (s *Server) ensure(acct address.Account) *account {
 
 // Account is what the fixture knows of an account.
 type Account struct {
-	Exists                  bool
-	TRX                     int64 // sun
-	StakedEnergy, Delegated int64 // sun
-	Received                int64 // sun delegated to it
-	EnergyLimit, EnergyUsed int64
-	FreeNetUsed             int64
-	DelegatedTo             map[address.Account]int64
+	Exists    bool
+	TRX       int64 // sun
+	Delegated int64 // sun of its staked TRX lent to others
+	Received  int64 // sun lent to it
 }
 
-// Inspect reports acct's TRX and resources.
+// Inspect reports acct's TRX and the energy it lends and borrows.
 func (s *Server) Inspect(acct address.Account) Account {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -195,14 +190,7 @@ func (s *Server) Inspect(acct address.Account) Account {
 	if a == nil {
 		return Account{}
 	}
-	out := Account{Exists: true, TRX: a.trx, StakedEnergy: a.stakedEnergy, Delegated: a.delegatedOut, Received: a.received,
-		EnergyLimit: s.energyLimit(a), EnergyUsed: a.energyUsed, FreeNetUsed: a.freeNetUsed, DelegatedTo: map[address.Account]int64{}}
-	for k, v := range s.delegs {
-		if k[0] == acct {
-			out.DelegatedTo[k[1]] = v
-		}
-	}
-	return out
+	return Account{Exists: true, TRX: a.trx, Delegated: a.delegatedOut, Received: a.received}
 }
 
 // Allowance is what spender may draw of owner's tokens.

@@ -73,8 +73,6 @@ type txInfo struct {
 	result string
 	energy int64
 	net    int64
-	// energyUsed: the energy the call took (own and burnt)
-	energyUsed int64
 }
 
 // Server is the fixture chain.
@@ -341,7 +339,6 @@ func (s *Server) call(b block, p pendingTx, info *txInfo) string {
 		owner.energyUsed += own
 		owner.trx -= burn
 		info.energy = burn
-		info.energyUsed = energy
 	} else {
 		info.energy = energy * EnergyPrice
 	}

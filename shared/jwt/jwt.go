@@ -23,15 +23,34 @@ import (
 	"time"
 )
 
+// DefaultRefetchInterval is how often at most a Verifier fetches the
+// issuer's keys again for a token whose key id it does not know.
+const DefaultRefetchInterval = time.Minute
+
+// failedFetchRetry is how soon a Verifier may try again after a fetch that
+// failed (the issuer was down), if RefetchInterval is longer.
+const failedFetchRetry = 5 * time.Second
+
 // Verifier checks tokens for one issuer and audience.
+//
+// Keys are fetched once, and again when a token names a key id the
+// Verifier does not know (the issuer rotated its keys), but at most once
+// per RefetchInterval: a token with an unknown key id in between is refused
+// without a fetch, so a flood of such tokens costs the issuer one request
+// per interval, not one per token.
 type Verifier struct {
 	Issuer   string
 	Audience string
 	Client   *http.Client
 	Now      func() time.Time
+	// RefetchInterval bounds key set fetches (DefaultRefetchInterval if 0).
+	RefetchInterval time.Duration
 
-	mu   sync.Mutex
-	keys map[string]*rsa.PublicKey
+	fetchMu   sync.Mutex // one fetch at a time
+	mu        sync.Mutex // guards keys, fetched and lastError
+	keys      map[string]*rsa.PublicKey
+	fetched   time.Time // the last fetch attempt
+	lastError bool      // the last fetch attempt failed
 }
 
 // Verification errors (never carry the token).
@@ -67,11 +86,7 @@ func (v *Verifier) Verify(token string) (map[string]any, error) {
 	if err := decodeClaims(parts[1], &claims); err != nil {
 		return nil, ErrTokenMalformed
 	}
-	now := time.Now
-	if v.Now != nil {
-		now = v.Now
-	}
-	t := now().Unix()
+	t := v.now().Unix()
 	if claims["iss"] != v.Issuer || !hasAudience(claims["aud"], v.Audience) {
 		return nil, ErrTokenClaims
 	}
@@ -132,18 +147,61 @@ func hasAudience(aud any, want string) bool {
 	return false
 }
 
-func (v *Verifier) key(kid string) (*rsa.PublicKey, error) {
+func (v *Verifier) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+// cached returns the key of kid if known, and whether a fetch may be made
+// now (none was, or the last is older than the interval).
+func (v *Verifier) cached(kid string) (*rsa.PublicKey, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if k, ok := v.keys[kid]; ok {
+		return k, false
+	}
+	if v.fetched.IsZero() {
+		return nil, true
+	}
+	wait := v.RefetchInterval
+	if wait <= 0 {
+		wait = DefaultRefetchInterval
+	}
+	if v.lastError && wait > failedFetchRetry {
+		wait = failedFetchRetry
+	}
+	return nil, !v.now().Before(v.fetched.Add(wait))
+}
+
+func (v *Verifier) key(kid string) (*rsa.PublicKey, error) {
+	k, may := v.cached(kid)
+	if k != nil {
 		return k, nil
 	}
-	// Unknown kid: refresh the key set once (keys rotate).
+	if !may {
+		return nil, ErrTokenSignature
+	}
+	// Unknown kid: refresh the key set (keys rotate), one fetch at a time;
+	// whoever waited for another's fetch looks again before fetching.
+	v.fetchMu.Lock()
+	defer v.fetchMu.Unlock()
+	if k, may = v.cached(kid); k != nil {
+		return k, nil
+	} else if !may {
+		return nil, ErrTokenSignature
+	}
 	keys, err := v.fetch()
+	v.mu.Lock()
+	v.fetched, v.lastError = v.now(), err != nil
+	if err == nil {
+		v.keys = keys
+	}
+	v.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	v.keys = keys
 	if k, ok := keys[kid]; ok {
 		return k, nil
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/api/coldapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/coldbundle"
@@ -66,12 +67,15 @@ func ethPayee() string {
 	return a.EIP55()
 }
 
+// coldPath is where the platform's cold payouts are served.
+const coldPath = "/v1/platform/cold-payouts"
+
 func (e *env) waitCold(t *testing.T, tok, id, state string) coldJSON {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		var c coldJSON
-		e.do(t, "GET", "/v1/cold-payouts/"+id, tok, nil, nil).json(t, &c)
+		e.do(t, "GET", coldPath+"/"+id, tok, nil, nil).json(t, &c)
 		if c.State == state {
 			return c
 		}
@@ -92,31 +96,31 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	e := stack(t)
 	info := chainInfo(t)
 	ten := tenant()
-	tok := e.tokenAs(t, ten, "treasurer", "cold:read", "cold:write")
+	tok := e.tokenAs(t, ten, "treasurer", "platform:admin")
 	coldsign := buildColdsign(t)
 	dir := t.TempDir()
 	payee := ethPayee()
 
 	// A bundle prepared and withdrawn frees the chain's one open bundle.
 	{
-		r := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"7","purpose":"mistake"}`))
+		r := e.do(t, "POST", coldPath, tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"7","purpose":"mistake"}`))
 		var x coldJSON
 		r.json(t, &x)
-		if c := e.do(t, "POST", "/v1/cold-payouts/"+x.ID+"/cancel", tok, nil, nil); r.status != 201 || c.status != 200 || !strings.Contains(string(c.body), `"state":"cancelled"`) {
+		if c := e.do(t, "POST", coldPath+"/"+x.ID+"/cancel", tok, nil, nil); r.status != 201 || c.status != 200 || !strings.Contains(string(c.body), `"state":"cancelled"`) {
 			t.Fatalf("prepare and cancel: %d %d %s", r.status, c.status, c.body)
 		}
 	}
 	h := idem()
-	r := e.do(t, "POST", "/v1/cold-payouts", tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`))
+	r := e.do(t, "POST", coldPath, tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`))
 	if r.status != 201 {
 		t.Fatalf("prepare: %d %s", r.status, r.body)
 	}
 	var c coldJSON
 	r.json(t, &c)
-	if again := e.do(t, "POST", "/v1/cold-payouts", tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`)); again.status != 201 || string(again.body) != string(r.body) {
+	if again := e.do(t, "POST", coldPath, tok, h, []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1234.5","purpose":"supplier invoice 88"}`)); again.status != 201 || string(again.body) != string(r.body) {
 		t.Fatalf("replay of prepare: %d %s", again.status, again.body)
 	}
-	if second := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1","purpose":"x"}`)); second.status != 409 || second.errCode() != "cold_bundle_open" {
+	if second := e.do(t, "POST", coldPath, tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"1","purpose":"x"}`)); second.status != 409 || second.errCode() != "cold_bundle_open" {
 		t.Fatalf("a second open bundle: %d %s", second.status, second.body)
 	}
 	if c.State != "prepared" || c.QRParts < 2 {
@@ -130,7 +134,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	// Online -> offline: the QR images.
 	var parts []string
 	for i := 1; i <= c.QRParts; i++ {
-		q := e.do(t, "GET", fmt.Sprintf("/v1/cold-payouts/%s/qr/%d", c.ID, i), tok, nil, nil)
+		q := e.do(t, "GET", fmt.Sprintf(coldPath+"/%s/qr/%d", c.ID, i), tok, nil, nil)
 		if q.status != 200 || q.header.Get("Content-Type") != "image/png" {
 			t.Fatalf("qr %d: %d %s", i, q.status, q.header)
 		}
@@ -138,7 +142,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 		os.WriteFile(p, q.body, 0o600)
 		parts = append(parts, p)
 	}
-	if q := e.do(t, "GET", fmt.Sprintf("/v1/cold-payouts/%s/qr/%d", c.ID, c.QRParts+1), tok, nil, nil); q.status != 404 {
+	if q := e.do(t, "GET", fmt.Sprintf(coldPath+"/%s/qr/%d", c.ID, c.QRParts+1), tok, nil, nil); q.status != 404 {
 		t.Fatalf("qr past the last part: %d", q.status)
 	}
 	run := func(args ...string) (string, error) {
@@ -193,7 +197,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	// The API's refusals: a signed file whose amount was edited after
 	// signing, and the bundle signed by another key.
 	importTo := func(id string, body []byte) reply {
-		return e.do(t, "POST", "/v1/cold-payouts/"+id+"/signature", tok, nil, body)
+		return e.do(t, "POST", coldPath+"/"+id+"/signature", tok, nil, body)
 	}
 	post := func(body []byte) reply { return importTo(c.ID, body) }
 	edited := strings.Replace(string(signed), `"amount": "1234.500000"`, `"amount": "234.500000"`, 1)
@@ -207,8 +211,8 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	if r := post(forged); r.status != 422 || r.errCode() != "bundle_signature_invalid" {
 		t.Fatalf("another key's signature: %d %s", r.status, r.body)
 	}
-	if r := e.do(t, "POST", "/v1/cold-payouts/"+c.ID+"/signature", e.tokenAs(t, tenant(), "x", "cold:write"), nil, signed); r.status != 404 {
-		t.Fatalf("another tenant's import: %d %s", r.status, r.body)
+	if r := e.do(t, "POST", coldPath+"/"+c.ID+"/signature", e.tokenAs(t, tenant(), "x", "cold:read", "cold:write"), nil, signed); r.status != 403 {
+		t.Fatalf("a tenant's import: %d %s", r.status, r.body)
 	}
 
 	// The genuine one: broadcast and followed to its confirmations.
@@ -232,7 +236,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 		t.Fatalf("payee holds %v (%v)", bal, err)
 	}
 	// The lock is released: the next bundle can be prepared.
-	if r := e.do(t, "POST", "/v1/cold-payouts", tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+info.Hot+`","amount":"1","purpose":"refill"}`)); r.status != 201 {
+	if r := e.do(t, "POST", coldPath, tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+info.Hot+`","amount":"1","purpose":"refill"}`)); r.status != 201 {
 		t.Fatalf("next bundle: %d %s", r.status, r.body)
 	} else {
 		// Signed and imported at once (in-process, as coldsign does), it
@@ -268,12 +272,13 @@ func TestColdBundleExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := time.Now()
+	now := func() time.Time { return clock }
 	c := &chaineth.Cold{Node: ec, Store: st, Follow: &chaineth.HotWallet{Node: ec, Store: st, NoReplace: true, Confirmations: 2},
-		ChainID: big.NewInt(info.ChainID), Token: commonAddr(info.Token), Address: commonAddr(info.Cold), TTL: time.Hour,
-		Now: func() time.Time { return clock }}
+		ChainID: big.NewInt(info.ChainID), Token: commonAddr(info.Token), Address: commonAddr(info.Cold), TTL: time.Hour, Now: now}
+	svc := &coldapi.Service{Store: st, Chains: map[sg.Chain]coldapi.Chain{sg.Ethereum: c}, Now: now}
 	to, _ := address.Parse(sg.Ethereum, ethPayee())
 	ctx := context.Background()
-	r, _, err := c.Prepare(ctx, tenant(), "treasurer", "k-"+randHex(4), "h", to, 5_000_000, "late")
+	r, _, err := svc.Prepare(ctx, "treasurer", "k-"+randHex(4), "h", sg.Ethereum, to, 5_000_000, "late")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,16 +289,92 @@ func TestColdBundleExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock = clock.Add(61 * time.Minute)
-	st.Now = func() time.Time { return clock }
-	if _, err := c.Import(ctx, r.Tenant, r.ID, coldbundle.Marshal(s)); !errors.Is(err, chaineth.ErrColdBundleExpired) {
+	st.Now = now
+	if _, err := svc.Import(ctx, "treasurer", r.ID, coldbundle.Marshal(s)); !errors.Is(err, sg.ErrColdBundleExpired) {
 		t.Fatalf("late import: %v", err)
 	}
-	if now, _ := c.Get(ctx, r.Tenant, r.ID); now.State != "prepared" {
+	if now, _ := svc.Get(ctx, r.ID); now.State != "prepared" {
 		t.Fatalf("expired bundle is %s", now.State)
 	}
 	// Its lock lapsed with it: a new bundle can be prepared.
-	if _, _, err := c.Prepare(ctx, tenant(), "treasurer", "k-"+randHex(4), "h", to, 5_000_000, "next"); err != nil {
+	next, _, err := svc.Prepare(ctx, "treasurer", "k-"+randHex(4), "h", sg.Ethereum, to, 5_000_000, "next")
+	if err != nil {
 		t.Fatalf("prepare after an expired bundle: %v", err)
+	}
+	if _, err := svc.Cancel(ctx, "treasurer", next.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Finding 4: cold payouts were a resource of the whole deployment behind a
+// tenant scope: any tenant with cold:write prepared payouts from the
+// deployment's cold address, and its open bundle held the chain's one lock,
+// so every other tenant got cold_bundle_open for a bundle it could neither
+// see nor cancel. Now they are the platform's: only platform admins
+// prepare, read, cancel and import them, whatever tenant their token names,
+// and a tenant token (even with cold:read and cold:write) reaches none of it.
+func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
+	e := stack(t)
+	payee := ethPayee()
+	body := []byte(`{"chain":"ethereum","to_address":"` + payee + `","amount":"5","purpose":"treasury move"}`)
+	merchant := e.tokenAs(t, tenant(), "merchant", "cold:read", "cold:write")
+	// A tenant cannot prepare: not on the platform's route, and the old
+	// tenant route is gone.
+	if r := e.do(t, "POST", coldPath, merchant, idem(), body); r.status != 403 {
+		t.Fatalf("a tenant prepared a cold payout: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/cold-payouts", merchant, idem(), body); r.status != 404 {
+		t.Fatalf("the tenant route still answers: %d %s", r.status, r.body)
+	}
+	// A platform admin prepares; the bundle and the chain's lock are the
+	// platform's.
+	admin := e.tokenAs(t, tenant(), "treasurer", "platform:admin")
+	r := e.do(t, "POST", coldPath, admin, idem(), body)
+	if r.status != 201 {
+		t.Fatalf("prepare: %d %s", r.status, r.body)
+	}
+	var c coldJSON
+	r.json(t, &c)
+	t.Cleanup(func() { e.do(t, "POST", coldPath+"/"+c.ID+"/cancel", admin, nil, nil) })
+	// The tenant can neither see nor cancel nor sign it...
+	for _, q := range []struct{ method, path string }{
+		{"GET", coldPath + "/" + c.ID}, {"GET", coldPath + "/" + c.ID + "/qr/1"},
+		{"POST", coldPath + "/" + c.ID + "/cancel"}, {"POST", coldPath + "/" + c.ID + "/signature"},
+	} {
+		var b []byte
+		if q.method == "POST" {
+			b = []byte(`{}`)
+		}
+		if r := e.do(t, q.method, q.path, merchant, nil, b); r.status != 403 {
+			t.Fatalf("a tenant's %s %s: %d %s", q.method, q.path, r.status, r.body)
+		}
+	}
+	// ...nor is it blocked by it: it has no cold payout to be blocked in.
+	// Another platform admin (whatever tenant its token names) sees the
+	// platform's bundle, is the one the lock holds back, and can free it.
+	other := e.tokenAs(t, tenant(), "second-officer", "platform:admin")
+	if r := e.do(t, "GET", coldPath+"/"+c.ID, other, nil, nil); r.status != 200 || !strings.Contains(string(r.body), payee) {
+		t.Fatalf("another platform admin reads the bundle: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", coldPath, other, idem(), body); r.status != 409 || r.errCode() != "cold_bundle_open" {
+		t.Fatalf("a second bundle while one is open: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", coldPath+"/"+c.ID+"/cancel", other, nil, nil); r.status != 200 || !strings.Contains(string(r.body), `"state":"cancelled"`) {
+		t.Fatalf("another platform admin cancels: %d %s", r.status, r.body)
+	}
+	// The platform's journal has both decisions.
+	var j struct {
+		Data []struct{ Actor, Action, Subject string } `json:"data"`
+	}
+	e.do(t, "GET", "/v1/journal?scope=platform", e.tokenAs(t, tenant(), "auditor", "policies:read", "platform:admin"), nil, nil).json(t, &j)
+	seen := map[string]string{}
+	for _, x := range j.Data {
+		if x.Subject == c.ID {
+			seen[x.Action] = x.Actor
+		}
+	}
+	if seen["cold_payout.prepared"] != "treasurer" || seen["cold_payout.cancelled"] != "second-officer" {
+		t.Fatalf("platform journal for %s: %v", c.ID, seen)
 	}
 }
 

@@ -11,11 +11,15 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Cold payouts: TENANT#t / COLD#<key part> holds one prepared bundle and
-// its state; PLATFORM / COLDLOCK#<chain> is the one cold bundle open per
-// chain (its nonce is the cold address's next), held until the bundle ends
-// or, unsigned, until it expires. The signed transaction is kept as any
-// payout's (SaveSignedTx under the bundle id).
+// Cold payouts are the platform's (the cold wallet is the deployment's
+// treasury; only platform admins make them): TENANT#~platform /
+// COLD#<key part> holds one prepared bundle and its state; PLATFORM /
+// COLDLOCK#<chain> is the one cold bundle open per chain (on Ethereum its
+// nonce is the cold address's next), held until the bundle ends or,
+// unsigned, until it expires. The signed transaction is kept as any
+// payout's (SaveSignedTx under the bundle id). Bundles made before cold
+// payouts became the platform's are under their tenant's TENANT#t; the
+// tracker still follows them (Tracked gives their tenant).
 const (
 	coldPrefix   = "COLD#"
 	coldLockSK   = "COLDLOCK#"
@@ -40,21 +44,22 @@ type ColdRecord struct {
 	To                       string
 }
 
-// PutColdBundle records a prepared bundle and takes the chain's cold lock;
-// ErrColdBundleOpen if another bundle holds it, sg.ErrTransferExists if
-// this key's bundle exists.
-func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord) error {
+// PutColdBundle records a prepared bundle and takes the chain's cold lock,
+// with j in the platform's journal; ErrColdBundleOpen if another bundle
+// holds it, sg.ErrTransferExists if this key's bundle exists.
+func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("cb", r.ID)
 	return st.putLocked(ctx, "dynamo.PutColdBundle",
 		item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(coldPrefix + kp), "id": s(r.ID), "c": s(r.Chain), "st": s(ColdPrepared),
 			"b": b(r.Bundle), "rh": s(r.RequestHash), "rb": s(r.RequestedBy), "ct": n(r.CreatedAt.UnixMicro()), "x": n(r.ExpiresAt.Unix()),
 			"amt": n(int64(r.Amount)), "to": s(r.To)},
-		item{attrPK: s(platformPK), attrSK: s(coldLockSK + r.Chain), "tenant": s(r.Tenant)}, r.ID, r.ExpiresAt, ErrColdBundleOpen)
+		item{attrPK: s(platformPK), attrSK: s(coldLockSK + r.Chain), "tenant": s(r.Tenant)}, r.ID, r.ExpiresAt, ErrColdBundleOpen,
+		st.journalItem(sg.PlatformTenant, j))
 }
 
 // ErrColdBundleOpen: another cold bundle of the chain is open.
 var ErrColdBundleOpen = &sg.Error{Kind: sg.KindConflict, Code: "cold_bundle_open",
-	Message: "another cold bundle of this chain is open (its nonce is the next); import or let it expire first"}
+	Message: "another cold bundle of this chain is open; import it, cancel it or let it expire first"}
 
 // ColdBundle reads a cold payout by id, or by the key part of an
 // idempotency key (byKey).
@@ -82,8 +87,9 @@ func (st *Store) ColdBundle(ctx context.Context, tenant, id string, byKey bool) 
 // MoveCold changes a cold payout's state if it is still from (else
 // sg.ErrStateChanged). Leaving prepared for signed also holds the chain's
 // cold lock for good (until the payout ends), and must happen before the
-// bundle expires; a final state releases the lock.
-func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string) error {
+// bundle expires; a final state releases the lock. j, if given, goes in
+// the platform's journal in the same transaction.
+func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("cb", r.ID)
 	set := "SET st = :to"
 	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
@@ -103,8 +109,12 @@ func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash st
 	case ColdDone, ColdFailed, ColdCancelled:
 		action = lockRelease
 	}
+	var extra []types.TransactWriteItem
+	for _, e := range j {
+		extra = append(extra, st.journalItem(sg.PlatformTenant, e))
+	}
 	return st.moveLocked(ctx, "dynamo.MoveCold", &types.Update{TableName: &st.table, Key: key(tenantPK(r.Tenant), coldPrefix+kp),
-		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}, key(platformPK, coldLockSK+r.Chain), r.ID, action)
+		UpdateExpression: &set, ConditionExpression: &cond, ExpressionAttributeValues: vals}, key(platformPK, coldLockSK+r.Chain), r.ID, action, extra...)
 }
 
 // TrackCold lists a cold payout for the tracker, marked as cold.

@@ -1,12 +1,19 @@
-// Package coldapi serves cold payouts: prepare a bundle for the offline
-// signer, hand it out as JSON and QR images, and take it back signed. It
-// is apart from package api because the bundle format links go-ethereum's
-// transaction code, which only these functions need.
+// Package coldapi serves the platform's cold payouts: a platform admin
+// prepares a bundle for the offline signer, hands it out as JSON and QR
+// images, and takes it back signed; it is then broadcast and followed to
+// its confirmations. The cold wallet is the deployment's treasury, so
+// cold payouts, their records and the one open bundle per chain are the
+// platform's (sg.PlatformTenant), never a tenant's: every route needs the
+// platform:admin scope, as Tron sweep grants and hot key rotations do.
+// It is apart from package api because the Ethereum bundle format links
+// go-ethereum's transaction code, which only these functions need.
 package coldapi
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -14,20 +21,178 @@ import (
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/api/airgapapi"
-	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Handlers serve the cold payout routes.
-type Handlers struct {
-	Cold *chaineth.Cold
+// OpPrepare names cold bundle preparation in idempotency keys.
+const OpPrepare = "cold-payouts.create"
+
+// Chain is one chain's side of cold payouts (chain/ethereum.Cold,
+// chain/tron.Cold).
+type Chain interface {
+	// Bundle builds the unsigned bundle of r's transfer (r.ID, r.Amount,
+	// r.CreatedAt set) to to, filling r's Chain, Bundle, ExpiresAt and To.
+	Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error)
+	// Signed checks a signed file against r's bundle (exactly it, from the
+	// cold address, signed by it) and returns the transaction to keep and
+	// broadcast, and its hash.
+	Signed(r dynamo.ColdRecord, file []byte) (raw []byte, hash string, err error)
+	// Advance moves a signed payout on; it reports whether it has ended.
+	Advance(ctx context.Context, tenant, id string) (bool, error)
 }
 
-// PrepareRequest is the body of POST /v1/cold-payouts.
+// Store keeps cold payouts (dynamo.Store).
+type Store interface {
+	PutColdBundle(ctx context.Context, r dynamo.ColdRecord, j sg.JournalEntry) error
+	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
+	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
+	TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error
+	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
+}
+
+// Service keeps the platform's cold payouts over the chains configured.
+type Service struct {
+	Store  Store
+	Chains map[sg.Chain]Chain
+	Now    func() time.Time
+}
+
+// platform owns every cold payout.
+const platform = sg.PlatformTenant
+
+func (s *Service) chain(c sg.Chain) (Chain, error) {
+	if ch, ok := s.Chains[c]; ok {
+		return ch, nil
+	}
+	return nil, sg.ErrChainNotConfigured.WithMessage("this deployment has no cold address on %s", c)
+}
+
+// Prepare makes the unsigned bundle of a transfer of amount to to on chain
+// and takes the chain's one open bundle. The same idempotency key answers
+// with the first bundle.
+func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Chain, to address.Account, amount sg.Amount, purpose string) (dynamo.ColdRecord, bool, error) {
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	id := sg.NewKeyedID("cb", now, platform, OpPrepare, key)
+	kp, _ := sg.KeyPart("cb", id)
+	replay := func() (dynamo.ColdRecord, bool, error) {
+		r, err := s.Store.ColdBundle(ctx, platform, kp, true)
+		if err != nil {
+			return dynamo.ColdRecord{}, false, err
+		}
+		if r.RequestHash != reqHash {
+			return dynamo.ColdRecord{}, false, sg.ErrIdempotencyKeyReused
+		}
+		return r, true, nil
+	}
+	if r, ok, err := replay(); err == nil || !errors.Is(err, sg.ErrNotFound) {
+		return r, ok, err
+	}
+	ch, err := s.chain(c)
+	if err != nil {
+		return dynamo.ColdRecord{}, false, err
+	}
+	r, err := ch.Bundle(ctx, dynamo.ColdRecord{ID: id, Tenant: platform, State: dynamo.ColdPrepared, RequestHash: reqHash,
+		RequestedBy: by, CreatedAt: now, Amount: amount}, to, purpose)
+	if err != nil {
+		return dynamo.ColdRecord{}, false, err
+	}
+	err = s.Store.PutColdBundle(ctx, r, sg.JournalEntry{At: now, Actor: by, Action: "cold_payout.prepared", Subject: id,
+		Detail: fmt.Sprintf("%s USDT on %s to %s, valid until %s", amount, c, r.To, r.ExpiresAt.Format(time.RFC3339))})
+	if errors.Is(err, sg.ErrTransferExists) {
+		return replay()
+	}
+	return r, false, err
+}
+
+// Get reads a cold payout.
+func (s *Service) Get(ctx context.Context, id string) (dynamo.ColdRecord, error) {
+	return s.Store.ColdBundle(ctx, platform, id, false)
+}
+
+// Import takes a signed bundle back: it must be exactly the prepared
+// bundle, signed by the cold address, before its expiry and only once.
+// Then it is broadcast and followed like any payout (if the broadcast
+// fails, the tracker sends it).
+func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynamo.ColdRecord, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	ch, err := s.chain(sg.Chain(r.Chain))
+	if err != nil {
+		return r, err
+	}
+	raw, hash, err := ch.Signed(r, file)
+	if err != nil {
+		return r, err
+	}
+	switch {
+	case r.State != dynamo.ColdPrepared:
+		return r, sg.ErrColdBundleUsed
+	case !s.Now().Before(r.ExpiresAt):
+		return r, sg.ErrColdBundleExpired
+	}
+	if _, err := s.Store.SaveSignedTx(ctx, id, raw, hash, s.Now()); err != nil {
+		return r, err
+	}
+	err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdSigned, hash, sg.JournalEntry{At: s.Now().UTC(), Actor: by,
+		Action: "cold_payout.signed", Subject: id, Detail: fmt.Sprintf("signed offline; transaction %s", hash)})
+	if errors.Is(err, sg.ErrStateChanged) {
+		if now, _ := s.Get(ctx, id); now.State == dynamo.ColdPrepared {
+			return r, sg.ErrColdBundleExpired
+		}
+		return r, sg.ErrColdBundleUsed
+	} else if err != nil {
+		return r, err
+	}
+	if err := s.Store.TrackCold(ctx, sg.Chain(r.Chain), platform, id); err != nil {
+		return r, err
+	}
+	if _, err := ch.Advance(ctx, platform, id); err != nil {
+		r.State, r.TxHash = dynamo.ColdSigned, hash
+		return r, nil // signed and tracked: the tracker retries the broadcast
+	}
+	return s.Get(ctx, id)
+}
+
+// Cancel withdraws a bundle not yet imported, so the chain's one open
+// bundle (and on Ethereum its nonce) is free for the next. A signature made
+// for it offline is then refused: the bundle is no longer prepared.
+func (s *Service) Cancel(ctx context.Context, by, id string) (dynamo.ColdRecord, error) {
+	for {
+		r, err := s.Get(ctx, id)
+		if err != nil {
+			return r, err
+		}
+		if r.State == dynamo.ColdCancelled {
+			return r, nil
+		}
+		if r.State != dynamo.ColdPrepared {
+			return r, sg.ErrColdBundleUsed.WithMessage("the bundle has been signed and imported; it can no longer be cancelled")
+		}
+		err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdCancelled, "",
+			sg.JournalEntry{At: s.Now().UTC(), Actor: by, Action: "cold_payout.cancelled", Subject: id})
+		if errors.Is(err, sg.ErrStateChanged) {
+			continue // signed or cancelled meanwhile: answer as it is now
+		}
+		if err != nil {
+			return r, err
+		}
+		r.State = dynamo.ColdCancelled
+		return r, nil
+	}
+}
+
+// Handlers serve the cold payout routes.
+type Handlers struct {
+	Cold *Service
+}
+
+// PrepareRequest is the body of POST /v1/platform/cold-payouts.
 type PrepareRequest struct {
-	Chain     string `json:"chain" validate:"required,oneof=ethereum"`
+	Chain     string `json:"chain" validate:"required,oneof=ethereum tron"`
 	ToAddress string `json:"to_address" validate:"required,max=64"`
 	Amount    string `json:"amount" validate:"required,max=40"`
 	Purpose   string `json:"purpose" validate:"required,max=200"`
@@ -61,8 +226,24 @@ func view(r dynamo.ColdRecord, now time.Time) View {
 	return v
 }
 
-// Prepare is POST /v1/cold-payouts.
+// admin is the caller, who must be a platform admin. The gateway checks
+// the route's scope first; this holds if a route is ever declared without.
+func admin(req httpapi.Request) (httpapi.Principal, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return p, err
+	}
+	if !p.Has(api.ScopePlatformAdmin) {
+		return p, sg.ErrColdNotPlatform
+	}
+	return p, nil
+}
+
+// Prepare is POST /v1/platform/cold-payouts.
 func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, err := admin(req); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	}
 	var body PrepareRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
@@ -72,11 +253,11 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	to, err := address.Parse(sg.Ethereum, body.ToAddress)
+	to, err := address.Parse(sg.Chain(body.Chain), body.ToAddress)
 	if e, ok := err.(*sg.Error); ok {
 		return httpapi.Fail(ctx, req, e.WithParam("to_address")), nil
 	}
-	r, replayed, err := h.Cold.Prepare(ctx, p.TenantID, p.Subject, key, httpapi.RequestHash(chaineth.OpColdPrepare, body), to, amount, body.Purpose)
+	r, replayed, err := h.Cold.Prepare(ctx, p.Subject, key, httpapi.RequestHash(OpPrepare, body), sg.Chain(body.Chain), to, amount, body.Purpose)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
@@ -90,7 +271,15 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 	return resp, nil
 }
 
-// Get is GET /v1/cold-payouts/{bundle_id}.
+// record reads the cold payout named in the path, for a platform admin.
+func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.ColdRecord, error) {
+	if _, err := admin(req); err != nil {
+		return dynamo.ColdRecord{}, err
+	}
+	return h.Cold.Get(ctx, req.PathParameters["bundle_id"])
+}
+
+// Get is GET /v1/platform/cold-payouts/{bundle_id}.
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
@@ -99,17 +288,8 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
 
-// record reads the caller's cold payout named in the path.
-func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.ColdRecord, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return dynamo.ColdRecord{}, err
-	}
-	return h.Cold.Get(ctx, p.TenantID, req.PathParameters["bundle_id"])
-}
-
-// QR is GET /v1/cold-payouts/{bundle_id}/qr/{part}: one QR image (PNG) of
-// the bundle file, parts numbered from 1 to qr_parts.
+// QR is GET /v1/platform/cold-payouts/{bundle_id}/qr/{part}: one QR image
+// (PNG) of the bundle file, parts numbered from 1 to qr_parts.
 func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
@@ -118,23 +298,23 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 	return airgapapi.QRPart(ctx, req, r.Bundle), nil
 }
 
-// Cancel is POST /v1/cold-payouts/{bundle_id}/cancel.
+// Cancel is POST /v1/platform/cold-payouts/{bundle_id}/cancel.
 func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
+	p, err := admin(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	r, err := h.Cold.Cancel(ctx, p.TenantID, req.PathParameters["bundle_id"])
+	r, err := h.Cold.Cancel(ctx, p.Subject, req.PathParameters["bundle_id"])
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
 
-// Import is POST /v1/cold-payouts/{bundle_id}/signature: the signed bundle
-// file, as the offline signer wrote it.
+// Import is POST /v1/platform/cold-payouts/{bundle_id}/signature: the
+// signed bundle file, as the offline signer wrote it.
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
+	p, err := admin(req)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
@@ -142,7 +322,7 @@ func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
-	r, err := h.Cold.Import(ctx, p.TenantID, req.PathParameters["bundle_id"], body)
+	r, err := h.Cold.Import(ctx, p.Subject, req.PathParameters["bundle_id"], body)
 	if err != nil {
 		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
 	}

@@ -72,7 +72,8 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if c == nil {
 			return nil, errors.New("chainfn: COLD_ADDRESS_ETHEREUM is not set")
 		}
-		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: c})), nil
+		svc := &coldapi.Service{Store: st, Chains: map[sg.Chain]coldapi.Chain{sg.Ethereum: c}, Now: time.Now}
+		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
 	})
 }
 

@@ -19,6 +19,9 @@ import (
 type Template struct {
 	Parameters map[string]Parameter
 	Resources  map[string]Resource
+	// GlobalFunction is Globals.Function (nil when there is none): the
+	// properties every function inherits unless it sets its own.
+	GlobalFunction *yaml.Node
 	// globalEnv is Globals.Function.Environment.Variables.
 	globalEnv *yaml.Node
 }
@@ -95,7 +98,8 @@ func LoadTemplate(path string) (*Template, error) {
 			t.Parameters[ps.Content[i].Value] = p
 		}
 	}
-	t.globalEnv = get(get(get(get(get(root, "Globals"), "Function"), "Environment"), "Variables"), "")
+	t.GlobalFunction = get(get(root, "Globals"), "Function")
+	t.globalEnv = get(get(get(t.GlobalFunction, "Environment"), "Variables"), "")
 	rs := get(root, "Resources")
 	if rs == nil {
 		return nil, fmt.Errorf("devstack: %s has no Resources", path)
@@ -286,3 +290,95 @@ func contentOf(n *yaml.Node) []*yaml.Node {
 
 // BuildMethod returns a resource's Metadata.BuildMethod.
 func (r Resource) BuildMethod() string { return scalar(get(r.Metadata, "BuildMethod")) }
+
+// Prop returns a property of a resource: Prop("Events", "Api", "Type")
+// walks nested mappings; nil when a level is missing.
+func (r Resource) Prop(path ...string) *yaml.Node {
+	n := r.Properties
+	for _, k := range path {
+		if n = get(n, k); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// FunctionProp is a function's own property, or the one it inherits from
+// Globals.Function (SAM merges mappings; this returns the function's
+// mapping when it has one, which is what the checks here need).
+func (t *Template) FunctionProp(logicalID, key string) *yaml.Node {
+	if n := t.Resources[logicalID].Prop(key); n != nil {
+		return n
+	}
+	return get(t.GlobalFunction, key)
+}
+
+// Statement is one statement of a function's inline policies. Values are
+// written as in the template: a scalar as is, an intrinsic as its short
+// form ("!Ref AWS::StackName", "!GetAtt EnvelopeKey.Arn", "!Sub ...").
+type Statement struct {
+	Effect    string
+	Actions   []string
+	Resources []string
+	// Condition maps an operator (StringEquals, ForAllValues:StringEquals,
+	// Null, ...) to its condition keys and their values.
+	Condition map[string]map[string][]string
+}
+
+// PolicyStatements lists the statements of a function's inline policies.
+func PolicyStatements(r Resource) []Statement {
+	var out []Statement
+	for _, p := range contentOf(get(r.Properties, "Policies")) {
+		for _, st := range contentOf(get(p, "Statement")) {
+			s := Statement{Effect: scalar(get(st, "Effect")), Actions: Values(get(st, "Action")), Resources: Values(get(st, "Resource")),
+				Condition: map[string]map[string][]string{}}
+			c := get(st, "Condition")
+			for i := 0; c != nil && i+1 < len(c.Content); i += 2 {
+				keys := map[string][]string{}
+				m := c.Content[i+1]
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					keys[m.Content[j].Value] = Values(m.Content[j+1])
+				}
+				s.Condition[c.Content[i].Value] = keys
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Values reads a scalar or a list of scalars (each possibly an intrinsic)
+// as strings in their short form.
+func Values(n *yaml.Node) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode {
+		var out []string
+		for _, x := range n.Content {
+			out = append(out, Short(x))
+		}
+		return out
+	}
+	return []string{Short(n)}
+}
+
+// Short writes a scalar as is and an intrinsic in its short form:
+// "!Ref X" for both !Ref X and {Ref: X}, "!GetAtt A.B", "!Sub text".
+func Short(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
+		name := strings.TrimPrefix(n.Content[0].Value, "Fn::")
+		a := n.Content[1]
+		if a.Kind == yaml.SequenceNode && name == "GetAtt" && len(a.Content) == 2 {
+			return "!GetAtt " + a.Content[0].Value + "." + a.Content[1].Value
+		}
+		return "!" + name + " " + a.Value
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return n.Tag + " " + n.Value
+	}
+	return n.Value
+}

@@ -42,13 +42,14 @@ func TestConcurrentPayoutsGetConsecutiveNonces(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			id := fmt.Sprintf("txn_test_%s_%03d", randHex(3), i)
-			n, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start)
+			c, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil)
 			if err != nil {
 				errs <- err
 				return
 			}
-			if again, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start); err != nil || again != n {
-				errs <- fmt.Errorf("retry of %s got nonce %d, first %d (%v)", id, again, n, err)
+			n := c.Nonce
+			if again, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil); err != nil || again.Nonce != n {
+				errs <- fmt.Errorf("retry of %s got nonce %d, first %d (%v)", id, again.Nonce, n, err)
 				return
 			}
 			to := common.BigToAddress(big.NewInt(int64(1000 + i)))

@@ -37,8 +37,15 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Signing twice gives the same transaction.
-	h1, err := payout.Sign(ctx, r.Transfer)
+	// Signing twice gives the same transaction. (A payout is signed once
+	// approved: with no signer yet it waits in awaiting_signer.)
+	w.Payouts = map[sg.Chain]ledger.Payout{}
+	if got, _, err := w.Advance(ctx, ten, r.Transfer.ID); err != nil || got.State != sg.StateAwaitingSigner {
+		t.Fatalf("without a signer: %s %v", got.State, err)
+	}
+	w.Payouts = map[sg.Chain]ledger.Payout{sg.Ethereum: payout}
+	rec, _ := st.Transfer(ctx, ten, r.Transfer.ID)
+	h1, err := payout.Sign(ctx, rec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,12 +78,12 @@ func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Re
 				other = t.ToAddress
 			}
 		}
-		nf := ""
-		if t.NetworkFee != 0 {
+		nf := "" // as in the JSON: empty until the network fee is known
+		if t.NetworkFeeKnown() {
 			nf = t.NetworkFee.String()
 		}
 		w.Write([]string{t.CreatedAt.UTC().Format(time.RFC3339Nano), t.ID, string(t.Type), string(t.State), string(t.Chain), string(t.Asset),
-			dir, t.Amount.String(), t.Fee.String(), nf, other, csvCell(t.Memo)})
+			dir, t.Amount.String(), t.FeeShown().String(), nf, other, csvCell(t.Memo)})
 	}
 	w.Flush()
 	return httpapi.Response{StatusCode: http.StatusOK, Body: buf.String(), Headers: map[string]string{

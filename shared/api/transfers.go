@@ -40,7 +40,9 @@ type TransferView struct {
 	Asset        sg.Asset          `json:"asset"`
 	Amount       string            `json:"amount"`
 	Fee          string            `json:"fee"`
+	FeeHeld      *string           `json:"fee_held,omitempty"`
 	NetworkFee   *string           `json:"network_fee,omitempty"`
+	Waiting      *ReasonView       `json:"waiting,omitempty"`
 	ToAddress    string            `json:"to_address,omitempty"`
 	HoldExpires  string            `json:"hold_expires_at,omitempty"`
 	TxHash       string            `json:"tx_hash,omitempty"`
@@ -68,6 +70,13 @@ type DecisionView struct {
 	At       string `json:"at"`
 }
 
+// ReasonView says why a payout waits.
+type ReasonView struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Since   string `json:"since"`
+}
+
 // EventView is one recorded state change.
 type EventView struct {
 	State sg.TransferState `json:"state"`
@@ -85,7 +94,7 @@ func optional(s string) *string {
 // ViewTransfer renders a transfer in the spec's shape.
 func ViewTransfer(t sg.Transfer) TransferView {
 	v := TransferView{ID: t.ID, Object: "transfer", Type: t.Type, State: t.State, FromWalletID: optional(t.FromWallet),
-		ToWalletID: optional(t.ToWallet), Chain: t.Chain, Asset: t.Asset, Amount: t.Amount.String(), Fee: t.Fee.String(),
+		ToWalletID: optional(t.ToWallet), Chain: t.Chain, Asset: t.Asset, Amount: t.Amount.String(), Fee: t.FeeShown().String(),
 		ToAddress: t.ToAddress, TxHash: t.TxHash, Memo: t.Memo, Metadata: t.Metadata, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 	if v.Metadata == nil {
 		v.Metadata = map[string]string{}
@@ -96,9 +105,18 @@ func ViewTransfer(t sg.Transfer) TransferView {
 	}
 	// A chain payout's fee is known once posted, even when nothing was
 	// burnt (a Tron payout on staked energy and free bandwidth).
-	if t.NetworkFee != 0 || (t.State == sg.StatePosted && t.ToAddress != "") {
+	if t.NetworkFeeKnown() {
 		nf := t.NetworkFee.String()
 		v.NetworkFee = &nf
+	}
+	// A payout holds the most its network fee may cost (fee_held); once
+	// posted, fee is what it was charged, before that the amount held.
+	if t.Type == sg.TransferWithdrawal {
+		held := t.Fee.String()
+		v.FeeHeld = &held
+	}
+	if t.Waiting != nil {
+		v.Waiting = &ReasonView{Code: t.Waiting.Code, Message: t.Waiting.Message, Since: t.Waiting.Since.Format(time.RFC3339)}
 	}
 	if !t.ExpiresAt.IsZero() {
 		v.HoldExpires = t.ExpiresAt.UTC().Format(time.RFC3339)

@@ -295,6 +295,12 @@ func (st *Store) transferItem(t sg.Transfer) (item, error) {
 	if t.RequestedBy != "" {
 		it["rb"] = s(t.RequestedBy)
 	}
+	if t.QuoteID != "" {
+		it["fq"] = s(t.QuoteID)
+	}
+	if t.Type == sg.TransferWithdrawal && !t.State.Final() {
+		it[attrGSI1PK], it[attrGSI1SK] = s(openShard(t.ID)), s(openSort(t))
+	}
 	if sh := t.Entry.Postings[0].Shards; sh > 1 {
 		it["sh"] = n(int64(sh))
 	}
@@ -326,6 +332,11 @@ func decodeTransfer(tenant string, it item) sg.Transfer {
 		t.ExpiresAt = time.Unix(hx, 0).UTC()
 	}
 	t.RequestedBy, t.RequiredApprovals, t.Approvals = getS(it, "rb"), int(getN(it, "ra")), decodeApprovals(it, "apv")
+	t.QuoteID = getS(it, "fq")
+	_, t.NonceHeld = it["nc"]
+	if code := getS(it, "wr"); code != "" {
+		t.Waiting = &sg.Reason{Code: code, Message: getS(it, "wm"), Since: time.UnixMicro(getN(it, "ws")).UTC()}
+	}
 	if ad := getN(it, "ad"); ad > 0 {
 		t.ApprovalDeadline = time.Unix(ad, 0).UTC()
 	}
@@ -362,6 +373,10 @@ func (st *Store) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.Trans
 	// one reported.
 	tx := make([]types.TransactWriteItem, 0, len(ups)+1)
 	tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: rec, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+	if t.QuoteID != "" {
+		// Second: a quote already used by another withdrawal is reported here.
+		tx = append(tx, st.useQuote(t))
+	}
 	for _, u := range ups {
 		tx = append(tx, st.balanceUpdate(u))
 	}
@@ -383,6 +398,9 @@ func (st *Store) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 	if reasons := cancelled(err); reasons != nil {
 		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
 			return sg.ErrTransferExists
+		}
+		if t.QuoteID != "" && len(reasons) > 1 && aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
+			return st.existsOr(ctx, t, sg.ErrQuoteUsed)
 		}
 		for _, r := range reasons[1:] {
 			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
@@ -506,11 +524,23 @@ func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) erro
 		set += ", ra = :ra, ad = :ad"
 		vals[":ra"], vals[":ad"] = n(int64(m.Approvals.Required)), n(m.Approvals.Deadline.Unix())
 	}
+	// A move ends any wait shown on the record; a final move takes the
+	// record out of the index of open withdrawals.
+	remove := " REMOVE wr, wm, ws"
+	if m.To.Final() {
+		remove += ", " + attrGSI1PK + ", " + attrGSI1SK
+	}
+	cond := "st = :from"
+	if voids(m.To) {
+		// A payout holding a nonce is committed to its chain: voiding it
+		// would leave the nonce unused and stall every later payout.
+		cond += " AND attribute_not_exists(nc)"
+	}
 	// The record's guarded update comes first, so its condition is the one
 	// reported when the state has already moved.
 	tx := []types.TransactWriteItem{{Update: &types.Update{
-		TableName: &st.table, Key: key(tenantPK(tenant), txnPrefix+kp), UpdateExpression: aws.String(set),
-		ConditionExpression: aws.String("st = :from"), ExpressionAttributeValues: vals,
+		TableName: &st.table, Key: key(tenantPK(tenant), txnPrefix+kp), UpdateExpression: aws.String(set + remove),
+		ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals,
 	}}}
 	if m.Journal != nil {
 		tx = append(tx, st.journalItem(tenant, *m.Journal))
@@ -619,31 +649,4 @@ func (st *Store) BalanceTotals(ctx context.Context) (system, wallets map[[2]stri
 	}
 	sort.Strings(tenants)
 	return system, wallets, tenants, nil
-}
-
-// ExpiredHolds finds withdrawals not yet signed whose hold has lapsed, and
-// those whose wait for approvals has ended. It
-// scans: the sweep runs hourly and reads each record once (an index of open
-// withdrawals would replace the scan at a scale where it costs too much).
-func (st *Store) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error) {
-	p := dynamodb.NewScanPaginator(st.db, &dynamodb.ScanInput{
-		TableName:        &st.table,
-		FilterExpression: aws.String("begins_with(SK, :t) AND ty = :w AND (hx < :now AND st IN (:p, :a, :s, :aw) OR ad < :now AND st = :aw)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":t": s(txnPrefix), ":w": s(string(sg.TransferWithdrawal)), ":now": n(now.Unix()),
-			":p": s(string(sg.StatePending)), ":a": s(string(sg.StateApproved)), ":s": s(string(sg.StateAwaitingSigner)),
-			":aw": s(string(sg.StateAwaitingApproval)),
-		},
-	})
-	var out []sg.Transfer
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, classify("dynamo.ExpiredHolds", err)
-		}
-		for _, it := range page.Items {
-			out = append(out, decodeTransfer(strings.TrimPrefix(getS(it, attrPK), tenantPrefix), it))
-		}
-	}
-	return out, nil
 }

@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -25,22 +27,86 @@ func noncePK(chain sg.Chain, addr string) string {
 	return "NONCE#" + string(chain) + "#" + strings.ToLower(addr)
 }
 
-// AllocateNonce returns the nonce of transferID on the hot address, giving
-// it the next one if it has none. start is the chain's nonce for the
-// address, used when the counter does not exist yet.
-func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, transferID string, start uint64) (uint64, error) {
+// NonceClaim is a job's nonce on a hot address and the terms its
+// transaction was first built with (gas limit, tip, fee cap). A signer that
+// stops after taking the nonce signs the same transaction again from these
+// terms, without asking the node (whose estimate may fail by then), so a
+// nonce once taken is always used. Gas 0: terms not recorded (an older
+// allocation); the signer estimates again.
+type NonceClaim struct {
+	Nonce       uint64
+	Gas         uint64
+	Tip, FeeCap *big.Int
+}
+
+// NonceGuard ties a nonce to a withdrawal: the nonce is taken only while
+// the withdrawal is in one of States, and the withdrawal is marked as
+// holding it (sg.Transfer.NonceHeld) in the same write. A withdrawal
+// holding a nonce can no longer be cancelled or expire unsigned
+// (Transition refuses), so no nonce is ever left without a transaction.
+type NonceGuard struct {
+	Tenant, TransferID string
+	States             []sg.TransferState
+}
+
+// NonceOf returns the nonce claimed by job id on the hot address, if any.
+func (st *Store) NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (NonceClaim, bool, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(noncePK(chain, addr), "FOR#"+id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return NonceClaim{}, false, classify("dynamo.NonceOf", err)
+	}
+	if out.Item == nil {
+		return NonceClaim{}, false, nil
+	}
+	return decodeClaim(out.Item), true, nil
+}
+
+func decodeClaim(it item) NonceClaim {
+	c := NonceClaim{Nonce: uint64(getN(it, "nonce")), Gas: uint64(getN(it, "gas"))}
+	c.Tip, _ = new(big.Int).SetString(getS(it, "tip"), 10)
+	c.FeeCap, _ = new(big.Int).SetString(getS(it, "cap"), 10)
+	if c.Tip == nil || c.FeeCap == nil {
+		c.Gas = 0
+	}
+	return c
+}
+
+// AllocateNonce returns the nonce of job id on the hot address, giving it
+// the next one, with the terms given, if it has none (an existing claim is
+// returned as it was recorded). start is the chain's nonce for the address,
+// used when the counter does not exist yet. With a guard, the nonce is
+// taken only while the withdrawal is in one of the guard's states;
+// otherwise the answer is sg.ErrStateChanged and nothing is taken.
+func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms NonceClaim, guard *NonceGuard) (NonceClaim, error) {
 	pk := noncePK(chain, addr)
+	var mark *types.Update
+	if guard != nil {
+		kp, ok := sg.KeyPart("txn", guard.TransferID)
+		if !ok {
+			return NonceClaim{}, sg.ErrNotFound.WithParam("transfer_id")
+		}
+		vals := map[string]types.AttributeValue{}
+		var in []string
+		for i, state := range guard.States {
+			k := fmt.Sprintf(":s%d", i)
+			vals[k] = s(string(state))
+			in = append(in, k)
+		}
+		mark = &types.Update{TableName: &st.table, Key: key(tenantPK(guard.Tenant), txnPrefix+kp),
+			UpdateExpression: aws.String("SET nc = :nc"), ExpressionAttributeValues: vals,
+			ConditionExpression: aws.String("st IN (" + strings.Join(in, ", ") + ")")}
+	}
 	for attempt := 0; attempt < 200; attempt++ {
 		got, err := st.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{st.table: {
-			Keys: []map[string]types.AttributeValue{key(pk, "NEXT"), key(pk, "FOR#"+transferID)}, ConsistentRead: aws.Bool(true)}}})
+			Keys: []map[string]types.AttributeValue{key(pk, "NEXT"), key(pk, "FOR#"+id)}, ConsistentRead: aws.Bool(true)}}})
 		if err != nil {
-			return 0, classify("dynamo.AllocateNonce", err)
+			return NonceClaim{}, classify("dynamo.AllocateNonce", err)
 		}
 		var next int64 = -1
 		for _, it := range got.Responses[st.table] {
 			switch getS(it, attrSK) {
-			case "FOR#" + transferID:
-				return uint64(getN(it, "nonce")), nil
+			case "FOR#" + id:
+				return decodeClaim(it), nil
 			case "NEXT":
 				next = getN(it, "next")
 			}
@@ -57,23 +123,41 @@ func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, transf
 			counter.ConditionExpression = aws.String("#n = :n")
 			counter.ExpressionAttributeValues = map[string]types.AttributeValue{":n": n(nonce), ":n1": n(nonce + 1)}
 		}
-		_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		claim := item{attrPK: s(pk), attrSK: s("FOR#" + id), "nonce": n(nonce)}
+		if terms.Gas > 0 && terms.Tip != nil && terms.FeeCap != nil {
+			claim["gas"], claim["tip"], claim["cap"] = n(int64(terms.Gas)), s(terms.Tip.String()), s(terms.FeeCap.String())
+		}
+		items := []types.TransactWriteItem{
 			{Update: counter},
-			{Put: &types.Put{TableName: &st.table, Item: item{attrPK: s(pk), attrSK: s("FOR#" + transferID), "nonce": n(nonce)},
-				ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		}})
+			{Put: &types.Put{TableName: &st.table, Item: claim, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		}
+		if mark != nil {
+			m := *mark
+			m.ExpressionAttributeValues = map[string]types.AttributeValue{":nc": n(nonce)}
+			for k, v := range mark.ExpressionAttributeValues {
+				m.ExpressionAttributeValues[k] = v
+			}
+			items = append(items, types.TransactWriteItem{Update: &m})
+		}
+		_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
-			return uint64(nonce), nil
+			terms.Nonce = uint64(nonce)
+			return terms, nil
+		}
+		if reasons := cancelled(err); len(reasons) == 3 && aws.ToString(reasons[2].Code) == "ConditionalCheckFailed" &&
+			aws.ToString(reasons[1].Code) != "ConditionalCheckFailed" {
+			// The withdrawal moved on (cancelled, expired): no nonce for it.
+			return NonceClaim{}, sg.ErrStateChanged
 		}
 		var tce *types.TransactionCanceledException
 		var conflict *types.TransactionConflictException
 		if !errors.As(err, &tce) && !errors.As(err, &conflict) {
-			return 0, classify("dynamo.AllocateNonce", err)
+			return NonceClaim{}, classify("dynamo.AllocateNonce", err)
 		}
-		// Another allocation won the counter, or this transfer was given a
+		// Another allocation won the counter, or this job was given a
 		// nonce meanwhile: read again.
 	}
-	return 0, sg.Unavailable("dynamo.AllocateNonce", errors.New("nonce counter too contended"))
+	return NonceClaim{}, sg.Unavailable("dynamo.AllocateNonce", errors.New("nonce counter too contended"))
 }
 
 // SignedTx is the transaction kept for a payout or a sweep: the current

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -56,7 +57,20 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	return &ledger.Withdrawals{
 		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Freezes: st, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
+		Destinations: st, Waits: st, Tokens: tokens(env),
 	}, st, nil
+}
+
+// tokens are the deployment's token contracts named in the environment
+// (USDT_CONTRACT_<CHAIN>; the mainnet ones are always refused).
+func tokens(env Env) map[sg.Chain][]string {
+	out := map[sg.Chain][]string{}
+	for _, c := range sg.Chains {
+		if a := env("USDT_CONTRACT_" + strings.ToUpper(string(c))); a != "" {
+			out[c] = []string{a}
+		}
+	}
+	return out
 }
 
 // WithdrawalsCreate builds POST /v1/withdrawals.
@@ -93,6 +107,10 @@ func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.S
 const (
 	retryMissingSeconds = 2
 	retryWaitingSeconds = 5
+	// A payout the hot wallet cannot send yet (float short) is tried
+	// again a minute later; after the queue's receive limit the sweep of
+	// stalled withdrawals queues it again.
+	retryShortSeconds = 60
 )
 
 // orphanAfter is how old a message may be before its missing record means
@@ -129,6 +147,10 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 			case errors.Is(err, sg.ErrNotFound):
 				// The create has not committed yet: asked again shortly.
 				retryIn(ctx, r.ReceiptHandle, retryMissingSeconds)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
+			case errors.Is(err, ledger.ErrCannotSendYet):
+				log.Info("payout cannot be sent yet; will retry", "transfer_id", m.ID)
+				retryIn(ctx, r.ReceiptHandle, retryShortSeconds)
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
 			case err != nil:
 				log.Warn("withdrawal step failed; will retry", "transfer_id", m.ID, "error", err.Error())

@@ -90,6 +90,19 @@ type Withdrawals struct {
 	// HoldTTL is how long a withdrawal may wait unsigned before its hold
 	// expires (0: DefaultHoldTTL).
 	HoldTTL time.Duration
+	// Destinations tells the deployment's own addresses, which payouts
+	// refuse (nil: only the addresses where tokens are lost are refused).
+	Destinations Destinations
+	// Tokens are the token contracts of the deployment's networks, per
+	// chain: a payout to its own token contract loses the tokens.
+	Tokens map[sg.Chain][]string
+	// Waits shows why a payout waits on its record (nil: not shown).
+	Waits Waits
+}
+
+// Waits records why a payout waits (dynamo.Store implements it).
+type Waits interface {
+	MarkWaiting(ctx context.Context, tenant, id string, state sg.TransferState, why *sg.Reason) error
 }
 
 // DefaultHoldTTL is how long an unsigned withdrawal holds funds.
@@ -117,11 +130,11 @@ type Message struct {
 }
 
 // Create places a hold of amount plus fee on the wallet, records the
-// withdrawal as pending and queues it. The message is sent before the
-// record is written: if the process dies between the two (or the request
-// is refused), the worker finds no record and lets the message go once it
-// is older than any create could take; if it dies after, the message is
-// already there. Nothing is ever lost.
+// withdrawal as pending and queues it. The record is written first, so a
+// refused request (funds, a used quote) costs no message; if the process
+// dies before the message is sent, or the message is lost later, the
+// scheduled sweep of stalled withdrawals (Redrive) queues it again. Nothing
+// is ever lost, and a second message is harmless.
 func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, in Withdraw) (Result, error) {
 	if in.Amount <= 0 {
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrAmountNotPositive)
@@ -141,6 +154,9 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 			return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, frozenError(f))
 		}
 	}
+	if err := w.checkDestination(ctx, in.Chain, in.ToAddress); err != nil {
+		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, err)
+	}
 	fee := w.Fee(in.Chain)
 	if in.QuoteID != "" {
 		if w.Quotes == nil {
@@ -157,15 +173,12 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		ID: sg.NewKeyedID("txn", now, tenant, OpWithdraw, key), TenantID: tenant, Type: sg.TransferWithdrawal, State: sg.StatePending,
 		FromWallet: src.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Fee: fee, ToAddress: in.ToAddress,
 		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
-		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second),
-		Events:    []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
+		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second), QuoteID: in.QuoteID,
+		Events: []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
 		Entry: sg.Entry{Postings: []sg.Posting{
 			{Account: acct, Bucket: sg.Available, Delta: -hold, Shards: src.Shards()},
 			{Account: acct, Bucket: sg.Held, Delta: hold, Shards: src.Shards()},
 		}},
-	}
-	if err := w.Enqueue(ctx, tenant, t.ID); err != nil {
-		return Result{}, err
 	}
 	err = w.Store.ApplyTransfer(ctx, t)
 	switch {
@@ -173,9 +186,14 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrIdempotencyInProgress)
 	case errors.Is(err, sg.ErrInsufficientFunds):
 		return Result{}, w.whyShort(ctx, acct, src.Shards(), hold)
+	case errors.Is(err, sg.ErrQuoteUsed):
+		return Result{}, err
 	case err != nil:
 		return Result{}, err
 	}
+	// A message that fails to go now is sent by Redrive: the withdrawal
+	// exists, so the request succeeded.
+	_ = w.Enqueue(ctx, tenant, t.ID)
 	return Result{Transfer: t}, nil
 }
 
@@ -288,6 +306,9 @@ func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transf
 		if errors.Is(err, errParked) || errors.Is(err, errFrozen) || errors.Is(err, errAwaitingApproval) {
 			return t, false, nil
 		}
+		if errors.Is(err, ErrCannotSendYet) {
+			return t, false, err
+		}
 		if err != nil && !errors.Is(err, sg.ErrStateChanged) {
 			return t, false, err
 		}
@@ -296,7 +317,11 @@ func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transf
 }
 
 var (
-	errWait             = errors.New("ledger: waiting for the chain")
+	errWait = errors.New("ledger: waiting for the chain")
+	// ErrCannotSendYet: the payout's chain cannot take it now (the hot
+	// wallet's float is short, or the token would revert); it holds no
+	// nonce, shows why on its record, and is tried again later.
+	ErrCannotSendYet    = errors.New("ledger: the payout cannot be sent yet")
 	errParked           = errors.New("ledger: waiting for a signer")
 	errFrozen           = errors.New("ledger: stopped by a freeze")
 	errAwaitingApproval = errors.New("ledger: waiting for approvals")
@@ -318,6 +343,14 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 			return err
 		} else if ws[t.FromWallet].Frozen {
 			return w.decide(ctx, t, sg.StateRejected, "policy", "wallet frozen", nil)
+		}
+		// The destination is checked again here: the platform's own
+		// addresses are known best where its keys are.
+		var refused *sg.Error
+		if err := w.checkDestination(ctx, t.Chain, t.ToAddress); errors.As(err, &refused) && sg.KindOf(err) == sg.KindRefused {
+			return w.decide(ctx, t, sg.StateRejected, "policy", refused.Code+": "+refused.Message, nil)
+		} else if err != nil {
+			return err
 		}
 		if w.Policy == nil {
 			return sg.Internal("ledger.step", errors.New("no policy step configured"))
@@ -351,6 +384,17 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 			return w.move(ctx, t, sg.StateAwaitingSigner, "no signer configured", sg.Entry{}, nil, "")
 		}
 		hash, err := payout.Sign(ctx, t)
+		if why := sg.PayoutWait(err); why != nil {
+			// No nonce was taken: the payout waits, shows why, and may be
+			// cancelled meanwhile.
+			if w.Waits != nil && (t.Waiting == nil || t.Waiting.Code != why.Code) {
+				r := &sg.Reason{Code: why.Code, Message: why.Message, Since: w.Now().UTC()}
+				if err := w.Waits.MarkWaiting(ctx, t.TenantID, t.ID, t.State, r); err != nil && !errors.Is(err, sg.ErrStateChanged) {
+					return err
+				}
+			}
+			return ErrCannotSendYet
+		}
 		if err != nil {
 			return err
 		}
@@ -448,7 +492,7 @@ func (w *Withdrawals) Cancel(ctx context.Context, tenant, id string) (sg.Transfe
 		if t.State == sg.StateCancelled {
 			return t, nil
 		}
-		if !sg.CanMove(t.State, sg.StateCancelled) {
+		if !sg.CanMove(t.State, sg.StateCancelled) || t.NonceHeld {
 			return t, sg.ErrNotCancellable
 		}
 		err = w.move(ctx, t, sg.StateCancelled, "cancelled by request", holdEntry(t, false, 0), nil, "")
@@ -481,7 +525,7 @@ func (w *Withdrawals) Expire(ctx context.Context, t sg.Transfer) (bool, error) {
 		}
 		return err == nil, err
 	}
-	if !sg.CanMove(t.State, sg.StateExpired) || w.Now().Before(t.ExpiresAt) {
+	if !sg.CanMove(t.State, sg.StateExpired) || t.NonceHeld || w.Now().Before(t.ExpiresAt) {
 		return false, nil
 	}
 	err := w.move(ctx, t, sg.StateExpired, "hold expired unsigned", holdEntry(t, false, 0), nil, "")

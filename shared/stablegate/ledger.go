@@ -173,6 +173,50 @@ type Transfer struct {
 	RequiredApprovals int
 	Approvals         []Approval
 	ApprovalDeadline  time.Time
+	// QuoteID is the fee quote a withdrawal's fee came from; a quote is
+	// honoured for one withdrawal.
+	QuoteID string
+	// NonceHeld: the payout holds a nonce of the hot address (Ethereum). From
+	// then on it is committed to its chain: a transaction will use the nonce,
+	// so the payout can no longer be cancelled or expire unsigned.
+	NonceHeld bool
+	// Waiting says why a payout that could move on waits (the hot wallet's
+	// float cannot cover it, say); nil when it is not held up.
+	Waiting *Reason
+}
+
+// Reason is a named cause shown on a record: a code from the API's error
+// codes and a message safe to show.
+type Reason struct {
+	Code    string
+	Message string
+	Since   time.Time
+}
+
+// ChargedFee is the network fee a withdrawal was charged: what the chain
+// took, up to the fee held, once the hold is posted; before that, zero.
+func (t Transfer) ChargedFee() Amount {
+	if t.State != StatePosted || t.Type != TransferWithdrawal {
+		return 0
+	}
+	return min(t.NetworkFee, t.Fee)
+}
+
+// FeeShown is a transfer's fee as the API and statements show it: for a
+// posted withdrawal what it was charged, before that the most it may cost
+// (the fee held).
+func (t Transfer) FeeShown() Amount {
+	if t.Type == TransferWithdrawal && t.State == StatePosted {
+		return t.ChargedFee()
+	}
+	return t.Fee
+}
+
+// NetworkFeeKnown reports whether a transfer's network fee is known: a
+// chain payout once posted (even when nothing was burnt), or any fee
+// recorded at confirmation.
+func (t Transfer) NetworkFeeKnown() bool {
+	return t.NetworkFee != 0 || (t.State == StatePosted && t.ToAddress != "")
 }
 
 // Named rejections of the money core.
@@ -293,7 +337,7 @@ type Event struct {
 // Withdrawal refusals.
 var (
 	// ErrNotCancellable: the withdrawal has been signed or has ended.
-	ErrNotCancellable = &Error{Kind: KindRefused, Code: "withdrawal_not_cancellable", Message: "the withdrawal has been signed or has ended and can no longer be cancelled"}
+	ErrNotCancellable = &Error{Kind: KindRefused, Code: "withdrawal_not_cancellable", Message: "the withdrawal is being signed, has been signed or has ended, and can no longer be cancelled"}
 	// ErrStateChanged: another step moved the withdrawal first; re-read it.
 	ErrStateChanged = &Error{Kind: KindConflict, Code: "state_changed", Message: "the withdrawal changed state; read it again"}
 )

@@ -31,7 +31,8 @@ type Node interface {
 
 // TxStore allocates nonces and keeps signed transactions (dynamo.Store).
 type TxStore interface {
-	AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64) (uint64, error)
+	NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (dynamo.NonceClaim, bool, error)
+	AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms dynamo.NonceClaim, guard *dynamo.NonceGuard) (dynamo.NonceClaim, error)
 	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
 	ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
 	SignedTx(ctx context.Context, id string) (dynamo.SignedTx, error)
@@ -77,7 +78,13 @@ func (h *HotWallet) Send(ctx context.Context, id string, to common.Address, data
 
 // SendWith is Send with an access list (EIP-2930) of what the call touches.
 func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList) (string, error) {
-	return h.send1(ctx, id, to, data, al, nil)
+	return h.send1(ctx, id, to, data, al, nil, nil)
+}
+
+// SendGuarded is Send for a withdrawal: the nonce is taken only while the
+// withdrawal is in one of the guard's states, and marks it as holding it.
+func (h *HotWallet) SendGuarded(ctx context.Context, id string, guard *dynamo.NonceGuard, to common.Address, data []byte) (string, error) {
+	return h.send1(ctx, id, to, data, nil, nil, guard)
 }
 
 // SendAll sends job id's transfer of all the address's ETH to to, less the
@@ -105,10 +112,16 @@ func (h *HotWallet) SendAll(ctx context.Context, id string, to common.Address) (
 	if value.Sign() <= 0 {
 		return "", nil
 	}
-	return h.send1(ctx, id, to, nil, nil, value)
+	return h.send1(ctx, id, to, nil, nil, value, nil)
 }
 
-func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList, value *big.Int) (string, error) {
+// send1 signs job id's transaction once. Everything that can refuse the
+// job (the node's estimate: a float too small, a token that reverts) is
+// asked before a nonce is taken, so a refused job holds no nonce and can be
+// dropped; the nonce is taken with the terms signed, and a job that stops
+// after taking it signs the same terms again, never asking the node, so a
+// nonce once taken always gets its transaction.
+func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList, value *big.Int, guard *dynamo.NonceGuard) (string, error) {
 	if kept, err := h.Store.SignedTx(ctx, id); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
@@ -118,33 +131,71 @@ func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, dat
 	if err != nil {
 		return "", err
 	}
-	start, err := h.Node.PendingNonceAt(ctx, from)
-	if err != nil {
-		return "", sg.Unavailable("ethereum.Send", err)
-	}
-	nonce, err := h.Store.AllocateNonce(ctx, sg.Ethereum, from.Hex(), id, start)
+	claim, held, err := h.Store.NonceOf(ctx, sg.Ethereum, from.Hex(), id)
 	if err != nil {
 		return "", err
 	}
-	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al, Value: value})
-	if err != nil {
-		return "", sg.Unavailable("ethereum.Send", err)
+	if !held || claim.Gas == 0 {
+		terms, err := h.terms(ctx, from, to, data, al, value)
+		if err != nil {
+			return "", err
+		}
+		if held {
+			terms.Nonce = claim.Nonce
+			claim = terms
+		} else {
+			start, err := h.Node.PendingNonceAt(ctx, from)
+			if err != nil {
+				return "", sg.Unavailable("ethereum.Send", err)
+			}
+			if claim, err = h.Store.AllocateNonce(ctx, sg.Ethereum, from.Hex(), id, start, terms, guard); err != nil {
+				return "", err
+			}
+			if claim.Gas == 0 { // a concurrent attempt recorded none
+				claim.Gas, claim.Tip, claim.FeeCap = terms.Gas, terms.Tip, terms.FeeCap
+			}
+		}
 	}
-	tip, feeCap, err := h.fees(ctx)
-	if err != nil {
-		return "", err
-	}
-	limit := ethfee.GasLimit(gas)
-	if value != nil {
-		limit = 21_000
-	}
-	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: limit, To: &to, Data: data, AccessList: al, Value: value})
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: h.ChainID, Nonce: claim.Nonce, GasTipCap: claim.Tip, GasFeeCap: claim.FeeCap,
+		Gas: claim.Gas, To: &to, Data: data, AccessList: al, Value: value})
 	raw, hash, err := h.sign(ctx, tx)
 	if err != nil {
 		return "", err
 	}
 	kept, err := h.Store.SaveSignedTx(ctx, id, raw, hash, h.now())
 	return kept.Hash, err
+}
+
+// terms asks the node what the job's transaction needs: its gas (an
+// estimate that fails means the chain would refuse it now) and fees.
+func (h *HotWallet) terms(ctx context.Context, from, to common.Address, data []byte, al types.AccessList, value *big.Int) (dynamo.NonceClaim, error) {
+	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al, Value: value})
+	if err != nil {
+		return dynamo.NonceClaim{}, estimateRefusal(err)
+	}
+	tip, feeCap, err := h.fees(ctx)
+	if err != nil {
+		return dynamo.NonceClaim{}, err
+	}
+	limit := ethfee.GasLimit(gas)
+	if value != nil {
+		limit = 21_000
+	}
+	return dynamo.NonceClaim{Gas: limit, Tip: tip, FeeCap: feeCap}, nil
+}
+
+// estimateRefusal names why the node's estimate failed: the chain refuses
+// the call (a revert; the hot wallet short of gas money) or the node is
+// unreachable (retried as any outage).
+func estimateRefusal(err error) error {
+	m := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(m, "insufficient funds"):
+		return &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "ethereum.Send", Err: err}
+	case strings.Contains(m, "revert"):
+		return &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrPayoutWouldRevert.Code, Message: sg.ErrPayoutWouldRevert.Message, Op: "ethereum.Send", Err: err}
+	}
+	return sg.Unavailable("ethereum.Send", err)
 }
 
 // fees are the market's tip and a fee cap of twice the base fee plus the tip.

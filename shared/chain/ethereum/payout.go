@@ -8,6 +8,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -33,7 +34,19 @@ func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 	if err != nil {
 		return "", sg.Internal("ethereum.Sign", err)
 	}
-	return p.Hot.Send(ctx, t.ID, p.Token, erc20.Transfer(to, big.NewInt(int64(t.Amount))))
+	guard := &dynamo.NonceGuard{Tenant: t.TenantID, TransferID: t.ID, States: []sg.TransferState{sg.StateApproved, sg.StateAwaitingSigner}}
+	hash, err := p.Hot.SendGuarded(ctx, t.ID, guard, p.Token, erc20.Transfer(to, big.NewInt(int64(t.Amount))))
+	if w := sg.PayoutWait(err); w != nil && w.Code == sg.ErrPayoutWouldRevert.Code {
+		// The usual cause: the hot wallet holds fewer tokens than the payout.
+		if c, ok := p.Hot.Node.(Caller); ok {
+			if from, ferr := From(ctx, p.Hot.Signer); ferr == nil {
+				if bal, berr := TokenBalance(ctx, c, p.Token, from); berr == nil && bal.Cmp(big.NewInt(int64(t.Amount))) < 0 {
+					return "", &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "ethereum.Sign", Err: err}
+				}
+			}
+		}
+	}
+	return hash, err
 }
 
 // Broadcast sends the kept transaction.

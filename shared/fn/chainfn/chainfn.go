@@ -19,6 +19,7 @@ import (
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
@@ -170,7 +171,50 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if tp != nil {
 		w.Payouts[sg.Tron] = tp
 	}
+	if err := registerOwn(ctx, env, st, w, p, tp); err != nil {
+		return nil, nil, err
+	}
 	return w, st, nil
+}
+
+// registerOwn records the addresses this function knows as the platform's
+// own (the hot key of each chain, the tokens, the cold wallets), so a payout
+// to any of them is refused wherever it is asked for; and gives the
+// pipeline its tokens to refuse.
+func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout, tp *tron.Payout) error {
+	type own struct {
+		c          sg.Chain
+		addr, kind string
+	}
+	var list []own
+	w.Tokens = map[sg.Chain][]string{}
+	if p != nil {
+		from, err := chaineth.From(ctx, p.Hot.Signer)
+		if err != nil {
+			return err
+		}
+		list = append(list, own{sg.Ethereum, from.Hex(), "hot"}, own{sg.Ethereum, p.Token.Hex(), "token"})
+		w.Tokens[sg.Ethereum] = []string{p.Token.Hex()}
+	}
+	if tp != nil {
+		from, err := tp.Send.Signer.Address(ctx)
+		if err != nil {
+			return err
+		}
+		list = append(list, own{sg.Tron, from.Tron(), "hot"}, own{sg.Tron, tp.Token.Tron(), "token"})
+		w.Tokens[sg.Tron] = []string{tp.Token.Tron()}
+	}
+	for c, name := range map[sg.Chain]string{sg.Ethereum: "COLD_ADDRESS_ETHEREUM", sg.Tron: "COLD_ADDRESS_TRON"} {
+		if a := env(name); a != "" {
+			list = append(list, own{c, a, "cold"})
+		}
+	}
+	for _, o := range list {
+		if err := st.RegisterOwn(ctx, o.c, o.addr, o.kind); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WithdrawalsWorker builds the queue consumer that drives withdrawals
@@ -197,12 +241,10 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Cold payouts are followed over the hot wallet's node.
-	var cold *chaineth.Cold
-	if p, ok := w.Payouts[sg.Ethereum].(*chaineth.Payout); ok {
-		if cold, err = coldWallet(ctx, env, st, p.Hot, p.Token); err != nil {
-			return nil, err
-		}
+	// Cold payouts are followed over the hot wallets' nodes (cold.go).
+	colds, err := coldFollowers(ctx, env, st, w.Payouts)
+	if err != nil {
+		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "withdrawals-track")
 	return func(ctx context.Context) (any, error) {
@@ -214,6 +256,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 			}
 			for _, p := range tracked {
 				if p.Kind == "cold" {
+					cold := colds[c]
 					if cold == nil {
 						continue
 					}

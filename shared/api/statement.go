@@ -70,20 +70,7 @@ func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Re
 	w := csv.NewWriter(&buf)
 	w.Write(statementHeader)
 	for i := len(all) - 1; i >= 0; i-- { // oldest first
-		t := all[i]
-		dir, other := "in", t.FromWallet
-		if t.FromWallet == id {
-			dir, other = "out", t.ToWallet
-			if t.ToAddress != "" {
-				other = t.ToAddress
-			}
-		}
-		nf := "" // as in the JSON: empty until the network fee is known
-		if t.NetworkFeeKnown() {
-			nf = t.NetworkFee.String()
-		}
-		w.Write([]string{t.CreatedAt.UTC().Format(time.RFC3339Nano), t.ID, string(t.Type), string(t.State), string(t.Chain), string(t.Asset),
-			dir, t.Amount.String(), t.FeeShown().String(), nf, other, csvCell(t.Memo)})
+		w.Write(StatementRow(all[i], id))
 	}
 	w.Flush()
 	return httpapi.Response{StatusCode: http.StatusOK, Body: buf.String(), Headers: map[string]string{
@@ -91,4 +78,22 @@ func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Re
 		"content-disposition": `attachment; filename="statement-` + id + `.csv"`,
 		"cache-control":       "no-store",
 	}}, nil
+}
+
+// StatementRow is t's line in wallet's statement (statementHeader's
+// columns): fee and network_fee as the transfer's JSON shows them.
+func StatementRow(t sg.Transfer, wallet string) []string {
+	dir, other := "in", t.FromWallet
+	if t.FromWallet == wallet {
+		dir, other = "out", t.ToWallet
+		if t.ToAddress != "" {
+			other = t.ToAddress
+		}
+	}
+	nf := "" // as in the JSON: empty until the network fee is known
+	if t.NetworkFeeKnown() {
+		nf = t.NetworkFee.String()
+	}
+	return []string{t.CreatedAt.UTC().Format(time.RFC3339Nano), t.ID, string(t.Type), string(t.State), string(t.Chain), string(t.Asset),
+		dir, t.Amount.String(), t.FeeShown().String(), nf, other, csvCell(t.Memo)}
 }

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -32,11 +33,23 @@ var (
 	ErrDuplicateRow = &sg.Error{Kind: sg.KindInvalid, Code: "duplicate_row_key", Message: "this row_key appears earlier in the batch", Param: "row_key"}
 )
 
-// IdemStore reads and writes idempotency records of whole requests.
+// IdemStore claims and completes idempotency records of requests that do
+// their work in many writes (dynamo.Store implements it).
 type IdemStore interface {
+	// ClaimIdempotency claims the key for a request before any work; when
+	// another holds it, it returns that record (Status 0: still running).
+	ClaimIdempotency(ctx context.Context, tenantID, operation, key, reqHash string, lease time.Duration) (sg.Idempotency, bool, error)
+	// CompleteIdempotency records the claimed request's answer.
+	CompleteIdempotency(ctx context.Context, r sg.Idempotency) error
+	// ReleaseIdempotency gives up a claim with no answer yet.
+	ReleaseIdempotency(ctx context.Context, tenantID, operation, key, reqHash string) error
+	// Idempotency reads the key's record.
 	Idempotency(ctx context.Context, tenantID, operation, key string) (sg.Idempotency, error)
-	PutIdempotency(ctx context.Context, r sg.Idempotency) error
 }
+
+// BatchLease is how long a batch holds its Idempotency-Key before a retry
+// of the same file may take it over: longer than the function may run.
+const BatchLease = 2 * time.Minute
 
 // BatchReport is the BatchReport schema.
 type BatchReport struct {
@@ -92,18 +105,55 @@ func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	}
 	sum := sha256.Sum256(append([]byte(OpBatch+"\x00"), body...))
 	hash := hex.EncodeToString(sum[:])
-	if rec, err := h.Idem.Idempotency(ctx, p.TenantID, OpBatch, key); err == nil {
-		if rec.RequestHash != hash {
-			return httpapi.Fail(ctx, req, sg.ErrIdempotencyKeyReused), nil
-		}
-		return httpapi.Replay(rec), nil
-	} else if !errors.Is(err, sg.ErrNotFound) {
-		return httpapi.Fail(ctx, req, err), nil
-	}
 	rows, cols, err := readBatch(body)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
 	}
+	// The key is claimed before any row moves money, so a second request
+	// under it, while this one runs, is refused rather than applied too.
+	if rec, claimed, err := h.Idem.ClaimIdempotency(ctx, p.TenantID, OpBatch, key, hash, BatchLease); err != nil {
+		return httpapi.Fail(ctx, req, err), nil
+	} else if !claimed {
+		return answerHeld(ctx, req, rec, hash), nil
+	}
+	resp, err := h.runBatch(ctx, p.TenantID, rows, cols)
+	if err != nil {
+		// A fault of ours: give the key back so a retry runs at once (the
+		// rows done are replayed by their row keys).
+		h.Idem.ReleaseIdempotency(ctx, p.TenantID, OpBatch, key, hash) //nolint:errcheck // the lease ends it anyway
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	out, _ := json.Marshal(resp)
+	err = h.Idem.CompleteIdempotency(ctx, sg.Idempotency{TenantID: p.TenantID, Operation: OpBatch, Key: key, RequestHash: hash, Status: http.StatusOK, Response: out})
+	if errors.Is(err, sg.ErrIdempotencyInProgress) {
+		// Another run of the same file took over a lapsed claim and
+		// finished first: answer as it did.
+		if rec, err := h.Idem.Idempotency(ctx, p.TenantID, OpBatch, key); err == nil {
+			return answerHeld(ctx, req, rec, hash), nil
+		}
+		return httpapi.Fail(ctx, req, sg.ErrIdempotencyInProgress), nil
+	} else if err != nil {
+		h.Idem.ReleaseIdempotency(ctx, p.TenantID, OpBatch, key, hash) //nolint:errcheck // the lease ends it anyway
+		return httpapi.Fail(ctx, req, err), nil
+	}
+	return httpapi.Raw(http.StatusOK, out), nil
+}
+
+// answerHeld answers a request whose key another request holds: a reuse of
+// the key with another file, a run still in progress, or the first answer.
+func answerHeld(ctx context.Context, req httpapi.Request, rec sg.Idempotency, hash string) httpapi.Response {
+	switch {
+	case rec.RequestHash != hash:
+		return httpapi.Fail(ctx, req, sg.ErrIdempotencyKeyReused)
+	case rec.Status == 0:
+		return httpapi.Fail(ctx, req, sg.ErrIdempotencyInProgress)
+	}
+	return httpapi.Replay(rec)
+}
+
+// runBatch applies the rows in order and reports on each. It fails only
+// with a fault of ours (a retry replays the rows done).
+func (h Transfers) runBatch(ctx context.Context, tenant string, rows [][]string, cols []string) (BatchReport, error) {
 	report := BatchReport{Object: "batch_report", Rows: len(rows), Accepted: []AcceptedRow{}, Refused: []RefusedRow{}}
 	seen := map[string]bool{}
 	for i, rec := range rows {
@@ -142,12 +192,11 @@ func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Resp
 			continue
 		}
 		canon, _ := json.Marshal(row)
-		r, err := h.Ledger.Transfer(ctx, p.TenantID, "batch-row:"+row["row_key"], httpapi.RequestHash(OpBatch, string(canon)), ledger.Internal{
+		r, err := h.Ledger.Transfer(ctx, tenant, "batch-row:"+row["row_key"], httpapi.RequestHash(OpBatch, string(canon)), ledger.Internal{
 			From: row["from_wallet_id"], To: row["to_wallet_id"], Chain: sg.Chain(row["chain"]), Asset: sg.USDT, Amount: amount, Memo: row["memo"],
 		})
 		if k := sg.KindOf(err); err != nil && (k == sg.KindInternal || k == sg.KindUnavailable) {
-			// A fault of ours: fail the request; a retry replays the rows done.
-			return httpapi.Fail(ctx, req, err), nil
+			return BatchReport{}, err
 		}
 		if err != nil {
 			refuse(err)
@@ -155,17 +204,7 @@ func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		}
 		report.Accepted = append(report.Accepted, AcceptedRow{n, row["row_key"], r.Transfer.ID, r.Replayed})
 	}
-	out, _ := json.Marshal(report)
-	err = h.Idem.PutIdempotency(ctx, sg.Idempotency{TenantID: p.TenantID, Operation: OpBatch, Key: key, RequestHash: hash, Status: http.StatusOK, Response: out})
-	if errors.Is(err, sg.ErrIdempotencyInProgress) {
-		// A concurrent run of the same batch finished first: answer as it did.
-		if rec, err := h.Idem.Idempotency(ctx, p.TenantID, OpBatch, key); err == nil && rec.RequestHash == hash {
-			return httpapi.Replay(rec), nil
-		}
-	} else if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
-	}
-	return httpapi.Raw(http.StatusOK, out), nil
+	return report, nil
 }
 
 func isCSV(ct string) bool {

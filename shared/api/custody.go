@@ -213,7 +213,9 @@ func viewAllow(e sg.AllowEntry, now time.Time) AllowView {
 		AddedAt: e.AddedAt.Format(time.RFC3339), ActiveAt: e.ActiveAt.Format(time.RFC3339), Active: !now.Before(e.ActiveAt)}
 }
 
-// AddAllow is POST /v1/allowlist.
+// AddAllow is POST /v1/allowlist: 201 with a new entry, or 200 with the
+// entry as it stands when the address is on the list already (the same
+// label or none given); another label is refused (allowlist_entry_exists).
 func (h Custody) AddAllow(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
@@ -228,9 +230,16 @@ func (h Custody) AddAllow(ctx context.Context, req httpapi.Request) (httpapi.Res
 	if e, ok := err.(*sg.Error); ok {
 		return httpapi.Fail(ctx, req, e.WithParam("address")), nil
 	}
-	e, err := h.Svc.Allow(ctx, actor(p), c, a.Format(c), body.Label)
+	e, again, err := h.Svc.Allow(ctx, actor(p), c, a.Format(c), body.Label)
 	if err != nil {
 		return httpapi.Fail(ctx, req, err), nil
+	}
+	if again {
+		// The address (in whatever letter case it came) is on the list
+		// already: the entry as it stands, unchanged.
+		resp := httpapi.JSON(http.StatusOK, viewAllow(e, h.Svc.Now()))
+		resp.Headers["idempotent-replayed"] = "true"
+		return resp, nil
 	}
 	return httpapi.JSON(http.StatusCreated, viewAllow(e, h.Svc.Now())), nil
 }

@@ -161,17 +161,35 @@ func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion
 }
 
 // Allow puts a destination on the allowlist; it counts once the policy's
-// cooling-off has passed.
-func (s *Service) Allow(ctx context.Context, a Actor, c sg.Chain, addr, label string) (sg.AllowEntry, error) {
+// cooling-off has passed. addr must be in the chain's canonical form (the
+// API formats what it parsed), so one address in any letter case is one
+// entry. Adding an address already on the list changes nothing: with the
+// same label or none it answers the entry as it stands (replayed true, its
+// label and cooling-off kept); with another label it is refused
+// (ErrAllowEntryExists).
+func (s *Service) Allow(ctx context.Context, a Actor, c sg.Chain, addr, label string) (sg.AllowEntry, bool, error) {
 	p, err := s.Store.Policy(ctx, a.Tenant)
 	if err != nil {
-		return sg.AllowEntry{}, err
+		return sg.AllowEntry{}, false, err
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	e := sg.AllowEntry{Chain: c, Address: addr, Label: label, AddedBy: a.Subject, AddedAt: now, ActiveAt: now.Add(p.CoolingOff)}
 	j := sg.JournalEntry{At: s.Now().UTC(), Actor: a.Subject, Action: "allowlist.added", Subject: string(c) + ":" + addr,
 		Detail: "counts from " + e.ActiveAt.Format(time.RFC3339)}
-	return e, s.Store.AddAllowEntry(ctx, a.Tenant, e, j)
+	err = s.Store.AddAllowEntry(ctx, a.Tenant, e, j)
+	if !errors.Is(err, sg.ErrAllowEntryExists) {
+		return e, false, err
+	}
+	old, ok, err := s.Store.AllowEntry(ctx, a.Tenant, c, addr)
+	switch {
+	case err != nil:
+		return sg.AllowEntry{}, false, err
+	case !ok:
+		return sg.AllowEntry{}, false, sg.ErrStateChanged
+	case label != "" && label != old.Label:
+		return sg.AllowEntry{}, false, sg.ErrAllowEntryExists
+	}
+	return old, true, nil
 }
 
 // Allowlist lists the tenant's allowlist.
@@ -289,9 +307,11 @@ func (s *Service) Freezes(ctx context.Context, tenant string) ([]sg.Freeze, erro
 
 // VoteUnfreeze records an approver's vote to lift a freeze. With the
 // required number of distinct votes the freeze lifts and every payout it
-// stopped is queued again. Voting on a lifted freeze queues any payout
-// still parked (a lift whose queueing was cut short finishes) and answers
-// ErrFreezeLifted.
+// stopped is queued again. A platform freeze takes platform admins' votes;
+// a tenant's or wallet's freeze only those of subjects its policy's
+// approvers list names, when it names any (ErrApproverNotListed). Voting
+// on a lifted freeze queues any payout still parked (a lift whose queueing
+// was cut short finishes) and answers ErrFreezeLifted.
 func (s *Service) VoteUnfreeze(ctx context.Context, a Actor, id, comment string) (sg.Freeze, error) {
 	fs, err := s.Store.Freezes(ctx, a.Tenant)
 	if err != nil {
@@ -312,6 +332,16 @@ func (s *Service) VoteUnfreeze(ctx context.Context, a Actor, id, comment string)
 			return sg.Freeze{}, sg.ErrForbidden.WithMessage("lifting a platform freeze needs the platform:admin scope")
 		}
 		journalTenant = sg.PlatformTenant
+	} else {
+		// A tenant's or wallet's freeze is lifted by the approvers its
+		// policy lists, as a payout is approved.
+		p, err := s.Store.Policy(ctx, a.Tenant)
+		if err != nil {
+			return sg.Freeze{}, err
+		}
+		if !p.MayApprove(a.Subject) {
+			return sg.Freeze{}, sg.ErrApproverNotListed
+		}
 	}
 	if f.Lifted {
 		return f, s.requeue(ctx, f, sg.ErrFreezeLifted)

@@ -145,15 +145,17 @@ func (st *Store) Journal(ctx context.Context, tenant string, limit int, before i
 
 func allowSK(c sg.Chain, addr string) string { return allowPrefix + string(c) + "#" + addr }
 
-// AddAllowEntry puts a destination on the allowlist (replacing an entry for
-// the same address, whose cooling-off starts again).
+// AddAllowEntry puts a destination on the allowlist, journaled in the same
+// write, unless the address is on it already (ErrAllowEntryExists; the
+// entry, its label and its cooling-off stay as they are).
 func (st *Store) AddAllowEntry(ctx context.Context, tenant string, e sg.AllowEntry, j sg.JournalEntry) error {
 	it := item{attrPK: s(tenantPK(tenant)), attrSK: s(allowSK(e.Chain, e.Address)), "c": s(string(e.Chain)), "addr": s(e.Address),
 		"by": s(e.AddedBy), "at": n(e.AddedAt.UnixMicro()), "act": n(e.ActiveAt.UnixMicro())}
 	if e.Label != "" {
 		it["label"] = s(e.Label)
 	}
-	return st.writeWithJournal(ctx, "dynamo.AddAllowEntry", tenant, j, sg.ErrStateChanged, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: it}})
+	return st.writeWithJournal(ctx, "dynamo.AddAllowEntry", tenant, j, sg.ErrAllowEntryExists,
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: it, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 }
 
 func decodeAllow(it item) sg.AllowEntry {
@@ -369,6 +371,62 @@ func (st *Store) FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze
 		}
 	}
 	return sg.Freeze{}, false, nil
+}
+
+// coverKeys are the keys of every freeze that may cover the tenant's
+// wallets ids: the platform's, the tenant's and each wallet's own.
+func coverKeys(tenant string, ids []string) []map[string]types.AttributeValue {
+	keys := []map[string]types.AttributeValue{key(platformPK, platformFrzSK), key(tenantPK(tenant), freezePrefix+"T")}
+	for _, id := range ids {
+		keys = append(keys, key(tenantPK(tenant), freezePrefix+"W#"+id))
+	}
+	return keys
+}
+
+// coverage maps each of ids to the freeze in force over it among the
+// freeze items read: the platform's first, then the tenant's, then the
+// wallet's own.
+func coverage(ids []string, items []item) map[string]sg.Freeze {
+	var platform, tenant *sg.Freeze
+	own := map[string]sg.Freeze{}
+	for _, it := range items {
+		f := decodeFreeze(it)
+		if f.Lifted {
+			continue
+		}
+		switch f.Scope {
+		case sg.FreezePlatform:
+			platform = &f
+		case sg.FreezeTenant:
+			tenant = &f
+		case sg.FreezeWallet:
+			own[f.WalletID] = f
+		}
+	}
+	out := map[string]sg.Freeze{}
+	for _, id := range ids {
+		switch f, ok := own[id]; {
+		case platform != nil:
+			out[id] = *platform
+		case tenant != nil:
+			out[id] = *tenant
+		case ok:
+			out[id] = f
+		}
+	}
+	return out
+}
+
+// FreezesOver returns, for each of the tenant's wallets ids that a freeze
+// in force covers (the platform's, the tenant's or its own), that freeze;
+// one round trip.
+func (st *Store) FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error) {
+	ids = walletIDs(ids)
+	items, err := st.batchGet(ctx, coverKeys(tenant, ids))
+	if err != nil {
+		return nil, err
+	}
+	return coverage(ids, items), nil
 }
 
 // Park lists a payout as stopped by a freeze, to be queued again when the

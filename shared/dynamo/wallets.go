@@ -254,30 +254,68 @@ func decodeRawCursor(c string) (string, error) {
 	return string(b), nil
 }
 
-// WalletsByID reads several of the tenant's wallets in one round trip.
-func (st *Store) WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error) {
-	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+// walletIDs keeps the well-formed wallet ids of ids, each once (a batch
+// read refuses a key twice).
+func walletIDs(ids []string) []string {
+	var out []string
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if sg.ValidID("wal", id) && !seen[id] {
 			seen[id] = true
-			keys = append(keys, key(tenantPK(tenant), walletPrefix+id))
+			out = append(out, id)
 		}
 	}
+	return out
+}
+
+// WalletsByID reads several of the tenant's wallets in one round trip.
+func (st *Store) WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error) {
+	ws, _, err := st.walletsAnd(ctx, tenant, walletIDs(ids), nil)
+	return ws, err
+}
+
+// WalletsUnderFreeze reads several of the tenant's wallets and the freeze
+// in force over each (the platform's, the tenant's or its own) in one round
+// trip; wallets no freeze covers are absent from the second map.
+func (st *Store) WalletsUnderFreeze(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error) {
+	ids = walletIDs(ids)
+	if len(ids) == 0 {
+		return map[string]sg.Wallet{}, map[string]sg.Freeze{}, nil
+	}
+	ws, freezes, err := st.walletsAnd(ctx, tenant, ids, coverKeys(tenant, ids))
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, coverage(ids, freezes), nil
+}
+
+// walletsAnd reads the wallets ids and the items of extra in one batch,
+// returning the wallets by id and the other items read.
+func (st *Store) walletsAnd(ctx context.Context, tenant string, ids []string, extra []map[string]types.AttributeValue) (map[string]sg.Wallet, []item, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids)+len(extra))
+	for _, id := range ids {
+		keys = append(keys, key(tenantPK(tenant), walletPrefix+id))
+	}
+	keys = append(keys, extra...)
 	out := map[string]sg.Wallet{}
 	if len(keys) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	items, err := st.batchGet(ctx, keys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var rest []item
 	for _, it := range items {
+		if !strings.HasPrefix(getS(it, attrSK), walletPrefix) {
+			rest = append(rest, it)
+			continue
+		}
 		w, err := decodeWallet(it)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[w.ID] = w
 	}
-	return out, nil
+	return out, rest, nil
 }

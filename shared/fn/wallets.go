@@ -52,7 +52,7 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 		}
 		store.Fields = &envelope.Fields{KMS: kc, KeyID: env("ENVELOPE_KEY_ID"), Keys: store}
 	}
-	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Now: time.Now}}, nil
+	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Freezes: store, Now: time.Now}}, nil
 }
 
 // forwarders reads the factory and implementation addresses of CREATE2

@@ -30,6 +30,11 @@ type Wallets interface {
 	// WalletsByID reads several wallets of the tenant in one round trip;
 	// ids with no wallet are absent from the map.
 	WalletsByID(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, error)
+	// WalletsUnderFreeze is WalletsByID that also reads, in the same round
+	// trip, the freeze in force over each wallet (the platform's, the
+	// tenant's or the wallet's own); wallets no freeze covers are absent
+	// from the second map.
+	WalletsUnderFreeze(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error)
 }
 
 // Service moves money between accounts.
@@ -58,14 +63,22 @@ type Result struct {
 
 // Transfer moves Amount from one wallet's available balance to another's,
 // once per idempotency key. The common path is two round trips: one read of
-// both wallets and one transaction. The record's own condition tells a
-// retry from a first attempt, so no read of the key comes first; only when
-// something is refused or already exists is the key's record consulted.
+// both wallets with the freezes that may cover them, and one transaction.
+// The record's own condition tells a retry from a first attempt, so no read
+// of the key comes first; only when something is refused or already exists
+// is the key's record consulted (a retry of a transfer posted before a
+// freeze answers as it did).
+//
+// A freeze in force over either wallet (its own, the tenant's or the
+// platform's) refuses the transfer with ErrFrozen: nothing moves out of or
+// into a frozen wallet. The freeze is read just before the transaction, as
+// a payout's next step reads it: a transfer whose read came before a
+// freeze was written may still post after it.
 func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in Internal) (Result, error) {
 	if err := s.checkInternal(ctx, in); err != nil {
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 	}
-	ws, err := s.Wallets.WalletsByID(ctx, tenant, in.From, in.To)
+	ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
 	if err != nil {
 		return Result{}, err
 	}
@@ -76,6 +89,11 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	to, err := usable(ws, in.To, "to_wallet_id")
 	if err != nil {
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+	}
+	for _, w := range []struct{ id, param string }{{from.ID, "from_wallet_id"}, {to.ID, "to_wallet_id"}} {
+		if f, ok := frozen[w.id]; ok {
+			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, walletFrozenBy(f, w.param))
+		}
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
@@ -123,6 +141,12 @@ func usable(ws map[string]sg.Wallet, id, param string) (sg.Wallet, error) {
 		return sg.Wallet{}, sg.ErrWalletFrozen.WithParam(param)
 	}
 	return w, nil
+}
+
+// walletFrozenBy is the refusal of money moving out of or into a wallet
+// that freeze f covers.
+func walletFrozenBy(f sg.Freeze, param string) error {
+	return sg.ErrFrozen.WithParam(param).WithMessage("the wallet is frozen (%s freeze %s): nothing moves out of or into it until enough approvers lift the freeze", f.Scope, f.ID)
 }
 
 // replayOr answers with the key's recorded transfer if there is one (a

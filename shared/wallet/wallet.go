@@ -14,13 +14,49 @@ import (
 // OpCreate names wallet creation in idempotency records.
 const OpCreate = "wallets.create"
 
-// Service creates and reads wallets.
+// Service creates and reads wallets. A wallet it returns is Frozen while
+// its own flag is set or any freeze in force covers it (the wallet's, the
+// tenant's or the platform's): what the API shows is what the ledger and
+// the payout pipeline enforce.
 type Service struct {
 	Store    sg.WalletStore
 	Idem     sg.IdempotencyStore
 	Balances sg.BalanceReader
 	Deriver  sg.AddressDeriver
+	Freezes  Freezes
 	Now      func() time.Time
+}
+
+// Freezes tells which wallets a freeze in force covers (dynamo.Store
+// implements it).
+type Freezes interface {
+	// FreezesOver returns, for each of the tenant's wallets ids that a
+	// freeze in force covers, that freeze, in one round trip.
+	FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error)
+}
+
+// markFrozen sets Frozen on each of ws that a freeze in force covers.
+func (s *Service) markFrozen(ctx context.Context, tenant string, ws []sg.Wallet) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	if s.Freezes == nil {
+		return sg.Internal("wallet.markFrozen", errors.New("no freeze reader configured"))
+	}
+	ids := make([]string, len(ws))
+	for i, w := range ws {
+		ids[i] = w.ID
+	}
+	fs, err := s.Freezes.FreezesOver(ctx, tenant, ids...)
+	if err != nil {
+		return err
+	}
+	for i := range ws {
+		if _, ok := fs[ws[i].ID]; ok {
+			ws[i].Frozen = true
+		}
+	}
+	return nil
 }
 
 // CreateInput is what a tenant says about a new wallet.
@@ -71,6 +107,12 @@ func (s *Service) Create(ctx context.Context, tenant string, idem Idem, in Creat
 		}
 		w.Addresses = append(w.Addresses, a)
 	}
+	// A tenant or platform freeze covers a new wallet too.
+	one := []sg.Wallet{w}
+	if err := s.markFrozen(ctx, tenant, one); err != nil {
+		return Rendered{}, err
+	}
+	w = one[0]
 	status, body, err := render(w)
 	if err != nil {
 		return Rendered{}, sg.Internal("wallet.Create", err)
@@ -109,18 +151,36 @@ func (s *Service) Get(ctx context.Context, tenant, id string) (sg.Wallet, error)
 	if !sg.ValidID("wal", id) {
 		return sg.Wallet{}, sg.ErrNotFound.WithParam("wallet_id")
 	}
-	return s.Store.Wallet(ctx, tenant, id)
+	w, err := s.Store.Wallet(ctx, tenant, id)
+	if err != nil {
+		return sg.Wallet{}, err
+	}
+	one := []sg.Wallet{w}
+	if err := s.markFrozen(ctx, tenant, one); err != nil {
+		return sg.Wallet{}, err
+	}
+	return one[0], nil
 }
 
 // List returns a page of the tenant's wallets, newest first.
 func (s *Service) List(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
-	return s.Store.Wallets(ctx, tenant, page)
+	ws, next, err := s.Store.Wallets(ctx, tenant, page)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.markFrozen(ctx, tenant, ws); err != nil {
+		return nil, "", err
+	}
+	return ws, next, nil
 }
 
 // BalancesOf returns a balance for every chain the wallet has an address
 // on, zero where nothing has moved yet.
 func (s *Service) BalancesOf(ctx context.Context, tenant, id string) (sg.Wallet, []sg.Balance, error) {
-	w, err := s.Get(ctx, tenant, id)
+	if !sg.ValidID("wal", id) {
+		return sg.Wallet{}, nil, sg.ErrNotFound.WithParam("wallet_id")
+	}
+	w, err := s.Store.Wallet(ctx, tenant, id)
 	if err != nil {
 		return sg.Wallet{}, nil, err
 	}

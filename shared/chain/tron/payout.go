@@ -3,6 +3,7 @@ package tron
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -51,8 +52,24 @@ func (p *Payout) build(t sg.Transfer) Build {
 	}
 }
 
-// Sign builds and signs the payout's transaction once.
+// Sign builds and signs the payout's transaction once. A payout the hot
+// account's USDT cannot cover is not signed (it would burn its fee and
+// fail on chain): it waits, and says so.
 func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
+	if _, err := p.Send.Store.SignedTx(ctx, t.ID); errors.Is(err, sg.ErrNotFound) {
+		owner, err := p.Send.Signer.Address(ctx)
+		if err != nil {
+			return "", err
+		}
+		bal, err := p.Send.Grid.TRC20Balance(ctx, owner.Tron(), p.Token.Tron())
+		if err != nil {
+			return "", err
+		}
+		if bal.Cmp(big.NewInt(int64(t.Amount))) < 0 {
+			return "", &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "tron.Sign",
+				Err: fmt.Errorf("hot account holds %s base units, payout %d", bal, t.Amount)}
+		}
+	}
 	return p.Send.Sign(ctx, t.ID, p.build(t))
 }
 

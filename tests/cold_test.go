@@ -366,7 +366,7 @@ func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
 	var j struct {
 		Data []struct{ Actor, Action, Subject string } `json:"data"`
 	}
-	e.do(t, "GET", "/v1/journal?scope=platform", e.tokenAs(t, tenant(), "auditor", "policies:read", "platform:admin"), nil, nil).json(t, &j)
+	e.do(t, "GET", "/v1/journal?scope=platform&limit=200", e.tokenAs(t, tenant(), "auditor", "policies:read", "platform:admin"), nil, nil).json(t, &j)
 	seen := map[string]string{}
 	for _, x := range j.Data {
 		if x.Subject == c.ID {

@@ -1,14 +1,16 @@
 // Command coldsign is Stablegate's tool for the offline (air-gapped)
 // machine. It links no AWS or network code. It backs up a cold seed with
-// SLIP-39 shares and recovers it, tells the cold address, signs cold
-// payout bundles brought over as a JSON file or as QR images, and signs
+// SLIP-39 shares and recovers it, tells the cold addresses, signs cold
+// payout bundles (Ethereum, or TRC20 on Tron) brought over as a JSON file
+// or as QR images, and signs
 // Tron sweep grants with the deposit seed (each deposit address approves
 // the hot address once, so the deposit keys stay offline).
 //
 //	coldsign split -threshold 2 -group 2of3 -group 3of5 < master.hex
 //	coldsign recover < shares.txt
-//	coldsign address -seed master.hex | -shares shares.txt
+//	coldsign address [-chain tron] -seed master.hex | -shares shares.txt
 //	coldsign sign -chain-id 1 -token 0xdAC1... -seed master.hex -out signed.json -qr-out dir bundle.json | part*.png
+//	coldsign sign -chain tron -token TR7N... -shares shares.txt -out signed.json -qr-out dir bundle.json | part*.png
 //	coldsign grant -token TR7N... -spender THot... -mnemonic deposit-words.txt -out signed.json grant.json | part*.png
 //
 // The master secret is read as hex (16 or 32 bytes, the BIP-32 seed of the
@@ -71,8 +73,9 @@ func main() {
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage: coldsign split -threshold N -group TofN [-group TofN ...] [-passphrase FILE] < master.hex
        coldsign recover [-passphrase FILE] < shares.txt
-       coldsign address (-seed FILE | -shares FILE [-passphrase FILE])
+       coldsign address [-chain ethereum|tron] (-seed FILE | -shares FILE [-passphrase FILE])
        coldsign sign -chain-id ID -token ADDRESS (-seed FILE | -shares FILE [-passphrase FILE]) [-yes] -out FILE [-qr-out DIR] BUNDLE.json | PART.png...
+       coldsign sign -chain tron -token TRON_USDT (-seed FILE | -shares FILE [-passphrase FILE]) [-yes] -out FILE [-qr-out DIR] BUNDLE.json | PART.png...
        coldsign grant -token TRON_USDT -spender HOT_ADDRESS (-mnemonic FILE | -seed FILE | -shares FILE) [-passphrase FILE] [-yes] -out FILE [-qr-out DIR] GRANT.json | PART.png...`)
 	os.Exit(2)
 }

@@ -102,11 +102,27 @@ func (k keySource) master() ([]byte, error) {
 
 func coldAddress(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("address", flag.ExitOnError)
+	chain := fs.String("chain", "ethereum", "whose cold address: ethereum (m/44'/60'/0'/0/0) or tron (m/44'/195'/0'/0/0)")
 	ks := keyFlags(fs)
 	fs.Parse(args)
-	_, addr, err := ks.coldKey()
-	if err != nil {
-		return err
+	var addr string
+	switch *chain {
+	case "ethereum":
+		_, a, err := ks.coldKey()
+		if err != nil {
+			return err
+		}
+		addr = a
+	case "tron":
+		seed, err := ks.master()
+		if err != nil {
+			return err
+		}
+		if _, addr, err = airgap.TronColdKey(seed); err != nil {
+			return err
+		}
+	default:
+		return errors.New("-chain is ethereum or tron")
 	}
 	fmt.Fprintln(out, addr)
 	return nil
@@ -134,22 +150,36 @@ func readBundle(files []string) ([]byte, error) {
 
 // sign shows the bundle's summary, refuses what the bundle package
 // refuses, asks for "yes" (unless -yes), and writes the signed bundle as a
-// file and, with -qr-out, as QR images.
+// file and, with -qr-out, as QR images. -chain says which chain's bundles
+// this signer signs (a bundle of another chain is refused).
 func sign(args []string, in io.Reader, tty io.Writer) error {
 	fs := flag.NewFlagSet("sign", flag.ExitOnError)
-	chainID := fs.Uint64("chain-id", 0, "the chain id this signer signs for (1 for Ethereum mainnet)")
-	token := fs.String("token", "", "the token contract this signer pays from")
+	chain := fs.String("chain", "ethereum", "the chain this signer signs for: ethereum or tron")
+	chainID := fs.Uint64("chain-id", 0, "Ethereum: the chain id this signer signs for (1 for mainnet)")
+	token := fs.String("token", "", "the token contract this signer pays from (Tron: base58, TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t on mainnet)")
 	yes := fs.Bool("yes", false, "sign without asking (for scripted tests only)")
 	outFile := fs.String("out", "", "where to write the signed bundle (JSON)")
 	qrDir := fs.String("qr-out", "", "directory for the signed bundle's QR images")
 	ks := keyFlags(fs)
 	fs.Parse(args)
-	if *chainID == 0 || *token == "" || *outFile == "" {
-		return errors.New("-chain-id, -token and -out are required")
+	if *token == "" || *outFile == "" {
+		return errors.New("-token and -out are required")
+	}
+	if *chain != "ethereum" && *chain != "tron" {
+		return errors.New("-chain is ethereum or tron")
+	}
+	if *chain == "ethereum" && *chainID == 0 {
+		return errors.New("-chain-id is required for ethereum")
 	}
 	raw, err := readBundle(fs.Args())
 	if err != nil {
 		return err
+	}
+	if f := airgap.FormatOf(raw); (f == airgap.FormatTronCold) != (*chain == "tron") {
+		return fmt.Errorf("refused: %w", airgap.Refuse(airgap.ErrWrongChain, "format", "the file is a %q; this signer was told -chain %s", f, *chain))
+	}
+	if *chain == "tron" {
+		return signTron(raw, *token, ks, *yes, *outFile, *qrDir, in, tty)
 	}
 	b, err := coldbundle.Parse(raw)
 	if err != nil {
@@ -172,6 +202,39 @@ func sign(args []string, in io.Reader, tty io.Writer) error {
 		return fmt.Errorf("refused: %w", err)
 	}
 	return writeSigned(coldbundle.Marshal(s), *outFile, *qrDir, tty)
+}
+
+// signTron signs a Tron cold bundle with the Tron cold key under the cold
+// seed: it shows the destination, amount, token, sender and fee cap, and
+// refuses a bundle that is not whole (its txid not its fields'), for
+// another token than the one given, from another address than the seed's,
+// or expired.
+func signTron(raw []byte, token string, ks keySource, yes bool, outFile, qrDir string, in io.Reader, tty io.Writer) error {
+	b, err := airgap.ParseTronCold(raw)
+	if err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	fmt.Fprint(tty, b.Describe())
+	if err := b.Check(token, time.Now()); err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	seed, err := ks.master()
+	if err != nil {
+		return err
+	}
+	if _, addr, err := airgap.TronColdKey(seed); err != nil {
+		return err
+	} else if addr != b.From {
+		return fmt.Errorf("refused: %w", airgap.Refuse(airgap.ErrWrongKey, "from", "the bundle pays from %s; this seed's Tron cold address is %s", b.From, addr))
+	}
+	if err := confirm(yes, in, tty); err != nil {
+		return err
+	}
+	s, err := airgap.SignTronCold(b, seed, token, time.Now())
+	if err != nil {
+		return fmt.Errorf("refused: %w", err)
+	}
+	return writeSigned(airgap.Marshal(s), outFile, qrDir, tty)
 }
 
 // grant signs a Tron sweep grant with the deposit seed: it shows every

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
@@ -203,26 +202,7 @@ func (s TronGrantSigned) Transaction(i int) ([]byte, error) {
 	if err != nil {
 		return nil, refuse(ErrMalformed, field, "%v", err)
 	}
-	sig, err := hex.DecodeString(s.Signatures[i])
-	if err != nil || len(sig) != 65 || (sig[64] != 27 && sig[64] != 28) {
-		return nil, refuse(ErrSignatureInvalid, field, "65 bytes r||s||v as lower-case hex, v 27 or 28")
-	}
-	var r, sv secp256k1.ModNScalar
-	if r.SetByteSlice(sig[:32]) || sv.SetByteSlice(sig[32:64]) || sv.IsOverHalfOrder() {
-		return nil, refuse(ErrSignatureInvalid, field, "r or s out of range (only low-S)")
-	}
-	id := trontx.TxID(raw)
-	pub, _, err := ecdsa.RecoverCompact(append([]byte{sig[64]}, sig[:64]...), id[:])
-	if err != nil {
-		return nil, refuse(ErrSignatureInvalid, field, "recovers to no key")
-	}
-	if a, _ := address.FromPublicKey(pub.SerializeUncompressed()); a.Tron() != s.Grant.Items[i].Address {
-		return nil, refuse(ErrSignatureInvalid, field, "signed by %s, not %s", a.Tron(), s.Grant.Items[i].Address)
-	}
-	var sig65 [65]byte
-	copy(sig65[:], sig)
-	body, _, err := trontx.Encode(raw, sig65)
-	return body, err
+	return signedByOwner(field, raw, s.Signatures[i], s.Grant.Items[i].Address)
 }
 
 // CheckTronGrant refuses a grant for another token or spender than the

@@ -35,13 +35,9 @@ const (
 // MaxSize bounds a bundle file (a transfer's bundle is under 1 KB).
 const MaxSize = 16 << 10
 
-// Summary is what a person checks before signing.
-type Summary struct {
-	Amount  string `json:"amount"`
-	Asset   string `json:"asset"`
-	To      string `json:"to"`
-	Purpose string `json:"purpose"`
-}
+// Summary is what a person checks before signing (package airgap's, the
+// same on every chain).
+type Summary = airgap.Summary
 
 // Bundle is one unsigned payout from the cold address: a token transfer
 // as an EIP-1559 transaction.

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -28,7 +29,8 @@ var devTronToken = func() address.Account {
 // startTron serves the TronGrid fixture on base+600 as the local stack's
 // Tron: no Tron node runs here, so Tron deposits and payouts go through it
 // (shared/chain/tron/tronfix). It mines four blocks a second and funds the hot
-// key's Tron address with test USDT.
+// key's Tron address and the platform's Tron cold address with test USDT
+// and TRX.
 func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) error {
 	fx := tronfix.New(devTronToken)
 	if err := fx.Start(fmt.Sprintf("127.0.0.1:%d", s.Opts.port(600))); err != nil {
@@ -53,6 +55,20 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 	}
 	fx.Mint(faucet, 10_000_000_000_000)
 	fx.FundTRX(faucet, 1_000_000_000_000)
+	// The platform's Tron cold wallet (the dev cold seed's m/44'/195'/0'/0/0,
+	// as chain.go's Ethereum one is its m/44'/60'/0'/0/0) holds test USDT and
+	// the TRX its transfers burn. Its tokens are not in the books: only what
+	// it pays to the hot wallet enters them, as float.
+	_, coldAddr, err := airgap.TronColdKey(devColdSeed())
+	if err != nil {
+		return err
+	}
+	cold, err := address.Parse(sg.Tron, coldAddr)
+	if err != nil {
+		return err
+	}
+	fx.Mint(cold, 10_000_000_000_000)
+	fx.FundTRX(cold, 10_000_000_000)
 	// The stand-in keeps its chain in memory: each start is a new chain
 	// whose hot wallet float is recorded anew (balances a persisted ledger
 	// holds from an earlier start are not on it).
@@ -74,6 +90,8 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 	res.Params["TronNetwork"] = "dev"
 	res.Params["TronGridUrl"] = fx.URL
 	res.Params["UsdtContractTron"] = devTronToken.Tron()
+	res.Params["ColdAddressTron"] = coldAddr
+	s.Env["STABLEGATE_TRON_COLD"] = coldAddr
 	s.Env["STABLEGATE_TRON_GRID"] = fx.URL
 	s.Env["STABLEGATE_USDT_TRON"] = devTronToken.Tron()
 	return nil

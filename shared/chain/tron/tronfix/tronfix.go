@@ -5,7 +5,8 @@
 // node runs on our machines, so this is what our Tron code is tested
 // against; it checks what a node would check of a broadcast (the id is the
 // SHA-256 of raw_data, the signature recovers to the owner, the reference
-// block and expiration are current, the sender's account exists and can pay),
+// block is on the chain, the expiration is ahead and within a day, the
+// sender's account exists and can pay),
 // applies the transaction in the next block, and can be told to rate-limit.
 //
 // Accounts are modelled as far as a sweep needs (resources.go): an account
@@ -55,6 +56,9 @@ const (
 	CreateAccountFee  = 1_100_000
 	SolidifyDepth     = 19
 	blockIntervalMsec = 3000
+	// maxExpirationMsec: a node refuses a transaction expiring more than a
+	// day after its head block (java-tron's MAXIMUM_TIME_UNTIL_EXPIRATION).
+	maxExpirationMsec = 24 * 3600 * 1000
 )
 
 type block struct {
@@ -541,6 +545,8 @@ func (s *Server) broadcast(in map[string]any) map[string]any {
 	}
 	if h := s.head(); tx.Expiration <= h.time {
 		return refusal("TRANSACTION_EXPIRATION_ERROR", "transaction expired")
+	} else if tx.Expiration > h.time+maxExpirationMsec {
+		return refusal("TRANSACTION_EXPIRATION_ERROR", "transaction expiration time is longer than 24 hours")
 	}
 	ok := false
 	for i := len(s.blocks) - 1; i >= 0 && i >= len(s.blocks)-65536; i-- {

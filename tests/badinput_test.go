@@ -62,6 +62,7 @@ func TestBadInputMatrix(t *testing.T) {
 		post("not an object", `["customer_ref"]`, 400, "invalid_json", ""),
 		post("trailing data", `{"customer_ref":"a"} {}`, 400, "invalid_json", ""),
 		post("unknown field", `{"customer_ref":"a","amount":"5"}`, 400, "unknown_field", "amount"),
+		post("duplicate field", `{"customer_ref":"a","customer_ref":"b"}`, 400, "duplicate_field", "customer_ref"),
 		post("missing required field", `{"label":"x"}`, 400, "validation_failed", "customer_ref"),
 		post("wrong type", `{"customer_ref":5}`, 400, "validation_failed", "customer_ref"),
 		post("field too long", `{"customer_ref":"`+strings.Repeat("c", 129)+`"}`, 400, "validation_failed", "customer_ref"),
@@ -79,7 +80,10 @@ func TestBadInputMatrix(t *testing.T) {
 		{"token not yet valid", "POST", "/v1/wallets", notYet, idem(), `{"customer_ref":"a"}`, 401, "Unauthorized", ""},
 		{"garbage token", "POST", "/v1/wallets", "abc.def.ghi", idem(), `{"customer_ref":"a"}`, 401, "Unauthorized", ""},
 		{"token without the write scope", "POST", "/v1/wallets", readOnly, idem(), `{"customer_ref":"a"}`, 403, "Forbidden", ""},
-		{"token without a tenant", "POST", "/v1/wallets", noTenant, idem(), `{"customer_ref":"a"}`, 401, "unauthenticated", ""},
+		// The local gateway refuses a token whose claims are not typed as
+		// the API needs (finding 10); on AWS the function does, with
+		// unauthenticated (shared/httpapi's tests).
+		{"token without a tenant", "POST", "/v1/wallets", noTenant, idem(), `{"customer_ref":"a"}`, 401, "Unauthorized", ""},
 		{"another tenant's wallet", "GET", "/v1/wallets/" + theirs.ID, tok, nil, "", 404, "not_found", "wallet_id"},
 		{"another tenant's balances", "GET", "/v1/wallets/" + theirs.ID + "/balances", tok, nil, "", 404, "not_found", "wallet_id"},
 		{"malformed wallet id", "GET", "/v1/wallets/wal_nope", tok, nil, "", 404, "not_found", "wallet_id"},

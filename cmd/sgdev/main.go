@@ -156,9 +156,18 @@ func token(args []string) error {
 	state := fs.String("state", ".dev/dev", "state folder of the running stack")
 	tenant := fs.String("tenant", "acme", "tenant claim")
 	sub := fs.String("sub", "dev-user", "subject claim")
-	scopes := fs.String("scopes", "wallets:read wallets:write transfers:read transfers:write withdrawals:write reconciliation:read courses:read courses:write policies:read policies:write approvals:write freezes:write cold:read cold:write", "space-separated scopes")
+	scopes := fs.String("scopes", "", "space-separated scopes (default: every scope template.yaml's routes declare)")
+	root := fs.String("root", ".", "the checkout (its template.yaml lists the scopes)")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime")
 	fs.Parse(args)
+	granted := strings.Fields(*scopes)
+	if *scopes == "" {
+		t, err := devstack.LoadTemplate(filepath.Join(*root, "template.yaml"))
+		if err != nil {
+			return err
+		}
+		granted = t.AllScopes()
+	}
 	env, err := readEnv(filepath.Join(*state, "stack.env"))
 	if err != nil {
 		return fmt.Errorf("no running stack found (start it with `make dev`): %w", err)
@@ -167,7 +176,7 @@ func token(args []string) error {
 	if err != nil {
 		return err
 	}
-	t, err := iss.Token(env["STABLEGATE_AUDIENCE"], *tenant, *sub, strings.Fields(*scopes), *ttl)
+	t, err := iss.Token(env["STABLEGATE_AUDIENCE"], *tenant, *sub, granted, *ttl)
 	if err != nil {
 		return err
 	}

@@ -184,6 +184,11 @@ func (g *Gateway) authorize(r *http.Request, scopes []string) (*events.APIGatewa
 	if err != nil {
 		return nil, http.StatusUnauthorized
 	}
+	// Claims of the wrong type would be passed on as strings ("tenant":
+	// null as "null"); the local gateway refuses them, as the functions do.
+	if httpapi.CheckClaims(claims) != nil {
+		return nil, http.StatusUnauthorized
+	}
 	granted := jwt.Scopes(claims)
 	if len(scopes) > 0 && !anyIn(scopes, granted) {
 		return nil, http.StatusForbidden

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -84,6 +85,27 @@ func (i *Issuer) Token(audience, tenant, subject string, scopes []string, ttl ti
 		"iss": i.URL, "aud": audience, "sub": subject, "tenant": tenant,
 		"scope": strings.Join(scopes, " "), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(ttl).Unix(),
 	})
+}
+
+// AllScopes lists every scope the template's routes declare
+// (AuthorizationScopes), sorted: a token that holds them all may call every
+// route. The dev token (`make token`) carries them, so it cannot fall
+// behind the template.
+func (t *Template) AllScopes() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range t.Functions() {
+		for _, r := range f.Routes {
+			for _, s := range r.Scopes {
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // JWKS is the key set document.

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/live"
 )
 
 // WSRoute is a WebSocket API route and the function behind it.
@@ -131,17 +132,23 @@ func (s *wsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Action string `json:"action"`
 		}
 		json.Unmarshal(data, &m)
-		h := s.routes[m.Action]
-		if h == nil {
-			h = s.routes["$default"]
+		// $connect and $disconnect are never a message's route.
+		route := m.Action
+		h := s.routes[route]
+		if h == nil || strings.HasPrefix(route, "$") {
+			route, h = "$default", s.routes["$default"]
 		}
 		if h == nil {
-			c.Write(context.Background(), websocket.MessageText, []byte(`{"message": "Forbidden"}`))
+			// API Gateway answers {"message":"Forbidden"} itself when no
+			// route matches and there is no $default route; the template's
+			// $default route answers the documented error, and so does the
+			// local gateway without one.
+			c.Write(context.Background(), websocket.MessageText, []byte(live.UnknownAction().Body))
 			continue
 		}
-		resp, err := h(context.Background(), s.event(m.Action, "MESSAGE", conn, nil, string(data)))
+		resp, err := h(context.Background(), s.event(route, "MESSAGE", conn, nil, string(data)))
 		if err != nil {
-			s.logf("websocket route %s: %v", m.Action, err)
+			s.logf("websocket route %s: %v", route, err)
 			c.Write(context.Background(), websocket.MessageText, []byte(`{"message": "Internal server error"}`))
 			continue
 		}

@@ -10,6 +10,8 @@ import (
 	"mime"
 	"reflect"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 
@@ -32,8 +34,9 @@ var validate = func() *validator.Validate {
 }()
 
 // Decode reads req's JSON body into dst: it must be application/json, at most
-// max bytes, one JSON object with no unknown fields and no trailing data, and
-// pass dst's `validate` tags. Refusals name the offending field.
+// max bytes, one JSON object with no unknown fields, no field given twice
+// and no trailing data, and pass dst's `validate` tags. Refusals name the
+// offending field.
 func Decode(req Request, dst any, max int) error {
 	if ct, ok := Header(req, "content-type"); ok {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -53,6 +56,9 @@ func Decode(req Request, dst any, max int) error {
 	if len(body) > max {
 		return sg.ErrBodyTooLarge.WithMessage("request body is larger than %d bytes", max)
 	}
+	if name, ok := duplicateField(body); ok {
+		return sg.ErrDuplicateField.WithParam(name).WithMessage("field %q appears more than once", name)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
@@ -63,6 +69,98 @@ func Decode(req Request, dst any, max int) error {
 		return sg.ErrInvalidJSON.WithMessage("request body has data after the JSON object")
 	}
 	return Validate(dst)
+}
+
+// duplicateField returns the path of the first member named twice in one
+// object of body ("amount", "approval_webhook.url", "rules[1].name"), with
+// names compared as encoding/json matches them to struct fields: without
+// regard to case, so {"amount":"1","AMOUNT":"1000"} is a duplicate too.
+// A body that is not well-formed JSON has none; decoding reports it.
+func duplicateField(body []byte) (string, bool) {
+	if !json.Valid(body) {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	name, _ := dupValue(dec, "", 0)
+	return name, name != ""
+}
+
+// maxDepth bounds the nesting duplicateField walks (decoding refuses
+// deeper bodies anyway: encoding/json stops at 10,000).
+const maxDepth = 10000
+
+// dupValue reads one value; it returns the path of a duplicate, or an error
+// when the JSON is malformed.
+func dupValue(dec *json.Decoder, path string, depth int) (string, error) {
+	if depth > maxDepth {
+		return "", errors.New("httpapi: too deep")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return "", nil
+	}
+	switch d {
+	case '{':
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			key, _ := kt.(string)
+			p := key
+			if path != "" {
+				p = path + "." + key
+			}
+			folded := foldName(key)
+			if seen[folded] {
+				return p, nil
+			}
+			seen[folded] = true
+			if dup, err := dupValue(dec, p, depth+1); dup != "" || err != nil {
+				return dup, err
+			}
+		}
+	case '[':
+		for i := 0; dec.More(); i++ {
+			if dup, err := dupValue(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); dup != "" || err != nil {
+				return dup, err
+			}
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return "", err
+}
+
+// foldName folds a member name as encoding/json does when it matches names
+// to fields (bytes.EqualFold): ASCII letters to upper case, other runes to
+// the smallest rune of their case folding set (so "k" and the Kelvin sign
+// meet).
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'a' <= r && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+		} else {
+			for {
+				r2 := unicode.SimpleFold(r)
+				if r2 <= r {
+					r = r2
+					break
+				}
+				r = r2
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func jsonError(err error) error {

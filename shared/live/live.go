@@ -16,6 +16,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -72,8 +73,13 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return reply(401, map[string]string{"message": "Unauthorized"}), nil
 	}
-	tenant, _ := claims["tenant"].(string)
-	if tenant == "" || !hasScope(jwt.Scopes(claims), "transfers:read") {
+	// The same claim checks as the HTTP API: a tenant claim that is not a
+	// string naming a tenant ("acme#x", "~platform", null) is refused.
+	if httpapi.CheckClaims(claims) != nil {
+		return reply(401, map[string]string{"message": "Unauthorized"}), nil
+	}
+	tenant := claims[httpapi.TenantClaim].(string)
+	if !hasScope(jwt.Scopes(claims), "transfers:read") {
 		return reply(403, map[string]string{"message": "Forbidden"}), nil
 	}
 	if err := s.Store.PutConnection(ctx, req.RequestContext.ConnectionID, tenant); err != nil {
@@ -102,15 +108,35 @@ type SubscribeMessage struct {
 	WalletID string `json:"wallet_id"`
 }
 
-// Subscribe is the subscribe route: the wallet must be the tenant's.
+// UnknownAction is the answer to a message whose action the API does not
+// serve (or that has none, or is not JSON).
+func UnknownAction() Response {
+	return reply(400, ErrorMessage{Type: "error", Code: sg.ErrUnknownAction.Code, Param: sg.ErrUnknownAction.Param, Message: sg.ErrUnknownAction.Message})
+}
+
+// ErrorMessage is the error a WebSocket message is answered with.
+type ErrorMessage struct {
+	Type    string `json:"type"` // "error"
+	Code    string `json:"code"`
+	Param   string `json:"param,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Subscribe is the subscribe route, and the $default route: the wallet
+// must be the tenant's; a message with another action (the $default route
+// receives every one no route matches) answers unknown_action.
 func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) {
+	var m SubscribeMessage
+	jsonErr := json.Unmarshal([]byte(req.Body), &m)
+	if m.Action != "subscribe" {
+		return UnknownAction(), nil
+	}
 	conn := req.RequestContext.ConnectionID
 	tenant, err := s.Store.ConnectionTenant(ctx, conn)
 	if err != nil {
 		return reply(401, map[string]string{"type": "error", "code": "unauthenticated"}), nil
 	}
-	var m SubscribeMessage
-	if err := json.Unmarshal([]byte(req.Body), &m); err != nil || !sg.ValidID("wal", m.WalletID) {
+	if jsonErr != nil || !sg.ValidID("wal", m.WalletID) {
 		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "wallet_id"}), nil
 	}
 	if _, err := s.Store.Wallet(ctx, tenant, m.WalletID); err != nil {

@@ -86,15 +86,24 @@ func TestReconciliationFindsDifferencesAndEditsNothing(t *testing.T) {
 		}
 		want -= charged
 	}
-	// A balance changed behind the ledger's back.
-	_, err := rawDB(t).UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &e.table,
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: fmt.Sprintf("BAL#%s#%s#tron#USDT#00", ten, a.ID)},
-			"SK": &types.AttributeValueMemberS{Value: "BAL"}},
-		UpdateExpression:          aws.String("ADD available :one"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}})
-	if err != nil {
+	// A balance changed behind the ledger's back (and put back when the
+	// test ends, so the books are clean for the rest of the suite).
+	tamper := func(by string) error {
+		_, err := rawDB(t).UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &e.table,
+			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: fmt.Sprintf("BAL#%s#%s#tron#USDT#00", ten, a.ID)},
+				"SK": &types.AttributeValueMemberS{Value: "BAL"}},
+			UpdateExpression:          aws.String("ADD available :by"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":by": &types.AttributeValueMemberN{Value: by}}})
+		return err
+	}
+	if err := tamper("1"); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := tamper("-1"); err != nil {
+			t.Errorf("putting the tampered balance back: %v", err)
+		}
+	})
 	before := e.balancesJSON(t, tok, a.ID, b.ID)
 	r = e.do(t, "GET", "/v1/reconciliation", tok, nil, nil)
 	rep = reconJSON{}

@@ -326,6 +326,15 @@ func TestTronColdBundleExpires(t *testing.T) {
 	if fx.BalanceOf(to).Sign() != 0 {
 		t.Fatal("an expired transaction paid out")
 	}
+	tracked, err := st.Tracked(ctx, sg.Tron)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tracked {
+		if p.ID == r.ID {
+			t.Fatal("an ended cold payout is still tracked (a hot key rotation would wait for it)")
+		}
+	}
 
 	// The lock is free again; an account that cannot pay is refused.
 	if _, _, err := svc.Prepare(ctx, "treasurer", "k-"+randHex(4), "h", sg.Tron, to, 2_000_000_000, "too much"); !errors.Is(err, sg.ErrColdCannotPay) {

@@ -49,6 +49,7 @@ type Store interface {
 	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
 	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
 	TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error
+	Untrack(ctx context.Context, c sg.Chain, id string) error
 	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
 }
 
@@ -150,9 +151,15 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 	if err := s.Store.TrackCold(ctx, sg.Chain(r.Chain), platform, id); err != nil {
 		return r, err
 	}
-	if _, err := ch.Advance(ctx, platform, id); err != nil {
+	ended, err := ch.Advance(ctx, platform, id)
+	if err != nil {
 		r.State, r.TxHash = dynamo.ColdSigned, hash
 		return r, nil // signed and tracked: the tracker retries the broadcast
+	}
+	if ended { // at once (a Tron transaction the chain no longer takes): nothing to follow
+		if err := s.Store.Untrack(ctx, sg.Chain(r.Chain), id); err != nil {
+			return r, err
+		}
 	}
 	return s.Get(ctx, id)
 }

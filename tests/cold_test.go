@@ -101,6 +101,13 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	dir := t.TempDir()
 	payee := ethPayee()
 
+	// Destinations where the tokens are lost are refused before anything
+	// is held.
+	for _, lost := range []string{info.Token, "0x0000000000000000000000000000000000000000", "0x000000000000000000000000000000000000dEaD"} {
+		if r := e.do(t, "POST", coldPath, tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+lost+`","amount":"1","purpose":"x"}`)); r.status != 422 || r.errCode() != "destination_denied" {
+			t.Fatalf("a cold payout to %s: %d %s", lost, r.status, r.body)
+		}
+	}
 	// A bundle prepared and withdrawn frees the chain's one open bundle.
 	{
 		r := e.do(t, "POST", coldPath, tok, idem(), []byte(`{"chain":"ethereum","to_address":"`+payee+`","amount":"7","purpose":"mistake"}`))

@@ -56,12 +56,21 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 	}
 
 	// Refusals before anything is held: a non-Tron address, more USDT
-	// than the cold address holds.
+	// than the cold address holds, a destination where tokens are lost,
+	// the cold address itself.
 	if r := prepare(idem(), ethPayee(), "1", "x"); r.status != 400 || r.errCode() != "invalid_address" {
 		t.Fatalf("an Ethereum address on Tron: %d %s", r.status, r.body)
 	}
 	if r := prepare(idem(), payee, "900000000", "x"); r.status != 422 || r.errCode() != "cold_cannot_pay" {
 		t.Fatalf("more than the cold address holds: %d %s", r.status, r.body)
+	}
+	for _, lost := range []string{token.Tron(), "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb"} {
+		if r := prepare(idem(), lost, "1", "x"); r.status != 422 || r.errCode() != "destination_denied" {
+			t.Fatalf("a payout to %s, where tokens are lost: %d %s", lost, r.status, r.body)
+		}
+	}
+	if r := prepare(idem(), cold.Tron(), "1", "x"); r.status != 400 || r.errCode() != "invalid_address" {
+		t.Fatalf("the cold address paying itself: %d %s", r.status, r.body)
 	}
 	// A bundle prepared and withdrawn frees the chain's one open bundle.
 	{

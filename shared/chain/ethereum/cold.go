@@ -44,12 +44,22 @@ type Cold struct {
 	Now   func() time.Time
 }
 
+// burnAddress is the common burn address (0x…dEaD).
+var burnAddress = common.HexToAddress("0x000000000000000000000000000000000000dEaD")
+
 // Bundle builds the unsigned bundle of r's transfer (r.ID and r.Amount) to
 // to from the cold address: the nonce is the cold address's next, the fee
 // cap twice the base fee plus the tip so it stays valid while the bundle
 // is away. ErrColdCannotPay if the node cannot estimate it (the cold
-// address is short of USDT or of ETH).
+// address is short of USDT or of ETH); sg.ErrDestinationDenied for a
+// destination where the tokens are lost.
 func (c *Cold) Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error) {
+	switch common.Address(to) {
+	case c.Address:
+		return r, address.ErrInvalid.WithParam("to_address").WithMessage("the cold address cannot pay itself")
+	case c.Token, common.Address{}, burnAddress: // tokens sent there are lost
+		return r, sg.ErrDestinationDenied
+	}
 	data := erc20.Transfer(to, big.NewInt(int64(r.Amount)))
 	nonce, err := c.Node.PendingNonceAt(ctx, c.Address)
 	if err != nil {

@@ -69,10 +69,14 @@ func (c *Cold) feeLimit() int64 {
 // to from the cold address, on the head block. ErrColdCannotPay if the
 // cold account does not exist, holds less USDT than the amount, or cannot
 // pay the transfer's energy and bandwidth (with its own resources or TRX,
-// within the fee limit).
+// within the fee limit); sg.ErrDestinationDenied for a destination where
+// the tokens are lost (the token contract, the zero address).
 func (c *Cold) Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error) {
-	if to == c.Address {
+	switch to {
+	case c.Address:
 		return r, address.ErrInvalid.WithParam("to_address").WithMessage("the cold address cannot pay itself")
+	case c.Token, address.Account{}: // the token contract, the zero address (T9yD14…): tokens lost
+		return r, sg.ErrDestinationDenied
 	}
 	if err := c.canPay(ctx, to, r.Amount); err != nil {
 		return r, err

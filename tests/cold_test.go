@@ -27,6 +27,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -333,8 +334,20 @@ func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
 	if r := e.do(t, "POST", "/v1/cold-payouts", merchant, idem(), body); r.status != 404 {
 		t.Fatalf("the tenant route still answers: %d %s", r.status, r.body)
 	}
-	// A platform admin prepares; the bundle and the chain's lock are the
-	// platform's.
+	// An unsigned bundle a tenant prepared before the change holds the
+	// chain's lock, as the old routes left it; no one can see or cancel it.
+	ctx := context.Background()
+	_, st := ledgerOn(t, rawDB(t))
+	legacyTenant, now := tenant(), time.Now().UTC().Truncate(time.Microsecond)
+	legacy := dynamo.ColdRecord{ID: sg.NewKeyedID("cb", now, legacyTenant, coldapi.OpPrepare, "k-"+randHex(8)), Tenant: legacyTenant,
+		Chain: "ethereum", State: dynamo.ColdPrepared, Bundle: []byte(`{}`), RequestHash: "h", RequestedBy: "merchant",
+		CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour).Truncate(time.Second), Amount: 5_000_000, To: payee}
+	if err := st.PutColdBundle(ctx, legacy, sg.JournalEntry{At: now, Actor: "merchant", Action: "test.legacy_bundle", Subject: legacy.ID}); err != nil {
+		t.Fatalf("a tenant's bundle holding the lock: %v", err)
+	}
+	// A platform admin prepares; the tenant's stale bundle no longer holds
+	// the platform back (it is cancelled); the bundle and the chain's lock
+	// are the platform's.
 	admin := e.tokenAs(t, tenant(), "treasurer", "platform:admin")
 	r := e.do(t, "POST", coldPath, admin, idem(), body)
 	if r.status != 201 {
@@ -343,6 +356,12 @@ func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
 	var c coldJSON
 	r.json(t, &c)
 	t.Cleanup(func() { e.do(t, "POST", coldPath+"/"+c.ID+"/cancel", admin, nil, nil) })
+	if was, err := st.ColdBundle(ctx, legacyTenant, legacy.ID, false); err != nil || was.State != dynamo.ColdCancelled {
+		t.Fatalf("the tenant's stale bundle: %+v %v", was, err)
+	}
+	if lockTenant, lockID, _, err := st.ColdLock(ctx, "ethereum"); err != nil || lockTenant != sg.PlatformTenant || lockID != c.ID {
+		t.Fatalf("the lock is %s's %s (%v); want the platform's %s", lockTenant, lockID, err, c.ID)
+	}
 	// The tenant can neither see nor cancel nor sign it...
 	for _, q := range []struct{ method, path string }{
 		{"GET", coldPath + "/" + c.ID}, {"GET", coldPath + "/" + c.ID + "/qr/1"},

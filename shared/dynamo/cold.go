@@ -57,6 +57,19 @@ func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord, j sg.JournalEn
 		st.journalItem(sg.PlatformTenant, j))
 }
 
+// ColdLock reads the chain's cold lock: the tenant and id of the bundle
+// holding it ("" if none) and until when (held for good once signed).
+func (st *Store) ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, coldLockSK+chain), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", "", time.Time{}, classify("dynamo.ColdLock", err)
+	}
+	if out.Item == nil {
+		return "", "", time.Time{}, nil
+	}
+	return getS(out.Item, "tenant"), getS(out.Item, "id"), time.Unix(getN(out.Item, "until"), 0).UTC(), nil
+}
+
 // ErrColdBundleOpen: another cold bundle of the chain is open.
 var ErrColdBundleOpen = &sg.Error{Kind: sg.KindConflict, Code: "cold_bundle_open",
 	Message: "another cold bundle of this chain is open; import it, cancel it or let it expire first"}

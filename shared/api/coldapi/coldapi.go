@@ -46,6 +46,7 @@ type Chain interface {
 // Store keeps cold payouts (dynamo.Store).
 type Store interface {
 	PutColdBundle(ctx context.Context, r dynamo.ColdRecord, j sg.JournalEntry) error
+	ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error)
 	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
 	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
 	TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error
@@ -99,12 +100,44 @@ func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Cha
 	if err != nil {
 		return dynamo.ColdRecord{}, false, err
 	}
-	err = s.Store.PutColdBundle(ctx, r, sg.JournalEntry{At: now, Actor: by, Action: "cold_payout.prepared", Subject: id,
-		Detail: fmt.Sprintf("%s USDT on %s to %s, valid until %s", amount, c, r.To, r.ExpiresAt.Format(time.RFC3339))})
+	j := sg.JournalEntry{At: now, Actor: by, Action: "cold_payout.prepared", Subject: id,
+		Detail: fmt.Sprintf("%s USDT on %s to %s, valid until %s", amount, c, r.To, r.ExpiresAt.Format(time.RFC3339))}
+	err = s.Store.PutColdBundle(ctx, r, j)
+	if errors.Is(err, dynamo.ErrColdBundleOpen) {
+		if freed, ferr := s.freeTenantLock(ctx, by, c); ferr != nil {
+			return dynamo.ColdRecord{}, false, ferr
+		} else if freed {
+			err = s.Store.PutColdBundle(ctx, r, j)
+		}
+	}
 	if errors.Is(err, sg.ErrTransferExists) {
 		return replay()
 	}
 	return r, false, err
+}
+
+// freeTenantLock cancels an unsigned bundle a tenant prepared before cold
+// payouts became the platform's, if it holds the chain's lock: no one could
+// see or cancel it any more, and it would hold the platform back until it
+// expired. One already signed is followed to its end as before (the
+// tracker knows its tenant) and keeps the lock until then.
+func (s *Service) freeTenantLock(ctx context.Context, by string, c sg.Chain) (bool, error) {
+	tenant, id, _, err := s.Store.ColdLock(ctx, string(c))
+	if err != nil || tenant == "" || tenant == platform {
+		return false, err
+	}
+	r, err := s.Store.ColdBundle(ctx, tenant, id, false)
+	if errors.Is(err, sg.ErrNotFound) {
+		return false, nil
+	} else if err != nil || r.State != dynamo.ColdPrepared {
+		return false, err
+	}
+	err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdCancelled, "", sg.JournalEntry{At: s.Now().UTC(), Actor: by,
+		Action: "cold_payout.cancelled", Subject: id, Detail: "a tenant's unsigned bundle from before cold payouts were the platform's"})
+	if errors.Is(err, sg.ErrStateChanged) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Get reads a cold payout.

@@ -102,6 +102,8 @@ test: tools geth portal deps-browser
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime 100000x ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime 150000x ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime 30000x ./shared/airgap
+	$(GO) test -run '^$$' -fuzz FuzzParseTronColdBundle -fuzztime 30000x ./shared/airgap
+	$(GO) test -run '^$$' -fuzz FuzzParseTronColdSigned -fuzztime 30000x ./shared/airgap
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
@@ -119,6 +121,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseSigned -fuzztime $(FUZZTIME) ./shared/coldbundle
 	$(GO) test -run '^$$' -fuzz FuzzJoin -fuzztime $(FUZZTIME) ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime $(FUZZTIME) ./shared/airgap
+	$(GO) test -run '^$$' -fuzz FuzzParseTronColdBundle -fuzztime $(FUZZTIME) ./shared/airgap
+	$(GO) test -run '^$$' -fuzz FuzzParseTronColdSigned -fuzztime $(FUZZTIME) ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseAmount -fuzztime $(FUZZTIME) ./shared/stablegate
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/address
 	$(GO) test -run '^$$' -fuzz FuzzBase58 -fuzztime $(FUZZTIME) ./shared/address

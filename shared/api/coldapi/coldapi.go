@@ -59,6 +59,26 @@ type Service struct {
 	Store  Store
 	Chains map[sg.Chain]Chain
 	Now    func() time.Time
+	// Freezes, if set, stop cold payouts under a platform freeze: none is
+	// prepared or imported (so none is broadcast) while it holds.
+	Freezes Freezes
+}
+
+// Freezes says whether a freeze is in force (dynamo.Store implements it).
+type Freezes interface {
+	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
+}
+
+// frozen refuses a step of a cold payout under a platform freeze.
+func (s *Service) frozen(ctx context.Context) error {
+	if s.Freezes == nil {
+		return nil
+	}
+	f, on, err := s.Freezes.FreezeOn(ctx, platform, "")
+	if err != nil || !on {
+		return err
+	}
+	return sg.ErrFrozen.WithMessage("cold payouts are frozen (%s freeze %s); they resume when enough approvers lift it", f.Scope, f.ID)
 }
 
 // platform owns every cold payout.
@@ -90,6 +110,9 @@ func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Cha
 	}
 	if r, ok, err := replay(); err == nil || !errors.Is(err, sg.ErrNotFound) {
 		return r, ok, err
+	}
+	if err := s.frozen(ctx); err != nil {
+		return dynamo.ColdRecord{}, false, err
 	}
 	ch, err := s.chain(c)
 	if err != nil {
@@ -167,6 +190,9 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 		return r, sg.ErrColdBundleUsed
 	case !s.Now().Before(r.ExpiresAt):
 		return r, sg.ErrColdBundleExpired
+	}
+	if err := s.frozen(ctx); err != nil {
+		return r, err
 	}
 	if _, err := s.Store.SaveSignedTx(ctx, id, raw, hash, s.Now()); err != nil {
 		return r, err

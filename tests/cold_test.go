@@ -20,13 +20,13 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/stablegate/stablegate/internal/dev/devstack"
+	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/coldapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/coldbundle"
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

@@ -16,11 +16,11 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/coldapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

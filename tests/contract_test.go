@@ -12,7 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 const root = ".."

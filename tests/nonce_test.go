@@ -11,8 +11,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

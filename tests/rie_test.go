@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // buildBootstrap builds a function as deployed (lambda.norpc, stripped) but

@@ -25,7 +25,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // env is the running local stack, as `make test` (sgdev run) describes it in

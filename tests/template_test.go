@@ -16,8 +16,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 	"github.com/stablegate/stablegate/shared/custody"
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/dynamo"
 )
 

@@ -16,14 +16,14 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/stablegate/stablegate/internal/dev/devstack"
+	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/coldbundle"
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/hd"
 	sg "github.com/stablegate/stablegate/shared/stablegate"

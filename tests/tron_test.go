@@ -10,9 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/kmssign"
@@ -21,7 +21,7 @@ import (
 )
 
 // tronWorld is the TronGrid fixture (no Tron node runs here: see
-// shared/chain/tron/tronfix) with a wallet, its deposit address, a KMS hot
+// internal/dev/tronfix) with a wallet, its deposit address, a KMS hot
 // key and the ledger on the local stack's table.
 type tronWorld struct {
 	fx      *tronfix.Server

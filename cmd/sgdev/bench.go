@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // bench prints, per function, the deployed binary's size (linux/arm64,

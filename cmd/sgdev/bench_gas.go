@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/stablegate/stablegate/internal/dev/gasbench"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/gasbench"
 )
 
 // benchGas measures, on mainnet's rules, the gas of a payout (a token

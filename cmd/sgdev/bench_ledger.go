@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 	"github.com/stablegate/stablegate/shared/awsenv"
-	"github.com/stablegate/stablegate/shared/devstack"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/ledger"

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stablegate/stablegate/shared/devstack"
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // `make -s token` (sgdev token with no --scopes) mints a token with every

@@ -33,7 +33,9 @@ func (s *stubStore) SaveSignedTx(context.Context, string, []byte, string, time.T
 
 type stubChain struct{ Chain }
 
-func (stubChain) Signed(dynamo.ColdRecord, []byte) ([]byte, string, error) { return []byte{1}, "0xabc", nil }
+func (stubChain) Signed(dynamo.ColdRecord, []byte) ([]byte, string, error) {
+	return []byte{1}, "0xabc", nil
+}
 
 type platformFrozen struct{ on bool }
 

@@ -18,10 +18,10 @@ import (
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/testusdt"
 )
 
 // MainnetLike runs the simulated chain on mainnet's rules (Prague/Osaka):

@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/tyler-smith/go-bip39"
 
-	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
+	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"

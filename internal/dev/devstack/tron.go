@@ -9,9 +9,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
-	"github.com/stablegate/stablegate/shared/chain/tron/tronfix"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -28,7 +28,7 @@ var devTronToken = func() address.Account {
 
 // startTron serves the TronGrid fixture on base+600 as the local stack's
 // Tron: no Tron node runs here, so Tron deposits and payouts go through it
-// (shared/chain/tron/tronfix). It mines four blocks a second and funds the hot
+// (internal/dev/tronfix). It mines four blocks a second and funds the hot
 // key's Tron address and the platform's Tron cold address with test USDT
 // and TRX.
 func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) error {

@@ -82,7 +82,9 @@ func TestTronColdMatchesTronweb(t *testing.T) {
 			t.Fatal(err)
 		}
 		var tx trontx.SignedTx
-		json.Unmarshal(body, &tx)
+		if err := json.Unmarshal(body, &tx); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
 		if !strings.EqualFold(tx.RawDataHex, c.RawHex) || tx.TxID != c.TxID || !strings.EqualFold(tx.Signature[0], c.Signature) {
 			t.Fatalf("case %d: signed transaction %+v", i, tx)
 		}
@@ -110,7 +112,9 @@ func TestTronColdSignedByTheColdSeed(t *testing.T) {
 	}
 	late := b
 	late.Expiration = now.Add(time.Hour).UnixMilli()
-	late.ComputeTxID()
+	if err := late.ComputeTxID(); err != nil {
+		t.Fatal(err)
+	}
 	for name, c := range map[string]struct {
 		b     TronCold
 		seed  []byte
@@ -151,7 +155,9 @@ func TestTronColdChangedAfterSigning(t *testing.T) {
 	}
 	recomputed := s
 	recomputed.Bundle.Summary.Amount = "100.000000"
-	recomputed.Bundle.ComputeTxID()
+	if err := recomputed.Bundle.ComputeTxID(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ParseTronColdSigned(Marshal(recomputed)); !errors.Is(err, ErrSignatureInvalid) {
 		t.Errorf("amount and txid changed: %v", err)
 	}

@@ -144,7 +144,9 @@ func TestFinding12_UnknownKidRefetchIsRateLimited(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				v.Verify(tok)
+				if _, err := v.Verify(tok); err == nil {
+					t.Error("a token of an unknown key verified")
+				}
 			}()
 		}
 		wg.Wait()
@@ -191,7 +193,9 @@ func TestFinding12_UnknownKidRefetchIsRateLimited(t *testing.T) {
 			t.Fatalf("a known key while the issuer is down: %v", err)
 		}
 		clk.advance(failedFetchRetry)
-		v.Verify(mint(t, stranger, "unknown-y", claims()))
+		if _, err := v.Verify(mint(t, stranger, "unknown-y", claims())); err == nil {
+			t.Fatal("a token of an unknown key verified")
+		}
 		if n := is.fetches.Load(); n != 5 {
 			t.Fatalf("%d fetches after the retry wait; want 5", n)
 		}

@@ -47,8 +47,8 @@ var (
 var (
 	oidECPublicKey = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
 	oidSecp256k1   = asn1.ObjectIdentifier{1, 3, 132, 0, 10}
-	curveN         = secp256k1.S256().N
-	halfN          = new(big.Int).Rsh(secp256k1.S256().N, 1)
+	curveN         = new(big.Int).Set(secp256k1.Params().N)
+	halfN          = new(big.Int).Rsh(curveN, 1)
 )
 
 type spki struct {

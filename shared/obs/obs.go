@@ -88,5 +88,5 @@ func (m *Metrics) Emit(route string, ms ...Metric) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.w.Write(append(b, '\n'))
+	_, _ = m.w.Write(append(b, '\n')) // a log line that cannot be written has nowhere to be reported
 }

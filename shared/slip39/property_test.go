@@ -159,7 +159,9 @@ func crosscheck(t *testing.T, req, out any) {
 		t.Fatalf("slip39.cjs: %v", err)
 	}
 	var e struct{ Error string }
-	json.Unmarshal(raw, &e)
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("slip39.cjs answered %q: %v", raw, err)
+	}
 	if e.Error != "" {
 		t.Fatalf("npm slip39: %s", e.Error)
 	}

@@ -31,10 +31,11 @@ func TestReferenceVectors(t *testing.T) {
 	for _, v := range vectors(t) {
 		var desc, secretHex, xprv string
 		var mnemonics []string
-		json.Unmarshal(v[0], &desc)
-		json.Unmarshal(v[1], &mnemonics)
-		json.Unmarshal(v[2], &secretHex)
-		json.Unmarshal(v[3], &xprv)
+		for i, dst := range []any{&desc, &mnemonics, &secretHex, &xprv} {
+			if err := json.Unmarshal(v[i], dst); err != nil {
+				t.Fatalf("vector %s: field %d: %v", v[0], i, err)
+			}
+		}
 		got, err := Combine(mnemonics, []byte("TREZOR"))
 		if secretHex == "" {
 			want := refusals[strings.SplitN(desc, ".", 2)[0]]

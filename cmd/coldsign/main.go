@@ -94,7 +94,9 @@ func split(args []string, in io.Reader, out io.Writer) error {
 	var gs groups
 	fs.Var(&gs, "group", "a group as THRESHOLDofCOUNT (repeat for each group)")
 	passFile := fs.String("passphrase", "", "file holding the passphrase (none if empty)")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if len(gs) == 0 {
 		return errors.New("give at least one -group")
 	}
@@ -128,7 +130,9 @@ func split(args []string, in io.Reader, out io.Writer) error {
 func recoverSeed(args []string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("recover", flag.ExitOnError)
 	passFile := fs.String("passphrase", "", "file holding the passphrase (none if empty)")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	var shares []string
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {

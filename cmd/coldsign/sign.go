@@ -104,7 +104,9 @@ func coldAddress(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("address", flag.ExitOnError)
 	chain := fs.String("chain", "ethereum", "whose cold address: ethereum (m/44'/60'/0'/0/0) or tron (m/44'/195'/0'/0/0)")
 	ks := keyFlags(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	var addr string
 	switch *chain {
 	case "ethereum":
@@ -161,7 +163,9 @@ func sign(args []string, in io.Reader, tty io.Writer) error {
 	outFile := fs.String("out", "", "where to write the signed bundle (JSON)")
 	qrDir := fs.String("qr-out", "", "directory for the signed bundle's QR images")
 	ks := keyFlags(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *token == "" || *outFile == "" {
 		return errors.New("-token and -out are required")
 	}
@@ -250,7 +254,9 @@ func grant(args []string, in io.Reader, tty io.Writer) error {
 	outFile := fs.String("out", "", "where to write the signed grant (JSON)")
 	qrDir := fs.String("qr-out", "", "directory for the signed grant's QR images")
 	ks := keyFlags(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *token == "" || *spender == "" || *outFile == "" {
 		return errors.New("-token, -spender and -out are required")
 	}

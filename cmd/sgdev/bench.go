@@ -23,7 +23,9 @@ func bench(args []string) error {
 	o := stackFlags(fs)
 	runs := fs.Int("runs", 7, "cold starts per function")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	o.Chain, o.Persist, o.ScheduleSpeedup = true, false, 0 // chain functions dial the node at init
 	if o.State == ".dev/dev" {
 		o.State = ".dev/bench"
@@ -45,7 +47,7 @@ func bench(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	rie, _ := filepath.Abs(devstack.ToolPath(o.Root, "aws-lambda-rie"))
 
 	type row struct {

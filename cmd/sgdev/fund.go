@@ -22,7 +22,9 @@ func fund(args []string) error {
 	wallet := fs.String("wallet", "", "wallet id")
 	chain := fs.String("chain", "tron", "ethereum or tron")
 	amount := fs.String("amount", "100", "USDT amount")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	env, err := readEnv(filepath.Join(*state, "stack.env"))
 	if err != nil {
 		return fmt.Errorf("no running stack found (start it with `make dev`): %w", err)

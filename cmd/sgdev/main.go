@@ -74,7 +74,9 @@ func stackFlags(fs *flag.FlagSet) *devstack.Options {
 func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	o := stackFlags(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s, err := devstack.Up(ctx, *o)
@@ -115,7 +117,9 @@ Stop:          Ctrl-C
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	o := stackFlags(fs)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	rest := fs.Args()
 	if len(rest) == 0 {
 		return fmt.Errorf("run: give a command after --")
@@ -132,7 +136,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer flog.Close()
+	defer func() { _ = flog.Close() }() // the functions' log; nothing to do if its last write fails
 	os.Stdout = flog
 	o.Out = console
 	start := time.Now()
@@ -159,7 +163,9 @@ func token(args []string) error {
 	scopes := fs.String("scopes", "", "space-separated scopes (default: every scope template.yaml's routes declare)")
 	root := fs.String("root", ".", "the checkout (its template.yaml lists the scopes)")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	granted := strings.Fields(*scopes)
 	if *scopes == "" {
 		t, err := devstack.LoadTemplate(filepath.Join(*root, "template.yaml"))

@@ -32,7 +32,9 @@ func TestFinding14_DevTokenScopes(t *testing.T) {
 	os.Stdout = w
 	err = token([]string{"--state", state})
 	os.Stdout = stdout
-	w.Close()
+	if cerr := w.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
 	out, _ := io.ReadAll(r)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,9 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	infoPath := filepath.Join(s.Opts.State, "chain.json")
 	var info ChainInfo
 	if raw, err := os.ReadFile(infoPath); err == nil {
-		json.Unmarshal(raw, &info)
+		if err := json.Unmarshal(raw, &info); err != nil {
+			info = ChainInfo{} // unreadable: deploy afresh, as on a new chain
+		}
 	}
 	faucet := devFaucetKey()
 	faucetAddr := crypto.PubkeyToAddress(faucet.PublicKey)

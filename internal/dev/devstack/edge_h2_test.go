@@ -110,7 +110,7 @@ func TestFinding14_UnknownWSActionLocalGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	for _, msg := range []string{`{"action":"unsubscribe"}`, `{"wallet_id":"wal_x"}`, `hello`, `{"action":"$disconnect"}`, `{"action":"$connect"}`} {
 		if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
 			t.Fatal(err)
@@ -120,7 +120,9 @@ func TestFinding14_UnknownWSActionLocalGateway(t *testing.T) {
 			t.Fatal(err)
 		}
 		var m map[string]string
-		json.Unmarshal(data, &m)
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("message %s answered %s: %v", msg, data, err)
+		}
 		if m["type"] != "error" || m["code"] != "unknown_action" || m["param"] != "action" {
 			t.Errorf("message %s answered %s; want the unknown_action error", msg, data)
 		}
@@ -128,7 +130,9 @@ func TestFinding14_UnknownWSActionLocalGateway(t *testing.T) {
 	if n := disconnects.Load(); n != 0 {
 		t.Fatalf("a message ran $disconnect %d times", n)
 	}
-	c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe"}`))
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe"}`)); err != nil {
+		t.Fatal(err)
+	}
 	if _, data, _ := c.Read(ctx); string(data) != `{"type":"subscribed"}` {
 		t.Fatalf("subscribe answered %s", data)
 	}

@@ -85,8 +85,8 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	port := l.Addr().(*net.TCPAddr).Port
+	return port, l.Close()
 }
 
 // Invoke posts one event and returns the function's answer.
@@ -128,7 +128,7 @@ func (r *RIE) Logs() string {
 // Stop ends the emulator and the function.
 func (r *RIE) Stop() {
 	if r.cmd.Process != nil {
-		syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
-		r.cmd.Wait()
+		_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL) // ESRCH if it already exited
+		_ = r.cmd.Wait()                                      // reports the kill
 	}
 }

@@ -104,7 +104,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	// The in-process handlers read these through the SDK's own config.
 	for k, v := range s.Env {
-		os.Setenv(k, v)
+		if err := os.Setenv(k, v); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.startEmulators(); err != nil {
 		return nil, err
@@ -258,16 +260,22 @@ func (s *Stack) startEmulators() error {
 		"-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
 	if o.Persist {
 		dir, _ := filepath.Abs(filepath.Join(o.State, "dynamodb"))
-		os.MkdirAll(dir, 0o755)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 		ddbArgs = append(ddbArgs, "-dbPath", dir)
 	} else {
 		ddbArgs = append(ddbArgs, "-inMemory")
 	}
 	kmsDir := filepath.Join(o.State, "kms")
 	if !o.Persist {
-		os.RemoveAll(kmsDir)
+		if err := os.RemoveAll(kmsDir); err != nil {
+			return err
+		}
 	}
-	os.MkdirAll(kmsDir, 0o755)
+	if err := os.MkdirAll(kmsDir, 0o755); err != nil {
+		return err
+	}
 	procs := []struct {
 		name, dir, bin string
 		args           []string
@@ -283,7 +291,9 @@ func (s *Stack) startEmulators() error {
 	if o.Chain {
 		gethDir := filepath.Join(o.State, "geth")
 		if !o.Persist {
-			os.RemoveAll(gethDir)
+			if err := os.RemoveAll(gethDir); err != nil {
+				return err
+			}
 		}
 		procs = append(procs, struct {
 			name, dir, bin string
@@ -324,7 +334,7 @@ func (s *Stack) startEmulators() error {
 func inUse(port int) bool {
 	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 	if err == nil {
-		c.Close()
+		_ = c.Close()
 		return true
 	}
 	return false
@@ -346,18 +356,20 @@ func (s *Stack) Down() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	// Best effort throughout: a process may have exited already (ESRCH),
+	// and Wait reports the signal that stopped it.
 	if s.tron != nil {
-		s.tron.Close()
+		_ = s.tron.Close()
 	}
 	for _, p := range s.procs {
 		if p.Process != nil {
-			syscall.Kill(-p.Process.Pid, syscall.SIGTERM)
+			_ = syscall.Kill(-p.Process.Pid, syscall.SIGTERM)
 		}
 	}
 	done := make(chan struct{})
 	go func() {
 		for _, p := range s.procs {
-			p.Wait()
+			_ = p.Wait()
 		}
 		close(done)
 	}()
@@ -366,7 +378,7 @@ func (s *Stack) Down() {
 	case <-time.After(5 * time.Second):
 		for _, p := range s.procs {
 			if p.Process != nil {
-				syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
+				_ = syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
 			}
 		}
 		<-done

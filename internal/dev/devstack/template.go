@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -171,8 +172,8 @@ func (t *Template) Functions() []Function {
 							q.Queue = fnArg(qn).Content[0].Value
 						}
 					}
-					if bs := scalar(get(p, "BatchSize")); bs != "" {
-						fmt.Sscan(bs, &q.BatchSize)
+					if n, err := strconv.Atoi(scalar(get(p, "BatchSize"))); err == nil {
+						q.BatchSize = n // SAM refuses a BatchSize that is not a number
 					}
 					for _, rt := range contentOf(get(p, "FunctionResponseTypes")) {
 						q.ReportFailures = q.ReportFailures || rt.Value == "ReportBatchItemFailures"
@@ -188,8 +189,8 @@ func (t *Template) Functions() []Function {
 					p := get(ev, "Properties")
 					se := StreamEvent{BatchSize: 100, Table: strings.SplitN(fnArg(get(p, "Stream")).Value, ".", 2)[0],
 						FromStart: scalar(get(p, "StartingPosition")) == "TRIM_HORIZON"}
-					if bs := scalar(get(p, "BatchSize")); bs != "" {
-						fmt.Sscan(bs, &se.BatchSize)
+					if n, err := strconv.Atoi(scalar(get(p, "BatchSize"))); err == nil {
+						se.BatchSize = n
 					}
 					for _, rt := range contentOf(get(p, "FunctionResponseTypes")) {
 						se.ReportFailures = se.ReportFailures || rt.Value == "ReportBatchItemFailures"

@@ -120,7 +120,9 @@ func (s *wsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		delete(s.conns, conn)
 		s.mu.Unlock()
 		if h := s.routes["$disconnect"]; h != nil {
-			h(context.Background(), s.event("$disconnect", "DISCONNECT", conn, nil, ""))
+			if _, err := h(context.Background(), s.event("$disconnect", "DISCONNECT", conn, nil, "")); err != nil {
+				s.logf("websocket route $disconnect: %v", err)
+			}
 		}
 	}()
 	for {
@@ -131,7 +133,8 @@ func (s *wsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var m struct {
 			Action string `json:"action"`
 		}
-		json.Unmarshal(data, &m)
+		// A message that is not JSON, or names no action, goes to $default.
+		_ = json.Unmarshal(data, &m)
 		// $connect and $disconnect are never a message's route.
 		route := m.Action
 		h := s.routes[route]
@@ -143,17 +146,23 @@ func (s *wsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// route matches and there is no $default route; the template's
 			// $default route answers the documented error, and so does the
 			// local gateway without one.
-			c.Write(context.Background(), websocket.MessageText, []byte(live.UnknownAction().Body))
+			if err := c.Write(context.Background(), websocket.MessageText, []byte(live.UnknownAction().Body)); err != nil {
+				return // the client is gone
+			}
 			continue
 		}
 		resp, err := h(context.Background(), s.event(route, "MESSAGE", conn, nil, string(data)))
 		if err != nil {
 			s.logf("websocket route %s: %v", route, err)
-			c.Write(context.Background(), websocket.MessageText, []byte(`{"message": "Internal server error"}`))
+			if err := c.Write(context.Background(), websocket.MessageText, []byte(`{"message": "Internal server error"}`)); err != nil {
+				return
+			}
 			continue
 		}
 		if resp.Body != "" {
-			c.Write(context.Background(), websocket.MessageText, []byte(resp.Body))
+			if err := c.Write(context.Background(), websocket.MessageText, []byte(resp.Body)); err != nil {
+				return
+			}
 		}
 	}
 }
@@ -166,7 +175,7 @@ func (s *wsServer) manage(w http.ResponseWriter, r *http.Request, id string) {
 		w.Header().Set("x-amzn-errortype", "GoneException")
 		w.Header().Set("content-type", "application/json")
 		w.WriteHeader(http.StatusGone)
-		io.WriteString(w, `{"message":null}`)
+		_, _ = io.WriteString(w, `{"message":null}`)
 		return
 	}
 	switch r.Method {
@@ -179,7 +188,7 @@ func (s *wsServer) manage(w http.ResponseWriter, r *http.Request, id string) {
 		}
 		w.WriteHeader(http.StatusOK)
 	case http.MethodDelete:
-		c.Close(websocket.StatusNormalClosure, "closed by the API")
+		_ = c.Close(websocket.StatusNormalClosure, "closed by the API") // a client already gone is closed too
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("content-type", "application/json")

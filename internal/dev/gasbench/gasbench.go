@@ -105,7 +105,7 @@ func newWorld(key *ecdsa.PrivateKey) (*World, error) {
 }
 
 // Close stops the chain.
-func (w *World) Close() { w.Sim.Close() }
+func (w *World) Close() { _ = w.Sim.Close() }
 
 // gasOf commits the block and returns tx's gas used.
 func (w *World) gasOf(tx *types.Transaction, err error) (uint64, error) {

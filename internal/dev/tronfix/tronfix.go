@@ -139,7 +139,7 @@ func (s *Server) Start(addr string) error {
 	}
 	s.URL = "http://" + l.Addr().String()
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
-	go s.srv.Serve(l)
+	go func() { _ = s.srv.Serve(l) }() // http.ErrServerClosed once closed
 	return nil
 }
 
@@ -425,7 +425,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var in map[string]any
 	if r.Method == http.MethodPost {
-		json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in)
+		// An empty body (getnowblock posts none) or a malformed one reads as no fields.
+		_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in)
 	}
 	var out any
 	switch {

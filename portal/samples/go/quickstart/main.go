@@ -58,7 +58,9 @@ func (c *client) do(method, path, idemKey string, body, out any) (http.Header, e
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
 		var e apiError
-		json.Unmarshal(raw, &e)
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return resp.Header, fmt.Errorf("%d: %s", resp.StatusCode, raw)
+		}
 		return resp.Header, fmt.Errorf("%d %s: %s (field %q, request %s)", resp.StatusCode, e.Error.Code, e.Error.Message, e.Error.Param, e.Error.RequestID)
 	}
 	return resp.Header, json.Unmarshal(raw, out)

@@ -85,43 +85,43 @@ var batchColumns = map[string]bool{"row_key": true, "from_wallet_id": true, "to_
 func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	key, err := httpapi.IdempotencyKey(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	if ct, _ := httpapi.Header(req, "content-type"); !isCSV(ct) {
-		return httpapi.Fail(ctx, req, sg.ErrUnsupportedMediaType.WithMessage("request body must be text/csv")), nil
+		return httpapi.Response{}, sg.ErrUnsupportedMediaType.WithMessage("request body must be text/csv")
 	}
 	body := []byte(req.Body)
 	if req.IsBase64Encoded {
 		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
-			return httpapi.Fail(ctx, req, ErrCSV), nil
+			return httpapi.Response{}, ErrCSV
 		}
 	}
 	if len(body) > MaxBatchBytes {
-		return httpapi.Fail(ctx, req, sg.ErrBodyTooLarge.WithMessage("a batch is at most 1 MiB")), nil
+		return httpapi.Response{}, sg.ErrBodyTooLarge.WithMessage("a batch is at most 1 MiB")
 	}
 	sum := sha256.Sum256(append([]byte(OpBatch+"\x00"), body...))
 	hash := hex.EncodeToString(sum[:])
 	rows, cols, err := readBatch(body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	// The key is claimed before any row moves money, so a second request
 	// under it, while this one runs, is refused rather than applied too.
 	if rec, claimed, err := h.Idem.ClaimIdempotency(ctx, p.TenantID, OpBatch, key, hash, BatchLease); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	} else if !claimed {
-		return answerHeld(ctx, req, rec, hash), nil
+		return answerHeld(rec, hash)
 	}
 	resp, err := h.runBatch(ctx, p.TenantID, rows, cols)
 	if err != nil {
 		// A fault of ours: give the key back so a retry runs at once (the
 		// rows done are replayed by their row keys).
 		h.Idem.ReleaseIdempotency(ctx, p.TenantID, OpBatch, key, hash) //nolint:errcheck // the lease ends it anyway
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	out, _ := json.Marshal(resp)
 	err = h.Idem.CompleteIdempotency(ctx, sg.Idempotency{TenantID: p.TenantID, Operation: OpBatch, Key: key, RequestHash: hash, Status: http.StatusOK, Response: out})
@@ -129,26 +129,26 @@ func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		// Another run of the same file took over a lapsed claim and
 		// finished first: answer as it did.
 		if rec, err := h.Idem.Idempotency(ctx, p.TenantID, OpBatch, key); err == nil {
-			return answerHeld(ctx, req, rec, hash), nil
+			return answerHeld(rec, hash)
 		}
-		return httpapi.Fail(ctx, req, sg.ErrIdempotencyInProgress), nil
+		return httpapi.Response{}, sg.ErrIdempotencyInProgress
 	} else if err != nil {
 		h.Idem.ReleaseIdempotency(ctx, p.TenantID, OpBatch, key, hash) //nolint:errcheck // the lease ends it anyway
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.Raw(http.StatusOK, out), nil
 }
 
 // answerHeld answers a request whose key another request holds: a reuse of
 // the key with another file, a run still in progress, or the first answer.
-func answerHeld(ctx context.Context, req httpapi.Request, rec sg.Idempotency, hash string) httpapi.Response {
+func answerHeld(rec sg.Idempotency, hash string) (httpapi.Response, error) {
 	switch {
 	case rec.RequestHash != hash:
-		return httpapi.Fail(ctx, req, sg.ErrIdempotencyKeyReused)
+		return httpapi.Response{}, sg.ErrIdempotencyKeyReused
 	case rec.Status == 0:
-		return httpapi.Fail(ctx, req, sg.ErrIdempotencyInProgress)
+		return httpapi.Response{}, sg.ErrIdempotencyInProgress
 	}
-	return httpapi.Replay(rec)
+	return httpapi.Replay(rec), nil
 }
 
 // runBatch applies the rows in order and reports on each. It fails only

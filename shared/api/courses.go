@@ -57,7 +57,7 @@ func (h Courses) Attempt(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	var body AttemptRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	course := req.PathParameters["course_id"]
 	status, raw, replayed, err := h.Svc.Submit(ctx, p.TenantID, p.Subject, course, key, httpapi.RequestHash(courses.OpAttempt+"/"+course, body), body.Answers,
@@ -71,7 +71,7 @@ func (h Courses) Attempt(ctx context.Context, req httpapi.Request) (httpapi.Resp
 			return http.StatusCreated, b, err
 		})
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	resp := httpapi.Raw(status, raw)
 	if replayed {
@@ -101,11 +101,11 @@ type ProgressView struct {
 func (h Courses) Progress(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	ps, err := h.Svc.Store.Progress(ctx, p.TenantID, p.Subject)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	ids := make([]string, 0, len(courses.Keys))
 	for id := range courses.Keys {
@@ -137,11 +137,11 @@ type CertificateCheck struct {
 func (h Courses) Certificate(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	c, ok, err := h.Svc.Verify(ctx, p.TenantID, req.PathParameters["certificate_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, CertificateCheck{Object: "certificate_check", Valid: ok, Certificate: *viewCert(c)}), nil
 }

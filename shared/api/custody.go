@@ -154,11 +154,11 @@ func policyOf(b PolicyBody) (sg.Policy, error) {
 func (h Custody) GetPolicy(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	pol, err := h.Svc.Policy(ctx, p.TenantID)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, viewPolicy(pol)), nil
 }
@@ -168,15 +168,15 @@ func (h Custody) GetPolicy(ctx context.Context, req httpapi.Request) (httpapi.Re
 func (h Custody) PutPolicy(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body PolicyBody
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	pol, err := policyOf(body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var secret []byte
 	if body.Webhook != nil {
@@ -184,7 +184,7 @@ func (h Custody) PutPolicy(ctx context.Context, req httpapi.Request) (httpapi.Re
 	}
 	out, err := h.Svc.SetPolicy(ctx, actor(p), pol, *body.IfVersion, secret)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, viewPolicy(out)), nil
 }
@@ -219,20 +219,20 @@ func viewAllow(e sg.AllowEntry, now time.Time) AllowView {
 func (h Custody) AddAllow(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body AllowBody
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	c := sg.Chain(body.Chain)
 	a, err := address.Parse(c, body.Address)
 	if e, ok := err.(*sg.Error); ok {
-		return httpapi.Fail(ctx, req, e.WithParam("address")), nil
+		return httpapi.Response{}, e.WithParam("address")
 	}
 	e, again, err := h.Svc.Allow(ctx, actor(p), c, a.Format(c), body.Label)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	if again {
 		// The address (in whatever letter case it came) is on the list
@@ -248,11 +248,11 @@ func (h Custody) AddAllow(ctx context.Context, req httpapi.Request) (httpapi.Res
 func (h Custody) ListAllow(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	es, err := h.Svc.Allowlist(ctx, p.TenantID)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	out := ListView[AllowView]{Object: "list", Data: []AllowView{}}
 	for _, e := range es {
@@ -279,15 +279,15 @@ type DecisionBody struct {
 func (h Custody) Decide(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body DecisionBody
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	t, replayed, err := h.Svc.Decide(ctx, actor(p), req.PathParameters["transfer_id"], body.Decision == "approve", body.Comment)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	resp := httpapi.JSON(http.StatusOK, ViewTransfer(t))
 	if replayed {
@@ -346,15 +346,15 @@ func viewFreeze(f sg.Freeze) FreezeView {
 func (h Custody) Freeze(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body FreezeBody
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	f, err := h.Svc.Freeze(ctx, actor(p), sg.FreezeScope(body.Scope), body.WalletID, body.Reason)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusCreated, viewFreeze(f)), nil
 }
@@ -363,11 +363,11 @@ func (h Custody) Freeze(ctx context.Context, req httpapi.Request) (httpapi.Respo
 func (h Custody) ListFreezes(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	fs, err := h.Svc.Freezes(ctx, p.TenantID)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	out := ListView[FreezeView]{Object: "list", Data: []FreezeView{}}
 	for _, f := range fs {
@@ -387,15 +387,15 @@ type VoteBody struct {
 func (h Custody) VoteUnfreeze(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body VoteBody
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	f, err := h.Svc.VoteUnfreeze(ctx, actor(p), req.PathParameters["freeze_id"], body.Comment)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, viewFreeze(f)), nil
 }
@@ -421,18 +421,18 @@ type JournalPage struct {
 func (h Custody) Journal(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	limit, before := 50, int64(0)
 	if v := req.QueryStringParameters["limit"]; v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 200 {
-			return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("limit").WithMessage("limit is 1 to 200")), nil
+			return httpapi.Response{}, sg.ErrValidation.WithParam("limit").WithMessage("limit is 1 to 200")
 		}
 	}
 	if v := req.QueryStringParameters["before"]; v != "" {
 		at, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
-			return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("before").WithMessage("before is an RFC 3339 time from next_before")), nil
+			return httpapi.Response{}, sg.ErrValidation.WithParam("before").WithMessage("before is an RFC 3339 time from next_before")
 		}
 		before = at.UnixMicro()
 	}
@@ -443,15 +443,15 @@ func (h Custody) Journal(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		// The platform's own decisions: platform freezes and their lifting,
 		// hot key rotations, Tron sweep grants.
 		if !p.Has(ScopePlatformAdmin) {
-			return httpapi.Fail(ctx, req, sg.ErrForbidden.WithParam("scope").WithMessage("the platform's journal needs the platform:admin scope")), nil
+			return httpapi.Response{}, sg.ErrForbidden.WithParam("scope").WithMessage("the platform's journal needs the platform:admin scope")
 		}
 		journal = sg.PlatformTenant
 	default:
-		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("scope").WithMessage("scope is tenant or platform")), nil
+		return httpapi.Response{}, sg.ErrValidation.WithParam("scope").WithMessage("scope is tenant or platform")
 	}
 	js, err := h.Svc.Journal(ctx, journal, limit, before)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	out := JournalPage{Object: "list", Data: []JournalView{}}
 	for _, j := range js {
@@ -495,11 +495,11 @@ func viewRotation(r dynamo.Rotation) RotationView {
 func (h Custody) RequestRotation(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, err := custody.RequestRotation(ctx, h.Svc.Rotations, actor(p), h.Svc.Now())
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, viewRotation(r)), nil
 }
@@ -508,14 +508,14 @@ func (h Custody) RequestRotation(ctx context.Context, req httpapi.Request) (http
 // under way, or the last one.
 func (h Custody) GetRotation(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	if _, err := httpapi.PrincipalOf(req); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, ok, err := h.Svc.Rotations.Rotation(ctx)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	if !ok {
-		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithMessage("the hot key has never been rotated")), nil
+		return httpapi.Response{}, sg.ErrNotFound.WithMessage("the hot key has never been rotated")
 	}
 	return httpapi.JSON(http.StatusOK, viewRotation(r)), nil
 }

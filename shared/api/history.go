@@ -76,23 +76,23 @@ func HistoryFilterOf(q map[string]string) (dynamo.HistoryFilter, error) {
 func (h History) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	f, err := HistoryFilterOf(req.QueryStringParameters)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	page, err := PageOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	id, err := h.ownWallet(ctx, p, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	ts, next, err := h.Store.History(ctx, p.TenantID, id, f, page)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, listOf(ts, next, ViewTransfer)), nil
 }

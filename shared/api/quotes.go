@@ -33,26 +33,26 @@ type QuoteView struct {
 func (h Quotes) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	q := req.QueryStringParameters
 	chain := sg.Chain(q["chain"])
 	if !chain.Valid() {
-		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("chain").WithMessage("chain must be ethereum or tron")), nil
+		return httpapi.Response{}, sg.ErrValidation.WithParam("chain").WithMessage("chain must be ethereum or tron")
 	}
 	if q["to_address"] == "" {
-		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("to_address").WithMessage("to_address is required")), nil
+		return httpapi.Response{}, sg.ErrValidation.WithParam("to_address").WithMessage("to_address is required")
 	}
 	amount, err := ParsePositiveAmount(q["amount"], "amount")
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	fq, err := h.Q.Create(ctx, p.TenantID, chain, q["to_address"], amount)
 	if e, ok := err.(*sg.Error); ok && (e.Code == "invalid_address" || e.Code == "invalid_address_checksum") {
 		err = e.WithParam("to_address")
 	}
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, QuoteView{ID: fq.ID, Object: "fee_quote", Chain: fq.Chain, Asset: fq.Asset, ToAddress: fq.ToAddress,
 		Amount: fq.Amount.String(), Fee: fq.Fee.String(), Network: fq.Network,

@@ -34,32 +34,32 @@ func csvCell(s string) string {
 func (h History) Statement(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	f, err := HistoryFilterOf(req.QueryStringParameters)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	if f.From.IsZero() {
-		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("from").WithMessage("from is required")), nil
+		return httpapi.Response{}, sg.ErrValidation.WithParam("from").WithMessage("from is required")
 	}
 	if f.To.IsZero() {
-		return httpapi.Fail(ctx, req, sg.ErrValidation.WithParam("to").WithMessage("to is required")), nil
+		return httpapi.Response{}, sg.ErrValidation.WithParam("to").WithMessage("to is required")
 	}
 	id, err := h.ownWallet(ctx, p, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var all []sg.Transfer
 	page := sg.Page{Limit: 1000}
 	for {
 		ts, next, err := h.Store.History(ctx, p.TenantID, id, f, page)
 		if err != nil {
-			return httpapi.Fail(ctx, req, err), nil
+			return httpapi.Response{}, err
 		}
 		all = append(all, ts...)
 		if len(all) > MaxStatementLines {
-			return httpapi.Fail(ctx, req, ErrStatementTooLarge), nil
+			return httpapi.Response{}, ErrStatementTooLarge
 		}
 		if next == "" {
 			break

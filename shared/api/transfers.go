@@ -157,18 +157,18 @@ func (h Transfers) Create(ctx context.Context, req httpapi.Request) (httpapi.Res
 	var body CreateTransferRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	amount, err := ParsePositiveAmount(body.Amount, "amount")
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, err := h.Ledger.Transfer(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpTransfer, body), ledger.Internal{
 		From: body.FromWalletID, To: body.ToWalletID, Chain: sg.Chain(body.Chain), Asset: sg.Asset(body.Asset),
 		Amount: amount, Memo: body.Memo, Metadata: body.Metadata,
 	})
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	resp := httpapi.JSON(http.StatusCreated, ViewTransfer(r.Transfer))
 	if r.Replayed {
@@ -181,11 +181,11 @@ func (h Transfers) Create(ctx context.Context, req httpapi.Request) (httpapi.Res
 func (h Transfers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	t, err := h.Ledger.Store.Transfer(ctx, p.TenantID, req.PathParameters["transfer_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, ViewTransfer(t)), nil
 }

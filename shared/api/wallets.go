@@ -103,7 +103,7 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	var body CreateWalletRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}
 	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata, HighVolume: body.HighVolume}
@@ -112,7 +112,7 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		return http.StatusCreated, b, err
 	})
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	if r.Replayed {
 		return httpapi.Replay(sg.Idempotency{Status: r.Status, Response: r.Body}), nil
@@ -124,11 +124,11 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 func (h Wallets) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	w, err := h.Svc.Get(ctx, p.TenantID, req.PathParameters["wallet_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, viewWallet(w)), nil
 }
@@ -137,15 +137,15 @@ func (h Wallets) Get(ctx context.Context, req httpapi.Request) (httpapi.Response
 func (h Wallets) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	page, err := PageOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	ws, next, err := h.Svc.List(ctx, p.TenantID, page)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, listOf(ws, next, viewWallet)), nil
 }
@@ -154,11 +154,11 @@ func (h Wallets) List(ctx context.Context, req httpapi.Request) (httpapi.Respons
 func (h Wallets) Balances(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	w, bs, err := h.Svc.BalancesOf(ctx, p.TenantID, req.PathParameters["wallet_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	out := WalletBalances{Object: "wallet_balances", WalletID: w.ID, Balances: make([]BalanceView, 0, len(bs))}
 	for _, b := range bs {

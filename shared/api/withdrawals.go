@@ -32,23 +32,23 @@ func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.R
 	var body CreateWithdrawalRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	amount, err := ParsePositiveAmount(body.Amount, "amount")
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	chain := sg.Chain(body.Chain)
 	to, err := address.Parse(chain, body.ToAddress)
 	if e, ok := err.(*sg.Error); ok {
-		return httpapi.Fail(ctx, req, e.WithParam("to_address")), nil
+		return httpapi.Response{}, e.WithParam("to_address")
 	}
 	r, err := h.W.Create(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpWithdraw, body), ledger.Withdraw{
 		Wallet: body.WalletID, Chain: chain, Asset: sg.Asset(body.Asset), ToAddress: to.Format(chain),
 		Amount: amount, Memo: body.Memo, Metadata: body.Metadata, QuoteID: body.QuoteID, RequestedBy: p.Subject,
 	})
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	resp := httpapi.JSON(http.StatusCreated, ViewTransfer(firstAnswer(r.Transfer)))
 	if r.Replayed {
@@ -74,11 +74,11 @@ func firstAnswer(t sg.Transfer) sg.Transfer {
 func (h Withdrawals) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	t, err := h.W.Cancel(ctx, p.TenantID, req.PathParameters["transfer_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, ViewTransfer(t)), nil
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -28,8 +29,10 @@ type (
 	Response = events.APIGatewayV2HTTPResponse
 )
 
-// Handler handles one API event. It returns an error only for faults the
-// platform should treat as a crash; business refusals are responses.
+// Handler handles one API event. A handler returns its refusals and faults
+// as errors (an *sg.Error, or any error, taken as internal) and Wrap turns
+// each into the error response; the Handler Wrap returns, the one Lambda
+// runs, never returns an error (aws-lambda-go would report a crash).
 type Handler func(ctx context.Context, req Request) (Response, error)
 
 // ErrorBody is the one error format of the API (ErrorResponse in the spec).
@@ -89,9 +92,11 @@ func jsonHeaders() map[string]string {
 	return map[string]string{"content-type": "application/json", "cache-control": "no-store"}
 }
 
-// Fail turns err into the error response. Internal details go to the log
-// only; the client sees the code, a safe message, the parameter and the
-// request id.
+// Fail turns err into the error response: the status is its kind's
+// (an error that is not an *sg.Error is internal), and an internal or
+// unavailable error's details go to the log only; the client sees the code,
+// a safe message, the parameter and the request id. Handlers under Wrap
+// return the error instead; Fail is for code that answers outside Wrap.
 func Fail(ctx context.Context, req Request, err error) Response {
 	var e *sg.Error
 	if !errors.As(err, &e) {
@@ -125,11 +130,18 @@ func Header(req Request, name string) (string, bool) {
 }
 
 // Wrap adds what every function needs around h: a logger with request id,
-// tenant and function, recovery from panics, one access log line without
-// bodies or headers, and EMF metrics.
+// tenant and function; an error h returns becomes the error response (as
+// Fail writes it; the response h returned with it is dropped), and a panic
+// a 500 internal_error, so the wrapped handler never returns an error; one
+// access log line without bodies or headers; and EMF metrics.
 func Wrap(function string, h Handler) Handler {
-	logger := obs.NewLogger(os.Stdout, function)
-	metrics := obs.NewMetrics(os.Stdout, "Stablegate", function)
+	return wrap(function, h, os.Stdout)
+}
+
+// wrap is Wrap writing its log lines and metrics to w.
+func wrap(function string, h Handler, w io.Writer) Handler {
+	logger := obs.NewLogger(w, function)
+	metrics := obs.NewMetrics(w, "Stablegate", function)
 	return func(ctx context.Context, req Request) (resp Response, err error) {
 		start := time.Now()
 		tenant := ""
@@ -154,6 +166,10 @@ func Wrap(function string, h Handler) Handler {
 			metrics.Emit(req.RouteKey, obs.Metric{Name: "Latency", Unit: "Milliseconds", Value: ms},
 				obs.Metric{Name: "Errors4xx", Unit: "Count", Value: s4}, obs.Metric{Name: "Errors5xx", Unit: "Count", Value: s5})
 		}()
-		return h(ctx, req)
+		resp, err = h(ctx, req)
+		if err != nil {
+			resp = Fail(ctx, req, err)
+		}
+		return resp, nil
 	}
 }

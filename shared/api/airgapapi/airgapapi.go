@@ -4,7 +4,6 @@
 package airgapapi
 
 import (
-	"context"
 	"encoding/base64"
 	"mime"
 	"net/http"
@@ -17,17 +16,17 @@ import (
 
 // QRPart answers one QR image (PNG) of file: the path's part, numbered
 // from 1 to the file's frame count.
-func QRPart(ctx context.Context, req httpapi.Request, file []byte) httpapi.Response {
+func QRPart(req httpapi.Request, file []byte) (httpapi.Response, error) {
 	codes, err := airgap.QRCodes(file)
 	if err != nil {
-		return httpapi.Fail(ctx, req, sg.Internal("airgap.QR", err))
+		return httpapi.Response{}, sg.Internal("airgap.QR", err)
 	}
 	part, err := strconv.Atoi(req.PathParameters["part"])
 	if err != nil || part < 1 || part > len(codes) {
-		return httpapi.Fail(ctx, req, sg.ErrNotFound.WithParam("part").WithMessage("parts are 1 to %d", len(codes)))
+		return httpapi.Response{}, sg.ErrNotFound.WithParam("part").WithMessage("parts are 1 to %d", len(codes))
 	}
 	return httpapi.Response{StatusCode: http.StatusOK, Headers: map[string]string{"content-type": "image/png", "cache-control": "no-store"},
-		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}
+		Body: base64.StdEncoding.EncodeToString(codes[part-1]), IsBase64Encoded: true}, nil
 }
 
 // SignedFile is the body of a signed file's import: JSON, as the offline

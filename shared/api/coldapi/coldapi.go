@@ -308,24 +308,24 @@ func admin(req httpapi.Request) (httpapi.Principal, error) {
 // Prepare is POST /v1/platform/cold-payouts.
 func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	if _, err := admin(req); err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	var body PrepareRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	amount, err := api.ParsePositiveAmount(body.Amount, "amount")
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	to, err := address.Parse(sg.Chain(body.Chain), body.ToAddress)
 	if e, ok := err.(*sg.Error); ok {
-		return httpapi.Fail(ctx, req, e.WithParam("to_address")), nil
+		return httpapi.Response{}, e.WithParam("to_address")
 	}
 	r, replayed, err := h.Cold.Prepare(ctx, p.Subject, key, httpapi.RequestHash(OpPrepare, body), sg.Chain(body.Chain), to, amount, body.Purpose)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	v := view(r, r.CreatedAt) // the first answer, as it was
 	v.State = dynamo.ColdPrepared
@@ -349,7 +349,7 @@ func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.ColdR
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
@@ -359,20 +359,20 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
-	return airgapapi.QRPart(ctx, req, r.Bundle), nil
+	return airgapapi.QRPart(req, r.Bundle)
 }
 
 // Cancel is POST /v1/platform/cold-payouts/{bundle_id}/cancel.
 func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := admin(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, err := h.Cold.Cancel(ctx, p.Subject, req.PathParameters["bundle_id"])
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }
@@ -382,15 +382,15 @@ func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Resp
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := admin(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	body, err := airgapapi.SignedFile(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, err := h.Cold.Import(ctx, p.Subject, req.PathParameters["bundle_id"], body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
+		return httpapi.Response{}, airgapapi.Refusal(err)
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Cold.Now())), nil
 }

@@ -32,9 +32,10 @@ func TestRoutesNeedPlatformAdmin(t *testing.T) {
 	h := Handlers{Cold: &Service{Now: time.Now}}
 	id := map[string]string{"bundle_id": "cb_01JD8Y3Q6A0M7F4R2W9X5K1B3C", "part": "1"}
 	body := `{"chain":"ethereum","to_address":"0x52908400098527886E0F7030069857D2E4169EE7","amount":"1","purpose":"x"}`
-	for name, route := range map[string]func(context.Context, httpapi.Request) (httpapi.Response, error){
+	for name, route := range map[string]httpapi.Handler{
 		"prepare": h.Prepare, "get": h.Get, "qr": h.QR, "cancel": h.Cancel, "import": h.Import,
 	} {
+		route = httpapi.Wrap("cold-"+name, route) // as the function runs it
 		for _, scopes := range [][]string{nil, {"cold:read", "cold:write"}, {"wallets:write", "withdrawals:write"}} {
 			resp, err := route(context.Background(), request(scopes, "POST", id, body))
 			if err != nil {

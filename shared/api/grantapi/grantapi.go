@@ -202,7 +202,7 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 	}
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	limit := body.Limit
 	if limit == 0 {
@@ -210,7 +210,7 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 	}
 	r, replayed, err := h.Grants.Prepare(ctx, p.Subject, key, httpapi.RequestHash(OpPrepare, body), limit)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	v := view(r, r.CreatedAt) // the first answer, as it was
 	v.State = dynamo.GrantPrepared
@@ -233,7 +233,7 @@ func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.Grant
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
 }
@@ -243,9 +243,9 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	r, err := h.record(ctx, req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
-	return airgapapi.QRPart(ctx, req, r.Bundle), nil
+	return airgapapi.QRPart(req, r.Bundle)
 }
 
 // Import is POST /v1/platform/tron-grants/{grant_id}/signature: the
@@ -253,15 +253,15 @@ func (h Handlers) QR(ctx context.Context, req httpapi.Request) (httpapi.Response
 func (h Handlers) Import(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := httpapi.PrincipalOf(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	body, err := airgapapi.SignedFile(req)
 	if err != nil {
-		return httpapi.Fail(ctx, req, err), nil
+		return httpapi.Response{}, err
 	}
 	r, err := h.Grants.Import(ctx, p.Subject, req.PathParameters["grant_id"], body)
 	if err != nil {
-		return httpapi.Fail(ctx, req, airgapapi.Refusal(err)), nil
+		return httpapi.Response{}, airgapapi.Refusal(err)
 	}
 	return httpapi.JSON(http.StatusOK, view(r, h.Grants.Now())), nil
 }

@@ -124,9 +124,5 @@ var knownLayerDebts = []string{
 	"shared/chain/ethereum -> shared/ledger",
 	"shared/chain/tron -> shared/dynamo",
 	"shared/chain/tron -> shared/ledger",
-	"shared/custody -> shared/dynamo",
-	"shared/custody -> shared/envelope",
-	"shared/ledger -> shared/dynamo",
 	"shared/live -> shared/dynamo",
-	"shared/recon -> shared/dynamo",
 }

@@ -15,13 +15,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store is what custody keeps (dynamo.Store implements it).
+// Store is what custody keeps (the dynamo adapter implements it).
 type Store interface {
 	Policy(ctx context.Context, tenant string) (sg.Policy, error)
 	PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg.JournalEntry) error
@@ -33,14 +31,12 @@ type Store interface {
 	PutFreeze(ctx context.Context, f sg.Freeze, journalTenant string, j sg.JournalEntry) error
 	VoteUnfreeze(ctx context.Context, f sg.Freeze, v sg.Approval, journalTenant string, j sg.JournalEntry) (sg.Freeze, error)
 	Freezes(ctx context.Context, tenant string) ([]sg.Freeze, error)
-	Parked(ctx context.Context, f sg.Freeze) ([]dynamo.ParkedPayout, error)
+	Parked(ctx context.Context, f sg.Freeze) ([]sg.ParkedPayout, error)
 	Unpark(ctx context.Context, tenant, id string) error
 	Journal(ctx context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error)
 	WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error)
 	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
 }
-
-var _ Store = (*dynamo.Store)(nil)
 
 // Rules is the policy step of the withdrawal pipeline (a ledger.Policy).
 type Rules struct {
@@ -96,7 +92,7 @@ type Service struct {
 	Rotations RotationStore
 	// Sealer seals the approval webhook's secret; AllowLoopbackWebhooks
 	// lets a local stack call a webhook on 127.0.0.1.
-	Sealer                *envelope.Sealer
+	Sealer                sg.Sealer
 	AllowLoopbackWebhooks bool
 }
 
@@ -139,7 +135,7 @@ func (s *Service) SetPolicy(ctx context.Context, a Actor, p sg.Policy, ifVersion
 			if s.Sealer == nil {
 				return sg.Policy{}, sg.Internal("custody.SetPolicy", errors.New("no envelope key configured"))
 			}
-			if p.WebhookSecretSealed, err = s.Sealer.Seal(ctx, envelope.Context{Tenant: a.Tenant, Purpose: WebhookPurpose}, webhookSecret); err != nil {
+			if p.WebhookSecretSealed, err = s.Sealer.Seal(ctx, sg.SealContext{Tenant: a.Tenant, Purpose: WebhookPurpose}, webhookSecret); err != nil {
 				return sg.Policy{}, err
 			}
 		case len(cur.WebhookSecretSealed) > 0:
@@ -381,29 +377,29 @@ func (s *Service) Journal(ctx context.Context, tenant string, limit int, before 
 	return s.Store.Journal(ctx, tenant, limit, before)
 }
 
-// RotationStore starts hot key rotations (dynamo.Store).
+// RotationStore starts hot key rotations (the dynamo adapter implements it).
 type RotationStore interface {
-	HotKey(ctx context.Context) (dynamo.HotKey, error)
-	Rotation(ctx context.Context) (dynamo.Rotation, bool, error)
-	StartRotation(ctx context.Context, r dynamo.Rotation, j sg.JournalEntry) error
+	HotKey(ctx context.Context) (sg.HotKey, error)
+	Rotation(ctx context.Context) (sg.Rotation, bool, error)
+	StartRotation(ctx context.Context, r sg.Rotation, j sg.JournalEntry) error
 }
 
 // RequestRotation asks for a rotation of the hot key (platform admins
 // only). The scheduled rotation job carries it out once the platform is
 // frozen and the payouts in flight have ended.
-func RequestRotation(ctx context.Context, st RotationStore, a Actor, now time.Time) (dynamo.Rotation, error) {
+func RequestRotation(ctx context.Context, st RotationStore, a Actor, now time.Time) (sg.Rotation, error) {
 	if !a.PlatformAdmin {
-		return dynamo.Rotation{}, sg.ErrForbidden.WithMessage("rotating the hot key needs the platform:admin scope")
+		return sg.Rotation{}, sg.ErrForbidden.WithMessage("rotating the hot key needs the platform:admin scope")
 	}
 	hk, err := st.HotKey(ctx)
 	if err != nil {
-		return dynamo.Rotation{}, err
+		return sg.Rotation{}, err
 	}
-	r := dynamo.Rotation{ID: sg.NewID("rot", now), State: dynamo.RotationRequested, RequestedBy: a.Subject, RequestedAt: now.UTC(),
+	r := sg.Rotation{ID: sg.NewID("rot", now), State: sg.RotationRequested, RequestedBy: a.Subject, RequestedAt: now.UTC(),
 		Previous: hk.Generation, Steps: map[string]string{}}
 	j := sg.JournalEntry{At: now.UTC(), Actor: a.Subject, Action: "hot_key.rotation_requested", Subject: r.ID}
 	if err := st.StartRotation(ctx, r, j); err != nil {
-		return dynamo.Rotation{}, err
+		return sg.Rotation{}, err
 	}
 	return r, nil
 }

@@ -21,7 +21,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -293,7 +292,7 @@ type WebhookRequest struct {
 // Voter asks the tenant's webhook for its vote.
 type Voter struct {
 	Svc    *Service
-	Sealer *envelope.Sealer
+	Sealer sg.Sealer
 	// HTTP is not used for its transport: every call goes through a
 	// WebhookDialer (see client); only a Timeout shorter than
 	// WebhookTimeout is kept.
@@ -334,7 +333,7 @@ func (v *Voter) Vote(ctx context.Context, t sg.Transfer) error {
 	if err := CheckWebhookURL(p.Webhook.URL, v.AllowLoopback); err != nil {
 		return err
 	}
-	secret, err := v.Sealer.Open(ctx, envelope.Context{Tenant: t.TenantID, Purpose: WebhookPurpose}, p.WebhookSecretSealed)
+	secret, err := v.Sealer.Open(ctx, sg.SealContext{Tenant: t.TenantID, Purpose: WebhookPurpose}, p.WebhookSecretSealed)
 	if err != nil {
 		return err
 	}

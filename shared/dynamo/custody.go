@@ -437,8 +437,8 @@ func (st *Store) Park(ctx context.Context, tenant, id, wallet string) error {
 	return classifyOrNil("dynamo.Park", err)
 }
 
-// ParkedPayout is a payout a freeze stopped.
-type ParkedPayout struct{ Tenant, ID, Wallet string }
+// ParkedPayout is kept for callers outside the services; the domain owns it.
+type ParkedPayout = sg.ParkedPayout
 
 // Parked lists the payouts stopped under a freeze's reach: every one for the
 // platform, the tenant's for a tenant or wallet freeze.

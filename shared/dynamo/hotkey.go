@@ -21,13 +21,8 @@ const (
 	rotationSK = "ROTATION"
 )
 
-// HotKey is the hot key in use. Generation 0 is the template's key, named
-// by its alias; each rotation adds one.
-type HotKey struct {
-	Generation int
-	KeyID      string
-	Retired    []string
-}
+// HotKey is kept for callers outside the services; the domain owns it.
+type HotKey = sg.HotKey
 
 // HotKey reads the hot key in use.
 func (st *Store) HotKey(ctx context.Context) (HotKey, error) {
@@ -49,26 +44,16 @@ func (st *Store) HotKey(ctx context.Context) (HotKey, error) {
 	return HotKey{Generation: int(getN(out.Item, "gen")), KeyID: getS(out.Item, "key"), Retired: retired}, nil
 }
 
-// Rotation states.
-const (
-	RotationRequested = "requested" // waiting for payouts in flight to end
-	RotationDraining  = "draining"  // new key made; moving funds and the factory
-	RotationDone      = "done"      // the new key is in use; the old one retired
-)
+// Rotation and its states are kept for callers outside the services; the
+// domain owns them.
+type Rotation = sg.Rotation
 
-// Rotation is one rotation of the hot key.
-type Rotation struct {
-	ID, State        string
-	RequestedBy      string
-	RequestedAt      time.Time
-	OldKey, NewKey   string
-	OldAddr, NewAddr string
-	// Steps done, by name (each a transaction sent and confirmed).
-	Steps    map[string]string
-	Note     string
-	EndedAt  time.Time
-	Previous int // the generation rotated from
-}
+// Rotation states (the domain's).
+const (
+	RotationRequested = sg.RotationRequested
+	RotationDraining  = sg.RotationDraining
+	RotationDone      = sg.RotationDone
+)
 
 func rotationItem(r Rotation) item {
 	it := item{attrPK: s(platformPK), attrSK: s(rotationSK), "id": s(r.ID), "st": s(r.State), "by": s(r.RequestedBy),
@@ -110,8 +95,8 @@ func (st *Store) Rotation(ctx context.Context) (Rotation, bool, error) {
 	return r, true, nil
 }
 
-// ErrRotationUnderway: a rotation has been requested and not finished.
-var ErrRotationUnderway = &sg.Error{Kind: sg.KindConflict, Code: "rotation_underway", Message: "a hot key rotation is already under way"}
+// ErrRotationUnderway is kept for callers; the domain owns it.
+var ErrRotationUnderway = sg.ErrRotationUnderway
 
 // StartRotation records a requested rotation unless one is under way,
 // journaled under the platform.

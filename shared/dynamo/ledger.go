@@ -476,27 +476,12 @@ func (st *Store) AccountBalance(ctx context.Context, a sg.Account, shards int) (
 	return b, nil
 }
 
-// Move is one recorded state change of a transfer.
-type Move struct {
-	From, To sg.TransferState
-	Event    sg.Event
-	// Entry, if it has postings, is applied in the same transaction (a
-	// hold posted or voided).
-	Entry sg.Entry
-	// Fee, if set, records the network fee actually paid.
-	Fee    *sg.Amount
-	TxHash string
-	// Approvals, if set, records what a move to awaiting_approval waits for.
-	Approvals *ApprovalWait
-	// Journal, if set, is written with the move (a decision).
-	Journal *sg.JournalEntry
-}
-
-// ApprovalWait is how many approvals a payout waits for, and until when.
-type ApprovalWait struct {
-	Required int
-	Deadline time.Time
-}
+// Move and ApprovalWait are kept for callers outside the services; the
+// domain owns them.
+type (
+	Move         = sg.Move
+	ApprovalWait = sg.ApprovalWait
+)
 
 // Transition applies m to the transfer atomically: the state changes only
 // if it is still m.From, the event is appended, and the entry's postings

@@ -16,8 +16,8 @@ import (
 // blocks would hold up every payout behind it) and the tracker job follows
 // them until they end.
 
-// TrackedPayout names a payout being followed to its end.
-type TrackedPayout struct{ Tenant, ID, Kind string }
+// TrackedPayout is kept for callers outside the services; the domain owns it.
+type TrackedPayout = sg.TrackedPayout
 
 // Track lists a payout as waiting for its chain (idempotent).
 func (st *Store) Track(ctx context.Context, c sg.Chain, tenant, id string) error {

@@ -46,15 +46,19 @@ var (
 
 const version = 1
 
-// Context is what a value is bound to.
-type Context struct{ Tenant, Purpose string }
+// Context is what a value is bound to. It is kept for callers of this
+// package; the domain owns it (sg.SealContext).
+type Context = sg.SealContext
 
-func (c Context) kms() map[string]string {
+// Sealer is the domain's sealer of stored secrets.
+var _ sg.Sealer = (*Sealer)(nil)
+
+func kmsContext(c Context) map[string]string {
 	return map[string]string{"tenant": c.Tenant, "purpose": c.Purpose}
 }
 
 // aad is the context as GCM additional data: length-prefixed, unambiguous.
-func (c Context) aad() []byte {
+func aad(c Context) []byte {
 	b := []byte{version}
 	for _, s := range []string{c.Tenant, c.Purpose} {
 		b = binary.BigEndian.AppendUint16(b, uint16(len(s)))
@@ -70,7 +74,7 @@ func (s *Sealer) Seal(ctx context.Context, c Context, plaintext []byte) ([]byte,
 	if c.Tenant == "" || c.Purpose == "" {
 		return nil, sg.Internal("envelope.Seal", errors.New("a tenant and a purpose are required"))
 	}
-	dk, err := s.KMS.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: &s.KeyID, KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: c.kms()})
+	dk, err := s.KMS.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: &s.KeyID, KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: kmsContext(c)})
 	if err != nil {
 		return nil, sg.Unavailable("envelope.Seal", err)
 	}
@@ -90,7 +94,7 @@ func (s *Sealer) Seal(ctx context.Context, c Context, plaintext []byte) ([]byte,
 	out = binary.BigEndian.AppendUint16(out, uint16(len(dk.CiphertextBlob)))
 	out = append(out, dk.CiphertextBlob...)
 	out = append(out, nonce...)
-	return aead.Seal(out, nonce, plaintext, c.aad()), nil
+	return aead.Seal(out, nonce, plaintext, aad(c)), nil
 }
 
 // Open decrypts a blob sealed for c.
@@ -103,7 +107,7 @@ func (s *Sealer) Open(ctx context.Context, c Context, blob []byte) ([]byte, erro
 		return nil, ErrMalformed
 	}
 	edk, rest := blob[3:3+n], blob[3+n:]
-	out, err := s.KMS.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: edk, KeyId: &s.KeyID, EncryptionContext: c.kms()})
+	out, err := s.KMS.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: edk, KeyId: &s.KeyID, EncryptionContext: kmsContext(c)})
 	if err != nil {
 		var bad *kmstypes.InvalidCiphertextException
 		var incorrect *kmstypes.IncorrectKeyException
@@ -117,7 +121,7 @@ func (s *Sealer) Open(ctx context.Context, c Context, blob []byte) ([]byte, erro
 	if err != nil {
 		return nil, sg.Internal("envelope.Open", err)
 	}
-	plain, err := aead.Open(nil, rest[:12], rest[12:], c.aad())
+	plain, err := aead.Open(nil, rest[:12], rest[12:], aad(c))
 	if err != nil {
 		return nil, ErrCannotOpen
 	}

@@ -51,7 +51,7 @@ func (f *Fields) key(ctx context.Context, c Context, create bool) ([]byte, error
 			return nil, err
 		}
 		if ok {
-			out, err := f.KMS.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: blob, KeyId: &f.KeyID, EncryptionContext: c.kms()})
+			out, err := f.KMS.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: blob, KeyId: &f.KeyID, EncryptionContext: kmsContext(c)})
 			if err != nil {
 				var bad *kmstypes.InvalidCiphertextException
 				if errors.As(err, &bad) {
@@ -68,7 +68,7 @@ func (f *Fields) key(ctx context.Context, c Context, create bool) ([]byte, error
 		if !create {
 			return nil, ErrCannotOpen
 		}
-		dk, err := f.KMS.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: &f.KeyID, KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: c.kms()})
+		dk, err := f.KMS.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: &f.KeyID, KeySpec: kmstypes.DataKeySpecAes256, EncryptionContext: kmsContext(c)})
 		if err != nil {
 			return nil, sg.Unavailable("envelope.Fields", err)
 		}
@@ -83,7 +83,7 @@ func (f *Fields) key(ctx context.Context, c Context, create bool) ([]byte, error
 }
 
 func fieldAAD(c Context, field string) []byte {
-	b := append(c.aad(), fieldVersion)
+	b := append(aad(c), fieldVersion)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(field)))
 	return append(b, field...)
 }

@@ -95,8 +95,9 @@ func ServedChains(ctx context.Context, env Env) ([]Served, error) {
 }
 
 // Sealer is the envelope encryption of stored secrets under
-// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal).
-func Sealer(env Env) (*envelope.Sealer, error) {
+// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal). It is returned
+// as the domain's port, so an unset key is a nil interface.
+func Sealer(env Env) (sg.Sealer, error) {
 	if env("ENVELOPE_KEY_ID") == "" {
 		return nil, nil
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -86,7 +85,7 @@ func (d *Deposits) settle(ctx context.Context, c ChainDeposit, to sg.TransferSta
 	} else {
 		ps = append(ps, sg.Posting{Account: sg.SystemAccount(sg.SysInbound, t.Chain, t.Asset), Bucket: sg.Available, Delta: t.Amount})
 	}
-	err = d.Mover.Transition(ctx, c.Tenant, t.ID, dynamo.Move{From: t.State, To: to,
+	err = d.Mover.Transition(ctx, c.Tenant, t.ID, sg.Move{From: t.State, To: to,
 		Event: sg.Event{State: to, At: d.Now().UTC(), Note: note}, Entry: sg.Entry{Postings: ps}})
 	if errors.Is(err, sg.ErrStateChanged) {
 		return nil // another run settled it

@@ -9,7 +9,7 @@ import (
 
 // Destinations knows the deployment's own addresses: every wallet's
 // deposit address and the platform's hot, cold and token addresses
-// (dynamo.Store implements it).
+// (the dynamo adapter implements it).
 type Destinations interface {
 	OwnAddress(ctx context.Context, c sg.Chain, addr string) (bool, error)
 }

@@ -8,7 +8,7 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// QuoteStore keeps fee quotes (dynamo.Store).
+// QuoteStore keeps fee quotes (the dynamo adapter implements it).
 type QuoteStore interface {
 	PutQuote(ctx context.Context, q sg.FeeQuote) error
 	Quote(ctx context.Context, tenant, id string) (sg.FeeQuote, error)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -35,37 +34,24 @@ func (AllowAll) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
 }
 
 // Freezes say whether a freeze stops a payout, and keep the list of payouts
-// a freeze stopped, so lifting it queues them again (dynamo.Store
-// implements it).
+// a freeze stopped, so lifting it queues them again (the dynamo
+// adapter implements it).
 type Freezes interface {
 	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
 	Park(ctx context.Context, tenant, id, wallet string) error
 	Unpark(ctx context.Context, tenant, id string) error
 }
 
-// Receipt is what the chain says of a broadcast payout.
-type Receipt struct {
-	Confirmed bool
-	Failed    bool
-	// Fee is the network fee actually paid, in the asset's base units.
-	Fee sg.Amount
-	// TxHash is the transaction mined, when a replacement (same nonce,
-	// higher fee) took the place of the one first signed.
-	TxHash string
-}
+// Receipt and Payout are kept for callers outside the ledger; the domain
+// owns them (every chain adapter implements sg.Payout).
+type (
+	Receipt = sg.Receipt
+	Payout  = sg.Payout
+)
 
-// Payout signs, broadcasts and tracks a withdrawal on its chain. Until a
-// chain signer is configured, withdrawals wait in awaiting_signer.
-type Payout interface {
-	Sign(ctx context.Context, t sg.Transfer) (txHash string, err error)
-	Broadcast(ctx context.Context, t sg.Transfer) error
-	Receipt(ctx context.Context, t sg.Transfer) (Receipt, error)
-}
-
-// Mover applies recorded state changes (dynamo.Store implements it).
-type Mover interface {
-	Transition(ctx context.Context, tenant, id string, m dynamo.Move) error
-}
+// Mover applies recorded state changes (sg.Mover; the dynamo adapter
+// implements it).
+type Mover = sg.Mover
 
 // Withdrawals runs the withdrawal pipeline.
 type Withdrawals struct {
@@ -100,7 +86,7 @@ type Withdrawals struct {
 	Waits Waits
 }
 
-// Waits records why a payout waits (dynamo.Store implements it).
+// Waits records why a payout waits (the dynamo adapter implements it).
 type Waits interface {
 	MarkWaiting(ctx context.Context, tenant, id string, state sg.TransferState, why *sg.Reason) error
 }
@@ -239,11 +225,11 @@ func holdEntry(t sg.Transfer, post bool, realFee sg.Amount) sg.Entry {
 
 // move applies one transition of t, recorded with a note.
 func (w *Withdrawals) move(ctx context.Context, t sg.Transfer, to sg.TransferState, note string, entry sg.Entry, fee *sg.Amount, txHash string) error {
-	return w.moveWith(ctx, t, dynamo.Move{To: to, Event: sg.Event{Note: note}, Entry: entry, Fee: fee, TxHash: txHash})
+	return w.moveWith(ctx, t, sg.Move{To: to, Event: sg.Event{Note: note}, Entry: entry, Fee: fee, TxHash: txHash})
 }
 
 // moveWith applies m (From and the event's state and time are filled in).
-func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m dynamo.Move) error {
+func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m sg.Move) error {
 	if !sg.CanMove(t.State, m.To) {
 		return sg.Internal("ledger.move", fmt.Errorf("%s cannot move from %s to %s", t.ID, t.State, m.To))
 	}
@@ -256,8 +242,8 @@ func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m dynamo.Move
 
 // decide moves t by a decision (the policy's or its approvers'), journaled
 // in the same write.
-func (w *Withdrawals) decide(ctx context.Context, t sg.Transfer, to sg.TransferState, actor, note string, wait *dynamo.ApprovalWait) error {
-	m := dynamo.Move{To: to, Event: sg.Event{Note: note}, Approvals: wait,
+func (w *Withdrawals) decide(ctx context.Context, t sg.Transfer, to sg.TransferState, actor, note string, wait *sg.ApprovalWait) error {
+	m := sg.Move{To: to, Event: sg.Event{Note: note}, Approvals: wait,
 		Journal: &sg.JournalEntry{Actor: actor, Action: "withdrawal." + string(to), Subject: t.ID, Detail: note}}
 	if to == sg.StateRejected || to == sg.StateExpired {
 		m.Entry = holdEntry(t, false, 0)
@@ -364,7 +350,7 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 			return w.decide(ctx, t, sg.StateRejected, "policy", d.Reason(), nil)
 		case sg.OutcomeNeedsApprovals:
 			err := w.decide(ctx, t, sg.StateAwaitingApproval, "policy", d.Reason(),
-				&dynamo.ApprovalWait{Required: d.Approvals, Deadline: w.Now().Add(d.Wait).Truncate(time.Second)})
+				&sg.ApprovalWait{Required: d.Approvals, Deadline: w.Now().Add(d.Wait).Truncate(time.Second)})
 			if err == nil && w.AwaitingApproval != nil {
 				if now, rerr := w.Store.Transfer(ctx, t.TenantID, t.ID); rerr == nil {
 					w.AwaitingApproval(ctx, now) //nolint:errcheck // a webhook that fails is no vote; people decide

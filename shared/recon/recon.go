@@ -9,17 +9,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store is what reconciliation reads.
+// Store is what reconciliation reads (the dynamo adapter implements it).
 type Store interface {
 	TenantTransfers(ctx context.Context, tenant string) ([]sg.Transfer, error)
 	TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error)
 	AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error)
 	BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error)
-	Tracked(ctx context.Context, c sg.Chain) ([]dynamo.TrackedPayout, error)
+	Tracked(ctx context.Context, c sg.Chain) ([]sg.TrackedPayout, error)
 	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
 }
 
@@ -282,5 +281,3 @@ func holdingsCheck(ctx context.Context, st Store, chains map[sg.Chain]OnChain) (
 	c.Detail = strings.Join(details, "; ")
 	return c, nil
 }
-
-var _ Store = (*dynamo.Store)(nil)

@@ -116,15 +116,19 @@ func split(args []string, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The shares are the only copy of the seed: a failed write (a full
+	// disk under `> shares.txt`) must fail the command, not exit 0.
+	var b strings.Builder
 	for i, g := range shares {
 		if i > 0 {
-			fmt.Fprintln(out)
+			b.WriteString("\n")
 		}
 		for _, s := range g {
-			fmt.Fprintln(out, s)
+			b.WriteString(s + "\n")
 		}
 	}
-	return nil
+	_, err = io.WriteString(out, b.String())
+	return err
 }
 
 func recoverSeed(args []string, in io.Reader, out io.Writer) error {
@@ -148,6 +152,6 @@ func recoverSeed(args []string, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, hex.EncodeToString(master))
-	return nil
+	_, err = fmt.Fprintln(out, hex.EncodeToString(master))
+	return err
 }

@@ -126,8 +126,8 @@ func coldAddress(args []string, out io.Writer) error {
 	default:
 		return errors.New("-chain is ethereum or tron")
 	}
-	fmt.Fprintln(out, addr)
-	return nil
+	_, err := fmt.Fprintln(out, addr)
+	return err
 }
 
 // readBundle reads a bundle from a JSON file, or from QR images (PNG)

@@ -28,6 +28,7 @@ help:
 	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
 	@echo "make portal  build the developer portal into portal/public"
 	@echo "make build   build every function for Lambda (linux/arm64) into bin/"
+	@echo "make lint    golangci-lint (pinned in tools/lint.mod; settings in .golangci.yml)"
 	@echo "make geth    build geth once (make dev and make test need it)"
 	@echo "make contracts      recompile the test token and its Go bindings"
 	@echo "make tron-vectors   regenerate the tronweb vectors"
@@ -114,6 +115,10 @@ token:
 bench: tools
 	$(SGDEV) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./shared/...
+
+## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
+lint:
+	$(GO) tool -modfile=tools/lint.mod golangci-lint run ./...
 
 FUZZTIME ?= 1m
 fuzz:

@@ -120,9 +120,5 @@ var knownLayerDebts = []string{
 	"shared/api -> shared/dynamo",
 	"shared/api/coldapi -> shared/dynamo",
 	"shared/api/grantapi -> shared/dynamo",
-	"shared/chain/ethereum -> shared/dynamo",
-	"shared/chain/ethereum -> shared/ledger",
-	"shared/chain/tron -> shared/dynamo",
-	"shared/chain/tron -> shared/ledger",
 	"shared/live -> shared/dynamo",
 }

@@ -21,28 +21,23 @@ import (
 // payouts became the platform's are under their tenant's TENANT#t; the
 // tracker still follows them (Tracked gives their tenant).
 const (
-	coldPrefix   = "COLD#"
-	coldLockSK   = "COLDLOCK#"
-	ColdPrepared = "prepared"
-	ColdSigned   = "signed"
-	ColdSent     = "broadcast"
-	ColdDone     = "confirmed"
-	ColdFailed   = "failed"
-	// ColdCancelled: withdrawn unsigned; its nonce is free again.
-	ColdCancelled = "cancelled"
+	coldPrefix = "COLD#"
+	coldLockSK = "COLDLOCK#"
 )
 
-// ColdRecord is one cold payout as stored.
-type ColdRecord struct {
-	ID, Tenant, Chain, State string
-	Bundle                   []byte // the unsigned bundle file, as issued
-	RequestHash              string
-	RequestedBy              string
-	CreatedAt, ExpiresAt     time.Time
-	TxHash                   string
-	Amount                   sg.Amount
-	To                       string
-}
+// ColdRecord and the cold payout states are kept for callers outside the
+// services; the domain owns them.
+type ColdRecord = sg.ColdRecord
+
+// Cold payout states (the domain's).
+const (
+	ColdPrepared  = sg.ColdPrepared
+	ColdSigned    = sg.ColdSigned
+	ColdSent      = sg.ColdSent
+	ColdDone      = sg.ColdDone
+	ColdFailed    = sg.ColdFailed
+	ColdCancelled = sg.ColdCancelled
+)
 
 // PutColdBundle records a prepared bundle and takes the chain's cold lock,
 // with j in the platform's journal; ErrColdBundleOpen if another bundle
@@ -70,9 +65,8 @@ func (st *Store) ColdLock(ctx context.Context, chain string) (tenant, id string,
 	return getS(out.Item, "tenant"), getS(out.Item, "id"), time.Unix(getN(out.Item, "until"), 0).UTC(), nil
 }
 
-// ErrColdBundleOpen: another cold bundle of the chain is open.
-var ErrColdBundleOpen = &sg.Error{Kind: sg.KindConflict, Code: "cold_bundle_open",
-	Message: "another cold bundle of this chain is open; import it, cancel it or let it expire first"}
+// ErrColdBundleOpen is kept for callers; the domain owns it.
+var ErrColdBundleOpen = sg.ErrColdBundleOpen
 
 // ColdBundle reads a cold payout by id, or by the key part of an
 // idempotency key (byKey).

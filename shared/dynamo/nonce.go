@@ -27,27 +27,12 @@ func noncePK(chain sg.Chain, addr string) string {
 	return "NONCE#" + string(chain) + "#" + strings.ToLower(addr)
 }
 
-// NonceClaim is a job's nonce on a hot address and the terms its
-// transaction was first built with (gas limit, tip, fee cap). A signer that
-// stops after taking the nonce signs the same transaction again from these
-// terms, without asking the node (whose estimate may fail by then), so a
-// nonce once taken is always used. Gas 0: terms not recorded (an older
-// allocation); the signer estimates again.
-type NonceClaim struct {
-	Nonce       uint64
-	Gas         uint64
-	Tip, FeeCap *big.Int
-}
-
-// NonceGuard ties a nonce to a withdrawal: the nonce is taken only while
-// the withdrawal is in one of States, and the withdrawal is marked as
-// holding it (sg.Transfer.NonceHeld) in the same write. A withdrawal
-// holding a nonce can no longer be cancelled or expire unsigned
-// (Transition refuses), so no nonce is ever left without a transaction.
-type NonceGuard struct {
-	Tenant, TransferID string
-	States             []sg.TransferState
-}
+// NonceClaim and NonceGuard are kept for callers outside the services;
+// the domain owns them.
+type (
+	NonceClaim = sg.NonceClaim
+	NonceGuard = sg.NonceGuard
+)
 
 // NonceOf returns the nonce claimed by job id on the hot address, if any.
 func (st *Store) NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (NonceClaim, bool, error) {
@@ -160,15 +145,8 @@ func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, id str
 	return NonceClaim{}, sg.Unavailable("dynamo.AllocateNonce", errors.New("nonce counter too contended"))
 }
 
-// SignedTx is the transaction kept for a payout or a sweep: the current
-// bytes and hash, the hashes it replaced (same nonce, lower fees; any of them
-// may be the one mined) and when the current one was signed.
-type SignedTx struct {
-	Raw  []byte
-	Hash string
-	Prev []string
-	At   time.Time
-}
+// SignedTx is kept for callers outside the services; the domain owns it.
+type SignedTx = sg.SignedTx
 
 // SaveSignedTx keeps a payout's signed transaction, once: a payout signed
 // again after a crash gets the first bytes back, so one nonce never carries

@@ -21,18 +21,12 @@ import (
 
 func sweepPK(scope string) string { return "SWEEP#" + strings.ToLower(scope) }
 
-// SweepMark is a deposit address waiting to be swept.
-type SweepMark struct {
-	Address string
-	Index   uint32
-	Version string
-}
-
-// Sweep is a batch of marks swept by one transaction.
-type Sweep struct {
-	ID    string
-	Marks []SweepMark
-}
+// SweepMark and Sweep are kept for callers outside the services; the
+// domain owns them.
+type (
+	SweepMark = sg.SweepMark
+	Sweep     = sg.Sweep
+)
 
 // MarkForSweep records that addr (wallet index) holds a confirmed deposit.
 // addr is kept as given (Ethereum's callers give it in lower case; Tron's

@@ -19,28 +19,24 @@ import (
 // two grants. SWEEP#<scope> / GRANTED#<address> names the spender an
 // address has approved, once its approve is solidified.
 const (
-	grantPrefix    = "TRONGRANT#"
-	grantLockSK    = "TRONGRANTLOCK#"
-	GrantPrepared  = "prepared"
-	GrantSigned    = "signed"
-	GrantDone      = "done"
-	GrantCancelled = "cancelled"
+	grantPrefix = "TRONGRANT#"
+	grantLockSK = "TRONGRANTLOCK#"
 )
 
-// GrantRecord is one grant bundle as stored.
-type GrantRecord struct {
-	ID, Scope, State     string
-	Bundle, Signed       []byte // the files, as issued and as imported
-	RequestHash          string
-	RequestedBy          string
-	CreatedAt, ExpiresAt time.Time
-	// Outcome per address once the grant is done: "approved" or "failed".
-	Outcome map[string]string
-}
+// GrantRecord and the grant states are kept for callers outside the
+// services; the domain owns them.
+type GrantRecord = sg.GrantRecord
 
-// ErrGrantOpen: another grant of the scope is open.
-var ErrGrantOpen = &sg.Error{Kind: sg.KindConflict, Code: "grant_open",
-	Message: "another Tron sweep grant is open; import it, cancel it or let it expire first"}
+// Grant states (the domain's).
+const (
+	GrantPrepared  = sg.GrantPrepared
+	GrantSigned    = sg.GrantSigned
+	GrantDone      = sg.GrantDone
+	GrantCancelled = sg.GrantCancelled
+)
+
+// ErrGrantOpen is kept for callers; the domain owns it.
+var ErrGrantOpen = sg.ErrGrantOpen
 
 // PutTronGrant records a prepared grant and takes the scope's grant lock;
 // ErrGrantOpen if another grant holds it, sg.ErrTransferExists if this

@@ -46,14 +46,8 @@ func (st *Store) SaveWatch(ctx context.Context, name string, blob []byte, versio
 	return classifyOrNil("dynamo.SaveWatch", err)
 }
 
-// AddressOwner is the wallet a deposit address belongs to.
-type AddressOwner struct {
-	Tenant, Wallet string
-	// Index is the wallet's index: the salt of a forwarder address.
-	Index uint32
-	// Address is the address as issued (the keys of the map are lower-case).
-	Address string
-}
+// AddressOwner is kept for callers outside the services; the domain owns it.
+type AddressOwner = sg.AddressOwner
 
 // AddressesSince reads the deposit addresses (lower-case) of a chain whose
 // wallet ids sort after `after` ("0" for all), with their owners, and the
@@ -72,7 +66,7 @@ func (st *Store) AddressesSince(ctx context.Context, c sg.Chain, after string) (
 		}
 		for _, it := range page.Items {
 			sk := getS(it, attrSK)
-			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{getS(it, "tenant"), getS(it, "wallet_id"), uint32(getN(it, "hd_index")), getS(it, "address")}
+			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{Tenant: getS(it, "tenant"), Wallet: getS(it, "wallet_id"), Index: uint32(getN(it, "hd_index")), Address: getS(it, "address")}
 			last = sk
 		}
 	}

@@ -61,7 +61,7 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
-	owners := map[string]dynamo.AddressOwner{}
+	owners := map[string]sg.AddressOwner{}
 	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners, Marks: st, Scope: tron.SweepScope(token)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
@@ -87,7 +87,7 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 // base58 deposit addresses to their wallets.
 type TronSink struct {
 	Deposits *ledger.Deposits
-	Owners   map[string]dynamo.AddressOwner
+	Owners   map[string]sg.AddressOwner
 	// Marks, when set, records confirmed deposits for the Tron sweeper
 	// under Scope (tron.SweepScope).
 	Marks interface {

@@ -17,7 +17,7 @@ import (
 // watcher's state S loaded, polled, and saved over the version loaded, so
 // two overlapping runs never both advance it. owners is shared with the
 // caller's sink, which maps addresses to wallets.
-func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners map[string]dynamo.AddressOwner, poll func(ctx context.Context, s S) (S, map[string]any, error)) Job {
+func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners map[string]sg.AddressOwner, poll func(ctx context.Context, s S) (S, map[string]any, error)) Job {
 	var loaded time.Time
 	return func(ctx context.Context) (any, error) {
 		after, now := "0", time.Now()

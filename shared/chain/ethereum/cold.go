@@ -14,14 +14,13 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/coldbundle"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ColdStore keeps cold payouts (dynamo.Store).
+// ColdStore keeps cold payouts (the dynamo adapter implements it).
 type ColdStore interface {
-	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
-	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
+	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (sg.ColdRecord, error)
+	MoveCold(ctx context.Context, r sg.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
 }
 
 // Cold is the Ethereum side of the platform's cold payouts (package
@@ -53,7 +52,7 @@ var burnAddress = common.HexToAddress("0x000000000000000000000000000000000000dEa
 // is away. ErrColdCannotPay if the node cannot estimate it (the cold
 // address is short of USDT or of ETH); sg.ErrDestinationDenied for a
 // destination where the tokens are lost.
-func (c *Cold) Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error) {
+func (c *Cold) Bundle(ctx context.Context, r sg.ColdRecord, to address.Account, purpose string) (sg.ColdRecord, error) {
 	switch common.Address(to) {
 	case c.Address:
 		return r, address.ErrInvalid.WithParam("to_address").WithMessage("the cold address cannot pay itself")
@@ -91,7 +90,7 @@ func (c *Cold) Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Accou
 // Signed checks a signed bundle file against r: exactly the bundle
 // prepared, from the deployment's cold address, its signature that
 // address's. It returns the transaction to broadcast and its hash.
-func (c *Cold) Signed(r dynamo.ColdRecord, file []byte) ([]byte, string, error) {
+func (c *Cold) Signed(r sg.ColdRecord, file []byte) ([]byte, string, error) {
 	s, err := coldbundle.ParseSigned(file)
 	if err != nil {
 		return nil, "", err
@@ -122,20 +121,20 @@ func (c *Cold) Advance(ctx context.Context, tenant, id string) (bool, error) {
 			return false, err
 		}
 		switch r.State {
-		case dynamo.ColdSigned:
+		case sg.ColdSigned:
 			if err := c.Follow.Broadcast(ctx, id); err != nil {
 				return false, err
 			}
-			if err := c.Store.MoveCold(ctx, r, dynamo.ColdSigned, dynamo.ColdSent, ""); err != nil && !errors.Is(err, sg.ErrStateChanged) {
+			if err := c.Store.MoveCold(ctx, r, sg.ColdSigned, sg.ColdSent, ""); err != nil && !errors.Is(err, sg.ErrStateChanged) {
 				return false, err
 			}
-		case dynamo.ColdSent:
+		case sg.ColdSent:
 			m, err := c.Follow.Track(ctx, id)
 			switch {
 			case err != nil:
 				return false, err
 			case m.Failed:
-				return true, c.Store.MoveCold(ctx, r, dynamo.ColdSent, dynamo.ColdFailed, m.Hash)
+				return true, c.Store.MoveCold(ctx, r, sg.ColdSent, sg.ColdFailed, m.Hash)
 			case !m.Confirmed:
 				return false, nil
 			}
@@ -144,7 +143,7 @@ func (c *Cold) Advance(ctx context.Context, tenant, id string) (bool, error) {
 					return false, err
 				}
 			}
-			err = c.Store.MoveCold(ctx, r, dynamo.ColdSent, dynamo.ColdDone, m.Hash)
+			err = c.Store.MoveCold(ctx, r, sg.ColdSent, sg.ColdDone, m.Hash)
 			return err == nil, err
 		default:
 			return true, nil

@@ -12,7 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/stablegate/stablegate/shared/chain/ethfee"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -29,13 +28,14 @@ type Node interface {
 	BalanceAt(ctx context.Context, a common.Address, block *big.Int) (*big.Int, error)
 }
 
-// TxStore allocates nonces and keeps signed transactions (dynamo.Store).
+// TxStore allocates nonces and keeps signed transactions (the dynamo
+// adapter implements it).
 type TxStore interface {
-	NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (dynamo.NonceClaim, bool, error)
-	AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms dynamo.NonceClaim, guard *dynamo.NonceGuard) (dynamo.NonceClaim, error)
-	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
-	ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
-	SignedTx(ctx context.Context, id string) (dynamo.SignedTx, error)
+	NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (sg.NonceClaim, bool, error)
+	AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms sg.NonceClaim, guard *sg.NonceGuard) (sg.NonceClaim, error)
+	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
+	ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
+	SignedTx(ctx context.Context, id string) (sg.SignedTx, error)
 }
 
 // HotWallet sends the platform's own transactions from a key in KMS: one
@@ -83,7 +83,7 @@ func (h *HotWallet) SendWith(ctx context.Context, id string, to common.Address, 
 
 // SendGuarded is Send for a withdrawal: the nonce is taken only while the
 // withdrawal is in one of the guard's states, and marks it as holding it.
-func (h *HotWallet) SendGuarded(ctx context.Context, id string, guard *dynamo.NonceGuard, to common.Address, data []byte) (string, error) {
+func (h *HotWallet) SendGuarded(ctx context.Context, id string, guard *sg.NonceGuard, to common.Address, data []byte) (string, error) {
 	return h.send1(ctx, id, to, data, nil, nil, guard)
 }
 
@@ -121,7 +121,7 @@ func (h *HotWallet) SendAll(ctx context.Context, id string, to common.Address) (
 // dropped; the nonce is taken with the terms signed, and a job that stops
 // after taking it signs the same terms again, never asking the node, so a
 // nonce once taken always gets its transaction.
-func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList, value *big.Int, guard *dynamo.NonceGuard) (string, error) {
+func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, data []byte, al types.AccessList, value *big.Int, guard *sg.NonceGuard) (string, error) {
 	if kept, err := h.Store.SignedTx(ctx, id); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
@@ -168,20 +168,20 @@ func (h *HotWallet) send1(ctx context.Context, id string, to common.Address, dat
 
 // terms asks the node what the job's transaction needs: its gas (an
 // estimate that fails means the chain would refuse it now) and fees.
-func (h *HotWallet) terms(ctx context.Context, from, to common.Address, data []byte, al types.AccessList, value *big.Int) (dynamo.NonceClaim, error) {
+func (h *HotWallet) terms(ctx context.Context, from, to common.Address, data []byte, al types.AccessList, value *big.Int) (sg.NonceClaim, error) {
 	gas, err := h.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data, AccessList: al, Value: value})
 	if err != nil {
-		return dynamo.NonceClaim{}, estimateRefusal(err)
+		return sg.NonceClaim{}, estimateRefusal(err)
 	}
 	tip, feeCap, err := h.fees(ctx)
 	if err != nil {
-		return dynamo.NonceClaim{}, err
+		return sg.NonceClaim{}, err
 	}
 	limit := ethfee.GasLimit(gas)
 	if value != nil {
 		limit = 21_000
 	}
-	return dynamo.NonceClaim{Gas: limit, Tip: tip, FeeCap: feeCap}, nil
+	return sg.NonceClaim{Gas: limit, Tip: tip, FeeCap: feeCap}, nil
 }
 
 // estimateRefusal names why the node's estimate failed: the chain refuses
@@ -297,7 +297,7 @@ func (h *HotWallet) Track(ctx context.Context, id string) (Mined, error) {
 	return Mined{Replaced: replaced}, err
 }
 
-func (h *HotWallet) replace(ctx context.Context, id string, kept dynamo.SignedTx) (bool, error) {
+func (h *HotWallet) replace(ctx context.Context, id string, kept sg.SignedTx) (bool, error) {
 	var old types.Transaction
 	if err := old.UnmarshalBinary(kept.Raw); err != nil {
 		return false, sg.Internal("ethereum.replace", err)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -25,7 +23,7 @@ type Payout struct {
 	FeeInAsset func(wei *big.Int) sg.Amount
 }
 
-var _ ledger.Payout = (*Payout)(nil)
+var _ sg.Payout = (*Payout)(nil)
 
 // Sign builds and signs the payout's transaction (once; a second call
 // returns the first transaction's hash).
@@ -34,7 +32,7 @@ func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 	if err != nil {
 		return "", sg.Internal("ethereum.Sign", err)
 	}
-	guard := &dynamo.NonceGuard{Tenant: t.TenantID, TransferID: t.ID, States: []sg.TransferState{sg.StateApproved, sg.StateAwaitingSigner}}
+	guard := &sg.NonceGuard{Tenant: t.TenantID, TransferID: t.ID, States: []sg.TransferState{sg.StateApproved, sg.StateAwaitingSigner}}
 	hash, err := p.Hot.SendGuarded(ctx, t.ID, guard, p.Token, erc20.Transfer(to, big.NewInt(int64(t.Amount))))
 	if w := sg.PayoutWait(err); w != nil && w.Code == sg.ErrPayoutWouldRevert.Code {
 		// The usual cause: the hot wallet holds fewer tokens than the payout.
@@ -56,15 +54,15 @@ func (p *Payout) Broadcast(ctx context.Context, t sg.Transfer) error {
 
 // Receipt follows the transaction (whichever version was mined) to the
 // confirmation depth.
-func (p *Payout) Receipt(ctx context.Context, t sg.Transfer) (ledger.Receipt, error) {
+func (p *Payout) Receipt(ctx context.Context, t sg.Transfer) (sg.Receipt, error) {
 	m, err := p.Hot.Track(ctx, t.ID)
 	switch {
 	case err != nil:
-		return ledger.Receipt{}, err
+		return sg.Receipt{}, err
 	case m.Failed:
-		return ledger.Receipt{Failed: true, TxHash: m.Hash}, nil
+		return sg.Receipt{Failed: true, TxHash: m.Hash}, nil
 	case !m.Confirmed:
-		return ledger.Receipt{}, nil
+		return sg.Receipt{}, nil
 	}
-	return ledger.Receipt{Confirmed: true, TxHash: m.Hash, Fee: p.FeeInAsset(m.FeeWei)}, nil
+	return sg.Receipt{Confirmed: true, TxHash: m.Hash, Fee: p.FeeInAsset(m.FeeWei)}, nil
 }

@@ -16,17 +16,16 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // SweepStore keeps the addresses waiting to be swept and the sweep in
-// flight (dynamo.Store).
+// flight (the dynamo adapter implements it).
 type SweepStore interface {
-	SweepMarks(ctx context.Context, scope string, limit int32) ([]dynamo.SweepMark, error)
-	OpenSweep(ctx context.Context, scope string) (dynamo.Sweep, bool, error)
-	StartSweep(ctx context.Context, scope string, sw dynamo.Sweep) error
-	EndSweep(ctx context.Context, scope string, sw dynamo.Sweep, swept bool) error
+	SweepMarks(ctx context.Context, scope string, limit int32) ([]sg.SweepMark, error)
+	OpenSweep(ctx context.Context, scope string) (sg.Sweep, bool, error)
+	StartSweep(ctx context.Context, scope string, sw sg.Sweep) error
+	EndSweep(ctx context.Context, scope string, sw sg.Sweep, swept bool) error
 }
 
 // Sweeper moves confirmed deposits from the forwarder addresses into the
@@ -209,7 +208,7 @@ func (s *Sweeper) start(ctx context.Context) (SweepResult, error) {
 	if s.Now != nil {
 		now = s.Now
 	}
-	sw := dynamo.Sweep{ID: sg.NewID("swp", now()), Marks: p.marks}
+	sw := sg.Sweep{ID: sg.NewID("swp", now()), Marks: p.marks}
 	if err := s.Store.StartSweep(ctx, s.scope(), sw); errors.Is(err, sg.ErrStateChanged) {
 		return SweepResult{}, nil // another run opened one
 	} else if err != nil {
@@ -226,13 +225,13 @@ type sweepPlan struct {
 	deploy     []uint32
 	items      []SweepItem
 	forwarders []common.Address
-	marks      []dynamo.SweepMark
+	marks      []sg.SweepMark
 }
 
 // plan reads each marked address's code and balance. An address that is
 // not the forwarder of its index, or holds nothing, is ended without a
 // move; a forwarder past MaxDeploys waits, marked, for the next sweep.
-func (s *Sweeper) plan(ctx context.Context, marks []dynamo.SweepMark) (sweepPlan, error) {
+func (s *Sweeper) plan(ctx context.Context, marks []sg.SweepMark) (sweepPlan, error) {
 	var p sweepPlan
 	fw := address.Forwarders{Factory: address.Account(s.Factory), Implementation: address.Account(s.Implementation)}
 	for _, m := range marks {
@@ -342,7 +341,7 @@ func (s *Sweeper) dropRefused(ctx context.Context, p sweepPlan) (sweepPlan, int,
 	return kept, refused, nil
 }
 
-func (s *Sweeper) send(ctx context.Context, sw dynamo.Sweep, res SweepResult) (SweepResult, error) {
+func (s *Sweeper) send(ctx context.Context, sw sg.Sweep, res SweepResult) (SweepResult, error) {
 	p, err := s.plan(ctx, sw.Marks)
 	if err != nil {
 		return res, err

@@ -10,14 +10,13 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ColdStore keeps cold payouts (dynamo.Store).
+// ColdStore keeps cold payouts (the dynamo adapter implements it).
 type ColdStore interface {
-	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
-	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
+	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (sg.ColdRecord, error)
+	MoveCold(ctx context.Context, r sg.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
 }
 
 // Cold is the Tron side of the platform's cold payouts (package coldapi
@@ -71,7 +70,7 @@ func (c *Cold) feeLimit() int64 {
 // pay the transfer's energy and bandwidth (with its own resources or TRX,
 // within the fee limit); sg.ErrDestinationDenied for a destination where
 // the tokens are lost (the token contract, the zero address).
-func (c *Cold) Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error) {
+func (c *Cold) Bundle(ctx context.Context, r sg.ColdRecord, to address.Account, purpose string) (sg.ColdRecord, error) {
 	switch to {
 	case c.Address:
 		return r, address.ErrInvalid.WithParam("to_address").WithMessage("the cold address cannot pay itself")
@@ -151,7 +150,7 @@ func (c *Cold) canPay(ctx context.Context, to address.Account, amount sg.Amount)
 // prepared, from the deployment's Tron cold address, its signature that
 // address's. It returns the transaction as broadcasttransaction takes it,
 // and its id.
-func (c *Cold) Signed(r dynamo.ColdRecord, file []byte) ([]byte, string, error) {
+func (c *Cold) Signed(r sg.ColdRecord, file []byte) ([]byte, string, error) {
 	s, err := airgap.ParseTronColdSigned(file)
 	if err != nil {
 		return nil, "", err
@@ -179,20 +178,20 @@ func (c *Cold) Advance(ctx context.Context, tenant, id string) (bool, error) {
 			return false, err
 		}
 		switch r.State {
-		case dynamo.ColdSigned:
+		case sg.ColdSigned:
 			if err := c.Send.Broadcast(ctx, id); err != nil {
 				return false, err
 			}
-			if err := c.Store.MoveCold(ctx, r, dynamo.ColdSigned, dynamo.ColdSent, ""); err != nil && !errors.Is(err, sg.ErrStateChanged) {
+			if err := c.Store.MoveCold(ctx, r, sg.ColdSigned, sg.ColdSent, ""); err != nil && !errors.Is(err, sg.ErrStateChanged) {
 				return false, err
 			}
-		case dynamo.ColdSent:
+		case sg.ColdSent:
 			st, err := c.Send.Follow(ctx, id, nil)
 			switch {
 			case err != nil:
 				return false, err
 			case st.Expired || st.Found && !st.Success:
-				return true, c.Store.MoveCold(ctx, r, dynamo.ColdSent, dynamo.ColdFailed, st.TxID)
+				return true, c.Store.MoveCold(ctx, r, sg.ColdSent, sg.ColdFailed, st.TxID)
 			case !st.Found || !st.Solid:
 				return false, nil
 			}
@@ -207,7 +206,7 @@ func (c *Cold) Advance(ctx context.Context, tenant, id string) (bool, error) {
 					}
 				}
 			}
-			err = c.Store.MoveCold(ctx, r, dynamo.ColdSent, dynamo.ColdDone, st.TxID)
+			err = c.Store.MoveCold(ctx, r, sg.ColdSent, sg.ColdDone, st.TxID)
 			return err == nil, err
 		default:
 			return true, nil

@@ -9,16 +9,14 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// TxStore keeps signed transactions (dynamo.Store).
+// TxStore keeps signed transactions (the dynamo adapter implements it).
 type TxStore interface {
-	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
-	ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
-	SignedTx(ctx context.Context, id string) (dynamo.SignedTx, error)
+	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
+	ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
+	SignedTx(ctx context.Context, id string) (sg.SignedTx, error)
 }
 
 // Payout pays withdrawals out of the hot wallet on Tron: a TRC20 transfer
@@ -32,7 +30,7 @@ type Payout struct {
 	FeeInAsset func(sun int64) sg.Amount
 }
 
-var _ ledger.Payout = (*Payout)(nil)
+var _ sg.Payout = (*Payout)(nil)
 
 // build is the transfer of t from the hot address.
 func (p *Payout) build(t sg.Transfer) Build {
@@ -80,15 +78,15 @@ func (p *Payout) Broadcast(ctx context.Context, t sg.Transfer) error {
 
 // Receipt follows the payout until its block is solidified, with the TRX
 // it burnt as the fee.
-func (p *Payout) Receipt(ctx context.Context, t sg.Transfer) (ledger.Receipt, error) {
+func (p *Payout) Receipt(ctx context.Context, t sg.Transfer) (sg.Receipt, error) {
 	st, err := p.Send.Follow(ctx, t.ID, p.build(t))
 	switch {
 	case err != nil || !st.Found:
-		return ledger.Receipt{}, err
+		return sg.Receipt{}, err
 	case !st.Success:
-		return ledger.Receipt{Failed: true, TxHash: st.TxID}, nil
+		return sg.Receipt{Failed: true, TxHash: st.TxID}, nil
 	case !st.Solid:
-		return ledger.Receipt{}, nil
+		return sg.Receipt{}, nil
 	}
-	return ledger.Receipt{Confirmed: true, TxHash: st.TxID, Fee: p.FeeInAsset(st.Fee)}, nil
+	return sg.Receipt{Confirmed: true, TxHash: st.TxID, Fee: p.FeeInAsset(st.Fee)}, nil
 }

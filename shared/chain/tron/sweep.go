@@ -11,7 +11,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -28,17 +27,18 @@ import (
 // transferFrom(address, hot, balance) per address, paid from the hot
 // account's energy or TRX, moving everything the address holds.
 
-// GrantStore is the storage a grant and a sweep use (dynamo.Store).
+// GrantStore is the storage a grant and a sweep use (the dynamo adapter
+// implements it).
 type GrantStore interface {
 	TxStore
-	SweepMarks(ctx context.Context, scope string, limit int32) ([]dynamo.SweepMark, error)
-	OpenSweep(ctx context.Context, scope string) (dynamo.Sweep, bool, error)
-	StartSweep(ctx context.Context, scope string, sw dynamo.Sweep) error
-	EndSweepEach(ctx context.Context, scope string, sw dynamo.Sweep, swept func(dynamo.SweepMark) bool) error
-	ClearMarks(ctx context.Context, scope string, marks []dynamo.SweepMark) error
+	SweepMarks(ctx context.Context, scope string, limit int32) ([]sg.SweepMark, error)
+	OpenSweep(ctx context.Context, scope string) (sg.Sweep, bool, error)
+	StartSweep(ctx context.Context, scope string, sw sg.Sweep) error
+	EndSweepEach(ctx context.Context, scope string, sw sg.Sweep, swept func(sg.SweepMark) bool) error
+	ClearMarks(ctx context.Context, scope string, marks []sg.SweepMark) error
 	OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
-	TronGrant(ctx context.Context, id string, byKey bool) (dynamo.GrantRecord, error)
-	MoveTronGrant(ctx context.Context, r dynamo.GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error
+	TronGrant(ctx context.Context, id string, byKey bool) (sg.GrantRecord, error)
+	MoveTronGrant(ctx context.Context, r sg.GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error
 	PutGranted(ctx context.Context, scope, addr, spender, grant string) error
 	Granted(ctx context.Context, scope string) (map[string]string, error)
 }
@@ -148,7 +148,7 @@ func (s *Sweeper) grant(ctx context.Context, hot address.Account, res *SweepResu
 	}
 	j := sg.JournalEntry{At: time.Now().UTC(), Actor: "sweeper", Action: "tron_grant.done", Subject: id,
 		Detail: fmt.Sprintf("%d of %d addresses approved %s", approved, len(outcome), hot.Tron())}
-	err = s.Store.MoveTronGrant(ctx, r, dynamo.GrantSigned, dynamo.GrantDone, nil, outcome, j)
+	err = s.Store.MoveTronGrant(ctx, r, sg.GrantSigned, sg.GrantDone, nil, outcome, j)
 	if errors.Is(err, sg.ErrStateChanged) {
 		err = nil // another run ended it
 	}
@@ -322,7 +322,7 @@ func (s *Sweeper) sweep(ctx context.Context, hot address.Account, res *SweepResu
 		return err
 	}
 	res.Waiting = len(waiting) // not granted to this hot key yet: the next grant lists them
-	var take, empty []dynamo.SweepMark
+	var take, empty []sg.SweepMark
 	for _, m := range ready {
 		if len(take) == batch {
 			break
@@ -350,7 +350,7 @@ func (s *Sweeper) sweep(ctx context.Context, hot address.Account, res *SweepResu
 	if len(take) == 0 {
 		return nil
 	}
-	sw := dynamo.Sweep{ID: sg.NewID("tsw", time.Now()), Marks: take}
+	sw := sg.Sweep{ID: sg.NewID("tsw", time.Now()), Marks: take}
 	if err := s.Store.StartSweep(ctx, s.scope(), sw); err != nil {
 		if errors.Is(err, sg.ErrStateChanged) {
 			return nil // another run started one
@@ -371,7 +371,7 @@ func (s *Sweeper) sweep(ctx context.Context, hot address.Account, res *SweepResu
 // follow waits for every transfer of the open sweep to be solid or failed,
 // then ends it: the marks of addresses swept go (unless a deposit came
 // since), the others stay for the next sweep.
-func (s *Sweeper) follow(ctx context.Context, hot address.Account, open dynamo.Sweep, res *SweepResult) error {
+func (s *Sweeper) follow(ctx context.Context, hot address.Account, open sg.Sweep, res *SweepResult) error {
 	swept := map[string]bool{}
 	pending := 0
 	for _, m := range open.Marks {
@@ -394,7 +394,7 @@ func (s *Sweeper) follow(ctx context.Context, hot address.Account, open dynamo.S
 	if pending > 0 {
 		return nil
 	}
-	if err := s.Store.EndSweepEach(ctx, s.scope(), open, func(m dynamo.SweepMark) bool { return swept[m.Address] }); err != nil {
+	if err := s.Store.EndSweepEach(ctx, s.scope(), open, func(m sg.SweepMark) bool { return swept[m.Address] }); err != nil {
 		return err
 	}
 	res.Ended, res.Swept = open.ID, len(swept)
@@ -404,7 +404,7 @@ func (s *Sweeper) follow(ctx context.Context, hot address.Account, open dynamo.S
 // marksByGrant splits the addresses waiting to be swept into those granted
 // to hot and those not (the hot address itself, never a deposit address,
 // is in neither).
-func marksByGrant(ctx context.Context, st GrantStore, token, hot address.Account) (ready, waiting []dynamo.SweepMark, err error) {
+func marksByGrant(ctx context.Context, st GrantStore, token, hot address.Account) (ready, waiting []sg.SweepMark, err error) {
 	marks, err := st.SweepMarks(ctx, SweepScope(token), 1000)
 	if err != nil || len(marks) == 0 {
 		return nil, nil, err
@@ -426,7 +426,7 @@ func marksByGrant(ctx context.Context, st GrantStore, token, hot address.Account
 
 // GrantCandidates lists up to limit marked addresses not granted to hot,
 // for the next grant.
-func GrantCandidates(ctx context.Context, st GrantStore, token, hot address.Account, limit int) ([]dynamo.SweepMark, error) {
+func GrantCandidates(ctx context.Context, st GrantStore, token, hot address.Account, limit int) ([]sg.SweepMark, error) {
 	_, waiting, err := marksByGrant(ctx, st, token, hot)
 	return waiting[:min(limit, len(waiting))], err
 }

@@ -296,7 +296,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 // lower-case deposit addresses to their wallets.
 type LedgerSink struct {
 	Deposits *ledger.Deposits
-	Owners   map[string]dynamo.AddressOwner
+	Owners   map[string]sg.AddressOwner
 	// Marks, when set, records confirmed deposits for the sweeper (deposit
 	// addresses are forwarders).
 	Marks interface {
@@ -356,7 +356,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
-	owners := map[string]dynamo.AddressOwner{}
+	owners := map[string]sg.AddressOwner{}
 	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		if !common.IsHexAddress(f) {

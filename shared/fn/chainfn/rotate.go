@@ -82,12 +82,12 @@ type Rotator struct {
 }
 
 // Step advances the rotation as far as it can now and says where it is.
-func (r *Rotator) Step(ctx context.Context) (dynamo.Rotation, error) {
+func (r *Rotator) Step(ctx context.Context) (sg.Rotation, error) {
 	rot, ok, err := r.Store.Rotation(ctx)
-	if err != nil || !ok || rot.State == dynamo.RotationDone {
+	if err != nil || !ok || rot.State == sg.RotationDone {
 		return rot, err
 	}
-	if rot.State == dynamo.RotationRequested {
+	if rot.State == sg.RotationRequested {
 		if wait, err := r.mustWait(ctx); err != nil || wait != "" {
 			if wait != rot.Note {
 				from := rot.State
@@ -139,7 +139,7 @@ func (r *Rotator) mustWait(ctx context.Context) (string, error) {
 
 // newKey makes the new KMS key (tagged so the functions may sign with it)
 // and moves the rotation to draining.
-func (r *Rotator) newKey(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotation, error) {
+func (r *Rotator) newKey(ctx context.Context, rot sg.Rotation) (sg.Rotation, error) {
 	old := &kmssign.Signer{KMS: r.KMS, KeyID: r.CurrentKey}
 	oldAddr, err := old.Address(ctx)
 	if err != nil {
@@ -156,14 +156,14 @@ func (r *Rotator) newKey(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotat
 		return rot, err
 	}
 	rot.OldKey, rot.NewKey, rot.OldAddr, rot.NewAddr = r.CurrentKey, *out.KeyMetadata.KeyId, oldAddr.EIP55(), newAddr.EIP55()
-	rot.State, rot.Note = dynamo.RotationDraining, "moving funds to the new key"
-	if err := r.Store.SaveRotation(ctx, rot, dynamo.RotationRequested); err != nil {
+	rot.State, rot.Note = sg.RotationDraining, "moving funds to the new key"
+	if err := r.Store.SaveRotation(ctx, rot, sg.RotationRequested); err != nil {
 		return rot, err
 	}
 	return rot, nil
 }
 
-func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotation, error) {
+func (r *Rotator) drain(ctx context.Context, rot sg.Rotation) (sg.Rotation, error) {
 	oldSigner := &kmssign.Signer{KMS: r.KMS, KeyID: rot.OldKey}
 	hot := &chaineth.HotWallet{Node: r.Node, Signer: oldSigner, ChainID: r.ChainID, Store: r.Store, Confirmations: r.Confirmations}
 	newAddr := common.HexToAddress(rot.NewAddr)
@@ -249,7 +249,7 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 		if hash == "" {
 			rot.Steps[s.name] = "nothing to move"
 		}
-		if err := r.Store.SaveRotation(ctx, rot, dynamo.RotationDraining); err != nil {
+		if err := r.Store.SaveRotation(ctx, rot, sg.RotationDraining); err != nil {
 			return rot, err
 		}
 	}
@@ -267,7 +267,7 @@ func (r *Rotator) drain(ctx context.Context, rot dynamo.Rotation) (dynamo.Rotati
 	if err := r.Store.FinishRotation(ctx, rot, j); err != nil {
 		return rot, err
 	}
-	rot.State, rot.Note = dynamo.RotationDone, "the new key is in use; lift the platform freeze to resume payouts"
+	rot.State, rot.Note = sg.RotationDone, "the new key is in use; lift the platform freeze to resume payouts"
 	return rot, nil
 }
 
@@ -412,7 +412,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rot.ID != "" && rot.State != dynamo.RotationDone || rot.Note != "" {
+		if rot.ID != "" && rot.State != sg.RotationDone || rot.Note != "" {
 			log.Info("rotation", "id", rot.ID, "state", rot.State, "note", rot.Note)
 		}
 		return rot, nil

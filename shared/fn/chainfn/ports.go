@@ -1,0 +1,29 @@
+package chainfn
+
+import (
+	"github.com/stablegate/stablegate/shared/api/coldapi"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// The chain adapters declare the stores they need over the domain's
+// records; the dynamo adapter implements them. The checks live in the
+// wiring, which links both (dynamo itself links no chain library).
+var (
+	_ chaineth.TxStore    = (*dynamo.Store)(nil)
+	_ chaineth.SweepStore = (*dynamo.Store)(nil)
+	_ chaineth.ColdStore  = (*dynamo.Store)(nil)
+	_ tron.TxStore        = (*dynamo.Store)(nil)
+	_ tron.ColdStore      = (*dynamo.Store)(nil)
+	_ tron.GrantStore     = (*dynamo.Store)(nil)
+
+	_ coldapi.Store   = (*dynamo.Store)(nil)
+	_ coldapi.Freezes = (*dynamo.Store)(nil)
+	_ coldapi.Chain   = (*chaineth.Cold)(nil)
+	_ coldapi.Chain   = (*tron.Cold)(nil)
+
+	_ sg.Payout = (*chaineth.Payout)(nil)
+	_ sg.Payout = (*tron.Payout)(nil)
+)

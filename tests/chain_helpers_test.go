@@ -53,7 +53,7 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 	deployer, _ := crypto.GenerateKey()
 	eth := new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))
 	c.sim = simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, c.hotAddr: {Balance: eth}})
-	t.Cleanup(func() { c.sim.Close() })
+	t.Cleanup(func() { _ = c.sim.Close() })
 	c.ec = c.sim.Client()
 	c.chainID, _ = c.ec.ChainID(ctx)
 	c.auth, _ = bind.NewKeyedTransactorWithChainID(deployer, c.chainID)
@@ -77,7 +77,9 @@ func localChain(t *testing.T) (devstack.ChainInfo, *ethclient.Client, *bind.Tran
 		t.Fatalf("the local chain is not up (make test starts it): %v", err)
 	}
 	var info devstack.ChainInfo
-	json.Unmarshal(raw, &info)
+	if err := json.Unmarshal(raw, &info); err != nil {
+		t.Fatalf("%s: %v", os.Getenv("STABLEGATE_CHAIN_INFO"), err)
+	}
 	ec, err := ethclient.DialContext(context.Background(), info.RPC)
 	if err != nil {
 		t.Fatal(err)

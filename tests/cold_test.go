@@ -147,7 +147,9 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 			t.Fatalf("qr %d: %d %s", i, q.status, q.header)
 		}
 		p := filepath.Join(dir, fmt.Sprintf("bundle-%d.png", i))
-		os.WriteFile(p, q.body, 0o600)
+		if err := os.WriteFile(p, q.body, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		parts = append(parts, p)
 	}
 	if q := e.do(t, "GET", fmt.Sprintf(coldPath+"/%s/qr/%d", c.ID, c.QRParts+1), tok, nil, nil); q.status != 404 {
@@ -164,14 +166,16 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 
 	// The signer's refusals: a wrong chain id, and a summary raised over
 	// what the calldata pays.
-	if out, err := run(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json"))...); err == nil {
+	if _, err := run(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json"))...); err == nil {
 		t.Fatal("coldsign ran without a bundle")
-	} else if out, err = run(append(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json")), parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_chain") {
+	} else if out, err := run(append(append(common, "-chain-id", "1", "-out", filepath.Join(dir, "x.json")), parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_chain") {
 		t.Fatalf("wrong chain id: %v\n%s", err, out)
 	}
 	tb := b
 	tb.Summary.Amount = "12345.000000"
-	os.WriteFile(filepath.Join(dir, "tampered.json"), coldbundle.Marshal(tb), 0o600)
+	if err := os.WriteFile(filepath.Join(dir, "tampered.json"), coldbundle.Marshal(tb), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := run(append(common, "-chain-id", chainID, "-out", filepath.Join(dir, "x.json"), filepath.Join(dir, "tampered.json"))...); err == nil || !strings.Contains(out, "bundle_summary_mismatch") {
 		t.Fatalf("tampered amount: %v\n%s", err, out)
 	}
@@ -182,7 +186,9 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	// Signed offline, from the QR images, scanned in reverse order.
 	sort.Sort(sort.Reverse(sort.StringSlice(parts)))
 	qrOut := filepath.Join(dir, "signed-qr")
-	os.Mkdir(qrOut, 0o700)
+	if err := os.Mkdir(qrOut, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	signedPath := filepath.Join(dir, "signed.json")
 	out, err := run(append(append(common, "-chain-id", chainID, "-out", signedPath, "-qr-out", qrOut), parts...)...)
 	if err != nil || !strings.Contains(out, "1234.500000 USDT") || !strings.Contains(out, payee) {

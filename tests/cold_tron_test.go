@@ -110,7 +110,9 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 			t.Fatalf("qr %d: %d", i, q.status)
 		}
 		p := filepath.Join(dir, fmt.Sprintf("bundle-%d.png", i))
-		os.WriteFile(p, q.body, 0o600)
+		if err := os.WriteFile(p, q.body, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		parts = append(parts, p)
 	}
 	coldsign := buildColdsign(t)
@@ -132,7 +134,9 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 		t.Fatalf("another token: %v\n%s", err, out)
 	}
 	otherSeed := filepath.Join(dir, "other-seed.hex")
-	os.WriteFile(otherSeed, []byte(randHex(32)+"\n"), 0o600)
+	if err := os.WriteFile(otherSeed, []byte(randHex(32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := run(append([]string{"sign", "-chain", "tron", "-token", token.Tron(), "-seed", otherSeed, "-yes", "-out", x}, parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_key") {
 		t.Fatalf("another seed: %v\n%s", err, out)
 	}
@@ -149,7 +153,9 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 		tb := b
 		f.change(&tb)
 		p := filepath.Join(dir, "changed.json")
-		os.WriteFile(p, airgap.Marshal(tb), 0o600)
+		if err := os.WriteFile(p, airgap.Marshal(tb), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		if out, err := run(append(signer, "-out", x, p)...); err == nil || !strings.Contains(out, f.want) {
 			t.Fatalf("%s: %v\n%s", name, err, out)
 		}
@@ -162,7 +168,9 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 	// operator is shown the destination, the amount and the token.
 	sort.Sort(sort.Reverse(sort.StringSlice(parts)))
 	qrOut := filepath.Join(dir, "signed-qr")
-	os.Mkdir(qrOut, 0o700)
+	if err := os.Mkdir(qrOut, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	signedPath := filepath.Join(dir, "signed.json")
 	out, err := run(append(append(signer, "-out", signedPath, "-qr-out", qrOut), parts...)...)
 	if err != nil || !strings.Contains(out, "1234.500000 USDT") || !strings.Contains(out, payee) || !strings.Contains(out, token.Tron()) {
@@ -191,7 +199,9 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 		t.Fatalf("edited signed file: %d %s", r.status, r.body)
 	}
 	var s airgap.TronColdSigned
-	json.Unmarshal(signed, &s)
+	if err := json.Unmarshal(signed, &s); err != nil {
+		t.Fatal(err)
+	}
 	fk, _ := secp256k1.GeneratePrivateKey()
 	id, _ := hex.DecodeString(b.TxID)
 	var id32 [32]byte
@@ -280,7 +290,7 @@ func TestTronColdBundleExpires(t *testing.T) {
 	if err := fx.Start(""); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fx.Close() })
+	t.Cleanup(func() { _ = fx.Close() })
 	grid := &tron.Grid{URL: fx.URL, Sleep: func(time.Duration) {}}
 	seed := []byte("tron cold seed " + randHex(8))
 	_, coldAddr, err := airgap.TronColdKey(seed)

@@ -87,7 +87,7 @@ func TestPortalHoldsNoAnswerKey(t *testing.T) {
 	}
 	keys, _ := os.ReadFile("../shared/courses/keys.json")
 	files := 0
-	filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
+	walkErr := filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -119,6 +119,9 @@ func TestPortalHoldsNoAnswerKey(t *testing.T) {
 		}
 		return nil
 	})
+	if walkErr != nil {
+		t.Fatal(walkErr)
+	}
 	if files < 20 {
 		t.Fatalf("only %d files in the built site", files)
 	}

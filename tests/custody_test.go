@@ -461,9 +461,13 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 		}
 		for _, m := range out.Messages {
 			var msg ledger.Message
-			json.Unmarshal([]byte(*m.Body), &msg)
+			if err := json.Unmarshal([]byte(*m.Body), &msg); err != nil {
+				t.Fatalf("message %s: %v", *m.Body, err)
+			}
 			seen[msg.ID]++
-			sq.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle})
+			if _, err := sq.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if seen[ids[0]] != 2 || seen[ids[1]] != 2 {
@@ -498,12 +502,16 @@ func TestApprovalWebhookVotes(t *testing.T) {
 		ts, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Stablegate-Signature"), "t="), ",")
 		sec, _ := strconv.ParseInt(ts, 10, 64)
 		if r.Header.Get("Stablegate-Signature") != custody.Sign([]byte(secret), time.Unix(sec, 0), body) {
-			http.Error(rw, "bad signature", 401)
+			http.Error(rw, "bad signature", http.StatusUnauthorized)
 			return
 		}
 		calls.Add(1)
 		var req custody.WebhookRequest
-		json.Unmarshal(body, &req)
+		if err := json.Unmarshal(body, &req); err != nil {
+			t.Errorf("webhook body %s: %v", body, err)
+			http.Error(rw, "bad body", http.StatusBadRequest)
+			return
+		}
 		amt, _ := sg.ParseAmount(req.Amount, 6)
 		decision := "approve"
 		if amt > 500_000_000 {

@@ -39,7 +39,7 @@ func newDepositWorld(t *testing.T, confirmations uint64) *depositWorld {
 	wallet := seedWallets(t, st, l, ten, 1, false, "")[0]
 	deployer, _ := crypto.GenerateKey()
 	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))}})
-	t.Cleanup(func() { sim.Close() })
+	t.Cleanup(func() { _ = sim.Close() })
 	chainID, _ := sim.Client().ChainID(context.Background())
 	auth, _ := bind.NewKeyedTransactorWithChainID(deployer, chainID)
 	tokenAddr, _, token, err := testusdt.DeployTestUSDT(auth, sim.Client())
@@ -173,7 +173,7 @@ func TestDepositReorg(t *testing.T) {
 		st = w.poll(t, st)
 		w.sim.Commit()
 	}
-	st = w.poll(t, st)
+	w.poll(t, st)
 	b := w.balance(t)
 	if b.Available != 10_000_000 || b.Pending != 0 {
 		t.Fatalf("after the reorg: %+v; want the re-included 10 USDT available once and the dropped 7 reversed", b)

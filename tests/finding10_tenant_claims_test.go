@@ -41,7 +41,7 @@ func TestFinding10_TenantClaimsMustBeTenantNames(t *testing.T) {
 		t.Run("WebSocket refuses a tenant claim that is "+name, func(t *testing.T) {
 			c, resp, err := dialLive(t, mint(t, tenant))
 			if err == nil {
-				c.CloseNow()
+				_ = c.CloseNow()
 			}
 			if err == nil || resp == nil || resp.StatusCode != 401 {
 				status := 0
@@ -56,5 +56,5 @@ func TestFinding10_TenantClaimsMustBeTenantNames(t *testing.T) {
 	if err != nil {
 		t.Fatalf("$connect for the tenant named \"null\": %v", err)
 	}
-	c.CloseNow()
+	_ = c.CloseNow()
 }

@@ -57,7 +57,7 @@ func TestFinding14_UnknownWSActionAnswersTheDocumentedError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for _, msg := range []string{`{"action":"unsubscribe","wallet_id":"wal_x"}`, `{"wallet_id":"wal_x"}`, `not json`} {
@@ -69,7 +69,9 @@ func TestFinding14_UnknownWSActionAnswersTheDocumentedError(t *testing.T) {
 			t.Fatal(err)
 		}
 		var m map[string]string
-		json.Unmarshal(data, &m)
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("message %s answered %s: %v", msg, data, err)
+		}
 		if m["type"] != "error" || m["code"] != "unknown_action" || m["param"] != "action" {
 			t.Errorf("message %s answered %s; want {\"type\":\"error\",\"code\":\"unknown_action\",\"param\":\"action\",...}", msg, data)
 		}

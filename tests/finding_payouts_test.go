@@ -113,9 +113,13 @@ func messagesFor(t *testing.T, q *queue.FIFO) map[string]int {
 		}
 		for _, m := range got.Messages {
 			var msg ledger.Message
-			json.Unmarshal([]byte(*m.Body), &msg)
+			if err := json.Unmarshal([]byte(*m.Body), &msg); err != nil {
+				t.Fatalf("message %s: %v", *m.Body, err)
+			}
 			out[msg.ID]++
-			c.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle})
+			if _, err := c.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -72,8 +73,10 @@ func TestHotMerchantAccount(t *testing.T) {
 			continue
 		}
 		used++
-		var v int64
-		fmt.Sscan(out.Item["available"].(*types.AttributeValueMemberN).Value, &v)
+		v, err := strconv.ParseInt(out.Item["available"].(*types.AttributeValueMemberN).Value, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
 		most = max(most, v/1_000_000)
 	}
 	share := int64(credits / sg.HighVolumeShards)

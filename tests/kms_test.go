@@ -48,7 +48,9 @@ func TestKMSSignaturesLowSAndRecoverable(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rs struct{ R, S *big.Int }
-		asn1.Unmarshal(out.Signature, &rs)
+		if _, err := asn1.Unmarshal(out.Signature, &rs); err != nil {
+			t.Fatal(err)
+		}
 		if rs.S.Cmp(halfN) > 0 {
 			high++
 		}

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"bytes"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,16 +28,15 @@ func readSite(t *testing.T) map[string]*page {
 		t.Fatalf("the portal is not built (make test builds it with make portal): %v", err)
 	}
 	pages := map[string]*page{}
-	filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
+	walkErr := filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
-		f, err := os.Open(p)
+		raw, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		doc, err := html.Parse(f)
+		doc, err := html.Parse(bytes.NewReader(raw))
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -79,6 +79,9 @@ func readSite(t *testing.T) map[string]*page {
 		pages["/"+filepath.ToSlash(rel)] = pg
 		return nil
 	})
+	if walkErr != nil {
+		t.Fatal(walkErr)
+	}
 	return pages
 }
 

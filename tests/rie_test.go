@@ -121,7 +121,9 @@ func TestBootstrapUnderRuntimeEmulator(t *testing.T) {
 		t.Errorf("no INIT REPORT from the emulator: %v\n%s", err, create.Logs())
 	}
 	var w walletJSON
-	json.Unmarshal([]byte(resp.Body), &w)
+	if err := json.Unmarshal([]byte(resp.Body), &w); err != nil {
+		t.Fatalf("create under RIE answered %s: %v", resp.Body, err)
+	}
 
 	get := startRIE(t, "wallets-get")
 	out, err = get.Invoke(ctx, v2Event("GET", "/v1/wallets/"+w.ID, "GET /v1/wallets/{wallet_id}", ten, map[string]string{"wallet_id": w.ID}, nil, ""))
@@ -129,7 +131,9 @@ func TestBootstrapUnderRuntimeEmulator(t *testing.T) {
 		t.Fatalf("invoke get: %v", err)
 	}
 	var got events.APIGatewayV2HTTPResponse
-	json.Unmarshal(out, &got)
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("get under RIE answered %s: %v", out, err)
+	}
 	if got.StatusCode != 200 || got.Body != resp.Body {
 		t.Fatalf("get under RIE: %d %s; want the created wallet", got.StatusCode, got.Body)
 	}

@@ -68,7 +68,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	if err := fx.Start(""); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fx.Close() })
+	t.Cleanup(func() { _ = fx.Close() })
 	fx.Mint(oldAcct, 300_000_000)
 	fx.FundTRX(oldAcct, 1_000_000_000) // 1,000 TRX for the fees it burns
 	grid := &tron.Grid{URL: fx.URL, Sleep: func(time.Duration) {}}
@@ -132,7 +132,9 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(300 * time.Millisecond) {
 		got, waiting, err := w.Advance(ctx, ten, inFlight)
 		if err == nil && !waiting && got.State == sg.StatePosted {
-			st.Untrack(ctx, sg.Ethereum, inFlight)
+			if err := st.Untrack(ctx, sg.Ethereum, inFlight); err != nil {
+				t.Fatal(err)
+			}
 			break
 		}
 		if time.Now().After(deadline) {
@@ -253,12 +255,19 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	requeued := false
 	sq := sqs.NewFromConfig(cfg)
 	for deadline := time.Now().Add(20 * time.Second); !requeued && time.Now().Before(deadline); {
-		out, _ := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q.URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q.URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, m := range out.Messages {
 			var msg ledger.Message
-			json.Unmarshal([]byte(*m.Body), &msg)
+			if err := json.Unmarshal([]byte(*m.Body), &msg); err != nil {
+				t.Fatalf("message %s: %v", *m.Body, err)
+			}
 			requeued = requeued || msg.ID == queued
-			sq.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle})
+			if _, err := sq.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &q.URL, ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if !requeued {

@@ -128,7 +128,7 @@ func (r reply) errCode() string {
 		} `json:"error"`
 		Message string `json:"message"`
 	}
-	json.Unmarshal(r.body, &e)
+	_ = json.Unmarshal(r.body, &e) // a body that is not an error has no code
 	if e.Error.Code != "" {
 		return e.Error.Code
 	}
@@ -141,7 +141,7 @@ func (r reply) errParam() string {
 			Param string `json:"param"`
 		} `json:"error"`
 	}
-	json.Unmarshal(r.body, &e)
+	_ = json.Unmarshal(r.body, &e) // a body that is not an error has no param
 	return e.Error.Param
 }
 

@@ -46,9 +46,14 @@ type grantJSON struct {
 // environment the stack gives it.
 func runJob(t *testing.T, name string) any {
 	t.Helper()
-	raw, _ := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
+	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var all map[string]map[string]string
-	json.Unmarshal(raw, &all)
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
 	env := all[name]
 	job, err := devstack.ScheduledJobs[name](context.Background(), func(k string) string {
 		if v, ok := env[k]; ok {
@@ -82,7 +87,9 @@ func broadcastSigned(t *testing.T, grid *tron.Grid, key *secp256k1.PrivateKey, b
 	}
 	body, id, _ := tron.Encode(raw, tron.Sign(key, tron.TxID(raw)))
 	var st tron.SignedTx
-	json.Unmarshal(body, &st)
+	if err := json.Unmarshal(body, &st); err != nil {
+		t.Fatal(err)
+	}
 	return id, grid.Broadcast(context.Background(), st)
 }
 
@@ -194,11 +201,15 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 			t.Fatalf("qr %d: %d", i, q.status)
 		}
 		p := filepath.Join(dir, fmt.Sprintf("grant-%d.png", i))
-		os.WriteFile(p, q.body, 0o600)
+		if err := os.WriteFile(p, q.body, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		parts = append(parts, p)
 	}
 	words := filepath.Join(dir, "deposit-words.txt")
-	os.WriteFile(words, []byte(devstack.DevMnemonic+"\n"), 0o600)
+	if err := os.WriteFile(words, []byte(devstack.DevMnemonic+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	coldsign := buildColdsign(t)
 	run := func(args ...string) (string, error) {
 		out, err := exec.Command(coldsign, args...).CombinedOutput()
@@ -211,7 +222,9 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 		t.Fatalf("a grant to another spender was signed: %v %s", err, out)
 	}
 	other := filepath.Join(dir, "other-words.txt")
-	os.WriteFile(other, []byte("legal winner thank year wave sausage worth useful legal winner thank yellow\n"), 0o600)
+	if err := os.WriteFile(other, []byte("legal winner thank year wave sausage worth useful legal winner thank yellow\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := run(append([]string{"grant", "-token", token.Tron(), "-spender", hot, "-mnemonic", other, "-yes", "-out", signed}, parts...)...); err == nil || !strings.Contains(out, "bundle_wrong_key") {
 		t.Fatalf("another seed signed the grant: %v %s", err, out)
 	}
@@ -224,7 +237,9 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 
 	// The API refuses a changed grant and another key's signature.
 	var s airgap.TronGrantSigned
-	json.Unmarshal(file, &s)
+	if err := json.Unmarshal(file, &s); err != nil {
+		t.Fatalf("%s: %v", signed, err)
+	}
 	changed := s
 	changed.Grant.FeeLimit++
 	if r := e.do(t, "POST", "/v1/platform/tron-grants/"+g.ID+"/signature", admin, nil, coldbundle.Marshal(changed)); r.status != 422 || r.errCode() != "bundle_signature_invalid" {
@@ -332,7 +347,7 @@ func TestTronApproveNeedsEnergy(t *testing.T) {
 	if err := fx.Start(""); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fx.Close() })
+	t.Cleanup(func() { _ = fx.Close() })
 	grid := &tron.Grid{URL: fx.URL, Sleep: func(time.Duration) {}}
 	ctx := context.Background()
 	lender, _ := secp256k1.GeneratePrivateKey()

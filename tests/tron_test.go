@@ -53,7 +53,7 @@ func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	if err := w.fx.Start(""); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { w.fx.Close() })
+	t.Cleanup(func() { _ = w.fx.Close() })
 	w.grid = &tron.Grid{URL: w.fx.URL, Sleep: func(time.Duration) {}}
 	ctx := context.Background()
 	cfg, _ := config.LoadDefaultConfig(ctx)
@@ -210,7 +210,9 @@ func TestTronExpiredPayoutSignedAnew(t *testing.T) {
 	}
 	w.fx.Mine(12) // past its expiration
 	for i := 0; i < 3; i++ {
-		pipe.Advance(ctx, w.tenant, r.Transfer.ID)
+		if _, _, err := pipe.Advance(ctx, w.tenant, r.Transfer.ID); err != nil {
+			t.Fatalf("advance %d: %v", i, err)
+		}
 	}
 	kept, _ := w.st.SignedTx(ctx, r.Transfer.ID)
 	if kept.Hash == first || len(kept.Prev) != 1 || kept.Prev[0] != first {

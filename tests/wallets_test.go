@@ -113,9 +113,12 @@ func TestIdempotentCreate(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				r := e.do(t, "POST", "/v1/wallets", tok2, h2, createBody("same"))
-				var w walletJSON
-				json.Unmarshal(r.body, &w)
 				if r.status == 201 {
+					var w walletJSON
+					if err := json.Unmarshal(r.body, &w); err != nil {
+						t.Errorf("created: %s: %v", r.body, err)
+						return
+					}
 					ids <- w.ID
 				} else if r.errCode() != "idempotency_in_progress" {
 					t.Errorf("concurrent same key: %d %s", r.status, r.body)

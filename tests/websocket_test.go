@@ -37,7 +37,7 @@ func TestWebSocketPushesEveryWithdrawalStateInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	read := func() map[string]any {
@@ -46,15 +46,21 @@ func TestWebSocketPushesEveryWithdrawalStateInOrder(t *testing.T) {
 			t.Fatalf("read: %v", err)
 		}
 		var m map[string]any
-		json.Unmarshal(data, &m)
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("read %s: %v", data, err)
+		}
 		return m
 	}
 	other := e.newWallet(t, e.token(t, tenant()), false)
-	c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe","wallet_id":"`+other.ID+`"}`))
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe","wallet_id":"`+other.ID+`"}`)); err != nil {
+		t.Fatal(err)
+	}
 	if m := read(); m["code"] != "wallet_not_found" {
 		t.Fatalf("subscribing to another tenant's wallet: %v", m)
 	}
-	c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe","wallet_id":"`+w.ID+`"}`))
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"subscribe","wallet_id":"`+w.ID+`"}`)); err != nil {
+		t.Fatal(err)
+	}
 	if m := read(); m["type"] != "subscribed" {
 		t.Fatalf("subscribe: %v", m)
 	}

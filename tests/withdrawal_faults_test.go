@@ -242,7 +242,9 @@ func TestUnsignedHoldsExpire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Advance(context.Background(), ten, r.Transfer.ID)
+	if _, _, err := w.Advance(context.Background(), ten, r.Transfer.ID); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := fn.ExpireHolds(context.Background(), w, st, time.Now()); err != nil || n != 0 {
 		t.Fatalf("expired early: %d %v", n, err)
 	}

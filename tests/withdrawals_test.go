@@ -60,7 +60,9 @@ func fee(t *testing.T, chain string) string {
 		t.Fatal(err)
 	}
 	var all map[string]map[string]string
-	json.Unmarshal(raw, &all)
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
 	return all["withdrawals-create"]["WITHDRAWAL_FEE_"+strings.ToUpper(chain)]
 }
 

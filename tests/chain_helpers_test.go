@@ -72,6 +72,7 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 // faucet's transactor (the test token's owner) and the token.
 func localChain(t *testing.T) (devstack.ChainInfo, *ethclient.Client, *bind.TransactOpts, *testusdt.TestUSDT) {
 	t.Helper()
+	stack(t)
 	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
 	if err != nil {
 		t.Fatalf("the local chain is not up (make test starts it): %v", err)

@@ -51,6 +51,7 @@ func buildColdsign(t *testing.T) string {
 
 func chainInfo(t *testing.T) devstack.ChainInfo {
 	t.Helper()
+	stack(t)
 	raw, err := os.ReadFile(os.Getenv("STABLEGATE_CHAIN_INFO"))
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,9 @@ var (
 // `make test` starts (sgdev run).
 func stack(t testing.TB) *env {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs the local stack that make test starts; skipped under -short")
+	}
 	stackOnce.Do(func() {
 		api := os.Getenv("STABLEGATE_API_URL")
 		if api == "" {

@@ -61,6 +61,7 @@ func (c *chainDouble) Receipt(context.Context, sg.Transfer) (ledger.Receipt, err
 
 // testQueue makes a FIFO queue of the test's own in the SQS emulator.
 func testQueue(t *testing.T) *queue.FIFO {
+	stack(t)
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ var (
 )
 
 // IdemStore claims and completes idempotency records of requests that do
-// their work in many writes (dynamo.Store implements it).
+// their work in many writes (the dynamo adapter implements it).
 type IdemStore interface {
 	// ClaimIdempotency claims the key for a request before any work; when
 	// another holds it, it returns that record (Status 0: still running).

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/custody"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -478,7 +477,7 @@ type RotationView struct {
 	EndedAt     *string           `json:"ended_at"`
 }
 
-func viewRotation(r dynamo.Rotation) RotationView {
+func viewRotation(r sg.Rotation) RotationView {
 	v := RotationView{ID: r.ID, Object: "hot_key_rotation", State: r.State, Note: r.Note, RequestedBy: r.RequestedBy,
 		RequestedAt: r.RequestedAt.Format(time.RFC3339Nano), OldAddress: optional(r.OldAddr), NewAddress: optional(r.NewAddr), Steps: r.Steps}
 	if v.Steps == nil {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -13,7 +12,7 @@ import (
 // HistoryStore reads wallets and their transfer history.
 type HistoryStore interface {
 	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
-	History(ctx context.Context, tenant, wallet string, f dynamo.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
+	History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
 }
 
 // History serves a wallet's transfer history.
@@ -34,8 +33,8 @@ func init() {
 }
 
 // HistoryFilterOf reads ?type=&state=&chain=&from=&to=.
-func HistoryFilterOf(q map[string]string) (dynamo.HistoryFilter, error) {
-	var f dynamo.HistoryFilter
+func HistoryFilterOf(q map[string]string) (sg.HistoryFilter, error) {
+	var f sg.HistoryFilter
 	if v, ok := q["type"]; ok {
 		if !transferTypes[v] {
 			return f, sg.ErrValidation.WithParam("type").WithMessage("type must be internal, deposit or withdrawal")

@@ -56,14 +56,8 @@ func (st *Store) PutHistory(ctx context.Context, img map[string]types.AttributeV
 	return nil
 }
 
-// HistoryFilter narrows a wallet's history.
-type HistoryFilter struct {
-	Type  sg.TransferType
-	State sg.TransferState
-	Chain sg.Chain
-	From  time.Time // inclusive; zero: no bound
-	To    time.Time // exclusive; zero: no bound
-}
+// HistoryFilter is kept for callers outside the services; the domain owns it.
+type HistoryFilter = sg.HistoryFilter
 
 // History lists a wallet's transfers, newest first, one page at a time.
 func (st *Store) History(ctx context.Context, tenant, wallet string, f HistoryFilter, page sg.Page) ([]sg.Transfer, string, error) {

@@ -67,6 +67,7 @@ func LiveService(env Env) (*live.Service, error) {
 		Store:    dynamo.New(db, env("TABLE_NAME")),
 		Verifier: &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
 		Poster:   poster{mgmt},
+		Decode:   dynamo.TransferFromImage,
 	}, nil
 }
 

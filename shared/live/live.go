@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -45,6 +44,10 @@ type Service struct {
 	Store    Store
 	Verifier *jwt.Verifier
 	Poster   Poster
+	// Decode reads a transfer record from a stream image; ok is false for
+	// items that are not transfer records (the table's adapter knows its
+	// layout: the wiring passes dynamo.TransferFromImage).
+	Decode func(img map[string]types.AttributeValue) (t sg.Transfer, ok bool)
 }
 
 type (
@@ -165,7 +168,7 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 			continue
 		}
-		t, ok := dynamo.TransferFromImage(FromStreamImage(r.Change.NewImage))
+		t, ok := s.Decode(FromStreamImage(r.Change.NewImage))
 		if !ok {
 			continue
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/api/airgapapi"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -34,24 +33,24 @@ const OpPrepare = "cold-payouts.create"
 type Chain interface {
 	// Bundle builds the unsigned bundle of r's transfer (r.ID, r.Amount,
 	// r.CreatedAt set) to to, filling r's Chain, Bundle, ExpiresAt and To.
-	Bundle(ctx context.Context, r dynamo.ColdRecord, to address.Account, purpose string) (dynamo.ColdRecord, error)
+	Bundle(ctx context.Context, r sg.ColdRecord, to address.Account, purpose string) (sg.ColdRecord, error)
 	// Signed checks a signed file against r's bundle (exactly it, from the
 	// cold address, signed by it) and returns the transaction to keep and
 	// broadcast, and its hash.
-	Signed(r dynamo.ColdRecord, file []byte) (raw []byte, hash string, err error)
+	Signed(r sg.ColdRecord, file []byte) (raw []byte, hash string, err error)
 	// Advance moves a signed payout on; it reports whether it has ended.
 	Advance(ctx context.Context, tenant, id string) (bool, error)
 }
 
-// Store keeps cold payouts (dynamo.Store).
+// Store keeps cold payouts (the dynamo adapter implements it).
 type Store interface {
-	PutColdBundle(ctx context.Context, r dynamo.ColdRecord, j sg.JournalEntry) error
+	PutColdBundle(ctx context.Context, r sg.ColdRecord, j sg.JournalEntry) error
 	ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error)
-	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (dynamo.ColdRecord, error)
-	MoveCold(ctx context.Context, r dynamo.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
+	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (sg.ColdRecord, error)
+	MoveCold(ctx context.Context, r sg.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
 	TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error
 	Untrack(ctx context.Context, c sg.Chain, id string) error
-	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (dynamo.SignedTx, error)
+	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
 }
 
 // Service keeps the platform's cold payouts over the chains configured.
@@ -64,7 +63,7 @@ type Service struct {
 	Freezes Freezes
 }
 
-// Freezes says whether a freeze is in force (dynamo.Store implements it).
+// Freezes says whether a freeze is in force (the dynamo adapter implements it).
 type Freezes interface {
 	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
 }
@@ -94,17 +93,17 @@ func (s *Service) chain(c sg.Chain) (Chain, error) {
 // Prepare makes the unsigned bundle of a transfer of amount to to on chain
 // and takes the chain's one open bundle. The same idempotency key answers
 // with the first bundle.
-func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Chain, to address.Account, amount sg.Amount, purpose string) (dynamo.ColdRecord, bool, error) {
+func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Chain, to address.Account, amount sg.Amount, purpose string) (sg.ColdRecord, bool, error) {
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	id := sg.NewKeyedID("cb", now, platform, OpPrepare, key)
 	kp, _ := sg.KeyPart("cb", id)
-	replay := func() (dynamo.ColdRecord, bool, error) {
+	replay := func() (sg.ColdRecord, bool, error) {
 		r, err := s.Store.ColdBundle(ctx, platform, kp, true)
 		if err != nil {
-			return dynamo.ColdRecord{}, false, err
+			return sg.ColdRecord{}, false, err
 		}
 		if r.RequestHash != reqHash {
-			return dynamo.ColdRecord{}, false, sg.ErrIdempotencyKeyReused
+			return sg.ColdRecord{}, false, sg.ErrIdempotencyKeyReused
 		}
 		return r, true, nil
 	}
@@ -112,23 +111,23 @@ func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Cha
 		return r, ok, err
 	}
 	if err := s.frozen(ctx); err != nil {
-		return dynamo.ColdRecord{}, false, err
+		return sg.ColdRecord{}, false, err
 	}
 	ch, err := s.chain(c)
 	if err != nil {
-		return dynamo.ColdRecord{}, false, err
+		return sg.ColdRecord{}, false, err
 	}
-	r, err := ch.Bundle(ctx, dynamo.ColdRecord{ID: id, Tenant: platform, State: dynamo.ColdPrepared, RequestHash: reqHash,
+	r, err := ch.Bundle(ctx, sg.ColdRecord{ID: id, Tenant: platform, State: sg.ColdPrepared, RequestHash: reqHash,
 		RequestedBy: by, CreatedAt: now, Amount: amount}, to, purpose)
 	if err != nil {
-		return dynamo.ColdRecord{}, false, err
+		return sg.ColdRecord{}, false, err
 	}
 	j := sg.JournalEntry{At: now, Actor: by, Action: "cold_payout.prepared", Subject: id,
 		Detail: fmt.Sprintf("%s USDT on %s to %s, valid until %s", amount, c, r.To, r.ExpiresAt.Format(time.RFC3339))}
 	err = s.Store.PutColdBundle(ctx, r, j)
-	if errors.Is(err, dynamo.ErrColdBundleOpen) {
+	if errors.Is(err, sg.ErrColdBundleOpen) {
 		if freed, ferr := s.freeTenantLock(ctx, by, c); ferr != nil {
-			return dynamo.ColdRecord{}, false, ferr
+			return sg.ColdRecord{}, false, ferr
 		} else if freed {
 			err = s.Store.PutColdBundle(ctx, r, j)
 		}
@@ -152,10 +151,10 @@ func (s *Service) freeTenantLock(ctx context.Context, by string, c sg.Chain) (bo
 	r, err := s.Store.ColdBundle(ctx, tenant, id, false)
 	if errors.Is(err, sg.ErrNotFound) {
 		return false, nil
-	} else if err != nil || r.State != dynamo.ColdPrepared {
+	} else if err != nil || r.State != sg.ColdPrepared {
 		return false, err
 	}
-	err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdCancelled, "", sg.JournalEntry{At: s.Now().UTC(), Actor: by,
+	err = s.Store.MoveCold(ctx, r, sg.ColdPrepared, sg.ColdCancelled, "", sg.JournalEntry{At: s.Now().UTC(), Actor: by,
 		Action: "cold_payout.cancelled", Subject: id, Detail: "a tenant's unsigned bundle from before cold payouts were the platform's"})
 	if errors.Is(err, sg.ErrStateChanged) {
 		return false, nil
@@ -164,7 +163,7 @@ func (s *Service) freeTenantLock(ctx context.Context, by string, c sg.Chain) (bo
 }
 
 // Get reads a cold payout.
-func (s *Service) Get(ctx context.Context, id string) (dynamo.ColdRecord, error) {
+func (s *Service) Get(ctx context.Context, id string) (sg.ColdRecord, error) {
 	return s.Store.ColdBundle(ctx, platform, id, false)
 }
 
@@ -172,7 +171,7 @@ func (s *Service) Get(ctx context.Context, id string) (dynamo.ColdRecord, error)
 // bundle, signed by the cold address, before its expiry and only once.
 // Then it is broadcast and followed like any payout (if the broadcast
 // fails, the tracker sends it).
-func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynamo.ColdRecord, error) {
+func (s *Service) Import(ctx context.Context, by, id string, file []byte) (sg.ColdRecord, error) {
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return r, err
@@ -186,7 +185,7 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 		return r, err
 	}
 	switch {
-	case r.State != dynamo.ColdPrepared:
+	case r.State != sg.ColdPrepared:
 		return r, sg.ErrColdBundleUsed
 	case !s.Now().Before(r.ExpiresAt):
 		return r, sg.ErrColdBundleExpired
@@ -197,10 +196,10 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 	if _, err := s.Store.SaveSignedTx(ctx, id, raw, hash, s.Now()); err != nil {
 		return r, err
 	}
-	err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdSigned, hash, sg.JournalEntry{At: s.Now().UTC(), Actor: by,
+	err = s.Store.MoveCold(ctx, r, sg.ColdPrepared, sg.ColdSigned, hash, sg.JournalEntry{At: s.Now().UTC(), Actor: by,
 		Action: "cold_payout.signed", Subject: id, Detail: fmt.Sprintf("signed offline; transaction %s", hash)})
 	if errors.Is(err, sg.ErrStateChanged) {
-		if now, _ := s.Get(ctx, id); now.State == dynamo.ColdPrepared {
+		if now, _ := s.Get(ctx, id); now.State == sg.ColdPrepared {
 			return r, sg.ErrColdBundleExpired
 		}
 		return r, sg.ErrColdBundleUsed
@@ -212,7 +211,7 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 	}
 	ended, err := ch.Advance(ctx, platform, id)
 	if err != nil {
-		r.State, r.TxHash = dynamo.ColdSigned, hash
+		r.State, r.TxHash = sg.ColdSigned, hash
 		return r, nil // signed and tracked: the tracker retries the broadcast
 	}
 	if ended { // at once (a Tron transaction the chain no longer takes): nothing to follow
@@ -226,19 +225,19 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (dynam
 // Cancel withdraws a bundle not yet imported, so the chain's one open
 // bundle (and on Ethereum its nonce) is free for the next. A signature made
 // for it offline is then refused: the bundle is no longer prepared.
-func (s *Service) Cancel(ctx context.Context, by, id string) (dynamo.ColdRecord, error) {
+func (s *Service) Cancel(ctx context.Context, by, id string) (sg.ColdRecord, error) {
 	for {
 		r, err := s.Get(ctx, id)
 		if err != nil {
 			return r, err
 		}
-		if r.State == dynamo.ColdCancelled {
+		if r.State == sg.ColdCancelled {
 			return r, nil
 		}
-		if r.State != dynamo.ColdPrepared {
+		if r.State != sg.ColdPrepared {
 			return r, sg.ErrColdBundleUsed.WithMessage("the bundle has been signed and imported; it can no longer be cancelled")
 		}
-		err = s.Store.MoveCold(ctx, r, dynamo.ColdPrepared, dynamo.ColdCancelled, "",
+		err = s.Store.MoveCold(ctx, r, sg.ColdPrepared, sg.ColdCancelled, "",
 			sg.JournalEntry{At: s.Now().UTC(), Actor: by, Action: "cold_payout.cancelled", Subject: id})
 		if errors.Is(err, sg.ErrStateChanged) {
 			continue // signed or cancelled meanwhile: answer as it is now
@@ -246,7 +245,7 @@ func (s *Service) Cancel(ctx context.Context, by, id string) (dynamo.ColdRecord,
 		if err != nil {
 			return r, err
 		}
-		r.State = dynamo.ColdCancelled
+		r.State = sg.ColdCancelled
 		return r, nil
 	}
 }
@@ -279,11 +278,11 @@ type View struct {
 	Bundle    json.RawMessage `json:"bundle"`
 }
 
-func view(r dynamo.ColdRecord, now time.Time) View {
+func view(r sg.ColdRecord, now time.Time) View {
 	v := View{ID: r.ID, Object: "cold_payout", State: r.State, Chain: r.Chain, Amount: r.Amount.String(), ToAddress: r.To,
 		QRParts: len(airgap.Frames(r.Bundle)), CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339),
 		Bundle: json.RawMessage(r.Bundle)}
-	if r.State == dynamo.ColdPrepared && !now.Before(r.ExpiresAt) {
+	if r.State == sg.ColdPrepared && !now.Before(r.ExpiresAt) {
 		v.State = "expired"
 	}
 	if r.TxHash != "" {
@@ -328,7 +327,7 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	v := view(r, r.CreatedAt) // the first answer, as it was
-	v.State = dynamo.ColdPrepared
+	v.State = sg.ColdPrepared
 	v.TxHash = nil
 	resp := httpapi.JSON(http.StatusCreated, v)
 	if replayed {
@@ -338,9 +337,9 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 }
 
 // record reads the cold payout named in the path, for a platform admin.
-func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.ColdRecord, error) {
+func (h Handlers) record(ctx context.Context, req httpapi.Request) (sg.ColdRecord, error) {
 	if _, err := admin(req); err != nil {
-		return dynamo.ColdRecord{}, err
+		return sg.ColdRecord{}, err
 	}
 	return h.Cold.Get(ctx, req.PathParameters["bundle_id"])
 }

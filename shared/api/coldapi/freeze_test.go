@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -15,25 +14,25 @@ import (
 // (the embedded nil Store), so a test sees every write a step attempts.
 type stubStore struct {
 	Store
-	bundle dynamo.ColdRecord
+	bundle sg.ColdRecord
 	saved  int
 }
 
-func (s *stubStore) ColdBundle(_ context.Context, _, id string, byKey bool) (dynamo.ColdRecord, error) {
+func (s *stubStore) ColdBundle(_ context.Context, _, id string, byKey bool) (sg.ColdRecord, error) {
 	if byKey || id != s.bundle.ID {
-		return dynamo.ColdRecord{}, sg.ErrNotFound
+		return sg.ColdRecord{}, sg.ErrNotFound
 	}
 	return s.bundle, nil
 }
 
-func (s *stubStore) SaveSignedTx(context.Context, string, []byte, string, time.Time) (dynamo.SignedTx, error) {
+func (s *stubStore) SaveSignedTx(context.Context, string, []byte, string, time.Time) (sg.SignedTx, error) {
 	s.saved++
-	return dynamo.SignedTx{}, errors.New("not expected under a freeze")
+	return sg.SignedTx{}, errors.New("not expected under a freeze")
 }
 
 type stubChain struct{ Chain }
 
-func (stubChain) Signed(dynamo.ColdRecord, []byte) ([]byte, string, error) {
+func (stubChain) Signed(sg.ColdRecord, []byte) ([]byte, string, error) {
 	return []byte{1}, "0xabc", nil
 }
 
@@ -50,7 +49,7 @@ func (p platformFrozen) FreezeOn(_ context.Context, tenant, _ string) (sg.Freeze
 // bundle is not imported (so not broadcast) while it holds.
 func TestPlatformFreezeStopsColdPayouts(t *testing.T) {
 	now := time.Now()
-	st := &stubStore{bundle: dynamo.ColdRecord{ID: "cb_x", Tenant: sg.PlatformTenant, Chain: "tron", State: dynamo.ColdPrepared, ExpiresAt: now.Add(time.Hour)}}
+	st := &stubStore{bundle: sg.ColdRecord{ID: "cb_x", Tenant: sg.PlatformTenant, Chain: "tron", State: sg.ColdPrepared, ExpiresAt: now.Add(time.Hour)}}
 	s := &Service{Store: st, Chains: map[sg.Chain]Chain{sg.Tron: stubChain{}}, Now: func() time.Time { return now }, Freezes: platformFrozen{on: true}}
 	if _, _, err := s.Prepare(context.Background(), "ops", "k-1", "h", sg.Tron, address.Account{1}, 1_000_000, "refill"); !errors.Is(err, sg.ErrFrozen) {
 		t.Fatalf("prepare under a platform freeze: %v, want frozen", err)

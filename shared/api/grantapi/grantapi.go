@@ -20,7 +20,6 @@ import (
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/airgapapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -28,9 +27,16 @@ import (
 // OpPrepare names grant preparation in idempotency keys.
 const OpPrepare = "tron_grant.prepare"
 
+// Store keeps grants and reads the deposit addresses waiting for one (the
+// dynamo adapter implements it).
+type Store interface {
+	tron.GrantStore
+	PutTronGrant(ctx context.Context, r sg.GrantRecord, j sg.JournalEntry) error
+}
+
 // Grants prepares and imports grants.
 type Grants struct {
-	Store *dynamo.Store
+	Store Store
 	Grid  *tron.Grid
 	Token address.Account
 	Hot   func(ctx context.Context) (address.Account, error)
@@ -45,17 +51,17 @@ var ErrNothingToGrant = &sg.Error{Kind: sg.KindConflict, Code: "nothing_to_grant
 	Message: "no deposit address waits for a grant: every one holding confirmed deposits has approved the hot address"}
 
 // Prepare makes a grant of up to limit addresses, once per idempotency key.
-func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int) (dynamo.GrantRecord, bool, error) {
+func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int) (sg.GrantRecord, bool, error) {
 	now := g.Now().UTC().Truncate(time.Microsecond)
 	id := sg.NewKeyedID("tg", now, "platform", OpPrepare, key)
 	kp, _ := sg.KeyPart("tg", id)
-	replay := func() (dynamo.GrantRecord, bool, error) {
+	replay := func() (sg.GrantRecord, bool, error) {
 		r, err := g.Store.TronGrant(ctx, kp, true)
 		if err != nil {
-			return dynamo.GrantRecord{}, false, err
+			return sg.GrantRecord{}, false, err
 		}
 		if r.RequestHash != reqHash {
-			return dynamo.GrantRecord{}, false, sg.ErrIdempotencyKeyReused
+			return sg.GrantRecord{}, false, sg.ErrIdempotencyKeyReused
 		}
 		return r, true, nil
 	}
@@ -64,22 +70,22 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 	}
 	hot, err := g.Hot(ctx)
 	if err != nil {
-		return dynamo.GrantRecord{}, false, err
+		return sg.GrantRecord{}, false, err
 	}
 	marks, err := tron.GrantCandidates(ctx, g.Store, g.Token, hot, limit)
 	if err != nil {
-		return dynamo.GrantRecord{}, false, err
+		return sg.GrantRecord{}, false, err
 	}
 	if len(marks) == 0 {
-		return dynamo.GrantRecord{}, false, ErrNothingToGrant
+		return sg.GrantRecord{}, false, ErrNothingToGrant
 	}
 	head, err := g.Grid.NowBlock(ctx, false)
 	if err != nil {
-		return dynamo.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
+		return sg.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
 	}
 	rb, rh, err := head.RefBlock()
 	if err != nil {
-		return dynamo.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
+		return sg.GrantRecord{}, false, sg.Unavailable("grantapi.Prepare", err)
 	}
 	expires := now.Add(g.TTL).Truncate(time.Second)
 	b := airgap.TronGrant{Format: airgap.FormatTronGrant, ID: id, Chain: string(sg.Tron), Token: g.Token.Tron(), Spender: hot.Tron(),
@@ -91,7 +97,7 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 	for _, m := range marks {
 		b.Items = append(b.Items, airgap.GrantItem{Index: m.Index, Address: m.Address})
 	}
-	r := dynamo.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: dynamo.GrantPrepared, Bundle: airgap.Marshal(b),
+	r := sg.GrantRecord{ID: id, Scope: tron.SweepScope(g.Token), State: sg.GrantPrepared, Bundle: airgap.Marshal(b),
 		RequestHash: reqHash, RequestedBy: by, CreatedAt: now, ExpiresAt: expires}
 	err = g.Store.PutTronGrant(ctx, r, sg.JournalEntry{At: now, Actor: by, Action: "tron_grant.prepared", Subject: id,
 		Detail: fmt.Sprintf("%d deposit addresses to approve %s", len(b.Items), b.Spender)})
@@ -103,7 +109,7 @@ func (g *Grants) Prepare(ctx context.Context, by, key, reqHash string, limit int
 
 // Import takes a signed grant back: exactly the grant prepared, every
 // approve signed by its own address, before the grant expires and once.
-func (g *Grants) Import(ctx context.Context, by, id string, file []byte) (dynamo.GrantRecord, error) {
+func (g *Grants) Import(ctx context.Context, by, id string, file []byte) (sg.GrantRecord, error) {
 	r, err := g.Store.TronGrant(ctx, id, false)
 	if err != nil {
 		return r, err
@@ -116,12 +122,12 @@ func (g *Grants) Import(ctx context.Context, by, id string, file []byte) (dynamo
 		return r, ErrGrantMismatch
 	}
 	switch {
-	case r.State != dynamo.GrantPrepared:
+	case r.State != sg.GrantPrepared:
 		return r, ErrGrantNotOpen
 	case !g.Now().Before(r.ExpiresAt):
 		return r, ErrGrantExpired.WithMessage("the grant expired at %s; prepare a new one", r.ExpiresAt.Format(time.RFC3339))
 	}
-	err = g.Store.MoveTronGrant(ctx, r, dynamo.GrantPrepared, dynamo.GrantSigned, file, nil, sg.JournalEntry{At: g.Now().UTC(), Actor: by,
+	err = g.Store.MoveTronGrant(ctx, r, sg.GrantPrepared, sg.GrantSigned, file, nil, sg.JournalEntry{At: g.Now().UTC(), Actor: by,
 		Action: "tron_grant.signed", Subject: id, Detail: fmt.Sprintf("%d approves signed offline for %s", len(signed.Signatures), signed.Grant.Spender)})
 	if errors.Is(err, sg.ErrStateChanged) {
 		return r, ErrGrantNotOpen
@@ -172,10 +178,10 @@ type View struct {
 	Bundle    json.RawMessage `json:"bundle"`
 }
 
-func view(r dynamo.GrantRecord, now time.Time) View {
+func view(r sg.GrantRecord, now time.Time) View {
 	v := View{ID: r.ID, Object: "tron_grant", State: r.State, QRParts: len(airgap.Frames(r.Bundle)), Addresses: []AddressView{},
 		CreatedAt: r.CreatedAt.Format(time.RFC3339Nano), ExpiresAt: r.ExpiresAt.Format(time.RFC3339), Bundle: json.RawMessage(r.Bundle)}
-	if r.State == dynamo.GrantPrepared && !now.Before(r.ExpiresAt) {
+	if r.State == sg.GrantPrepared && !now.Before(r.ExpiresAt) {
 		v.State = "expired"
 	}
 	if b, err := airgap.ParseTronGrant(r.Bundle); err == nil {
@@ -213,7 +219,7 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	v := view(r, r.CreatedAt) // the first answer, as it was
-	v.State = dynamo.GrantPrepared
+	v.State = sg.GrantPrepared
 	resp := httpapi.JSON(http.StatusCreated, v)
 	if replayed {
 		resp.Headers["idempotent-replayed"] = "true"
@@ -222,9 +228,9 @@ func (h Handlers) Prepare(ctx context.Context, req httpapi.Request) (httpapi.Res
 }
 
 // record reads the grant named in the path.
-func (h Handlers) record(ctx context.Context, req httpapi.Request) (dynamo.GrantRecord, error) {
+func (h Handlers) record(ctx context.Context, req httpapi.Request) (sg.GrantRecord, error) {
 	if _, err := httpapi.PrincipalOf(req); err != nil {
-		return dynamo.GrantRecord{}, err
+		return sg.GrantRecord{}, err
 	}
 	return h.Grants.Store.TronGrant(ctx, req.PathParameters["grant_id"], false)
 }

@@ -1,0 +1,16 @@
+package fn
+
+import (
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/live"
+)
+
+// The handlers declare the stores they read (interfaces in the consumer);
+// the dynamo adapter implements them. The checks live in the wiring, the
+// one place that sees both.
+var (
+	_ api.HistoryStore = (*dynamo.Store)(nil)
+	_ api.IdemStore    = (*dynamo.Store)(nil)
+	_ live.Store       = (*dynamo.Store)(nil)
+)

@@ -1,0 +1,9 @@
+package tronfn
+
+import (
+	"github.com/stablegate/stablegate/shared/api/grantapi"
+	"github.com/stablegate/stablegate/shared/dynamo"
+)
+
+// The dynamo adapter keeps Tron sweep grants (grantapi declares the port).
+var _ grantapi.Store = (*dynamo.Store)(nil)

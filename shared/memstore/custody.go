@@ -235,3 +235,20 @@ func (q *Queue) Bodies() []map[string]string {
 	}
 	return out
 }
+
+// FreezesOver returns, for each of the tenant's wallets ids that a freeze
+// in force covers (the platform's, the tenant's or its own), that freeze.
+func (st *Store) FreezesOver(_ context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := map[string]sg.Freeze{}
+	for _, id := range ids {
+		if !sg.ValidID("wal", id) {
+			continue
+		}
+		if f, ok := st.freezeOn(tenant, id); ok {
+			out[id] = f
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -303,11 +304,15 @@ func (st *Store) AddApproval(_ context.Context, tenant, id string, a sg.Approval
 func (st *Store) Journal(_ context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	js := append([]sg.JournalEntry(nil), st.journal[tenant]...)
+	sort.SliceStable(js, func(i, k int) bool { return js[i].At.After(js[k].At) })
 	var out []sg.JournalEntry
-	js := st.journal[tenant]
-	for i := len(js) - 1; i >= 0 && len(out) < limit; i-- {
-		if before == 0 || js[i].At.UnixMicro() < before {
-			out = append(out, js[i])
+	for _, j := range js {
+		if len(out) == limit {
+			break
+		}
+		if before == 0 || j.At.UnixMicro() < before {
+			out = append(out, j)
 		}
 	}
 	return out, nil

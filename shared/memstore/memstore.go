@@ -49,6 +49,7 @@ type Store struct {
 	decided   map[string]bool // tenant\x00key part\x00approver
 	nextNonce map[string]uint64
 	nonces    map[string]sg.NonceClaim // nonceKey\x00job id
+	policies  map[string]*policyState
 }
 
 type idemRecord struct {

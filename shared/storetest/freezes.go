@@ -31,6 +31,11 @@ var freezeCases = []Case{
 		if len(frozen) != 1 || frozen[a.ID].ID != fa.ID {
 			t.Fatalf("frozen %v; want a by its own freeze", frozen)
 		}
+		over, err := st.FreezesOver(ctx, ten, a.ID, b.ID, "not-an-id")
+		must(t, "FreezesOver", err)
+		if len(over) != 1 || over[a.ID].ID != fa.ID {
+			t.Fatalf("FreezesOver %v; want a by its own freeze", over)
+		}
 		f, on, err := st.FreezeOn(ctx, ten, a.ID)
 		must(t, "FreezeOn(a)", err)
 		if !on || f.ID != fa.ID || f.Scope != sg.FreezeWallet {
@@ -45,6 +50,11 @@ var freezeCases = []Case{
 		must(t, "WalletsUnderFreeze", err)
 		if len(frozen) != 2 || frozen[a.ID].ID != ft.ID || frozen[b.ID].ID != ft.ID {
 			t.Fatalf("frozen %v; want a and b by the tenant's freeze", frozen)
+		}
+		over, err = st.FreezesOver(ctx, ten, a.ID, b.ID)
+		must(t, "FreezesOver", err)
+		if len(over) != 2 || over[a.ID].ID != ft.ID || over[b.ID].ID != ft.ID {
+			t.Fatalf("FreezesOver %v; want a and b by the tenant's freeze", over)
 		}
 		if _, on, err := st.FreezeOn(ctx, other.TenantID, other.ID); err != nil || on {
 			t.Fatalf("FreezeOn(another tenant's wallet) = %v, %v; want none", on, err)

@@ -18,15 +18,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // Store is every port the contract covers: the domain's wallet,
-// idempotency, balance, ledger and move ports, the ports the ledger service
-// declares (wallets under freeze, freezes, waits, destinations, quotes),
-// and the writes the custody and chain sides make that the ledger's rules
-// depend on (freezes, approvals, nonces held by withdrawals).
+// idempotency, balance, ledger and move ports, the ports the ledger and
+// custody services declare (wallets under freeze, freezes, waits,
+// destinations, quotes; policies, allowlists, velocity, approvals, votes
+// to unfreeze, parked payouts, the journal), and the writes the chain side
+// makes that the ledger's rules depend on (nonces held by withdrawals).
 type Store interface {
 	sg.WalletStore
 	sg.IdempotencyStore
@@ -38,18 +40,16 @@ type Store interface {
 	ledger.Waits
 	ledger.Destinations
 	ledger.QuoteStore
+	custody.Store
 
 	// PutIdempotency records a first answer on its own; a live record
 	// under the key is ErrIdempotencyInProgress.
 	PutIdempotency(ctx context.Context, r sg.Idempotency) error
 	// RegisterOwn records an address of the platform's own.
 	RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string) error
-	// PutFreeze puts a freeze in force unless one of its scope is.
-	PutFreeze(ctx context.Context, f sg.Freeze, journalTenant string, j sg.JournalEntry) error
-	// Parked lists the payouts a freeze stopped.
-	Parked(ctx context.Context, f sg.Freeze) ([]sg.ParkedPayout, error)
-	// AddApproval records one approver's decision on a waiting payout.
-	AddApproval(ctx context.Context, tenant, id string, a sg.Approval, j sg.JournalEntry) error
+	// FreezesOver returns the freeze in force over each of the tenant's
+	// wallets ids that one covers (the wallet service's read).
+	FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error)
 	// AllocateNonce gives a job the next nonce of a hot address, marking
 	// the guard's withdrawal as holding it.
 	AllocateNonce(ctx context.Context, c sg.Chain, addr, id string, start uint64, terms sg.NonceClaim, guard *sg.NonceGuard) (sg.NonceClaim, error)
@@ -76,7 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -50,6 +50,7 @@ type Store struct {
 	nextNonce map[string]uint64
 	nonces    map[string]sg.NonceClaim // nonceKey\x00job id
 	policies  map[string]*policyState
+	tracked   map[sg.Chain]map[string]sg.TrackedPayout
 }
 
 type idemRecord struct {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -27,7 +28,8 @@ import (
 // idempotency, balance, ledger and move ports, the ports the ledger and
 // custody services declare (wallets under freeze, freezes, waits,
 // destinations, quotes; policies, allowlists, velocity, approvals, votes
-// to unfreeze, parked payouts, the journal), and the writes the chain side
+// to unfreeze, parked payouts, the journal; what reconciliation reads),
+// and the writes the chain side
 // makes that the ledger's rules depend on (nonces held by withdrawals).
 type Store interface {
 	sg.WalletStore
@@ -41,12 +43,16 @@ type Store interface {
 	ledger.Destinations
 	ledger.QuoteStore
 	custody.Store
+	recon.Store
 
 	// PutIdempotency records a first answer on its own; a live record
 	// under the key is ErrIdempotencyInProgress.
 	PutIdempotency(ctx context.Context, r sg.Idempotency) error
 	// RegisterOwn records an address of the platform's own.
 	RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string) error
+	// Track lists a payout as waiting for its chain; Untrack takes it off.
+	Track(ctx context.Context, c sg.Chain, tenant, id string) error
+	Untrack(ctx context.Context, c sg.Chain, id string) error
 	// FreezesOver returns the freeze in force over each of the tenant's
 	// wallets ids that one covers (the wallet service's read).
 	FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error)
@@ -76,7 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -1,0 +1,78 @@
+package storetest
+
+import (
+	"sort"
+	"testing"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// reconCases: what reconciliation reads.
+var reconCases = []Case{
+	{"Recon/a tenant's transfers and wallets, all of them, and no one else's", func(t *testing.T, st Store) {
+		ten := tenant()
+		a, b := newWallet(t, st, ten, false), newWallet(t, st, ten, true)
+		stranger := newWallet(t, st, tenant(), false)
+		fa, fb := fund(t, st, a, sg.Available, 5), fund(t, st, b, sg.Available, 6)
+		fund(t, st, stranger, sg.Available, 7)
+		ts, err := st.TenantTransfers(ctx, ten)
+		must(t, "TenantTransfers", err)
+		ids := []string{}
+		for _, tr := range ts {
+			ids = append(ids, tr.ID)
+		}
+		sort.Strings(ids)
+		want := []string{fa.ID, fb.ID}
+		sort.Strings(want)
+		if len(ids) != 2 || ids[0] != want[0] || ids[1] != want[1] {
+			t.Fatalf("TenantTransfers = %v; want %v", ids, want)
+		}
+		ws, err := st.TenantWallets(ctx, ten)
+		must(t, "TenantWallets", err)
+		if len(ws) != 2 || !(ws[0].ID == a.ID && ws[1].ID == b.ID || ws[0].ID == b.ID && ws[1].ID == a.ID) {
+			t.Fatalf("TenantWallets = %v; want a and b", ws)
+		}
+	}},
+	{"Recon/balance totals per chain and asset, system and wallet accounts apart", func(t *testing.T, st Store) {
+		t1, t2 := tenant(), tenant()
+		a, b := newWallet(t, st, t1, false), newWallet(t, st, t2, true)
+		fund(t, st, a, sg.Available, 10)
+		fund(t, st, a, sg.Pending, 3)
+		fund(t, st, b, sg.Available, 20)
+		must(t, "hold", st.ApplyTransfer(ctx, hold(b, "h", 4)))
+		system, wallets, tenants, err := st.BalanceTotals(ctx)
+		must(t, "BalanceTotals", err)
+		k := [2]string{string(sg.Ethereum), string(sg.USDT)}
+		if w := wallets[k]; w.Available != 26 || w.Pending != 3 || w.Held != 4 {
+			t.Fatalf("wallet totals %+v; want 26 available, 3 pending, 4 held", w)
+		}
+		if s := system[k]; s.Available != -33 || s.Pending != 0 || s.Held != 0 {
+			t.Fatalf("system totals %+v; want -33 available", s)
+		}
+		want := []string{t1, t2}
+		sort.Strings(want)
+		if len(tenants) != 2 || tenants[0] != want[0] || tenants[1] != want[1] {
+			t.Fatalf("tenants %v; want %v", tenants, want)
+		}
+	}},
+	{"Recon/payouts tracked per chain until untracked", func(t *testing.T, st Store) {
+		ten := tenant()
+		must(t, "Track", st.Track(ctx, sg.Ethereum, ten, "txn_a"))
+		must(t, "Track(again)", st.Track(ctx, sg.Ethereum, ten, "txn_a"))
+		must(t, "Track(b)", st.Track(ctx, sg.Ethereum, ten, "txn_b"))
+		must(t, "Track(tron)", st.Track(ctx, sg.Tron, ten, "txn_c"))
+		ps, err := st.Tracked(ctx, sg.Ethereum)
+		must(t, "Tracked", err)
+		if len(ps) != 2 || ps[0] != (sg.TrackedPayout{Tenant: ten, ID: "txn_a"}) || ps[1].ID != "txn_b" {
+			t.Fatalf("Tracked = %+v; want txn_a and txn_b", ps)
+		}
+		must(t, "Untrack", st.Untrack(ctx, sg.Ethereum, "txn_a"))
+		must(t, "Untrack(again)", st.Untrack(ctx, sg.Ethereum, "txn_a"))
+		if ps, _ := st.Tracked(ctx, sg.Ethereum); len(ps) != 1 || ps[0].ID != "txn_b" {
+			t.Fatalf("Tracked after untracking = %+v", ps)
+		}
+		if ps, _ := st.Tracked(ctx, sg.Tron); len(ps) != 1 {
+			t.Fatalf("Tracked(tron) = %+v", ps)
+		}
+	}},
+}

@@ -169,6 +169,49 @@ func TestFinding1_CancelAfterSigningBeganIsRefused(t *testing.T) {
 	noNonceGap(t, c)
 }
 
+// Finding 1, by way of a freeze: a freeze that lands after a payout took
+// its nonce does not park it (it is committed to its chain), so the next
+// payouts of other wallets are mined; payouts not yet holding a nonce are
+// still stopped by it.
+func TestFinding1_FreezeDoesNotStrandANonce(t *testing.T) {
+	ctx := context.Background()
+	c := newHotChain(t, 500_000_000)
+	w, st, p := chainPipeline(t, c)
+	w.Freezes = st
+	ten := tenant()
+	wallets := seedWallets(t, st, w.Service, ten, 2, false, "")
+	for _, wal := range wallets {
+		fund(t, w.Service, ten, wal, sg.Ethereum, "100")
+	}
+	held, waiting := payoutOf(t, w, ten, wallets[0], 20_000_000), payoutOf(t, w, ten, wallets[0], 1_000_000)
+	payouts := w.Payouts
+	w.Payouts = map[sg.Chain]ledger.Payout{}
+	for _, id := range []string{held, waiting} {
+		if got, _, err := w.Advance(ctx, ten, id); err != nil || got.State != sg.StateAwaitingSigner {
+			t.Fatalf("without a signer: %s %v", got.State, err)
+		}
+	}
+	w.Payouts = payouts
+	rec, _ := st.Transfer(ctx, ten, held)
+	if _, err := p.Sign(ctx, rec); err != nil { // takes the nonce; the worker stops before the move
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	f := sg.Freeze{ID: sg.NewID("frz", now), Scope: sg.FreezeWallet, TenantID: ten, WalletID: wallets[0], Reason: "test", By: "ops", At: now, Required: 1}
+	if err := st.PutFreeze(ctx, f, ten, sg.JournalEntry{At: now, Actor: "ops", Action: "freeze.created", Subject: f.ID}); err != nil {
+		t.Fatal(err)
+	}
+	other := payoutOf(t, w, ten, wallets[1], 5_000_000)
+	done := settle(t, c, w, ten, held, other)
+	if done[held].State != sg.StatePosted || done[other].State != sg.StatePosted {
+		t.Fatalf("under the freeze: the payout holding a nonce %q, the other wallet's %q; want both posted", done[held].State, done[other].State)
+	}
+	if got, _, err := w.Advance(ctx, ten, waiting); err != nil || got.State != sg.StateAwaitingSigner || got.NonceHeld {
+		t.Fatalf("the frozen wallet's payout without a nonce: %s (nonce %v) %v; want it stopped", got.State, got.NonceHeld, err)
+	}
+	noNonceGap(t, c)
+}
+
 // Random cancels, hold expiries and float shortfalls among 200 payouts,
 // raced against four workers: every payout ends in exactly one final state,
 // the hot address has no nonce gap and nothing waits in the pool, and the

@@ -124,3 +124,12 @@ func (st *Store) useQuote(t sg.Transfer) types.TransactWriteItem {
 		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(used_by) OR used_by = :k)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": s(kp)}}}
 }
+
+// NonceHolders counts the open withdrawals that hold a nonce of a hot
+// address and have not been broadcast yet (a hot key rotation waits for
+// them: each must be sent from the key whose nonce it holds).
+func (st *Store) NonceHolders(ctx context.Context) (int, error) {
+	ts, err := st.openWithdrawals(ctx, "dynamo.NonceHolders", "attribute_exists(nc) AND st IN (:a, :s, :sg)",
+		map[string]types.AttributeValue{":a": s(string(sg.StateApproved)), ":s": s(string(sg.StateAwaitingSigner)), ":sg": s(string(sg.StateSigned))})
+	return len(ts), err
+}

@@ -316,7 +316,13 @@ var (
 func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 	switch t.State {
 	case sg.StatePending, sg.StateApproved, sg.StateAwaitingSigner, sg.StateSigned:
-		// A freeze stops every step before the payout leaves for its chain.
+		// A freeze stops every step until the payout is committed to its
+		// chain. One holding a nonce of the hot address goes out: stopping
+		// it would leave the nonce unused and every later payout of every
+		// tenant would wait behind it.
+		if committed(t) {
+			break
+		}
 		if stop, err := w.stopped(ctx, t); err != nil {
 			return err
 		} else if stop {
@@ -407,6 +413,13 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		return w.move(ctx, t, sg.StatePosted, "hold posted", holdEntry(t, true, t.NetworkFee), nil, "")
 	}
 	return fmt.Errorf("ledger: no step from %s", t.State)
+}
+
+// committed reports whether a payout is committed to its chain: it holds
+// a nonce of the hot address (an Ethereum payout signed before nonces were
+// marked holds one too). Nothing may void it before its chain decides.
+func committed(t sg.Transfer) bool {
+	return t.NonceHeld || (t.State == sg.StateSigned && t.Chain == sg.Ethereum)
 }
 
 // settleApprovals ends a payout's wait for approvals when it can: expired

@@ -110,6 +110,14 @@ func (r *Rotator) mustWait(ctx context.Context) (string, error) {
 	} else if !frozen || f.Scope != sg.FreezePlatform {
 		return "waiting for a platform freeze (POST /v1/freezes with scope platform)", nil
 	}
+	// A payout that took a nonce of the old key is sent before the key
+	// changes (a freeze does not stop it), or the old address would be
+	// left with a gap its drain transactions wait behind.
+	if n, err := r.Store.NonceHolders(ctx); err != nil {
+		return "", err
+	} else if n > 0 {
+		return fmt.Sprintf("waiting for %d payouts holding a nonce to be sent", n), nil
+	}
 	for _, c := range sg.Chains {
 		tracked, err := r.Store.Tracked(ctx, c)
 		if err != nil {

@@ -96,7 +96,9 @@ func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.S
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	url := env("WITHDRAWALS_QUEUE_URL")
 	retryIn := func(ctx context.Context, receipt string, seconds int32) {
-		q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
+		// Best effort: if it fails, the message comes back after the
+		// queue's visibility timeout instead.
+		_, _ = q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
 	}
 	return WorkerHandler(w, retryIn, st.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
 }

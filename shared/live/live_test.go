@@ -109,7 +109,9 @@ func TestFinding14_UnknownWSActionAnswersTheDocumentedError(t *testing.T) {
 	for _, body := range []string{`{"action":"unsubscribe","wallet_id":"wal_x"}`, `{"wallet_id":"wal_x"}`, `not json`, `{"action":"$disconnect"}`} {
 		resp, err := s.Subscribe(context.Background(), Request{Body: body})
 		var m map[string]string
-		json.Unmarshal([]byte(resp.Body), &m)
+		if uerr := json.Unmarshal([]byte(resp.Body), &m); uerr != nil {
+			t.Errorf("message %s: body %q: %v", body, resp.Body, uerr)
+		}
 		if err != nil || resp.StatusCode != 400 || m["type"] != "error" || m["code"] != "unknown_action" || m["param"] != "action" {
 			t.Errorf("message %s: %d %s %v; want 400 unknown_action", body, resp.StatusCode, resp.Body, err)
 		}

@@ -44,7 +44,9 @@ func TestRoutesNeedPlatformAdmin(t *testing.T) {
 			var e struct {
 				Error struct{ Code string } `json:"error"`
 			}
-			json.Unmarshal([]byte(resp.Body), &e)
+			if err := json.Unmarshal([]byte(resp.Body), &e); err != nil {
+				t.Fatalf("%s: body %q: %v", name, resp.Body, err)
+			}
 			if resp.StatusCode != 403 || e.Error.Code != sg.ErrColdNotPlatform.Code {
 				t.Errorf("%s with %v: %d %s", name, scopes, resp.StatusCode, resp.Body)
 			}

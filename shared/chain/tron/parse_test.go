@@ -40,7 +40,9 @@ func TestParseRawDataOfTronWebVectors(t *testing.T) {
 func TestParseRawDataRefusesOtherBytes(t *testing.T) {
 	raw, _ := os.ReadFile("testdata/trc20_vectors.json")
 	var f struct{ Cases []vector }
-	json.Unmarshal(raw, &f)
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
 	b, _ := hex.DecodeString(f.Cases[0].RawDataHex)
 	for cut := 0; cut < len(b); cut++ {
 		if _, err := ParseRawData(b[:cut]); err == nil {
@@ -59,7 +61,9 @@ func TestParseRawDataRefusesOtherBytes(t *testing.T) {
 func FuzzParseRawData(f *testing.F) {
 	raw, _ := os.ReadFile("testdata/trc20_vectors.json")
 	var fv struct{ Cases []vector }
-	json.Unmarshal(raw, &fv)
+	if err := json.Unmarshal(raw, &fv); err != nil {
+		f.Fatal(err)
+	}
 	for _, v := range fv.Cases[:4] {
 		b, _ := hex.DecodeString(v.RawDataHex)
 		f.Add(b)
@@ -85,7 +89,9 @@ func FuzzParseRawData(f *testing.F) {
 func FuzzParse(f *testing.F) {
 	raw, _ := os.ReadFile("testdata/sweep_vectors.json")
 	var fv struct{ Cases []vector }
-	json.Unmarshal(raw, &fv)
+	if err := json.Unmarshal(raw, &fv); err != nil {
+		f.Fatal(err)
+	}
 	for _, v := range fv.Cases[:5] {
 		b, _ := hex.DecodeString(v.RawDataHex)
 		f.Add(b)

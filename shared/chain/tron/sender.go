@@ -175,7 +175,9 @@ func (s *Sender) Follow(ctx context.Context, key string, build Build) (Status, e
 		return st, nil
 	}
 	var tx SignedTx
-	json.Unmarshal(kept.Raw, &tx)
+	if err := json.Unmarshal(kept.Raw, &tx); err != nil {
+		return Status{}, sg.Internal("tron.Follow", err)
+	}
 	raw, _ := hex.DecodeString(tx.RawDataHex)
 	parsed, err := Parse(raw)
 	if err != nil {

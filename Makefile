@@ -93,6 +93,8 @@ test: tools geth portal deps-browser
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true --portal portal/public -- \
 		$(GO) test -count=1 -timeout 15m ./...
+	@# The linters (make lint) are part of the test: a finding fails it.
+	$(MAKE) --no-print-directory lint
 	@# The parsers of untrusted input, fuzzed for a bounded number of inputs (a few seconds each; make fuzz
 	@# runs them longer). Counts, not durations: Go 1.26's fuzz coordinator can fail a duration-bounded run
 	@# at its deadline with "context deadline exceeded" and no failing input (golang/go#75804).

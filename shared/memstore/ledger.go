@@ -317,3 +317,20 @@ func (st *Store) Journal(_ context.Context, tenant string, limit int, before int
 	}
 	return out, nil
 }
+
+// NonceHolders counts the open withdrawals that hold a nonce of a hot
+// address and have not been broadcast yet.
+func (st *Store) NonceHolders(context.Context) (int, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	n := 0
+	for _, ts := range st.transfers {
+		for _, t := range ts {
+			if t.Type == sg.TransferWithdrawal && t.NonceHeld &&
+				(t.State == sg.StateApproved || t.State == sg.StateAwaitingSigner || t.State == sg.StateSigned) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}

@@ -83,43 +83,38 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	}), nil
 }
 
-// TronSink credits the ledger from the Tron watcher; Owners maps lower-case
-// base58 deposit addresses to their wallets.
+// TronSink feeds the Tron watcher's deposits to the one deposit sink
+// (ledger.DepositSink); Owners maps lower-case base58 deposit addresses to
+// their wallets.
 type TronSink struct {
 	Deposits *ledger.Deposits
 	Owners   map[string]sg.AddressOwner
 	// Marks, when set, records confirmed deposits for the Tron sweeper
 	// under Scope (tron.SweepScope).
-	Marks interface {
-		MarkForSweep(ctx context.Context, scope, addr string, index uint32, version string) error
-	}
+	Marks ledger.SweepMarks
 	Scope string
 }
 
-func (s TronSink) deposit(d tron.Deposit) ledger.ChainDeposit {
-	o := s.Owners[strings.ToLower(d.To.Tron())]
-	return ledger.ChainDeposit{Tenant: o.Tenant, Wallet: o.Wallet, Chain: sg.Tron, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
-		Ref: "tron:" + d.Key(), Block: d.Block}
+func (s TronSink) sink() ledger.DepositSink {
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope}
+}
+
+func seenTron(d tron.Deposit) ledger.SeenDeposit {
+	return ledger.SeenDeposit{Chain: sg.Tron, To: d.To.Tron(), Amount: d.Amount, Ref: "tron:" + d.Key(), Block: d.Block}
 }
 
 // Seen credits a Tron deposit as pending.
 func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
-	_, err := s.Deposits.Seen(ctx, s.deposit(d))
-	return err
+	return s.sink().Seen(ctx, seenTron(d))
 }
 
 // Confirm makes a Tron deposit available and marks its address for the
-// sweeper (after the credit: a crash between the two leaves the tokens
-// where they are until the address's next deposit, never lost).
+// sweeper.
 func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
-	dep := s.deposit(d)
-	if err := s.Deposits.Confirm(ctx, dep); err != nil || s.Marks == nil {
-		return err
-	}
-	return s.Marks.MarkForSweep(ctx, s.Scope, d.To.Tron(), s.Owners[strings.ToLower(d.To.Tron())].Index, dep.Ref)
+	return s.sink().Confirm(ctx, seenTron(d))
 }
 
 // Reverse takes back a Tron deposit whose transaction left the chain.
 func (s TronSink) Reverse(ctx context.Context, d tron.Deposit) error {
-	return s.Deposits.Reverse(ctx, s.deposit(d))
+	return s.sink().Reverse(ctx, seenTron(d))
 }

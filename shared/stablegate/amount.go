@@ -3,6 +3,7 @@ package stablegate
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -79,3 +80,13 @@ func (a Amount) Format(decimals int) string {
 
 // String prints a USDT amount.
 func (a Amount) String() string { return a.Format(USDTDecimals) }
+
+// AmountOf converts a count of base units read from a chain (a big.Int)
+// to an Amount, refusing what an Amount cannot hold (negative, or beyond
+// 63 bits) instead of wrapping it.
+func AmountOf(v *big.Int) (Amount, error) {
+	if v == nil || v.Sign() < 0 || !v.IsInt64() {
+		return 0, ErrAmountRange
+	}
+	return Amount(v.Int64()), nil
+}

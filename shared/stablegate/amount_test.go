@@ -2,6 +2,8 @@ package stablegate
 
 import (
 	"errors"
+	"math"
+	"math/big"
 	"testing"
 	"time"
 )
@@ -73,5 +75,25 @@ func TestNewIDSortsByTimeAndValidates(t *testing.T) {
 	}
 	if !ValidID("wal", a) || ValidID("wal", "wal_"+a[4:29]) || ValidID("txn", a) || ValidID("wal", a[:29]+"I") {
 		t.Fatalf("ValidID disagrees on %s", a)
+	}
+}
+
+func TestAmountOfRefusesWhatDoesNotFit(t *testing.T) {
+	for _, c := range []struct {
+		in   *big.Int
+		want Amount
+		ok   bool
+	}{
+		{big.NewInt(0), 0, true},
+		{big.NewInt(12_500_000), 12_500_000, true},
+		{new(big.Int).SetInt64(math.MaxInt64), math.MaxInt64, true},
+		{new(big.Int).Lsh(big.NewInt(1), 63), 0, false},
+		{big.NewInt(-1), 0, false},
+		{nil, 0, false},
+	} {
+		got, err := AmountOf(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("AmountOf(%v) = %v, %v", c.in, got, err)
+		}
 	}
 }

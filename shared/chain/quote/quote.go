@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -23,7 +24,11 @@ func inAsset(native *big.Int, price sg.Amount, decimals int64) sg.Amount {
 	one := new(big.Int).Exp(big.NewInt(10), big.NewInt(decimals), nil)
 	n := new(big.Int).Mul(native, big.NewInt(int64(price)))
 	n.Add(n, new(big.Int).Sub(one, big.NewInt(1)))
-	return sg.Amount(n.Div(n, one).Int64())
+	a, err := sg.AmountOf(n.Div(n, one))
+	if err != nil {
+		return math.MaxInt64 // a fee no wallet can hold: the payout is refused for funds
+	}
+	return a
 }
 
 // Ethereum quotes a token transfer from the hot address: the gas the node

@@ -120,7 +120,8 @@ func (c *Cold) canPay(ctx context.Context, to address.Account, amount sg.Amount)
 		return sg.Unavailable("tron.Cold", err)
 	}
 	if bal.Cmp(big.NewInt(int64(amount))) < 0 {
-		return sg.ErrColdCannotPay.WithMessage("the Tron cold address holds %s USDT", sg.Amount(bal.Int64()))
+		held, _ := sg.AmountOf(bal) // below the amount, so it fits
+		return sg.ErrColdCannotPay.WithMessage("the Tron cold address holds %s USDT", held)
 	}
 	energy, err := c.Grid.EstimateEnergy(ctx, from, c.Token.Tron(), erc20.Transfer(to, big.NewInt(int64(amount))))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"net/http"
 	"os"
@@ -79,7 +80,11 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 	wei := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 	return &chaineth.Payout{Hot: hot, Token: token,
 		FeeInAsset: func(fee *big.Int) sg.Amount {
-			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(fee, big.NewInt(int64(price))), wei).Int64())
+			charged, err := sg.AmountOf(new(big.Int).Div(new(big.Int).Mul(fee, big.NewInt(int64(price))), wei))
+			if err != nil {
+				return math.MaxInt64 // beyond any hold: charged the fee held
+			}
+			return charged
 		}}, nil
 }
 
@@ -292,46 +297,41 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}, nil
 }
 
-// LedgerSink credits the ledger from the Ethereum watcher. Owners maps
-// lower-case deposit addresses to their wallets.
+// LedgerSink feeds the Ethereum watcher's deposits to the one deposit sink
+// (ledger.DepositSink). Owners maps lower-case deposit addresses to their
+// wallets.
 type LedgerSink struct {
 	Deposits *ledger.Deposits
 	Owners   map[string]sg.AddressOwner
 	// Marks, when set, records confirmed deposits for the sweeper (deposit
 	// addresses are forwarders).
-	Marks interface {
-		MarkForSweep(ctx context.Context, scope, addr string, index uint32, version string) error
-	}
+	Marks ledger.SweepMarks
 	// SweepScope names the marks' factory (chaineth.SweepScope).
 	SweepScope string
 }
 
-func (s LedgerSink) deposit(d chaineth.Deposit) ledger.ChainDeposit {
-	o := s.Owners[strings.ToLower(d.To.Hex())]
-	return ledger.ChainDeposit{Tenant: o.Tenant, Wallet: o.Wallet, Chain: sg.Ethereum, Asset: sg.USDT, Amount: sg.Amount(d.Amount.Int64()),
+func (s LedgerSink) sink() ledger.DepositSink {
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope}
+}
+
+func seenEthereum(d chaineth.Deposit) ledger.SeenDeposit {
+	return ledger.SeenDeposit{Chain: sg.Ethereum, To: strings.ToLower(d.To.Hex()), Amount: d.Amount,
 		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block}
 }
 
 // Seen credits a deposit as pending.
 func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
-	_, err := s.Deposits.Seen(ctx, s.deposit(d))
-	return err
+	return s.sink().Seen(ctx, seenEthereum(d))
 }
 
-// Confirm makes a deposit available and, with forwarders, marks its address
-// for the next sweep (after the credit: a crash between the two leaves the
-// tokens where they are until the address's next deposit, never lost).
+// Confirm makes a deposit available and marks its forwarder for the sweep.
 func (s LedgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
-	dep := s.deposit(d)
-	if err := s.Deposits.Confirm(ctx, dep); err != nil || s.Marks == nil {
-		return err
-	}
-	return s.Marks.MarkForSweep(ctx, s.SweepScope, strings.ToLower(d.To.Hex()), s.Owners[strings.ToLower(d.To.Hex())].Index, dep.Ref)
+	return s.sink().Confirm(ctx, seenEthereum(d))
 }
 
 // Reverse takes back a deposit whose block left the chain.
 func (s LedgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
-	return s.Deposits.Reverse(ctx, s.deposit(d))
+	return s.sink().Reverse(ctx, seenEthereum(d))
 }
 
 // DepositsWatch builds the scheduled Ethereum deposit watcher: it loads its

@@ -160,4 +160,33 @@ var moveCases = []Case{
 			t.Fatalf("approvals %+v; want alice yes, bob no", got.Approvals)
 		}
 	}},
+	{"Nonce/holders are counted from the nonce taken until the payout is broadcast", func(t *testing.T, st Store) {
+		_, tr := pending(t, st)
+		holders := func(want int) {
+			t.Helper()
+			// The count reads the index of open withdrawals, which may lag a
+			// write: poll, with a generous bound.
+			var got int
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				n, err := st.NonceHolders(ctx)
+				must(t, "NonceHolders", err)
+				if got = n; got == want || time.Now().After(deadline) {
+					break
+				}
+			}
+			if got != want {
+				t.Fatalf("%d nonce holders; want %d", got, want)
+			}
+		}
+		holders(0)
+		must(t, "to approved", st.Transition(ctx, tr.TenantID, tr.ID, move(tr, sg.StatePending, sg.StateApproved, sg.Entry{})))
+		guard := &sg.NonceGuard{Tenant: tr.TenantID, TransferID: tr.ID, States: []sg.TransferState{sg.StateApproved}}
+		_, err := st.AllocateNonce(ctx, sg.Ethereum, ethAddress(), tr.ID, 0, sg.NonceClaim{}, guard)
+		must(t, "AllocateNonce", err)
+		holders(1)
+		must(t, "to signed", st.Transition(ctx, tr.TenantID, tr.ID, move(tr, sg.StateApproved, sg.StateSigned, sg.Entry{})))
+		holders(1)
+		must(t, "to broadcast", st.Transition(ctx, tr.TenantID, tr.ID, move(tr, sg.StateSigned, sg.StateBroadcast, sg.Entry{})))
+		holders(0)
+	}},
 }

@@ -50,6 +50,9 @@ type Store interface {
 	PutIdempotency(ctx context.Context, r sg.Idempotency) error
 	// RegisterOwn records an address of the platform's own.
 	RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string) error
+	// NonceHolders counts open withdrawals holding a nonce and not yet
+	// broadcast (a hot key rotation waits for them).
+	NonceHolders(ctx context.Context) (int, error)
 	// Track lists a payout as waiting for its chain; Untrack takes it off.
 	Track(ctx context.Context, c sg.Chain, tenant, id string) error
 	Untrack(ctx context.Context, c sg.Chain, id string) error

@@ -1,6 +1,9 @@
-// Package memstore is the in-memory twin of the money core's stores: the
-// wallet, idempotency, ledger, withdrawal, quote, freeze and nonce ports
-// that shared/dynamo implements on DynamoDB, kept in mutex-guarded maps.
+// Package memstore is the in-memory twin of the stores shared/dynamo
+// implements on DynamoDB, kept in mutex-guarded maps: the money core's
+// (wallet, idempotency, ledger, withdrawal, quote, freeze and nonce ports),
+// custody's and reconciliation's, the courses', and the chain side's (open
+// withdrawals, the hot key and its rotations, cold payouts, Tron grants,
+// signed transactions, sweeps).
 //
 // It keeps the semantics that matter to the services: conditional writes
 // (a transfer id is written once, a move happens only from the state it
@@ -24,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/courses"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -51,6 +55,8 @@ type Store struct {
 	nonces    map[string]sg.NonceClaim // nonceKey\x00job id
 	policies  map[string]*policyState
 	tracked   map[sg.Chain]map[string]sg.TrackedPayout
+	ch        *chainState
+	courses   *courseState
 }
 
 type idemRecord struct {
@@ -337,3 +343,5 @@ func copyMap(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+var _ courses.Store = (*Store)(nil)

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/courses"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/recon"
@@ -29,8 +30,10 @@ import (
 // custody services declare (wallets under freeze, freezes, waits,
 // destinations, quotes; policies, allowlists, velocity, approvals, votes
 // to unfreeze, parked payouts, the journal; what reconciliation reads),
-// and the writes the chain side
-// makes that the ledger's rules depend on (nonces held by withdrawals).
+// the courses' store, the chain side's stores (ChainStore: open
+// withdrawals, the hot key and its rotations, cold payouts, Tron grants,
+// signed transactions, sweeps) and the writes the chain side makes that
+// the ledger's rules depend on (nonces held by withdrawals).
 type Store interface {
 	sg.WalletStore
 	sg.IdempotencyStore
@@ -44,6 +47,8 @@ type Store interface {
 	ledger.QuoteStore
 	custody.Store
 	recon.Store
+	courses.Store
+	ChainStore
 
 	// PutIdempotency records a first answer on its own; a live record
 	// under the key is ErrIdempotencyInProgress.
@@ -85,7 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases} {
 		all = append(all, group...)
 	}
 	return all

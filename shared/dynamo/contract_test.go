@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/storetest"
 )
 
@@ -35,8 +37,35 @@ func TestContract(t *testing.T) {
 	}
 	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
 	storetest.Run(t, func(t *testing.T) storetest.Store {
-		return dynamo.New(db, contractTable(t, db))
+		table := contractTable(t, db)
+		return projected{Store: dynamo.New(db, table), db: db, table: table}
 	})
+}
+
+// projected is the adapter with its history projector run by hand: in the
+// stack the table's stream feeds PutHistory; here the contract asks for a
+// transfer's lines once it has written it, and the record is read back
+// whole (as a stream's new image carries it) and projected.
+type projected struct {
+	*dynamo.Store
+	db    *dynamodb.Client
+	table string
+}
+
+func (p projected) ProjectHistory(ctx context.Context, tenant, id string) error {
+	kp, ok := sg.KeyPart("txn", id)
+	if !ok {
+		return fmt.Errorf("transfer id %q is not keyed", id)
+	}
+	out, err := p.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &p.table, ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "TENANT#" + tenant}, "SK": &types.AttributeValueMemberS{Value: "TXN#" + kp}}})
+	if err != nil {
+		return err
+	}
+	if out.Item == nil {
+		return fmt.Errorf("no record of %s", id)
+	}
+	return p.PutHistory(ctx, out.Item)
 }
 
 // contractTable creates a table with the template's keys: PK/SK, and GSI1

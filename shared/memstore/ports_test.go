@@ -1,6 +1,7 @@
 package memstore_test
 
 import (
+	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/api/coldapi"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
@@ -33,3 +34,5 @@ var (
 	_ coldapi.Freezes = (*memstore.Store)(nil)
 	_ grantapi.Store  = (*memstore.Store)(nil)
 )
+
+var _ api.HistoryStore = (*memstore.Store)(nil)

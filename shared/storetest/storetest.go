@@ -50,6 +50,9 @@ type Store interface {
 	courses.Store
 	ChainStore
 
+	// History lists a wallet's transfers, newest first (api.HistoryStore).
+	History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
+
 	// PutIdempotency records a first answer on its own; a live record
 	// under the key is ErrIdempotencyInProgress.
 	PutIdempotency(ctx context.Context, r sg.Idempotency) error
@@ -90,7 +93,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -62,6 +62,7 @@ type Store struct {
 type idemRecord struct {
 	sg.Idempotency
 	expires time.Time
+	lease   time.Time // a claim's (status 0)
 }
 
 type quoteRecord struct {

@@ -36,3 +36,5 @@ var (
 )
 
 var _ api.HistoryStore = (*memstore.Store)(nil)
+
+var _ api.IdemStore = (*memstore.Store)(nil)

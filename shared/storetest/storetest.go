@@ -49,6 +49,7 @@ type Store interface {
 	recon.Store
 	courses.Store
 	ChainStore
+	IdemClaims
 
 	// History lists a wallet's transfers, newest first (api.HistoryStore).
 	History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
@@ -93,7 +94,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases} {
 		all = append(all, group...)
 	}
 	return all

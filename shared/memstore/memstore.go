@@ -57,6 +57,7 @@ type Store struct {
 	tracked   map[sg.Chain]map[string]sg.TrackedPayout
 	ch        *chainState
 	courses   *courseState
+	watches   map[string]watchState
 }
 
 type idemRecord struct {

@@ -58,6 +58,9 @@ type Store struct {
 	ch        *chainState
 	courses   *courseState
 	watches   map[string]watchState
+	conns     map[string]conn
+	subs      map[string]map[string]int64 // tenant\x00wallet -> connection -> expiry
+	dataKeys  map[string][]byte
 }
 
 type idemRecord struct {

@@ -8,7 +8,9 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/courses"
 	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/memstore"
 	"github.com/stablegate/stablegate/shared/recon"
 )
@@ -38,3 +40,8 @@ var (
 var _ api.HistoryStore = (*memstore.Store)(nil)
 
 var _ api.IdemStore = (*memstore.Store)(nil)
+
+var (
+	_ live.Store        = (*memstore.Store)(nil)
+	_ envelope.KeyStore = (*memstore.Store)(nil)
+)

@@ -1,6 +1,9 @@
 package stablegate
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Cold payouts and Tron sweep grants cross the air gap: a bundle is
 // prepared online, signed offline and imported. The chain adapters build,
@@ -55,3 +58,10 @@ type GrantRecord struct {
 // ErrGrantOpen: another grant of the scope is open.
 var ErrGrantOpen = &Error{Kind: KindConflict, Code: "grant_open",
 	Message: "another Tron sweep grant is open; import it, cancel it or let it expire first"}
+
+// ColdStore is what a chain's side of cold payouts reads and moves of a
+// cold payout's record (both chains follow their payouts through it).
+type ColdStore interface {
+	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (ColdRecord, error)
+	MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string, j ...JournalEntry) error
+}

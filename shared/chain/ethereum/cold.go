@@ -17,11 +17,9 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ColdStore keeps cold payouts (the dynamo adapter implements it).
-type ColdStore interface {
-	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (sg.ColdRecord, error)
-	MoveCold(ctx context.Context, r sg.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
-}
+// ColdStore keeps cold payouts (the domain's port; the dynamo adapter
+// implements it).
+type ColdStore = sg.ColdStore
 
 // Cold is the Ethereum side of the platform's cold payouts (package
 // coldapi keeps their records): it builds a payout's unsigned bundle,

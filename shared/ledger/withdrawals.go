@@ -172,9 +172,7 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrIdempotencyInProgress)
 	case errors.Is(err, sg.ErrInsufficientFunds):
 		return Result{}, w.whyShort(ctx, acct, src.Shards(), hold)
-	case errors.Is(err, sg.ErrQuoteUsed):
-		return Result{}, err
-	case err != nil:
+	case err != nil: // a used quote (sg.ErrQuoteUsed) too
 		return Result{}, err
 	}
 	// A message that fails to go now is sent by Redrive: the withdrawal

@@ -68,6 +68,14 @@ func (e *Error) WithParam(param string) *Error {
 	return &c
 }
 
+// Because returns a copy of e caused by err in operation op (the cause is
+// for the logs; the client sees e's code and message).
+func (e *Error) Because(op string, err error) *Error {
+	c := *e
+	c.Op, c.Err = op, err
+	return &c
+}
+
 // WithMessage returns a copy of e with another client-safe message.
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e

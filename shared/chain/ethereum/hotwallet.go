@@ -191,9 +191,9 @@ func estimateRefusal(err error) error {
 	m := strings.ToLower(err.Error())
 	switch {
 	case strings.Contains(m, "insufficient funds"):
-		return &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "ethereum.Send", Err: err}
+		return sg.ErrHotWalletShort.Because("ethereum.Send", err)
 	case strings.Contains(m, "revert"):
-		return &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrPayoutWouldRevert.Code, Message: sg.ErrPayoutWouldRevert.Message, Op: "ethereum.Send", Err: err}
+		return sg.ErrPayoutWouldRevert.Because("ethereum.Send", err)
 	}
 	return sg.Unavailable("ethereum.Send", err)
 }

@@ -39,7 +39,7 @@ func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 		if c, ok := p.Hot.Node.(Caller); ok {
 			if from, ferr := From(ctx, p.Hot.Signer); ferr == nil {
 				if bal, berr := TokenBalance(ctx, c, p.Token, from); berr == nil && bal.Cmp(big.NewInt(int64(t.Amount))) < 0 {
-					return "", &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "ethereum.Sign", Err: err}
+					return "", sg.ErrHotWalletShort.Because("ethereum.Sign", err)
 				}
 			}
 		}

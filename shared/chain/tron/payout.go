@@ -64,8 +64,7 @@ func (p *Payout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 			return "", err
 		}
 		if bal.Cmp(big.NewInt(int64(t.Amount))) < 0 {
-			return "", &sg.Error{Kind: sg.KindUnavailable, Code: sg.ErrHotWalletShort.Code, Message: sg.ErrHotWalletShort.Message, Op: "tron.Sign",
-				Err: fmt.Errorf("hot account holds %s base units, payout %d", bal, t.Amount)}
+			return "", sg.ErrHotWalletShort.Because("tron.Sign", fmt.Errorf("hot account holds %s base units, payout %d", bal, t.Amount))
 		}
 	}
 	return p.Send.Sign(ctx, t.ID, p.build(t))

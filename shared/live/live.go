@@ -48,6 +48,9 @@ type Service struct {
 	// items that are not transfer records (the table's adapter knows its
 	// layout: the wiring passes dynamo.TransferFromImage).
 	Decode func(img map[string]types.AttributeValue) (t sg.Transfer, ok bool)
+	// Checkouts admits connections that carry a checkout token instead of
+	// a JWT (see checkout.go); without it they are refused.
+	Checkouts sg.CheckoutLookup
 }
 
 type (
@@ -71,6 +74,9 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 		if strings.EqualFold(k, "authorization") {
 			tok = strings.TrimPrefix(v, "Bearer ")
 		}
+	}
+	if ck, ok := req.QueryStringParameters["checkout"]; ok && tok == "" {
+		return s.connectCheckout(ctx, req, ck)
 	}
 	claims, err := s.Verifier.Verify(tok)
 	if err != nil {
@@ -131,6 +137,9 @@ type ErrorMessage struct {
 func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) {
 	var m SubscribeMessage
 	jsonErr := json.Unmarshal([]byte(req.Body), &m)
+	if m.Action == ActionSubscribeCheckout {
+		return s.SubscribeCheckout(ctx, req)
+	}
 	if m.Action != "subscribe" {
 		return UnknownAction(), nil
 	}
@@ -138,6 +147,9 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 	tenant, err := s.Store.ConnectionTenant(ctx, conn)
 	if err != nil {
 		return reply(401, map[string]string{"type": "error", "code": "unauthenticated"}), nil
+	}
+	if _, _, ok := parseCheckoutConn(tenant); ok {
+		return refuse(403, sg.ErrCheckoutOnly), nil
 	}
 	if jsonErr != nil || !sg.ValidID("wal", m.WalletID) {
 		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "wallet_id"}), nil

@@ -89,7 +89,7 @@ type Service struct {
 	// platform freeze.
 	PlatformUnfreezeApprovals int
 	// Rotations starts and reads hot key rotations.
-	Rotations RotationStore
+	Rotations sg.RotationStore
 	// Sealer seals the approval webhook's secret; AllowLoopbackWebhooks
 	// lets a local stack call a webhook on 127.0.0.1.
 	Sealer                sg.Sealer
@@ -377,17 +377,10 @@ func (s *Service) Journal(ctx context.Context, tenant string, limit int, before 
 	return s.Store.Journal(ctx, tenant, limit, before)
 }
 
-// RotationStore starts hot key rotations (the dynamo adapter implements it).
-type RotationStore interface {
-	HotKey(ctx context.Context) (sg.HotKey, error)
-	Rotation(ctx context.Context) (sg.Rotation, bool, error)
-	StartRotation(ctx context.Context, r sg.Rotation, j sg.JournalEntry) error
-}
-
 // RequestRotation asks for a rotation of the hot key (platform admins
 // only). The scheduled rotation job carries it out once the platform is
 // frozen and the payouts in flight have ended.
-func RequestRotation(ctx context.Context, st RotationStore, a Actor, now time.Time) (sg.Rotation, error) {
+func RequestRotation(ctx context.Context, st sg.RotationStore, a Actor, now time.Time) (sg.Rotation, error) {
 	if !a.PlatformAdmin {
 		return sg.Rotation{}, sg.ErrForbidden.WithMessage("rotating the hot key needs the platform:admin scope")
 	}

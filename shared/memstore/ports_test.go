@@ -13,17 +13,18 @@ import (
 	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/memstore"
 	"github.com/stablegate/stablegate/shared/recon"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // The twin stands in for the stores the consumers declare. The checks of
 // the chain packages' ports live here, in a test, so the twin's own code
 // links no chain library (as dynamo's live in the wiring).
 var (
-	_ ledger.Store          = (*memstore.Store)(nil)
-	_ custody.Store         = (*memstore.Store)(nil)
-	_ custody.RotationStore = (*memstore.Store)(nil)
-	_ recon.Store           = (*memstore.Store)(nil)
-	_ courses.Store         = (*memstore.Store)(nil)
+	_ ledger.Store     = (*memstore.Store)(nil)
+	_ custody.Store    = (*memstore.Store)(nil)
+	_ sg.RotationStore = (*memstore.Store)(nil)
+	_ recon.Store      = (*memstore.Store)(nil)
+	_ courses.Store    = (*memstore.Store)(nil)
 
 	_ chaineth.TxStore    = (*memstore.Store)(nil)
 	_ chaineth.SweepStore = (*memstore.Store)(nil)
@@ -42,6 +43,8 @@ var _ api.HistoryStore = (*memstore.Store)(nil)
 var _ api.IdemStore = (*memstore.Store)(nil)
 
 var (
+	_ sg.RotationWaits  = (*memstore.Store)(nil)
+	_ sg.SignedTxReader = (*memstore.Store)(nil)
 	_ live.Store        = (*memstore.Store)(nil)
 	_ envelope.KeyStore = (*memstore.Store)(nil)
 )

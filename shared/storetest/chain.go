@@ -19,7 +19,7 @@ type ChainStore interface {
 	ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error)
 	StalledWithdrawals(ctx context.Context, before time.Time) ([]sg.Transfer, error)
 
-	// The hot key and its rotations (custody.RotationStore and the drain's).
+	// The hot key and its rotations (sg.RotationStore and the drain's).
 	HotKey(ctx context.Context) (sg.HotKey, error)
 	Rotation(ctx context.Context) (sg.Rotation, bool, error)
 	StartRotation(ctx context.Context, r sg.Rotation, j sg.JournalEntry) error

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -21,17 +22,18 @@ import (
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// A rotation of the hot key runs while the platform is frozen, so no payout
-// signs meanwhile, and starts once every payout already broadcast has ended
-// and no sweep is in flight: nothing in flight is lost. Then, one step per
-// confirmed transaction, signed by the old key:
+// The hot key rotation's business (when it waits, which step runs next,
+// recording each once, finishing) is custody.Rotator's. Here are its
+// adapters: KMS as the key admin, one step per transaction on Ethereum and
+// Tron, and the sweeps and grants in flight it waits out. The steps, in
+// order, each signed by the old key:
 //
 //	eth-owner  the forwarder factory's owner and sweep destination become the new address
 //	eth-usdt   every USDT of the old address goes to the new one
@@ -40,11 +42,6 @@ import (
 //	           account, which it needs to sign anything on Tron), less the
 //	           fees; TRX staked for energy stays staked at the old address
 //	eth-eth    the old address's ETH goes to the new one (less the transfer's gas)
-//
-// and last the alias is pointed at the new key, the old key is retagged so
-// the functions may verify with it but not sign, and the table names the
-// new key, which
-// every function building on the hot key picks up (fn.Reloading).
 
 // KMSAdmin is what a rotation asks of KMS.
 type KMSAdmin interface {
@@ -60,9 +57,21 @@ type RotationNode interface {
 	chaineth.Caller
 }
 
-// Rotator advances the hot key rotation, one run at a time.
+// RotationStore is what the rotation's adapters read and keep: the
+// rotation, the facts it waits on, the drain's transactions, the sweeps
+// and grants in flight.
+type RotationStore interface {
+	sg.RotationStore
+	sg.RotationWaits
+	chaineth.TxStore
+	tron.TxStore
+	OpenSweep(ctx context.Context, scope string) (sg.Sweep, bool, error)
+	OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
+}
+
+// Rotator wires custody.Rotator to KMS and the chains, one run at a time.
 type Rotator struct {
-	Store *dynamo.Store
+	Store RotationStore
 	KMS   KMSAdmin
 	// Alias is the template's alias of the hot key, pointed at the new key.
 	Alias string
@@ -79,247 +88,212 @@ type Rotator struct {
 	TronToken address.Account
 	// CurrentKey is the key in use (its id as the table or the alias names it).
 	CurrentKey string
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
 }
 
 // Step advances the rotation as far as it can now and says where it is.
 func (r *Rotator) Step(ctx context.Context) (sg.Rotation, error) {
-	rot, ok, err := r.Store.Rotation(ctx)
-	if err != nil || !ok || rot.State == sg.RotationDone {
-		return rot, err
-	}
-	if rot.State == sg.RotationRequested {
-		if wait, err := r.mustWait(ctx); err != nil || wait != "" {
-			if wait != rot.Note {
-				from := rot.State
-				rot.Note = wait
-				r.Store.SaveRotation(ctx, rot, from) //nolint:errcheck // the note is advice; the next run writes it again
-			}
-			return rot, err
-		}
-		if rot, err = r.newKey(ctx, rot); err != nil {
-			return rot, err
-		}
-	}
-	return r.drain(ctx, rot)
+	return r.Service().Step(ctx)
 }
 
-// mustWait says what the rotation waits for, "" for nothing.
-func (r *Rotator) mustWait(ctx context.Context) (string, error) {
-	if f, frozen, err := r.Store.FreezeOn(ctx, "", ""); err != nil {
-		return "", err
-	} else if !frozen || f.Scope != sg.FreezePlatform {
-		return "waiting for a platform freeze (POST /v1/freezes with scope platform)", nil
-	}
-	// A payout that took a nonce of the old key is sent before the key
-	// changes (a freeze does not stop it), or the old address would be
-	// left with a gap its drain transactions wait behind.
-	if n, err := r.Store.NonceHolders(ctx); err != nil {
-		return "", err
-	} else if n > 0 {
-		return fmt.Sprintf("waiting for %d payouts holding a nonce to be sent", n), nil
-	}
-	for _, c := range sg.Chains {
-		tracked, err := r.Store.Tracked(ctx, c)
-		if err != nil {
-			return "", err
-		}
-		if len(tracked) > 0 {
-			return fmt.Sprintf("waiting for %d payouts on %s to end", len(tracked), c), nil
-		}
-	}
+// Service is the rotation service over this wiring's adapters.
+func (r *Rotator) Service() *custody.Rotator {
+	var gates []sg.RotationGate
 	if r.Factory != (common.Address{}) {
-		if _, open, err := r.Store.OpenSweep(ctx, chaineth.SweepScope(r.Factory)); err != nil || open {
-			return "waiting for the sweep in flight to end", err
-		}
+		gates = append(gates, sweepGate{r.Store, chaineth.SweepScope(r.Factory), "waiting for the sweep in flight to end"})
 	}
 	if r.TronToken != (address.Account{}) {
 		// A Tron sweep or grant in flight uses the old key's energy and
 		// names it as the spender: let it end first.
-		if _, open, err := r.Store.OpenSweep(ctx, tron.SweepScope(r.TronToken)); err != nil || open {
-			return "waiting for the Tron sweep in flight to end", err
-		}
-		if _, signed, err := r.Store.OpenTronGrant(ctx, tron.SweepScope(r.TronToken)); err != nil || signed {
-			return "waiting for the Tron sweep grant being carried out to end", err
-		}
+		gates = append(gates, sweepGate{r.Store, tron.SweepScope(r.TronToken), "waiting for the Tron sweep in flight to end"},
+			grantGate{r.Store, tron.SweepScope(r.TronToken)})
 	}
-	return "", nil
+	eth := func(name string, send func(context.Context, *chaineth.HotWallet, sg.Rotation, string) (string, error)) sg.RotationStep {
+		return ethStep{r, name, send}
+	}
+	trx := func(name string, send func(context.Context, *tron.Sender, sg.Rotation, string) (string, error)) sg.RotationStep {
+		return tronStep{r, name, send}
+	}
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &custody.Rotator{Store: r.Store, Waits: r.Store, Signed: r.Store, Gates: gates, CurrentKey: r.CurrentKey, Now: now,
+		Keys: kmsKeys{KMS: r.KMS, Alias: r.Alias, Tag: r.Tag},
+		Steps: []sg.RotationStep{eth("eth-owner", r.ethOwner), eth("eth-usdt", r.ethUSDT), trx("tron-usdt", r.tronUSDT),
+			trx("tron-trx", r.tronTRX), eth("eth-eth", r.ethETH)}}
 }
 
-// newKey makes the new KMS key (tagged so the functions may sign with it)
-// and moves the rotation to draining.
-func (r *Rotator) newKey(ctx context.Context, rot sg.Rotation) (sg.Rotation, error) {
-	old := &kmssign.Signer{KMS: r.KMS, KeyID: r.CurrentKey}
-	oldAddr, err := old.Address(ctx)
+func (r *Rotator) ethOwner(ctx context.Context, hot *chaineth.HotWallet, rot sg.Rotation, id string) (string, error) {
+	if r.Factory == (common.Address{}) {
+		return "", nil
+	}
+	factoryABI, err := forwarder.ForwarderFactoryMetaData.GetAbi()
 	if err != nil {
-		return rot, err
+		return "", sg.Internal("chainfn.rotate", err)
 	}
-	out, err := r.KMS.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify,
-		Description: aws.String("Stablegate hot wallet signing key (rotation " + rot.ID + ")"),
-		Tags:        []kmstypes.Tag{{TagKey: aws.String(HotTag), TagValue: aws.String(r.Tag)}, {TagKey: aws.String(HotVerifyTag), TagValue: aws.String(r.Tag)}}})
-	if err != nil {
-		return rot, sg.Unavailable("chainfn.rotate", err)
-	}
-	newAddr, err := (&kmssign.Signer{KMS: r.KMS, KeyID: *out.KeyMetadata.KeyId}).Address(ctx)
-	if err != nil {
-		return rot, err
-	}
-	rot.OldKey, rot.NewKey, rot.OldAddr, rot.NewAddr = r.CurrentKey, *out.KeyMetadata.KeyId, oldAddr.EIP55(), newAddr.EIP55()
-	rot.State, rot.Note = sg.RotationDraining, "moving funds to the new key"
-	if err := r.Store.SaveRotation(ctx, rot, sg.RotationRequested); err != nil {
-		return rot, err
-	}
-	return rot, nil
-}
-
-func (r *Rotator) drain(ctx context.Context, rot sg.Rotation) (sg.Rotation, error) {
-	oldSigner := &kmssign.Signer{KMS: r.KMS, KeyID: rot.OldKey}
-	hot := &chaineth.HotWallet{Node: r.Node, Signer: oldSigner, ChainID: r.ChainID, Store: r.Store, Confirmations: r.Confirmations}
 	newAddr := common.HexToAddress(rot.NewAddr)
-	oldAddr := common.HexToAddress(rot.OldAddr)
-	to, _ := address.Parse(sg.Ethereum, rot.NewAddr)
-	tronOld := &tron.Sender{Grid: r.Grid, Signer: oldSigner, Store: r.Store}
-	type step struct {
-		name string
-		send func() (string, error) // "" and no error: nothing to move
+	data, err := factoryABI.Pack("setOwner", newAddr, newAddr)
+	if err != nil {
+		return "", sg.Internal("chainfn.rotate", err)
 	}
-	steps := []step{
-		{"eth-owner", func() (string, error) {
-			if r.Factory == (common.Address{}) {
-				return "", nil
-			}
-			factoryABI, err := forwarder.ForwarderFactoryMetaData.GetAbi()
-			if err != nil {
-				return "", sg.Internal("chainfn.rotate", err)
-			}
-			data, err := factoryABI.Pack("setOwner", newAddr, newAddr)
-			if err != nil {
-				return "", sg.Internal("chainfn.rotate", err)
-			}
-			return hot.Send(ctx, "rot-"+rot.ID+"-eth-owner", r.Factory, data)
-		}},
-		{"eth-usdt", func() (string, error) {
-			bal, err := chaineth.TokenBalance(ctx, r.Node, r.Token, oldAddr)
-			if err != nil || bal.Sign() == 0 {
-				return "", err
-			}
-			return hot.Send(ctx, "rot-"+rot.ID+"-eth-usdt", r.Token, erc20.Transfer(to, bal))
-		}},
-		{"tron-usdt", func() (string, error) {
-			if r.Grid == nil {
-				return "", nil
-			}
-			old, _ := address.Parse(sg.Ethereum, rot.OldAddr)
-			bal, err := r.Grid.TRC20Balance(ctx, old.Tron(), r.TronToken.Tron())
-			if err != nil || bal.Sign() == 0 {
-				return "", err
-			}
-			return tronOld.Sign(ctx, "rot-"+rot.ID+"-tron-usdt", func(ctx context.Context, h tron.Header) (tron.Tx, error) {
-				return tron.Call(old, r.TronToken, erc20.Transfer(to, bal), h), nil
-			})
-		}},
-		{"tron-trx", func() (string, error) {
-			if r.Grid == nil {
-				return "", nil
-			}
-			old, _ := address.Parse(sg.Ethereum, rot.OldAddr)
-			sun, err := r.trxToMove(ctx, old, to)
-			if err != nil || sun <= 0 {
-				return "", err
-			}
-			return tronOld.Sign(ctx, "rot-"+rot.ID+"-tron-trx", func(ctx context.Context, h tron.Header) (tron.Tx, error) {
-				return tron.SendTRX(old, to, sun, h), nil
-			})
-		}},
-		{"eth-eth", func() (string, error) { return hot.SendAll(ctx, "rot-"+rot.ID+"-eth-eth", newAddr) }},
-	}
-	for _, s := range steps {
-		if _, done := rot.Steps[s.name]; done {
-			continue
-		}
-		// A step's transaction, once signed, is the step's: its balance
-		// read again after it is mined would say there is nothing left.
-		id := "rot-" + rot.ID + "-" + s.name
-		hash := ""
-		if kept, err := r.Store.SignedTx(ctx, id); err == nil {
-			hash = kept.Hash
-		} else if !errors.Is(err, sg.ErrNotFound) {
-			return rot, err
-		} else if hash, err = s.send(); err != nil {
-			return rot, err
-		}
-		if hash != "" {
-			done, err := r.confirmed(ctx, hot, tronOld, s.name, id)
-			if err != nil || !done {
-				return rot, err
-			}
-		}
-		rot.Steps[s.name] = hash
-		if hash == "" {
-			rot.Steps[s.name] = "nothing to move"
-		}
-		if err := r.Store.SaveRotation(ctx, rot, sg.RotationDraining); err != nil {
-			return rot, err
-		}
-	}
-	// Everything moved: the alias, the old key's policy, the table.
-	if strings.HasPrefix(r.Alias, "alias/") {
-		if _, err := r.KMS.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: &r.Alias, TargetKeyId: &rot.NewKey}); err != nil {
-			return rot, sg.Unavailable("chainfn.rotate", err)
-		}
-	}
-	if err := r.retire(ctx, rot.OldKey); err != nil {
-		return rot, err
-	}
-	j := sg.JournalEntry{At: r.Store.Now().UTC(), Actor: "rotation", Action: "hot_key.rotated", Subject: rot.ID,
-		Detail: "from " + rot.OldAddr + " to " + rot.NewAddr}
-	if err := r.Store.FinishRotation(ctx, rot, j); err != nil {
-		return rot, err
-	}
-	rot.State, rot.Note = sg.RotationDone, "the new key is in use; lift the platform freeze to resume payouts"
-	return rot, nil
+	return hot.Send(ctx, id, r.Factory, data)
 }
 
-// confirmed follows a drain transaction: sent if not yet, then tracked to
-// its confirmations. A reverted one stops the rotation for a person to look.
-func (r *Rotator) confirmed(ctx context.Context, hot *chaineth.HotWallet, tronOld *tron.Sender, name, id string) (bool, error) {
-	if strings.HasPrefix(name, "tron-") {
-		// The transaction as signed: a version that expires unmined is
-		// signed anew with the same contract (destination and amount).
-		kept, err := r.Store.SignedTx(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		var stx tron.SignedTx
-		json.Unmarshal(kept.Raw, &stx) //nolint:errcheck // the raw data's parse below says if it is whole
-		raw, _ := hex.DecodeString(stx.RawDataHex)
-		parsed, err := tron.Parse(raw)
-		if err != nil {
-			return false, sg.Internal("chainfn.rotate", err)
-		}
-		if err := tronOld.Broadcast(ctx, id); err != nil {
-			return false, err
-		}
-		st, err := tronOld.Follow(ctx, id, func(ctx context.Context, h tron.Header) (tron.Tx, error) {
-			again := parsed
-			if again.Type != tron.TypeTriggerSmartContract {
-				h.FeeLimit = 0
-			}
-			again.Header = h
-			return again, nil
-		})
-		if err == nil && st.Found && !st.Success {
-			err = fmt.Errorf("chainfn: the rotation's %s transaction failed on chain (%s)", name, st.Result)
-		}
-		return err == nil && st.Found && st.Success && st.Solid, err
+func (r *Rotator) ethUSDT(ctx context.Context, hot *chaineth.HotWallet, rot sg.Rotation, id string) (string, error) {
+	bal, err := chaineth.TokenBalance(ctx, r.Node, r.Token, common.HexToAddress(rot.OldAddr))
+	if err != nil || bal.Sign() == 0 {
+		return "", err
 	}
+	to, _ := address.Parse(sg.Ethereum, rot.NewAddr)
+	return hot.Send(ctx, id, r.Token, erc20.Transfer(to, bal))
+}
+
+func (r *Rotator) ethETH(ctx context.Context, hot *chaineth.HotWallet, rot sg.Rotation, id string) (string, error) {
+	return hot.SendAll(ctx, id, common.HexToAddress(rot.NewAddr))
+}
+
+func (r *Rotator) tronUSDT(ctx context.Context, tronOld *tron.Sender, rot sg.Rotation, id string) (string, error) {
+	if r.Grid == nil {
+		return "", nil
+	}
+	old, _ := address.Parse(sg.Ethereum, rot.OldAddr)
+	to, _ := address.Parse(sg.Ethereum, rot.NewAddr)
+	bal, err := r.Grid.TRC20Balance(ctx, old.Tron(), r.TronToken.Tron())
+	if err != nil || bal.Sign() == 0 {
+		return "", err
+	}
+	return tronOld.Sign(ctx, id, func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+		return tron.Call(old, r.TronToken, erc20.Transfer(to, bal), h), nil
+	})
+}
+
+func (r *Rotator) tronTRX(ctx context.Context, tronOld *tron.Sender, rot sg.Rotation, id string) (string, error) {
+	if r.Grid == nil {
+		return "", nil
+	}
+	old, _ := address.Parse(sg.Ethereum, rot.OldAddr)
+	to, _ := address.Parse(sg.Ethereum, rot.NewAddr)
+	sun, err := r.trxToMove(ctx, old, to)
+	if err != nil || sun <= 0 {
+		return "", err
+	}
+	return tronOld.Sign(ctx, id, func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+		return tron.SendTRX(old, to, sun, h), nil
+	})
+}
+
+// ethStep is a rotation step on Ethereum, signed by the old key.
+type ethStep struct {
+	r    *Rotator
+	name string
+	send func(context.Context, *chaineth.HotWallet, sg.Rotation, string) (string, error)
+}
+
+func (s ethStep) Name() string { return s.name }
+
+func (s ethStep) hot(rot sg.Rotation) *chaineth.HotWallet {
+	return &chaineth.HotWallet{Node: s.r.Node, Signer: &kmssign.Signer{KMS: s.r.KMS, KeyID: rot.OldKey}, ChainID: s.r.ChainID,
+		Store: s.r.Store, Confirmations: s.r.Confirmations}
+}
+
+func (s ethStep) Send(ctx context.Context, rot sg.Rotation, id string) (string, error) {
+	return s.send(ctx, s.hot(rot), rot, id)
+}
+
+// Confirmed sends the transaction if not yet and tracks it to its
+// confirmations. A reverted one stops the rotation for a person to look.
+func (s ethStep) Confirmed(ctx context.Context, rot sg.Rotation, id string) (bool, error) {
+	hot := s.hot(rot)
 	if err := hot.Broadcast(ctx, id); err != nil {
 		return false, err
 	}
 	m, err := hot.Track(ctx, id)
 	if err == nil && m.Failed {
-		err = fmt.Errorf("chainfn: the rotation's %s transaction reverted", name)
+		err = fmt.Errorf("chainfn: the rotation's %s transaction reverted", s.name)
 	}
 	return err == nil && m.Confirmed, err
+}
+
+// tronStep is a rotation step on Tron, signed by the old key.
+type tronStep struct {
+	r    *Rotator
+	name string
+	send func(context.Context, *tron.Sender, sg.Rotation, string) (string, error)
+}
+
+func (s tronStep) Name() string { return s.name }
+
+func (s tronStep) sender(rot sg.Rotation) *tron.Sender {
+	return &tron.Sender{Grid: s.r.Grid, Signer: &kmssign.Signer{KMS: s.r.KMS, KeyID: rot.OldKey}, Store: s.r.Store}
+}
+
+func (s tronStep) Send(ctx context.Context, rot sg.Rotation, id string) (string, error) {
+	return s.send(ctx, s.sender(rot), rot, id)
+}
+
+// Confirmed follows the transaction as signed: a version that expires
+// unmined is signed anew with the same contract (destination and amount).
+// A failed one stops the rotation for a person to look.
+func (s tronStep) Confirmed(ctx context.Context, rot sg.Rotation, id string) (bool, error) {
+	tronOld := s.sender(rot)
+	kept, err := s.r.Store.SignedTx(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	var stx tron.SignedTx
+	json.Unmarshal(kept.Raw, &stx) //nolint:errcheck // the raw data's parse below says if it is whole
+	raw, _ := hex.DecodeString(stx.RawDataHex)
+	parsed, err := tron.Parse(raw)
+	if err != nil {
+		return false, sg.Internal("chainfn.rotate", err)
+	}
+	if err := tronOld.Broadcast(ctx, id); err != nil {
+		return false, err
+	}
+	st, err := tronOld.Follow(ctx, id, func(ctx context.Context, h tron.Header) (tron.Tx, error) {
+		again := parsed
+		if again.Type != tron.TypeTriggerSmartContract {
+			h.FeeLimit = 0
+		}
+		again.Header = h
+		return again, nil
+	})
+	if err == nil && st.Found && !st.Success {
+		err = fmt.Errorf("chainfn: the rotation's %s transaction failed on chain (%s)", s.name, st.Result)
+	}
+	return err == nil && st.Found && st.Success && st.Solid, err
+}
+
+// sweepGate waits out a sweep in flight.
+type sweepGate struct {
+	st interface {
+		OpenSweep(ctx context.Context, scope string) (sg.Sweep, bool, error)
+	}
+	scope, note string
+}
+
+func (g sweepGate) Busy(ctx context.Context) (string, error) {
+	if _, open, err := g.st.OpenSweep(ctx, g.scope); err != nil || !open {
+		return "", err
+	}
+	return g.note, nil
+}
+
+// grantGate waits out a Tron sweep grant being carried out.
+type grantGate struct {
+	st interface {
+		OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
+	}
+	scope string
+}
+
+func (g grantGate) Busy(ctx context.Context) (string, error) {
+	if _, signed, err := g.st.OpenTronGrant(ctx, g.scope); err != nil || !signed {
+		return "", err
+	}
+	return "waiting for the Tron sweep grant being carried out to end", nil
 }
 
 // trxToMove is the old address's TRX less what sending it burns: the
@@ -355,15 +329,54 @@ func (r *Rotator) trxToMove(ctx context.Context, old, to address.Account) (int64
 // 0.1 TRX of bandwidth.
 const createAccountFee = 1_100_000
 
-// retire keeps the old key for verification only. The functions' IAM
-// lets them sign with keys tagged stablegate-hot=<stack> and read and
-// verify with keys tagged stablegate-hot-verify=<stack>: the old key loses
-// the first tag's value and keeps the second. (A key policy denying
-// kms:Sign would do it too; the tag keeps the one rule in the template.)
-func (r *Rotator) retire(ctx context.Context, keyID string) error {
-	_, err := r.KMS.TagResource(ctx, &kms.TagResourceInput{KeyId: &keyID, Tags: []kmstypes.Tag{
+// kmsKeys is KMS as the rotation's key admin. The functions' IAM lets them
+// sign with keys tagged stablegate-hot=<stack> and read and verify with
+// keys tagged stablegate-hot-verify=<stack>.
+type kmsKeys struct {
+	KMS   KMSAdmin
+	Alias string
+	Tag   string
+}
+
+var _ sg.HotKeyAdmin = kmsKeys{}
+
+func (k kmsKeys) Address(ctx context.Context, keyID string) (string, error) {
+	a, err := (&kmssign.Signer{KMS: k.KMS, KeyID: keyID}).Address(ctx)
+	if err != nil {
+		return "", err
+	}
+	return a.EIP55(), nil
+}
+
+func (k kmsKeys) NewKey(ctx context.Context, rotationID string) (string, error) {
+	out, err := k.KMS.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccSecgP256k1, KeyUsage: kmstypes.KeyUsageTypeSignVerify,
+		Description: aws.String("Stablegate hot wallet signing key (rotation " + rotationID + ")"),
+		Tags:        []kmstypes.Tag{{TagKey: aws.String(HotTag), TagValue: aws.String(k.Tag)}, {TagKey: aws.String(HotVerifyTag), TagValue: aws.String(k.Tag)}}})
+	if err != nil {
+		return "", sg.Unavailable("chainfn.rotate", err)
+	}
+	return *out.KeyMetadata.KeyId, nil
+}
+
+// Promote points the alias at the key (a key named by id, as tests name
+// it, has no alias to point).
+func (k kmsKeys) Promote(ctx context.Context, keyID string) error {
+	if !strings.HasPrefix(k.Alias, "alias/") {
+		return nil
+	}
+	if _, err := k.KMS.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: &k.Alias, TargetKeyId: &keyID}); err != nil {
+		return sg.Unavailable("chainfn.rotate", err)
+	}
+	return nil
+}
+
+// Retire keeps the old key for verification only: it loses the first
+// tag's value and keeps the second. (A key policy denying kms:Sign would
+// do it too; the tag keeps the one rule in the template.)
+func (k kmsKeys) Retire(ctx context.Context, keyID string) error {
+	_, err := k.KMS.TagResource(ctx, &kms.TagResourceInput{KeyId: &keyID, Tags: []kmstypes.Tag{
 		{TagKey: aws.String(HotTag), TagValue: aws.String("retired")},
-		{TagKey: aws.String(HotVerifyTag), TagValue: aws.String(r.Tag)},
+		{TagKey: aws.String(HotVerifyTag), TagValue: aws.String(k.Tag)},
 	}})
 	if err != nil {
 		return sg.Unavailable("chainfn.rotate", err)
@@ -404,7 +417,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Rotator{Store: st, KMS: kc, Alias: env("HOT_SIGNER_KEY_ID"), Tag: env("HOT_KEY_TAG"), Node: node, ChainID: hot.ChainID,
+	r := &Rotator{Store: st, Now: st.Now, KMS: kc, Alias: env("HOT_SIGNER_KEY_ID"), Tag: env("HOT_KEY_TAG"), Node: node, ChainID: hot.ChainID,
 		Token: token, Confirmations: hot.Confirmations, CurrentKey: hot.Signer.KeyID}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		r.Factory = common.HexToAddress(f)

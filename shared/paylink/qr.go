@@ -8,9 +8,9 @@ import (
 )
 
 // ModulePixels is the side of one QR module in the PNG made, and in the
-// SVG's default size: a mainnet USDT request (a version 6 to 8 code with
-// its quiet zone) comes out about 400 pixels wide, enough for a phone
-// camera at arm's length on a screen or a till receipt.
+// SVG's default size. A mainnet USDT request is a version 6 (Tron) or 8
+// (Ethereum) code, 49 or 57 modules with its quiet zone: 392 or 456
+// pixels, enough for a phone camera on a screen or a till receipt.
 const ModulePixels = 8
 
 // recovery is error correction level M: 15% of the code can be lost. Q

@@ -190,6 +190,8 @@ func TestParseReadsTheVariantsInUse(t *testing.T) {
 		{"tron token and contract naming the same contract", "tron:" + trxPayee + "?token=" + trxUSDT + "&contract=" + trxUSDT + "&amount=12.5", trx},
 		{"tron scheme in capitals with //", "TRON://" + trxPayee + "?token=" + trxUSDT + "&amount=12.5", trx},
 		{"tron unknown keys ignored", "tron:" + trxPayee + "?token=" + trxUSDT + "&amount=12.5&memo=x&network=mainnet", trx},
+		{"tron label with lower-case escapes", "tron:" + trxPayee + "?token=" + trxUSDT + "&amount=12.5&label=caf%c3%a9",
+			Request{Chain: sg.Tron, Token: trxUSDT, To: trxPayee, Amount: 12500000, Label: "café"}},
 		{"tron label with + for a space", "tron:" + trxPayee + "?token=" + trxUSDT + "&amount=12.5&label=Coffee+Shop&message=Order%2042",
 			Request{Chain: sg.Tron, Token: trxUSDT, To: trxPayee, Amount: 12500000, Label: "Coffee Shop", Message: "Order 42"}},
 	}
@@ -228,6 +230,7 @@ func TestParseRefusesWhatIsNotATokenPayment(t *testing.T) {
 		{"an ENS name", "ethereum:usdt.eth@1/transfer?address=" + ethPayee + "&uint256=1", ErrURIUnsupported},
 		{"a native ether payment", "ethereum:" + ethPayee + "@1?value=1e18", ErrURIUnsupported},
 		{"another function", "ethereum:" + ethUSDT + "@1/approve?address=" + ethPayee + "&uint256=1", ErrURIUnsupported},
+		{"another function with a long name", "ethereum:" + ethUSDT + "@1/" + strings.Repeat("f", 100) + "?address=" + ethPayee + "&uint256=1", ErrURIUnsupported},
 		{"ether sent along", base + "&uint256=1&value=1", ErrURIUnsupported},
 		{"no amount", base, ErrURIUnsupported},
 		{"no recipient", "ethereum:" + ethUSDT + "@1/transfer?uint256=1", ErrURIInvalid},

@@ -347,7 +347,7 @@ func (s *Invoices) FxQuote(_ context.Context, tenant, id string) (sg.FxQuote, er
 	defer s.mu.Unlock()
 	q, ok := s.quotes[invKey(tenant, id)]
 	if !ok {
-		return sg.FxQuote{}, sg.ErrFxQuoteNotFound
+		return sg.FxQuote{}, sg.ErrNotFound.WithParam("fx_quote_id")
 	}
 	return q, nil
 }

@@ -731,3 +731,46 @@ func TestExpireJob(t *testing.T) {
 		t.Fatalf("an expired checkout still offers %v", v.Options)
 	}
 }
+
+func TestRacingDepositsAllLandOnce(t *testing.T) {
+	f := newFixture(t)
+	inv := f.create(t, tenant(), acquiring.CreateInvoice{Amount: "10"})
+	addr, _ := inv.AddressOn(sg.Ethereum)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 10 {
+		for range 2 { // each deposit delivered twice, concurrently
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := acquiring.InvoiceDeposit{Tenant: inv.TenantID, Wallet: inv.WalletID, Chain: sg.Ethereum, Address: addr.Address,
+					Amount: 1_000_000, Ref: fmt.Sprintf("race-%d", i), State: acquiring.DepositConfirmed}
+				var err error
+				for range 100 { // the sink's redelivery
+					if err = f.svc.OnDeposit(ctx, d); err == nil {
+						return
+					}
+				}
+				errs <- err
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got := f.get(t, inv)
+	if got.Paid.String() != "10.000000" || len(got.Payments) != 10 || got.Status != sg.InvoicePaid {
+		t.Fatalf("paid %s with %d payments, %s; want 10 from 10, paid", got.Paid, len(got.Payments), got.Status)
+	}
+	detected := 0
+	for _, e := range f.pub.types(inv.ID) {
+		if e == acquiring.EventPaymentDetected {
+			detected++
+		}
+	}
+	if detected != 10 {
+		t.Fatalf("%d payment_detected events; want 10", detected)
+	}
+}

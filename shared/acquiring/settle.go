@@ -27,36 +27,25 @@ const (
 	EventCancelled        = "invoice.cancelled"
 )
 
-// DepositState is what a chain's watcher says of a deposit.
-type DepositState string
+// DepositState is what a chain's watcher says of a deposit (sg.DepositState).
+type DepositState = sg.DepositState
 
 // Deposit states as the deposit sink reports them.
 const (
-	DepositSeen      DepositState = "seen"
-	DepositConfirmed DepositState = "confirmed"
-	DepositReversed  DepositState = "reversed"
+	DepositSeen      = sg.DepositSeen
+	DepositConfirmed = sg.DepositConfirmed
+	DepositReversed  = sg.DepositReversed
 )
 
 // InvoiceDeposit is one deposit into a wallet as the deposit sink reports
-// it, for every deposit of every wallet: OnDeposit ignores wallets that
-// are no invoice's.
-type InvoiceDeposit struct {
-	Tenant        string
-	Wallet        string
-	Chain         sg.Chain
-	Address       string
-	From          string
-	Amount        sg.Amount
-	Ref           string
-	TxHash        string
-	Block         uint64
-	State         DepositState
-	Confirmations int
-	// At is when the deposit was first seen (zero: now).
-	At time.Time
-}
+// it (sg.WalletDeposit), for every deposit of every wallet: OnDeposit
+// ignores wallets that are no invoice's.
+type InvoiceDeposit = sg.WalletDeposit
 
-func (d DepositState) payment() (sg.PaymentState, bool) {
+// The service hears of every deposit.
+var _ sg.DepositListener = (*Service)(nil)
+
+func paymentState(d DepositState) (sg.PaymentState, bool) {
 	switch d {
 	case DepositSeen:
 		return sg.PaymentPending, true
@@ -74,7 +63,7 @@ func (d DepositState) payment() (sg.PaymentState, bool) {
 // raises nothing; a deposit to a wallet that is no invoice's is ignored.
 // It returns an error only for faults worth a retry.
 func (s *Service) OnDeposit(ctx context.Context, d InvoiceDeposit) error {
-	target, ok := d.State.payment()
+	target, ok := paymentState(d.State)
 	if !ok || d.Ref == "" || d.Amount <= 0 {
 		return sg.Internal("acquiring.OnDeposit", fmt.Errorf("deposit %q in state %q of %d", d.Ref, d.State, d.Amount))
 	}

@@ -353,3 +353,41 @@ var (
 	// ErrPriceAmbiguous: the body gives both a USDT amount and a fiat price, or neither.
 	ErrPriceAmbiguous = &Error{Kind: KindInvalid, Code: "price_ambiguous", Message: "give either amount (USDT) or fiat_currency and fiat_amount", Param: "amount"}
 )
+
+// DepositState is what a chain's watcher says of a deposit.
+type DepositState string
+
+// Deposit states as the deposit sink reports them.
+const (
+	DepositSeen      DepositState = "seen"
+	DepositConfirmed DepositState = "confirmed"
+	DepositReversed  DepositState = "reversed"
+)
+
+// WalletDeposit is one deposit into a wallet's address as the deposit sink
+// reports it after the ledger recorded it, for every deposit of every
+// wallet (a listener ignores wallets that are not its own).
+type WalletDeposit struct {
+	Tenant  string
+	Wallet  string
+	Chain   Chain
+	Address string
+	From    string // "" when the watcher does not say
+	Amount  Amount
+	// Ref identifies the transfer on its branch of the chain (the ledger's
+	// deposit ref): the same Ref is the same transfer.
+	Ref           string
+	TxHash        string
+	Block         uint64
+	State         DepositState
+	Confirmations int
+	// At is when the deposit was first seen (zero: the listener's now).
+	At time.Time
+}
+
+// DepositListener hears of every deposit the sink records (the acquiring
+// service implements it). OnDeposit is idempotent by Ref and State; it
+// returns an error only for faults worth a retry.
+type DepositListener interface {
+	OnDeposit(ctx context.Context, d WalletDeposit) error
+}

@@ -14,9 +14,10 @@
 // and encourages, scientific notation (1.5e6), but wallets have read it
 // badly: MetaMask mobile went through a float for years and lost precision
 // (metamask-mobile #7998, #30832); a plain integer is read the same by all.
-// The chain id is always written (1 on mainnet, the local chain's id on a
-// dev stack), so a wallet on another network switches or refuses instead of
-// paying there; MetaMask switches network from it. Build refuses a label or
+// Build writes the chain id of the request (NewRequest takes the network's:
+// 1 on mainnet, the local chain's id on a dev stack), so a wallet on another
+// network switches or refuses instead of paying there (MetaMask mobile
+// switches to it); only a request with ChainID 0 goes without. Build refuses a label or
 // message on Ethereum: EIP-681 has no such keys, and a reader that takes
 // every typed key as an argument (the standard reads "address" and
 // "uint256" so) would build a call to another function.
@@ -47,10 +48,10 @@
 //	tron:<recipient>?token=<TRC20 contract>&amount=<decimal>[&label=..][&message=..]
 //
 // with the amount printed with all six decimals (12.500000): Tangem takes
-// a dot-less integer above 100000 for base units, and a decimal point makes
-// every reader take it as whole USDT. Label and message are BIP-21's, each
+// a dot-less integer above 100000 for base units, and a decimal point leaves
+// no doubt that the amount is in whole USDT. Label and message are BIP-21's, each
 // percent-encoded (a space is %20, never "+"). Because a scanner may know
-// none of this, the checkout also shows the address and amount to copy.
+// none of this, a checkout should also show the address and amount to copy.
 //
 // Parse is lenient to the variants in use: the scheme in any case, "//"
 // after it, the contract under "token", "contract" or "contractAddress"

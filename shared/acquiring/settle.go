@@ -63,8 +63,11 @@ func paymentState(d DepositState) (sg.PaymentState, bool) {
 // raises nothing; a deposit to a wallet that is no invoice's is ignored.
 // It returns an error only for faults worth a retry.
 func (s *Service) OnDeposit(ctx context.Context, d InvoiceDeposit) error {
+	if d.Amount <= 0 {
+		return nil // a zero-value transfer (address poisoning) pays nothing
+	}
 	target, ok := paymentState(d.State)
-	if !ok || d.Ref == "" || d.Amount <= 0 {
+	if !ok || d.Ref == "" {
 		return sg.Internal("acquiring.OnDeposit", fmt.Errorf("deposit %q in state %q of %d", d.Ref, d.State, d.Amount))
 	}
 	for range maxAttempts {

@@ -251,7 +251,12 @@ var invoiceCases = []invoiceCase{
 		wantErr(t, "the same ref again", st.UpdateInvoice(ictx, sg.InvoiceUpdate{Invoice: at(2), Payment: &p}), sg.ErrInvoiceChanged)
 		c := p
 		c.State, c.ConfirmedAt = sg.PaymentConfirmed, time.Now().UTC()
-		wantErr(t, "confirmed from a state it is not in", st.UpdateInvoice(ictx, sg.InvoiceUpdate{Invoice: at(2), Payment: &c, PrevState: sg.PaymentConfirmed}), sg.ErrInvoiceChanged)
+		early := p
+		early.State = sg.PaymentReversed
+		wantErr(t, "moved from a state it is not in", st.UpdateInvoice(ictx, sg.InvoiceUpdate{Invoice: at(2), Payment: &early, PrevState: sg.PaymentConfirmed}), sg.ErrInvoiceChanged)
+		if got := readInv(t, st, inv); got.Version != 2 || got.Payments[0].State != sg.PaymentPending {
+			t.Fatalf("a refused move wrote: version %d, %+v", got.Version, got.Payments)
+		}
 		must(t, "confirmed", st.UpdateInvoice(ictx, sg.InvoiceUpdate{Invoice: at(2), Payment: &c, PrevState: sg.PaymentPending}))
 		wantErr(t, "confirmed again from pending", st.UpdateInvoice(ictx, sg.InvoiceUpdate{Invoice: at(3), Payment: &c, PrevState: sg.PaymentPending}), sg.ErrInvoiceChanged)
 		r := c

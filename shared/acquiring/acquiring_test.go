@@ -662,6 +662,12 @@ func TestCheckoutShowsThisInvoiceOnly(t *testing.T) {
 	if v.Invoice != inv.ID || len(v.Options) != 1 || v.Options[0].Chain != "tron" || v.Options[0].Amount != "3.000000" || v.RedirectURL != "https://shop.example/ok" {
 		t.Fatalf("checkout view %s", b)
 	}
+	f.pay(t, inv, sg.Tron, "1", "tx9", acquiring.DepositSeen)
+	v, _ = f.svc.Checkout(ctx, inv.CheckoutToken)
+	b, _ = json.Marshal(v)
+	if len(v.Payments) != 1 || v.Payments[0].TxHash != "0xtx9" || v.Payments[0].State != "pending" || v.Pending != "1.000000" || strings.Contains(string(b), "payer") {
+		t.Fatalf("checkout view with a payment: %s", b)
+	}
 	ten, id, err := f.svc.CheckoutByToken(ctx, inv.CheckoutToken)
 	if err != nil || ten != inv.TenantID || id != inv.ID {
 		t.Fatalf("CheckoutByToken: %s %s %v", ten, id, err)

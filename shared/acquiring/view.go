@@ -138,19 +138,28 @@ func ViewOf(inv sg.Invoice, withToken bool) View {
 // CheckoutView is what the hosted checkout shows the payer: this invoice
 // only, with no tenant, wallet, order, metadata or personal data.
 type CheckoutView struct {
-	Invoice     string        `json:"invoice"`
-	Status      string        `json:"status"`
-	Amount      string        `json:"amount"`
-	Asset       string        `json:"asset"`
-	Fiat        *CheckoutFiat `json:"fiat,omitempty"`
-	Paid        string        `json:"paid"`
-	Pending     string        `json:"pending"`
-	Remaining   string        `json:"remaining"`
-	ExpiresAt   string        `json:"expires_at"`
-	Description string        `json:"description,omitempty"`
-	RedirectURL string        `json:"redirect_url,omitempty"`
-	Options     []OptionView  `json:"options"`
-	Payments    []PaymentView `json:"payments"`
+	Invoice     string            `json:"invoice"`
+	Status      string            `json:"status"`
+	Amount      string            `json:"amount"`
+	Asset       string            `json:"asset"`
+	Fiat        *CheckoutFiat     `json:"fiat,omitempty"`
+	Paid        string            `json:"paid"`
+	Pending     string            `json:"pending"`
+	Remaining   string            `json:"remaining"`
+	ExpiresAt   string            `json:"expires_at"`
+	Description string            `json:"description,omitempty"`
+	RedirectURL string            `json:"redirect_url,omitempty"`
+	Options     []OptionView      `json:"options"`
+	Payments    []CheckoutPayment `json:"payments"`
+}
+
+// CheckoutPayment is a payment as the payer sees it (no addresses, no times).
+type CheckoutPayment struct {
+	Chain         string `json:"chain"`
+	TxHash        string `json:"tx_hash"`
+	Amount        string `json:"amount"`
+	Confirmations int    `json:"confirmations"`
+	State         string `json:"state"`
 }
 
 // CheckoutFiat is the fiat price shown to the payer.
@@ -165,15 +174,16 @@ type CheckoutFiat struct {
 func CheckoutOf(inv sg.Invoice, now time.Time) CheckoutView {
 	v := CheckoutView{Invoice: inv.ID, Status: string(inv.Status), Amount: inv.Amount.String(), Asset: string(sg.USDT),
 		Paid: inv.Paid.String(), Pending: inv.Pending.String(), Remaining: inv.Remaining().String(), ExpiresAt: ts(inv.ExpiresAt),
-		Description: inv.Description, RedirectURL: inv.RedirectURL, Options: []OptionView{}, Payments: payments(inv)}
+		Description: inv.Description, RedirectURL: inv.RedirectURL, Options: []OptionView{}, Payments: []CheckoutPayment{}}
 	if inv.Fiat != nil {
 		v.Fiat = &CheckoutFiat{Currency: inv.Fiat.Currency, Amount: inv.Fiat.Amount, Rate: inv.Fiat.Rate}
 	}
 	if inv.Status.Awaiting() && now.Before(inv.ExpiresAt) {
 		v.Options = options(inv)
 	}
-	for i := range v.Payments {
-		v.Payments[i].Late, v.Payments[i].SeenAt = false, ""
+	for _, p := range inv.Payments {
+		v.Payments = append(v.Payments, CheckoutPayment{Chain: string(p.Chain), TxHash: p.TxHash, Amount: p.Amount.String(),
+			Confirmations: p.Confirmations, State: string(p.State)})
 	}
 	return v
 }

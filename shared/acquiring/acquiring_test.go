@@ -780,3 +780,36 @@ func TestRacingDepositsAllLandOnce(t *testing.T) {
 		t.Fatalf("%d payment_detected events; want 10", detected)
 	}
 }
+
+func TestPolicyDefaultsValidationAndSnapshot(t *testing.T) {
+	f := newFixture(t)
+	ten := tenant()
+	p, err := f.svc.Policy(ctx, ten)
+	if err != nil || p != sg.DefaultInvoicePolicy {
+		t.Fatalf("policy of a tenant that set none: %+v, %v", p, err)
+	}
+	bad := []sg.InvoicePolicy{
+		{Underpaid: "maybe", Overpaid: sg.OverpaidCredit, Late: sg.LateAccept},
+		{Underpaid: sg.UnderpaidAskRest, Overpaid: "keep", Late: sg.LateAccept},
+		{Underpaid: sg.UnderpaidAskRest, Overpaid: sg.OverpaidCredit, Late: "never"},
+		{Underpaid: sg.UnderpaidAcceptTolerance, UnderpaidToleranceBPS: 10001, Overpaid: sg.OverpaidCredit, Late: sg.LateAccept},
+		{Underpaid: sg.UnderpaidAcceptTolerance, UnderpaidTolerance: -1, Overpaid: sg.OverpaidCredit, Late: sg.LateAccept},
+		{Underpaid: sg.UnderpaidAskRest, Overpaid: sg.OverpaidCredit, Late: sg.LateAccept, LateWindow: 31 * 24 * time.Hour},
+	}
+	writes := f.store.Writes()
+	for _, b := range bad {
+		wantErr(t, fmt.Sprintf("SetPolicy(%+v)", b), f.svc.SetPolicy(ctx, ten, b), sg.ErrValidation)
+	}
+	if f.store.Writes() != writes {
+		t.Fatal("a refused policy was written")
+	}
+	inv := f.create(t, ten, acquiring.CreateInvoice{Amount: "100"})
+	strict := sg.InvoicePolicy{Underpaid: sg.UnderpaidAskRest, Overpaid: sg.OverpaidRefund, Late: sg.LateRefund}
+	if err := f.svc.SetPolicy(ctx, ten, strict); err != nil {
+		t.Fatal(err)
+	}
+	f.pay(t, inv, sg.Ethereum, "120", "r", acquiring.DepositConfirmed)
+	if got := f.get(t, inv); got.Policy != sg.DefaultInvoicePolicy || got.RefundDue != 0 || got.Status != sg.InvoiceOverpaid {
+		t.Fatalf("the invoice follows the policy set after it: %+v, refund %s", got.Policy, got.RefundDue)
+	}
+}

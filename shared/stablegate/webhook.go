@@ -102,6 +102,10 @@ type DeliveryJob struct {
 	State         string
 	Attempts      int       // attempts made
 	NextAttemptAt time.Time // when the next attempt is due
+	// Gen counts the job's queue messages: only a task of the job's Gen is
+	// run, and each step that queues the next task moves Gen on (after
+	// queuing it), so duplicates of a message die at their first run.
+	Gen int64
 	Created       time.Time
 	Updated       time.Time
 }
@@ -159,10 +163,13 @@ type WebhookStore interface {
 	DeliveryJob(ctx context.Context, endpointID, key string) (DeliveryJob, error)
 	// DeliveryJobAt is the job holding seq of (endpoint, ordering key).
 	DeliveryJobAt(ctx context.Context, endpointID, orderingKey string, seq int64) (DeliveryJob, error)
-	// RecordDeliveryAttempt saves j, whose Attempts must be one more than
-	// the stored job's while that is pending (ErrWebhookJobChanged
-	// otherwise), and appends d to the log, both or neither.
+	// RecordDeliveryAttempt saves j, whose Gen must be one more than the
+	// stored job's while that is pending (ErrWebhookJobChanged otherwise),
+	// and appends d to the log, both or neither.
 	RecordDeliveryAttempt(ctx context.Context, j DeliveryJob, d Delivery) error
+	// BumpDeliveryJob moves a pending job's Gen from gen to gen+1
+	// (ErrWebhookJobChanged if it is not at gen or not pending).
+	BumpDeliveryJob(ctx context.Context, endpointID, key string, gen int64) error
 	// DeliveryCursor is the highest Seq of (endpoint, ordering key) done
 	// with no gap below it (0 for none).
 	DeliveryCursor(ctx context.Context, endpointID, orderingKey string) (int64, error)
@@ -179,7 +186,7 @@ type DeliveryTask struct {
 	TenantID   string `json:"tenant_id"`
 	EndpointID string `json:"endpoint_id"`
 	JobKey     string `json:"job_key"`
-	Attempt    int    `json:"attempt"` // attempts made before this one
+	Gen        int64  `json:"gen"` // the job's Gen this task is for
 }
 
 // MaxQueueDelay is the longest delay a queue message can be given (SQS's

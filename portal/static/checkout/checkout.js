@@ -70,7 +70,7 @@
   }
 
   function render(v) {
-    if (!v || v.object !== "checkout") return;
+    if (!v || typeof v.status !== "string" || (v.object && v.object !== "checkout")) return;
     view = v;
     show($("co-loading"), false);
     show($("co-body"), true);
@@ -101,7 +101,7 @@
     lastStatus = v.status;
 
     var final = !!FINAL[v.status];
-    show($("co-pay"), !final);
+    show($("co-pay"), !final && (v.options || []).length > 0);
     show($("co-timer-row"), !final);
     show($("co-end"), final);
     if (final) text("co-end-text", S["end_" + v.status] || "");

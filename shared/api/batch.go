@@ -34,18 +34,8 @@ var (
 )
 
 // IdemStore claims and completes idempotency records of requests that do
-// their work in many writes (the dynamo adapter implements it).
-type IdemStore interface {
-	// ClaimIdempotency claims the key for a request before any work; when
-	// another holds it, it returns that record (Status 0: still running).
-	ClaimIdempotency(ctx context.Context, tenantID, operation, key, reqHash string, lease time.Duration) (sg.Idempotency, bool, error)
-	// CompleteIdempotency records the claimed request's answer.
-	CompleteIdempotency(ctx context.Context, r sg.Idempotency) error
-	// ReleaseIdempotency gives up a claim with no answer yet.
-	ReleaseIdempotency(ctx context.Context, tenantID, operation, key, reqHash string) error
-	// Idempotency reads the key's record.
-	Idempotency(ctx context.Context, tenantID, operation, key string) (sg.Idempotency, error)
-}
+// their work in many writes (sg.IdempotencyClaims).
+type IdemStore = sg.IdempotencyClaims
 
 // BatchLease is how long a batch holds its Idempotency-Key before a retry
 // of the same file may take it over: longer than the function may run.

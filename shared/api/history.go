@@ -9,11 +9,8 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// HistoryStore reads wallets and their transfer history.
-type HistoryStore interface {
-	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
-	History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
-}
+// HistoryStore reads wallets and their transfer history (sg.HistoryStore).
+type HistoryStore = sg.HistoryStore
 
 // History serves a wallet's transfer history.
 type History struct {

@@ -9,9 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -40,49 +38,16 @@ var Keys = func() map[string]Key {
 var (
 	ErrCourseNotFound = &sg.Error{Kind: sg.KindNotFound, Code: "course_not_found", Message: "no such course", Param: "course_id"}
 	ErrAnswers        = &sg.Error{Kind: sg.KindInvalid, Code: "validation_failed", Message: "answer every question of the assessment with one of its options"}
-	ErrCertNotFound   = &sg.Error{Kind: sg.KindNotFound, Code: "certificate_not_found", Message: "no such certificate", Param: "certificate_id"}
+	ErrCertNotFound   = sg.ErrCertificateNotFound
 )
 
-// Attempt is one graded attempt.
-type Attempt struct {
-	ID, Tenant, Learner, Course string
-	Correct, Total, Percent     int
-	Passed                      bool
-	Certificate                 *Certificate
-	At                          time.Time
-}
-
-// Certificate proves a learner passed a course. Signature is an ECDSA P-256
-// signature (DER, by the KMS certificate key) over Message().
-type Certificate struct {
-	ID, Tenant, Learner, Course, CourseTitle string
-	Percent                                  int
-	IssuedAt                                 time.Time
-	Signature                                []byte
-}
-
-// Message is what a certificate's signature covers.
-func (c Certificate) Message() []byte {
-	return []byte(strings.Join([]string{"stablegate-certificate/v1", c.ID, c.Tenant, c.Learner, c.Course,
-		fmt.Sprint(c.Percent), c.IssuedAt.UTC().Format(time.RFC3339)}, "\n"))
-}
-
-// Progress is a learner's standing in one course.
-type Progress struct {
-	Course, Title string
-	Attempts      int
-	BestPercent   int
-	Passed        bool
-	CertificateID string
-}
-
-// Store keeps attempts, progress and certificates (dynamo.Store).
-type Store interface {
-	Progress(ctx context.Context, tenant, learner string) (map[string]Progress, error)
-	SaveAttempt(ctx context.Context, a Attempt, before Progress, idem sg.Idempotency) error
-	Certificate(ctx context.Context, tenant, id string) (Certificate, error)
-	Idempotency(ctx context.Context, tenant, op, key string) (sg.Idempotency, error)
-}
+// The records and the store of courses are the domain's.
+type (
+	Attempt     = sg.CourseAttempt
+	Certificate = sg.Certificate
+	Progress    = sg.CourseProgress
+	Store       = sg.CourseStore
+)
 
 // Signer signs and verifies certificates (KMS).
 type Signer interface {

@@ -19,28 +19,12 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store is what custody keeps (the dynamo adapter implements it).
-type Store interface {
-	Policy(ctx context.Context, tenant string) (sg.Policy, error)
-	PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg.JournalEntry) error
-	AddAllowEntry(ctx context.Context, tenant string, e sg.AllowEntry, j sg.JournalEntry) error
-	AllowEntry(ctx context.Context, tenant string, c sg.Chain, addr string) (sg.AllowEntry, bool, error)
-	AllowEntries(ctx context.Context, tenant string) ([]sg.AllowEntry, error)
-	CountVelocity(ctx context.Context, t sg.Transfer, at time.Time) (sg.Amount, error)
-	AddApproval(ctx context.Context, tenant, id string, a sg.Approval, j sg.JournalEntry) error
-	PutFreeze(ctx context.Context, f sg.Freeze, journalTenant string, j sg.JournalEntry) error
-	VoteUnfreeze(ctx context.Context, f sg.Freeze, v sg.Approval, journalTenant string, j sg.JournalEntry) (sg.Freeze, error)
-	Freezes(ctx context.Context, tenant string) ([]sg.Freeze, error)
-	Parked(ctx context.Context, f sg.Freeze) ([]sg.ParkedPayout, error)
-	Unpark(ctx context.Context, tenant, id string) error
-	Journal(ctx context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error)
-	WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error)
-	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
-}
+// Store is what custody keeps (sg.CustodyStore).
+type Store = sg.CustodyStore
 
 // Rules is the policy step of the withdrawal pipeline (a ledger.Policy).
 type Rules struct {
-	Store Store
+	Store sg.PolicyFacts
 	Now   func() time.Time
 }
 
@@ -200,7 +184,7 @@ func (s *Service) Allowlist(ctx context.Context, tenant string) ([]sg.AllowEntry
 // ErrAlreadyDecided), and a payout past its deadline is expired instead
 // (ErrApprovalExpired).
 func (s *Service) Decide(ctx context.Context, a Actor, id string, approve bool, comment string) (sg.Transfer, bool, error) {
-	t, err := s.Store.Transfer(ctx, a.Tenant, id)
+	t, err := s.Withdrawals.Store.Transfer(ctx, a.Tenant, id)
 	if err != nil {
 		return sg.Transfer{}, false, err
 	}
@@ -271,7 +255,7 @@ func (s *Service) Freeze(ctx context.Context, a Actor, scope sg.FreezeScope, wal
 		}
 		f.TenantID, f.Required, journalTenant = "", s.PlatformUnfreezeApprovals, sg.PlatformTenant
 	case sg.FreezeWallet:
-		ws, err := s.Store.WalletsByID(ctx, a.Tenant, wallet)
+		ws, err := s.Withdrawals.Wallets.WalletsByID(ctx, a.Tenant, wallet)
 		if err != nil {
 			return sg.Freeze{}, err
 		}

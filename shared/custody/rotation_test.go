@@ -18,7 +18,9 @@ import (
 // rotationLog records what the fakes were asked, in order.
 type rotationLog struct{ calls []string }
 
-func (l *rotationLog) add(format string, a ...any) { l.calls = append(l.calls, fmt.Sprintf(format, a...)) }
+func (l *rotationLog) add(format string, a ...any) {
+	l.calls = append(l.calls, fmt.Sprintf(format, a...))
+}
 
 func (l *rotationLog) count(prefix string) int {
 	n := 0
@@ -37,7 +39,9 @@ type fakeKeys struct {
 	made int
 }
 
-func (k *fakeKeys) Address(_ context.Context, keyID string) (string, error) { return "addr-" + keyID, nil }
+func (k *fakeKeys) Address(_ context.Context, keyID string) (string, error) {
+	return "addr-" + keyID, nil
+}
 
 func (k *fakeKeys) NewKey(_ context.Context, rotationID string) (string, error) {
 	k.made++

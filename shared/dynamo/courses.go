@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stablegate/stablegate/shared/courses"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -20,29 +19,29 @@ import (
 // under the tenant. An attempt, its progress, its certificate and its
 // idempotency record are written in one transaction.
 
-var _ courses.Store = (*Store)(nil)
+var _ sg.CourseStore = (*Store)(nil)
 
 func progressSK(learner, course string) string { return "COURSE#" + learner + "#" + course }
 
 // Progress returns a learner's standing per course.
-func (st *Store) Progress(ctx context.Context, tenant, learner string) (map[string]courses.Progress, error) {
+func (st *Store) Progress(ctx context.Context, tenant, learner string) (map[string]sg.CourseProgress, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":p": s("COURSE#" + learner + "#")}})
 	if err != nil {
 		return nil, classify("dynamo.Progress", err)
 	}
-	ps := map[string]courses.Progress{}
+	ps := map[string]sg.CourseProgress{}
 	for _, it := range out.Items {
 		c := strings.TrimPrefix(getS(it, attrSK), "COURSE#"+learner+"#")
-		ps[c] = courses.Progress{Course: c, Title: courses.Keys[c].Title, Attempts: int(getN(it, "attempts")), BestPercent: int(getN(it, "best")),
+		ps[c] = sg.CourseProgress{Course: c, Attempts: int(getN(it, "attempts")), BestPercent: int(getN(it, "best")),
 			Passed: getBool(it, "passed"), CertificateID: getS(it, "cert")}
 	}
 	return ps, nil
 }
 
 // SaveAttempt records an attempt over the progress it was graded against.
-func (st *Store) SaveAttempt(ctx context.Context, a courses.Attempt, before courses.Progress, idem sg.Idempotency) error {
+func (st *Store) SaveAttempt(ctx context.Context, a sg.CourseAttempt, before sg.CourseProgress, idem sg.Idempotency) error {
 	after := before
 	after.Attempts++
 	after.BestPercent = max(before.BestPercent, a.Percent)
@@ -82,16 +81,16 @@ func (st *Store) SaveAttempt(ctx context.Context, a courses.Attempt, before cour
 }
 
 // Certificate reads one of the tenant's certificates.
-func (st *Store) Certificate(ctx context.Context, tenant, id string) (courses.Certificate, error) {
+func (st *Store) Certificate(ctx context.Context, tenant, id string) (sg.Certificate, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), "CERT#"+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return courses.Certificate{}, classify("dynamo.Certificate", err)
+		return sg.Certificate{}, classify("dynamo.Certificate", err)
 	}
 	if out.Item == nil {
-		return courses.Certificate{}, courses.ErrCertNotFound
+		return sg.Certificate{}, sg.ErrCertificateNotFound
 	}
 	it := out.Item
 	issued, _ := time.Parse(time.RFC3339, getS(it, "issued_at"))
-	return courses.Certificate{ID: id, Tenant: tenant, Learner: getS(it, "learner"), Course: getS(it, "course"), CourseTitle: getS(it, "title"),
+	return sg.Certificate{ID: id, Tenant: tenant, Learner: getS(it, "learner"), Course: getS(it, "course"), CourseTitle: getS(it, "title"),
 		Percent: int(getN(it, "percent")), IssuedAt: issued, Signature: getB(it, "sig")}, nil
 }

@@ -1,24 +1,31 @@
 package dynamo
 
 import (
-	"github.com/stablegate/stablegate/shared/custody"
-	"github.com/stablegate/stablegate/shared/ledger"
-	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store implements the ports of the domain and those the services declare
-// for themselves (interfaces in the consumer). The checks live here, in
-// the adapter, so no service names DynamoDB.
+// Store implements the ports of the domain. The checks live here, in the
+// adapter, so no service names DynamoDB.
 var (
-	_ sg.Mover            = (*Store)(nil)
-	_ ledger.Store        = (*Store)(nil)
-	_ ledger.Wallets      = (*Store)(nil)
-	_ ledger.Freezes      = (*Store)(nil)
-	_ ledger.Waits        = (*Store)(nil)
-	_ ledger.Destinations = (*Store)(nil)
-	_ ledger.QuoteStore   = (*Store)(nil)
-	_ custody.Store       = (*Store)(nil)
-	_ sg.RotationStore    = (*Store)(nil)
-	_ recon.Store         = (*Store)(nil)
+	_ sg.Mover             = (*Store)(nil)
+	_ sg.TransferLedger    = (*Store)(nil)
+	_ sg.WalletReader      = (*Store)(nil)
+	_ sg.PayoutFreezes     = (*Store)(nil)
+	_ sg.FreezesOver       = (*Store)(nil)
+	_ sg.WaitMarker        = (*Store)(nil)
+	_ sg.OwnAddresses      = (*Store)(nil)
+	_ sg.QuoteStore        = (*Store)(nil)
+	_ sg.SweepMarker       = (*Store)(nil)
+	_ sg.CustodyStore      = (*Store)(nil)
+	_ sg.PolicyFacts       = (*Store)(nil)
+	_ sg.RotationStore     = (*Store)(nil)
+	_ sg.RotationWaits     = (*Store)(nil)
+	_ sg.SignedTxReader    = (*Store)(nil)
+	_ sg.ReconStore        = (*Store)(nil)
+	_ sg.HistoryStore      = (*Store)(nil)
+	_ sg.IdempotencyClaims = (*Store)(nil)
+	_ sg.ColdPayouts       = (*Store)(nil)
+	_ sg.FreezeReader      = (*Store)(nil)
+	_ sg.LiveStore         = (*Store)(nil)
+	_ sg.CourseStore       = (*Store)(nil)
 )

@@ -7,12 +7,8 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Destinations knows the deployment's own addresses: every wallet's
-// deposit address and the platform's hot, cold and token addresses
-// (the dynamo adapter implements it).
-type Destinations interface {
-	OwnAddress(ctx context.Context, c sg.Chain, addr string) (bool, error)
-}
+// Destinations knows the deployment's own addresses (sg.OwnAddresses).
+type Destinations = sg.OwnAddresses
 
 // lostForever are addresses where tokens sent are lost on every network:
 // the zero address and the common burn address, per chain, and the

@@ -17,25 +17,12 @@ const (
 	OpCredit   = "ledger.credit"
 )
 
-// Store is what the ledger needs from storage.
-type Store interface {
-	sg.LedgerStore
-	// TransferByKey reads the transfer recorded for an idempotency key hash.
-	TransferByKey(ctx context.Context, tenantID, keyHash string) (sg.Transfer, error)
-}
-
-// Wallets reads wallets.
-type Wallets interface {
-	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
-	// WalletsByID reads several wallets of the tenant in one round trip;
-	// ids with no wallet are absent from the map.
-	WalletsByID(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, error)
-	// WalletsUnderFreeze is WalletsByID that also reads, in the same round
-	// trip, the freeze in force over each wallet (the platform's, the
-	// tenant's or the wallet's own); wallets no freeze covers are absent
-	// from the second map.
-	WalletsUnderFreeze(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error)
-}
+// Store is what the ledger needs from storage, Wallets the wallets it
+// reads (the domain owns both ports).
+type (
+	Store   = sg.TransferLedger
+	Wallets = sg.WalletReader
+)
 
 // Service moves money between accounts.
 type Service struct {

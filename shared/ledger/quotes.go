@@ -8,11 +8,8 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// QuoteStore keeps fee quotes (the dynamo adapter implements it).
-type QuoteStore interface {
-	PutQuote(ctx context.Context, q sg.FeeQuote) error
-	Quote(ctx context.Context, tenant, id string) (sg.FeeQuote, error)
-}
+// QuoteStore keeps fee quotes (sg.QuoteStore).
+type QuoteStore = sg.QuoteStore
 
 // Quotes prices payouts and remembers the prices for QuoteTTL.
 type Quotes struct {

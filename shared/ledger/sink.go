@@ -23,10 +23,8 @@ type SeenDeposit struct {
 	Block uint64
 }
 
-// SweepMarks records confirmed deposits for a sweeper (dynamo.Store).
-type SweepMarks interface {
-	MarkForSweep(ctx context.Context, scope, addr string, index uint32, version string) error
-}
+// SweepMarks records confirmed deposits for a sweeper (sg.SweepMarker).
+type SweepMarks = sg.SweepMarker
 
 // DepositSink credits the ledger from a chain's deposit watcher, the same
 // way on every chain: a deposit seen is credited pending, a confirmed one

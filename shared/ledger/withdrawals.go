@@ -33,14 +33,9 @@ func (AllowAll) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
 	return sg.Decision{Outcome: sg.OutcomeApprove}, nil
 }
 
-// Freezes say whether a freeze stops a payout, and keep the list of payouts
-// a freeze stopped, so lifting it queues them again (the dynamo
-// adapter implements it).
-type Freezes interface {
-	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
-	Park(ctx context.Context, tenant, id, wallet string) error
-	Unpark(ctx context.Context, tenant, id string) error
-}
+// Freezes say whether a freeze stops a payout and keep the payouts it
+// parked (sg.PayoutFreezes).
+type Freezes = sg.PayoutFreezes
 
 // Receipt and Payout are kept for callers outside the ledger; the domain
 // owns them (every chain adapter implements sg.Payout).
@@ -86,10 +81,8 @@ type Withdrawals struct {
 	Waits Waits
 }
 
-// Waits records why a payout waits (the dynamo adapter implements it).
-type Waits interface {
-	MarkWaiting(ctx context.Context, tenant, id string, state sg.TransferState, why *sg.Reason) error
-}
+// Waits records why a payout waits (sg.WaitMarker).
+type Waits = sg.WaitMarker
 
 // DefaultHoldTTL is how long an unsigned withdrawal holds funds.
 const DefaultHoldTTL = 72 * time.Hour

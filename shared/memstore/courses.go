@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/courses"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -15,27 +14,26 @@ import (
 // all (as the adapter's one transaction).
 
 type courseState struct {
-	progress map[string]courses.Progress    // tenant\x00learner\x00course
-	certs    map[string]courses.Certificate // tenant\x00id
-	attempts map[string]courses.Attempt     // tenant\x00learner\x00course\x00id
+	progress map[string]sg.CourseProgress // tenant\x00learner\x00course
+	certs    map[string]sg.Certificate    // tenant\x00id
+	attempts map[string]sg.CourseAttempt  // tenant\x00learner\x00course\x00id
 }
 
 func (st *Store) courseState() *courseState {
 	if st.courses == nil {
-		st.courses = &courseState{progress: map[string]courses.Progress{}, certs: map[string]courses.Certificate{}, attempts: map[string]courses.Attempt{}}
+		st.courses = &courseState{progress: map[string]sg.CourseProgress{}, certs: map[string]sg.Certificate{}, attempts: map[string]sg.CourseAttempt{}}
 	}
 	return st.courses
 }
 
 // Progress returns a learner's standing per course.
-func (st *Store) Progress(_ context.Context, tenant, learner string) (map[string]courses.Progress, error) {
+func (st *Store) Progress(_ context.Context, tenant, learner string) (map[string]sg.CourseProgress, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out := map[string]courses.Progress{}
+	out := map[string]sg.CourseProgress{}
 	prefix := tenant + "\x00" + learner + "\x00"
 	for k, p := range st.courseState().progress {
 		if c, ok := strings.CutPrefix(k, prefix); ok {
-			p.Title = courses.Keys[c].Title
 			out[c] = p
 		}
 	}
@@ -46,7 +44,7 @@ func (st *Store) Progress(_ context.Context, tenant, learner string) (map[string
 // sg.ErrIdempotencyInProgress if the key has a live record,
 // sg.ErrStateChanged if the progress moved since it was read (or the
 // certificate exists).
-func (st *Store) SaveAttempt(_ context.Context, a courses.Attempt, before courses.Progress, idem sg.Idempotency) error {
+func (st *Store) SaveAttempt(_ context.Context, a sg.CourseAttempt, before sg.CourseProgress, idem sg.Idempotency) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	cs := st.courseState()
@@ -63,7 +61,7 @@ func (st *Store) SaveAttempt(_ context.Context, a courses.Attempt, before course
 			return sg.ErrStateChanged
 		}
 	}
-	after := courses.Progress{Course: a.Course, Attempts: before.Attempts + 1, BestPercent: max(before.BestPercent, a.Percent),
+	after := sg.CourseProgress{Course: a.Course, Attempts: before.Attempts + 1, BestPercent: max(before.BestPercent, a.Percent),
 		Passed: before.Passed || a.Passed, CertificateID: before.CertificateID}
 	if c := a.Certificate; c != nil {
 		after.CertificateID = c.ID
@@ -80,13 +78,13 @@ func (st *Store) SaveAttempt(_ context.Context, a courses.Attempt, before course
 }
 
 // Certificate reads one of the tenant's certificates; another tenant's is
-// courses.ErrCertNotFound.
-func (st *Store) Certificate(_ context.Context, tenant, id string) (courses.Certificate, error) {
+// sg.ErrCertificateNotFound.
+func (st *Store) Certificate(_ context.Context, tenant, id string) (sg.Certificate, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	c, ok := st.courseState().certs[tenant+"\x00"+id]
 	if !ok {
-		return courses.Certificate{}, courses.ErrCertNotFound
+		return sg.Certificate{}, sg.ErrCertificateNotFound
 	}
 	c.Signature = append([]byte(nil), c.Signature...)
 	return c, nil

@@ -27,7 +27,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/courses"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -349,4 +348,4 @@ func copyMap(m map[string]string) map[string]string {
 	return out
 }
 
-var _ courses.Store = (*Store)(nil)
+var _ sg.CourseStore = (*Store)(nil)

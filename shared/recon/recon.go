@@ -12,15 +12,8 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store is what reconciliation reads (the dynamo adapter implements it).
-type Store interface {
-	TenantTransfers(ctx context.Context, tenant string) ([]sg.Transfer, error)
-	TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error)
-	AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error)
-	BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error)
-	Tracked(ctx context.Context, c sg.Chain) ([]sg.TrackedPayout, error)
-	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
-}
+// Store is what reconciliation reads (sg.ReconStore).
+type Store = sg.ReconStore
 
 // OnChain reads what the platform holds of USDT on one chain: every deposit
 // address and the hot wallet.

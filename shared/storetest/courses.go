@@ -32,7 +32,7 @@ func aCourse(t *testing.T) (string, courses.Key) {
 var courseCases = []Case{
 	{"Courses/an attempt moves progress only from what it was graded against, with its idempotency record", func(t *testing.T, st Store) {
 		tn, learner := tenant(), "sub-"+randHex(4)
-		course, key := aCourse(t)
+		course, _ := aCourse(t)
 		first := attemptIdem(tn)
 		must(t, "first attempt", st.SaveAttempt(ctx, attempt(tn, learner, course, 40, false), courses.Progress{}, first))
 		rec, err := st.Idempotency(ctx, tn, courses.OpAttempt, first.Key)
@@ -46,8 +46,8 @@ var courseCases = []Case{
 		ps, err := st.Progress(ctx, tn, learner)
 		must(t, "Progress", err)
 		p := ps[course]
-		if len(ps) != 1 || p.Attempts != 1 || p.BestPercent != 40 || p.Passed || p.CertificateID != "" || p.Course != course || p.Title != key.Title {
-			t.Fatalf("progress = %+v; want one attempt at 40%%, titled %q", ps, key.Title)
+		if len(ps) != 1 || p.Attempts != 1 || p.BestPercent != 40 || p.Passed || p.CertificateID != "" || p.Course != course {
+			t.Fatalf("progress = %+v; want one attempt at 40%%", ps)
 		}
 		must(t, "second attempt", st.SaveAttempt(ctx, attempt(tn, learner, course, 30, false), p, attemptIdem(tn)))
 		ps, _ = st.Progress(ctx, tn, learner)

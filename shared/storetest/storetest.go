@@ -18,10 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/courses"
-	"github.com/stablegate/stablegate/shared/custody"
-	"github.com/stablegate/stablegate/shared/ledger"
-	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -39,15 +35,16 @@ type Store interface {
 	sg.IdempotencyStore
 	sg.BalanceReader
 	sg.Mover
-	ledger.Store
-	ledger.Wallets
-	ledger.Freezes
-	ledger.Waits
-	ledger.Destinations
-	ledger.QuoteStore
-	custody.Store
-	recon.Store
-	courses.Store
+	sg.TransferLedger
+	sg.WalletReader
+	sg.PayoutFreezes
+	sg.WaitMarker
+	sg.OwnAddresses
+	sg.QuoteStore
+	sg.CustodyStore
+	sg.PolicyFacts
+	sg.ReconStore
+	sg.CourseStore
 	ChainStore
 	IdemClaims
 	Watchers

@@ -27,13 +27,8 @@ type Service struct {
 	Now      func() time.Time
 }
 
-// Freezes tells which wallets a freeze in force covers (dynamo.Store
-// implements it).
-type Freezes interface {
-	// FreezesOver returns, for each of the tenant's wallets ids that a
-	// freeze in force covers, that freeze, in one round trip.
-	FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error)
-}
+// Freezes tells which wallets a freeze in force covers (sg.FreezesOver).
+type Freezes = sg.FreezesOver
 
 // markFrozen sets Frozen on each of ws that a freeze in force covers.
 func (s *Service) markFrozen(ctx context.Context, tenant string, ws []sg.Wallet) error {

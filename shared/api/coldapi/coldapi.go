@@ -42,16 +42,8 @@ type Chain interface {
 	Advance(ctx context.Context, tenant, id string) (bool, error)
 }
 
-// Store keeps cold payouts (the dynamo adapter implements it).
-type Store interface {
-	PutColdBundle(ctx context.Context, r sg.ColdRecord, j sg.JournalEntry) error
-	ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error)
-	ColdBundle(ctx context.Context, tenant, id string, byKey bool) (sg.ColdRecord, error)
-	MoveCold(ctx context.Context, r sg.ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error
-	TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error
-	Untrack(ctx context.Context, c sg.Chain, id string) error
-	SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error)
-}
+// Store keeps cold payouts (sg.ColdPayouts).
+type Store = sg.ColdPayouts
 
 // Service keeps the platform's cold payouts over the chains configured.
 type Service struct {
@@ -63,10 +55,8 @@ type Service struct {
 	Freezes Freezes
 }
 
-// Freezes says whether a freeze is in force (the dynamo adapter implements it).
-type Freezes interface {
-	FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error)
-}
+// Freezes says whether a freeze is in force (sg.FreezeReader).
+type Freezes = sg.FreezeReader
 
 // frozen refuses a step of a cold payout under a platform freeze.
 func (s *Service) frozen(ctx context.Context) error {

@@ -106,12 +106,14 @@ func (s *Service) Deliver(ctx context.Context, t sg.DeliveryTask) error {
 		return s.record(ctx, j, ep, attempt{class: "endpoint_disabled", dead: true}, now)
 	}
 	if j.Seq > 1 {
-		ok, err := s.ready(ctx, j)
+		ok, due, err := s.ready(ctx, j)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return s.hop(ctx, j, orDefault(s.WaitDelay, DefaultWaitDelay))
+			// Wait for the predecessor's next attempt (at least WaitDelay):
+			// when it finishes it queues this job at once.
+			return s.hop(ctx, j, max(due.Sub(now), orDefault(s.WaitDelay, DefaultWaitDelay)))
 		}
 	}
 	ev, err := s.Store.WebhookEvent(ctx, j.TenantID, j.EventID)
@@ -205,29 +207,30 @@ func (s *Service) record(ctx context.Context, j sg.DeliveryJob, ep sg.WebhookEnd
 }
 
 // ready reports whether every earlier job of j's key to its endpoint is
-// done, moving a cursor a crash left behind.
-func (s *Service) ready(ctx context.Context, j sg.DeliveryJob) (bool, error) {
+// done, moving a cursor a crash left behind; if not, when the first
+// pending one is due.
+func (s *Service) ready(ctx context.Context, j sg.DeliveryJob) (bool, time.Time, error) {
 	cur, err := s.Store.DeliveryCursor(ctx, j.EndpointID, j.OrderingKey)
 	if err != nil {
-		return false, err
+		return false, time.Time{}, err
 	}
 	for cur < j.Seq-1 {
 		p, err := s.Store.DeliveryJobAt(ctx, j.EndpointID, j.OrderingKey, cur+1)
 		if isNotFound(err) {
-			return false, nil
+			return false, time.Time{}, nil
 		}
 		if err != nil {
-			return false, err
+			return false, time.Time{}, err
 		}
 		if p.State == sg.JobPending {
-			return false, nil
+			return false, p.NextAttemptAt, nil
 		}
 		if err := s.Store.AdvanceDeliveryCursor(ctx, j.EndpointID, j.OrderingKey, p.Seq); err != nil && !errors.Is(err, sg.ErrWebhookJobChanged) {
-			return false, err
+			return false, time.Time{}, err
 		}
 		cur++
 	}
-	return true, nil
+	return true, time.Time{}, nil
 }
 
 // post sends the signed envelope of ev to ep. The error is the sealer's

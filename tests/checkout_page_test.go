@@ -39,6 +39,8 @@ type fakeCheckouts struct {
 	noWS  map[string]bool // tokens whose WebSocket connections are refused
 	subs  map[string][]*websocket.Conn
 	gets  map[string]int
+	// subscribes counts each token's subscribe_checkout messages.
+	subscribes map[string]int
 }
 
 func checkoutView(status string, expires time.Time) map[string]any {
@@ -64,7 +66,8 @@ func newFakeCheckouts(t *testing.T) (*fakeCheckouts, string) {
 	if _, err := os.Stat(filepath.Join(site, "checkout", "index.html")); err != nil {
 		t.Fatalf("the portal is not built (make test builds it with make portal): %v", err)
 	}
-	f := &fakeCheckouts{views: map[string]map[string]any{}, noWS: map[string]bool{}, subs: map[string][]*websocket.Conn{}, gets: map[string]int{}}
+	f := &fakeCheckouts{views: map[string]map[string]any{}, noWS: map[string]bool{}, subs: map[string][]*websocket.Conn{}, gets: map[string]int{},
+		subscribes: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/checkout/{token}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -119,6 +122,7 @@ func newFakeCheckouts(t *testing.T) (*fakeCheckouts, string) {
 			}
 			f.mu.Lock()
 			f.subs[tok] = append(f.subs[tok], c)
+			f.subscribes[tok]++
 			f.mu.Unlock()
 			_ = c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"subscribed","invoice":"inv_01JEXAMPLE0000000000000000"}`))
 		}
@@ -153,6 +157,29 @@ func (f *fakeCheckouts) change(t *testing.T, tok string, edit func(v map[string]
 		cancel()
 	}
 	return n
+}
+
+// drop closes the token's WebSocket connections, as a gateway restart would.
+func (f *fakeCheckouts) drop(tok string) {
+	f.mu.Lock()
+	subs := f.subs[tok]
+	f.subs[tok] = nil
+	f.mu.Unlock()
+	for _, c := range subs {
+		_ = c.CloseNow() // the page sees its socket close
+	}
+}
+
+func (f *fakeCheckouts) setWS(tok string, on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noWS[tok] = !on
+}
+
+func (f *fakeCheckouts) subscribeCount(tok string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.subscribes[tok]
 }
 
 func (f *fakeCheckouts) getCount(tok string) int {
@@ -259,6 +286,16 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 				t.Errorf("clipboard holds %q; want %s", got, fakeEthAddr)
 			}
 
+			run(t, ctx, "copy the amount", chromedp.Click(chromedp.ID("co-copy-amount")))
+			waitJS(t, ctx, "amount copy feedback", `document.getElementById("co-copy-amount").dataset.copied === "yes"`, 10*time.Second)
+			if got := run(t, ctx, "the clipboard", chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise)); got != "108.695653" {
+				t.Errorf("clipboard holds %q; want the amount", got)
+			}
+			// Nothing is loaded from anywhere but the page's origin.
+			if n := run(t, ctx, "outside resources", chromedp.Evaluate[int](`performance.getEntriesByType("resource").filter(e => !e.name.startsWith(location.origin)).length`)); n != 0 {
+				t.Errorf("%d resources loaded from another origin", n)
+			}
+
 			// Choose Tron: its address, amount and QR.
 			run(t, ctx, "choose Tron", chromedp.Click(chromedp.CSS(`label[for="co-chain-tron"]`)))
 			waitJS(t, ctx, "the Tron option", `document.getElementById("co-address").value === "`+fakeTronAddr+`"`, 10*time.Second)
@@ -309,9 +346,7 @@ func TestCheckoutPagePollsWithoutTheSocket(t *testing.T) {
 			fake, base := newFakeCheckouts(t)
 			tok := "chk_poll" + l.code + "0123456789abcdef"
 			fake.put(tok, checkoutView("open", time.Now().Add(15*time.Minute)))
-			fake.mu.Lock()
-			fake.noWS[tok] = true
-			fake.mu.Unlock()
+			fake.setWS(tok, false)
 			ctx := phone(t)
 			run(t, ctx, "open the checkout", chromedp.Navigate(base+l.path+"?t="+tok))
 			waitJS(t, ctx, "polling", `document.getElementById("co-live").dataset.mode === "polling" && `+jsText("co-live")+` === `+fmt.Sprintf("%q", l.polling), 30*time.Second)
@@ -367,4 +402,33 @@ func TestCheckoutPageEndAndErrorStates(t *testing.T) {
 	if shown := run(t, ctx, "return button", chromedp.Evaluate[bool](`!document.getElementById("co-return").hidden`)); shown {
 		t.Error("a javascript: redirect_url is offered as the return button")
 	}
+}
+
+// The page reconnects: refused at first, it polls, and goes live once the
+// WebSocket API takes it; when its socket drops it subscribes again, and a
+// change pushed then reaches it.
+func TestCheckoutPageReconnects(t *testing.T) {
+	fake, base := newFakeCheckouts(t)
+	tok := "chk_reconnect0123456789"
+	fake.put(tok, checkoutView("open", time.Now().Add(15*time.Minute)))
+	fake.setWS(tok, false)
+	ctx := phone(t)
+	run(t, ctx, "open the checkout", chromedp.Navigate(base+"/checkout/#"+tok))
+	waitJS(t, ctx, "polling", `document.getElementById("co-live").dataset.mode === "polling"`, 30*time.Second)
+	fake.setWS(tok, true)
+	waitJS(t, ctx, "live once the socket is back", `document.getElementById("co-live").dataset.mode === "live"`, 60*time.Second)
+	n := fake.subscribeCount(tok)
+	fake.drop(tok)
+	deadline := time.Now().Add(60 * time.Second)
+	for fake.subscribeCount(tok) == n {
+		if time.Now().After(deadline) {
+			t.Fatal("the page did not subscribe again after its socket dropped")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitJS(t, ctx, "live again", `document.getElementById("co-live").dataset.mode === "live"`, 30*time.Second)
+	if pushed := fake.change(t, tok, func(v map[string]any) { v["status"], v["paid"], v["remaining"] = "paid", "108.695653", "0" }); pushed != 1 {
+		t.Fatalf("pushed to %d subscribers; want 1", pushed)
+	}
+	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 10*time.Second)
 }

@@ -151,3 +151,17 @@ func TestDecodeTask(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeTask: no queue message body crashes the decoder, and what it
+// accepts names a job.
+func FuzzDecodeTask(f *testing.F) {
+	for _, s := range []string{`{"tenant_id":"t","endpoint_id":"we_1","job_key":"evt_1","gen":2}`, `{}`, `null`, `{"gen":-1}`, `{"tenant_id":1}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		got, err := DecodeTask(body)
+		if err == nil && (got.EndpointID == "" || got.JobKey == "" || got.TenantID == "" || got.Gen < 0) {
+			t.Fatalf("accepted %q as %+v", body, got)
+		}
+	})
+}

@@ -136,3 +136,17 @@ func FuzzParseHeader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseEnvelope: no body crashes the envelope parser; what it accepts
+// has an id and a type.
+func FuzzParseEnvelope(f *testing.F) {
+	f.Add(string(body))
+	f.Add(`{"id":"","type":"x"}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, b string) {
+		e, err := ParseEnvelope([]byte(b))
+		if err == nil && (e.ID == "" || e.Type == "") {
+			t.Fatalf("accepted %q", b)
+		}
+	})
+}

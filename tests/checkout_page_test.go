@@ -63,6 +63,9 @@ func checkoutView(status string, expires time.Time) map[string]any {
 
 func newFakeCheckouts(t *testing.T) (*fakeCheckouts, string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("drives headless Chromium over the built portal (make test runs it); skipped under -short")
+	}
 	if _, err := os.Stat(filepath.Join(site, "checkout", "index.html")); err != nil {
 		t.Fatalf("the portal is not built (make test builds it with make portal): %v", err)
 	}

@@ -573,3 +573,52 @@ func TestInvoiceWalletsOnePerInvoice(t *testing.T) {
 		t.Fatal("a wallet for what is no invoice id")
 	}
 }
+
+// FuzzCreateInvoice sends any body to the create route: it is refused or
+// created, never a fault of ours, and a refusal writes nothing.
+func FuzzCreateInvoice(f *testing.F) {
+	for _, s := range []string{`{"amount":"1"}`, `{"price":{"currency":"EUR","amount":"10.00"}}`, `{"amount":"1","chains":["tron","tron"]}`,
+		`{"amount":"1","expires_in_seconds":9223372036854775807}`, `{"amount":"1","metadata":{"":"x"}}`, `{"price":null}`, `[]`, `{"amount":1}`,
+		`{"amount":"1","redirect_url":"https://u@x/"}`, `{"price":{"currency":"JPY","amount":"1e3"}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		e := newEnv(t)
+		before := e.inv.Writes()
+		r := e.do(e.h.Create, call{key: "k", body: body})
+		switch {
+		case r.status >= 500:
+			t.Fatalf("%q: %d %s", body, r.status, r.body)
+		case r.status != 201 && e.inv.Writes() != before:
+			t.Fatalf("%q refused (%d) but wrote", body, r.status)
+		}
+	})
+}
+
+// FuzzInvoiceQueries reads any list filter and link query: refused by
+// name or answered, never a fault.
+func FuzzInvoiceQueries(f *testing.F) {
+	f.Add("paid", "O-1", "2026-12-06T09:00:00Z", "", "tron", "png", "html")
+	f.Add("", "", "", "2026-12-06T09:00:00+01:00", "ethereum", "ndef", "json")
+	f.Add("x", "\x00", "not a time", "2026", "bitcoin", "gif", "pdf")
+	f.Fuzz(func(t *testing.T, status, order, from, to, chain, format, rformat string) {
+		e := newEnv(t)
+		v := e.create("", "k", `{"amount":"1"}`)
+		q := map[string]string{"status": status, "order_id": order, "created_from": from, "created_to": to}
+		for k, x := range q {
+			if x == "" {
+				delete(q, k)
+			}
+		}
+		for _, r := range []reply{
+			e.do(e.h.List, call{query: q}),
+			e.do(e.h.PaymentLink, call{path: map[string]string{"invoice_id": v.ID}, query: map[string]string{"chain": chain, "format": format}}),
+			e.do(e.h.Receipt, call{path: map[string]string{"invoice_id": v.ID}, query: map[string]string{"format": rformat}}),
+			e.do(invoiceapi.Public(e.h.CheckoutQR), call{public: true, path: map[string]string{"token": chain}, query: map[string]string{"format": format}}),
+		} {
+			if r.status >= 500 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+		}
+	})
+}

@@ -45,17 +45,17 @@ type fakeCheckouts struct {
 
 func checkoutView(status string, expires time.Time) map[string]any {
 	return map[string]any{
-		"object": "checkout", "invoice": "inv_01JEXAMPLE0000000000000000", "status": status,
+		"invoice": "inv_01JEXAMPLE0000000000000000", "status": status,
 		"amount": "108.695653", "asset": "USDT",
-		"fiat": map[string]any{"currency": "EUR", "amount": "100.00", "rate": "0.92", "rate_expires_at": expires.Add(-5 * time.Minute).UTC().Format(time.RFC3339)},
+		"fiat": map[string]any{"currency": "EUR", "amount": "100.00", "rate": "0.92"},
 		"paid": "0", "pending": "0", "remaining": "108.695653",
 		"expires_at": expires.UTC().Format(time.RFC3339), "description": "Order #42 at Example Shop",
 		"redirect_url": fakeReturn,
 		"options": []map[string]any{
-			{"chain": "ethereum", "network": "Ethereum", "address": fakeEthAddr, "amount": "108.695653",
-				"uri": "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address=" + fakeEthAddr + "&uint256=108695653"},
-			{"chain": "tron", "network": "Tron", "address": fakeTronAddr, "amount": "108.695653",
-				"uri": "tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t/transfer?address=" + fakeTronAddr + "&amount=108.695653"},
+			{"chain": "ethereum", "network": "ERC20", "asset": "USDT", "address": fakeEthAddr, "amount": "108.695653",
+				"payment_uri": "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address=" + fakeEthAddr + "&uint256=108695653"},
+			{"chain": "tron", "network": "TRC20", "asset": "USDT", "address": fakeTronAddr, "amount": "108.695653",
+				"payment_uri": "tron:" + fakeTronAddr + "?amount=108.695653&token=TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"},
 		},
 		"payments": []map[string]any{},
 	}
@@ -271,6 +271,12 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			waitJS(t, ctx, "the Ethereum QR", `(q => q.complete && q.naturalWidth > 0 && q.src.includes("chain=ethereum") && q.alt.includes("`+fakeEthAddr+`"))(document.getElementById("co-qr"))`, 10*time.Second)
 			if w := run(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 				t.Errorf("the page is %d px wide on a 390 px phone", w)
+			}
+			if got := run(t, ctx, "tabs", chromedp.Evaluate[string](jsText("co-chains"))); got != "Ethereum · ERC20Tron · TRC20" {
+				t.Errorf("network tabs read %q", got)
+			}
+			if got := run(t, ctx, "wallet link", chromedp.Evaluate[string](`document.getElementById("co-wallet").getAttribute("href")`)); !strings.HasPrefix(got, "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address="+fakeEthAddr) {
+				t.Errorf("open-in-wallet link %q", got)
 			}
 			if lang := run(t, ctx, "language link", chromedp.Evaluate[string](`document.getElementById("co-lang").getAttribute("href")`)); !strings.HasSuffix(lang, "#"+tok) {
 				t.Errorf("the language link %q loses the token", lang)

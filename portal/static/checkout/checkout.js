@@ -11,6 +11,13 @@
   var POLL_MS = 10000, BACKOFF_MAX_MS = 30000;
   var FINAL = { paid: 1, overpaid: 1, paid_late: 1, expired: 1, cancelled: 1 };
   var TOKEN_RE = /^[A-Za-z0-9_-]{8,128}$/;
+  var CHAINS = { ethereum: "Ethereum", tron: "Tron" };
+
+  // "Ethereum · ERC20": the chain, and the token standard when given.
+  function optionName(o) {
+    var name = CHAINS[o.chain] || o.chain;
+    return o.network && o.network !== name ? name + " · " + o.network : name;
+  }
 
   function readToken() {
     var h = location.hash.replace(/^#/, ""), q = new URLSearchParams(location.search);
@@ -64,11 +71,6 @@
     } catch (e) { return ""; }
   }
 
-  function fmtTime(iso) {
-    var d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
-  }
-
   function render(v) {
     if (!v || typeof v.status !== "string" || (v.object && v.object !== "checkout")) return;
     view = v;
@@ -85,10 +87,6 @@
       text("co-fiat", f.amount + " " + f.currency);
       text("co-rate", "1 " + v.asset + " = " + f.rate + " " + f.currency);
     }
-    var until = f && f.rate_expires_at && !FINAL[v.status] ? fmtTime(f.rate_expires_at) : "";
-    show($("co-rate-until-row"), !!until);
-    text("co-rate-until", until);
-    if (until) $("co-rate-until").dateTime = f.rate_expires_at;
     var partly = !isZero(v.paid) && !FINAL[v.status];
     show($("co-paid-row"), !isZero(v.paid));
     text("co-paid", v.paid + " " + v.asset);
@@ -130,7 +128,7 @@
         input.type = "radio"; input.name = "co-chain"; input.id = id; input.value = o.chain;
         input.addEventListener("change", function () { chain = o.chain; renderOptions(view.options); });
         var label = document.createElement("label");
-        label.htmlFor = id; label.textContent = o.network || o.chain;
+        label.htmlFor = id; label.textContent = optionName(o);
         box.appendChild(input); box.appendChild(label);
       });
       box.dataset.chains = opts.map(function (o) { return o.chain; }).join(",");
@@ -141,8 +139,8 @@
     $("co-pay-amount").value = o.amount;
     var qr = $("co-qr"), src = checkoutURL() + "/qr?chain=" + encodeURIComponent(o.chain) + "&format=svg";
     if (qr.getAttribute("src") !== src) qr.src = src;
-    qr.alt = S.checkout_qr_alt + " " + (o.network || o.chain) + ": " + o.address;
-    var w = $("co-wallet"), uri = o.uri ? safeURL(o.uri, ["ethereum:", "tron:"]) : "";
+    qr.alt = S.checkout_qr_alt + " " + optionName(o) + ": " + o.address;
+    var w = $("co-wallet"), raw = o.payment_uri || o.uri, uri = raw ? safeURL(raw, ["ethereum:", "tron:"]) : "";
     show(w, !!uri);
     if (uri) w.href = uri;
   }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -151,4 +153,22 @@ func (s *Service) NotifyCheckout(ctx context.Context, tenant, invoiceID string, 
 		}
 	}
 	return nil
+}
+
+// pushRecord pushes one stream record: a transfer to its wallets'
+// subscribers, an invoice's change to its checkout's.
+func (s *Service) pushRecord(ctx context.Context, img map[string]types.AttributeValue) error {
+	if s.Decode != nil {
+		if t, ok := s.Decode(img); ok {
+			return s.push(ctx, t)
+		}
+	}
+	if s.CheckoutChange == nil {
+		return nil
+	}
+	tenant, inv, view, ok, err := s.CheckoutChange(ctx, img)
+	if err != nil || !ok {
+		return err
+	}
+	return s.NotifyCheckout(ctx, tenant, inv, view)
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/memstore"
@@ -305,4 +309,64 @@ func FuzzCheckoutMessage(f *testing.F) {
 
 func newVerifier(t *testing.T) *jwt.Verifier {
 	return &jwt.Verifier{Issuer: newTestIssuer(t).url, Audience: "api"}
+}
+
+// The table's stream pushes each change of an invoice (or of one of its
+// payments) to that checkout's subscribers, as CheckoutChange renders it;
+// transfers still reach wallets; a failed rendering fails the record, so
+// the stream delivers it again.
+func TestNotifyPushesCheckoutChangesFromTheStream(t *testing.T) {
+	f := newCheckoutFixture(t)
+	ctx := context.Background()
+	f.connect(t, "a1", map[string]string{"checkout": f.tokA})
+	if status, m := f.send(t, "a1", subscribeCheckout(f.tokA)); status != 200 {
+		t.Fatalf("subscribe: %d %v", status, m)
+	}
+	f.s.Decode = func(img map[string]types.AttributeValue) (sg.Transfer, bool) { return sg.Transfer{}, false }
+	f.s.CheckoutChange = func(_ context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
+		sk, _ := img["SK"].(*types.AttributeValueMemberS)
+		switch {
+		case sk == nil:
+			return "", "", nil, false, nil
+		case sk.Value == "boom":
+			return "", "", nil, false, errors.New("invoice store down")
+		case strings.HasPrefix(sk.Value, "INV#"):
+			inv := strings.TrimPrefix(sk.Value, "INV#")
+			st, _ := img["status"].(*types.AttributeValueMemberS)
+			return "acme", inv, map[string]string{"invoice": inv, "status": st.Value}, true, nil
+		}
+		return "", "", nil, false, nil
+	}
+	rec := func(name, seq, sk, status string) events.DynamoDBEventRecord {
+		var r events.DynamoDBEventRecord
+		r.EventName, r.Change.SequenceNumber = name, seq
+		r.Change.NewImage = map[string]events.DynamoDBAttributeValue{"SK": events.NewStringAttribute(sk), "status": events.NewStringAttribute(status)}
+		return r
+	}
+	resp, err := f.s.Notify(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+		rec("INSERT", "1", "INV#"+f.invA, "open"),
+		rec("MODIFY", "2", "INV#"+f.invB, "paid"),
+		rec("REMOVE", "3", "INV#"+f.invA, "expired"),
+		rec("MODIFY", "4", "WAL#x", "n/a"),
+		rec("MODIFY", "5", "INV#"+f.invA, "paid"),
+		rec("MODIFY", "6", "boom", ""),
+		rec("MODIFY", "7", "INV#"+f.invA, "overpaid"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "6" {
+		t.Fatalf("failures %+v; want record 6 only", resp.BatchItemFailures)
+	}
+	var got []string
+	for _, m := range f.p.got["a1"] {
+		var u struct{ Checkout map[string]string }
+		if err := json.Unmarshal([]byte(m), &u); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, u.Checkout["status"])
+	}
+	if strings.Join(got, ",") != "open,paid" {
+		t.Fatalf("a1 was pushed %v; want open then paid (its own invoice, up to the failed record)", got)
+	}
 }

@@ -51,6 +51,10 @@ type Service struct {
 	// Checkouts admits connections that carry a checkout token instead of
 	// a JWT (see checkout.go); without it they are refused.
 	Checkouts sg.CheckoutLookup
+	// CheckoutChange reads the invoice a stream record belongs to (the
+	// invoice or one of its payments) and renders its checkout view; ok is
+	// false for other records. Nil: no checkout is pushed from the stream.
+	CheckoutChange func(ctx context.Context, img map[string]types.AttributeValue) (tenant, invoiceID string, view any, ok bool, err error)
 }
 
 type (
@@ -180,11 +184,7 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 			continue
 		}
-		t, ok := s.Decode(FromStreamImage(r.Change.NewImage))
-		if !ok {
-			continue
-		}
-		if err := s.push(ctx, t); err != nil {
+		if err := s.pushRecord(ctx, FromStreamImage(r.Change.NewImage)); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 			return resp, nil
 		}

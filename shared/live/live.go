@@ -2,7 +2,9 @@
 // Gateway WebSocket API semantics): a client connects with the same JWT as
 // the HTTP API, subscribes to wallets, and receives every change of every
 // transfer touching them, in order, as DynamoDB Streams delivers the
-// transfer records' changes.
+// transfer records' changes. A hosted checkout page connects with its
+// invoice's checkout token instead, and follows that one invoice only
+// (checkout.go).
 package live
 
 import (

@@ -265,12 +265,12 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, st := ledgerOn(t, rawDB(t))
-		before, _ := st.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
+		before, _ := st.Ledger.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
 		if r := importTo(next.ID, coldbundle.Marshal(s)); r.status != 200 {
 			t.Fatalf("import of the refill: %d %s", r.status, r.body)
 		}
 		e.waitCold(t, tok, next.ID, "confirmed")
-		after, _ := st.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
+		after, _ := st.Ledger.AccountBalance(context.Background(), sg.SystemAccount(sg.SysFloat, sg.Ethereum, sg.USDT), 0)
 		if after.Available-before.Available != -1_000_000 {
 			t.Fatalf("float moved by %d; want -1 USDT", after.Available-before.Available)
 		}
@@ -288,9 +288,9 @@ func TestColdBundleExpires(t *testing.T) {
 	}
 	clock := time.Now()
 	now := func() time.Time { return clock }
-	c := &chaineth.Cold{Node: ec, Store: st, Follow: &chaineth.HotWallet{Node: ec, Store: st, NoReplace: true, Confirmations: 2},
+	c := &chaineth.Cold{Node: ec, Store: st.Cold, Follow: &chaineth.HotWallet{Node: ec, Store: st.Withdrawals, NoReplace: true, Confirmations: 2},
 		ChainID: big.NewInt(info.ChainID), Token: commonAddr(info.Token), Address: commonAddr(info.Cold), TTL: time.Hour, Now: now}
-	svc := &coldapi.Service{Store: st, Chains: map[sg.Chain]coldapi.Chain{sg.Ethereum: c}, Now: now}
+	svc := &coldapi.Service{Store: st.Cold, Chains: map[sg.Chain]coldapi.Chain{sg.Ethereum: c}, Now: now}
 	to, _ := address.Parse(sg.Ethereum, ethPayee())
 	ctx := context.Background()
 	r, _, err := svc.Prepare(ctx, "treasurer", "k-"+randHex(4), "h", sg.Ethereum, to, 5_000_000, "late")
@@ -304,7 +304,7 @@ func TestColdBundleExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock = clock.Add(61 * time.Minute)
-	st.Now = now
+	st.Base.Now = now
 	if _, err := svc.Import(ctx, "treasurer", r.ID, coldbundle.Marshal(s)); !errors.Is(err, sg.ErrColdBundleExpired) {
 		t.Fatalf("late import: %v", err)
 	}
@@ -349,7 +349,7 @@ func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
 	legacy := dynamo.ColdRecord{ID: sg.NewKeyedID("cb", now, legacyTenant, coldapi.OpPrepare, "k-"+randHex(8)), Tenant: legacyTenant,
 		Chain: "ethereum", State: dynamo.ColdPrepared, Bundle: []byte(`{}`), RequestHash: "h", RequestedBy: "merchant",
 		CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour).Truncate(time.Second), Amount: 5_000_000, To: payee}
-	if err := st.PutColdBundle(ctx, legacy, sg.JournalEntry{At: now, Actor: "merchant", Action: "test.legacy_bundle", Subject: legacy.ID}); err != nil {
+	if err := st.Cold.PutColdBundle(ctx, legacy, sg.JournalEntry{At: now, Actor: "merchant", Action: "test.legacy_bundle", Subject: legacy.ID}); err != nil {
 		t.Fatalf("a tenant's bundle holding the lock: %v", err)
 	}
 	// A platform admin prepares; the tenant's stale bundle no longer holds
@@ -363,10 +363,10 @@ func TestFinding4_ColdPayoutsArePlatformOnly(t *testing.T) {
 	var c coldJSON
 	r.json(t, &c)
 	t.Cleanup(func() { e.do(t, "POST", coldPath+"/"+c.ID+"/cancel", admin, nil, nil) })
-	if was, err := st.ColdBundle(ctx, legacyTenant, legacy.ID, false); err != nil || was.State != dynamo.ColdCancelled {
+	if was, err := st.Cold.ColdBundle(ctx, legacyTenant, legacy.ID, false); err != nil || was.State != dynamo.ColdCancelled {
 		t.Fatalf("the tenant's stale bundle: %+v %v", was, err)
 	}
-	if lockTenant, lockID, _, err := st.ColdLock(ctx, "ethereum"); err != nil || lockTenant != sg.PlatformTenant || lockID != c.ID {
+	if lockTenant, lockID, _, err := st.Cold.ColdLock(ctx, "ethereum"); err != nil || lockTenant != sg.PlatformTenant || lockID != c.ID {
 		t.Fatalf("the lock is %s's %s (%v); want the platform's %s", lockTenant, lockID, err, c.ID)
 	}
 	// The tenant can neither see nor cancel nor sign it...

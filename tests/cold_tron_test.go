@@ -256,12 +256,12 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 	}
 	_, st := ledgerOn(t, rawDB(t))
 	floatAcct := sg.SystemAccount(sg.SysFloat, sg.Tron, sg.USDT)
-	fb, _ := st.AccountBalance(ctx, floatAcct, 0)
+	fb, _ := st.Ledger.AccountBalance(ctx, floatAcct, 0)
 	if r := importTo(admin, next.ID, airgap.Marshal(ns)); r.status != 200 {
 		t.Fatalf("import of the refill: %d %s", r.status, r.body)
 	}
 	e.waitCold(t, admin, next.ID, "confirmed")
-	fa, _ := st.AccountBalance(ctx, floatAcct, 0)
+	fa, _ := st.Ledger.AccountBalance(ctx, floatAcct, 0)
 	if fa.Available-fb.Available != -1_000_000 {
 		t.Fatalf("Tron float moved by %d; want -1 USDT", fa.Available-fb.Available)
 	}
@@ -302,9 +302,9 @@ func TestTronColdBundleExpires(t *testing.T) {
 	fx.FundTRX(cold, 100_000_000)
 	clock := time.Now()
 	now := func() time.Time { return clock }
-	st.Now = now
-	tc := &tron.Cold{Grid: grid, Store: st, Send: &tron.Sender{Grid: grid, Store: st, Now: now}, Token: token, Address: cold, TTL: time.Minute, Now: now}
-	svc := &coldapi.Service{Store: st, Chains: map[sg.Chain]coldapi.Chain{sg.Tron: tc}, Now: now}
+	st.Base.Now = now
+	tc := &tron.Cold{Grid: grid, Store: st.Cold, Send: &tron.Sender{Grid: grid, Store: st.Withdrawals, Now: now}, Token: token, Address: cold, TTL: time.Minute, Now: now}
+	svc := &coldapi.Service{Store: st.Cold, Chains: map[sg.Chain]coldapi.Chain{sg.Tron: tc}, Now: now}
 	ctx := context.Background()
 	to := acct("payee " + randHex(4))
 	prepareSigned := func() (dynamo.ColdRecord, []byte) {
@@ -345,7 +345,7 @@ func TestTronColdBundleExpires(t *testing.T) {
 	if fx.BalanceOf(to).Sign() != 0 {
 		t.Fatal("an expired transaction paid out")
 	}
-	tracked, err := st.Tracked(ctx, sg.Tron)
+	tracked, err := st.Watch.Tracked(ctx, sg.Tron)
 	if err != nil {
 		t.Fatal(err)
 	}

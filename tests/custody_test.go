@@ -242,7 +242,7 @@ func TestPolicyRulesOnPayouts(t *testing.T) {
 	// An entry past its cooling-off (written as the store would an hour ago).
 	_, st := ledgerOn(t, rawDB(t))
 	past := time.Now().Add(-2 * time.Hour)
-	if err := st.AddAllowEntry(context.Background(), ten, sg.AllowEntry{Chain: sg.Tron, Address: ready, AddedBy: "alice", AddedAt: past, ActiveAt: past.Add(time.Hour)},
+	if err := st.Custody.AddAllowEntry(context.Background(), ten, sg.AllowEntry{Chain: sg.Tron, Address: ready, AddedBy: "alice", AddedAt: past, ActiveAt: past.Add(time.Hour)},
 		sg.JournalEntry{At: past, Actor: "alice", Action: "allowlist.added", Subject: "tron:" + ready}); err != nil {
 		t.Fatal(err)
 	}
@@ -402,8 +402,8 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 	chain := &chainDouble{}
 	w := pipeline(t, rawDB(t), q, chain)
 	_, st := simLedgerOn(t, rawDB(t))
-	w.Policy, w.Freezes = custody.Rules{Store: st, Now: time.Now}, st
-	svc := &custody.Service{Store: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	w.Policy, w.Freezes = custody.Rules{Store: st.Custody, Now: time.Now}, st.Custody
+	svc := &custody.Service{Store: st.Custody, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	ctx := context.Background()
 	var ids [2]string
 	var tenants [2]string
@@ -479,7 +479,7 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 		}
 	}
 	var j []sg.JournalEntry
-	if j, err = st.Journal(ctx, sg.PlatformTenant, 10, 0); err != nil || len(j) < 3 {
+	if j, err = st.Custody.Journal(ctx, sg.PlatformTenant, 10, 0); err != nil || len(j) < 3 {
 		t.Fatalf("platform journal: %+v %v", j, err)
 	}
 }

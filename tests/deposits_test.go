@@ -49,14 +49,14 @@ func newDepositWorld(t *testing.T, confirmations uint64) *depositWorld {
 	sim.Commit()
 	depo := common.HexToAddress("0x" + randHex(20))
 	owners := map[string]dynamo.AddressOwner{strings.ToLower(depo.Hex()): {Tenant: ten, Wallet: wallet}}
-	sink := chainfn.LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
+	sink := chainfn.LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners}
 	w := &chaineth.Watcher{Chain: sim.Client(), Token: tokenAddr, Confirmations: confirmations, Sink: sink,
 		Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
 	return &depositWorld{sim: sim, token: token, auth: auth, watcher: w, st: st, tenant: ten, wallet: wallet, depoAddr: depo}
 }
 
 func (w *depositWorld) balance(t *testing.T) sg.Balance {
-	b, err := w.st.AccountBalance(context.Background(), sg.WalletAccount(w.tenant, w.wallet, sg.Ethereum, sg.USDT), 1)
+	b, err := w.st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(w.tenant, w.wallet, sg.Ethereum, sg.USDT), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestDepositReorg(t *testing.T) {
 	if b.Available != 10_000_000 || b.Pending != 0 {
 		t.Fatalf("after the reorg: %+v; want the re-included 10 USDT available once and the dropped 7 reversed", b)
 	}
-	ts, err := w.st.TenantTransfers(ctx, w.tenant)
+	ts, err := w.st.Ledger.TenantTransfers(ctx, w.tenant)
 	if err != nil {
 		t.Fatal(err)
 	}

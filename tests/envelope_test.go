@@ -119,7 +119,7 @@ func TestWalletPIIIsSealed(t *testing.T) {
 	}
 	cfg, _ := config.LoadDefaultConfig(ctx)
 	_, st := ledgerOn(t, rawDB(t))
-	f := &envelope.Fields{KMS: kms.NewFromConfig(cfg), KeyID: functionEnv(t, "wallets-get")["ENVELOPE_KEY_ID"], Keys: st}
+	f := &envelope.Fields{KMS: kms.NewFromConfig(cfg), KeyID: functionEnv(t, "wallets-get")["ENVELOPE_KEY_ID"], Keys: st.Custody}
 	pii := envelope.Context{Tenant: ten, Purpose: dynamo.PIIPurpose}
 	if doc, err := f.Open(ctx, pii, "wallet/"+w.ID, sealed); err != nil || !strings.Contains(string(doc), ref) {
 		t.Fatalf("the sealed PII does not open for its wallet: %v", err)

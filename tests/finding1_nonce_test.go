@@ -29,8 +29,8 @@ func chainPipeline(t *testing.T, c *hotChain) (*ledger.Withdrawals, *dynamo.Stor
 			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(wei, usdtPerEth), big.NewInt(params.Ether)).Int64())
 		}}
 	w := pipeline(t, rawDB(t), testQueue(t), p)
-	st := w.Mover.(*dynamo.Store)
-	p.Hot.Store, w.Waits = st, st
+	st := dynamo.Over(w.Mover.(*dynamo.Ledger).Table)
+	p.Hot.Store, w.Waits = st.Withdrawals, st.Withdrawals
 	return w, st, p
 }
 
@@ -103,7 +103,7 @@ func TestFinding1_ShortPayoutHoldsNoNonceAndCancelLeavesNoGap(t *testing.T) {
 	if _, _, err := w.Advance(ctx, ten, short); !errors.Is(err, ledger.ErrCannotSendYet) {
 		t.Fatalf("a payout over the float: %v, want ErrCannotSendYet", err)
 	}
-	got, err := st.Transfer(ctx, ten, short)
+	got, err := st.Ledger.Transfer(ctx, ten, short)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,14 +145,14 @@ func TestFinding1_CancelAfterSigningBeganIsRefused(t *testing.T) {
 		t.Fatalf("without a signer: %s %v", got.State, err)
 	}
 	w.Payouts = payouts
-	rec, _ := st.Transfer(ctx, ten, first)
+	rec, _ := st.Ledger.Transfer(ctx, ten, first)
 	if _, err := p.Sign(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Cancel(ctx, ten, first); !errors.Is(err, sg.ErrNotCancellable) {
 		t.Fatalf("cancel of a payout holding a nonce: %v, want withdrawal_not_cancellable", err)
 	}
-	rec, _ = st.Transfer(ctx, ten, first)
+	rec, _ = st.Ledger.Transfer(ctx, ten, first)
 	if ok, err := w.Expire(ctx, rec); ok || err != nil {
 		t.Fatalf("expiry of a payout holding a nonce: %v %v", ok, err)
 	}
@@ -177,7 +177,7 @@ func TestFinding1_FreezeDoesNotStrandANonce(t *testing.T) {
 	ctx := context.Background()
 	c := newHotChain(t, 500_000_000)
 	w, st, p := chainPipeline(t, c)
-	w.Freezes = st
+	w.Freezes = st.Custody
 	ten := tenant()
 	wallets := seedWallets(t, st, w.Service, ten, 2, false, "")
 	for _, wal := range wallets {
@@ -192,13 +192,13 @@ func TestFinding1_FreezeDoesNotStrandANonce(t *testing.T) {
 		}
 	}
 	w.Payouts = payouts
-	rec, _ := st.Transfer(ctx, ten, held)
+	rec, _ := st.Ledger.Transfer(ctx, ten, held)
 	if _, err := p.Sign(ctx, rec); err != nil { // takes the nonce; the worker stops before the move
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
 	f := sg.Freeze{ID: sg.NewID("frz", now), Scope: sg.FreezeWallet, TenantID: ten, WalletID: wallets[0], Reason: "test", By: "ops", At: now, Required: 1}
-	if err := st.PutFreeze(ctx, f, ten, sg.JournalEntry{At: now, Actor: "ops", Action: "freeze.created", Subject: f.ID}); err != nil {
+	if err := st.Custody.PutFreeze(ctx, f, ten, sg.JournalEntry{At: now, Actor: "ops", Action: "freeze.created", Subject: f.ID}); err != nil {
 		t.Fatal(err)
 	}
 	other := payoutOf(t, w, ten, wallets[1], 5_000_000)
@@ -278,7 +278,7 @@ func TestPayoutChaos_200PayoutsEndWithoutNonceGap(t *testing.T) {
 				if _, err := w.Cancel(ctx, ten, id); err != nil && !errors.Is(err, sg.ErrNotCancellable) && !errors.Is(err, sg.ErrStateChanged) {
 					errs <- err
 				}
-			} else if rec, err := st.Transfer(ctx, ten, id); err == nil {
+			} else if rec, err := st.Ledger.Transfer(ctx, ten, id); err == nil {
 				if _, err := later.Expire(ctx, rec); err != nil {
 					errs <- err
 				}
@@ -307,7 +307,7 @@ func TestPayoutChaos_200PayoutsEndWithoutNonceGap(t *testing.T) {
 				if i%2 == 0 {
 					got, err = w.Cancel(ctx, ten, id)
 				} else if _, err = later.Expire(ctx, got); err == nil {
-					got, err = st.Transfer(ctx, ten, id)
+					got, err = st.Ledger.Transfer(ctx, ten, id)
 				}
 			}
 			if err != nil {
@@ -324,7 +324,7 @@ func TestPayoutChaos_200PayoutsEndWithoutNonceGap(t *testing.T) {
 	for _, id := range ids {
 		got, ok := final[id]
 		if !ok {
-			rec, _ := st.Transfer(ctx, ten, id)
+			rec, _ := st.Ledger.Transfer(ctx, ten, id)
 			t.Fatalf("payout %s never ended: %s", id, rec.State)
 		}
 		counts[got.State]++
@@ -339,7 +339,7 @@ func TestPayoutChaos_200PayoutsEndWithoutNonceGap(t *testing.T) {
 		t.Fatalf("the hot address used %d nonces, %d payouts held one", used, held)
 	}
 	for _, wal := range wallets {
-		b, err := st.AccountBalance(ctx, sg.WalletAccount(ten, wal, sg.Ethereum, sg.USDT), 1)
+		b, err := st.Ledger.AccountBalance(ctx, sg.WalletAccount(ten, wal, sg.Ethereum, sg.USDT), 1)
 		if err != nil || b.Held != 0 {
 			t.Fatalf("wallet %s still holds %s (%v)", wal, b.Held, err)
 		}

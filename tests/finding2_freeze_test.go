@@ -196,9 +196,9 @@ func TestFinding2_PlatformFreezeHoldsOnInternalTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := dynamo.New(rawDB(t), table)
-	l := &ledger.Service{Store: st, Wallets: st, Now: time.Now}
-	ws := &wallet.Service{Store: st, Idem: st, Balances: st, Freezes: st, Now: time.Now}
-	svc := &custody.Service{Store: st, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	l := &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
+	ws := &wallet.Service{Store: st.Wallets, Idem: st.Base, Balances: st.Ledger, Freezes: st.Custody, Now: time.Now}
+	svc := &custody.Service{Store: st.Custody, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	ctx := context.Background()
 	ten := tenant()
 	ids := seedWallets(t, st, l, ten, 2, false, "10")
@@ -221,7 +221,7 @@ func TestFinding2_PlatformFreezeHoldsOnInternalTransfer(t *testing.T) {
 	if err := move("before"); err != nil {
 		t.Fatalf("retry of a transfer posted before the freeze: %v", err)
 	}
-	if b, err := st.AccountBalance(ctx, sg.WalletAccount(ten, ids[1], sg.Tron, sg.USDT), 1); err != nil || b.Available != 11_000_000 {
+	if b, err := st.Ledger.AccountBalance(ctx, sg.WalletAccount(ten, ids[1], sg.Tron, sg.USDT), 1); err != nil || b.Available != 11_000_000 {
 		t.Fatalf("destination after the refused transfer: %+v %v", b, err)
 	}
 	w, err := ws.Get(ctx, ten, ids[0])

@@ -147,7 +147,7 @@ func TestFinding5_BatchClaimLease(t *testing.T) {
 	}
 	claim := func(st *dynamo.Store, key, body string, lease time.Duration) {
 		t.Helper()
-		if _, ok, err := st.ClaimIdempotency(ctx, ten, api.OpBatch, key, hashOf(body), lease); err != nil || !ok {
+		if _, ok, err := st.Base.ClaimIdempotency(ctx, ten, api.OpBatch, key, hashOf(body), lease); err != nil || !ok {
 			t.Fatalf("claim: %v %v", ok, err)
 		}
 	}

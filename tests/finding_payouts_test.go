@@ -134,7 +134,7 @@ func TestFinding11_LostMessageIsRedrivenAndRefusalsSendNone(t *testing.T) {
 	q := testQueue(t)
 	w := pipeline(t, rawDB(t), q, nil)
 	ten := tenant()
-	st := w.Mover.(*dynamo.Store)
+	st := dynamo.Over(w.Mover.(*dynamo.Ledger).Table)
 	wallet := seedWallets(t, st, w.Service, ten, 1, false, "")[0]
 	fund(t, w.Service, ten, wallet, sg.Tron, "10")
 	_, err := w.Create(ctx, ten, "r-"+randHex(6), "h", ledger.Withdraw{Wallet: wallet, Chain: sg.Tron, Asset: sg.USDT, ToAddress: tronPayee(), Amount: 50_000_000})

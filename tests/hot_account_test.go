@@ -54,7 +54,7 @@ func TestHotMerchantAccount(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 	acct := sg.WalletAccount(ten, merchant, sg.Tron, sg.USDT)
-	b, err := st.AccountBalance(context.Background(), acct, sg.HighVolumeShards)
+	b, err := st.Ledger.AccountBalance(context.Background(), acct, sg.HighVolumeShards)
 	if err != nil || b.Available != credits*1_000_000 {
 		t.Fatalf("merchant balance %+v, %v; want %d USDT", b, err, credits)
 	}
@@ -90,7 +90,7 @@ func TestHotMerchantAccount(t *testing.T) {
 	if _, err := l.Transfer(context.Background(), ten, "settle-2", "s2", ledger.Internal{From: merchant, To: payers[0], Chain: sg.Tron, Asset: sg.USDT, Amount: 501_000000}); err != sg.ErrInsufficientFunds {
 		t.Fatalf("overdraft across items: %v; want insufficient_funds", err)
 	}
-	if b, _ := st.AccountBalance(context.Background(), acct, sg.HighVolumeShards); b.Available != 500_000000 {
+	if b, _ := st.Ledger.AccountBalance(context.Background(), acct, sg.HighVolumeShards); b.Available != 500_000000 {
 		t.Fatalf("after settlement: %+v", b)
 	}
 	t.Logf("%d credits over %d items, largest item %d (fair share %d)", credits, used, most, share)

@@ -31,7 +31,7 @@ func rawDB(t testing.TB) *dynamodb.Client {
 func ledgerOn(t testing.TB, db dynamo.DB) (*ledger.Service, *dynamo.Store) {
 	e := stack(t)
 	st := dynamo.New(db, e.table)
-	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}, st
+	return &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}, st
 }
 
 // simLedgerOn is ledgerOn over a table of its own, made once per test run
@@ -46,7 +46,7 @@ func simLedgerOn(t testing.TB, db dynamo.DB) (*ledger.Service, *dynamo.Store) {
 		t.Fatal(simErr)
 	}
 	st := dynamo.New(db, simTable)
-	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}, st
+	return &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}, st
 }
 
 var (

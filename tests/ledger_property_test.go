@@ -53,7 +53,7 @@ func seedWallets(t *testing.T, st *dynamo.Store, l *ledger.Service, tenant strin
 	for i := range ids {
 		now := time.Now()
 		w := sg.Wallet{ID: sg.NewID("wal", now), TenantID: tenant, CustomerRef: fmt.Sprint(i), CreatedAt: now, HighVolume: highVolume}
-		if err := st.CreateWallet(context.Background(), w, sg.Idempotency{TenantID: tenant, Operation: "test.seed", Key: w.ID, Status: 201}); err != nil {
+		if err := st.Wallets.CreateWallet(context.Background(), w, sg.Idempotency{TenantID: tenant, Operation: "test.seed", Key: w.ID, Status: 201}); err != nil {
 			t.Fatal(err)
 		}
 		if fundEach != "" {
@@ -190,7 +190,7 @@ func TestLedgerConcurrencyProperty(t *testing.T) {
 	}
 	records := 0
 	for _, o := range all {
-		tr, err := st.TransferByKey(ctx, ten, sg.KeyHash(ten, ledger.OpTransfer, o.key))
+		tr, err := st.Ledger.TransferByKey(ctx, ten, sg.KeyHash(ten, ledger.OpTransfer, o.key))
 		if errors.Is(err, sg.ErrNotFound) {
 			if outcome[o.key] == "ok" {
 				t.Fatalf("%s answered ok but left no record", o.key)
@@ -213,7 +213,7 @@ func TestLedgerConcurrencyProperty(t *testing.T) {
 	}
 	var total int64
 	for _, id := range ids {
-		b, err := st.AccountBalance(ctx, sg.WalletAccount(ten, id, sg.Tron, sg.USDT), 1)
+		b, err := st.Ledger.AccountBalance(ctx, sg.WalletAccount(ten, id, sg.Tron, sg.USDT), 1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,13 +42,13 @@ func TestConcurrentPayoutsGetConsecutiveNonces(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			id := fmt.Sprintf("txn_test_%s_%03d", randHex(3), i)
-			c, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil)
+			c, err := st.Withdrawals.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil)
 			if err != nil {
 				errs <- err
 				return
 			}
 			n := c.Nonce
-			if again, err := st.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil); err != nil || again.Nonce != n {
+			if again, err := st.Withdrawals.AllocateNonce(ctx, sg.Ethereum, hotAddr.Hex(), id, start, dynamo.NonceClaim{}, nil); err != nil || again.Nonce != n {
 				errs <- fmt.Errorf("retry of %s got nonce %d, first %d (%v)", id, again.Nonce, n, err)
 				return
 			}

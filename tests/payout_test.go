@@ -27,7 +27,7 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 	fund(t, l, ten, wallet, sg.Ethereum, "100")
 	// 1 ETH = 3,000 USDT for charging the network fee.
 	usdtPerEth := big.NewInt(3_000_000_000)
-	payout := &chaineth.Payout{Hot: &chaineth.HotWallet{Node: ec, Signer: hot, ChainID: chainID, Store: st, Confirmations: 2}, Token: tokenAddr,
+	payout := &chaineth.Payout{Hot: &chaineth.HotWallet{Node: ec, Signer: hot, ChainID: chainID, Store: st.Withdrawals, Confirmations: 2}, Token: tokenAddr,
 		FeeInAsset: func(wei *big.Int) sg.Amount {
 			return sg.Amount(new(big.Int).Div(new(big.Int).Mul(wei, usdtPerEth), big.NewInt(params.Ether)).Int64())
 		}}
@@ -44,7 +44,7 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 		t.Fatalf("without a signer: %s %v", got.State, err)
 	}
 	w.Payouts = map[sg.Chain]ledger.Payout{sg.Ethereum: payout}
-	rec, _ := st.Transfer(ctx, ten, r.Transfer.ID)
+	rec, _ := st.Ledger.Transfer(ctx, ten, r.Transfer.ID)
 	h1, err := payout.Sign(ctx, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestWithdrawalPaidOutOnChain(t *testing.T) {
 	rcpt, _ := ec.TransactionReceipt(ctx, common.HexToHash(h1))
 	realFee := payout.FeeInAsset(new(big.Int).Mul(new(big.Int).SetUint64(rcpt.GasUsed), rcpt.EffectiveGasPrice))
 	charged := min(realFee, got.Fee)
-	b, _ := st.AccountBalance(ctx, sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+	b, _ := st.Ledger.AccountBalance(ctx, sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
 	if got.NetworkFee != realFee || b.Held != 0 || b.Available != 100_000_000-40_000_000-charged {
 		t.Fatalf("ledger after payout: %+v, network fee %s, real %s", b, got.NetworkFee, realFee)
 	}

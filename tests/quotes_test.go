@@ -107,7 +107,7 @@ func TestFeeQuotesPriceThePayoutAndAreHonoured(t *testing.T) {
 	}
 	old := sg.FeeQuote{ID: sg.NewID("fq", time.Now().Add(-2*time.Minute)), TenantID: ten, Chain: sg.Tron, Asset: sg.USDT, ToAddress: fresh,
 		Amount: 25_000_000, Fee: 1, CreatedAt: time.Now().Add(-2 * time.Minute), ExpiresAt: time.Now().Add(-time.Minute)}
-	if err := st.PutQuote(context.Background(), old); err != nil {
+	if err := st.Withdrawals.PutQuote(context.Background(), old); err != nil {
 		t.Fatal(err)
 	}
 	if r := e.do(t, "POST", "/v1/withdrawals", tok, idem(), body(fresh, "25", old.ID)); r.status != 422 || r.errCode() != "fee_quote_expired" {

@@ -45,7 +45,7 @@ func TestStuckPayoutReplacedWithHigherFee(t *testing.T) {
 	fund(t, l, ten, wallet, sg.Ethereum, "100")
 	now := time.Now()
 	node := &lossyNode{Node: c.ec}
-	hot := &chaineth.HotWallet{Node: node, Signer: c.hot, ChainID: c.chainID, Store: st, Confirmations: 1,
+	hot := &chaineth.HotWallet{Node: node, Signer: c.hot, ChainID: c.chainID, Store: st.Withdrawals, Confirmations: 1,
 		StuckAfter: 3 * time.Minute, Now: func() time.Time { return now }}
 	payout := &chaineth.Payout{Hot: hot, Token: c.tokenAddr, FeeInAsset: func(wei *big.Int) sg.Amount { return sg.Amount(wei.Int64() / 1e9) }}
 	w := pipeline(t, rawDB(t), testQueue(t), payout)
@@ -67,7 +67,7 @@ func TestStuckPayoutReplacedWithHigherFee(t *testing.T) {
 	if _, waiting, err := w.Advance(ctx, ten, r.Transfer.ID); !waiting || node.sent.Load() != 2 {
 		t.Fatalf("no replacement after StuckAfter (%d sends): %v", node.sent.Load(), err)
 	}
-	kept, err := st.SignedTx(ctx, r.Transfer.ID)
+	kept, err := st.Withdrawals.SignedTx(ctx, r.Transfer.ID)
 	if err != nil || len(kept.Prev) != 1 || kept.Prev[0] != first.TxHash {
 		t.Fatalf("kept %+v; want the replacement with the first hash remembered", kept)
 	}

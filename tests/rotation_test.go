@@ -77,11 +77,11 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	q := testQueue(t)
 	_, st := simLedgerOn(t, rawDB(t))
 	payoutWith := func(s *kmssign.Signer) *chaineth.Payout {
-		return &chaineth.Payout{Hot: &chaineth.HotWallet{Node: ec, Signer: s, ChainID: big.NewInt(info.ChainID), Store: st, Confirmations: 2},
+		return &chaineth.Payout{Hot: &chaineth.HotWallet{Node: ec, Signer: s, ChainID: big.NewInt(info.ChainID), Store: st.Withdrawals, Confirmations: 2},
 			Token: common.HexToAddress(info.Token), FeeInAsset: func(*big.Int) sg.Amount { return 0 }}
 	}
 	w := pipelineOn(t, rawDB(t), q, sg.Ethereum, payoutWith(oldSigner))
-	w.Freezes = st
+	w.Freezes = st.Custody
 	ten := tenant()
 	wallet := seedWallets(t, st, w.Service, ten, 1, false, "")[0]
 	fund(t, w.Service, ten, wallet, sg.Ethereum, "100")
@@ -96,21 +96,21 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	if got, waiting, err := w.Advance(ctx, ten, inFlight); err != nil || !waiting || got.State != sg.StateBroadcast {
 		t.Fatalf("payout in flight: %s %v %v", got.State, waiting, err)
 	}
-	if err := st.Track(ctx, sg.Ethereum, ten, inFlight); err != nil {
+	if err := st.Watch.Track(ctx, sg.Ethereum, ten, inFlight); err != nil {
 		t.Fatal(err)
 	}
 	queued := withdraw(20_000_000)
 
-	svc := &custody.Service{Store: st, Rotations: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	svc := &custody.Service{Store: st.Custody, Rotations: st.HotKeys, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	admin := func(sub string) custody.Actor { return custody.Actor{Tenant: ten, Subject: sub, PlatformAdmin: true} }
-	if _, err := custody.RequestRotation(ctx, st, custody.Actor{Tenant: ten, Subject: "merchant"}, time.Now()); err == nil {
+	if _, err := custody.RequestRotation(ctx, st.HotKeys, custody.Actor{Tenant: ten, Subject: "merchant"}, time.Now()); err == nil {
 		t.Fatal("a tenant token asked for a rotation")
 	}
-	rot, err := custody.RequestRotation(ctx, st, admin("ops-1"), time.Now())
+	rot, err := custody.RequestRotation(ctx, st.HotKeys, admin("ops-1"), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := custody.RequestRotation(ctx, st, admin("ops-2"), time.Now()); err == nil || !strings.Contains(err.Error(), "rotation_underway") {
+	if _, err := custody.RequestRotation(ctx, st.HotKeys, admin("ops-2"), time.Now()); err == nil || !strings.Contains(err.Error(), "rotation_underway") {
 		t.Fatalf("a second rotation: %v", err)
 	}
 	r := &chainfn.Rotator{Store: st, KMS: kc, Tag: "test", Node: ec, ChainID: big.NewInt(info.ChainID), Token: common.HexToAddress(info.Token),
@@ -132,7 +132,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(300 * time.Millisecond) {
 		got, waiting, err := w.Advance(ctx, ten, inFlight)
 		if err == nil && !waiting && got.State == sg.StatePosted {
-			if err := st.Untrack(ctx, sg.Ethereum, inFlight); err != nil {
+			if err := st.Watch.Untrack(ctx, sg.Ethereum, inFlight); err != nil {
 				t.Fatal(err)
 			}
 			break
@@ -185,7 +185,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	}
 	t.Logf("TRX moved to the new Tron address: %d sun of the old's 1,000 TRX (the rest burnt as fees)", newTRX.TRX)
 	// With its account and TRX, the new key pays out on Tron.
-	tp := &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: &kmssign.Signer{KMS: kc, KeyID: rot.NewKey}, Store: st}, Token: fx.Token,
+	tp := &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: &kmssign.Signer{KMS: kc, KeyID: rot.NewKey}, Store: st.Withdrawals}, Token: fx.Token,
 		FeeInAsset: func(int64) sg.Amount { return 0 }}
 	payee := acct("rotation payee " + randHex(4))
 	tronOut := sg.Transfer{ID: "rot-test-tron-" + randHex(4), ToAddress: payee.Tron(), Amount: 25_000_000}
@@ -207,7 +207,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	t.Logf("ETH left at the old address: %s wei (the fee cap's margin over the price paid)", oldETH)
 
 	// The new key is in use; the old one verifies but may not sign.
-	hk, _ := st.HotKey(ctx)
+	hk, _ := st.HotKeys.HotKey(ctx)
 	if hk.Generation != 1 || hk.KeyID != rot.NewKey || len(hk.Retired) != 1 || hk.Retired[0] != oldSigner.KeyID {
 		t.Fatalf("hot key record: %+v", hk)
 	}
@@ -287,7 +287,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 		}
 	}
 	var j []sg.JournalEntry
-	if j, err = st.Journal(ctx, sg.PlatformTenant, 20, 0); err != nil || !strings.Contains(journalText(j), "hot_key.rotated "+rot.ID) {
+	if j, err = st.Custody.Journal(ctx, sg.PlatformTenant, 20, 0); err != nil || !strings.Contains(journalText(j), "hot_key.rotated "+rot.ID) {
 		t.Fatalf("platform journal: %s %v", journalText(j), err)
 	}
 }

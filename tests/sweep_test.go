@@ -37,11 +37,11 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		t.Fatal(err)
 	}
 	_, st := simLedgerOn(t, rawDB(t))
-	hot := &chaineth.HotWallet{Node: c.ec, Signer: c.hot, ChainID: c.chainID, Store: st, Confirmations: 2}
+	hot := &chaineth.HotWallet{Node: c.ec, Signer: c.hot, ChainID: c.chainID, Store: st.Withdrawals, Confirmations: 2}
 	layout := chaineth.TokenLayouts["testusdt"]
 	return &sweepWorld{hotChain: c, factory: factory, st: st,
 		fw:      address.Forwarders{Factory: address.Account(factory), Implementation: address.Account(impl)},
-		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st, Factory: factory, Implementation: impl, Token: c.tokenAddr, Layout: &layout}}
+		sweeper: &chaineth.Sweeper{Hot: hot, Chain: c.ec, Store: st.Sweeps, Factory: factory, Implementation: impl, Token: c.tokenAddr, Layout: &layout}}
 }
 
 // deposit pays amount into wallet index's forwarder and marks it as the
@@ -53,7 +53,7 @@ func (w *sweepWorld) deposit(t *testing.T, index uint32, amount int64, ref strin
 		t.Fatal(err)
 	}
 	w.sim.Commit()
-	if err := w.st.MarkForSweep(context.Background(), chaineth.SweepScope(w.factory), strings.ToLower(to.Hex()), index, ref); err != nil {
+	if err := w.st.Sweeps.MarkForSweep(context.Background(), chaineth.SweepScope(w.factory), strings.ToLower(to.Hex()), index, ref); err != nil {
 		t.Fatal(err)
 	}
 	return to
@@ -126,7 +126,7 @@ func TestSweepMovesForwarderDepositsToTheHotWallet(t *testing.T) {
 			t.Fatalf("forwarder %s has no code after its sweep", a.Hex())
 		}
 	}
-	if marks, _ := w.st.SweepMarks(ctx, chaineth.SweepScope(w.factory), 100); len(marks) != 0 {
+	if marks, _ := w.st.Sweeps.SweepMarks(ctx, chaineth.SweepScope(w.factory), 100); len(marks) != 0 {
 		t.Fatalf("%d marks left after the sweep", len(marks))
 	}
 	// Second round: deployed forwarders, one new address among them.
@@ -176,7 +176,7 @@ func TestSweepSkipsAddressesThatAreNotForwarders(t *testing.T) {
 	}
 	w.sim.Commit()
 	scope := chaineth.SweepScope(w.factory)
-	if err := w.st.MarkForSweep(ctx, scope, strings.ToLower(stray.Hex()), 22, "s1"); err != nil {
+	if err := w.st.Sweeps.MarkForSweep(ctx, scope, strings.ToLower(stray.Hex()), 22, "s1"); err != nil {
 		t.Fatal(err)
 	}
 	w.run(t)
@@ -185,7 +185,7 @@ func TestSweepSkipsAddressesThatAreNotForwarders(t *testing.T) {
 	if r := w.run(t); !r.Swept || w.tokens(t, w.hotAddr) != 4_000_000 || w.tokens(t, stray) != 9_000_000 {
 		t.Fatalf("sweep %+v: hot %d, stray %d", r, w.tokens(t, w.hotAddr), w.tokens(t, stray))
 	}
-	if left, _ := w.st.SweepMarks(ctx, scope, 10); len(left) != 0 {
+	if left, _ := w.st.Sweeps.SweepMarks(ctx, scope, 10); len(left) != 0 {
 		t.Fatalf("marks left: %+v", left)
 	}
 }
@@ -214,7 +214,7 @@ func TestSweepLeavesOutAForwarderTheTokenRefuses(t *testing.T) {
 	if w.tokens(t, w.hotAddr) != 2_000_000 || w.tokens(t, good) != 0 || w.tokens(t, bad) != 5_000_000 {
 		t.Fatalf("hot %d, good %d, refused %d", w.tokens(t, w.hotAddr), w.tokens(t, good), w.tokens(t, bad))
 	}
-	left, _ := w.st.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10)
+	left, _ := w.st.Sweeps.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10)
 	if len(left) != 1 || left[0].Address != lower(bad.Hex()) {
 		t.Fatalf("marks left: %+v; want the refused forwarder's", left)
 	}
@@ -241,7 +241,7 @@ func TestSweepDeployBudgetCarriesOver(t *testing.T) {
 	if w.tokens(t, a) != 0 || w.tokens(t, b) != 0 || w.tokens(t, w.hotAddr) != 3_000_000 {
 		t.Fatalf("after two sweeps: a %d, b %d, hot %d", w.tokens(t, a), w.tokens(t, b), w.tokens(t, w.hotAddr))
 	}
-	if left, _ := w.st.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10); len(left) != 0 {
+	if left, _ := w.st.Sweeps.SweepMarks(ctx, chaineth.SweepScope(w.factory), 10); len(left) != 0 {
 		t.Fatalf("marks left: %+v", left)
 	}
 }
@@ -256,8 +256,8 @@ func TestSweepSurvivesAStopAndKeepsLateDeposits(t *testing.T) {
 	a := w.deposit(t, base, 2_000_000, "v1")
 	w.deposit(t, base+1, 1_000_000, "v1")
 	scope := chaineth.SweepScope(w.factory)
-	marks, _ := w.st.SweepMarks(ctx, scope, 100)
-	if err := w.st.StartSweep(ctx, scope, dynamo.Sweep{ID: "swp_stopped" + randHex(4), Marks: marks}); err != nil {
+	marks, _ := w.st.Sweeps.SweepMarks(ctx, scope, 100)
+	if err := w.st.Sweeps.StartSweep(ctx, scope, dynamo.Sweep{ID: "swp_stopped" + randHex(4), Marks: marks}); err != nil {
 		t.Fatal(err)
 	}
 	// The process stopped here. The next run finds the open sweep unsigned.
@@ -270,7 +270,7 @@ func TestSweepSurvivesAStopAndKeepsLateDeposits(t *testing.T) {
 	if r := w.run(t); !r.Swept {
 		t.Fatalf("not swept: %+v", r)
 	}
-	left, _ := w.st.SweepMarks(ctx, scope, 100)
+	left, _ := w.st.Sweeps.SweepMarks(ctx, scope, 100)
 	if len(left) != 1 || left[0].Address != lower(a.Hex()) {
 		t.Fatalf("marks after the sweep: %+v; want only %s (deposit after the sweep began)", left, a.Hex())
 	}

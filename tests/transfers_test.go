@@ -78,7 +78,7 @@ func TestTransferRefusals(t *testing.T) {
 			{Account: sg.WalletAccount(ten, a.ID, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: -8_000_000},
 			{Account: sg.WalletAccount(ten, a.ID, sg.Ethereum, sg.USDT), Bucket: sg.Held, Delta: 8_000_000},
 		}}}
-	if err := st.ApplyTransfer(context.Background(), held); err != nil {
+	if err := st.Ledger.ApplyTransfer(context.Background(), held); err != nil {
 		t.Fatal(err)
 	}
 	other := tenant()

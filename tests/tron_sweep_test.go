@@ -149,7 +149,7 @@ func TestTronSweepWithOfflineGrant(t *testing.T) {
 	// where it is: there is no grant yet.
 	_, st := ledgerOn(t, rawDB(t))
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(300 * time.Millisecond) {
-		marks, err := st.SweepMarks(ctx, tron.SweepScope(token), 1000)
+		marks, err := st.Sweeps.SweepMarks(ctx, tron.SweepScope(token), 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -421,13 +421,13 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		a, _ := address.FromPublicKey(secp256k1.PrivKeyFromBytes(k.PrivateKeyBytes()).PubKey().SerializeUncompressed())
 		depos = append(depos, a)
 		w.fx.Mint(a, 7_000_000*int64(i))
-		if err := w.st.MarkForSweep(ctx, scope, a.Tron(), i, "dep-"+randHex(4)); err != nil {
+		if err := w.st.Sweeps.MarkForSweep(ctx, scope, a.Tron(), i, "dep-"+randHex(4)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	send := &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st}
-	sw := &tron.Sweeper{Send: send, Token: w.fx.Token, Store: w.st, Signed: airgap.SignedApproves}
-	grants := &grantapi.Grants{Store: w.st, Grid: w.grid, Token: w.fx.Token, TTL: time.Minute, Now: time.Now,
+	send := &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st.Withdrawals}
+	sw := &tron.Sweeper{Send: send, Token: w.fx.Token, Store: dynamo.TronSweeps{Sweeps: w.st.Sweeps, Grants: w.st.Grants, Withdrawals: w.st.Withdrawals}, Signed: airgap.SignedApproves}
+	grants := &grantapi.Grants{Store: dynamo.TronSweeps{Sweeps: w.st.Sweeps, Grants: w.st.Grants, Withdrawals: w.st.Withdrawals}, Grid: w.grid, Token: w.fx.Token, TTL: time.Minute, Now: time.Now,
 		Hot: func(ctx context.Context) (address.Account, error) { return w.hot.Address(ctx) }}
 	run := func() tron.SweepResult {
 		t.Helper()
@@ -477,7 +477,7 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		run()
 		w.fx.Mine(1 + tronfix.SolidifyDepth)
 	}
-	r, _ := w.st.TronGrant(ctx, first.ID, false)
+	r, _ := w.st.Grants.TronGrant(ctx, first.ID, false)
 	if r.State != dynamo.GrantDone || r.Outcome[depos[0].Tron()] != tron.GrantFailed || r.Outcome[depos[1].Tron()] != tron.GrantFailed {
 		t.Fatalf("the expired grant: %s %v", r.State, r.Outcome)
 	}
@@ -492,7 +492,7 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 		w.fx.Mine(1 + tronfix.SolidifyDepth)
 	}
 	run() // ends the sweep
-	r, _ = w.st.TronGrant(ctx, second.ID, false)
+	r, _ = w.st.Grants.TronGrant(ctx, second.ID, false)
 	if r.State != dynamo.GrantDone || r.Outcome[depos[0].Tron()] != tron.GrantApproved || r.Outcome[depos[1].Tron()] != tron.GrantApproved {
 		t.Fatalf("the second grant: %s %v", r.State, r.Outcome)
 	}
@@ -504,14 +504,14 @@ func TestTronGrantRetriesExpiryAndSweep(t *testing.T) {
 			t.Fatalf("left at %s: %s USDT, %+v", d.Tron(), w.fx.BalanceOf(d), a)
 		}
 	}
-	if marks, _ := w.st.SweepMarks(ctx, scope, 10); len(marks) != 0 {
+	if marks, _ := w.st.Sweeps.SweepMarks(ctx, scope, 10); len(marks) != 0 {
 		t.Fatalf("marks left after the sweep: %+v", marks)
 	}
 	if hot := w.fx.Inspect(w.hotAcct); hot.Delegated != 0 {
 		t.Fatalf("energy still lent after the sweep: %+v", hot)
 	}
 	// A new deposit to a granted address needs no grant.
-	if err := w.st.MarkForSweep(ctx, scope, depos[0].Tron(), 5, "dep-"+randHex(4)); err != nil {
+	if err := w.st.Sweeps.MarkForSweep(ctx, scope, depos[0].Tron(), 5, "dep-"+randHex(4)); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := grants.Prepare(ctx, "ops", idem()["Idempotency-Key"], "h", 50); !errors.Is(err, grantapi.ErrNothingToGrant) {

@@ -67,14 +67,14 @@ func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	w.depo = acct("deposit " + randHex(8))
 	owners := map[string]dynamo.AddressOwner{strings.ToLower(w.depo.Tron()): {Tenant: w.tenant, Wallet: w.wallet}}
 	w.watcher = &tron.Watcher{Grid: w.grid, Token: w.fx.Token.Tron(), PageSize: 2,
-		Sink:    fn.TronSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners},
+		Sink:    fn.TronSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners},
 		Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
 	return w
 }
 
 func (w *tronWorld) balance(t *testing.T) sg.Balance {
 	t.Helper()
-	b, err := w.st.AccountBalance(context.Background(), sg.WalletAccount(w.tenant, w.wallet, sg.Tron, sg.USDT), 1)
+	b, err := w.st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(w.tenant, w.wallet, sg.Tron, sg.USDT), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestTronDepositsPendingSolidifiedAndReversed(t *testing.T) {
 }
 
 func (w *tronWorld) payout(expiry time.Duration) *tron.Payout {
-	return &tron.Payout{Send: &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st, Expiry: expiry}, Token: w.fx.Token,
+	return &tron.Payout{Send: &tron.Sender{Grid: w.grid, Signer: w.hot, Store: w.st.Withdrawals, Expiry: expiry}, Token: w.fx.Token,
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun / 10) }} // 1 TRX = 0.1 USDT
 }
 
@@ -203,7 +203,7 @@ func TestTronExpiredPayoutSignedAnew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, _ := w.st.Transfer(ctx, w.tenant, r.Transfer.ID)
+	tr, _ := w.st.Ledger.Transfer(ctx, w.tenant, r.Transfer.ID)
 	first, err := p.Sign(ctx, tr) // signed, then lost: never broadcast
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +214,7 @@ func TestTronExpiredPayoutSignedAnew(t *testing.T) {
 			t.Fatalf("advance %d: %v", i, err)
 		}
 	}
-	kept, _ := w.st.SignedTx(ctx, r.Transfer.ID)
+	kept, _ := w.st.Withdrawals.SignedTx(ctx, r.Transfer.ID)
 	if kept.Hash == first || len(kept.Prev) != 1 || kept.Prev[0] != first {
 		t.Fatalf("kept %s (prev %v); want a new transaction replacing %s", kept.Hash, kept.Prev, first)
 	}

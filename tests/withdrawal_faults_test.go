@@ -86,12 +86,12 @@ func pipelineOn(t *testing.T, db dynamo.DB, q *queue.FIFO, c sg.Chain, payout le
 	if payout != nil {
 		payouts[c] = payout
 	}
-	return &ledger.Withdrawals{Service: l, Mover: st, Queue: q, Policy: ledger.AllowAll{}, Payouts: payouts,
+	return &ledger.Withdrawals{Service: l, Mover: st.Ledger, Queue: q, Policy: ledger.AllowAll{}, Payouts: payouts,
 		Fee: func(sg.Chain) sg.Amount { return 2_500_000 }}
 }
 
 func systemBalance(t *testing.T, st *dynamo.Store, name string) sg.Amount {
-	b, err := st.AccountBalance(context.Background(), sg.SystemAccount(name, sg.Ethereum, sg.USDT), 0)
+	b, err := st.Ledger.AccountBalance(context.Background(), sg.SystemAccount(name, sg.Ethereum, sg.USDT), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestWithdrawalWorkerStoppedAtEveryStep(t *testing.T) {
 					}()
 				}
 				wg.Wait()
-				got, err := st.Transfer(context.Background(), ten, r.Transfer.ID)
+				got, err := st.Ledger.Transfer(context.Background(), ten, r.Transfer.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -148,7 +148,7 @@ func TestWithdrawalWorkerStoppedAtEveryStep(t *testing.T) {
 				if got.State != sg.StatePosted || strings.Join(states, ",") != "pending,approved,signed,broadcast,confirmed,posted" {
 					t.Fatalf("state %s, events %v", got.State, states)
 				}
-				b, _ := st.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+				b, _ := st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
 				if b.Held != 0 || b.Available != 100_000_000-40_000_000-1_200_000 {
 					t.Fatalf("hold not posted exactly once: %+v", b)
 				}
@@ -199,8 +199,8 @@ func TestWithdrawalCancelAndRejectUnderFaults(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		b, _ := st.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
-		got, _ := st.Transfer(context.Background(), ten, r.Transfer.ID)
+		b, _ := st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+		got, _ := st.Ledger.Transfer(context.Background(), ten, r.Transfer.ID)
 		if b.Held != 0 || b.Available != 50_000_000 || len(got.Events) != 4 {
 			t.Fatalf("after cancel (stopped after=%v): %+v, %d events", after, b, len(got.Events))
 		}
@@ -215,7 +215,7 @@ func TestWithdrawalCancelAndRejectUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _, err := w.Advance(context.Background(), ten, r.Transfer.ID)
-	b, _ := st.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+	b, _ := st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
 	if err != nil || got.State != sg.StateRejected || b.Held != 0 || b.Available != 50_000_000 {
 		t.Fatalf("rejection: %s %v %+v", got.State, err, b)
 	}
@@ -255,8 +255,8 @@ func TestUnsignedHoldsExpire(t *testing.T) {
 	if err != nil || n < 1 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
-	got, _ := st.Transfer(context.Background(), ten, r.Transfer.ID)
-	b, _ := st.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
+	got, _ := st.Ledger.Transfer(context.Background(), ten, r.Transfer.ID)
+	b, _ := st.Ledger.AccountBalance(context.Background(), sg.WalletAccount(ten, wallet, sg.Ethereum, sg.USDT), 1)
 	if got.State != sg.StateExpired || b.Held != 0 || b.Available != 30_000_000 {
 		t.Fatalf("after expiry: %s %+v", got.State, b)
 	}

@@ -29,7 +29,7 @@ func TestZZ_BooksCleanAfterTheWholeSuite(t *testing.T) {
 		}
 		time.Sleep(2 * time.Second)
 	}
-	_, _, tenants, err := dynamo.New(rawDB(t), e.table).BalanceTotals(ctx)
+	_, _, tenants, err := dynamo.New(rawDB(t), e.table).Ledger.BalanceTotals(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

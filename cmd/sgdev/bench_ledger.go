@@ -45,13 +45,13 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 	})
 	table := env["TABLE_NAME"]
 	st := dynamo.New(db, table)
-	l := &ledger.Service{Store: st, Wallets: st, Now: time.Now}
+	l := &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
 	tenant := "bench_" + fmt.Sprint(time.Now().UnixNano())
 	wallets := make([]string, 64)
 	for i := range wallets {
 		now := time.Now()
 		w := sg.Wallet{ID: sg.NewID("wal", now), TenantID: tenant, CustomerRef: "bench", CreatedAt: now}
-		if err := st.CreateWallet(ctx, w, sg.Idempotency{TenantID: tenant, Operation: "bench.seed", Key: w.ID, Status: 201}); err != nil {
+		if err := st.Wallets.CreateWallet(ctx, w, sg.Idempotency{TenantID: tenant, Operation: "bench.seed", Key: w.ID, Status: 201}); err != nil {
 			return err
 		}
 		if _, err := l.CreditWallet(ctx, tenant, ledger.Credit{Wallet: w.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: 1_000_000_000_000, Ref: "seed-" + w.ID}); err != nil {
@@ -69,7 +69,7 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 			{Account: sg.WalletAccount(tenant, wallets[0], sg.Tron, sg.USDT), Bucket: sg.Available, Delta: -25_500_000},
 			{Account: sg.WalletAccount(tenant, wallets[1], sg.Tron, sg.USDT), Bucket: sg.Available, Delta: 25_500_000},
 		}}}
-	tx, err := st.TransferTx(ctx, t)
+	tx, err := st.Ledger.TransferTx(ctx, t)
 	if err != nil {
 		return err
 	}

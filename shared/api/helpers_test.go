@@ -98,7 +98,7 @@ func newEnv(t *testing.T) *env {
 	ws := &wallet.Service{Store: st, Idem: st, Balances: st, Deriver: ethDeriver{}, Freezes: st, Now: c.Now}
 	return &env{t: t, st: st, clock: c, l: l, wd: wd, cust: cs,
 		wallets: Wallets{Svc: ws}, transfers: Transfers{Ledger: l, Idem: st}, withdrawals: Withdrawals{W: wd},
-		history: History{Store: st},
+		history: History{Store: st, Wallets: st},
 		quotes:  Quotes{Q: &ledger.Quotes{Store: st, Quoters: map[sg.Chain]sg.FeeQuoter{sg.Ethereum: fixedQuoter(1_250_000)}, Now: c.Now}},
 		custody: Custody{Svc: cs}}
 }

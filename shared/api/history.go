@@ -9,12 +9,10 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// HistoryStore reads wallets and their transfer history (sg.HistoryStore).
-type HistoryStore = sg.HistoryStore
-
 // History serves a wallet's transfer history.
 type History struct {
-	Store HistoryStore
+	Store   sg.HistoryReader
+	Wallets sg.WalletReader
 }
 
 var (
@@ -99,6 +97,6 @@ func (h History) ownWallet(ctx context.Context, p httpapi.Principal, req httpapi
 	if !sg.ValidID("wal", id) {
 		return "", sg.ErrNotFound.WithParam("wallet_id")
 	}
-	_, err := h.Store.Wallet(ctx, p.TenantID, id)
+	_, err := h.Wallets.Wallet(ctx, p.TenantID, id)
 	return id, err
 }

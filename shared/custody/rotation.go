@@ -24,7 +24,11 @@ import (
 // never sends a step twice.
 type Rotator struct {
 	Store sg.RotationStore
-	Waits sg.RotationWaits
+	// What it waits on: the platform freeze, payouts holding a nonce of
+	// the old key, payouts broadcast and not yet ended.
+	Freezes sg.FreezeReader
+	Nonces  sg.NonceHolders
+	Tracked sg.TrackedReader
 	// Signed reads a step's transaction as it was signed.
 	Signed sg.SignedTxReader
 	Keys   sg.HotKeyAdmin
@@ -74,7 +78,7 @@ func (r *Rotator) Step(ctx context.Context) (sg.Rotation, error) {
 
 // mustWait says what the rotation waits for, "" for nothing.
 func (r *Rotator) mustWait(ctx context.Context) (string, error) {
-	if f, frozen, err := r.Waits.FreezeOn(ctx, "", ""); err != nil {
+	if f, frozen, err := r.Freezes.FreezeOn(ctx, "", ""); err != nil {
 		return "", err
 	} else if !frozen || f.Scope != sg.FreezePlatform {
 		return "waiting for a platform freeze (POST /v1/freezes with scope platform)", nil
@@ -82,13 +86,13 @@ func (r *Rotator) mustWait(ctx context.Context) (string, error) {
 	// A payout that took a nonce of the old key is sent before the key
 	// changes (a freeze does not stop it), or the old address would be
 	// left with a gap its drain transactions wait behind.
-	if n, err := r.Waits.NonceHolders(ctx); err != nil {
+	if n, err := r.Nonces.NonceHolders(ctx); err != nil {
 		return "", err
 	} else if n > 0 {
 		return fmt.Sprintf("waiting for %d payouts holding a nonce to be sent", n), nil
 	}
 	for _, c := range sg.Chains {
-		tracked, err := r.Waits.Tracked(ctx, c)
+		tracked, err := r.Tracked.Tracked(ctx, c)
 		if err != nil {
 			return "", err
 		}

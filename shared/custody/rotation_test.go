@@ -135,7 +135,7 @@ func newRotationFixture(t *testing.T) *rotationFixture {
 	for i, s := range f.steps {
 		steps[i] = s
 	}
-	f.r = &Rotator{Store: st, Waits: f.waits, Signed: st, Keys: f.keys, Gates: []sg.RotationGate{f.gate}, Steps: steps,
+	f.r = &Rotator{Store: st, Freezes: st, Nonces: f.waits, Tracked: st, Signed: st, Keys: f.keys, Gates: []sg.RotationGate{f.gate}, Steps: steps,
 		CurrentKey: "key-0", Now: st.Now}
 	if _, err := RequestRotation(bg, st, Actor{Subject: "ops-1", PlatformAdmin: true}, now); err != nil {
 		t.Fatal(err)
@@ -312,7 +312,7 @@ func TestRotationDrains(t *testing.T) {
 	})
 	t.Run("with no rotation requested it does nothing", func(t *testing.T) {
 		st := memstore.New()
-		r := &Rotator{Store: st, Waits: st, Signed: st, Keys: &fakeKeys{log: &rotationLog{}}, Now: time.Now}
+		r := &Rotator{Store: st, Freezes: st, Nonces: st, Tracked: st, Signed: st, Keys: &fakeKeys{log: &rotationLog{}}, Now: time.Now}
 		if rot, err := r.Step(bg); err != nil || rot.ID != "" {
 			t.Fatalf("%+v %v", rot, err)
 		}

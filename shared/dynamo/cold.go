@@ -42,7 +42,7 @@ const (
 // PutColdBundle records a prepared bundle and takes the chain's cold lock,
 // with j in the platform's journal; ErrColdBundleOpen if another bundle
 // holds it, sg.ErrTransferExists if this key's bundle exists.
-func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord, j sg.JournalEntry) error {
+func (st *Cold) PutColdBundle(ctx context.Context, r ColdRecord, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("cb", r.ID)
 	return st.putLocked(ctx, "dynamo.PutColdBundle",
 		item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(coldPrefix + kp), "id": s(r.ID), "c": s(r.Chain), "st": s(ColdPrepared),
@@ -54,7 +54,7 @@ func (st *Store) PutColdBundle(ctx context.Context, r ColdRecord, j sg.JournalEn
 
 // ColdLock reads the chain's cold lock: the tenant and id of the bundle
 // holding it ("" if none) and until when (held for good once signed).
-func (st *Store) ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error) {
+func (st *Cold) ColdLock(ctx context.Context, chain string) (tenant, id string, until time.Time, err error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, coldLockSK+chain), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return "", "", time.Time{}, classify("dynamo.ColdLock", err)
@@ -70,7 +70,7 @@ var ErrColdBundleOpen = sg.ErrColdBundleOpen
 
 // ColdBundle reads a cold payout by id, or by the key part of an
 // idempotency key (byKey).
-func (st *Store) ColdBundle(ctx context.Context, tenant, id string, byKey bool) (ColdRecord, error) {
+func (st *Cold) ColdBundle(ctx context.Context, tenant, id string, byKey bool) (ColdRecord, error) {
 	kp := id
 	if !byKey {
 		var ok bool
@@ -96,7 +96,7 @@ func (st *Store) ColdBundle(ctx context.Context, tenant, id string, byKey bool) 
 // cold lock for good (until the payout ends), and must happen before the
 // bundle expires; a final state releases the lock. j, if given, goes in
 // the platform's journal in the same transaction.
-func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error {
+func (st *Cold) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash string, j ...sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("cb", r.ID)
 	set := "SET st = :to"
 	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
@@ -125,8 +125,20 @@ func (st *Store) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash st
 }
 
 // TrackCold lists a cold payout for the tracker, marked as cold.
-func (st *Store) TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error {
+func (st *Cold) TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
 		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant), "kind": s("cold")}})
 	return classifyOrNil("dynamo.TrackCold", err)
+}
+
+// Untrack takes a cold payout off its chain's list of payouts followed
+// (the items Watch keeps).
+func (st *Cold) Untrack(ctx context.Context, c sg.Chain, id string) error {
+	return (&Watch{st.Table}).Untrack(ctx, c, id)
+}
+
+// SaveSignedTx keeps a cold payout's signed transaction as the hot
+// wallet's are kept (the items Withdrawals keeps).
+func (st *Cold) SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error) {
+	return (&Withdrawals{st.Table}).SaveSignedTx(ctx, id, raw, hash, at)
 }

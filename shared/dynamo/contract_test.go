@@ -38,7 +38,7 @@ func TestContract(t *testing.T) {
 	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		table := contractTable(t, db)
-		return projected{Store: dynamo.New(db, table), db: db, table: table}
+		return projected{contractStore: newContractStore(dynamo.New(db, table)), db: db, table: table}
 	})
 }
 
@@ -47,9 +47,50 @@ func TestContract(t *testing.T) {
 // transfer's lines once it has written it, and the record is read back
 // whole (as a stream's new image carries it) and projected.
 type projected struct {
-	*dynamo.Store
+	contractStore
 	db    *dynamodb.Client
 	table string
+}
+
+// contractStore is the aggregates' stores as the one union of ports the
+// contract covers (a wiring's view: each consumer takes one of them).
+type contractStore struct {
+	*dynamo.Table
+	walletStore
+	historyStore
+	*dynamo.Ledger
+	*dynamo.Withdrawals
+	*dynamo.Custody
+	*dynamo.HotKeys
+	*dynamo.Cold
+	*dynamo.Grants
+	*dynamo.Sweeps
+	*dynamo.Courses
+	*dynamo.Live
+	*dynamo.Watch
+}
+
+// The stores named as their own methods are (Wallets, History) are
+// embedded under another name.
+type (
+	walletStore  struct{ *dynamo.Wallets }
+	historyStore struct{ *dynamo.History }
+)
+
+func newContractStore(s *dynamo.Store) contractStore {
+	return contractStore{Table: s.Base, walletStore: walletStore{s.Wallets}, historyStore: historyStore{s.History}, Ledger: s.Ledger,
+		Withdrawals: s.Withdrawals, Custody: s.Custody, HotKeys: s.HotKeys, Cold: s.Cold, Grants: s.Grants, Sweeps: s.Sweeps,
+		Courses: s.Courses, Live: s.Live, Watch: s.Watch}
+}
+
+// Untrack and SaveSignedTx are the cold payouts' too; the contract holds
+// the stores that keep them.
+func (c contractStore) Untrack(ctx context.Context, ch sg.Chain, id string) error {
+	return c.Watch.Untrack(ctx, ch, id)
+}
+
+func (c contractStore) SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (sg.SignedTx, error) {
+	return c.Withdrawals.SaveSignedTx(ctx, id, raw, hash, at)
 }
 
 func (p projected) ProjectHistory(ctx context.Context, tenant, id string) error {
@@ -65,7 +106,7 @@ func (p projected) ProjectHistory(ctx context.Context, tenant, id string) error 
 	if out.Item == nil {
 		return fmt.Errorf("no record of %s", id)
 	}
-	return p.PutHistory(ctx, out.Item)
+	return p.historyStore.PutHistory(ctx, out.Item)
 }
 
 // contractTable creates a table with the template's keys: PK/SK, and GSI1
@@ -101,4 +142,12 @@ func contractTable(t *testing.T, db *dynamodb.Client) string {
 		t.Fatalf("table %s: %v", name, err)
 	}
 	return name
+}
+
+func (c contractStore) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
+	return c.walletStore.Wallets.Wallets(ctx, tenant, page)
+}
+
+func (c contractStore) History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error) {
+	return c.historyStore.History.History(ctx, tenant, wallet, f, page)
 }

@@ -19,12 +19,10 @@ import (
 // under the tenant. An attempt, its progress, its certificate and its
 // idempotency record are written in one transaction.
 
-var _ sg.CourseStore = (*Store)(nil)
-
 func progressSK(learner, course string) string { return "COURSE#" + learner + "#" + course }
 
 // Progress returns a learner's standing per course.
-func (st *Store) Progress(ctx context.Context, tenant, learner string) (map[string]sg.CourseProgress, error) {
+func (st *Courses) Progress(ctx context.Context, tenant, learner string) (map[string]sg.CourseProgress, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":p": s("COURSE#" + learner + "#")}})
@@ -41,7 +39,7 @@ func (st *Store) Progress(ctx context.Context, tenant, learner string) (map[stri
 }
 
 // SaveAttempt records an attempt over the progress it was graded against.
-func (st *Store) SaveAttempt(ctx context.Context, a sg.CourseAttempt, before sg.CourseProgress, idem sg.Idempotency) error {
+func (st *Courses) SaveAttempt(ctx context.Context, a sg.CourseAttempt, before sg.CourseProgress, idem sg.Idempotency) error {
 	after := before
 	after.Attempts++
 	after.BestPercent = max(before.BestPercent, a.Percent)
@@ -81,7 +79,7 @@ func (st *Store) SaveAttempt(ctx context.Context, a sg.CourseAttempt, before sg.
 }
 
 // Certificate reads one of the tenant's certificates.
-func (st *Store) Certificate(ctx context.Context, tenant, id string) (sg.Certificate, error) {
+func (st *Courses) Certificate(ctx context.Context, tenant, id string) (sg.Certificate, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), "CERT#"+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Certificate{}, classify("dynamo.Certificate", err)

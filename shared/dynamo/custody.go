@@ -43,7 +43,7 @@ const (
 )
 
 // Policy reads the tenant's policy (the default when none is set).
-func (st *Store) Policy(ctx context.Context, tenant string) (sg.Policy, error) {
+func (st *Custody) Policy(ctx context.Context, tenant string) (sg.Policy, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), policySK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Policy{}, classify("dynamo.Policy", err)
@@ -62,7 +62,7 @@ func (st *Store) Policy(ctx context.Context, tenant string) (sg.Policy, error) {
 // PutPolicy replaces the tenant's policy if its version is still
 // p.Version-1 (optimistic: two editors never overwrite each other unseen),
 // journaling the change in the same write.
-func (st *Store) PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg.JournalEntry) error {
+func (st *Custody) PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg.JournalEntry) error {
 	doc, err := json.Marshal(p)
 	if err != nil {
 		return sg.Internal("dynamo.PutPolicy", err)
@@ -84,7 +84,7 @@ func (st *Store) PutPolicy(ctx context.Context, tenant string, p sg.Policy, j sg
 
 // journalItem is one journal entry as stored, keyed by its time and a hash
 // of its content so the same decision written twice stays one entry.
-func (st *Store) journalItem(tenant string, j sg.JournalEntry) types.TransactWriteItem {
+func (st *Table) journalItem(tenant string, j sg.JournalEntry) types.TransactWriteItem {
 	h := sha256.Sum256([]byte(j.Actor + "\x00" + j.Action + "\x00" + j.Subject + "\x00" + j.Detail))
 	sk := fmt.Sprintf("%s%016d#%s", journalPrefix, j.At.UnixMicro(), hex.EncodeToString(h[:8]))
 	it := item{attrPK: s(tenantPK(tenant)), attrSK: s(sk), "at": n(j.At.UnixMicro()), "actor": s(j.Actor), "action": s(j.Action),
@@ -104,7 +104,7 @@ func trimTo(v string, n int) string {
 
 // writeWithJournal writes w and the journal entry in one transaction; a
 // failed condition of w is reported as refusal.
-func (st *Store) writeWithJournal(ctx context.Context, op, tenant string, j sg.JournalEntry, refusal error, w ...types.TransactWriteItem) error {
+func (st *Table) writeWithJournal(ctx context.Context, op, tenant string, j sg.JournalEntry, refusal error, w ...types.TransactWriteItem) error {
 	tx := append(w, st.journalItem(tenant, j))
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancelled(err); reasons != nil {
@@ -123,7 +123,7 @@ func (st *Store) writeWithJournal(ctx context.Context, op, tenant string, j sg.J
 
 // Journal reads the tenant's journal, newest first, at most limit entries
 // older than before (micros; 0 for the newest).
-func (st *Store) Journal(ctx context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error) {
+func (st *Custody) Journal(ctx context.Context, tenant string, limit int, before int64) ([]sg.JournalEntry, error) {
 	upper := journalPrefix + "~"
 	if before > 0 {
 		upper = fmt.Sprintf("%s%016d", journalPrefix, before)
@@ -148,7 +148,7 @@ func allowSK(c sg.Chain, addr string) string { return allowPrefix + string(c) + 
 // AddAllowEntry puts a destination on the allowlist, journaled in the same
 // write, unless the address is on it already (ErrAllowEntryExists; the
 // entry, its label and its cooling-off stay as they are).
-func (st *Store) AddAllowEntry(ctx context.Context, tenant string, e sg.AllowEntry, j sg.JournalEntry) error {
+func (st *Custody) AddAllowEntry(ctx context.Context, tenant string, e sg.AllowEntry, j sg.JournalEntry) error {
 	it := item{attrPK: s(tenantPK(tenant)), attrSK: s(allowSK(e.Chain, e.Address)), "c": s(string(e.Chain)), "addr": s(e.Address),
 		"by": s(e.AddedBy), "at": n(e.AddedAt.UnixMicro()), "act": n(e.ActiveAt.UnixMicro())}
 	if e.Label != "" {
@@ -164,7 +164,7 @@ func decodeAllow(it item) sg.AllowEntry {
 }
 
 // AllowEntry reads the allowlist entry of a destination, if any.
-func (st *Store) AllowEntry(ctx context.Context, tenant string, c sg.Chain, addr string) (sg.AllowEntry, bool, error) {
+func (st *Custody) AllowEntry(ctx context.Context, tenant string, c sg.Chain, addr string) (sg.AllowEntry, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), allowSK(c, addr)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.AllowEntry{}, false, classify("dynamo.AllowEntry", err)
@@ -176,13 +176,13 @@ func (st *Store) AllowEntry(ctx context.Context, tenant string, c sg.Chain, addr
 }
 
 // AllowEntries lists the tenant's allowlist.
-func (st *Store) AllowEntries(ctx context.Context, tenant string) ([]sg.AllowEntry, error) {
+func (st *Custody) AllowEntries(ctx context.Context, tenant string) ([]sg.AllowEntry, error) {
 	var out []sg.AllowEntry
 	err := st.queryPrefix(ctx, tenantPK(tenant), allowPrefix, func(it item) { out = append(out, decodeAllow(it)) })
 	return out, err
 }
 
-func (st *Store) queryPrefix(ctx context.Context, pk, prefix string, each func(item)) error {
+func (st *Table) queryPrefix(ctx context.Context, pk, prefix string, each func(item)) error {
 	in := &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk), ":p": s(prefix)}}
@@ -207,7 +207,7 @@ func hourKey(at time.Time) string { return fmt.Sprintf("%s%010d", velBucket, at.
 // CountVelocity adds a payout to the tenant's hourly totals once (a second
 // call for the same payout changes nothing) and returns the total of the 24
 // hours up to at, the payout included.
-func (st *Store) CountVelocity(ctx context.Context, t sg.Transfer, at time.Time) (sg.Amount, error) {
+func (st *Custody) CountVelocity(ctx context.Context, t sg.Transfer, at time.Time) (sg.Amount, error) {
 	kp, _ := sg.KeyPart("txn", t.ID)
 	pk := tenantPK(t.TenantID)
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
@@ -255,7 +255,7 @@ func decodeApprovals(it item, k string) []sg.Approval {
 // AddApproval records one approver's decision on a payout waiting for
 // approvals: once per approver (ErrAlreadyDecided after), and only while it
 // waits (ErrNotAwaitingApproval), journaled in the same write.
-func (st *Store) AddApproval(ctx context.Context, tenant, id string, a sg.Approval, j sg.JournalEntry) error {
+func (st *Custody) AddApproval(ctx context.Context, tenant, id string, a sg.Approval, j sg.JournalEntry) error {
 	kp, ok := sg.KeyPart("txn", id)
 	if !ok {
 		return sg.ErrNotFound.WithParam("transfer_id")
@@ -310,7 +310,7 @@ func decodeFreeze(it item) sg.Freeze {
 
 // PutFreeze puts a freeze in force unless one of its scope already is
 // (ErrAlreadyFrozen). journalTenant is where the decision is journaled.
-func (st *Store) PutFreeze(ctx context.Context, f sg.Freeze, journalTenant string, j sg.JournalEntry) error {
+func (st *Custody) PutFreeze(ctx context.Context, f sg.Freeze, journalTenant string, j sg.JournalEntry) error {
 	return st.writeWithJournal(ctx, "dynamo.PutFreeze", journalTenant, j, sg.ErrAlreadyFrozen,
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: freezeItem(f),
 			ConditionExpression:       aws.String("attribute_not_exists(PK) OR lifted = :t"),
@@ -319,7 +319,7 @@ func (st *Store) PutFreeze(ctx context.Context, f sg.Freeze, journalTenant strin
 
 // VoteUnfreeze adds an approver's vote to lift freeze f (once each); with
 // enough votes the same write lifts it. It returns the freeze as it now is.
-func (st *Store) VoteUnfreeze(ctx context.Context, f sg.Freeze, v sg.Approval, journalTenant string, j sg.JournalEntry) (sg.Freeze, error) {
+func (st *Custody) VoteUnfreeze(ctx context.Context, f sg.Freeze, v sg.Approval, journalTenant string, j sg.JournalEntry) (sg.Freeze, error) {
 	for _, old := range f.Votes {
 		if old.Approver == v.Approver {
 			return f, sg.ErrAlreadyDecided
@@ -342,7 +342,7 @@ func (st *Store) VoteUnfreeze(ctx context.Context, f sg.Freeze, v sg.Approval, j
 
 // Freezes lists the freezes of a tenant (its own and its wallets') and the
 // platform's, lifted ones included until replaced.
-func (st *Store) Freezes(ctx context.Context, tenant string) ([]sg.Freeze, error) {
+func (st *Custody) Freezes(ctx context.Context, tenant string) ([]sg.Freeze, error) {
 	var out []sg.Freeze
 	if err := st.queryPrefix(ctx, tenantPK(tenant), freezePrefix, func(it item) { out = append(out, decodeFreeze(it)) }); err != nil {
 		return nil, err
@@ -359,7 +359,7 @@ func (st *Store) Freezes(ctx context.Context, tenant string) ([]sg.Freeze, error
 
 // FreezeOn returns the freeze in force over a payout of the wallet, if any:
 // the platform's, the tenant's or the wallet's.
-func (st *Store) FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error) {
+func (st *Custody) FreezeOn(ctx context.Context, tenant, wallet string) (sg.Freeze, bool, error) {
 	keys := []map[string]types.AttributeValue{key(platformPK, platformFrzSK), key(tenantPK(tenant), freezePrefix+"T"), key(tenantPK(tenant), freezePrefix+"W#"+wallet)}
 	items, err := st.batchGet(ctx, keys)
 	if err != nil {
@@ -420,7 +420,7 @@ func coverage(ids []string, items []item) map[string]sg.Freeze {
 // FreezesOver returns, for each of the tenant's wallets ids that a freeze
 // in force covers (the platform's, the tenant's or its own), that freeze;
 // one round trip.
-func (st *Store) FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error) {
+func (st *Custody) FreezesOver(ctx context.Context, tenant string, ids ...string) (map[string]sg.Freeze, error) {
 	ids = walletIDs(ids)
 	items, err := st.batchGet(ctx, coverKeys(tenant, ids))
 	if err != nil {
@@ -431,7 +431,7 @@ func (st *Store) FreezesOver(ctx context.Context, tenant string, ids ...string) 
 
 // Park lists a payout as stopped by a freeze, to be queued again when the
 // freeze lifts.
-func (st *Store) Park(ctx context.Context, tenant, id, wallet string) error {
+func (st *Custody) Park(ctx context.Context, tenant, id, wallet string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
 		Item: item{attrPK: s(parkedPK), attrSK: s(tenant + "#" + id), "tenant": s(tenant), "id": s(id), "wallet": s(wallet)}})
 	return classifyOrNil("dynamo.Park", err)
@@ -442,7 +442,7 @@ type ParkedPayout = sg.ParkedPayout
 
 // Parked lists the payouts stopped under a freeze's reach: every one for the
 // platform, the tenant's for a tenant or wallet freeze.
-func (st *Store) Parked(ctx context.Context, f sg.Freeze) ([]ParkedPayout, error) {
+func (st *Custody) Parked(ctx context.Context, f sg.Freeze) ([]ParkedPayout, error) {
 	prefix := ""
 	if f.Scope != sg.FreezePlatform {
 		prefix = f.TenantID + "#"
@@ -458,13 +458,13 @@ func (st *Store) Parked(ctx context.Context, f sg.Freeze) ([]ParkedPayout, error
 }
 
 // Unpark removes a payout from the parked list.
-func (st *Store) Unpark(ctx context.Context, tenant, id string) error {
+func (st *Custody) Unpark(ctx context.Context, tenant, id string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(parkedPK, tenant+"#"+id)})
 	return classifyOrNil("dynamo.Unpark", err)
 }
 
 // DataKey reads a tenant's encrypted data key for purpose.
-func (st *Store) DataKey(ctx context.Context, tenant, purpose string) ([]byte, bool, error) {
+func (st *Custody) DataKey(ctx context.Context, tenant, purpose string) ([]byte, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), "DEK#"+purpose), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, false, classify("dynamo.DataKey", err)
@@ -476,7 +476,7 @@ func (st *Store) DataKey(ctx context.Context, tenant, purpose string) ([]byte, b
 }
 
 // PutDataKey stores a tenant's encrypted data key unless one exists.
-func (st *Store) PutDataKey(ctx context.Context, tenant, purpose string, blob []byte) (bool, error) {
+func (st *Custody) PutDataKey(ctx context.Context, tenant, purpose string, blob []byte) (bool, error) {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 		Item: item{attrPK: s(tenantPK(tenant)), attrSK: s("DEK#" + purpose), "edk": b(blob)}})
 	var ccf *types.ConditionalCheckFailedException

@@ -28,8 +28,10 @@ type DB interface {
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
-// Store is the DynamoDB adapter for wallets, idempotency records and balances.
-type Store struct {
+// Table is the one DynamoDB table every aggregate's store writes, with
+// what they share: the client, the clock, the sealing of PII, and the
+// idempotency records every money write carries.
+type Table struct {
 	db    DB
 	table string
 	// Now is the clock; tests set it.
@@ -41,16 +43,68 @@ type Store struct {
 	Fields *envelope.Fields
 }
 
-// New returns a store on table.
-func New(db DB, table string) *Store {
-	return &Store{db: db, table: table, Now: time.Now}
+// The stores, one per aggregate, each over the one table.
+type (
+	// Wallets keeps wallets, their deposit addresses and the HD index.
+	Wallets struct{ *Table }
+	// Ledger keeps transfers, their postings and the balances they move.
+	Ledger struct{ *Table }
+	// Withdrawals keeps what open withdrawals need: waits, nonces, signed
+	// transactions and fee quotes.
+	Withdrawals struct{ *Table }
+	// Custody keeps policies, allowlists, approvals, freezes, parked
+	// payouts, the journal and the tenants' data keys.
+	Custody struct{ *Table }
+	// HotKeys keeps the hot key in use and its rotations.
+	HotKeys struct{ *Table }
+	// Cold keeps the platform's cold payouts.
+	Cold struct{ *Table }
+	// Grants keeps Tron sweep grants.
+	Grants struct{ *Table }
+	// Sweeps keeps the deposit addresses waiting to be swept and the sweep
+	// in flight.
+	Sweeps struct{ *Table }
+	// History keeps each wallet's transfer history.
+	History struct{ *Table }
+	// Courses keeps course attempts, progress and certificates.
+	Courses struct{ *Table }
+	// Live keeps WebSocket connections and their subscriptions.
+	Live struct{ *Table }
+	// Watch keeps the chain watchers' state, the payouts they follow and
+	// the platform's own addresses.
+	Watch struct{ *Table }
+)
+
+// Store bundles the aggregates' stores over one table, for wiring: each
+// consumer takes the one it needs (store.Wallets, store.Ledger...).
+type Store struct {
+	// Base is the table they share (its clock, its sealing of PII).
+	Base        *Table
+	Wallets     *Wallets
+	Ledger      *Ledger
+	Withdrawals *Withdrawals
+	Custody     *Custody
+	HotKeys     *HotKeys
+	Cold        *Cold
+	Grants      *Grants
+	Sweeps      *Sweeps
+	History     *History
+	Courses     *Courses
+	Live        *Live
+	Watch       *Watch
 }
 
-var (
-	_ sg.WalletStore      = (*Store)(nil)
-	_ sg.IdempotencyStore = (*Store)(nil)
-	_ sg.BalanceReader    = (*Store)(nil)
-)
+// New returns the stores on table.
+func New(db DB, table string) *Store {
+	return Over(&Table{db: db, table: table, Now: time.Now})
+}
+
+// Over returns the stores over t (sharing its clock and sealing).
+func Over(t *Table) *Store {
+	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
+		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
+		Live: &Live{t}, Watch: &Watch{t}}
+}
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a
 // query can never reach another tenant's data.
@@ -101,5 +155,16 @@ func cancelled(err error) []types.CancellationReason {
 	return nil
 }
 
-// Table names the table the store writes.
-func (st *Store) Table() string { return st.table }
+// Name names the table the stores write.
+func (st *Table) Name() string { return st.table }
+
+// Table names the table the stores write.
+func (s *Store) Table() string { return s.Base.table }
+
+// TronSweeps is the Tron sweeper's store: its sweeps, the grants that let
+// the hot key pull the deposits, and the transactions it signs.
+type TronSweeps struct {
+	*Sweeps
+	*Grants
+	*Withdrawals
+}

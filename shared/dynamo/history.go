@@ -27,7 +27,7 @@ func histSK(t time.Time, id string) string { return fmt.Sprintf("%016d#%s", t.Un
 // PutHistory writes t's history line under each wallet it touches. A line
 // is only replaced by a newer version of the transfer, so redelivered or
 // reordered stream records never roll a line back.
-func (st *Store) PutHistory(ctx context.Context, img map[string]types.AttributeValue) error {
+func (st *History) PutHistory(ctx context.Context, img map[string]types.AttributeValue) error {
 	t, ok := TransferFromImage(img)
 	if !ok {
 		return nil
@@ -60,7 +60,7 @@ func (st *Store) PutHistory(ctx context.Context, img map[string]types.AttributeV
 type HistoryFilter = sg.HistoryFilter
 
 // History lists a wallet's transfers, newest first, one page at a time.
-func (st *Store) History(ctx context.Context, tenant, wallet string, f HistoryFilter, page sg.Page) ([]sg.Transfer, string, error) {
+func (st *History) History(ctx context.Context, tenant, wallet string, f HistoryFilter, page sg.Page) ([]sg.Transfer, string, error) {
 	lo, hi := "0", "9"
 	if !f.From.IsZero() {
 		lo = fmt.Sprintf("%016d", f.From.UnixMicro())

@@ -25,7 +25,7 @@ const (
 type HotKey = sg.HotKey
 
 // HotKey reads the hot key in use.
-func (st *Store) HotKey(ctx context.Context) (HotKey, error) {
+func (st *HotKeys) HotKey(ctx context.Context) (HotKey, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, hotKeySK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return HotKey{}, classify("dynamo.HotKey", err)
@@ -74,7 +74,7 @@ func rotationItem(r Rotation) item {
 
 // Rotation reads the current (or last) rotation; ok is false if there has
 // never been one.
-func (st *Store) Rotation(ctx context.Context) (Rotation, bool, error) {
+func (st *HotKeys) Rotation(ctx context.Context) (Rotation, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, rotationSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return Rotation{}, false, classify("dynamo.Rotation", err)
@@ -100,7 +100,7 @@ var ErrRotationUnderway = sg.ErrRotationUnderway
 
 // StartRotation records a requested rotation unless one is under way,
 // journaled under the platform.
-func (st *Store) StartRotation(ctx context.Context, r Rotation, j sg.JournalEntry) error {
+func (st *HotKeys) StartRotation(ctx context.Context, r Rotation, j sg.JournalEntry) error {
 	return st.writeWithJournal(ctx, "dynamo.StartRotation", sg.PlatformTenant, j, ErrRotationUnderway,
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: rotationItem(r),
 			ConditionExpression:       aws.String("attribute_not_exists(PK) OR st = :done"),
@@ -109,7 +109,7 @@ func (st *Store) StartRotation(ctx context.Context, r Rotation, j sg.JournalEntr
 
 // SaveRotation writes the rotation's progress if it is still in state from
 // (sg.ErrStateChanged otherwise).
-func (st *Store) SaveRotation(ctx context.Context, r Rotation, from string) error {
+func (st *HotKeys) SaveRotation(ctx context.Context, r Rotation, from string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: rotationItem(r),
 		ConditionExpression:       aws.String("id = :id AND st = :from"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(r.ID), ":from": s(from)}})
@@ -122,7 +122,7 @@ func (st *Store) SaveRotation(ctx context.Context, r Rotation, from string) erro
 
 // FinishRotation puts the new key in use (the next generation, the old key
 // retired) and ends the rotation, in one write, journaled.
-func (st *Store) FinishRotation(ctx context.Context, r Rotation, j sg.JournalEntry) error {
+func (st *HotKeys) FinishRotation(ctx context.Context, r Rotation, j sg.JournalEntry) error {
 	cur, err := st.HotKey(ctx)
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ const attrLease = "lease_ms"
 // It returns true when this call holds the claim; otherwise the record that
 // holds the key (a claim in progress has Status 0; another request's has
 // another RequestHash).
-func (st *Store) ClaimIdempotency(ctx context.Context, tenant, op, k, reqHash string, lease time.Duration) (sg.Idempotency, bool, error) {
+func (st *Table) ClaimIdempotency(ctx context.Context, tenant, op, k, reqHash string, lease time.Duration) (sg.Idempotency, bool, error) {
 	now := st.Now()
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
 		Item: item{attrPK: s(tenantPK(tenant)), attrSK: s(idemSK(op, k)), "type": s("idempotency"), "request_hash": s(reqHash), "status": n(0),
@@ -53,7 +53,7 @@ func (st *Store) ClaimIdempotency(ctx context.Context, tenant, op, k, reqHash st
 // claim (r.RequestHash). If the claim is no longer this request's to
 // complete (another run of the same request completed it first) it returns
 // ErrIdempotencyInProgress.
-func (st *Store) CompleteIdempotency(ctx context.Context, r sg.Idempotency) error {
+func (st *Table) CompleteIdempotency(ctx context.Context, r sg.Idempotency) error {
 	set := "SET #st = :s REMOVE #l"
 	names := map[string]string{"#st": "status", "#l": attrLease}
 	vals := map[string]types.AttributeValue{":s": n(int64(r.Status)), ":h": s(r.RequestHash), ":zero": n(0)}
@@ -73,7 +73,7 @@ func (st *Store) CompleteIdempotency(ctx context.Context, r sg.Idempotency) erro
 
 // ReleaseIdempotency gives up a claim that has no answer yet (the request
 // failed with a fault of ours), so a retry need not wait for its lease.
-func (st *Store) ReleaseIdempotency(ctx context.Context, tenant, op, k, reqHash string) error {
+func (st *Table) ReleaseIdempotency(ctx context.Context, tenant, op, k, reqHash string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(tenantPK(tenant), idemSK(op, k)),
 		ConditionExpression:       aws.String("request_hash = :h AND #st = :zero"),
 		ExpressionAttributeNames:  map[string]string{"#st": "status"},

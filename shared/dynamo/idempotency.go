@@ -20,7 +20,7 @@ func idemSK(op, k string) string { return idemPrefix + op + "#" + k }
 // idempotencyPut is the transaction item that records the first answer. It
 // succeeds only if no live record holds the key (DynamoDB deletes expired
 // items lazily, so an expired one may still be there).
-func (st *Store) idempotencyPut(r sg.Idempotency) types.TransactWriteItem {
+func (st *Table) idempotencyPut(r sg.Idempotency) types.TransactWriteItem {
 	now := st.Now()
 	it := item{
 		attrPK: s(tenantPK(r.TenantID)), attrSK: s(idemSK(r.Operation, r.Key)), "type": s("idempotency"),
@@ -40,7 +40,7 @@ func (st *Store) idempotencyPut(r sg.Idempotency) types.TransactWriteItem {
 }
 
 // Idempotency reads a live record or returns ErrNotFound.
-func (st *Store) Idempotency(ctx context.Context, tenant, op, k string) (sg.Idempotency, error) {
+func (st *Table) Idempotency(ctx context.Context, tenant, op, k string) (sg.Idempotency, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), idemSK(op, k)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Idempotency{}, classify("dynamo.Idempotency", err)
@@ -66,7 +66,7 @@ func (st *Store) Idempotency(ctx context.Context, tenant, op, k string) (sg.Idem
 // PutIdempotency records a first answer on its own (for operations whose
 // effects are idempotent piece by piece, like a batch of rows). If a live
 // record holds the key it returns ErrIdempotencyInProgress.
-func (st *Store) PutIdempotency(ctx context.Context, r sg.Idempotency) error {
+func (st *Table) PutIdempotency(ctx context.Context, r sg.Idempotency) error {
 	p := st.idempotencyPut(r).Put
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
 		ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues})

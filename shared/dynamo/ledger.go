@@ -17,8 +17,6 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-var _ sg.LedgerStore = (*Store)(nil)
-
 // SystemShards is how many balance items each platform account is spread
 // over: every deposit and payout of every tenant touches them.
 const SystemShards = 16
@@ -66,7 +64,7 @@ type shardUpdate struct {
 // planShards chooses the balance item(s) each account's change lands on.
 // Credits land on a random shard. A guarded debit of a sharded wallet
 // account reads the shards and takes the amount from the fullest ones.
-func (st *Store) planShards(ctx context.Context, deltas []accountDelta) ([]shardUpdate, error) {
+func (st *Ledger) planShards(ctx context.Context, deltas []accountDelta) ([]shardUpdate, error) {
 	var out []shardUpdate
 	for _, d := range deltas {
 		n := shardCount(d.acct, d.shards)
@@ -96,7 +94,7 @@ func (st *Store) planShards(ctx context.Context, deltas []accountDelta) ([]shard
 // splitDebit spreads a sharded account's debit over its fullest shards.
 // Each share keeps its own condition, so a concurrent change makes the
 // transaction fail rather than overdraw.
-func (st *Store) splitDebit(ctx context.Context, d accountDelta) ([]shardUpdate, error) {
+func (st *Ledger) splitDebit(ctx context.Context, d accountDelta) ([]shardUpdate, error) {
 	shards, err := st.shardItems(ctx, d.acct, d.shards)
 	if err != nil {
 		return nil, err
@@ -146,7 +144,7 @@ func (st *Store) splitDebit(ctx context.Context, d accountDelta) ([]shardUpdate,
 
 // shardItems reads an account's balance items by shard number (missing
 // shards are absent from the map).
-func (st *Store) shardItems(ctx context.Context, a sg.Account, hint int) (map[int]item, error) {
+func (st *Ledger) shardItems(ctx context.Context, a sg.Account, hint int) (map[int]item, error) {
 	n := shardCount(a, hint)
 	keys := make([]map[string]types.AttributeValue, n)
 	for i := range keys {
@@ -166,7 +164,7 @@ func (st *Store) shardItems(ctx context.Context, a sg.Account, hint int) (map[in
 }
 
 // batchGet reads items by key, strongly consistent, retrying unprocessed keys.
-func (st *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]item, error) {
+func (st *Table) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]item, error) {
 	var out []item
 	for len(keys) > 0 {
 		chunk := keys[:min(len(keys), 100)]
@@ -193,7 +191,7 @@ func (st *Store) batchGet(ctx context.Context, keys []map[string]types.Attribute
 // balanceUpdate is the transaction item for one shard: ADD the deltas, set
 // the descriptive attributes, and for wallet accounts guard every bucket
 // that goes down so it never falls below zero.
-func (st *Store) balanceUpdate(u shardUpdate) types.TransactWriteItem {
+func (st *Ledger) balanceUpdate(u shardUpdate) types.TransactWriteItem {
 	names := map[string]string{"#ty": "type", "#c": "chain", "#a": "asset"}
 	vals := map[string]types.AttributeValue{":ty": s("balance"), ":c": s(string(u.acct.Chain)), ":a": s(string(u.acct.Asset))}
 	set := []string{"#ty = :ty", "#c = :c", "#a = :a"}
@@ -254,7 +252,7 @@ func netDeltas(e sg.Entry) []accountDelta {
 
 // TransferItem is the record of a transfer as stored. Short attribute names
 // keep it well under 1 KB, so it costs 2 write units inside a transaction.
-func (st *Store) transferItem(t sg.Transfer) (item, error) {
+func (st *Table) transferItem(t sg.Transfer) (item, error) {
 	kp, ok := sg.KeyPart("txn", t.ID)
 	if !ok {
 		return nil, fmt.Errorf("dynamo: transfer id %q is not keyed", t.ID)
@@ -357,7 +355,7 @@ func decodeTransfer(tenant string, it item) sg.Transfer {
 
 // TransferTx builds the transaction that applies t: one guarded update per
 // balance item touched and the transfer record, which can be written once.
-func (st *Store) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.TransactWriteItemsInput, error) {
+func (st *Ledger) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.TransactWriteItemsInput, error) {
 	if err := t.Entry.Check(); err != nil {
 		return nil, sg.Internal("dynamo.TransferTx", err)
 	}
@@ -386,7 +384,7 @@ func (st *Store) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.Trans
 // ApplyTransfer applies t atomically: every balance change and the record,
 // or nothing. The record's condition makes a second application of the
 // same idempotency key impossible, whatever retries or redeliveries happen.
-func (st *Store) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
+func (st *Ledger) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 	in, err := st.TransferTx(ctx, t)
 	if errors.Is(err, ErrDebitRefused) {
 		return st.existsOr(ctx, t, sg.ErrInsufficientFunds)
@@ -419,7 +417,7 @@ func (st *Store) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 // same key may have spent the funds this attempt's condition found missing.
 // The record is found by the key part of the id (the time part is each
 // attempt's own).
-func (st *Store) existsOr(ctx context.Context, t sg.Transfer, refusal error) error {
+func (st *Ledger) existsOr(ctx context.Context, t sg.Transfer, refusal error) error {
 	kp, _ := sg.KeyPart("txn", t.ID)
 	if _, err := st.TransferByKey(ctx, t.TenantID, kp); err == nil {
 		return sg.ErrTransferExists
@@ -428,7 +426,7 @@ func (st *Store) existsOr(ctx context.Context, t sg.Transfer, refusal error) err
 }
 
 // Transfer reads one transfer by id.
-func (st *Store) Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error) {
+func (st *Ledger) Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error) {
 	kp, ok := sg.KeyPart("txn", id)
 	if !ok {
 		return sg.Transfer{}, sg.ErrNotFound.WithParam("transfer_id")
@@ -450,7 +448,7 @@ func (st *Store) Transfer(ctx context.Context, tenant, id string) (sg.Transfer, 
 }
 
 // TransferByKey reads the transfer recorded for an idempotency key's hash.
-func (st *Store) TransferByKey(ctx context.Context, tenant, keyHash string) (sg.Transfer, error) {
+func (st *Ledger) TransferByKey(ctx context.Context, tenant, keyHash string) (sg.Transfer, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), txnPrefix+keyHash), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Transfer{}, classify("dynamo.TransferByKey", err)
@@ -462,7 +460,7 @@ func (st *Store) TransferByKey(ctx context.Context, tenant, keyHash string) (sg.
 }
 
 // AccountBalance sums an account's shards.
-func (st *Store) AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error) {
+func (st *Ledger) AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error) {
 	items, err := st.shardItems(ctx, a, shards)
 	if err != nil {
 		return sg.Balance{}, err
@@ -487,7 +485,7 @@ type (
 // if it is still m.From, the event is appended, and the entry's postings
 // are applied, all or nothing. A second attempt of the same move finds the
 // state changed and returns sg.ErrStateChanged, so no move happens twice.
-func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) error {
+func (st *Ledger) Transition(ctx context.Context, tenant, id string, m Move) error {
 	kp, ok := sg.KeyPart("txn", id)
 	if !ok {
 		return sg.ErrNotFound.WithParam("transfer_id")
@@ -563,7 +561,7 @@ func (st *Store) Transition(ctx context.Context, tenant, id string, m Move) erro
 }
 
 // TenantTransfers reads every transfer record of a tenant.
-func (st *Store) TenantTransfers(ctx context.Context, tenant string) ([]sg.Transfer, error) {
+func (st *Ledger) TenantTransfers(ctx context.Context, tenant string) ([]sg.Transfer, error) {
 	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
 		TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :t)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":t": s(txnPrefix)},
@@ -583,7 +581,7 @@ func (st *Store) TenantTransfers(ctx context.Context, tenant string) ([]sg.Trans
 }
 
 // TenantWallets reads every wallet of a tenant.
-func (st *Store) TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error) {
+func (st *Wallets) TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet, error) {
 	var out []sg.Wallet
 	page := sg.Page{Limit: 100}
 	for {
@@ -602,7 +600,7 @@ func (st *Store) TenantWallets(ctx context.Context, tenant string) ([]sg.Wallet,
 // BalanceTotals scans every balance item of the platform and sums each
 // bucket per (chain, asset), system and wallet accounts apart. It also
 // returns the tenants that hold balances.
-func (st *Store) BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error) {
+func (st *Ledger) BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error) {
 	system, wallets = map[[2]string]sg.Balance{}, map[[2]string]sg.Balance{}
 	seen := map[string]bool{}
 	p := dynamodb.NewScanPaginator(st.db, &dynamodb.ScanInput{

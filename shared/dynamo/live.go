@@ -23,7 +23,7 @@ const (
 )
 
 // PutConnection records a connection's tenant.
-func (st *Store) PutConnection(ctx context.Context, id, tenant string) error {
+func (st *Live) PutConnection(ctx context.Context, id, tenant string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
 		attrPK: s(connPrefix + id), attrSK: s("CONN"), "type": s("connection"), "tenant": s(tenant),
 		attrExpires: n(st.Now().Add(ConnectionTTL).Unix()),
@@ -32,7 +32,7 @@ func (st *Store) PutConnection(ctx context.Context, id, tenant string) error {
 }
 
 // ConnectionTenant returns the tenant of a live connection or ErrNotFound.
-func (st *Store) ConnectionTenant(ctx context.Context, id string) (string, error) {
+func (st *Live) ConnectionTenant(ctx context.Context, id string) (string, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(connPrefix+id, "CONN"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return "", classify("dynamo.ConnectionTenant", err)
@@ -44,7 +44,7 @@ func (st *Store) ConnectionTenant(ctx context.Context, id string) (string, error
 }
 
 // DeleteConnection forgets a connection.
-func (st *Store) DeleteConnection(ctx context.Context, id string) error {
+func (st *Live) DeleteConnection(ctx context.Context, id string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(connPrefix+id, "CONN")})
 	return classifyOrNil("dynamo.DeleteConnection", err)
 }
@@ -52,7 +52,7 @@ func (st *Store) DeleteConnection(ctx context.Context, id string) error {
 func subPK(tenant, wallet string) string { return subPrefix + tenant + "#" + wallet }
 
 // Subscribe adds a connection to a wallet's subscribers.
-func (st *Store) Subscribe(ctx context.Context, tenant, wallet, conn string) error {
+func (st *Live) Subscribe(ctx context.Context, tenant, wallet, conn string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
 		attrPK: s(subPK(tenant, wallet)), attrSK: s(connPrefix + conn), "type": s("subscription"),
 		attrExpires: n(st.Now().Add(ConnectionTTL).Unix()),
@@ -61,7 +61,7 @@ func (st *Store) Subscribe(ctx context.Context, tenant, wallet, conn string) err
 }
 
 // Subscribers lists the live connections subscribed to a wallet.
-func (st *Store) Subscribers(ctx context.Context, tenant, wallet string) ([]string, error) {
+func (st *Live) Subscribers(ctx context.Context, tenant, wallet string) ([]string, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(subPK(tenant, wallet))},
@@ -80,7 +80,7 @@ func (st *Store) Subscribers(ctx context.Context, tenant, wallet string) ([]stri
 }
 
 // Unsubscribe removes a connection from a wallet's subscribers.
-func (st *Store) Unsubscribe(ctx context.Context, tenant, wallet, conn string) error {
+func (st *Live) Unsubscribe(ctx context.Context, tenant, wallet, conn string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(subPK(tenant, wallet), connPrefix+conn)})
 	return classifyOrNil("dynamo.Unsubscribe", err)
 }

@@ -22,7 +22,7 @@ const lockHeldForGood = 1 << 62
 // putLocked puts a new record and takes lock for id until then; the
 // record existing is sg.ErrTransferExists, the lock held is held.
 // extra items (a journal entry) are written in the same transaction.
-func (st *Store) putLocked(ctx context.Context, op string, record item, lock map[string]types.AttributeValue, id string, until time.Time, held error, extra ...types.TransactWriteItem) error {
+func (st *Table) putLocked(ctx context.Context, op string, record item, lock map[string]types.AttributeValue, id string, until time.Time, held error, extra ...types.TransactWriteItem) error {
 	lockItem := item{"id": s(id), "until": n(until.Unix())}
 	for k, v := range lock {
 		lockItem[k] = v
@@ -57,7 +57,7 @@ const (
 // its lock for good or releases it (the lock must still be id's). Any
 // condition failing is sg.ErrStateChanged. extra items (a journal entry)
 // are written in the same transaction.
-func (st *Store) moveLocked(ctx context.Context, op string, upd *types.Update, lock map[string]types.AttributeValue, id string, action int, extra ...types.TransactWriteItem) error {
+func (st *Table) moveLocked(ctx context.Context, op string, upd *types.Update, lock map[string]types.AttributeValue, id string, action int, extra ...types.TransactWriteItem) error {
 	tx := []types.TransactWriteItem{{Update: upd}}
 	mine := map[string]types.AttributeValue{":id": s(id)}
 	switch action {

@@ -35,7 +35,7 @@ type (
 )
 
 // NonceOf returns the nonce claimed by job id on the hot address, if any.
-func (st *Store) NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (NonceClaim, bool, error) {
+func (st *Withdrawals) NonceOf(ctx context.Context, chain sg.Chain, addr, id string) (NonceClaim, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(noncePK(chain, addr), "FOR#"+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return NonceClaim{}, false, classify("dynamo.NonceOf", err)
@@ -62,7 +62,7 @@ func decodeClaim(it item) NonceClaim {
 // used when the counter does not exist yet. With a guard, the nonce is
 // taken only while the withdrawal is in one of the guard's states;
 // otherwise the answer is sg.ErrStateChanged and nothing is taken.
-func (st *Store) AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms NonceClaim, guard *NonceGuard) (NonceClaim, error) {
+func (st *Withdrawals) AllocateNonce(ctx context.Context, chain sg.Chain, addr, id string, start uint64, terms NonceClaim, guard *NonceGuard) (NonceClaim, error) {
 	pk := noncePK(chain, addr)
 	var mark *types.Update
 	if guard != nil {
@@ -151,7 +151,7 @@ type SignedTx = sg.SignedTx
 // SaveSignedTx keeps a payout's signed transaction, once: a payout signed
 // again after a crash gets the first bytes back, so one nonce never carries
 // two different payouts.
-func (st *Store) SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (SignedTx, error) {
+func (st *Withdrawals) SaveSignedTx(ctx context.Context, id string, raw []byte, hash string, at time.Time) (SignedTx, error) {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
 		Item:                item{attrPK: s("PAYOUT#" + id), attrSK: s("TX"), "raw": b(raw), "hash": s(hash), "at": s(at.UTC().Format(time.RFC3339Nano))},
 		ConditionExpression: aws.String("attribute_not_exists(PK)")})
@@ -168,7 +168,7 @@ func (st *Store) SaveSignedTx(ctx context.Context, id string, raw []byte, hash s
 // ReplaceSignedTx swaps the kept transaction for a replacement (same nonce,
 // higher fees) if the kept one is still oldHash, remembering oldHash. It
 // returns what is kept afterwards: the replacement, or a concurrent one.
-func (st *Store) ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (SignedTx, error) {
+func (st *Withdrawals) ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []byte, hash string, at time.Time) (SignedTx, error) {
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: key("PAYOUT#"+id, "TX"),
 		UpdateExpression:         aws.String("SET #raw = :raw, #h = :h, #at = :at, prev = list_append(if_not_exists(prev, :empty), :old)"),
 		ConditionExpression:      aws.String("#h = :oldh"),
@@ -183,7 +183,7 @@ func (st *Store) ReplaceSignedTx(ctx context.Context, id, oldHash string, raw []
 }
 
 // SignedTx reads a payout's signed transaction or returns ErrNotFound.
-func (st *Store) SignedTx(ctx context.Context, id string) (SignedTx, error) {
+func (st *Withdrawals) SignedTx(ctx context.Context, id string) (SignedTx, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("PAYOUT#"+id, "TX"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return SignedTx{}, classify("dynamo.SignedTx", err)

@@ -43,7 +43,7 @@ func voids(to sg.TransferState) bool {
 }
 
 // openWithdrawals reads the open withdrawals matching filter (with vals).
-func (st *Store) openWithdrawals(ctx context.Context, op, filter string, vals map[string]types.AttributeValue) ([]sg.Transfer, error) {
+func (st *Withdrawals) openWithdrawals(ctx context.Context, op, filter string, vals map[string]types.AttributeValue) ([]sg.Transfer, error) {
 	var out []sg.Transfer
 	for shard := 0; shard < openShards; shard++ {
 		v := map[string]types.AttributeValue{":pk": s(fmt.Sprintf("OPENWD#%d", shard))}
@@ -68,7 +68,7 @@ func (st *Store) openWithdrawals(ctx context.Context, op, filter string, vals ma
 // ExpiredHolds finds open withdrawals whose unsigned hold has lapsed (and
 // that hold no nonce), and those whose wait for approvals has ended. It
 // reads the index of open withdrawals, not the table.
-func (st *Store) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error) {
+func (st *Withdrawals) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error) {
 	return st.openWithdrawals(ctx, "dynamo.ExpiredHolds",
 		"(hx < :now AND st IN (:p, :a, :s, :aw) AND attribute_not_exists(nc)) OR (ad < :now AND st = :aw)",
 		map[string]types.AttributeValue{
@@ -82,7 +82,7 @@ func (st *Store) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer
 // signed ones (a lost queue message leaves them so). Payouts waiting for
 // people (approvals), a signer, or their chain (broadcast: the tracker
 // follows those) are not stalled.
-func (st *Store) StalledWithdrawals(ctx context.Context, before time.Time) ([]sg.Transfer, error) {
+func (st *Withdrawals) StalledWithdrawals(ctx context.Context, before time.Time) ([]sg.Transfer, error) {
 	return st.openWithdrawals(ctx, "dynamo.StalledWithdrawals", "ut < :before AND st IN (:p, :a, :sg)",
 		map[string]types.AttributeValue{
 			":before": n(before.UnixMicro()), ":p": s(string(sg.StatePending)), ":a": s(string(sg.StateApproved)),
@@ -92,7 +92,7 @@ func (st *Store) StalledWithdrawals(ctx context.Context, before time.Time) ([]sg
 
 // MarkWaiting shows why a withdrawal in state waits (nil clears it),
 // if it is still in that state; the next move clears it too.
-func (st *Store) MarkWaiting(ctx context.Context, tenant, id string, state sg.TransferState, why *sg.Reason) error {
+func (st *Withdrawals) MarkWaiting(ctx context.Context, tenant, id string, state sg.TransferState, why *sg.Reason) error {
 	kp, ok := sg.KeyPart("txn", id)
 	if !ok {
 		return sg.ErrNotFound.WithParam("transfer_id")
@@ -117,7 +117,7 @@ func (st *Store) MarkWaiting(ctx context.Context, tenant, id string, state sg.Tr
 
 // useQuote marks a fee quote as used by t's idempotency key: a quote is
 // honoured for one withdrawal (a retry under the same key uses it again).
-func (st *Store) useQuote(t sg.Transfer) types.TransactWriteItem {
+func (st *Table) useQuote(t sg.Transfer) types.TransactWriteItem {
 	kp, _ := sg.KeyPart("txn", t.ID)
 	return types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: key(tenantPK(t.TenantID), "QUOTE#"+t.QuoteID),
 		UpdateExpression:          aws.String("SET used_by = :k"),
@@ -128,7 +128,7 @@ func (st *Store) useQuote(t sg.Transfer) types.TransactWriteItem {
 // NonceHolders counts the open withdrawals that hold a nonce of a hot
 // address and have not been broadcast yet (a hot key rotation waits for
 // them: each must be sent from the key whose nonce it holds).
-func (st *Store) NonceHolders(ctx context.Context) (int, error) {
+func (st *Withdrawals) NonceHolders(ctx context.Context) (int, error) {
 	ts, err := st.openWithdrawals(ctx, "dynamo.NonceHolders", "attribute_exists(nc) AND st IN (:a, :s, :sg)",
 		map[string]types.AttributeValue{":a": s(string(sg.StateApproved)), ":s": s(string(sg.StateAwaitingSigner)), ":sg": s(string(sg.StateSigned))})
 	return len(ts), err

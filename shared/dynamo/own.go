@@ -23,7 +23,7 @@ import (
 
 // RegisterOwn records addr as the platform's own address of kind (hot,
 // cold, token), idempotently.
-func (st *Store) RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string) error {
+func (st *Watch) RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
 		attrPK: s(addrPrefix + string(c) + "#" + strings.ToLower(addr)), attrSK: s("OWN"), "type": s("own"), "kind": s(kind)}})
 	return classifyOrNil("dynamo.RegisterOwn", err)
@@ -31,7 +31,7 @@ func (st *Store) RegisterOwn(ctx context.Context, c sg.Chain, addr, kind string)
 
 // OwnAddress reports whether addr is a deposit address of any wallet or an
 // address the platform registered as its own.
-func (st *Store) OwnAddress(ctx context.Context, c sg.Chain, addr string) (bool, error) {
+func (st *Watch) OwnAddress(ctx context.Context, c sg.Chain, addr string) (bool, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, Limit: aws.Int32(1), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(addrPrefix + string(c) + "#" + strings.ToLower(addr))}})

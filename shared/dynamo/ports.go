@@ -4,28 +4,36 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store implements the ports of the domain. The checks live here, in the
-// adapter, so no service names DynamoDB.
+// Each aggregate's store implements the domain's ports over its items. The
+// checks live here, in the adapter, so no service names DynamoDB.
 var (
-	_ sg.Mover             = (*Store)(nil)
-	_ sg.TransferLedger    = (*Store)(nil)
-	_ sg.WalletReader      = (*Store)(nil)
-	_ sg.PayoutFreezes     = (*Store)(nil)
-	_ sg.FreezesOver       = (*Store)(nil)
-	_ sg.WaitMarker        = (*Store)(nil)
-	_ sg.OwnAddresses      = (*Store)(nil)
-	_ sg.QuoteStore        = (*Store)(nil)
-	_ sg.SweepMarker       = (*Store)(nil)
-	_ sg.CustodyStore      = (*Store)(nil)
-	_ sg.PolicyFacts       = (*Store)(nil)
-	_ sg.RotationStore     = (*Store)(nil)
-	_ sg.RotationWaits     = (*Store)(nil)
-	_ sg.SignedTxReader    = (*Store)(nil)
-	_ sg.ReconStore        = (*Store)(nil)
-	_ sg.HistoryStore      = (*Store)(nil)
-	_ sg.IdempotencyClaims = (*Store)(nil)
-	_ sg.ColdPayouts       = (*Store)(nil)
-	_ sg.FreezeReader      = (*Store)(nil)
-	_ sg.LiveStore         = (*Store)(nil)
-	_ sg.CourseStore       = (*Store)(nil)
+	_ sg.IdempotencyStore  = (*Table)(nil)
+	_ sg.IdempotencyClaims = (*Table)(nil)
+
+	_ sg.WalletStore   = (*Wallets)(nil)
+	_ sg.WalletReader  = (*Wallets)(nil)
+	_ sg.BalanceReader = (*Ledger)(nil)
+
+	_ sg.Mover          = (*Ledger)(nil)
+	_ sg.TransferLedger = (*Ledger)(nil)
+	_ sg.LedgerReads    = (*Ledger)(nil)
+
+	_ sg.WaitMarker     = (*Withdrawals)(nil)
+	_ sg.QuoteStore     = (*Withdrawals)(nil)
+	_ sg.SignedTxReader = (*Withdrawals)(nil)
+	_ sg.NonceHolders   = (*Withdrawals)(nil)
+
+	_ sg.PayoutFreezes = (*Custody)(nil)
+	_ sg.FreezesOver   = (*Custody)(nil)
+	_ sg.CustodyStore  = (*Custody)(nil)
+	_ sg.PolicyFacts   = (*Custody)(nil)
+
+	_ sg.RotationStore = (*HotKeys)(nil)
+	_ sg.ColdPayouts   = (*Cold)(nil)
+	_ sg.SweepMarker   = (*Sweeps)(nil)
+	_ sg.HistoryReader = (*History)(nil)
+	_ sg.CourseStore   = (*Courses)(nil)
+	_ sg.LiveStore     = (*Live)(nil)
+	_ sg.OwnAddresses  = (*Watch)(nil)
+	_ sg.TrackedReader = (*Watch)(nil)
 )

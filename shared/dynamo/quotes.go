@@ -15,7 +15,7 @@ import (
 // "expired", not "not found").
 
 // PutQuote stores a quote.
-func (st *Store) PutQuote(ctx context.Context, q sg.FeeQuote) error {
+func (st *Withdrawals) PutQuote(ctx context.Context, q sg.FeeQuote) error {
 	it := item{attrPK: s(tenantPK(q.TenantID)), attrSK: s("QUOTE#" + q.ID), "chain": s(string(q.Chain)), "asset": s(string(q.Asset)),
 		"to": s(q.ToAddress), "amount": n(int64(q.Amount)), "fee": n(int64(q.Fee)), "network": strMap(q.Network),
 		"created_at": s(q.CreatedAt.UTC().Format(time.RFC3339Nano)), "quote_expires": s(q.ExpiresAt.UTC().Format(time.RFC3339Nano)),
@@ -25,7 +25,7 @@ func (st *Store) PutQuote(ctx context.Context, q sg.FeeQuote) error {
 }
 
 // Quote reads a tenant's quote; another tenant's is not found.
-func (st *Store) Quote(ctx context.Context, tenant, id string) (sg.FeeQuote, error) {
+func (st *Withdrawals) Quote(ctx context.Context, tenant, id string) (sg.FeeQuote, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), "QUOTE#"+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.FeeQuote{}, classify("dynamo.Quote", err)

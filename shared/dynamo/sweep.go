@@ -31,14 +31,14 @@ type (
 // MarkForSweep records that addr (wallet index) holds a confirmed deposit.
 // addr is kept as given (Ethereum's callers give it in lower case; Tron's
 // base58 is case-sensitive).
-func (st *Store) MarkForSweep(ctx context.Context, scope string, addr string, index uint32, version string) error {
+func (st *Sweeps) MarkForSweep(ctx context.Context, scope string, addr string, index uint32, version string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
 		attrPK: s(sweepPK(scope)), attrSK: s("ADDR#" + addr), "idx": n(int64(index)), "v": s(version)}})
 	return classifyOrNil("dynamo.MarkForSweep", err)
 }
 
 // SweepMarks returns up to limit addresses waiting to be swept.
-func (st *Store) SweepMarks(ctx context.Context, scope string, limit int32) ([]SweepMark, error) {
+func (st *Sweeps) SweepMarks(ctx context.Context, scope string, limit int32) ([]SweepMark, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, Limit: aws.Int32(limit), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :a)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(sweepPK(scope)), ":a": s("ADDR#")}})
@@ -53,7 +53,7 @@ func (st *Store) SweepMarks(ctx context.Context, scope string, limit int32) ([]S
 }
 
 // OpenSweep returns the sweep in flight, if any.
-func (st *Store) OpenSweep(ctx context.Context, scope string) (Sweep, bool, error) {
+func (st *Sweeps) OpenSweep(ctx context.Context, scope string) (Sweep, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(sweepPK(scope), "OPEN"), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		return Sweep{}, false, classifyOrNil("dynamo.OpenSweep", err)
@@ -69,7 +69,7 @@ func (st *Store) OpenSweep(ctx context.Context, scope string) (Sweep, bool, erro
 }
 
 // StartSweep records sw as the sweep in flight; ErrStateChanged if one is.
-func (st *Store) StartSweep(ctx context.Context, scope string, sw Sweep) error {
+func (st *Sweeps) StartSweep(ctx context.Context, scope string, sw Sweep) error {
 	marks := make([]types.AttributeValue, 0, len(sw.Marks))
 	for _, m := range sw.Marks {
 		marks = append(marks, &types.AttributeValueMemberM{Value: item{"a": s(m.Address), "i": n(int64(m.Index)), "v": s(m.Version)}})
@@ -86,13 +86,13 @@ func (st *Store) StartSweep(ctx context.Context, scope string, sw Sweep) error {
 // EndSweep closes the sweep in flight. When swept, each mark is removed
 // unless a deposit re-marked its address meanwhile; either way the open
 // item goes last, so a crash part way leaves the sweep open to end again.
-func (st *Store) EndSweep(ctx context.Context, scope string, sw Sweep, swept bool) error {
+func (st *Sweeps) EndSweep(ctx context.Context, scope string, sw Sweep, swept bool) error {
 	return st.EndSweepEach(ctx, scope, sw, func(SweepMark) bool { return swept })
 }
 
 // EndSweepEach is EndSweep where each mark was swept or not on its own
 // (one transaction per address, as on Tron).
-func (st *Store) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept func(SweepMark) bool) error {
+func (st *Sweeps) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept func(SweepMark) bool) error {
 	var done []SweepMark
 	for _, m := range sw.Marks {
 		if swept(m) {
@@ -113,7 +113,7 @@ func (st *Store) EndSweepEach(ctx context.Context, scope string, sw Sweep, swept
 
 // ClearMarks removes marks of addresses that hold nothing more to sweep,
 // each unless a deposit re-marked its address since it was read.
-func (st *Store) ClearMarks(ctx context.Context, scope string, marks []SweepMark) error {
+func (st *Sweeps) ClearMarks(ctx context.Context, scope string, marks []SweepMark) error {
 	for _, m := range marks {
 		_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ADDR#"+m.Address),
 			ConditionExpression: aws.String("v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": s(m.Version)}})

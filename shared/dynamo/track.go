@@ -20,14 +20,14 @@ import (
 type TrackedPayout = sg.TrackedPayout
 
 // Track lists a payout as waiting for its chain (idempotent).
-func (st *Store) Track(ctx context.Context, c sg.Chain, tenant, id string) error {
+func (st *Watch) Track(ctx context.Context, c sg.Chain, tenant, id string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
 		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant)}})
 	return classifyOrNil("dynamo.Track", err)
 }
 
 // Tracked returns the payouts waiting on chain c.
-func (st *Store) Tracked(ctx context.Context, c sg.Chain) ([]TrackedPayout, error) {
+func (st *Watch) Tracked(ctx context.Context, c sg.Chain) ([]TrackedPayout, error) {
 	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("TRACK#" + string(c))}})
@@ -45,7 +45,7 @@ func (st *Store) Tracked(ctx context.Context, c sg.Chain) ([]TrackedPayout, erro
 }
 
 // Untrack removes a payout that has ended.
-func (st *Store) Untrack(ctx context.Context, c sg.Chain, id string) error {
+func (st *Watch) Untrack(ctx context.Context, c sg.Chain, id string) error {
 	_, err := st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key("TRACK#"+string(c), id)})
 	return classifyOrNil("dynamo.Untrack", err)
 }

@@ -42,7 +42,7 @@ var ErrGrantOpen = sg.ErrGrantOpen
 // ErrGrantOpen if another grant holds it, sg.ErrTransferExists if this
 // key's grant exists. j goes to the platform's journal in the same
 // transaction.
-func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord, j sg.JournalEntry) error {
+func (st *Grants) PutTronGrant(ctx context.Context, r GrantRecord, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("tg", r.ID)
 	return st.putLocked(ctx, "dynamo.PutTronGrant",
 		item{attrPK: s(platformPK), attrSK: s(grantPrefix + kp), "id": s(r.ID), "sc": s(r.Scope), "st": s(GrantPrepared),
@@ -51,7 +51,7 @@ func (st *Store) PutTronGrant(ctx context.Context, r GrantRecord, j sg.JournalEn
 }
 
 // TronGrant reads a grant by id, or by the key part of an idempotency key.
-func (st *Store) TronGrant(ctx context.Context, id string, byKey bool) (GrantRecord, error) {
+func (st *Grants) TronGrant(ctx context.Context, id string, byKey bool) (GrantRecord, error) {
 	kp := id
 	if !byKey {
 		var ok bool
@@ -74,7 +74,7 @@ func (st *Store) TronGrant(ctx context.Context, id string, byKey bool) (GrantRec
 
 // OpenTronGrant is the id of the scope's signed grant being carried out,
 // if any (a prepared one is not carried out until signed).
-func (st *Store) OpenTronGrant(ctx context.Context, scope string) (string, bool, error) {
+func (st *Grants) OpenTronGrant(ctx context.Context, scope string) (string, bool, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(platformPK, grantLockSK+scope), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		return "", false, classifyOrNil("dynamo.OpenTronGrant", err)
@@ -86,7 +86,7 @@ func (st *Store) OpenTronGrant(ctx context.Context, scope string) (string, bool,
 // sg.ErrStateChanged). Signing must happen before the grant expires and
 // holds the lock until the grant ends; done or cancelled releases it. j
 // goes to the platform's journal in the same transaction.
-func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error {
+func (st *Grants) MoveTronGrant(ctx context.Context, r GrantRecord, from, to string, signed []byte, outcome map[string]string, j sg.JournalEntry) error {
 	kp, _ := sg.KeyPart("tg", r.ID)
 	set := "SET st = :to"
 	vals := map[string]types.AttributeValue{":to": s(to), ":from": s(from)}
@@ -123,14 +123,14 @@ func (st *Store) MoveTronGrant(ctx context.Context, r GrantRecord, from, to stri
 }
 
 // PutGranted records that addr approved spender (grant names the grant).
-func (st *Store) PutGranted(ctx context.Context, scope, addr, spender, grant string) error {
+func (st *Grants) PutGranted(ctx context.Context, scope, addr, spender, grant string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
 		attrPK: s(sweepPK(scope)), attrSK: s("GRANTED#" + addr), "sp": s(spender), "g": s(grant)}})
 	return classifyOrNil("dynamo.PutGranted", err)
 }
 
 // Granted maps each address of the scope that approved a spender to it.
-func (st *Store) Granted(ctx context.Context, scope string) (map[string]string, error) {
+func (st *Grants) Granted(ctx context.Context, scope string) (map[string]string, error) {
 	out := map[string]string{}
 	var start map[string]types.AttributeValue
 	for {

@@ -20,7 +20,7 @@ import (
 // NextIndex atomically increments the platform's derivation counter. Every
 // call gets a distinct index, whatever the concurrency; an index whose
 // wallet is never written is simply skipped.
-func (st *Store) NextIndex(ctx context.Context) (uint32, error) {
+func (st *Wallets) NextIndex(ctx context.Context) (uint32, error) {
 	out, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &st.table,
 		Key:                       key(seqHDIndex, "SEQ"),
@@ -44,7 +44,7 @@ func (st *Store) NextIndex(ctx context.Context) (uint32, error) {
 
 // CreateWallet writes the wallet, one claim per deposit address and the
 // idempotency record in one transaction.
-func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempotency) error {
+func (st *Wallets) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempotency) error {
 	addrs := make([]types.AttributeValue, 0, len(w.Addresses))
 	for _, a := range w.Addresses {
 		addrs = append(addrs, &types.AttributeValueMemberM{Value: item{
@@ -121,7 +121,7 @@ func (st *Store) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempote
 }
 
 // Wallet reads one wallet of the tenant.
-func (st *Store) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, error) {
+func (st *Wallets) Wallet(ctx context.Context, tenant, id string) (sg.Wallet, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), walletPrefix+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sg.Wallet{}, classify("dynamo.Wallet", err)
@@ -156,7 +156,7 @@ func idemField(op, k string) string { return "idem/" + op + "/" + k }
 // openPII fills in a wallet's sealed PII. A store without Fields (the
 // functions that only check a wallet exists, the ledger's reads) leaves it
 // sealed and the fields empty.
-func (st *Store) openPII(ctx context.Context, w *sg.Wallet, it item) error {
+func (st *Table) openPII(ctx context.Context, w *sg.Wallet, it item) error {
 	sealed := getB(it, "pii")
 	if sealed == nil || st.Fields == nil {
 		return nil
@@ -191,7 +191,7 @@ func decodeWallet(it item) (sg.Wallet, error) {
 // Wallets lists the tenant's wallets newest first. The cursor is the last
 // wallet id of the page, base64url encoded; it only ever addresses the
 // caller's own partition.
-func (st *Store) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
+func (st *Wallets) Wallets(ctx context.Context, tenant string, page sg.Page) ([]sg.Wallet, string, error) {
 	in := &dynamodb.QueryInput{
 		TableName:              &st.table,
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
@@ -269,7 +269,7 @@ func walletIDs(ids []string) []string {
 }
 
 // WalletsByID reads several of the tenant's wallets in one round trip.
-func (st *Store) WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error) {
+func (st *Wallets) WalletsByID(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, error) {
 	ws, _, err := st.walletsAnd(ctx, tenant, walletIDs(ids), nil)
 	return ws, err
 }
@@ -277,7 +277,7 @@ func (st *Store) WalletsByID(ctx context.Context, tenant string, ids ...string) 
 // WalletsUnderFreeze reads several of the tenant's wallets and the freeze
 // in force over each (the platform's, the tenant's or its own) in one round
 // trip; wallets no freeze covers are absent from the second map.
-func (st *Store) WalletsUnderFreeze(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error) {
+func (st *Wallets) WalletsUnderFreeze(ctx context.Context, tenant string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error) {
 	ids = walletIDs(ids)
 	if len(ids) == 0 {
 		return map[string]sg.Wallet{}, map[string]sg.Freeze{}, nil
@@ -291,7 +291,7 @@ func (st *Store) WalletsUnderFreeze(ctx context.Context, tenant string, ids ...s
 
 // walletsAnd reads the wallets ids and the items of extra in one batch,
 // returning the wallets by id and the other items read.
-func (st *Store) walletsAnd(ctx context.Context, tenant string, ids []string, extra []map[string]types.AttributeValue) (map[string]sg.Wallet, []item, error) {
+func (st *Wallets) walletsAnd(ctx context.Context, tenant string, ids []string, extra []map[string]types.AttributeValue) (map[string]sg.Wallet, []item, error) {
 	keys := make([]map[string]types.AttributeValue, 0, len(ids)+len(extra))
 	for _, id := range ids {
 		keys = append(keys, key(tenantPK(tenant), walletPrefix+id))

@@ -17,7 +17,7 @@ import (
 // two overlapping runs never both advance the cursor.
 
 // LoadWatch returns the blob and its version (0 when there is none).
-func (st *Store) LoadWatch(ctx context.Context, name string) ([]byte, int64, error) {
+func (st *Watch) LoadWatch(ctx context.Context, name string) ([]byte, int64, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("WATCH#"+name, "STATE"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, 0, classify("dynamo.LoadWatch", err)
@@ -29,7 +29,7 @@ func (st *Store) LoadWatch(ctx context.Context, name string) ([]byte, int64, err
 }
 
 // SaveWatch writes the blob as version+1 if the stored version is still version.
-func (st *Store) SaveWatch(ctx context.Context, name string, blob []byte, version int64) error {
+func (st *Watch) SaveWatch(ctx context.Context, name string, blob []byte, version int64) error {
 	in := &dynamodb.PutItemInput{TableName: &st.table,
 		Item: item{attrPK: s("WATCH#" + name), attrSK: s("STATE"), "state": b(blob), "version": n(version + 1)}}
 	if version == 0 {
@@ -53,7 +53,7 @@ type AddressOwner = sg.AddressOwner
 // wallet ids sort after `after` ("0" for all), with their owners, and the
 // last position read. Wallet ids are time-ordered, so a watcher loads the
 // list once and then only what is new.
-func (st *Store) AddressesSince(ctx context.Context, c sg.Chain, after string) (map[string]AddressOwner, string, error) {
+func (st *Watch) AddressesSince(ctx context.Context, c sg.Chain, after string) (map[string]AddressOwner, string, error) {
 	in := &dynamodb.QueryInput{TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND SK > :after"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(addrListPrefix + string(c)), ":after": s(after)}}
 	p := dynamodb.NewQueryPaginator(st.db, in)

@@ -22,7 +22,7 @@ func coursesAPI(env Env) (api.Courses, error) {
 		return api.Courses{}, err
 	}
 	signer := &kmssign.P256{KMS: kc, KeyID: env("CERT_SIGNER_KEY_ID")}
-	return api.Courses{Svc: &courses.Service{Store: st, Signer: signer, Now: time.Now}}, nil
+	return api.Courses{Svc: &courses.Service{Store: st.Courses, Signer: signer, Now: time.Now}}, nil
 }
 
 // CoursesAttempt builds POST /v1/courses/{course_id}/attempts.

@@ -13,13 +13,19 @@ import (
 // WalletsTransfers builds GET /v1/wallets/{wallet_id}/transfers.
 func WalletsTransfers(ctx context.Context, env Env) (httpapi.Handler, error) {
 	st, err := Store(env)
-	return httpapi.Wrap("wallets-transfers", api.History{Store: st}.List), err
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("wallets-transfers", api.History{Store: st.History, Wallets: st.Wallets}.List), nil
 }
 
 // WalletsStatement builds GET /v1/wallets/{wallet_id}/statement.
 func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
 	st, err := Store(env)
-	return httpapi.Wrap("wallets-statement", api.History{Store: st}.Statement), err
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("wallets-statement", api.History{Store: st.History, Wallets: st.Wallets}.Statement), nil
 }
 
 // HistoryProjector builds the stream consumer that writes each transfer
@@ -35,7 +41,7 @@ func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			if err := st.PutHistory(ctx, live.FromStreamImage(r.Change.NewImage)); err != nil {
+			if err := st.History.PutHistory(ctx, live.FromStreamImage(r.Change.NewImage)); err != nil {
 				// Retry from this record, so lines are never skipped.
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 				return resp, nil

@@ -20,7 +20,7 @@ import (
 // they are read at the deposit watcher's cursor, so a deposit the watcher
 // has not reached yet is not counted against the books.
 type chainHoldings struct {
-	st    *dynamo.Store
+	st    *dynamo.Watch
 	chain sg.Chain
 	hot   address.Account
 	total func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error)
@@ -66,7 +66,7 @@ func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chai
 	out := map[sg.Chain]recon.OnChain{}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	for _, c := range served {
-		h := chainHoldings{st: st, chain: c.Net.Chain, hot: c.Hot}
+		h := chainHoldings{st: st.Watch, chain: c.Net.Chain, hot: c.Hot}
 		if c.Net.Chain == sg.Ethereum {
 			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, Token: c.Token}).Total
 		} else {

@@ -28,7 +28,7 @@ func hotKeyLookup(env Env) (func(context.Context) (string, int, error), error) {
 		return nil, err
 	}
 	return func(ctx context.Context) (string, int, error) {
-		hk, err := st.HotKey(ctx)
+		hk, err := st.HotKeys.HotKey(ctx)
 		if err != nil || hk.KeyID == "" {
 			return env("HOT_SIGNER_KEY_ID"), 0, err
 		}

@@ -64,7 +64,7 @@ func LiveService(env Env) (*live.Service, error) {
 	}
 	mgmt := apigatewaymanagementapi.NewFromConfig(cfg, func(o *apigatewaymanagementapi.Options) { o.BaseEndpoint = ep })
 	return &live.Service{
-		Store:    dynamo.New(db, env("TABLE_NAME")),
+		Store:    newLiveStore(dynamo.New(db, env("TABLE_NAME"))),
 		Verifier: &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
 		Poster:   poster{mgmt},
 		Decode:   dynamo.TransferFromImage,
@@ -96,3 +96,12 @@ func LiveNotify(ctx context.Context, env Env) (StreamHandler, error) {
 	}
 	return s.Notify, nil
 }
+
+// liveStore is what the live service keeps (connections and
+// subscriptions) with the wallets it checks a subscription against.
+type liveStore struct {
+	*dynamo.Live
+	*dynamo.Wallets
+}
+
+func newLiveStore(st *dynamo.Store) liveStore { return liveStore{Live: st.Live, Wallets: st.Wallets} }

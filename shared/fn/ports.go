@@ -10,7 +10,6 @@ import (
 // the dynamo adapter implements them. The checks live in the wiring, the
 // one place that sees both.
 var (
-	_ api.HistoryStore = (*dynamo.Store)(nil)
-	_ api.IdemStore    = (*dynamo.Store)(nil)
-	_ live.Store       = (*dynamo.Store)(nil)
+	_ api.IdemStore = (*dynamo.Table)(nil)
+	_ live.Store    = liveStore{}
 )

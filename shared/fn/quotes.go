@@ -43,6 +43,6 @@ func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 			quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
 		}
 	}
-	q := &ledger.Quotes{Store: st, Quoters: quoters, Now: time.Now}
+	q := &ledger.Quotes{Store: st.Withdrawals, Quoters: quoters, Now: time.Now}
 	return httpapi.Wrap("fee-quotes-get", api.Quotes{Q: q}.Get), nil
 }

@@ -25,7 +25,7 @@ func ReconciliationGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 		if err != nil {
 			return httpapi.Fail(ctx, req, err), nil
 		}
-		r, err := recon.Tenant(ctx, st, p.TenantID, time.Now())
+		r, err := recon.Tenant(ctx, ReconStore(st), p.TenantID, time.Now())
 		if err != nil {
 			return httpapi.Fail(ctx, req, err), nil
 		}
@@ -56,7 +56,7 @@ func reconcileJob(ctx context.Context, env Env) (Job, error) {
 	log := obs.NewLogger(os.Stdout, "reconcile")
 	metrics := obs.NewMetrics(os.Stdout, "Stablegate", "reconcile")
 	return func(ctx context.Context) (any, error) {
-		r, err := recon.Platform(ctx, st, time.Now(), chains)
+		r, err := recon.Platform(ctx, ReconStore(st), time.Now(), chains)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ const StalledAfter = 5 * time.Minute
 // Redrive queues again every open withdrawal unchanged since before that
 // the worker should be moving, and returns how many.
 func Redrive(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, before time.Time) (int, error) {
-	ts, err := st.StalledWithdrawals(ctx, before)
+	ts, err := st.Withdrawals.StalledWithdrawals(ctx, before)
 	if err != nil {
 		return 0, err
 	}
@@ -121,7 +121,7 @@ func Redrive(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, befor
 
 // ExpireHolds voids every lapsed hold and returns how many it voided.
 func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, now time.Time) (int, error) {
-	ts, err := st.ExpiredHolds(ctx, now)
+	ts, err := st.Withdrawals.ExpiredHolds(ctx, now)
 	if err != nil {
 		return 0, err
 	}
@@ -136,4 +136,9 @@ func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, n
 		}
 	}
 	return n, nil
+}
+
+// ReconStore is what reconciliation reads of the stores.
+func ReconStore(st *dynamo.Store) recon.Store {
+	return recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch}
 }

@@ -24,7 +24,7 @@ func Store(env Env) (*dynamo.Store, error) {
 
 // Ledger is the ledger service over a store.
 func Ledger(st *dynamo.Store) *ledger.Service {
-	return &ledger.Service{Store: st, Wallets: st, Now: time.Now}
+	return &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
 }
 
 // LedgerService builds the ledger on TABLE_NAME.
@@ -54,5 +54,5 @@ func TransfersBatch(ctx context.Context, env Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: Ledger(st), Idem: st}.Batch), nil
+	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: Ledger(st), Idem: st.Base}.Batch), nil
 }

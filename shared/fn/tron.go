@@ -43,7 +43,7 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 	if err != nil {
 		return nil, err
 	}
-	return &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token,
+	return &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st.Withdrawals}, Token: token,
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
 }
 
@@ -62,7 +62,7 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
 	owners := map[string]sg.AddressOwner{}
-	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st}, Owners: owners, Marks: st, Scope: tron.SweepScope(token)}
+	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.

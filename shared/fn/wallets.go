@@ -50,9 +50,9 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 		if err != nil {
 			return api.Wallets{}, err
 		}
-		store.Fields = &envelope.Fields{KMS: kc, KeyID: env("ENVELOPE_KEY_ID"), Keys: store}
+		store.Base.Fields = &envelope.Fields{KMS: kc, KeyID: env("ENVELOPE_KEY_ID"), Keys: store.Custody}
 	}
-	return api.Wallets{Svc: &wallet.Service{Store: store, Idem: store, Balances: store, Deriver: d, Freezes: store, Now: time.Now}}, nil
+	return api.Wallets{Svc: &wallet.Service{Store: store.Wallets, Idem: store.Base, Balances: store.Ledger, Deriver: d, Freezes: store.Custody, Now: time.Now}}, nil
 }
 
 // forwarders reads the factory and implementation addresses of CREATE2

@@ -24,7 +24,7 @@ func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners map[string]sg.Addr
 		if !loaded.IsZero() {
 			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
 		}
-		fresh, _, err := st.AddressesSince(ctx, chain, after)
+		fresh, _, err := st.Watch.AddressesSince(ctx, chain, after)
 		if err != nil {
 			return nil, err
 		}
@@ -32,7 +32,7 @@ func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners map[string]sg.Addr
 			owners[a] = o
 		}
 		loaded = now
-		blob, version, err := st.LoadWatch(ctx, string(chain))
+		blob, version, err := st.Watch.LoadWatch(ctx, string(chain))
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +47,7 @@ func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners map[string]sg.Addr
 			return nil, err
 		}
 		out, _ := json.Marshal(state)
-		if err := st.SaveWatch(ctx, string(chain), out, version); err != nil {
+		if err := st.Watch.SaveWatch(ctx, string(chain), out, version); err != nil {
 			return nil, err
 		}
 		return summary, nil

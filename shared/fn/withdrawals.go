@@ -55,9 +55,9 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "SQS")
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	return &ledger.Withdrawals{
-		Service: Ledger(st), Mover: st, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
-		Freezes: st, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st,
-		Destinations: st, Waits: st, Tokens: tokens(env),
+		Service: Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
+		Freezes: st.Custody, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st.Withdrawals,
+		Destinations: st.Watch, Waits: st.Withdrawals, Tokens: tokens(env),
 	}, st, nil
 }
 
@@ -100,7 +100,7 @@ func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.S
 		// queue's visibility timeout instead.
 		_, _ = q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
 	}
-	return WorkerHandler(w, retryIn, st.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
+	return WorkerHandler(w, retryIn, st.Watch.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
 }
 
 // Redelivery delays, shorter than the queue's visibility timeout: a record

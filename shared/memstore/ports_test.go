@@ -12,7 +12,6 @@ import (
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/memstore"
-	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -23,7 +22,7 @@ var (
 	_ ledger.Store     = (*memstore.Store)(nil)
 	_ custody.Store    = (*memstore.Store)(nil)
 	_ sg.RotationStore = (*memstore.Store)(nil)
-	_ recon.Store      = (*memstore.Store)(nil)
+	_ sg.ReconStore    = (*memstore.Store)(nil)
 	_ courses.Store    = (*memstore.Store)(nil)
 
 	_ chaineth.TxStore    = (*memstore.Store)(nil)
@@ -38,12 +37,12 @@ var (
 	_ grantapi.Store  = (*memstore.Store)(nil)
 )
 
-var _ api.HistoryStore = (*memstore.Store)(nil)
+var _ sg.HistoryStore = (*memstore.Store)(nil)
 
 var _ api.IdemStore = (*memstore.Store)(nil)
 
 var (
-	_ sg.RotationWaits  = (*memstore.Store)(nil)
+	_ sg.NonceHolders   = (*memstore.Store)(nil)
 	_ sg.SignedTxReader = (*memstore.Store)(nil)
 	_ live.Store        = (*memstore.Store)(nil)
 	_ envelope.KeyStore = (*memstore.Store)(nil)

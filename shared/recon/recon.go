@@ -12,8 +12,13 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Store is what reconciliation reads (sg.ReconStore).
-type Store = sg.ReconStore
+// Store is what reconciliation reads: the ledger, the tenants' wallets and
+// the payouts followed on chain.
+type Store struct {
+	sg.LedgerReads
+	sg.TenantWalletLister
+	sg.TrackedReader
+}
 
 // OnChain reads what the platform holds of USDT on one chain: every deposit
 // address and the hot wallet.

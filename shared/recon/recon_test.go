@@ -147,7 +147,7 @@ func failing(r Report) []string {
 
 func TestTenantBooksMadeByTheLedgerReconcile(t *testing.T) {
 	b, _, _ := busy(t)
-	r, err := Tenant(bg, b.st, tenant, b.now)
+	r, err := Tenant(bg, Store{b.st, b.st, b.st}, tenant, b.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestTenantReportsAHoldTheRecordsDoNotExplain(t *testing.T) {
 		Event: sg.Event{State: sg.StateCancelled, At: b.now}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Tenant(bg, b.st, tenant, b.now)
+	r, err := Tenant(bg, Store{b.st, b.st, b.st}, tenant, b.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestPlatformComparesTheChainWithTheBooks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := Platform(bg, b.st, b.now, c.chain)
+			r, err := Platform(bg, Store{b.st, b.st, b.st}, b.now, c.chain)
 			if err != nil {
 				t.Fatal(err)
 			}

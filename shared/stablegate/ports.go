@@ -101,20 +101,47 @@ type TransferReader interface {
 	Transfer(ctx context.Context, tenant, id string) (Transfer, error)
 }
 
-// ReconStore is what reconciliation reads.
-type ReconStore interface {
+// LedgerReads are the ledger's reads reconciliation checks.
+type LedgerReads interface {
 	TenantTransfers(ctx context.Context, tenant string) ([]Transfer, error)
-	TenantWallets(ctx context.Context, tenant string) ([]Wallet, error)
 	AccountBalance(ctx context.Context, a Account, shards int) (Balance, error)
 	BalanceTotals(ctx context.Context) (system, wallets map[[2]string]Balance, tenants []string, err error)
-	Tracked(ctx context.Context, c Chain) ([]TrackedPayout, error)
 	Transfer(ctx context.Context, tenant, id string) (Transfer, error)
+}
+
+// TenantWalletLister lists all of a tenant's wallets.
+type TenantWalletLister interface {
+	TenantWallets(ctx context.Context, tenant string) ([]Wallet, error)
+}
+
+// TrackedReader lists the payouts broadcast on a chain and not yet ended.
+type TrackedReader interface {
+	Tracked(ctx context.Context, c Chain) ([]TrackedPayout, error)
+}
+
+// NonceHolders counts open withdrawals holding a nonce and not yet
+// broadcast.
+type NonceHolders interface {
+	NonceHolders(ctx context.Context) (int, error)
+}
+
+// ReconStore is everything reconciliation reads (a store that keeps all
+// aggregates, as the in-memory twin, has it in one).
+type ReconStore interface {
+	LedgerReads
+	TenantWalletLister
+	TrackedReader
+}
+
+// HistoryReader reads a wallet's transfer history, newest first.
+type HistoryReader interface {
+	History(ctx context.Context, tenant, wallet string, f HistoryFilter, page Page) ([]Transfer, string, error)
 }
 
 // HistoryStore reads wallets and their transfer history.
 type HistoryStore interface {
 	Wallet(ctx context.Context, tenantID, walletID string) (Wallet, error)
-	History(ctx context.Context, tenant, wallet string, f HistoryFilter, page Page) ([]Transfer, string, error)
+	HistoryReader
 }
 
 // IdempotencyClaims claims and completes idempotency records of requests

@@ -57,15 +57,6 @@ type RotationStore interface {
 	FinishRotation(ctx context.Context, r Rotation, j JournalEntry) error
 }
 
-// RotationWaits are the facts a rotation waits on before it makes the new
-// key: the platform freeze, payouts holding a nonce of the old key, and
-// payouts broadcast and not yet ended.
-type RotationWaits interface {
-	FreezeOn(ctx context.Context, tenant, wallet string) (Freeze, bool, error)
-	NonceHolders(ctx context.Context) (int, error)
-	Tracked(ctx context.Context, c Chain) ([]TrackedPayout, error)
-}
-
 // SignedTxReader reads a transaction as it was signed (ErrNotFound if it
 // never was).
 type SignedTxReader interface {

@@ -141,7 +141,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if o.Chain {
 		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
 		st := dynamo.New(prov.DynamoDB, res.Refs["MainTable"])
-		s.books = &ledger.Service{Store: st, Wallets: st, Now: time.Now}
+		s.books = &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
 		if err := s.bootstrapChain(ctx, res, prov.KMS); err != nil {
 			return nil, err
 		}

@@ -62,7 +62,7 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 		return nil, nil, token, fmt.Errorf("chainfn: %s answers chain id %s, not %s's %d", rpc, chainID, net.Name, net.ChainID)
 	}
 	return &chaineth.HotWallet{Node: node, Signer: signer, ChainID: chainID,
-		Store: st, Confirmations: net.Confirmations}, node, token, nil
+		Store: st.Withdrawals, Confirmations: net.Confirmations}, node, token, nil
 }
 
 // EthereumPayout builds the hot wallet's payout from the environment (see
@@ -117,7 +117,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chainfn: the forwarder factory's implementation: %w", err)
 	}
-	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st, Factory: common.HexToAddress(factory), Implementation: impl, Token: token}
+	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st.Sweeps, Factory: common.HexToAddress(factory), Implementation: impl, Token: token}
 	if name := env("TOKEN_LAYOUT_ETHEREUM"); name != "" {
 		l, ok := chaineth.TokenLayouts[name]
 		if !ok {
@@ -129,7 +129,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	return func(ctx context.Context) (any, error) {
 		// A platform freeze stops sweeps too (a hot key rotation moves the
 		// factory and the funds under one).
-		if f, frozen, err := st.FreezeOn(ctx, "", ""); err != nil {
+		if f, frozen, err := st.Custody.FreezeOn(ctx, "", ""); err != nil {
 			return nil, err
 		} else if frozen && f.Scope == sg.FreezePlatform {
 			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
@@ -150,13 +150,13 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err != nil {
 		return nil, nil, err
 	}
-	w.Policy = custody.Rules{Store: st, Now: time.Now}
+	w.Policy = custody.Rules{Store: st.Custody, Now: time.Now}
 	sealer, err := fn.Sealer(env)
 	if err != nil {
 		return nil, nil, err
 	}
 	if sealer != nil {
-		v := &custody.Voter{Svc: &custody.Service{Store: st, Withdrawals: w, Now: time.Now}, Sealer: sealer,
+		v := &custody.Voter{Svc: &custody.Service{Store: st.Custody, Withdrawals: w, Now: time.Now}, Sealer: sealer,
 			HTTP:          &http.Client{Timeout: custody.WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 			AllowLoopback: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}
 		w.AwaitingApproval = v.Vote
@@ -215,7 +215,7 @@ func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Wi
 		}
 	}
 	for _, o := range list {
-		if err := st.RegisterOwn(ctx, o.c, o.addr, o.kind); err != nil {
+		if err := st.Watch.RegisterOwn(ctx, o.c, o.addr, o.kind); err != nil {
 			return err
 		}
 	}
@@ -255,7 +255,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	return func(ctx context.Context) (any, error) {
 		ended, waiting := 0, 0
 		for _, c := range sg.Chains {
-			tracked, err := st.Tracked(ctx, c)
+			tracked, err := st.Watch.Tracked(ctx, c)
 			if err != nil {
 				return nil, err
 			}
@@ -270,7 +270,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 						waiting++
 						continue
 					}
-					if err := st.Untrack(ctx, c, p.ID); err != nil {
+					if err := st.Watch.Untrack(ctx, c, p.ID); err != nil {
 						return nil, err
 					}
 					ended++
@@ -286,7 +286,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 					waiting++
 					continue
 				}
-				if err := st.Untrack(ctx, c, p.ID); err != nil {
+				if err := st.Watch.Untrack(ctx, c, p.ID); err != nil {
 					return nil, err
 				}
 				ended++
@@ -357,12 +357,12 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
 	owners := map[string]sg.AddressOwner{}
-	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st}, Owners: owners}
+	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		if !common.IsHexAddress(f) {
 			return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
 		}
-		sink.Marks, sink.SweepScope = st, chaineth.SweepScope(common.HexToAddress(f))
+		sink.Marks, sink.SweepScope = st.Sweeps, chaineth.SweepScope(common.HexToAddress(f))
 	}
 	return fn.WatchJob(st, sg.Ethereum, owners, func(ctx context.Context, state chaineth.State) (chaineth.State, map[string]any, error) {
 		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf, Sink: sink,

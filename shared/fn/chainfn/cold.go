@@ -60,8 +60,8 @@ func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store, hot *chaineth
 	if err != nil {
 		return nil, fmt.Errorf("chainfn: hot address: %w", err)
 	}
-	follow := &chaineth.HotWallet{Node: node, ChainID: hot.ChainID, Store: st, Confirmations: hot.Confirmations, NoReplace: true}
-	return &chaineth.Cold{Node: node, Store: st, Follow: follow, ChainID: hot.ChainID, Token: token, Address: common.HexToAddress(addr),
+	follow := &chaineth.HotWallet{Node: node, ChainID: hot.ChainID, Store: st.Withdrawals, Confirmations: hot.Confirmations, NoReplace: true}
+	return &chaineth.Cold{Node: node, Store: st.Cold, Follow: follow, ChainID: hot.ChainID, Token: token, Address: common.HexToAddress(addr),
 		TTL: ttl, Hot: hotAddr, Now: time.Now, Float: floatOn(st, sg.Ethereum)}, nil
 }
 
@@ -78,7 +78,7 @@ func floatOn(st *dynamo.Store, c sg.Chain) func(ctx context.Context, amount sg.A
 // address being where a refill goes. cold is the zero account when only
 // following (the tracker).
 func tronCold(st *dynamo.Store, grid *tron.Grid, token, cold address.Account, ttl time.Duration, hot func(context.Context) (address.Account, error)) *tron.Cold {
-	return &tron.Cold{Grid: grid, Store: st, Send: &tron.Sender{Grid: grid, Store: st}, Token: token, Address: cold, TTL: ttl,
+	return &tron.Cold{Grid: grid, Store: st.Cold, Send: &tron.Sender{Grid: grid, Store: st.Withdrawals}, Token: token, Address: cold, TTL: ttl,
 		Hot: hot, Float: floatOn(st, sg.Tron), Now: time.Now}
 }
 
@@ -160,7 +160,7 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if err != nil {
 			return nil, err
 		}
-		svc := &coldapi.Service{Store: st, Chains: chains, Now: time.Now, Freezes: st}
+		svc := &coldapi.Service{Store: st.Cold, Chains: chains, Now: time.Now, Freezes: st.Custody}
 		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
 	})
 }

@@ -12,15 +12,15 @@ import (
 // records; the dynamo adapter implements them. The checks live in the
 // wiring, which links both (dynamo itself links no chain library).
 var (
-	_ chaineth.TxStore    = (*dynamo.Store)(nil)
-	_ chaineth.SweepStore = (*dynamo.Store)(nil)
-	_ chaineth.ColdStore  = (*dynamo.Store)(nil)
-	_ tron.TxStore        = (*dynamo.Store)(nil)
-	_ tron.ColdStore      = (*dynamo.Store)(nil)
-	_ tron.GrantStore     = (*dynamo.Store)(nil)
+	_ chaineth.TxStore    = (*dynamo.Withdrawals)(nil)
+	_ chaineth.SweepStore = (*dynamo.Sweeps)(nil)
+	_ chaineth.ColdStore  = (*dynamo.Cold)(nil)
+	_ tron.TxStore        = (*dynamo.Withdrawals)(nil)
+	_ tron.ColdStore      = (*dynamo.Cold)(nil)
+	_ tron.GrantStore     = dynamo.TronSweeps{}
 
-	_ coldapi.Store   = (*dynamo.Store)(nil)
-	_ coldapi.Freezes = (*dynamo.Store)(nil)
+	_ coldapi.Store   = (*dynamo.Cold)(nil)
+	_ coldapi.Freezes = (*dynamo.Custody)(nil)
 	_ coldapi.Chain   = (*chaineth.Cold)(nil)
 	_ coldapi.Chain   = (*tron.Cold)(nil)
 

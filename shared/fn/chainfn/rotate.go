@@ -23,6 +23,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -57,21 +58,9 @@ type RotationNode interface {
 	chaineth.Caller
 }
 
-// RotationStore is what the rotation's adapters read and keep: the
-// rotation, the facts it waits on, the drain's transactions, the sweeps
-// and grants in flight.
-type RotationStore interface {
-	sg.RotationStore
-	sg.RotationWaits
-	chaineth.TxStore
-	tron.TxStore
-	OpenSweep(ctx context.Context, scope string) (sg.Sweep, bool, error)
-	OpenTronGrant(ctx context.Context, scope string) (string, bool, error)
-}
-
 // Rotator wires custody.Rotator to KMS and the chains, one run at a time.
 type Rotator struct {
-	Store RotationStore
+	Store *dynamo.Store
 	KMS   KMSAdmin
 	// Alias is the template's alias of the hot key, pointed at the new key.
 	Alias string
@@ -101,13 +90,13 @@ func (r *Rotator) Step(ctx context.Context) (sg.Rotation, error) {
 func (r *Rotator) Service() *custody.Rotator {
 	var gates []sg.RotationGate
 	if r.Factory != (common.Address{}) {
-		gates = append(gates, sweepGate{r.Store, chaineth.SweepScope(r.Factory), "waiting for the sweep in flight to end"})
+		gates = append(gates, sweepGate{r.Store.Sweeps, chaineth.SweepScope(r.Factory), "waiting for the sweep in flight to end"})
 	}
 	if r.TronToken != (address.Account{}) {
 		// A Tron sweep or grant in flight uses the old key's energy and
 		// names it as the spender: let it end first.
-		gates = append(gates, sweepGate{r.Store, tron.SweepScope(r.TronToken), "waiting for the Tron sweep in flight to end"},
-			grantGate{r.Store, tron.SweepScope(r.TronToken)})
+		gates = append(gates, sweepGate{r.Store.Sweeps, tron.SweepScope(r.TronToken), "waiting for the Tron sweep in flight to end"},
+			grantGate{r.Store.Grants, tron.SweepScope(r.TronToken)})
 	}
 	eth := func(name string, send func(context.Context, *chaineth.HotWallet, sg.Rotation, string) (string, error)) sg.RotationStep {
 		return ethStep{r, name, send}
@@ -117,9 +106,10 @@ func (r *Rotator) Service() *custody.Rotator {
 	}
 	now := r.Now
 	if now == nil {
-		now = time.Now
+		now = r.Store.Base.Now
 	}
-	return &custody.Rotator{Store: r.Store, Waits: r.Store, Signed: r.Store, Gates: gates, CurrentKey: r.CurrentKey, Now: now,
+	st := r.Store
+	return &custody.Rotator{Store: st.HotKeys, Freezes: st.Custody, Nonces: st.Withdrawals, Tracked: st.Watch, Signed: st.Withdrawals, Gates: gates, CurrentKey: r.CurrentKey, Now: now,
 		Keys: kmsKeys{KMS: r.KMS, Alias: r.Alias, Tag: r.Tag},
 		Steps: []sg.RotationStep{eth("eth-owner", r.ethOwner), eth("eth-usdt", r.ethUSDT), trx("tron-usdt", r.tronUSDT),
 			trx("tron-trx", r.tronTRX), eth("eth-eth", r.ethETH)}}
@@ -195,7 +185,7 @@ func (s ethStep) Name() string { return s.name }
 
 func (s ethStep) hot(rot sg.Rotation) *chaineth.HotWallet {
 	return &chaineth.HotWallet{Node: s.r.Node, Signer: &kmssign.Signer{KMS: s.r.KMS, KeyID: rot.OldKey}, ChainID: s.r.ChainID,
-		Store: s.r.Store, Confirmations: s.r.Confirmations}
+		Store: s.r.Store.Withdrawals, Confirmations: s.r.Confirmations}
 }
 
 func (s ethStep) Send(ctx context.Context, rot sg.Rotation, id string) (string, error) {
@@ -226,7 +216,7 @@ type tronStep struct {
 func (s tronStep) Name() string { return s.name }
 
 func (s tronStep) sender(rot sg.Rotation) *tron.Sender {
-	return &tron.Sender{Grid: s.r.Grid, Signer: &kmssign.Signer{KMS: s.r.KMS, KeyID: rot.OldKey}, Store: s.r.Store}
+	return &tron.Sender{Grid: s.r.Grid, Signer: &kmssign.Signer{KMS: s.r.KMS, KeyID: rot.OldKey}, Store: s.r.Store.Withdrawals}
 }
 
 func (s tronStep) Send(ctx context.Context, rot sg.Rotation, id string) (string, error) {
@@ -238,7 +228,7 @@ func (s tronStep) Send(ctx context.Context, rot sg.Rotation, id string) (string,
 // A failed one stops the rotation for a person to look.
 func (s tronStep) Confirmed(ctx context.Context, rot sg.Rotation, id string) (bool, error) {
 	tronOld := s.sender(rot)
-	kept, err := s.r.Store.SignedTx(ctx, id)
+	kept, err := s.r.Store.Withdrawals.SignedTx(ctx, id)
 	if err != nil {
 		return false, err
 	}
@@ -417,7 +407,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Rotator{Store: st, Now: st.Now, KMS: kc, Alias: env("HOT_SIGNER_KEY_ID"), Tag: env("HOT_KEY_TAG"), Node: node, ChainID: hot.ChainID,
+	r := &Rotator{Store: st, KMS: kc, Alias: env("HOT_SIGNER_KEY_ID"), Tag: env("HOT_KEY_TAG"), Node: node, ChainID: hot.ChainID,
 		Token: token, Confirmations: hot.Confirmations, CurrentKey: hot.Signer.KeyID}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		r.Factory = common.HexToAddress(f)

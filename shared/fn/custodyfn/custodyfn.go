@@ -29,12 +29,12 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 			return nil, errors.New("fn: PLATFORM_UNFREEZE_APPROVALS must be 1 to 10")
 		}
 	}
-	w.Policy = custody.Rules{Store: st, Now: time.Now}
+	w.Policy = custody.Rules{Store: st.Custody, Now: time.Now}
 	sealer, err := fn.Sealer(env)
 	if err != nil {
 		return nil, err
 	}
-	return &custody.Service{Store: st, Rotations: st, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n,
+	return &custody.Service{Store: st.Custody, Rotations: st.HotKeys, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: n,
 		Sealer: sealer, AllowLoopbackWebhooks: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}, nil
 }
 

@@ -6,4 +6,4 @@ import (
 )
 
 // The dynamo adapter keeps Tron sweep grants (grantapi declares the port).
-var _ grantapi.Store = (*dynamo.Store)(nil)
+var _ grantapi.Store = dynamo.TronSweeps{}

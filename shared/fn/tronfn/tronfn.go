@@ -49,10 +49,10 @@ func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st}, Token: token, Store: st, Signed: airgap.SignedApproves}
+	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st.Withdrawals}, Token: token, Store: dynamo.TronSweeps{Sweeps: st.Sweeps, Grants: st.Grants, Withdrawals: st.Withdrawals}, Signed: airgap.SignedApproves}
 	log := obs.NewLogger(os.Stdout, "sweeps-tron")
 	return func(ctx context.Context) (any, error) {
-		if f, frozen, err := st.FreezeOn(ctx, "", ""); err != nil {
+		if f, frozen, err := st.Custody.FreezeOn(ctx, "", ""); err != nil {
 			return nil, err
 		} else if frozen && f.Scope == sg.FreezePlatform {
 			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
@@ -83,7 +83,7 @@ func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) fn.
 				return nil, errors.New("tronfn: TRON_GRANT_TTL must be a duration from 1m to 23h")
 			}
 		}
-		g := &grantapi.Grants{Store: st, Grid: grid, Token: token, TTL: ttl, Now: time.Now,
+		g := &grantapi.Grants{Store: dynamo.TronSweeps{Sweeps: st.Sweeps, Grants: st.Grants, Withdrawals: st.Withdrawals}, Grid: grid, Token: token, TTL: ttl, Now: time.Now,
 			Hot: func(ctx context.Context) (address.Account, error) { return signer.Address(ctx) }}
 		return httpapi.Wrap(name, pick(grantapi.Handlers{Grants: g})), nil
 	})

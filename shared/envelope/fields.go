@@ -29,7 +29,7 @@ type Fields struct {
 	keys map[Context][]byte
 }
 
-// KeyStore keeps the encrypted data keys (dynamo.Store).
+// KeyStore keeps the encrypted data keys (dynamo.Custody).
 type KeyStore interface {
 	// DataKey returns the encrypted data key of c, or ok false.
 	DataKey(ctx context.Context, tenant, purpose string) (blob []byte, ok bool, err error)

@@ -92,6 +92,8 @@ type Store struct {
 	Courses     *Courses
 	Live        *Live
 	Watch       *Watch
+	// Webhooks keeps webhook endpoints, events, delivery jobs and the log.
+	Webhooks *Webhooks
 }
 
 // New returns the stores on table.
@@ -103,7 +105,7 @@ func New(db DB, table string) *Store {
 func Over(t *Table) *Store {
 	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
-		Live: &Live{t}, Watch: &Watch{t}}
+		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

@@ -324,7 +324,9 @@ func jobKey(endpointID, k string) map[string]types.AttributeValue {
 	return key(whJobPK+endpointID, "JOB#"+k)
 }
 
-func seqSK(orderingKey string, seq int64) string { return fmt.Sprintf("SEQ#%012d#%s", seq, orderingKey) }
+func seqSK(orderingKey string, seq int64) string {
+	return fmt.Sprintf("SEQ#%012d#%s", seq, orderingKey)
+}
 
 func jobItem(j sg.DeliveryJob) item {
 	return item{attrPK: s(whJobPK + j.EndpointID), attrSK: s("JOB#" + j.Key), "tenant": s(j.TenantID), "endpoint": s(j.EndpointID), "key": s(j.Key),
@@ -555,4 +557,3 @@ func (st *Webhooks) Deliveries(ctx context.Context, tenant, endpointID string, p
 	}
 	return all[:limit], whCursor("dlv", lastSK), nil
 }
-

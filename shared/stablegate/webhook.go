@@ -105,9 +105,9 @@ type DeliveryJob struct {
 	// Gen counts the job's queue messages: only a task of the job's Gen is
 	// run, and each step that queues the next task moves Gen on (after
 	// queuing it), so duplicates of a message die at their first run.
-	Gen int64
-	Created       time.Time
-	Updated       time.Time
+	Gen     int64
+	Created time.Time
+	Updated time.Time
 }
 
 // Delivery is one attempt, in the endpoint's delivery log. Outcome is

@@ -272,11 +272,14 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			if w := run(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 				t.Errorf("the page is %d px wide on a 390 px phone", w)
 			}
-			if got := run(t, ctx, "tabs", chromedp.Evaluate[string](jsText("co-chains"))); got != "Ethereum · ERC20Tron · TRC20" {
+			if got := run(t, ctx, "tabs", chromedp.Evaluate[string](jsText("co-chains"))); got != "EthereumERC20TronTRC20" {
 				t.Errorf("network tabs read %q", got)
 			}
 			if got := run(t, ctx, "wallet link", chromedp.Evaluate[string](`document.getElementById("co-wallet").getAttribute("href")`)); !strings.HasPrefix(got, "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address="+fakeEthAddr) {
 				t.Errorf("open-in-wallet link %q", got)
+			}
+			if shown := run(t, ctx, "return button", chromedp.Evaluate[bool](`!document.getElementById("co-return").hidden`)); shown {
+				t.Error("the return button is offered before the invoice is settled")
 			}
 			if lang := run(t, ctx, "language link", chromedp.Evaluate[string](`document.getElementById("co-lang").getAttribute("href")`)); !strings.HasSuffix(lang, "#"+tok) {
 				t.Errorf("the language link %q loses the token", lang)

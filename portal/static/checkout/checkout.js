@@ -13,11 +13,9 @@
   var TOKEN_RE = /^[A-Za-z0-9_-]{8,128}$/;
   var CHAINS = { ethereum: "Ethereum", tron: "Tron" };
 
-  // "Ethereum · ERC20": the chain, and the token standard when given.
-  function optionName(o) {
-    var name = CHAINS[o.chain] || o.chain;
-    return o.network && o.network !== name ? name + " · " + o.network : name;
-  }
+  function chainName(o) { return CHAINS[o.chain] || o.chain; }
+  // "Ethereum (ERC20)": the chain, and the token standard when given.
+  function optionName(o) { return chainName(o) + (o.network ? " (" + o.network + ")" : ""); }
 
   function readToken() {
     var h = location.hash.replace(/^#/, ""), q = new URLSearchParams(location.search);
@@ -108,7 +106,8 @@
     renderOptions(v.options || []);
     renderPayments(v.payments || []);
 
-    var ret = $("co-return"), u = v.redirect_url ? safeURL(v.redirect_url, ["https:", "http:"]) : "";
+    // The merchant's page is offered once the invoice is settled.
+    var ret = $("co-return"), u = final && v.redirect_url ? safeURL(v.redirect_url, ["https:", "http:"]) : "";
     show(ret, !!u);
     if (u) ret.href = u;
 
@@ -128,7 +127,10 @@
         input.type = "radio"; input.name = "co-chain"; input.id = id; input.value = o.chain;
         input.addEventListener("change", function () { chain = o.chain; renderOptions(view.options); });
         var label = document.createElement("label");
-        label.htmlFor = id; label.textContent = optionName(o);
+        label.htmlFor = id;
+        var name = document.createElement("strong"), std = document.createElement("small");
+        name.textContent = chainName(o); std.textContent = o.network || "";
+        label.appendChild(name); label.appendChild(std);
         box.appendChild(input); box.appendChild(label);
       });
       box.dataset.chains = opts.map(function (o) { return o.chain; }).join(",");

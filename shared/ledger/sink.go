@@ -21,6 +21,12 @@ type SeenDeposit struct {
 	// Ref identifies the event on its branch of the chain (see ChainDeposit).
 	Ref   string
 	Block uint64
+	// TxHash names the transfer's transaction and From its sender ("" when
+	// the watcher does not say), for the listener's receipts.
+	TxHash string
+	From   string
+	// Confirmations is how deep the deposit is when reported (0: unknown).
+	Confirmations int
 }
 
 // SweepMarks records confirmed deposits for a sweeper (sg.SweepMarker).
@@ -38,6 +44,20 @@ type DepositSink struct {
 	// sweeper under Scope.
 	Marks SweepMarks
 	Scope string
+	// Listener, when set, hears of every deposit after the ledger (and the
+	// sweep mark) recorded it: the acquiring service settles the invoice
+	// whose wallet took it. Its error fails the call, so the watcher
+	// repeats it; both sides are idempotent by the deposit's Ref.
+	Listener sg.DepositListener
+}
+
+// tell reports d to the listener in state st.
+func (s DepositSink) tell(ctx context.Context, c ChainDeposit, d SeenDeposit, st sg.DepositState) error {
+	if s.Listener == nil {
+		return nil
+	}
+	return s.Listener.OnDeposit(ctx, sg.WalletDeposit{Tenant: c.Tenant, Wallet: c.Wallet, Chain: c.Chain, Address: d.To, From: d.From,
+		Amount: c.Amount, Ref: c.Ref, TxHash: d.TxHash, Block: c.Block, State: st, Confirmations: d.Confirmations})
 }
 
 // credit is d as the ledger records it. An amount an Amount cannot hold is
@@ -57,8 +77,10 @@ func (s DepositSink) Seen(ctx context.Context, d SeenDeposit) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Deposits.Seen(ctx, c)
-	return err
+	if _, err = s.Deposits.Seen(ctx, c); err != nil {
+		return err
+	}
+	return s.tell(ctx, c, d, sg.DepositSeen)
 }
 
 // Confirm makes a deposit available and, with Marks, marks its address for
@@ -69,10 +91,15 @@ func (s DepositSink) Confirm(ctx context.Context, d SeenDeposit) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Deposits.Confirm(ctx, c); err != nil || s.Marks == nil {
+	if err := s.Deposits.Confirm(ctx, c); err != nil {
 		return err
 	}
-	return s.Marks.MarkForSweep(ctx, s.Scope, d.To, o.Index, c.Ref)
+	if s.Marks != nil {
+		if err := s.Marks.MarkForSweep(ctx, s.Scope, d.To, o.Index, c.Ref); err != nil {
+			return err
+		}
+	}
+	return s.tell(ctx, c, d, sg.DepositConfirmed)
 }
 
 // Reverse takes back a deposit whose block left the chain.
@@ -81,5 +108,8 @@ func (s DepositSink) Reverse(ctx context.Context, d SeenDeposit) error {
 	if err != nil {
 		return err
 	}
-	return s.Deposits.Reverse(ctx, c)
+	if err := s.Deposits.Reverse(ctx, c); err != nil {
+		return err
+	}
+	return s.tell(ctx, c, d, sg.DepositReversed)
 }

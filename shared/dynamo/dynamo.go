@@ -94,6 +94,8 @@ type Store struct {
 	Watch       *Watch
 	// Webhooks keeps webhook endpoints, events, delivery jobs and the log.
 	Webhooks *Webhooks
+	// Audit keeps the hash-chained audit log, its heads, keys and anchors.
+	Audit *Audit
 }
 
 // New returns the stores on table.
@@ -105,7 +107,7 @@ func New(db DB, table string) *Store {
 func Over(t *Table) *Store {
 	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
-		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}}
+		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

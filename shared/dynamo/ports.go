@@ -36,4 +36,5 @@ var (
 	_ sg.LiveStore     = (*Live)(nil)
 	_ sg.OwnAddresses  = (*Watch)(nil)
 	_ sg.TrackedReader = (*Watch)(nil)
+	_ sg.AuditStore    = (*Audit)(nil)
 )

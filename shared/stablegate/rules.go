@@ -27,8 +27,8 @@ const (
 	MonManySenders         MonitorRuleKind = "many_senders"
 )
 
-// MonitorMonitorRuleKinds lists every kind in a stable order.
-var MonitorMonitorRuleKinds = []MonitorRuleKind{MonVelocity, MonStructuring, MonRoundAmounts, MonNewDestinationLarge, MonRapidInOut, MonDormantWakes, MonManySenders}
+// MonitorRuleKinds lists every kind in a stable order.
+var MonitorRuleKinds = []MonitorRuleKind{MonVelocity, MonStructuring, MonRoundAmounts, MonNewDestinationLarge, MonRapidInOut, MonDormantWakes, MonManySenders}
 
 // Direction says which side of a wallet's activity a rule counts.
 type Direction string

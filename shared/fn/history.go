@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/live"
 )
@@ -29,19 +30,29 @@ func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
 }
 
 // HistoryProjector builds the stream consumer that writes each transfer
-// record's history lines under the wallets it touches.
+// record's history lines under the wallets it touches, and publishes its
+// transfer and payout webhook events (hookapi.TransferEvents: ids derived
+// from the state change, so a redelivered record publishes nothing twice;
+// ordered per transfer, as the stream orders one item's changes) when
+// WEBHOOK_QUEUE_URL is set.
 func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
 	st, err := Store(env)
 	if err != nil {
 		return nil, err
 	}
+	pub := &transferPublisher{env: env}
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, r := range ev.Records {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			if err := st.History.PutHistory(ctx, live.FromStreamImage(r.Change.NewImage)); err != nil {
+			img := live.FromStreamImage(r.Change.NewImage)
+			err := st.History.PutHistory(ctx, img)
+			if t, ok := dynamo.TransferFromImage(img); ok && err == nil {
+				err = pub.publish(ctx, t, r.EventName == "INSERT")
+			}
+			if err != nil {
 				// Retry from this record, so lines are never skipped.
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 				return resp, nil

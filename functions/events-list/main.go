@@ -1,0 +1,6 @@
+// Command events-list is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("events-list", fn.EventsList) }

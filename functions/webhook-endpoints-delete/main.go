@@ -1,0 +1,6 @@
+// Command webhook-endpoints-delete is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("webhook-endpoints-delete", fn.WebhookEndpointsDelete) }

@@ -1,0 +1,6 @@
+// Command webhook-endpoints-replay is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("webhook-endpoints-replay", fn.WebhookEndpointsReplay) }

@@ -71,12 +71,18 @@ func TestCaseLifecycle(t *testing.T) {
 		status sg.CaseStatus
 		action string
 	}{
-		{"assign", func() (sg.Case, sg.JournalEntry, error) { return f.cases.Assign(mctx, mtn, c.ID, "officer-2", "lead-1") }, sg.CaseInvestigating, "case.assigned"},
-		{"note", func() (sg.Case, sg.JournalEntry, error) { return f.cases.Note(mctx, mtn, c.ID, "officer-2", "called the customer") }, sg.CaseInvestigating, "case.noted"},
+		{"assign", func() (sg.Case, sg.JournalEntry, error) {
+			return f.cases.Assign(mctx, mtn, c.ID, "officer-2", "lead-1")
+		}, sg.CaseInvestigating, "case.assigned"},
+		{"note", func() (sg.Case, sg.JournalEntry, error) {
+			return f.cases.Note(mctx, mtn, c.ID, "officer-2", "called the customer")
+		}, sg.CaseInvestigating, "case.noted"},
 		{"evidence", func() (sg.Case, sg.JournalEntry, error) {
 			return f.cases.AddEvidence(mctx, mtn, c.ID, sg.CaseEvidence{Transfers: []string{"txn_2", "txn_1"}, Addresses: []string{"tron:TX"}}, "officer-2")
 		}, sg.CaseInvestigating, "case.evidence_added"},
-		{"escalate", func() (sg.Case, sg.JournalEntry, error) { return f.cases.Move(mctx, mtn, c.ID, sg.CaseEscalated, "officer-2") }, sg.CaseEscalated, "case.status_changed"},
+		{"escalate", func() (sg.Case, sg.JournalEntry, error) {
+			return f.cases.Move(mctx, mtn, c.ID, sg.CaseEscalated, "officer-2")
+		}, sg.CaseEscalated, "case.status_changed"},
 		{"decide", func() (sg.Case, sg.JournalEntry, error) {
 			return f.cases.Decide(mctx, mtn, c.ID, "officer-2", sg.CaseClosedReported, "filed a SAR")
 		}, sg.CaseClosedReported, "case.decided"},
@@ -117,12 +123,15 @@ func TestCaseRefusals(t *testing.T) {
 	f := newCaseFix(t, false)
 	c := f.open(t, "k1")
 	for name, do := range map[string]func() error{
-		"empty note":           func() error { _, _, err := f.cases.Note(mctx, mtn, c.ID, "o", " "); return err },
-		"decision to open":     func() error { _, _, err := f.cases.Decide(mctx, mtn, c.ID, "o", sg.CaseOpen, "r"); return err },
-		"decision, no reason":  func() error { _, _, err := f.cases.Decide(mctx, mtn, c.ID, "o", sg.CaseClosedNoAction, ""); return err },
-		"move to closed":       func() error { _, _, err := f.cases.Move(mctx, mtn, c.ID, sg.CaseClosedNoAction, "o"); return err },
-		"assign to nobody":     func() error { _, _, err := f.cases.Assign(mctx, mtn, c.ID, "", "o"); return err },
-		"list by a bad status": func() error { _, _, err := f.cases.List(mctx, mtn, sg.CaseFilter{Status: "nope"}, sg.Page{}); return err },
+		"empty note":          func() error { _, _, err := f.cases.Note(mctx, mtn, c.ID, "o", " "); return err },
+		"decision to open":    func() error { _, _, err := f.cases.Decide(mctx, mtn, c.ID, "o", sg.CaseOpen, "r"); return err },
+		"decision, no reason": func() error { _, _, err := f.cases.Decide(mctx, mtn, c.ID, "o", sg.CaseClosedNoAction, ""); return err },
+		"move to closed":      func() error { _, _, err := f.cases.Move(mctx, mtn, c.ID, sg.CaseClosedNoAction, "o"); return err },
+		"assign to nobody":    func() error { _, _, err := f.cases.Assign(mctx, mtn, c.ID, "", "o"); return err },
+		"list by a bad status": func() error {
+			_, _, err := f.cases.List(mctx, mtn, sg.CaseFilter{Status: "nope"}, sg.Page{})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := do(); sg.KindOf(err) != sg.KindInvalid {

@@ -50,11 +50,11 @@ func mxfer(from, to string, amount sg.Amount, mat time.Time) sg.LedgerEvent {
 }
 
 type monFixture struct {
-	store *memstore.Compliance
+	store  *memstore.Compliance
 	mclock *mclock
-	rules *compliance.Rules
-	cases *compliance.Cases
-	mon   *compliance.Monitor
+	rules  *compliance.Rules
+	cases  *compliance.Cases
+	mon    *compliance.Monitor
 }
 
 func newMonFixture(t *testing.T, rules ...sg.MonitorRule) monFixture {
@@ -90,7 +90,7 @@ func (f monFixture) feed(t *testing.T, evs ...sg.LedgerEvent) []sg.Alert {
 func mat(d time.Duration) time.Time { return mt0.Add(d) }
 
 const (
-	mw1, mw2  = "wal_one", "wal_two"
+	mw1, mw2 = "wal_one", "wal_two"
 	maddr1   = "TAddrOfWalletOne1111111111111111"
 	moutside = "TOutsideDestination000000000000"
 )

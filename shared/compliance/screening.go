@@ -64,7 +64,7 @@ func (s *Screening) screen(ctx context.Context, tenant string, c sg.Chain, addr,
 }
 
 // openCase opens the case of a hit, idempotent by what was screened.
-func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what, evidence string) error {
+func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what string, evidence ...string) error {
 	kind := CaseBlocklistHit
 	switch {
 	case d.Sanctioned():
@@ -74,7 +74,7 @@ func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what,
 	}
 	id, err := s.Cases.OpenCase(ctx, sg.CaseRequest{Tenant: d.Tenant, Kind: kind,
 		Key: kind + ":" + what + ":" + d.Subject + ":" + string(d.Chain) + ":" + d.Address, Subject: d.Subject,
-		Chain: d.Chain, Address: d.Address, Evidence: []string{evidence, "list:" + sg.SanctionsOFAC + ":" + d.ListVersion},
+		Chain: d.Chain, Address: d.Address, Evidence: append(evidence, "list:"+sg.SanctionsOFAC+":"+d.ListVersion),
 		Lists: d.Lists, ListVersion: d.ListVersion, At: d.At})
 	if err != nil {
 		return err
@@ -115,14 +115,14 @@ func (s *Screening) ScreenDeposit(ctx context.Context, tenant, wallet string, c 
 		}
 		d := sg.ScreeningDecision{Tenant: tenant, Chain: c, Outcome: sg.ScreenHit, Lists: []string{ListSenderUnknown},
 			ListVersion: cur.Version, Quarantine: true, Subject: ref, At: s.now()}
-		return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref+":wallet:"+wallet)
+		return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref, "wallet:"+wallet)
 	}
 	d, err := s.screen(ctx, tenant, c, from, ref)
 	if err != nil || !d.Hit() {
 		return d, err
 	}
 	d.Quarantine = true
-	return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref+":wallet:"+wallet)
+	return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref, "wallet:"+wallet)
 }
 
 // ListSenderUnknown stands among a decision's lists when a deposit's

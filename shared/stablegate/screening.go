@@ -206,7 +206,9 @@ type CaseOpener interface {
 type CaseOpenerFunc func(ctx context.Context, r CaseRequest) (string, error)
 
 // OpenCase calls f.
-func (f CaseOpenerFunc) OpenCase(ctx context.Context, r CaseRequest) (string, error) { return f(ctx, r) }
+func (f CaseOpenerFunc) OpenCase(ctx context.Context, r CaseRequest) (string, error) {
+	return f(ctx, r)
+}
 
 // DepositScreen screens a deposit's sender before the ledger makes it
 // available: a decision marked Quarantine means the amount is credited to

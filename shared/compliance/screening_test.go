@@ -173,11 +173,15 @@ func TestBlocklist(t *testing.T) {
 
 type decided sg.Decision
 
-func (d decided) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) { return sg.Decision(d), nil }
+func (d decided) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
+	return sg.Decision(d), nil
+}
 
 type faulty struct{}
 
-func (faulty) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) { return sg.Decision{}, sg.ErrUnavailable }
+func (faulty) Evaluate(context.Context, sg.Transfer) (sg.Decision, error) {
+	return sg.Decision{}, sg.ErrUnavailable
+}
 
 // Chain combines policies as one policy its rules: a refusal beats
 // approvals, the largest count and longest wait win, a fault stops it, and

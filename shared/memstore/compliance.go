@@ -34,6 +34,7 @@ var (
 	_ sg.MonitorRuleStore = (*Compliance)(nil)
 	_ sg.ActivityStore    = (*Compliance)(nil)
 	_ sg.CaseStore        = (*Compliance)(nil)
+	_ sg.MonitorStore     = (*Compliance)(nil)
 )
 
 // NewCompliance is an empty compliance store.

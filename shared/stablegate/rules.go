@@ -301,3 +301,11 @@ type MonitorRuleStore interface {
 	// is the last version returned.
 	RuleSetHistory(ctx context.Context, tenant string, page Page) ([]MonitorRuleSet, string, error)
 }
+
+// MonitorStore is everything monitoring and cases keep (one aggregate:
+// the in-memory twin and dynamo.Compliance implement it whole).
+type MonitorStore interface {
+	MonitorRuleStore
+	ActivityStore
+	CaseStore
+}

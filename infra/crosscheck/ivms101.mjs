@@ -1,0 +1,26 @@
+// Cross-check of travel-rule payloads with an independent implementation
+// (npm ivms101, Notabene's IVMS 101 library, its 2023 schema and the
+// standard's constraints C1-C12).
+// Usage: node ivms101.mjs DIR
+// Validates every DIR/*.json as IVMS101.2023 and writes one JSON object on
+// stdout: {"<file>": {"valid": true|false, "issues": ["<path>: <message>", ...]}}
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { IVMS101_2023Schema } from "ivms101";
+
+const dir = process.argv[2];
+const out = {};
+for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  let data;
+  try {
+    data = JSON.parse(readFileSync(join(dir, f), "utf8"));
+  } catch (e) {
+    out[f] = { valid: false, issues: [`JSON: ${e.message}`] };
+    continue;
+  }
+  const r = IVMS101_2023Schema.safeParse(data);
+  out[f] = r.success
+    ? { valid: true, issues: [] }
+    : { valid: false, issues: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+}
+process.stdout.write(JSON.stringify(out));

@@ -96,6 +96,12 @@ type Store struct {
 	Webhooks *Webhooks
 	// Audit keeps the hash-chained audit log, its heads, keys and anchors.
 	Audit *Audit
+	// Compliance keeps monitoring rules and activity, alerts and cases.
+	Compliance *Compliance
+	// Travel keeps transfers' travel-rule data (IVMS 101, sealed).
+	Travel *Travel
+	// Sanctions keeps the sanctions list by version and tenants' blocklists.
+	Sanctions *Sanctions
 }
 
 // New returns the stores on table.
@@ -107,7 +113,8 @@ func New(db DB, table string) *Store {
 func Over(t *Table) *Store {
 	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
-		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}}
+		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}, Travel: &Travel{t},
+		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

@@ -37,4 +37,9 @@ var (
 	_ sg.OwnAddresses  = (*Watch)(nil)
 	_ sg.TrackedReader = (*Watch)(nil)
 	_ sg.AuditStore    = (*Audit)(nil)
+	_ sg.MonitorStore  = (*Compliance)(nil)
 )
+
+var _ sg.ScreeningStore = (*Sanctions)(nil)
+
+var _ sg.TravelStore = (*Travel)(nil)

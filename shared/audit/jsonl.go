@@ -200,14 +200,15 @@ func (s *Service) Export(ctx context.Context, w io.Writer, scope string) error {
 }
 
 // CheckJSONL verifies an export of scope ("" : the scope its head line,
-// or else its first line, names). It reads rs twice: first the head and
-// anchors, then the records, which it checks one at a time, so the memory
-// it needs does not grow with the log. A malformed line, a second head or
-// an anchor of another scope is an error; a chain that does not hold is a
-// Report with a Break.
-func CheckJSONL(rs io.ReadSeeker, scope string) (Report, error) {
+// or else its first line, names), against its anchors and any extra ones
+// the caller read from elsewhere (the chain). It reads rs twice: first the
+// head and anchors, then the records, which it checks one at a time, so
+// the memory it needs does not grow with the log. A malformed line, a
+// second head or an anchor of another scope is an error; a chain that does
+// not hold is a Report with a Break.
+func CheckJSONL(rs io.ReadSeeker, scope string, extra ...sg.AuditAnchor) (Report, error) {
 	var head *sg.AuditHead
-	var anchors []sg.AuditAnchor
+	anchors := append([]sg.AuditAnchor(nil), extra...)
 	for l, err := range Lines(rs) {
 		if err != nil {
 			return Report{}, err
@@ -234,6 +235,11 @@ func CheckJSONL(rs io.ReadSeeker, scope string) (Report, error) {
 	}
 	if scope == "" {
 		return Report{}, fmt.Errorf("%w: no scope: the file has no line", ErrLine)
+	}
+	for _, a := range extra {
+		if a.Scope != scope {
+			return Report{}, fmt.Errorf("%w: an anchor of another scope (%q)", ErrLine, a.Scope)
+		}
 	}
 	if _, err := rs.Seek(0, io.SeekStart); err != nil {
 		return Report{}, err

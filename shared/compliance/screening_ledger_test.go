@@ -2,6 +2,7 @@ package compliance_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -135,5 +136,53 @@ func TestPayoutToEveryOFACAddressIsRefusedBeforeSigning(t *testing.T) {
 	}
 	if len(sign.signed) != 2 {
 		t.Fatalf("signed %v; want the two clear payouts", sign.signed)
+	}
+}
+
+// A payout the policy step passed (approved before its destination was
+// listed, as here where the policy approves all) is not signed: the guard
+// around the signer screens it again under the list in use, refuses by
+// name and opens the case; the clear one is signed.
+func TestScreenedPayoutRefusesToSignANewlyListedDestination(t *testing.T) {
+	f := newScreen(t, true)
+	clock := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	st := memstore.New()
+	st.Now = func() time.Time { return clock }
+	svc := &ledger.Service{Store: st, Wallets: st, Now: st.Now}
+	sign := &signer{t: t, allow: map[string]bool{cleanTRX: true}}
+	guard := compliance.ScreenedPayout{Payout: sign, Screening: f.svc}
+	wd := &ledger.Withdrawals{Service: svc, Mover: st, Queue: &memstore.Queue{}, Policy: ledger.AllowAll{}, Freezes: st, Quotes: st,
+		Destinations: st, Waits: st, Fee: func(sg.Chain) sg.Amount { return 2 }, Payouts: map[sg.Chain]ledger.Payout{sg.Tron: guard}}
+	const tenant = "acme"
+	idx, _ := st.NextIndex(bg)
+	w := sg.Wallet{ID: sg.NewID("wal", clock), TenantID: tenant, CustomerRef: "c", Index: idx, CreatedAt: clock,
+		Addresses: []sg.DepositAddress{{Chain: sg.Tron, Asset: sg.USDT, Address: "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"}}}
+	if err := st.CreateWallet(bg, w, sg.Idempotency{TenantID: tenant, Operation: "wallets.create", Key: "w1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreditWallet(bg, tenant, ledger.Credit{Wallet: w.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: 100, Ref: "fund"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		to   string
+		want sg.TransferState
+	}{{sanctionedTRX, sg.StateApproved}, {cleanTRX, sg.StatePosted}} {
+		r, err := wd.Create(bg, tenant, "k-"+c.to, "h-"+c.to, ledger.Withdraw{Wallet: w.ID, Chain: sg.Tron, Asset: sg.USDT, ToAddress: c.to, Amount: 5, RequestedBy: "alice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, _, err := wd.Advance(bg, tenant, r.Transfer.ID)
+		if c.want == sg.StateApproved && !errors.Is(err, sg.ErrDestinationSanctioned) || c.want == sg.StatePosted && err != nil {
+			t.Fatalf("Advance to %s = %v", c.to, err)
+		}
+		if tr, _ = st.Transfer(bg, tenant, tr.ID); tr.State != c.want || tr.TxHash != "" && c.want == sg.StateApproved {
+			t.Fatalf("payout to %s is %s; want %s", c.to, tr.State, c.want)
+		}
+	}
+	if got := f.cases.all(); len(got) != 1 || got[0].Address != sanctionedTRX || got[0].ListVersion != f.list.Version {
+		t.Fatalf("cases %+v", got)
+	}
+	if len(sign.signed) != 1 || sign.signed[0] != cleanTRX {
+		t.Fatalf("signed %v; want only the clear payout", sign.signed)
 	}
 }

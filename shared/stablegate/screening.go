@@ -210,6 +210,11 @@ func (f CaseOpenerFunc) OpenCase(ctx context.Context, r CaseRequest) (string, er
 	return f(ctx, r)
 }
 
+// SysQuarantine names the system account that holds quarantined deposits
+// (per chain and asset): credited instead of the wallet's available
+// balance, released or kept only by an officer's decision on the case.
+const SysQuarantine = "quarantine"
+
 // DepositScreen screens a deposit's sender before the ledger makes it
 // available: a decision marked Quarantine means the amount is credited to
 // the wallet's quarantine, never to available, and never sent back by

@@ -1,0 +1,31 @@
+package compliance
+
+import (
+	"context"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// ScreenedPayout guards a chain's payout adapter (sg.Payout): Sign
+// screens the destination again right before signing, against the list
+// in use then. The policy step screened it when the payout was created,
+// but a payout may wait for approvals (up to 7 days) or a signer while a
+// new list is published; this is the last check before a key is used. A
+// hit opens its case (the same one, by key, if screening already did)
+// and Sign returns the named refusal: nothing is signed, no nonce is
+// taken, and the payout stays unsigned until the ledger rejects it or its
+// hold lapses. Broadcast and Receipt pass through.
+type ScreenedPayout struct {
+	sg.Payout
+	Screening *Screening
+}
+
+var _ sg.Payout = ScreenedPayout{}
+
+// Sign screens t's destination, then signs with the adapter.
+func (p ScreenedPayout) Sign(ctx context.Context, t sg.Transfer) (string, error) {
+	if _, err := p.Screening.ScreenPayout(ctx, t.TenantID, t.Chain, t.ToAddress, t.ID); err != nil {
+		return "", err
+	}
+	return p.Payout.Sign(ctx, t)
+}

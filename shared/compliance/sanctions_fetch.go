@@ -117,3 +117,15 @@ func (f HTTPFetcher) get(ctx context.Context, client *http.Client, u string) ([]
 	modified, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
 	return b, modified, nil
 }
+
+// FetcherFor is the fetcher of a configured source: an https:// URL (the
+// folder the files are in) or a directory path.
+func FetcherFor(source string) (Fetcher, error) {
+	switch {
+	case strings.HasPrefix(source, "https://"):
+		return HTTPFetcher{BaseURL: source}, nil
+	case source == "" || strings.Contains(source, "://"):
+		return nil, sg.Internal("compliance.fetcher", fmt.Errorf("sanctions source %q is neither an https URL nor a directory", source))
+	}
+	return FileFetcher{Dir: source}, nil
+}

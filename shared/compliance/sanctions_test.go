@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -241,5 +242,25 @@ func TestRefreshOverHTTPS(t *testing.T) {
 	missing.BaseURL, missing.Client = srvMissing.URL, srvMissing.Client()
 	if _, _, err := f.svc.Refresh(bg, missing); sg.KindOf(err) != sg.KindUnavailable {
 		t.Fatalf("a source answering 404 = %v; want unavailable (retried next run)", err)
+	}
+}
+
+// The configured source names its fetcher: an https URL or a directory;
+// anything else is refused at start.
+func TestFetcherFor(t *testing.T) {
+	for _, c := range []struct {
+		source string
+		want   any
+	}{
+		{"https://example.com/lists", compliance.HTTPFetcher{BaseURL: "https://example.com/lists"}},
+		{"infra/ofac", compliance.FileFetcher{Dir: "infra/ofac"}},
+		{"http://example.com/lists", nil},
+		{"s3://bucket/lists", nil},
+		{"", nil},
+	} {
+		got, err := compliance.FetcherFor(c.source)
+		if c.want == nil && err == nil || c.want != nil && (err != nil || fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", c.want)) {
+			t.Errorf("FetcherFor(%q) = %#v, %v; want %#v", c.source, got, err, c.want)
+		}
 	}
 }

@@ -36,9 +36,8 @@ type Provider struct {
 	// Now is the clock of signatures (nil: time.Now).
 	Now func() time.Time
 
-	mu    sync.Mutex
-	refs  map[string]string // provider ref -> reference
-	calls []string
+	mu   sync.Mutex
+	refs map[string]string // provider ref -> reference
 }
 
 func (p *Provider) now() time.Time {

@@ -2,11 +2,13 @@
 // (npm ivms101, Notabene's IVMS 101 library, its 2023 schema and the
 // standard's constraints C1-C12).
 // Usage: node ivms101.mjs DIR
-// Validates every DIR/*.json as IVMS101.2023 and writes one JSON object on
+// Validates every DIR/*.json as IVMS101.2023 (DIR/*.2020.json as the 2020
+// edition, with the package's legacy schema) and writes one JSON object on
 // stdout: {"<file>": {"valid": true|false, "issues": ["<path>: <message>", ...]}}
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IVMS101_2023Schema } from "ivms101";
+import { IVMS101_2020Schema } from "ivms101/legacy";
 
 const dir = process.argv[2];
 const out = {};
@@ -18,7 +20,8 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     out[f] = { valid: false, issues: [`JSON: ${e.message}`] };
     continue;
   }
-  const r = IVMS101_2023Schema.safeParse(data);
+  const schema = f.endsWith(".2020.json") ? IVMS101_2020Schema : IVMS101_2023Schema;
+  const r = schema.safeParse(data);
   out[f] = r.success
     ? { valid: true, issues: [] }
     : { valid: false, issues: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };

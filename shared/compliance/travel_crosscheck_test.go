@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stablegate/stablegate/shared/compliance"
 )
 
 // validVariants are more documents the Go validator accepts: the smallest
@@ -92,7 +94,11 @@ func TestTravelCrossCheckWithNpmIvms101(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{}
 	write := func(kind, name, doc string) string {
-		f := fmt.Sprintf("%s-%03d.json", kind, len(files))
+		ext := ".json"
+		if strings.HasSuffix(name, "(2020)") {
+			ext = ".2020.json"
+		}
+		f := fmt.Sprintf("%s-%03d%s", kind, len(files), ext)
 		if err := os.WriteFile(filepath.Join(dir, f), []byte(doc), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -109,9 +115,18 @@ func TestTravelCrossCheckWithNpmIvms101(t *testing.T) {
 		p, _ := decodeValid(doc)
 		b, _ := json.Marshal(p)
 		accepted[write("accepted", name+" (re-encoded)", string(b))] = true
+		// The same document in the 2020 edition, as we export it and read it.
+		old, err := compliance.ExportIVMS2020(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeValid(string(old)); err != nil {
+			t.Fatalf("%s: our validator refuses the 2020 edition of a valid document: %v\n%s", name, err, old)
+		}
+		accepted[write("accepted", name+" (2020)", string(old))] = true
 	}
 	refused := map[string]invalidCase{}
-	for _, c := range invalidCases(t) {
+	for _, c := range append(invalidCases(t), invalid2020Cases(t)...) {
 		if _, err := decodeValid(c.doc); err == nil {
 			t.Fatalf("%s: our validator accepts a document meant to be invalid", c.name)
 		}

@@ -217,3 +217,45 @@ func decodeValid(doc string) (*sg.TravelPayload, error) {
 	}
 	return p, compliance.ValidateTravel(p)
 }
+
+// naturalPayload2020 is naturalPayload in the 2020 edition.
+func naturalPayload2020(t testing.TB) string {
+	t.Helper()
+	b, err := compliance.ExportIVMS2020(json.RawMessage(naturalPayload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// invalid2020Cases are 2020-edition documents we refuse, at their 2020
+// path (names end "(2020)": the cross-check judges them with the 2020
+// schema).
+func invalid2020Cases(t testing.TB) []invalidCase {
+	doc := naturalPayload2020(t)
+	np := func(m map[string]any) map[string]any {
+		return obj(m, "originator", "originatorPersons", 0, "naturalPerson")
+	}
+	const path = "originator.originatorPersons[0].naturalPerson"
+	return []invalidCase{
+		{"no legal name (2020)", edit(t, doc, func(m map[string]any) {
+			obj(np(m), "name", "nameIdentifier", 0)["nameIdentifierType"] = "ALIA"
+		}), path + ".name", false},
+		{"unknown name type (2020)", edit(t, doc, func(m map[string]any) {
+			obj(np(m), "name", "nameIdentifier", 1)["nameIdentifierType"] = "NICK"
+		}), path + ".name.nameIdentifier[1].nameIdentifierType", false},
+		{"natural person known by name only (2020)", edit(t, doc, func(m map[string]any) {
+			for _, k := range []string{"geographicAddress", "nationalIdentification", "customerNumber", "dateAndPlaceOfBirth"} {
+				delete(np(m), k)
+			}
+		}), path, false},
+		{"2023 name type field in a 2020 document (2020)", edit(t, doc, func(m map[string]any) {
+			n := obj(np(m), "name", "nameIdentifier", 0)
+			n["naturalPersonNameIdentifierType"] = n["nameIdentifierType"]
+			delete(n, "nameIdentifierType")
+		}), "", false},
+		{"no beneficiary persons (2020)", edit(t, doc, func(m map[string]any) {
+			obj(m, "beneficiary")["beneficiaryPersons"] = []any{}
+		}), "beneficiary.beneficiaryPersons", false},
+	}
+}

@@ -333,6 +333,36 @@ func TestTravelPolicy(t *testing.T) {
 	}
 }
 
+// The 2020 edition is read too: the same person decodes to the same 2023
+// document, refusals name the 2020 path, and a document mixing the
+// editions is refused.
+func TestTravelReads2020Edition(t *testing.T) {
+	old := naturalPayload2020(t)
+	if strings.Contains(old, "originatorPerson\"") || !strings.Contains(old, "originatorPersons") || strings.Contains(old, "payloadVersion") {
+		t.Fatalf("not the 2020 edition: %s", old)
+	}
+	p, err := decodeValid(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := mustPayload(t, naturalPayload)
+	pj, _ := json.Marshal(p)
+	nj, _ := json.Marshal(now)
+	if !bytes.Equal(pj, nj) {
+		t.Fatalf("2020 read as\n%s\nwant\n%s", pj, nj)
+	}
+	for _, c := range invalid2020Cases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := decodeValid(c.doc)
+			param := ""
+			if c.param != "" {
+				param = "travel_rule." + c.param
+			}
+			wantCode(t, err, sg.ErrTravelRuleDataInvalid, param)
+		})
+	}
+}
+
 // The request helper: absent travel_rule is nil; present, it is decoded
 // strictly.
 func TestTravelFromRequest(t *testing.T) {

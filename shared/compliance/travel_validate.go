@@ -35,17 +35,23 @@ func DecodeTravelPayload(raw []byte) (*sg.TravelPayload, error) {
 	if err := scanTravelJSON(raw); err != nil {
 		return nil, err
 	}
+	var m map[string]any
+	gen := json.NewDecoder(bytes.NewReader(raw))
+	gen.UseNumber()
+	if err := gen.Decode(&m); err != nil {
+		return nil, decodeError(err)
+	}
+	if _, err := gen.Token(); !errors.Is(err, io.EOF) {
+		return nil, sg.ErrTravelRuleDataInvalid.WithMessage("travel-rule data must be one JSON object")
+	}
+	if is2020(m) {
+		return decode2020(m)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var p sg.TravelPayload
 	if err := dec.Decode(&p); err != nil {
 		return nil, decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, sg.ErrTravelRuleDataInvalid.WithMessage("travel-rule data must be one JSON object")
-	}
-	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return nil, sg.ErrTravelRuleDataInvalid.WithMessage("travel-rule data must be a JSON object")
 	}
 	return &p, nil
 }
@@ -128,6 +134,11 @@ var ivmsNames = func() map[string]bool {
 		}
 	}
 	add(reflect.TypeFor[sg.TravelPayload]())
+	delete(names, "-")
+	// The 2020 edition's names (travel_ivms2020.go renames them).
+	for _, n := range []string{"originatorPersons", "beneficiaryPersons", "customerNumber"} {
+		names[n] = true
+	}
 	return names
 }()
 
@@ -188,10 +199,13 @@ func (v TravelValidator) Validate(p *sg.TravelPayload) error {
 		c.now = v.Now
 	}
 	c.payload(p)
-	if c.err != nil {
-		return c.err
+	if c.err == nil {
+		return nil
 	}
-	return nil
+	if p.Edition == IVMSVersion2020 {
+		return as2020(c.err)
+	}
+	return c.err
 }
 
 // ValidateTravel checks p with the system clock (TravelValidator.Validate).

@@ -29,6 +29,10 @@ type TravelPayload struct {
 	BeneficiaryVASP *IVMSPerson      `json:"beneficiaryVASP,omitempty"`
 	TransferPath    *IVMSTransfer    `json:"transferPath,omitempty"`
 	PayloadMetadata *IVMSPayloadMeta `json:"payloadMetadata,omitempty"`
+	// Edition is the edition the document came in, when not this one
+	// ("101": the 2020 edition, read and renamed); refusals name fields
+	// by that edition's paths. Not part of the JSON.
+	Edition string `json:"-"`
 }
 
 // IVMSOriginator is the account holder who allows the transfer, and the

@@ -144,3 +144,9 @@ func indexOf(l []string, v string) int {
 	}
 	return -1
 }
+
+func csvRows(b []byte) ([][]string, error) { return csv.NewReader(bytes.NewReader(b)).ReadAll() }
+
+// normalizeCR is what encoding/csv reads back for a quoted field: \r\n
+// inside it becomes \n.
+func normalizeCR(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }

@@ -146,7 +146,7 @@ func (m *Monitor) raise(ctx context.Context, e sg.LedgerEvent, rs sg.MonitorRule
 	}
 	if m.Cases != nil {
 		c, err := m.Cases.open(ctx, openRequest{tenant: e.Tenant, kind: sg.CaseAMLAlert, key: id, subject: f.subject,
-			summary: fmt.Sprintf("%s (rule %s v%d): %s", f.rule.Kind, f.rule.ID, f.rule.Version, f.detail),
+			summary:  fmt.Sprintf("%s (rule %s v%d): %s", f.rule.Kind, f.rule.ID, f.rule.Version, f.detail),
 			evidence: sg.CaseEvidence{Transfers: a.Transfers, Alerts: []string{id}, Addresses: addrs}, at: e.At, by: "monitor"})
 		if err != nil {
 			return sg.Alert{}, false, err
@@ -185,4 +185,31 @@ func appendNew(l []string, v string) []string {
 		}
 	}
 	return append(l, v)
+}
+
+// EventFromTransfer is the ledger event a transfer record's change makes,
+// for a consumer of the ledger's change stream (the transfers' stream
+// records decoded with the store's decoder): an internal transfer or a
+// withdrawal that reaches posted (before is the record's previous image;
+// had is false for a new record). Deposits are not taken from the stream:
+// the deposit sink knows their sender and deposit address, so they come
+// through OnDeposit.
+func EventFromTransfer(before sg.Transfer, had bool, after sg.Transfer) (sg.LedgerEvent, bool) {
+	if after.State != sg.StatePosted || (had && before.State == sg.StatePosted) || after.TenantID == sg.PlatformTenant {
+		return sg.LedgerEvent{}, false
+	}
+	e := sg.LedgerEvent{ID: after.ID + ":posted", Tenant: after.TenantID, TransferID: after.ID, Chain: after.Chain, Amount: after.Amount,
+		FromWallet: after.FromWallet, ToWallet: after.ToWallet, At: after.UpdatedAt}
+	switch after.Type {
+	case sg.TransferInternal:
+		e.Kind = sg.EventTransferPosted
+	case sg.TransferWithdrawal:
+		e.Kind, e.ToWallet, e.Address = sg.EventPayoutPosted, "", after.ToAddress
+	default:
+		return sg.LedgerEvent{}, false
+	}
+	if e.At.IsZero() {
+		e.At = after.CreatedAt
+	}
+	return e, true
 }

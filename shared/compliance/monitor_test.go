@@ -353,3 +353,42 @@ func TestOnDepositFeedsConfirmedDeposits(t *testing.T) {
 		t.Fatalf("cases %+v; want one on the address with the two confirmed deposits", cs)
 	}
 }
+
+// The change stream's transfers become events once, when they reach
+// posted: internal transfers and payouts; deposits come from the sink.
+func TestEventFromTransfer(t *testing.T) {
+	at := mt0
+	internal := sg.Transfer{ID: "txn_a", TenantID: mtn, Type: sg.TransferInternal, State: sg.StatePosted, FromWallet: mw1, ToWallet: mw2,
+		Chain: sg.Tron, Amount: 5, CreatedAt: at, UpdatedAt: at}
+	payout := sg.Transfer{ID: "txn_b", TenantID: mtn, Type: sg.TransferWithdrawal, State: sg.StateConfirmed, FromWallet: mw1, ToAddress: moutside,
+		Chain: sg.Tron, Amount: 7, CreatedAt: at, UpdatedAt: at}
+	posted := payout
+	posted.State = sg.StatePosted
+	deposit := internal
+	deposit.Type = sg.TransferDeposit
+	for _, c := range []struct {
+		name     string
+		before   sg.Transfer
+		had      bool
+		after    sg.Transfer
+		wantKind sg.LedgerEventKind
+	}{
+		{"a new internal transfer", sg.Transfer{}, false, internal, sg.EventTransferPosted},
+		{"a payout reaching posted", payout, true, posted, sg.EventPayoutPosted},
+		{"a payout before posted", sg.Transfer{}, false, payout, ""},
+		{"a posted payout written again", posted, true, posted, ""},
+		{"a deposit", sg.Transfer{}, false, deposit, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e, ok := compliance.EventFromTransfer(c.before, c.had, c.after)
+			if ok != (c.wantKind != "") || e.Kind != c.wantKind {
+				t.Fatalf("EventFromTransfer = %+v, %v", e, ok)
+			}
+			if ok {
+				if err := e.Valid(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}

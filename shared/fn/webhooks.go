@@ -27,9 +27,11 @@ import (
 // LocalWebhookSchedule is the retry schedule on the local stack when
 // WEBHOOK_SCHEDULE is unset: seconds instead of hours, so a receiver that
 // is down for a while is caught up within a test's minute.
+// The fifteenth attempt comes about 106 s after the first: an outage
+// of a minute or so is caught up at most 10 s after it ends.
 var LocalWebhookSchedule = []time.Duration{
-	time.Second, 2 * time.Second, 3 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second,
-	5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second,
+	time.Second, 2 * time.Second, 3 * time.Second, 5 * time.Second, 5 * time.Second, 10 * time.Second, 10 * time.Second,
+	10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second,
 }
 
 // localWebhooks reports whether this is the local stack: loopback webhooks

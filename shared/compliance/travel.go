@@ -37,8 +37,9 @@ type Travel struct {
 // DefaultTravelGrace is how long a payout's data may take to be recorded.
 const DefaultTravelGrace = 2 * time.Minute
 
-// DefaultTravelConfig is the rule where none is configured: over 1,000
-// USDT, with the beneficiary VASP named when the sender knows it.
+// DefaultTravelConfig is the rule where none is configured: data for
+// payouts over 1,000 USDT, the standard's minimum (originator and
+// beneficiary; the beneficiary's VASP checked whenever it is named).
 func DefaultTravelConfig() sg.TravelRuleConfig {
 	return sg.TravelRuleConfig{Threshold: sg.DefaultTravelThreshold}
 }
@@ -70,6 +71,22 @@ func TravelFromRequest(raw json.RawMessage) (*sg.TravelPayload, error) {
 		return nil, nil
 	}
 	return DecodeTravelPayload(raw)
+}
+
+// PayoutRequest is what the withdrawal handler calls before creating the
+// withdrawal: it reads the request's travel_rule member (raw; absent is
+// nil) and checks it for a payout of amount to the address (CheckPayout).
+// It writes nothing. After the withdrawal is created the handler calls
+// RequireForPayout with the transfer and the payload returned here.
+func (s *Travel) PayoutRequest(ctx context.Context, tenant string, c sg.Chain, to string, amount sg.Amount, raw json.RawMessage) (*sg.TravelPayload, error) {
+	p, err := TravelFromRequest(raw)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.CheckPayout(ctx, tenant, c, to, amount, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // CheckPayout tells whether a payout of amount to the address on chain c
@@ -167,14 +184,12 @@ func (s *Travel) RequireForPayout(ctx context.Context, tenant string, t sg.Trans
 	if t.TenantID != tenant || t.Type != sg.TransferWithdrawal {
 		return sg.TravelRecord{}, sg.ErrNotFound
 	}
-	required, err := s.CheckPayout(ctx, tenant, t.Chain, t.ToAddress, t.Amount, p)
-	if err != nil {
+	if _, err := s.CheckPayout(ctx, tenant, t.Chain, t.ToAddress, t.Amount, p); err != nil {
 		return sg.TravelRecord{}, err
 	}
 	r := sg.TravelRecord{Tenant: tenant, TransferID: t.ID, Direction: sg.TravelOut, Status: sg.TravelNotRequired, Amount: t.Amount, Chain: t.Chain,
 		At: s.now().UTC().Truncate(time.Microsecond)}
-	if p == nil {
-		_ = required // false here: CheckPayout refused otherwise
+	if p == nil { // not required: CheckPayout refused otherwise
 		return r, nil
 	}
 	cfg, err := s.config(ctx, tenant)

@@ -376,6 +376,18 @@ func TestTravelFromRequest(t *testing.T) {
 	wantCode(t, err, sg.ErrTravelRuleDataInvalid, "travel_rule")
 	_, err = compliance.TravelFromRequest(json.RawMessage(`{} {}`))
 	wantCode(t, err, sg.ErrTravelRuleDataInvalid, "travel_rule")
+
+	// The handler's whole check, before the withdrawal exists.
+	r := newTravel(t, sg.TravelRuleConfig{Threshold: sg.DefaultTravelThreshold})
+	_, err = r.svc.PayoutRequest(tctx, "t1", sg.Tron, payoutTo, sg.DefaultTravelThreshold+1, nil)
+	wantCode(t, err, sg.ErrTravelRuleDataRequired, "travel_rule")
+	p, err := r.svc.PayoutRequest(tctx, "t1", sg.Tron, payoutTo, sg.DefaultTravelThreshold+1, json.RawMessage(naturalPayload))
+	if err != nil || p == nil {
+		t.Fatalf("PayoutRequest = %v, %v", p, err)
+	}
+	if p, err := r.svc.PayoutRequest(tctx, "t1", sg.Tron, payoutTo, sg.DefaultTravelThreshold, nil); p != nil || err != nil {
+		t.Fatalf("at the threshold without data: %v, %v", p, err)
+	}
 }
 
 // LEI check digits (ISO 17442, ISO 7064 MOD 97-10): published LEIs pass,

@@ -8,7 +8,8 @@ import (
 // Travel rule: above a configured amount, a payout to an outside address
 // carries who sends and who receives (originator and beneficiary), and the
 // receiving VASP when known, in the interVASP Messaging Standard's shape
-// (IVMS 101, the 2023 edition: payloadVersion "101.2023"); data that comes
+// (IVMS 101, the 2023 edition: payloadVersion "101.2023"; the 2020 edition
+// is read and renamed by the compliance service); data that comes
 // with a deposit is attached to it. The data is PII: it is stored sealed
 // (Sealer, purpose TravelRulePurpose) and never logged, put in an error or
 // in a list response. Field names and codes below are the standard's, so

@@ -102,6 +102,9 @@ type Store struct {
 	Travel *Travel
 	// Sanctions keeps the sanctions list by version and tenants' blocklists.
 	Sanctions *Sanctions
+	// Customers keeps customers (PII sealed), tier tables, the KYC expiry
+	// index and the limit counters.
+	Customers *Customers
 }
 
 // New returns the stores on table.
@@ -114,7 +117,7 @@ func Over(t *Table) *Store {
 	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
 		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}, Travel: &Travel{t},
-		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}}
+		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}, Customers: &Customers{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

@@ -38,6 +38,8 @@ var (
 	_ sg.TrackedReader = (*Watch)(nil)
 	_ sg.AuditStore    = (*Audit)(nil)
 	_ sg.MonitorStore  = (*Compliance)(nil)
+	_ sg.CustomerStore = (*Customers)(nil)
+	_ sg.LimitCounters = (*Customers)(nil)
 )
 
 var _ sg.ScreeningStore = (*Sanctions)(nil)

@@ -134,3 +134,24 @@ func FuzzVerifyCallback(f *testing.F) {
 		}
 	})
 }
+
+// Outside input: a callback body never panics the parser, and one it
+// accepts names a tenant, a customer id and a known status.
+func FuzzParse(f *testing.F) {
+	f.Add(body("verified"))
+	f.Add(body("review"))
+	f.Add([]byte(`{"reference":"t/cus_x","provider_ref":"r","status":"verified","occurred_at":"2026-01-01T00:00:00Z","expires_at":"x"}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cb, err := kycprovider.Parse(b)
+		if err != nil {
+			if !errors.Is(err, sg.ErrKYCCallbackInvalid) {
+				t.Fatalf("refusal %v", err)
+			}
+			return
+		}
+		if cb.TenantID == "" || !sg.ValidID(sg.CustomerIDPrefix, cb.CustomerID) || !cb.Status.Valid() || cb.At.IsZero() {
+			t.Fatalf("accepted %+v", cb)
+		}
+	})
+}

@@ -248,6 +248,32 @@ build-TronGrantsQrFunction:
 	$(call lambda_build,tron-grants-qr)
 build-TronGrantsSignFunction:
 	$(call lambda_build,tron-grants-sign)
+build-InvoicesCreateFunction:
+	$(call lambda_build,invoices-create)
+build-InvoicesListFunction:
+	$(call lambda_build,invoices-list)
+build-InvoicesGetFunction:
+	$(call lambda_build,invoices-get)
+build-InvoicesCancelFunction:
+	$(call lambda_build,invoices-cancel)
+build-InvoicesPaymentLinkFunction:
+	$(call lambda_build,invoices-payment-link)
+build-InvoicesReceiptFunction:
+	$(call lambda_build,invoices-receipt)
+build-FxQuotesCreateFunction:
+	$(call lambda_build,fx-quotes-create)
+build-InvoicePolicyGetFunction:
+	$(call lambda_build,invoice-policy-get)
+build-InvoicePolicyPutFunction:
+	$(call lambda_build,invoice-policy-put)
+build-CheckoutGetFunction:
+	$(call lambda_build,checkout-get)
+build-CheckoutQrFunction:
+	$(call lambda_build,checkout-qr)
+build-CheckoutReceiptFunction:
+	$(call lambda_build,checkout-receipt)
+build-InvoicesExpireFunction:
+	$(call lambda_build,invoices-expire)
 
 build:
 	@for f in $(FUNCTIONS); do \

@@ -63,11 +63,19 @@ func LiveService(env Env) (*live.Service, error) {
 		ep = &url
 	}
 	mgmt := apigatewaymanagementapi.NewFromConfig(cfg, func(o *apigatewaymanagementapi.Options) { o.BaseEndpoint = ep })
+	// Invoices: a checkout token admits a connection to its invoice, and
+	// the stream pushes the invoice's checkout view on every change.
+	checkouts, err := invoiceHandlers(context.Background(), env, false)
+	if err != nil {
+		return nil, err
+	}
 	return &live.Service{
-		Store:    newLiveStore(dynamo.New(db, env("TABLE_NAME"))),
-		Verifier: &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
-		Poster:   poster{mgmt},
-		Decode:   dynamo.TransferFromImage,
+		Store:          newLiveStore(dynamo.New(db, env("TABLE_NAME"))),
+		Verifier:       &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
+		Poster:         poster{mgmt},
+		Decode:         dynamo.TransferFromImage,
+		Checkouts:      checkouts.Svc,
+		CheckoutChange: checkoutChange(checkouts),
 	}, nil
 }
 
@@ -88,7 +96,8 @@ var (
 	WSSubscribe  = liveRoute(func(s *live.Service) WSHandler { return s.Subscribe })
 )
 
-// LiveNotify builds the stream consumer that pushes transfer changes.
+// LiveNotify builds the stream consumer that pushes transfer changes and
+// invoices' checkout views.
 func LiveNotify(ctx context.Context, env Env) (StreamHandler, error) {
 	s, err := LiveService(env)
 	if err != nil {

@@ -62,7 +62,12 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
 	owners := map[string]sg.AddressOwner{}
-	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token)}
+	invoices, err := InvoiceListener(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token),
+		Listener: invoices, Confirmations: int(net.Confirmations)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.
@@ -93,14 +98,19 @@ type TronSink struct {
 	// under Scope (tron.SweepScope).
 	Marks ledger.SweepMarks
 	Scope string
+	// Listener hears of each deposit after the ledger (the acquiring
+	// service, which settles invoices); Confirmations is the depth a
+	// solidified deposit is reported at.
+	Listener      sg.DepositListener
+	Confirmations int
 }
 
 func (s TronSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope}
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope, Listener: s.Listener}
 }
 
 func seenTron(d tron.Deposit) ledger.SeenDeposit {
-	return ledger.SeenDeposit{Chain: sg.Tron, To: d.To.Tron(), Amount: d.Amount, Ref: "tron:" + d.Key(), Block: d.Block}
+	return ledger.SeenDeposit{Chain: sg.Tron, To: d.To.Tron(), Amount: d.Amount, Ref: "tron:" + d.Key(), Block: d.Block, TxHash: d.TxID}
 }
 
 // Seen credits a Tron deposit as pending.
@@ -111,7 +121,9 @@ func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
 // Confirm makes a Tron deposit available and marks its address for the
 // sweeper.
 func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
-	return s.sink().Confirm(ctx, seenTron(d))
+	sd := seenTron(d)
+	sd.Confirmations = s.Confirmations
+	return s.sink().Confirm(ctx, sd)
 }
 
 // Reverse takes back a Tron deposit whose transaction left the chain.

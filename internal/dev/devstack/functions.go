@@ -56,6 +56,19 @@ var Functions = map[string]fn.Builder{
 	"tron-grants-get":    tronfn.TronGrantsGet,
 	"tron-grants-qr":     tronfn.TronGrantsQR,
 	"tron-grants-sign":   tronfn.TronGrantsSign,
+
+	"invoices-create":       fn.InvoicesCreate,
+	"invoices-list":         fn.InvoicesList,
+	"invoices-get":          fn.InvoicesGet,
+	"invoices-cancel":       fn.InvoicesCancel,
+	"invoices-payment-link": fn.InvoicesPaymentLink,
+	"invoices-receipt":      fn.InvoicesReceipt,
+	"fx-quotes-create":      fn.FxQuotesCreate,
+	"invoice-policy-get":    fn.InvoicePolicyGet,
+	"invoice-policy-put":    fn.InvoicePolicyPut,
+	"checkout-get":          fn.CheckoutGet,
+	"checkout-qr":           fn.CheckoutQR,
+	"checkout-receipt":      fn.CheckoutReceipt,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -70,6 +83,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
+	"invoices-expire":     fn.InvoicesExpireJob,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -308,15 +308,20 @@ type LedgerSink struct {
 	Marks ledger.SweepMarks
 	// SweepScope names the marks' factory (chaineth.SweepScope).
 	SweepScope string
+	// Listener hears of each deposit after the ledger (the acquiring
+	// service, which settles invoices); Confirmations is the depth a
+	// confirmed deposit is reported at.
+	Listener      sg.DepositListener
+	Confirmations int
 }
 
 func (s LedgerSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope}
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope, Listener: s.Listener}
 }
 
 func seenEthereum(d chaineth.Deposit) ledger.SeenDeposit {
 	return ledger.SeenDeposit{Chain: sg.Ethereum, To: strings.ToLower(d.To.Hex()), Amount: d.Amount,
-		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block}
+		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block, TxHash: d.TxHash.Hex()}
 }
 
 // Seen credits a deposit as pending.
@@ -326,7 +331,9 @@ func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
 
 // Confirm makes a deposit available and marks its forwarder for the sweep.
 func (s LedgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
-	return s.sink().Confirm(ctx, seenEthereum(d))
+	sd := seenEthereum(d)
+	sd.Confirmations = s.Confirmations
+	return s.sink().Confirm(ctx, sd)
 }
 
 // Reverse takes back a deposit whose block left the chain.
@@ -357,7 +364,11 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
 	owners := map[string]sg.AddressOwner{}
-	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners}
+	invoices, err := fn.InvoiceListener(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners, Listener: invoices, Confirmations: int(conf)}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		if !common.IsHexAddress(f) {
 			return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")

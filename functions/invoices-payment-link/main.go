@@ -1,0 +1,6 @@
+// Command invoices-payment-link is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import "github.com/stablegate/stablegate/shared/fn"
+
+func main() { fn.Start("invoices-payment-link", fn.InvoicesPaymentLink) }

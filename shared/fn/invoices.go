@@ -1,0 +1,205 @@
+package fn
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/stablegate/stablegate/shared/acquiring"
+	"github.com/stablegate/stablegate/shared/api/invoiceapi"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fxrate"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// DevFxRates are the rates of a deployment on the dev networks that sets
+// no FX_RATES (the local stack): fixed, so tests can price in them.
+const DevFxRates = "EUR=0.92,CNY=7.10,GBP=0.79,USD=1"
+
+// invoiceStore is the acquiring stores over the table (sg.InvoiceStore,
+// sg.InvoicePolicies, sg.FxQuotes).
+type invoiceStore interface {
+	sg.InvoiceStore
+	sg.InvoicePolicies
+	sg.FxQuotes
+}
+
+func invoiceStoreOf(st *dynamo.Store) invoiceStore { return &dynamo.Invoices{Table: st.Base} }
+
+// rates reads FX_RATES ("EUR=0.92,GBP=0.79"); on the dev networks an
+// unset FX_RATES is DevFxRates.
+func rates(env Env) (*fxrate.Static, error) {
+	cfg := env("FX_RATES")
+	if cfg == "" && env("NETWORK_ETHEREUM") == "dev" {
+		cfg = DevFxRates
+	}
+	r, err := fxrate.ParseStatic(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("fn: FX_RATES: %w", err)
+	}
+	return r, nil
+}
+
+// paymentNetworks are the networks payment links are written for: each
+// chain's preset (NETWORK_<CHAIN>) with its token (USDT_CONTRACT_<CHAIN>).
+// No endpoint is needed: a link names the token and the address only.
+func paymentNetworks(env Env) (map[sg.Chain]sg.Network, error) {
+	out := map[sg.Chain]sg.Network{}
+	for _, c := range sg.Chains {
+		net, ok, err := Network(env, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok { // no endpoint here: the preset alone
+			name := env("NETWORK_" + upper(c))
+			if name == "" {
+				name = "mainnet"
+			}
+			net, ok = sg.NetworkFor(c, name, env("USDT_CONTRACT_"+upper(c)), "", 0)
+			if !ok {
+				return nil, fmt.Errorf("fn: NETWORK_%s %q is not mainnet or dev", upper(c), name)
+			}
+		}
+		if net.Token != "" {
+			out[c] = net
+		}
+	}
+	return out, nil
+}
+
+func upper(c sg.Chain) string {
+	b := []byte(c)
+	for i, x := range b {
+		if x >= 'a' && x <= 'z' {
+			b[i] = x - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// AcquiringService builds the invoice service from TABLE_NAME and
+// FX_RATES. withWallets adds the wallet service that makes each invoice's
+// wallet (XPUB_ETHEREUM, XPUB_TRON and the forwarder settings: creation
+// only).
+func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquiring.Service, *dynamo.Store, error) {
+	if err := required(env, "TABLE_NAME"); err != nil {
+		return nil, nil, err
+	}
+	db, err := dynamoClient(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := dynamo.New(db, env("TABLE_NAME"))
+	r, err := rates(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv := invoiceStoreOf(st)
+	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Now: time.Now}
+	if withWallets {
+		w, err := walletAPI(ctx, env, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		svc.Addresses = invoiceapi.InvoiceWallets{Wallets: w.Svc}
+	}
+	return svc, st, nil
+}
+
+// invoiceHandlers builds the invoice routes' handlers.
+func invoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi.Handlers, error) {
+	svc, st, err := AcquiringService(ctx, env, withWallets)
+	if err != nil {
+		return invoiceapi.Handlers{}, err
+	}
+	nets, err := paymentNetworks(env)
+	if err != nil {
+		return invoiceapi.Handlers{}, err
+	}
+	return invoiceapi.Handlers{Svc: svc, Idem: st.Base, Networks: nets, PortalURL: env("PORTAL_URL")}, nil
+}
+
+func invoiceRoute(name string, withWallets bool, pick func(invoiceapi.Handlers) httpapi.Handler) Builder {
+	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
+		h, err := invoiceHandlers(ctx, env, withWallets)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(h)), nil
+	}
+}
+
+// The invoice routes (see template.yaml). The checkout routes are public:
+// their answers carry Access-Control-Allow-Origin: *.
+var (
+	InvoicesCreate      = invoiceRoute("invoices-create", true, func(h invoiceapi.Handlers) httpapi.Handler { return h.Create })
+	InvoicesList        = invoiceRoute("invoices-list", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.List })
+	InvoicesGet         = invoiceRoute("invoices-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Get })
+	InvoicesCancel      = invoiceRoute("invoices-cancel", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Cancel })
+	InvoicesPaymentLink = invoiceRoute("invoices-payment-link", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PaymentLink })
+	InvoicesReceipt     = invoiceRoute("invoices-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Receipt })
+	FxQuotesCreate      = invoiceRoute("fx-quotes-create", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.QuoteFx })
+	InvoicePolicyGet    = invoiceRoute("invoice-policy-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.GetPolicy })
+	InvoicePolicyPut    = invoiceRoute("invoice-policy-put", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PutPolicy })
+	CheckoutGet         = invoiceRoute("checkout-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.Checkout) })
+	CheckoutQR          = invoiceRoute("checkout-qr", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutQR) })
+	CheckoutReceipt     = invoiceRoute("checkout-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutReceipt) })
+)
+
+// Expiry job limits per run (the rest waits for the next minute).
+const (
+	expireBatch = 500
+	outboxBatch = 200
+)
+
+// InvoicesExpireJob builds the scheduled job that expires invoices past
+// their time (the sparse expiry index) and publishes events a crash left
+// in outboxes.
+func InvoicesExpireJob(ctx context.Context, env Env) (Job, error) {
+	svc, _, err := AcquiringService(ctx, env, false)
+	if err != nil {
+		return nil, err
+	}
+	log := obs.NewLogger(os.Stdout, "invoices-expire")
+	return func(ctx context.Context) (any, error) {
+		n, err := svc.Expire(ctx, time.Now(), expireBatch)
+		log.Info("invoices expired", "count", n)
+		if err != nil {
+			return map[string]int{"expired": n}, err
+		}
+		return map[string]int{"expired": n}, svc.FlushOutbox(ctx, outboxBatch)
+	}, nil
+}
+
+// InvoiceListener is the acquiring service as the deposit sink's listener
+// (sg.DepositListener): every deposit the ledger records is offered to it,
+// and it settles the invoice whose wallet took it.
+func InvoiceListener(ctx context.Context, env Env) (sg.DepositListener, error) {
+	svc, _, err := AcquiringService(ctx, env, false)
+	if err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// checkoutChange renders the checkout view of the invoice a stream record
+// belongs to (the invoice's item or a payment's), for
+// live.Service.CheckoutChange.
+func checkoutChange(h invoiceapi.Handlers) func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
+	return func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
+		tenant, id, ok := dynamo.InvoiceFromImage(img)
+		if !ok {
+			return "", "", nil, false, nil
+		}
+		inv, err := h.Svc.Get(ctx, tenant, id)
+		if err != nil {
+			return "", "", nil, false, err
+		}
+		return tenant, id, h.CheckoutOf(inv, h.Svc.Now()), true, nil
+	}
+}

@@ -19,9 +19,7 @@ type logAnchorer struct{}
 
 func (logAnchorer) Anchor(context.Context, string, int64, string) (string, error) { return "log", nil }
 
-// export writes a 30-record log of scope t-cli, anchored at 20, as the
-// lines of an export.
-func export(t *testing.T) []string {
+func logOf(t *testing.T) *audit.Service {
 	t.Helper()
 	ctx := context.Background()
 	s := audit.New(memstore.NewAudit(), logAnchorer{})
@@ -37,8 +35,15 @@ func export(t *testing.T) []string {
 			}
 		}
 	}
+	return s
+}
+
+// export writes a 30-record log of scope t-cli, anchored at 20, as the
+// lines of an export.
+func export(t *testing.T) []string {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := s.Export(ctx, &buf, "t-cli"); err != nil {
+	if err := logOf(t).Export(context.Background(), &buf, "t-cli"); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -82,6 +87,53 @@ func TestAuditverify(t *testing.T) {
 			}, 1, "seq 16: truncated"},
 		{"a line that is not JSON", func(t *testing.T) []string { return []string{write(t, "x.jsonl", edited(5, `{`, `[`))} }, 2, ""},
 		{"no file", func(t *testing.T) []string { return nil }, 2, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(c.args(t), &out, &errOut)
+			if code != c.code || !strings.Contains(out.String(), c.output) {
+				t.Fatalf("exit %d, output %q (stderr %q); want %d and %q", code, out.String(), errOut.String(), c.code, c.output)
+			}
+		})
+	}
+}
+
+// A record's proof checks against the anchor it names and the anchors
+// given apart; an edited record's or an unknown anchor's does not.
+func TestAuditverifyProof(t *testing.T) {
+	s := logOf(t)
+	lines := export(t)
+	proofFile := func(t *testing.T, seq int64, edit func(d *audit.ProofDoc)) string {
+		p, err := s.Proof(context.Background(), "t-cli", seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := p.Doc()
+		if edit != nil {
+			edit(&d)
+		}
+		b, _ := json.Marshal(d)
+		return write(t, "p.json", []string{string(b)})
+	}
+	for _, c := range []struct {
+		name   string
+		args   func(t *testing.T) []string
+		code   int
+		output string
+	}{
+		{"a record before the anchor", func(t *testing.T) []string {
+			return []string{"-proof", "-anchors", write(t, "a.jsonl", lines[1:2]), proofFile(t, 7, nil)}
+		}, 0, "OK scope t-cli record 7 leads to the anchor at 20"},
+		{"a record after the last anchor reaches the head", func(t *testing.T) []string { return []string{"-proof", proofFile(t, 25, nil)} }, 0,
+			"leads to the head 30"},
+		{"an edited record", func(t *testing.T) []string {
+			return []string{"-proof", proofFile(t, 7, func(d *audit.ProofDoc) { d.Record.Subject = "wd_x" })}
+		}, 1, "BROKEN scope t-cli record 7"},
+		{"an anchor that is not among those given", func(t *testing.T) []string {
+			other := strings.Replace(lines[1], `"seq":20`, `"seq":19`, 1)
+			return []string{"-proof", "-anchors", write(t, "a.jsonl", []string{other}), proofFile(t, 7, nil)}
+		}, 1, "not among the anchors given"},
+		{"not a proof", func(t *testing.T) []string { return []string{"-proof", write(t, "p.json", lines[:1])} }, 2, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer

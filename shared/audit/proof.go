@@ -1,9 +1,13 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -106,4 +110,72 @@ func CheckProof(p Proof) error {
 		return fmt.Errorf("audit: the walk from record %d ends at another hash than the one at %d", r.Seq, target.Seq)
 	}
 	return nil
+}
+
+// ProofDoc is a proof as JSON (what an API answers and auditverify -proof
+// reads): the record and the anchor as export lines.
+type ProofDoc struct {
+	Record   Line      `json:"record"`
+	NextHash string    `json:"next_hash,omitempty"`
+	Path     []string  `json:"path"`
+	Anchor   *Line     `json:"anchor,omitempty"`
+	Head     HeadValue `json:"head"`
+}
+
+// HeadValue is a head as JSON.
+type HeadValue struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Doc is p as JSON.
+func (p Proof) Doc() ProofDoc {
+	d := ProofDoc{Record: RecordLine(p.Record), NextHash: p.NextHash, Path: p.Path, Head: HeadValue{Seq: p.Head.Seq, Hash: p.Head.Hash}}
+	if d.Path == nil {
+		d.Path = []string{}
+	}
+	if p.Anchor != nil {
+		a := AnchorLine(*p.Anchor)
+		d.Anchor = &a
+	}
+	return d
+}
+
+// ErrProof: a proof document is malformed.
+var ErrProof = errors.New("audit: malformed proof")
+
+// ParseProof reads a proof document: one JSON object, no unknown field,
+// a record line and (if any) an anchor line.
+func ParseProof(b []byte) (Proof, error) {
+	if len(b) > 16<<20 {
+		return Proof{}, fmt.Errorf("%w: larger than 16 MiB", ErrProof)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var d ProofDoc
+	if err := dec.Decode(&d); err != nil {
+		return Proof{}, fmt.Errorf("%w: %v", ErrProof, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Proof{}, fmt.Errorf("%w: trailing data", ErrProof)
+	}
+	if d.Record.Type != LineRecord {
+		return Proof{}, fmt.Errorf("%w: the record is not a record line", ErrProof)
+	}
+	r, err := d.Record.Record()
+	if err != nil {
+		return Proof{}, fmt.Errorf("%w: %v", ErrProof, err)
+	}
+	p := Proof{Record: r, NextHash: d.NextHash, Path: d.Path, Head: sg.AuditHead{Seq: d.Head.Seq, Hash: d.Head.Hash}}
+	if d.Anchor != nil {
+		if d.Anchor.Type != LineAnchor {
+			return Proof{}, fmt.Errorf("%w: the anchor is not an anchor line", ErrProof)
+		}
+		a, err := d.Anchor.Anchor()
+		if err != nil {
+			return Proof{}, fmt.Errorf("%w: %v", ErrProof, err)
+		}
+		p.Anchor = &a
+	}
+	return p, nil
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"math/big"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	gethtypes "github.com/ethereum/go-ethereum/core/types"
@@ -392,5 +394,110 @@ func TestInvoiceRefusalsAndTenancy(t *testing.T) {
 	e.do(t, "GET", "/v1/checkout/"+v.CheckoutToken, "", nil, nil).json(t, &c)
 	if c.Status != "cancelled" || len(c.Options) != 0 {
 		t.Fatalf("checkout of a cancelled invoice: %+v", c)
+	}
+}
+
+// The hosted checkout follows its invoice over the WebSocket with the
+// checkout token alone: $connect admits ?checkout=<token> (an unknown
+// token is refused), the connection subscribes to that checkout only, and
+// every change of the invoice is pushed as the public checkout view, up
+// to paid, with nothing of the merchant in it.
+func TestInvoiceCheckoutPushedOverTheWebSocket(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	tok := invoiceToken(e, t, ten)
+	skipUnlessInvoices(t, e, tok)
+	v := e.createInvoice(t, tok, `{"amount":"6","chains":["ethereum"],"order_id":"ORD-WS-SECRET"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dial := func(token string) (*websocket.Conn, int, error) {
+		c, resp, err := websocket.Dial(ctx, os.Getenv("STABLEGATE_WS_URL")+"/?checkout="+url.QueryEscape(token), nil)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return c, status, err
+	}
+	if _, status, err := dial("chk_" + strings.Repeat("x", 32)); err == nil || status != 401 {
+		t.Fatalf("a connection with an unknown checkout token: %d %v", status, err)
+	}
+	c, _, err := dial(v.CheckoutToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.CloseNow() }()
+	read := func() (map[string]any, string) {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("read %s: %v", data, err)
+		}
+		return m, string(data)
+	}
+	send := func(msg string) {
+		if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(`{"action":"subscribe","wallet_id":"` + v.WalletID + `"}`)
+	if m, raw := read(); m["code"] != "checkout_only" {
+		t.Fatalf("a checkout connection asked for a wallet: %s", raw)
+	}
+	send(`{"action":"subscribe_checkout","token":"` + v.CheckoutToken + `"}`)
+	if m, raw := read(); m["type"] != "subscribed" || m["invoice"] != v.ID {
+		t.Fatalf("subscribe_checkout: %s", raw)
+	}
+	sendEthUSDT(t, v.address(t, "ethereum"), "6")
+	for {
+		m, raw := read()
+		if m["type"] != "checkout" {
+			continue
+		}
+		for _, secret := range []string{ten, v.WalletID, "ORD-WS-SECRET"} {
+			if strings.Contains(raw, secret) {
+				t.Fatalf("a pushed checkout holds %q: %s", secret, raw)
+			}
+		}
+		view, _ := m["checkout"].(map[string]any)
+		if view["invoice"] != v.ID {
+			t.Fatalf("pushed another invoice: %s", raw)
+		}
+		if view["status"] == "paid" {
+			return
+		}
+	}
+}
+
+// An invoice whose time runs out is expired by the scheduled job (every
+// second locally); a payment within the policy's late window then
+// completes it as paid_late.
+func TestInvoiceExpiredThenPaidLate(t *testing.T) {
+	e := stack(t)
+	ten := tenant()
+	tok := invoiceToken(e, t, ten)
+	skipUnlessInvoices(t, e, tok)
+	v := e.createInvoice(t, tok, `{"amount":"2","chains":["ethereum"],"expires_in_seconds":60}`)
+	for deadline := time.Now().Add(150 * time.Second); ; time.Sleep(time.Second) {
+		if got := e.invoice(t, tok, v.ID); got.Status == "expired" {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("never expired: %s", got.Status)
+		}
+	}
+	var c struct {
+		Status  string            `json:"status"`
+		Options []json.RawMessage `json:"options"`
+	}
+	e.do(t, "GET", "/v1/checkout/"+v.CheckoutToken, "", nil, nil).json(t, &c)
+	if c.Status != "expired" || len(c.Options) != 0 {
+		t.Fatalf("the checkout of an expired invoice offers %d options (%s)", len(c.Options), c.Status)
+	}
+	sendEthUSDT(t, v.address(t, "ethereum"), "2")
+	got := e.waitInvoice(t, tok, v.ID, "paid late", func(v invoiceJSON) bool { return v.Status == "paid_late" })
+	if got.Paid != "2.000000" || got.RefundDue != "0.000000" {
+		t.Fatalf("paid late: %+v", got)
 	}
 }

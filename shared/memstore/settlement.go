@@ -1,0 +1,372 @@
+package memstore
+
+import (
+	"context"
+	"encoding/base64"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Settlements is the in-memory twin of the settlement aggregate: fee
+// schedules with every version, settlement configs written over their
+// version, settlements with their lines written once per (kind, ref, chain),
+// the open settlement of each (tenant, payout chain), the due index and
+// the per-chain liabilities counter, each write all or nothing. Times come
+// back at the microsecond, UTC. The zero value is not usable; call
+// NewSettlements.
+type Settlements struct {
+	mu          sync.Mutex
+	schedules   map[string][]sg.FeeSchedule    // tenant\x00chain: versions, oldest first
+	configs     map[string]sg.SettlementConfig // tenant\x00chain
+	settlements map[string]sg.Settlement       // tenant\x00id (no lines)
+	lines       map[string][]sg.SettlementLine // tenant\x00id
+	refs        map[string]string              // tenant\x00kind\x00ref\x00chain: settlement id
+	open        map[string]string              // tenant\x00chain: settlement id
+	liabilities map[sg.Chain]sg.Amount
+}
+
+var (
+	_ sg.FeeSchedules      = (*Settlements)(nil)
+	_ sg.SettlementConfigs = (*Settlements)(nil)
+	_ sg.SettlementStore   = (*Settlements)(nil)
+)
+
+// NewSettlements is an empty settlement store.
+func NewSettlements() *Settlements {
+	return &Settlements{schedules: map[string][]sg.FeeSchedule{}, configs: map[string]sg.SettlementConfig{},
+		settlements: map[string]sg.Settlement{}, lines: map[string][]sg.SettlementLine{}, refs: map[string]string{},
+		open: map[string]string{}, liabilities: map[sg.Chain]sg.Amount{}}
+}
+
+func tc(tenant string, c sg.Chain) string { return tenant + "\x00" + string(c) }
+
+// ---- fee schedules ----
+
+// FeeSchedule is the current version.
+func (st *Settlements) FeeSchedule(_ context.Context, tenant string, c sg.Chain) (sg.FeeSchedule, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vs := st.schedules[tc(tenant, c)]
+	if len(vs) == 0 {
+		return sg.FeeSchedule{}, sg.ErrNotFound
+	}
+	return vs[len(vs)-1], nil
+}
+
+// FeeScheduleAt is the last version written at or before t.
+func (st *Settlements) FeeScheduleAt(_ context.Context, tenant string, c sg.Chain, t time.Time) (sg.FeeSchedule, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	vs := st.schedules[tc(tenant, c)]
+	for i := len(vs) - 1; i >= 0; i-- {
+		if !vs[i].EffectiveAt.After(t) {
+			return vs[i], nil
+		}
+	}
+	return sg.FeeSchedule{}, sg.ErrNotFound
+}
+
+// PutFeeSchedule writes the next version over f.Version. EffectiveAt
+// never goes back: it is at least the previous version's.
+func (st *Settlements) PutFeeSchedule(_ context.Context, f sg.FeeSchedule) (sg.FeeSchedule, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	k := tc(f.TenantID, f.Chain)
+	vs := st.schedules[k]
+	if int64(len(vs)) != f.Version {
+		return sg.FeeSchedule{}, sg.ErrFeeScheduleChanged
+	}
+	f.EffectiveAt = usec(f.EffectiveAt)
+	if len(vs) > 0 && f.EffectiveAt.Before(vs[len(vs)-1].EffectiveAt) {
+		f.EffectiveAt = vs[len(vs)-1].EffectiveAt
+	}
+	f.Version++
+	st.schedules[k] = append(vs, f)
+	return f, nil
+}
+
+// ---- configs ----
+
+// SettlementConfig is the tenant's config for c.
+func (st *Settlements) SettlementConfig(_ context.Context, tenant string, c sg.Chain) (sg.SettlementConfig, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cfg, ok := st.configs[tc(tenant, c)]
+	if !ok {
+		return sg.SettlementConfig{}, sg.ErrNotFound
+	}
+	return cfg, nil
+}
+
+// PutSettlementConfig writes cfg over its version.
+func (st *Settlements) PutSettlementConfig(_ context.Context, cfg sg.SettlementConfig) (sg.SettlementConfig, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	k := tc(cfg.TenantID, cfg.Chain)
+	if st.configs[k].Version != cfg.Version {
+		return sg.SettlementConfig{}, sg.ErrSettlementConfigChanged
+	}
+	cfg.Version++
+	cfg.UpdatedAt = usec(cfg.UpdatedAt)
+	st.configs[k] = cfg
+	return cfg, nil
+}
+
+// ---- settlements ----
+
+func cleanSettlement(s sg.Settlement) sg.Settlement {
+	s.Lines = nil
+	s.Period.From, s.Period.To = usec(s.Period.From), usec(s.Period.To)
+	s.DueAt, s.CreatedAt, s.ClosedAt, s.PaidAt = usec(s.DueAt), usec(s.CreatedAt), usec(s.ClosedAt), usec(s.PaidAt)
+	return s
+}
+
+func refKey(tenant string, l sg.SettlementLine) string {
+	return tenant + "\x00" + string(l.Kind) + "\x00" + l.Ref + "\x00" + string(l.Chain)
+}
+
+// appendLines records lines (checked) onto s: numbering, totals,
+// liabilities. The caller holds mu.
+func (st *Settlements) appendLines(s sg.Settlement, lines []sg.SettlementLine) sg.Settlement {
+	k := s.TenantID + "\x00" + s.ID
+	for _, l := range lines {
+		s.LineCount++
+		l.Seq = s.LineCount
+		l.At = usec(l.At)
+		st.lines[k] = append(st.lines[k], l)
+		st.refs[refKey(s.TenantID, l)] = s.ID
+		s.Totals = s.Totals.Add(l)
+		st.liabilities[s.Chain] += l.Net
+	}
+	return s
+}
+
+// CreateSettlement writes s as the open settlement of its (tenant, chain).
+func (st *Settlements) CreateSettlement(_ context.Context, s sg.Settlement, lines []sg.SettlementLine) (sg.Settlement, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s.Status != sg.SettlementOpen {
+		return sg.Settlement{}, sg.ErrValidation.WithParam("status")
+	}
+	if _, ok := st.open[tc(s.TenantID, s.Chain)]; ok {
+		return sg.Settlement{}, sg.ErrSettlementChanged
+	}
+	if _, ok := st.settlements[s.TenantID+"\x00"+s.ID]; ok {
+		return sg.Settlement{}, sg.ErrSettlementChanged
+	}
+	if err := st.check(s.TenantID, lines); err != nil {
+		return sg.Settlement{}, err
+	}
+	s = cleanSettlement(s)
+	s.LineCount, s.Totals, s.Version = 0, sg.SettlementTotals{}, 1
+	s = st.appendLines(s, lines)
+	st.settlements[s.TenantID+"\x00"+s.ID] = s
+	st.open[tc(s.TenantID, s.Chain)] = s.ID
+	return s, nil
+}
+
+func (st *Settlements) check(tenant string, lines []sg.SettlementLine) error {
+	for _, l := range lines {
+		if err := l.Check(); err != nil {
+			return err
+		}
+		if _, ok := st.refs[refKey(tenant, l)]; ok {
+			return sg.ErrSettlementLineExists
+		}
+	}
+	return nil
+}
+
+// OpenSettlement is the open settlement of (tenant, chain).
+func (st *Settlements) OpenSettlement(_ context.Context, tenant string, c sg.Chain) (sg.Settlement, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	id, ok := st.open[tc(tenant, c)]
+	if !ok {
+		return sg.Settlement{}, sg.ErrNotFound
+	}
+	return st.settlements[tenant+"\x00"+id], nil
+}
+
+// AddSettlementLines appends lines to the open settlement over its version.
+func (st *Settlements) AddSettlementLines(_ context.Context, s sg.Settlement, lines []sg.SettlementLine) (sg.Settlement, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	k := s.TenantID + "\x00" + s.ID
+	cur, ok := st.settlements[k]
+	if !ok || cur.Version != s.Version || cur.Status != sg.SettlementOpen {
+		return sg.Settlement{}, sg.ErrSettlementChanged
+	}
+	if err := st.check(s.TenantID, lines); err != nil {
+		return sg.Settlement{}, err
+	}
+	cur.DueAt = usec(s.DueAt)
+	cur = st.appendLines(cur, lines)
+	cur.Version++
+	st.settlements[k] = cur
+	return cur, nil
+}
+
+// UpdateSettlement moves the settlement over its version.
+func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.Settlement, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	k := s.TenantID + "\x00" + s.ID
+	cur, ok := st.settlements[k]
+	if !ok || cur.Version != s.Version || !s.Status.Follows(cur.Status) {
+		return sg.Settlement{}, sg.ErrSettlementChanged
+	}
+	was := cur.Status
+	cur.Status, cur.Period.To, cur.Destination = s.Status, usec(s.Period.To), s.Destination
+	cur.PayoutTransferID, cur.Attempt, cur.FailReason = s.PayoutTransferID, s.Attempt, s.FailReason
+	cur.DueAt, cur.ClosedAt, cur.PaidAt = usec(s.DueAt), usec(s.ClosedAt), usec(s.PaidAt)
+	cur.Version++
+	if was == sg.SettlementOpen && cur.Status != sg.SettlementOpen {
+		delete(st.open, tc(cur.TenantID, cur.Chain))
+	}
+	if cur.Status == sg.SettlementPaid {
+		st.liabilities[cur.Chain] -= cur.Totals.Net
+	}
+	st.settlements[k] = cur
+	return cur, nil
+}
+
+// Settlement is the tenant's settlement without lines.
+func (st *Settlements) Settlement(_ context.Context, tenant, id string) (sg.Settlement, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	s, ok := st.settlements[tenant+"\x00"+id]
+	if !ok {
+		return sg.Settlement{}, sg.ErrNotFound
+	}
+	return s, nil
+}
+
+// stlAfter decodes a cursor made by stlCursor.
+func stlAfter(cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) == 0 {
+		return "", sg.ErrInvalidCursor
+	}
+	return string(b), nil
+}
+
+func stlCursor(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
+
+func stlLimit(p sg.Page) int {
+	if p.Limit <= 0 || p.Limit > 100 {
+		return 100
+	}
+	return p.Limit
+}
+
+// SettlementLines are the lines by Seq, a page at a time.
+func (st *Settlements) SettlementLines(_ context.Context, tenant, id string, page sg.Page) ([]sg.SettlementLine, string, error) {
+	after, err := stlAfter(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	from := 0
+	if after != "" {
+		n, err := strconv.Atoi(after)
+		if err != nil || n < 0 {
+			return nil, "", sg.ErrInvalidCursor
+		}
+		from = n
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.settlements[tenant+"\x00"+id]; !ok {
+		return nil, "", sg.ErrNotFound
+	}
+	all := st.lines[tenant+"\x00"+id]
+	out := []sg.SettlementLine{}
+	limit := stlLimit(page)
+	for _, l := range all {
+		if l.Seq <= from {
+			continue
+		}
+		if len(out) == limit {
+			return out, stlCursor(strconv.Itoa(out[len(out)-1].Seq)), nil
+		}
+		out = append(out, l)
+	}
+	return out, "", nil
+}
+
+// Settlements lists the tenant's settlements newest first (by id).
+func (st *Settlements) Settlements(_ context.Context, tenant string, page sg.Page) ([]sg.Settlement, string, error) {
+	after, err := stlAfter(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if after != "" && !sg.ValidID("stl", after) {
+		return nil, "", sg.ErrInvalidCursor
+	}
+	st.mu.Lock()
+	var all []sg.Settlement
+	for _, s := range st.settlements {
+		if s.TenantID == tenant && (after == "" || s.ID < after) {
+			all = append(all, s)
+		}
+	}
+	st.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].ID > all[j].ID })
+	limit := stlLimit(page)
+	if len(all) > limit {
+		return all[:limit], stlCursor(all[limit-1].ID), nil
+	}
+	if all == nil {
+		all = []sg.Settlement{}
+	}
+	return all, "", nil
+}
+
+// DueSettlements lists settlements due at or before t, soonest first.
+func (st *Settlements) DueSettlements(_ context.Context, t time.Time, limit int) ([]sg.SettlementRef, error) {
+	st.mu.Lock()
+	var due []sg.Settlement
+	for _, s := range st.settlements {
+		if !s.DueAt.IsZero() && !s.DueAt.After(t) {
+			due = append(due, s)
+		}
+	}
+	st.mu.Unlock()
+	sort.Slice(due, func(i, j int) bool {
+		if !due[i].DueAt.Equal(due[j].DueAt) {
+			return due[i].DueAt.Before(due[j].DueAt)
+		}
+		if due[i].TenantID != due[j].TenantID {
+			return due[i].TenantID < due[j].TenantID
+		}
+		return due[i].ID < due[j].ID
+	})
+	out := []sg.SettlementRef{}
+	for _, s := range due {
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		out = append(out, sg.SettlementRef{TenantID: s.TenantID, ID: s.ID})
+	}
+	return out, nil
+}
+
+// SettlementLiabilities is the net owed per payout chain.
+func (st *Settlements) SettlementLiabilities(context.Context) (map[sg.Chain]sg.Amount, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := map[sg.Chain]sg.Amount{}
+	for c, a := range st.liabilities {
+		if a != 0 {
+			out[c] = a
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,299 @@
+package settlement
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// JobResult counts what one CloseDue run did.
+type JobResult struct {
+	Due      int // settlements read from the due index
+	Closed   int
+	Deferred int // open and due, but below the minimum payout: carried over
+	Paying   int // payout requested
+	Failed   int // payout refused
+	Errors   int // left due for the next run
+}
+
+// CloseDue is the scheduled job: it reads the due index (a sparse index
+// of settlements needing action, never a scan) up to now and, for each,
+// closes an open settlement whose cut-off passed or whose threshold was
+// reached (or defers it when its net is below the minimum payout) and
+// requests the payout of a closed one. A settlement that fails for a
+// retryable reason stays due for the next run; the first such error is
+// returned after the others were tried. Run it every few minutes (the
+// cut-offs are hourly marks); each run takes BatchSize settlements.
+func (s *Service) CloseDue(ctx context.Context, now time.Time) (JobResult, error) {
+	now = now.UTC()
+	limit := s.BatchSize
+	if limit <= 0 {
+		limit = 100
+	}
+	refs, err := s.Store.DueSettlements(ctx, now, limit)
+	if err != nil {
+		return JobResult{}, err
+	}
+	res := JobResult{Due: len(refs)}
+	var first error
+	for _, ref := range refs {
+		stl, err := s.Store.Settlement(ctx, ref.TenantID, ref.ID)
+		if err == nil {
+			was := stl.Status
+			stl, err = s.settle(ctx, stl, now)
+			if err == nil {
+				res.count(was, stl)
+			}
+		}
+		if err != nil {
+			res.Errors++
+			s.log().WarnContext(ctx, "settlement.job_error", "tenant", ref.TenantID, "settlement", ref.ID, "code", code(err))
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return res, first
+}
+
+func (r *JobResult) count(was sg.SettlementStatus, stl sg.Settlement) {
+	if was == sg.SettlementOpen && stl.Status != sg.SettlementOpen {
+		r.Closed++
+	}
+	switch stl.Status {
+	case sg.SettlementOpen:
+		r.Deferred++
+	case sg.SettlementPaying:
+		r.Paying++
+	case sg.SettlementFailed:
+		r.Failed++
+	}
+}
+
+// governing is the config that rules a settlement paid on its chain: the
+// config of payments on that chain if it pays there, else the first chain's
+// whose destination is there.
+func (s *Service) governing(ctx context.Context, stl sg.Settlement) (sg.SettlementConfig, error) {
+	order := []sg.Chain{stl.Chain}
+	for _, c := range sg.Chains {
+		if c != stl.Chain {
+			order = append(order, c)
+		}
+	}
+	for _, c := range order {
+		cfg, err := s.Configs.SettlementConfig(ctx, stl.TenantID, c)
+		if errors.Is(err, sg.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return sg.SettlementConfig{}, err
+		}
+		if cfg.Destination.Chain == stl.Chain {
+			return cfg, nil
+		}
+	}
+	return sg.SettlementConfig{}, sg.ErrSettlementNotConfigured
+}
+
+// networkFee is the pass-through network fee of a payout on c (0 when
+// absorbed or unknown).
+func (s *Service) networkFee(ctx context.Context, tenant string, c sg.Chain) (sg.Amount, error) {
+	if s.Fees.Network == nil {
+		return 0, nil
+	}
+	sch, err := s.Fees.Schedule(ctx, tenant, c)
+	if err != nil || sch.NetworkFee != sg.NetworkPassThrough {
+		return 0, err
+	}
+	return s.Fees.Network.NetworkFee(ctx, c)
+}
+
+// settle moves one settlement on as far as it can now: an open and due one
+// is closed (or deferred), a closed one gets its payout requested.
+func (s *Service) settle(ctx context.Context, stl sg.Settlement, now time.Time) (sg.Settlement, error) {
+	for range maxAttempts {
+		next, err := s.step(ctx, stl, now)
+		if errors.Is(err, sg.ErrSettlementChanged) {
+			if stl, err = s.Store.Settlement(ctx, stl.TenantID, stl.ID); err != nil {
+				return sg.Settlement{}, err
+			}
+			continue
+		}
+		if err != nil || next.Version == stl.Version {
+			return next, err
+		}
+		stl = next
+	}
+	return stl, nil
+}
+
+// step makes one write: open -> open (deferred) or closed, closed ->
+// paying or failed. Anything else is left as it is.
+func (s *Service) step(ctx context.Context, stl sg.Settlement, now time.Time) (sg.Settlement, error) {
+	switch stl.Status {
+	case sg.SettlementOpen:
+		if stl.DueAt.IsZero() || stl.DueAt.After(now) {
+			return stl, nil
+		}
+		return s.close(ctx, stl, now)
+	case sg.SettlementClosed:
+		return s.pay(ctx, stl)
+	}
+	if !stl.DueAt.IsZero() { // no action left: out of the due index
+		stl.DueAt = time.Time{}
+		return s.Store.UpdateSettlement(ctx, stl)
+	}
+	return stl, nil
+}
+
+func (s *Service) close(ctx context.Context, stl sg.Settlement, now time.Time) (sg.Settlement, error) {
+	cfg, err := s.governing(ctx, stl)
+	if err != nil {
+		return sg.Settlement{}, err
+	}
+	nf, err := s.networkFee(ctx, stl.TenantID, stl.Chain)
+	if err != nil {
+		return sg.Settlement{}, err
+	}
+	if stl.Totals.Net-nf < max(cfg.MinPayout, 1) {
+		// Carried over: due again at the next cut-off (daily), or when a
+		// line makes it due (threshold, instant).
+		stl.DueAt = time.Time{}
+		if cfg.Mode == sg.SettleScheduled && cfg.Schedule == sg.ScheduleDaily {
+			stl.DueAt = cfg.NextCutoff(now)
+		}
+		return s.Store.UpdateSettlement(ctx, stl)
+	}
+	if nf > 0 {
+		l := sg.SettlementLine{Kind: sg.LineNetworkFee, Ref: stl.ID, Chain: stl.Chain, Fee: nf, Net: -nf, At: now}
+		added, err := s.Store.AddSettlementLines(ctx, stl, []sg.SettlementLine{l})
+		switch {
+		case errors.Is(err, sg.ErrSettlementLineExists):
+			// added by an earlier attempt: close as it stands
+		case err != nil:
+			return sg.Settlement{}, err
+		default:
+			stl = added
+		}
+	}
+	stl.Status, stl.ClosedAt, stl.Period.To, stl.DueAt = sg.SettlementClosed, now, now, now
+	stl.Destination, stl.Attempt = cfg.Destination, 1
+	return s.Store.UpdateSettlement(ctx, stl)
+}
+
+// refused reports whether err is a business refusal (not worth a retry).
+func refused(err error) bool {
+	switch sg.KindOf(err) {
+	case sg.KindRefused, sg.KindInvalid, sg.KindForbidden, sg.KindNotFound:
+		return true
+	}
+	return false
+}
+
+func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, error) {
+	if s.Payer == nil {
+		return stl, sg.Internal("settlement.pay", errors.New("no payer wired"))
+	}
+	id, err := s.Payer.Pay(ctx, stl)
+	switch {
+	case err != nil && refused(err):
+		stl.Status, stl.FailReason, stl.DueAt = sg.SettlementFailed, code(err), time.Time{}
+	case err != nil:
+		return stl, err
+	default:
+		stl.Status, stl.PayoutTransferID, stl.DueAt = sg.SettlementPaying, id, time.Time{}
+	}
+	return s.Store.UpdateSettlement(ctx, stl)
+}
+
+// MarkPaid records that the settlement's payout transfer reached its final
+// posted state (the withdrawal pipeline tells): the settlement is paid and
+// its net leaves the liabilities. Idempotent.
+func (s *Service) MarkPaid(ctx context.Context, tenant, id, transferID string) (sg.Settlement, error) {
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "")
+}
+
+// MarkFailed records that the payout transfer failed for good (reason: a
+// stable code); Retry pays it again. Idempotent.
+func (s *Service) MarkFailed(ctx context.Context, tenant, id, transferID, reason string) (sg.Settlement, error) {
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementFailed, reason)
+}
+
+func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to sg.SettlementStatus, reason string) (sg.Settlement, error) {
+	for range maxAttempts {
+		stl, err := s.Store.Settlement(ctx, tenant, id)
+		if err != nil {
+			return sg.Settlement{}, err
+		}
+		if stl.PayoutTransferID != transferID {
+			return sg.Settlement{}, sg.ErrSettlementChanged.WithMessage("the transfer is not this settlement's payout")
+		}
+		if stl.Status == to {
+			return stl, nil
+		}
+		stl.Status = to
+		if to == sg.SettlementPaid {
+			stl.PaidAt = s.now()
+		} else {
+			stl.FailReason = reason
+		}
+		out, err := s.Store.UpdateSettlement(ctx, stl)
+		if errors.Is(err, sg.ErrSettlementChanged) {
+			continue
+		}
+		return out, err
+	}
+	return sg.Settlement{}, sg.Unavailable("settlement.finish", errors.New("the settlement kept changing"))
+}
+
+// Retry closes a failed settlement again for its next payout attempt (the
+// merchant fixed its destination, say) and requests the payout at once.
+func (s *Service) Retry(ctx context.Context, tenant, id string) (sg.Settlement, error) {
+	stl, err := s.Store.Settlement(ctx, tenant, id)
+	if err != nil {
+		return sg.Settlement{}, err
+	}
+	if stl.Status != sg.SettlementFailed {
+		return sg.Settlement{}, sg.ErrSettlementNotRetryable
+	}
+	now := s.now()
+	cfg, err := s.governing(ctx, stl)
+	if err != nil {
+		return sg.Settlement{}, err
+	}
+	stl.Status, stl.Attempt, stl.PayoutTransferID, stl.FailReason = sg.SettlementClosed, stl.Attempt+1, "", ""
+	stl.Destination, stl.DueAt = cfg.Destination, now
+	if stl, err = s.Store.UpdateSettlement(ctx, stl); err != nil {
+		return sg.Settlement{}, err
+	}
+	return s.settle(ctx, stl, now)
+}
+
+// Get is the tenant's settlement (without lines).
+func (s *Service) Get(ctx context.Context, tenant, id string) (sg.Settlement, error) {
+	if !sg.ValidID("stl", id) {
+		return sg.Settlement{}, sg.ErrNotFound
+	}
+	return s.Store.Settlement(ctx, tenant, id)
+}
+
+// List is the tenant's settlements, newest first.
+func (s *Service) List(ctx context.Context, tenant string, page sg.Page) ([]sg.Settlement, string, error) {
+	return s.Store.Settlements(ctx, tenant, page)
+}
+
+// Lines is a page of a settlement's lines.
+func (s *Service) Lines(ctx context.Context, tenant, id string, page sg.Page) ([]sg.SettlementLine, string, error) {
+	if !sg.ValidID("stl", id) {
+		return nil, "", sg.ErrNotFound
+	}
+	return s.Store.SettlementLines(ctx, tenant, id, page)
+}
+
+// Liabilities is the net owed per payout chain by settlements not yet
+// paid (a counter the store keeps, not a scan).
+func (s *Service) Liabilities(ctx context.Context) (map[sg.Chain]sg.Amount, error) {
+	return s.Store.SettlementLiabilities(ctx)
+}

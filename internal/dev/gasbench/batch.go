@@ -1,0 +1,316 @@
+package gasbench
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Token names the two tokens batch payouts are measured on.
+type Token string
+
+const (
+	// Tether is TetherUSDT: the storage reads and checks of Tether's token.
+	Tether Token = "tether-faithful"
+	// Plain is PlainUSDT: balances and the Transfer event only.
+	Plain Token = "plain"
+)
+
+// Budgets are issue 16's upper bounds on gas per recipient of a batch.
+var Budgets = map[Token]struct{ Fresh, Existing uint64 }{
+	Tether: {Fresh: 27_100, Existing: 9_900},
+	Plain:  {Fresh: 25_800, Existing: 8_600},
+}
+
+// BatchWorld is a mainnet-like simulated chain with both tokens and a
+// Multisend owned by the hot key, which holds tokens and has approved the
+// Multisend for both.
+type BatchWorld struct {
+	Sim       *simulated.Backend
+	Hot       common.Address
+	Multisend common.Address
+	Tokens    map[Token]common.Address
+	Tether    *benchtoken.TetherUSDT
+	Plain     *benchtoken.PlainUSDT
+	key       *ecdsa.PrivateKey
+	chainID   *big.Int
+	nonce     uint64
+	fresh     uint64 // counter behind fresh recipient addresses
+}
+
+// NewBatchWorld starts the chain and deploys the tokens and the Multisend.
+func NewBatchWorld() (*BatchWorld, error) {
+	key, _ := crypto.GenerateKey()
+	hot := crypto.PubkeyToAddress(key.PublicKey)
+	sim := simulated.NewBackend(types.GenesisAlloc{hot: {Balance: new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether))}}, MainnetLike)
+	ec := sim.Client()
+	chainID, err := ec.ChainID(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	w := &BatchWorld{Sim: sim, Hot: hot, key: key, chainID: chainID, Tokens: map[Token]common.Address{}}
+	supply := big.NewInt(1_000_000_000_000_000) // a billion USDT
+	var at common.Address
+	if at, _, w.Tether, err = benchtoken.DeployTetherUSDT(w.Opts(), ec, supply); err != nil {
+		return nil, err
+	}
+	w.Tokens[Tether] = at
+	if at, _, w.Plain, err = benchtoken.DeployPlainUSDT(w.Opts(), ec); err != nil {
+		return nil, err
+	}
+	w.Tokens[Plain] = at
+	if w.Multisend, _, err = multisend.Deploy(w.Opts(), ec, hot); err != nil {
+		return nil, err
+	}
+	sim.Commit()
+	if _, err := w.Plain.Mint(w.Opts(), hot, supply); err != nil {
+		return nil, err
+	}
+	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+	if _, err := w.Tether.Approve(w.Opts(), w.Multisend, max); err != nil {
+		return nil, err
+	}
+	if _, err := w.Plain.Approve(w.Opts(), w.Multisend, max); err != nil {
+		return nil, err
+	}
+	sim.Commit()
+	return w, nil
+}
+
+// Close stops the chain.
+func (w *BatchWorld) Close() { _ = w.Sim.Close() }
+
+// Key is the hot wallet's key (tests sign with it).
+func (w *BatchWorld) Key() *ecdsa.PrivateKey { return w.key }
+
+// ChainID is the simulated chain's id.
+func (w *BatchWorld) ChainID() *big.Int { return w.chainID }
+
+// Opts are the hot key's transaction options with its next nonce.
+func (w *BatchWorld) Opts() *bind.TransactOpts {
+	o, _ := bind.NewKeyedTransactorWithChainID(w.key, w.chainID)
+	o.Nonce = new(big.Int).SetUint64(w.nonce)
+	w.nonce++
+	return o
+}
+
+// SignCall signs a call from the hot key with its next nonce.
+func (w *BatchWorld) SignCall(to common.Address, data []byte) (*types.Transaction, error) {
+	tx := types.NewTx(&types.DynamicFeeTx{ChainID: w.chainID, Nonce: w.nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(20 * params.GWei),
+		Gas: 16_000_000, To: &to, Data: data})
+	w.nonce++
+	return types.SignTx(tx, types.LatestSignerForChainID(w.chainID), w.key)
+}
+
+// Mine sends tx, commits a block and returns its receipt (an error if it
+// reverted).
+func (w *BatchWorld) Mine(tx *types.Transaction) (*types.Receipt, error) {
+	ctx := context.Background()
+	if err := w.Sim.Client().SendTransaction(ctx, tx); err != nil {
+		return nil, err
+	}
+	w.Sim.Commit()
+	r, err := w.Sim.Client().TransactionReceipt(ctx, tx.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return r, fmt.Errorf("gasbench: transaction %s reverted", tx.Hash().Hex())
+	}
+	return r, nil
+}
+
+// FreshAddresses returns n addresses that have never held anything.
+func (w *BatchWorld) FreshAddresses(n int) []common.Address {
+	out := make([]common.Address, n)
+	for i := range out {
+		w.fresh++
+		// a hash, so the address has a mainnet-like number of non-zero bytes
+		var seed [8]byte
+		binary.BigEndian.PutUint64(seed[:], w.fresh)
+		out[i] = common.BytesToAddress(crypto.Keccak256(seed[:], w.Hot[:]))
+	}
+	return out
+}
+
+// BatchOf pays each address 1,000,000 + i base units (a few USDT).
+func BatchOf(to []common.Address) []multisend.Payout {
+	out := make([]multisend.Payout, len(to))
+	for i, a := range to {
+		out[i] = multisend.Payout{To: a, Amount: sg.Amount(1_000_000 + i)}
+	}
+	return out
+}
+
+// Pay sends a batch of token through the Multisend: with pull, the contract
+// takes the total from the hot wallet in the same transaction; without,
+// the hot wallet has funded it beforehand.
+func (w *BatchWorld) Pay(tok Token, batch []multisend.Payout, pull bool) (*types.Receipt, error) {
+	data, err := multisend.Pack(w.Tokens[tok], pull, batch)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := w.SignCall(w.Multisend, data)
+	if err != nil {
+		return nil, err
+	}
+	return w.Mine(tx)
+}
+
+// Transfer is a plain token transfer from the hot wallet (a single payout,
+// or the funding step of the fund-by-transfer model).
+func (w *BatchWorld) Transfer(tok Token, to common.Address, amount sg.Amount) (*types.Receipt, error) {
+	var tx *types.Transaction
+	var err error
+	if tok == Tether {
+		tx, err = w.Tether.Transfer(w.Opts(), to, big.NewInt(int64(amount)))
+	} else {
+		tx, err = w.Plain.Transfer(w.Opts(), to, big.NewInt(int64(amount)))
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.Sim.Commit()
+	r, err := w.Sim.Client().TransactionReceipt(context.Background(), tx.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return r, fmt.Errorf("gasbench: transfer reverted")
+	}
+	return r, nil
+}
+
+// BatchRow is the gas of one batch configuration.
+type BatchRow struct {
+	N       int
+	Token   Token
+	Holders string // "fresh" or "existing"
+	// One is the gas of a batch of 1 and All of the batch of N (approve-once
+	// model: the pull is inside the transaction).
+	One, All uint64
+	// Funding is the gas of the separate funding transfer and Funded the
+	// batch of N paid from it (fund-by-transfer model).
+	Funding, Funded uint64
+	// Single is one plain token transfer to the same kind of holder.
+	Single uint64
+}
+
+// Marginal is the gas each extra recipient adds: (All-One)/(N-1).
+func (r BatchRow) Marginal() float64 { return float64(r.All-r.One) / float64(r.N-1) }
+
+// Average is the batch's gas per recipient, the pull included.
+func (r BatchRow) Average() float64 { return float64(r.All) / float64(r.N) }
+
+// AverageFunded is gas per recipient of the funding transfer and the batch.
+func (r BatchRow) AverageFunded() float64 { return float64(r.Funding+r.Funded) / float64(r.N) }
+
+// Budget is the issue's bound on the marginal gas of this row.
+func (r BatchRow) Budget() uint64 {
+	if r.Holders == "fresh" {
+		return Budgets[r.Token].Fresh
+	}
+	return Budgets[r.Token].Existing
+}
+
+// MeasureBatches measures token's batches of n to fresh holders and then
+// to the same (now existing) holders.
+func (w *BatchWorld) MeasureBatches(tok Token, n int) (fresh, existing BatchRow, err error) {
+	gas := func(r *types.Receipt, err error) (uint64, error) {
+		if err != nil {
+			return 0, err
+		}
+		return r.GasUsed, nil
+	}
+	fresh = BatchRow{N: n, Token: tok, Holders: "fresh"}
+	existing = BatchRow{N: n, Token: tok, Holders: "existing"}
+	a, b := w.FreshAddresses(n), w.FreshAddresses(n) // one set per funding model
+	one := w.FreshAddresses(2)
+	steps := []struct {
+		g    *uint64
+		step func() (*types.Receipt, error)
+	}{
+		{&fresh.One, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(one[:1]), true) }},
+		{&fresh.All, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(a), true) }},
+		{&fresh.Funding, func() (*types.Receipt, error) { return w.fund(tok, BatchOf(b)) }},
+		{&fresh.Funded, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(b), false) }},
+		{&fresh.Single, func() (*types.Receipt, error) { return w.Transfer(tok, one[1], 1_000_000) }},
+		{&existing.One, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(one[:1]), true) }},
+		{&existing.All, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(a), true) }},
+		{&existing.Funding, func() (*types.Receipt, error) { return w.fund(tok, BatchOf(b)) }},
+		{&existing.Funded, func() (*types.Receipt, error) { return w.Pay(tok, BatchOf(b), false) }},
+		{&existing.Single, func() (*types.Receipt, error) { return w.Transfer(tok, one[1], 1_000_000) }},
+	}
+	for _, s := range steps {
+		if *s.g, err = gas(s.step()); err != nil {
+			return fresh, existing, err
+		}
+	}
+	return fresh, existing, nil
+}
+
+// fund is the funding transfer of the fund-by-transfer model.
+func (w *BatchWorld) fund(tok Token, batch []multisend.Payout) (*types.Receipt, error) {
+	total, err := multisend.Total(batch)
+	if err != nil {
+		return nil, err
+	}
+	return w.Transfer(tok, w.Multisend, total)
+}
+
+// PrintBatches measures batches of 100 and 500 on both tokens, fresh and
+// existing holders interleaved in one run, and prints the table.
+func PrintBatches(out io.Writer) error {
+	w, err := NewBatchWorld()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	var rows []BatchRow
+	for _, n := range []int{100, 500} {
+		for _, tok := range []Token{Tether, Plain} {
+			f, e, err := w.MeasureBatches(tok, n)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, f, e)
+		}
+	}
+	WriteBatchTable(out, rows)
+	return nil
+}
+
+// WriteBatchTable prints rows as a Markdown table.
+func WriteBatchTable(out io.Writer, rows []BatchRow) {
+	_, _ = fmt.Fprintf(out, "\nGas per recipient of a batch payout through Multisend on mainnet's rules (Prague/Osaka; the dev chain's newer forks switched off)\n")
+	_, _ = fmt.Fprintf(out, "marginal = (gas(N) - gas(1)) / (N-1); average = gas(N)/N with the funding pull inside the batch (approve once);\n")
+	_, _ = fmt.Fprintf(out, "with funding transfer = (separate funding transfer + batch) / N; goal = issue 16's bound on the marginal gas\n\n")
+	_, _ = fmt.Fprintf(out, "| %4s | %-15s | %-8s | %8s | %6s | %8s | %22s | %15s |\n", "N", "token", "holders", "marginal", "goal", "average", "with funding transfer", "single transfer")
+	_, _ = fmt.Fprintf(out, "|%s|%s|%s|%s|%s|%s|%s|%s|\n", dashes(6), dashes(17), dashes(10), dashes(10), dashes(8), dashes(10), dashes(24), dashes(17))
+	for _, r := range rows {
+		_, _ = fmt.Fprintf(out, "| %4d | %-15s | %-8s | %8.0f | %6d | %8.0f | %22.0f | %15d |\n",
+			r.N, r.Token, r.Holders, r.Marginal(), r.Budget(), r.Average(), r.AverageFunded(), r.Single)
+	}
+}
+
+func dashes(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = '-'
+	}
+	return string(b)
+}

@@ -1,0 +1,231 @@
+package multisend_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/stablegate/stablegate/internal/dev/gasbench"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+func world(t testing.TB) *gasbench.BatchWorld {
+	t.Helper()
+	w, err := gasbench.NewBatchWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	return w
+}
+
+func balance(t testing.TB, w *gasbench.BatchWorld, a common.Address) int64 {
+	t.Helper()
+	b, err := w.Tether.BalanceOf(nil, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Int64()
+}
+
+// A token that refuses one recipient (as USDC refuses a blacklisted one)
+// fails that payout alone: the 99 others are paid, the refusal is named by
+// its index, and the refused amount is back with the hot wallet at the end
+// of the same transaction, in both funding models.
+func TestRefusedRecipientFailsAlone(t *testing.T) {
+	for _, pull := range []bool{true, false} {
+		name := map[bool]string{true: "approved once, pulled in the batch", false: "funded by a transfer"}[pull]
+		t.Run(name, func(t *testing.T) {
+			w := world(t)
+			batch := gasbench.BatchOf(w.FreshAddresses(100))
+			const refused = 37
+			if _, err := w.Tether.SetRecipientBlocking(w.Opts(), true); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Tether.SetRecipientBlocked(w.Opts(), batch[refused].To, true); err != nil {
+				t.Fatal(err)
+			}
+			w.Sim.Commit()
+			total, _ := multisend.Total(batch)
+			if !pull {
+				if _, err := w.Transfer(gasbench.Tether, w.Multisend, total); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := balance(t, w, w.Hot)
+			r, err := w.Pay(gasbench.Tether, batch, pull)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := multisend.ParseResults(r, w.Multisend, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range batch {
+				got := balance(t, w, p.To)
+				switch {
+				case i == refused && (res[i].Paid || got != 0):
+					t.Fatalf("refused payout %d: paid %v, recipient holds %d", i, res[i].Paid, got)
+				case i != refused && (!res[i].Paid || got != int64(p.Amount)):
+					t.Fatalf("payout %d: paid %v, recipient holds %d of %d", i, res[i].Paid, got, p.Amount)
+				}
+			}
+			spent := total - batch[refused].Amount
+			if pull {
+				if got := sg.Amount(before - balance(t, w, w.Hot)); got != spent {
+					t.Fatalf("hot wallet spent %d, want %d (the refused %d back)", got, spent, batch[refused].Amount)
+				}
+			} else if got := sg.Amount(balance(t, w, w.Hot) - before); got != batch[refused].Amount {
+				t.Fatalf("hot wallet got %d back, want %d", got, batch[refused].Amount)
+			}
+			if left := balance(t, w, w.Multisend); left != 0 {
+				t.Fatalf("the contract kept %d", left)
+			}
+		})
+	}
+}
+
+// Only the hot wallet may pay: a call from another key reverts and moves
+// nothing, even with the contract funded.
+func TestOnlyTheOwnerPays(t *testing.T) {
+	w := world(t)
+	batch := gasbench.BatchOf(w.FreshAddresses(3))
+	total, _ := multisend.Total(batch)
+	if _, err := w.Transfer(gasbench.Tether, w.Multisend, total); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := crypto.GenerateKey()
+	// give the other key gas money
+	gasTx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: w.Opts().Nonce.Uint64(), GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: big.NewInt(20 * params.GWei), Gas: 21_000, To: ptr(crypto.PubkeyToAddress(other.PublicKey)), Value: big.NewInt(params.Ether)}),
+		types.LatestSignerForChainID(w.ChainID()), w.Key())
+	if _, err := w.Mine(gasTx); err != nil {
+		t.Fatal(err)
+	}
+	for _, pull := range []bool{false, true} {
+		data, err := multisend.Pack(w.Tokens[gasbench.Tether], pull, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonce, _ := w.Sim.Client().NonceAt(context.Background(), crypto.PubkeyToAddress(other.PublicKey), nil)
+		tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: nonce, GasTipCap: big.NewInt(params.GWei),
+			GasFeeCap: big.NewInt(20 * params.GWei), Gas: 1_000_000, To: &w.Multisend, Data: data}), types.LatestSignerForChainID(w.ChainID()), other)
+		if r, err := w.Mine(tx); err == nil || r == nil || r.Status != types.ReceiptStatusFailed {
+			t.Fatalf("a stranger's batch (pull %v) did not revert: %v", pull, err)
+		}
+	}
+	for _, p := range batch {
+		if b := balance(t, w, p.To); b != 0 {
+			t.Fatalf("%s was paid %d by a stranger's call", p.To.Hex(), b)
+		}
+	}
+	if b := balance(t, w, w.Multisend); b != int64(total) {
+		t.Fatalf("the contract holds %d, want %d", b, total)
+	}
+}
+
+func ptr(a common.Address) *common.Address { return &a }
+
+// A batch re-sent after a crash (the same signed transaction broadcast
+// again, or the batch re-signed with the same nonce and a higher fee) is
+// paid once: the hot wallet's nonce admits one transaction.
+func TestResentBatchPaysOnce(t *testing.T) {
+	w := world(t)
+	batch := gasbench.BatchOf(w.FreshAddresses(10))
+	data, err := multisend.Pack(w.Tokens[gasbench.Tether], true, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := w.SignCall(w.Multisend, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Mine(tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sim.Client().SendTransaction(context.Background(), tx); err == nil {
+		t.Fatal("the same signed batch was accepted twice")
+	}
+	bumped, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: tx.Nonce(), GasTipCap: big.NewInt(2 * params.GWei),
+		GasFeeCap: big.NewInt(40 * params.GWei), Gas: tx.Gas(), To: tx.To(), Data: data}), types.LatestSignerForChainID(w.ChainID()), w.Key())
+	if err := w.Sim.Client().SendTransaction(context.Background(), bumped); err == nil {
+		t.Fatal("the batch re-signed with its nonce was accepted after it was mined")
+	}
+	w.Sim.Commit()
+	for _, p := range batch {
+		if b := balance(t, w, p.To); b != int64(p.Amount) {
+			t.Fatalf("%s holds %d, want %d once", p.To.Hex(), b, p.Amount)
+		}
+	}
+}
+
+// The pull must equal the items' total: a batch that asks for more or less
+// than it pays reverts (the contract never keeps or lacks funds).
+func TestPullMustEqualTotal(t *testing.T) {
+	w := world(t)
+	batch := gasbench.BatchOf(w.FreshAddresses(2))
+	items, _ := multisend.Items(batch)
+	abi, _ := multisend.MultisendMetaData.GetAbi()
+	data, err := abi.Pack("pay", w.Tokens[gasbench.Tether], big.NewInt(int64(batch[0].Amount+batch[1].Amount+1)), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := w.SignCall(w.Multisend, data)
+	if _, err := w.Mine(tx); err == nil {
+		t.Fatal("a pull above the total was accepted")
+	}
+}
+
+// Gas per recipient on mainnet's rules stays within issue 16's bounds on
+// both tokens, to fresh and existing holders, in batches of 100 and 500.
+// Gas is deterministic for the same code and chain rules: a behaviour, not
+// a timing.
+func TestGasPerRecipientWithinBudget(t *testing.T) {
+	w := world(t)
+	sizes := []int{100, 500}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, n := range sizes {
+		for _, tok := range []gasbench.Token{gasbench.Tether, gasbench.Plain} {
+			fresh, existing, err := w.MeasureBatches(tok, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []gasbench.BatchRow{fresh, existing} {
+				if r.All-r.One > r.Budget()*uint64(r.N-1) {
+					t.Errorf("%d to %s holders on %s: %.0f gas per extra recipient, the bound is %d", r.N, r.Holders, r.Token, r.Marginal(), r.Budget())
+				}
+				if r.Average() >= float64(r.Single) {
+					t.Errorf("%d to %s holders on %s: %.0f gas per recipient is no cheaper than a single transfer (%d)", r.N, r.Holders, r.Token, r.Average(), r.Single)
+				}
+				t.Logf("%d %s %s: marginal %.0f (bound %d), average %.0f, single %d", r.N, r.Token, r.Holders, r.Marginal(), r.Budget(), r.Average(), r.Single)
+			}
+		}
+	}
+}
+
+// BenchmarkPay10 sends batches of 10 to existing holders on the simulated
+// chain and reports gas per recipient beside the time.
+func BenchmarkPay10(b *testing.B) {
+	w := world(b)
+	batch := gasbench.BatchOf(w.FreshAddresses(10))
+	if _, err := w.Pay(gasbench.Tether, batch, true); err != nil {
+		b.Fatal(err)
+	}
+	var gas uint64
+	for b.Loop() {
+		r, err := w.Pay(gasbench.Tether, batch, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gas = r.GasUsed
+	}
+	b.ReportMetric(float64(gas)/float64(len(batch)), "gas/recipient")
+}

@@ -105,6 +105,9 @@ type Store struct {
 	// Customers keeps customers (PII sealed), tier tables, the KYC expiry
 	// index and the limit counters.
 	Customers *Customers
+	// Settlements keeps fee schedules, settlement configs, settlements
+	// with their lines, the due index and the liabilities counter.
+	Settlements *Settlements
 }
 
 // New returns the stores on table.
@@ -117,7 +120,8 @@ func Over(t *Table) *Store {
 	return &Store{Base: t, Wallets: &Wallets{t}, Ledger: &Ledger{t}, Withdrawals: &Withdrawals{t}, Custody: &Custody{t},
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
 		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}, Travel: &Travel{t},
-		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}, Customers: &Customers{t}}
+		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}, Customers: &Customers{t},
+		Settlements: &Settlements{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

@@ -45,3 +45,9 @@ var (
 var _ sg.ScreeningStore = (*Sanctions)(nil)
 
 var _ sg.TravelStore = (*Travel)(nil)
+
+var (
+	_ sg.FeeSchedules      = (*Settlements)(nil)
+	_ sg.SettlementConfigs = (*Settlements)(nil)
+	_ sg.SettlementStore   = (*Settlements)(nil)
+)

@@ -110,6 +110,12 @@ contract Multisend {
                 }
             }
         }
-        emit Batch(token, keccak256(abi.encodePacked(items)), items.length, failedN, failedSum);
+        bytes32 h;
+        assembly {
+            let q := mload(0x40)
+            calldatacopy(q, items.offset, shl(5, items.length))
+            h := keccak256(q, shl(5, items.length))
+        }
+        emit Batch(token, h, items.length, failedN, failedSum);
     }
 }

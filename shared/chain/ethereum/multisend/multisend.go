@@ -240,3 +240,17 @@ func Deploy(auth *bind.TransactOpts, backend bind.ContractBackend, owner common.
 	at, tx, _, err := DeployMultisend(auth, backend, owner)
 	return at, tx, err
 }
+
+// AccessList lists, for a token whose balances mapping sits at storage slot
+// balancesSlot (Tether and TetherUSDT: 2), each recipient's balance slot,
+// so the batch pays 1,900 gas for it up front instead of 2,100 at first
+// touch: 200 gas less per recipient. A wrong slot costs 1,900 gas for
+// nothing, never correctness.
+func AccessList(token common.Address, balancesSlot uint64, batch []Payout) types.AccessList {
+	slot := common.BigToHash(new(big.Int).SetUint64(balancesSlot))
+	keys := make([]common.Hash, len(batch))
+	for i, p := range batch {
+		keys[i] = crypto.Keccak256Hash(common.LeftPadBytes(p.To[:], 32), slot[:])
+	}
+	return types.AccessList{{Address: token, StorageKeys: keys}}
+}

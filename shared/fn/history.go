@@ -34,7 +34,7 @@ func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
 // transfer and payout webhook events (hookapi.TransferEvents: ids derived
 // from the state change, so a redelivered record publishes nothing twice;
 // ordered per transfer, as the stream orders one item's changes) when
-// WEBHOOK_QUEUE_URL is set.
+// WEBHOOK_QUEUE_URL is set, to tenants with an endpoint that takes them.
 func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
 	st, err := Store(env)
 	if err != nil {

@@ -214,24 +214,39 @@ func DeliverHandler(svc *notify.Service, log *slog.Logger) SQSHandler {
 
 // transferPublisher publishes transfer and payout events from the
 // history projector; it is built at the first record that needs it, and
-// is nil when WEBHOOK_QUEUE_URL is unset.
+// publishes nothing when WEBHOOK_QUEUE_URL is unset. A tenant's transfer
+// events are published (and kept for GET /v1/events and replays) from the
+// time it has an endpoint that takes them: a tenant without webhooks gets
+// no event written per transfer change. Invoice events are always kept.
 type transferPublisher struct {
 	env  Env
 	once sync.Once
-	pub  sg.EventPublisher
+	svc  *notify.Service
 	err  error
 }
 
 func (p *transferPublisher) publish(ctx context.Context, t sg.Transfer, inserted bool) error {
-	p.once.Do(func() { p.pub, p.err = WebhookPublisher(p.env) })
-	if p.err != nil {
+	p.once.Do(func() {
+		if p.env("WEBHOOK_QUEUE_URL") != "" {
+			p.svc, _, p.err = NotifyService(p.env, false)
+		}
+	})
+	if p.err != nil || p.svc == nil {
 		return p.err
 	}
-	if p.pub == nil {
+	evs := hookapi.TransferEvents(t, inserted)
+	if len(evs) == 0 {
 		return nil
 	}
-	for _, ev := range hookapi.TransferEvents(t, inserted) {
-		if err := p.pub.Publish(ctx, ev); err != nil {
+	eps, err := p.svc.Endpoints(ctx, t.TenantID)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if !hookapi.Subscribed(eps, ev.Type) {
+			continue
+		}
+		if err := p.svc.Publish(ctx, ev); err != nil {
 			return err
 		}
 	}

@@ -80,3 +80,17 @@ func eventID(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return "evt_" + hex.EncodeToString(h[:12])
 }
+
+// Subscribed reports whether any of eps (enabled or not: a disabled one
+// may be enabled and replay) takes events of type typ ("*", "<group>.*"
+// or the type itself).
+func Subscribed(eps []sg.WebhookEndpoint, typ string) bool {
+	for _, e := range eps {
+		for _, t := range e.EnabledEvents {
+			if t == "*" || t == typ || strings.HasSuffix(t, ".*") && strings.HasPrefix(typ, strings.TrimSuffix(t, "*")) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -75,3 +75,27 @@ func TestTransferEventsAreNamedByStateAndPublishedOncePerChange(t *testing.T) {
 		t.Fatalf("%d distinct ids; want 4 (two created, two changes)", len(ids))
 	}
 }
+
+func TestSubscribedMatchesTypesGroupsAndAll(t *testing.T) {
+	eps := func(types ...string) []sg.WebhookEndpoint { return []sg.WebhookEndpoint{{EnabledEvents: types}} }
+	cases := []struct {
+		name string
+		eps  []sg.WebhookEndpoint
+		typ  string
+		want bool
+	}{
+		{"no endpoint", nil, "transfer.created", false},
+		{"every type", eps("*"), "payout.broadcast", true},
+		{"its group", eps("payout.*"), "payout.broadcast", true},
+		{"another group", eps("invoice.*"), "transfer.created", false},
+		{"the type itself", eps("transfer.updated"), "transfer.updated", true},
+		{"a prefix that is not a group", eps("transfer.*"), "transfers.created", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := hookapi.Subscribed(c.eps, c.typ); got != c.want {
+				t.Fatalf("Subscribed(%v) = %v", c.typ, got)
+			}
+		})
+	}
+}

@@ -608,3 +608,47 @@ func TestNotConfigured(t *testing.T) {
 		t.Fatalf("a Tron address for an Ethereum destination: %v", err)
 	}
 }
+
+// Racing deliveries (each invoice delivered three times at once, many
+// invoices at once) record each invoice once, and the totals are the sum
+// of the lines.
+func TestConcurrentDeliveries(t *testing.T) {
+	f := newFixture(t)
+	f.config(t, daily(sg.Ethereum, 17))
+	f.schedule(t, sg.Ethereum, sg.FeeSchedule{Percent: pct("1")})
+	var invs []sg.Invoice
+	for i := range 20 {
+		invs = append(invs, f.invoice(fmt.Sprintf("%d", 10+i), pay{sg.Ethereum, fmt.Sprintf("%d", 10+i)}))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 60)
+	for _, inv := range invs {
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 50 { // an unavailable answer is retried, as the queue would
+					_, err := f.svc.AddPaidInvoice(ctx, f.tn, inv)
+					if sg.KindOf(err) == sg.KindUnavailable {
+						continue
+					}
+					if err != nil {
+						errs <- err
+					}
+					return
+				}
+				errs <- errors.New("still unavailable after 50 deliveries")
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	s := f.open(t, sg.Ethereum)
+	ls := f.lines(t, s.ID)
+	if len(ls) != 20 || s.LineCount != 20 || sg.TotalsOf(ls) != s.Totals || s.Totals.Gross != usdt("390") || s.Totals.Fees != usdt("3.9") {
+		t.Fatalf("%d lines (count %d), totals %+v", len(ls), s.LineCount, s.Totals)
+	}
+}

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -236,6 +238,39 @@ var settlementCases = []settlementCase{
 		bad.Net = 10
 		if _, err := st.CreateSettlement(ctx, stlNew(tn, sg.Ethereum, now()), []sg.SettlementLine{bad}); err == nil {
 			t.Fatal("a line whose net is not gross - fee was written")
+		}
+	}},
+	{"Settlement/racing adds over one version: exactly one is written", func(t *testing.T, st SettlementStores) {
+		tn := tenant()
+		s, err := st.CreateSettlement(ctx, stlNew(tn, sg.Ethereum, now()), nil)
+		must(t, "create", err)
+		before := liab(t, st)
+		const racers = 8
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		won := 0
+		for i := range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := st.AddSettlementLines(ctx, s, []sg.SettlementLine{stlInvoice(fmt.Sprint("inv_race", i), sg.Ethereum, 10, 1)})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					won++
+				case sg.KindOf(err) == sg.KindUnavailable || errors.Is(err, sg.ErrSettlementChanged):
+				default:
+					t.Errorf("racer %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		cur, err := st.Settlement(ctx, tn, s.ID)
+		must(t, "Settlement", err)
+		ls := stlLines(t, st, tn, s.ID)
+		if won != 1 || cur.Version != 2 || cur.LineCount != 1 || len(ls) != 1 || cur.Totals.Net != 9 || liab(t, st)[sg.Ethereum]-before[sg.Ethereum] != 9 {
+			t.Fatalf("%d won; settlement v%d with %d lines (%d read), net %s", won, cur.Version, cur.LineCount, len(ls), cur.Totals.Net)
 		}
 	}},
 	{"Settlement/moves follow the statuses over the version read; closing frees the chain; paid leaves the liabilities", func(t *testing.T, st SettlementStores) {

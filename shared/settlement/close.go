@@ -124,6 +124,11 @@ func (s *Service) settle(ctx context.Context, stl sg.Settlement, now time.Time) 
 		if err != nil || next.Version == stl.Version {
 			return next, err
 		}
+		if next.Status != stl.Status {
+			if err := s.announce(ctx, next); err != nil {
+				s.log().WarnContext(ctx, "settlement.event_unsent", "tenant", next.TenantID, "settlement", next.ID, "status", next.Status, "code", code(err))
+			}
+		}
 		stl = next
 	}
 	return stl, nil
@@ -209,8 +214,10 @@ func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, er
 }
 
 // MarkPaid records that the settlement's payout transfer reached its final
-// posted state (the withdrawal pipeline tells): the settlement is paid and
-// its net leaves the liabilities. Idempotent.
+// posted state (the withdrawal pipeline tells): the settlement is paid, its
+// net leaves the liabilities and settlement.paid is published. Idempotent:
+// a redelivery publishes the same event id again (sent once); an error
+// (the event not published) asks for a redelivery.
 func (s *Service) MarkPaid(ctx context.Context, tenant, id, transferID string) (sg.Settlement, error) {
 	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "")
 }
@@ -231,7 +238,7 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 			return sg.Settlement{}, sg.ErrSettlementChanged.WithMessage("the transfer is not this settlement's payout")
 		}
 		if stl.Status == to {
-			return stl, nil
+			return stl, s.announce(ctx, stl) // redelivered: the event again, once by id
 		}
 		stl.Status = to
 		if to == sg.SettlementPaid {
@@ -243,7 +250,11 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 		if errors.Is(err, sg.ErrSettlementChanged) {
 			continue
 		}
-		return out, err
+		if err != nil {
+			return sg.Settlement{}, err
+		}
+		// An event not sent is an error: the hook is redelivered and sends it then.
+		return out, s.announce(ctx, out)
 	}
 	return sg.Settlement{}, sg.Unavailable("settlement.finish", errors.New("the settlement kept changing"))
 }

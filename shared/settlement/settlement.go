@@ -24,6 +24,9 @@ type Service struct {
 	Store   sg.SettlementStore
 	// Payer requests the payout of a closed settlement.
 	Payer sg.SettlementPayer
+	// Events, if set, takes settlement.closed, settlement.payout_requested,
+	// settlement.paid and settlement.failed (ordered by settlement id).
+	Events sg.EventPublisher
 	// Now is the clock; nil is the wall clock.
 	Now func() time.Time
 	// Log, if set, records what the job did (ids and codes only).

@@ -2,6 +2,7 @@ package settlement_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -650,5 +651,47 @@ func TestConcurrentDeliveries(t *testing.T) {
 	ls := f.lines(t, s.ID)
 	if len(ls) != 20 || s.LineCount != 20 || sg.TotalsOf(ls) != s.Totals || s.Totals.Gross != usdt("390") || s.Totals.Fees != usdt("3.9") {
 		t.Fatalf("%d lines (count %d), totals %+v", len(ls), s.LineCount, s.Totals)
+	}
+}
+
+type events struct {
+	mu  sync.Mutex
+	got []sg.WebhookEvent
+}
+
+func (e *events) Publish(_ context.Context, ev sg.WebhookEvent) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.got = append(e.got, ev)
+	return nil
+}
+
+// A settlement tells the merchant when it closes, when its payout is
+// requested and when it is paid; a redelivered paid hook repeats the same
+// event id (the publisher sends it once).
+func TestEvents(t *testing.T) {
+	f := newFixture(t)
+	ev := &events{}
+	f.svc.Events = ev
+	f.config(t, sg.SettlementConfig{Chain: sg.Ethereum, Mode: sg.SettleInstant})
+	s := f.addPaid(t, f.invoice("10", pay{sg.Ethereum, "10"}))[0]
+	for range 2 {
+		if _, err := f.svc.MarkPaid(ctx, f.tn, s.ID, s.PayoutTransferID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var types []string
+	ids := map[string]bool{}
+	for _, e := range ev.got {
+		types = append(types, e.Type)
+		ids[e.ID] = true
+		var v settlement.Summary
+		if err := json.Unmarshal(e.Data, &v); err != nil || v.ID != s.ID || e.OrderingKey != s.ID || e.TenantID != f.tn {
+			t.Fatalf("event %+v: %+v, %v", e, v, err)
+		}
+	}
+	want := []string{settlement.EventClosed, settlement.EventPaying, settlement.EventPaid, settlement.EventPaid}
+	if fmt.Sprint(types) != fmt.Sprint(want) || len(ids) != 3 {
+		t.Fatalf("events %v (%d ids); want %v with 3 ids", types, len(ids), want)
 	}
 }

@@ -1,4 +1,4 @@
-// Package queue sends messages to SQS FIFO queues.
+// Package queue sends messages to SQS: FIFO queues (groups, deduplication) and standard queues with a per-message delay.
 package queue
 
 import (

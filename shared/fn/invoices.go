@@ -82,8 +82,8 @@ func upper(c sg.Chain) string {
 	return string(b)
 }
 
-// AcquiringService builds the invoice service from TABLE_NAME and
-// FX_RATES. withWallets adds the wallet service that makes each invoice's
+// AcquiringService builds the invoice service from TABLE_NAME, FX_RATES
+// and (for its events) WEBHOOK_QUEUE_URL. withWallets adds the wallet service that makes each invoice's
 // wallet (XPUB_ETHEREUM, XPUB_TRON and the forwarder settings: creation
 // only).
 func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquiring.Service, *dynamo.Store, error) {
@@ -100,7 +100,9 @@ func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquirin
 		return nil, nil, err
 	}
 	inv := invoiceStoreOf(st)
-	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Now: time.Now}
+	// Events go to the webhooks when WEBHOOK_QUEUE_URL is set; until then
+	// (or while it fails) they wait in the invoices' outboxes.
+	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: Publisher(env), Now: time.Now}
 	if withWallets {
 		w, err := walletAPI(ctx, env, true)
 		if err != nil {

@@ -42,6 +42,7 @@ deps-apt:
 # Debian's Chromium for the portal's browser tests (make test only).
 deps-browser:
 	@[ -x /usr/bin/chromium ] || { echo "installing: chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@[ -d /usr/share/fonts/opentype/noto ] || { echo "installing: fonts-noto-cjk (the checkout page in Chinese)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 
 deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed
 $(NODE_DIR)/.installed: infra/local/package-lock.json
@@ -107,6 +108,10 @@ test: tools geth portal deps-browser
 	$(GO) test -run '^$$' -fuzz FuzzParseTronGrantSigned -fuzztime 30000x ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronColdBundle -fuzztime 30000x ./shared/airgap
 	$(GO) test -run '^$$' -fuzz FuzzParseTronColdSigned -fuzztime 30000x ./shared/airgap
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 50000x ./shared/paylink
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNDEF$$' -fuzztime 50000x ./shared/paylink
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime 50000x ./shared/webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzTravelPayload$$' -fuzztime 20000x ./shared/compliance
 
 fund:
 	@$(SGDEV) fund --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
@@ -116,6 +121,7 @@ token:
 
 bench: tools
 	$(SGDEV) bench
+	$(GO) run ./internal/dev/gasbench/cmd/batchgas
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./shared/...
 
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
@@ -137,6 +143,34 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseRawData -fuzztime $(FUZZTIME) ./shared/chain/tron
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime $(FUZZTIME) ./shared/chain/tron
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/slip39
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckoutMessage$$' -fuzztime $(FUZZTIME) ./shared/live
+	$(GO) test -run '^$$' -fuzz '^FuzzCreateEndpointBody$$' -fuzztime $(FUZZTIME) ./shared/api/hookapi
+	$(GO) test -run '^$$' -fuzz '^FuzzCreateInvoice$$' -fuzztime $(FUZZTIME) ./shared/api/invoiceapi
+	$(GO) test -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME) ./shared/fxrate
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeConfig$$' -fuzztime $(FUZZTIME) ./shared/settlement
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFeeSchedule$$' -fuzztime $(FUZZTIME) ./shared/settlement
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRules$$' -fuzztime $(FUZZTIME) ./shared/compliance
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeTask$$' -fuzztime $(FUZZTIME) ./shared/notify
+	$(GO) test -run '^$$' -fuzz '^FuzzEventFilterOf$$' -fuzztime $(FUZZTIME) ./shared/api/hookapi
+	$(GO) test -run '^$$' -fuzz '^FuzzExportCSVCell$$' -fuzztime $(FUZZTIME) ./shared/compliance
+	$(GO) test -run '^$$' -fuzz '^FuzzInvoiceQueries$$' -fuzztime $(FUZZTIME) ./shared/api/invoiceapi
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./shared/kycprovider
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./shared/paylink
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCalldata$$' -fuzztime $(FUZZTIME) ./shared/anchor
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDecimal$$' -fuzztime $(FUZZTIME) ./shared/stablegate
+	$(GO) test -run '^$$' -fuzz '^FuzzParseEnvelope$$' -fuzztime $(FUZZTIME) ./shared/webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime $(FUZZTIME) ./shared/webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzParseLine$$' -fuzztime $(FUZZTIME) ./shared/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzParseList$$' -fuzztime $(FUZZTIME) ./shared/compliance
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNDEF$$' -fuzztime $(FUZZTIME) ./shared/paylink
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePercent$$' -fuzztime $(FUZZTIME) ./shared/settlement
+	$(GO) test -run '^$$' -fuzz '^FuzzParseProof$$' -fuzztime $(FUZZTIME) ./shared/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzParseResults$$' -fuzztime $(FUZZTIME) ./shared/chain/ethereum/multisend
+	$(GO) test -run '^$$' -fuzz '^FuzzParseStatic$$' -fuzztime $(FUZZTIME) ./shared/fxrate
+	$(GO) test -run '^$$' -fuzz '^FuzzReplayAndPatchBodies$$' -fuzztime $(FUZZTIME) ./shared/api/hookapi
+	$(GO) test -run '^$$' -fuzz '^FuzzSafeCell$$' -fuzztime $(FUZZTIME) ./shared/settlement
+	$(GO) test -run '^$$' -fuzz '^FuzzTravelPayload$$' -fuzztime $(FUZZTIME) ./shared/compliance
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyCallback$$' -fuzztime $(FUZZTIME) ./shared/kycprovider
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
 localstack:
@@ -248,6 +282,30 @@ build-TronGrantsQrFunction:
 	$(call lambda_build,tron-grants-qr)
 build-TronGrantsSignFunction:
 	$(call lambda_build,tron-grants-sign)
+build-WebhookEndpointsCreateFunction:
+	$(call lambda_build,webhook-endpoints-create)
+build-WebhookEndpointsListFunction:
+	$(call lambda_build,webhook-endpoints-list)
+build-WebhookEndpointsGetFunction:
+	$(call lambda_build,webhook-endpoints-get)
+build-WebhookEndpointsUpdateFunction:
+	$(call lambda_build,webhook-endpoints-update)
+build-WebhookEndpointsDeleteFunction:
+	$(call lambda_build,webhook-endpoints-delete)
+build-WebhookEndpointsRotateFunction:
+	$(call lambda_build,webhook-endpoints-rotate)
+build-WebhookEndpointsTestFunction:
+	$(call lambda_build,webhook-endpoints-test)
+build-WebhookEndpointsDeliveriesFunction:
+	$(call lambda_build,webhook-endpoints-deliveries)
+build-WebhookEndpointsReplayFunction:
+	$(call lambda_build,webhook-endpoints-replay)
+build-EventsListFunction:
+	$(call lambda_build,events-list)
+build-EventsGetFunction:
+	$(call lambda_build,events-get)
+build-WebhooksDeliverFunction:
+	$(call lambda_build,webhooks-deliver)
 build-InvoicesCreateFunction:
 	$(call lambda_build,invoices-create)
 build-InvoicesListFunction:
@@ -292,3 +350,9 @@ contracts: deps-npm
 		--pkg testusdt --type TestUSDT --out ../../internal/dev/testusdt/testusdt.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/ForwarderFactory.abi --bin build/ForwarderFactory.bin \
 		--pkg forwarder --type ForwarderFactory --out ../../shared/chain/ethereum/forwarder/factory.go
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/Multisend.abi --bin build/Multisend.bin \
+		--pkg multisend --type Multisend --out ../../shared/chain/ethereum/multisend/contract.go
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/TetherUSDT.abi --bin build/TetherUSDT.bin \
+		--pkg benchtoken --type TetherUSDT --alias _totalSupply=RawTotalSupply --out ../../internal/dev/gasbench/benchtoken/tetherusdt.go
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/PlainUSDT.abi --bin build/PlainUSDT.bin \
+		--pkg benchtoken --type PlainUSDT --out ../../internal/dev/gasbench/benchtoken/plainusdt.go

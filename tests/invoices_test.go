@@ -130,13 +130,22 @@ func sendEthUSDT(t *testing.T, to string, amount string) *gethtypes.Receipt {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := token.Transfer(auth, common.HexToAddress(to), big.NewInt(int64(a)))
+	// A fixed gas limit, not the node's estimate: the estimate is made on
+	// the pending state, and a sweep mined first (the address's balance
+	// going to zero) makes the transfer's storage write dearer than
+	// estimated, so an estimated transfer can run out of gas.
+	opts := *auth
+	opts.GasLimit = 1_000_000
+	tx, err := token.Transfer(&opts, common.HexToAddress(to), big.NewInt(int64(a)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rc, err := bind.WaitMined(context.Background(), ec, tx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rc.Status != gethtypes.ReceiptStatusSuccessful {
+		t.Fatalf("the payment of %s to %s reverted (tx %s, gas used %d)", amount, to, tx.Hash().Hex(), rc.GasUsed)
 	}
 	return rc
 }

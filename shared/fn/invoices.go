@@ -17,10 +17,6 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// DevFxRates are the rates of a deployment on the dev networks that sets
-// no FX_RATES (the local stack): fixed, so tests can price in them.
-const DevFxRates = "EUR=0.92,CNY=7.10,GBP=0.79,USD=1"
-
 // invoiceStore is the acquiring stores over the table (sg.InvoiceStore,
 // sg.InvoicePolicies, sg.FxQuotes).
 type invoiceStore interface {
@@ -31,14 +27,10 @@ type invoiceStore interface {
 
 func invoiceStoreOf(st *dynamo.Store) invoiceStore { return &dynamo.Invoices{Table: st.Base} }
 
-// rates reads FX_RATES ("EUR=0.92,GBP=0.79"); on the dev networks an
-// unset FX_RATES is DevFxRates.
+// rates reads FX_RATES ("EUR=0.92,GBP=0.79"; the template's FxRates, which
+// the local stack sets to fixed rates tests can price in).
 func rates(env Env) (*fxrate.Static, error) {
-	cfg := env("FX_RATES")
-	if cfg == "" && env("NETWORK_ETHEREUM") == "dev" {
-		cfg = DevFxRates
-	}
-	r, err := fxrate.ParseStatic(cfg)
+	r, err := fxrate.ParseStatic(env("FX_RATES"))
 	if err != nil {
 		return nil, fmt.Errorf("fn: FX_RATES: %w", err)
 	}

@@ -29,6 +29,11 @@ var (
 // a local chain whose contract and endpoint come with the deployment) for
 // chain c, with its token, confirmations and endpoints overridden where
 // set. ok is false for an unknown name.
+// DevChainID is the EIP-155 chain id of the local Ethereum chain (geth
+// --dev, and go-ethereum's simulated backend in package tests): payment
+// links on the dev network name it, as wallets need.
+const DevChainID = 1337
+
 func NetworkFor(c Chain, name, token, rpc string, confirmations uint64) (n Network, ok bool) {
 	switch {
 	case name == "mainnet" && c == Ethereum:
@@ -37,6 +42,9 @@ func NetworkFor(c Chain, name, token, rpc string, confirmations uint64) (n Netwo
 		n = TronMainnet
 	case name == "dev":
 		n = Network{Name: string(c) + "-dev", Chain: c, Decimals: USDTDecimals, Confirmations: 2}
+		if c == Ethereum {
+			n.ChainID = DevChainID
+		}
 	default:
 		return Network{}, false
 	}

@@ -16,7 +16,7 @@ func TestNetworkPresetsAndOverrides(t *testing.T) {
 		t.Fatal("the preset was changed by an override")
 	}
 	n, ok = NetworkFor(Ethereum, "dev", "0x21e70526B76F1c0F599250b60baF0d96d24D795b", "http://127.0.0.1:8545", 3)
-	if !ok || n.ChainID != 0 || n.Confirmations != 3 || n.Token == EthereumMainnet.Token {
+	if !ok || n.ChainID != DevChainID || n.Confirmations != 3 || n.Token == EthereumMainnet.Token {
 		t.Fatalf("dev: %+v", n)
 	}
 	if _, ok := NetworkFor(Ethereum, "goerli", "", "", 0); ok {

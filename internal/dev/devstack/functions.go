@@ -69,6 +69,18 @@ var Functions = map[string]fn.Builder{
 	"checkout-get":          fn.CheckoutGet,
 	"checkout-qr":           fn.CheckoutQR,
 	"checkout-receipt":      fn.CheckoutReceipt,
+
+	"webhook-endpoints-create":     fn.WebhookEndpointsCreate,
+	"webhook-endpoints-list":       fn.WebhookEndpointsList,
+	"webhook-endpoints-get":        fn.WebhookEndpointsGet,
+	"webhook-endpoints-update":     fn.WebhookEndpointsUpdate,
+	"webhook-endpoints-delete":     fn.WebhookEndpointsDelete,
+	"webhook-endpoints-rotate":     fn.WebhookEndpointsRotate,
+	"webhook-endpoints-test":       fn.WebhookEndpointsTest,
+	"webhook-endpoints-deliveries": fn.WebhookEndpointsDeliveries,
+	"webhook-endpoints-replay":     fn.WebhookEndpointsReplay,
+	"events-list":                  fn.EventsList,
+	"events-get":                   fn.EventsGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -89,6 +101,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 // Consumers maps each queue-consuming function to its builder.
 var Consumers = map[string]fn.SQSBuilder{
 	"withdrawals-worker": chainfn.WithdrawalsWorker,
+	"webhooks-deliver":   fn.WebhooksDeliver,
 }
 
 // WebSocketFunctions maps each WebSocket route's function to its builder.

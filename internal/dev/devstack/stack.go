@@ -123,6 +123,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
+		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
+	}
 	res := &Resolver{StackName: "stablegate-local", Region: region, AccountID: "111122223333", Params: params, Refs: map[string]string{}, Attrs: map[string]string{}}
 	for name, p := range s.Template.Parameters {
 		if _, ok := res.Params[name]; !ok && p.HasDefault {
@@ -209,6 +212,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	return s, s.writeState()
 }
 
+// DevFxRates are the local stack's fiat rates (fiat units per USDT).
+const DevFxRates = "EUR=0.92,CNY=7.10,GBP=0.79,USD=1"
+
 // devParams are the template parameters of the local stack.
 func devParams(issuer, audience string) (map[string]string, error) {
 	master, err := hd.NewMaster(bip39.NewSeed(DevMnemonic, ""))
@@ -216,7 +222,9 @@ func devParams(issuer, audience string) (map[string]string, error) {
 		return nil, err
 	}
 	// The local stack's approval webhooks are test servers on 127.0.0.1.
-	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO", "AllowLoopbackWebhooks": "true"}
+	// Invoices are priced at fixed rates, so tests can price in them.
+	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO", "AllowLoopbackWebhooks": "true",
+		"FxRates": DevFxRates}
 	for name, c := range map[string]sg.Chain{"EthereumXpub": sg.Ethereum, "TronXpub": sg.Tron} {
 		if p[name], err = hd.AccountXpub(master, c); err != nil {
 			return nil, err

@@ -252,9 +252,9 @@ func TestCreateInvoice(t *testing.T) {
 		e.do(e.h.Create, call{key: "same", body: `{"amount":"6"}`}).wantError(t, 409, "idempotency_key_reused", "Idempotency-Key")
 	})
 	refusals := []struct {
-		name, key, body    string
-		status             int
-		code, param        string
+		name, key, body string
+		status          int
+		code, param     string
 	}{
 		{"an unknown currency", "k", `{"price":{"currency":"XAU","amount":"1"}}`, 400, "currency_unsupported", "price.currency"},
 		{"a currency with no rate configured", "k", `{"price":{"currency":"JPY","amount":"100"}}`, 400, "currency_unsupported", "price.currency"},

@@ -272,7 +272,7 @@ func TestInvoiceSameAmountsNeverConfused(t *testing.T) {
 	}
 }
 
-// An invoice paid on the Tron stand-in by a signed TRC20 transfer.
+// An invoice priced in EUR paid on the Tron stand-in by a signed TRC20 transfer.
 func TestInvoicePaidOnTron(t *testing.T) {
 	e := stack(t)
 	ten := tenant()
@@ -283,16 +283,17 @@ func TestInvoicePaidOnTron(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the local stack's Tron token: %v", err)
 	}
-	v := e.createInvoice(t, tok, `{"amount":"12.34","chains":["tron"]}`)
+	// Priced in EUR: 11.50 EUR at the local stack's 0.92 EUR per USDT is 12.5 USDT.
+	v := e.createInvoice(t, tok, `{"price":{"currency":"EUR","amount":"11.50"},"chains":["tron"]}`)
 	uri := e.do(t, "GET", "/v1/checkout/"+v.CheckoutToken+"/qr?format=uri", "", nil, nil)
 	req, err := paylink.Parse(string(uri.body))
-	if err != nil || req.To != v.address(t, "tron") || req.Amount != 12_340_000 || req.Token != usdt.Tron() {
+	if err != nil || req.To != v.address(t, "tron") || req.Amount != 12_500_000 || req.Token != usdt.Tron() {
 		t.Fatalf("tron link %q: %+v %v", uri.body, req, err)
 	}
 	to, _ := address.Parse(sg.Tron, v.address(t, "tron"))
-	sendTronUSDT(t, grid, usdt, to, 12_340_000)
+	sendTronUSDT(t, grid, usdt, to, 12_500_000)
 	got := e.waitInvoice(t, tok, v.ID, "paid on Tron", func(v invoiceJSON) bool { return v.Status == "paid" })
-	if len(got.Payments) != 1 || got.Payments[0].Chain != "tron" || got.Payments[0].Amount != "12.340000" {
+	if len(got.Payments) != 1 || got.Payments[0].Chain != "tron" || got.Payments[0].Amount != "12.500000" {
 		t.Fatalf("payments %+v", got.Payments)
 	}
 	var receipt struct {

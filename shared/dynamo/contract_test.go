@@ -24,18 +24,7 @@ import (
 // case gets a table of its own (the template's key schema and GSI1),
 // deleted when it ends.
 func TestContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run the contract on")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		table := contractTable(t, db)
 		return projected{contractStore: newContractStore(dynamo.New(db, table)), db: db, table: table}
@@ -150,4 +139,23 @@ func (c contractStore) Wallets(ctx context.Context, tenant string, page sg.Page)
 
 func (c contractStore) History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error) {
 	return c.historyStore.History.History(ctx, tenant, wallet, f, page)
+}
+
+// localDB is a client of the local stack's DynamoDB Local for a test that
+// needs it: under -short the test skips with why (its twin runs the same
+// cases), and with no endpoint configured it skips too.
+func localDB(t *testing.T, why string) *dynamodb.Client {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
+	if endpoint == nil {
+		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run on")
+	}
+	cfg, err := awsenv.Config(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
 }

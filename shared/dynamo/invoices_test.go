@@ -3,16 +3,13 @@ package dynamo_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/acquiring"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -23,18 +20,7 @@ import (
 // the same names, as memstore's TestInvoicesContract on the twin; each
 // case on a table of its own (the template's keys and GSI1).
 func TestInvoicesContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run the contract on")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	storetest.Invoices(t, func(t *testing.T) storetest.InvoiceStore {
 		return &dynamo.Invoices{Table: dynamo.New(db, contractTable(t, db)).Base}
 	})
@@ -68,18 +54,7 @@ func TestInvoiceFromImage(t *testing.T) {
 // reversed and paid again, another invoice expires; events go out once
 // each, in order, and no outbox is left behind.
 func TestAcquiringOnDynamoDB(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local; the service's tests run on the twin under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local; the service's tests run on the twin under -short")
 	st := &dynamo.Invoices{Table: dynamo.New(db, contractTable(t, db)).Base}
 	pub := &eventLog{seen: map[string]bool{}}
 	rates, err := fxrate.ParseStatic("EUR=0.92")

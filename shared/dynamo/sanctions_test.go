@@ -2,14 +2,10 @@ package dynamo_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/storetest"
@@ -20,18 +16,7 @@ import (
 // Each case gets a store of its own over the one table, so the pointer
 // each reads is the table's, not one cached by an earlier case.
 func TestSanctionsContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run the contract on")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	table := contractTable(t, db)
 	storetest.Sanctions(t, func(*testing.T) sg.ScreeningStore { return dynamo.New(db, table).Sanctions })
 }
@@ -40,18 +25,7 @@ func TestSanctionsContract(t *testing.T) {
 // a version another store publishes is in force within PointerTTL, and at
 // once in the store that published it.
 func TestSanctionsPointerIsReadAgainAfterItsTTL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack)")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack)")
 	table := contractTable(t, db)
 	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return at }

@@ -2,14 +2,12 @@ package dynamo_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/memstore"
@@ -26,18 +24,7 @@ func TestTravelContract(t *testing.T) {
 
 func travelTable(t *testing.T) (*dynamodb.Client, string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run the contract on")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	return db, contractTable(t, db)
 }
 

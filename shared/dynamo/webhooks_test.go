@@ -1,12 +1,8 @@
 package dynamo_test
 
 import (
-	"os"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/storetest"
@@ -15,18 +11,7 @@ import (
 // The webhook store's contract on DynamoDB Local: the same cases, under
 // the same names, as shared/memstore's TestWebhooksContract on the twin.
 func TestWebhooksContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
-	}
-	endpoint := awsenv.Endpoint(os.Getenv, "DYNAMODB")
-	if endpoint == nil {
-		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is not set: no DynamoDB Local to run the contract on")
-	}
-	cfg, err := awsenv.Config(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	table := contractTable(t, db)
 	storetest.Webhooks(t, func(*testing.T) sg.WebhookStore { return &dynamo.Webhooks{Table: dynamo.New(db, table).Base} })
 }

@@ -87,6 +87,13 @@ func ts(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
+// PolicyViewOf is a policy as the API shows it (on an invoice and at
+// GET /v1/invoice-policy).
+func PolicyViewOf(p sg.InvoicePolicy) PolicyView {
+	return PolicyView{UnderpaidTolerance: p.UnderpaidTolerance.String(), UnderpaidToleranceBPS: p.UnderpaidToleranceBPS,
+		Underpaid: p.Underpaid, Overpaid: p.Overpaid, LateWindowSeconds: int64(p.LateWindow / time.Second), Late: p.Late}
+}
+
 func fiatView(f *sg.FiatPrice) *FiatView {
 	if f == nil {
 		return nil
@@ -121,8 +128,7 @@ func ViewOf(inv sg.Invoice, withToken bool) View {
 		Metadata: inv.Metadata, RedirectURL: inv.RedirectURL, Paid: inv.Paid.String(), Pending: inv.Pending.String(),
 		Remaining: inv.Remaining().String(), RefundDue: inv.RefundDue.String(), Payments: payments(inv),
 		ExpiresAt: ts(inv.ExpiresAt), CreatedAt: ts(inv.CreatedAt), UpdatedAt: ts(inv.UpdatedAt), CancelledAt: ts(inv.CancelledAt),
-		Policy: PolicyView{UnderpaidTolerance: inv.Policy.UnderpaidTolerance.String(), UnderpaidToleranceBPS: inv.Policy.UnderpaidToleranceBPS,
-			Underpaid: inv.Policy.Underpaid, Overpaid: inv.Policy.Overpaid, LateWindowSeconds: int64(inv.Policy.LateWindow / time.Second), Late: inv.Policy.Late}}
+		Policy: PolicyViewOf(inv.Policy)}
 	for _, c := range inv.Chains {
 		v.Chains = append(v.Chains, string(c))
 	}

@@ -533,9 +533,7 @@ type PolicyRequest struct {
 }
 
 func policyView(p sg.InvoicePolicy) PolicyView {
-	return PolicyView{Object: "invoice_policy", PolicyView: acquiring.PolicyView{UnderpaidTolerance: p.UnderpaidTolerance.String(),
-		UnderpaidToleranceBPS: p.UnderpaidToleranceBPS, Underpaid: p.Underpaid, Overpaid: p.Overpaid,
-		LateWindowSeconds: int64(p.LateWindow / time.Second), Late: p.Late}}
+	return PolicyView{Object: "invoice_policy", PolicyView: acquiring.PolicyViewOf(p)}
 }
 
 // GetPolicy is GET /v1/invoice-policy (the default if none was set).

@@ -2,11 +2,12 @@
 // KMS (key spec ECC_SECG_P256K1): KMS answers a DER (r, s); Ethereum and
 // Tron want 65 bytes r || s || v with s in the lower half of the curve order
 // and v the recovery id, which KMS does not give. s is normalised and v is
-// found by recovering the public key both ways and comparing with the key's
-// own. Nothing here ever sees the private key.
+// found from the signature's point R, computed against the key's own public
+// key (see recoveryID). Nothing here ever sees the private key.
 package kmssign
 
 import (
+	"bytes"
 	"context"
 	"encoding/asn1"
 	"errors"
@@ -17,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
 	"github.com/stablegate/stablegate/shared/address"
 )
@@ -120,15 +120,49 @@ func (s *Signer) SignDigest(ctx context.Context, digest [32]byte) ([65]byte, err
 	}
 	r.FillBytes(sig[0:32])
 	sv.FillBytes(sig[32:64])
-	for v := byte(0); v < 2; v++ {
-		compact := append([]byte{27 + v}, sig[:64]...)
-		got, _, err := ecdsa.RecoverCompact(compact, digest[:])
-		if err == nil && got.IsEqual(pub) {
-			sig[64] = v
-			return sig, nil
-		}
+	v, ok := recoveryID(pub, digest, sig[0:32], sig[32:64])
+	if !ok {
+		return sig, ErrBadSignature
 	}
-	return sig, ErrBadSignature
+	sig[64] = v
+	return sig, nil
+}
+
+// recoveryID returns the recovery id of the signature (r, s) of digest by
+// pub, and whether the signature is pub's at all. It computes the point R
+// of the signature from the one known public key, R = (e/s)·G + (r/s)·Q,
+// as a verifier does: the signature is valid if R's x is r, and v is the
+// parity of R's y. That is one double scalar multiplication, where
+// recovering a public key for each candidate v costs a square root and the
+// same multiplications, once or twice. A signature whose R has x ≥ n
+// (recovery ids 2 and 3, about 1 in 2^128) is refused: neither chain's v
+// can say it.
+func recoveryID(pub *secp256k1.PublicKey, digest [32]byte, rb, sb []byte) (byte, bool) {
+	var r, s, e secp256k1.ModNScalar
+	if r.SetByteSlice(rb) || s.SetByteSlice(sb) || r.IsZero() || s.IsZero() {
+		return 0, false
+	}
+	e.SetByteSlice(digest[:]) // reduced mod n, as ECDSA takes the digest
+	w := new(secp256k1.ModNScalar).Set(&s).InverseNonConst()
+	u1 := new(secp256k1.ModNScalar).Mul2(&e, w)
+	u2 := new(secp256k1.ModNScalar).Mul2(&r, w)
+	var q, p1, p2, R secp256k1.JacobianPoint
+	pub.AsJacobian(&q)
+	secp256k1.ScalarBaseMultNonConst(u1, &p1)
+	secp256k1.ScalarMultNonConst(u2, &q, &p2)
+	secp256k1.AddNonConst(&p1, &p2, &R)
+	if (R.X.IsZero() && R.Y.IsZero()) || R.Z.IsZero() {
+		return 0, false
+	}
+	R.ToAffine()
+	x := R.X.Bytes()
+	if !bytes.Equal(x[:], rb) {
+		return 0, false
+	}
+	if R.Y.IsOdd() {
+		return 1, true
+	}
+	return 0, true
 }
 
 func parseDER(der []byte) (*big.Int, *big.Int, error) {

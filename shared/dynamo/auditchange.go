@@ -176,6 +176,11 @@ func auditKind(pk, sk string) (kind, tail string) {
 	}
 	for _, k := range auditPKKinds {
 		if strings.HasPrefix(pk, k.prefix) {
+			// An item of its own partition: its partition key's tail names
+			// it when the sort key is a constant (ADDR, TX, CURRENT).
+			if strings.Trim(sk, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+				return k.kind, strings.TrimPrefix(pk, k.prefix)
+			}
 			return k.kind, sk
 		}
 	}

@@ -332,6 +332,17 @@ build-CheckoutReceiptFunction:
 	$(call lambda_build,checkout-receipt)
 build-InvoicesExpireFunction:
 	$(call lambda_build,invoices-expire)
+# ---- compliance: audit ----
+build-AuditListFunction:
+	$(call lambda_build,audit-list)
+build-AuditProofFunction:
+	$(call lambda_build,audit-proof)
+build-AuditExportFunction:
+	$(call lambda_build,audit-export)
+build-AuditProjectorFunction:
+	$(call lambda_build,audit-projector)
+build-AuditAnchorFunction:
+	$(call lambda_build,audit-anchor)
 
 build:
 	@for f in $(FUNCTIONS); do \

@@ -7,6 +7,18 @@
 //
 // The exact bytes each hash covers are documented on sg.AuditBody and
 // sg.AuditLink; the export format on WriteJSONL; the proof walk on Proof.
+//
+// How a deployment feeds and anchors it: the audit-projector function
+// (shared/fn/auditfn) appends one record per change of the table's items,
+// as the table's stream reports it (dynamo.AuditChange says what a record
+// holds and which items are skipped, and why), keyed by the stream
+// record's id so a redelivery appends once; one chain per tenant and one
+// for the platform (sg.AuditPlatformScope), so appends, which are serial
+// per chain, never make tenants wait on each other. The hourly
+// audit-anchor function (auditfn/anchorfn) runs AnchorAll over the stores'
+// scope index (ScopeLister), publishing each moved head on Ethereum and in
+// the log. GET /v1/audit, its proofs and its export (shared/api/auditapi)
+// read it. infra/data-model.md has the whole design.
 package audit
 
 import (

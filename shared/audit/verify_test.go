@@ -228,7 +228,9 @@ func check(t *testing.T, name string, rep audit.Report, w want) {
 
 // Must-show 4: the verifier finds every single-record edit (of each field,
 // with the hash kept or recomputed), deletion, insertion of a forged
-// record, swap with the next record and truncation before an anchor in a
+// record, swap with the next record, move further back or forward, and
+// truncation before an anchor (also with the copy's anchors removed and the
+// chain's given) in a
 // copy of a 203-record log, and names the seq and the kind of the break;
 // the untouched copy verifies.
 func TestVerifierFindsEveryTamperingOfACopy(t *testing.T) {
@@ -363,6 +365,53 @@ func TestVerifierFindsEveryTamperingOfACopy(t *testing.T) {
 		c.head = &sg.AuditHead{Seq: last + 1, Hash: c.records[last].Hash}
 		if rep := c.verify(t); !rep.OK {
 			t.Errorf("the undetectable truncation changed behaviour: %+v", rep.Break)
+		}
+	})
+
+	t.Run("any record moved further back or forward", func(t *testing.T) {
+		for _, d := range []int64{2, 3, 50} {
+			for k := int64(1); k+d <= n; k++ {
+				// Record k taken out and put back after record k+d: the
+				// chain breaks where k should be.
+				c := orig.clone()
+				r := c.records[k-1]
+				c.records = slices.Delete(c.records, int(k-1), int(k))
+				c.records = slices.Insert(c.records, int(k+d-1), r)
+				rep := c.verify(t)
+				if rep.OK || rep.Break == nil || rep.Break.Seq != k {
+					t.Errorf("record %d moved after %d: %+v; want a break at %d", k, k+d, rep.Break, k)
+				}
+				// Record k+d taken out and put back before record k.
+				c = orig.clone()
+				r = c.records[k+d-1]
+				c.records = slices.Delete(c.records, int(k+d-1), int(k+d))
+				c.records = slices.Insert(c.records, int(k-1), r)
+				rep = c.verify(t)
+				if rep.OK || rep.Break == nil || rep.Break.Seq != k {
+					t.Errorf("record %d moved before %d: %+v; want a break at %d", k+d, k, rep.Break, k)
+				}
+			}
+		}
+	})
+
+	t.Run("a truncation after an anchor, the copy's anchors and head removed, the chain's anchors given", func(t *testing.T) {
+		// Someone who can rewrite the table cuts the log and removes its
+		// anchor items and head: the anchors read back from the chain
+		// (auditverify -anchors) still find the cut, at its position.
+		fromChain := orig.anchors
+		last := fromChain[len(fromChain)-1].Seq
+		for j := int64(0); j < last; j++ {
+			c := orig.clone()
+			c.records = c.records[:j]
+			c.anchors, c.head = nil, nil
+			if j > 0 {
+				c.head = &sg.AuditHead{Seq: j, Hash: c.records[j-1].Hash}
+			}
+			rep, err := audit.CheckJSONL(c.jsonl(t), scope, fromChain...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, fmt.Sprintf("truncated after %d, anchors from the chain", j), rep, want{j + 1, audit.BreakTruncated})
 		}
 	})
 

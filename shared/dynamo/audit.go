@@ -18,10 +18,13 @@ import (
 //	head     PK AUDIT#<scope>  SK HEAD                    seq, hash of the last record
 //	key      PK AUDIT#<scope>  SK KEY#<event key>         seq it was appended at
 //	anchor   PK AUDIT#<scope>  SK ANCHOR#<20-digit seq>   hash, at, where
+//	scope    PK AUDITSCOPES    SK <scope>                 (the scope index: written once, with the scope's first record)
 //
 // An append is one transaction: the record put if absent, the head moved
 // only from the (seq, hash) the record follows, and the key (if any) put if
-// absent. Two appenders at one head cannot both succeed, so the chain never
+// absent; a scope's first record also puts its index item, so the anchor
+// job lists the scopes (AuditScopes) without scanning the table, and the
+// index is written once per scope, never on the hot path of later appends. Two appenders at one head cannot both succeed, so the chain never
 // forks; the loser reads the head again. Nothing here expires: the chain is
 // kept for as long as the deployment's retention rules say, whole.
 type Audit struct{ *Table }
@@ -32,6 +35,7 @@ const (
 	auditKeyPrefix = "KEY#"
 	auditAnchorSK  = "ANCHOR#"
 	auditMaxSK     = "99999999999999999999"
+	auditScopesPK  = "AUDITSCOPES"
 )
 
 func auditPK(scope string) string { return auditPrefix + scope }
@@ -68,9 +72,17 @@ func (st *Audit) AppendAudit(ctx context.Context, r sg.AuditRecord, k string) er
 			ConditionExpression: aws.String(headCond), ExpressionAttributeNames: map[string]string{"#seq": "seq", "#hash": "hash"},
 			ExpressionAttributeValues: vals}},
 	}
+	keyAt := -1
 	if k != "" {
+		keyAt = len(items)
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table,
 			Item: item{attrPK: s(pk), attrSK: s(auditKeyPrefix + k), "seq": n(r.Seq)}, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+	}
+	if r.Seq == 1 {
+		// The scope's first record: list the scope in the index (no
+		// condition; the head's guard already makes this the only one).
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table,
+			Item: item{attrPK: s(auditScopesPK), attrSK: s(r.Scope), "at": usecN(r.At)}}})
 	}
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err == nil {
@@ -80,7 +92,7 @@ func (st *Audit) AppendAudit(ctx context.Context, r sg.AuditRecord, k string) er
 	if reasons == nil {
 		return classify("dynamo.AppendAudit", err)
 	}
-	if len(reasons) == 3 && aws.ToString(reasons[2].Code) == "ConditionalCheckFailed" {
+	if keyAt >= 0 && len(reasons) > keyAt && aws.ToString(reasons[keyAt].Code) == "ConditionalCheckFailed" {
 		return sg.ErrAuditKeyUsed
 	}
 	for _, rs := range reasons {
@@ -190,4 +202,32 @@ func (st *Audit) AuditAnchors(ctx context.Context, scope string) ([]sg.AuditAnch
 			return all, nil
 		}
 	}
+}
+
+// AuditScopes lists up to limit scopes that hold a record, in order, after
+// the scope after ("" : from the first), from the scope index.
+func (st *Audit) AuditScopes(ctx context.Context, after string, limit int) ([]string, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []string
+	var start map[string]types.AttributeValue
+	if after != "" {
+		start = key(auditScopesPK, after)
+	}
+	for len(out) < limit {
+		out2, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, ExclusiveStartKey: start,
+			Limit: aws.Int32(int32(min(limit-len(out), 1000))), KeyConditionExpression: aws.String("PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(auditScopesPK)}})
+		if err != nil {
+			return nil, classify("dynamo.AuditScopes", err)
+		}
+		for _, it := range out2.Items {
+			out = append(out, getS(it, attrSK))
+		}
+		if start = out2.LastEvaluatedKey; start == nil {
+			break
+		}
+	}
+	return out, nil
 }

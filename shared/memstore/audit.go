@@ -151,3 +151,20 @@ func (a *Audit) AuditAnchors(_ context.Context, scope string) ([]sg.AuditAnchor,
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out, nil
 }
+
+// AuditScopes lists up to limit scopes holding a record, in order, after after.
+func (a *Audit) AuditScopes(_ context.Context, after string, limit int) ([]string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var all []string
+	for s, sc := range a.scopes {
+		if len(sc.records) > 0 && s > after {
+			all = append(all, s)
+		}
+	}
+	sort.Strings(all)
+	if len(all) > limit {
+		all = all[:max(limit, 0)]
+	}
+	return all, nil
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,6 +213,46 @@ var auditCases = []auditCase{
 		must(t, "AuditRecordAt", err)
 		if h.Seq != 2 || h.Hash != r2.Hash || r2.PrevHash != rs[0].Hash {
 			t.Fatalf("head %+v, record 2 %+v", h, r2)
+		}
+	}},
+	{"AuditScopes/every scope with a record is listed once, in order, paged; a key-used append lists nothing new", func(t *testing.T, st sg.AuditStore) {
+		l, ok := st.(interface {
+			AuditScopes(ctx context.Context, after string, limit int) ([]string, error)
+		})
+		if !ok {
+			t.Fatalf("%T does not list its scopes", st)
+		}
+		a, b, empty := tenant(), tenant(), tenant()
+		rs := auditAppend(t, st, a, 2)
+		auditAppend(t, st, b, 1)
+		if _, err := st.AuditHead(ctx, empty); err != nil {
+			t.Fatal(err)
+		}
+		r := auditNext(a, sg.AuditHead{Seq: 2, Hash: rs[1].Hash}, "test.keyed")
+		must(t, "AppendAudit", st.AppendAudit(ctx, r, "k1"))
+		r2 := auditNext(a, sg.AuditHead{Seq: 3, Hash: r.Hash}, "test.keyed")
+		if err := st.AppendAudit(ctx, r2, "k1"); !errors.Is(err, sg.ErrAuditKeyUsed) {
+			t.Fatalf("a used key: %v", err)
+		}
+		seen := map[string]int{}
+		after, prev := "", ""
+		for {
+			page, err := l.AuditScopes(ctx, after, 2)
+			must(t, "AuditScopes", err)
+			for _, s := range page {
+				if s <= prev {
+					t.Fatalf("scope %q listed after %q", s, prev)
+				}
+				prev = s
+				seen[s]++
+			}
+			if len(page) < 2 {
+				break
+			}
+			after = page[len(page)-1]
+		}
+		if seen[a] != 1 || seen[b] != 1 || seen[empty] != 0 {
+			t.Fatalf("listed %d, %d and (no record) %d times", seen[a], seen[b], seen[empty])
 		}
 	}},
 }

@@ -39,6 +39,10 @@ type ChainInfo struct {
 	// Factory deploys the deposit forwarders; Implementation is their code.
 	Factory        string `json:"forwarder_factory"`
 	Implementation string `json:"forwarder_implementation"`
+	// ---- compliance: audit ----
+	// Anchor is the audit anchor key's address (the template's
+	// AuditAnchorKey): anchors on the local chain are sent from it.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // devFaucetKey is the local chain's throwaway faucet key, the same on every
@@ -173,8 +177,24 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 			}
 		}
 	}
+	// ---- compliance: audit ----
+	// The audit anchor key pays its anchors' gas: fund it like the hot wallet.
+	var anchorAddr common.Address
+	if alias := res.Refs["AuditAnchorKeyAlias"]; alias != "" {
+		if anchorAddr, err = chaineth.From(ctx, &kmssign.Signer{KMS: kc, KeyID: alias}); err != nil {
+			return fmt.Errorf("devstack: audit anchor key %s: %w", alias, err)
+		}
+		if bal, _ := ec.BalanceAt(ctx, anchorAddr, nil); bal.Cmp(ether) < 0 {
+			if err := send(accounts[0], anchorAddr, new(big.Int).Mul(big.NewInt(10), ether)); err != nil {
+				return fmt.Errorf("devstack: fund the audit anchor key: %w", err)
+			}
+		}
+	}
 	info = ChainInfo{RPC: url, ChainID: chainID.Int64(), Token: token.Hex(), FaucetKey: hex.EncodeToString(crypto.FromECDSA(faucet)), Hot: hot.Hex(), Cold: cold.Hex(),
 		Factory: factory.Hex(), Implementation: impl.Hex()}
+	if anchorAddr != (common.Address{}) {
+		info.Anchor = anchorAddr.Hex()
+	}
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
 		return err

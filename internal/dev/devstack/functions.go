@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/auditfn"
+	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
@@ -81,6 +83,11 @@ var Functions = map[string]fn.Builder{
 	"webhook-endpoints-replay":     fn.WebhookEndpointsReplay,
 	"events-list":                  fn.EventsList,
 	"events-get":                   fn.EventsGet,
+
+	// ---- compliance: audit ----
+	"audit-list":   auditfn.AuditList,
+	"audit-proof":  auditfn.AuditProof,
+	"audit-export": auditfn.AuditExport,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -96,6 +103,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
 	"invoices-expire":     fn.InvoicesExpireJob,
+
+	// ---- compliance: audit ----
+	"audit-anchor": anchorfn.AuditAnchor,
 }
 
 // Consumers maps each queue-consuming function to its builder.
@@ -115,6 +125,9 @@ var WebSocketFunctions = map[string]fn.WSBuilder{
 var StreamConsumers = map[string]fn.StreamBuilder{
 	"live-notify":       fn.LiveNotify,
 	"history-projector": fn.HistoryProjector,
+
+	// ---- compliance: audit ----
+	"audit-projector": auditfn.AuditProjector,
 }
 
 // Build returns the wrapped handler of a function.

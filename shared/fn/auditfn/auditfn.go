@@ -1,0 +1,117 @@
+// Package auditfn wires the audit chain's functions: the stream consumer
+// that appends a record for every change of the table (audit-projector)
+// and the routes that read the chain (audit-list, audit-proof,
+// audit-export). The anchor job, which links go-ethereum, is in
+// auditfn/anchorfn, so these functions link none of it.
+//
+// The chain's design, in short (infra/data-model.md has the whole):
+//   - one chain per tenant and one for the platform (sg.AuditPlatformScope).
+//     Appends to one chain are serial (each moves the head from the record
+//     it follows, in one transaction), so a chain per tenant keeps tenants
+//     from waiting on each other, and the platform's chain takes only the
+//     platform's own items (its freezes, hot keys, grants, signed payouts,
+//     the sanctions list's versions), never a tenant's traffic;
+//   - the stream, not the services, is the source: every change of every
+//     item (except the skipped kinds dynamo.AuditChange lists, with why)
+//     reaches the projector, including admin, officer and platform actions,
+//     which are items too (journal entries, freezes, approvals, policies,
+//     cases, customers' reviews); the item's recorded actor becomes the
+//     record's. A service that forgets to audit cannot exist;
+//   - the stream delivers at least once: the record's key is the stream
+//     record's event id, so a redelivered batch appends nothing twice.
+package auditfn
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stablegate/stablegate/shared/api/auditapi"
+	"github.com/stablegate/stablegate/shared/audit"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/live"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+func service(env fn.Env) (*audit.Service, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	return audit.New(st.Audit, nil), nil
+}
+
+func route(name string, pick func(auditapi.Handlers) httpapi.Handler) fn.Builder {
+	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+		svc, err := service(env)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(auditapi.Handlers{Log: svc})), nil
+	}
+}
+
+var (
+	// AuditList builds GET /v1/audit.
+	AuditList = route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })
+	// AuditProof builds GET /v1/audit/{seq}/proof.
+	AuditProof = route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })
+	// AuditExport builds GET /v1/audit/export.
+	AuditExport = route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })
+)
+
+// AuditProjector builds the stream consumer that appends one audit record
+// per change of the table.
+func AuditProjector(ctx context.Context, env fn.Env) (fn.StreamHandler, error) {
+	svc, err := service(env)
+	if err != nil {
+		return nil, err
+	}
+	return Projector(svc, obs.NewLogger(os.Stdout, "audit-projector")), nil
+}
+
+// ttlRemoval tells a removal by DynamoDB's TTL from one by the code.
+func ttlRemoval(r events.DynamoDBEventRecord) bool {
+	return r.UserIdentity != nil && r.UserIdentity.Type == "Service" && r.UserIdentity.PrincipalID == "dynamodb.amazonaws.com"
+}
+
+// Projector appends, for each stream record, the entry dynamo.AuditChange
+// makes of it (nothing for a skipped item), keyed by the record's event id
+// so a redelivery appends once. A fault stops the batch at the record and
+// reports it, so the stream delivers it again and no change is skipped; an
+// entry the log refuses (it cannot be, the change's fields are clipped to
+// fit) is logged by its event id and passed over rather than stopping the
+// stream for good.
+func Projector(log sg.AuditLog, logger *slog.Logger) fn.StreamHandler {
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		var resp events.DynamoDBEventResponse
+		for _, r := range ev.Records {
+			e, ok := dynamo.AuditChange(r.EventName, live.FromStreamImage(r.Change.Keys), live.FromStreamImage(r.Change.NewImage), ttlRemoval(r))
+			if !ok {
+				continue
+			}
+			e.Key = "ddb:" + r.EventID
+			if r.EventID == "" {
+				e.Key = "ddbseq:" + r.Change.SequenceNumber
+			}
+			_, err := log.Record(ctx, e)
+			var se *sg.Error
+			if errors.As(err, &se) && se.Kind == sg.KindInvalid {
+				logger.Error("audit record refused", "event_id", r.EventID, "code", se.Code, "param", se.Param)
+				continue
+			}
+			if err != nil {
+				logger.Warn("audit append failed; the stream delivers the record again", "event_id", r.EventID, "error", err.Error())
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+				return resp, nil
+			}
+		}
+		return resp, nil
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -472,9 +473,18 @@ func (st *Compliance) Cases(ctx context.Context, tenant string, f sg.CaseFilter,
 		in.KeyConditionExpression = aws.String("PK = :pk AND begins_with(SK, :p)")
 		vals[":pk"], vals[":p"] = s(tenantPK(tenant)), s(casePrefix)
 	}
+	var filters []string
 	if f.Assignee != "" {
-		in.FilterExpression = aws.String("assignee = :a")
+		filters = append(filters, "assignee = :a")
 		vals[":a"] = s(f.Assignee)
+	}
+	if f.Kind != "" {
+		filters = append(filters, "#kind = :k")
+		vals[":k"] = s(string(f.Kind))
+		in.ExpressionAttributeNames = map[string]string{"#kind": "kind"}
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
 	}
 	in.ExpressionAttributeValues = vals
 	if page.Cursor != "" {

@@ -121,6 +121,7 @@ type Case struct {
 // CaseFilter narrows a list of cases (empty fields: no filter).
 type CaseFilter struct {
 	Status   CaseStatus
+	Kind     CaseKind
 	Assignee string
 }
 

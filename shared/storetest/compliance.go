@@ -323,5 +323,19 @@ var complianceCases = []complianceCase{
 		if len(both) != 2 || both[1].ID != ids[3] {
 			t.Fatalf("investigating and officer-1's: %d", len(both))
 		}
+		manual := newCase(tn, "wal_manual", t0.Add(10*time.Millisecond))
+		manual.Kind = sg.CaseManual
+		mc, _, err := st.CreateCase(ctx, manual, "k-manual")
+		must(t, "CreateCase manual", err)
+		byKind, _, err := st.Cases(ctx, tn, sg.CaseFilter{Kind: sg.CaseManual}, sg.Page{Limit: 1})
+		must(t, "Cases by kind", err)
+		if len(byKind) != 1 || byKind[0].ID != mc.ID {
+			t.Fatalf("manual cases %+v", byKind)
+		}
+		openAML, _, err := st.Cases(ctx, tn, sg.CaseFilter{Status: sg.CaseOpen, Kind: sg.CaseAMLAlert}, sg.Page{})
+		must(t, "Cases by status and kind", err)
+		if len(openAML) != 3 || openAML[2].ID != ids[4] {
+			t.Fatalf("open aml_alert cases: %d", len(openAML))
+		}
 	}},
 }

@@ -38,7 +38,8 @@ func activity(id string, at time.Time, dir sg.Direction, amount sg.Amount) sg.Ac
 
 func newCase(tn, subject string, at time.Time) sg.Case {
 	return sg.Case{ID: sg.NewID("case", at), Tenant: tn, Kind: sg.CaseAMLAlert, Status: sg.CaseOpen, Subject: subject, Summary: "s " + subject,
-		Evidence: sg.CaseEvidence{Transfers: []string{"txn_1"}, Alerts: []string{"alr_1"}}, CreatedAt: at, UpdatedAt: at}
+		Evidence: sg.CaseEvidence{Transfers: []string{"txn_1"}, Alerts: []string{"alr_1"}}, CreatedAt: at, UpdatedAt: at,
+		ChangedBy: "monitor", Change: "case.opened"}
 }
 
 var complianceCases = []complianceCase{

@@ -266,6 +266,10 @@ func TestCaseLifecycle(t *testing.T) {
 		if v.Assignee == nil || *v.Assignee != "officer-2" || v.Status != "investigating" {
 			t.Fatalf("assigned %+v", v)
 		}
+		// Who assigned it is kept on the item, for the audit chain.
+		if got, _ := e.comp.Case(bg, "acme", c.ID); got.ChangedBy != "officer-1" || got.Change != "case.assigned" {
+			t.Fatalf("stored change %q by %q", got.Change, got.ChangedBy)
+		}
 	})
 	t.Run("a note is the officer's", func(t *testing.T) {
 		e.do(e.h.Note, caseCall{path: path(c.ID), body: `{"text":""}`}).refused(t, 400, "validation_failed", "text")

@@ -221,7 +221,8 @@ func (st *Sanctions) Listed(ctx context.Context, c sg.Chain, addr string) (bool,
 func (st *Sanctions) AddBlock(ctx context.Context, e sg.BlockEntry) (bool, error) {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 		Item: item{attrPK: s(tenantPK(e.Tenant)), attrSK: s(blockSK(e.Chain, e.Address)), "chain": s(string(e.Chain)),
-			"address": s(sg.ScreenKey(e.Chain, e.Address)), "reason": s(e.Reason), "added_by": s(e.AddedBy), "added_at": n(e.AddedAt.UnixMicro())}})
+			"address": s(sg.ScreenKey(e.Chain, e.Address)), "reason": s(e.Reason), "added_by": s(e.AddedBy), "added_at": n(e.AddedAt.UnixMicro()),
+			"actor": s(e.AddedBy)}}) // actor: who blocked it, for the audit chain
 	var ccf *types.ConditionalCheckFailedException
 	if asErr(err, &ccf) {
 		return false, nil

@@ -332,6 +332,35 @@ build-CheckoutReceiptFunction:
 	$(call lambda_build,checkout-receipt)
 build-InvoicesExpireFunction:
 	$(call lambda_build,invoices-expire)
+# ---- compliance: cases ----
+build-CasesListFunction:
+	$(call lambda_build,cases-list)
+build-CasesGetFunction:
+	$(call lambda_build,cases-get)
+build-CasesAssignFunction:
+	$(call lambda_build,cases-assign)
+build-CasesNoteFunction:
+	$(call lambda_build,cases-note)
+build-CasesEvidenceFunction:
+	$(call lambda_build,cases-evidence)
+build-CasesStatusFunction:
+	$(call lambda_build,cases-status)
+build-CasesDecideFunction:
+	$(call lambda_build,cases-decide)
+build-CasesExportFunction:
+	$(call lambda_build,cases-export)
+build-ComplianceRulesGetFunction:
+	$(call lambda_build,compliance-rules-get)
+build-ComplianceRulesPutFunction:
+	$(call lambda_build,compliance-rules-put)
+build-BlocklistListFunction:
+	$(call lambda_build,blocklist-list)
+build-BlocklistAddFunction:
+	$(call lambda_build,blocklist-add)
+build-BlocklistRemoveFunction:
+	$(call lambda_build,blocklist-remove)
+build-SanctionsGetFunction:
+	$(call lambda_build,sanctions-get)
 # ---- compliance: audit ----
 build-AuditListFunction:
 	$(call lambda_build,audit-list)

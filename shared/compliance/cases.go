@@ -85,7 +85,7 @@ func (s *Cases) openJ(ctx context.Context, r openRequest) (sg.Case, sg.JournalEn
 	}
 	at := r.at.UTC().Truncate(time.Microsecond)
 	c := sg.Case{ID: sg.NewKeyedID("case", at, r.tenant, "cases.open", r.key), Tenant: r.tenant, Kind: r.kind, Status: sg.CaseOpen,
-		Subject: r.subject, Summary: r.summary, Evidence: r.evidence, CreatedAt: at, UpdatedAt: at}
+		Subject: r.subject, Summary: r.summary, Evidence: r.evidence, CreatedAt: at, UpdatedAt: at, ChangedBy: r.by, Change: "case.opened"}
 	got, created, err := s.Store.CreateCase(ctx, c, r.key)
 	if err != nil {
 		return sg.Case{}, sg.JournalEntry{}, err
@@ -280,7 +280,7 @@ func (s *Cases) update(ctx context.Context, tenant, id, by, action string, chang
 		if err != nil {
 			return sg.Case{}, sg.JournalEntry{}, err
 		}
-		c.UpdatedAt = s.now()
+		c.UpdatedAt, c.ChangedBy, c.Change = s.now(), by, action
 		got, err := s.Store.UpdateCase(ctx, c)
 		if errors.Is(err, sg.ErrCaseChanged) {
 			continue

@@ -145,7 +145,10 @@ func (s *Cases) Export(ctx context.Context, tenant, id string) (CaseExport, erro
 		}
 		x.Timeline = append(x.Timeline, ExportedEvent{At: ts(d.At), Event: "decided", By: d.By, Text: string(d.Outcome) + ": " + d.Reason})
 	}
-	sort.SliceStable(x.Timeline, func(i, j int) bool { return x.Timeline[i].At < x.Timeline[j].At })
+	// By time, not by text: RFC 3339 with nanoseconds drops trailing zeros,
+	// so "…:00Z" sorts after "…:00.001Z" as text.
+	at := func(i int) time.Time { t, _ := time.Parse(time.RFC3339Nano, x.Timeline[i].At); return t }
+	sort.SliceStable(x.Timeline, func(i, j int) bool { return at(i).Before(at(j)) })
 	return x, nil
 }
 

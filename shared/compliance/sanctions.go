@@ -200,7 +200,10 @@ func (s *Screening) LoadList(ctx context.Context, date time.Time, files ...ListF
 	if ok && p.sameContent(cur.Version) {
 		return cur, false, nil
 	}
-	l := sg.SanctionsList{Source: sg.SanctionsOFAC, Version: p.Version(date), LoadedAt: s.now(), Count: len(p.Entries)}
+	l := sg.SanctionsList{Source: sg.SanctionsOFAC, Version: p.Version(date), LoadedAt: s.now(), Count: len(p.Entries), Counts: map[sg.Chain]int{}}
+	for _, e := range p.Entries {
+		l.Counts[e.Chain]++
+	}
 	if err := s.Store.PutSanctionEntries(ctx, l.Version, p.Entries); err != nil {
 		return sg.SanctionsList{}, false, err
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -347,7 +348,7 @@ func caseItem(c sg.Case) item {
 		"id": s(c.ID), "kind": s(string(c.Kind)), "status": s(string(c.Status)), "subject": s(c.Subject), "summary": s(c.Summary),
 		"assignee": s(c.Assignee), "notes": mapList(notes), "ev_tx": strList(c.Evidence.Transfers), "ev_alerts": strList(c.Evidence.Alerts),
 		"ev_addrs": strList(c.Evidence.Addresses), "ev_recs": strList(c.Evidence.Records), "created": usecN(c.CreatedAt), "updated": usecN(c.UpdatedAt),
-		"version": n(c.Version)}
+		"version": n(c.Version), "actor": s(c.ChangedBy), "action": s(c.Change)}
 	if d := c.Decision; d != nil {
 		it["d_outcome"], it["d_by"], it["d_at"], it["d_reason"] = s(string(d.Outcome)), s(d.By), usecN(d.At), s(d.Reason)
 		if d.Certificate != nil {
@@ -362,7 +363,8 @@ func decodeCase(tenant string, it item) sg.Case {
 		Subject: getS(it, "subject"), Summary: getS(it, "summary"), Assignee: getS(it, "assignee"),
 		Evidence: sg.CaseEvidence{Transfers: optStrList(it, "ev_tx"), Alerts: optStrList(it, "ev_alerts"), Addresses: optStrList(it, "ev_addrs"),
 			Records: optStrList(it, "ev_recs")},
-		CreatedAt: getUsec(it, "created"), UpdatedAt: getUsec(it, "updated"), Version: getN(it, "version")}
+		CreatedAt: getUsec(it, "created"), UpdatedAt: getUsec(it, "updated"), Version: getN(it, "version"),
+		ChangedBy: getS(it, "actor"), Change: getS(it, "action")}
 	for _, nt := range getList(it, "notes") {
 		c.Notes = append(c.Notes, sg.CaseNote{At: getUsec(nt, "at"), Author: getS(nt, "author"), Text: getS(nt, "text")})
 	}
@@ -472,9 +474,18 @@ func (st *Compliance) Cases(ctx context.Context, tenant string, f sg.CaseFilter,
 		in.KeyConditionExpression = aws.String("PK = :pk AND begins_with(SK, :p)")
 		vals[":pk"], vals[":p"] = s(tenantPK(tenant)), s(casePrefix)
 	}
+	var filters []string
 	if f.Assignee != "" {
-		in.FilterExpression = aws.String("assignee = :a")
+		filters = append(filters, "assignee = :a")
 		vals[":a"] = s(f.Assignee)
+	}
+	if f.Kind != "" {
+		filters = append(filters, "#kind = :k")
+		vals[":k"] = s(string(f.Kind))
+		in.ExpressionAttributeNames = map[string]string{"#kind": "kind"}
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
 	}
 	in.ExpressionAttributeValues = vals
 	if page.Cursor != "" {

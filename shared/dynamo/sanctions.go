@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -134,8 +135,26 @@ func (st *Sanctions) transactPut(ctx context.Context, items []item) error {
 }
 
 func listItem(sk string, l sg.SanctionsList) item {
+	counts := map[string]string{}
+	for c, k := range l.Counts {
+		counts[string(c)] = strconv.Itoa(k)
+	}
 	return item{attrPK: s(sanctionsPK), attrSK: s(sk), "source": s(l.Source), "version": s(l.Version),
-		"count": n(int64(l.Count)), "loaded_at": n(l.LoadedAt.UnixMicro())}
+		"count": n(int64(l.Count)), "counts": strMap(counts), "loaded_at": n(l.LoadedAt.UnixMicro())}
+}
+
+func listCounts(it item) map[sg.Chain]int {
+	m := getStrMap(it, "counts")
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[sg.Chain]int{}
+	for c, v := range m {
+		if k, err := strconv.Atoi(v); err == nil {
+			out[sg.Chain(c)] = k
+		}
+	}
+	return out
 }
 
 // PublishSanctions writes l's version item and flips the pointer to it,
@@ -165,7 +184,7 @@ func (st *Sanctions) CurrentSanctions(ctx context.Context) (sg.SanctionsList, bo
 		return sg.SanctionsList{}, false, nil
 	}
 	l := sg.SanctionsList{Source: getS(out.Item, "source"), Version: getS(out.Item, "version"), Count: int(getN(out.Item, "count")),
-		LoadedAt: time.UnixMicro(getN(out.Item, "loaded_at")).UTC()}
+		Counts: listCounts(out.Item), LoadedAt: time.UnixMicro(getN(out.Item, "loaded_at")).UTC()}
 	st.mu.Lock()
 	st.cur, st.curOK, st.curRead = l, true, st.Now()
 	st.mu.Unlock()
@@ -202,7 +221,8 @@ func (st *Sanctions) Listed(ctx context.Context, c sg.Chain, addr string) (bool,
 func (st *Sanctions) AddBlock(ctx context.Context, e sg.BlockEntry) (bool, error) {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 		Item: item{attrPK: s(tenantPK(e.Tenant)), attrSK: s(blockSK(e.Chain, e.Address)), "chain": s(string(e.Chain)),
-			"address": s(sg.ScreenKey(e.Chain, e.Address)), "reason": s(e.Reason), "added_by": s(e.AddedBy), "added_at": n(e.AddedAt.UnixMicro())}})
+			"address": s(sg.ScreenKey(e.Chain, e.Address)), "reason": s(e.Reason), "added_by": s(e.AddedBy), "added_at": n(e.AddedAt.UnixMicro()),
+			"actor": s(e.AddedBy)}}) // actor: who blocked it, for the audit chain
 	var ccf *types.ConditionalCheckFailedException
 	if asErr(err, &ccf) {
 		return false, nil

@@ -256,7 +256,7 @@ func (c *Compliance) Cases(_ context.Context, tenant string, f sg.CaseFilter, pa
 	defer c.mu.Unlock()
 	var all []sg.Case
 	for _, cs := range c.cases {
-		if cs.Tenant == tenant && (f.Status == "" || cs.Status == f.Status) && (f.Assignee == "" || cs.Assignee == f.Assignee) && cs.ID > page.Cursor {
+		if cs.Tenant == tenant && (f.Status == "" || cs.Status == f.Status) && (f.Kind == "" || cs.Kind == f.Kind) && (f.Assignee == "" || cs.Assignee == f.Assignee) && cs.ID > page.Cursor {
 			all = append(all, cs)
 		}
 	}

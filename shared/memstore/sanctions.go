@@ -48,8 +48,20 @@ func (s *Sanctions) PublishSanctions(_ context.Context, l sg.SanctionsList) erro
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l.LoadedAt = usec(l.LoadedAt)
+	l.Counts = cloneCounts(l.Counts)
 	s.current = &l
 	return nil
+}
+
+func cloneCounts(m map[sg.Chain]int) map[sg.Chain]int {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[sg.Chain]int, len(m))
+	for c, k := range m {
+		out[c] = k
+	}
+	return out
 }
 
 // CurrentSanctions reads the current list.
@@ -59,7 +71,9 @@ func (s *Sanctions) CurrentSanctions(context.Context) (sg.SanctionsList, bool, e
 	if s.current == nil {
 		return sg.SanctionsList{}, false, nil
 	}
-	return *s.current, true, nil
+	l := *s.current
+	l.Counts = cloneCounts(l.Counts)
+	return l, true, nil
 }
 
 // Listed looks the address up in the current list.

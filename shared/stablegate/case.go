@@ -116,11 +116,18 @@ type Case struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
+	// ChangedBy and Change name the case's last change: who made it (an
+	// officer's token subject, or "screening", "monitor") and what it was
+	// ("case.assigned"). They are kept on the item, so the audit chain,
+	// which reads the table's changes, records who did what.
+	ChangedBy string
+	Change    string
 }
 
 // CaseFilter narrows a list of cases (empty fields: no filter).
 type CaseFilter struct {
 	Status   CaseStatus
+	Kind     CaseKind
 	Assignee string
 }
 

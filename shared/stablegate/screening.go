@@ -26,6 +26,8 @@ type SanctionsList struct {
 	LoadedAt time.Time
 	// Count is how many addresses it holds.
 	Count int
+	// Counts is how many of them are on each chain.
+	Counts map[Chain]int
 }
 
 // Ref is how a decision names the list: "ofac:<version>".

@@ -38,7 +38,8 @@ func activity(id string, at time.Time, dir sg.Direction, amount sg.Amount) sg.Ac
 
 func newCase(tn, subject string, at time.Time) sg.Case {
 	return sg.Case{ID: sg.NewID("case", at), Tenant: tn, Kind: sg.CaseAMLAlert, Status: sg.CaseOpen, Subject: subject, Summary: "s " + subject,
-		Evidence: sg.CaseEvidence{Transfers: []string{"txn_1"}, Alerts: []string{"alr_1"}}, CreatedAt: at, UpdatedAt: at}
+		Evidence: sg.CaseEvidence{Transfers: []string{"txn_1"}, Alerts: []string{"alr_1"}}, CreatedAt: at, UpdatedAt: at,
+		ChangedBy: "monitor", Change: "case.opened"}
 }
 
 var complianceCases = []complianceCase{
@@ -322,6 +323,20 @@ var complianceCases = []complianceCase{
 		must(t, "Cases by status and assignee", err)
 		if len(both) != 2 || both[1].ID != ids[3] {
 			t.Fatalf("investigating and officer-1's: %d", len(both))
+		}
+		manual := newCase(tn, "wal_manual", t0.Add(10*time.Millisecond))
+		manual.Kind = sg.CaseManual
+		mc, _, err := st.CreateCase(ctx, manual, "k-manual")
+		must(t, "CreateCase manual", err)
+		byKind, _, err := st.Cases(ctx, tn, sg.CaseFilter{Kind: sg.CaseManual}, sg.Page{Limit: 1})
+		must(t, "Cases by kind", err)
+		if len(byKind) != 1 || byKind[0].ID != mc.ID {
+			t.Fatalf("manual cases %+v", byKind)
+		}
+		openAML, _, err := st.Cases(ctx, tn, sg.CaseFilter{Status: sg.CaseOpen, Kind: sg.CaseAMLAlert}, sg.Page{})
+		must(t, "Cases by status and kind", err)
+		if len(openAML) != 3 || openAML[2].ID != ids[4] {
+			t.Fatalf("open aml_alert cases: %d", len(openAML))
 		}
 	}},
 }

@@ -54,6 +54,7 @@ var sanctionCases = []sanctionCase{
 		eth, trx := ethAddress(), tronLike()
 		before := publish(t, st, sg.SanctionEntry{Chain: sg.Ethereum, Address: ethAddress()})
 		l := sanctionsList(2)
+		l.Counts = map[sg.Chain]int{sg.Ethereum: 1, sg.Tron: 1}
 		must(t, "PutSanctionEntries", st.PutSanctionEntries(ctx, l.Version,
 			[]sg.SanctionEntry{{Chain: sg.Ethereum, Address: eth}, {Chain: sg.Tron, Address: trx}}))
 		wantListed(t, st, sg.Ethereum, eth, false, before.Version)
@@ -64,7 +65,8 @@ var sanctionCases = []sanctionCase{
 		wantListed(t, st, sg.Ethereum, ethAddress(), false, l.Version)
 		cur, ok, err := st.CurrentSanctions(ctx)
 		must(t, "CurrentSanctions", err)
-		if !ok || cur.Version != l.Version || cur.Source != l.Source || cur.Count != 2 || !cur.LoadedAt.Equal(l.LoadedAt) {
+		if !ok || cur.Version != l.Version || cur.Source != l.Source || cur.Count != 2 || !cur.LoadedAt.Equal(l.LoadedAt) ||
+			cur.Counts[sg.Ethereum] != 1 || cur.Counts[sg.Tron] != 1 {
 			t.Fatalf("current %+v, %v; published %+v", cur, ok, l)
 		}
 	}},

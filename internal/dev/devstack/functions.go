@@ -8,6 +8,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -83,6 +84,22 @@ var Functions = map[string]fn.Builder{
 	"webhook-endpoints-replay":     fn.WebhookEndpointsReplay,
 	"events-list":                  fn.EventsList,
 	"events-get":                   fn.EventsGet,
+
+	// ---- compliance: cases ----
+	"cases-list":           compliancefn.CasesList,
+	"cases-get":            compliancefn.CasesGet,
+	"cases-assign":         compliancefn.CasesAssign,
+	"cases-note":           compliancefn.CasesNote,
+	"cases-evidence":       compliancefn.CasesEvidence,
+	"cases-status":         compliancefn.CasesStatus,
+	"cases-decide":         compliancefn.CasesDecide,
+	"cases-export":         compliancefn.CasesExport,
+	"compliance-rules-get": compliancefn.ComplianceRulesGet,
+	"compliance-rules-put": compliancefn.ComplianceRulesPut,
+	"blocklist-list":       compliancefn.BlocklistList,
+	"blocklist-add":        compliancefn.BlocklistAdd,
+	"blocklist-remove":     compliancefn.BlocklistRemove,
+	"sanctions-get":        compliancefn.SanctionsGet,
 
 	// ---- compliance: audit ----
 	"audit-list":   auditfn.AuditList,

@@ -53,7 +53,12 @@ import (
 //     in the same transaction: balance items (BAL#, the sums of the postings
 //     of transfer records, touched by every transfer: chaining them would
 //     make the platform's accounts a serial point of every transfer),
-//     history lines (HIST#), address list entries (ADDRS#), limit usage
+//     history lines (HIST#), address list entries (ADDRS#) and address
+//     claims (ADDR#...ADDR: the wallet's chained item holds its addresses;
+//     ADDR#...OWN, the platform's own addresses, are put again by functions
+//     as they start, and the hot keys they name are chained in the
+//     platform's HOTKEY item), the payout tracker's to-do list (TRACK#: the
+//     payout's states are in its chained transfer record), limit usage
 //     (CUSLIM#), monitoring windows (MON#), velocity counters (VELB#, VELM#),
 //     customer index marks (CUSST#, KYCEXP#), invoice outbox shards and due
 //     marks (INVOUTBOX#, INVDUE#), settlement liabilities (STLLIAB#), the HD
@@ -123,7 +128,7 @@ func AuditChange(eventName string, keys, newImage map[string]types.AttributeValu
 // auditSkippedPK and auditSkippedSK are the key prefixes AuditChange skips
 // (see there for why).
 var (
-	auditSkippedPK = []string{auditPrefix, auditScopesPK, balPrefix, histPrefix, addrListPrefix, limitPK, "MON#", customerStatusPK,
+	auditSkippedPK = []string{auditPrefix, auditScopesPK, balPrefix, histPrefix, addrListPrefix, addrPrefix, "TRACK#", limitPK, "MON#", customerStatusPK,
 		kycExpiryPK, invOutboxPrefix, invDuePrefix, stlLiabPrefix, "SEQ#", "NONCE#", "WATCH#", connPrefix, subPrefix, whJobPK, whLogPK,
 		sanctionPrefix}
 	auditSkippedSK = []string{idemPrefix, "VELB#", "VELM#", whEventPrefix}
@@ -160,7 +165,7 @@ var auditKinds = []struct{ prefix, kind string }{
 }
 
 var auditPKKinds = []struct{ prefix, kind string }{
-	{addrPrefix, "address"}, {"PAYOUT#", "signed_payout"}, {"TRACK#", "tracked_payout"}, {"SWEEP#", "sweep"}, {parkedPK, "parked_payout"},
+	{"PAYOUT#", "signed_payout"}, {"SWEEP#", "sweep"}, {parkedPK, "parked_payout"},
 	{sanctionsPK, "sanctions_list"}, {chkPrefix, "checkout"},
 }
 

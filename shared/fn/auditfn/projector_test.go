@@ -125,13 +125,15 @@ func TestProjectorScopesActorsAndSkips(t *testing.T) {
 		rec("c1", "MODIFY", "TENANT#t_b", "CASE#case_1", img("id", "case_1", "status", "closed", "d_by", "officer-7", "assignee", "officer-7")),
 		rec("p1", "INSERT", "PLATFORM", "FREEZE", img("id", "frz_p", "by", "root-admin")),
 		rec("p2", "INSERT", "TENANT#~platform", "JRNL#0000002#cd", img("actor", "rotation", "action", "hot_key.rotated")),
-		rec("r1", "MODIFY", "TRACK#ethereum", "txn_5", img("tenant", "t_b")),
+		rec("r1", "INSERT", "PARKED", "t_b#txn_5", img("tenant", "t_b", "id", "txn_5")),
 		// Not chained:
 		rec("s1", "INSERT", "TENANT#t_b", "IDEM#transfers#key-1", img("request_hash", "x")),
 		rec("s2", "MODIFY", "BAL#t_b#wal_9#ethereum#usdt#00", "BAL", img("available", "5")),
 		rec("s3", "INSERT", "HIST#t_b#wal_9", "0000000000000001#txn_5", img("id", "txn_5")),
 		rec("s4", "INSERT", "AUDIT#t_b", "00000000000000000001", img("hash", "x")),
 		rec("s5", "MODIFY", "WATCH#ethereum", "STATE", img("version", "2")),
+		rec("s7", "INSERT", "ADDR#ethereum#0xabc", "ADDR", img("tenant", "t_b", "wallet_id", "wal_9")),
+		rec("s8", "INSERT", "TRACK#ethereum", "txn_5", img("tenant", "t_b")),
 	)
 	ttl := rec("s6", "REMOVE", "TENANT#t_b", "QUOTE#fq_1", nil)
 	ttl.UserIdentity = &events.DynamoDBUserIdentity{Type: "Service", PrincipalID: "dynamodb.amazonaws.com"}
@@ -157,7 +159,7 @@ func TestProjectorScopesActorsAndSkips(t *testing.T) {
 		{"journal_entry.created", "user:officer-7", "0000001#ab"},
 		{"freeze.created", "user:admin-2", "frz_1"},
 		{"case.updated", "user:officer-7", "case_1"},
-		{"tracked_payout.updated", "system:platform", "txn_5"},
+		{"parked_payout.created", "system:platform", "txn_5"},
 	})
 	check(sg.AuditPlatformScope, []want{
 		{"freeze.created", "user:root-admin", "frz_p"},

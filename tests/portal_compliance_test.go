@@ -1,0 +1,367 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"golang.org/x/net/html"
+)
+
+// The compliance guide and the officer's console page are in the built
+// portal, reachable from its index pages, and held to the API contract so
+// they cannot drift from it: every route the guide names and every route the
+// console calls is an operation of infra/openapi.yaml (with the method
+// given), every refusal code the guide's tables list is one of the spec's
+// error codes, every operation that takes scope compliance is explained in
+// the guide, and a token with scope compliance is enough for the console.
+
+const (
+	complianceGuide = "/guides/compliance/index.html"
+	officerConsole  = "/console/officer/index.html"
+	officerScript   = "console/officer.js"
+)
+
+// builtHTML parses one page of the built site.
+func builtHTML(t *testing.T, rel string) *html.Node {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatalf("%s is not in the built site (make -s portal builds it): %v", rel, err)
+	}
+	doc, err := html.Parse(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return doc
+}
+
+// textOf is the text content of n.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// elements are the elements named tag under n, in document order.
+func elements(n *html.Node, tag string) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == tag {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// routeRef is a route as a page names it: a method (or "" when the page
+// names the path alone) and a path template.
+type routeRef struct{ method, path string }
+
+func (r routeRef) String() string { return strings.TrimSpace(r.method + " " + r.path) }
+
+// A route as prose and code write it: "GET /v1/cases/{case_id}", or a bare
+// path; a query string or punctuation after it is not part of it.
+var routeText = regexp.MustCompile(`(?:\b(GET|POST|PUT|PATCH|DELETE)\s+)?(/v1/[A-Za-z0-9_{}/.-]*[A-Za-z0-9_}])`)
+
+func routesIn(text string) []routeRef {
+	var out []routeRef
+	for _, m := range routeText.FindAllStringSubmatch(text, -1) {
+		out = append(out, routeRef{m[1], m[2]})
+	}
+	return out
+}
+
+// specOps indexes the spec's operations by path shape (parameter names
+// aside: "/v1/cases/{}") and method.
+type specOps map[string]map[string]*openapi3.Operation
+
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+
+func shape(path string) string { return pathParam.ReplaceAllString(path, "{}") }
+
+func indexSpec(doc *openapi3.T) specOps {
+	ops := specOps{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if ops[shape(path)] == nil {
+				ops[shape(path)] = map[string]*openapi3.Operation{}
+			}
+			ops[shape(path)][method] = op
+		}
+	}
+	return ops
+}
+
+// find is the operation r names, or why there is none.
+func (s specOps) find(r routeRef) (*openapi3.Operation, string) {
+	byMethod, ok := s[shape(r.path)]
+	if !ok {
+		return nil, "no such path in infra/openapi.yaml"
+	}
+	if r.method == "" {
+		return nil, ""
+	}
+	op, ok := byMethod[r.method]
+	if !ok {
+		return nil, "the spec has no " + r.method + " for this path"
+	}
+	return op, ""
+}
+
+func scopesOf(doc *openapi3.T, op *openapi3.Operation) []string {
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	var out []string
+	for _, req := range reqs {
+		for _, scopes := range req {
+			out = append(out, scopes...)
+		}
+	}
+	return out
+}
+
+// The guide and the console are built and reachable: the home page links
+// both, the guides' index lists the guide, the console's index links the
+// officer's page, and the guide and the console page link each other. The
+// console page has its token field, its four parts and its script.
+func TestPortalComplianceGuideAndConsoleAreLinked(t *testing.T) {
+	pages := readSite(t)
+	for _, p := range []string{complianceGuide, officerConsole} {
+		if pages[p] == nil {
+			t.Fatalf("%s is not in the built site", p)
+		}
+	}
+	links := func(from, to string) {
+		t.Helper()
+		pg := pages[from]
+		if pg == nil {
+			t.Errorf("no %s in the built site", from)
+			return
+		}
+		if !slices.ContainsFunc(pg.links, func(l string) bool { return strings.SplitN(l, "#", 2)[0] == to }) {
+			t.Errorf("%s does not link to %s", from, to)
+		}
+	}
+	links("/index.html", "/guides/compliance/")
+	links("/index.html", "/console/officer/")
+	links("/guides/index.html", "/guides/compliance/")
+	links("/console/index.html", "/console/officer/")
+	links(complianceGuide, "/console/officer/")
+	links(officerConsole, "/guides/compliance/")
+	links(officerConsole, "/"+officerScript)
+
+	console := pages[officerConsole]
+	for _, id := range []string{"sg-token", "reviews", "cases", "case-detail", "blocklist", "rules", "off-status"} {
+		if !console.ids[id] {
+			t.Errorf("the officer's console has no #%s", id)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(site, filepath.FromSlash(officerScript))); err != nil {
+		t.Errorf("the console's script is not in the built site: %v", err)
+	}
+	guide := builtHTML(t, complianceGuide)
+	var heads []string
+	for _, h := range elements(guide, "h2") {
+		heads = append(heads, strings.ToLower(textOf(h)))
+	}
+	for _, want := range []string{"screening", "customers and kyc", "tiers and limits", "monitoring rules", "cases", "travel rule", "audit chain", "privacy"} {
+		if !slices.Contains(heads, want) {
+			t.Errorf("the guide has no section %q (it has %q)", want, heads)
+		}
+	}
+}
+
+// Every route the guide names is an operation of the spec, with the method
+// it gives; and every operation that takes scope compliance (and the KYC
+// provider's callback) is named in the guide with its method, so an officer
+// route added to the API without a word in the guide fails here.
+func TestPortalComplianceGuideRoutesAreInTheSpec(t *testing.T) {
+	doc := loadSpec(t)
+	ops := indexSpec(doc)
+	guide := builtHTML(t, complianceGuide)
+	named := map[string]bool{}
+	n := 0
+	for _, c := range elements(guide, "code") {
+		for _, r := range routesIn(textOf(c)) {
+			n++
+			if _, why := ops.find(r); why != "" {
+				t.Errorf("the compliance guide names %s: %s", r, why)
+			}
+			if r.method != "" {
+				named[r.method+" "+shape(r.path)] = true
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d routes found in the compliance guide", n)
+	}
+	var missing []string
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			isOfficer := slices.Contains(scopesOf(doc, op), "compliance")
+			if (isOfficer || path == "/v1/kyc/callback") && !named[method+" "+shape(path)] {
+				missing = append(missing, method+" "+path)
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("%s takes scope compliance but the compliance guide does not name it", m)
+	}
+}
+
+// domainCodes are the error codes the Go code defines (Code: "..." in
+// shared/, tests aside).
+func domainCodes(t *testing.T) map[string]bool {
+	t.Helper()
+	def := regexp.MustCompile(`Code:\s*"([a-z0-9_]+)"`)
+	codes := map[string]bool{}
+	err := filepath.WalkDir(filepath.Join(root, "shared"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range def.FindAllStringSubmatch(string(raw), -1) {
+			codes[m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) < 50 {
+		t.Fatalf("only %d error codes found in shared/", len(codes))
+	}
+	return codes
+}
+
+// Every refusal the guide's tables list (a table whose first column is
+// "code") is a code of the spec's ErrorCode, and so is every error code of
+// the Go code that the guide's prose names: a refusal renamed in the API
+// cannot stay in the guide under its old name, and one the guide explains is
+// documented in the reference too.
+func TestPortalComplianceGuideCodesAreInTheSpec(t *testing.T) {
+	doc := loadSpec(t)
+	ec := doc.Components.Schemas["ErrorCode"]
+	if ec == nil || ec.Value == nil || len(ec.Value.Enum) == 0 {
+		t.Fatal("the spec has no ErrorCode enum")
+	}
+	known := map[string]bool{}
+	for _, v := range ec.Value.Enum {
+		if s, ok := v.(string); ok {
+			known[s] = true
+		}
+	}
+	guide := builtHTML(t, complianceGuide)
+	n := 0
+	for _, table := range elements(guide, "table") {
+		ths := elements(table, "th")
+		if len(ths) == 0 || strings.TrimSpace(textOf(ths[0])) != "code" {
+			continue
+		}
+		for _, tr := range elements(table, "tr") {
+			tds := elements(tr, "td")
+			if len(tds) == 0 {
+				continue
+			}
+			code := strings.TrimSpace(textOf(tds[0]))
+			n++
+			if !known[code] {
+				t.Errorf("the compliance guide lists the refusal %q, which is not in the spec's ErrorCode", code)
+			}
+		}
+	}
+	if n < 9 {
+		t.Fatalf("only %d refusal codes found in the guide's tables", n)
+	}
+	domain := domainCodes(t)
+	inline := map[string]bool{}
+	for _, c := range elements(guide, "code") {
+		if code := strings.TrimSpace(textOf(c)); domain[code] {
+			inline[code] = true
+		}
+	}
+	if len(inline) < 20 {
+		t.Fatalf("only %d error codes named in the guide's prose", len(inline))
+	}
+	var names []string
+	for code := range inline {
+		names = append(names, code)
+	}
+	sort.Strings(names)
+	for _, code := range names {
+		if !known[code] {
+			t.Errorf("the compliance guide names the refusal %q, which is not in the spec's ErrorCode", code)
+		}
+	}
+}
+
+// Every route the officer's console calls (its ROUTES table, the only
+// place it names one) is an operation of the spec with that method, and
+// takes scope compliance, the one scope the page asks the officer's token
+// to hold.
+func TestPortalOfficerConsoleRoutesAreInTheSpec(t *testing.T) {
+	doc := loadSpec(t)
+	ops := indexSpec(doc)
+	raw, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(officerScript)))
+	if err != nil {
+		t.Fatalf("the console's script is not in the built site (make -s portal): %v", err)
+	}
+	src := string(raw)
+	table := regexp.MustCompile(`(?s)const ROUTES = \{(.*?)\};`).FindStringSubmatch(src)
+	if table == nil {
+		t.Fatal("officer.js has no ROUTES table")
+	}
+	entry := regexp.MustCompile(`(\w+): "(GET|POST|PUT|PATCH|DELETE) (/v1/[^"]+)"`)
+	entries := entry.FindAllStringSubmatch(table[1], -1)
+	if len(entries) < 12 {
+		t.Fatalf("only %d routes in the console's ROUTES table", len(entries))
+	}
+	for _, m := range entries {
+		r := routeRef{m[2], m[3]}
+		op, why := ops.find(r)
+		if why != "" {
+			t.Errorf("the officer's console calls %s (%s): %s", r, m[1], why)
+			continue
+		}
+		if !slices.Contains(scopesOf(doc, op), "compliance") {
+			t.Errorf("the officer's console calls %s, which does not take scope compliance (it takes %q)", r, scopesOf(doc, op))
+		}
+		// The page calls each route by its name in the table, so an entry
+		// never used is a route the page claims and does not call.
+		if !strings.Contains(src, `call("`+m[1]+`"`) {
+			t.Errorf("the console's route %s (%s) is never called", m[1], r)
+		}
+	}
+	// Outside the table, the page builds no URL of its own.
+	rest := strings.Replace(src, table[0], "", 1)
+	if r := routesIn(rest); len(r) > 0 {
+		t.Errorf("officer.js names routes outside its ROUTES table: %v", r)
+	}
+}

@@ -139,7 +139,10 @@
       const body = {version: c.version, decision, reason: f.reason.value.trim()};
       if (decision === "approve" && f.tier.value.trim()) body.tier = f.tier.value.trim();
       const after = await call("review", {customer_id: c.id}, {body});
+      const tbody = form.closest("tbody");
       form.closest("tr").remove();
+      $("reviews-table").hidden = tbody.children.length === 0;
+      $("reviews-empty").hidden = tbody.children.length !== 0;
       return c.id + " is now " + ((after.kyc && after.kyc.status) || decision + "d") + ".";
     }));
     return el("tr", {"data-customer": c.id},
@@ -157,7 +160,7 @@
     const f = $("cases-filter");
     const tbody = $("cases-table").querySelector("tbody");
     if (!more) { tbody.replaceChildren(); casesCursor = null; }
-    const page = await call("cases", {}, {query: {status: f.status.value, assignee: f.assignee.value.trim(), limit: 50, cursor: more ? casesCursor : ""}});
+    const page = await call("cases", {}, {query: {status: f.status.value, kind: f.kind.value, assignee: f.assignee.value.trim(), limit: 50, cursor: more ? casesCursor : ""}});
     for (const c of page.data || []) {
       const open = el("a", {href: "#case-detail"}, c.id);
       open.addEventListener("click", run("Reading " + c.id, async (ev) => { await showCase(c.id); return c.id + " read."; }));
@@ -185,8 +188,7 @@
     if (d) {
       facts.push(["decision", [d.outcome, d.by && "by " + d.by, when(d.at)].filter(Boolean).join(", ")]);
       facts.push(["reason", d.reason]);
-      const cert = d.certificate_id || (d.certificate && d.certificate.id);
-      if (cert) facts.push(["certificate", cert]);
+      if (d.certificate) facts.push(["certificate", d.certificate.certificate_id + " (" + d.certificate.course_id + ")"]);
     }
     $("case-facts").replaceChildren(...facts.filter(([, v]) => v !== undefined && v !== null && v !== "")
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
@@ -259,6 +261,7 @@
       remove.addEventListener("click", run("Unblocking", async () => {
         await call("unblock", {chain: b.chain, address: b.address});
         remove.closest("tr").remove();
+        $("blocklist-table").hidden = tbody.children.length === 0;
         $("blocklist-empty").hidden = tbody.children.length !== 0;
         return b.address + " unblocked.";
       }));
@@ -283,8 +286,18 @@
   const ruleParams = ["window", "direction", "count", "threshold", "percent", "unit", "dormant"];
 
   async function loadRules() {
-    const list = await call("sanctions", {});
-    const facts = [["sanctions list", list.source], ["version", list.version], ["loaded", when(list.loaded_at)], ["addresses", list.count]];
+    // No list loaded yet is an answer too (503 sanctions_list_unavailable): payouts wait meanwhile.
+    let list = {};
+    try {
+      list = await call("sanctions", {});
+    } catch (err) {
+      if (!(err instanceof APIError) || err.code !== "sanctions_list_unavailable") throw err;
+    }
+    const perChain = Object.entries(list.counts || {}).map(([c, n]) => n + " on " + c).join(", ");
+    const facts = list.version
+      ? [["sanctions list", list.source], ["version", list.version], ["published", list.date], ["loaded", when(list.loaded_at)],
+        ["addresses", list.count + (perChain ? " (" + perChain + ")" : "")]]
+      : [["sanctions list", "none loaded yet: payouts wait until one is"]];
     $("sanctions-facts").replaceChildren(...facts.filter(([, v]) => v !== undefined && v !== null && v !== "")
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     $("sanctions-facts").hidden = false;

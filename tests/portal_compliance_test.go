@@ -2,6 +2,8 @@ package tests
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,9 +11,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/net/html"
+
+	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/courses"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // The compliance guide and the officer's console page are in the built
@@ -364,4 +372,211 @@ func TestPortalOfficerConsoleRoutesAreInTheSpec(t *testing.T) {
 	if r := routesIn(rest); len(r) > 0 {
 		t.Errorf("officer.js names routes outside its ROUTES table: %v", r)
 	}
+}
+
+// The officer's console in a real browser against the local stack, with a
+// token of scope compliance: the review queue shows a pending customer and
+// approves it; the cases list shows a case, which the officer opens,
+// assigns, notes and decides; the blocklist takes an address and gives it
+// back; the rules part shows the sanctions list and the rule set in force.
+// Each step is checked through the API, not only on the page.
+func TestOfficerConsoleInABrowser(t *testing.T) {
+	e := stack(t)
+	base := os.Getenv("STABLEGATE_PORTAL_URL")
+	if base == "" {
+		t.Fatal("STABLEGATE_PORTAL_URL is not set: make test serves the portal with the stack")
+	}
+	ten := tenant()
+	tok := e.token(t, ten, "compliance")
+	ctx := context.Background()
+
+	// A customer waiting for review: created and handed to the stack's KYC provider.
+	r := e.do(t, "POST", "/v1/customers", tok, idem(), []byte(`{"name":"Console Reviewee","country":"PT","date_of_birth":"1991-03-04"}`))
+	if r.status != 201 {
+		t.Fatalf("create customer: %d %s", r.status, r.body)
+	}
+	var cust struct{ ID string }
+	r.json(t, &cust)
+	if r = e.do(t, "POST", "/v1/customers/"+cust.ID+"/kyc", tok, idem(), []byte(`{}`)); r.status != 200 {
+		t.Fatalf("start KYC: %d %s", r.status, r.body)
+	}
+	// A case to work: opened as monitoring or screening would open one.
+	_, st := ledgerOn(t, rawDB(t))
+	cases := &compliance.Cases{Store: st.Compliance, Now: time.Now}
+	opened, _, err := cases.Open(ctx, ten, sg.CaseManual, "console-"+randHex(4), "wal_console", "opened for the console test",
+		sg.CaseEvidence{Addresses: []string{"tron:TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH"}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The officer holds a certificate of every course, so a deployment that
+	// requires one (OFFICER_COURSE) lets the decision through.
+	learner := e.token(t, ten, "courses:write", "courses:read")
+	for id, k := range courses.Keys {
+		if r := e.do(t, "POST", "/v1/courses/"+id+"/attempts", learner, idem(), answersBody(k.Answers)); r.status != 201 {
+			t.Fatalf("pass %s: %d %s", id, r.status, r.body)
+		}
+	}
+	// A rule set in force, to be shown.
+	if r := e.do(t, "PUT", "/v1/compliance/rules", tok, idem(), []byte(`{"version":0,"rules":[{"id":"console-velocity","kind":"velocity","enabled":true,"window":"1h","direction":"out","count":10}]}`)); r.status != 200 {
+		t.Fatalf("put rules: %d %s", r.status, r.body)
+	}
+
+	b := browser(t)
+	do := func(what string, a chromedp.Action[chromedp.Void]) { t.Helper(); run(t, b, what, a) }
+	// settled waits for the console's status line to report the end of an
+	// action and returns it; a refusal fails the test.
+	settled := func(what string) string {
+		t.Helper()
+		run(t, b, what, chromedp.Poll[bool](`(() => { const s = document.getElementById("off-status").textContent; return s !== "" && !s.endsWith("…") })()`))
+		s := run(t, b, what, chromedp.Text(chromedp.ID("off-status")))
+		if strings.HasPrefix(s, "Refused") || strings.Contains(s, "cannot be reached") {
+			t.Fatalf("%s: the console says %q", what, s)
+		}
+		return s
+	}
+	reset := func() {
+		run(t, b, "clear the status", chromedp.Evaluate[bool](`document.getElementById("off-status").textContent = ""; true`))
+	}
+
+	do("open the console", chromedp.Navigate(base+"/console/officer/"))
+	do("type the token", chromedp.SendKeys(chromedp.ID("sg-token"), tok))
+
+	// The review queue.
+	row := fmt.Sprintf(`#reviews-table tr[data-customer="%s"]`, cust.ID)
+	reset()
+	do("load the queue", chromedp.Click(chromedp.ID("reviews-load")))
+	settled("the queue")
+	do("the pending customer", chromedp.WaitVisible(chromedp.CSS(row)))
+	if got := run(t, b, "its row", chromedp.Text(chromedp.CSS(row))); !strings.Contains(got, "Console Reviewee") {
+		t.Fatalf("the queue's row reads %q", got)
+	}
+	shot(t, b, "officer-reviews")
+	do("give a reason", chromedp.SendKeys(chromedp.CSS(row+` input[name="reason"]`), "documents match"))
+	reset()
+	do("approve", chromedp.Click(chromedp.CSS(row+` button[value="approve"]`)))
+	settled("the approval")
+	do("the row leaves the queue", chromedp.WaitNotPresent(chromedp.CSS(row)))
+	var afterKYC struct {
+		KYC struct {
+			Status     string `json:"status"`
+			ReviewedBy string `json:"reviewed_by"`
+		} `json:"kyc"`
+	}
+	e.do(t, "GET", "/v1/customers/"+cust.ID, tok, nil, nil).json(t, &afterKYC)
+	if afterKYC.KYC.Status != "verified" || afterKYC.KYC.ReviewedBy != "test-user" {
+		t.Fatalf("after approval in the console the customer's KYC is %+v", afterKYC.KYC)
+	}
+
+	// Cases: list, open, assign, note, decide.
+	caseRow := fmt.Sprintf(`#cases-table tr[data-case="%s"]`, opened.ID)
+	reset()
+	do("list cases", chromedp.Click(chromedp.CSS(`#cases-filter button`)))
+	settled("the cases")
+	do("the case", chromedp.WaitVisible(chromedp.CSS(caseRow)))
+	reset()
+	do("open the case", chromedp.Click(chromedp.CSS(caseRow+" a")))
+	settled("the case read")
+	do("its detail", chromedp.WaitVisible(chromedp.ID("case-detail")))
+	if got := run(t, b, "its title", chromedp.Text(chromedp.ID("case-title"))); got != "Case "+opened.ID {
+		t.Fatalf("the detail shows %q", got)
+	}
+	if got := run(t, b, "its evidence", chromedp.Text(chromedp.ID("case-evidence"))); !strings.Contains(got, "tron:TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH") {
+		t.Fatalf("the evidence reads %q", got)
+	}
+	do("name the assignee", chromedp.SendKeys(chromedp.CSS(`#case-assign input[name="assignee"]`), "officer-2"))
+	reset()
+	do("assign", chromedp.Click(chromedp.CSS(`#case-assign button`)))
+	settled("the assignment")
+	const note = "checked the address's history: <b>one</b> payout"
+	do("write a note", chromedp.SendKeys(chromedp.CSS(`#case-note textarea`), note))
+	reset()
+	do("add the note", chromedp.Click(chromedp.CSS(`#case-note button`)))
+	settled("the note")
+	if got := run(t, b, "the notes", chromedp.Text(chromedp.ID("case-notes"))); !strings.Contains(got, note) {
+		t.Fatalf("the notes read %q; want the note as text", got)
+	}
+	if n := run(t, b, "no markup from a note", chromedp.Evaluate[int](`document.querySelectorAll("#case-notes b").length`)); n != 0 {
+		t.Fatal("a note's text was put in the page as HTML")
+	}
+	do("give the reason", chromedp.SendKeys(chromedp.CSS(`#case-decide input[name="reason"]`), "no match on review"))
+	reset()
+	do("decide", chromedp.Click(chromedp.CSS(`#case-decide button`)))
+	settled("the decision")
+	shot(t, b, "officer-case")
+	var decided struct {
+		Status   string  `json:"status"`
+		Assignee *string `json:"assignee"`
+		Notes    []struct {
+			Author string `json:"author"`
+			Text   string `json:"text"`
+		} `json:"notes"`
+		Decision *struct {
+			Outcome     string `json:"outcome"`
+			By          string `json:"by"`
+			Reason      string `json:"reason"`
+			Certificate *struct {
+				CertificateID string `json:"certificate_id"`
+			} `json:"certificate"`
+		} `json:"decision"`
+	}
+	e.do(t, "GET", "/v1/cases/"+opened.ID, tok, nil, nil).json(t, &decided)
+	if decided.Status != "closed_no_action" || decided.Assignee == nil || *decided.Assignee != "officer-2" || len(decided.Notes) != 1 ||
+		decided.Notes[0].Text != note || decided.Notes[0].Author != "test-user" || decided.Decision == nil ||
+		decided.Decision.By != "test-user" || decided.Decision.Reason != "no match on review" {
+		t.Fatalf("after the console's work the case is %+v", decided)
+	}
+	if c := decided.Decision.Certificate; c != nil {
+		if got := run(t, b, "the decision's facts", chromedp.Text(chromedp.ID("case-facts"))); !strings.Contains(got, c.CertificateID) {
+			t.Fatalf("the decision's certificate %s is not shown: %q", c.CertificateID, got)
+		}
+	}
+	if n := run(t, b, "closed: no more actions", chromedp.Evaluate[int](`[...document.querySelectorAll("#case-actions button")].filter(b => !b.disabled).length`)); n != 0 {
+		t.Fatalf("%d actions still offered on a closed case", n)
+	}
+
+	// The blocklist.
+	const addr = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
+	do("the chain", chromedp.SetValue(chromedp.CSS(`#block-add select[name="chain"]`), "tron"))
+	do("the address", chromedp.SendKeys(chromedp.CSS(`#block-add input[name="address"]`), addr))
+	do("the reason", chromedp.SendKeys(chromedp.CSS(`#block-add input[name="reason"]`), "fraud report 77"))
+	reset()
+	do("block", chromedp.Click(chromedp.CSS(`#block-add button`)))
+	settled("the block")
+	do("the entry", chromedp.WaitVisible(chromedp.CSS(`#blocklist-table tbody tr`)))
+	var list struct {
+		Data []struct{ Chain, Address, Reason string }
+	}
+	e.do(t, "GET", "/v1/compliance/blocklist", tok, nil, nil).json(t, &list)
+	if len(list.Data) != 1 || list.Data[0].Address != addr || list.Data[0].Reason != "fraud report 77" {
+		t.Fatalf("after blocking in the console the blocklist is %+v", list.Data)
+	}
+	shot(t, b, "officer-blocklist")
+	reset()
+	do("unblock", chromedp.Click(chromedp.CSS(`#blocklist-table tbody button`)))
+	settled("the unblock")
+	do("the entry leaves", chromedp.WaitNotVisible(chromedp.ID("blocklist-table")))
+	e.do(t, "GET", "/v1/compliance/blocklist", tok, nil, nil).json(t, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("after unblocking in the console the blocklist is %+v", list.Data)
+	}
+
+	// The sanctions list and the rules, as the API has them.
+	reset()
+	do("load the rules", chromedp.Click(chromedp.ID("rules-load")))
+	settled("the rules")
+	do("the rules table", chromedp.WaitVisible(chromedp.ID("rules-table")))
+	if got := run(t, b, "the rules", chromedp.Text(chromedp.ID("rules-table"))); !strings.Contains(got, "console-velocity") || !strings.Contains(got, "velocity") {
+		t.Fatalf("the rules table reads %q", got)
+	}
+	facts := run(t, b, "the list", chromedp.Text(chromedp.ID("sanctions-facts")))
+	if r := e.do(t, "GET", "/v1/compliance/sanctions", tok, nil, nil); r.status == 200 {
+		var l struct{ Version string }
+		r.json(t, &l)
+		if l.Version == "" || !strings.Contains(facts, l.Version) {
+			t.Fatalf("the console shows %q; the list in use is %s", facts, l.Version)
+		}
+	} else if r.errCode() != "sanctions_list_unavailable" || !strings.Contains(facts, "none loaded") {
+		t.Fatalf("the API answers %d %s and the console shows %q", r.status, r.body, facts)
+	}
+	shot(t, b, "officer-rules")
 }

@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -580,4 +581,75 @@ func TestOfficerConsoleInABrowser(t *testing.T) {
 		t.Fatalf("the API answers %d %s and the console shows %q", r.status, r.body, facts)
 	}
 	shot(t, b, "officer-rules")
+}
+
+// Every JSON request the guide shows is a valid body of the operation it
+// illustrates (the last POST, PUT or PATCH the guide named before it): it
+// validates against the operation's request schema in the spec, a
+// withdrawal's travel_rule passes the travel-rule validator the API runs,
+// and a rule set decodes as PUT /v1/compliance/rules reads it. A shape
+// changed in the API fails here until the guide shows the new one.
+func TestPortalComplianceGuideExamplesAreValid(t *testing.T) {
+	doc := loadSpec(t)
+	ops := indexSpec(doc)
+	guide := builtHTML(t, complianceGuide)
+	var last routeRef
+	n := 0
+	for _, c := range elements(guide, "code") {
+		text := textOf(c)
+		if !slices.ContainsFunc(c.Attr, func(a html.Attribute) bool { return a.Key == "class" && a.Val == "language-json" }) {
+			for _, r := range routesIn(text) {
+				if r.method == "POST" || r.method == "PUT" || r.method == "PATCH" {
+					last = r
+				}
+			}
+			continue
+		}
+		n++
+		if last.method == "" {
+			t.Errorf("the guide's JSON example %d follows no request", n)
+			continue
+		}
+		var v any
+		if err := json.Unmarshal([]byte(text), &v); err != nil {
+			t.Errorf("the guide's example of %s is not JSON: %v", last, err)
+			continue
+		}
+		op, why := ops.find(last)
+		if why != "" {
+			t.Errorf("the guide's example follows %s: %s", last, why)
+			continue
+		}
+		if op.RequestBody == nil || op.RequestBody.Value == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+			t.Errorf("%s takes no JSON body in the spec, yet the guide shows one", last)
+			continue
+		}
+		schema := op.RequestBody.Value.Content.Get("application/json").Schema
+		if err := schema.Value.VisitJSON(v); err != nil {
+			t.Errorf("the guide's example of %s does not validate against the spec: %v", last, err)
+		}
+		switch last.path {
+		case "/v1/withdrawals":
+			var w struct {
+				TravelRule json.RawMessage `json:"travel_rule"`
+			}
+			_ = json.Unmarshal([]byte(text), &w)
+			p, err := compliance.TravelFromRequest(w.TravelRule)
+			if err == nil && p == nil {
+				t.Error("the guide's withdrawal example carries no travel_rule")
+			} else if err == nil {
+				err = compliance.ValidateTravel(p)
+			}
+			if err != nil {
+				t.Errorf("the guide's travel_rule example is refused by the validator: %v", err)
+			}
+		case "/v1/compliance/rules":
+			if _, _, err := compliance.DecodeRules([]byte(text)); err != nil {
+				t.Errorf("the guide's rule set example is refused by the decoder: %v", err)
+			}
+		}
+	}
+	if n < 4 {
+		t.Fatalf("only %d JSON examples found in the guide", n)
+	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -91,7 +92,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
 
-	"deposits-watch-tron": fn.TronDepositsWatch,
+	"deposits-watch-tron": compliancefn.TronDepositsWatch,
 	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
@@ -115,6 +116,8 @@ var WebSocketFunctions = map[string]fn.WSBuilder{
 var StreamConsumers = map[string]fn.StreamBuilder{
 	"live-notify":       fn.LiveNotify,
 	"history-projector": fn.HistoryProjector,
+	// ---- compliance: deposits and monitoring ----
+	"compliance-monitor": compliancefn.ComplianceMonitor,
 }
 
 // Build returns the wrapped handler of a function.

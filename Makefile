@@ -332,6 +332,9 @@ build-CheckoutReceiptFunction:
 	$(call lambda_build,checkout-receipt)
 build-InvoicesExpireFunction:
 	$(call lambda_build,invoices-expire)
+# ---- compliance: deposits and monitoring ----
+build-ComplianceMonitorFunction:
+	$(call lambda_build,compliance-monitor)
 # ---- compliance: cases ----
 build-CasesListFunction:
 	$(call lambda_build,cases-list)

@@ -1,6 +1,9 @@
 // Command deposits-watch-tron is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+)
 
-func main() { fn.Start("deposits-watch-tron", fn.TronDepositsWatch) }
+func main() { fn.Start("deposits-watch-tron", compliancefn.TronDepositsWatch) }

@@ -22,7 +22,7 @@ var (
 
 func init() {
 	for _, s := range []sg.TransferState{sg.StatePosted, sg.StatePending, sg.StateApproved, sg.StateRejected, sg.StateAwaitingSigner,
-		sg.StateSigned, sg.StateBroadcast, sg.StateConfirmed, sg.StateCancelled, sg.StateFailed} {
+		sg.StateSigned, sg.StateBroadcast, sg.StateConfirmed, sg.StateCancelled, sg.StateFailed, sg.StateReversed, sg.StateQuarantined} {
 		transferStates[string(s)] = true
 	}
 }

@@ -47,8 +47,25 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
 }
 
-// TronDepositsWatch builds the scheduled Tron deposit watcher.
-func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
+// DepositControls builds what a deposit watcher's sink asks and tells: the
+// screen of each deposit's sender, asked before the ledger credits it, and
+// the listener of the deposits that are not quarantined (the compliance
+// wiring, compliancefn.DepositControls, apart from this package so that
+// functions that move no deposits link none of it).
+type DepositControls func(ctx context.Context, env Env, st *dynamo.Store) (sg.DepositScreen, sg.DepositListener, error)
+
+// TronDepositsWatch builds the scheduled Tron deposit watcher with its
+// controls (required: no deposit is credited unscreened).
+func TronDepositsWatch(controls DepositControls) JobBuilder {
+	return func(ctx context.Context, env Env) (Job, error) {
+		return tronDepositsWatch(ctx, env, controls)
+	}
+}
+
+func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (Job, error) {
+	if controls == nil {
+		return nil, errors.New("fn: the Tron deposit watcher needs its deposit controls")
+	}
 	net, grid, token, ok, err := TronConfig(env)
 	if err != nil {
 		return nil, err
@@ -62,12 +79,12 @@ func TronDepositsWatch(ctx context.Context, env Env) (Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
 	owners := map[string]sg.AddressOwner{}
-	invoices, err := InvoiceListener(ctx, env)
+	screen, listener, err := controls(ctx, env, st)
 	if err != nil {
 		return nil, err
 	}
 	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token),
-		Listener: invoices, Confirmations: int(net.Confirmations)}
+		Screen: screen, Listener: listener, Confirmations: int(net.Confirmations)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.
@@ -98,19 +115,28 @@ type TronSink struct {
 	// under Scope (tron.SweepScope).
 	Marks ledger.SweepMarks
 	Scope string
-	// Listener hears of each deposit after the ledger (the acquiring
-	// service, which settles invoices); Confirmations is the depth a
-	// solidified deposit is reported at.
+	// Screen screens each deposit's sender before the ledger credits it
+	// (a hit is quarantined); Listener hears of each deposit that is not
+	// quarantined after the ledger (the acquiring service, which settles
+	// invoices, and the monitor); Confirmations is the depth a solidified
+	// deposit is reported at.
+	Screen        sg.DepositScreen
 	Listener      sg.DepositListener
 	Confirmations int
 }
 
 func (s TronSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope, Listener: s.Listener}
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope, Screen: s.Screen, Listener: s.Listener}
 }
 
+// seenTron is d as the sink takes it; its sender in base58 ("" when the
+// event named none, so screening quarantines it for a person to look).
 func seenTron(d tron.Deposit) ledger.SeenDeposit {
-	return ledger.SeenDeposit{Chain: sg.Tron, To: d.To.Tron(), Amount: d.Amount, Ref: "tron:" + d.Key(), Block: d.Block, TxHash: d.TxID}
+	from := ""
+	if d.From != (address.Account{}) {
+		from = d.From.Tron()
+	}
+	return ledger.SeenDeposit{Chain: sg.Tron, To: d.To.Tron(), From: from, Amount: d.Amount, Ref: "tron:" + d.Key(), Block: d.Block, TxHash: d.TxID}
 }
 
 // Seen credits a Tron deposit as pending.

@@ -304,20 +304,20 @@ func TestDepositsPendingThenPostedOrReversed(t *testing.T) {
 		t.Fatalf("after seen: %+v", b)
 	}
 	for i := 0; i < 2; i++ { // a second confirmation is a no-op
-		if err := d.Confirm(bg, dep("a", 10)); err != nil {
+		if _, err := d.Confirm(bg, dep("a", 10)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if b := f.balance(t, w); b.Pending != 0 || b.Available != 10 {
 		t.Fatalf("after confirm: %+v", b)
 	}
-	if err := d.Reverse(bg, dep("a", 10)); err == nil || sg.KindOf(err) != sg.KindInternal {
+	if _, err := d.Reverse(bg, dep("a", 10)); err == nil || sg.KindOf(err) != sg.KindInternal {
 		t.Fatalf("reverse of a posted deposit = %v; want an internal error", err)
 	}
 	if _, err := d.Seen(bg, dep("b", 4)); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Reverse(bg, dep("b", 4)); err != nil {
+	if _, err := d.Reverse(bg, dep("b", 4)); err != nil {
 		t.Fatal(err)
 	}
 	if b := f.balance(t, w); b.Pending != 0 || b.Available != 10 {
@@ -328,5 +328,6 @@ func TestDepositsPendingThenPostedOrReversed(t *testing.T) {
 	}
 	_, err = d.Seen(bg, ChainDeposit{Tenant: f.tenant, Wallet: sg.NewID("wal", f.clock.Now()), Chain: sg.Ethereum, Asset: sg.USDT, Amount: 1, Ref: "c"})
 	wantErr(t, err, sg.ErrWalletNotFound)
-	wantErr(t, d.Confirm(bg, dep("never seen", 1)), sg.ErrNotFound)
+	_, err = d.Confirm(bg, dep("never seen", 1))
+	wantErr(t, err, sg.ErrNotFound)
 }

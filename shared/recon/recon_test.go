@@ -82,9 +82,9 @@ func (b *books) deposit(t *testing.T, w sg.Wallet, amount sg.Amount, confirm boo
 	}
 	var err error
 	if confirm {
-		err = b.dep.Confirm(bg, d)
+		_, err = b.dep.Confirm(bg, d)
 	} else {
-		err = b.dep.Reverse(bg, d)
+		_, err = b.dep.Reverse(bg, d)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -239,5 +239,83 @@ func TestPlatformComparesTheChainWithTheBooks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Quarantined deposits are in no wallet's balance but are on chain: the
+// books on chain count them (through the inbound account), the tenant's
+// journal explains the wallet without them (held when seen, quarantined
+// at confirmation, reversed, released), and the quarantine account holds
+// them. A quarantine emptied behind the ledger's back is reported.
+func TestQuarantinedDepositsAreCounted(t *testing.T) {
+	b := newBooks()
+	w := b.wallet(t, tenant)
+	b.deposit(t, w, 100, true)
+	q := &ledger.Quarantine{Lists: []string{"ofac:v1"}, ListVersion: "v1", CaseID: "cas_1"}
+	seen := func(amount sg.Amount, quarantine *ledger.Quarantine) ledger.ChainDeposit {
+		d := ledger.ChainDeposit{Tenant: tenant, Wallet: w.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: amount, Ref: randHex(8), Block: 1, Quarantine: quarantine}
+		if _, err := b.dep.Seen(bg, d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	atSeen := seen(20, q)     // held when seen, then quarantined
+	reversed := seen(5, q)    // held when seen, block left the chain
+	atConfirm := seen(7, nil) // seen clear, quarantined at confirmation
+	released := seen(3, q)    // quarantined, then released by an officer
+	seen(11, q)               // held when seen, not yet confirmed
+	for _, d := range []ledger.ChainDeposit{atSeen, released} {
+		if _, err := b.dep.Confirm(bg, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	atConfirm.Quarantine = q
+	if _, err := b.dep.Confirm(bg, atConfirm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.dep.Reverse(bg, reversed); err != nil {
+		t.Fatal(err)
+	}
+	rel, _, err := b.dep.Recorded(bg, released)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.dep.Release(bg, tenant, rel.ID, "officer", "cleared"); err != nil {
+		t.Fatal(err)
+	}
+	// On chain: every deposit credited but the reversed one.
+	const onChain = 100 + 20 + 7 + 3 + 11
+	r, err := Platform(bg, Store{b.st, b.st, b.st}, b.now, map[sg.Chain]OnChain{sg.Ethereum: holdings(onChain)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK {
+		t.Fatalf("failing %v", failing(r))
+	}
+	var qc Check
+	for _, c := range r.Checks {
+		if c.Name == "quarantine_covers_deposits" {
+			qc = c
+		}
+	}
+	if !qc.OK || !strings.Contains(qc.Detail, "ethereum: 0.000038 held in quarantine, 0.000027 of it confirmed") {
+		t.Fatalf("quarantine check %+v", qc)
+	}
+	if bal, _ := b.st.AccountBalance(bg, sg.WalletAccount(tenant, w.ID, sg.Ethereum, sg.USDT), 1); bal.Available != 103 || bal.Pending != 0 {
+		t.Fatalf("wallet %+v; want the clear and the released deposits only", bal)
+	}
+	// Take 27 out of the quarantine into the float behind the ledger's back.
+	if err := b.st.ApplyTransfer(bg, sg.Transfer{ID: sg.NewID("txn", b.now), TenantID: sg.PlatformTenant, Type: sg.TransferFloat, State: sg.StatePosted,
+		Chain: sg.Ethereum, Asset: sg.USDT, Amount: 27, CreatedAt: b.now, UpdatedAt: b.now, Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysQuarantine, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: -27},
+			{Account: sg.SystemAccount(sg.SysFees, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: 27}}}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = Platform(bg, Store{b.st, b.st, b.st}, b.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(failing(r), ","); got != "quarantine_covers_deposits" {
+		t.Fatalf("failing %q; want the quarantine check", got)
 	}
 }

@@ -282,13 +282,22 @@ const (
 	// StateReversed: a deposit whose block left the chain; its pending
 	// credit was taken back.
 	StateReversed TransferState = "reversed"
+	// StateQuarantined: a confirmed deposit whose sender is on a sanctions
+	// list or the tenant's blocklist (or could not be screened): its amount
+	// is held in the platform's quarantine (SysQuarantine), never in the
+	// wallet's balance, until an officer releases it; it is never sent
+	// back by itself.
+	StateQuarantined TransferState = "quarantined"
 )
 
 // Deposits: seen on chain they are credited as pending; after the chain's
 // confirmations they are posted (pending -> available); if their block
-// leaves the chain first they are reversed.
+// leaves the chain first they are reversed. A deposit whose sender
+// screening hit is quarantined at its confirmations instead of posted, and
+// posted later only by an officer's release.
 var depositTransitions = map[TransferState][]TransferState{
-	StatePending: {StatePosted, StateReversed},
+	StatePending:     {StatePosted, StateReversed, StateQuarantined},
+	StateQuarantined: {StatePosted},
 }
 
 // CanMoveDeposit reports whether a deposit may go from one state to another.

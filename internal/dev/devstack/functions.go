@@ -9,6 +9,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -115,7 +116,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
 
-	"deposits-watch-tron": fn.TronDepositsWatch,
+	"deposits-watch-tron": compliancefn.TronDepositsWatch,
 	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
@@ -142,6 +143,8 @@ var WebSocketFunctions = map[string]fn.WSBuilder{
 var StreamConsumers = map[string]fn.StreamBuilder{
 	"live-notify":       fn.LiveNotify,
 	"history-projector": fn.HistoryProjector,
+	// ---- compliance: deposits and monitoring ----
+	"compliance-monitor": compliancefn.ComplianceMonitor,
 
 	// ---- compliance: audit ----
 	"audit-projector": auditfn.AuditProjector,

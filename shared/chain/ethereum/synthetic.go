@@ -67,8 +67,13 @@ func (c *SyntheticChain) FilterLogs(_ context.Context, q ethereum.FilterQuery) (
 			}
 			logs = append(logs, types.Log{Address: c.Token, BlockNumber: b, BlockHash: blockHash(b), Index: uint(i),
 				TxHash: common.BigToHash(big.NewInt(int64(n))), Data: common.LeftPadBytes(big.NewInt(1_000_000).Bytes(), 32),
-				Topics: []common.Hash{TransferTopic, {}, common.BytesToHash(to.Bytes())}})
+				Topics: []common.Hash{TransferTopic, common.BytesToHash(SyntheticSender(n).Bytes()), common.BytesToHash(to.Bytes())}})
 		}
 	}
 	return logs, nil
+}
+
+// SyntheticSender is the sender of the synthetic chain's log number n.
+func SyntheticSender(n int) common.Address {
+	return common.BigToAddress(big.NewInt(int64(n) + 2_000_000))
 }

@@ -30,7 +30,10 @@ type Deposit struct {
 	Block     uint64
 	BlockHash common.Hash
 	To        common.Address
-	Amount    *big.Int
+	// From is the token's sender (the Transfer log's first indexed topic),
+	// screened on arrival.
+	From   common.Address
+	Amount *big.Int
 }
 
 // Sink receives deposits: credited pending when seen, made available at
@@ -140,7 +143,8 @@ func (w *Watcher) Poll(ctx context.Context, st State) (State, error) {
 			if !w.Watched(dst) {
 				continue
 			}
-			d := Deposit{TxHash: l.TxHash, LogIndex: l.Index, Block: l.BlockNumber, BlockHash: l.BlockHash, To: dst, Amount: new(big.Int).SetBytes(l.Data)}
+			d := Deposit{TxHash: l.TxHash, LogIndex: l.Index, Block: l.BlockNumber, BlockHash: l.BlockHash, To: dst,
+				From: common.BytesToAddress(l.Topics[1].Bytes()), Amount: new(big.Int).SetBytes(l.Data)}
 			if err := w.Sink.Seen(ctx, d); err != nil {
 				return st, err
 			}

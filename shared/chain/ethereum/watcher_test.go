@@ -8,10 +8,18 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-type recordSink struct{ seen map[string]int }
+type recordSink struct {
+	seen      map[string]int
+	wrongFrom int
+}
 
 func (s *recordSink) Seen(_ context.Context, d Deposit) error {
 	s.seen[d.TxHash.Hex()+"/"+d.BlockHash.Hex()]++
+	// The synthetic chain numbers its logs by their transaction hash; the
+	// deposit names the sender of its log (its first indexed topic).
+	if want := SyntheticSender(int(d.TxHash.Big().Int64())); d.From != want {
+		s.wrongFrom++
+	}
 	return nil
 }
 func (s *recordSink) Confirm(context.Context, Deposit) error { return nil }
@@ -42,6 +50,9 @@ func TestAdaptiveScanSeesEveryDepositOnceUnderLimits(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("deposit %s seen %d times", k, n)
 		}
+	}
+	if sink.wrongFrom != 0 {
+		t.Fatalf("%d deposits named another sender than their log's", sink.wrongFrom)
 	}
 	if st.Cursor != 20_000 || chain.Calls > 200 {
 		t.Fatalf("cursor %d after %d calls", st.Cursor, chain.Calls)

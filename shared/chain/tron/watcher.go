@@ -12,11 +12,14 @@ import (
 
 // Deposit is a TRC20 transfer into a watched address.
 type Deposit struct {
-	TxID   string
-	Index  uint
-	Block  uint64
-	TS     int64
-	To     address.Account
+	TxID  string
+	Index uint
+	Block uint64
+	TS    int64
+	To    address.Account
+	// From is the token's sender (the event's from), screened on arrival;
+	// zero when the event does not name one.
+	From   address.Account
 	Amount *big.Int
 }
 
@@ -137,7 +140,8 @@ func deposit(e TransferEvent) (Deposit, bool) {
 	if !ok || !ok2 || amount.Sign() <= 0 {
 		return Deposit{}, false
 	}
-	return Deposit{TxID: e.TxID, Index: e.Index, Block: e.Block, TS: e.Timestamp, To: to, Amount: amount}, true
+	from, _ := eventAddress(e.Result.From)
+	return Deposit{TxID: e.TxID, Index: e.Index, Block: e.Block, TS: e.Timestamp, To: to, From: from, Amount: amount}, true
 }
 
 func eventAddress(s string) (address.Account, bool) {

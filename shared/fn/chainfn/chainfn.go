@@ -24,6 +24,7 @@ import (
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -308,19 +309,24 @@ type LedgerSink struct {
 	Marks ledger.SweepMarks
 	// SweepScope names the marks' factory (chaineth.SweepScope).
 	SweepScope string
-	// Listener hears of each deposit after the ledger (the acquiring
-	// service, which settles invoices); Confirmations is the depth a
-	// confirmed deposit is reported at.
+	// Screen screens each deposit's sender before the ledger credits it
+	// (a hit is quarantined); Listener hears of each deposit that is not
+	// quarantined after the ledger (the acquiring service, which settles
+	// invoices, and the monitor); Confirmations is the depth a confirmed
+	// deposit is reported at.
+	Screen        sg.DepositScreen
 	Listener      sg.DepositListener
 	Confirmations int
 }
 
 func (s LedgerSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope, Listener: s.Listener}
+	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope, Screen: s.Screen, Listener: s.Listener}
 }
 
+// seenEthereum is d as the sink takes it, its sender (the Transfer log's
+// from) in lower-case hex.
 func seenEthereum(d chaineth.Deposit) ledger.SeenDeposit {
-	return ledger.SeenDeposit{Chain: sg.Ethereum, To: strings.ToLower(d.To.Hex()), Amount: d.Amount,
+	return ledger.SeenDeposit{Chain: sg.Ethereum, To: strings.ToLower(d.To.Hex()), From: strings.ToLower(d.From.Hex()), Amount: d.Amount,
 		Ref: fmt.Sprintf("ethereum:%s:%d:%s", d.TxHash.Hex(), d.LogIndex, d.BlockHash.Hex()), Block: d.Block, TxHash: d.TxHash.Hex()}
 }
 
@@ -364,11 +370,11 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
 	owners := map[string]sg.AddressOwner{}
-	invoices, err := fn.InvoiceListener(ctx, env)
+	screen, listener, err := compliancefn.DepositControls(ctx, env, st)
 	if err != nil {
 		return nil, err
 	}
-	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners, Listener: invoices, Confirmations: int(conf)}
+	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners, Screen: screen, Listener: listener, Confirmations: int(conf)}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		if !common.IsHexAddress(f) {
 			return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")

@@ -12,6 +12,8 @@ package complianceapi
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -25,8 +27,26 @@ type Customers struct {
 	Svc   *compliance.Customers
 	KYC   *compliance.KYC
 	Views *compliance.ComplianceViews
+	// Idem holds POST /v1/customers' idempotency keys for 24 hours: the
+	// customer a key made, never its PII (nil: the service's own keyed ids
+	// alone, which a retry in another millisecond does not meet).
+	Idem sg.IdempotencyClaims
 	// Now is the clock of the compliance view (nil: time.Now).
 	Now func() time.Time
+}
+
+// custCreateOp names POST /v1/customers in idempotency records.
+const custCreateOp = "customers.create"
+
+// custLease is how long a create holds its key before answering.
+const custLease = 30 * time.Second
+
+// custIdemRecord is what an idempotency record of a create keeps: the id
+// of the customer made. The request's hash is a constant: a hash of the
+// body would be a hash of PII; a retry's body is compared with the
+// customer's opened PII instead.
+type custIdemRecord struct {
+	ID string `json:"id"`
 }
 
 func (h Customers) now() time.Time {
@@ -90,7 +110,9 @@ type CustomerView struct {
 	UpdatedAt   string                 `json:"updated_at"`
 }
 
-func custTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// custTime renders t at the microsecond, as the stores keep it, so a
+// replayed answer reads as the first did.
+func custTime(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano) }
 
 func custTimePtr(t time.Time) *string {
 	if t.IsZero() {
@@ -149,20 +171,78 @@ func custTarget(req httpapi.Request) (httpapi.Principal, string, error) {
 
 // Create is POST /v1/customers: the PII is sealed under the customer's
 // own data key before it is stored. A retry with the same Idempotency-Key
-// and body answers with the same customer; the key with another body is
-// idempotency_key_reused.
+// and body answers with the same customer (Idempotent-Replayed: true);
+// the key with another body is idempotency_key_reused.
 func (h Customers) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	var body CreateCustomerRequest
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	c, err := h.Svc.Create(ctx, p.TenantID, key, sg.CustomerPII{Name: body.Name, DateOfBirth: body.DateOfBirth, Country: body.Country,
-		Documents: custDocuments(body.Documents)})
+	pii := sg.CustomerPII{Name: body.Name, DateOfBirth: body.DateOfBirth, Country: body.Country, Documents: custDocuments(body.Documents)}
+	if err := pii.Validate(); err != nil {
+		return httpapi.Response{}, err
+	}
+	hash := httpapi.RequestHash(custCreateOp, nil)
+	if h.Idem != nil {
+		rec, claimed, err := h.Idem.ClaimIdempotency(ctx, p.TenantID, custCreateOp, key, hash, custLease)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		if !claimed {
+			return h.custReplay(ctx, p.TenantID, rec, pii)
+		}
+	}
+	c, err := h.Svc.Create(ctx, p.TenantID, key, pii)
+	if err != nil {
+		if h.Idem != nil {
+			h.Idem.ReleaseIdempotency(ctx, p.TenantID, custCreateOp, key, hash) //nolint:errcheck // the lease ends it anyway
+		}
+		return httpapi.Response{}, err
+	}
+	if h.Idem != nil {
+		ref, _ := json.Marshal(custIdemRecord{ID: c.ID})
+		err := h.Idem.CompleteIdempotency(ctx, sg.Idempotency{TenantID: p.TenantID, Operation: custCreateOp, Key: key, RequestHash: hash,
+			Status: http.StatusCreated, Response: ref, CreatedAt: h.now()})
+		if err != nil && !errors.Is(err, sg.ErrIdempotencyInProgress) {
+			return httpapi.Response{}, err
+		}
+	}
+	return httpapi.JSON(http.StatusCreated, ViewCustomer(c)), nil
+}
+
+// custReplay answers a retried create: the customer the key made, if the
+// retry's PII is the same.
+func (h Customers) custReplay(ctx context.Context, tenant string, rec sg.Idempotency, pii sg.CustomerPII) (httpapi.Response, error) {
+	if rec.Status == 0 {
+		return httpapi.Response{}, sg.ErrIdempotencyInProgress
+	}
+	var ref custIdemRecord
+	if err := json.Unmarshal(rec.Response, &ref); err != nil || ref.ID == "" {
+		return httpapi.Response{}, sg.ErrIdempotencyKeyReused
+	}
+	c, err := h.Svc.Get(ctx, tenant, ref.ID)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusCreated, ViewCustomer(c)), nil
+	if !c.Erased() && !custSamePII(c.PII, pii) {
+		return httpapi.Response{}, sg.ErrIdempotencyKeyReused
+	}
+	r := httpapi.JSON(http.StatusCreated, ViewCustomer(c))
+	r.Headers["idempotent-replayed"] = "true"
+	return r, nil
+}
+
+func custSamePII(a, b sg.CustomerPII) bool {
+	if a.Name != b.Name || a.DateOfBirth != b.DateOfBirth || a.Country != b.Country || len(a.Documents) != len(b.Documents) {
+		return false
+	}
+	for i := range a.Documents {
+		if a.Documents[i] != b.Documents[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Get is GET /v1/customers/{customer_id}: the customer with its PII.

@@ -75,7 +75,7 @@ func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) 
 	if err != nil {
 		return complianceapi.Customers{}, err
 	}
-	return complianceapi.Customers{Svc: kit.Customers, KYC: &compliance.KYC{Customers: kit.Customers, Provider: prov},
+	return complianceapi.Customers{Svc: kit.Customers, Idem: st.Base, KYC: &compliance.KYC{Customers: kit.Customers, Provider: prov},
 		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits}, Now: time.Now}, nil
 }
 

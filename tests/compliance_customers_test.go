@@ -18,6 +18,7 @@ import (
 	"github.com/stablegate/stablegate/shared/audit"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/kycprovider"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // Customers, KYC and privacy on the local stack (issue 15, must-show 5):
@@ -208,6 +209,9 @@ func TestCompliance_SeededPIINeverInLogsOrTableAndErasureHolds(t *testing.T) {
 	wt := e.token(t, ten, "wallets:write", "wallets:read", "reconciliation:read")
 	if r := e.do(t, "POST", "/v1/wallets", wt, idem(), createBody(c.ID)); r.status != 201 {
 		t.Fatalf("wallet of the customer: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/wallets", wt, idem(), createBody(sg.NewID(sg.CustomerIDPrefix, time.Now()))); r.status != 400 || r.errParam() != "customer_ref" {
+		t.Fatalf("a wallet for a customer id that names no customer: %d %s", r.status, r.body)
 	}
 	if r := e.do(t, "POST", "/v1/customers/"+c.ID+"/kyc", tok, nil, nil); r.status != 200 {
 		t.Fatalf("kyc start: %d %s", r.status, r.body)

@@ -332,6 +332,37 @@ build-CheckoutReceiptFunction:
 	$(call lambda_build,checkout-receipt)
 build-InvoicesExpireFunction:
 	$(call lambda_build,invoices-expire)
+# ---- compliance: customers, KYC, tiers, travel rule ----
+build-CustomersCreateFunction:
+	$(call lambda_build,customers-create)
+build-CustomersGetFunction:
+	$(call lambda_build,customers-get)
+build-CustomersUpdateFunction:
+	$(call lambda_build,customers-update)
+build-CustomersDeleteFunction:
+	$(call lambda_build,customers-delete)
+build-CustomersExportFunction:
+	$(call lambda_build,customers-export)
+build-CustomersComplianceFunction:
+	$(call lambda_build,customers-compliance)
+build-KycStartFunction:
+	$(call lambda_build,kyc-start)
+build-KycCallbackFunction:
+	$(call lambda_build,kyc-callback)
+build-KycReviewsFunction:
+	$(call lambda_build,kyc-reviews)
+build-KycReviewFunction:
+	$(call lambda_build,kyc-review)
+build-TiersGetFunction:
+	$(call lambda_build,tiers-get)
+build-TiersPutFunction:
+	$(call lambda_build,tiers-put)
+build-TravelRuleAttachFunction:
+	$(call lambda_build,travel-rule-attach)
+build-TravelRuleExportFunction:
+	$(call lambda_build,travel-rule-export)
+build-KycExpireFunction:
+	$(call lambda_build,kyc-expire)
 # ---- compliance: deposits and monitoring ----
 build-ComplianceMonitorFunction:
 	$(call lambda_build,compliance-monitor)

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,6 +19,12 @@ import (
 // Wallets serves the wallet operations.
 type Wallets struct {
 	Svc *wallet.Service
+	// Customers, if set, holds a wallet made for a customer id (customer_ref
+	// cus_...) to an existing customer of the tenant: the wallet's payments
+	// count against that customer's tier.
+	Customers interface {
+		Customer(ctx context.Context, tenant, id string) (sg.Customer, error)
+	}
 }
 
 // CreateWalletRequest is the body of POST /v1/wallets.
@@ -104,6 +111,13 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	p, key, err := httpapi.CreateRequest(req, &body)
 	if err != nil {
 		return httpapi.Response{}, err
+	}
+	if h.Customers != nil && sg.ValidID(sg.CustomerIDPrefix, body.CustomerRef) {
+		if _, err := h.Customers.Customer(ctx, p.TenantID, body.CustomerRef); errors.Is(err, sg.ErrNotFound) {
+			return httpapi.Response{}, sg.ErrValidation.WithParam("customer_ref").WithMessage("customer_ref names a customer id (cus_...) that is not one of your customers")
+		} else if err != nil {
+			return httpapi.Response{}, err
+		}
 	}
 	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}
 	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata, HighVolume: body.HighVolume}

@@ -52,7 +52,8 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 		}
 		store.Base.Fields = &envelope.Fields{KMS: kc, KeyID: env("ENVELOPE_KEY_ID"), Keys: store.Custody}
 	}
-	return api.Wallets{Svc: &wallet.Service{Store: store.Wallets, Idem: store.Base, Balances: store.Ledger, Deriver: d, Freezes: store.Custody, Now: time.Now}}, nil
+	return api.Wallets{Svc: &wallet.Service{Store: store.Wallets, Idem: store.Base, Balances: store.Ledger, Deriver: d, Freezes: store.Custody, Now: time.Now},
+		Customers: store.Customers}, nil
 }
 
 // forwarders reads the factory and implementation addresses of CREATE2

@@ -9,6 +9,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -85,6 +86,22 @@ var Functions = map[string]fn.Builder{
 	"events-list":                  fn.EventsList,
 	"events-get":                   fn.EventsGet,
 
+	// ---- compliance: customers, KYC, tiers, travel rule ----
+	"customers-create":     compliancefn.CustomersCreate,
+	"customers-get":        compliancefn.CustomersGet,
+	"customers-update":     compliancefn.CustomersUpdate,
+	"customers-delete":     compliancefn.CustomersDelete,
+	"customers-export":     compliancefn.CustomersExport,
+	"customers-compliance": compliancefn.CustomersCompliance,
+	"kyc-start":            compliancefn.KYCStart,
+	"kyc-callback":         compliancefn.KYCCallback,
+	"kyc-reviews":          compliancefn.KYCReviews,
+	"kyc-review":           compliancefn.KYCReview,
+	"tiers-get":            compliancefn.TiersGet,
+	"tiers-put":            compliancefn.TiersPut,
+	"travel-rule-attach":   compliancefn.TravelRuleAttach,
+	"travel-rule-export":   compliancefn.TravelRuleExport,
+
 	// ---- compliance: cases ----
 	"cases-list":           compliancefn.CasesList,
 	"cases-get":            compliancefn.CasesGet,
@@ -120,6 +137,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
 	"invoices-expire":     fn.InvoicesExpireJob,
+
+	// ---- compliance: customers, KYC, tiers, travel rule ----
+	"kyc-expire": compliancefn.KYCExpireJob,
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,

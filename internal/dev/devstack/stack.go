@@ -126,6 +126,11 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
 		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
 	}
+	// ---- compliance: the dev KYC provider, served by the gateway ----
+	kycProvider, err := devKYC(s.APIURL, params)
+	if err != nil {
+		return nil, err
+	}
 	res := &Resolver{StackName: "stablegate-local", Region: region, AccountID: "111122223333", Params: params, Refs: map[string]string{}, Attrs: map[string]string{}}
 	for name, p := range s.Template.Parameters {
 		if _, ok := res.Params[name]; !ok && p.HasDefault {
@@ -154,6 +159,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
+	gw.Extra[KYCDevPath] = kycProvider // ---- compliance: dev KYC provider ----
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
 	envOf := func(f Function) fn.Env {
 		env := s.FunctionEnv[f.Name]
@@ -205,6 +211,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	s.Env["STABLEGATE_AUDIENCE"] = s.Audience
 	s.Env["STABLEGATE_DEV_KEY"] = filepath.Join(o.State, "jwt-dev-key.pem")
 	s.Env["STABLEGATE_STATE"] = o.State
+	s.Env["STABLEGATE_KYCDEV_URL"] = s.APIURL + KYCDevPath // ---- compliance: dev KYC provider ----
 	s.Env["TABLE_NAME"] = res.Refs["MainTable"]
 	if o.ScheduleSpeedup > 0 {
 		s.startSchedules(ctx, envOf, o.ScheduleSpeedup)

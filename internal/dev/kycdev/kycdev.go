@@ -35,6 +35,9 @@ type Provider struct {
 	CallbackURL string
 	// Now is the clock of signatures (nil: time.Now).
 	Now func() time.Time
+	// PublicURL is where the provider's API is served; a verification's
+	// url is PublicURL/verifications/<ref> ("": http://127.0.0.1/kycdev).
+	PublicURL string
 
 	mu   sync.Mutex
 	refs map[string]string // provider ref -> reference
@@ -63,7 +66,11 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ref := p.Begin(in.Reference)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]string{"id": ref, "url": "http://127.0.0.1/kycdev/" + ref})
+		url := "http://127.0.0.1/kycdev/" + ref
+		if p.PublicURL != "" {
+			url = strings.TrimSuffix(p.PublicURL, "/") + "/verifications/" + ref
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"id": ref, "url": url})
 		return
 	}
 	parts := strings.Split(path, "/")

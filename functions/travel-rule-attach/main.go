@@ -1,0 +1,9 @@
+// Command travel-rule-attach is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+)
+
+func main() { fn.Start("travel-rule-attach", compliancefn.TravelRuleAttach) }

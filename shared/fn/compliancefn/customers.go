@@ -1,0 +1,166 @@
+package compliancefn
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api/complianceapi"
+	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/kycprovider"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// KYCProvider is the KYC provider of the deployment, from:
+//   - KYC_PROVIDER_URL: the provider's API (kycprovider's scheme; https,
+//     or http on loopback for the local stack's dev provider);
+//   - KYC_PROVIDER_NAME: its name kept on customers (unset: "kyc");
+//   - KYC_API_KEY: the bearer key of its API (never logged);
+//   - KYC_CALLBACK_SECRET: the secret its callbacks are signed with, and
+//     KYC_CALLBACK_SECRET_PREVIOUS while one is rotated (never logged).
+//
+// Nil when neither URL nor secret is set: no provider, and the KYC routes
+// answer service_unavailable.
+func KYCProvider(env fn.Env) (sg.KYCProvider, error) {
+	base, secret := env("KYC_PROVIDER_URL"), env("KYC_CALLBACK_SECRET")
+	if base == "" && secret == "" {
+		return nil, nil
+	}
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && custLoopback(u.Hostname()))) {
+			return nil, fmt.Errorf("compliancefn: KYC_PROVIDER_URL must be an https URL (http only on 127.0.0.1)")
+		}
+	}
+	name := env("KYC_PROVIDER_NAME")
+	if name == "" {
+		name = "kyc"
+	}
+	c := &kycprovider.Client{ProviderName: name, BaseURL: base, APIKey: env("KYC_API_KEY")}
+	for _, s := range []string{secret, env("KYC_CALLBACK_SECRET_PREVIOUS")} {
+		if s != "" {
+			c.Secrets = append(c.Secrets, []byte(s))
+		}
+	}
+	return c, nil
+}
+
+func custLoopback(host string) bool {
+	return host == "127.0.0.1" || host == "localhost" || host == "::1"
+}
+
+// kycExpireBatch is how many verifications one pass of the expiry job
+// moves; the job runs passes until one moves none (or its time is short).
+const kycExpireBatch = 100
+
+// CustomerHandlers builds the customer, KYC and compliance-view routes'
+// handlers over the table (TABLE_NAME; ENVELOPE_KEY_ID for the routes
+// that read or write PII; the KYC provider's variables for the KYC routes).
+func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return complianceapi.Customers{}, err
+	}
+	kit, err := Build(env, st)
+	if err != nil {
+		return complianceapi.Customers{}, err
+	}
+	kit.Customers.Log = obs.NewLogger(os.Stdout, name)
+	prov, err := KYCProvider(env)
+	if err != nil {
+		return complianceapi.Customers{}, err
+	}
+	return complianceapi.Customers{Svc: kit.Customers, Idem: st.Base, KYC: &compliance.KYC{Customers: kit.Customers, Provider: prov},
+		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits}, Now: time.Now}, nil
+}
+
+func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) fn.Builder {
+	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+		h, err := CustomerHandlers(env, name)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(h)), nil
+	}
+}
+
+func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) fn.Builder {
+	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+		st, err := fn.Store(env)
+		if err != nil {
+			return nil, err
+		}
+		kit, err := Build(env, st)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(complianceapi.Tiers{Svc: kit.Tiers})), nil
+	}
+}
+
+func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) fn.Builder {
+	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+		st, err := fn.Store(env)
+		if err != nil {
+			return nil, err
+		}
+		kit, err := Build(env, st)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(complianceapi.Travel{Svc: kit.Travel})), nil
+	}
+}
+
+// The customer, KYC, tier and travel-rule routes (see template.yaml).
+var (
+	CustomersCreate     = custRoute("customers-create", func(h complianceapi.Customers) httpapi.Handler { return h.Create })
+	CustomersGet        = custRoute("customers-get", func(h complianceapi.Customers) httpapi.Handler { return h.Get })
+	CustomersUpdate     = custRoute("customers-update", func(h complianceapi.Customers) httpapi.Handler { return h.Update })
+	CustomersDelete     = custRoute("customers-delete", func(h complianceapi.Customers) httpapi.Handler { return h.Erase })
+	CustomersExport     = custRoute("customers-export", func(h complianceapi.Customers) httpapi.Handler { return h.Export })
+	CustomersCompliance = custRoute("customers-compliance", func(h complianceapi.Customers) httpapi.Handler { return h.Compliance })
+	KYCStart            = custRoute("kyc-start", func(h complianceapi.Customers) httpapi.Handler { return h.StartKYC })
+	KYCCallback         = custRoute("kyc-callback", func(h complianceapi.Customers) httpapi.Handler { return h.Callback })
+	KYCReviews          = custRoute("kyc-reviews", func(h complianceapi.Customers) httpapi.Handler { return h.Reviews })
+	KYCReview           = custRoute("kyc-review", func(h complianceapi.Customers) httpapi.Handler { return h.Review })
+	TiersGet            = custTiersRoute("tiers-get", func(h complianceapi.Tiers) httpapi.Handler { return h.Get })
+	TiersPut            = custTiersRoute("tiers-put", func(h complianceapi.Tiers) httpapi.Handler { return h.Put })
+	TravelRuleAttach    = custTravelRoute("travel-rule-attach", func(h complianceapi.Travel) httpapi.Handler { return h.AttachIncoming })
+	TravelRuleExport    = custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })
+)
+
+// KYCExpireJob builds the scheduled job that moves verifications past
+// their expiry to expired (the sparse expiry index, never a scan): passes
+// of kycExpireBatch until one moves none, for at most 50 seconds.
+func KYCExpireJob(ctx context.Context, env fn.Env) (fn.Job, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	log := obs.NewLogger(os.Stdout, "kyc-expire")
+	cus := &compliance.Customers{Store: st.Customers, Now: time.Now, Log: log}
+	kyc := &compliance.KYC{Customers: cus}
+	return func(ctx context.Context) (any, error) {
+		total := 0
+		deadline := time.Now().Add(50 * time.Second)
+		for time.Now().Before(deadline) {
+			n, err := kyc.ExpireDue(ctx, kycExpireBatch)
+			total += n
+			if err != nil {
+				log.Error("kyc expiry failed", "expired", total, "error", err.Error())
+				return map[string]int{"expired": total}, err
+			}
+			if n == 0 {
+				break
+			}
+		}
+		log.Info("kyc verifications expired", "count", total)
+		return map[string]int{"expired": total}, nil
+	}, nil
+}

@@ -29,6 +29,11 @@ type Service struct {
 	Store   Store
 	Wallets Wallets
 	Now     func() time.Time
+	// Limits, if set, holds each internal transfer's source wallet to its
+	// customer's tier (single, day and month, per chain and across chains)
+	// before the transfer posts: a refusal is the tier's named code and
+	// nothing posts (nil: no limits).
+	Limits sg.TransferLimits
 }
 
 // Internal is an internal transfer request: wallet to wallet, same tenant,
@@ -83,6 +88,19 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 		}
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
+	// The limits are spent under the request's key, so every retry of it
+	// maps to the one reservation: a retry of a posted transfer spends
+	// nothing again, and is answered as it was even at the limit.
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	if s.Limits != nil {
+		err := s.Limits.ForWallet(ctx, from, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		if sg.KindOf(err) == sg.KindRefused {
+			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+	}
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
 	t := sg.Transfer{
 		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
@@ -96,14 +114,34 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	err = s.Store.ApplyTransfer(ctx, t)
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
-		// A concurrent or earlier attempt with this key won: answer as it did.
+		// A concurrent or earlier attempt with this key won: answer as it
+		// did (what it spent of the limits is its own).
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
 	case errors.Is(err, sg.ErrInsufficientFunds):
+		if rerr := s.unspend(ctx, from, spent); rerr != nil {
+			return Result{}, rerr
+		}
 		return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
 	case err != nil:
+		// A refusal posted nothing: give the limits back. A fault may
+		// have posted: what was spent stays (a retry maps to it).
+		if k := sg.KindOf(err); k != sg.KindInternal && k != sg.KindUnavailable {
+			if rerr := s.unspend(ctx, from, spent); rerr != nil {
+				return Result{}, rerr
+			}
+		}
 		return Result{}, err
 	}
 	return Result{Transfer: t}, nil
+}
+
+// unspend gives back what a transfer that did not post spent of its source
+// wallet's limits.
+func (s *Service) unspend(ctx context.Context, from sg.Wallet, id string) error {
+	if s.Limits == nil {
+		return nil
+	}
+	return s.Limits.Release(ctx, from.TenantID, sg.LimitSubject(from), id)
 }
 
 func (s *Service) checkInternal(_ context.Context, in Internal) error {

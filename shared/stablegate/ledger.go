@@ -310,9 +310,9 @@ var transitions = map[TransferState][]TransferState{
 	// signed, no nonce taken).
 	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired, StateRejected},
 	StateAwaitingSigner: {StateSigned, StateCancelled, StateExpired, StateRejected},
-	StateSigned:           {StateBroadcast, StateFailed},
-	StateBroadcast:        {StateConfirmed, StateFailed},
-	StateConfirmed:        {StatePosted},
+	StateSigned:         {StateBroadcast, StateFailed},
+	StateBroadcast:      {StateConfirmed, StateFailed},
+	StateConfirmed:      {StatePosted},
 }
 
 // CanMove reports whether a withdrawal may go from one state to another.

@@ -93,8 +93,14 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// nothing again, and is answered as it was even at the limit.
 	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
 	if s.Limits != nil {
-		err := s.Limits.ForWallet(ctx, from, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
 		if sg.KindOf(err) == sg.KindRefused {
+			// Funds the wallet does not have are the first answer, as
+			// without limits (read only on this refusal's path).
+			src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+			if b, berr := s.Store.AccountBalance(ctx, src, from.Shards()); berr == nil && b.Available < in.Amount {
+				err = s.whyShort(ctx, src, from.Shards(), in.Amount)
+			}
 			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 		}
 		if err != nil {
@@ -115,33 +121,43 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
 		// A concurrent or earlier attempt with this key won: answer as it
-		// did (what it spent of the limits is its own).
-		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+		// did (the reservation under the key is its own: kept).
+		r, rerr := s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+		if rerr == nil {
+			rerr = s.settleLimits(ctx, tenant, from, spent, true)
+		}
+		return r, rerr
 	case errors.Is(err, sg.ErrInsufficientFunds):
-		if rerr := s.unspend(ctx, from, spent); rerr != nil {
+		if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
 			return Result{}, rerr
 		}
 		return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
 	case err != nil:
 		// A refusal posted nothing: give the limits back. A fault may
-		// have posted: what was spent stays (a retry maps to it).
+		// have posted: the reservation stays counted (a retry maps to it).
 		if k := sg.KindOf(err); k != sg.KindInternal && k != sg.KindUnavailable {
-			if rerr := s.unspend(ctx, from, spent); rerr != nil {
+			if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
 				return Result{}, rerr
 			}
 		}
 		return Result{}, err
 	}
+	// Posted: the reservation is kept. Should this write fail, it stays
+	// reserved, which counts as used all the same.
+	_ = s.settleLimits(ctx, tenant, from, spent, true)
 	return Result{Transfer: t}, nil
 }
 
-// unspend gives back what a transfer that did not post spent of its source
-// wallet's limits.
-func (s *Service) unspend(ctx context.Context, from sg.Wallet, id string) error {
-	if s.Limits == nil {
+// settleLimits keeps (posted) or gives back (refused) what a transfer
+// reserved of its source wallet's limits.
+func (s *Service) settleLimits(ctx context.Context, tenant string, from sg.Wallet, id string, posted bool) error {
+	switch {
+	case s.Limits == nil:
 		return nil
+	case posted:
+		return s.Limits.Commit(ctx, tenant, sg.LimitSubject(from), id)
 	}
-	return s.Limits.Release(ctx, from.TenantID, sg.LimitSubject(from), id)
+	return s.Limits.Release(ctx, tenant, sg.LimitSubject(from), id)
 }
 
 func (s *Service) checkInternal(_ context.Context, in Internal) error {

@@ -17,11 +17,13 @@ type PayoutSettler interface {
 }
 
 // TransferLimits holds an internal transfer's source wallet to its
-// customer's tier before the transfer posts (compliance.Limits implements
-// it). ForWallet checks and spends amount under id (idempotent: the same id
-// again changes nothing); Release gives it back when the transfer is then
-// refused. Refusals are KindRefused errors with the tier's named code.
+// customer's tier (compliance.Limits implements it): Reserve checks and
+// claims amount under id before the transfer posts (the same id again
+// changes nothing), Commit keeps it once posted, Release gives it back
+// when the post is refused. Refusals are KindRefused errors with the
+// tier's named code.
 type TransferLimits interface {
-	ForWallet(ctx context.Context, w Wallet, id string, chain Chain, amount Amount, op LimitOp, at time.Time) error
+	Reserve(ctx context.Context, tenant, subject, id string, chain Chain, amount Amount, op LimitOp, at time.Time) error
+	Commit(ctx context.Context, tenant, subject, id string) error
 	Release(ctx context.Context, tenant, subject, id string) error
 }

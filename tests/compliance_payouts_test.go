@@ -231,7 +231,7 @@ func (r *limitRig) customer(t *testing.T, tier string) string {
 	// Its PII is not read here: an opaque stand-in for the sealed blob.
 	if err := r.st.Customers.CreateCustomer(context.Background(), sg.Customer{ID: id, TenantID: r.ten, CreatedAt: now, UpdatedAt: now,
 		SealedPII: []byte("sealed elsewhere"),
-		KYC: sg.KYC{Status: sg.KYCVerified, Tier: tier, VerifiedAt: now, ExpiresAt: now.Add(24 * time.Hour), UpdatedAt: now}}); err != nil {
+		KYC:       sg.KYC{Status: sg.KYCVerified, Tier: tier, VerifiedAt: now, ExpiresAt: now.Add(24 * time.Hour), UpdatedAt: now}}); err != nil {
 		t.Fatal(err)
 	}
 	return id

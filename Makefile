@@ -332,6 +332,10 @@ build-CheckoutReceiptFunction:
 	$(call lambda_build,checkout-receipt)
 build-InvoicesExpireFunction:
 	$(call lambda_build,invoices-expire)
+# ---- compliance: payouts (sanctions-refresh carries the bundled OFAC copy) ----
+build-SanctionsRefreshFunction:
+	$(call lambda_build,sanctions-refresh)
+	mkdir -p $(ARTIFACTS_DIR)/ofac && cp infra/ofac/sanctioned_addresses_*.txt $(ARTIFACTS_DIR)/ofac/
 # ---- compliance: customers, KYC, tiers, travel rule ----
 build-CustomersCreateFunction:
 	$(call lambda_build,customers-create)

@@ -17,7 +17,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/devstack"
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -117,7 +117,7 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 	// would drown the tables, so it is built writing to /dev/null.
 	console := os.Stdout
 	os.Stdout, _ = os.Open(os.DevNull)
-	h, err := fn.TransfersCreate(ctx, getenv)
+	h, err := compliancefn.TransfersCreate(ctx, getenv)
 	os.Stdout = console
 	if err != nil {
 		return err

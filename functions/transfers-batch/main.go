@@ -1,6 +1,9 @@
 // Command transfers-batch is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+)
 
-func main() { fn.Start("transfers-batch", fn.TransfersBatch) }
+func main() { fn.Start("transfers-batch", compliancefn.TransfersBatch) }

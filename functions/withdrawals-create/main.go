@@ -1,6 +1,9 @@
 // Command withdrawals-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+)
 
-func main() { fn.Start("withdrawals-create", fn.WithdrawalsCreate) }
+func main() { fn.Start("withdrawals-create", compliancefn.WithdrawalsCreate) }

@@ -269,12 +269,13 @@ func (p LimitPolicy) Evaluate(ctx context.Context, t sg.Transfer) (sg.Decision, 
 	return sg.Decision{Outcome: sg.OutcomeApprove}, nil
 }
 
-// Settle ends t's reservation by its state: confirmed commits; rejected,
-// cancelled, expired and failed release; any other state waits.
+// Settle ends t's reservation by its state: confirmed (or already posted)
+// commits; rejected, cancelled, expired and failed release; any other
+// state waits.
 func (p LimitPolicy) Settle(ctx context.Context, t sg.Transfer) error {
 	var to sg.ReservationState
 	switch t.State {
-	case sg.StateConfirmed:
+	case sg.StateConfirmed, sg.StatePosted:
 		to = sg.ReservationCommitted
 	case sg.StateRejected, sg.StateCancelled, sg.StateExpired, sg.StateFailed:
 		to = sg.ReservationReleased

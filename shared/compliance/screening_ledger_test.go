@@ -2,7 +2,6 @@ package compliance_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -142,7 +141,8 @@ func TestPayoutToEveryOFACAddressIsRefusedBeforeSigning(t *testing.T) {
 // A payout the policy step passed (approved before its destination was
 // listed, as here where the policy approves all) is not signed: the guard
 // around the signer screens it again under the list in use, refuses by
-// name and opens the case; the clear one is signed.
+// name and opens the case, and the ledger rejects the payout (no nonce was
+// taken) and voids its hold; the clear one is signed.
 func TestScreenedPayoutRefusesToSignANewlyListedDestination(t *testing.T) {
 	f := newScreen(t, true)
 	clock := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
@@ -166,17 +166,20 @@ func TestScreenedPayoutRefusesToSignANewlyListedDestination(t *testing.T) {
 	for _, c := range []struct {
 		to   string
 		want sg.TransferState
-	}{{sanctionedTRX, sg.StateApproved}, {cleanTRX, sg.StatePosted}} {
+	}{{sanctionedTRX, sg.StateRejected}, {cleanTRX, sg.StatePosted}} {
 		r, err := wd.Create(bg, tenant, "k-"+c.to, "h-"+c.to, ledger.Withdraw{Wallet: w.ID, Chain: sg.Tron, Asset: sg.USDT, ToAddress: c.to, Amount: 5, RequestedBy: "alice"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		tr, _, err := wd.Advance(bg, tenant, r.Transfer.ID)
-		if c.want == sg.StateApproved && !errors.Is(err, sg.ErrDestinationSanctioned) || c.want == sg.StatePosted && err != nil {
+		if err != nil {
 			t.Fatalf("Advance to %s = %v", c.to, err)
 		}
-		if tr, _ = st.Transfer(bg, tenant, tr.ID); tr.State != c.want || tr.TxHash != "" && c.want == sg.StateApproved {
-			t.Fatalf("payout to %s is %s; want %s", c.to, tr.State, c.want)
+		if tr, _ = st.Transfer(bg, tenant, tr.ID); tr.State != c.want || tr.TxHash != "" && c.want == sg.StateRejected || tr.NonceHeld {
+			t.Fatalf("payout to %s is %s (tx %q); want %s", c.to, tr.State, tr.TxHash, c.want)
+		}
+		if last := tr.Events[len(tr.Events)-1]; c.want == sg.StateRejected && !strings.Contains(last.Note, sg.ErrDestinationSanctioned.Code) {
+			t.Fatalf("rejection note %q does not name %s", last.Note, sg.ErrDestinationSanctioned.Code)
 		}
 	}
 	if got := f.cases.all(); len(got) != 1 || got[0].Address != sanctionedTRX || got[0].ListVersion != f.list.Version {

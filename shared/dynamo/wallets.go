@@ -59,6 +59,12 @@ func (st *Wallets) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempo
 	if w.HighVolume {
 		wallet["high_volume"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
+	// The customer a wallet belongs to (a customer id, not PII) is kept in
+	// the clear beside the sealed reference: the money-moving functions,
+	// which open no PII, hold its payments to the customer's tier.
+	if c := sg.WalletCustomerID(w); c != "" {
+		wallet["customer_id"] = s(c)
+	}
 	if st.Fields != nil {
 		doc, _ := json.Marshal(walletPII{w.CustomerRef, w.Label, w.Metadata})
 		sealed, err := st.Fields.Seal(ctx, piiContext(w.TenantID), "wallet/"+w.ID, doc)
@@ -184,6 +190,11 @@ func decodeWallet(it item) (sg.Wallet, error) {
 	for _, a := range getList(it, "addresses") {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
 			Address: getS(a, "address"), Path: getS(a, "path"), Scheme: getS(a, "scheme")})
+	}
+	if w.CustomerRef == "" {
+		// Sealed and not opened here: the customer id, kept in the clear,
+		// is the reference (sg.WalletCustomerID, sg.LimitSubject).
+		w.CustomerRef = getS(it, "customer_id")
 	}
 	return w, nil
 }

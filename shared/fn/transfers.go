@@ -36,23 +36,8 @@ func LedgerService(env Env) (*ledger.Service, error) {
 	return Ledger(st), nil
 }
 
-// TransfersCreate builds POST /v1/transfers.
-func TransfersCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
-	l, err := LedgerService(env)
-	return httpapi.Wrap("transfers-create", api.Transfers{Ledger: l}.Create), err
-}
-
 // TransfersGet builds GET /v1/transfers/{transfer_id}.
 func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	l, err := LedgerService(env)
 	return httpapi.Wrap("transfers-get", api.Transfers{Ledger: l}.Get), err
-}
-
-// TransfersBatch builds POST /v1/transfers/batch.
-func TransfersBatch(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: Ledger(st), Idem: st.Base}.Batch), nil
 }

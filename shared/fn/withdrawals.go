@@ -15,6 +15,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -30,8 +31,10 @@ type SQSHandler func(ctx context.Context, ev events.SQSEvent) (events.SQSEventRe
 type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
 
 // WithdrawalsService builds the withdrawal pipeline from TABLE_NAME,
-// with freezes but no policy step (the worker adds the tenant policies;
-// a pipeline without a policy refuses to approve anything),
+// with freezes but no policy step (compliancefn.Withdrawals adds the one
+// policy; a pipeline without a policy refuses to approve anything), the
+// tier limits' settlement of every payout that ends (whichever function
+// ends it: the worker, the tracker, a cancel, an approver, the expiry),
 // WITHDRAWALS_QUEUE_URL and the fee quotes WITHDRAWAL_FEE_ETHEREUM and
 // WITHDRAWAL_FEE_TRON (decimal USDT).
 func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
@@ -58,6 +61,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 		Service: Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Freezes: st.Custody, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st.Withdrawals,
 		Destinations: st.Watch, Waits: st.Withdrawals, Tokens: tokens(env),
+		Settler: compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets},
 	}, st, nil
 }
 
@@ -71,12 +75,6 @@ func tokens(env Env) map[sg.Chain][]string {
 		}
 	}
 	return out
-}
-
-// WithdrawalsCreate builds POST /v1/withdrawals.
-func WithdrawalsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, _, err := WithdrawalsService(env)
-	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w}.Create), err
 }
 
 // WithdrawalsCancel builds POST /v1/withdrawals/{transfer_id}/cancel.

@@ -29,6 +29,11 @@ type Service struct {
 	Store   Store
 	Wallets Wallets
 	Now     func() time.Time
+	// Limits, if set, holds each internal transfer's source wallet to its
+	// customer's tier (single, day and month, per chain and across chains)
+	// before the transfer posts: a refusal is the tier's named code and
+	// nothing posts (nil: no limits).
+	Limits sg.TransferLimits
 }
 
 // Internal is an internal transfer request: wallet to wallet, same tenant,
@@ -83,6 +88,25 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 		}
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond) // as stored
+	// The limits are spent under the request's key, so every retry of it
+	// maps to the one reservation: a retry of a posted transfer spends
+	// nothing again, and is answered as it was even at the limit.
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	if s.Limits != nil {
+		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		if sg.KindOf(err) == sg.KindRefused {
+			// Funds the wallet does not have are the first answer, as
+			// without limits (read only on this refusal's path).
+			src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+			if b, berr := s.Store.AccountBalance(ctx, src, from.Shards()); berr == nil && b.Available < in.Amount {
+				err = s.whyShort(ctx, src, from.Shards(), in.Amount)
+			}
+			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+	}
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
 	t := sg.Transfer{
 		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
@@ -96,14 +120,44 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	err = s.Store.ApplyTransfer(ctx, t)
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
-		// A concurrent or earlier attempt with this key won: answer as it did.
-		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+		// A concurrent or earlier attempt with this key won: answer as it
+		// did (the reservation under the key is its own: kept).
+		r, rerr := s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+		if rerr == nil {
+			rerr = s.settleLimits(ctx, tenant, from, spent, true)
+		}
+		return r, rerr
 	case errors.Is(err, sg.ErrInsufficientFunds):
+		if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+			return Result{}, rerr
+		}
 		return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
 	case err != nil:
+		// A refusal posted nothing: give the limits back. A fault may
+		// have posted: the reservation stays counted (a retry maps to it).
+		if k := sg.KindOf(err); k != sg.KindInternal && k != sg.KindUnavailable {
+			if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+				return Result{}, rerr
+			}
+		}
 		return Result{}, err
 	}
+	// Posted: the reservation is kept. Should this write fail, it stays
+	// reserved, which counts as used all the same.
+	_ = s.settleLimits(ctx, tenant, from, spent, true)
 	return Result{Transfer: t}, nil
+}
+
+// settleLimits keeps (posted) or gives back (refused) what a transfer
+// reserved of its source wallet's limits.
+func (s *Service) settleLimits(ctx context.Context, tenant string, from sg.Wallet, id string, posted bool) error {
+	switch {
+	case s.Limits == nil:
+		return nil
+	case posted:
+		return s.Limits.Commit(ctx, tenant, sg.LimitSubject(from), id)
+	}
+	return s.Limits.Release(ctx, tenant, sg.LimitSubject(from), id)
 }
 
 func (s *Service) checkInternal(_ context.Context, in Internal) error {

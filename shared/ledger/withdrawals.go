@@ -79,6 +79,13 @@ type Withdrawals struct {
 	Tokens map[sg.Chain][]string
 	// Waits shows why a payout waits on its record (nil: not shown).
 	Waits Waits
+	// Settler, if set, hears of each payout that moved its money
+	// (confirmed, posted) or ended without (rejected, cancelled, expired,
+	// failed), right after the move is recorded, and again whenever a
+	// payout is found ended (Advance, Cancel): the tier limits commit or
+	// give back what the payout reserved. Its failure fails the step,
+	// which is retried; the move itself stands.
+	Settler sg.PayoutSettler
 }
 
 // Waits records why a payout waits (sg.WaitMarker).
@@ -228,7 +235,27 @@ func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m sg.Move) er
 	if m.Journal != nil {
 		m.Journal.At = m.Event.At
 	}
-	return w.Mover.Transition(ctx, t.TenantID, t.ID, m)
+	if err := w.Mover.Transition(ctx, t.TenantID, t.ID, m); err != nil {
+		return err
+	}
+	t.State = m.To
+	return w.settle(ctx, t)
+}
+
+// settles reports whether a payout in state s has moved its money or ended
+// without: what the Settler hears of.
+func settles(s sg.TransferState) bool { return s == sg.StateConfirmed || s.Final() }
+
+// settle tells the Settler of a payout that moved its money or ended
+// (idempotent: called again on every payout found ended).
+func (w *Withdrawals) settle(ctx context.Context, t sg.Transfer) error {
+	if w.Settler == nil || t.Type != sg.TransferWithdrawal || !settles(t.State) {
+		return nil
+	}
+	if err := w.Settler.Settle(ctx, t); err != nil {
+		return fmt.Errorf("ledger.settle %s: %w", t.ID, err)
+	}
+	return nil
 }
 
 // decide moves t by a decision (the policy's or its approvers'), journaled
@@ -273,8 +300,16 @@ func (w *Withdrawals) Advance(ctx context.Context, tenant, id string) (sg.Transf
 		if err != nil {
 			return sg.Transfer{}, false, err
 		}
-		if t.Type != sg.TransferWithdrawal || t.State.Final() {
+		if t.Type != sg.TransferWithdrawal {
 			return t, false, nil
+		}
+		if t.State.Final() {
+			if steps > 0 { // ended by this call's last step, which settled it
+				return t, false, nil
+			}
+			// Found ended: its settlement may have been lost to a crash
+			// right after the move (settling again changes nothing).
+			return t, false, w.settle(ctx, t)
 		}
 		err = w.step(ctx, t)
 		if errors.Is(err, errWait) {
@@ -367,6 +402,12 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 			return w.move(ctx, t, sg.StateAwaitingSigner, "no signer configured", sg.Entry{}, nil, "")
 		}
 		hash, err := payout.Sign(ctx, t)
+		if refused := screenedOut(err); refused != nil && !t.NonceHeld {
+			// The destination was screened again right before signing
+			// (a list published while the payout waited): nothing was
+			// signed and no nonce taken, so the payout ends here.
+			return w.decide(ctx, t, sg.StateRejected, "screening", "refused before signing: "+refused.Code+": "+refused.Message, nil)
+		}
 		if why := sg.PayoutWait(err); why != nil {
 			// No nonce was taken: the payout waits, shows why, and may be
 			// cancelled meanwhile.
@@ -404,6 +445,16 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		return w.move(ctx, t, sg.StatePosted, "hold posted", holdEntry(t, true, t.NetworkFee), nil, "")
 	}
 	return fmt.Errorf("ledger: no step from %s", t.State)
+}
+
+// screenedOut is the screening refusal a payout adapter's Sign returned
+// before signing (compliance.ScreenedPayout), or nil.
+func screenedOut(err error) *sg.Error {
+	var e *sg.Error
+	if errors.As(err, &e) && (e.Code == sg.ErrDestinationSanctioned.Code || e.Code == sg.ErrDestinationBlocked.Code) {
+		return e
+	}
+	return nil
 }
 
 // committed reports whether a payout is committed to its chain: it holds
@@ -480,7 +531,9 @@ func (w *Withdrawals) Cancel(ctx context.Context, tenant, id string) (sg.Transfe
 			return sg.Transfer{}, sg.ErrNotFound.WithParam("transfer_id")
 		}
 		if t.State == sg.StateCancelled {
-			return t, nil
+			// Cancelled before: settle again, in case the first
+			// cancel's settlement was lost.
+			return t, w.settle(ctx, t)
 		}
 		if !sg.CanMove(t.State, sg.StateCancelled) || t.NonceHeld {
 			return t, sg.ErrNotCancellable

@@ -314,11 +314,14 @@ func CanMoveDeposit(from, to TransferState) bool {
 var transitions = map[TransferState][]TransferState{
 	StatePending:          {StateApproved, StateAwaitingApproval, StateRejected, StateCancelled, StateExpired},
 	StateAwaitingApproval: {StateApproved, StateRejected, StateCancelled, StateExpired},
-	StateApproved:         {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired},
-	StateAwaitingSigner:   {StateSigned, StateCancelled, StateExpired},
-	StateSigned:           {StateBroadcast, StateFailed},
-	StateBroadcast:        {StateConfirmed, StateFailed},
-	StateConfirmed:        {StatePosted},
+	// Rejected from approved or awaiting_signer: the destination was
+	// screened again right before signing and is now listed (nothing
+	// signed, no nonce taken).
+	StateApproved:       {StateAwaitingSigner, StateSigned, StateCancelled, StateExpired, StateRejected},
+	StateAwaitingSigner: {StateSigned, StateCancelled, StateExpired, StateRejected},
+	StateSigned:         {StateBroadcast, StateFailed},
+	StateBroadcast:      {StateConfirmed, StateFailed},
+	StateConfirmed:      {StatePosted},
 }
 
 // CanMove reports whether a withdrawal may go from one state to another.

@@ -9,6 +9,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -23,14 +24,14 @@ var Functions = map[string]fn.Builder{
 	"wallets-get":      fn.WalletsGet,
 	"wallets-list":     fn.WalletsList,
 	"wallets-balances": fn.WalletsBalances,
-	"transfers-create": fn.TransfersCreate,
+	"transfers-create": compliancefn.TransfersCreate,
 	"transfers-get":    fn.TransfersGet,
 
-	"withdrawals-create": fn.WithdrawalsCreate,
+	"withdrawals-create": compliancefn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
 	"wallets-transfers":  fn.WalletsTransfers,
 	"wallets-statement":  fn.WalletsStatement,
-	"transfers-batch":    fn.TransfersBatch,
+	"transfers-batch":    compliancefn.TransfersBatch,
 	"reconciliation-get": fn.ReconciliationGet,
 	"fee-quotes-get":     fn.FeeQuotesGet,
 	"courses-attempt":    fn.CoursesAttempt,
@@ -136,6 +137,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
 	"invoices-expire":     fn.InvoicesExpireJob,
+
+	// ---- compliance: payouts ----
+	"sanctions-refresh": compliancefn.SanctionsRefresh,
 
 	// ---- compliance: customers, KYC, tiers, travel rule ----
 	"kyc-expire": compliancefn.KYCExpireJob,

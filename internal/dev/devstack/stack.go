@@ -187,6 +187,11 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 			gw.Handle(r, h)
 		}
 	}
+	// ---- compliance: payouts ---- screening fails closed: the sanctions
+	// list is loaded before the first payout can be screened.
+	if err := s.loadSanctions(ctx, envOf); err != nil {
+		return nil, err
+	}
 	if err := s.startConsumers(ctx, prov.SQS, res, envOf); err != nil {
 		return nil, err
 	}

@@ -53,6 +53,28 @@ type Service struct {
 	// Freezes, if set, stop cold payouts under a platform freeze: none is
 	// prepared or imported (so none is broadcast) while it holds.
 	Freezes Freezes
+	// Screen, if set, screens each destination against the sanctions list
+	// and the platform's blocklist when the bundle is prepared and again
+	// when it comes back signed, before it is broadcast: a hit is refused
+	// with its named code (destination_sanctioned, destination_blocked) and
+	// opens a case; with no list loaded nothing is prepared or imported.
+	// The cold wallet is the platform's treasury, not a customer's money:
+	// no tier limits or travel rule apply to it.
+	Screen Screen
+}
+
+// Screen screens a payout's destination (compliance.Screening).
+type Screen interface {
+	ScreenPayout(ctx context.Context, tenant string, c sg.Chain, to, subject string) (sg.ScreeningDecision, error)
+}
+
+// screen refuses a cold payout to a listed or blocked destination.
+func (s *Service) screen(ctx context.Context, c sg.Chain, to, id string) error {
+	if s.Screen == nil {
+		return nil
+	}
+	_, err := s.Screen.ScreenPayout(ctx, platform, c, to, id)
+	return err
 }
 
 // Freezes says whether a freeze is in force (sg.FreezeReader).
@@ -105,6 +127,9 @@ func (s *Service) Prepare(ctx context.Context, by, key, reqHash string, c sg.Cha
 	}
 	ch, err := s.chain(c)
 	if err != nil {
+		return sg.ColdRecord{}, false, err
+	}
+	if err := s.screen(ctx, c, to.Format(c), id); err != nil {
 		return sg.ColdRecord{}, false, err
 	}
 	r, err := ch.Bundle(ctx, sg.ColdRecord{ID: id, Tenant: platform, State: sg.ColdPrepared, RequestHash: reqHash,
@@ -181,6 +206,10 @@ func (s *Service) Import(ctx context.Context, by, id string, file []byte) (sg.Co
 		return r, sg.ErrColdBundleExpired
 	}
 	if err := s.frozen(ctx); err != nil {
+		return r, err
+	}
+	// Screened again: the list may have changed while the bundle was away.
+	if err := s.screen(ctx, sg.Chain(r.Chain), r.To, id); err != nil {
 		return r, err
 	}
 	if _, err := s.Store.SaveSignedTx(ctx, id, raw, hash, s.Now()); err != nil {

@@ -147,11 +147,12 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 
 // pipeline is the withdrawal pipeline with the chains' payouts.
 func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Store, error) {
-	w, st, err := fn.WithdrawalsService(env)
+	// The one policy (custody rules, screening, travel rule, limits) and
+	// the limits' settlement: compliancefn.Withdrawals.
+	w, st, kit, err := compliancefn.Withdrawals(env)
 	if err != nil {
 		return nil, nil, err
 	}
-	w.Policy = custody.Rules{Store: st.Custody, Now: time.Now}
 	sealer, err := fn.Sealer(env)
 	if err != nil {
 		return nil, nil, err
@@ -180,6 +181,8 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err := registerOwn(ctx, env, st, w, p, tp); err != nil {
 		return nil, nil, err
 	}
+	// Every destination is screened again right before it is signed for.
+	w.Payouts = compliancefn.Screened(kit, w.Payouts)
 	return w, st, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -134,7 +135,7 @@ type coldFollower interface {
 // over the pipeline's payouts (their nodes, tokens and hot addresses).
 func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts map[sg.Chain]ledger.Payout) (map[sg.Chain]coldFollower, error) {
 	out := map[sg.Chain]coldFollower{}
-	if p, ok := payouts[sg.Ethereum].(*chaineth.Payout); ok {
+	if p, ok := compliancefn.Unscreened(payouts[sg.Ethereum]).(*chaineth.Payout); ok {
 		c, err := coldWallet(ctx, env, st, p.Hot, p.Token)
 		if err != nil {
 			return nil, err
@@ -143,7 +144,7 @@ func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts ma
 			out[sg.Ethereum] = c
 		}
 	}
-	if p, ok := payouts[sg.Tron].(*tron.Payout); ok {
+	if p, ok := compliancefn.Unscreened(payouts[sg.Tron]).(*tron.Payout); ok {
 		// A signed Tron cold payout needs no cold address to be followed.
 		out[sg.Tron] = tronCold(st, p.Send.Grid, p.Token, address.Account{}, tron.MaxColdTTL, p.Send.Signer.Address)
 	}
@@ -160,7 +161,11 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if err != nil {
 			return nil, err
 		}
-		svc := &coldapi.Service{Store: st.Cold, Chains: chains, Now: time.Now, Freezes: st.Custody}
+		kit, err := compliancefn.Build(env, st)
+		if err != nil {
+			return nil, err
+		}
+		svc := &coldapi.Service{Store: st.Cold, Chains: chains, Now: time.Now, Freezes: st.Custody, Screen: kit.Screening}
 		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -19,7 +20,9 @@ import (
 // withdrawal pipeline (approved and unfrozen payouts are queued again), with
 // PLATFORM_UNFREEZE_APPROVALS platform admins to lift a platform freeze.
 func CustodyService(env fn.Env) (*custody.Service, error) {
-	w, st, err := fn.WithdrawalsService(env)
+	// The pipeline's one policy (compliancefn.PayoutPolicy), as the worker
+	// runs it: what approvers settle here is the same payout it decides.
+	w, st, _, err := compliancefn.Withdrawals(env)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +32,6 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 			return nil, errors.New("fn: PLATFORM_UNFREEZE_APPROVALS must be 1 to 10")
 		}
 	}
-	w.Policy = custody.Rules{Store: st.Custody, Now: time.Now}
 	sealer, err := fn.Sealer(env)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,117 @@
+package compliancefn
+
+import (
+	"context"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/custody"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// The controls of issue 15 on every path that moves money out: payouts
+// (the pipeline's policy step, the guard before signing, the limits'
+// settlement), internal transfers and their batches (the ledger's limits),
+// cold payouts (screening at prepare and import: see chainfn).
+
+// PayoutPolicy is the withdrawal pipeline's one policy step, the same for
+// every function that builds the pipeline: the tenant's custody rules
+// (allowlist, approvals, windows), sanctions and blocklist screening of the
+// destination, the travel rule, then the tier limits. Every step runs on
+// every payout (compliance.Chain), so a screening hit opens its case even
+// when the custody rules refuse too. The limits come last because they
+// reserve the amount: a payout refused by another step is rejected, and
+// the ledger's Settler gives the reservation back.
+func PayoutPolicy(k *Kit, st *dynamo.Store) ledger.Policy {
+	return compliance.Chain(
+		custody.Rules{Store: st.Custody, Now: time.Now},
+		compliance.ScreeningPolicy{Screening: k.Screening},
+		compliance.TravelPolicy{Travel: k.Travel},
+		compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets},
+	)
+}
+
+// Screened guards each chain's payout adapter with the screening of its
+// destination right before signing (compliance.ScreenedPayout).
+func Screened(k *Kit, payouts map[sg.Chain]ledger.Payout) map[sg.Chain]ledger.Payout {
+	out := make(map[sg.Chain]ledger.Payout, len(payouts))
+	for c, p := range payouts {
+		out[c] = compliance.ScreenedPayout{Payout: p, Screening: k.Screening}
+	}
+	return out
+}
+
+// Unscreened is the chain adapter under a Screened guard (the adapter
+// itself otherwise), for code that needs the adapter's own type.
+func Unscreened(p ledger.Payout) ledger.Payout {
+	if s, ok := p.(compliance.ScreenedPayout); ok {
+		return s.Payout
+	}
+	return p
+}
+
+// Withdrawals is the withdrawal pipeline (fn.WithdrawalsService, whose
+// Settler keeps the tier limits) with the compliance policy step and the
+// kit it was built from. The chains' payouts are chainfn's to add.
+func Withdrawals(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *Kit, error) {
+	w, st, err := fn.WithdrawalsService(env)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w.Policy = PayoutPolicy(k, st)
+	return w, st, k, nil
+}
+
+// WithdrawalsCreate builds POST /v1/withdrawals: the travel rule is
+// checked before the hold is placed and its data recorded after
+// (TRAVEL_RULE_THRESHOLD, ENVELOPE_KEY_ID: see Build).
+func WithdrawalsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	w, _, k, err := Withdrawals(env)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w, Travel: k.Travel}.Create), nil
+}
+
+// Transfers is the ledger of the internal transfer routes, holding each
+// transfer's source wallet to its customer's tier.
+func Transfers(env fn.Env) (*ledger.Service, *dynamo.Store, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := fn.Ledger(st)
+	l.Limits = k.Limits
+	return l, st, nil
+}
+
+// TransfersCreate builds POST /v1/transfers.
+func TransfersCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	l, _, err := Transfers(env)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("transfers-create", api.Transfers{Ledger: l}.Create), nil
+}
+
+// TransfersBatch builds POST /v1/transfers/batch.
+func TransfersBatch(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	l, st, err := Transfers(env)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: l, Idem: st.Base}.Batch), nil
+}

@@ -2,6 +2,7 @@ package compliance_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -187,5 +188,27 @@ func TestScreenedPayoutRefusesToSignANewlyListedDestination(t *testing.T) {
 	}
 	if len(sign.signed) != 1 || sign.signed[0] != cleanTRX {
 		t.Fatalf("signed %v; want only the clear payout", sign.signed)
+	}
+}
+
+// A payout that already holds a nonce (an attempt stopped between taking
+// the nonce and saving the signature, after the guard had screened it
+// clean) is signed even if its destination was listed since: its nonce
+// must get a transaction, or every later payout of the hot address waits
+// behind it forever. One that holds none is still refused by name.
+func TestScreenedPayoutFinishesAPayoutHoldingItsNonce(t *testing.T) {
+	f := newScreen(t, true)
+	sign := &signer{t: t, allow: map[string]bool{sanctionedTRX: true}}
+	guard := compliance.ScreenedPayout{Payout: sign, Screening: f.svc}
+	tr := sg.Transfer{ID: "txn_held", TenantID: "acme", Chain: sg.Tron, ToAddress: sanctionedTRX}
+	if _, err := guard.Sign(bg, tr); !errors.Is(err, sg.ErrDestinationSanctioned) {
+		t.Fatalf("a payout holding no nonce: err = %v; want %s", err, sg.ErrDestinationSanctioned.Code)
+	}
+	if len(sign.signed) != 0 {
+		t.Fatalf("signed %v before any nonce was held", sign.signed)
+	}
+	tr.NonceHeld = true
+	if h, err := guard.Sign(bg, tr); err != nil || h == "" {
+		t.Fatalf("a payout holding its nonce: Sign = %q, %v; want it signed", h, err)
 	}
 }

@@ -349,6 +349,11 @@ func caseItem(c sg.Case) item {
 		"assignee": s(c.Assignee), "notes": mapList(notes), "ev_tx": strList(c.Evidence.Transfers), "ev_alerts": strList(c.Evidence.Alerts),
 		"ev_addrs": strList(c.Evidence.Addresses), "ev_recs": strList(c.Evidence.Records), "created": usecN(c.CreatedAt), "updated": usecN(c.UpdatedAt),
 		"version": n(c.Version), "actor": s(c.ChangedBy), "action": s(c.Change)}
+	if c.Status.Closed() && c.Decision != nil {
+		// A closed case is kept for the retention period from its decision,
+		// then removed by the table's TTL (sg.RetentionSchedule).
+		it[attrExpires] = n(sg.RetainUntil("case", c.Decision.At).Unix())
+	}
 	if d := c.Decision; d != nil {
 		it["d_outcome"], it["d_by"], it["d_at"], it["d_reason"] = s(string(d.Outcome)), s(d.By), usecN(d.At), s(d.Reason)
 		if d.Certificate != nil {

@@ -27,6 +27,9 @@ func travelSK(id string, d sg.TravelDirection) string { return travelPrefix + id
 func travelItem(r sg.TravelRecord) item {
 	it := item{attrPK: s(tenantPK(r.Tenant)), attrSK: s(travelSK(r.TransferID, r.Direction)), "transfer": s(r.TransferID), "dir": s(string(r.Direction)),
 		"status": s(string(r.Status)), "vasp": s(r.CounterpartyVASP), "amount": n(int64(r.Amount)), "chain": s(string(r.Chain)), "at": usecN(r.At)}
+	if until := sg.RetainUntil("travel_rule", r.At); !until.IsZero() && !r.At.IsZero() {
+		it[attrExpires] = n(until.Unix()) // removed by the table's TTL after the retention period
+	}
 	if len(r.PayloadSealed) > 0 {
 		it["payload"] = b(r.PayloadSealed)
 	}

@@ -17,7 +17,9 @@ import (
 // what a history line needs.
 func recordImage(tenant, id, wallet string, typ sg.TransferType, at time.Time) map[string]types.AttributeValue {
 	str := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	num := func(v int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)} }
+	num := func(v int64) types.AttributeValue {
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+	}
 	kp, _ := sg.KeyPart("txn", id)
 	return map[string]types.AttributeValue{
 		"PK": str("TENANT#" + tenant), "SK": str("TXN#" + kp), "id": str(id), "ty": str(string(typ)),

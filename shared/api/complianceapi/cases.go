@@ -206,6 +206,22 @@ func (h Cases) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, 
 	return caseAnswer(h.Svc.Get(ctx, p.TenantID, id))
 }
 
+// caseWrite reads what every officer's write to a case needs: the officer
+// (the token's subject), the case id from the path, and the body.
+func caseWrite[B any](req httpapi.Request) (httpapi.Principal, string, B, error) {
+	var body B
+	p, err := caseOfficer(req)
+	if err != nil {
+		return p, "", body, err
+	}
+	id, err := caseID(req)
+	if err != nil {
+		return p, "", body, err
+	}
+	err = httpapi.Decode(req, &body, httpapi.MaxBody)
+	return p, id, body, err
+}
+
 // CaseAssignRequest is the body of POST /v1/cases/{case_id}/assign.
 type CaseAssignRequest struct {
 	Assignee string `json:"assignee" validate:"required,max=200"`
@@ -214,16 +230,8 @@ type CaseAssignRequest struct {
 // Assign is POST /v1/cases/{case_id}/assign: gives the case to an officer
 // (an open case is then investigating).
 func (h Cases) Assign(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := caseOfficer(req)
+	p, id, body, err := caseWrite[CaseAssignRequest](req)
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	var body CaseAssignRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	c, _, err := h.Svc.Assign(ctx, p.TenantID, id, strings.TrimSpace(body.Assignee), p.Subject)
@@ -237,16 +245,8 @@ type CaseNoteRequest struct {
 
 // Note is POST /v1/cases/{case_id}/notes: the officer's note.
 func (h Cases) Note(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := caseOfficer(req)
+	p, id, body, err := caseWrite[CaseNoteRequest](req)
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	var body CaseNoteRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	c, _, err := h.Svc.Note(ctx, p.TenantID, id, p.Subject, body.Text)
@@ -272,16 +272,8 @@ type CaseEvidenceRequest struct {
 // found); addresses are kept as "chain:address" (lower-case hex on
 // Ethereum).
 func (h Cases) Evidence(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := caseOfficer(req)
+	p, id, body, err := caseWrite[CaseEvidenceRequest](req)
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	var body CaseEvidenceRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	if len(body.Transfers)+len(body.Alerts)+len(body.Addresses) == 0 {
@@ -342,16 +334,8 @@ type CaseStatusRequest struct {
 // Status is POST /v1/cases/{case_id}/status: investigating (from open)
 // or escalated (from open or investigating). Closing is a decision.
 func (h Cases) Status(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := caseOfficer(req)
+	p, id, body, err := caseWrite[CaseStatusRequest](req)
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	var body CaseStatusRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	c, _, err := h.Svc.Move(ctx, p.TenantID, id, sg.CaseStatus(body.Status), p.Subject)
@@ -370,16 +354,8 @@ type CaseDecisionRequest struct {
 // otherwise, and nothing is written); the certificate is kept with the
 // decision.
 func (h Cases) Decide(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := caseOfficer(req)
+	p, id, body, err := caseWrite[CaseDecisionRequest](req)
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	var body CaseDecisionRequest
-	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
 	c, _, err := h.Svc.Decide(ctx, p.TenantID, id, p.Subject, sg.CaseStatus(body.Outcome), body.Reason)

@@ -5,6 +5,7 @@ package recon
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -201,6 +202,56 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 	return r, quarantined, nil
 }
 
+// SkewWait is how long Platform waits before it reads the balance totals
+// again when they do not sum to zero (see settledTotals).
+var SkewWait = 2 * time.Second
+
+// totalsReads bounds how many times settledTotals reads the totals.
+const totalsReads = 3
+
+// settledTotals reads the platform's balance totals until they sum to zero
+// per chain and asset, or read the same imbalance twice. A scan of the
+// balances is no snapshot: a transfer committed while it runs can be read
+// on one side of its entry and not the other (a payout's hold in the
+// wallet's shard, not yet in the system account), an imbalance the next
+// read does not repeat. One read twice alike (a balance edited behind the
+// ledger's back) is real; after totalsReads reads the last is reported as
+// it is, so a fault is never hidden by activity.
+func settledTotals(ctx context.Context, st Store) (system, wallets map[[2]string]sg.Balance, tenants []string, err error) {
+	var prev map[[2]string]sg.Amount
+	for read := 1; ; read++ {
+		if system, wallets, tenants, err = st.BalanceTotals(ctx); err != nil {
+			return nil, nil, nil, err
+		}
+		cur := imbalances(system, wallets)
+		if len(cur) == 0 || (prev != nil && maps.Equal(cur, prev)) || read == totalsReads {
+			return system, wallets, tenants, nil
+		}
+		prev = cur
+		select {
+		case <-ctx.Done():
+			return nil, nil, nil, ctx.Err()
+		case <-time.After(SkewWait):
+		}
+	}
+}
+
+// imbalances is each (chain, asset) whose accounts do not sum to zero.
+func imbalances(system, wallets map[[2]string]sg.Balance) map[[2]string]sg.Amount {
+	out := map[[2]string]sg.Amount{}
+	for _, m := range []map[[2]string]sg.Balance{system, wallets} {
+		for k, b := range m {
+			out[k] += b.Available + b.Pending + b.Held
+		}
+	}
+	for k, v := range out {
+		if v == 0 {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
 // Platform checks the whole platform: every tenant's books, that all
 // accounts together sum to zero per chain and asset (double entry), and, on
 // each chain with a reader, that the tokens held on chain match the books:
@@ -210,7 +261,7 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 // lie between the books less every payout in flight and the books.
 func Platform(ctx context.Context, st Store, now time.Time, chains map[sg.Chain]OnChain) (Report, error) {
 	r := Report{Object: "reconciliation", Scope: "platform", CheckedAt: now.UTC().Format(time.RFC3339), OK: true}
-	system, wallets, tenants, err := st.BalanceTotals(ctx)
+	system, wallets, tenants, err := settledTotals(ctx, st)
 	if err != nil {
 		return r, err
 	}

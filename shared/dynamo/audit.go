@@ -231,3 +231,71 @@ func (st *Audit) AuditScopes(ctx context.Context, after string, limit int) ([]st
 	}
 	return out, nil
 }
+
+// AppendAuditBatch writes rs, consecutive records of one scope (rs[0]
+// follows the head, each the one before), with their keys (keys[i] for
+// rs[i], "" for none), in one transaction: at most MaxAuditBatch records.
+// As AppendAudit: ErrAuditHeadMoved if the head is not the one rs[0]
+// follows, ErrAuditKeyUsed if any key is claimed already; then nothing is
+// written.
+func (st *Audit) AppendAuditBatch(ctx context.Context, rs []sg.AuditRecord, keys []string) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	if len(rs) > MaxAuditBatch || len(keys) != len(rs) {
+		return sg.Internal("dynamo.AppendAuditBatch", fmt.Errorf("%d records, %d keys", len(rs), len(keys)))
+	}
+	first, last := rs[0], rs[len(rs)-1]
+	pk := auditPK(first.Scope)
+	headCond := "attribute_not_exists(PK)"
+	vals := map[string]types.AttributeValue{":seq": n(last.Seq), ":hash": s(last.Hash)}
+	if first.Seq != 1 || first.PrevHash != sg.AuditGenesis {
+		headCond = "#seq = :prev AND #hash = :prevhash"
+		vals[":prev"] = n(first.Seq - 1)
+		vals[":prevhash"] = s(first.PrevHash)
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &st.table, Key: key(pk, auditHeadSK),
+		UpdateExpression: aws.String("SET #seq = :seq, #hash = :hash"), ConditionExpression: aws.String(headCond),
+		ExpressionAttributeNames: map[string]string{"#seq": "seq", "#hash": "hash"}, ExpressionAttributeValues: vals}}}
+	var keyAt []int
+	for i, r := range rs {
+		if r.Scope != first.Scope || r.Seq != first.Seq+int64(i) || (i > 0 && r.PrevHash != rs[i-1].Hash) {
+			return sg.Internal("dynamo.AppendAuditBatch", fmt.Errorf("record %d does not follow the one before", i))
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditRecordItem(r), ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+		if keys[i] != "" {
+			keyAt = append(keyAt, len(items))
+			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table,
+				Item: item{attrPK: s(pk), attrSK: s(auditKeyPrefix + keys[i]), "seq": n(r.Seq)}, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+		}
+	}
+	if first.Seq == 1 {
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table,
+			Item: item{attrPK: s(auditScopesPK), attrSK: s(first.Scope), "at": usecN(first.At)}}})
+	}
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return nil
+	}
+	reasons := cancelled(err)
+	if reasons == nil {
+		return classify("dynamo.AppendAuditBatch", err)
+	}
+	for _, i := range keyAt {
+		if i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed" {
+			return sg.ErrAuditKeyUsed
+		}
+	}
+	for _, rs := range reasons {
+		switch aws.ToString(rs.Code) {
+		case "ConditionalCheckFailed", "TransactionConflict":
+			return sg.ErrAuditHeadMoved
+		}
+	}
+	return classify("dynamo.AppendAuditBatch", err)
+}
+
+// MaxAuditBatch is the most records AppendAuditBatch writes at once (each
+// with its key, plus the head and the scope index: within a transaction's
+// 100 items).
+const MaxAuditBatch = 48

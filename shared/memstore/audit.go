@@ -168,3 +168,39 @@ func (a *Audit) AuditScopes(_ context.Context, after string, limit int) ([]strin
 	}
 	return all, nil
 }
+
+// AppendAuditBatch writes consecutive records rs of one scope with their
+// keys, all or none, as AppendAudit does one.
+func (a *Audit) AppendAuditBatch(_ context.Context, rs []sg.AuditRecord, keys []string) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	sc := a.scope(rs[0].Scope)
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		if _, ok := sc.keys[k]; ok || seen[k] {
+			return sg.ErrAuditKeyUsed
+		}
+		seen[k] = true
+	}
+	if h := sc.head(); h.Seq != rs[0].Seq-1 || h.Hash != rs[0].PrevHash {
+		return sg.ErrAuditHeadMoved
+	}
+	for i, r := range rs {
+		if r.Scope != rs[0].Scope || r.Seq != rs[0].Seq+int64(i) || (i > 0 && r.PrevHash != rs[i-1].Hash) {
+			return sg.ErrAuditHeadMoved
+		}
+	}
+	for i, r := range rs {
+		sc.records = append(sc.records, auditCopy(r))
+		if keys[i] != "" {
+			sc.keys[keys[i]] = r.Seq
+		}
+	}
+	return nil
+}

@@ -255,4 +255,52 @@ var auditCases = []auditCase{
 			t.Fatalf("listed %d, %d and (no record) %d times", seen[a], seen[b], seen[empty])
 		}
 	}},
+	{"AppendAuditBatch/consecutive records with their keys in one write, all or none", func(t *testing.T, st sg.AuditStore) {
+		b, ok := st.(interface {
+			AppendAuditBatch(ctx context.Context, rs []sg.AuditRecord, keys []string) error
+		})
+		if !ok {
+			t.Fatalf("%T does not append batches", st)
+		}
+		sc := tenant()
+		batch := func(h sg.AuditHead, n int) []sg.AuditRecord {
+			var rs []sg.AuditRecord
+			for i := 0; i < n; i++ {
+				r := auditNext(sc, h, "test.batched")
+				rs = append(rs, r)
+				h = sg.AuditHead{Seq: r.Seq, Hash: r.Hash}
+			}
+			return rs
+		}
+		first := batch(sg.AuditHead{Hash: sg.AuditGenesis}, 3)
+		must(t, "AppendAuditBatch", b.AppendAuditBatch(ctx, first, []string{"k1", "", "k3"}))
+		h, err := st.AuditHead(ctx, sc)
+		must(t, "AuditHead", err)
+		if h.Seq != 3 || h.Hash != first[2].Hash {
+			t.Fatalf("head %+v", h)
+		}
+		if seq, err := st.AuditKeySeq(ctx, sc, "k3"); err != nil || seq != 3 {
+			t.Fatalf("key k3 at %d, %v", seq, err)
+		}
+		// A batch over a stale head, or with a used key, writes nothing.
+		if err := b.AppendAuditBatch(ctx, batch(sg.AuditHead{Seq: 2, Hash: first[1].Hash}, 2), []string{"", ""}); !errors.Is(err, sg.ErrAuditHeadMoved) {
+			t.Fatalf("a stale head: %v", err)
+		}
+		next := batch(h, 2)
+		if err := b.AppendAuditBatch(ctx, next, []string{"k4", "k1"}); !errors.Is(err, sg.ErrAuditKeyUsed) {
+			t.Fatalf("a used key: %v", err)
+		}
+		if h2, _ := st.AuditHead(ctx, sc); h2 != h {
+			t.Fatalf("a refused batch moved the head to %+v", h2)
+		}
+		if _, err := st.AuditKeySeq(ctx, sc, "k4"); !errors.Is(err, sg.ErrNotFound) {
+			t.Fatalf("a refused batch claimed k4: %v", err)
+		}
+		must(t, "AppendAuditBatch", b.AppendAuditBatch(ctx, next, []string{"k4", "k5"}))
+		rs, err := st.AuditRange(ctx, sc, 1, 10)
+		must(t, "AuditRange", err)
+		if len(rs) != 5 || !sameRecord(rs[4], next[1]) {
+			t.Fatalf("%d records read back", len(rs))
+		}
+	}},
 }

@@ -18,7 +18,9 @@
 //     cases, customers' reviews); the item's recorded actor becomes the
 //     record's. A service that forgets to audit cannot exist;
 //   - the stream delivers at least once: the record's key is the stream
-//     record's event id, so a redelivered batch appends nothing twice.
+//     record's event id, so a redelivered batch appends nothing twice;
+//   - a batch's changes are appended one transaction per scope
+//     (audit.Service.RecordBatch), not one per change.
 package auditfn
 
 import (
@@ -26,6 +28,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -81,17 +84,32 @@ func ttlRemoval(r events.DynamoDBEventRecord) bool {
 	return r.UserIdentity != nil && r.UserIdentity.Type == "Service" && r.UserIdentity.PrincipalID == "dynamodb.amazonaws.com"
 }
 
+// AuditBatchLog appends entries of one scope in as few writes as it can
+// (audit.Service.RecordBatch).
+type AuditBatchLog interface {
+	RecordBatch(ctx context.Context, es []sg.AuditEntry) (int, error)
+}
+
 // Projector appends, for each stream record, the entry dynamo.AuditChange
 // makes of it (nothing for a skipped item), keyed by the record's event id
-// so a redelivery appends once. A fault stops the batch at the record and
-// reports it, so the stream delivers it again and no change is skipped; an
-// entry the log refuses (it cannot be, the change's fields are clipped to
-// fit) is logged by its event id and passed over rather than stopping the
-// stream for good.
-func Projector(log sg.AuditLog, logger *slog.Logger) fn.StreamHandler {
+// so a redelivery appends once. The entries of a batch are grouped by
+// scope, each scope's in stream order, and each group is appended in one
+// write (a transaction per batch and scope, not per change). A fault stops
+// the batch and reports the earliest record not yet appended, so the
+// stream delivers it (and what follows) again and no change is skipped; an
+// entry the log refuses as invalid (it cannot be: the change's fields are
+// clipped to fit) is logged by its event id and passed over rather than
+// stopping the stream for good.
+func Projector(log AuditBatchLog, logger *slog.Logger) fn.StreamHandler {
+	type pending struct {
+		e  sg.AuditEntry
+		at int // its stream record's index in the batch
+	}
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
-		for _, r := range ev.Records {
+		var order []string
+		groups := map[string][]pending{}
+		for i, r := range ev.Records {
 			e, ok := dynamo.AuditChange(r.EventName, live.FromStreamImage(r.Change.Keys), live.FromStreamImage(r.Change.NewImage), ttlRemoval(r))
 			if !ok {
 				continue
@@ -100,17 +118,43 @@ func Projector(log sg.AuditLog, logger *slog.Logger) fn.StreamHandler {
 			if r.EventID == "" {
 				e.Key = "ddbseq:" + r.Change.SequenceNumber
 			}
-			_, err := log.Record(ctx, e)
+			if _, ok := groups[e.Scope]; !ok {
+				order = append(order, e.Scope)
+			}
+			groups[e.Scope] = append(groups[e.Scope], pending{e: e, at: i})
+		}
+		failedAt := -1
+		for _, scope := range order {
+			g := groups[scope]
+			es := make([]sg.AuditEntry, len(g))
+			for i, p := range g {
+				es[i] = p.e
+			}
+			n, err := log.RecordBatch(ctx, es)
 			var se *sg.Error
 			if errors.As(err, &se) && se.Kind == sg.KindInvalid {
-				logger.Error("audit record refused", "event_id", r.EventID, "code", se.Code, "param", se.Param)
-				continue
+				// Append the others one at a time, passing over the one refused.
+				for j := n; j < len(g); j++ {
+					_, err = log.RecordBatch(ctx, []sg.AuditEntry{g[j].e})
+					if errors.As(err, &se) && se.Kind == sg.KindInvalid {
+						logger.Error("audit record refused", "event_id", strings.TrimPrefix(g[j].e.Key, "ddb:"), "code", se.Code, "param", se.Param)
+						err = nil
+					}
+					if err != nil {
+						break
+					}
+					n = j + 1
+				}
 			}
 			if err != nil {
-				logger.Warn("audit append failed; the stream delivers the record again", "event_id", r.EventID, "error", err.Error())
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
-				return resp, nil
+				logger.Warn("audit append failed; the stream delivers the records again", "scope_records", len(g), "error", err.Error())
+				if n < len(g) && (failedAt < 0 || g[n].at < failedAt) {
+					failedAt = g[n].at
+				}
 			}
+		}
+		if failedAt >= 0 {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: ev.Records[failedAt].Change.SequenceNumber})
 		}
 		return resp, nil
 	}

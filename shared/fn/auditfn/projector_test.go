@@ -3,6 +3,7 @@ package auditfn_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -220,5 +221,55 @@ func TestProjectorNeverCopiesContent(t *testing.T) {
 	}
 	if img(rs[0]) != img(rs[2]) || img(rs[2]) == img(rs[3]) {
 		t.Errorf("image hashes %s %s %s", img(rs[0]), img(rs[2]), img(rs[3]))
+	}
+}
+
+// flaky fails every batch of one scope.
+type flaky struct {
+	*audit.Service
+	scope string
+}
+
+func (f flaky) RecordBatch(ctx context.Context, es []sg.AuditEntry) (int, error) {
+	if len(es) > 0 && es[0].Scope == f.scope {
+		return 0, sg.Unavailable("test", errors.New("throttled"))
+	}
+	return f.Service.RecordBatch(ctx, es)
+}
+
+// A batch's changes of several tenants go to each tenant's chain in
+// stream order; when one chain cannot be appended to, the earliest of its
+// records is reported, the stream delivers from there again, and in the
+// end each change is in its chain once.
+func TestProjectorGroupsByScopeAndRetriesFromTheFailure(t *testing.T) {
+	st := memstore.NewAudit()
+	svc := audit.New(st, nil)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	item := func(id string) map[string]events.DynamoDBAttributeValue {
+		return map[string]events.DynamoDBAttributeValue{"id": str(id)}
+	}
+	batch := []events.DynamoDBEventRecord{
+		rec("e1", "INSERT", "TENANT#t_x", "WALLET#w1", item("w1")),
+		rec("e2", "INSERT", "TENANT#t_y", "WALLET#w2", item("w2")),
+		rec("e3", "INSERT", "TENANT#t_x", "WALLET#w3", item("w3")),
+		rec("e4", "INSERT", "TENANT#t_y", "WALLET#w4", item("w4")),
+		rec("e5", "INSERT", "TENANT#t_x", "WALLET#w5", item("w5")),
+	}
+	resp, err := auditfn.Projector(flaky{svc, "t_y"}, quiet)(ctx, events.DynamoDBEvent{Records: batch})
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "seq-e2" {
+		t.Fatalf("failures %+v, %v; want the stream to start again at e2", resp.BatchItemFailures, err)
+	}
+	// The stream delivers from e2 on, now with the store back.
+	if resp, _ := auditfn.Projector(svc, quiet)(ctx, events.DynamoDBEvent{Records: batch[1:]}); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v", resp.BatchItemFailures)
+	}
+	for scope, want := range map[string]string{"t_x": "w1 w3 w5", "t_y": "w2 w4"} {
+		var got []string
+		for _, r := range records(t, svc, scope) {
+			got = append(got, r.Subject)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: %v; want %s", scope, got, want)
+		}
 	}
 }

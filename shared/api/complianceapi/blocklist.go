@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/compliance"
@@ -39,7 +38,7 @@ type BlockView struct {
 // ViewBlock shows a blocklist entry.
 func ViewBlock(e sg.BlockEntry) BlockView {
 	return BlockView{Object: "blocklist_entry", Chain: string(e.Chain), Address: e.Address, Reason: e.Reason, AddedBy: e.AddedBy,
-		AddedAt: e.AddedAt.UTC().Format(time.RFC3339Nano)}
+		AddedAt: viewTime(e.AddedAt)}
 }
 
 // List is GET /v1/compliance/blocklist: every entry, by chain and address.

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
@@ -82,8 +81,6 @@ type CaseView struct {
 	Version   int64             `json:"version"`
 }
 
-func caseTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
 func caseList(l []string) []string {
 	if l == nil {
 		return []string{}
@@ -97,16 +94,16 @@ func ViewCase(c sg.Case) CaseView {
 		Notes: make([]CaseNoteView, 0, len(c.Notes)),
 		Evidence: CaseEvidenceView{Transfers: caseList(c.Evidence.Transfers), Alerts: caseList(c.Evidence.Alerts),
 			Addresses: caseList(c.Evidence.Addresses), Records: caseList(c.Evidence.Records)},
-		CreatedAt: caseTime(c.CreatedAt), UpdatedAt: caseTime(c.UpdatedAt), Version: c.Version}
+		CreatedAt: viewTime(c.CreatedAt), UpdatedAt: viewTime(c.UpdatedAt), Version: c.Version}
 	if c.Assignee != "" {
 		a := c.Assignee
 		v.Assignee = &a
 	}
 	for _, n := range c.Notes {
-		v.Notes = append(v.Notes, CaseNoteView{At: caseTime(n.At), Author: n.Author, Text: n.Text})
+		v.Notes = append(v.Notes, CaseNoteView{At: viewTime(n.At), Author: n.Author, Text: n.Text})
 	}
 	if d := c.Decision; d != nil {
-		v.Decision = &CaseDecisionView{Outcome: string(d.Outcome), By: d.By, At: caseTime(d.At), Reason: d.Reason}
+		v.Decision = &CaseDecisionView{Outcome: string(d.Outcome), By: d.By, At: viewTime(d.At), Reason: d.Reason}
 		if d.Certificate != nil {
 			v.Decision.Certificate = &CaseCertificateView{CourseID: d.Certificate.CourseID, CertificateID: d.Certificate.CertificateID}
 		}

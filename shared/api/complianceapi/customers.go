@@ -110,26 +110,30 @@ type CustomerView struct {
 	UpdatedAt   string                 `json:"updated_at"`
 }
 
-// custTime renders t at the microsecond, as the stores keep it, so a
+// viewTime renders t at the microsecond, as the stores keep it, so a
 // replayed answer reads as the first did.
-func custTime(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano) }
+// viewTime is a time as every view of this package shows it: UTC, RFC 3339,
+// to the microsecond the store keeps.
+// viewTime is a time as every view of this package shows it: UTC, RFC 3339,
+// to the microsecond the store keeps.
+func viewTime(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano) }
 
-func custTimePtr(t time.Time) *string {
+func viewTimePtr(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := custTime(t)
+	s := viewTime(t)
 	return &s
 }
 
 // ViewCustomer renders c in the spec's shape.
 func ViewCustomer(c sg.Customer) CustomerView {
 	v := CustomerView{Object: "customer", ID: c.ID, Name: c.PII.Name, DateOfBirth: c.PII.DateOfBirth, Country: c.PII.Country,
-		Documents: make([]CustomerDocumentJSON, 0, len(c.PII.Documents)), Erased: c.Erased(), ErasedAt: custTimePtr(c.ErasedAt),
-		Version: c.Version, CreatedAt: custTime(c.CreatedAt), UpdatedAt: custTime(c.UpdatedAt),
+		Documents: make([]CustomerDocumentJSON, 0, len(c.PII.Documents)), Erased: c.Erased(), ErasedAt: viewTimePtr(c.ErasedAt),
+		Version: c.Version, CreatedAt: viewTime(c.CreatedAt), UpdatedAt: viewTime(c.UpdatedAt),
 		KYC: CustomerKYCView{Status: c.KYC.Status, Tier: c.KYC.Tier, Provider: c.KYC.Provider, ProviderRef: c.KYC.ProviderRef,
-			VerifiedAt: custTimePtr(c.KYC.VerifiedAt), ExpiresAt: custTimePtr(c.KYC.ExpiresAt), Reason: c.KYC.Reason,
-			ReviewedBy: c.KYC.ReviewedBy, UpdatedAt: custTime(c.KYC.UpdatedAt)}}
+			VerifiedAt: viewTimePtr(c.KYC.VerifiedAt), ExpiresAt: viewTimePtr(c.KYC.ExpiresAt), Reason: c.KYC.Reason,
+			ReviewedBy: c.KYC.ReviewedBy, UpdatedAt: viewTime(c.KYC.UpdatedAt)}}
 	if v.KYC.Status == "" {
 		v.KYC.Status = sg.KYCNone
 	}
@@ -368,10 +372,10 @@ type ComplianceStatusView struct {
 // limit (and has no remaining).
 func ViewCompliance(v compliance.ComplianceView, at time.Time) ComplianceStatusView {
 	out := ComplianceStatusView{Object: "customer_compliance", CustomerID: v.CustomerID, KYCStatus: v.KYCStatus, Tier: v.Tier,
-		KYCExpiresAt: custTimePtr(v.KYCExpiresAt), Capabilities: append([]sg.Capability{}, v.Capabilities...),
+		KYCExpiresAt: viewTimePtr(v.KYCExpiresAt), Capabilities: append([]sg.Capability{}, v.Capabilities...),
 		Limits:    make([]LimitViewJSON, 0, len(v.Limits)),
 		Screening: ScreeningSummaryJSON{Status: v.Screening.Status, ListVersion: v.Screening.ListVersion, Hits: v.Screening.Hits},
-		OpenCases: v.OpenCases, At: custTime(at)}
+		OpenCases: v.OpenCases, At: viewTime(at)}
 	for _, l := range v.Limits {
 		lv := LimitViewJSON{Scope: l.Scope, Window: l.Window, Limit: l.Limit.String(), Used: l.Used.String()}
 		if l.Limit > 0 {

@@ -36,7 +36,7 @@ func ViewSanctions(l sg.SanctionsList) SanctionsView {
 		date = ""
 	}
 	v := SanctionsView{Object: "sanctions_list", Source: l.Source, Version: l.Version, Date: date,
-		LoadedAt: l.LoadedAt.UTC().Format(time.RFC3339Nano), Count: l.Count, Counts: map[string]int{}}
+		LoadedAt: viewTime(l.LoadedAt), Count: l.Count, Counts: map[string]int{}}
 	for c, n := range l.Counts {
 		v.Counts[string(c)] = n
 	}

@@ -61,7 +61,7 @@ func custLimitsJSON(l sg.TierLimits) TierLimitsJSON {
 // ViewTiers renders tt in the spec's shape.
 func ViewTiers(tt sg.TierTable) TierTableView {
 	v := TierTableView{Object: "tier_table", Version: tt.Version, Default: tt.Default, Verified: tt.Verified,
-		KYCValidityDays: int(tt.KYCValidity / (24 * time.Hour)), Tiers: make([]TierJSON, 0, len(tt.Tiers)), UpdatedAt: custTimePtr(tt.UpdatedAt)}
+		KYCValidityDays: int(tt.KYCValidity / (24 * time.Hour)), Tiers: make([]TierJSON, 0, len(tt.Tiers)), UpdatedAt: viewTimePtr(tt.UpdatedAt)}
 	for _, t := range tt.Tiers {
 		j := TierJSON{Name: t.Name, Total: custLimitsJSON(t.Total), Capabilities: append([]sg.Capability{}, t.Capabilities...)}
 		if len(t.PerChain) > 0 {

@@ -34,7 +34,7 @@ type TravelRecordView struct {
 // ViewTravelRecord renders r in the spec's shape.
 func ViewTravelRecord(r sg.TravelRecord) TravelRecordView {
 	v := TravelRecordView{Object: "travel_rule_record", TransferID: r.TransferID, Direction: r.Direction, Status: r.Status,
-		CounterpartyVASP: r.CounterpartyVASP, Chain: r.Chain, At: custTime(r.At)}
+		CounterpartyVASP: r.CounterpartyVASP, Chain: r.Chain, At: viewTime(r.At)}
 	if r.Amount > 0 {
 		v.Amount = r.Amount.String()
 	}

@@ -29,7 +29,11 @@ type Cases struct {
 	// certificate of to decide a case; Certs checks it.
 	RequiredCourse string
 	Certs          sg.CertificateChecker
-	Now            func() time.Time
+	// Wallets, when set, names the customer of the wallet a case is
+	// opened over (sg.Case.Customer), so the customer's open cases can
+	// be counted.
+	Wallets LimitWallets
+	Now     func() time.Time
 }
 
 var _ sg.CaseOpener = (*Cases)(nil)
@@ -64,6 +68,8 @@ type openRequest struct {
 	evidence sg.CaseEvidence
 	at       time.Time
 	by       string
+	// wallet is the wallet the case is about, if any.
+	wallet string
 }
 
 // Open opens a case once per key, or joins the open case of the same
@@ -84,8 +90,12 @@ func (s *Cases) openJ(ctx context.Context, r openRequest) (sg.Case, sg.JournalEn
 		return sg.Case{}, sg.JournalEntry{}, sg.Internal("compliance.OpenCase", errors.New("a case needs a tenant and a key"))
 	}
 	at := r.at.UTC().Truncate(time.Microsecond)
+	customer, err := s.customerOf(ctx, r.tenant, r.wallet)
+	if err != nil {
+		return sg.Case{}, sg.JournalEntry{}, err
+	}
 	c := sg.Case{ID: sg.NewKeyedID("case", at, r.tenant, "cases.open", r.key), Tenant: r.tenant, Kind: r.kind, Status: sg.CaseOpen,
-		Subject: r.subject, Summary: r.summary, Evidence: r.evidence, CreatedAt: at, UpdatedAt: at, ChangedBy: r.by, Change: "case.opened"}
+		Subject: r.subject, Customer: customer, Summary: r.summary, Evidence: r.evidence, CreatedAt: at, UpdatedAt: at, ChangedBy: r.by, Change: "case.opened"}
 	got, created, err := s.Store.CreateCase(ctx, c, r.key)
 	if err != nil {
 		return sg.Case{}, sg.JournalEntry{}, err
@@ -103,6 +113,22 @@ func (s *Cases) openJ(ctx context.Context, r openRequest) (sg.Case, sg.JournalEn
 		}
 		return evidenceDetail(r.evidence), nil
 	})
+}
+
+// customerOf is the customer of the tenant's wallet ("" when there is no
+// wallet, no reader, or the wallet belongs to no customer).
+func (s *Cases) customerOf(ctx context.Context, tenant, wallet string) (string, error) {
+	if wallet == "" || s.Wallets == nil {
+		return "", nil
+	}
+	w, err := s.Wallets.Wallet(ctx, tenant, wallet)
+	if errors.Is(err, sg.ErrNotFound) || errors.Is(err, sg.ErrWalletNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return sg.WalletCustomerID(w), nil
 }
 
 // OpenCase opens the case a screening hit asks for (sg.CaseOpener).
@@ -136,7 +162,7 @@ func (s *Cases) OpenCase(ctx context.Context, r sg.CaseRequest) (string, error) 
 		summary += " on " + strings.Join(r.Lists, ", ")
 	}
 	c, err := s.open(ctx, openRequest{tenant: r.Tenant, kind: sg.CaseKind(r.Kind), key: r.Key, subject: r.Subject, summary: summary,
-		evidence: ev, at: at, by: "screening"})
+		evidence: ev, at: at, by: "screening", wallet: r.Wallet})
 	return c.ID, err
 }
 

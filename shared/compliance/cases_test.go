@@ -1,6 +1,7 @@
 package compliance_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -218,5 +219,71 @@ func TestOpenCaseForScreening(t *testing.T) {
 	list, _, _ := f.cases.List(mctx, mtn, sg.CaseFilter{Status: sg.CaseOpen}, sg.Page{})
 	if len(list) != 1 {
 		t.Fatalf("open cases %d", len(list))
+	}
+}
+
+// walletsOf reads wallets from a map (compliance.LimitWallets).
+type walletsOf map[string]sg.Wallet
+
+func (m walletsOf) Wallet(_ context.Context, tenant, id string) (sg.Wallet, error) {
+	w, ok := m[id]
+	if !ok || w.TenantID != tenant {
+		return sg.Wallet{}, sg.ErrWalletNotFound
+	}
+	return w, nil
+}
+
+// A screening hit on a payout or a deposit of a customer's wallet opens a
+// case that names the customer: the customer's compliance view counts it
+// until an officer decides it; a wallet of no customer, or another
+// customer's, does not count.
+func TestOpenCasesCountedForTheWalletsCustomer(t *testing.T) {
+	f := newCaseFix(t, false)
+	cus := sg.NewID(sg.CustomerIDPrefix, mt0)
+	other := sg.NewID(sg.CustomerIDPrefix, mt0.Add(time.Second))
+	f.cases.Wallets = walletsOf{
+		"wal_a": {ID: "wal_a", TenantID: mtn, CustomerRef: cus},
+		"wal_b": {ID: "wal_b", TenantID: mtn, CustomerRef: other},
+		"wal_n": {ID: "wal_n", TenantID: mtn, CustomerRef: "crm-1042"},
+	}
+	sc := newScreen(t, true)
+	sc.svc.Cases = f.cases
+	views := &compliance.ComplianceViews{OpenCases: f.store.OpenCases}
+	count := func(customer string) int {
+		t.Helper()
+		n, err := views.OpenCases(mctx, mtn, customer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	payout := sg.Transfer{ID: "txn_p1", TenantID: mtn, Type: sg.TransferWithdrawal, FromWallet: "wal_a", Chain: sg.Tron, ToAddress: sanctionedTRX}
+	if _, err := sc.svc.ScreenTransfer(mctx, payout); !errors.Is(err, sg.ErrDestinationSanctioned) {
+		t.Fatalf("ScreenTransfer = %v", err)
+	}
+	dep, err := sc.svc.ScreenDeposit(mctx, mtn, "wal_a", sg.Ethereum, sanctionedETH, "0xabc:1")
+	if err != nil || !dep.Quarantine {
+		t.Fatalf("ScreenDeposit = %+v, %v", dep, err)
+	}
+	for _, w := range []string{"wal_b", "wal_n"} {
+		if _, err := sc.svc.ScreenDeposit(mctx, mtn, w, sg.Ethereum, sanctionedETH, "0xdef:"+w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(cus); n != 2 {
+		t.Fatalf("the customer has %d open cases, want 2 (its payout's and its deposit's)", n)
+	}
+	if n := count(other); n != 1 {
+		t.Fatalf("the other customer has %d open cases, want 1", n)
+	}
+	c, err := f.cases.Get(mctx, mtn, dep.CaseID)
+	if err != nil || c.Customer != cus {
+		t.Fatalf("the deposit's case %+v, %v; want customer %s", c, err, cus)
+	}
+	if _, _, err := f.cases.Decide(mctx, mtn, dep.CaseID, "officer-1", sg.CaseClosedNoAction, "the sender was delisted"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(cus); n != 1 {
+		t.Fatalf("after a decision the customer has %d open cases, want 1", n)
 	}
 }

@@ -147,7 +147,7 @@ func (m *Monitor) raise(ctx context.Context, e sg.LedgerEvent, rs sg.MonitorRule
 	if m.Cases != nil {
 		c, err := m.Cases.open(ctx, openRequest{tenant: e.Tenant, kind: sg.CaseAMLAlert, key: id, subject: f.subject,
 			summary:  fmt.Sprintf("%s (rule %s v%d): %s", f.rule.Kind, f.rule.ID, f.rule.Version, f.detail),
-			evidence: sg.CaseEvidence{Transfers: a.Transfers, Alerts: []string{id}, Addresses: addrs}, at: e.At, by: "monitor"})
+			evidence: sg.CaseEvidence{Transfers: a.Transfers, Alerts: []string{id}, Addresses: addrs}, at: e.At, by: "monitor", wallet: wallet})
 		if err != nil {
 			return sg.Alert{}, false, err
 		}

@@ -64,7 +64,7 @@ func (s *Screening) screen(ctx context.Context, tenant string, c sg.Chain, addr,
 }
 
 // openCase opens the case of a hit, idempotent by what was screened.
-func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what string, evidence ...string) error {
+func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what, wallet string, evidence ...string) error {
 	kind := CaseBlocklistHit
 	switch {
 	case d.Sanctioned():
@@ -73,7 +73,7 @@ func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what 
 		kind = CaseSenderUnknown
 	}
 	id, err := s.Cases.OpenCase(ctx, sg.CaseRequest{Tenant: d.Tenant, Kind: kind,
-		Key: kind + ":" + what + ":" + d.Subject + ":" + string(d.Chain) + ":" + d.Address, Subject: d.Subject,
+		Key: kind + ":" + what + ":" + d.Subject + ":" + string(d.Chain) + ":" + d.Address, Subject: d.Subject, Wallet: wallet,
 		Chain: d.Chain, Address: d.Address, Evidence: append(evidence, "list:"+sg.SanctionsOFAC+":"+d.ListVersion),
 		Lists: d.Lists, ListVersion: d.ListVersion, At: d.At})
 	if err != nil {
@@ -88,11 +88,21 @@ func (s *Screening) openCase(ctx context.Context, d *sg.ScreeningDecision, what 
 // refusal (sg.ErrDestinationSanctioned before sg.ErrDestinationBlocked);
 // a clear decision returns nil. subject is the transfer's id.
 func (s *Screening) ScreenPayout(ctx context.Context, tenant string, c sg.Chain, to, subject string) (sg.ScreeningDecision, error) {
+	return s.screenPayout(ctx, tenant, c, to, subject, "")
+}
+
+// ScreenTransfer is ScreenPayout of a tenant's payout t: its case is the
+// customer's of the wallet it leaves.
+func (s *Screening) ScreenTransfer(ctx context.Context, t sg.Transfer) (sg.ScreeningDecision, error) {
+	return s.screenPayout(ctx, t.TenantID, t.Chain, t.ToAddress, t.ID, t.FromWallet)
+}
+
+func (s *Screening) screenPayout(ctx context.Context, tenant string, c sg.Chain, to, subject, wallet string) (sg.ScreeningDecision, error) {
 	d, err := s.screen(ctx, tenant, c, to, subject)
 	if err != nil || !d.Hit() {
 		return d, err
 	}
-	if err := s.openCase(ctx, &d, "payout", "transfer:"+subject); err != nil {
+	if err := s.openCase(ctx, &d, "payout", wallet, "transfer:"+subject); err != nil {
 		return d, err
 	}
 	return d, d.Refusal()
@@ -115,14 +125,14 @@ func (s *Screening) ScreenDeposit(ctx context.Context, tenant, wallet string, c 
 		}
 		d := sg.ScreeningDecision{Tenant: tenant, Chain: c, Outcome: sg.ScreenHit, Lists: []string{ListSenderUnknown},
 			ListVersion: cur.Version, Quarantine: true, Subject: ref, At: s.now()}
-		return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref, "wallet:"+wallet)
+		return d, s.openCase(ctx, &d, "deposit", wallet, "deposit:"+ref, "wallet:"+wallet)
 	}
 	d, err := s.screen(ctx, tenant, c, from, ref)
 	if err != nil || !d.Hit() {
 		return d, err
 	}
 	d.Quarantine = true
-	return d, s.openCase(ctx, &d, "deposit", "deposit:"+ref, "wallet:"+wallet)
+	return d, s.openCase(ctx, &d, "deposit", wallet, "deposit:"+ref, "wallet:"+wallet)
 }
 
 // ListSenderUnknown stands among a decision's lists when a deposit's

@@ -35,7 +35,7 @@ func (p ScreenedPayout) Sign(ctx context.Context, t sg.Transfer) (string, error)
 	if t.NonceHeld {
 		return p.Payout.Sign(ctx, t)
 	}
-	if _, err := p.Screening.ScreenPayout(ctx, t.TenantID, t.Chain, t.ToAddress, t.ID); err != nil {
+	if _, err := p.Screening.ScreenTransfer(ctx, t); err != nil {
 		return "", err
 	}
 	return p.Payout.Sign(ctx, t)

@@ -25,7 +25,7 @@ type ScreeningPolicy struct {
 
 // Evaluate screens t's destination.
 func (p ScreeningPolicy) Evaluate(ctx context.Context, t sg.Transfer) (sg.Decision, error) {
-	d, err := p.Screening.ScreenPayout(ctx, t.TenantID, t.Chain, t.ToAddress, t.ID)
+	d, err := p.Screening.ScreenTransfer(ctx, t)
 	var refused *sg.Error
 	if errors.As(err, &refused) && sg.KindOf(err) == sg.KindRefused && d.Hit() {
 		return sg.Decision{Outcome: sg.OutcomeReject, Matched: []string{Matched(d)}}, nil

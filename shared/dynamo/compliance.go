@@ -50,6 +50,10 @@ const (
 	casePrefix     = "CASE#"
 	caseKeyPrefix  = "CASEKEY#"
 	caseSubjPrefix = "CASESUBJ#"
+	// custCasePrefix + hash(customer) + "#" + case id: one pointer per
+	// open case about a customer, removed when the case closes, so the
+	// customer's open cases are counted without reading any other case.
+	custCasePrefix = "CUSTCASE#"
 	// monRetries bounds the read-modify-write of an activity window under
 	// concurrent events on one wallet.
 	monRetries = 25
@@ -346,7 +350,7 @@ func caseItem(c sg.Case) item {
 	}
 	it := item{attrPK: s(tenantPK(c.Tenant)), attrSK: s(casePrefix + c.ID), "GSI1PK": s(casesGSI(c.Tenant, c.Status)), "GSI1SK": s(c.ID),
 		"id": s(c.ID), "kind": s(string(c.Kind)), "status": s(string(c.Status)), "subject": s(c.Subject), "summary": s(c.Summary),
-		"assignee": s(c.Assignee), "notes": mapList(notes), "ev_tx": strList(c.Evidence.Transfers), "ev_alerts": strList(c.Evidence.Alerts),
+		"customer": s(c.Customer), "assignee": s(c.Assignee), "notes": mapList(notes), "ev_tx": strList(c.Evidence.Transfers), "ev_alerts": strList(c.Evidence.Alerts),
 		"ev_addrs": strList(c.Evidence.Addresses), "ev_recs": strList(c.Evidence.Records), "created": usecN(c.CreatedAt), "updated": usecN(c.UpdatedAt),
 		"version": n(c.Version), "actor": s(c.ChangedBy), "action": s(c.Change)}
 	if c.Status.Closed() && c.Decision != nil {
@@ -365,7 +369,7 @@ func caseItem(c sg.Case) item {
 
 func decodeCase(tenant string, it item) sg.Case {
 	c := sg.Case{ID: getS(it, "id"), Tenant: tenant, Kind: sg.CaseKind(getS(it, "kind")), Status: sg.CaseStatus(getS(it, "status")),
-		Subject: getS(it, "subject"), Summary: getS(it, "summary"), Assignee: getS(it, "assignee"),
+		Subject: getS(it, "subject"), Customer: getS(it, "customer"), Summary: getS(it, "summary"), Assignee: getS(it, "assignee"),
 		Evidence: sg.CaseEvidence{Transfers: optStrList(it, "ev_tx"), Alerts: optStrList(it, "ev_alerts"), Addresses: optStrList(it, "ev_addrs"),
 			Records: optStrList(it, "ev_recs")},
 		CreatedAt: getUsec(it, "created"), UpdatedAt: getUsec(it, "updated"), Version: getN(it, "version"),
@@ -437,6 +441,9 @@ func (st *Compliance) CreateCase(ctx context.Context, c sg.Case, caseKey string)
 		if subjSK != "" {
 			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: pointerItem(c.Tenant, subjSK, c.ID), ConditionExpression: cond}})
 		}
+		if c.Customer != "" && !c.Status.Closed() {
+			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: pointerItem(c.Tenant, custCaseSK(c.Customer, c.ID), c.ID)}})
+		}
 		_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if reasons := cancelled(err); reasons != nil {
 			if len(reasons) > 0 && aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
@@ -450,6 +457,31 @@ func (st *Compliance) CreateCase(ctx context.Context, c sg.Case, caseKey string)
 		return decodeCase(c.Tenant, caseItem(c)), true, nil
 	}
 	return sg.Case{}, false, sg.Unavailable("dynamo.CreateCase", errors.New("the case key or subject kept changing"))
+}
+
+func custCaseSK(customer, caseID string) string {
+	return custCasePrefix + hashKey(customer) + "#" + caseID
+}
+
+// OpenCases counts the customer's open cases: a count query over the
+// customer's pointers (one per open case).
+func (st *Compliance) OpenCases(ctx context.Context, tenant, customer string) (int, error) {
+	in := &dynamodb.QueryInput{TableName: &st.table, ConsistentRead: aws.Bool(true), Select: types.SelectCount,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)),
+			":p": s(custCasePrefix + hashKey(customer) + "#")}}
+	total := 0
+	for {
+		out, err := st.db.Query(ctx, in)
+		if err != nil {
+			return 0, classify("dynamo.OpenCases", err)
+		}
+		total += int(out.Count)
+		if out.LastEvaluatedKey == nil {
+			return total, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }
 
 // Case reads one of the tenant's cases.
@@ -531,7 +563,7 @@ func (st *Compliance) UpdateCase(ctx context.Context, c sg.Case) (sg.Case, error
 		return sg.Case{}, err
 	}
 	prev := c.Version
-	c.CreatedAt, c.Subject = old.CreatedAt, old.Subject
+	c.CreatedAt, c.Subject, c.Customer = old.CreatedAt, old.Subject, old.Customer
 	c.Version++
 	put := &types.Put{TableName: &st.table, Item: caseItem(c), ConditionExpression: aws.String("attribute_exists(PK) AND version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(prev)}}
@@ -540,6 +572,9 @@ func (st *Compliance) UpdateCase(ctx context.Context, c sg.Case) (sg.Case, error
 		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: key(tenantPK(c.Tenant), caseSubjPrefix+hashKey(c.Subject)),
 			ConditionExpression:       aws.String("attribute_not_exists(PK) OR case_id = :id"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(c.ID)}}})
+	}
+	if c.Status.Closed() && !old.Status.Closed() && c.Customer != "" {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: key(tenantPK(c.Tenant), custCaseSK(c.Customer, c.ID))}})
 	}
 	if len(items) == 1 {
 		_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: put.Item, ConditionExpression: put.ConditionExpression,

@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -56,4 +59,52 @@ func CreateRequest(req Request, dst any) (Principal, string, error) {
 		return p, "", err
 	}
 	return p, key, Decode(req, dst, MaxBody)
+}
+
+// Once runs a request under its Idempotency-Key: the key is claimed (for
+// lease) before run, run's answer is recorded and returned; a replay
+// answers with the first answer, the same key with another request
+// (hash) is idempotency_key_reused, one still running
+// idempotency_in_progress. When run fails the claim is given back, so a
+// retry runs again. idem may be nil (the request runs unguarded: tests).
+func Once(ctx context.Context, idem sg.IdempotencyClaims, tenant, op, key, hash string, lease time.Duration, now func() time.Time,
+	run func() (status int, body any, err error)) (Response, error) {
+	if idem != nil {
+		rec, claimed, err := idem.ClaimIdempotency(ctx, tenant, op, key, hash, lease)
+		if err != nil {
+			return Response{}, err
+		}
+		if !claimed {
+			switch {
+			case rec.RequestHash != hash:
+				return Response{}, sg.ErrIdempotencyKeyReused
+			case rec.Status == 0:
+				return Response{}, sg.ErrIdempotencyInProgress
+			}
+			return Replay(rec), nil
+		}
+	}
+	release := func() {
+		if idem != nil {
+			idem.ReleaseIdempotency(ctx, tenant, op, key, hash) //nolint:errcheck // the lease ends it anyway
+		}
+	}
+	status, body, err := run()
+	if err != nil {
+		release()
+		return Response{}, err
+	}
+	out, err := json.Marshal(body)
+	if err != nil {
+		release()
+		return Response{}, sg.Internal("httpapi.Once", err)
+	}
+	if idem != nil {
+		err := idem.CompleteIdempotency(ctx, sg.Idempotency{TenantID: tenant, Operation: op, Key: key, RequestHash: hash,
+			Status: status, Response: out, CreatedAt: now().UTC()})
+		if err != nil && !errors.Is(err, sg.ErrIdempotencyInProgress) {
+			return Response{}, err
+		}
+	}
+	return Raw(status, out), nil
 }

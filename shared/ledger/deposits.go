@@ -237,3 +237,41 @@ func (d *Deposits) Release(ctx context.Context, tenant, id, by, note string) (sg
 	}
 	return d.Store.Transfer(ctx, tenant, t.ID)
 }
+
+// Releaser releases quarantined deposits (Deposits.Release) and marks
+// each released deposit's address for its chain's sweeper: a quarantined
+// deposit was never marked, so its tokens wait on the deposit address
+// until released. A crash between the release and the mark is mended by
+// asking again: the release answers as released already and the mark is
+// written (marks are idempotent by address).
+type Releaser struct {
+	Deposits *Deposits
+	// Marks and Scopes (the sweep scope of each chain whose deposit
+	// addresses are swept) may be nil: nothing is marked.
+	Marks  SweepMarks
+	Scopes map[sg.Chain]string
+}
+
+// Release releases the tenant's quarantined deposit id (by names the
+// officer, note the decision) and marks its address for the sweeper.
+func (r Releaser) Release(ctx context.Context, tenant, id, by, note string) (sg.Transfer, error) {
+	t, err := r.Deposits.Release(ctx, tenant, id, by, note)
+	if err != nil {
+		return t, err
+	}
+	scope := r.Scopes[t.Chain]
+	if r.Marks == nil || scope == "" {
+		return t, nil
+	}
+	ws, err := r.Deposits.Wallets.WalletsByID(ctx, tenant, t.ToWallet)
+	if err != nil {
+		return t, err
+	}
+	w := ws[t.ToWallet]
+	for _, a := range w.Addresses {
+		if a.Chain == t.Chain {
+			return t, r.Marks.MarkForSweep(ctx, scope, a.Address, w.Index, t.RequestHash)
+		}
+	}
+	return t, nil
+}

@@ -334,3 +334,79 @@ func TestReleaseMakesAQuarantinedDepositAvailable(t *testing.T) {
 	}
 	r.reconciles(t)
 }
+
+// The release an officer asks for through its case: refused while the
+// case is open or was reported, and for a case about another deposit;
+// once the case is closed with no action the deposit is made available
+// and its address marked for the sweeper (the quarantined deposit never
+// was), once however often it is asked.
+func TestReleaserReleasesOnACaseClosedWithNoActionAndMarksTheSweep(t *testing.T) {
+	r := newQuarantineRig(t, true)
+	held, other := r.dep(sanctioned, "ethereum:held"), r.dep(sanctioned, "ethereum:other")
+	for _, d := range []ledger.SeenDeposit{held, other} {
+		if err := r.sink.Seen(qbg, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.sink.Confirm(qbg, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.marks(t); n != 0 {
+		t.Fatalf("%d sweep marks for quarantined deposits; want none", n)
+	}
+	tr := r.transfer(t, held.Ref)
+	cs := r.caseList(t)
+	// Both deposits came from the same sender, a subject each: two cases.
+	caseOf := func(ref string) sg.Case {
+		for _, c := range cs {
+			for _, e := range c.Evidence.Transfers {
+				if e == "deposit:"+ref {
+					return c
+				}
+			}
+		}
+		t.Fatalf("no case names deposit %s: %+v", ref, cs)
+		return sg.Case{}
+	}
+	mine, theirs := caseOf(held.Ref), caseOf(other.Ref)
+	if err := compliance.CheckRelease(mine, tr); !errors.Is(err, compliance.ErrCaseNotCleared) {
+		t.Fatalf("release on an open case = %v; want case_not_cleared", err)
+	}
+	decided, _, err := r.cases.Decide(qbg, r.tenant, theirs.ID, "officer-1", sg.CaseClosedNoAction, "cleared")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compliance.CheckRelease(decided, tr); !errors.Is(err, compliance.ErrCaseNotForDeposit) {
+		t.Fatalf("release on another deposit's case = %v; want case_not_for_deposit", err)
+	}
+	reported, _, err := r.cases.Decide(qbg, r.tenant, mine.ID, "officer-1", sg.CaseClosedReported, "reported to OFAC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compliance.CheckRelease(reported, tr); !errors.Is(err, compliance.ErrCaseNotCleared) {
+		t.Fatalf("release on a reported case = %v; want case_not_cleared", err)
+	}
+	// The other deposit's case cleared it: it is released and marked.
+	otr := r.transfer(t, other.Ref)
+	if err := compliance.CheckRelease(decided, otr); err != nil {
+		t.Fatal(err)
+	}
+	rel := ledger.Releaser{Deposits: r.sink.Deposits, Marks: r.st, Scopes: map[sg.Chain]string{sg.Ethereum: "test"}}
+	for range 2 {
+		got, err := rel.Release(qbg, r.tenant, otr.ID, "officer-1", "case "+decided.ID)
+		if err != nil || got.State != sg.StatePosted {
+			t.Fatalf("Release = %s, %v", got.State, err)
+		}
+	}
+	ms, err := r.st.SweepMarks(qbg, "test", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || !strings.EqualFold(ms[0].Address, r.ethAddr) {
+		t.Fatalf("sweep marks %+v; want the released deposit's address", ms)
+	}
+	if b, q := r.wallet_(t), r.quarantine(t); b.Available != 7_000_000 || q.Available != 7_000_000 {
+		t.Fatalf("after one release: wallet %+v, quarantine %+v", b, q)
+	}
+	r.reconciles(t)
+}

@@ -239,6 +239,19 @@ func (c *Compliance) CreateCase(_ context.Context, cs sg.Case, key string) (sg.C
 	return cloneCase(cs), true, nil
 }
 
+// OpenCases counts the tenant's cases about customer that are not closed.
+func (c *Compliance) OpenCases(_ context.Context, tenant, customer string) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, cs := range c.cases {
+		if cs.Tenant == tenant && cs.Customer == customer && customer != "" && !cs.Status.Closed() {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // Case reads one of the tenant's cases.
 func (c *Compliance) Case(_ context.Context, tenant, id string) (sg.Case, error) {
 	c.mu.Lock()
@@ -287,7 +300,7 @@ func (c *Compliance) UpdateCase(_ context.Context, cs sg.Case) (sg.Case, error) 
 		return sg.Case{}, sg.ErrCaseChanged
 	}
 	cs = cloneCase(cs)
-	cs.CreatedAt, cs.Subject = old.CreatedAt, old.Subject
+	cs.CreatedAt, cs.Subject, cs.Customer = old.CreatedAt, old.Subject, old.Customer
 	cs.Version++
 	c.cases[k] = cs
 	if cs.Status.Closed() && c.subjects[cs.Tenant+"\x00"+cs.Subject] == cs.ID {

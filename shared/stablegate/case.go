@@ -103,11 +103,14 @@ type CaseDecision struct {
 // Case is one matter for compliance officers. Version is the store's
 // optimistic lock: UpdateCase writes only over the version read.
 type Case struct {
-	ID        string
-	Tenant    string
-	Kind      CaseKind
-	Status    CaseStatus
-	Subject   string // the wallet or address the case is about
+	ID      string
+	Tenant  string
+	Kind    CaseKind
+	Status  CaseStatus
+	Subject string // the wallet or address the case is about
+	// Customer is the customer the case concerns, when the wallet it was
+	// opened over belongs to one (kept from the opening on).
+	Customer  string
 	Summary   string
 	Assignee  string
 	Notes     []CaseNote
@@ -154,6 +157,9 @@ type CaseStore interface {
 	// ErrNotFound when there is no such case) and returns it at
 	// Version+1. A case that becomes closed frees its subject.
 	UpdateCase(ctx context.Context, c Case) (Case, error)
+	// OpenCases counts the tenant's cases about customer that are not
+	// closed (a read of the customer's own pointers, never of all cases).
+	OpenCases(ctx context.Context, tenant, customer string) (int, error)
 }
 
 // CertificateChecker says whether a learner holds a valid certificate of a

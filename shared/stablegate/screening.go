@@ -189,6 +189,10 @@ type CaseRequest struct {
 	Key string
 	// Subject is what the case is about: a transfer id or a deposit ref.
 	Subject string
+	// Wallet is the tenant's wallet the request concerns (the payout's
+	// source, the deposit's recipient), when there is one: the case is
+	// the wallet's customer's.
+	Wallet  string
 	Chain   Chain
 	Address string
 	// Evidence names the records the case rests on ("transfer:<id>",

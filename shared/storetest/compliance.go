@@ -277,6 +277,59 @@ var complianceCases = []complianceCase{
 			t.Fatalf("after closing, the subject's next case %+v, %v", fresh, created)
 		}
 	}},
+	{"OpenCases/counts the customer's cases until each closes; the customer is kept; another tenant's and customer's apart", func(t *testing.T, st sg.MonitorStore) {
+		tn := tenant()
+		count := func(tenant, customer string) int {
+			t.Helper()
+			n, err := st.OpenCases(ctx, tenant, customer)
+			must(t, "OpenCases", err)
+			return n
+		}
+		if n := count(tn, "cus_a"); n != 0 {
+			t.Fatalf("a customer with no cases has %d open", n)
+		}
+		var cases []sg.Case
+		for i := range 3 {
+			c := newCase(tn, fmt.Sprintf("wal_c%d", i), now())
+			c.Customer = "cus_a"
+			got, _, err := st.CreateCase(ctx, c, fmt.Sprintf("kc%d", i))
+			must(t, "CreateCase", err)
+			if got.Customer != "cus_a" {
+				t.Fatalf("the case's customer reads back %q", got.Customer)
+			}
+			cases = append(cases, got)
+		}
+		other := newCase(tn, "wal_b", now())
+		other.Customer = "cus_b"
+		_, _, err := st.CreateCase(ctx, other, "kb")
+		must(t, "CreateCase of another customer", err)
+		elsewhere := newCase(tenant(), "wal_c0", now())
+		elsewhere.Customer = "cus_a"
+		_, _, err = st.CreateCase(ctx, elsewhere, "kc0")
+		must(t, "CreateCase of another tenant", err)
+		if n := count(tn, "cus_a"); n != 3 {
+			t.Fatalf("cus_a has %d open cases, want 3", n)
+		}
+		// Moving a case keeps it open and its customer, even when the
+		// update names none; closing it ends its count.
+		c := cases[0]
+		c.Status, c.Customer = sg.CaseInvestigating, ""
+		moved, err := st.UpdateCase(ctx, c)
+		must(t, "UpdateCase", err)
+		if moved.Customer != "cus_a" || count(tn, "cus_a") != 3 {
+			t.Fatalf("after a move the case names %q and cus_a has %d open", moved.Customer, count(tn, "cus_a"))
+		}
+		moved.Status = sg.CaseClosedNoAction
+		moved.Decision = &sg.CaseDecision{Outcome: sg.CaseClosedNoAction, By: "officer-1", At: now(), Reason: "explained"}
+		_, err = st.UpdateCase(ctx, moved)
+		must(t, "UpdateCase closing", err)
+		if n := count(tn, "cus_a"); n != 2 {
+			t.Fatalf("after closing one, cus_a has %d open, want 2", n)
+		}
+		if n := count(tn, "cus_b"); n != 1 {
+			t.Fatalf("cus_b has %d open, want 1", n)
+		}
+	}},
 	{"Cases/oldest first, by status and assignee, in pages", func(t *testing.T, st sg.MonitorStore) {
 		tn := tenant()
 		t0 := now()

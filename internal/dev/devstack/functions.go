@@ -100,6 +100,7 @@ var Functions = map[string]fn.Builder{
 	"tiers-put":            compliancefn.TiersPut,
 	"travel-rule-attach":   compliancefn.TravelRuleAttach,
 	"travel-rule-export":   compliancefn.TravelRuleExport,
+	"deposits-release":     compliancefn.DepositsRelease,
 
 	// ---- compliance: cases ----
 	"cases-list":           compliancefn.CasesList,

@@ -75,6 +75,7 @@ type caseCall struct {
 	subject string // "officer-1" when empty
 	path    map[string]string
 	query   map[string]string
+	headers map[string]string
 	body    string
 }
 
@@ -97,6 +98,9 @@ func (e *caseEnv) do(h httpapi.Handler, c caseCall) caseReply {
 		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "req-1",
 			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
 				Claims: map[string]string{httpapi.TenantClaim: c.tenant, "sub": c.subject}, Scopes: []string{complianceapi.ScopeCompliance}}}}}
+	for k, v := range c.headers {
+		req.Headers[k] = v
+	}
 	resp, err := httpapi.Wrap("complianceapi-test", h)(bg, req)
 	if err != nil {
 		e.t.Fatalf("Wrap returned an error: %v", err)

@@ -289,45 +289,11 @@ func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Resp
 		}
 	}
 	id := req.PathParameters["invoice_id"]
-	hash := httpapi.RequestHash(OpCancel, id)
-	if h.Idem != nil {
-		rec, claimed, err := h.Idem.ClaimIdempotency(ctx, p.TenantID, OpCancel, key, hash, CancelLease)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		if !claimed {
-			switch {
-			case rec.RequestHash != hash:
-				return httpapi.Response{}, sg.ErrIdempotencyKeyReused
-			case rec.Status == 0:
-				return httpapi.Response{}, sg.ErrIdempotencyInProgress
-			}
-			return httpapi.Replay(rec), nil
-		}
-	}
-	release := func() {
-		if h.Idem != nil {
-			h.Idem.ReleaseIdempotency(ctx, p.TenantID, OpCancel, key, hash) //nolint:errcheck // the lease ends it anyway
-		}
-	}
-	inv, err := h.Svc.Cancel(ctx, p.TenantID, id)
-	if err != nil {
-		release()
-		return httpapi.Response{}, err
-	}
-	out, err := json.Marshal(h.view(inv))
-	if err != nil {
-		release()
-		return httpapi.Response{}, sg.Internal("invoiceapi.Cancel", err)
-	}
-	if h.Idem != nil {
-		err := h.Idem.CompleteIdempotency(ctx, sg.Idempotency{TenantID: p.TenantID, Operation: OpCancel, Key: key, RequestHash: hash,
-			Status: http.StatusOK, Response: out, CreatedAt: h.Svc.Now().UTC()})
-		if err != nil && !errors.Is(err, sg.ErrIdempotencyInProgress) {
-			return httpapi.Response{}, err
-		}
-	}
-	return httpapi.Raw(http.StatusOK, out), nil
+	return httpapi.Once(ctx, h.Idem, p.TenantID, OpCancel, key, httpapi.RequestHash(OpCancel, id), CancelLease, h.Svc.Now,
+		func() (int, any, error) {
+			inv, err := h.Svc.Cancel(ctx, p.TenantID, id)
+			return http.StatusOK, h.view(inv), err
+		})
 }
 
 // chainOf reads ?chain= (optional when the invoice takes one chain).

@@ -76,7 +76,7 @@ func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) 
 		return complianceapi.Customers{}, err
 	}
 	return complianceapi.Customers{Svc: kit.Customers, Idem: st.Base, KYC: &compliance.KYC{Customers: kit.Customers, Provider: prov},
-		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits}, Now: time.Now}, nil
+		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits, OpenCases: st.Compliance.OpenCases}, Now: time.Now}, nil
 }
 
 func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) fn.Builder {

@@ -44,7 +44,7 @@ func Build(env fn.Env, st *dynamo.Store) (*Kit, error) {
 		return nil, err
 	}
 	now := time.Now
-	cases := &compliance.Cases{Store: st.Compliance, Transfers: st.Ledger, Now: now}
+	cases := &compliance.Cases{Store: st.Compliance, Transfers: st.Ledger, Wallets: st.Wallets, Now: now}
 	if c := env("OFFICER_COURSE"); c != "" {
 		cc := compliance.CourseCertificates{Store: st.Courses}
 		if d := env("OFFICER_CERT_DAYS"); d != "" {

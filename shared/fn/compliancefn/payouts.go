@@ -26,13 +26,16 @@ import (
 // every payout (compliance.Chain), so a screening hit opens its case even
 // when the custody rules refuse too. The limits come last because they
 // reserve the amount: a payout refused by another step is rejected, and
-// the ledger's Settler gives the reservation back.
+// the ledger's Settler gives the reservation back. A payout whose
+// travel-rule data places its beneficiary in another country than the
+// wallet's customer needs a tier with cross_border (compliance.PayoutOps).
 func PayoutPolicy(k *Kit, st *dynamo.Store) ledger.Policy {
 	return compliance.Chain(
 		custody.Rules{Store: st.Custody, Now: time.Now},
 		compliance.ScreeningPolicy{Screening: k.Screening},
 		compliance.TravelPolicy{Travel: k.Travel},
-		compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets},
+		compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets,
+			Op: compliance.PayoutOps{Travel: k.Travel, Customers: k.Customers, Wallets: st.Wallets}.Op},
 	)
 }
 

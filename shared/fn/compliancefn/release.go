@@ -1,0 +1,49 @@
+package compliancefn
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/stablegate/stablegate/shared/api/complianceapi"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// DepositsRelease builds POST /v1/deposits/{transfer_id}/release: an
+// officer releases a quarantined deposit on its case's closed_no_action
+// decision, and its address is marked for the chain's sweeper under the
+// same scope the deposit watchers mark (FORWARDER_FACTORY_ETHEREUM for
+// Ethereum's forwarders; the Tron network's token, NETWORK_TRON,
+// TRON_GRID_URL and USDT_CONTRACT_TRON, for Tron).
+func DepositsRelease(_ context.Context, env fn.Env) (httpapi.Handler, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	kit, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	scopes := map[sg.Chain]string{}
+	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
+		if !common.IsHexAddress(f) {
+			return nil, errors.New("compliancefn: FORWARDER_FACTORY_ETHEREUM is not an address")
+		}
+		scopes[sg.Ethereum] = chaineth.SweepScope(common.HexToAddress(f))
+	}
+	if _, _, token, ok, err := fn.TronConfig(env); err != nil {
+		return nil, err
+	} else if ok {
+		scopes[sg.Tron] = tron.SweepScope(token)
+	}
+	rel := ledger.Releaser{Deposits: &ledger.Deposits{Service: fn.Ledger(st), Mover: st.Ledger}, Marks: st.Sweeps, Scopes: scopes}
+	h := complianceapi.Release{Cases: kit.Cases, Transfers: st.Ledger, Releaser: rel, Idem: st.Base, Now: time.Now}
+	return httpapi.Wrap("deposits-release", h.Deposit), nil
+}

@@ -210,8 +210,10 @@ func TestAuditChainEndToEnd(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	if got.freeze.Actor != "user:alice" || got.journal.Actor != "user:alice" {
-		t.Errorf("the freeze's actor is %q, its journal entry's %q; want user:alice", got.freeze.Actor, got.journal.Actor)
+	for what, rec := range map[string]auditRecordJSON{"wallet": got.wallet, "transfer": got.transfer, "freeze": got.freeze, "journal entry": got.journal} {
+		if rec.Actor != "user:alice" {
+			t.Errorf("the %s's actor is %q; want user:alice", what, rec.Actor)
+		}
 	}
 	for _, rec := range recs {
 		all := rec.Actor + rec.Action + rec.Subject + rec.Detail

@@ -106,7 +106,7 @@ func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	} else if !claimed {
 		return answerHeld(rec, hash)
 	}
-	resp, err := h.runBatch(ctx, p.TenantID, rows, cols)
+	resp, err := h.runBatch(ctx, p.TenantID, p.Subject, rows, cols)
 	if err != nil {
 		// A fault of ours: give the key back so a retry runs at once (the
 		// rows done are replayed by their row keys).
@@ -143,7 +143,7 @@ func answerHeld(rec sg.Idempotency, hash string) (httpapi.Response, error) {
 
 // runBatch applies the rows in order and reports on each. It fails only
 // with a fault of ours (a retry replays the rows done).
-func (h Transfers) runBatch(ctx context.Context, tenant string, rows [][]string, cols []string) (BatchReport, error) {
+func (h Transfers) runBatch(ctx context.Context, tenant, by string, rows [][]string, cols []string) (BatchReport, error) {
 	report := BatchReport{Object: "batch_report", Rows: len(rows), Accepted: []AcceptedRow{}, Refused: []RefusedRow{}}
 	seen := map[string]bool{}
 	for i, rec := range rows {
@@ -183,7 +183,7 @@ func (h Transfers) runBatch(ctx context.Context, tenant string, rows [][]string,
 		}
 		canon, _ := json.Marshal(row)
 		r, err := h.Ledger.Transfer(ctx, tenant, "batch-row:"+row["row_key"], httpapi.RequestHash(OpBatch, string(canon)), ledger.Internal{
-			From: row["from_wallet_id"], To: row["to_wallet_id"], Chain: sg.Chain(row["chain"]), Asset: sg.USDT, Amount: amount, Memo: row["memo"],
+			From: row["from_wallet_id"], To: row["to_wallet_id"], Chain: sg.Chain(row["chain"]), Asset: sg.USDT, Amount: amount, Memo: row["memo"], RequestedBy: by,
 		})
 		if k := sg.KindOf(err); err != nil && (k == sg.KindInternal || k == sg.KindUnavailable) {
 			return BatchReport{}, err

@@ -165,7 +165,7 @@ func (h Transfers) Create(ctx context.Context, req httpapi.Request) (httpapi.Res
 	}
 	r, err := h.Ledger.Transfer(ctx, p.TenantID, key, httpapi.RequestHash(ledger.OpTransfer, body), ledger.Internal{
 		From: body.FromWalletID, To: body.ToWalletID, Chain: sg.Chain(body.Chain), Asset: sg.Asset(body.Asset),
-		Amount: amount, Memo: body.Memo, Metadata: body.Metadata,
+		Amount: amount, Memo: body.Memo, Metadata: body.Metadata, RequestedBy: p.Subject,
 	})
 	if err != nil {
 		return httpapi.Response{}, err

@@ -120,7 +120,8 @@ func (h Wallets) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		}
 	}
 	idem := wallet.Idem{Key: key, Hash: httpapi.RequestHash(wallet.OpCreate, body)}
-	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata, HighVolume: body.HighVolume}
+	in := wallet.CreateInput{CustomerRef: body.CustomerRef, Label: body.Label, Metadata: body.Metadata, HighVolume: body.HighVolume,
+		CreatedBy: p.Subject}
 	r, err := h.Svc.Create(ctx, p.TenantID, idem, in, func(w sg.Wallet) (int, []byte, error) {
 		b, err := json.Marshal(viewWallet(w))
 		return http.StatusCreated, b, err

@@ -59,6 +59,9 @@ func (st *Wallets) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempo
 	if w.HighVolume {
 		wallet["high_volume"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
+	if w.CreatedBy != "" {
+		wallet["by"] = s(w.CreatedBy) // the audit chain's actor
+	}
 	// The customer a wallet belongs to (a customer id, not PII) is kept in
 	// the clear beside the sealed reference: the money-moving functions,
 	// which open no PII, hold its payments to the customer's tier.
@@ -186,6 +189,7 @@ func decodeWallet(it item) (sg.Wallet, error) {
 	}
 	w := sg.Wallet{ID: getS(it, "id"), TenantID: getS(it, "tenant"), CustomerRef: getS(it, "customer_ref"), Label: getS(it, "label"),
 		Metadata: getStrMap(it, "metadata"), Index: uint32(getN(it, "hd_index")), CreatedAt: created,
+		CreatedBy:  getS(it, "by"),
 		HighVolume: getBool(it, "high_volume"), Frozen: getBool(it, "frozen")}
 	for _, a := range getList(it, "addresses") {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),

@@ -45,6 +45,9 @@ type Internal struct {
 	Amount   sg.Amount
 	Memo     string
 	Metadata map[string]string
+	// RequestedBy is the requesting token's subject, kept on the transfer
+	// so the audit chain names who moved the money.
+	RequestedBy string
 }
 
 // Result is a transfer and whether it is a replay of an earlier request.
@@ -111,7 +114,7 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	t := sg.Transfer{
 		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
 		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
-		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now,
+		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
 		Entry: sg.Entry{Postings: []sg.Posting{
 			{Account: src, Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
 			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},

@@ -21,6 +21,9 @@ type Wallet struct {
 	HighVolume bool
 	Frozen     bool
 	CreatedAt  time.Time
+	// CreatedBy is the subject of the token that created the wallet (the
+	// audit chain's actor of its creation).
+	CreatedBy string
 }
 
 // HighVolumeShards is how many balance items a high-volume wallet's

@@ -125,7 +125,7 @@ func newWallet(t *testing.T, st Store, tenant string, highVolume bool) sg.Wallet
 	if err != nil {
 		t.Fatalf("NextIndex: %v", err)
 	}
-	w := sg.Wallet{ID: sg.NewID("wal", time.Now()), TenantID: tenant, CustomerRef: "c-" + randHex(3), Index: idx, HighVolume: highVolume,
+	w := sg.Wallet{ID: sg.NewID("wal", time.Now()), TenantID: tenant, CustomerRef: "c-" + randHex(3), Index: idx, HighVolume: highVolume, CreatedBy: "user-" + randHex(3),
 		CreatedAt: now(), Addresses: []sg.DepositAddress{{Chain: sg.Ethereum, Asset: sg.USDT, Address: ethAddress(), Scheme: sg.SchemeBIP32, Path: "m/44'/60'/0'/0/1"}}}
 	idem := sg.Idempotency{TenantID: tenant, Operation: "wallets.create", Key: "k-" + randHex(6), RequestHash: "h", Status: 201, Response: []byte(`{}`)}
 	if err := st.CreateWallet(ctx, w, idem); err != nil {

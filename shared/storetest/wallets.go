@@ -16,7 +16,7 @@ var walletCases = []Case{
 		got, err := st.Wallet(ctx, ten, w.ID)
 		must(t, "Wallet", err)
 		if got.ID != w.ID || got.TenantID != ten || got.CustomerRef != w.CustomerRef || got.Index != w.Index || len(got.Addresses) != 1 ||
-			got.Addresses[0] != w.Addresses[0] || !got.CreatedAt.Equal(w.CreatedAt) || got.Frozen || got.HighVolume {
+			got.Addresses[0] != w.Addresses[0] || !got.CreatedAt.Equal(w.CreatedAt) || got.Frozen || got.HighVolume || got.CreatedBy != w.CreatedBy {
 			t.Fatalf("read back %+v; wrote %+v", got, w)
 		}
 		_, err = st.Wallet(ctx, tenant(), w.ID)

@@ -60,6 +60,8 @@ type CreateInput struct {
 	Label       string
 	Metadata    map[string]string
 	HighVolume  bool
+	// CreatedBy is the requesting token's subject.
+	CreatedBy string
 }
 
 // Idem is the idempotency key of a request and the fingerprint of its content.
@@ -93,7 +95,7 @@ func (s *Service) Create(ctx context.Context, tenant string, idem Idem, in Creat
 	now := s.Now().UTC()
 	w := sg.Wallet{
 		ID: sg.NewID("wal", now), TenantID: tenant, CustomerRef: in.CustomerRef, Label: in.Label,
-		Metadata: in.Metadata, Index: index, CreatedAt: now, HighVolume: in.HighVolume,
+		Metadata: in.Metadata, Index: index, CreatedAt: now, HighVolume: in.HighVolume, CreatedBy: in.CreatedBy,
 	}
 	for _, c := range sg.Chains {
 		a, err := s.Deriver.DepositAddress(c, index)

@@ -523,6 +523,10 @@ func TestOfficerConsoleInABrowser(t *testing.T) {
 	if n := run(t, b, "no markup from a note", chromedp.Evaluate[int](`document.querySelectorAll("#case-notes b").length`)); n != 0 {
 		t.Fatal("a note's text was put in the page as HTML")
 	}
+	releaseOffered := `[...document.querySelectorAll("#case-release button")].filter(b => !b.disabled).length`
+	if n := run(t, b, "no release before a decision", chromedp.Evaluate[int](releaseOffered)); n != 0 {
+		t.Fatal("the release of a deposit is offered on an undecided case")
+	}
 	do("give the reason", chromedp.SendKeys(chromedp.CSS(`#case-decide input[name="reason"]`), "no match on review"))
 	reset()
 	do("decide", chromedp.Click(chromedp.CSS(`#case-decide button`)))
@@ -557,6 +561,20 @@ func TestOfficerConsoleInABrowser(t *testing.T) {
 	}
 	if n := run(t, b, "closed: no more actions", chromedp.Evaluate[int](`[...document.querySelectorAll("#case-actions button")].filter(b => !b.disabled).length`)); n != 0 {
 		t.Fatalf("%d actions still offered on a closed case", n)
+	}
+	// Decided closed_no_action: the release is offered, and goes to the
+	// API (this case names no deposit: the API says so, and the console
+	// shows its refusal).
+	if n := run(t, b, "the release offered", chromedp.Evaluate[int](releaseOffered)); n != 1 {
+		t.Fatal("the release of a deposit is not offered on a case closed with no action")
+	}
+	do("name a deposit", chromedp.SendKeys(chromedp.CSS(`#case-release input[name="transfer_id"]`), "txn_01JD8Y3Q6A0M7F4R2W9X5K1B3C"))
+	do("say why", chromedp.SendKeys(chromedp.CSS(`#case-release input[name="note"]`), "false positive"))
+	reset()
+	do("release", chromedp.Click(chromedp.CSS(`#case-release button`)))
+	run(t, b, "the release's answer", chromedp.Poll[bool](`(() => { const s = document.getElementById("off-status").textContent; return s !== "" && !s.endsWith("…") })()`))
+	if got := run(t, b, "the refusal", chromedp.Text(chromedp.ID("off-status"))); !strings.Contains(got, "Refused: not_found") {
+		t.Fatalf("releasing a deposit the tenant does not have: the console says %q", got)
 	}
 
 	// The blocklist.

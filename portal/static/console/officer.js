@@ -18,6 +18,7 @@
     move: "POST /v1/cases/{case_id}/status",
     decide: "POST /v1/cases/{case_id}/decision",
     exportCase: "GET /v1/cases/{case_id}/export",
+    release: "POST /v1/deposits/{transfer_id}/release",
     blocklist: "GET /v1/compliance/blocklist",
     block: "POST /v1/compliance/blocklist",
     unblock: "DELETE /v1/compliance/blocklist/{chain}/{address}",
@@ -207,6 +208,8 @@
     for (const f of $("case-actions").querySelectorAll("form")) {
       for (const x of f.elements) x.disabled = closed;
     }
+    // A quarantined deposit is released on a case decided closed_no_action.
+    for (const x of $("case-release").elements) x.disabled = c.status !== "closed_no_action";
     $("case-raw").textContent = JSON.stringify(c, null, 2);
   }
 
@@ -234,6 +237,14 @@
   caseForm("case-note", "note", "Adding the note", (f) => ({text: f.text.value.trim()}), (c) => "Note added to " + c.id + ".");
   caseForm("case-status", "move", "Moving the case", (f) => ({status: f.status.value}), (c) => c.id + " is " + c.status + ".");
   caseForm("case-decide", "decide", "Deciding", (f) => ({outcome: f.outcome.value, reason: f.reason.value.trim()}), (c) => c.id + " decided: " + c.status + ".");
+
+  $("case-release").addEventListener("submit", run("Releasing", async (ev) => {
+    if (!current) throw new Error("open a case first");
+    const f = ev.target;
+    const t = await call("release", {transfer_id: f.transfer_id.value.trim()}, {body: {case_id: current.id, note: f.note.value.trim()}});
+    f.reset();
+    return t.id + " released: " + t.amount + " " + t.asset + " is available to its wallet.";
+  }));
 
   for (const b of document.querySelectorAll("#case-detail [data-export]")) {
     b.addEventListener("click", run("Exporting", async () => {

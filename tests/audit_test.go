@@ -23,7 +23,9 @@ import (
 )
 
 // The export is JSON lines: the spec check reads it as a string.
-func init() { openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.FileBodyDecoder) }
+func init() {
+	openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.FileBodyDecoder)
+}
 
 type auditRecordJSON struct {
 	Object, Scope     string

@@ -136,9 +136,18 @@ type crashBatches struct {
 	sg.PayoutBatches
 	mu      sync.Mutex
 	crashAt sg.PayoutBatchState
+	// before: the next update fails without writing.
+	before bool
 }
 
 func (c *crashBatches) UpdateBatch(ctx context.Context, b sg.PayoutBatch) error {
+	c.mu.Lock()
+	if c.before {
+		c.before = false
+		c.mu.Unlock()
+		return errCrash
+	}
+	c.mu.Unlock()
 	if err := c.PayoutBatches.UpdateBatch(ctx, b); err != nil {
 		return err
 	}
@@ -369,6 +378,34 @@ func TestBatchCreateRowsAndReplays(t *testing.T) {
 	if _, _, err := bf.bs.Batch(bg, "other", b.ID); !errors.Is(err, sg.ErrNotFound) {
 		t.Fatalf("other tenant = %v", err)
 	}
+}
+
+// A request that stops after creating its rows but before recording them
+// on the batch is finished by its retry: the rows are replayed by their
+// keys, nothing is held twice, and the batch then pays each once.
+func TestBatchCreateStoppedBeforeRecordingRows(t *testing.T) {
+	bf := newBatchFixture(t)
+	w := bf.wallet(t)
+	bf.fund(t, w, 1000)
+	in := bf.request(w, 100, 200)
+	bf.store.before = true
+	if _, _, err := bf.bs.Create(bg, bf.tenant, "k", "h", in); !errors.Is(err, errCrash) {
+		t.Fatalf("Create = %v; want the injected stop", err)
+	}
+	bf.wantBalance(t, w, 1000-304, 304)
+	if _, err := bf.bs.Run(bg, bf.tenant, BatchID(bf.tenant, "k")); !errors.Is(err, ErrBatchWaiting) {
+		t.Fatalf("Run of a batch whose rows are not recorded = %v; want it to wait", err)
+	}
+	b, replayed, err := bf.bs.Create(bg, bf.tenant, "k", "h", in)
+	if err != nil || replayed {
+		t.Fatalf("retry = %v, %v; want the rows recorded now", replayed, err)
+	}
+	bf.wantBalance(t, w, 1000-304, 304)
+	b = bf.settle(t, b.ID)
+	for _, r := range b.Rows {
+		wantState(t, bf.state(t, r.TransferID), sg.StatePosted)
+	}
+	bf.wantBalance(t, w, 1000-302, 0)
 }
 
 // A row the policy sends for approvals is no member of the batch: the

@@ -317,6 +317,9 @@ func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 			}
 		}
 	}
+	// The rows' own steps ask the router for the batch: no reminder to
+	// build it is sent from here (this is its build).
+	ctx = context.WithValue(ctx, buildingKey{}, b.ID)
 	var chain sg.Chain
 	var ids []string
 	var single []string
@@ -366,6 +369,9 @@ func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 	return nil
 }
 
+// buildingKey marks a context as the build of the batch it names.
+type buildingKey struct{}
+
 // BatchRouter is the payout of a chain whose batch rows are paid by their
 // batch's transaction: a member of a built batch is signed, sent and
 // followed as the batch; a row of a batch still open waits for it
@@ -403,9 +409,12 @@ func (r *BatchRouter) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 		return "", err
 	case t.BatchID != "" && b.State == sg.BatchOpen:
 		// Its worker builds it: one reminder per deduplication window
-		// (a row may ask again and again while it waits).
-		msg, _ := json.Marshal(Message{Tenant: t.TenantID, ID: b.ID, Batch: true})
-		_ = r.Batches.W.Queue.Send(ctx, t.TenantID+"."+b.ID, t.TenantID+"."+b.ID+".assembling", string(msg))
+		// (a row may ask again and again while it waits), none from the
+		// build itself.
+		if ctx.Value(buildingKey{}) != b.ID {
+			msg, _ := json.Marshal(Message{Tenant: t.TenantID, ID: b.ID, Batch: true})
+			_ = r.Batches.W.Queue.Send(ctx, t.TenantID+"."+b.ID, t.TenantID+"."+b.ID+".assembling", string(msg))
+		}
 		return "", sg.ErrBatchAssembling
 	case i < 0:
 		if r.Single == nil {

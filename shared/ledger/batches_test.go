@@ -228,7 +228,11 @@ func TestBatchPaysRowsInOneTransactionAndReturnsARefusedOne(t *testing.T) {
 		t.Fatalf("queued %+v; want one batch message and no single payouts", m)
 	}
 	bf.wantBalance(t, w, 1000-606, 606) // three holds of amount + fee 2
+	sent := len(messages(bf.queue))
 	b = bf.settle(t, b.ID)
+	if n := len(messages(bf.queue)); n != sent {
+		t.Fatalf("the batch's run queued %d messages; want none (no reminders from its own build)", n-sent)
+	}
 	if bf.chain.signs != 1 || len(b.Members) != 3 {
 		t.Fatalf("%d transactions signed for %d members; want 1 for 3", bf.chain.signs, len(b.Members))
 	}
@@ -354,6 +358,17 @@ func TestBatchCreateRowsAndReplays(t *testing.T) {
 	}
 	if b.Rows[0].TransferID == "" || b.Rows[2].TransferID == "" {
 		t.Fatalf("rows %+v; want rows 0 and 2 created", b.Rows)
+	}
+	// A row asked for by the single worker (a redrive, say) while the batch
+	// is open waits for it and reminds its worker.
+	if _, _, err := bf.wd.Advance(bg, bf.tenant, b.Rows[0].TransferID); !errors.Is(err, ErrCannotSendYet) {
+		t.Fatalf("a row advanced alone = %v; want it to wait for its batch", err)
+	}
+	if got := bf.state(t, b.Rows[0].TransferID); got.Waiting == nil || got.Waiting.Code != sg.ErrBatchAssembling.Code {
+		t.Fatalf("row waits for %+v; want %s", got.Waiting, sg.ErrBatchAssembling.Code)
+	}
+	if m := messages(bf.queue); len(m) != 2 || !m[1].Batch || m[1].ID != b.ID {
+		t.Fatalf("queued %+v; want a reminder to build the batch", m)
 	}
 	again, replayed, err := bf.bs.Create(bg, bf.tenant, "k", "h", in)
 	if err != nil || !replayed || again.ID != b.ID || again.Rows[0].TransferID != b.Rows[0].TransferID {

@@ -410,6 +410,11 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- batch: payout batches ----
+build-PayoutBatchesCreateFunction:
+	$(call lambda_build,payout-batches-create)
+build-PayoutBatchesGetFunction:
+	$(call lambda_build,payout-batches-get)
 
 build:
 	@for f in $(FUNCTIONS); do \

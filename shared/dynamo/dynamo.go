@@ -108,6 +108,8 @@ type Store struct {
 	// Settlements keeps fee schedules, settlement configs, settlements
 	// with their lines, the due index and the liabilities counter.
 	Settlements *Settlements
+	// Batches keeps payout batch records.
+	Batches *PayoutBatches
 }
 
 // New returns the stores on table.
@@ -121,7 +123,7 @@ func Over(t *Table) *Store {
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
 		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}, Travel: &Travel{t},
 		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}, Customers: &Customers{t},
-		Settlements: &Settlements{t}}
+		Settlements: &Settlements{t}, Batches: &PayoutBatches{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

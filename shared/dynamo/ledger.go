@@ -296,6 +296,9 @@ func (st *Table) transferItem(t sg.Transfer) (item, error) {
 	if t.QuoteID != "" {
 		it["fq"] = s(t.QuoteID)
 	}
+	if t.BatchID != "" {
+		it["pb"] = s(t.BatchID)
+	}
 	if t.Type == sg.TransferWithdrawal && !t.State.Final() {
 		it[attrGSI1PK], it[attrGSI1SK] = s(openShard(t.ID)), s(openSort(t))
 	}
@@ -330,7 +333,7 @@ func decodeTransfer(tenant string, it item) sg.Transfer {
 		t.ExpiresAt = time.Unix(hx, 0).UTC()
 	}
 	t.RequestedBy, t.RequiredApprovals, t.Approvals = getS(it, "rb"), int(getN(it, "ra")), decodeApprovals(it, "apv")
-	t.QuoteID = getS(it, "fq")
+	t.QuoteID, t.BatchID = getS(it, "fq"), getS(it, "pb")
 	_, t.NonceHeld = it["nc"]
 	if code := getS(it, "wr"); code != "" {
 		t.Waiting = &sg.Reason{Code: code, Message: getS(it, "wm"), Since: time.UnixMicro(getN(it, "ws")).UTC()}

@@ -107,12 +107,17 @@ type Withdraw struct {
 	QuoteID string
 	// RequestedBy is the requesting token's subject.
 	RequestedBy string
+	// Batch names the payout batch the withdrawal is a row of: its worker
+	// drives it (no message is queued for it here).
+	Batch string
 }
 
 // Message is what the queue carries: enough to find the record.
 type Message struct {
 	Tenant string `json:"tenant"`
 	ID     string `json:"id"`
+	// Batch: ID names a payout batch (Batches.Run), not a withdrawal.
+	Batch bool `json:"batch,omitempty"`
 }
 
 // Create places a hold of amount plus fee on the wallet, records the
@@ -159,7 +164,7 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		ID: sg.NewKeyedID("txn", now, tenant, OpWithdraw, key), TenantID: tenant, Type: sg.TransferWithdrawal, State: sg.StatePending,
 		FromWallet: src.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Fee: fee, ToAddress: in.ToAddress,
 		Memo: in.Memo, Metadata: in.Metadata, RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
-		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second), QuoteID: in.QuoteID,
+		ExpiresAt: now.Add(w.holdTTL()).Truncate(time.Second), QuoteID: in.QuoteID, BatchID: in.Batch,
 		Events: []sg.Event{{State: sg.StatePending, At: now, Note: "hold placed"}},
 		Entry: sg.Entry{Postings: []sg.Posting{
 			{Account: acct, Bucket: sg.Available, Delta: -hold, Shards: src.Shards()},
@@ -176,8 +181,11 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 		return Result{}, err
 	}
 	// A message that fails to go now is sent by Redrive: the withdrawal
-	// exists, so the request succeeded.
-	_ = w.Enqueue(ctx, tenant, t.ID)
+	// exists, so the request succeeded. A batch row is driven by its
+	// batch's worker.
+	if in.Batch == "" {
+		_ = w.Enqueue(ctx, tenant, t.ID)
+	}
 	return Result{Transfer: t}, nil
 }
 
@@ -434,7 +442,11 @@ func (w *Withdrawals) step(ctx context.Context, t sg.Transfer) error {
 		case err != nil:
 			return err
 		case r.Failed:
-			return w.move(ctx, t, sg.StateFailed, "reverted on chain", holdEntry(t, false, 0), nil, replacedHash(t, r))
+			note := "reverted on chain"
+			if r.Reason != "" {
+				note = r.Reason
+			}
+			return w.move(ctx, t, sg.StateFailed, note, holdEntry(t, false, 0), nil, replacedHash(t, r))
 		case !r.Confirmed:
 			return errWait
 		}

@@ -183,6 +183,9 @@ type Transfer struct {
 	// Waiting says why a payout that could move on waits (the hot wallet's
 	// float cannot cover it, say); nil when it is not held up.
 	Waiting *Reason
+	// BatchID names the payout batch a withdrawal is a row of ("" for a
+	// single payout).
+	BatchID string
 }
 
 // Reason is a named cause shown on a record: a code from the API's error

@@ -33,7 +33,7 @@ var (
 // reason worth showing on it (and no nonce was taken): the reason, or nil.
 func PayoutWait(err error) *Error {
 	var e *Error
-	if errors.As(err, &e) && (e.Code == ErrHotWalletShort.Code || e.Code == ErrPayoutWouldRevert.Code) {
+	if errors.As(err, &e) && (e.Code == ErrHotWalletShort.Code || e.Code == ErrPayoutWouldRevert.Code || e.Code == ErrBatchAssembling.Code) {
 		return e
 	}
 	return nil

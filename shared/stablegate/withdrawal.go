@@ -49,6 +49,9 @@ type Receipt struct {
 	// TxHash is the transaction mined, when a replacement (same nonce,
 	// higher fee) took the place of the one first signed.
 	TxHash string
+	// Reason, if set, names why a failed payout failed (recorded as the
+	// event's note instead of "reverted on chain").
+	Reason string
 }
 
 // Payout signs, broadcasts and tracks a withdrawal on its chain (each chain

@@ -22,6 +22,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -43,6 +44,9 @@ type ChainInfo struct {
 	// Anchor is the audit anchor key's address (the template's
 	// AuditAnchorKey): anchors on the local chain are sent from it.
 	Anchor string `json:"anchor,omitempty"`
+	// ---- batch: payout batches ----
+	// Multisend pays payout batches (owned by the hot key).
+	Multisend string `json:"multisend,omitempty"`
 }
 
 // devFaucetKey is the local chain's throwaway faucet key, the same on every
@@ -141,6 +145,18 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 		}
 		token = addr
 	}
+	// ---- batch: payout batches ----
+	multisendAt := common.HexToAddress(info.Multisend)
+	if code, _ := ec.CodeAt(ctx, multisendAt, nil); info.Multisend == "" || len(code) == 0 {
+		addr, tx, err := multisend.Deploy(auth, ec, hot)
+		if err != nil {
+			return fmt.Errorf("devstack: deploy the multisend: %w", err)
+		}
+		if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
+			return err
+		}
+		multisendAt = addr
+	}
 	t, _ := testusdt.NewTestUSDT(token, ec)
 	if bal, _ := ec.BalanceAt(ctx, hot, nil); bal.Cmp(ether) < 0 {
 		if err := send(accounts[0], hot, new(big.Int).Mul(big.NewInt(100), ether)); err != nil {
@@ -195,6 +211,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	if anchorAddr != (common.Address{}) {
 		info.Anchor = anchorAddr.Hex()
 	}
+	info.Multisend = multisendAt.Hex() // ---- batch: payout batches ----
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
 		return err
@@ -207,6 +224,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["ForwarderImplEthereum"] = impl.Hex()
 	res.Params["TokenLayoutEthereum"] = "testusdt"
 	res.Params["ColdAddressEthereum"] = cold.Hex()
+	res.Params["MultisendEthereum"] = multisendAt.Hex() // ---- batch: payout batches ----
 	seedFile := filepath.Join(s.Opts.State, "cold-seed.hex")
 	if err := os.WriteFile(seedFile, []byte(hex.EncodeToString(devColdSeed())+"\n"), 0o600); err != nil {
 		return err

@@ -122,6 +122,10 @@ var Functions = map[string]fn.Builder{
 	"audit-list":   auditfn.AuditList,
 	"audit-proof":  auditfn.AuditProof,
 	"audit-export": auditfn.AuditExport,
+
+	// ---- batch: payout batches ----
+	"payout-batches-create": compliancefn.PayoutBatchesCreate,
+	"payout-batches-get":    compliancefn.PayoutBatchesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

@@ -181,6 +181,10 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err := registerOwn(ctx, env, st, w, p, tp); err != nil {
 		return nil, nil, err
 	}
+	// ---- batch: payout batches ----
+	if err := batchRouter(env, st, w, p); err != nil {
+		return nil, nil, err
+	}
 	// Every destination is screened again right before it is signed for.
 	w.Payouts = compliancefn.Screened(kit, w.Payouts)
 	return w, st, nil
@@ -236,7 +240,12 @@ func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fn.WorkerFor(ctx, env, w, st)
+	inner, err := fn.WorkerFor(ctx, env, w, st)
+	if err != nil {
+		return nil, err
+	}
+	// ---- batch: payout batches ---- (their messages share the queue)
+	return fn.BatchWorkerFor(ctx, env, batchesOf(w, st), inner)
 }
 
 // WithdrawalsTrack builds the scheduled tracker: every payout the worker

@@ -49,11 +49,15 @@ func Screened(k *Kit, payouts map[sg.Chain]ledger.Payout) map[sg.Chain]ledger.Pa
 	return out
 }
 
-// Unscreened is the chain adapter under a Screened guard (the adapter
-// itself otherwise), for code that needs the adapter's own type.
+// Unscreened is the chain adapter under a Screened guard and a batch
+// router (the adapter itself otherwise), for code that needs the adapter's own type.
 func Unscreened(p ledger.Payout) ledger.Payout {
 	if s, ok := p.(compliance.ScreenedPayout); ok {
-		return s.Payout
+		p = s.Payout
+	}
+	// ---- batch: payout batches ---- the single payout under the batch router
+	if r, ok := p.(*ledger.BatchRouter); ok && r.Single != nil {
+		return r.Single
 	}
 	return p
 }

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/memstore"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+func (e *env) batches() PayoutBatches {
+	return PayoutBatches{B: &ledger.Batches{W: e.wd, Store: &memstore.PayoutBatches{}, Claims: e.st}}
+}
+
+// POST /v1/payout-batches creates one withdrawal per valid row, names each
+// refused row with its code, replays under its key and refuses the key
+// with another body; GET shows each row; another tenant sees nothing.
+func TestPayoutBatchesCreateAndGet(t *testing.T) {
+	e := newEnv(t)
+	h := e.batches()
+	w := e.wallet("acme", "payroll")
+	e.fund("acme", w.ID, 100_000_000) // 100 USDT
+	body := `{"wallet_id":"` + w.ID + `","asset":"USDT","payouts":[
+		{"chain":"ethereum","to_address":"0x52908400098527886E0F7030069857D2E4169EE7","amount":"10"},
+		{"chain":"ethereum","to_address":"0xnot-an-address","amount":"1"},
+		{"chain":"ethereum","to_address":"0x8617E340B3D01FA5F11F306F4090FD50E238070D","amount":"500"},
+		{"chain":"ethereum","to_address":"0x8617E340B3D01FA5F11F306F4090FD50E238070D","amount":"20","idempotency_key":"row-x"}]}`
+	r := e.do("payout-batches-create", h.Create, call{key: "b1", body: body})
+	r.wantOK(t, 201)
+	var v PayoutBatchView
+	r.decode(t, &v)
+	if v.State != sg.BatchOpen || len(v.Payouts) != 4 || v.Totals.Refused != 2 {
+		t.Fatalf("batch %+v; want 4 rows, 2 refused", v)
+	}
+	wantRow := func(i int, status, code string) {
+		t.Helper()
+		p := v.Payouts[i]
+		if p.Status != status || (code == "") != (p.Error == nil) || (p.Error != nil && p.Error.Code != code) {
+			t.Fatalf("row %d = %+v; want %s %s", i, p, status, code)
+		}
+	}
+	wantRow(0, "pending", "")
+	wantRow(1, "refused", "invalid_address")
+	wantRow(2, "refused", "insufficient_funds")
+	wantRow(3, "pending", "")
+	if v.Payouts[0].IdempotencyKey != "b1#0" || v.Payouts[3].IdempotencyKey != "row-x" {
+		t.Fatalf("row keys %q, %q; want b1#0 and row-x", v.Payouts[0].IdempotencyKey, v.Payouts[3].IdempotencyKey)
+	}
+	// Two holds of amount plus the fee.
+	if b := e.balance("acme", w.ID); b.Held != "34.000000" {
+		t.Fatalf("held %s; want 34.000000", b.Held)
+	}
+	again := e.do("payout-batches-create", h.Create, call{key: "b1", body: body})
+	again.wantOK(t, 200)
+	if again.headers["idempotent-replayed"] != "true" {
+		t.Fatal("a replay is not marked")
+	}
+	e.do("payout-batches-create", h.Create, call{key: "b1", body: strings.Replace(body, `"10"`, `"11"`, 1)}).wantError(t, 409, "idempotency_key_reused", "Idempotency-Key")
+	if b := e.balance("acme", w.ID); b.Held != "34.000000" {
+		t.Fatalf("held %s after the replays; want 34.000000", b.Held)
+	}
+	g := e.do("payout-batches-get", h.Get, call{path: map[string]string{"batch_id": v.ID}})
+	g.wantOK(t, 200)
+	var gv PayoutBatchView
+	g.decode(t, &gv)
+	if gv.Payouts[0].TransferID != v.Payouts[0].TransferID || gv.Totals.Open != 2 {
+		t.Fatalf("GET = %+v", gv)
+	}
+	e.do("payout-batches-get", h.Get, call{tenant: "other", path: map[string]string{"batch_id": v.ID}}).wantError(t, 404, "not_found", "batch_id")
+}
+
+// A CSV batch names one wallet on every row; an empty batch and an
+// unknown field are refused before anything is held.
+func TestPayoutBatchesCSVAndRefusals(t *testing.T) {
+	e := newEnv(t)
+	h := e.batches()
+	w := e.wallet("acme", "csv")
+	e.fund("acme", w.ID, 50_000_000)
+	csv := "wallet_id,chain,to_address,amount,memo\n" +
+		w.ID + ",ethereum,0x52908400098527886E0F7030069857D2E4169EE7,5,November\n" +
+		w.ID + ",ethereum,0x8617E340B3D01FA5F11F306F4090FD50E238070D,6,\n"
+	r := e.do("payout-batches-create", h.Create, call{key: "c1", ctype: "text/csv", body: csv})
+	r.wantOK(t, 201)
+	var v PayoutBatchView
+	r.decode(t, &v)
+	if len(v.Payouts) != 2 || v.Totals.Refused != 0 || v.Payouts[1].Amount != "6.000000" {
+		t.Fatalf("CSV batch %+v", v)
+	}
+	mixed := "wallet_id,chain,to_address,amount\n" + w.ID + ",ethereum,0x52908400098527886E0F7030069857D2E4169EE7,5\nwal_other,ethereum,0x52908400098527886E0F7030069857D2E4169EE7,5\n"
+	e.do("payout-batches-create", h.Create, call{key: "c2", ctype: "text/csv", body: mixed}).wantError(t, 400, "validation_failed", "wallet_id")
+	e.do("payout-batches-create", h.Create, call{key: "c3", body: `{"wallet_id":"` + w.ID + `","asset":"USDT","payouts":[]}`}).wantError(t, 400, "batch_empty", "payouts")
+	e.do("payout-batches-create", h.Create, call{key: "c4", body: `{"wallet_id":"` + w.ID + `","asset":"USDT","payouts":[],"colour":1}`}).wantError(t, 400, "unknown_field", "colour")
+	e.do("payout-batches-create", h.Create, call{body: `{}`}).wantError(t, 400, "idempotency_key_missing", "Idempotency-Key")
+	if b := e.balance("acme", w.ID); b.Held != "15.000000" {
+		t.Fatalf("held %s; want 15.000000 (the first batch's two holds only)", b.Held)
+	}
+}

@@ -1,0 +1,54 @@
+package chainfn
+
+import (
+	"errors"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/ledger"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// batchRouter makes Ethereum's payout the batch router when
+// MULTISEND_ETHEREUM names the hot wallet's Multisend contract: a payout
+// batch's approved rows are paid in one transaction through it (its
+// members signed, sent and followed as the batch), anything else as
+// before. Without it batch rows are paid one by one. TOKEN_LAYOUT_ETHEREUM,
+// if set, lists the recipients' balance slots in the batch's access list.
+func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout) error {
+	at := env("MULTISEND_ETHEREUM")
+	if at == "" || p == nil {
+		return nil
+	}
+	if !common.IsHexAddress(at) {
+		return errors.New("chainfn: MULTISEND_ETHEREUM is not an address")
+	}
+	sender := &chaineth.BatchPayout{Hot: p.Hot, Token: p.Token, Multisend: common.HexToAddress(at), FeeInAsset: p.FeeInAsset}
+	if name := env("TOKEN_LAYOUT_ETHEREUM"); name != "" {
+		if l, ok := chaineth.TokenLayouts[name]; ok {
+			sender.Layout = &l
+		}
+	}
+	bs := batchesOf(w, st)
+	bs.Senders = map[sg.Chain]sg.BatchSender{sg.Ethereum: sender}
+	w.Payouts[sg.Ethereum] = &ledger.BatchRouter{Single: p, Batches: bs, Sender: sender}
+	return nil
+}
+
+// batchesOf is the batch service over a pipeline: the senders of the
+// pipeline's router (none: every row is paid alone), members handed to the
+// tracker once broadcast.
+func batchesOf(w *ledger.Withdrawals, st *dynamo.Store) *ledger.Batches {
+	p := w.Payouts[sg.Ethereum]
+	if sc, ok := p.(compliance.ScreenedPayout); ok {
+		p = sc.Payout
+	}
+	if r, ok := p.(*ledger.BatchRouter); ok {
+		return r.Batches
+	}
+	return &ledger.Batches{W: w, Store: st.Batches, Claims: st.Withdrawals, Track: st.Watch.Track}
+}

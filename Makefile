@@ -365,6 +365,8 @@ build-TravelRuleAttachFunction:
 	$(call lambda_build,travel-rule-attach)
 build-TravelRuleExportFunction:
 	$(call lambda_build,travel-rule-export)
+build-DepositsReleaseFunction:
+	$(call lambda_build,deposits-release)
 build-KycExpireFunction:
 	$(call lambda_build,kyc-expire)
 # ---- compliance: deposits and monitoring ----

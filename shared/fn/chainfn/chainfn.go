@@ -18,9 +18,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
-	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -76,6 +77,13 @@ func (o *Owners) merge() {
 	if len(o.fresh) > 0 {
 		o.set.Add(o.fresh)
 		o.fresh = nil
+		// Appending left up to half of the rows' and ids' room unused.
+		if cap(o.rows) > len(o.rows)+len(o.rows)/8 {
+			o.rows = slices.Clone(o.rows)
+		}
+		if cap(o.ids) > len(o.ids)+len(o.ids)/8 {
+			o.ids = slices.Clone(o.ids)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -29,7 +30,8 @@ func (m OwnerMap) Owner(to string) (sg.AddressOwner, bool) {
 // addresses in an address.Set (20 bytes each, looked up by their bytes,
 // no hashing), each naming a row of 16 bytes (tenant number, HD index,
 // where the wallet id lies), the wallet ids end to end in one byte slice
-// and each tenant id once. Owners is not safe for concurrent use (a
+// (a well-formed id's 26 base-32 digits as 16 bytes) and each tenant id
+// once: about 60 bytes an address. Owners is not safe for concurrent use (a
 // watcher loads, then polls).
 type Owners struct {
 	Chain   sg.Chain
@@ -64,8 +66,15 @@ func (o *Owners) Add(list []sg.AddressOwner) error {
 			o.tenants = append(o.tenants, w.Tenant)
 			o.tenant[w.Tenant] = t
 		}
-		o.rows = append(o.rows, ownerRow{tenant: t, index: w.Index, at: uint32(len(o.ids)), n: uint16(len(w.Wallet))})
-		o.ids = append(o.ids, w.Wallet...)
+		row := ownerRow{tenant: t, index: w.Index, at: uint32(len(o.ids)), n: uint16(len(w.Wallet))}
+		if sg.ValidID(walletPrefix, w.Wallet) {
+			// A wallet id's 26 base-32 digits are 16 bytes.
+			b := packULID(w.Wallet[len(walletPrefix)+1:])
+			o.ids, row.n = append(o.ids, b[:]...), packed
+		} else {
+			o.ids = append(o.ids, w.Wallet...)
+		}
+		o.rows = append(o.rows, row)
 		o.fresh = append(o.fresh, address.Entry{Account: a, Value: uint32(len(o.rows) - 1)})
 	}
 	return nil
@@ -111,7 +120,45 @@ func (o *Owners) Owner(to string) (sg.AddressOwner, bool) {
 		return sg.AddressOwner{}, false
 	}
 	r := o.rows[i]
-	return sg.AddressOwner{Tenant: o.tenants[r.tenant], Wallet: string(o.ids[r.at : r.at+uint32(r.n)]), Index: r.index, Address: a.Format(o.Chain)}, true
+	var wallet string
+	if r.n == packed {
+		wallet = walletPrefix + "_" + unpackULID(o.ids[r.at:r.at+16])
+	} else {
+		wallet = string(o.ids[r.at : r.at+uint32(r.n)])
+	}
+	return sg.AddressOwner{Tenant: o.tenants[r.tenant], Wallet: wallet, Index: r.index, Address: a.Format(o.Chain)}, true
+}
+
+const (
+	walletPrefix = "wal"
+	packed       = 0xffff // ownerRow.n of a wallet id held as 16 bytes
+	crockford    = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
+
+// packULID reads 26 Crockford base-32 digits (a valid id's) as 128 bits.
+func packULID(digits string) [16]byte {
+	var hi, lo uint64
+	for i := 0; i < len(digits); i++ {
+		d := uint64(strings.IndexByte(crockford, digits[i]))
+		hi = hi<<5 | lo>>59
+		lo = lo<<5 | d
+	}
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], hi)
+	binary.BigEndian.PutUint64(b[8:], lo)
+	return b
+}
+
+// unpackULID writes 128 bits as the 26 digits packULID read.
+func unpackULID(b []byte) string {
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16])
+	var out [26]byte
+	for i := 25; i >= 0; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out[:])
 }
 
 // Bytes is the memory held (slices' capacity; the tenants' ids aside, a

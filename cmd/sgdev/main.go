@@ -42,6 +42,9 @@ func main() {
 		err = benchScan()
 	case "bench-gas":
 		err = benchGas()
+	// ---- scan: the KMS signer's bench alone (needs a running stack) ----
+	case "bench-kms":
+		err = benchKMS(context.Background(), 1000)
 	default:
 		usage()
 	}

@@ -38,7 +38,7 @@ func TestDepositFromEveryOFACAddressIsQuarantined(t *testing.T) {
 	next := &recorder{}
 	quarantined := map[string]sg.ScreeningDecision{}
 	sink := ledger.DepositSink{Deposits: &ledger.Deposits{Service: svc, Mover: st},
-		Owners: map[string]sg.AddressOwner{ethAddr: {Tenant: tenant, Wallet: w.ID}, strings.ToLower(trxAddr): {Tenant: tenant, Wallet: w.ID}},
+		Owners: ledger.OwnerMap{ethAddr: {Tenant: tenant, Wallet: w.ID}, strings.ToLower(trxAddr): {Tenant: tenant, Wallet: w.ID}},
 		Listener: compliance.ScreeningListener{Screening: f.svc, Next: next,
 			Quarantined: func(_ context.Context, d sg.WalletDeposit, dec sg.ScreeningDecision) error {
 				quarantined[d.Ref+"/"+string(d.State)] = dec

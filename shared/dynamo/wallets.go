@@ -98,11 +98,11 @@ func (st *Wallets) CreateWallet(ctx context.Context, w sg.Wallet, idem sg.Idempo
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: claim, ConditionExpression: notExists}})
 	}
-	// The chain's address list, in creation order, for the deposit watchers
-	// to load incrementally.
+	// The chain's address list, in creation order within each of its
+	// shards, for the deposit watchers to load incrementally.
 	for _, a := range w.Addresses {
 		listed := item{
-			attrPK: s(addrListPrefix + string(a.Chain)), attrSK: s(w.ID + "#" + strings.ToLower(a.Address)),
+			attrPK: s(addrListPK(a.Chain, a.Address)), attrSK: s(w.ID + "#" + strings.ToLower(a.Address)),
 			"tenant": s(w.TenantID), "wallet_id": s(w.ID), "hd_index": n(int64(w.Index)), "address": s(a.Address),
 		}
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: listed}})

@@ -3,7 +3,10 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"hash/fnv"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -52,23 +55,89 @@ type AddressOwner = sg.AddressOwner
 // AddressesSince reads the deposit addresses (lower-case) of a chain whose
 // wallet ids sort after `after` ("0" for all), with their owners, and the
 // last position read. Wallet ids are time-ordered, so a watcher loads the
-// list once and then only what is new.
+// list once and then only what is new (AddressPages, without holding the
+// whole list twice).
 func (st *Watch) AddressesSince(ctx context.Context, c sg.Chain, after string) (map[string]AddressOwner, string, error) {
-	in := &dynamodb.QueryInput{TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND SK > :after"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(addrListPrefix + string(c)), ":after": s(after)}}
-	p := dynamodb.NewQueryPaginator(st.db, in)
 	out := map[string]AddressOwner{}
-	last := after
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, after, classify("dynamo.AddressesSince", err)
+	last, err := st.AddressPages(ctx, c, after, func(page []AddressOwner) error {
+		for _, o := range page {
+			out[strings.ToLower(o.Address)] = o
 		}
-		for _, it := range page.Items {
-			sk := getS(it, attrSK)
-			out[sk[strings.IndexByte(sk, '#')+1:]] = AddressOwner{Tenant: getS(it, "tenant"), Wallet: getS(it, "wallet_id"), Index: uint32(getN(it, "hd_index")), Address: getS(it, "address")}
-			last = sk
-		}
+		return nil
+	})
+	return out, last, err
+}
+
+// addrShards is how many partitions a chain's address list is spread
+// over (ADDRS#<chain>#<shard>): a million addresses under one key would
+// make it hot at every wallet created and slow to read at a cold start.
+const addrShards = 16
+
+// addrListPK is the partition of the address list an address is in.
+func addrListPK(c sg.Chain, addr string) string {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(addr)))
+	return addrListPrefix + string(c) + "#" + strconv.Itoa(int(h.Sum32()%addrShards))
+}
+
+// AddressPages reads the deposit addresses of a chain whose wallet ids
+// sort after `after` ("0" for all), with their owners, handing them to
+// page a page at a time (never two calls at once), and returns the last
+// position read (the greatest wallet id#address). The shards are read in
+// parallel, with the list written before sharding (ADDRS#<chain>).
+func (st *Watch) AddressPages(ctx context.Context, c sg.Chain, after string, page func([]AddressOwner) error) (string, error) {
+	pks := []string{addrListPrefix + string(c)}
+	for i := 0; i < addrShards; i++ {
+		pks = append(pks, addrListPrefix+string(c)+"#"+strconv.Itoa(i))
 	}
-	return out, last, nil
+	var (
+		mu    sync.Mutex
+		last  = after
+		first error
+		wg    sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, pk := range pks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := &dynamodb.QueryInput{TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND SK > :after"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk), ":after": s(after)}}
+			p := dynamodb.NewQueryPaginator(st.db, in)
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				var list []AddressOwner
+				if err != nil {
+					err = classify("dynamo.AddressPages", err)
+				} else {
+					list = make([]AddressOwner, 0, len(out.Items))
+					for _, it := range out.Items {
+						list = append(list, AddressOwner{Tenant: getS(it, "tenant"), Wallet: getS(it, "wallet_id"), Index: uint32(getN(it, "hd_index")), Address: getS(it, "address")})
+					}
+				}
+				mu.Lock()
+				if err == nil && first == nil {
+					err = page(list)
+					for _, it := range out.Items {
+						last = max(last, getS(it, attrSK))
+					}
+				}
+				if err != nil && first == nil {
+					first = err
+					cancel()
+				}
+				stop := first != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return after, first
+	}
+	return last, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"strings"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -78,7 +77,7 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch-tron")
-	owners := map[string]sg.AddressOwner{}
+	owners := &ledger.Owners{Chain: sg.Tron}
 	screen, listener, err := controls(ctx, env, st)
 	if err != nil {
 		return nil, err
@@ -95,7 +94,7 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 			state.CursorTS = head.Timestamp - 60_000
 		}
 		w := &tron.Watcher{Grid: grid, Token: net.Token, Sink: sink,
-			Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
+			Watched: owners.Watched}
 		state, err := w.Poll(ctx, state)
 		if err != nil {
 			return state, nil, err
@@ -106,11 +105,10 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 }
 
 // TronSink feeds the Tron watcher's deposits to the one deposit sink
-// (ledger.DepositSink); Owners maps lower-case base58 deposit addresses to
-// their wallets.
+// (ledger.DepositSink); Owners finds base58 deposit addresses' wallets.
 type TronSink struct {
 	Deposits *ledger.Deposits
-	Owners   map[string]sg.AddressOwner
+	Owners   ledger.OwnerLookup
 	// Marks, when set, records confirmed deposits for the Tron sweeper
 	// under Scope (tron.SweepScope).
 	Marks ledger.SweepMarks

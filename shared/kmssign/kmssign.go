@@ -36,6 +36,10 @@ type Signer struct {
 	once sync.Once
 	pub  *secp256k1.PublicKey
 	err  error
+	// table is the public key's multiples (qtable.go), built at the first
+	// signature.
+	tableOnce sync.Once
+	table     *qTable
 }
 
 // Errors. None carries key material.
@@ -120,7 +124,8 @@ func (s *Signer) SignDigest(ctx context.Context, digest [32]byte) ([65]byte, err
 	}
 	r.FillBytes(sig[0:32])
 	sv.FillBytes(sig[32:64])
-	v, ok := recoveryID(pub, digest, sig[0:32], sig[32:64])
+	s.tableOnce.Do(func() { s.table = newQTable(pub) })
+	v, ok := recoveryID(s.table, digest, sig[0:32], sig[32:64])
 	if !ok {
 		return sig, ErrBadSignature
 	}
@@ -132,12 +137,13 @@ func (s *Signer) SignDigest(ctx context.Context, digest [32]byte) ([65]byte, err
 // pub, and whether the signature is pub's at all. It computes the point R
 // of the signature from the one known public key, R = (e/s)·G + (r/s)·Q,
 // as a verifier does: the signature is valid if R's x is r, and v is the
-// parity of R's y. That is one double scalar multiplication, where
-// recovering a public key for each candidate v costs a square root and the
-// same multiplications, once or twice. A signature whose R has x ≥ n
+// parity of R's y. That is one multiplication of G and one of Q, both by
+// precomputed tables (Q's is t), where recovering a public key for each
+// candidate v costs a square root and two general multiplications, once or
+// twice. A signature whose R has x ≥ n
 // (recovery ids 2 and 3, about 1 in 2^128) is refused: neither chain's v
 // can say it.
-func recoveryID(pub *secp256k1.PublicKey, digest [32]byte, rb, sb []byte) (byte, bool) {
+func recoveryID(t *qTable, digest [32]byte, rb, sb []byte) (byte, bool) {
 	var r, s, e secp256k1.ModNScalar
 	if r.SetByteSlice(rb) || s.SetByteSlice(sb) || r.IsZero() || s.IsZero() {
 		return 0, false
@@ -146,11 +152,9 @@ func recoveryID(pub *secp256k1.PublicKey, digest [32]byte, rb, sb []byte) (byte,
 	w := new(secp256k1.ModNScalar).Set(&s).InverseNonConst()
 	u1 := new(secp256k1.ModNScalar).Mul2(&e, w)
 	u2 := new(secp256k1.ModNScalar).Mul2(&r, w)
-	var q, p1, p2, R secp256k1.JacobianPoint
-	pub.AsJacobian(&q)
-	secp256k1.ScalarBaseMultNonConst(u1, &p1)
-	secp256k1.ScalarMultNonConst(u2, &q, &p2)
-	secp256k1.AddNonConst(&p1, &p2, &R)
+	var R secp256k1.JacobianPoint
+	secp256k1.ScalarBaseMultNonConst(u1, &R)
+	t.mulAdd(u2, &R)
 	if (R.X.IsZero() && R.Y.IsZero()) || R.Z.IsZero() {
 		return 0, false
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"strings"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -41,8 +40,8 @@ type SweepMarks = sg.SweepMarker
 // the listener (so it settles no invoice), until an officer releases it.
 type DepositSink struct {
 	Deposits *Deposits
-	// Owners maps lower-case deposit addresses to their wallets.
-	Owners map[string]sg.AddressOwner
+	// Owners finds deposit addresses' wallets (Owners, or OwnerMap).
+	Owners OwnerLookup
 	// Marks, when set, marks confirmed deposits' addresses for the
 	// sweeper under Scope.
 	Marks SweepMarks
@@ -112,7 +111,10 @@ func (s DepositSink) screen(ctx context.Context, c *ChainDeposit, d SeenDeposit,
 // credit is d as the ledger records it. An amount an Amount cannot hold is
 // refused (USDT's supply fits many times over: such an event is not USDT's).
 func (s DepositSink) credit(d SeenDeposit) (ChainDeposit, sg.AddressOwner, error) {
-	o := s.Owners[strings.ToLower(d.To)]
+	var o sg.AddressOwner
+	if s.Owners != nil {
+		o, _ = s.Owners.Owner(d.To)
+	}
 	amount, err := sg.AmountOf(d.Amount)
 	if err != nil {
 		return ChainDeposit{}, o, sg.Internal("ledger.deposit", fmt.Errorf("%s deposit %s of %s base units: %w", d.Chain, d.Ref, d.Amount, err))

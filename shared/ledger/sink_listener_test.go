@@ -33,7 +33,7 @@ func TestDepositSinkTellsItsListener(t *testing.T) {
 	w := f.wallet(t)
 	addr := strings.ToLower(w.Addresses[0].Address)
 	h := &heard{}
-	s := DepositSink{Deposits: &Deposits{Service: f.svc, Mover: f.st}, Owners: map[string]sg.AddressOwner{addr: {Tenant: f.tenant, Wallet: w.ID}},
+	s := DepositSink{Deposits: &Deposits{Service: f.svc, Mover: f.st}, Owners: OwnerMap{addr: {Tenant: f.tenant, Wallet: w.ID}},
 		Listener: h}
 	d := SeenDeposit{Chain: sg.Ethereum, To: addr, Amount: big.NewInt(2_500_000), Ref: "ethereum:0xab:0:0xcd", Block: 9, TxHash: "0xab", From: "0xfeed"}
 	if err := s.Seen(bg, d); err != nil {

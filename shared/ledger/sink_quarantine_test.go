@@ -73,7 +73,7 @@ func newQuarantineRig(t *testing.T, load bool) *quarantineRig {
 	}
 	svc := &ledger.Service{Store: st, Wallets: st, Now: now}
 	r.sink = ledger.DepositSink{Deposits: &ledger.Deposits{Service: svc, Mover: st},
-		Owners: map[string]sg.AddressOwner{r.ethAddr: {Tenant: r.tenant, Wallet: r.wallet.ID, Index: idx}},
+		Owners: ledger.OwnerMap{r.ethAddr: {Tenant: r.tenant, Wallet: r.wallet.ID, Index: idx}},
 		Marks:  st, Scope: "test", Screen: r.screen, Listener: r.heard}
 	return r
 }

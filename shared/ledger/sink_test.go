@@ -13,7 +13,7 @@ import (
 // an amount no Amount can hold is refused, never wrapped into a negative
 // credit.
 func TestDepositSinkCredits(t *testing.T) {
-	s := DepositSink{Owners: map[string]sg.AddressOwner{
+	s := DepositSink{Owners: OwnerMap{
 		"0x52908400098527886e0f7030069857d2e4169ee7": {Tenant: "acme", Wallet: "wal_e"},
 		"tjrabprwbzy45sbavfcjinpjc18kjprtv8":         {Tenant: "acme", Wallet: "wal_t"},
 	}}

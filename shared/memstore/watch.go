@@ -72,3 +72,17 @@ func (st *Store) AddressesSince(_ context.Context, c sg.Chain, after string) (ma
 	}
 	return out, last, nil
 }
+
+// AddressPages hands AddressesSince's addresses to page, in one page, and
+// returns the last position read.
+func (st *Store) AddressPages(ctx context.Context, c sg.Chain, after string, page func([]sg.AddressOwner) error) (string, error) {
+	m, last, err := st.AddressesSince(ctx, c, after)
+	if err != nil || len(m) == 0 {
+		return last, err
+	}
+	list := make([]sg.AddressOwner, 0, len(m))
+	for _, o := range m {
+		list = append(list, o)
+	}
+	return last, page(list)
+}

@@ -14,6 +14,7 @@ type Watchers interface {
 	LoadWatch(ctx context.Context, name string) ([]byte, int64, error)
 	SaveWatch(ctx context.Context, name string, blob []byte, version int64) error
 	AddressesSince(ctx context.Context, c sg.Chain, after string) (map[string]sg.AddressOwner, string, error)
+	AddressPages(ctx context.Context, c sg.Chain, after string, page func([]sg.AddressOwner) error) (string, error)
 }
 
 var watchCases = []Case{
@@ -66,6 +67,51 @@ var watchCases = []Case{
 		}
 		if tron, _, _ := st.AddressesSince(ctx, sg.Tron, "0"); len(tron) != 0 {
 			t.Fatalf("Tron addresses = %v; the wallets have none", tron)
+		}
+	}},
+	{"Watch/deposit addresses by pages, over every shard", func(t *testing.T, st Store) {
+		tn := tenant()
+		_, start, err := st.AddressesSince(ctx, sg.Ethereum, "0")
+		must(t, "AddressesSince", err)
+		want := map[string]sg.AddressOwner{}
+		for i := 0; i < 40; i++ { // 40 addresses fall in most of the 16 shards
+			w := newWallet(t, st, tn, false)
+			want[w.Addresses[0].Address] = sg.AddressOwner{Tenant: tn, Wallet: w.ID, Index: w.Index, Address: w.Addresses[0].Address}
+		}
+		got := map[string]sg.AddressOwner{}
+		last, err := st.AddressPages(ctx, sg.Ethereum, start, func(page []sg.AddressOwner) error {
+			for _, o := range page {
+				if o.Tenant != tn {
+					continue // another case's wallets
+				}
+				if _, twice := got[o.Address]; twice {
+					t.Errorf("%s handed twice", o.Address)
+				}
+				got[o.Address] = o
+			}
+			return nil
+		})
+		must(t, "AddressPages", err)
+		if len(got) != len(want) {
+			t.Fatalf("AddressPages handed %d addresses; want the %d new ones", len(got), len(want))
+		}
+		for a, o := range want {
+			if got[a] != o {
+				t.Fatalf("%s: %+v; want %+v", a, got[a], o)
+			}
+		}
+		n := 0
+		_, err = st.AddressPages(ctx, sg.Ethereum, last, func(page []sg.AddressOwner) error {
+			for _, o := range page {
+				if o.Tenant == tn {
+					n++
+				}
+			}
+			return nil
+		})
+		must(t, "AddressPages after the last", err)
+		if n != 0 {
+			t.Fatalf("AddressPages after the last position handed %d addresses", n)
 		}
 	}},
 }

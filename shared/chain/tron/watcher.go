@@ -103,6 +103,10 @@ func (w *Watcher) Poll(ctx context.Context, st State) (State, error) {
 		fp = next
 	}
 	st.CursorTS, st.Boundary = cursor, boundary
+	if len(st.Pending) == 0 {
+		// Nothing waits for solidity: the pass was one events read.
+		return st, nil
+	}
 	solid, err := w.Grid.NowBlock(ctx, true)
 	if err != nil {
 		return st, err

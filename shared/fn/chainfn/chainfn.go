@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -311,11 +312,10 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 }
 
 // LedgerSink feeds the Ethereum watcher's deposits to the one deposit sink
-// (ledger.DepositSink). Owners maps lower-case deposit addresses to their
-// wallets.
+// (ledger.DepositSink). Owners finds deposit addresses' wallets.
 type LedgerSink struct {
 	Deposits *ledger.Deposits
-	Owners   map[string]sg.AddressOwner
+	Owners   ledger.OwnerLookup
 	// Marks, when set, records confirmed deposits for the sweeper (deposit
 	// addresses are forwarders).
 	Marks ledger.SweepMarks
@@ -381,7 +381,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
-	owners := map[string]sg.AddressOwner{}
+	owners := &ledger.Owners{Chain: sg.Ethereum}
 	screen, listener, err := compliancefn.DepositControls(ctx, env, st)
 	if err != nil {
 		return nil, err
@@ -395,7 +395,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	return fn.WatchJob(st, sg.Ethereum, owners, func(ctx context.Context, state chaineth.State) (chaineth.State, map[string]any, error) {
 		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf, Sink: sink,
-			Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
+			Watched: func(a common.Address) bool { return owners.Watched(address.Account(a)) }}
 		state, err := w.Poll(ctx, state)
 		if err != nil {
 			return state, nil, err

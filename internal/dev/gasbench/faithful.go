@@ -2,8 +2,11 @@ package gasbench
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"math/big"
+	"os"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -33,6 +36,38 @@ const (
 	slotBlackList   = 6
 	slotUpgraded    = 10 // upgradedAddress, then deprecated (1 byte)
 )
+
+// TetherReference is what Tether's token (mainnet
+// 0xdAC17F958D2ee523a2206206994597C13D831ec7) costs, measured by
+// cmd/tetherref on its code built from its published source (solc 0.4.18,
+// optimizer off, as verified on Etherscan) and installed on TetherState: a
+// transfer of 1 USDT to a fresh holder and to an existing one (whole
+// transactions, mainnet's rules), and the execution of a transferFrom by an
+// approved spender. Tether's code is not kept here: set TETHER_RUNTIME to a
+// file holding it (hex; eth_getCode on mainnet gives it) and the test and
+// make bench measure it instead.
+var TetherReference = struct {
+	Transfer     TransferCost
+	TransferFrom uint64
+}{TransferCost{Fresh: 62_993, Existing: 45_893}, 40_830}
+
+// TetherRuntimeFromEnv reads the runtime code named by TETHER_RUNTIME (nil
+// when it is not set).
+func TetherRuntimeFromEnv() ([]byte, error) {
+	path := os.Getenv("TETHER_RUNTIME")
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	code, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x"))
+	if err != nil {
+		return nil, fmt.Errorf("TETHER_RUNTIME: %w", err)
+	}
+	return code, nil
+}
 
 // MapSlot is the storage slot of m[key] for a mapping at slot m.
 func MapSlot(key common.Address, m uint64) common.Hash {

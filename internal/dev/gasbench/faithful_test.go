@@ -1,40 +1,16 @@
 package gasbench
 
 import (
-	"encoding/hex"
 	"math/big"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// What Tether's token (mainnet 0xdAC17F958D2ee523a2206206994597C13D831ec7)
-// costs, measured by cmd/tetherref on its code built from its published
-// source (solc 0.4.18, optimizer off, as verified on Etherscan) and
-// installed on the same state: a transfer of 1 USDT to a fresh holder and
-// to an existing one (whole transactions, mainnet's rules), and the
-// execution of a transferFrom by an approved spender. Set TETHER_RUNTIME to
-// a file holding Tether's runtime code (hex; eth_getCode on mainnet gives
-// it) to measure it here instead of using these.
-var tetherRef = struct {
-	Transfer     TransferCost
-	TransferFrom uint64
-}{TransferCost{Fresh: 62_993, Existing: 45_893}, 40_830}
-
 func tetherRuntime(t *testing.T) []byte {
-	path := os.Getenv("TETHER_RUNTIME")
-	if path == "" {
-		return nil
-	}
-	b, err := os.ReadFile(path)
+	code, err := TetherRuntimeFromEnv()
 	if err != nil {
 		t.Fatal(err)
-	}
-	code, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x"))
-	if err != nil {
-		t.Fatalf("TETHER_RUNTIME: %v", err)
 	}
 	return code
 }
@@ -89,7 +65,7 @@ func TestTetherFaithful(t *testing.T) {
 	}
 	sameAccesses(t, "transferFrom", acc, expectedAccesses(holder, to, &spender))
 
-	ref := tetherRef
+	ref := TetherReference
 	if code := tetherRuntime(t); code != nil {
 		if ref.Transfer, err = MeasureTransfer(code); err != nil {
 			t.Fatal(err)

@@ -124,6 +124,16 @@ bench: tools
 	$(GO) run ./internal/dev/gasbench/cmd/batchgas
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./shared/...
 
+# ---- recon: reconciliation and hold expiry at scale (issue 18; not in make test: minutes to write the data)
+# One tenant's synthetic transfers, wallets and open payouts written straight to DynamoDB Local, then the
+# tenant's reconciliation (page by page, and whole as before, interleaved) and hold expiry, timed, with peak heap.
+SCALE_TRANSFERS ?= 1000000
+SCALE_WALLETS ?= 100000
+bench-scale: tools geth
+	rm -rf .dev/bench-scale
+	$(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . .dev/bench-scale/stack.env; $(GO) run ./internal/dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS)'
+
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
 lint:
 	$(GO) tool -modfile=tools/lint.mod golangci-lint run ./...

@@ -462,6 +462,37 @@ func (st *Ledger) TransferByKey(ctx context.Context, tenant, keyHash string) (sg
 	return decodeTransfer(tenant, out.Item), nil
 }
 
+// AccountBalances reads many accounts' balances (account i with shards[i]
+// shards) in batches of 100 keys (BatchGetItem), each account's shards
+// summed; an account with no balance item reads zero.
+func (st *Ledger) AccountBalances(ctx context.Context, as []sg.Account, shards []int) ([]sg.Balance, error) {
+	out := make([]sg.Balance, len(as))
+	owner := map[string]int{}
+	var keys []map[string]types.AttributeValue
+	for i, a := range as {
+		out[i] = sg.Balance{Chain: a.Chain, Asset: a.Asset}
+		for sh := range shardCount(a, shards[i]) {
+			k := balanceKey(a, sh)
+			owner[k[attrPK].(*types.AttributeValueMemberS).Value] = i
+			keys = append(keys, k)
+		}
+	}
+	items, err := st.batchGet(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		i, ok := owner[getS(it, attrPK)]
+		if !ok {
+			continue
+		}
+		out[i].Available += sg.Amount(getN(it, "available"))
+		out[i].Pending += sg.Amount(getN(it, "pending"))
+		out[i].Held += sg.Amount(getN(it, "held"))
+	}
+	return out, nil
+}
+
 // AccountBalance sums an account's shards.
 func (st *Ledger) AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error) {
 	items, err := st.shardItems(ctx, a, shards)
@@ -513,8 +544,21 @@ func (st *Ledger) Transition(ctx context.Context, tenant, id string, m Move) err
 	// A move ends any wait shown on the record; a final move takes the
 	// record out of the index of open withdrawals.
 	remove := " REMOVE wr, wm, ws"
-	if m.To.Final() {
+	switch {
+	case m.To.Final():
 		remove += ", " + attrGSI1PK + ", " + attrGSI1SK
+	case !lapses(m.To):
+		// Nothing lapses from here on: the record sorts last in the
+		// expiry order (an index key only withdrawals use: on another
+		// record, with no GSI1PK, it indexes nothing).
+		set += ", " + attrGSI1SK + " = :due"
+		vals[":due"] = s(dueSort(time.Time{}, id))
+	case !m.Due.IsZero():
+		set += ", " + attrGSI1SK + " = :due"
+		vals[":due"] = s(dueSort(m.Due, id))
+	case m.Approvals != nil:
+		set += ", " + attrGSI1SK + " = :due"
+		vals[":due"] = s(dueSort(m.Approvals.Deadline, id))
 	}
 	cond := "st = :from"
 	if voids(m.To) {
@@ -559,6 +603,32 @@ func (st *Ledger) Transition(ctx context.Context, tenant, id string, m Move) err
 	}
 	if err != nil {
 		return classify("dynamo.Transition", err)
+	}
+	return nil
+}
+
+// TenantTransferPages reads every transfer record of a tenant a page (up
+// to 1 MB of items) at a time, handing each page to page: a reader holds
+// one page, not the tenant's history.
+func (st *Ledger) TenantTransferPages(ctx context.Context, tenant string, page func([]sg.Transfer) error) error {
+	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
+		TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :t)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":t": s(txnPrefix)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	var ts []sg.Transfer
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return classify("dynamo.TenantTransferPages", err)
+		}
+		ts = ts[:0]
+		for _, it := range out.Items {
+			ts = append(ts, decodeTransfer(tenant, it))
+		}
+		if err := page(ts); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func (st *Withdrawals) AllocateNonce(ctx context.Context, chain sg.Chain, addr, 
 		if !ok {
 			return NonceClaim{}, sg.ErrNotFound.WithParam("transfer_id")
 		}
-		vals := map[string]types.AttributeValue{}
+		vals := map[string]types.AttributeValue{":nodue": s(dueSort(time.Time{}, guard.TransferID))}
 		var in []string
 		for i, state := range guard.States {
 			k := fmt.Sprintf(":s%d", i)
@@ -78,7 +78,9 @@ func (st *Withdrawals) AllocateNonce(ctx context.Context, chain sg.Chain, addr, 
 			in = append(in, k)
 		}
 		mark = &types.Update{TableName: &st.table, Key: key(tenantPK(guard.Tenant), txnPrefix+kp),
-			UpdateExpression: aws.String("SET nc = :nc"), ExpressionAttributeValues: vals,
+			// A payout holding a nonce no longer lapses: it sorts last in
+			// the expiry order of open withdrawals.
+			UpdateExpression: aws.String("SET nc = :nc, " + attrGSI1SK + " = :nodue"), ExpressionAttributeValues: vals,
 			ConditionExpression: aws.String("st IN (" + strings.Join(in, ", ") + ")")}
 	}
 	for attempt := 0; attempt < 200; attempt++ {

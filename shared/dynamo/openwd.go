@@ -17,10 +17,16 @@ import (
 
 // Open withdrawals are indexed, so the jobs that look after them read only
 // them, never the whole table: a withdrawal record carries GSI1PK =
-// OPENWD#<shard> and GSI1SK = its creation time while it is not final, and
-// the move to a final state removes both (the index is sparse). The shard
-// spreads the index over a few partitions; the set is what is in flight,
-// not the history.
+// OPENWD#<shard> while it is not final, and the move to a final state
+// removes it (the index is sparse). The shard spreads the index over a few
+// partitions; the set is what is in flight, not the history. GSI1SK orders
+// each shard by when the record next has something that can lapse (its
+// hold's expiry, or its wait for approvals when that ends first); records
+// where nothing can lapse (holding a nonce, signed, on their chain) sort
+// last. The expiry job reads each shard up to now and no further: what it
+// reads is what is due, however many payouts wait for approvals or their
+// chain. (Records written before the key was a deadline carry their
+// creation time: they sort as due and are read until they end.)
 const (
 	attrGSI1PK = "GSI1PK"
 	attrGSI1SK = "GSI1SK"
@@ -34,7 +40,26 @@ func openShard(id string) string {
 	return fmt.Sprintf("OPENWD#%d", h.Sum32()%openShards)
 }
 
-func openSort(t sg.Transfer) string { return fmt.Sprintf("%016d#%s", t.CreatedAt.UnixMicro(), t.ID) }
+// openSort is a new open withdrawal's place in its shard: its hold's expiry.
+func openSort(t sg.Transfer) string { return dueSort(t.ExpiresAt, t.ID) }
+
+// dueSort is the index key of a record next due at due (none: the zero
+// time), then its id.
+func dueSort(due time.Time, id string) string {
+	if due.IsZero() {
+		return noDue + id
+	}
+	return fmt.Sprintf("%016d#%s", due.UnixMicro(), id)
+}
+
+// noDue sorts after every deadline.
+const noDue = "9999999999999999#"
+
+// lapses reports whether a withdrawal in state s has a hold or wait that
+// can lapse (unless it holds a nonce).
+func lapses(s sg.TransferState) bool {
+	return s == sg.StatePending || s == sg.StateApproved || s == sg.StateAwaitingSigner || s == sg.StateAwaitingApproval
+}
 
 // voids reports whether a move to state to voids a hold before the payout
 // reaches its chain (so it must not happen to one holding a nonce).
@@ -42,16 +67,22 @@ func voids(to sg.TransferState) bool {
 	return to == sg.StateCancelled || to == sg.StateExpired || to == sg.StateRejected
 }
 
-// openWithdrawals reads the open withdrawals matching filter (with vals).
-func (st *Withdrawals) openWithdrawals(ctx context.Context, op, filter string, vals map[string]types.AttributeValue) ([]sg.Transfer, error) {
+// openWithdrawals reads the open withdrawals matching filter (with vals);
+// with before, only those due before it.
+func (st *Withdrawals) openWithdrawals(ctx context.Context, op, filter string, vals map[string]types.AttributeValue, before ...time.Time) ([]sg.Transfer, error) {
 	var out []sg.Transfer
 	for shard := 0; shard < openShards; shard++ {
 		v := map[string]types.AttributeValue{":pk": s(fmt.Sprintf("OPENWD#%d", shard))}
 		for k, x := range vals {
 			v[k] = x
 		}
+		cond := attrGSI1PK + " = :pk"
+		if len(before) > 0 {
+			cond += " AND " + attrGSI1SK + " < :due"
+			v[":due"] = s(fmt.Sprintf("%016d#", before[0].UnixMicro()))
+		}
 		p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{TableName: &st.table, IndexName: aws.String(gsi1),
-			KeyConditionExpression: aws.String(attrGSI1PK + " = :pk"), FilterExpression: aws.String(filter), ExpressionAttributeValues: v})
+			KeyConditionExpression: aws.String(cond), FilterExpression: aws.String(filter), ExpressionAttributeValues: v})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -67,14 +98,15 @@ func (st *Withdrawals) openWithdrawals(ctx context.Context, op, filter string, v
 
 // ExpiredHolds finds open withdrawals whose unsigned hold has lapsed (and
 // that hold no nonce), and those whose wait for approvals has ended. It
-// reads the index of open withdrawals, not the table.
+// reads the index of open withdrawals up to now, in the order of their
+// deadlines: the due ones, not the table nor every open one.
 func (st *Withdrawals) ExpiredHolds(ctx context.Context, now time.Time) ([]sg.Transfer, error) {
 	return st.openWithdrawals(ctx, "dynamo.ExpiredHolds",
 		"(hx < :now AND st IN (:p, :a, :s, :aw) AND attribute_not_exists(nc)) OR (ad < :now AND st = :aw)",
 		map[string]types.AttributeValue{
 			":now": n(now.Unix()), ":p": s(string(sg.StatePending)), ":a": s(string(sg.StateApproved)),
 			":s": s(string(sg.StateAwaitingSigner)), ":aw": s(string(sg.StateAwaitingApproval)),
-		})
+		}, now.Truncate(time.Second))
 }
 
 // StalledWithdrawals finds open withdrawals that the worker should be

@@ -240,6 +240,12 @@ func (w *Withdrawals) moveWith(ctx context.Context, t sg.Transfer, m sg.Move) er
 		return sg.Internal("ledger.move", fmt.Errorf("%s cannot move from %s to %s", t.ID, t.State, m.To))
 	}
 	m.From, m.Event.State, m.Event.At = t.State, m.To, w.Now().UTC()
+	// The next deadline of the record: its hold's expiry, or the end of
+	// its wait for approvals when that comes first.
+	m.Due = t.ExpiresAt
+	if m.Approvals != nil && (m.Due.IsZero() || m.Approvals.Deadline.Before(m.Due)) {
+		m.Due = m.Approvals.Deadline
+	}
 	if m.Journal != nil {
 		m.Journal.At = m.Event.At
 	}

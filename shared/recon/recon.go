@@ -14,11 +14,61 @@ import (
 )
 
 // Store is what reconciliation reads: the ledger, the tenants' wallets and
-// the payouts followed on chain.
+// the payouts followed on chain. With Pages, a tenant's transfers are read
+// a page at a time and folded into per-wallet sums as they come: the run
+// holds one page and the sums, never the tenant's history.
 type Store struct {
 	sg.LedgerReads
 	sg.TenantWalletLister
 	sg.TrackedReader
+	Pages TransferPager
+	// Balances, if set, reads wallets' balances many at a time.
+	Balances BalanceBatcher
+}
+
+// BalanceBatcher reads many accounts' balances in one call (account i
+// with shards[i] shards).
+type BalanceBatcher interface {
+	AccountBalances(ctx context.Context, as []sg.Account, shards []int) ([]sg.Balance, error)
+}
+
+// balanceBatch is how many accounts are read at a time (a BatchGetItem
+// takes 100 keys; a high-volume wallet's shards take several).
+const balanceBatch = 50
+
+// balances reads the accounts' balances, in batches when the store can.
+func (st Store) balances(ctx context.Context, as []sg.Account, shards []int) ([]sg.Balance, error) {
+	if st.Balances != nil {
+		return st.Balances.AccountBalances(ctx, as, shards)
+	}
+	out := make([]sg.Balance, len(as))
+	for i, a := range as {
+		b, err := st.AccountBalance(ctx, a, shards[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// TransferPager reads a tenant's transfers a page at a time, calling page
+// with each (the slice is the callee's only until it returns).
+type TransferPager interface {
+	TenantTransferPages(ctx context.Context, tenant string, page func([]sg.Transfer) error) error
+}
+
+// transferPages reads the tenant's transfers page by page (in one page
+// when the store has no pager).
+func (st Store) transferPages(ctx context.Context, tenant string, page func([]sg.Transfer) error) error {
+	if st.Pages != nil {
+		return st.Pages.TenantTransferPages(ctx, tenant, page)
+	}
+	ts, err := st.TenantTransfers(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	return page(ts)
 }
 
 // OnChain reads what the platform holds of USDT on one chain: every deposit
@@ -89,10 +139,6 @@ func quarantineAccount(c sg.Chain, a sg.Asset) sg.Account {
 func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (Report, map[sg.Chain]sg.Amount, error) {
 	r := Report{Object: "reconciliation", Scope: "tenant", CheckedAt: now.UTC().Format(time.RFC3339), OK: true}
 	quarantined := map[sg.Chain]sg.Amount{}
-	ts, err := st.TenantTransfers(ctx, tenant)
-	if err != nil {
-		return r, quarantined, err
-	}
 	ws, err := st.TenantWallets(ctx, tenant)
 	if err != nil {
 		return r, quarantined, err
@@ -104,8 +150,12 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 	}
 	journal := map[key]map[sg.Bucket]sg.Amount{}
 	holds := map[key]sg.Amount{}
-	bal := Check{Name: "entries_balanced", Checked: len(ts)}
-	for _, t := range ts {
+	bal := Check{Name: "entries_balanced"}
+	// Each transfer is folded into the sums on its own: its postings, then
+	// the state-change entries (holds posted or voided, deposits confirmed)
+	// applied with its transitions and not in its creating postings.
+	fold := func(t sg.Transfer) {
+		bal.Checked++
 		if err := t.Entry.Check(); err != nil {
 			bal.Differences = append(bal.Differences, Difference{Subject: t.ID, Expected: "postings sum to zero", Actual: err.Error()})
 		}
@@ -122,10 +172,6 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 		if t.Type == sg.TransferWithdrawal && !t.State.Final() {
 			holds[key{t.FromWallet, t.Chain, t.Asset}] += t.Amount + t.Fee
 		}
-	}
-	// State-change entries (holds posted or voided) are applied with their
-	// transitions and are not in the creating record's postings: add them.
-	for _, t := range ts {
 		// A chain deposit is credited as pending; confirming it moves it to
 		// available (or to the quarantine), reversing it takes it back. One
 		// whose sender's screening hit when seen was credited to the
@@ -146,10 +192,10 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 			case t.State == sg.StateQuarantined, t.State == sg.StatePending && atSeen:
 				quarantined[t.Chain] += t.Amount
 			}
-			continue
+			return
 		}
 		if t.Type != sg.TransferWithdrawal || !t.State.Final() {
-			continue
+			return
 		}
 		k := key{t.FromWallet, t.Chain, t.Asset}
 		if journal[k] == nil {
@@ -164,37 +210,69 @@ func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (R
 			journal[k][sg.Available] += hold
 		}
 	}
+	if err := st.transferPages(ctx, tenant, func(page []sg.Transfer) error {
+		for _, t := range page {
+			fold(t)
+		}
+		return ctx.Err()
+	}); err != nil {
+		return r, quarantined, err
+	}
 	r.add(bal)
 	floors := Check{Name: "floors"}
 	match := Check{Name: "balances_match_journal"}
 	held := Check{Name: "holds_match_open_withdrawals"}
-	for _, w := range ws {
-		for _, a := range w.Addresses {
-			acct := sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset)
-			b, err := st.AccountBalance(ctx, acct, w.Shards())
-			if err != nil {
-				return r, quarantined, err
-			}
-			k := key{w.ID, a.Chain, a.Asset}
+	type wacct struct {
+		k      key
+		acct   sg.Account
+		shards int
+	}
+	var batch []wacct
+	check := func() error {
+		as, shards := make([]sg.Account, len(batch)), make([]int, len(batch))
+		for i, x := range batch {
+			as[i], shards[i] = x.acct, x.shards
+		}
+		bs, err := st.balances(ctx, as, shards)
+		if err != nil {
+			return err
+		}
+		for i, x := range batch {
+			b, k := bs[i], x.k
 			floors.Checked++
 			match.Checked++
 			held.Checked++
-			for _, x := range []struct {
+			for _, v := range []struct {
 				bucket sg.Bucket
 				v      sg.Amount
 			}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
-				subject := fmt.Sprintf("%s/%s/%s %s", w.ID, a.Chain, a.Asset, x.bucket)
-				if x.v < 0 {
-					floors.Differences = append(floors.Differences, Difference{subject, ">= 0", x.v.String()})
+				subject := fmt.Sprintf("%s/%s/%s %s", k.wallet, k.chain, k.asset, v.bucket)
+				if v.v < 0 {
+					floors.Differences = append(floors.Differences, Difference{subject, ">= 0", v.v.String()})
 				}
-				if want := journal[k][x.bucket]; want != x.v {
-					match.Differences = append(match.Differences, Difference{subject, want.String(), x.v.String()})
+				if want := journal[k][v.bucket]; want != v.v {
+					match.Differences = append(match.Differences, Difference{subject, want.String(), v.v.String()})
 				}
 			}
 			if holds[k] != b.Held {
-				held.Differences = append(held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", w.ID, a.Chain, a.Asset), holds[k].String(), b.Held.String()})
+				held.Differences = append(held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", k.wallet, k.chain, k.asset), holds[k].String(), b.Held.String()})
 			}
 		}
+		batch = batch[:0]
+		return nil
+	}
+	for _, w := range ws {
+		for _, a := range w.Addresses {
+			batch = append(batch, wacct{key{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
+			if len(batch) == balanceBatch {
+				if err := check(); err != nil {
+					return r, quarantined, err
+				}
+			}
+		}
+	}
+	if err := check(); err != nil {
+		return r, quarantined, err
 	}
 	r.add(floors)
 	r.add(match)

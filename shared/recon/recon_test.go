@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -147,7 +148,7 @@ func failing(r Report) []string {
 
 func TestTenantBooksMadeByTheLedgerReconcile(t *testing.T) {
 	b, _, _ := busy(t)
-	r, err := Tenant(bg, Store{b.st, b.st, b.st}, tenant, b.now)
+	r, err := Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, tenant, b.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestTenantReportsAHoldTheRecordsDoNotExplain(t *testing.T) {
 		Event: sg.Event{State: sg.StateCancelled, At: b.now}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Tenant(bg, Store{b.st, b.st, b.st}, tenant, b.now)
+	r, err := Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, tenant, b.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestPlatformComparesTheChainWithTheBooks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := Platform(bg, Store{b.st, b.st, b.st}, b.now, c.chain)
+			r, err := Platform(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, b.now, c.chain)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +286,7 @@ func TestQuarantinedDepositsAreCounted(t *testing.T) {
 	}
 	// On chain: every deposit credited but the reversed one.
 	const onChain = 100 + 20 + 7 + 3 + 11
-	r, err := Platform(bg, Store{b.st, b.st, b.st}, b.now, map[sg.Chain]OnChain{sg.Ethereum: holdings(onChain)})
+	r, err := Platform(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, b.now, map[sg.Chain]OnChain{sg.Ethereum: holdings(onChain)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +312,7 @@ func TestQuarantinedDepositsAreCounted(t *testing.T) {
 			{Account: sg.SystemAccount(sg.SysFees, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: 27}}}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err = Platform(bg, Store{b.st, b.st, b.st}, b.now, nil)
+	r, err = Platform(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, b.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +373,7 @@ func TestPlatformSumRereadsAScanThatRacedATransfer(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := &skewed{Store: b.st, skew: c.skew}
-			r, err := Platform(bg, Store{st, st, st}, b.now, nil)
+			r, err := Platform(bg, Store{LedgerReads: st, TenantWalletLister: st, TrackedReader: st}, b.now, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -384,5 +385,60 @@ func TestPlatformSumRereadsAScanThatRacedATransfer(t *testing.T) {
 				t.Fatalf("differences %+v; want one of %s", z.Differences, c.total)
 			}
 		})
+	}
+}
+
+// onePerPage hands a tenant's transfers one per page, in one buffer it
+// overwrites: a reader that kept a page beyond its call would read the
+// next transfer in its place.
+type onePerPage struct {
+	*memstore.Store
+	pages int
+}
+
+func (p *onePerPage) TenantTransferPages(ctx context.Context, tenant string, page func([]sg.Transfer) error) error {
+	ts, err := p.TenantTransfers(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	buf := make([]sg.Transfer, 1)
+	for _, t := range ts {
+		buf[0] = t
+		p.pages++
+		if err := page(buf); err != nil {
+			return err
+		}
+		buf[0] = sg.Transfer{ID: "overwritten"}
+	}
+	return nil
+}
+
+// Folded page by page, a tenant's books give the report they give read
+// whole: the same checks, counts and differences, with a hold released
+// behind the ledger's back found either way.
+func TestTenantBooksReadPageByPage(t *testing.T) {
+	b, w, _ := busy(t)
+	pager := &onePerPage{Store: b.st}
+	whole, err := Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, tenant, b.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paged, err := Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st, Pages: pager}, tenant, b.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(whole, paged) || !paged.OK || pager.pages != whole.Checks[0].Checked {
+		t.Fatalf("paged report %+v (%d pages); read whole %+v", paged, pager.pages, whole)
+	}
+	// A hold released with no entry: both readings report it.
+	tr := b.withdraw(t, w, 40)
+	if err := b.st.Transition(bg, tenant, tr.ID, sg.Move{From: sg.StatePending, To: sg.StateCancelled,
+		Event: sg.Event{State: sg.StateCancelled, At: b.now}}); err != nil {
+		t.Fatal(err)
+	}
+	whole, _ = Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, tenant, b.now)
+	paged, _ = Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st, Pages: pager}, tenant, b.now)
+	if whole.OK || !reflect.DeepEqual(whole, paged) {
+		t.Fatalf("after a hold released behind the ledger: paged %v, whole %v", failing(paged), failing(whole))
 	}
 }

@@ -24,6 +24,10 @@ type Move struct {
 	Approvals *ApprovalWait
 	// Journal, if set, is written with the move (a decision).
 	Journal *JournalEntry
+	// Due, if set, is when the record next has something that can lapse
+	// (its hold, or its wait for approvals): the index the expiry job reads
+	// is ordered by it. Unset on a move to a state where nothing lapses.
+	Due time.Time
 }
 
 // ApprovalWait is how many approvals a payout waits for, and until when.

@@ -19,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
 	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
@@ -136,7 +137,10 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	}
 	token := common.HexToAddress(info.Token)
 	if code, _ := ec.CodeAt(ctx, token, nil); info.Token == "" || len(code) == 0 {
-		addr, tx, _, err := testusdt.DeployTestUSDT(auth, ec)
+		// The Tether-faithful token (TetherUSDT): the local chain's USDT
+		// models mainnet's, its storage reads, checks and gas (its ABI has
+		// TestUSDT's functions too, so testusdt's binding drives it).
+		addr, tx, _, err := benchtoken.DeployTetherUSDT(auth, ec, big.NewInt(0))
 		if err != nil {
 			return fmt.Errorf("devstack: deploy the test token: %w", err)
 		}
@@ -222,7 +226,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["ConfirmationsEthereum"] = "2"
 	res.Params["ForwarderFactoryEthereum"] = factory.Hex()
 	res.Params["ForwarderImplEthereum"] = impl.Hex()
-	res.Params["TokenLayoutEthereum"] = "testusdt"
+	res.Params["TokenLayoutEthereum"] = tokenLayout(ctx, ec, token)
 	res.Params["ColdAddressEthereum"] = cold.Hex()
 	res.Params["MultisendEthereum"] = multisendAt.Hex() // ---- batch: payout batches ----
 	seedFile := filepath.Join(s.Opts.State, "cold-seed.hex")
@@ -247,4 +251,18 @@ func (s *Stack) waitReceipt(ctx context.Context, ec *ethclient.Client, h common.
 		time.Sleep(200 * time.Millisecond)
 	}
 	return fmt.Errorf("devstack: transaction %s not mined in 30 s", h.Hex())
+}
+
+// tokenLayout names the storage layout of the token at addr: Tether's for
+// the faithful token, TestUSDT's for a token deployed by an older stack
+// (kept state). The faithful token answers maximumFee(); TestUSDT has none.
+func tokenLayout(ctx context.Context, ec *ethclient.Client, addr common.Address) string {
+	t, err := benchtoken.NewTetherUSDTCaller(addr, ec)
+	if err != nil {
+		return "testusdt"
+	}
+	if _, err := t.MaximumFee(&bind.CallOpts{Context: ctx}); err != nil {
+		return "testusdt"
+	}
+	return "tether"
 }

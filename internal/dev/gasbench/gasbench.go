@@ -18,7 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
 
-	"github.com/stablegate/stablegate/internal/dev/testusdt"
+	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
 	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
@@ -33,12 +33,13 @@ func MainnetLike(_ *node.Config, c *ethconfig.Config) {
 	c.Genesis.Config = &cfg
 }
 
-// World is a mainnet-like simulated chain with the test token and a
+// World is a mainnet-like simulated chain with the Tether-faithful token
+// (TetherUSDT: the gas of Tether's token, see TestTetherFaithful) and a
 // forwarder factory, both owned by one key.
 type World struct {
 	Sim     *simulated.Backend
 	Auth    *bind.TransactOpts
-	Token   *testusdt.TestUSDT
+	Token   *benchtoken.TetherUSDT
 	TokenAt common.Address
 	Factory *forwarder.ForwarderFactory
 	Fw      address.Forwarders
@@ -52,7 +53,7 @@ type World struct {
 // send signs and sends a call with an access list.
 func (w *World) send(to common.Address, data []byte, al types.AccessList) (*types.Transaction, error) {
 	tx := types.NewTx(&types.DynamicFeeTx{ChainID: w.chainID, Nonce: w.nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(20 * params.GWei),
-		Gas: 16_000_000, To: &to, Data: data, AccessList: al})
+		Gas: 1 << 24, To: &to, Data: data, AccessList: al}) // Osaka's cap per transaction (EIP-7825)
 	w.nonce++
 	signed, err := types.SignTx(tx, types.LatestSignerForChainID(w.chainID), w.key)
 	if err != nil {
@@ -83,7 +84,7 @@ func newWorld(key *ecdsa.PrivateKey) (*World, error) {
 	auth, _ := bind.NewKeyedTransactorWithChainID(key, chainID)
 	w := &World{Sim: sim, Auth: auth, From: from, key: key, chainID: chainID}
 	var err error
-	if w.TokenAt, _, w.Token, err = testusdt.DeployTestUSDT(w.tx(), ec); err != nil {
+	if w.TokenAt, _, w.Token, err = benchtoken.DeployTetherUSDT(w.tx(), ec, big.NewInt(0)); err != nil {
 		return nil, err
 	}
 	factoryAt, _, factory, err := forwarder.DeployForwarderFactory(w.tx(), ec, from, from)

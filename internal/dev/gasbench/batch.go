@@ -30,19 +30,20 @@ const (
 	Plain Token = "plain"
 )
 
-// Budgets are issue 16's upper bounds on gas per recipient of a batch.
-// Issue 16 set Tether's (27,100 / 9,900) on a TetherUSDT that did Tether's
-// storage reads but not its computation; since issue 18 the token costs
-// exactly what Tether's code costs (TestTetherFaithful), 642 gas more per
-// transfer, so the bounds carry those 642 gas: what Multisend itself may
-// spend per recipient is unchanged.
+// Budgets are issue 16's goals for gas per extra recipient of a batch,
+// printed as they are named. Issue 16 set Tether's (27,100 / 9,900) on a
+// TetherUSDT that did Tether's storage reads but not its computation;
+// since issue 18 the token costs exactly what Tether's code costs
+// (TestTetherFaithful), 642 gas more per transfer, so the Tether rows can
+// miss the goal by up to that much with Multisend itself unchanged: the
+// table says so, and Guard is the bound a test holds Multisend to.
 var Budgets = map[Token]struct{ Fresh, Existing uint64 }{
-	Tether: {Fresh: 27_100 + tetherCompute, Existing: 9_900 + tetherCompute},
+	Tether: {Fresh: 27_100, Existing: 9_900},
 	Plain:  {Fresh: 25_800, Existing: 8_600},
 }
 
 // tetherCompute is the gas Tether's transfer spends on computation beyond
-// the TetherUSDT issue 16's bounds were set on (62,993 against 62,351).
+// the TetherUSDT issue 16's goals were set on (62,993 against 62,351).
 const tetherCompute = 642
 
 // BatchWorld is a mainnet-like simulated chain with both tokens and a
@@ -255,12 +256,22 @@ func (r BatchRow) Average() float64 { return float64(r.All) / float64(r.N) }
 // AverageFunded is gas per recipient of the funding transfer and the batch.
 func (r BatchRow) AverageFunded() float64 { return float64(r.Funding+r.Funded) / float64(r.N) }
 
-// Budget is the issue's bound on the marginal gas of this row.
+// Budget is the issue's goal for the marginal gas of this row.
 func (r BatchRow) Budget() uint64 {
 	if r.Holders == "fresh" {
 		return Budgets[r.Token].Fresh
 	}
 	return Budgets[r.Token].Existing
+}
+
+// Guard is the bound a regression test holds this row to: the goal, plus,
+// on the Tether-faithful token, the computation Tether spends beyond the
+// token the goal was set on (what Multisend itself may spend is the same).
+func (r BatchRow) Guard() uint64 {
+	if r.Token == Tether {
+		return r.Budget() + tetherCompute
+	}
+	return r.Budget()
 }
 
 // MeasureBatches measures token's batches of n to fresh holders and then

@@ -410,6 +410,13 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- settle: fees, configs, settlements and their scheduler ----
+build-SettlementSettingsFunction:
+	$(call lambda_build,settlement-settings)
+build-SettlementsGetFunction:
+	$(call lambda_build,settlements-get)
+build-SettlementsCloseFunction:
+	$(call lambda_build,settlements-close)
 
 build:
 	@for f in $(FUNCTIONS); do \

@@ -55,6 +55,10 @@ type SettlementConfig struct {
 	// MinPayout: a settlement whose net is below it is not closed; its
 	// lines carry over until it is reached.
 	MinPayout Amount
+	// WalletID is the tenant's settlement wallet: the ledger credits each
+	// paid invoice's net to it (on the payout chain) and the settlement's
+	// payout is a withdrawal from it. Set by the service, never by a body.
+	WalletID string
 	// Version counts the config's writes; a put is conditioned on it.
 	Version   int64
 	UpdatedAt time.Time

@@ -121,6 +121,10 @@ var Functions = map[string]fn.Builder{
 	"audit-list":   auditfn.AuditList,
 	"audit-proof":  auditfn.AuditProof,
 	"audit-export": auditfn.AuditExport,
+
+	// ---- settle: fees, configs, settlements ----
+	"settlement-settings": fn.SettlementSettings,
+	"settlements-get":     fn.SettlementsGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -145,6 +149,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,
+
+	// ---- settle: the settlement scheduler ----
+	"settlements-close": compliancefn.SettlementsClose,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -417,6 +417,8 @@ build-SettlementsGetFunction:
 	$(call lambda_build,settlements-get)
 build-SettlementsCloseFunction:
 	$(call lambda_build,settlements-close)
+build-InvoicesRefundFunction:
+	$(call lambda_build,invoices-refund)
 
 build:
 	@for f in $(FUNCTIONS); do \

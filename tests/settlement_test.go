@@ -146,8 +146,36 @@ func TestSettlementMerchantDay(t *testing.T) {
 	b := e.createInvoice(t, tok, `{"amount":"20","chains":["ethereum"]}`)
 	to, _ := address.Parse(sg.Tron, a.address(t, "tron"))
 	sendTronUSDT(t, grid, usdtTron, to, 12_500_000)
-	sendEthUSDT(t, b.address(t, "ethereum"), "20")
 	e.waitInvoice(t, tok, a.ID, "paid on Tron", func(v invoiceJSON) bool { return v.Status == "paid" })
+
+	// A partial refund of the Tron invoice, to the address that paid it,
+	// through the withdrawal pipeline; more than paid is a named refusal,
+	// and a retry answers as the first call.
+	refund := func(key, body string) reply {
+		return e.do(t, "POST", "/v1/invoices/"+a.ID+"/refunds", tok, map[string]string{"Idempotency-Key": key, "Content-Type": "application/json"}, []byte(body))
+	}
+	if r := refund("r-"+randHex(6), `{"amount":"12.500001"}`); r.status != 422 || r.errCode() != "refund_exceeds_paid" {
+		t.Fatalf("a refund above what was paid: %d %s", r.status, r.body)
+	}
+	rkey := "r-" + randHex(6)
+	var rf, again struct {
+		ID, State, Type, Amount, Fee string
+		ToAddress                    string `json:"to_address"`
+	}
+	if r := refund(rkey, `{"amount":"2.500000","reason":"one item returned"}`); r.status != 201 {
+		t.Fatalf("refund: %d %s", r.status, r.body)
+	} else {
+		r.json(t, &rf)
+	}
+	refund(rkey, `{"amount":"2.500000","reason":"one item returned"}`).json(t, &again)
+	if rf.Type != "withdrawal" || rf.Amount != "2.500000" || rf.ToAddress == "" || again.ID != rf.ID {
+		t.Fatalf("refund %+v, its retry %+v", rf, again)
+	}
+	if r := refund("r-"+randHex(6), `{"amount":"10.000001"}`); r.status != 422 || r.errCode() != "refund_exceeds_paid" {
+		t.Fatalf("a second refund above what is left: %d %s", r.status, r.body)
+	}
+
+	sendEthUSDT(t, b.address(t, "ethereum"), "20")
 	e.waitInvoice(t, tok, b.ID, "paid on Ethereum", func(v invoiceJSON) bool { return v.Status == "paid" })
 
 	// The threshold is reached: the job closes the settlement and pays it.
@@ -176,8 +204,10 @@ func TestSettlementMerchantDay(t *testing.T) {
 	// Every invoice line's fee is the schedule's to the base unit, never
 	// more than shown; Tron's value was cleared to Ethereum by a named line.
 	wantFee := map[string]string{a.ID: "0.225000", b.ID: "0.500000"} // 1% of 12.5 + 0.1; 2% of 20 raised to the 0.5 minimum
+	// The refund line is its amount and the Tron payout's network fee held for it.
+	refundOut := amt(t, "2.500000") + amt(t, rf.Fee)
 	var sumNet, networkFee sg.Amount
-	var cleared, invoices int
+	var cleared, invoices, refunds int
 	for _, l := range rep.Lines {
 		switch l.Kind {
 		case "invoice":
@@ -190,18 +220,24 @@ func TestSettlementMerchantDay(t *testing.T) {
 			}
 		case "clearing":
 			cleared++
-			if l.Ref != a.ID || l.Chain != "tron" || l.To != "ethereum" || l.Cleared != "12.275000" {
-				t.Errorf("clearing line %+v", l)
+			if want := map[string]string{a.ID: "12.275000", rf.ID: "-" + refundOut.String()}[l.Ref]; l.Chain != "tron" || l.To != "ethereum" || l.Cleared != want {
+				t.Errorf("clearing line %+v, want %s cleared", l, want)
+			}
+		case "refund":
+			refunds++
+			if l.Ref != rf.ID || amt(t, l.Net) != -refundOut {
+				t.Errorf("refund line %+v, want net -%s", l, refundOut)
 			}
 		case "network_fee":
 			networkFee += amt(t, l.Fee)
 		}
 		sumNet += amt(t, l.Net)
 	}
-	if invoices != 2 || cleared != 1 || sumNet != amt(t, rep.Totals.Net) {
-		t.Fatalf("%d invoice lines, %d clearing lines, lines net %s vs totals %s", invoices, cleared, sumNet, rep.Totals.Net)
+	if invoices != 2 || cleared != 2 || refunds != 1 || sumNet != amt(t, rep.Totals.Net) {
+		t.Fatalf("%d invoice lines, %d clearing lines, %d refund lines, lines net %s vs totals %s", invoices, cleared, refunds, sumNet, rep.Totals.Net)
 	}
-	if want := amt(t, "12.275000") + amt(t, "19.500000") - networkFee; amt(t, rep.Totals.Net) != want || rep.Totals.Fees != (amt(t, "0.725000")+networkFee).String() {
+	if want := amt(t, "12.275000") + amt(t, "19.500000") - refundOut - networkFee; amt(t, rep.Totals.Net) != want ||
+		rep.Totals.Fees != (amt(t, "0.725000")+networkFee).String() || amt(t, rep.Totals.Refunds) != -refundOut {
 		t.Fatalf("totals %+v; want net %s", rep.Totals, want)
 	}
 
@@ -222,8 +258,8 @@ func TestSettlementMerchantDay(t *testing.T) {
 	}
 
 	// The settlement wallet's statement reconciles to the report: what came
-	// in on Ethereum less what the payout took is the report's net, and the
-	// one payout is the settlement's net.
+	// in on Ethereum, less what the refund cleared back to Tron and the
+	// network fee, is the report's net, and the one payout is that net.
 	q := "from=" + start.Format(time.RFC3339) + "&to=" + time.Now().UTC().Add(time.Minute).Format(time.RFC3339)
 	r = e.do(t, "GET", "/v1/wallets/"+ethCfg.WalletID+"/statement?"+q, tok, nil, nil)
 	st, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
@@ -243,7 +279,16 @@ func TestSettlementMerchantDay(t *testing.T) {
 			outs = append(outs, row[1]+" "+row[7])
 		}
 	}
-	if in-networkFee != amt(t, rep.Totals.Net) || len(outs) != 1 || outs[0] != rep.PayoutTransferID+" "+rep.Totals.Net {
+	var back sg.Amount
+	var payout []string
+	for _, o := range outs {
+		if strings.HasPrefix(o, rep.PayoutTransferID+" ") {
+			payout = append(payout, o)
+		} else {
+			back += amt(t, o[strings.LastIndex(o, " ")+1:])
+		}
+	}
+	if in-back-networkFee != amt(t, rep.Totals.Net) || back != refundOut || len(payout) != 1 || payout[0] != rep.PayoutTransferID+" "+rep.Totals.Net {
 		t.Fatalf("statement: in %s (less the network fee %s), outs %v; report net %s paid by %s", in, networkFee, outs, rep.Totals.Net, rep.PayoutTransferID)
 	}
 	t.Logf("settlement %s: gross %s, fees %s, net %s paid to %s by %s", stlID, rep.Totals.Gross, rep.Totals.Fees, rep.Totals.Net, payee, rep.PayoutTransferID)

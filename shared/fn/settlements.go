@@ -56,12 +56,15 @@ func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 	}
 	fees := &settlement.Fees{Schedules: st.Settlements, Network: nf, Now: time.Now}
 	svc := &settlement.Service{Fees: fees, Configs: st.Settlements, Store: st.Settlements, Now: time.Now,
-		Ledger: settlementLedger{st.Ledger, st.Wallets}}
+		Ledger: settlementLedger{st.Ledger, st.Wallets}, Refunds: dynamo.RefundCaps{Table: st.Base}}
 	if p, err := WebhookPublisher(env); err == nil {
 		svc.Events = p
 	}
 	return svc, nil
 }
+
+// InvoiceReader is the invoices over the table, for refunds.
+func InvoiceReader(st *dynamo.Store) settlementapi.InvoiceReader { return invoiceStoreOf(st) }
 
 // settlementRoutes builds a settlement function serving several routes.
 func settlementRoutes(name string, withWallets bool, routes func(settlementapi.Handlers) map[string]httpapi.Handler) Builder {

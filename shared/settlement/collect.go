@@ -202,3 +202,98 @@ func (p PayoutSettler) Settle(ctx context.Context, t sg.Transfer) error {
 	}
 	return err
 }
+
+// OpRefundClear names the conversion entries that bring a refund's value
+// back to the chain it is paid on (and, if the payout is refused, forward
+// again).
+const OpRefundClear = "settlement.refund_clear"
+
+// RefundSource readies a refund of amount (plus the payout's network fee,
+// which the merchant bears) of inv, paid back on c: it reserves the amount
+// against what was paid (Refunds: never more than paid less refunded,
+// ErrRefundExceedsPaid) and answers the wallet the refund is a withdrawal
+// from. A chain the tenant does not settle kept the money in the
+// invoice's wallet: that one. A chain it settles elsewhere had its value
+// cleared to the payout chain: a conversion entry brings amount + fee back
+// from the settlement wallet there to the settlement wallet on c (the
+// reverse of the clearing). Every step is keyed, so a retried request
+// repeats nothing.
+func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount) (string, error) {
+	if s.Refunds == nil {
+		return "", sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
+	}
+	if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
+		return "", err
+	}
+	cfg, err := s.Config(ctx, inv.TenantID, c)
+	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && cfg.WalletID == "") {
+		return inv.WalletID, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if cfg.Destination.Chain != c {
+		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, false); err != nil {
+			return "", err
+		}
+	}
+	return cfg.WalletID, nil
+}
+
+// RefundRefused undoes RefundSource for a refund whose payout was refused
+// at once (funds, a freeze, a bad address): the reservation is released
+// and a value cleared back goes forward again.
+func (s *Service) RefundRefused(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount) error {
+	if err := s.Refunds.ReleaseRefund(ctx, inv.TenantID, inv.ID, key); err != nil {
+		return err
+	}
+	cfg, err := s.Config(ctx, inv.TenantID, c)
+	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && (cfg.WalletID == "" || cfg.Destination.Chain == c)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.clearBack(ctx, inv, cfg, c, key, amount+fee, true)
+}
+
+// clearBack moves value between the settlement wallet on the payout chain
+// and the one on c through the settlement_clearing accounts: two entries,
+// one per chain, with ids fixed by the invoice and key (undo: the other way).
+func (s *Service) clearBack(ctx context.Context, inv sg.Invoice, cfg sg.SettlementConfig, c sg.Chain, key string, v sg.Amount, undo bool) error {
+	ws, _, err := s.Ledger.WalletsUnderFreeze(ctx, inv.TenantID, cfg.WalletID)
+	if err != nil {
+		return err
+	}
+	w, ok := ws[cfg.WalletID]
+	if !ok {
+		return sg.Internal("settlement.clearBack", errors.New("the settlement wallet is missing"))
+	}
+	from, to := cfg.Destination.Chain, c
+	tag := "back"
+	if undo {
+		from, to, tag = c, cfg.Destination.Chain, "undo"
+	}
+	at := inv.CreatedAt.UTC().Truncate(time.Microsecond)
+	now := s.now().Truncate(time.Microsecond)
+	conv := string(from) + "->" + string(to)
+	memo := "refund clearing " + string(from) + " -> " + string(to) + " of invoice " + inv.ID
+	out := sg.Transfer{ID: sg.NewKeyedID("txn", at, inv.TenantID, OpRefundClear, inv.ID+"/"+key+"/"+tag+"/out"), TenantID: inv.TenantID,
+		Type: sg.TransferInternal, State: sg.StatePosted, FromWallet: w.ID, Chain: from, Asset: sg.USDT, Amount: v, Memo: memo,
+		Metadata: map[string]string{"invoice_id": inv.ID, "conversion": conv}, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.WalletAccount(inv.TenantID, w.ID, from, sg.USDT), Bucket: sg.Available, Delta: -v, Shards: w.Shards()},
+			{Account: sg.SystemAccount(sg.SysSettlement, from, sg.USDT), Bucket: sg.Available, Delta: v},
+		}}}
+	if err := s.apply(ctx, out); err != nil {
+		return err
+	}
+	in := sg.Transfer{ID: sg.NewKeyedID("txn", at, inv.TenantID, OpRefundClear, inv.ID+"/"+key+"/"+tag+"/in"), TenantID: inv.TenantID,
+		Type: sg.TransferInternal, State: sg.StatePosted, ToWallet: w.ID, Chain: to, Asset: sg.USDT, Amount: v, Memo: memo,
+		Metadata: map[string]string{"invoice_id": inv.ID, "conversion": conv}, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysSettlement, to, sg.USDT), Bucket: sg.Available, Delta: -v},
+			{Account: sg.WalletAccount(inv.TenantID, w.ID, to, sg.USDT), Bucket: sg.Available, Delta: v, Shards: w.Shards()},
+		}}}
+	return s.apply(ctx, in)
+}

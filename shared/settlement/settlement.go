@@ -28,6 +28,8 @@ type Service struct {
 	// Ledger, if set, moves each paid invoice's money into the tenant's
 	// settlement wallet as its lines are recorded (collect.go).
 	Ledger Ledger
+	// Refunds keeps each invoice's refunded sum (RefundSource).
+	Refunds sg.RefundCaps
 	// Events, if set, takes settlement.closed, settlement.payout_requested,
 	// settlement.paid and settlement.failed (ordered by settlement id).
 	Events sg.EventPublisher

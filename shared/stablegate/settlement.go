@@ -360,3 +360,25 @@ var (
 	// ErrReportFormat: a report was asked in a format other than json or csv.
 	ErrReportFormat = &Error{Kind: KindInvalid, Code: "report_format_invalid", Message: "format must be json or csv", Param: "format"}
 )
+
+// ---- settle: refunds ----
+
+// RefundCaps keeps what has been refunded of each invoice, so refunds
+// never exceed what was paid: Reserve adds amount to the invoice's
+// refunded sum under key (once per key: the same key again changes nothing
+// and returns nil) if the sum stays at or below limit, else
+// ErrRefundExceedsPaid; Release takes a key's reservation back (a refund
+// its payout refused), once. Refunded is the sum.
+type RefundCaps interface {
+	ReserveRefund(ctx context.Context, tenant, invoiceID, key string, amount, limit Amount) error
+	ReleaseRefund(ctx context.Context, tenant, invoiceID, key string) error
+	Refunded(ctx context.Context, tenant, invoiceID string) (Amount, error)
+}
+
+// Named refusals of refunds.
+var (
+	// ErrRefundExceedsPaid: the refund would take the invoice's refunds above what was paid.
+	ErrRefundExceedsPaid = &Error{Kind: KindRefused, Code: "refund_exceeds_paid", Message: "the refund is more than was paid less what was refunded", Param: "amount"}
+	// ErrRefundAddressUnknown: the payment names no sender to refund; give to_address.
+	ErrRefundAddressUnknown = &Error{Kind: KindInvalid, Code: "refund_address_required", Message: "the payer's address is not known; give to_address", Param: "to_address"}
+)

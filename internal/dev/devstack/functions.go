@@ -125,6 +125,7 @@ var Functions = map[string]fn.Builder{
 	// ---- settle: fees, configs, settlements ----
 	"settlement-settings": fn.SettlementSettings,
 	"settlements-get":     fn.SettlementsGet,
+	"invoices-refund":     compliancefn.InvoicesRefund,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

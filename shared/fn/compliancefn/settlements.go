@@ -7,6 +7,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/settlement"
 )
@@ -44,4 +45,18 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 		}
 		return res, err
 	}, nil
+}
+
+// InvoicesRefund builds POST /v1/invoices/{invoice_id}/refunds: a refund
+// is a withdrawal of the same pipeline and policy as any payout.
+func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	w, st, _, err := Withdrawals(env)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := fn.SettlementService(env, st)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("invoices-refund", settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc}.Create), nil
 }

@@ -422,6 +422,15 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- settle: fees, configs, settlements and their scheduler ----
+build-SettlementSettingsFunction:
+	$(call lambda_build,settlement-settings)
+build-SettlementsGetFunction:
+	$(call lambda_build,settlements-get)
+build-SettlementsCloseFunction:
+	$(call lambda_build,settlements-close)
+build-InvoicesRefundFunction:
+	$(call lambda_build,invoices-refund)
 # ---- batch: payout batches ----
 build-PayoutBatchesCreateFunction:
 	$(call lambda_build,payout-batches-create)

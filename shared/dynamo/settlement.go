@@ -161,14 +161,14 @@ func configItem(c sg.SettlementConfig) item {
 	return item{attrPK: s(tenantPK(c.TenantID)), attrSK: s(stlCfgPrefix + string(c.Chain)), "type": s("settlement_config"),
 		"chain": s(string(c.Chain)), "mode": s(string(c.Mode)), "schedule": s(string(c.Schedule)), "cutoff_hour": n(int64(c.CutoffHour)),
 		"threshold": n(int64(c.Threshold)), "dest_chain": s(string(c.Destination.Chain)), "dest_address": s(c.Destination.Address),
-		"min_payout": n(int64(c.MinPayout)), "version": n(c.Version), "updated": usecN(c.UpdatedAt)}
+		"min_payout": n(int64(c.MinPayout)), "wallet_id": s(c.WalletID), "version": n(c.Version), "updated": usecN(c.UpdatedAt)}
 }
 
 func readConfig(tenant string, it item) sg.SettlementConfig {
 	return sg.SettlementConfig{TenantID: tenant, Chain: sg.Chain(getS(it, "chain")), Mode: sg.SettlementMode(getS(it, "mode")),
 		Schedule: sg.SettlementSchedule(getS(it, "schedule")), CutoffHour: int(getN(it, "cutoff_hour")), Threshold: sg.Amount(getN(it, "threshold")),
 		Destination: sg.SettlementDestination{Chain: sg.Chain(getS(it, "dest_chain")), Address: getS(it, "dest_address")},
-		MinPayout:   sg.Amount(getN(it, "min_payout")), Version: getN(it, "version"), UpdatedAt: getUsec(it, "updated")}
+		MinPayout:   sg.Amount(getN(it, "min_payout")), WalletID: getS(it, "wallet_id"), Version: getN(it, "version"), UpdatedAt: getUsec(it, "updated")}
 }
 
 // SettlementConfig is the tenant's config for c.

@@ -29,6 +29,13 @@ func TestSettlementContract(t *testing.T) {
 	})
 }
 
+// The refund counters' contract on DynamoDB Local.
+func TestRefundCapsContract(t *testing.T) {
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
+	table := contractTable(t, db)
+	storetest.RefundCaps(t, func(*testing.T) sg.RefundCaps { return dynamo.RefundCaps{Table: dynamo.New(db, table).Base} })
+}
+
 // settlePayer stands in for the withdrawal pipeline: one transfer per
 // (settlement, attempt).
 type settlePayer struct {

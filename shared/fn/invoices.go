@@ -14,6 +14,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/obs"
+	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -173,12 +174,21 @@ func InvoicesExpireJob(ctx context.Context, env Env) (Job, error) {
 // InvoiceListener is the acquiring service as the deposit sink's listener
 // (sg.DepositListener): every deposit the ledger records is offered to it,
 // and it settles the invoice whose wallet took it.
+//
+// Behind it, the settlement hook (settlement.InvoiceHook) credits the
+// merchant for each invoice the deposit leaves paid, as its settlement
+// config says: the net into its settlement wallet and the lines into its
+// open settlement (the settlements-close job closes and pays them).
 func InvoiceListener(ctx context.Context, env Env) (sg.DepositListener, error) {
-	svc, _, err := AcquiringService(ctx, env, false)
+	svc, st, err := AcquiringService(ctx, env, false)
 	if err != nil {
 		return nil, err
 	}
-	return svc, nil
+	stl, err := SettlementService(env, st)
+	if err != nil {
+		return nil, err
+	}
+	return settlement.InvoiceHook{Next: svc, Invoices: svc.Store, Settle: stl}, nil
 }
 
 // checkoutChange renders the checkout view of the invoice a stream record

@@ -21,6 +21,7 @@ import (
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/queue"
+	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -57,11 +58,17 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	}
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "SQS")
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
+	stl, err := SettlementService(env, st)
+	if err != nil {
+		return nil, nil, err
+	}
 	return &ledger.Withdrawals{
 		Service: Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Freezes: st.Custody, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st.Withdrawals,
 		Destinations: st.Watch, Waits: st.Withdrawals, Tokens: tokens(env),
-		Settler: compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets},
+		// The tier limits, then the settlement a payout pays (if any).
+		Settler: settlement.PayoutSettler{Svc: stl,
+			Next: compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
 	}, st, nil
 }
 

@@ -370,3 +370,56 @@ func (st *Settlements) SettlementLiabilities(context.Context) (map[sg.Chain]sg.A
 	}
 	return out, nil
 }
+
+// ---- settle: refunds ----
+
+// RefundCaps is the in-memory twin of the refund counters.
+type RefundCaps struct {
+	mu       sync.Mutex
+	refunded map[string]sg.Amount // tenant\x00invoice
+	keys     map[string]sg.Amount // tenant\x00invoice\x00key
+}
+
+var _ sg.RefundCaps = (*RefundCaps)(nil)
+
+// NewRefundCaps is an empty counter store.
+func NewRefundCaps() *RefundCaps {
+	return &RefundCaps{refunded: map[string]sg.Amount{}, keys: map[string]sg.Amount{}}
+}
+
+// ReserveRefund implements sg.RefundCaps.
+func (r *RefundCaps) ReserveRefund(_ context.Context, tenant, invoiceID, key string, amount, limit sg.Amount) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := tenant + "\x00" + invoiceID
+	if _, ok := r.keys[k+"\x00"+key]; ok {
+		return nil
+	}
+	if r.refunded[k]+amount > limit {
+		return sg.ErrRefundExceedsPaid
+	}
+	r.refunded[k] += amount
+	r.keys[k+"\x00"+key] = amount
+	return nil
+}
+
+// ReleaseRefund implements sg.RefundCaps.
+func (r *RefundCaps) ReleaseRefund(_ context.Context, tenant, invoiceID, key string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := tenant + "\x00" + invoiceID
+	a, ok := r.keys[k+"\x00"+key]
+	if !ok {
+		return nil
+	}
+	delete(r.keys, k+"\x00"+key)
+	r.refunded[k] -= a
+	return nil
+}
+
+// Refunded implements sg.RefundCaps.
+func (r *RefundCaps) Refunded(_ context.Context, tenant, invoiceID string) (sg.Amount, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refunded[tenant+"\x00"+invoiceID], nil
+}

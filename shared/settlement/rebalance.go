@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"context"
 	"sort"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -79,4 +80,45 @@ func Rebalance(liabilities, liquidity map[sg.Chain]sg.Amount) []Instruction {
 		}
 	}
 	return out
+}
+
+// EventRebalance is the platform alert a liquidity check raises when a
+// chain's hot wallet holds less than the settlements owe on it.
+const EventRebalance = "settlement.rebalance_needed"
+
+// Liquidity reads what each chain's hot wallet holds for payouts.
+type Liquidity interface {
+	HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error)
+}
+
+// Alerts takes the platform's operational alerts (a log line, a metric, an
+// operator's webhook).
+type Alerts interface {
+	Alert(ctx context.Context, kind string, instructions []Instruction) error
+}
+
+// CheckLiquidity compares the settlements' liabilities per payout chain
+// (a counter, never a scan) with each chain's hot-wallet liquidity and,
+// when a chain is short, raises EventRebalance with the instructions that
+// cover it (Rebalance). A payout the hot wallet cannot cover meanwhile
+// waits in the withdrawal pipeline (waiting for liquidity, retried) and
+// goes on when the liquidity returns: it never fails for it.
+func (s *Service) CheckLiquidity(ctx context.Context, liq Liquidity, alerts Alerts) ([]Instruction, error) {
+	owed, err := s.Store.SettlementLiabilities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := map[sg.Chain]sg.Amount{}
+	for _, c := range sg.Chains {
+		if have[c], err = liq.HotLiquidity(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	ins := Rebalance(owed, have)
+	if len(ins) > 0 && alerts != nil {
+		if err := alerts.Alert(ctx, EventRebalance, ins); err != nil {
+			return ins, err
+		}
+	}
+	return ins, nil
 }

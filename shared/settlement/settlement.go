@@ -22,8 +22,14 @@ type Service struct {
 	Fees    *Fees
 	Configs sg.SettlementConfigs
 	Store   sg.SettlementStore
-	// Payer requests the payout of a closed settlement.
+	// Payer requests the payout of a closed settlement (nil: left closed
+	// and due for the job, which has one).
 	Payer sg.SettlementPayer
+	// Ledger, if set, moves each paid invoice's money into the tenant's
+	// settlement wallet as its lines are recorded (collect.go).
+	Ledger Ledger
+	// Refunds keeps each invoice's refunded sum (RefundSource).
+	Refunds sg.RefundCaps
 	// Events, if set, takes settlement.closed, settlement.payout_requested,
 	// settlement.paid and settlement.failed (ordered by settlement id).
 	Events sg.EventPublisher
@@ -174,6 +180,12 @@ func (s *Service) AddPaidInvoice(ctx context.Context, tenant string, inv sg.Invo
 	if err != nil {
 		return nil, err
 	}
+	// The money moves first: a line is recorded only once its money is in
+	// the settlement wallet, and a redelivery after a crash in between
+	// moves nothing twice (fixed transfer ids) and records the lines.
+	if err := s.collectInvoice(ctx, inv, lines); err != nil {
+		return nil, err
+	}
 	return s.record(ctx, tenant, lines, now)
 }
 
@@ -255,7 +267,9 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		if err != nil {
 			return out, err
 		}
-		if !stl.DueAt.IsZero() && !stl.DueAt.After(now) {
+		// Without a payer (the deposit hook) lines are only recorded: the
+		// job, which has one, closes and pays what is due.
+		if s.Payer != nil && !stl.DueAt.IsZero() && !stl.DueAt.After(now) {
 			done, err := s.settle(ctx, stl, now)
 			if err != nil {
 				// Left due: the job takes it up. Answer it as it stands.

@@ -55,6 +55,10 @@ type SettlementConfig struct {
 	// MinPayout: a settlement whose net is below it is not closed; its
 	// lines carry over until it is reached.
 	MinPayout Amount
+	// WalletID is the tenant's settlement wallet: the ledger credits each
+	// paid invoice's net to it (on the payout chain) and the settlement's
+	// payout is a withdrawal from it. Set by the service, never by a body.
+	WalletID string
 	// Version counts the config's writes; a put is conditioned on it.
 	Version   int64
 	UpdatedAt time.Time
@@ -355,4 +359,26 @@ var (
 	ErrInvoiceNotPaid = &Error{Kind: KindConflict, Code: "invoice_not_paid", Message: "the invoice is not paid"}
 	// ErrReportFormat: a report was asked in a format other than json or csv.
 	ErrReportFormat = &Error{Kind: KindInvalid, Code: "report_format_invalid", Message: "format must be json or csv", Param: "format"}
+)
+
+// ---- settle: refunds ----
+
+// RefundCaps keeps what has been refunded of each invoice, so refunds
+// never exceed what was paid: Reserve adds amount to the invoice's
+// refunded sum under key (once per key: the same key again changes nothing
+// and returns nil) if the sum stays at or below limit, else
+// ErrRefundExceedsPaid; Release takes a key's reservation back (a refund
+// its payout refused), once. Refunded is the sum.
+type RefundCaps interface {
+	ReserveRefund(ctx context.Context, tenant, invoiceID, key string, amount, limit Amount) error
+	ReleaseRefund(ctx context.Context, tenant, invoiceID, key string) error
+	Refunded(ctx context.Context, tenant, invoiceID string) (Amount, error)
+}
+
+// Named refusals of refunds.
+var (
+	// ErrRefundExceedsPaid: the refund would take the invoice's refunds above what was paid.
+	ErrRefundExceedsPaid = &Error{Kind: KindRefused, Code: "refund_exceeds_paid", Message: "the refund is more than was paid less what was refunded", Param: "amount"}
+	// ErrRefundAddressUnknown: the payment names no sender to refund; give to_address.
+	ErrRefundAddressUnknown = &Error{Kind: KindInvalid, Code: "refund_address_required", Message: "the payer's address is not known; give to_address", Param: "to_address"}
 )

@@ -123,6 +123,11 @@ var Functions = map[string]fn.Builder{
 	"audit-proof":  auditfn.AuditProof,
 	"audit-export": auditfn.AuditExport,
 
+	// ---- settle: fees, configs, settlements ----
+	"settlement-settings": fn.SettlementSettings,
+	"settlements-get":     fn.SettlementsGet,
+	"invoices-refund":     compliancefn.InvoicesRefund,
+
 	// ---- batch: payout batches ----
 	"payout-batches-create": compliancefn.PayoutBatchesCreate,
 	"payout-batches-get":    compliancefn.PayoutBatchesGet,
@@ -150,6 +155,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,
+
+	// ---- settle: the settlement scheduler ----
+	"settlements-close": compliancefn.SettlementsClose,
 }
 
 // Consumers maps each queue-consuming function to its builder.

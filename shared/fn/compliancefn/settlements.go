@@ -1,0 +1,62 @@
+package compliancefn
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/obs"
+	"github.com/stablegate/stablegate/shared/settlement"
+)
+
+// Settlements is the settlement service with its payer: the withdrawal
+// pipeline with the one payout policy (PayoutPolicy), so a settlement's
+// payout meets every control a withdrawal meets.
+func Settlements(env fn.Env) (*settlement.Service, error) {
+	w, st, _, err := Withdrawals(env)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := fn.SettlementService(env, st)
+	if err != nil {
+		return nil, err
+	}
+	svc.Payer = settlementapi.Payer{W: w, Svc: svc}
+	return svc, nil
+}
+
+// SettlementsClose builds the scheduled settlement job: it closes the
+// settlements whose cut-off passed or whose threshold was reached (the
+// sparse due index, never a scan) and requests each one's payout.
+func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
+	svc, err := Settlements(env)
+	if err != nil {
+		return nil, err
+	}
+	log := obs.NewLogger(os.Stdout, "settlements-close")
+	svc.Log = log
+	return func(ctx context.Context) (any, error) {
+		res, err := svc.CloseDue(ctx, time.Now())
+		if res.Due > 0 {
+			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "failed", res.Failed, "errors", res.Errors)
+		}
+		return res, err
+	}, nil
+}
+
+// InvoicesRefund builds POST /v1/invoices/{invoice_id}/refunds: a refund
+// is a withdrawal of the same pipeline and policy as any payout.
+func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	w, st, _, err := Withdrawals(env)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := fn.SettlementService(env, st)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap("invoices-refund", settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc}.Create), nil
+}

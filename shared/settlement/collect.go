@@ -1,0 +1,299 @@
+package settlement
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Operations naming the ledger moves of a settlement (idempotency keys).
+const (
+	OpCollect = "settlement.collect" // a paid invoice's net into the settlement wallet
+	OpClear   = "settlement.clear"   // the conversion entry on the payout chain
+	OpAbsorb  = "settlement.absorb"  // the platform's fees pay an absorbed network fee
+)
+
+// Ledger is what the settlement service moves money with: the transfer
+// ledger (a transfer is written once by its id) and the wallets with the
+// freezes over them.
+type Ledger interface {
+	ApplyTransfer(ctx context.Context, t sg.Transfer) error
+	WalletsUnderFreeze(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error)
+}
+
+// ErrCollectFrozen: a freeze covers the invoice's or the settlement's
+// wallet; the invoice's money stays where it is until the freeze is lifted.
+var ErrCollectFrozen = &sg.Error{Kind: sg.KindRefused, Code: "wallet_frozen", Message: "a freeze covers the invoice's or the settlement wallet"}
+
+// collect moves one invoice line's money in the ledger: its gross out of
+// the invoice's wallet on the chain it was paid on, the fee to the
+// platform's fees account and the net to the settlement wallet on the
+// payout chain. Paid on another chain than the payout's, the net goes to
+// that chain's settlement_clearing account and a second entry, the named
+// conversion (memo "clearing <from> -> <to>"), takes it from the payout
+// chain's settlement_clearing account into the settlement wallet: the two
+// chains' books each balance, and the clearing accounts' balances are the
+// value moved between them. Both transfers have ids fixed by the invoice
+// and the chain, so a redelivery writes nothing twice.
+func (s *Service) collect(ctx context.Context, inv sg.Invoice, l sg.SettlementLine, cfg sg.SettlementConfig) error {
+	if s.Ledger == nil || cfg.WalletID == "" || l.Gross <= 0 {
+		return nil
+	}
+	tenant := inv.TenantID
+	ws, frozen, err := s.Ledger.WalletsUnderFreeze(ctx, tenant, inv.WalletID, cfg.WalletID)
+	if err != nil {
+		return err
+	}
+	src, ok1 := ws[inv.WalletID]
+	dst, ok2 := ws[cfg.WalletID]
+	if !ok1 || !ok2 {
+		return sg.Internal("settlement.collect", errors.New("the invoice's or the settlement wallet is missing"))
+	}
+	if len(frozen) > 0 {
+		return ErrCollectFrozen
+	}
+	d := cfg.Destination.Chain
+	at := inv.CreatedAt.UTC().Truncate(time.Microsecond) // fixed: the ids must not change on a redelivery
+	now := s.now().Truncate(time.Microsecond)
+	meta := map[string]string{"invoice_id": inv.ID, "gross": l.Gross.String(), "platform_fee": l.Fee.String()}
+	to := sg.WalletAccount(tenant, dst.ID, d, sg.USDT)
+	toShards := dst.Shards()
+	if l.Chain != d {
+		to, toShards = sg.SystemAccount(sg.SysSettlement, l.Chain, sg.USDT), 0
+		meta["conversion"] = string(l.Chain) + "->" + string(d)
+	}
+	ps := []sg.Posting{{Account: sg.WalletAccount(tenant, src.ID, l.Chain, sg.USDT), Bucket: sg.Available, Delta: -l.Gross, Shards: src.Shards()}}
+	if l.Fee > 0 {
+		ps = append(ps, sg.Posting{Account: sg.SystemAccount(sg.SysFees, l.Chain, sg.USDT), Bucket: sg.Available, Delta: l.Fee})
+	}
+	if l.Net > 0 {
+		ps = append(ps, sg.Posting{Account: to, Bucket: sg.Available, Delta: l.Net, Shards: toShards})
+	}
+	t := sg.Transfer{ID: sg.NewKeyedID("txn", at, tenant, OpCollect, inv.ID+"/"+string(l.Chain)), TenantID: tenant, Type: sg.TransferInternal,
+		State: sg.StatePosted, FromWallet: src.ID, Chain: l.Chain, Asset: sg.USDT, Amount: l.Net, Fee: l.Fee,
+		Memo: "settlement of invoice " + inv.ID, Metadata: meta, CreatedAt: now, UpdatedAt: now, Entry: sg.Entry{Postings: ps}}
+	if l.Chain == d {
+		t.ToWallet = dst.ID
+	}
+	if err := s.apply(ctx, t); err != nil {
+		return err
+	}
+	if l.Chain == d || l.Net <= 0 {
+		return nil
+	}
+	c := sg.Transfer{ID: sg.NewKeyedID("txn", at, tenant, OpClear, inv.ID+"/"+string(l.Chain)), TenantID: tenant, Type: sg.TransferInternal,
+		State: sg.StatePosted, ToWallet: dst.ID, Chain: d, Asset: sg.USDT, Amount: l.Net,
+		Memo: "clearing " + string(l.Chain) + " -> " + string(d) + " of invoice " + inv.ID, Metadata: map[string]string{"invoice_id": inv.ID,
+			"conversion": string(l.Chain) + "->" + string(d)}, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysSettlement, d, sg.USDT), Bucket: sg.Available, Delta: -l.Net},
+			{Account: sg.WalletAccount(tenant, dst.ID, d, sg.USDT), Bucket: sg.Available, Delta: l.Net, Shards: dst.Shards()},
+		}}}
+	return s.apply(ctx, c)
+}
+
+// apply writes t once: a transfer already written (a redelivery) is done.
+func (s *Service) apply(ctx context.Context, t sg.Transfer) error {
+	err := s.Ledger.ApplyTransfer(ctx, t)
+	if errors.Is(err, sg.ErrTransferExists) {
+		return nil
+	}
+	return err
+}
+
+// collectInvoice moves each line's money for the chains the tenant
+// settles (a chain with no config keeps its money in the invoice's wallet).
+func (s *Service) collectInvoice(ctx context.Context, inv sg.Invoice, lines []sg.SettlementLine) error {
+	for _, l := range lines {
+		cfg, err := s.Config(ctx, inv.TenantID, l.Chain)
+		if errors.Is(err, sg.ErrSettlementNotConfigured) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.collect(ctx, inv, l, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PayoutWallet readies a closed settlement's payout: it is the settlement
+// wallet the payout is a withdrawal from. When the tenant's schedule on
+// the payout chain absorbs network fees, the platform's fees account first
+// pays the payout's network fee (fee, as the pipeline holds it) into the
+// wallet, once per settlement; when it passes them through, the
+// settlement's network_fee line has already kept it from the net.
+func (s *Service) PayoutWallet(ctx context.Context, stl sg.Settlement, fee sg.Amount) (string, error) {
+	cfg, err := s.governing(ctx, stl)
+	if err != nil {
+		return "", err
+	}
+	if cfg.WalletID == "" {
+		return "", sg.ErrSettlementNotConfigured
+	}
+	if s.Ledger == nil || fee <= 0 {
+		return cfg.WalletID, nil
+	}
+	sch, err := s.Fees.Schedule(ctx, stl.TenantID, stl.Chain)
+	if err != nil {
+		return "", err
+	}
+	if sch.NetworkFee != sg.NetworkAbsorb {
+		return cfg.WalletID, nil
+	}
+	ws, _, err := s.Ledger.WalletsUnderFreeze(ctx, stl.TenantID, cfg.WalletID)
+	if err != nil {
+		return "", err
+	}
+	w, ok := ws[cfg.WalletID]
+	if !ok {
+		return "", sg.Internal("settlement.PayoutWallet", errors.New("the settlement wallet is missing"))
+	}
+	at := stl.CreatedAt.UTC().Truncate(time.Microsecond)
+	now := s.now().Truncate(time.Microsecond)
+	t := sg.Transfer{ID: sg.NewKeyedID("txn", at, stl.TenantID, OpAbsorb, stl.ID), TenantID: stl.TenantID, Type: sg.TransferInternal,
+		State: sg.StatePosted, ToWallet: w.ID, Chain: stl.Chain, Asset: sg.USDT, Amount: fee,
+		Memo: "network fee of settlement " + stl.ID + " absorbed by the platform", Metadata: map[string]string{"settlement_id": stl.ID},
+		CreatedAt: now, UpdatedAt: now, Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysFees, stl.Chain, sg.USDT), Bucket: sg.Available, Delta: -fee},
+			{Account: sg.WalletAccount(stl.TenantID, w.ID, stl.Chain, sg.USDT), Bucket: sg.Available, Delta: fee, Shards: w.Shards()},
+		}}}
+	return cfg.WalletID, s.apply(ctx, t)
+}
+
+// PayoutSettler tells settlements of their payouts' ends: the withdrawal
+// pipeline's Settler (after Next, the tier limits) hears of every payout
+// that moved its money or ended without; a settlement's payout (metadata
+// settlement_id) posted marks it paid, one rejected, cancelled, failed or
+// expired marks it failed (Retry pays it again). Idempotent.
+type PayoutSettler struct {
+	Next sg.PayoutSettler
+	Svc  *Service
+}
+
+var _ sg.PayoutSettler = PayoutSettler{}
+
+// Settle implements sg.PayoutSettler.
+func (p PayoutSettler) Settle(ctx context.Context, t sg.Transfer) error {
+	if p.Next != nil {
+		if err := p.Next.Settle(ctx, t); err != nil {
+			return err
+		}
+	}
+	id := t.Metadata["settlement_id"]
+	if id == "" || t.Type != sg.TransferWithdrawal || p.Svc == nil {
+		return nil
+	}
+	var err error
+	switch t.State {
+	case sg.StatePosted:
+		_, err = p.Svc.MarkPaid(ctx, t.TenantID, id, t.ID)
+	case sg.StateRejected, sg.StateCancelled, sg.StateFailed, sg.StateExpired:
+		_, err = p.Svc.MarkFailed(ctx, t.TenantID, id, t.ID, string(t.State))
+	default:
+		return nil
+	}
+	if errors.Is(err, sg.ErrSettlementChanged) || errors.Is(err, sg.ErrNotFound) {
+		return nil // not (or no longer) this settlement's payout
+	}
+	return err
+}
+
+// OpRefundClear names the conversion entries that bring a refund's value
+// back to the chain it is paid on (and, if the payout is refused, forward
+// again).
+const OpRefundClear = "settlement.refund_clear"
+
+// RefundSource readies a refund of amount (plus the payout's network fee,
+// which the merchant bears) of inv, paid back on c: it reserves the amount
+// against what was paid (Refunds: never more than paid less refunded,
+// ErrRefundExceedsPaid) and answers the wallet the refund is a withdrawal
+// from. A chain the tenant does not settle kept the money in the
+// invoice's wallet: that one. A chain it settles elsewhere had its value
+// cleared to the payout chain: a conversion entry brings amount + fee back
+// from the settlement wallet there to the settlement wallet on c (the
+// reverse of the clearing). Every step is keyed, so a retried request
+// repeats nothing.
+func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount) (string, error) {
+	if s.Refunds == nil {
+		return "", sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
+	}
+	if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
+		return "", err
+	}
+	cfg, err := s.Config(ctx, inv.TenantID, c)
+	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && cfg.WalletID == "") {
+		return inv.WalletID, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if cfg.Destination.Chain != c {
+		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, false); err != nil {
+			return "", err
+		}
+	}
+	return cfg.WalletID, nil
+}
+
+// RefundRefused undoes RefundSource for a refund whose payout was refused
+// at once (funds, a freeze, a bad address): the reservation is released
+// and a value cleared back goes forward again.
+func (s *Service) RefundRefused(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount) error {
+	if err := s.Refunds.ReleaseRefund(ctx, inv.TenantID, inv.ID, key); err != nil {
+		return err
+	}
+	cfg, err := s.Config(ctx, inv.TenantID, c)
+	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && (cfg.WalletID == "" || cfg.Destination.Chain == c)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.clearBack(ctx, inv, cfg, c, key, amount+fee, true)
+}
+
+// clearBack moves value between the settlement wallet on the payout chain
+// and the one on c through the settlement_clearing accounts: two entries,
+// one per chain, with ids fixed by the invoice and key (undo: the other way).
+func (s *Service) clearBack(ctx context.Context, inv sg.Invoice, cfg sg.SettlementConfig, c sg.Chain, key string, v sg.Amount, undo bool) error {
+	ws, _, err := s.Ledger.WalletsUnderFreeze(ctx, inv.TenantID, cfg.WalletID)
+	if err != nil {
+		return err
+	}
+	w, ok := ws[cfg.WalletID]
+	if !ok {
+		return sg.Internal("settlement.clearBack", errors.New("the settlement wallet is missing"))
+	}
+	from, to := cfg.Destination.Chain, c
+	tag := "back"
+	if undo {
+		from, to, tag = c, cfg.Destination.Chain, "undo"
+	}
+	at := inv.CreatedAt.UTC().Truncate(time.Microsecond)
+	now := s.now().Truncate(time.Microsecond)
+	conv := string(from) + "->" + string(to)
+	memo := "refund clearing " + string(from) + " -> " + string(to) + " of invoice " + inv.ID
+	out := sg.Transfer{ID: sg.NewKeyedID("txn", at, inv.TenantID, OpRefundClear, inv.ID+"/"+key+"/"+tag+"/out"), TenantID: inv.TenantID,
+		Type: sg.TransferInternal, State: sg.StatePosted, FromWallet: w.ID, Chain: from, Asset: sg.USDT, Amount: v, Memo: memo,
+		Metadata: map[string]string{"invoice_id": inv.ID, "conversion": conv}, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.WalletAccount(inv.TenantID, w.ID, from, sg.USDT), Bucket: sg.Available, Delta: -v, Shards: w.Shards()},
+			{Account: sg.SystemAccount(sg.SysSettlement, from, sg.USDT), Bucket: sg.Available, Delta: v},
+		}}}
+	if err := s.apply(ctx, out); err != nil {
+		return err
+	}
+	in := sg.Transfer{ID: sg.NewKeyedID("txn", at, inv.TenantID, OpRefundClear, inv.ID+"/"+key+"/"+tag+"/in"), TenantID: inv.TenantID,
+		Type: sg.TransferInternal, State: sg.StatePosted, ToWallet: w.ID, Chain: to, Asset: sg.USDT, Amount: v, Memo: memo,
+		Metadata: map[string]string{"invoice_id": inv.ID, "conversion": conv}, CreatedAt: now, UpdatedAt: now,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.SystemAccount(sg.SysSettlement, to, sg.USDT), Bucket: sg.Available, Delta: -v},
+			{Account: sg.WalletAccount(inv.TenantID, w.ID, to, sg.USDT), Bucket: sg.Available, Delta: v, Shards: w.Shards()},
+		}}}
+	return s.apply(ctx, in)
+}

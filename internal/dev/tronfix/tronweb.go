@@ -154,11 +154,11 @@ func txJSON(tx tron.Tx, raw []byte, id string) map[string]any {
 	case tron.TypeTriggerSmartContract:
 		contract = map[string]any{"type": "TriggerSmartContract", "parameter": map[string]any{
 			"type_url": "type.googleapis.com/protocol.TriggerSmartContract",
-			"value": map[string]any{"data": hex.EncodeToString(tx.Data), "owner_address": hexAddr(tx.Owner), "contract_address": hexAddr(tx.Contract)}}}
+			"value":    map[string]any{"data": hex.EncodeToString(tx.Data), "owner_address": hexAddr(tx.Owner), "contract_address": hexAddr(tx.Contract)}}}
 	case tron.TypeTransfer:
 		contract = map[string]any{"type": "TransferContract", "parameter": map[string]any{
 			"type_url": "type.googleapis.com/protocol.TransferContract",
-			"value": map[string]any{"amount": tx.Balance, "owner_address": hexAddr(tx.Owner), "to_address": hexAddr(tx.Account)}}}
+			"value":    map[string]any{"amount": tx.Balance, "owner_address": hexAddr(tx.Owner), "to_address": hexAddr(tx.Account)}}}
 	default:
 		contract = map[string]any{"type": kind(tx)}
 	}

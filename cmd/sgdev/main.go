@@ -5,6 +5,7 @@
 //	sgdev token   print a dev token for the running stack
 //	sgdev bench   print function sizes, cold starts and ledger costs
 //	sgdev fund    credit a wallet of the running stack (a dev faucet)
+//	sgdev deposit send test USDT on a chain to a wallet's deposit address
 package main
 
 import (
@@ -38,6 +39,8 @@ func main() {
 		err = bench(os.Args[2:])
 	case "fund":
 		err = fund(os.Args[2:])
+	case "deposit":
+		err = deposit(os.Args[2:])
 	case "bench-scan":
 		err = benchScan()
 	case "bench-gas":
@@ -55,7 +58,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench|fund [flags]")
+	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench|fund|deposit [flags]")
 	os.Exit(2)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +49,9 @@ type Options struct {
 	// Portal is a built portal to serve on base+90 ("" none).
 	Portal string
 	Out    io.Writer
+	// Access, when set, gets one line per HTTP request the gateway serves
+	// (access.go): what `make dev` shows in the terminal.
+	Access io.Writer
 }
 
 // Ports derived from BasePort.
@@ -203,7 +207,11 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err := s.startStreams(ctx, cfg, res, envOf); err != nil {
 		return nil, err
 	}
-	if _, err := Serve(ctx, gwAddr, gw); err != nil {
+	var gwHandler http.Handler = gw
+	if o.Access != nil {
+		gwHandler = accessLog(o.Access, gw)
+	}
+	if _, err := Serve(ctx, gwAddr, gwHandler); err != nil {
 		return nil, err
 	}
 	s.Env["STABLEGATE_API_URL"] = s.APIURL

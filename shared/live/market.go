@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // The market channel: {"action":"subscribe","channel":"market"} follows
@@ -28,26 +30,13 @@ const (
 	marketStream = "market"
 )
 
-// MarketSnapshot is what the market channel pushes. Prices are fiat units
-// per 1 USDT (decimal strings, ISO 4217 codes); Fees are per chain.
-type MarketSnapshot struct {
-	Prices map[string]string   `json:"prices"`
-	Fees   map[string]FeeLevel `json:"fees"`
-}
-
-// FeeLevel is a chain's network fee for a typical USDT payout now, in USDT
-// (decimal string), with the chain's own figures (gas and its price on
-// Ethereum, energy and bandwidth prices on Tron).
-type FeeLevel struct {
-	Fee     string            `json:"fee"`
-	Network map[string]string `json:"network,omitempty"`
-}
-
-// MarketSource reads the market now (a port: the wiring's adapter reads
-// the deployment's rate source and fee quoters).
-type MarketSource interface {
-	Market(ctx context.Context) (MarketSnapshot, error)
-}
+// The market's records and its source are the domain's (sg.MarketSnapshot,
+// sg.MarketSource).
+type (
+	MarketSnapshot = sg.MarketSnapshot
+	FeeLevel       = sg.FeeLevel
+	MarketSource   = sg.MarketSource
+)
 
 // MarketUpdate is the message pushed.
 type MarketUpdate struct {

@@ -145,6 +145,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,
+
+	// ---- devx: the WebSocket market channel's publisher ----
+	"market-publish": fn.MarketPublish,
 }
 
 // Consumers maps each queue-consuming function to its builder.

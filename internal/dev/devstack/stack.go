@@ -127,6 +127,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// ---- devx: the market channel's dev source, a moving rate feed ----
+	params["MarketFxUrl"] = s.APIURL + DevFxPath + "/rates"
 	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
 		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
 	}
@@ -164,6 +166,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Extra[KYCDevPath] = kycProvider // ---- compliance: dev KYC provider ----
+	// ---- devx: the market channel's dev source ----
+	gw.Extra[DevFxPath] = devFxHandler(time.Now)
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
 	envOf := func(f Function) fn.Env {
 		env := s.FunctionEnv[f.Name]

@@ -34,8 +34,8 @@ import (
 // ActionPing asks for a heartbeat.
 const ActionPing = "ping"
 
-// HeartbeatInterval is how often a client should ping (documented; the
-// local gateway also pings its clients at it).
+// HeartbeatInterval is how often a client should ping (documented in the
+// live status guide).
 const HeartbeatInterval = 30 * time.Second
 
 // replayPage bounds one read of the kept events, and replayRounds how many

@@ -59,8 +59,10 @@ func TestMarketPushedOnChangeOnly(t *testing.T) {
 	if !publish() {
 		t.Fatal("the first snapshot was not pushed")
 	}
-	if publish() || publish() {
-		t.Fatal("an unchanged market was pushed again")
+	for range 2 {
+		if publish() {
+			t.Fatal("an unchanged market was pushed again")
+		}
 	}
 	src.snap = marketOf("0.93")
 	if !publish() {

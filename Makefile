@@ -434,6 +434,9 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- devx: the WebSocket market channel ----
+build-MarketPublishFunction:
+	$(call lambda_build,market-publish)
 
 build:
 	@for f in $(FUNCTIONS); do \

@@ -104,7 +104,11 @@ func up(args []string) error {
 	if *verbose {
 		os.Stdout, o.Out = console, console
 	} else {
-		os.Stdout, o.Out = flog, stackLog
+		// The AWS SDK's warnings (stderr) go to the stack's log too; the
+		// error that ends the command is printed to the terminal.
+		stderr := os.Stderr
+		os.Stdout, os.Stderr, o.Out = flog, stackLog, stackLog
+		defer func() { os.Stderr = stderr }()
 	}
 	o.Access = console
 	start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -16,6 +17,10 @@ import (
 func accessLog(w io.Writer, h http.Handler) http.Handler {
 	var mu sync.Mutex
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, DevFxPath+"/") {
+			h.ServeHTTP(rw, r) // the stack's own feed, read every second: not a request of yours
+			return
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: rw}
 		h.ServeHTTP(sw, r)

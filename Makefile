@@ -19,11 +19,15 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 HUGO := $(GO) tool -modfile=tools/hugo.mod hugo
 
 .PHONY: portal deps-browser help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
+# ---- devx: a calm, fast make dev; make deposit; make logs ----
+.PHONY: dev-deps deposit logs
 help:
 	@echo "make dev     start the local stack: emulators, geth --dev, API gateway (Ctrl-C stops)"
 	@echo "make test    run every test against a fresh local stack"
 	@echo "make token   print a dev token for the running stack"
 	@echo "make fund WALLET=wal_... [AMOUNT=100 CHAIN=tron]   credit a wallet (dev faucet)"
+	@echo "make deposit WALLET=wal_... [AMOUNT=100 CHAIN=tron|ethereum]   send test USDT to its deposit address"
+	@echo "make logs    follow the running stack's function logs"
 	@echo "make bench   function sizes and cold starts, plus Go benchmarks"
 	@echo "make fuzz    run each fuzz target for longer (FUZZTIME=1m)"
 	@echo "make portal  build the developer portal into portal/public"
@@ -44,13 +48,17 @@ deps-browser:
 	@[ -x /usr/bin/chromium ] || { echo "installing: chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@[ -d /usr/share/fonts/opentype/noto ] || { echo "installing: fonts-noto-cjk (the checkout page in Chinese)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 
-deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed
+deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed infra/tronweb/node_modules/.installed
 $(NODE_DIR)/.installed: infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 # Independent implementations the tests check ours against (npm slip39).
 infra/crosscheck/node_modules/.installed: infra/crosscheck/package-lock.json
 	cd infra/crosscheck && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+# ---- devx: stock TronWeb (make deposit CHAIN=tron, the TronWeb deposit test); install scripts blocked ----
+infra/tronweb/node_modules/.installed: infra/tronweb/package-lock.json
+	cd infra/tronweb && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 deps-go:
@@ -79,16 +87,32 @@ FORCE:
 tools: deps-npm deps-go .tools/ddb/LoopbackDynamoDB.class $(TOOLS)/kmsd $(TOOLS)/aws-lambda-rie $(SGDEV)
 
 ## ---- the two commands
-dev: tools geth portal
-	$(SGDEV) up --state .dev/dev --base-port 8000 --portal portal/public
+# ---- devx: the prerequisites build in parallel; each is skipped when its inputs are unchanged
+# (npm and geth by their stamps and binaries, the portal by its sources, sgdev by Go's build cache).
+# The terminal shows the URLs and one line per request; make logs follows the functions' logs.
+DEV_PORT ?= 8000
+dev:
+	@$(MAKE) --no-print-directory -j4 dev-deps
+	@$(SGDEV) up --state .dev/dev --base-port $(DEV_PORT) --portal portal/public
+dev-deps: tools geth portal
+
+logs:
+	@f=.dev/dev/logs/functions.log; [ -f $$f ] || { echo "no function log yet: start the stack with make dev"; exit 1; }; tail -n 50 -F $$f
+
+deposit:
+	@$(SGDEV) deposit --state .dev/dev --wallet "$(WALLET)" $(if $(CHAIN),--chain $(CHAIN)) $(if $(AMOUNT),--amount $(AMOUNT)) $(if $(TENANT),--tenant $(TENANT))
 
 ## ---- the developer portal (Hugo, pinned in tools/hugo.mod; the first build compiles it, a few minutes)
 portal/node_modules/.installed: portal/package-lock.json
 	cd portal && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-portal: deps-npm portal/node_modules/.installed
+# ---- devx: the portal is rebuilt only when a source of it changed (a stamp over its inputs)
+PORTAL_INPUTS := $(shell find portal/content portal/layouts portal/static portal/i18n portal/assets portal/samples courses -type f 2>/dev/null) portal/hugo.toml infra/openapi.yaml
+portal: deps-npm portal/node_modules/.installed portal/public/.built
+portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed
 	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn
+	touch $@
 
 test: tools geth portal deps-browser
 	rm -rf .dev/test
@@ -422,6 +446,9 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- devx: the WebSocket market channel ----
+build-MarketPublishFunction:
+	$(call lambda_build,market-publish)
 # ---- settle: fees, configs, settlements and their scheduler ----
 build-SettlementSettingsFunction:
 	$(call lambda_build,settlement-settings)

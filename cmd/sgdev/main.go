@@ -5,6 +5,7 @@
 //	sgdev token   print a dev token for the running stack
 //	sgdev bench   print function sizes, cold starts and ledger costs
 //	sgdev fund    credit a wallet of the running stack (a dev faucet)
+//	sgdev deposit send test USDT on a chain to a wallet's deposit address
 package main
 
 import (
@@ -38,6 +39,8 @@ func main() {
 		err = bench(os.Args[2:])
 	case "fund":
 		err = fund(os.Args[2:])
+	case "deposit":
+		err = deposit(os.Args[2:])
 	case "bench-scan":
 		err = benchScan()
 	case "bench-gas":
@@ -58,7 +61,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench|fund [flags]")
+	fmt.Fprintln(os.Stderr, "usage: sgdev up|run|token|bench|fund|deposit [flags]")
 	os.Exit(2)
 }
 
@@ -77,43 +80,78 @@ func stackFlags(fs *flag.FlagSet) *devstack.Options {
 func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	o := stackFlags(fs)
+	verbose := fs.Bool("verbose", false, "show the functions' JSON logs and the stack's messages in the terminal too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := devstack.Up(ctx, *o)
+	// A calm terminal: the functions' JSON logs go to logs/functions.log
+	// (make logs tails it), the stack's own messages (provisioning, poller
+	// and schedule errors) to logs/stack.log; the terminal shows the URLs
+	// and one line per request.
+	console := os.Stdout
+	if err := os.MkdirAll(filepath.Join(o.State, "logs"), 0o755); err != nil {
+		return err
+	}
+	flog, err := os.Create(filepath.Join(o.State, "logs", "functions.log"))
 	if err != nil {
 		return err
 	}
+	defer func() { _ = flog.Close() }() // the functions' log; nothing to do if its last write fails
+	stackLog, err := os.Create(filepath.Join(o.State, "logs", "stack.log"))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stackLog.Close() }()
+	if *verbose {
+		os.Stdout, o.Out = console, console
+	} else {
+		// The AWS SDK's warnings (stderr) go to the stack's log too; the
+		// error that ends the command is printed to the terminal.
+		stderr := os.Stderr
+		os.Stdout, os.Stderr, o.Out = flog, stackLog, stackLog
+		defer func() { os.Stderr = stderr }()
+	}
+	o.Access = console
+	start := time.Now()
+	fmt.Fprintln(console, "starting the local stack (emulators, chains, functions)...")
+	s, err := devstack.Up(ctx, *o)
+	if err != nil {
+		return fmt.Errorf("%w (see %s)", err, stackLog.Name())
+	}
 	defer s.Down()
-	fmt.Printf(`
-Stablegate local stack is up.
+	fmt.Fprintf(console, `
+Stablegate local stack is up (in %s).
   API (HTTP API v2, JWT)   %s
   WebSocket API            %s
   dev token issuer         %s
   DynamoDB Local           %s
   SQS (fauxqs)             %s
   KMS (local-kms)          %s
-`, s.APIURL, s.Env["STABLEGATE_WS_URL"], s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
+`, time.Since(start).Round(100*time.Millisecond), s.APIURL, s.Env["STABLEGATE_WS_URL"], s.Issuer.URL, s.Env["AWS_ENDPOINT_URL_DYNAMODB"], s.Env["AWS_ENDPOINT_URL_SQS"], s.Env["AWS_ENDPOINT_URL_KMS"])
 	if rpc := s.Env["STABLEGATE_ETH_RPC"]; rpc != "" {
-		fmt.Printf("  Ethereum (geth --dev)    %s\n", rpc)
-		fmt.Printf("  test USDT token          %s   (chain details and a faucet key: %s)\n", s.Env["STABLEGATE_USDT_ETHEREUM"], s.Env["STABLEGATE_CHAIN_INFO"])
+		fmt.Fprintf(console, "  Ethereum (geth --dev)    %s\n", rpc)
+		fmt.Fprintf(console, "  test USDT token          %s   (chain details and a faucet key: %s)\n", s.Env["STABLEGATE_USDT_ETHEREUM"], s.Env["STABLEGATE_CHAIN_INFO"])
 	}
 	if tg := s.Env["STABLEGATE_TRON_GRID"]; tg != "" {
-		fmt.Printf("  Tron (TronGrid stand-in) %s   (test USDT %s)\n", tg, s.Env["STABLEGATE_USDT_TRON"])
+		fmt.Fprintf(console, "  Tron (TronGrid stand-in) %s   (test USDT %s; TronWeb works against it)\n", tg, s.Env["STABLEGATE_USDT_TRON"])
 	}
 	if u := s.Env["STABLEGATE_PORTAL_URL"]; u != "" {
-		fmt.Printf("  developer portal         %s/\n", u)
+		fmt.Fprintf(console, "  developer portal         %s/\n", u)
 	}
-	fmt.Printf(`
+	fmt.Fprintf(console, `
 Get a token:   TOKEN=$(make -s token)        (tenant "acme", every scope)
-Fund a wallet: make fund WALLET=wal_... AMOUNT=100 CHAIN=tron   (dev faucet)
+Deposit:       make deposit WALLET=wal_... AMOUNT=100 CHAIN=tron|ethereum   (a real transfer on the local chain)
+Fund a wallet: make fund WALLET=wal_... AMOUNT=100 CHAIN=tron   (dev faucet: a ledger credit, no chain)
+Logs:          make logs   (the functions' JSON logs: %s; the stack's own: %s)
 Environment:   source %s
 Stop:          Ctrl-C
-`, filepath.Join(o.State, "stack.env"))
+
+requests:
+`, flog.Name(), stackLog.Name(), filepath.Join(o.State, "stack.env"))
 	<-ctx.Done()
-	fmt.Println("\nstopping...")
+	fmt.Fprintln(console, "\nstopping...")
 	return nil
 }
 

@@ -69,8 +69,10 @@ func LiveService(env Env) (*live.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	st := dynamo.New(db, env("TABLE_NAME"))
 	return &live.Service{
-		Store:          newLiveStore(dynamo.New(db, env("TABLE_NAME"))),
+		Store:          newLiveStore(st),
+		Events:         st.Live, // resume: every push carries an event id
 		Verifier:       &jwt.Verifier{Issuer: env("JWT_ISSUER"), Audience: env("JWT_AUDIENCE"), Now: time.Now},
 		Poster:         poster{mgmt},
 		Decode:         dynamo.TransferFromImage,

@@ -157,10 +157,10 @@ func (s *Service) NotifyCheckout(ctx context.Context, tenant, invoiceID string, 
 
 // pushRecord pushes one stream record: a transfer to its wallets'
 // subscribers, an invoice's change to its checkout's.
-func (s *Service) pushRecord(ctx context.Context, img map[string]types.AttributeValue) error {
+func (s *Service) pushRecord(ctx context.Context, key string, img map[string]types.AttributeValue) error {
 	if s.Decode != nil {
 		if t, ok := s.Decode(img); ok {
-			return s.push(ctx, t)
+			return s.push(ctx, key, t)
 		}
 	}
 	if s.CheckoutChange == nil {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -57,6 +58,14 @@ type Service struct {
 	// invoice or one of its payments) and renders its checkout view; ok is
 	// false for other records. Nil: no checkout is pushed from the stream.
 	CheckoutChange func(ctx context.Context, img map[string]types.AttributeValue) (tenant, invoiceID string, view any, ok bool, err error)
+	// Events keeps each wallet stream's recent events (resume.go): every
+	// pushed update carries an event_id, and a client that subscribes with
+	// last_event_id gets what it missed first. Nil: no ids, no resume.
+	Events sg.LiveEvents
+	// Now is the clock (heartbeats carry the time).
+	Now func() time.Time
+	// Market serves the market channel (market.go); nil: not offered.
+	Market MarketSource
 }
 
 type (
@@ -117,10 +126,14 @@ func (s *Service) Disconnect(ctx context.Context, req Request) (Response, error)
 	return Response{StatusCode: 200}, s.Store.DeleteConnection(ctx, req.RequestContext.ConnectionID)
 }
 
-// SubscribeMessage is {"action":"subscribe","wallet_id":"wal_..."}.
+// SubscribeMessage is {"action":"subscribe","wallet_id":"wal_..."}, with
+// "last_event_id" to resume a stream (resume.go), or
+// {"action":"subscribe","channel":"market"} (market.go).
 type SubscribeMessage struct {
-	Action   string `json:"action"`
-	WalletID string `json:"wallet_id"`
+	Action      string          `json:"action"`
+	WalletID    string          `json:"wallet_id"`
+	LastEventID json.RawMessage `json:"last_event_id,omitempty"`
+	Channel     string          `json:"channel,omitempty"`
 }
 
 // UnknownAction is the answer to a message whose action the API does not
@@ -146,6 +159,9 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 	if m.Action == ActionSubscribeCheckout {
 		return s.SubscribeCheckout(ctx, req)
 	}
+	if m.Action == ActionPing {
+		return s.heartbeat(), nil
+	}
 	if m.Action != "subscribe" {
 		return UnknownAction(), nil
 	}
@@ -157,11 +173,21 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 	if _, _, ok := parseCheckoutConn(tenant); ok {
 		return refuse(403, sg.ErrCheckoutOnly), nil
 	}
+	if jsonErr == nil && m.Channel != "" && m.WalletID == "" {
+		return s.subscribeMarket(ctx, conn, m.Channel, m.LastEventID)
+	}
+	resume, resumeOK := parseEventID(m.LastEventID)
 	if jsonErr != nil || !sg.ValidID("wal", m.WalletID) {
 		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "wallet_id"}), nil
 	}
 	if _, err := s.Store.Wallet(ctx, tenant, m.WalletID); err != nil {
 		return reply(404, map[string]string{"type": "error", "code": "wallet_not_found", "param": "wallet_id"}), nil
+	}
+	if !resumeOK {
+		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "last_event_id"}), nil
+	}
+	if s.Events != nil {
+		return s.subscribeResuming(ctx, tenant, m.WalletID, conn, resume)
 	}
 	if err := s.Store.Subscribe(ctx, tenant, m.WalletID, conn); err != nil {
 		return Response{}, err
@@ -171,7 +197,9 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 
 // Update is what a subscriber receives.
 type Update struct {
-	Type     string           `json:"type"`
+	Type string `json:"type"`
+	// EventID orders the wallet's stream (resume.go); absent without one.
+	EventID  int64            `json:"event_id,omitempty"`
 	WalletID string           `json:"wallet_id"`
 	Transfer api.TransferView `json:"transfer"`
 }
@@ -186,7 +214,7 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 			continue
 		}
-		if err := s.pushRecord(ctx, FromStreamImage(r.Change.NewImage)); err != nil {
+		if err := s.pushRecord(ctx, r.Change.SequenceNumber, FromStreamImage(r.Change.NewImage)); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 			return resp, nil
 		}
@@ -194,16 +222,27 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	return resp, nil
 }
 
-func (s *Service) push(ctx context.Context, t sg.Transfer) error {
+// push sends a transfer's change to its wallets' subscribers; key names
+// the change (the stream record), so a redelivered one keeps its event id.
+func (s *Service) push(ctx context.Context, key string, t sg.Transfer) error {
 	for _, w := range []string{t.FromWallet, t.ToWallet} {
 		if w == "" {
 			continue
+		}
+		u := Update{Type: "transfer.updated", WalletID: w, Transfer: api.ViewTransfer(t)}
+		if s.Events != nil {
+			body, _ := json.Marshal(u)
+			id, _, err := s.Events.AppendEvent(ctx, t.TenantID, w, key, body)
+			if err != nil {
+				return err
+			}
+			u.EventID = id
 		}
 		conns, err := s.Store.Subscribers(ctx, t.TenantID, w)
 		if err != nil {
 			return err
 		}
-		msg, _ := json.Marshal(Update{Type: "transfer.updated", WalletID: w, Transfer: api.ViewTransfer(t)})
+		msg, _ := json.Marshal(u)
 		for _, c := range conns {
 			err := s.Poster.Post(ctx, c, msg)
 			if errors.Is(err, ErrGone) {

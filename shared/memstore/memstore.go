@@ -60,6 +60,8 @@ type Store struct {
 	conns     map[string]conn
 	subs      map[string]map[string]int64 // tenant\x00wallet -> connection -> expiry
 	dataKeys  map[string][]byte
+	// ---- devx: WebSocket resume ----
+	liveEv map[string]*liveStream // tenant\x00wallet -> its kept events
 }
 
 type idemRecord struct {

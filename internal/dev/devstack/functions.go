@@ -156,6 +156,9 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,
 
+	// ---- devx: the WebSocket market channel's publisher ----
+	"market-publish": fn.MarketPublish,
+
 	// ---- settle: the settlement scheduler ----
 	"settlements-close": compliancefn.SettlementsClose,
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +49,9 @@ type Options struct {
 	// Portal is a built portal to serve on base+90 ("" none).
 	Portal string
 	Out    io.Writer
+	// Access, when set, gets one line per HTTP request the gateway serves
+	// (access.go): what `make dev` shows in the terminal.
+	Access io.Writer
 }
 
 // Ports derived from BasePort.
@@ -123,6 +127,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// ---- devx: the market channel's dev source, a moving rate feed ----
+	params["MarketFxUrl"] = s.APIURL + DevFxPath + "/rates"
 	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
 		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
 	}
@@ -160,6 +166,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Extra[KYCDevPath] = kycProvider // ---- compliance: dev KYC provider ----
+	// ---- devx: the market channel's dev source ----
+	gw.Extra[DevFxPath] = devFxHandler(time.Now)
 	gw.Log = func(f string, a ...any) { fmt.Fprintf(o.Out, "gateway: "+f+"\n", a...) }
 	envOf := func(f Function) fn.Env {
 		env := s.FunctionEnv[f.Name]
@@ -203,7 +211,11 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err := s.startStreams(ctx, cfg, res, envOf); err != nil {
 		return nil, err
 	}
-	if _, err := Serve(ctx, gwAddr, gw); err != nil {
+	var gwHandler http.Handler = gw
+	if o.Access != nil {
+		gwHandler = accessLog(o.Access, gw)
+	}
+	if _, err := Serve(ctx, gwAddr, gwHandler); err != nil {
 		return nil, err
 	}
 	s.Env["STABLEGATE_API_URL"] = s.APIURL

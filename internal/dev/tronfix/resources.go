@@ -109,8 +109,8 @@ func kind(tx tron.Tx) string {
 }
 
 func (s *Server) parse(addr string) (*account, address.Account, bool) {
-	a, err := address.Parse("tron", addr)
-	if err != nil {
+	a, ok := nodeAddr(addr) // base58, or hex with the 41 prefix (TronWeb)
+	if !ok {
 		return nil, a, false
 	}
 	return s.accounts[a], a, true

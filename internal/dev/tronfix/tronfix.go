@@ -99,6 +99,9 @@ type Server struct {
 	URL               string
 	srv               *http.Server
 	recovered         int64 // block time resources were last recovered at
+	// blockTxs: the signed transactions each block took (tronweb.go shows
+	// them in blocks).
+	blockTxs map[uint64][]pendingTx
 }
 
 type pendingTx struct {
@@ -112,7 +115,8 @@ type pendingTx struct {
 // New makes a chain whose head is block 1000, with the token at token.
 func New(token address.Account) *Server {
 	s := &Server{Token: token, balances: map[address.Account]*big.Int{}, infos: map[string]txInfo{},
-		allow: map[[2]address.Account]*big.Int{}, accounts: map[address.Account]*account{}, delegs: map[[2]address.Account]int64{}}
+		allow: map[[2]address.Account]*big.Int{}, accounts: map[address.Account]*account{}, delegs: map[[2]address.Account]int64{},
+		blockTxs: map[uint64][]pendingTx{}}
 	start := time.Now().UnixMilli() - 1000*blockIntervalMsec
 	for n := uint64(0); n <= 1000; n++ {
 		s.blocks = append(s.blocks, s.makeBlock(n, start+int64(n)*blockIntervalMsec))
@@ -283,6 +287,7 @@ func (s *Server) apply(b block, p pendingTx) {
 	}
 	info.fee = info.energy + info.net
 	s.infos[p.id] = info
+	s.blockTxs[b.num] = append(s.blockTxs[b.num], p)
 }
 
 // call runs a token call: its energy from the owner's, then TRX up to the
@@ -390,6 +395,11 @@ func (s *Server) Reorg(n int) {
 	s.mu.Lock()
 	fork := s.head().num - uint64(n)
 	s.blocks = s.blocks[:len(s.blocks)-n]
+	for b := range s.blockTxs {
+		if b > fork {
+			delete(s.blockTxs, b)
+		}
+	}
 	var kept []event
 	for _, e := range s.events {
 		if e.Block <= fork {
@@ -428,10 +438,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// An empty body (getnowblock posts none) or a malformed one reads as no fields.
 		_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in)
 	}
+	// TronWeb reads some calls with GET and query parameters (getcontract,
+	// and everything in its int64_as_string mode).
+	if q := r.URL.Query(); len(q) > 0 {
+		if in == nil {
+			in = map[string]any{}
+		}
+		for k := range q {
+			if _, set := in[k]; !set {
+				in[k] = q.Get(k)
+			}
+		}
+	}
 	var out any
 	switch {
 	case r.URL.Path == "/wallet/getnowblock":
-		out = blockJSON(s.head())
+		out = s.fullBlock(s.head(), true)
+	case r.URL.Path == "/wallet/getblock":
+		out = s.getBlock(in)
+	case r.URL.Path == "/wallet/getblockbynum":
+		out = s.blockByNum(in["num"])
+	case r.URL.Path == "/wallet/getblockbyid":
+		out = s.blockByID(fmt.Sprint(in["value"]), true)
+	case r.URL.Path == "/wallet/getblockbylimitnext":
+		out = s.limitNext(in)
+	case r.URL.Path == "/wallet/triggersmartcontract":
+		out = s.trigger(in)
+	case r.URL.Path == "/wallet/getcontract":
+		out = s.getContract(in)
+	case r.URL.Path == "/wallet/gettransactionbyid":
+		out = s.txByID(fmt.Sprint(in["value"]))
 	case r.URL.Path == "/walletsolidity/getnowblock":
 		out = blockJSON(s.blocks[len(s.blocks)-1-SolidifyDepth])
 	case strings.HasPrefix(r.URL.Path, "/v1/contracts/") && strings.HasSuffix(r.URL.Path, "/events"):
@@ -442,6 +478,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = s.broadcast(in)
 	case r.URL.Path == "/wallet/gettransactioninfobyid":
 		out = s.info(fmt.Sprint(in["value"]))
+	case r.URL.Path == "/walletsolidity/gettransactioninfobyid":
+		out = s.solidInfo(fmt.Sprint(in["value"]))
+	case r.URL.Path == "/walletsolidity/gettransactionbyid":
+		out = s.solidTx(fmt.Sprint(in["value"]))
 	case r.URL.Path == "/wallet/getaccountresource":
 		out = s.resources(fmt.Sprint(in["address"]))
 	case r.URL.Path == "/wallet/getaccount":
@@ -546,6 +586,9 @@ func (s *Server) broadcast(in map[string]any) map[string]any {
 	if hex.EncodeToString(sum[:]) != id {
 		return refusal("SIGERROR", "txID is not the hash of raw_data")
 	}
+	if !rawDataMatches(in, raw) {
+		return refusal("SIGERROR", "raw_data does not match raw_data_hex")
+	}
 	if _, ok := s.infos[id]; ok {
 		return refusal("DUP_TRANSACTION_ERROR", "dup transaction")
 	}
@@ -620,6 +663,18 @@ func (s *Server) estimate(in map[string]any) map[string]any {
 		return map[string]any{"result": ok, "energy_used": EnergyApprove}
 	case "balanceOf(address)":
 		return map[string]any{"result": ok, "energy_used": 0, "constant_result": []string{hex.EncodeToString(s.balance(acct(0)).FillBytes(make([]byte, 32)))}}
+	case "decimals()":
+		return constantWord(big.NewInt(6))
+	case "name()":
+		return constantString("Tether USD")
+	case "symbol()":
+		return constantString("USDT")
+	case "totalSupply()":
+		total := new(big.Int)
+		for _, b := range s.balances {
+			total.Add(total, b)
+		}
+		return constantWord(total)
 	case "allowance(address,address)":
 		return map[string]any{"result": ok, "energy_used": 0, "constant_result": []string{hex.EncodeToString(s.allowance(acct(0), acct(1)).FillBytes(make([]byte, 32)))}}
 	}

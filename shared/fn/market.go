@@ -1,0 +1,71 @@
+package fn
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/chain/ethrpc"
+	"github.com/stablegate/stablegate/shared/chain/quote"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fxrate"
+	"github.com/stablegate/stablegate/shared/market"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// MarketPublish builds the scheduled market publisher (the WebSocket market
+// channel, live.Service.PublishMarket): prices from MARKET_FX_URL (an HTTP
+// JSON rate source read at MARKET_FX_FIELD, "rates.{currency}" by default)
+// or, without one, the static FX_RATES; currencies MARKET_CURRENCIES
+// (comma-separated; default those FX_RATES prices); fee levels from the
+// fee quoters of the served chains, pricing a 100 USDT payout to the hot
+// address at ETH_PRICE_USDT and TRX_PRICE_USDT.
+var MarketPublish = JobOnHotKey(marketPublish)
+
+func marketPublish(ctx context.Context, env Env) (Job, error) {
+	s, err := LiveService(env)
+	if err != nil {
+		return nil, err
+	}
+	static, err := rates(env)
+	if err != nil {
+		return nil, err
+	}
+	src := &market.Source{Rates: static, Currencies: static.Currencies(), Quoters: map[sg.Chain]sg.FeeQuoter{},
+		QuoteTo: map[sg.Chain]string{}, Amount: 100_000_000}
+	if u := env("MARKET_FX_URL"); u != "" {
+		field := env("MARKET_FX_FIELD")
+		if field == "" {
+			field = "rates.{currency}"
+		}
+		src.Rates = &fxrate.HTTP{URL: u, Field: field, Timeout: 5 * time.Second}
+	}
+	if c := env("MARKET_CURRENCIES"); c != "" {
+		src.Currencies = strings.Split(c, ",")
+	}
+	served, err := ServedChains(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	for _, c := range served {
+		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c.Net.Chain]
+		price, err := sg.ParseAmount(env(priceVar), sg.USDTDecimals)
+		if err != nil {
+			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
+		}
+		src.QuoteTo[c.Net.Chain] = c.Hot.Format(c.Net.Chain)
+		if c.Net.Chain == sg.Ethereum {
+			src.Quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
+		} else {
+			src.Quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
+		}
+	}
+	s.Market = src
+	return func(ctx context.Context) (any, error) {
+		pushed, err := s.PublishMarket(ctx)
+		return map[string]bool{"pushed": pushed}, err
+	}, nil
+}

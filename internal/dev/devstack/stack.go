@@ -156,6 +156,10 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		if err := s.startTron(ctx, res, prov.KMS); err != nil {
 			return nil, err
 		}
+		// ---- ops: a failing provider before each chain's node ----
+		if err := s.startFaultProxies(ctx, res); err != nil {
+			return nil, err
+		}
 	}
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
 	gw.Extra["/dev-issuer"] = s.Issuer.Handler()

@@ -51,7 +51,11 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 	if err != nil {
 		return nil, nil, token, err
 	}
-	node, err := ethclient.DialContext(ctx, rpc)
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, nil, token, err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, nil, token, err
 	}
@@ -361,13 +365,17 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if !ok {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	rpc, conf := net.RPC[0], net.Confirmations
+	conf := net.Confirmations
 	st, err := fn.Store(env)
 	if err != nil {
 		return nil, err
 	}
 	l := fn.Ledger(st)
-	node, err := ethclient.DialContext(ctx, rpc)
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func New(chain string, urls []string, s Settings) (*Pool, error) {
 			Timeout:     s.Cooldown,
 			// Open after trip failures in a row, or when at least half of
 			// ten or more calls in the last minute failed.
-			Interval:    time.Minute,
+			Interval: time.Minute,
 			ReadyToTrip: func(c gobreaker.Counts) bool {
 				return c.ConsecutiveFailures >= trip || (c.Requests >= 10 && c.TotalFailures*2 >= c.Requests)
 			},

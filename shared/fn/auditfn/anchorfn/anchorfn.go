@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 
-
 	"github.com/stablegate/stablegate/shared/anchor"
 	"github.com/stablegate/stablegate/shared/audit"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"

@@ -4,7 +4,11 @@ package queue
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/stablegate/stablegate/shared/obs"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -23,9 +27,16 @@ type FIFO struct {
 // Send queues body in group with a deduplication id: SQS drops a second
 // message with the same id sent within five minutes.
 func (q *FIFO) Send(ctx context.Context, group, dedupID, body string) error {
-	_, err := q.Client.SendMessage(ctx, &sqs.SendMessageInput{
+	in := &sqs.SendMessageInput{
 		QueueUrl: &q.URL, MessageBody: &body, MessageGroupId: &group, MessageDeduplicationId: &dedupID,
-	})
+	}
+	// ---- ops: tracing ---- the consumer's span continues the sender's
+	// trace (SQS's own AWSTraceHeader, as X-Ray propagates it).
+	if h := obs.TraceHeader(ctx); h != "" {
+		in.MessageSystemAttributes = map[string]types.MessageSystemAttributeValue{
+			"AWSTraceHeader": {DataType: aws.String("String"), StringValue: aws.String(h)}}
+	}
+	_, err := q.Client.SendMessage(ctx, in)
 	if err != nil {
 		return sg.Unavailable("queue.Send", err)
 	}

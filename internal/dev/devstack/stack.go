@@ -111,6 +111,12 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err := s.startEmulators(); err != nil {
 		return nil, err
 	}
+	// ---- ops: tracing ---- spans of every function to traces.jsonl
+	traces, err := startTracing(o.State)
+	if err != nil {
+		return nil, err
+	}
+	s.Env["STABLEGATE_TRACES"] = traces
 	if s.Template, err = LoadTemplate(filepath.Join(o.Root, "template.yaml")); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,9 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stablegate/stablegate/shared/obs"
 )
@@ -251,7 +254,10 @@ func (p *Pool) RoundTrip(req *http.Request) (*http.Response, error) {
 // attempt is one call to one provider, bounded by the pool's timeout; the
 // answer is read in full so the timeout can end with the attempt.
 func (p *Pool) attempt(req *http.Request, pr *provider, rest string, body []byte) (*http.Response, error) {
-	ctx, cancel := context.WithTimeout(req.Context(), p.timeout)
+	ctx, span := obs.Tracer().Start(req.Context(), "rpc "+p.chain, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("rpc.system", "chain"), attribute.String("provider", pr.label)))
+	defer span.End()
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	r2, err := http.NewRequestWithContext(ctx, req.Method, pr.base+rest, bytes.NewReader(body))
 	if err != nil {
@@ -275,9 +281,11 @@ func (p *Pool) attempt(req *http.Request, pr *provider, rest string, body []byte
 		pr.observe(time.Since(start))
 	}
 	if err != nil {
+		span.SetStatus(codes.Error, "no answer")
 		return nil, err
 	}
 	if failed {
+		span.SetStatus(codes.Error, resp.Status)
 		return nil, errStatus{resp}
 	}
 	return resp, nil

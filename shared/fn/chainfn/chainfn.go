@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"math"
 	"math/big"
 	"net/http"
@@ -285,7 +287,12 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 					log.Info("cold payout ended", "bundle_id", p.ID)
 					continue
 				}
-				t, wait, err := w.Advance(ctx, p.Tenant, p.ID)
+				// ---- ops: tracing ---- each check joins the payout's trace.
+				sctx, span := obs.Tracer().Start(obs.WithTraceHeader(ctx, p.Trace), "withdrawals-track",
+					trace.WithAttributes(attribute.String("transfer_id", p.ID)))
+				t, wait, err := w.Advance(sctx, p.Tenant, p.ID)
+				span.SetAttributes(attribute.String("state", string(t.State)))
+				span.End()
 				if err != nil {
 					log.Warn("payout step failed; next run retries", "transfer_id", p.ID, "error", err.Error())
 					continue

@@ -137,7 +137,7 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 		for _, r := range ev.Records {
 			// ---- ops: tracing ---- each message's step continues the
 			// trace of the request that queued it.
-			ctx, span := obs.Tracer().Start(obs.WithTraceHeader(ctx, r.Attributes["AWSTraceHeader"]), "withdrawals-worker",
+			ctx, span := obs.Tracer().Start(obs.WithTraceHeader(ctx, messageTrace(r)), "withdrawals-worker",
 				trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(attribute.String("messaging.message.id", r.MessageId)))
 			span.End() // the step's own calls are its children; the span marks the hand-over
 			var m ledger.Message
@@ -175,4 +175,13 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 		}
 		return resp, nil
 	}
+}
+
+// messageTrace is the trace header r carries (queue.TraceOf).
+func messageTrace(r events.SQSMessage) string {
+	var v string
+	if a, ok := r.MessageAttributes[queue.TraceAttribute]; ok && a.StringValue != nil {
+		v = *a.StringValue
+	}
+	return queue.TraceOf(r.Attributes, map[string]string{queue.TraceAttribute: v})
 }

@@ -44,7 +44,7 @@ func breakerEvents(t *testing.T, chain, provider string, from int64) ([]int, int
 	if err != nil {
 		t.Skipf("no function log to read metrics from (run the stack with sgdev run): %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	st, _ := f.Stat()
 	if _, err := f.Seek(from, 0); err != nil {
 		t.Fatal(err)

@@ -57,7 +57,7 @@ func loadCfnSpec(t *testing.T) *cfnSpec {
 		}
 		t.Fatalf("AWS's resource specification is not installed (make tools installs it): %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		t.Fatal(err)

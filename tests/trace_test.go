@@ -21,7 +21,7 @@ func traceSpans(t *testing.T, traceID string) []devstack.SpanLine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	var out []devstack.SpanLine
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)

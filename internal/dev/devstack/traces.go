@@ -50,7 +50,7 @@ func (e *jsonlExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnly
 			l.Status = s.Status().Code.String() + ": " + s.Status().Description
 		}
 		for _, a := range s.Attributes() {
-			l.Attrs[string(a.Key)] = a.Value.Emit()
+			l.Attrs[string(a.Key)] = a.Value.String()
 		}
 		b, err := json.Marshal(l)
 		if err != nil {

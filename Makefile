@@ -48,13 +48,17 @@ deps-browser:
 	@[ -x /usr/bin/chromium ] || { echo "installing: chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@[ -d /usr/share/fonts/opentype/noto ] || { echo "installing: fonts-noto-cjk (the checkout page in Chinese)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 
-deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed infra/tronweb/node_modules/.installed
+deps-npm: deps-apt $(NODE_DIR)/.installed infra/crosscheck/node_modules/.installed infra/tronweb/node_modules/.installed infra/cfnspec/node_modules/.installed
 $(NODE_DIR)/.installed: infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 # Independent implementations the tests check ours against (npm slip39).
 infra/crosscheck/node_modules/.installed: infra/crosscheck/package-lock.json
 	cd infra/crosscheck && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+# ---- ops: AWS's CloudFormation resource specification, read by the template check ----
+infra/cfnspec/node_modules/.installed: infra/cfnspec/package-lock.json
+	cd infra/cfnspec && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 # ---- devx: stock TronWeb (make deposit CHAIN=tron, the TronWeb deposit test); install scripts blocked ----
 infra/tronweb/node_modules/.installed: infra/tronweb/package-lock.json

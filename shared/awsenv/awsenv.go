@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Getenv reads one variable.
@@ -35,6 +36,7 @@ func Config(getenv Getenv) (aws.Config, error) {
 	return aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
+		APIOptions:  []func(*middleware.Stack) error{Observe}, // ---- ops: spans and AwsErrors ----
 	}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -21,8 +22,11 @@ type TrackedPayout = sg.TrackedPayout
 
 // Track lists a payout as waiting for its chain (idempotent).
 func (st *Watch) Track(ctx context.Context, c sg.Chain, tenant, id string) error {
-	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
-		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant)}})
+	it := item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant)}
+	if h := obs.TraceHeader(ctx); h != "" { // ---- ops: tracing ----
+		it["th"] = s(h)
+	}
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: it})
 	return classifyOrNil("dynamo.Track", err)
 }
 
@@ -38,7 +42,7 @@ func (st *Watch) Tracked(ctx context.Context, c sg.Chain) ([]TrackedPayout, erro
 			return nil, classify("dynamo.Tracked", err)
 		}
 		for _, it := range page.Items {
-			out = append(out, TrackedPayout{Tenant: getS(it, "tenant"), ID: getS(it, attrSK), Kind: getS(it, "kind")})
+			out = append(out, TrackedPayout{Tenant: getS(it, "tenant"), ID: getS(it, attrSK), Kind: getS(it, "kind"), Trace: getS(it, "th")})
 		}
 	}
 	return out, nil

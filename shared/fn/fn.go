@@ -7,6 +7,7 @@ package fn
 import (
 	"context"
 	"fmt"
+	"github.com/stablegate/stablegate/shared/obs"
 	"log/slog"
 	"os"
 
@@ -27,6 +28,10 @@ type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
 // Start builds the handler once, at init, and hands it to the Lambda
 // runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
 func Start[H any](name string, b func(context.Context, Env) (H, error)) {
+	// ---- ops: tracing ---- X-Ray ids and header, TRACE_SAMPLE_RATE;
+	// spans are made and their ids flow (logs, queue messages), no
+	// exporter yet beyond Lambda's own segments.
+	obs.SetupTracing(nil, obs.SampleRate(os.Getenv))
 	h, err := b(context.Background(), os.Getenv)
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())

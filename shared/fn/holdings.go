@@ -3,8 +3,6 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
@@ -64,13 +62,16 @@ func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chai
 		return nil, err
 	}
 	out := map[sg.Chain]recon.OnChain{}
-	hc := &http.Client{Timeout: 10 * time.Second}
 	for _, c := range served {
 		h := chainHoldings{st: st.Watch, chain: c.Net.Chain, hot: c.Hot}
+		u, hc, err := ChainHTTP(env, c.Net)
+		if err != nil {
+			return nil, err
+		}
 		if c.Net.Chain == sg.Ethereum {
-			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, Token: c.Token}).Total
+			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, Token: c.Token}).Total
 		} else {
-			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
+			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
 		}
 		out[c.Net.Chain] = h
 	}

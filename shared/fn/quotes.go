@@ -3,7 +3,6 @@ package fn
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
@@ -30,17 +29,20 @@ func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 		return nil, err
 	}
 	quoters := map[sg.Chain]sg.FeeQuoter{}
-	hc := &http.Client{Timeout: 10 * time.Second}
 	for _, c := range served {
+		u, hc, err := ChainHTTP(env, c.Net)
+		if err != nil {
+			return nil, err
+		}
 		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c.Net.Chain]
 		price, err := sg.ParseAmount(env(priceVar), sg.USDTDecimals)
 		if err != nil {
 			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
 		}
 		if c.Net.Chain == sg.Ethereum {
-			quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
+			quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
 		} else {
-			quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
+			quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
 		}
 	}
 	q := &ledger.Quotes{Store: st.Withdrawals, Quoters: quoters, Now: time.Now}

@@ -85,8 +85,12 @@ func HoldsExpireJob(ctx context.Context, env Env) (Job, error) {
 		return nil, err
 	}
 	log := obs.NewLogger(os.Stdout, "holds-expire")
+	gauges := opsGauges(env, st, obs.NewMetrics(os.Stdout, "Stablegate", "holds-expire")) // ---- ops: alarm gauges ----
 	return func(ctx context.Context) (any, error) {
 		now := time.Now()
+		if err := gauges(ctx, now); err != nil { // ---- ops: alarm gauges ----
+			log.Error("ops gauges", "error", err.Error())
+		}
 		n, err := ExpireHolds(ctx, w, st, now)
 		log.Info("expired holds voided", "count", n)
 		if err != nil {

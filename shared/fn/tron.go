@@ -23,7 +23,11 @@ func TronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) 
 		return net, nil, address.Account{}, false, err
 	}
 	token, _ := address.Parse(sg.Tron, net.Token)
-	return net, &tron.Grid{URL: net.RPC[0], APIKey: env("TRON_API_KEY")}, token, true, nil
+	u, hc, err := ChainHTTP(env, net)
+	if err != nil {
+		return net, nil, address.Account{}, false, err
+	}
+	return net, &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, token, true, nil
 }
 
 // TronPayout builds the Tron hot wallet's payout: the same KMS key

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"log/slog"
 	"os"
 	"strconv"
@@ -140,6 +142,11 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		for _, r := range ev.Records {
+			// ---- ops: tracing ---- each message's step continues the
+			// trace of the request that queued it.
+			ctx, span := obs.Tracer().Start(obs.WithTraceHeader(ctx, messageTrace(r)), "withdrawals-worker",
+				trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(attribute.String("messaging.message.id", r.MessageId)))
+			span.End() // the step's own calls are its children; the span marks the hand-over
 			var m ledger.Message
 			if err := json.Unmarshal([]byte(r.Body), &m); err != nil || m.ID == "" {
 				log.Error("malformed message dropped", "message_id", r.MessageId)
@@ -175,4 +182,13 @@ func WorkerHandler(w *ledger.Withdrawals, retryIn func(ctx context.Context, rece
 		}
 		return resp, nil
 	}
+}
+
+// messageTrace is the trace header r carries (queue.TraceOf).
+func messageTrace(r events.SQSMessage) string {
+	var v string
+	if a, ok := r.MessageAttributes[queue.TraceAttribute]; ok && a.StringValue != nil {
+		v = *a.StringValue
+	}
+	return queue.TraceOf(r.Attributes, map[string]string{queue.TraceAttribute: v})
 }

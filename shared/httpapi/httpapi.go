@@ -9,6 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"io"
 	"log/slog"
 	"net/http"
@@ -148,7 +151,12 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 		if p, perr := PrincipalOf(req); perr == nil {
 			tenant = p.TenantID
 		}
-		l := logger.With("request_id", req.RequestContext.RequestID, "tenant", tenant)
+		// ---- ops: tracing ---- one span per request, child of the
+		// caller's or Lambda's trace; its id in every log line.
+		ctx = obs.WithTraceHeader(ctx, traceParent(ctx, req))
+		ctx, span := obs.Tracer().Start(ctx, req.RouteKey, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("request_id", req.RequestContext.RequestID), attribute.String("tenant", tenant), attribute.String("function", function)))
+		l := logger.With("request_id", req.RequestContext.RequestID, "tenant", tenant, "trace_id", obs.TraceID(ctx))
 		ctx = context.WithValue(ctx, loggerKey, l)
 		defer func() {
 			if r := recover(); r != nil {
@@ -165,6 +173,11 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 			}
 			metrics.Emit(req.RouteKey, obs.Metric{Name: "Latency", Unit: "Milliseconds", Value: ms},
 				obs.Metric{Name: "Errors4xx", Unit: "Count", Value: s4}, obs.Metric{Name: "Errors5xx", Unit: "Count", Value: s5})
+			span.SetAttributes(attribute.Int("http.status_code", resp.StatusCode))
+			if s5 == 1 {
+				span.SetStatus(codes.Error, "5xx")
+			}
+			span.End()
 		}()
 		resp, err = h(ctx, req)
 		if err != nil {
@@ -172,4 +185,17 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 		}
 		return resp, nil
 	}
+}
+
+// traceParent is the trace a request continues: the caller's
+// X-Amzn-Trace-Id header, else the one Lambda's active tracing gives the
+// invocation ("" when neither).
+func traceParent(ctx context.Context, req Request) string {
+	if h, ok := Header(req, "X-Amzn-Trace-Id"); ok {
+		return h
+	}
+	if h, ok := ctx.Value("x-amzn-trace-id").(string); ok { // aws-lambda-go's key
+		return h
+	}
+	return ""
 }

@@ -565,3 +565,16 @@ func (st *Store) ClearMarks(_ context.Context, scope string, marks []sg.SweepMar
 	}
 	return nil
 }
+
+// ---- ops: the age of the oldest open withdrawal ----
+
+// OldestOpenWithdrawal is the creation time of the oldest withdrawal not in
+// a final state (ok false when none is open).
+func (st *Store) OldestOpenWithdrawal(context.Context) (oldest time.Time, ok bool, err error) {
+	for _, t := range st.openWithdrawals(func(*sg.Transfer) bool { return true }) {
+		if !ok || t.CreatedAt.Before(oldest) {
+			oldest, ok = t.CreatedAt, true
+		}
+	}
+	return oldest, ok, nil
+}

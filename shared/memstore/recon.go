@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"github.com/stablegate/stablegate/shared/obs"
 	"sort"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -42,7 +43,7 @@ func (st *Store) BalanceTotals(context.Context) (system, wallets map[[2]string]s
 }
 
 // Track lists a payout as waiting for its chain (idempotent).
-func (st *Store) Track(_ context.Context, c sg.Chain, tenant, id string) error {
+func (st *Store) Track(ctx context.Context, c sg.Chain, tenant, id string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.tracked == nil {
@@ -51,7 +52,7 @@ func (st *Store) Track(_ context.Context, c sg.Chain, tenant, id string) error {
 	if st.tracked[c] == nil {
 		st.tracked[c] = map[string]sg.TrackedPayout{}
 	}
-	st.tracked[c][id] = sg.TrackedPayout{Tenant: tenant, ID: id}
+	st.tracked[c][id] = sg.TrackedPayout{Tenant: tenant, ID: id, Trace: obs.TraceHeader(ctx)}
 	return nil
 }
 

@@ -65,11 +65,20 @@ type Metric struct {
 
 // Emit writes one EMF line with the Function and Route dimensions.
 func (m *Metrics) Emit(route string, ms ...Metric) {
+	m.EmitDims(map[string]string{"Route": route}, [][]string{{"Function", "Route"}}, ms...)
+}
+
+// EmitDims writes one EMF line with the values dims (Function is always
+// set) aggregated by each dimension set of sets.
+func (m *Metrics) EmitDims(dims map[string]string, sets [][]string, ms ...Metric) {
 	if m == nil {
 		return
 	}
 	defs := make([]map[string]string, 0, len(ms))
-	line := map[string]any{"Function": m.function, "Route": route}
+	line := map[string]any{"Function": m.function}
+	for k, v := range dims {
+		line[k] = v
+	}
 	for _, x := range ms {
 		defs = append(defs, map[string]string{"Name": x.Name, "Unit": x.Unit})
 		line[x.Name] = x.Value
@@ -78,7 +87,7 @@ func (m *Metrics) Emit(route string, ms ...Metric) {
 		"Timestamp": time.Now().UnixMilli(),
 		"CloudWatchMetrics": []any{map[string]any{
 			"Namespace":  m.namespace,
-			"Dimensions": [][]string{{"Function", "Route"}},
+			"Dimensions": sets,
 			"Metrics":    defs,
 		}},
 	}

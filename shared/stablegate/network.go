@@ -1,5 +1,7 @@
 package stablegate
 
+import "strings"
+
 // Network is one deployment of a chain Stablegate can use: the USDT
 // contract, its decimals, the confirmations after which a deposit or payout
 // counts, the chain id a transaction is signed for (Ethereum), and the
@@ -53,7 +55,14 @@ func NetworkFor(c Chain, name, token, rpc string, confirmations uint64) (n Netwo
 		n.Token = token
 	}
 	if rpc != "" {
-		n.RPC = []string{rpc}
+		// A comma-separated list names several providers, tried in turn
+		// (shared/chain/failover).
+		n.RPC = nil
+		for _, u := range strings.Split(rpc, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				n.RPC = append(n.RPC, u)
+			}
+		}
 	}
 	if confirmations > 0 {
 		n.Confirmations = confirmations

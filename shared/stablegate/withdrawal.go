@@ -72,4 +72,9 @@ type ParkedPayout struct{ Tenant, ID, Wallet string }
 
 // TrackedPayout names a payout (or a cold payout, by Kind) being followed
 // on its chain to its end.
-type TrackedPayout struct{ Tenant, ID, Kind string }
+type TrackedPayout struct {
+	Tenant, ID, Kind string
+	// Trace is the X-Amzn-Trace-Id of the step that handed the payout to
+	// the tracker ("" none), so its end joins the payout's trace.
+	Trace string
+}

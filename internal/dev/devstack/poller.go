@@ -23,6 +23,7 @@ func pollQueue(ctx context.Context, client *sqs.Client, url, arn string, q Queue
 		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl: &url, MaxNumberOfMessages: int32(min(q.BatchSize, 10)), WaitTimeSeconds: 1,
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+			MessageAttributeNames:       []string{"All"}, // ---- ops: the trace header, as Lambda delivers it
 		})
 		if err != nil {
 			if ctx.Err() == nil {
@@ -39,6 +40,7 @@ func pollQueue(ctx context.Context, client *sqs.Client, url, arn string, q Queue
 			ev.Records = append(ev.Records, events.SQSMessage{
 				MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
 				Attributes: m.Attributes, EventSource: "aws:sqs", EventSourceARN: arn, AWSRegion: "us-east-1",
+				MessageAttributes: messageAttributes(m.MessageAttributes),
 			})
 		}
 		resp, err := h(ctx, ev)
@@ -88,4 +90,17 @@ func (s *Stack) startConsumers(ctx context.Context, client *sqs.Client, res *Res
 		}
 	}
 	return nil
+}
+
+// messageAttributes are a received message's string attributes as a
+// Lambda SQS event carries them. ---- ops: tracing ----
+func messageAttributes(in map[string]sqstypes.MessageAttributeValue) map[string]events.SQSMessageAttribute {
+	if len(in) == 0 {
+		return nil
+	}
+	out := map[string]events.SQSMessageAttribute{}
+	for k, v := range in {
+		out[k] = events.SQSMessageAttribute{DataType: aws.ToString(v.DataType), StringValue: v.StringValue}
+	}
+	return out
 }

@@ -115,6 +115,12 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	if err := s.startEmulators(); err != nil {
 		return nil, err
 	}
+	// ---- ops: tracing ---- spans of every function to traces.jsonl
+	traces, err := startTracing(o.State)
+	if err != nil {
+		return nil, err
+	}
+	s.Env["STABLEGATE_TRACES"] = traces
 	if s.Template, err = LoadTemplate(filepath.Join(o.Root, "template.yaml")); err != nil {
 		return nil, err
 	}
@@ -160,6 +166,10 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 			return nil, err
 		}
 		if err := s.startTron(ctx, res, prov.KMS); err != nil {
+			return nil, err
+		}
+		// ---- ops: a failing provider before each chain's node ----
+		if err := s.startFaultProxies(ctx, res); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"math"
 	"math/big"
 	"net/http"
@@ -52,7 +54,11 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 	if err != nil {
 		return nil, nil, token, err
 	}
-	node, err := ethclient.DialContext(ctx, rpc)
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, nil, token, err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, nil, token, err
 	}
@@ -291,7 +297,12 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 					log.Info("cold payout ended", "bundle_id", p.ID)
 					continue
 				}
-				t, wait, err := w.Advance(ctx, p.Tenant, p.ID)
+				// ---- ops: tracing ---- each check joins the payout's trace.
+				sctx, span := obs.Tracer().Start(obs.WithTraceHeader(ctx, p.Trace), "withdrawals-track",
+					trace.WithAttributes(attribute.String("transfer_id", p.ID)))
+				t, wait, err := w.Advance(sctx, p.Tenant, p.ID)
+				span.SetAttributes(attribute.String("state", string(t.State)))
+				span.End()
 				if err != nil {
 					log.Warn("payout step failed; next run retries", "transfer_id", p.ID, "error", err.Error())
 					continue
@@ -370,13 +381,17 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if !ok {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	rpc, conf := net.RPC[0], net.Confirmations
+	conf := net.Confirmations
 	st, err := fn.Store(env)
 	if err != nil {
 		return nil, err
 	}
 	l := fn.Ledger(st)
-	node, err := ethclient.DialContext(ctx, rpc)
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, err
 	}

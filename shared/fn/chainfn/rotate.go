@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
@@ -403,7 +402,15 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if hot == nil {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	node, err := ethclient.DialContext(ctx, env("ETH_RPC_URL"))
+	net, _, _, err := ethereumConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/ethclient"
-
 	"github.com/stablegate/stablegate/shared/anchor"
 	"github.com/stablegate/stablegate/shared/audit"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
@@ -49,7 +47,11 @@ func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
 		return nil, "", fmt.Errorf("anchorfn: the anchor key: %w", err)
 	}
 	rpc := net.RPC[0]
-	node, err := ethclient.DialContext(ctx, rpc)
+	u, hc, err := fn.ChainHTTP(env, net)
+	if err != nil {
+		return nil, "", err
+	}
+	node, err := chaineth.Dial(ctx, u, hc)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,0 +1,20 @@
+package ethereum
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// Dial connects to a node's HTTP JSON-RPC at url through hc (the chain's
+// failover pool's client, fn.ChainHTTP, spreads the calls over several
+// providers).
+func Dial(ctx context.Context, url string, hc *http.Client) (*ethclient.Client, error) {
+	rc, err := rpc.DialOptions(ctx, url, rpc.WithHTTPClient(hc))
+	if err != nil {
+		return nil, err
+	}
+	return ethclient.NewClient(rc), nil
+}

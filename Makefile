@@ -410,6 +410,11 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- oauth: API clients and the token endpoint ----
+build-ApiClientsFunction:
+	$(call lambda_build,api-clients)
+build-OAuthTokenFunction:
+	$(call lambda_build,oauth-token)
 
 build:
 	@for f in $(FUNCTIONS); do \

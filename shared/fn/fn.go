@@ -28,6 +28,12 @@ type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
 // runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
 func Start[H any](name string, b func(context.Context, Env) (H, error)) {
 	h, err := b(context.Background(), os.Getenv)
+	if err == nil { // ---- oauth: rate limits on every HTTP route ----
+		var rl *httpapi.RateLimits
+		if rl, err = RateLimits(os.Getenv); rl != nil {
+			httpapi.UseRateLimits(rl)
+		}
+	}
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())
 		os.Exit(1)

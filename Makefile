@@ -119,6 +119,11 @@ fund:
 token:
 	@$(SGDEV) token --state .dev/dev $(if $(TENANT),--tenant $(TENANT)) $(if $(SCOPES),--scopes "$(SCOPES)")
 
+# ---- oauth: the rate limit load test, longer than make test's (OAUTH_LOAD_SECONDS, 30 by default) ----
+.PHONY: ratelimit-load
+ratelimit-load: tools
+	$(SGDEV) run --state .dev/ratelimit --base-port $(TEST_PORT) --persist=false -- env OAUTH_LOAD_SECONDS=$${OAUTH_LOAD_SECONDS:-30} $(GO) test -count=1 -v -run 'TestRateLimitHeldUnderLoad' ./tests/
+
 bench: tools
 	$(SGDEV) bench
 	$(GO) run ./internal/dev/gasbench/cmd/batchgas
@@ -413,7 +418,7 @@ build-AuditAnchorFunction:
 # ---- oauth: API clients and the token endpoint ----
 build-ApiClientsFunction:
 	$(call lambda_build,api-clients)
-build-OAuthTokenFunction:
+build-OauthTokenFunction:
 	$(call lambda_build,oauth-token)
 
 build:

@@ -178,7 +178,7 @@ func token(args []string) error {
 	if err != nil {
 		return fmt.Errorf("no running stack found (start it with `make dev`): %w", err)
 	}
-	iss, err := devstack.LoadIssuer(env["STABLEGATE_ISSUER"], env["STABLEGATE_DEV_KEY"])
+	iss, err := devstack.DevIssuer(context.Background(), func(k string) string { return env[k] })
 	if err != nil {
 		return err
 	}

@@ -41,13 +41,13 @@ type Client struct {
 	Name         string          `json:"name"`
 	Scopes       []string        `json:"scopes"`
 	IPAllow      []string        `json:"ip_allow"`
-	ExpiresAt    *string         `json:"expires_at"`
+	ExpiresAt    *string         `json:"expires_at,omitempty"`
 	PublicJWK    json.RawMessage `json:"public_jwk,omitempty"`
 	Status       string          `json:"status"`
 	CreatedBy    string          `json:"created_by"`
 	CreatedAt    string          `json:"created_at"`
-	RotatedAt    *string         `json:"rotated_at"`
-	RevokedAt    *string         `json:"revoked_at"`
+	RotatedAt    *string         `json:"rotated_at,omitempty"`
+	RevokedAt    *string         `json:"revoked_at,omitempty"`
 	ClientSecret string          `json:"client_secret,omitempty"`
 }
 
@@ -94,7 +94,7 @@ func (h Handlers) Serve(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		return h.Rotate(ctx, req)
 	case "POST /v1/api-clients/{client_id}/revoke":
 		return h.Revoke(ctx, req)
-	case "PUT /v1/rate-limits/{tenant}":
+	case "PUT /v1/platform/rate-limits/{tenant}":
 		return h.PutRateLimit(ctx, req)
 	case "POST /oauth/token":
 		return h.Token(ctx, req), nil
@@ -226,7 +226,7 @@ func (h Handlers) Revoke(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	return httpapi.JSON(200, view(c)), nil
 }
 
-// RateLimitRequest is the body of PUT /v1/rate-limits/{tenant}.
+// RateLimitRequest is the body of PUT /v1/platform/rate-limits/{tenant}.
 type RateLimitRequest struct {
 	Rate  json.Number `json:"rate" validate:"required"`
 	Burst int         `json:"burst" validate:"required,min=1,max=100000"`

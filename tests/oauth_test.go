@@ -205,7 +205,8 @@ func TestOAuthPrivateKeyJWT(t *testing.T) {
 	admin := e.token(t, ten, "clients:write", "wallets:read")
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	enc := base64.RawURLEncoding.EncodeToString
-	jwk := map[string]string{"kty": "EC", "crv": "P-256", "x": enc(k.X.FillBytes(make([]byte, 32))), "y": enc(k.Y.FillBytes(make([]byte, 32)))}
+	pub, _ := k.PublicKey.Bytes() // 0x04 || X || Y
+	jwk := map[string]string{"kty": "EC", "crv": "P-256", "x": enc(pub[1:33]), "y": enc(pub[33:65])}
 	c := e.createClient(t, admin, map[string]any{"name": "signed", "scopes": []string{"wallets:read"}, "public_jwk": jwk})
 	assertion, err := gjwt.NewWithClaims(gjwt.SigningMethodES256, gjwt.MapClaims{"iss": c.ClientID, "sub": c.ClientID,
 		"aud": e.issuer.URL + "/oauth/token", "jti": randHex(8), "exp": time.Now().Add(2 * time.Minute).Unix()}).SignedString(k)
@@ -307,7 +308,7 @@ func TestRateLimitHeldUnderLoad(t *testing.T) {
 					other.Add(1)
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
+				_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
 				resp.Body.Close()
 				switch resp.StatusCode {
 				case 200:

@@ -260,9 +260,11 @@ func TestRotateRevokeExpireAndNetworks(t *testing.T) {
 
 func ecJWK(k *ecdsa.PrivateKey, private bool) json.RawMessage {
 	enc := base64.RawURLEncoding.EncodeToString
-	m := map[string]string{"kty": "EC", "crv": "P-256", "x": enc(k.X.FillBytes(make([]byte, 32))), "y": enc(k.Y.FillBytes(make([]byte, 32)))}
+	pub, _ := k.PublicKey.Bytes() // 0x04 || X || Y
+	m := map[string]string{"kty": "EC", "crv": "P-256", "x": enc(pub[1:33]), "y": enc(pub[33:65])}
 	if private {
-		m["d"] = enc(k.D.FillBytes(make([]byte, 32)))
+		d, _ := k.Bytes()
+		m["d"] = enc(d)
 	}
 	b, _ := json.Marshal(m)
 	return b

@@ -236,11 +236,9 @@ type RateLimitRequest struct {
 // applies to each of the tenant's callers (each API client, and the
 // tenant's user tokens together) within a minute (functions cache it).
 func (h Handlers) PutRateLimit(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := principal(req, ScopePlatformAdmin)
-	if err != nil {
+	if _, err := principal(req, ScopePlatformAdmin); err != nil {
 		return httpapi.Response{}, err
 	}
-	_ = p
 	tenant := req.PathParameters["tenant"]
 	if !httpapi.ValidTenant(tenant) {
 		return httpapi.Response{}, sg.ErrValidation.WithParam("tenant").WithMessage("not a tenant name")

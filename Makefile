@@ -147,6 +147,11 @@ fund:
 token:
 	@$(SGDEV) token --state .dev/dev $(if $(TENANT),--tenant $(TENANT)) $(if $(SCOPES),--scopes "$(SCOPES)")
 
+# ---- oauth: the rate limit load test, longer than make test's (OAUTH_LOAD_SECONDS, 30 by default) ----
+.PHONY: ratelimit-load
+ratelimit-load: tools
+	$(SGDEV) run --state .dev/ratelimit --base-port $(TEST_PORT) --persist=false -- env OAUTH_LOAD_SECONDS=$${OAUTH_LOAD_SECONDS:-30} $(GO) test -count=1 -v -run 'TestRateLimitHeldUnderLoad' ./tests/
+
 bench: tools
 	$(SGDEV) bench
 	$(GO) run ./internal/dev/gasbench/cmd/batchgas
@@ -450,6 +455,11 @@ build-AuditProjectorFunction:
 	$(call lambda_build,audit-projector)
 build-AuditAnchorFunction:
 	$(call lambda_build,audit-anchor)
+# ---- oauth: API clients and the token endpoint ----
+build-ApiClientsFunction:
+	$(call lambda_build,api-clients)
+build-OauthTokenFunction:
+	$(call lambda_build,oauth-token)
 # ---- devx: the WebSocket market channel ----
 build-MarketPublishFunction:
 	$(call lambda_build,market-publish)

@@ -60,7 +60,7 @@ func stack(t testing.TB) *env {
 			stackErr = "STABLEGATE_API_URL is not set: run these tests with `make test`, which starts the local stack"
 			return
 		}
-		iss, err := devstack.LoadIssuer(os.Getenv("STABLEGATE_ISSUER"), os.Getenv("STABLEGATE_DEV_KEY"))
+		iss, err := devstack.DevIssuer(context.Background(), os.Getenv)
 		if err != nil {
 			stackErr = err.Error()
 			return

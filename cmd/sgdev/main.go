@@ -219,7 +219,14 @@ func token(args []string) error {
 	if err != nil {
 		return fmt.Errorf("no running stack found (start it with `make dev`): %w", err)
 	}
-	iss, err := devstack.LoadIssuer(env["STABLEGATE_ISSUER"], env["STABLEGATE_DEV_KEY"])
+	// The stack's issuer signs with its KMS token key; a stack.env that
+	// names a file key instead (STABLEGATE_DEV_KEY, no KMS) mints with it.
+	var iss *devstack.Issuer
+	if env["STABLEGATE_TOKEN_KEY"] == "" && env["STABLEGATE_DEV_KEY"] != "" {
+		iss, err = devstack.LoadIssuer(env["STABLEGATE_ISSUER"], env["STABLEGATE_DEV_KEY"])
+	} else {
+		iss, err = devstack.DevIssuer(context.Background(), func(k string) string { return env[k] })
+	}
 	if err != nil {
 		return err
 	}

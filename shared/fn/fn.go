@@ -33,6 +33,12 @@ func Start[H any](name string, b func(context.Context, Env) (H, error)) {
 	// exporter yet beyond Lambda's own segments.
 	obs.SetupTracing(nil, obs.SampleRate(os.Getenv))
 	h, err := b(context.Background(), os.Getenv)
+	if err == nil { // ---- oauth: rate limits on every HTTP route ----
+		var rl *httpapi.RateLimits
+		if rl, err = RateLimits(os.Getenv); rl != nil {
+			httpapi.UseRateLimits(rl)
+		}
+	}
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())
 		os.Exit(1)

@@ -63,6 +63,7 @@ var statusOf = map[sg.Kind]int{
 	sg.KindUnavailable:     http.StatusServiceUnavailable,
 	sg.KindInternal:        http.StatusInternalServerError,
 	sg.KindRefused:         http.StatusUnprocessableEntity,
+	sg.KindTooMany:         http.StatusTooManyRequests,
 }
 
 type ctxKey int
@@ -136,7 +137,8 @@ func Header(req Request, name string) (string, bool) {
 // tenant and function; an error h returns becomes the error response (as
 // Fail writes it; the response h returned with it is dropped), and a panic
 // a 500 internal_error, so the wrapped handler never returns an error; one
-// access log line without bodies or headers; and EMF metrics.
+// access log line without bodies or headers; EMF metrics; and the
+// caller's rate limit (UseRateLimits), before h runs.
 func Wrap(function string, h Handler) Handler {
 	return wrap(function, h, os.Stdout)
 }
@@ -179,10 +181,15 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 			}
 			span.End()
 		}()
+		refused, decorate := limited(ctx, req, tenant)
+		if refused != nil {
+			return *refused, nil
+		}
 		resp, err = h(ctx, req)
 		if err != nil {
 			resp = Fail(ctx, req, err)
 		}
+		decorate(&resp)
 		return resp, nil
 	}
 }

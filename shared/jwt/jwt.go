@@ -1,35 +1,41 @@
 // Package jwt verifies bearer tokens as API Gateway's JWT authorizer does:
-// an RS256 signature by a key from the issuer's JWKS (found through OpenID
+// a signature by a key from the issuer's JWKS (found through OpenID
 // discovery), iss equal to the issuer, aud containing the audience, exp in
 // the future and nbf, if present, in the past. The WebSocket $connect
 // function uses it, since WebSocket APIs have no JWT authorizer; the local
 // gateway uses it for HTTP routes. Errors never carry the token.
+//
+// Parsing and checking are golang-jwt/jwt/v5's; the key set is fetched,
+// cached and refreshed by MicahParks/keyfunc/v3 (jwkset). What is written
+// here is only the discovery step, the rate of refreshes and the error kinds.
 package jwt
 
 import (
-	"bytes"
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+	gjwt "github.com/golang-jwt/jwt/v5"
+	"golang.org/x/time/rate"
 )
 
 // DefaultRefetchInterval is how often at most a Verifier fetches the
 // issuer's keys again for a token whose key id it does not know.
 const DefaultRefetchInterval = time.Minute
 
-// failedFetchRetry is how soon a Verifier may try again after a fetch that
-// failed (the issuer was down), if RefetchInterval is longer.
+// failedFetchRetry is how soon a Verifier may try discovery again after it
+// failed (the issuer was down).
 const failedFetchRetry = 5 * time.Second
+
+// Algorithms are the signature algorithms accepted (what API Gateway's JWT
+// authorizer accepts from an OIDC issuer: RSA and ECDSA).
+var Algorithms = []string{"RS256", "ES256"}
 
 // Verifier checks tokens for one issuer and audience.
 //
@@ -46,11 +52,10 @@ type Verifier struct {
 	// RefetchInterval bounds key set fetches (DefaultRefetchInterval if 0).
 	RefetchInterval time.Duration
 
-	fetchMu   sync.Mutex // one fetch at a time
-	mu        sync.Mutex // guards keys, fetched and lastError
-	keys      map[string]*rsa.PublicKey
-	fetched   time.Time // the last fetch attempt
-	lastError bool      // the last fetch attempt failed
+	mu      sync.Mutex
+	kf      keyfunc.Keyfunc
+	failed  time.Time // the last discovery attempt that failed
+	stopCtx context.CancelFunc
 }
 
 // Verification errors (never carry the token).
@@ -60,91 +65,26 @@ var (
 	ErrTokenClaims    = errors.New("jwt: issuer, audience or time claims do not match")
 )
 
-// Verify returns the token's claims.
+// Verify returns the token's claims (numbers as json.Number).
 func (v *Verifier) Verify(token string) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, ErrTokenMalformed
-	}
-	var hdr struct{ Alg, Kid string }
-	if err := decodeSeg(parts[0], &hdr); err != nil || hdr.Alg != "RS256" {
-		return nil, ErrTokenMalformed
-	}
-	key, err := v.key(hdr.Kid)
+	kf, err := v.keys()
 	if err != nil {
 		return nil, err
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return nil, ErrTokenMalformed
-	}
-	h := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if rsa.VerifyPKCS1v15(key, crypto.SHA256, h[:], sig) != nil {
-		return nil, ErrTokenSignature
-	}
-	var claims map[string]any
-	if err := decodeClaims(parts[1], &claims); err != nil {
-		return nil, ErrTokenMalformed
-	}
-	t := v.now().Unix()
-	if claims["iss"] != v.Issuer || !hasAudience(claims["aud"], v.Audience) {
-		return nil, ErrTokenClaims
-	}
-	exp, ok := unixClaim(claims["exp"])
-	if !ok || exp <= t {
-		return nil, ErrTokenClaims
-	}
-	if nbf, ok := unixClaim(claims["nbf"]); ok && nbf > t {
-		return nil, ErrTokenClaims
-	}
-	return claims, nil
-}
-
-// decodeClaims reads the claims with numbers kept as json.Number.
-func decodeClaims(s string, dst *map[string]any) error {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return err
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	return d.Decode(dst)
-}
-
-// unixClaim reads a NumericDate claim in whole seconds.
-func unixClaim(v any) (int64, bool) {
-	n, ok := v.(json.Number)
-	if !ok {
-		return 0, false
-	}
-	i, err := n.Int64()
-	if err != nil {
-		f, ferr := strconv.ParseInt(strings.SplitN(n.String(), ".", 2)[0], 10, 64)
-		return f, ferr == nil
-	}
-	return i, true
-}
-
-func decodeSeg(s string, dst any) error {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, dst)
-}
-
-func hasAudience(aud any, want string) bool {
-	switch a := aud.(type) {
-	case string:
-		return a == want
-	case []any:
-		for _, x := range a {
-			if x == want {
-				return true
-			}
+	p := gjwt.NewParser(gjwt.WithValidMethods(Algorithms), gjwt.WithIssuer(v.Issuer), gjwt.WithAudience(v.Audience),
+		gjwt.WithExpirationRequired(), gjwt.WithJSONNumber(), gjwt.WithTimeFunc(v.now))
+	claims := gjwt.MapClaims{}
+	if _, err := p.ParseWithClaims(token, claims, kf.Keyfunc); err != nil {
+		switch {
+		case errors.Is(err, gjwt.ErrTokenMalformed), errors.Is(err, gjwt.ErrTokenUnverifiable) && !errors.Is(err, keyfunc.ErrKeyfunc):
+			return nil, ErrTokenMalformed
+		case errors.Is(err, gjwt.ErrTokenSignatureInvalid), errors.Is(err, gjwt.ErrTokenUnverifiable):
+			return nil, ErrTokenSignature
+		default:
+			return nil, ErrTokenClaims
 		}
 	}
-	return false
+	return claims, nil
 }
 
 func (v *Verifier) now() time.Time {
@@ -154,90 +94,60 @@ func (v *Verifier) now() time.Time {
 	return time.Now()
 }
 
-// cached returns the key of kid if known, and whether a fetch may be made
-// now (none was, or the last is older than the interval).
-func (v *Verifier) cached(kid string) (*rsa.PublicKey, bool) {
+// keys returns the key function, reading the discovery document first if
+// it was not read yet (at most once per failedFetchRetry while it fails).
+func (v *Verifier) keys() (keyfunc.Keyfunc, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if k, ok := v.keys[kid]; ok {
-		return k, false
+	if v.kf != nil {
+		return v.kf, nil
 	}
-	if v.fetched.IsZero() {
-		return nil, true
-	}
-	wait := v.RefetchInterval
-	if wait <= 0 {
-		wait = DefaultRefetchInterval
-	}
-	if v.lastError && wait > failedFetchRetry {
-		wait = failedFetchRetry
-	}
-	return nil, !v.now().Before(v.fetched.Add(wait))
-}
-
-func (v *Verifier) key(kid string) (*rsa.PublicKey, error) {
-	k, may := v.cached(kid)
-	if k != nil {
-		return k, nil
-	}
-	if !may {
+	if !v.failed.IsZero() && time.Since(v.failed) < failedFetchRetry {
 		return nil, ErrTokenSignature
 	}
-	// Unknown kid: refresh the key set (keys rotate), one fetch at a time;
-	// whoever waited for another's fetch looks again before fetching.
-	v.fetchMu.Lock()
-	defer v.fetchMu.Unlock()
-	if k, may = v.cached(kid); k != nil {
-		return k, nil
-	} else if !may {
-		return nil, ErrTokenSignature
-	}
-	keys, err := v.fetch()
-	v.mu.Lock()
-	v.fetched, v.lastError = v.now(), err != nil
-	if err == nil {
-		v.keys = keys
-	}
-	v.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	if k, ok := keys[kid]; ok {
-		return k, nil
-	}
-	return nil, ErrTokenSignature
-}
-
-func (v *Verifier) fetch() (map[string]*rsa.PublicKey, error) {
 	c := v.Client
 	if c == nil {
 		c = &http.Client{Timeout: 5 * time.Second}
 	}
 	var disc struct {
+		Issuer  string `json:"issuer"`
 		JWKSURI string `json:"jwks_uri"`
 	}
-	if err := getJSON(c, v.Issuer+"/.well-known/openid-configuration", &disc); err != nil {
+	if err := getJSON(c, strings.TrimRight(v.Issuer, "/")+"/.well-known/openid-configuration", &disc); err != nil || disc.JWKSURI == "" {
+		v.failed = time.Now()
+		if err == nil {
+			err = errors.New("jwt: discovery names no jwks_uri")
+		}
 		return nil, err
 	}
-	var set struct {
-		Keys []struct{ Kty, Kid, N, E string }
+	every := v.RefetchInterval
+	if every <= 0 {
+		every = DefaultRefetchInterval
 	}
-	if err := getJSON(c, disc.JWKSURI, &set); err != nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{disc.JWKSURI}, keyfunc.Override{
+		Client: c, HTTPTimeout: 5 * time.Second, RefreshInterval: time.Hour,
+		// An unknown kid refreshes at most once per interval; a request
+		// does not wait for the limiter (a flood is refused, not queued).
+		RefreshUnknownKID: rate.NewLimiter(rate.Every(every), 1), RateLimitWaitMax: time.Millisecond,
+		RefreshErrorHandlerFunc: func(string) func(context.Context, error) { return func(context.Context, error) {} },
+	})
+	if err != nil {
+		cancel()
+		v.failed = time.Now()
 		return nil, err
 	}
-	out := map[string]*rsa.PublicKey{}
-	for _, k := range set.Keys {
-		if k.Kty != "RSA" {
-			continue
-		}
-		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
-		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		out[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+	v.kf, v.stopCtx = kf, cancel
+	return kf, nil
+}
+
+// Close stops the background refresh of the key set.
+func (v *Verifier) Close() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.stopCtx != nil {
+		v.stopCtx()
 	}
-	return out, nil
 }
 
 func getJSON(c *http.Client, url string, dst any) error {

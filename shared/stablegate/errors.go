@@ -20,6 +20,7 @@ const (
 	KindUnsupported                 // wrong media type
 	KindUnavailable                 // a dependency is down or throttling; safe to retry
 	KindRefused                     // a well-formed request a business rule refuses (funds, frozen)
+	KindTooMany                     // the caller is over its rate limit; retry later (429)
 )
 
 // Error is the one error type that crosses package boundaries. Code is a

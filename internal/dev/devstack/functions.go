@@ -10,6 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
@@ -122,6 +123,10 @@ var Functions = map[string]fn.Builder{
 	"audit-list":   auditfn.AuditList,
 	"audit-proof":  auditfn.AuditProof,
 	"audit-export": auditfn.AuditExport,
+
+	// ---- oauth: API clients and the token endpoint ----
+	"api-clients": oauthfn.APIClients,
+	"oauth-token": oauthfn.OAuthToken,
 
 	// ---- settle: fees, configs, settlements ----
 	"settlement-settings": fn.SettlementSettings,

@@ -1,7 +1,7 @@
 package devstack
 
 import (
-	"crypto"
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -17,15 +18,27 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	gjwt "github.com/golang-jwt/jwt/v5"
+
+	"github.com/stablegate/stablegate/shared/kmssign"
 )
 
-// Issuer is the dev identity provider: an RSA key kept under the dev state
-// folder, an OpenID discovery document and a JWKS, and a minting function.
-// It stands in for Cognito, Auth0 or any OIDC provider; nothing of it ships.
+// Issuer mints dev tokens. On the local stack it signs with the token
+// key in local-kms that POST /oauth/token signs with (NewKMSIssuer), under
+// the API's own issuer URL, so the gateway verifies dev tokens exactly as it
+// verifies client credentials tokens: with the keys the API publishes at
+// /.well-known/jwks.json. LoadIssuer makes one with an RSA key in a file
+// instead, serving its own discovery document and JWKS (Handler): tests use
+// it as a stranger's issuer whose tokens must be refused. Nothing of it ships.
 type Issuer struct {
 	URL string
 	key *rsa.PrivateKey
 	kid string
+	kms *kmssign.TokenSigner
 }
 
 // LoadIssuer reads the key at keyPath or makes one there.
@@ -60,22 +73,38 @@ func LoadIssuer(url, keyPath string) (*Issuer, error) {
 	return &Issuer{URL: strings.TrimRight(url, "/"), key: key, kid: b64(sum[:8])}, nil
 }
 
+// NewKMSIssuer mints with the KMS key keyID (ES256) under issuer url.
+func NewKMSIssuer(url string, kc kmssign.KMSAPI, keyID string) *Issuer {
+	return &Issuer{URL: strings.TrimRight(url, "/"), kms: &kmssign.TokenSigner{KMS: kc, KeyID: keyID}}
+}
+
+// DevIssuer is the local stack's issuer, from the variables of its
+// stack.env (STABLEGATE_ISSUER, STABLEGATE_TOKEN_KEY and the KMS endpoint).
+func DevIssuer(ctx context.Context, env func(string) string) (*Issuer, error) {
+	if env("STABLEGATE_TOKEN_KEY") == "" || env("AWS_ENDPOINT_URL_KMS") == "" {
+		return nil, errors.New("devstack: STABLEGATE_TOKEN_KEY or AWS_ENDPOINT_URL_KMS is not set (is the stack running?)")
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(env("AWS_REGION")),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), "")))
+	if err != nil {
+		return nil, err
+	}
+	ep := env("AWS_ENDPOINT_URL_KMS")
+	kc := kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = &ep })
+	return NewKMSIssuer(env("STABLEGATE_ISSUER"), kc, env("STABLEGATE_TOKEN_KEY")), nil
+}
+
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
-// Mint signs claims with RS256. Callers set iss, aud, exp and the rest.
+// Mint signs claims (ES256 by KMS, or RS256 by the file key) with
+// golang-jwt. Callers set iss, aud, exp and the rest.
 func (i *Issuer) Mint(claims map[string]any) (string, error) {
-	hdr, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": i.kid})
-	body, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
+	if i.kms != nil {
+		return i.kms.Sign(context.Background(), claims)
 	}
-	signing := b64(hdr) + "." + b64(body)
-	h := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, i.key, crypto.SHA256, h[:])
-	if err != nil {
-		return "", err
-	}
-	return signing + "." + b64(sig), nil
+	t := gjwt.NewWithClaims(gjwt.SigningMethodRS256, gjwt.MapClaims(claims))
+	t.Header["kid"] = i.kid
+	return t.SignedString(i.key)
 }
 
 // Token mints a token for a tenant with scopes, valid for ttl.
@@ -108,7 +137,7 @@ func (t *Template) AllScopes() []string {
 	return out
 }
 
-// JWKS is the key set document.
+// JWKS is the key set document of a file-key issuer.
 func (i *Issuer) JWKS() map[string]any {
 	pub := i.key.PublicKey
 	return map[string]any{"keys": []map[string]string{{
@@ -117,7 +146,9 @@ func (i *Issuer) JWKS() map[string]any {
 	}}}
 }
 
-// Handler serves {issuer}/.well-known/openid-configuration and the JWKS.
+// Handler serves a file-key issuer's {issuer}/.well-known/openid-configuration
+// and JWKS (the local stack's own issuer is the API: POST /oauth/token's
+// function serves them).
 // The issuer URL's path is the prefix it serves under.
 func (i *Issuer) Handler() http.Handler {
 	mux := http.NewServeMux()

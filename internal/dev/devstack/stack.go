@@ -26,6 +26,7 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/hd"
+	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -126,10 +127,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	gwAddr := fmt.Sprintf("127.0.0.1:%d", o.port(80))
 	s.APIURL = "http://" + gwAddr
-	if s.Issuer, err = LoadIssuer(s.APIURL+"/dev-issuer", filepath.Join(o.State, "jwt-dev-key.pem")); err != nil {
-		return nil, err
-	}
-	params, err := devParams(s.Issuer.URL, s.Audience)
+	// ---- oauth: the API is its own issuer (POST /oauth/token, JWKS, discovery) ----
+	params, err := devParams(s.APIURL, s.Audience)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +157,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "provisioned from template.yaml:\n%s", prov.Summary(s.Template))
+	// ---- oauth: dev tokens are signed by the token key, as POST /oauth/token's are ----
+	s.Issuer = NewKMSIssuer(s.APIURL, prov.KMS, res.Refs["TokenSigningKeyAlias"])
 	if o.Chain {
 		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
 		st := dynamo.New(prov.DynamoDB, res.Refs["MainTable"])
@@ -173,8 +174,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 			return nil, err
 		}
 	}
+	// The gateway's authorizer reads the issuer's discovery document and
+	// JWKS from the API itself, as API Gateway reads them from JwtIssuer.
 	gw := NewGateway(&jwt.Verifier{Issuer: s.Issuer.URL, Audience: s.Audience})
-	gw.Extra["/dev-issuer"] = s.Issuer.Handler()
 	gw.Extra[KYCDevPath] = kycProvider // ---- compliance: dev KYC provider ----
 	// ---- devx: the market channel's dev source ----
 	gw.Extra[DevFxPath] = devFxHandler(time.Now)
@@ -204,6 +206,14 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		for _, r := range f.Routes {
 			gw.Handle(r, h)
 		}
+	}
+	// ---- oauth: rate limits on every HTTP route, as each function's fn.Start turns them on ----
+	if fs := s.Template.Functions(); len(fs) > 0 {
+		rl, err := fn.RateLimits(envOf(fs[0]))
+		if err != nil {
+			return nil, err
+		}
+		httpapi.UseRateLimits(rl)
 	}
 	// ---- compliance: payouts ---- screening fails closed: the sanctions
 	// list is loaded before the first payout can be screened.
@@ -236,7 +246,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	s.Env["STABLEGATE_ISSUER"] = s.Issuer.URL
 	s.Env["STABLEGATE_AUDIENCE"] = s.Audience
-	s.Env["STABLEGATE_DEV_KEY"] = filepath.Join(o.State, "jwt-dev-key.pem")
+	s.Env["STABLEGATE_TOKEN_KEY"] = res.Refs["TokenSigningKeyAlias"] // ---- oauth: make token signs with it ----
 	s.Env["STABLEGATE_STATE"] = o.State
 	s.Env["STABLEGATE_KYCDEV_URL"] = s.APIURL + KYCDevPath // ---- compliance: dev KYC provider ----
 	s.Env["TABLE_NAME"] = res.Refs["MainTable"]
@@ -258,7 +268,9 @@ func devParams(issuer, audience string) (map[string]string, error) {
 	// The local stack's approval webhooks are test servers on 127.0.0.1.
 	// Invoices are priced at fixed rates, so tests can price in them.
 	p := map[string]string{"JwtIssuer": issuer, "JwtAudience": audience, "LogLevel": "INFO", "AllowLoopbackWebhooks": "true",
-		"FxRates": DevFxRates}
+		"FxRates": DevFxRates,
+		// ---- oauth: the stack suite's tenants make many calls; rate limit tests set their own ----
+		"TenantRateLimit": "1000", "TenantBurstLimit": "2000"}
 	for name, c := range map[string]sg.Chain{"EthereumXpub": sg.Ethereum, "TronXpub": sg.Tron} {
 		if p[name], err = hd.AccountXpub(master, c); err != nil {
 			return nil, err

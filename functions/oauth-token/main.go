@@ -1,0 +1,9 @@
+// Command oauth-token is one Lambda function of Stablegate (see template.yaml).
+package main
+
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/oauthfn"
+)
+
+func main() { fn.Start("oauth-token", oauthfn.OAuthToken) }

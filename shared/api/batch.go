@@ -73,11 +73,7 @@ var batchColumns = map[string]bool{"row_key": true, "from_wallet_id": true, "to_
 // twice), with a report of accepted and refused rows. The request as a
 // whole carries an Idempotency-Key whose first report is replayed.
 func (h Transfers) Batch(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	key, err := httpapi.IdempotencyKey(req)
+	p, key, err := httpapi.Keyed(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

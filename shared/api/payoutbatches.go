@@ -159,11 +159,7 @@ func ViewPayoutBatch(b sg.PayoutBatch, ts map[string]sg.Transfer) PayoutBatchVie
 // each row has its own key (its idempotency_key, or the batch's key and
 // its index).
 func (h PayoutBatches) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	key, err := httpapi.IdempotencyKey(req)
+	p, key, err := httpapi.Keyed(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

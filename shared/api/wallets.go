@@ -150,11 +150,7 @@ func (h Wallets) Get(ctx context.Context, req httpapi.Request) (httpapi.Response
 
 // List is GET /v1/wallets?limit=&cursor=.
 func (h Wallets) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	page, err := PageOf(req)
+	p, page, err := ListRequest(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -187,6 +183,17 @@ const (
 	DefaultLimit = 20
 	MaxLimit     = 100
 )
+
+// ListRequest reads what a list route needs: the principal and the page
+// (PageOf).
+func ListRequest(req httpapi.Request) (httpapi.Principal, sg.Page, error) {
+	p, err := httpapi.PrincipalOf(req)
+	if err != nil {
+		return p, sg.Page{}, err
+	}
+	page, err := PageOf(req)
+	return p, page, err
+}
 
 // PageOf reads ?limit= and ?cursor=.
 func PageOf(req httpapi.Request) (sg.Page, error) {

@@ -8,9 +8,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -20,17 +18,9 @@ import (
 // a message naming a batch is run by bs (Batches.Run), every other goes to
 // inner (WorkerFor).
 func BatchWorkerFor(ctx context.Context, env Env, bs *ledger.Batches, inner SQSHandler) (SQSHandler, error) {
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	retryIn, err := withdrawalsRetryIn(env)
 	if err != nil {
 		return nil, err
-	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "SQS")
-	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
-	url := env("WITHDRAWALS_QUEUE_URL")
-	retryIn := func(ctx context.Context, receipt string, seconds int32) {
-		// Best effort: otherwise the message comes back after the
-		// queue's visibility timeout.
-		_, _ = q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
 	}
 	return BatchWorkerHandler(bs, inner, retryIn, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
 }

@@ -95,6 +95,17 @@ func WithdrawalsCancel(ctx context.Context, env Env) (httpapi.Handler, error) {
 // WorkerFor builds the queue consumer over a pipeline (chainfn adds the
 // chains' payouts to it).
 func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.Store) (SQSHandler, error) {
+	retryIn, err := withdrawalsRetryIn(env)
+	if err != nil {
+		return nil, err
+	}
+	return WorkerHandler(w, retryIn, st.Watch.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
+}
+
+// withdrawalsRetryIn brings a withdrawals queue message (WITHDRAWALS_QUEUE_URL)
+// back after the seconds given. Best effort: if it fails, the message
+// comes back after the queue's visibility timeout instead.
+func withdrawalsRetryIn(env Env) (func(ctx context.Context, receipt string, seconds int32), error) {
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {
 		return nil, err
@@ -102,12 +113,9 @@ func WorkerFor(ctx context.Context, env Env, w *ledger.Withdrawals, st *dynamo.S
 	ep := awsenv.Endpoint(awsenv.Getenv(env), "SQS")
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = ep })
 	url := env("WITHDRAWALS_QUEUE_URL")
-	retryIn := func(ctx context.Context, receipt string, seconds int32) {
-		// Best effort: if it fails, the message comes back after the
-		// queue's visibility timeout instead.
+	return func(ctx context.Context, receipt string, seconds int32) {
 		_, _ = q.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: &receipt, VisibilityTimeout: seconds})
-	}
-	return WorkerHandler(w, retryIn, st.Watch.Track, obs.NewLogger(os.Stdout, "withdrawals-worker")), nil
+	}, nil
 }
 
 // Redelivery delays, shorter than the queue's visibility timeout: a record

@@ -47,14 +47,21 @@ func Replay(rec sg.Idempotency) Response {
 	return r
 }
 
-// CreateRequest reads what every creating or money-moving POST needs: the
-// principal, the Idempotency-Key and the body, strictly decoded into dst.
-func CreateRequest(req Request, dst any) (Principal, string, error) {
+// Keyed reads the principal and the required Idempotency-Key of a request
+// that moves money or creates something.
+func Keyed(req Request) (Principal, string, error) {
 	p, err := PrincipalOf(req)
 	if err != nil {
 		return p, "", err
 	}
 	key, err := IdempotencyKey(req)
+	return p, key, err
+}
+
+// CreateRequest reads what every creating or money-moving POST needs: the
+// principal, the Idempotency-Key and the body, strictly decoded into dst.
+func CreateRequest(req Request, dst any) (Principal, string, error) {
+	p, key, err := Keyed(req)
 	if err != nil {
 		return p, "", err
 	}

@@ -19,11 +19,9 @@ import (
 	gjwt "github.com/golang-jwt/jwt/v5"
 )
 
-// KMSAPI is the part of the KMS client a TokenSigner uses.
-type KMSAPI interface {
-	Sign(context.Context, *kms.SignInput, ...func(*kms.Options)) (*kms.SignOutput, error)
-	GetPublicKey(context.Context, *kms.GetPublicKeyInput, ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error)
-}
+// KMSAPI is the part of the KMS client a TokenSigner uses: the same as
+// the chain signer's.
+type KMSAPI = KMS
 
 // TokenSigner signs JWTs with ES256 by an ECC_NIST_P256 key in KMS: the
 // private key never leaves KMS. golang-jwt builds and encodes the token;

@@ -5,7 +5,10 @@ package wallet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -183,4 +186,28 @@ func (s *Service) BalancesOf(ctx context.Context, tenant, id string) (sg.Wallet,
 	}
 	bs, err := s.Balances.Balances(ctx, w)
 	return w, bs, err
+}
+
+// ensured is what Ensure keeps as a creation's answer: the wallet's id.
+type ensured struct {
+	ID string `json:"id"`
+}
+
+// Ensure makes the wallet idem names, once, for the platform's own use (an
+// invoice's wallet, a tenant's settlement wallet): the key is one no API
+// request can send (it holds a space), so every call with it gets the one
+// wallet, whatever retried or raced.
+func (s *Service) Ensure(ctx context.Context, tenant string, idem Idem, in CreateInput) (sg.Wallet, error) {
+	r, err := s.Create(ctx, tenant, idem, in, func(w sg.Wallet) (int, []byte, error) {
+		b, err := json.Marshal(ensured{ID: w.ID})
+		return http.StatusCreated, b, err
+	})
+	if err != nil {
+		return sg.Wallet{}, err
+	}
+	var ref ensured
+	if err := json.Unmarshal(r.Body, &ref); err != nil || ref.ID == "" {
+		return sg.Wallet{}, sg.Internal("wallet.Ensure", fmt.Errorf("the record under key %q names no wallet", idem.Key))
+	}
+	return s.Get(ctx, tenant, ref.ID)
 }

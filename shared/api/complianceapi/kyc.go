@@ -102,11 +102,7 @@ func (h Customers) Callback(ctx context.Context, req httpapi.Request) (httpapi.R
 // Reviews is GET /v1/kyc/reviews: the officers' review queue, the
 // tenant's pending customers oldest first, with their PII.
 func (h Customers) Reviews(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	page, err := api.PageOf(req)
+	p, page, err := api.ListRequest(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -274,11 +274,7 @@ func (h Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respon
 // Cancel is POST /v1/invoices/{invoice_id}/cancel (Idempotency-Key; no
 // body). A replay answers as the first call did.
 func (h Handlers) Cancel(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	key, err := httpapi.IdempotencyKey(req)
+	p, key, err := httpapi.Keyed(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

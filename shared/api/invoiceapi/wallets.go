@@ -2,20 +2,17 @@ package invoiceapi
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/wallet"
 )
 
-// WalletCreator is what InvoiceWallets needs of the wallet service.
-type WalletCreator interface {
-	Create(ctx context.Context, tenant string, idem wallet.Idem, in wallet.CreateInput, render wallet.Render) (wallet.Rendered, error)
-	Get(ctx context.Context, tenant, id string) (sg.Wallet, error)
+// WalletEnsurer is what InvoiceWallets needs of the wallet service.
+type WalletEnsurer interface {
+	Ensure(ctx context.Context, tenant string, idem wallet.Idem, in wallet.CreateInput) (sg.Wallet, error)
 }
 
-var _ WalletCreator = (*wallet.Service)(nil)
+var _ WalletEnsurer = (*wallet.Service)(nil)
 
 // InvoiceWallets makes an invoice's wallet with the wallet service
 // (sg.InvoiceAddresses): an ordinary wallet of the tenant's, so watchers,
@@ -24,7 +21,7 @@ var _ WalletCreator = (*wallet.Service)(nil)
 // (one no API request can send: it holds a space), so a retried invoice
 // create gets the same wallet and never a second one.
 type InvoiceWallets struct {
-	Wallets WalletCreator
+	Wallets WalletEnsurer
 }
 
 var _ sg.InvoiceAddresses = InvoiceWallets{}
@@ -37,23 +34,7 @@ func (w InvoiceWallets) NewInvoiceWallet(ctx context.Context, tenant, invoiceID 
 	}
 	idem := wallet.Idem{Key: "invoice " + kp, Hash: "invoice-wallet " + invoiceID}
 	in := wallet.CreateInput{CustomerRef: "invoice:" + invoiceID, Label: "Invoice " + invoiceID, Metadata: map[string]string{"invoice_id": invoiceID}}
-	r, err := w.Wallets.Create(ctx, tenant, idem, in, func(wal sg.Wallet) (int, []byte, error) {
-		b, err := json.Marshal(walletRef{ID: wal.ID})
-		return http.StatusCreated, b, err
-	})
-	if err != nil {
-		return sg.Wallet{}, err
-	}
-	var ref walletRef
-	if err := json.Unmarshal(r.Body, &ref); err != nil || ref.ID == "" {
-		return sg.Wallet{}, sg.Internal("invoiceapi.NewInvoiceWallet", errNotInvoice)
-	}
-	return w.Wallets.Get(ctx, tenant, ref.ID)
-}
-
-// walletRef is what the wallet service keeps as the creation's answer.
-type walletRef struct {
-	ID string `json:"id"`
+	return w.Wallets.Ensure(ctx, tenant, idem, in)
 }
 
 type constErr string

@@ -173,13 +173,19 @@ func clientID(req httpapi.Request, p httpapi.Principal) (string, error) {
 	return id, nil
 }
 
-// Get reads one client.
-func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := principal(req, ScopeRead)
+// clientRoute reads the principal (with scope) and the path's client id.
+func clientRoute(req httpapi.Request, scope string) (httpapi.Principal, string, error) {
+	p, err := principal(req, scope)
 	if err != nil {
-		return httpapi.Response{}, err
+		return p, "", err
 	}
 	id, err := clientID(req, p)
+	return p, id, err
+}
+
+// Get reads one client.
+func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, id, err := clientRoute(req, ScopeRead)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -192,11 +198,7 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 
 // Rotate gives the client a new secret, shown once; the old one stops working.
 func (h Handlers) Rotate(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := principal(req, ScopeWrite)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := clientID(req, p)
+	p, id, err := clientRoute(req, ScopeWrite)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -211,11 +213,7 @@ func (h Handlers) Rotate(ctx context.Context, req httpapi.Request) (httpapi.Resp
 
 // Revoke revokes the client (no new tokens; issued ones expire within 15 minutes).
 func (h Handlers) Revoke(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := principal(req, ScopeWrite)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	id, err := clientID(req, p)
+	p, id, err := clientRoute(req, ScopeWrite)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -2,8 +2,6 @@ package settlementapi
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"strconv"
 
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -56,48 +54,26 @@ func (p Payer) Pay(ctx context.Context, stl sg.Settlement) (string, error) {
 	return r.Transfer.ID, nil
 }
 
-// WalletCreator is what Wallets needs of the wallet service.
-type WalletCreator interface {
-	Create(ctx context.Context, tenant string, idem wallet.Idem, in wallet.CreateInput, render wallet.Render) (wallet.Rendered, error)
-	Get(ctx context.Context, tenant, id string) (sg.Wallet, error)
+// WalletEnsurer is what Wallets needs of the wallet service.
+type WalletEnsurer interface {
+	Ensure(ctx context.Context, tenant string, idem wallet.Idem, in wallet.CreateInput) (sg.Wallet, error)
 }
 
-var _ WalletCreator = (*wallet.Service)(nil)
+var _ WalletEnsurer = (*wallet.Service)(nil)
 
 // Wallets makes a tenant's settlement wallet with the wallet service: an
 // ordinary wallet of the tenant's (balances, statements and freezes apply
 // as to any other), created under a key no API request can send (it holds
 // a space), so every call gets the one wallet.
 type Wallets struct {
-	Wallets WalletCreator
+	Wallets WalletEnsurer
 }
 
 var _ SettlementWallets = Wallets{}
-
-type walletRef struct {
-	ID string `json:"id"`
-}
 
 // SettlementWallet implements SettlementWallets.
 func (w Wallets) SettlementWallet(ctx context.Context, tenant string) (sg.Wallet, error) {
 	idem := wallet.Idem{Key: "settlement wallet", Hash: "settlement-wallet " + tenant}
 	in := wallet.CreateInput{CustomerRef: "settlement", Label: "Settlement", Metadata: map[string]string{"purpose": "settlement"}}
-	r, err := w.Wallets.Create(ctx, tenant, idem, in, func(wal sg.Wallet) (int, []byte, error) {
-		b, err := json.Marshal(walletRef{ID: wal.ID})
-		return http.StatusCreated, b, err
-	})
-	if err != nil {
-		return sg.Wallet{}, err
-	}
-	var ref walletRef
-	if err := json.Unmarshal(r.Body, &ref); err != nil || ref.ID == "" {
-		return sg.Wallet{}, sg.Internal("settlementapi.SettlementWallet", errBadRef)
-	}
-	return w.Wallets.Get(ctx, tenant, ref.ID)
+	return w.Wallets.Ensure(ctx, tenant, idem, in)
 }
-
-type constErr string
-
-func (e constErr) Error() string { return string(e) }
-
-const errBadRef = constErr("settlementapi: the settlement wallet's record names no wallet")

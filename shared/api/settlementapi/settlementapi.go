@@ -214,11 +214,7 @@ type SummaryView struct {
 
 // List is GET /v1/settlements: the tenant's settlements, newest first.
 func (h Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := httpapi.PrincipalOf(req)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	page, err := api.PageOf(req)
+	p, page, err := api.ListRequest(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -21,11 +21,7 @@ type caseRoutes struct {
 
 func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) fn.Builder {
 	return func(_ context.Context, env fn.Env) (httpapi.Handler, error) {
-		st, err := fn.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		kit, err := Build(env, st)
+		st, kit, err := storeAndKit(env)
 		if err != nil {
 			return nil, err
 		}

@@ -62,11 +62,7 @@ const kycExpireBatch = 100
 // handlers over the table (TABLE_NAME; ENVELOPE_KEY_ID for the routes
 // that read or write PII; the KYC provider's variables for the KYC routes).
 func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) {
-	st, err := fn.Store(env)
-	if err != nil {
-		return complianceapi.Customers{}, err
-	}
-	kit, err := Build(env, st)
+	st, kit, err := storeAndKit(env)
 	if err != nil {
 		return complianceapi.Customers{}, err
 	}
@@ -91,11 +87,7 @@ func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) 
 
 func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) fn.Builder {
 	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		st, err := fn.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		kit, err := Build(env, st)
+		_, kit, err := storeAndKit(env)
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +97,7 @@ func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler)
 
 func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) fn.Builder {
 	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		st, err := fn.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		kit, err := Build(env, st)
+		_, kit, err := storeAndKit(env)
 		if err != nil {
 			return nil, err
 		}

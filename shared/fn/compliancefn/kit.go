@@ -91,3 +91,13 @@ func TravelConfig(v string) (sg.TravelRuleConfig, error) {
 	c.Threshold = a
 	return c, nil
 }
+
+// storeAndKit is the table (TABLE_NAME) and the compliance kit over it.
+func storeAndKit(env fn.Env) (*dynamo.Store, *Kit, error) {
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	kit, err := Build(env, st)
+	return st, kit, err
+}

@@ -29,11 +29,7 @@ const RecordTimeout = 20 * time.Second
 // alerts that fire and opens their cases. Deposits come to the monitor
 // from the deposit sink (DepositControls), which knows their sender.
 func ComplianceMonitor(ctx context.Context, env fn.Env) (fn.StreamHandler, error) {
-	st, err := fn.Store(env)
-	if err != nil {
-		return nil, err
-	}
-	kit, err := Build(env, st)
+	_, kit, err := storeAndKit(env)
 	if err != nil {
 		return nil, err
 	}

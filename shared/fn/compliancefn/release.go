@@ -23,11 +23,7 @@ import (
 // Ethereum's forwarders; the Tron network's token, NETWORK_TRON,
 // TRON_GRID_URL and USDT_CONTRACT_TRON, for Tron).
 func DepositsRelease(_ context.Context, env fn.Env) (httpapi.Handler, error) {
-	st, err := fn.Store(env)
-	if err != nil {
-		return nil, err
-	}
-	kit, err := Build(env, st)
+	st, kit, err := storeAndKit(env)
 	if err != nil {
 		return nil, err
 	}

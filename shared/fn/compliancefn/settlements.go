@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/settlement"
 )
@@ -16,16 +18,23 @@ import (
 // pipeline with the one payout policy (PayoutPolicy), so a settlement's
 // payout meets every control a withdrawal meets.
 func Settlements(env fn.Env) (*settlement.Service, error) {
-	w, st, _, err := Withdrawals(env)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := fn.SettlementService(env, st)
+	w, _, svc, err := withdrawalsAndSettlements(env)
 	if err != nil {
 		return nil, err
 	}
 	svc.Payer = settlementapi.Payer{W: w, Svc: svc}
 	return svc, nil
+}
+
+// withdrawalsAndSettlements is the withdrawal pipeline (PayoutPolicy) and
+// the settlement service over one table.
+func withdrawalsAndSettlements(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *settlement.Service, error) {
+	w, st, _, err := Withdrawals(env)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc, err := fn.SettlementService(env, st)
+	return w, st, svc, err
 }
 
 // SettlementsClose builds the scheduled settlement job: it closes the
@@ -50,11 +59,7 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 // InvoicesRefund builds POST /v1/invoices/{invoice_id}/refunds: a refund
 // is a withdrawal of the same pipeline and policy as any payout.
 func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	w, st, _, err := Withdrawals(env)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := fn.SettlementService(env, st)
+	w, st, svc, err := withdrawalsAndSettlements(env)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (st *Cold) MoveCold(ctx context.Context, r ColdRecord, from, to, txHash str
 // TrackCold lists a cold payout for the tracker, marked as cold.
 func (st *Cold) TrackCold(ctx context.Context, c sg.Chain, tenant, id string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table,
-		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant), "kind": s("cold")}})
+		Item: item{attrPK: s("TRACK#" + string(c)), attrSK: s(id), "tenant": s(tenant), "kind": s(sg.TrackedCold)}})
 	return classifyOrNil("dynamo.TrackCold", err)
 }
 

@@ -298,7 +298,7 @@ func (st *Store) TrackCold(ctx context.Context, c sg.Chain, tenant, id string) e
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.tracked[c][id] = sg.TrackedPayout{Tenant: tenant, ID: id, Kind: "cold"}
+	st.tracked[c][id] = sg.TrackedPayout{Tenant: tenant, ID: id, Kind: sg.TrackedCold}
 	return nil
 }
 

@@ -70,9 +70,14 @@ type Payout interface {
 // ParkedPayout is a payout a freeze stopped.
 type ParkedPayout struct{ Tenant, ID, Wallet string }
 
+// TrackedCold is the Kind of a tracked cold payout.
+const TrackedCold = "cold"
+
 // TrackedPayout names a payout (or a cold payout, by Kind) being followed
 // on its chain to its end.
 type TrackedPayout struct {
+	// Kind is "" for a withdrawal (ID is its transfer), TrackedCold for a
+	// cold payout (ID is its bundle's record, under the platform).
 	Tenant, ID, Kind string
 	// Trace is the X-Amzn-Trace-Id of the step that handed the payout to
 	// the tracker ("" none), so its end joins the payout's trace.

@@ -280,7 +280,7 @@ func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 				return nil, err
 			}
 			for _, p := range tracked {
-				if p.Kind == "cold" {
+				if p.Kind == sg.TrackedCold {
 					cold := colds[c]
 					if cold == nil {
 						continue

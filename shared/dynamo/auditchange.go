@@ -130,7 +130,7 @@ func AuditChange(eventName string, keys, newImage map[string]types.AttributeValu
 var (
 	auditSkippedPK = []string{auditPrefix, auditScopesPK, balPrefix, histPrefix, addrListPrefix, addrPrefix, "TRACK#", limitPK, "MON#", customerStatusPK,
 		kycExpiryPK, invOutboxPrefix, invDuePrefix, stlLiabPrefix, "SEQ#", "NONCE#", "WATCH#", connPrefix, subPrefix, whJobPK, whLogPK,
-		sanctionPrefix}
+		sanctionPrefix, ratePrefix, liveEvPrefix}
 	auditSkippedSK = []string{idemPrefix, "VELB#", "VELM#", whEventPrefix}
 )
 

@@ -45,6 +45,10 @@ const GrantRetention = 90 * 24 * time.Hour
 
 const apiClientPrefix = "APICLIENT#"
 
+// ratePrefix + the bucket's key: a rate limit's token bucket (not audited:
+// it changes with every request).
+const ratePrefix = "RATE#"
+
 // clientDoc is the stored shape of a client.
 type clientDoc struct {
 	Name       string     `json:"name"`
@@ -234,7 +238,7 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		full = v.(int64) < nowUs
 	}
 	for attempt := 0; attempt < 4; attempt++ {
-		in := &dynamodb.UpdateItemInput{TableName: &st.table, Key: key("RATE#"+k, "BUCKET"),
+		in := &dynamodb.UpdateItemInput{TableName: &st.table, Key: key(ratePrefix+k, "BUCKET"),
 			ExpressionAttributeNames:            map[string]string{"#e": attrExpires},
 			ReturnValues:                        types.ReturnValueUpdatedNew,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}

@@ -309,7 +309,10 @@ func (s *Stack) startEmulators() error {
 		return errors.New("devstack: DynamoDB Local not installed; run `make tools`")
 	}
 	// LoopbackDynamoDB (infra/local) starts DynamoDB Local on 127.0.0.1 only.
-	ddbArgs := []string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
+	// Its heap holds the streams' shard lists: a whole test suite's writes
+	// (every request's rate-limit bucket among them) ran 256 MB out of heap
+	// in GetShardIterator, so it gets 1 GB.
+	ddbArgs := []string{"-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
 		"-cp", "DynamoDBLocal.jar:DynamoDBLocal_lib/*:" + filepath.Join(o.Root, ".tools", "ddb"), "LoopbackDynamoDB",
 		"-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
 	if o.Persist {

@@ -135,6 +135,8 @@ func TestProjectorScopesActorsAndSkips(t *testing.T) {
 		rec("s5", "MODIFY", "WATCH#ethereum", "STATE", img("version", "2")),
 		rec("s7", "INSERT", "ADDR#ethereum#0xabc", "ADDR", img("tenant", "t_b", "wallet_id", "wal_9")),
 		rec("s8", "INSERT", "TRACK#ethereum", "txn_5", img("tenant", "t_b")),
+		rec("s9", "MODIFY", "RATE#t_b", "BUCKET", img("tokens", "99")),
+		rec("s10", "INSERT", "LIVEEV#t_b#wal_9", "EV#00000000000000000001", img("tenant", "t_b")),
 	)
 	ttl := rec("s6", "REMOVE", "TENANT#t_b", "QUOTE#fq_1", nil)
 	ttl.UserIdentity = &events.DynamoDBUserIdentity{Type: "Service", PrincipalID: "dynamodb.amazonaws.com"}

@@ -442,5 +442,5 @@ func TestCheckoutPageReconnects(t *testing.T) {
 	if pushed := fake.change(t, tok, func(v map[string]any) { v["status"], v["paid"], v["remaining"] = "paid", "108.695653", "0" }); pushed != 1 {
 		t.Fatalf("pushed to %d subscribers; want 1", pushed)
 	}
-	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 10*time.Second)
+	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 60*time.Second)
 }

@@ -229,10 +229,22 @@ func (st *OAuth) PutTenantRateLimit(ctx context.Context, tenant string, l sg.Rat
 // busy bucket stays drained and a quiet one stays full, so each takes one
 // UpdateItem per request; only the turn from one state to the other costs
 // a second. Concurrent requests on one bucket serialise on the item.
+//
+// now is the request's time; the time an answer took is added to it before
+// each decision, so a request whose write waited in a slow table is judged
+// at the time its answer came, not refused because faster requests moved
+// the bucket past the time it started.
 func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Time) (sg.RateDecision, error) {
 	g := sg.NewGCRA(l)
-	nowUs := now.UnixMicro()
-	maxTat := nowUs + (g.Tau - g.T).Microseconds()
+	start := time.Now()
+	var nowUs, maxTat int64
+	clock := func() {
+		now = now.Add(time.Since(start))
+		start = time.Now()
+		nowUs = now.UnixMicro()
+		maxTat = nowUs + (g.Tau - g.T).Microseconds()
+	}
+	clock()
 	full := true
 	if v, ok := st.guess.Load(k); ok {
 		full = v.(int64) < nowUs
@@ -269,6 +281,7 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		}
 		tat := getN(ccf.Item, "tat")
 		st.guess.Store(k, tat)
+		clock()
 		switch {
 		case tat > maxTat:
 			return g.Refused(time.UnixMicro(tat), now, l.Burst), nil

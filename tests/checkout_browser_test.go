@@ -100,6 +100,6 @@ func TestCheckoutPageOnTheLocalStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 90*time.Second)
-	waitJS(t, ctx, "the end state", `!document.getElementById("co-end").hidden && !document.getElementById("co-return").hidden`, 10*time.Second)
+	waitJS(t, ctx, "the end state", `!document.getElementById("co-end").hidden && !document.getElementById("co-return").hidden`, 60*time.Second)
 	shot(t, ctx, "checkout-stack-paid")
 }

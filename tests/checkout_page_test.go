@@ -268,7 +268,7 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			if got := run(t, ctx, "amount to send", chromedp.Value(chromedp.ID("co-pay-amount"))); got != "108.695653" {
 				t.Errorf("amount to send %q", got)
 			}
-			waitJS(t, ctx, "the Ethereum QR", `(q => q.complete && q.naturalWidth > 0 && q.src.includes("chain=ethereum") && q.alt.includes("`+fakeEthAddr+`"))(document.getElementById("co-qr"))`, 10*time.Second)
+			waitJS(t, ctx, "the Ethereum QR", `(q => q.complete && q.naturalWidth > 0 && q.src.includes("chain=ethereum") && q.alt.includes("`+fakeEthAddr+`"))(document.getElementById("co-qr"))`, 60*time.Second)
 			if w := run(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 				t.Errorf("the page is %d px wide on a 390 px phone", w)
 			}
@@ -286,9 +286,9 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			}
 
 			// The countdown runs: from 14:xx, and it ticks.
-			waitJS(t, ctx, "the countdown", `/^1[34]:[0-5]\d$/.test(`+jsText("co-timer")+`)`, 10*time.Second)
+			waitJS(t, ctx, "the countdown", `/^1[34]:[0-5]\d$/.test(`+jsText("co-timer")+`)`, 60*time.Second)
 			first := run(t, ctx, "countdown", chromedp.Evaluate[string](jsText("co-timer")))
-			waitJS(t, ctx, "the countdown ticks", jsText("co-timer")+` !== `+fmt.Sprintf("%q", first), 10*time.Second)
+			waitJS(t, ctx, "the countdown ticks", jsText("co-timer")+` !== `+fmt.Sprintf("%q", first), 60*time.Second)
 
 			// Copy the address: feedback on the button and for screen readers, and the clipboard holds it.
 			run(t, ctx, "copy the address", chromedp.Click(chromedp.ID("co-copy-address")))
@@ -299,7 +299,7 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			}
 
 			run(t, ctx, "copy the amount", chromedp.Click(chromedp.ID("co-copy-amount")))
-			waitJS(t, ctx, "amount copy feedback", `document.getElementById("co-copy-amount").dataset.copied === "yes"`, 10*time.Second)
+			waitJS(t, ctx, "amount copy feedback", `document.getElementById("co-copy-amount").dataset.copied === "yes"`, 60*time.Second)
 			if got := run(t, ctx, "the clipboard", chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise)); got != "108.695653" {
 				t.Errorf("clipboard holds %q; want the amount", got)
 			}
@@ -310,8 +310,8 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 
 			// Choose Tron: its address, amount and QR.
 			run(t, ctx, "choose Tron", chromedp.Click(chromedp.CSS(`label[for="co-chain-tron"]`)))
-			waitJS(t, ctx, "the Tron option", `document.getElementById("co-address").value === "`+fakeTronAddr+`"`, 10*time.Second)
-			waitJS(t, ctx, "the Tron QR", `(q => q.complete && q.naturalWidth > 0 && q.src.includes("chain=tron"))(document.getElementById("co-qr"))`, 10*time.Second)
+			waitJS(t, ctx, "the Tron option", `document.getElementById("co-address").value === "`+fakeTronAddr+`"`, 60*time.Second)
+			waitJS(t, ctx, "the Tron QR", `(q => q.complete && q.naturalWidth > 0 && q.src.includes("chain=tron"))(document.getElementById("co-qr"))`, 60*time.Second)
 			shot(t, ctx, "checkout-"+l.code+"-open")
 
 			// Partly paid, pushed over the socket.
@@ -322,7 +322,7 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 			}); n != 1 {
 				t.Fatalf("pushed to %d subscribers; want 1", n)
 			}
-			waitJS(t, ctx, "partly paid", jsText("co-status")+` === `+fmt.Sprintf("%q", l.partly), 10*time.Second)
+			waitJS(t, ctx, "partly paid", jsText("co-status")+` === `+fmt.Sprintf("%q", l.partly), 60*time.Second)
 			if got := run(t, ctx, "payments", chromedp.Evaluate[string](jsText("co-payments-list"))); !strings.Contains(got, l.confirmations) || !strings.Contains(got, "9f1c0ffee") {
 				t.Errorf("payments show %q; want %q and the transaction", got, l.confirmations)
 			}
@@ -337,8 +337,8 @@ func TestCheckoutPageLiveInABrowser(t *testing.T) {
 					{"chain": "tron", "tx_hash": "9f1c0ffee", "amount": "50", "confirmations": 20, "state": "confirmed"},
 					{"chain": "tron", "tx_hash": "a11ce", "amount": "58.695653", "confirmations": 19, "state": "confirmed"}}
 			})
-			waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid" && `+jsText("co-status")+` === `+fmt.Sprintf("%q", l.paid), 10*time.Second)
-			waitJS(t, ctx, "the end state", `!document.getElementById("co-end").hidden && document.getElementById("co-pay").hidden && !document.getElementById("co-return").hidden`, 10*time.Second)
+			waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid" && `+jsText("co-status")+` === `+fmt.Sprintf("%q", l.paid), 60*time.Second)
+			waitJS(t, ctx, "the end state", `!document.getElementById("co-end").hidden && document.getElementById("co-pay").hidden && !document.getElementById("co-return").hidden`, 60*time.Second)
 			if got := run(t, ctx, "return link", chromedp.Evaluate[string](`document.getElementById("co-return").href`)); got != fakeReturn {
 				t.Errorf("return to merchant leads to %q; want %q", got, fakeReturn)
 			}
@@ -372,7 +372,7 @@ func TestCheckoutPagePollsWithoutTheSocket(t *testing.T) {
 				t.Error("the page reached paid without fetching the checkout again")
 			}
 			// At the end state it stops polling.
-			waitJS(t, ctx, "stopped", `window.stablegateCheckout.state().stopped`, 10*time.Second)
+			waitJS(t, ctx, "stopped", `window.stablegateCheckout.state().stopped`, 60*time.Second)
 		})
 	}
 }

@@ -237,14 +237,8 @@ func (st *OAuth) PutTenantRateLimit(ctx context.Context, tenant string, l sg.Rat
 func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Time) (sg.RateDecision, error) {
 	g := sg.NewGCRA(l)
 	start := time.Now()
-	var nowUs, maxTat int64
-	clock := func() {
-		now = now.Add(time.Since(start))
-		start = time.Now()
-		nowUs = now.UnixMicro()
-		maxTat = nowUs + (g.Tau - g.T).Microseconds()
-	}
-	clock()
+	nowUs := now.UnixMicro()
+	maxTat := nowUs + (g.Tau - g.T).Microseconds()
 	full := true
 	if v, ok := st.guess.Load(k); ok {
 		full = v.(int64) < nowUs
@@ -281,10 +275,19 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		}
 		tat := getN(ccf.Item, "tat")
 		st.guess.Store(k, tat)
-		clock()
 		switch {
 		case tat > maxTat:
-			return g.Refused(time.UnixMicro(tat), now, l.Burst), nil
+			// Judged again at the time the answer came: over the limit
+			// then too is a refusal; else the bucket moved on while this
+			// request's write waited, and it goes on at the later time.
+			late := now.Add(time.Since(start))
+			if tat > late.UnixMicro()+(g.Tau-g.T).Microseconds() {
+				return g.Refused(time.UnixMicro(tat), now, l.Burst), nil
+			}
+			now, start = late, time.Now()
+			nowUs = now.UnixMicro()
+			maxTat = nowUs + (g.Tau - g.T).Microseconds()
+			full = false
 		case tat < nowUs:
 			full = true
 		default:

@@ -243,6 +243,7 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 	if v, ok := st.guess.Load(k); ok {
 		full = v.(int64) < nowUs
 	}
+	seen := int64(-1) // the last bucket state a refused write saw
 	for attempt := 0; attempt < 4; attempt++ {
 		in := &dynamodb.UpdateItemInput{TableName: &st.table, Key: key(ratePrefix+k, "BUCKET"),
 			ExpressionAttributeNames:            map[string]string{"#e": attrExpires},
@@ -275,6 +276,7 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		}
 		tat := getN(ccf.Item, "tat")
 		st.guess.Store(k, tat)
+		seen = tat
 		switch {
 		case tat > maxTat:
 			// Judged again at the time the answer came: over the limit
@@ -293,6 +295,14 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		default:
 			full = false
 		}
+	}
+	if seen >= 0 {
+		// Every write lost to others moving the bucket: it is at its edge,
+		// and this request is refused like any other over the limit (not
+		// served as if the table were down, which let a crowd through).
+		d := g.Refused(time.UnixMicro(max(seen, nowUs)), now, l.Burst)
+		d.RetryIn = max(d.RetryIn, g.T)
+		return d, nil
 	}
 	return sg.RateDecision{}, sg.ErrUnavailable.Because("dynamo.Take", errors.New("the bucket kept changing under contention"))
 }

@@ -435,17 +435,41 @@ func holdingsCheck(ctx context.Context, st Store, chains map[sg.Chain]OnChain) (
 			details = append(details, string(chain)+": no chain reader configured, not compared")
 			continue
 		}
-		var books sg.Amount
-		for _, name := range []string{sg.SysInbound, sg.SysOutbound, sg.SysFloat} {
-			b, err := st.AccountBalance(ctx, sg.SystemAccount(name, chain, sg.USDT), 0)
-			if err != nil {
-				return c, err
+		h, err := stableHoldings(ctx, st, chain, reader)
+		if err != nil {
+			return c, err
+		}
+		c.Checked++
+		details = append(details, fmt.Sprintf("%s: on chain %s, books %s, payouts in flight %s", chain, h.held, h.books, h.inFlight))
+		if h.held > h.books || h.held < h.books-h.inFlight {
+			want := h.books.String()
+			if h.inFlight > 0 {
+				want = fmt.Sprintf("%s to %s", h.books-h.inFlight, h.books)
 			}
-			books -= b.Available + b.Pending + b.Held
+			c.Differences = append(c.Differences, Difference{Subject: string(chain) + "/USDT on chain", Expected: want, Actual: h.held.String()})
+		}
+	}
+	c.Detail = strings.Join(details, "; ")
+	return c, nil
+}
+
+type holdingsRead struct{ books, inFlight, held sg.Amount }
+
+// stableHoldings reads one chain's books, its payouts in flight and its
+// holdings, and the books again: a payout posted or a deposit credited
+// between the reads would compare one moment's books with another's
+// holdings and report a difference that is not there, so the three are
+// read again (a few times) until the books held still around them.
+func stableHoldings(ctx context.Context, st Store, chain sg.Chain, reader OnChain) (holdingsRead, error) {
+	var h holdingsRead
+	for attempt := 0; ; attempt++ {
+		books, err := chainBooks(ctx, st, chain)
+		if err != nil {
+			return h, err
 		}
 		tracked, err := st.Tracked(ctx, chain)
 		if err != nil {
-			return c, err
+			return h, err
 		}
 		var inFlight sg.Amount
 		for _, p := range tracked {
@@ -457,7 +481,7 @@ func holdingsCheck(ctx context.Context, st Store, chains map[sg.Chain]OnChain) (
 			}
 			t, err := st.Transfer(ctx, p.Tenant, p.ID)
 			if err != nil {
-				return c, err
+				return h, err
 			}
 			if !t.State.Final() {
 				inFlight += t.Amount
@@ -465,18 +489,29 @@ func holdingsCheck(ctx context.Context, st Store, chains map[sg.Chain]OnChain) (
 		}
 		held, err := reader.Holdings(ctx)
 		if err != nil {
-			return c, err
+			return h, err
 		}
-		c.Checked++
-		details = append(details, fmt.Sprintf("%s: on chain %s, books %s, payouts in flight %s", chain, held, books, inFlight))
-		if held > books || held < books-inFlight {
-			want := books.String()
-			if inFlight > 0 {
-				want = fmt.Sprintf("%s to %s", books-inFlight, books)
-			}
-			c.Differences = append(c.Differences, Difference{Subject: string(chain) + "/USDT on chain", Expected: want, Actual: held.String()})
+		h = holdingsRead{books: books, inFlight: inFlight, held: held}
+		after, err := chainBooks(ctx, st, chain)
+		if err != nil {
+			return h, err
+		}
+		if after == books || attempt == 4 {
+			return h, nil
 		}
 	}
-	c.Detail = strings.Join(details, "; ")
-	return c, nil
+}
+
+// chainBooks is what the books say one chain's addresses hold:
+// -(inbound + outbound + float).
+func chainBooks(ctx context.Context, st Store, chain sg.Chain) (sg.Amount, error) {
+	var books sg.Amount
+	for _, name := range []string{sg.SysInbound, sg.SysOutbound, sg.SysFloat} {
+		b, err := st.AccountBalance(ctx, sg.SystemAccount(name, chain, sg.USDT), 0)
+		if err != nil {
+			return 0, err
+		}
+		books -= b.Available + b.Pending + b.Held
+	}
+	return books, nil
 }

@@ -472,6 +472,8 @@ build-SettlementsCloseFunction:
 	$(call lambda_build,settlements-close)
 build-InvoicesRefundFunction:
 	$(call lambda_build,invoices-refund)
+build-RefundLinksFunction:
+	$(call lambda_build,refund-links)
 # ---- batch: payout batches ----
 build-PayoutBatchesCreateFunction:
 	$(call lambda_build,payout-batches-create)

@@ -36,6 +36,13 @@ func TestRefundCapsContract(t *testing.T) {
 	storetest.RefundCaps(t, func(*testing.T) sg.RefundCaps { return dynamo.RefundCaps{Table: dynamo.New(db, table).Base} })
 }
 
+// The refund links' contract on DynamoDB Local.
+func TestRefundLinksContract(t *testing.T) {
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
+	table := contractTable(t, db)
+	storetest.RefundLinks(t, func(*testing.T) sg.RefundLinks { return dynamo.RefundLinks{Table: dynamo.New(db, table).Base} })
+}
+
 // settlePayer stands in for the withdrawal pipeline: one transfer per
 // (settlement, attempt).
 type settlePayer struct {

@@ -17,3 +17,7 @@ func TestSettlementContract(t *testing.T) {
 func TestRefundCapsContract(t *testing.T) {
 	storetest.RefundCaps(t, func(*testing.T) sg.RefundCaps { return memstore.NewRefundCaps() })
 }
+
+func TestRefundLinksContract(t *testing.T) {
+	storetest.RefundLinks(t, func(*testing.T) sg.RefundLinks { return &memstore.RefundLinks{} })
+}

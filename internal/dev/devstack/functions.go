@@ -132,6 +132,7 @@ var Functions = map[string]fn.Builder{
 	"settlement-settings": fn.SettlementSettings,
 	"settlements-get":     fn.SettlementsGet,
 	"invoices-refund":     compliancefn.InvoicesRefund,
+	"refund-links":        compliancefn.RefundLinks,
 
 	// ---- batch: payout batches ----
 	"payout-batches-create": compliancefn.PayoutBatchesCreate,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
@@ -28,15 +29,23 @@ type Refunds struct {
 	Invoices InvoiceReader
 	W        *ledger.Withdrawals
 	Svc      *settlement.Service
+	// Links and Idem serve "payer_link": true (nil: such requests fail).
+	Links     sg.RefundLinks
+	Idem      sg.IdempotencyClaims
+	PortalURL string
+	Now       func() time.Time
 }
 
 // RefundRequest is the refund's body. Chain defaults to the chain of the
 // invoice's first confirmed payment; ToAddress to the address that paid
-// from there.
+// from there. PayerLink asks the payer for the address instead: the answer
+// is a refund link (see sg.RefundLink), and the refund is paid when the
+// payer gives it.
 type RefundRequest struct {
 	Amount    string `json:"amount" validate:"required"`
 	Chain     string `json:"chain,omitempty"`
 	ToAddress string `json:"to_address,omitempty"`
+	PayerLink bool   `json:"payer_link,omitempty"`
 	Reason    string `json:"reason,omitempty" validate:"max=200"`
 }
 
@@ -78,6 +87,9 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	if chain == "" || !inv.Accepts(chain) {
 		return httpapi.Response{}, sg.ErrChainNotAccepted.WithParam("chain")
 	}
+	if body.PayerLink {
+		return h.createLink(ctx, p, key, inv, chain, amount, body)
+	}
 	dest := strings.TrimSpace(body.ToAddress)
 	if dest == "" {
 		dest = from
@@ -89,31 +101,13 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	if e, ok := err.(*sg.Error); ok {
 		return httpapi.Response{}, e.WithParam("to_address")
 	}
-	fee := h.W.Fee(chain)
 	hash := httpapi.RequestHash(OpRefund, struct {
 		Invoice string
 		Body    RefundRequest
 	}{inv.ID, body})
-	wallet, err := h.Svc.RefundSource(ctx, inv, chain, key, amount, fee)
+	r, err := payRefund(ctx, h.W, h.Svc, refund{tenant: p.TenantID, inv: inv, chain: chain, key: key, hash: hash, amount: amount,
+		to: to.Format(chain), by: p.Subject})
 	if err != nil {
-		return httpapi.Response{}, err
-	}
-	r, err := h.W.Create(ctx, p.TenantID, key, hash, ledger.Withdraw{Wallet: wallet, Chain: chain, Asset: sg.USDT,
-		ToAddress: to.Format(chain), Amount: amount, Memo: "refund of invoice " + inv.ID,
-		Metadata: map[string]string{"invoice_id": inv.ID, "refund": "true"}, RequestedBy: p.Subject})
-	if err != nil {
-		switch sg.KindOf(err) {
-		case sg.KindRefused, sg.KindInvalid, sg.KindForbidden, sg.KindNotFound:
-			// Nothing was held: the reservation and any clearing go back.
-			if uerr := h.Svc.RefundRefused(ctx, inv, chain, key, amount, fee); uerr != nil {
-				return httpapi.Response{}, uerr
-			}
-		}
-		return httpapi.Response{}, err
-	}
-	// The refund is a line of the merchant's settlement: the amount and
-	// the network fee held for it come off the net.
-	if _, err := h.Svc.AddRefund(ctx, p.TenantID, settlement.Reversal{ID: r.Transfer.ID, InvoiceID: inv.ID, Chain: chain, Amount: amount + r.Transfer.Fee}); err != nil {
 		return httpapi.Response{}, err
 	}
 	resp := httpapi.JSON(http.StatusCreated, api.ViewTransfer(r.Transfer))
@@ -121,4 +115,47 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		resp.Headers["idempotent-replayed"] = "true"
 	}
 	return resp, nil
+}
+
+// refund is one refund to pay: to an address, under a key.
+type refund struct {
+	tenant, key, hash, to, by, link string
+	inv                             sg.Invoice
+	chain                           sg.Chain
+	amount                          sg.Amount
+}
+
+// payRefund pays a refund through the withdrawal pipeline: the amount is
+// reserved against what was paid less refunded, the withdrawal is
+// requested (its policy, screening, approvals and freezes), and the refund
+// becomes a line of the merchant's settlement. Every step is keyed, so a
+// retry after a crash at any step finishes the same refund once.
+func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Service, rf refund) (ledger.Result, error) {
+	fee := w.Fee(rf.chain)
+	wallet, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee)
+	if err != nil {
+		return ledger.Result{}, err
+	}
+	meta := map[string]string{"invoice_id": rf.inv.ID, "refund": "true"}
+	if rf.link != "" {
+		meta["refund_link"] = rf.link
+	}
+	r, err := w.Create(ctx, rf.tenant, rf.key, rf.hash, ledger.Withdraw{Wallet: wallet, Chain: rf.chain, Asset: sg.USDT,
+		ToAddress: rf.to, Amount: rf.amount, Memo: "refund of invoice " + rf.inv.ID, Metadata: meta, RequestedBy: rf.by})
+	if err != nil {
+		switch sg.KindOf(err) {
+		case sg.KindRefused, sg.KindInvalid, sg.KindForbidden, sg.KindNotFound:
+			// Nothing was held: the reservation and any clearing go back.
+			if uerr := svc.RefundRefused(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee); uerr != nil {
+				return ledger.Result{}, uerr
+			}
+		}
+		return ledger.Result{}, err
+	}
+	// The refund is a line of the merchant's settlement: the amount and
+	// the network fee held for it come off the net.
+	if _, err := svc.AddRefund(ctx, rf.tenant, settlement.Reversal{ID: r.Transfer.ID, InvoiceID: rf.inv.ID, Chain: rf.chain, Amount: rf.amount + r.Transfer.Fee}); err != nil {
+		return ledger.Result{}, err
+	}
+	return r, nil
 }

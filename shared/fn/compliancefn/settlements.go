@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
@@ -63,5 +64,18 @@ func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Wrap("invoices-refund", settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc}.Create), nil
+	return httpapi.Wrap("invoices-refund", settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc,
+		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL")}.Create), nil
+}
+
+// RefundLinks builds the payer's side of a refund link, public (the token
+// is the credential): GET and POST /v1/refund-links/{token}. A claim pays
+// the refund through the same withdrawal pipeline and policy as any payout.
+func RefundLinks(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	w, st, svc, err := withdrawalsAndSettlements(env)
+	if err != nil {
+		return nil, err
+	}
+	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: fn.InvoiceReader(st), W: w, Svc: svc, Idem: st.Base}
+	return httpapi.Wrap("refund-links", invoiceapi.Public(h.Serve)), nil
 }

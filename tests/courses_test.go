@@ -30,9 +30,9 @@ type attemptJSON struct {
 	Review      []struct{ Topic, Title, Lesson string }
 	Certificate *struct {
 		ID, Name, Band, Token string
-		CourseID             string `json:"course_id"`
-		IssuedOn             string `json:"issued_on"`
-		ExpiresOn            string `json:"expires_on"`
+		CourseID              string `json:"course_id"`
+		IssuedOn              string `json:"issued_on"`
+		ExpiresOn             string `json:"expires_on"`
 	}
 }
 

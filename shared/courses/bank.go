@@ -96,7 +96,9 @@ func loadBanks() (map[string]Bank, error) {
 // and three distinct distractors, and every topic with enough questions to
 // ask MinPerTopic of it.
 func (b Bank) Check() error {
-	bad := func(f string, a ...any) error { return fmt.Errorf("courses: bank %s: "+f, append([]any{b.ID}, a...)...) }
+	bad := func(f string, a ...any) error {
+		return fmt.Errorf("courses: bank %s: "+f, append([]any{b.ID}, a...)...)
+	}
 	if b.Title == "" || b.PassPercent < 50 || b.PassPercent > 100 {
 		return bad("needs a title and a pass_percent of 50 to 100")
 	}

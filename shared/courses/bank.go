@@ -150,15 +150,6 @@ func (b Bank) question(id string) (Question, bool) {
 	return Question{}, false
 }
 
-func (b Bank) topic(id string) Topic {
-	for _, t := range b.Topics {
-		if t.ID == id {
-			return t
-		}
-	}
-	return Topic{ID: id, Title: id}
-}
-
 // Draw picks an attempt's questions: MinPerTopic of each topic, the rest
 // from the whole bank, all in random order, each with its options shuffled.
 func (b Bank) Draw(r *rand.Rand) []Asked {

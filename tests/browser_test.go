@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,20 +147,34 @@ func TestCourseInABrowser(t *testing.T) {
 	tok := e.token(t, learner)
 	run(t, ctx, "open the assessment", chromedp.Navigate(base+"/courses/"+course+"/assessment/"))
 	run(t, ctx, "type the token", chromedp.SendKeys(chromedp.ID("sg-token"), tok))
-	var picks []string
-	for q, a := range courses.Keys[course].Answers {
-		picks = append(picks, fmt.Sprintf(`document.querySelector('input[name="%s"][value="%s"]').click();`, q, a))
+	run(t, ctx, "type the name", chromedp.SendKeys(chromedp.ID("learner-name"), "Ada Lovelace"))
+	run(t, ctx, "begin", chromedp.Evaluate[bool](`document.querySelector("#begin button").click(); true`))
+	run(t, ctx, "the drawn questions", chromedp.WaitVisible(chromedp.CSS("#assessment fieldset")))
+	answers := map[string]string{}
+	for _, q := range courses.Banks[course].Questions {
+		answers[q.ID] = q.Answer
 	}
-	run(t, ctx, "answer and submit", chromedp.Evaluate[bool](strings.Join(picks, "")+`document.querySelector("#assessment button").click(); true`))
+	key, _ := json.Marshal(answers)
+	// Pick each drawn question's answer by its text (the options are shuffled).
+	if n := run(t, ctx, "answer and submit", chromedp.Evaluate[int](`(() => { const key = `+string(key)+`; let n = 0;
+		for (const input of document.querySelectorAll("#assessment input")) {
+			if (input.parentElement.textContent.trim() === key[input.name]) { input.click(); n++ } }
+		document.querySelector("#assessment button").click(); return n })()`)); n != courses.Banks[course].Ask {
+		t.Fatalf("picked %d answers; want %d", n, courses.Banks[course].Ask)
+	}
 	run(t, ctx, "the certificate", chromedp.WaitVisible(chromedp.ID("certificate")))
-	if got := run(t, ctx, "its check", chromedp.Text(chromedp.CSS(".cert-valid"))); got != "verified" {
-		t.Fatalf("certificate shown as %q", got)
-	}
 	if got := run(t, ctx, "the score", chromedp.Text(chromedp.CSS("#result .score"))); !strings.Contains(got, "100%") || !strings.Contains(got, "passed") {
 		t.Fatalf("score shown as %q", got)
 	}
 	certID := run(t, ctx, "the certificate id", chromedp.Text(chromedp.CSS(".cert-id")))
 	shot(t, ctx, "certificate")
+	// The printable certificate page, checked by the public endpoint.
+	run(t, ctx, "open the printable certificate", chromedp.Evaluate[bool](`document.querySelector(".cert-link").click(); true`))
+	run(t, ctx, "its check", chromedp.WaitVisible(chromedp.CSS("#cert-status.cert-valid")))
+	if got := run(t, ctx, "its name", chromedp.Text(chromedp.ID("cert-name"))); got != "Ada Lovelace" {
+		t.Fatalf("the printable certificate names %q", got)
+	}
+	shot(t, ctx, "certificate-printable")
 	// The recorded result, as the API has it.
 	var check struct{ Valid bool }
 	if r := e.do(t, "GET", "/v1/certificates/"+certID, tok, nil, nil); r.status != 200 {

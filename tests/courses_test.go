@@ -1,128 +1,148 @@
 package tests
 
 import (
-	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/courses"
 )
 
+type openAttemptJSON struct {
+	ID        string
+	CourseID  string `json:"course_id"`
+	Questions []struct {
+		ID      string
+		Text    string
+		Options []struct{ ID, Text string }
+	}
+}
+
 type attemptJSON struct {
-	ID, Learner string
+	ID          string
 	CourseID    string `json:"course_id"`
 	Correct     int
 	Total       int
 	Score       int
 	Passed      bool
+	Review      []struct{ Topic, Title, Lesson string }
 	Certificate *struct {
-		ID        string
-		Learner   string
-		Score     int
-		Signature []byte
+		ID, Name, Band, Token string
+		CourseID              string `json:"course_id"`
+		IssuedOn              string `json:"issued_on"`
+		ExpiresOn             string `json:"expires_on"`
 	}
 }
 
-func answersBody(a map[string]string) []byte {
-	b, _ := json.Marshal(map[string]any{"answers": a})
-	return b
+// bankAnswer is the answer text of a bank question.
+func bankAnswer(course, qid string) string {
+	for _, q := range courses.Banks[course].Questions {
+		if q.ID == qid {
+			return q.Answer
+		}
+	}
+	return ""
 }
 
-// A graded attempt is scored on the server: a wrong set fails with no
-// certificate, the key's set passes and earns one certificate whose
-// signature verifies; a replay is the first answer, a reused key with other
-// answers is refused; the next pass earns no second certificate; progress
-// shows it all; a certificate altered in storage no longer verifies, and
-// another tenant's is not found.
-func TestCourseAssessmentGradedOnTheServer(t *testing.T) {
+// startAttempt draws an attempt through the API.
+func startAttempt(t *testing.T, e *env, tok, course, name string) openAttemptJSON {
+	t.Helper()
+	r := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, nil, []byte(`{"name":"`+name+`"}`))
+	var o openAttemptJSON
+	if r.status != 201 {
+		t.Fatalf("begin %s: %d %s", course, r.status, r.body)
+	}
+	r.json(t, &o)
+	return o
+}
+
+// answerAttempt answers an open attempt: right, or with the first wrong
+// questions wrong.
+func answerAttempt(t *testing.T, e *env, tok string, o openAttemptJSON, wrong int) (attemptJSON, reply) {
+	t.Helper()
+	ans := map[string]string{}
+	for i, q := range o.Questions {
+		for _, opt := range q.Options {
+			if (opt.Text == bankAnswer(o.CourseID, q.ID)) != (i < wrong) {
+				ans[q.ID] = opt.ID
+			}
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"answers": ans})
+	r := e.do(t, "POST", "/v1/courses/"+o.CourseID+"/attempts/"+o.ID+"/answers", tok, idem(), b)
+	var a attemptJSON
+	if r.status != 201 {
+		t.Fatalf("answer %s: %d %s", o.CourseID, r.status, r.body)
+	}
+	r.json(t, &a)
+	return a, r
+}
+
+// passCourse passes course as tok's learner and returns the attempt.
+func passCourse(t *testing.T, e *env, tok, course string) attemptJSON {
+	t.Helper()
+	a, r := answerAttempt(t, e, tok, startAttempt(t, e, tok, course, "Officer Example"), 0)
+	if !a.Passed || a.Certificate == nil {
+		t.Fatalf("passing %s: %s", course, r.body)
+	}
+	return a
+}
+
+// An assessment through the real API, lean: a failed attempt gives the
+// score and topics (no question named) and the next is refused by name
+// until the cooldown ends; another learner passes and gets a certificate
+// with the name and band, which anyone verifies with no token at the
+// public endpoint, and which the portal's Go sample verifies offline
+// against the published key set, and refuses once a byte changes.
+func TestCourseAssessmentOnTheStack(t *testing.T) {
 	e := stack(t)
 	ten := tenant()
-	tok := e.token(t, ten)
 	const course = "sanctions-travel-rule"
-	key := courses.Keys[course]
-	wrong := map[string]string{}
-	for q, a := range key.Answers {
-		wrong[q] = map[string]string{"a": "b", "b": "c", "c": "d", "d": "a"}[a]
+	tok := e.tokenAs(t, ten, "learner-1", "courses:read", "courses:write")
+	failed, r := answerAttempt(t, e, tok, startAttempt(t, e, tok, course, "Ada Lovelace"), 3)
+	if failed.Passed || failed.Certificate != nil || len(failed.Review) == 0 || failed.Total != courses.Banks[course].Ask {
+		t.Fatalf("a failed attempt: %s", r.body)
 	}
-	r := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, idem(), answersBody(wrong))
-	var failed attemptJSON
-	r.json(t, &failed)
-	if r.status != 201 || failed.Passed || failed.Correct != 0 || failed.Total != len(key.Answers) || failed.Certificate != nil {
-		t.Fatalf("all wrong: %d %s", r.status, r.body)
+	if again := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, nil, []byte(`{"name":"Ada Lovelace"}`)); again.status != 429 ||
+		again.errCode() != "assessment_cooldown" || again.header.Get("Retry-After") == "" {
+		t.Fatalf("right after a failure: %d %s", again.status, again.body)
 	}
-	h := idem()
-	r = e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, h, answersBody(key.Answers))
-	var passed attemptJSON
-	r.json(t, &passed)
-	if r.status != 201 || !passed.Passed || passed.Score != 100 || passed.Certificate == nil || passed.Certificate.Learner != "test-user" {
-		t.Fatalf("the key's answers: %d %s", r.status, r.body)
-	}
-	if again := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, h, answersBody(key.Answers)); again.status != 201 ||
-		string(again.body) != string(r.body) || again.header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("replay: %d %s", again.status, again.body)
-	}
-	if reused := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, h, answersBody(wrong)); reused.status != 409 || reused.errCode() != "idempotency_key_reused" {
-		t.Fatalf("reused key: %d %s", reused.status, reused.body)
-	}
-	var second attemptJSON
-	e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, idem(), answersBody(key.Answers)).json(t, &second)
-	if !second.Passed || second.Certificate != nil {
-		t.Fatalf("a second pass: %+v; want no second certificate", second)
+	other := e.tokenAs(t, ten, "learner-2", "courses:read", "courses:write")
+	passed := passCourse(t, e, other, course)
+	c := passed.Certificate
+	if c.Name != "Officer Example" || c.Band != "distinction" || c.ExpiresOn == "" || c.Token == "" {
+		t.Fatalf("certificate %+v", c)
 	}
 	var check struct {
 		Valid       bool
-		Certificate struct{ ID, Learner string }
+		Reason      *string
+		Certificate *struct{ ID, Name string }
 	}
-	cert := passed.Certificate.ID
-	if r := e.do(t, "GET", "/v1/certificates/"+cert, tok, nil, nil); r.status != 200 {
-		t.Fatalf("certificate: %d %s", r.status, r.body)
-	} else if r.json(t, &check); !check.Valid || check.Certificate.ID != cert {
-		t.Fatalf("certificate check: %s", r.body)
+	if r := e.do(t, "POST", "/v1/certificate-verifications", "", nil, []byte(`{"certificate":"`+c.Token+`"}`)); r.status != 200 {
+		t.Fatalf("public check: %d %s", r.status, r.body)
+	} else if r.json(t, &check); !check.Valid || check.Certificate == nil || check.Certificate.ID != c.ID {
+		t.Fatalf("public check: %s", r.body)
 	}
-	var prog struct {
-		Courses []struct {
-			CourseID      string `json:"course_id"`
-			Attempts      int
-			BestScore     int `json:"best_score"`
-			Passed        bool
-			CertificateID *string `json:"certificate_id"`
-		}
+	keys := e.do(t, "GET", "/v1/certificate-keys", "", nil, nil)
+	if keys.status != 200 {
+		t.Fatalf("key set: %d %s", keys.status, keys.body)
 	}
-	e.do(t, "GET", "/v1/courses/progress", tok, nil, nil).json(t, &prog)
-	found := false
-	for _, c := range prog.Courses {
-		if c.CourseID == course {
-			found = c.Attempts == 3 && c.BestScore == 100 && c.Passed && c.CertificateID != nil && *c.CertificateID == cert
-		} else if c.Attempts != 0 {
-			t.Fatalf("progress in %s without an attempt: %+v", c.CourseID, c)
-		}
-	}
-	if !found || len(prog.Courses) != len(courses.Keys) {
-		t.Fatalf("progress: %+v", prog)
-	}
-	if r := e.do(t, "GET", "/v1/certificates/"+cert, e.token(t, tenant()), nil, nil); r.status != 404 || r.errCode() != "certificate_not_found" {
-		t.Fatalf("another tenant's certificate: %d %s", r.status, r.body)
-	}
-	// Raise the stored score behind the API's back: the signature no longer holds.
-	if _, err := rawDB(t).UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &e.table,
-		Key:              map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "TENANT#" + ten}, "SK": &types.AttributeValueMemberS{Value: "CERT#" + cert}},
-		UpdateExpression: aws.String("SET learner = :l"), ExpressionAttributeValues: map[string]types.AttributeValue{":l": &types.AttributeValueMemberS{Value: "someone-else"}}}); err != nil {
+	jwks := t.TempDir() + "/keys.json"
+	if err := os.WriteFile(jwks, keys.body, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.do(t, "GET", "/v1/certificates/"+cert, tok, nil, nil).json(t, &check)
-	if check.Valid {
-		t.Fatal("a certificate altered in storage still verifies")
+	sample := func(token string) (string, error) {
+		out, err := exec.Command("go", "run", "../portal/samples/go/certverify", "-keys", jwks, "-certificate", token).CombinedOutput()
+		return string(out), err
 	}
-	// Refusals.
-	partial := map[string]string{"q1": "a"}
-	if r := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, idem(), answersBody(partial)); r.status != 400 || r.errParam() != "answers.q2" {
-		t.Fatalf("a partial attempt: %d %s", r.status, r.body)
+	if out, err := sample(c.Token); err != nil || !strings.Contains(out, "valid") || !strings.Contains(out, "Officer Example") {
+		t.Fatalf("the Go sample on the certificate: %v %s", err, out)
 	}
-	if r := e.do(t, "POST", "/v1/courses/astrology/attempts", tok, idem(), answersBody(key.Answers)); r.status != 404 || r.errCode() != "course_not_found" {
-		t.Fatalf("an unknown course: %d %s", r.status, r.body)
+	i := strings.LastIndexByte(c.Token, '.') - 5
+	bad := c.Token[:i] + map[bool]string{true: "B", false: "A"}[c.Token[i] == 'A'] + c.Token[i+1:]
+	if out, err := sample(bad); err == nil {
+		t.Fatalf("the Go sample accepts a changed certificate: %s", out)
 	}
 }

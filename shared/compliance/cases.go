@@ -365,8 +365,9 @@ func evidenceDetail(ev sg.CaseEvidence) string {
 // CourseCertificates checks officers' certificates in the courses' store:
 // the learner's progress in the course names its certificate, which must
 // be the tenant's, the learner's and the course's, issued no later than
-// the time asked about and, with Validity, no longer ago than that. With
-// Verify set, its signature must check too (courses.Signer fits).
+// the time asked about, not past its own expiry and, with Validity, no
+// longer ago than that. With Verify set, its legacy (v1) signature must
+// check too.
 type CourseCertificates struct {
 	Store    sg.CourseStore
 	Validity time.Duration // 0: certificates do not expire
@@ -398,6 +399,10 @@ func (cc CourseCertificates) Valid(ctx context.Context, tenant, learner, courseI
 		return "", false, nil
 	}
 	if cc.Validity > 0 && !at.Before(cert.IssuedAt.Add(cc.Validity)) {
+		return "", false, nil
+	}
+	// ---- learn: a certificate's own expiry (one year) holds too ----
+	if !cert.ExpiresAt.IsZero() && !at.Before(cert.ExpiresAt) {
 		return "", false, nil
 	}
 	if cc.Verify != nil {

@@ -17,11 +17,13 @@ const caseCourse = "aml-officer"
 func certify(t *testing.T, courses *memstore.Store, learner, course string, issued time.Time) string {
 	t.Helper()
 	id := sg.NewID("cert", issued)
-	cert := &sg.Certificate{ID: id, Tenant: mtn, Learner: learner, Course: course, CourseTitle: "AML for officers", Percent: 90, IssuedAt: issued}
+	cert := &sg.Certificate{ID: id, Tenant: mtn, Learner: learner, Course: course, CourseTitle: "AML for officers", Percent: 90, IssuedAt: issued,
+		ExpiresAt: issued.AddDate(1, 0, 0)}
 	a := sg.CourseAttempt{ID: sg.NewID("att", issued), Tenant: mtn, Learner: learner, Course: course, Correct: 9, Total: 10, Percent: 90,
 		Passed: true, Certificate: cert, At: issued}
 	idem := sg.Idempotency{TenantID: mtn, Operation: "courses.submit", Key: id, RequestHash: "h", Status: 201, CreatedAt: issued}
-	if err := courses.SaveAttempt(mctx, a, sg.CourseProgress{}, idem); err != nil {
+	after := sg.CourseProgress{Course: course, Attempts: 1, BestPercent: 90, Passed: true, CertificateID: id}
+	if err := courses.SaveAttempt(mctx, a, sg.CourseProgress{}, after, idem); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -285,5 +287,20 @@ func TestOpenCasesCountedForTheWalletsCustomer(t *testing.T) {
 	}
 	if n := count(cus); n != 1 {
 		t.Fatalf("after a decision the customer has %d open cases, want 1", n)
+	}
+}
+
+// ---- learn: a certificate past its own expiry (one year) no longer
+// qualifies an officer, even where the deployment sets no validity ----
+func TestCourseCertificatesHonourTheCertificatesExpiry(t *testing.T) {
+	st := memstore.New()
+	issued := mt0
+	id := certify(t, st, "officer-9", caseCourse, issued)
+	cc := compliance.CourseCertificates{Store: st}
+	if got, ok, err := cc.Valid(mctx, mtn, "officer-9", caseCourse, issued.AddDate(1, 0, 0).Add(-time.Second)); err != nil || !ok || got != id {
+		t.Fatalf("a second before expiry: %s %v %v", got, ok, err)
+	}
+	if _, ok, err := cc.Valid(mctx, mtn, "officer-9", caseCourse, issued.AddDate(1, 0, 0)); err != nil || ok {
+		t.Fatalf("at expiry: %v %v; want not valid", ok, err)
 	}
 }

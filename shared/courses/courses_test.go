@@ -5,10 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,325 +21,348 @@ import (
 
 var ctx = context.Background()
 
-// signer is an ECDSA P-256 key in the test (KMS's in the stack): it signs
-// the SHA-256 of the message, DER-encoded, as the KMS certificate key does.
-type signer struct {
-	key   *ecdsa.PrivateKey
-	fail  error
-	signs int
-}
-
-func newSigner(t *testing.T) *signer {
+func newSigner(t *testing.T) courses.LocalSigner {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &signer{key: k}
+	return courses.LocalSigner{Key: k}
 }
 
-func (s *signer) Sign(_ context.Context, msg []byte) ([]byte, error) {
-	if s.fail != nil {
-		return nil, s.fail
-	}
-	s.signs++
-	h := sha256.Sum256(msg)
-	return ecdsa.SignASN1(rand.Reader, s.key, h[:])
-}
-
-func (s *signer) Verify(_ context.Context, msg, sig []byte) (bool, error) {
-	h := sha256.Sum256(msg)
-	return ecdsa.VerifyASN1(&s.key.PublicKey, h[:], sig), nil
-}
-
-// render is the response a handler stores: the attempt as JSON.
-func render(a courses.Attempt) (int, []byte, error) {
-	out := map[string]any{"id": a.ID, "percent": a.Percent, "passed": a.Passed}
-	if a.Certificate != nil {
-		out["certificate_id"] = a.Certificate.ID
+// render is the response a handler stores: what a learner sees.
+func render(r courses.Result) (int, []byte, error) {
+	out := map[string]any{"id": r.ID, "percent": r.Percent, "correct": r.Correct, "passed": r.Passed, "review": r.Review}
+	if r.Certificate != nil {
+		out["certificate_id"] = r.Certificate.ID
 	}
 	b, err := json.Marshal(out)
 	return 201, b, err
 }
 
-type answer struct {
-	ID            string `json:"id"`
-	Percent       int    `json:"percent"`
-	Passed        bool   `json:"passed"`
+type result struct {
+	ID            string
+	Percent       int
+	Correct       int
+	Passed        bool
+	Review        []courses.TopicFeedback
 	CertificateID string `json:"certificate_id"`
 }
 
-func decode(t *testing.T, body []byte) answer {
-	t.Helper()
-	var a answer
-	if err := json.Unmarshal(body, &a); err != nil {
-		t.Fatalf("response %s: %v", body, err)
-	}
-	return a
-}
+type clock struct{ t time.Time }
 
-const course = "kyc-aml"
+func (c *clock) Now() time.Time { return c.t }
 
-// answers gives course's key with the first wrong of its questions answered
-// wrongly (5 questions: 0 wrong is 100%, 1 is 80%, a pass; 2 is 60%).
-func answers(wrong int) map[string]string {
-	k := courses.Keys[course]
-	out := map[string]string{}
-	for i := 1; i <= len(k.Answers); i++ {
-		q := fmt.Sprintf("q%d", i)
-		out[q] = k.Answers[q]
-		if i <= wrong {
-			out[q] = map[string]string{"a": "b", "b": "c", "c": "d", "d": "a"}[out[q]]
-		}
-	}
-	return out
-}
-
-func service(t *testing.T) (*courses.Service, *memstore.Store, *signer) {
-	t.Helper()
-	st, sig := memstore.New(), newSigner(t)
-	return &courses.Service{Store: st, Signer: sig, Now: time.Now}, st, sig
-}
-
-func TestGrade(t *testing.T) {
-	for _, c := range []struct {
-		name           string
-		course         string
-		answers        map[string]string
-		correct, total int
-		err            error
-		param          string
-	}{
-		{name: "every answer right", course: course, answers: answers(0), correct: 5, total: 5},
-		{name: "two answers wrong", course: course, answers: answers(2), correct: 3, total: 5},
-		{name: "an unknown course", course: "no-such-course", answers: answers(0), err: courses.ErrCourseNotFound, param: "course_id"},
-		{name: "a question left out", course: course, answers: func() map[string]string { a := answers(0); delete(a, "q3"); return a }(),
-			err: courses.ErrAnswers, param: "answers.q3"},
-		{name: "an answer that is no option", course: course, answers: func() map[string]string { a := answers(0); a["q2"] = "e"; return a }(),
-			err: courses.ErrAnswers, param: "answers.q2"},
-		{name: "an answer of two letters", course: course, answers: func() map[string]string { a := answers(0); a["q1"] = "ab"; return a }(),
-			err: courses.ErrAnswers, param: "answers.q1"},
-		{name: "a question the course does not ask", course: course, answers: func() map[string]string { a := answers(0); a["q9"] = "a"; return a }(),
-			err: courses.ErrAnswers, param: "answers.q9"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			correct, total, err := courses.Grade(c.course, c.answers)
-			if c.err != nil {
-				var e *sg.Error
-				if !errors.Is(err, c.err) || !errors.As(err, &e) || e.Param != c.param {
-					t.Fatalf("Grade = %v; want %v on %s", err, c.err, c.param)
-				}
-				return
-			}
-			if err != nil || correct != c.correct || total != c.total {
-				t.Fatalf("Grade = %d/%d, %v; want %d/%d", correct, total, err, c.correct, c.total)
-			}
-		})
-	}
-}
-
-func TestEveryCourseHasAPassableKey(t *testing.T) {
-	for id, k := range courses.Keys {
-		if k.Title == "" || k.PassPercent <= 0 || k.PassPercent > 100 || len(k.Answers) == 0 {
-			t.Errorf("course %s: %+v", id, k)
-		}
-		correct, total, err := courses.Grade(id, k.Answers)
-		if err != nil || correct != total {
-			t.Errorf("course %s graded against its own key: %d/%d, %v", id, correct, total, err)
-		}
-	}
-}
-
-func TestSubmitRecordsProgressAndIssuesOneCertificate(t *testing.T) {
-	svc, st, sig := service(t)
-	tn, learner := "t-1", "sub-1"
-
-	status, body, replay, err := svc.Submit(ctx, tn, learner, course, "k1", "h1", answers(2), render)
-	if err != nil || status != 201 || replay {
-		t.Fatalf("a failing attempt = %d, %v, %v", status, replay, err)
-	}
-	if a := decode(t, body); a.Passed || a.Percent != 60 || a.CertificateID != "" {
-		t.Fatalf("a failing attempt answered %+v", a)
-	}
-	if sig.signs != 0 {
-		t.Fatal("a failing attempt was signed for")
-	}
-
-	_, body, _, err = svc.Submit(ctx, tn, learner, course, "k2", "h2", answers(1), render)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pass := decode(t, body)
-	if !pass.Passed || pass.Percent != 80 || pass.CertificateID == "" {
-		t.Fatalf("a passing attempt answered %+v; want a pass with a certificate", pass)
-	}
-	c, ok, err := svc.Verify(ctx, tn, pass.CertificateID)
-	if err != nil || !ok {
-		t.Fatalf("Verify = %v, %v; want a valid certificate", ok, err)
-	}
-	if c.Learner != learner || c.Course != course || c.Percent != 80 || c.CourseTitle != courses.Keys[course].Title {
-		t.Fatalf("certificate = %+v", c)
-	}
-
-	// A better pass later: progress moves, the certificate stays the first.
-	_, body, _, err = svc.Submit(ctx, tn, learner, course, "k3", "h3", answers(0), render)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a := decode(t, body); !a.Passed || a.CertificateID != "" {
-		t.Fatalf("a second pass answered %+v; want no new certificate", a)
-	}
-	if sig.signs != 1 {
-		t.Fatalf("%d certificates signed; want 1", sig.signs)
-	}
-	ps, err := st.Progress(ctx, tn, learner)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := ps[course]; p.Attempts != 3 || p.BestPercent != 100 || !p.Passed || p.CertificateID != pass.CertificateID {
-		t.Fatalf("progress = %+v; want 3 attempts, best 100%%, passed with %s", p, pass.CertificateID)
-	}
-	// Another learner of the tenant starts from nothing.
-	if ps, _ := st.Progress(ctx, tn, "sub-2"); len(ps) != 0 {
-		t.Fatalf("another learner's progress = %v", ps)
-	}
-}
-
-func TestSubmitIsOncePerKey(t *testing.T) {
-	svc, st, _ := service(t)
-	_, first, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(0), render)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Run("the same request replays the first answer", func(t *testing.T) {
-		status, body, replay, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(0), render)
-		if err != nil || !replay || status != 201 || string(body) != string(first) {
-			t.Fatalf("replay = %d %s, %v, %v; want the first answer %s", status, body, replay, err, first)
-		}
-	})
-	t.Run("the key with another request is refused", func(t *testing.T) {
-		_, _, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h-other", answers(2), render)
-		if !errors.Is(err, sg.ErrIdempotencyKeyReused) {
-			t.Fatalf("err = %v; want %v", err, sg.ErrIdempotencyKeyReused)
-		}
-	})
-	t.Run("the key is the tenant's own", func(t *testing.T) {
-		_, _, replay, err := svc.Submit(ctx, "t-2", "sub-1", course, "k1", "h-other", answers(2), render)
-		if err != nil || replay {
-			t.Fatalf("another tenant's first use of the key = %v, %v", replay, err)
-		}
-	})
-	ps, _ := st.Progress(ctx, "t-1", "sub-1")
-	if ps[course].Attempts != 1 {
-		t.Fatalf("%d attempts recorded; want 1", ps[course].Attempts)
-	}
-}
-
-// racing stands in for a concurrent request with the same key: it records
-// that request's answer just before this one saves.
-type racing struct {
-	*memstore.Store
-	winner func()
-}
-
-func (r racing) SaveAttempt(ctx context.Context, a courses.Attempt, before courses.Progress, idem sg.Idempotency) error {
-	r.winner()
-	return r.Store.SaveAttempt(ctx, a, before, idem)
-}
-
-func TestSubmitLosingARaceAnswersAsTheWinner(t *testing.T) {
+func service(t *testing.T, cfg courses.Config, seed uint64) (*courses.Service, *memstore.Store, *clock) {
 	st := memstore.New()
-	won := []byte(`{"id":"att-winner"}`)
-	svc := &courses.Service{Signer: newSigner(t), Now: time.Now, Store: racing{Store: st, winner: func() {
-		if err := st.PutIdempotency(ctx, sg.Idempotency{TenantID: "t-1", Operation: courses.OpAttempt, Key: "k1", RequestHash: "h1", Status: 201, Response: won}); err != nil {
+	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	return &courses.Service{Store: st, Signer: newSigner(t), Now: c.Now, Config: cfg, Rand: courses.Seeded(seed)}, st, c
+}
+
+// submit answers an attempt; answers by question id -> option text.
+func submit(t *testing.T, s *courses.Service, d courses.Drawn, pick func(courses.ShownQuestion) string) result {
+	t.Helper()
+	ans := map[string]string{}
+	for _, q := range d.Questions {
+		ans[q.ID] = pick(q)
+	}
+	_, body, _, err := s.Submit(ctx, "t1", "u1", d.Course, d.ID, "k-"+d.ID, "h-"+d.ID, ans, render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func letterOf(q courses.ShownQuestion, text string) string {
+	for _, o := range q.Options {
+		if o.Text == text {
+			return o.ID
+		}
+	}
+	return ""
+}
+
+func answerOf(course, qid string) string {
+	for _, q := range courses.Banks[course].Questions {
+		if q.ID == qid {
+			return q.Answer
+		}
+	}
+	return ""
+}
+
+func courseIDs() []string {
+	var ids []string
+	for id := range courses.Banks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Every bank holds more questions than an attempt asks, a pass mark, and
+// distractors distinct from the answer; at least five courses.
+func TestBanksAreWellFormed(t *testing.T) {
+	if len(courses.Banks) < 5 {
+		t.Fatalf("%d banks; want at least five", len(courses.Banks))
+	}
+	for id, b := range courses.Banks {
+		if err := b.Check(); err != nil {
 			t.Fatal(err)
 		}
-	}}}
-	status, body, replay, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(0), render)
-	if err != nil || !replay || status != 201 || string(body) != string(won) {
-		t.Fatalf("Submit = %d %s, %v, %v; want the winner's answer", status, body, replay, err)
+		if len(b.Questions) <= b.Ask || b.PassPercent == 0 {
+			t.Fatalf("%s: bank of %d asks %d, pass %d", id, len(b.Questions), b.Ask, b.PassPercent)
+		}
 	}
-	if ps, _ := st.Progress(ctx, "t-1", "sub-1"); len(ps) != 0 {
-		t.Fatalf("the loser recorded progress %v", ps)
+	bad := courses.Banks["kyc-aml"]
+	bad.Questions = bad.Questions[:bad.Ask]
+	if bad.Check() == nil {
+		t.Fatal("a bank that asks all it holds passes its check")
 	}
 }
 
-func TestSubmitFaultsRecordNothing(t *testing.T) {
-	t.Run("invalid answers", func(t *testing.T) {
-		svc, st, _ := service(t)
-		_, _, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", map[string]string{"q1": "a"}, render)
-		if !errors.Is(err, courses.ErrAnswers) {
-			t.Fatalf("err = %v; want %v", err, courses.ErrAnswers)
+// Attempts draw different questions and shuffle options; each topic is
+// asked at least twice; the attempt records what it asked; reloading an
+// open attempt shows the same questions.
+func TestAttemptsDrawAndShuffle(t *testing.T) {
+	s, st, c := service(t, courses.Config{Cooldown: time.Minute, DailyCap: 100}, 1)
+	const course = "kyc-aml"
+	sets, orders := map[string]bool{}, map[string]bool{}
+	for i := 0; i < 10; i++ {
+		d, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if _, err := st.Idempotency(ctx, "t-1", courses.OpAttempt, "k1"); !errors.Is(err, sg.ErrNotFound) {
-			t.Fatalf("an idempotency record was kept for a refusal: %v", err)
+		again, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace")
+		if err != nil || again.ID != d.ID || fmt.Sprint(again.Questions) != fmt.Sprint(d.Questions) {
+			t.Fatalf("reloading an open attempt drew another: %v", err)
 		}
-	})
-	t.Run("an unknown course", func(t *testing.T) {
-		svc, _, _ := service(t)
-		if _, _, _, err := svc.Submit(ctx, "t-1", "sub-1", "no-such", "k1", "h1", answers(0), render); !errors.Is(err, courses.ErrCourseNotFound) {
-			t.Fatalf("err = %v; want %v", err, courses.ErrCourseNotFound)
+		b := courses.Banks[course]
+		if len(d.Questions) != b.Ask {
+			t.Fatalf("asked %d; want %d", len(d.Questions), b.Ask)
 		}
-	})
-	t.Run("the signer failing", func(t *testing.T) {
-		svc, st, sig := service(t)
-		sig.fail = sg.Unavailable("kms", errors.New("down"))
-		if _, _, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(0), render); !errors.Is(err, sig.fail) {
-			t.Fatalf("err = %v; want the signer's", err)
+		ids, perTopic := []string{}, map[string]int{}
+		for _, q := range d.Questions {
+			ids = append(ids, q.ID)
+			for _, bq := range b.Questions {
+				if bq.ID == q.ID {
+					perTopic[bq.Topic]++
+				}
+			}
+			orders[letterOf(q, answerOf(course, q.ID))] = true
 		}
-		if ps, _ := st.Progress(ctx, "t-1", "sub-1"); len(ps) != 0 {
-			t.Fatalf("progress recorded without a certificate: %v", ps)
+		for _, tp := range b.Topics {
+			if perTopic[tp.ID] < courses.MinPerTopic {
+				t.Fatalf("topic %s asked %d times", tp.ID, perTopic[tp.ID])
+			}
 		}
-	})
-	t.Run("the render failing", func(t *testing.T) {
-		svc, st, _ := service(t)
-		bad := func(courses.Attempt) (int, []byte, error) { return 0, nil, errors.New("no") }
-		_, _, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(2), bad)
-		var e *sg.Error
-		if !errors.As(err, &e) || e.Kind != sg.KindInternal {
-			t.Fatalf("err = %v; want an internal fault", err)
+		sort.Strings(ids)
+		sets[strings.Join(ids, ",")] = true
+		ps, _ := st.Progress(ctx, "t1", "u1")
+		if o := ps[course].Open; o == nil || o.ID != d.ID || len(o.Questions) != len(d.Questions) {
+			t.Fatalf("the open attempt is not recorded: %+v", ps[course])
 		}
-		if ps, _ := st.Progress(ctx, "t-1", "sub-1"); len(ps) != 0 {
-			t.Fatalf("progress recorded: %v", ps)
-		}
-	})
+		submit(t, s, d, func(q courses.ShownQuestion) string { return "a" })
+		c.t = c.t.Add(2 * time.Minute)
+	}
+	if len(sets) < 3 || len(orders) < 4 {
+		t.Fatalf("10 attempts drew %d question sets and put the answer at %d positions", len(sets), len(orders))
+	}
 }
 
-func TestVerify(t *testing.T) {
-	svc, _, _ := service(t)
-	_, body, _, err := svc.Submit(ctx, "t-1", "sub-1", course, "k1", "h1", answers(0), render)
+// Must-show 3, first half: a learner answering at random passes no
+// assessment in 50 attempts (the cooldown shortened, the cap raised). An
+// attempt asks 8 and passes at 7: at random the odds of a pass are about
+// 4 in 10,000 an attempt.
+func TestRandomLearnerPassesNothing(t *testing.T) {
+	for i, course := range courseIDs() {
+		s, _, c := service(t, courses.Config{Cooldown: time.Minute, DailyCap: 1000}, uint64(100+i))
+		r := mrand.New(mrand.NewPCG(uint64(i), 7))
+		best := 0
+		for n := 0; n < 50; n++ {
+			d, err := s.Start(ctx, "t1", "u1", course, "Random Learner")
+			if err != nil {
+				t.Fatalf("%s attempt %d: %v", course, n, err)
+			}
+			res := submit(t, s, d, func(q courses.ShownQuestion) string { return q.Options[r.IntN(len(q.Options))].ID })
+			if res.Passed || res.CertificateID != "" {
+				t.Fatalf("%s: a random learner passed on attempt %d with %d%%", course, n+1, res.Percent)
+			}
+			best = max(best, res.Percent)
+			c.t = c.t.Add(time.Minute)
+		}
+		t.Logf("%s: best of 50 random attempts %d%%", course, best)
+	}
+}
+
+// Must-show 3, second half: a learner who changes one answer at a time and
+// reads the feedback (score and topics) cannot pass within the daily cap;
+// the next attempt is refused by name until the next UTC day. The result
+// names topics, never a question.
+func TestHillClimberCannotPassWithinTheCap(t *testing.T) {
+	for i, course := range courseIDs() {
+		s, _, c := service(t, courses.Config{}, uint64(200+i))
+		r := mrand.New(mrand.NewPCG(uint64(i), 11))
+		choice := map[string]string{} // question id -> option text chosen
+		lastScore, lastChanged, lastPrev := -1, "", ""
+		for n := 0; ; n++ {
+			d, err := s.Start(ctx, "t1", "u1", course, "Hill Climber")
+			var ref *courses.Refusal
+			if errors.As(err, &ref) {
+				if !errors.Is(err, courses.ErrDailyCap) || n != courses.DefaultDailyCap {
+					t.Fatalf("%s: refused after %d attempts: %v", course, n, err)
+				}
+				if y, m, dd := c.t.Date(); !ref.Until.Equal(time.Date(y, m, dd+1, 0, 0, 0, 0, time.UTC)) {
+					t.Fatalf("%s: retry at %s; want the next UTC midnight", course, ref.Until)
+				}
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Change one answer from the last attempt, keeping the rest.
+			changed := ""
+			for _, q := range d.Questions {
+				if _, ok := choice[q.ID]; !ok {
+					choice[q.ID] = q.Options[r.IntN(len(q.Options))].Text
+				} else if changed == "" && q.ID != lastChanged {
+					changed, lastPrev = q.ID, choice[q.ID]
+					for choice[q.ID] == lastPrev {
+						choice[q.ID] = q.Options[r.IntN(len(q.Options))].Text
+					}
+				}
+			}
+			res := submit(t, s, d, func(q courses.ShownQuestion) string { return letterOf(q, choice[q.ID]) })
+			for _, fb := range res.Review {
+				if !strings.HasPrefix(fb.Lesson, "/courses/"+course+"/") || fb.Title == "" {
+					t.Fatalf("%s: feedback %+v does not link a lesson", course, fb)
+				}
+			}
+			if res.Passed {
+				t.Fatalf("%s: the hill climber passed on attempt %d", course, n+1)
+			}
+			if res.Correct < lastScore && changed != "" {
+				choice[changed] = lastPrev // the change made it worse: undo it
+			}
+			lastScore, lastChanged = res.Correct, changed
+			// Wait out the cooldown, staying within the day.
+			c.t = c.t.Add(courses.DefaultCooldown)
+		}
+	}
+}
+
+// A failed attempt is followed by a cooldown, refused by name with the time
+// to retry; an expired attempt cannot be answered.
+func TestCooldownAndExpiry(t *testing.T) {
+	s, _, c := service(t, courses.Config{Cooldown: 30 * time.Minute, AttemptTTL: time.Hour}, 3)
+	d, err := s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := decode(t, body).CertificateID
-	for _, c := range []struct {
-		name, tenant, id string
-		err              error
-		valid            bool
-	}{
-		{name: "the tenant's certificate", tenant: "t-1", id: id, valid: true},
-		{name: "another tenant's is not found", tenant: "t-2", id: id, err: courses.ErrCertNotFound},
-		{name: "no certificate id", tenant: "t-1", id: "wal_123", err: courses.ErrCertNotFound},
-		{name: "an id of no certificate", tenant: "t-1", id: sg.NewID("cert", time.Now()), err: courses.ErrCertNotFound},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, ok, err := svc.Verify(ctx, c.tenant, c.id)
-			if c.err != nil {
-				if !errors.Is(err, c.err) {
-					t.Fatalf("err = %v; want %v", err, c.err)
-				}
-				return
-			}
-			if err != nil || ok != c.valid {
-				t.Fatalf("Verify = %v, %v; want %v", ok, err, c.valid)
-			}
-		})
+	submit(t, s, d, func(q courses.ShownQuestion) string { return letterOf(q, q.Options[0].Text) })
+	_, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
+	var ref *courses.Refusal
+	if !errors.As(err, &ref) || !errors.Is(err, courses.ErrCooldown) || !ref.Until.Equal(c.t.Add(30*time.Minute)) ||
+		!strings.Contains(err.Error(), ref.Until.Format(time.RFC3339)) {
+		t.Fatalf("right after a failure: %v", err)
 	}
-	t.Run("a signature by another key does not verify", func(t *testing.T) {
-		other := newSigner(t)
-		svc2 := &courses.Service{Store: svc.Store, Signer: other, Now: time.Now}
-		if _, ok, err := svc2.Verify(ctx, "t-1", id); err != nil || ok {
-			t.Fatalf("Verify with another key = %v, %v; want false", ok, err)
+	c.t = c.t.Add(30 * time.Minute)
+	d, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(time.Hour)
+	_, _, _, err = s.Submit(ctx, "t1", "u1", "kyc-aml", d.ID, "k-late", "h", map[string]string{}, render)
+	if !errors.Is(err, courses.ErrAttemptExpired) {
+		t.Fatalf("an expired attempt answered: %v", err)
+	}
+	if _, err := s.Start(ctx, "t1", "u1", "kyc-aml", " \t"); !errors.Is(err, courses.ErrName) {
+		t.Fatalf("a blank name: %v", err)
+	}
+	if _, err := s.Start(ctx, "t1", "u1", "astrology", "Ada"); !errors.Is(err, courses.ErrCourseNotFound) {
+		t.Fatalf("an unknown course: %v", err)
+	}
+}
+
+// pass draws an attempt and answers it with the bank's answers.
+func pass(t *testing.T, s *courses.Service, course, name string) result {
+	t.Helper()
+	d, err := s.Start(ctx, "t1", "u1", course, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return submit(t, s, d, func(q courses.ShownQuestion) string { return letterOf(q, answerOf(course, q.ID)) })
+}
+
+// A pass earns one certificate: the learner's name, band, one year's
+// validity; it verifies by id and publicly by its token; once.
+func TestPassIssuesOneCertificate(t *testing.T) {
+	s, _, c := service(t, courses.Config{}, 4)
+	res := pass(t, s, "kyc-aml", "Ada  Lovelace")
+	if !res.Passed || res.Percent != 100 || res.CertificateID == "" || len(res.Review) != 0 {
+		t.Fatalf("the key's answers: %+v", res)
+	}
+	chk, err := s.Verify(ctx, "t1", res.CertificateID)
+	if err != nil || !chk.Valid {
+		t.Fatalf("Verify: %+v %v", chk, err)
+	}
+	cert := chk.Certificate
+	if cert.Name != "Ada Lovelace" || cert.Band != "distinction" || !cert.ExpiresAt.Equal(c.t.AddDate(1, 0, 0)) || cert.Token == "" {
+		t.Fatalf("certificate %+v", cert)
+	}
+	if pub, err := s.Public(ctx, cert.Token); err != nil || !pub.Valid || pub.Certificate.ID != cert.ID {
+		t.Fatalf("Public: %+v %v", pub, err)
+	}
+	c.t = c.t.Add(time.Hour)
+	if again := pass(t, s, "kyc-aml", "Ada Lovelace"); !again.Passed || again.CertificateID != "" {
+		t.Fatalf("a second pass: %+v; want no second certificate", again)
+	}
+	if _, err := s.Verify(ctx, "t2", res.CertificateID); !errors.Is(err, sg.ErrCertificateNotFound) {
+		t.Fatalf("another tenant's certificate: %v", err)
+	}
+	c.t = cert.ExpiresAt
+	if pub, _ := s.Public(ctx, cert.Token); pub.Valid || pub.Reason != courses.ReasonExpired {
+		t.Fatalf("at expiry: %+v", pub)
+	}
+}
+
+// Must-show 4 (in memory): a certificate verifies offline against the
+// published key, and fails after any byte of it changes, under another
+// key, or after its expiry.
+func TestCertificateVerifiesOfflineAndFailsOnAnyChange(t *testing.T) {
+	s, _, c := service(t, courses.Config{}, 5)
+	res := pass(t, s, "sanctions-travel-rule", "Grace Hopper")
+	chk, _ := s.Verify(ctx, "t1", res.CertificateID)
+	tok := chk.Certificate.Token
+	jwk, _ := s.Signer.JWK(ctx)
+	keys := []map[string]string{jwk}
+	got, reason := courses.VerifyToken(tok, keys, c.t)
+	if reason != "" || got.Name != "Grace Hopper" || got.Course != "sanctions-travel-rule" || got.Band != "distinction" {
+		t.Fatalf("offline: %q %+v", reason, got)
+	}
+	for i := range len(tok) {
+		for _, ch := range []byte{'A', 'x', '.', '0'} {
+			if tok[i] == ch {
+				continue
+			}
+			bad := tok[:i] + string(ch) + tok[i+1:]
+			if _, reason := courses.VerifyToken(bad, keys, c.t); reason == "" {
+				t.Fatalf("byte %d changed to %q still verifies", i, ch)
+			}
 		}
-	})
+	}
+	other, _ := newSigner(t).JWK(ctx)
+	if _, reason := courses.VerifyToken(tok, []map[string]string{other}, c.t); reason == "" {
+		t.Fatal("verifies under another key")
+	}
+	if _, reason := courses.VerifyToken(tok, keys, c.t.AddDate(1, 0, 0)); reason != courses.ReasonExpired {
+		t.Fatalf("a year on: %q; want expired", reason)
+	}
+	if _, reason := courses.VerifyToken(tok, keys, c.t.AddDate(1, 0, 0).Add(-time.Second)); reason != "" {
+		t.Fatalf("a second before expiry: %q", reason)
+	}
 }

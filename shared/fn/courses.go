@@ -2,6 +2,7 @@ package fn
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
@@ -10,8 +11,10 @@ import (
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
 
-// coursesAPI builds the course handlers: the table and CERT_SIGNER_KEY_ID,
-// the KMS key that signs certificates.
+// coursesAPI builds the course handlers: the table, CERT_SIGNER_KEY_ID (the
+// KMS key that signs certificates, ES256) and the assessment policy:
+// COURSE_COOLDOWN_MINUTES after a failed attempt (60), COURSE_DAILY_CAP
+// attempts begun per course and day (3), CERT_VALIDITY_DAYS (365).
 func coursesAPI(env Env) (api.Courses, error) {
 	st, err := Store(env)
 	if err != nil {
@@ -21,14 +24,29 @@ func coursesAPI(env Env) (api.Courses, error) {
 	if err != nil {
 		return api.Courses{}, err
 	}
-	signer := &kmssign.P256{KMS: kc, KeyID: env("CERT_SIGNER_KEY_ID")}
-	return api.Courses{Svc: &courses.Service{Store: st.Courses, Signer: signer, Now: time.Now}}, nil
+	var cfg courses.Config
+	for name, set := range map[string]func(int){
+		"COURSE_COOLDOWN_MINUTES": func(n int) { cfg.Cooldown = time.Duration(n) * time.Minute },
+		"COURSE_DAILY_CAP":        func(n int) { cfg.DailyCap = n },
+		"CERT_VALIDITY_DAYS":      func(n int) { cfg.Validity = time.Duration(n) * 24 * time.Hour },
+	} {
+		if v := env(name); v != "" {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err != nil || n <= 0 {
+				return api.Courses{}, fmt.Errorf("fn: %s %q is not a positive number", name, v)
+			}
+			set(n)
+		}
+	}
+	signer := &kmssign.TokenSigner{KMS: kc, KeyID: env("CERT_SIGNER_KEY_ID")}
+	return api.Courses{Svc: &courses.Service{Store: st.Courses, Signer: signer, Now: time.Now, Config: cfg}}, nil
 }
 
-// CoursesAttempt builds POST /v1/courses/{course_id}/attempts.
+// CoursesAttempt builds POST /v1/courses/{course_id}/attempts (draw) and
+// POST /v1/courses/{course_id}/attempts/{attempt_id}/answers (grade).
 func CoursesAttempt(ctx context.Context, env Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
-	return httpapi.Wrap("courses-attempt", c.Attempt), err
+	return httpapi.Wrap("courses-attempt", c.Route), err
 }
 
 // CoursesProgress builds GET /v1/courses/progress.
@@ -37,8 +55,9 @@ func CoursesProgress(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return httpapi.Wrap("courses-progress", c.Progress), err
 }
 
-// CertificatesGet builds GET /v1/certificates/{certificate_id}.
+// CertificatesGet builds GET /v1/certificates/{certificate_id} and the
+// public POST /v1/certificate-verifications and GET /v1/certificate-keys.
 func CertificatesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
-	return httpapi.Wrap("certificates-get", c.Certificate), err
+	return httpapi.Wrap("certificates-get", c.CertificateRoute), err
 }

@@ -34,17 +34,51 @@ func (st *Store) Progress(_ context.Context, tenant, learner string) (map[string
 	prefix := tenant + "\x00" + learner + "\x00"
 	for k, p := range st.courseState().progress {
 		if c, ok := strings.CutPrefix(k, prefix); ok {
-			out[c] = p
+			out[c] = copyProgress(p)
 		}
 	}
 	return out, nil
 }
 
-// SaveAttempt records an attempt over the progress it was graded against:
-// sg.ErrIdempotencyInProgress if the key has a live record,
-// sg.ErrStateChanged if the progress moved since it was read (or the
-// certificate exists).
-func (st *Store) SaveAttempt(_ context.Context, a sg.CourseAttempt, before sg.CourseProgress, idem sg.Idempotency) error {
+// guard says whether before is the stored progress of pk (by its Rev; a
+// legacy record without one by its attempt count).
+func (cs *courseState) guard(pk string, before sg.CourseProgress) bool {
+	cur, exists := cs.progress[pk]
+	if !exists {
+		return before.Rev == 0 && before.Attempts == 0
+	}
+	return cur.Rev == before.Rev && cur.Attempts == before.Attempts
+}
+
+func copyProgress(p sg.CourseProgress) sg.CourseProgress {
+	if p.Open != nil {
+		o := *p.Open
+		o.Questions = append([]sg.AskedQuestion(nil), o.Questions...)
+		p.Open = &o
+	}
+	return p
+}
+
+// StartProgress writes progress over the one read (sg.ErrStateChanged if
+// it moved).
+func (st *Store) StartProgress(_ context.Context, tenant, learner string, before, after sg.CourseProgress) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cs := st.courseState()
+	pk := tenant + "\x00" + learner + "\x00" + after.Course
+	if !cs.guard(pk, before) {
+		return sg.ErrStateChanged
+	}
+	after.Rev = before.Rev + 1
+	cs.progress[pk] = copyProgress(after)
+	return nil
+}
+
+// SaveAttempt records a graded attempt and the progress after it over the
+// progress it was graded against: sg.ErrIdempotencyInProgress if the key
+// has a live record, sg.ErrStateChanged if the progress moved since it was
+// read (or the certificate exists).
+func (st *Store) SaveAttempt(_ context.Context, a sg.CourseAttempt, before, after sg.CourseProgress, idem sg.Idempotency) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	cs := st.courseState()
@@ -52,8 +86,7 @@ func (st *Store) SaveAttempt(_ context.Context, a sg.CourseAttempt, before sg.Co
 		return sg.ErrIdempotencyInProgress
 	}
 	pk := a.Tenant + "\x00" + a.Learner + "\x00" + a.Course
-	cur, exists := cs.progress[pk]
-	if before.Attempts == 0 && exists || before.Attempts != 0 && (!exists || cur.Attempts != before.Attempts) {
+	if !cs.guard(pk, before) {
 		return sg.ErrStateChanged
 	}
 	if c := a.Certificate; c != nil {
@@ -61,17 +94,17 @@ func (st *Store) SaveAttempt(_ context.Context, a sg.CourseAttempt, before sg.Co
 			return sg.ErrStateChanged
 		}
 	}
-	after := sg.CourseProgress{Course: a.Course, Attempts: before.Attempts + 1, BestPercent: max(before.BestPercent, a.Percent),
-		Passed: before.Passed || a.Passed, CertificateID: before.CertificateID}
 	if c := a.Certificate; c != nil {
-		after.CertificateID = c.ID
 		cert := *c
 		cert.IssuedAt = c.IssuedAt.UTC().Truncate(time.Second)
+		cert.ExpiresAt = c.ExpiresAt.UTC().Truncate(time.Second)
 		cert.Signature = append([]byte(nil), c.Signature...)
 		cs.certs[c.Tenant+"\x00"+c.ID] = cert
 	}
-	cs.progress[pk] = after
+	after.Rev = before.Rev + 1
+	cs.progress[pk] = copyProgress(after)
 	a.Certificate = nil
+	a.Questions = append([]sg.AskedQuestion(nil), a.Questions...)
 	cs.attempts[pk+"\x00"+a.ID] = a
 	st.putIdem(idem)
 	return nil

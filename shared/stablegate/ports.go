@@ -190,11 +190,16 @@ type PolicyFacts interface {
 // CourseStore keeps course attempts, progress and certificates.
 type CourseStore interface {
 	Progress(ctx context.Context, tenant, learner string) (map[string]CourseProgress, error)
-	// SaveAttempt records an attempt over the progress it was graded
-	// against, its certificate if any and its idempotency record, all or
-	// nothing (ErrIdempotencyInProgress if the key is taken,
-	// ErrStateChanged if the progress moved).
-	SaveAttempt(ctx context.Context, a CourseAttempt, before CourseProgress, idem Idempotency) error
+	// StartProgress writes a learner's progress in a course (an attempt
+	// drawn) over the one read (ErrStateChanged if it moved: its Rev
+	// differs); the stored Rev becomes before.Rev+1.
+	StartProgress(ctx context.Context, tenant, learner string, before, after CourseProgress) error
+	// SaveAttempt records a graded attempt and the progress after it over
+	// the progress it was graded against, its certificate if any and its
+	// idempotency record, all or nothing (ErrIdempotencyInProgress if the
+	// key is taken, ErrStateChanged if the progress moved); the stored Rev
+	// becomes before.Rev+1.
+	SaveAttempt(ctx context.Context, a CourseAttempt, before, after CourseProgress, idem Idempotency) error
 	// Certificate reads one of the tenant's certificates
 	// (ErrCertificateNotFound).
 	Certificate(ctx context.Context, tenant, id string) (Certificate, error)

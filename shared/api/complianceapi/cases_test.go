@@ -174,7 +174,8 @@ func (e *caseEnv) certify(tenant, learner, course string) string {
 	a := sg.CourseAttempt{ID: sg.NewID("att", at), Tenant: tenant, Learner: learner, Course: course, Correct: 10, Total: 10, Percent: 100, Passed: true,
 		Certificate: cert, At: at}
 	idem := sg.Idempotency{TenantID: tenant, Operation: "courses.attempt", Key: a.ID, RequestHash: "h", Status: 201, Response: []byte("{}"), CreatedAt: at}
-	if err := e.st.SaveAttempt(bg, a, sg.CourseProgress{}, idem); err != nil {
+	after := sg.CourseProgress{Course: course, Attempts: 1, BestPercent: 100, Passed: true, CertificateID: cert.ID}
+	if err := e.st.SaveAttempt(bg, a, sg.CourseProgress{}, after, idem); err != nil {
 		e.t.Fatal(err)
 	}
 	e.clock.Add(time.Second)

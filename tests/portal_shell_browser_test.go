@@ -204,11 +204,12 @@ const styleLeaks = `(() => {
     else if (r.media && r.cssRules) { if (matchMedia(r.media.mediaText).matches) walk(r.cssRules); }
   } };
   walk(sheet.cssRules);
-  const els = [...document.querySelectorAll(".highlight pre, .highlight pre *, #console, #console *")];
+  const inside = el => el.closest(".highlight pre, #console");
   const out = [];
-  for (const el of els) for (const sel of rules) {
-    if (el.matches(sel)) out.push((el.closest("#console") ? "console " : "block ") + el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " ← " + sel);
+  for (const sel of rules) for (const el of document.querySelectorAll(sel)) {
+    if (inside(el)) out.push((el.closest("#console") ? "console " : "block ") + el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " ← " + sel);
   }
+  const els = document.querySelectorAll(".highlight pre, #console");
   for (const code of document.querySelectorAll(".highlight pre code")) {
     const cs = getComputedStyle(code);
     if (cs.backgroundColor !== "rgba(0, 0, 0, 0)" || cs.paddingTop !== "0px" || cs.paddingBottom !== "0px")

@@ -62,6 +62,19 @@
     });
   }
 
+  // On this page: the section being read is marked in the contents.
+  var tocLinks = {};
+  document.querySelectorAll(".page-toc a[href^='#']").forEach(function (a) { tocLinks[decodeURIComponent(a.hash.slice(1))] = a; });
+  if (window.IntersectionObserver && Object.keys(tocLinks).length) {
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting || !tocLinks[e.target.id]) return;
+        Object.keys(tocLinks).forEach(function (id) { tocLinks[id].classList.toggle("active", id === e.target.id); });
+      });
+    }, { rootMargin: "-60px 0px -70% 0px" });
+    Object.keys(tocLinks).forEach(function (id) { var h = document.getElementById(id); if (h) seen.observe(h); });
+  }
+
   // Search: Pagefind's UI over the index make portal writes (portal/public/pagefind), in the page's language.
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("search");

@@ -116,6 +116,8 @@ PORTAL_INPUTS := $(shell find portal/content portal/layouts portal/static portal
 portal: deps-npm portal/node_modules/.installed portal/public/.built
 portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed
 	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn
+	@# ---- shell: the static full-text search index (Pagefind from npm: the pages and one record per operation)
+	cd portal && node search.mjs public
 	touch $@
 
 test: tools geth portal deps-browser

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"strings"
@@ -33,6 +34,7 @@ type settlementReportJSON struct {
 	Chain            string `json:"chain"`
 	Status           string `json:"status"`
 	PayoutTransferID string `json:"payout_transfer_id"`
+	PayoutBatchID    string `json:"payout_batch_id"`
 	Totals           struct {
 		Gross, Fees, Refunds, Net string
 	} `json:"totals"`
@@ -200,6 +202,7 @@ func TestSettlementMerchantDay(t *testing.T) {
 	if rep.Chain != "ethereum" || rep.Status != "paid" || rep.PayoutTransferID == "" {
 		t.Fatalf("settlement %+v", rep)
 	}
+	settlementPaidInOneMultisend(t, e, ten, rep)
 
 	// Every invoice line's fee is the schedule's to the base unit, never
 	// more than shown; Tron's value was cleared to Ethereum by a named line.
@@ -292,4 +295,55 @@ func TestSettlementMerchantDay(t *testing.T) {
 		t.Fatalf("statement: in %s (less the network fee %s), outs %v; report net %s paid by %s", in, networkFee, outs, rep.Totals.Net, rep.PayoutTransferID)
 	}
 	t.Logf("settlement %s: gross %s, fees %s, net %s paid to %s by %s", stlID, rep.Totals.Gross, rep.Totals.Fees, rep.Totals.Net, payee, rep.PayoutTransferID)
+}
+
+// settlementPaidInOneMultisend shows a scheduled settlement paid as a row
+// of a payout batch: its payout is the row's transfer, posted by the
+// batch's one transaction, and that transaction was mined calling the
+// local chain's Multisend contract.
+func settlementPaidInOneMultisend(t *testing.T, e *env, ten string, rep settlementReportJSON) {
+	t.Helper()
+	if rep.PayoutBatchID == "" {
+		t.Fatalf("settlement %s was not paid through a payout batch: %+v", rep.ID, rep)
+	}
+	var b struct {
+		ID      string
+		TxHash  string `json:"tx_hash"`
+		Payouts []struct {
+			Status     string
+			TransferID string `json:"transfer_id"`
+			TxHash     string `json:"tx_hash"`
+			InBatch    bool   `json:"in_batch_transaction"`
+			NetworkFee string `json:"network_fee"`
+			Amount     string
+		}
+	}
+	r := e.do(t, "GET", "/v1/payout-batches/"+rep.PayoutBatchID, e.token(t, ten), nil, nil)
+	if r.status != 200 {
+		t.Fatalf("the settlement's batch: %d %s", r.status, r.body)
+	}
+	r.json(t, &b)
+	row := -1
+	for i, p := range b.Payouts {
+		if p.TransferID == rep.PayoutTransferID {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatalf("batch %s has no row paying %s: %s", b.ID, rep.PayoutTransferID, r.body)
+	}
+	p := b.Payouts[row]
+	if p.Status != "posted" || !p.InBatch || p.TxHash == "" || p.TxHash != b.TxHash || p.NetworkFee == "" || p.Amount != rep.Totals.Net {
+		t.Fatalf("the settlement's row %+v of batch %s (tx %s); want posted by the batch transaction", p, b.ID, b.TxHash)
+	}
+	info, ec, _, _ := localChain(t)
+	tx, _, err := ec.TransactionByHash(context.Background(), common.HexToHash(b.TxHash))
+	if err != nil || tx.To() == nil || info.Multisend == "" || *tx.To() != common.HexToAddress(info.Multisend) {
+		t.Fatalf("batch transaction %s: %v; want a call of the Multisend %s", b.TxHash, err, info.Multisend)
+	}
+	rcpt, err := ec.TransactionReceipt(context.Background(), common.HexToHash(b.TxHash))
+	if err != nil || rcpt.Status != 1 {
+		t.Fatalf("batch transaction %s receipt: %v", b.TxHash, err)
+	}
+	t.Logf("settlement %s paid as row %d of batch %s: Multisend tx %s, block %d, gas %d", rep.ID, row, b.ID, b.TxHash, rcpt.BlockNumber, rcpt.GasUsed)
 }

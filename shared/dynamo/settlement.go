@@ -216,7 +216,7 @@ func settlementItem(stl sg.Settlement) item {
 		"tenant": s(stl.TenantID), "chain": s(string(stl.Chain)), "currency": s(string(stl.Currency)), "status": s(string(stl.Status)),
 		"period_from": usecN(stl.Period.From), "period_to": usecN(stl.Period.To), "dest_chain": s(string(stl.Destination.Chain)),
 		"dest_address": s(stl.Destination.Address), "payout": s(stl.PayoutTransferID), "attempt": n(int64(stl.Attempt)),
-		"fail_reason": s(stl.FailReason), "due": usecN(stl.DueAt), "created": usecN(stl.CreatedAt), "closed": usecN(stl.ClosedAt),
+		"fail_reason": s(stl.FailReason), "payout_batch": s(stl.PayoutBatchID), "waiting": s(stl.Waiting), "due": usecN(stl.DueAt), "created": usecN(stl.CreatedAt), "closed": usecN(stl.ClosedAt),
 		"paid_at": usecN(stl.PaidAt), "line_count": n(int64(stl.LineCount)), "gross": n(int64(stl.Totals.Gross)),
 		"fees": n(int64(stl.Totals.Fees)), "refunds": n(int64(stl.Totals.Refunds)), "net": n(int64(stl.Totals.Net)), "version": n(stl.Version)}
 	if !stl.DueAt.IsZero() {
@@ -231,6 +231,7 @@ func readSettlement(it item) sg.Settlement {
 		Status: sg.SettlementStatus(getS(it, "status")), Period: sg.SettlementPeriod{From: getUsec(it, "period_from"), To: getUsec(it, "period_to")},
 		Destination:      sg.SettlementDestination{Chain: sg.Chain(getS(it, "dest_chain")), Address: getS(it, "dest_address")},
 		PayoutTransferID: getS(it, "payout"), Attempt: int(getN(it, "attempt")), FailReason: getS(it, "fail_reason"),
+		PayoutBatchID: getS(it, "payout_batch"), Waiting: getS(it, "waiting"),
 		DueAt: getUsec(it, "due"), CreatedAt: getUsec(it, "created"), ClosedAt: getUsec(it, "closed"), PaidAt: getUsec(it, "paid_at"),
 		LineCount: int(getN(it, "line_count")), Version: getN(it, "version"),
 		Totals: sg.SettlementTotals{Gross: sg.Amount(getN(it, "gross")), Fees: sg.Amount(getN(it, "fees")),
@@ -420,6 +421,7 @@ func (st *Settlements) UpdateSettlement(ctx context.Context, stl sg.Settlement) 
 	was := cur.Status
 	cur.Status, cur.Period.To, cur.Destination = stl.Status, stl.Period.To, stl.Destination
 	cur.PayoutTransferID, cur.Attempt, cur.FailReason = stl.PayoutTransferID, stl.Attempt, stl.FailReason
+	cur.PayoutBatchID, cur.Waiting = stl.PayoutBatchID, stl.Waiting
 	cur.DueAt, cur.ClosedAt, cur.PaidAt = stl.DueAt, stl.ClosedAt, stl.PaidAt
 	for _, t := range []*time.Time{&cur.Period.To, &cur.DueAt, &cur.ClosedAt, &cur.PaidAt} {
 		if !t.IsZero() {

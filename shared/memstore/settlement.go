@@ -223,6 +223,7 @@ func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.
 	was := cur.Status
 	cur.Status, cur.Period.To, cur.Destination = s.Status, usec(s.Period.To), s.Destination
 	cur.PayoutTransferID, cur.Attempt, cur.FailReason = s.PayoutTransferID, s.Attempt, s.FailReason
+	cur.PayoutBatchID, cur.Waiting = s.PayoutBatchID, s.Waiting
 	cur.DueAt, cur.ClosedAt, cur.PaidAt = usec(s.DueAt), usec(s.ClosedAt), usec(s.PaidAt)
 	cur.Version++
 	if was == sg.SettlementOpen && cur.Status != sg.SettlementOpen {

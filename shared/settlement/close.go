@@ -15,6 +15,7 @@ type JobResult struct {
 	Deferred int // open and due, but below the minimum payout: carried over
 	Paying   int // payout requested
 	Failed   int // payout refused
+	Waiting  int // payout held back: the chain's hot wallet is short
 	Errors   int // left due for the next run
 }
 
@@ -38,12 +39,29 @@ func (s *Service) CloseDue(ctx context.Context, now time.Time) (JobResult, error
 	}
 	res := JobResult{Due: len(refs)}
 	var first error
+	if s.Batch != nil {
+		// Closed settlements are left closed here and paid together below.
+		ctx = context.WithValue(ctx, collectingKey{}, true)
+	}
+	var groups []*group
+	byKey := map[string]*group{}
 	for _, ref := range refs {
 		stl, err := s.Store.Settlement(ctx, ref.TenantID, ref.ID)
 		if err == nil {
 			was := stl.Status
 			stl, err = s.settle(ctx, stl, now)
-			if err == nil {
+			switch {
+			case err != nil:
+			case s.Batch != nil && stl.Status == sg.SettlementClosed:
+				k := stl.TenantID + "\x00" + string(stl.Chain)
+				g := byKey[k]
+				if g == nil {
+					g = &group{tenant: stl.TenantID, chain: stl.Chain}
+					byKey[k] = g
+					groups = append(groups, g)
+				}
+				g.stls, g.was = append(g.stls, stl), append(g.was, was)
+			default:
 				res.count(was, stl)
 			}
 		}
@@ -54,6 +72,13 @@ func (s *Service) CloseDue(ctx context.Context, now time.Time) (JobResult, error
 				first = err
 			}
 		}
+	}
+	groups, err = s.holdShort(ctx, groups, now, &res)
+	if err != nil && first == nil {
+		first = err
+	}
+	if err := s.payGroups(ctx, groups, &res); err != nil && first == nil {
+		first = err
 	}
 	return res, first
 }
@@ -198,6 +223,23 @@ func refused(err error) bool {
 }
 
 func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, error) {
+	if s.Batch != nil {
+		if collecting(ctx) {
+			return stl, nil // the job pays it with the others of its tenant and chain
+		}
+		outs, err := s.Batch.PayBatch(ctx, stl.TenantID, stl.Chain, []sg.Settlement{stl})
+		if err != nil {
+			return stl, err
+		}
+		if len(outs) != 1 {
+			return stl, sg.Internal("settlement.pay", errors.New("the batch payer answered another number of payouts"))
+		}
+		next, err := applyPayout(stl, outs[0])
+		if err != nil {
+			return stl, err
+		}
+		return s.Store.UpdateSettlement(ctx, next)
+	}
 	if s.Payer == nil {
 		// Wired without a payer (the deposit hook): left closed and due,
 		// the scheduled job requests the payout.
@@ -277,6 +319,7 @@ func (s *Service) Retry(ctx context.Context, tenant, id string) (sg.Settlement, 
 		return sg.Settlement{}, err
 	}
 	stl.Status, stl.Attempt, stl.PayoutTransferID, stl.FailReason = sg.SettlementClosed, stl.Attempt+1, "", ""
+	stl.PayoutBatchID, stl.Waiting = "", ""
 	stl.Destination, stl.DueAt = cfg.Destination, now
 	if stl, err = s.Store.UpdateSettlement(ctx, stl); err != nil {
 		return sg.Settlement{}, err

@@ -3,6 +3,7 @@ package settlement
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -193,7 +194,7 @@ func (p PayoutSettler) Settle(ctx context.Context, t sg.Transfer) error {
 	case sg.StatePosted:
 		_, err = p.Svc.MarkPaid(ctx, t.TenantID, id, t.ID)
 	case sg.StateRejected, sg.StateCancelled, sg.StateFailed, sg.StateExpired:
-		_, err = p.Svc.MarkFailed(ctx, t.TenantID, id, t.ID, string(t.State))
+		_, err = p.Svc.MarkFailed(ctx, t.TenantID, id, t.ID, failReason(t))
 	default:
 		return nil
 	}
@@ -201,6 +202,16 @@ func (p PayoutSettler) Settle(ctx context.Context, t sg.Transfer) error {
 		return nil // not (or no longer) this settlement's payout
 	}
 	return err
+}
+
+// failReason is why a settlement's payout ended without paying: the
+// token's refusal of the recipient in a batch (its amount went back to the
+// settlement wallet) by its code, else the transfer's final state.
+func failReason(t sg.Transfer) string {
+	if n := len(t.Events); n > 0 && strings.HasPrefix(t.Events[n-1].Note, sg.ErrRecipientRefused.Code) {
+		return sg.ErrRecipientRefused.Code
+	}
+	return string(t.State)
 }
 
 // OpRefundClear names the conversion entries that bring a refund's value

@@ -2,7 +2,10 @@ package settlement
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sort"
+	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -121,4 +124,130 @@ func (s *Service) CheckLiquidity(ctx context.Context, liq Liquidity, alerts Aler
 		}
 	}
 	return ins, nil
+}
+
+// BooksLiquidity reads a chain's hot-wallet liquidity from the books: the
+// hot wallet's USDT account (one balance item, no scan).
+type BooksLiquidity struct {
+	Books sg.LedgerStore
+}
+
+var _ Liquidity = BooksLiquidity{}
+
+// HotLiquidity implements Liquidity.
+func (b BooksLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error) {
+	bal, err := b.Books.AccountBalance(ctx, sg.SystemAccount(sg.SysHotWallet, c, sg.USDT), 0)
+	if err != nil {
+		return 0, err
+	}
+	return bal.Available, nil
+}
+
+// LogAlerts raises the rebalancing alert as an error-level log line per
+// instruction (chains, amount and source only): the operations alarm on
+// the function's errors picks it up.
+type LogAlerts struct {
+	Log *slog.Logger
+}
+
+var _ Alerts = LogAlerts{}
+
+// Alert implements Alerts.
+func (a LogAlerts) Alert(ctx context.Context, kind string, ins []Instruction) error {
+	for _, in := range ins {
+		a.Log.ErrorContext(ctx, kind, "from_chain", in.From, "to_chain", in.To, "amount", in.Amount.String(), "source", in.Source)
+	}
+	return nil
+}
+
+// liquidityRetry is how long a payout held back for liquidity waits before
+// the job looks at it again (it leaves the head of the due index to the
+// settlements behind it meanwhile).
+const liquidityRetry = 5 * time.Minute
+
+// holdShort keeps the payouts this run would request on a chain within
+// what the chain's hot wallet holds: settlements are taken in order while
+// they fit; the rest wait (closed, Waiting set, due again after
+// liquidityRetry), and when any wait the alert is raised with the
+// rebalancing instructions that would cover the run (from another chain's
+// surplus over its own payouts, else the chain's cold wallet). Without a
+// Liquidity reader every group is paid.
+func (s *Service) holdShort(ctx context.Context, groups []*group, now time.Time, res *JobResult) ([]*group, error) {
+	if s.Liquidity == nil || len(groups) == 0 {
+		return groups, nil
+	}
+	owed := map[sg.Chain]sg.Amount{}
+	for _, g := range groups {
+		for _, stl := range g.stls {
+			owed[g.chain] += max(stl.Totals.Net, 0)
+		}
+	}
+	have := map[sg.Chain]sg.Amount{}
+	for c := range owed {
+		h, err := s.Liquidity.HotLiquidity(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		have[c] = h
+	}
+	left := map[sg.Chain]sg.Amount{}
+	for c, h := range have {
+		left[c] = h
+	}
+	var pay []*group
+	var first error
+	short := false
+	for _, g := range groups {
+		kept := &group{tenant: g.tenant, chain: g.chain}
+		for i, stl := range g.stls {
+			if n := max(stl.Totals.Net, 0); n <= left[g.chain] {
+				left[g.chain] -= n
+				kept.stls, kept.was = append(kept.stls, stl), append(kept.was, g.was[i])
+				continue
+			}
+			short = true
+			out, err := s.wait(ctx, stl, now)
+			if err != nil {
+				res.Errors++
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+			res.Waiting++
+			res.count(g.was[i], out)
+		}
+		if len(kept.stls) > 0 {
+			pay = append(pay, kept)
+		}
+	}
+	if short {
+		ins := Rebalance(owed, have)
+		s.log().WarnContext(ctx, "settlement.payouts_wait_for_liquidity", "instructions", len(ins))
+		if s.Alerts != nil {
+			if err := s.Alerts.Alert(ctx, EventRebalance, ins); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return pay, first
+}
+
+// wait records that a closed settlement's payout waits for liquidity.
+func (s *Service) wait(ctx context.Context, stl sg.Settlement, now time.Time) (sg.Settlement, error) {
+	for range maxAttempts {
+		if stl.Status != sg.SettlementClosed {
+			return stl, nil
+		}
+		stl.Waiting, stl.DueAt = sg.WaitLiquidity, now.Add(liquidityRetry)
+		out, err := s.Store.UpdateSettlement(ctx, stl)
+		if errors.Is(err, sg.ErrSettlementChanged) {
+			if stl, err = s.Store.Settlement(ctx, stl.TenantID, stl.ID); err != nil {
+				return sg.Settlement{}, err
+			}
+			continue
+		}
+		return out, err
+	}
+	return sg.Settlement{}, sg.Unavailable("settlement.wait", errors.New("the settlement kept changing"))
 }

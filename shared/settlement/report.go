@@ -29,6 +29,7 @@ type ReportView struct {
 	PeriodTo         string           `json:"period_to,omitempty"`
 	Destination      *DestinationView `json:"destination,omitempty"`
 	PayoutTransferID string           `json:"payout_transfer_id,omitempty"`
+	PayoutBatchID    string           `json:"payout_batch_id,omitempty"`
 	Totals           TotalsView       `json:"totals"`
 	Lines            []LineView       `json:"lines"`
 	Rates            []RateView       `json:"rates"`
@@ -82,7 +83,7 @@ func ts(t time.Time) string {
 // View renders a settlement with its lines.
 func View(stl sg.Settlement, lines []sg.SettlementLine) ReportView {
 	v := ReportView{ID: stl.ID, Chain: string(stl.Chain), Currency: string(stl.Currency), Status: string(stl.Status),
-		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID,
+		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID, PayoutBatchID: stl.PayoutBatchID,
 		Totals: TotalsView{Gross: stl.Totals.Gross.String(), Fees: stl.Totals.Fees.String(), Refunds: stl.Totals.Refunds.String(),
 			Net: stl.Totals.Net.String()}, Lines: []LineView{}, Rates: []RateView{}}
 	if stl.Destination.Address != "" {

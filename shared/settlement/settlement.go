@@ -25,6 +25,15 @@ type Service struct {
 	// Payer requests the payout of a closed settlement (nil: left closed
 	// and due for the job, which has one).
 	Payer sg.SettlementPayer
+	// Batch, if set, pays instead of Payer: the job pays every due
+	// settlement of a tenant on a chain as rows of one payout batch, and a
+	// retry is a batch of one.
+	Batch BatchPayer
+	// Liquidity, if set, holds the job's batch payouts to what each
+	// chain's hot wallet holds: the rest wait (Waiting) and Alerts is
+	// raised with the rebalancing instructions.
+	Liquidity Liquidity
+	Alerts    Alerts
 	// Ledger, if set, moves each paid invoice's money into the tenant's
 	// settlement wallet as its lines are recorded (collect.go).
 	Ledger Ledger

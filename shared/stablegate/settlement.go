@@ -121,7 +121,8 @@ func (s SettlementStatus) Follows(prev SettlementStatus) bool {
 	case SettlementOpen:
 		return s == SettlementOpen || s == SettlementClosed
 	case SettlementClosed:
-		return s == SettlementPaying || s == SettlementFailed
+		// closed -> closed: its payout waits (Waiting set or cleared).
+		return s == SettlementClosed || s == SettlementPaying || s == SettlementFailed
 	case SettlementPaying:
 		return s == SettlementPaid || s == SettlementFailed
 	case SettlementFailed:
@@ -266,6 +267,13 @@ type Settlement struct {
 	PayoutTransferID string
 	Attempt          int
 	FailReason       string
+	// PayoutBatchID is the payout batch whose row pays it, when the
+	// scheduler paid it in a batch (its transfer is the row's).
+	PayoutBatchID string
+	// Waiting, on a closed settlement, names why its payout is not yet
+	// requested (WaitLiquidity: the chain's hot wallet cannot cover what
+	// is owed on it); the job requests it when that clears.
+	Waiting string
 	// DueAt, when set, puts the settlement in the due index: the job acts
 	// on it at or after DueAt (close an open one, request the payout of a
 	// closed one).
@@ -276,6 +284,10 @@ type Settlement struct {
 	// Version counts its writes; every write is conditioned on it.
 	Version int64
 }
+
+// WaitLiquidity is Settlement.Waiting while the payout chain's hot wallet
+// holds less than what is owed on it: the payout waits, it does not fail.
+const WaitLiquidity = "hot_wallet_liquidity"
 
 // SettlementRef names a settlement across tenants (the due index).
 type SettlementRef struct {

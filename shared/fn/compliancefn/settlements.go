@@ -19,11 +19,14 @@ import (
 // pipeline with the one payout policy (PayoutPolicy), so a settlement's
 // payout meets every control a withdrawal meets.
 func Settlements(env fn.Env) (*settlement.Service, error) {
-	w, _, svc, err := withdrawalsAndSettlements(env)
+	w, st, svc, err := withdrawalsAndSettlements(env)
 	if err != nil {
 		return nil, err
 	}
 	svc.Payer = settlementapi.Payer{W: w, Svc: svc}
+	// The scheduler pays through payout batches (Multisend where the
+	// chain has one): every due settlement of a tenant on a chain a row.
+	svc.Batch = settlementapi.BatchPayer{B: &ledger.Batches{W: w, Store: st.Batches, Claims: st.Withdrawals}, Svc: svc}
 	return svc, nil
 }
 
@@ -48,6 +51,12 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "settlements-close")
 	svc.Log = log
+	// A chain whose hot wallet cannot cover the run's payouts holds them
+	// back and raises the rebalancing alert (an error log line).
+	if svc.Liquidity, err = HotLiquidity(ctx, env); err != nil {
+		return nil, err
+	}
+	svc.Alerts = settlement.LogAlerts{Log: log}
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
 		if res.Due > 0 {

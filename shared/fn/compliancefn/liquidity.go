@@ -1,0 +1,54 @@
+package compliancefn
+
+import (
+	"context"
+
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/ethrpc"
+	"github.com/stablegate/stablegate/shared/chain/holdings"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/settlement"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// ---- sched: the settlement job's liquidity check ----
+
+// hotLiquidity reads each served chain's hot-wallet USDT on chain (one
+// balance call per chain); a chain not served reads as nothing held.
+type hotLiquidity map[sg.Chain]func(ctx context.Context) (sg.Amount, error)
+
+var _ settlement.Liquidity = hotLiquidity{}
+
+// HotLiquidity implements settlement.Liquidity.
+func (h hotLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error) {
+	if read, ok := h[c]; ok {
+		return read(ctx)
+	}
+	return 0, nil
+}
+
+// HotLiquidity is the on-chain reader of the hot wallets the settlement
+// job checks its payouts against (nil when no chain is served: no check).
+func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error) {
+	served, err := fn.ServedChains(ctx, env)
+	if err != nil || len(served) == 0 {
+		return nil, err
+	}
+	out := hotLiquidity{}
+	for _, c := range served {
+		u, hc, err := fn.ChainHTTP(env, c.Net)
+		if err != nil {
+			return nil, err
+		}
+		var total func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error)
+		if c.Net.Chain == sg.Ethereum {
+			total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, Token: c.Token}).Total
+		} else {
+			total = (&holdings.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
+		}
+		hot := c.Hot
+		out[c.Net.Chain] = func(ctx context.Context) (sg.Amount, error) { return total(ctx, []address.Account{hot}, nil) }
+	}
+	return out, nil
+}

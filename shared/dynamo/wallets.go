@@ -198,10 +198,12 @@ func decodeWallet(it item) (sg.Wallet, error) {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
 			Address: getS(a, "address"), Path: getS(a, "path"), Scheme: getS(a, "scheme")})
 	}
-	if w.CustomerRef == "" {
+	if c := getS(it, "customer_id"); w.CustomerRef == "" || c != "" {
 		// Sealed and not opened here: the customer id, kept in the clear,
-		// is the reference (sg.WalletCustomerID, sg.LimitSubject).
-		w.CustomerRef = getS(it, "customer_id")
+		// is the reference (sg.WalletCustomerID, sg.LimitSubject). A
+		// wallet moved to a customer since (SetWalletCustomer) is that
+		// customer's whatever its first reference was.
+		w.CustomerRef = c
 	}
 	return w, nil
 }

@@ -30,6 +30,7 @@ type Summary struct {
 	PayoutTransferID string           `json:"payout_transfer_id,omitempty"`
 	Attempt          int              `json:"attempt,omitempty"`
 	FailReason       string           `json:"fail_reason,omitempty"`
+	Held             *HeldView        `json:"held,omitempty"`
 	LineCount        int              `json:"line_count"`
 	Totals           TotalsView       `json:"totals"`
 	CreatedAt        string           `json:"created_at"`
@@ -41,7 +42,7 @@ type Summary struct {
 func SummaryOf(stl sg.Settlement) Summary {
 	v := Summary{ID: stl.ID, Chain: string(stl.Chain), Currency: string(stl.Currency), Status: string(stl.Status),
 		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID, Attempt: stl.Attempt,
-		FailReason: stl.FailReason, LineCount: stl.LineCount, CreatedAt: ts(stl.CreatedAt), ClosedAt: ts(stl.ClosedAt), PaidAt: ts(stl.PaidAt),
+		FailReason: stl.FailReason, Held: heldView(stl.Held), LineCount: stl.LineCount, CreatedAt: ts(stl.CreatedAt), ClosedAt: ts(stl.ClosedAt), PaidAt: ts(stl.PaidAt),
 		Totals: TotalsView{Gross: stl.Totals.Gross.String(), Fees: stl.Totals.Fees.String(), Refunds: stl.Totals.Refunds.String(),
 			Net: stl.Totals.Net.String()}}
 	if stl.Destination.Address != "" {

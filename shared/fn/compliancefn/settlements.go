@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -18,11 +19,20 @@ import (
 // pipeline with the one payout policy (PayoutPolicy), so a settlement's
 // payout meets every control a withdrawal meets.
 func Settlements(env fn.Env) (*settlement.Service, error) {
-	w, _, svc, err := withdrawalsAndSettlements(env)
+	w, st, svc, err := withdrawalsAndSettlements(env)
 	if err != nil {
 		return nil, err
 	}
-	svc.Payer = settlementapi.Payer{W: w, Svc: svc}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	// ---- cust: the merchant's tier (issue 15) ---- the payer asks the
+	// same tier step the pipeline runs (PayoutPolicy's LimitPolicy) before
+	// it requests a payout, and records the travel-rule data of the
+	// merchant's payout to its own address from its customer's PII.
+	svc.Payer = settlementapi.Payer{W: w, Svc: svc, Tier: tierStep(k, st),
+		Own: compliance.OwnPayouts{Travel: k.Travel, Customers: k.Customers}}
 	return svc, nil
 }
 

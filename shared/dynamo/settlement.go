@@ -399,6 +399,9 @@ func (st *Settlements) AddSettlementLines(ctx context.Context, stl sg.Settlement
 		":lc": n(int64(next.LineCount)), ":g": n(int64(next.Totals.Gross)), ":f": n(int64(next.Totals.Fees)),
 		":r": n(int64(next.Totals.Refunds)), ":net": n(int64(next.Totals.Net)), ":due": usecN(next.DueAt)}
 	set := "SET #v = :v1, #lc = :lc, #g = :g, #f = :f, #r = :r, #net = :net, #due = :due"
+	// ---- cust: what the settlement cleared from another chain (issue 15) ----
+	names["#cl"], vals[":cl"] = "cleared", n(int64(next.Totals.Cleared))
+	set += ", #cl = :cl"
 	if next.DueAt.IsZero() {
 		set += " REMOVE GSI1PK, GSI1SK"
 	} else {

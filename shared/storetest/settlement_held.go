@@ -14,10 +14,17 @@ var settlementHeldCases = []settlementCase{
 		tn := tenant()
 		s := stlNew(tn, sg.Tron, now())
 		s.DueAt = now()
-		_, err := st.CreateSettlement(ctx, s, []sg.SettlementLine{stlInvoice("inv_h", sg.Tron, 20, 0),
-			{Kind: sg.LineClearing, Ref: "inv_h", Chain: sg.Ethereum, To: sg.Tron, Cleared: 20, At: now()}})
+		created, err := st.CreateSettlement(ctx, s, []sg.SettlementLine{stlInvoice("inv_h", sg.Tron, 15, 0),
+			{Kind: sg.LineClearing, Ref: "inv_h", Chain: sg.Ethereum, To: sg.Tron, Cleared: 15, At: now()}})
 		must(t, "create", err)
-		s.Status, s.ClosedAt, s.Period.To, s.Attempt, s.Version = sg.SettlementClosed, now(), now(), 1, 1
+		added, err := st.AddSettlementLines(ctx, created, []sg.SettlementLine{stlInvoice("inv_i", sg.Tron, 5, 0),
+			{Kind: sg.LineClearing, Ref: "inv_i", Chain: sg.Ethereum, To: sg.Tron, Cleared: 5, At: now()}})
+		must(t, "add lines", err)
+		if added.Totals.Cleared != 20 {
+			t.Fatalf("cleared %s after the lines were added; want 20", added.Totals.Cleared)
+		}
+		s = added
+		s.Status, s.ClosedAt, s.Period.To, s.Attempt = sg.SettlementClosed, now(), now(), 1
 		closed, err := st.UpdateSettlement(ctx, s)
 		must(t, "close", err)
 		since := now().Add(-time.Minute)

@@ -60,7 +60,7 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
 		if res.Due > 0 {
-			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "failed", res.Failed, "errors", res.Errors)
+			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors)
 		}
 		return res, err
 	}, nil

@@ -145,7 +145,7 @@ func TestComplianceCaseOnTheStack(t *testing.T) {
 			t.Fatalf("another tenant's GET %s: %d %s", path, r.status, r.body)
 		}
 	}
-	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", other, nil, []byte(`{"text":"mine"}`)); r.status != 404 {
+	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", other, idem(), []byte(`{"text":"mine"}`)); r.status != 404 {
 		t.Fatalf("another tenant's note: %d %s", r.status, r.body)
 	}
 
@@ -164,8 +164,22 @@ func TestComplianceCaseOnTheStack(t *testing.T) {
 	if c := post("/assign", `{"assignee":"`+officer+`"}`, 200); c.Assignee == nil || *c.Assignee != officer || c.Status != "investigating" {
 		t.Fatalf("assigned %+v", c)
 	}
-	if c := post("/notes", `{"text":"two deposits just under 10,000"}`, 200); len(c.Notes) != 1 || c.Notes[0].Author != officer {
-		t.Fatalf("noted %+v", c)
+	// A note takes an Idempotency-Key: a replay answers with the first
+	// answer and adds no second note; the key with another text is refused.
+	noteKey := idem()
+	first := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, noteKey, []byte(`{"text":"two deposits just under 10,000"}`))
+	var c0 caseJSON
+	if first.json(t, &c0); first.status != 200 || len(c0.Notes) != 1 || c0.Notes[0].Author != officer {
+		t.Fatalf("noted %d %s", first.status, first.body)
+	}
+	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, noteKey, []byte(`{"text":"two deposits just under 10,000"}`)); r.status != 200 || string(r.body) != string(first.body) {
+		t.Fatalf("note replay: %d %s; want the first answer %s", r.status, r.body, first.body)
+	}
+	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, noteKey, []byte(`{"text":"another"}`)); r.status != 409 || r.errCode() != "idempotency_key_reused" {
+		t.Fatalf("note key reused: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, nil, []byte(`{"text":"no key"}`)); r.status != 400 || r.errCode() != "idempotency_key_missing" {
+		t.Fatalf("note without a key: %d %s", r.status, r.body)
 	}
 	c := post("/evidence", `{"transfers":["`+txns[0]+`","`+txns[1]+`"]}`, 200)
 	// The screening hit named the payout and the address; the officer added the deposits.
@@ -197,7 +211,7 @@ func TestComplianceCaseOnTheStack(t *testing.T) {
 		decided.Decision.Certificate.CourseID != course || decided.Decision.Certificate.CertificateID != attempt.Certificate.ID {
 		t.Fatalf("decision %+v", decided.Decision)
 	}
-	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, nil, []byte(`{"text":"late"}`)); r.status != 409 || r.errCode() != "case_closed" {
+	if r := e.do(t, "POST", "/v1/cases/"+id+"/notes", tok, idem(), []byte(`{"text":"late"}`)); r.status != 409 || r.errCode() != "case_closed" {
 		t.Fatalf("note on a closed case: %d %s", r.status, r.body)
 	}
 

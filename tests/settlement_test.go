@@ -109,10 +109,24 @@ func TestSettlementMerchantDay(t *testing.T) {
 		t.Fatalf("tron fee preview: %+v", shown.Quote)
 	}
 
+	// The merchant as a customer of the tenant, verified into a tier with
+	// cross_chain: Tron's value is cleared to Ethereum (issue 15).
+	ctok := custToken(t, e, ten)
+	merchant := custCreate(t, e, ctok, `{"name":"Day Merchant","country":"DE"}`)
+	var kyc struct {
+		ProviderRef string `json:"provider_ref"`
+	}
+	if r := e.do(t, "POST", "/v1/customers/"+merchant.ID+"/kyc", ctok, nil, []byte(`{"tier":"standard"}`)); r.status != 200 {
+		t.Fatalf("kyc start: %d %s", r.status, r.body)
+	} else {
+		r.json(t, &kyc)
+	}
+	custKycdev(t, kyc.ProviderRef, "verify")
+
 	// Both chains settle on Ethereum, scheduled at a 25 USDT threshold.
 	payee := common.BytesToAddress(crypto.Keccak256([]byte(randHex(8)))[:20]).Hex()
 	cfg := func(chain string) reply {
-		body := `{"chain":"` + chain + `","mode":"scheduled","schedule":"threshold","threshold":"25.000000",` +
+		body := `{"chain":"` + chain + `","mode":"scheduled","schedule":"threshold","threshold":"25.000000","customer_id":"` + merchant.ID + `",` +
 			`"destination":{"chain":"ethereum","address":"` + payee + `"},"version":0}`
 		return e.do(t, "PUT", "/v1/settlement-config", tok, map[string]string{"Content-Type": "application/json"}, []byte(body))
 	}

@@ -15,9 +15,9 @@ import (
 // paying wallet's customer. A payout with no travel-rule data (under the
 // threshold, and none given), a beneficiary with no country, or a wallet
 // with no customer is counted as domestic: its country is not known. A
-// payout is never cross-chain: it leaves from the balance it is paid on
-// (a settlement paid on another chain than it was taken in on is; see
-// the settlement service).
+// payout leaves from the balance it is paid on, so it is cross-chain only
+// when it is a settlement's that brings value cleared from another chain
+// (MetaClearedFrom, set by the settlement payer): that needs cross_chain.
 type PayoutOps struct {
 	Travel    *Travel
 	Customers *Customers
@@ -26,7 +26,7 @@ type PayoutOps struct {
 
 // Op is the limit operation of payout t.
 func (o PayoutOps) Op(ctx context.Context, t sg.Transfer) (sg.LimitOp, error) {
-	op := sg.LimitOp{Kind: sg.OpPayout}
+	op := sg.LimitOp{Kind: sg.OpPayout, CrossChain: clearedFrom(t)}
 	if t.Type != sg.TransferWithdrawal || o.Travel == nil || o.Customers == nil || o.Wallets == nil {
 		return op, nil
 	}

@@ -219,6 +219,13 @@ func settlementItem(stl sg.Settlement) item {
 		"fail_reason": s(stl.FailReason), "payout_batch": s(stl.PayoutBatchID), "waiting": s(stl.Waiting), "due": usecN(stl.DueAt), "created": usecN(stl.CreatedAt), "closed": usecN(stl.ClosedAt),
 		"paid_at": usecN(stl.PaidAt), "line_count": n(int64(stl.LineCount)), "gross": n(int64(stl.Totals.Gross)),
 		"fees": n(int64(stl.Totals.Fees)), "refunds": n(int64(stl.Totals.Refunds)), "net": n(int64(stl.Totals.Net)), "version": n(stl.Version)}
+	// ---- cust: the merchant's tier (issue 15) ----
+	if stl.Totals.Cleared != 0 {
+		it["cleared"] = n(int64(stl.Totals.Cleared))
+	}
+	if h := stl.Held; h != nil {
+		it["held_code"], it["held_msg"], it["held_since"] = s(h.Code), s(h.Message), usecN(h.Since)
+	}
 	if !stl.DueAt.IsZero() {
 		pk, sk := stlDueKeys(stl)
 		it["GSI1PK"], it["GSI1SK"] = s(pk), s(sk)
@@ -235,7 +242,17 @@ func readSettlement(it item) sg.Settlement {
 		DueAt: getUsec(it, "due"), CreatedAt: getUsec(it, "created"), ClosedAt: getUsec(it, "closed"), PaidAt: getUsec(it, "paid_at"),
 		LineCount: int(getN(it, "line_count")), Version: getN(it, "version"),
 		Totals: sg.SettlementTotals{Gross: sg.Amount(getN(it, "gross")), Fees: sg.Amount(getN(it, "fees")),
-			Refunds: sg.Amount(getN(it, "refunds")), Net: sg.Amount(getN(it, "net"))}}
+			Refunds: sg.Amount(getN(it, "refunds")), Net: sg.Amount(getN(it, "net")), Cleared: sg.Amount(getN(it, "cleared"))},
+		Held: heldOf(it)}
+}
+
+// heldOf is a settlement item's hold, if any (issue 15: the merchant's tier).
+func heldOf(it item) *sg.Reason {
+	c := getS(it, "held_code")
+	if c == "" {
+		return nil
+	}
+	return &sg.Reason{Code: c, Message: getS(it, "held_msg"), Since: getUsec(it, "held_since")}
 }
 
 func lineSK(id string, seq int) string { return fmt.Sprintf("%s%s#%08d", stlLinePrefix, id, seq) }
@@ -383,6 +400,9 @@ func (st *Settlements) AddSettlementLines(ctx context.Context, stl sg.Settlement
 		":lc": n(int64(next.LineCount)), ":g": n(int64(next.Totals.Gross)), ":f": n(int64(next.Totals.Fees)),
 		":r": n(int64(next.Totals.Refunds)), ":net": n(int64(next.Totals.Net)), ":due": usecN(next.DueAt)}
 	set := "SET #v = :v1, #lc = :lc, #g = :g, #f = :f, #r = :r, #net = :net, #due = :due"
+	// ---- cust: what the settlement cleared from another chain (issue 15) ----
+	names["#cl"], vals[":cl"] = "cleared", n(int64(next.Totals.Cleared))
+	set += ", #cl = :cl"
 	if next.DueAt.IsZero() {
 		set += " REMOVE GSI1PK, GSI1SK"
 	} else {
@@ -423,6 +443,12 @@ func (st *Settlements) UpdateSettlement(ctx context.Context, stl sg.Settlement) 
 	cur.PayoutTransferID, cur.Attempt, cur.FailReason = stl.PayoutTransferID, stl.Attempt, stl.FailReason
 	cur.PayoutBatchID, cur.Waiting = stl.PayoutBatchID, stl.Waiting
 	cur.DueAt, cur.ClosedAt, cur.PaidAt = stl.DueAt, stl.ClosedAt, stl.PaidAt
+	cur.Held = nil
+	if stl.Held != nil {
+		h := *stl.Held
+		h.Since = h.Since.UTC().Truncate(time.Microsecond)
+		cur.Held = &h
+	}
 	for _, t := range []*time.Time{&cur.Period.To, &cur.DueAt, &cur.ClosedAt, &cur.PaidAt} {
 		if !t.IsZero() {
 			*t = t.UTC().Truncate(time.Microsecond)

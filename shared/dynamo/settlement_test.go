@@ -150,6 +150,15 @@ func TestSettlementServiceOnDynamoDB(t *testing.T) {
 	s := all[0]
 	// Gross 1000; fees 1% + 0.1 capped at 5: 1.1 + 2.1 + 3.1 + 4.1 = 10.4, then the 1.5 network fee.
 	want := sg.SettlementTotals{Gross: 1_000_000_000, Fees: 11_900_000, Refunds: -20_000_000, Net: 968_100_000}
+	lines, _, err := svc.Lines(ctx, tn, s.ID, sg.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines { // the value cleared from Tron: the clearing lines' sum (issue 15: cross_chain)
+		if l.Kind == sg.LineClearing {
+			want.Cleared += l.Cleared
+		}
+	}
 	if s.Chain != sg.Ethereum || s.Status != sg.SettlementPaying || s.Totals != want || s.LineCount != 9 {
 		t.Fatalf("settlement %+v; want totals %+v over 9 lines (4 invoices, 3 clearings, a refund, a network fee)", s, want)
 	}

@@ -33,13 +33,16 @@ func travelItem(r sg.TravelRecord) item {
 	if len(r.PayloadSealed) > 0 {
 		it["payload"] = b(r.PayloadSealed)
 	}
+	if r.OwnAddress {
+		it["own"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
 	return it
 }
 
 func decodeTravel(tenant string, it item) sg.TravelRecord {
 	return sg.TravelRecord{Tenant: tenant, TransferID: getS(it, "transfer"), Direction: sg.TravelDirection(getS(it, "dir")),
 		Status: sg.TravelStatus(getS(it, "status")), PayloadSealed: getB(it, "payload"), CounterpartyVASP: getS(it, "vasp"),
-		Amount: sg.Amount(getN(it, "amount")), Chain: sg.Chain(getS(it, "chain")), At: getUsec(it, "at")}
+		Amount: sg.Amount(getN(it, "amount")), Chain: sg.Chain(getS(it, "chain")), At: getUsec(it, "at"), OwnAddress: getBool(it, "own")}
 }
 
 // PutTravel writes r once.

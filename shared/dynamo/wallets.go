@@ -179,6 +179,9 @@ func (st *Table) openPII(ctx context.Context, w *sg.Wallet, it item) error {
 		return sg.Internal("dynamo.openPII", err)
 	}
 	w.CustomerRef, w.Label, w.Metadata = p.C, p.L, p.M
+	if c := getS(it, "customer_id"); c != "" {
+		w.CustomerRef = c // moved to a customer since (SetWalletCustomer)
+	}
 	return nil
 }
 
@@ -195,10 +198,12 @@ func decodeWallet(it item) (sg.Wallet, error) {
 		w.Addresses = append(w.Addresses, sg.DepositAddress{Chain: sg.Chain(getS(a, "chain")), Asset: sg.Asset(getS(a, "asset")),
 			Address: getS(a, "address"), Path: getS(a, "path"), Scheme: getS(a, "scheme")})
 	}
-	if w.CustomerRef == "" {
+	if c := getS(it, "customer_id"); w.CustomerRef == "" || c != "" {
 		// Sealed and not opened here: the customer id, kept in the clear,
-		// is the reference (sg.WalletCustomerID, sg.LimitSubject).
-		w.CustomerRef = getS(it, "customer_id")
+		// is the reference (sg.WalletCustomerID, sg.LimitSubject). A
+		// wallet moved to a customer since (SetWalletCustomer) is that
+		// customer's whatever its first reference was.
+		w.CustomerRef = c
 	}
 	return w, nil
 }
@@ -333,4 +338,36 @@ func (st *Wallets) walletsAnd(ctx context.Context, tenant string, ids []string, 
 		out[w.ID] = w
 	}
 	return out, rest, nil
+}
+
+// ---- cust: the settlement wallet's customer (issue 15) ----
+
+var _ sg.WalletOwners = (*Wallets)(nil)
+
+// SetWalletCustomer makes customerID the wallet's customer: the id kept in
+// the clear (which the money-moving functions read) and, in a store that
+// keeps the reference unsealed, the reference too. The sealed reference is
+// left as it was; readers take the clear id over it.
+func (st *Wallets) SetWalletCustomer(ctx context.Context, tenant, walletID, customerID string) (sg.Wallet, error) {
+	if !sg.ValidID(sg.CustomerIDPrefix, customerID) {
+		return sg.Wallet{}, sg.ErrSettlementCustomerNotFound
+	}
+	set := "SET customer_id = :c"
+	if st.Fields == nil {
+		set += ", customer_ref = :c"
+	}
+	out, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: key(tenantPK(tenant), walletPrefix+walletID),
+		UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":c": s(customerID)}, ReturnValues: types.ReturnValueAllNew})
+	if condFailed(err) {
+		return sg.Wallet{}, sg.ErrNotFound.WithParam("wallet_id")
+	}
+	if err != nil {
+		return sg.Wallet{}, classify("dynamo.SetWalletCustomer", err)
+	}
+	w, err := decodeWallet(out.Attributes)
+	if err != nil {
+		return w, err
+	}
+	return w, st.openPII(ctx, &w, out.Attributes)
 }

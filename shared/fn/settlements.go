@@ -84,6 +84,8 @@ func settlementRoutes(name string, withWallets bool, routes func(settlementapi.H
 				return nil, err
 			}
 			h.Wallets = settlementapi.Wallets{Wallets: w.Svc}
+			// ---- cust: the merchant as a customer (issue 15) ----
+			h.Customers, h.Owners, h.WalletReader = st.Customers, st.Wallets, st.Wallets
 		}
 		return httpapi.Wrap(name, settlementapi.Routes(routes(h))), nil
 	}

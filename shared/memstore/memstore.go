@@ -351,3 +351,23 @@ func copyMap(m map[string]string) map[string]string {
 }
 
 var _ sg.CourseStore = (*Store)(nil)
+
+// ---- cust: the settlement wallet's customer (issue 15) ----
+
+var _ sg.WalletOwners = (*Store)(nil)
+
+// SetWalletCustomer makes customerID the wallet's customer.
+func (st *Store) SetWalletCustomer(_ context.Context, tenant, walletID, customerID string) (sg.Wallet, error) {
+	if !sg.ValidID(sg.CustomerIDPrefix, customerID) {
+		return sg.Wallet{}, sg.ErrSettlementCustomerNotFound
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	w, ok := st.wallets[tenant][walletID]
+	if !ok {
+		return sg.Wallet{}, sg.ErrNotFound.WithParam("wallet_id")
+	}
+	w.CustomerRef = customerID
+	st.wallets[tenant][walletID] = w
+	return copyWallet(w), nil
+}

@@ -225,6 +225,12 @@ func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.
 	cur.PayoutTransferID, cur.Attempt, cur.FailReason = s.PayoutTransferID, s.Attempt, s.FailReason
 	cur.PayoutBatchID, cur.Waiting = s.PayoutBatchID, s.Waiting
 	cur.DueAt, cur.ClosedAt, cur.PaidAt = usec(s.DueAt), usec(s.ClosedAt), usec(s.PaidAt)
+	cur.Held = nil
+	if s.Held != nil {
+		h := *s.Held
+		h.Since = usec(h.Since)
+		cur.Held = &h
+	}
 	cur.Version++
 	if was == sg.SettlementOpen && cur.Status != sg.SettlementOpen {
 		delete(st.open, tc(cur.TenantID, cur.Chain))

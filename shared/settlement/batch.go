@@ -89,6 +89,12 @@ func (s *Service) recordPayout(ctx context.Context, stl sg.Settlement, o Payout)
 		if stl.Status != sg.SettlementClosed || stl.Attempt != attempt {
 			return stl, nil
 		}
+		var held *HeldError
+		if errors.As(o.Err, &held) {
+			// The merchant's tier does not allow it yet: held, as a
+			// single payout would be, not failed.
+			return s.hold(ctx, stl, held.Reason)
+		}
 		next, err := applyPayout(stl, o)
 		if err != nil {
 			return stl, err
@@ -123,6 +129,6 @@ func applyPayout(stl sg.Settlement, o Payout) (sg.Settlement, error) {
 	default:
 		stl.Status, stl.PayoutTransferID, stl.PayoutBatchID = sg.SettlementPaying, o.TransferID, o.BatchID
 	}
-	stl.DueAt, stl.Waiting = time.Time{}, ""
+	stl.DueAt, stl.Waiting, stl.Held = time.Time{}, "", nil
 	return stl, nil
 }

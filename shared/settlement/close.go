@@ -14,6 +14,7 @@ type JobResult struct {
 	Closed   int
 	Deferred int // open and due, but below the minimum payout: carried over
 	Paying   int // payout requested
+	Held     int // the merchant's tier does not allow the payout yet: asked again later
 	Failed   int // payout refused
 	Waiting  int // payout held back: the chain's hot wallet is short
 	Errors   int // left due for the next run
@@ -90,6 +91,10 @@ func (r *JobResult) count(was sg.SettlementStatus, stl sg.Settlement) {
 	switch stl.Status {
 	case sg.SettlementOpen:
 		r.Deferred++
+	case sg.SettlementClosed:
+		if stl.Held != nil {
+			r.Held++
+		}
 	case sg.SettlementPaying:
 		r.Paying++
 	case sg.SettlementFailed:
@@ -169,6 +174,9 @@ func (s *Service) step(ctx context.Context, stl sg.Settlement, now time.Time) (s
 		}
 		return s.close(ctx, stl, now)
 	case sg.SettlementClosed:
+		if stl.Held != nil && stl.DueAt.After(now) {
+			return stl, nil // held: asked again at DueAt
+		}
 		return s.pay(ctx, stl)
 	}
 	if !stl.DueAt.IsZero() { // no action left: out of the due index
@@ -234,10 +242,15 @@ func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, er
 		if len(outs) != 1 {
 			return stl, sg.Internal("settlement.pay", errors.New("the batch payer answered another number of payouts"))
 		}
+		var held *HeldError
+		if errors.As(outs[0].Err, &held) {
+			return s.hold(ctx, stl, held.Reason)
+		}
 		next, err := applyPayout(stl, outs[0])
 		if err != nil {
 			return stl, err
 		}
+		next.Held = nil
 		return s.Store.UpdateSettlement(ctx, next)
 	}
 	if s.Payer == nil {
@@ -246,6 +259,11 @@ func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, er
 		return stl, nil
 	}
 	id, err := s.Payer.Pay(ctx, stl)
+	var held *HeldError
+	if errors.As(err, &held) {
+		return s.hold(ctx, stl, held.Reason)
+	}
+	stl.Held = nil
 	switch {
 	case err != nil && refused(err):
 		stl.Status, stl.FailReason, stl.DueAt = sg.SettlementFailed, code(err), time.Time{}

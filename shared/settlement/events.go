@@ -32,6 +32,7 @@ type Summary struct {
 	FailReason       string           `json:"fail_reason,omitempty"`
 	PayoutBatchID    string           `json:"payout_batch_id,omitempty"`
 	Waiting          string           `json:"waiting,omitempty"`
+	Held             *HeldView        `json:"held,omitempty"`
 	LineCount        int              `json:"line_count"`
 	Totals           TotalsView       `json:"totals"`
 	CreatedAt        string           `json:"created_at"`
@@ -43,7 +44,7 @@ type Summary struct {
 func SummaryOf(stl sg.Settlement) Summary {
 	v := Summary{ID: stl.ID, Chain: string(stl.Chain), Currency: string(stl.Currency), Status: string(stl.Status),
 		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID, Attempt: stl.Attempt,
-		FailReason: stl.FailReason, PayoutBatchID: stl.PayoutBatchID, Waiting: stl.Waiting, LineCount: stl.LineCount, CreatedAt: ts(stl.CreatedAt), ClosedAt: ts(stl.ClosedAt), PaidAt: ts(stl.PaidAt),
+		FailReason: stl.FailReason, PayoutBatchID: stl.PayoutBatchID, Waiting: stl.Waiting, Held: heldView(stl.Held), LineCount: stl.LineCount, CreatedAt: ts(stl.CreatedAt), ClosedAt: ts(stl.ClosedAt), PaidAt: ts(stl.PaidAt),
 		Totals: TotalsView{Gross: stl.Totals.Gross.String(), Fees: stl.Totals.Fees.String(), Refunds: stl.Totals.Refunds.String(),
 			Net: stl.Totals.Net.String()}}
 	if stl.Destination.Address != "" {

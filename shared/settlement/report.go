@@ -30,9 +30,11 @@ type ReportView struct {
 	Destination      *DestinationView `json:"destination,omitempty"`
 	PayoutTransferID string           `json:"payout_transfer_id,omitempty"`
 	PayoutBatchID    string           `json:"payout_batch_id,omitempty"`
-	Totals           TotalsView       `json:"totals"`
-	Lines            []LineView       `json:"lines"`
-	Rates            []RateView       `json:"rates"`
+	// Held is why a closed settlement's payout waits (the merchant's tier).
+	Held   *HeldView  `json:"held,omitempty"`
+	Totals TotalsView `json:"totals"`
+	Lines  []LineView `json:"lines"`
+	Rates  []RateView `json:"rates"`
 }
 
 // DestinationView is where a settlement is paid.
@@ -83,7 +85,7 @@ func ts(t time.Time) string {
 // View renders a settlement with its lines.
 func View(stl sg.Settlement, lines []sg.SettlementLine) ReportView {
 	v := ReportView{ID: stl.ID, Chain: string(stl.Chain), Currency: string(stl.Currency), Status: string(stl.Status),
-		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID, PayoutBatchID: stl.PayoutBatchID,
+		PeriodFrom: ts(stl.Period.From), PeriodTo: ts(stl.Period.To), PayoutTransferID: stl.PayoutTransferID, PayoutBatchID: stl.PayoutBatchID, Held: heldView(stl.Held),
 		Totals: TotalsView{Gross: stl.Totals.Gross.String(), Fees: stl.Totals.Fees.String(), Refunds: stl.Totals.Refunds.String(),
 			Net: stl.Totals.Net.String()}, Lines: []LineView{}, Rates: []RateView{}}
 	if stl.Destination.Address != "" {

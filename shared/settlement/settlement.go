@@ -49,6 +49,9 @@ type Service struct {
 	// BatchSize is how many due settlements CloseDue takes per call (100
 	// when zero).
 	BatchSize int
+	// HoldRecheck is the least time a settlement held by the merchant's
+	// tier waits before the job asks again (DefaultHoldRecheck when zero).
+	HoldRecheck time.Duration
 }
 
 func (s *Service) now() time.Time {

@@ -37,8 +37,13 @@ type ConfigBody struct {
 	Threshold   string          `json:"threshold,omitempty"`
 	Destination DestinationView `json:"destination"`
 	MinPayout   string          `json:"min_payout,omitempty"`
-	Version     int64           `json:"version"`
-	UpdatedAt   string          `json:"updated_at,omitempty"`
+	// CustomerID names the merchant as a customer of the tenant: the
+	// settlement wallet is that customer's, so settlements are paid under
+	// its tier (issue 15). Optional; the tenant's settlement wallet has one
+	// customer, the one named last.
+	CustomerID string `json:"customer_id,omitempty"`
+	Version    int64  `json:"version"`
+	UpdatedAt  string `json:"updated_at,omitempty"`
 }
 
 // decodeStrict reads exactly one JSON object into v, refusing unknown

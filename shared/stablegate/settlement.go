@@ -121,7 +121,8 @@ func (s SettlementStatus) Follows(prev SettlementStatus) bool {
 	case SettlementOpen:
 		return s == SettlementOpen || s == SettlementClosed
 	case SettlementClosed:
-		// closed -> closed: its payout waits (Waiting set or cleared).
+		// closed -> closed: its payout waits (Waiting set or cleared, or a
+		// held payout's Held and DueAt move on).
 		return s == SettlementClosed || s == SettlementPaying || s == SettlementFailed
 	case SettlementPaying:
 		return s == SettlementPaid || s == SettlementFailed
@@ -216,6 +217,9 @@ type SettlementTotals struct {
 	Fees    Amount
 	Refunds Amount
 	Net     Amount
+	// Cleared sums the clearing lines: value the settlement brings from
+	// another chain's books (its payout is cross-chain when not zero).
+	Cleared Amount
 }
 
 // Add returns t with line l counted.
@@ -225,6 +229,8 @@ func (t SettlementTotals) Add(l SettlementLine) SettlementTotals {
 		t.Gross += l.Gross
 	case LineRefund, LineChargeback:
 		t.Refunds += l.Net
+	case LineClearing:
+		t.Cleared += l.Cleared
 	}
 	t.Fees += l.Fee
 	t.Net += l.Net
@@ -274,6 +280,11 @@ type Settlement struct {
 	// requested (WaitLiquidity: the chain's hot wallet cannot cover what
 	// is owed on it); the job requests it when that clears.
 	Waiting string
+	// Held, on a closed settlement, is why its payout waits: the merchant's
+	// tier does not allow it yet (a tier limit or capability code, or
+	// kyc_required). The job asks again at DueAt; it is cleared once the
+	// payout is requested.
+	Held *Reason
 	// DueAt, when set, puts the settlement in the due index: the job acts
 	// on it at or after DueAt (close an open one, request the payout of a
 	// closed one).

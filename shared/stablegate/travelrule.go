@@ -271,6 +271,9 @@ type TravelRecord struct {
 	Amount           Amount
 	Chain            Chain
 	At               time.Time
+	// OwnAddress marks a payout to the customer's own address (the
+	// merchant's settlement): originator and beneficiary are one person.
+	OwnAddress bool
 }
 
 // TravelStore keeps travel records: one per transfer and direction,

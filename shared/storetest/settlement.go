@@ -23,7 +23,7 @@ type SettlementStores interface {
 // other cases: every case works in tenants of its own and reads the
 // platform-wide liabilities and due index as deltas or filtered).
 func Settlement(t *testing.T, open func(t *testing.T) SettlementStores) {
-	for _, c := range settlementCases {
+	for _, c := range append(settlementCases, settlementHeldCases...) {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
 }
@@ -153,7 +153,7 @@ var settlementCases = []settlementCase{
 			{Kind: sg.LineRefund, Ref: "tr_r", Chain: sg.Ethereum, Gross: -5_000_000, Net: -5_000_000, At: now()}}
 		got, err := st.CreateSettlement(ctx, s, lines)
 		must(t, "CreateSettlement", err)
-		want := sg.SettlementTotals{Gross: 100_000_000, Fees: 1_000_000, Refunds: -5_000_000, Net: 94_000_000}
+		want := sg.SettlementTotals{Gross: 100_000_000, Fees: 1_000_000, Refunds: -5_000_000, Net: 94_000_000, Cleared: 99_000_000}
 		if got.Version != 1 || got.LineCount != 3 || got.Totals != want || got.Status != sg.SettlementOpen {
 			t.Fatalf("created %+v", got)
 		}

@@ -32,6 +32,7 @@ import (
 // the ledger's rules depend on (nonces held by withdrawals).
 type Store interface {
 	sg.WalletStore
+	sg.WalletOwners
 	sg.IdempotencyStore
 	sg.BalanceReader
 	sg.Mover
@@ -93,7 +94,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases, walletOwnerCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
@@ -32,7 +33,18 @@ var CaseKinds = []sg.CaseKind{sg.CaseAMLAlert, sg.CaseManual, sg.CaseSanctionsHi
 // Cases serves the case routes.
 type Cases struct {
 	Svc *compliance.Cases
+	// Idem keeps the Idempotency-Key claims of the case writes that take
+	// one (a note); nil runs them unguarded (tests).
+	Idem sg.IdempotencyClaims
+	// Now is the clock of the claims (nil: time.Now).
+	Now func() time.Time
 }
+
+// OpCaseNote is the idempotency operation of a note on a case.
+const OpCaseNote = "cases.note"
+
+// CaseNoteLease is how long a note holds its Idempotency-Key while it runs.
+const CaseNoteLease = time.Minute
 
 // CaseNoteView is one note of a case.
 type CaseNoteView struct {
@@ -240,14 +252,32 @@ type CaseNoteRequest struct {
 	Text string `json:"text" validate:"required,max=4000"`
 }
 
-// Note is POST /v1/cases/{case_id}/notes: the officer's note.
+// Note is POST /v1/cases/{case_id}/notes (Idempotency-Key): the
+// officer's note. A replay answers with the first answer and adds no
+// second note.
 func (h Cases) Note(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, id, body, err := caseWrite[CaseNoteRequest](req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	c, _, err := h.Svc.Note(ctx, p.TenantID, id, p.Subject, body.Text)
-	return caseAnswer(c, err)
+	key, err := httpapi.IdempotencyKey(req)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	now := h.Now
+	if now == nil {
+		now = time.Now
+	}
+	// The request is the case, the officer and the text: the same key
+	// with another of them is idempotency_key_reused.
+	hash := httpapi.RequestHash(OpCaseNote, []string{id, p.Subject, body.Text})
+	return httpapi.Once(ctx, h.Idem, p.TenantID, OpCaseNote, key, hash, CaseNoteLease, now, func() (int, any, error) {
+		c, _, err := h.Svc.Note(ctx, p.TenantID, id, p.Subject, body.Text)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, ViewCase(c), nil
+	})
 }
 
 // CaseAddress is an address given as evidence.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -48,6 +49,7 @@ type caseEnv struct {
 	rules     complianceapi.Rules
 	blocks    complianceapi.Blocklist
 	list      complianceapi.Sanctions
+	keys      int
 }
 
 // newCaseEnv builds the routes; course names the course an officer must
@@ -65,7 +67,7 @@ func newCaseEnv(t *testing.T, course string) *caseEnv {
 	}
 	scr := &compliance.Screening{Store: sanc, Cases: cases, Now: c.Now}
 	return &caseEnv{t: t, clock: c, comp: comp, sanctions: sanc, st: st, cases: cases, screening: scr,
-		h:      complianceapi.Cases{Svc: cases},
+		h:      complianceapi.Cases{Svc: cases, Idem: st, Now: c.Now},
 		rules:  complianceapi.Rules{Svc: &compliance.Rules{Store: comp, Now: c.Now}},
 		blocks: complianceapi.Blocklist{Screening: scr}, list: complianceapi.Sanctions{Store: sanc}}
 }
@@ -98,8 +100,15 @@ func (e *caseEnv) do(h httpapi.Handler, c caseCall) caseReply {
 		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "req-1",
 			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
 				Claims: map[string]string{httpapi.TenantClaim: c.tenant, "sub": c.subject}, Scopes: []string{complianceapi.ScopeCompliance}}}}}
+	// Every POST carries a fresh Idempotency-Key unless the call names
+	// its own (an empty one: none).
+	e.keys++
+	req.Headers["idempotency-key"] = fmt.Sprintf("k-%d", e.keys)
 	for k, v := range c.headers {
 		req.Headers[k] = v
+	}
+	if req.Headers["idempotency-key"] == "" {
+		delete(req.Headers, "idempotency-key")
 	}
 	resp, err := httpapi.Wrap("complianceapi-test", h)(bg, req)
 	if err != nil {
@@ -424,4 +433,50 @@ func TestOfficerRoutesNeedASubject(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a token without a subject: %d %s, %v", resp.StatusCode, resp.Body, err)
 	}
+}
+
+func TestCaseNoteTakesAnIdempotencyKey(t *testing.T) {
+	e := newCaseEnv(t, "")
+	c := e.open("acme", "wal_a", sg.CaseAMLAlert)
+	note := func(key, text string) caseReply {
+		return e.do(e.h.Note, caseCall{path: path(c.ID), headers: map[string]string{"idempotency-key": key}, body: `{"text":"` + text + `"}`})
+	}
+	t.Run("a note without a key is refused and adds nothing", func(t *testing.T) {
+		note("", "no key").refused(t, 400, "idempotency_key_missing", "Idempotency-Key")
+		if got, _ := e.cases.Get(bg, "acme", c.ID); len(got.Notes) != 0 {
+			t.Fatalf("notes %+v; want none", got.Notes)
+		}
+	})
+	first := note("n-1", "called the customer")
+	first.want(t, 200)
+	t.Run("a replay answers with the first answer and adds no second note", func(t *testing.T) {
+		e.clock.Add(time.Minute)
+		again := note("n-1", "called the customer")
+		again.want(t, 200)
+		if again.body != first.body {
+			t.Fatalf("replay %s; want the first answer %s", again.body, first.body)
+		}
+		if got, _ := e.cases.Get(bg, "acme", c.ID); len(got.Notes) != 1 {
+			t.Fatalf("notes %+v; want one", got.Notes)
+		}
+	})
+	t.Run("the same key with another text is idempotency_key_reused", func(t *testing.T) {
+		note("n-1", "another text").refused(t, 409, "idempotency_key_reused", "Idempotency-Key")
+		if got, _ := e.cases.Get(bg, "acme", c.ID); len(got.Notes) != 1 {
+			t.Fatalf("notes %+v; want one", got.Notes)
+		}
+	})
+	t.Run("a new key adds a second note", func(t *testing.T) {
+		v := note("n-2", "sent the documents").caseView(t)
+		if len(v.Notes) != 2 || v.Notes[1].Text != "sent the documents" {
+			t.Fatalf("notes %+v", v.Notes)
+		}
+	})
+	t.Run("a refused note gives its key back", func(t *testing.T) {
+		if _, _, err := e.cases.Decide(bg, "acme", c.ID, "officer-1", sg.CaseClosedNoAction, "fine"); err != nil {
+			t.Fatal(err)
+		}
+		note("n-3", "late").refused(t, 409, "case_closed", "")
+		note("n-3", "late").refused(t, 409, "case_closed", "")
+	})
 }

@@ -64,7 +64,8 @@ func TestReleaseRouteNeedsTheDepositsClearedCase(t *testing.T) {
 	}
 	call("acme", "r2", theirs, "cleared").refused(t, 409, "case_not_for_deposit", "case_id")
 	call("globex", "r3", mine, "cleared").refused(t, 404, "not_found", "")
-	e.do(h.Deposit, caseCall{path: map[string]string{"transfer_id": dep.ID}, body: `{"case_id":"` + mine + `","note":"x"}`}).
+	e.do(h.Deposit, caseCall{path: map[string]string{"transfer_id": dep.ID}, headers: map[string]string{"idempotency-key": ""},
+		body: `{"case_id":"` + mine + `","note":"x"}`}).
 		refused(t, 400, "idempotency_key_missing", "Idempotency-Key")
 	e.do(h.Deposit, caseCall{path: map[string]string{"transfer_id": dep.ID}, headers: map[string]string{"idempotency-key": "r4"},
 		body: `{"case_id":"` + mine + `","note":"x","amount":"5"}`}).refused(t, 400, "unknown_field", "amount")

@@ -29,12 +29,15 @@ type TravelRecordView struct {
 	Amount           string             `json:"amount,omitempty"`
 	Chain            sg.Chain           `json:"chain,omitempty"`
 	At               string             `json:"at"`
+	// OwnAddress: a payout to the customer's own address (a merchant's
+	// settlement); originator and beneficiary are that customer.
+	OwnAddress bool `json:"own_address,omitempty"`
 }
 
 // ViewTravelRecord renders r in the spec's shape.
 func ViewTravelRecord(r sg.TravelRecord) TravelRecordView {
 	v := TravelRecordView{Object: "travel_rule_record", TransferID: r.TransferID, Direction: r.Direction, Status: r.Status,
-		CounterpartyVASP: r.CounterpartyVASP, Chain: r.Chain, At: viewTime(r.At)}
+		CounterpartyVASP: r.CounterpartyVASP, Chain: r.Chain, At: viewTime(r.At), OwnAddress: r.OwnAddress}
 	if r.Amount > 0 {
 		v.Amount = r.Amount.String()
 	}

@@ -22,9 +22,14 @@ import (
 // approved rows of a chain with a multisend contract are paid in one
 // transaction. A recipient the token refuses fails alone: its hold goes
 // back to the settlement wallet and its settlement is marked failed.
+//
+// Each settlement is first prepared by P exactly as a single payout is
+// (Payer.prepare): the merchant's tier is asked (a payout it does not
+// allow yet is held, not batched) and the own-address travel data checked
+// before the row, and recorded after it.
 type BatchPayer struct {
-	B   *ledger.Batches
-	Svc *settlement.Service
+	B *ledger.Batches
+	P Payer
 }
 
 var _ settlement.BatchPayer = BatchPayer{}
@@ -46,10 +51,6 @@ func payKey(stl sg.Settlement) string {
 // again.
 func (p BatchPayer) PayBatch(ctx context.Context, tenant string, c sg.Chain, stls []sg.Settlement) ([]settlement.Payout, error) {
 	out := make([]settlement.Payout, len(stls))
-	fee := sg.Amount(0)
-	if p.B.W.Fee != nil {
-		fee = p.B.W.Fee(c)
-	}
 	type batch struct {
 		rows []ledger.BatchPayoutIn
 		idx  []int
@@ -57,12 +58,9 @@ func (p BatchPayer) PayBatch(ctx context.Context, tenant string, c sg.Chain, stl
 	}
 	var wallets []string
 	by := map[string]*batch{}
+	preps := make([]prepared, len(stls))
 	for i, stl := range stls {
-		if stl.Totals.Net <= 0 {
-			out[i].Err = sg.ErrAmountNotPositive
-			continue
-		}
-		w, err := p.Svc.PayoutWallet(ctx, stl, fee)
+		pr, err := p.P.prepare(ctx, stl)
 		if err != nil {
 			if k := sg.KindOf(err); k == sg.KindUnavailable || k == sg.KindInternal {
 				return nil, err
@@ -70,17 +68,26 @@ func (p BatchPayer) PayBatch(ctx context.Context, tenant string, c sg.Chain, stl
 			out[i].Err = err
 			continue
 		}
+		preps[i] = pr
+		if pr.prior != nil {
+			// Paid by this attempt before (alone or in an earlier batch).
+			if err := p.P.recordOwn(ctx, *pr.prior, pr.customer); err != nil {
+				return nil, err
+			}
+			out[i] = settlement.Payout{TransferID: pr.prior.ID, BatchID: pr.prior.BatchID}
+			continue
+		}
+		w := pr.wallet
 		b := by[w]
 		if b == nil {
 			b = &batch{}
 			by[w] = b
 			wallets = append(wallets, w)
 		}
-		key := payKey(stl)
-		b.rows = append(b.rows, ledger.BatchPayoutIn{Key: key, Hash: sg.KeyHash(tenant, OpPay, key), Chain: c,
-			ToAddress: stl.Destination.Address, Amount: stl.Totals.Net, Memo: "settlement " + stl.ID,
-			Metadata: map[string]string{"settlement_id": stl.ID, "attempt": strconv.Itoa(stl.Attempt)}})
-		b.idx, b.keys = append(b.idx, i), append(b.keys, key)
+		in := pr.withdraw()
+		b.rows = append(b.rows, ledger.BatchPayoutIn{Key: pr.key, Hash: pr.hash, Chain: c,
+			ToAddress: in.ToAddress, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata})
+		b.idx, b.keys = append(b.idx, i), append(b.keys, pr.key)
 	}
 	for _, w := range wallets {
 		b := by[w]
@@ -95,16 +102,25 @@ func (p BatchPayer) PayBatch(ctx context.Context, tenant string, c sg.Chain, stl
 			i := b.idx[j]
 			switch {
 			case row.TransferID != "":
+				t, err := p.B.W.Store.Transfer(ctx, tenant, row.TransferID)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.P.recordOwn(ctx, t, preps[i].customer); err != nil {
+					return nil, err
+				}
 				out[i] = settlement.Payout{TransferID: row.TransferID, BatchID: pb.ID}
 			case row.Code == sg.ErrIdempotencyKeyReused.Code:
 				// Paid by an earlier batch (or, before batches, alone): the
 				// row key's first answer.
 				in := b.rows[j]
-				r, err := p.B.W.Create(ctx, tenant, in.Key, in.Hash, ledger.Withdraw{Wallet: w, Chain: c, Asset: sg.USDT,
-					ToAddress: in.ToAddress, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata, RequestedBy: "settlement"})
+				r, err := p.B.W.Create(ctx, tenant, in.Key, in.Hash, preps[i].withdraw())
 				if err != nil {
 					out[i].Err = err
 					continue
+				}
+				if err := p.P.recordOwn(ctx, r.Transfer, preps[i].customer); err != nil {
+					return nil, err
 				}
 				out[i] = settlement.Payout{TransferID: r.Transfer.ID, BatchID: r.Transfer.BatchID}
 			default:

@@ -7,6 +7,7 @@ package settlementapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -28,6 +29,54 @@ type Handlers struct {
 	// Wallets makes the settlement wallet on the first config put (nil:
 	// the config routes are not served by this function).
 	Wallets SettlementWallets
+	// ---- cust: the merchant as a customer (issue 15) ----
+	// Customers finds the customer a config names (the tenant's only);
+	// Owners moves the settlement wallet to it; WalletReader reads the
+	// wallet's customer for the config's answer. Nil: a config naming a
+	// customer is refused.
+	Customers    CustomerFinder
+	Owners       sg.WalletOwners
+	WalletReader WalletReader
+}
+
+// CustomerFinder reads a tenant's customer (sg.CustomerStore has it).
+type CustomerFinder interface {
+	Customer(ctx context.Context, tenant, id string) (sg.Customer, error)
+}
+
+// WalletReader reads a tenant's wallet.
+type WalletReader interface {
+	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
+}
+
+// settlementCustomer makes the customer body names (if any) the owner of
+// the tenant's settlement wallet w: a customer of another tenant, or none,
+// is settlement_customer_not_found and changes nothing.
+func (h Handlers) settlementCustomer(ctx context.Context, tenant, id string, w sg.Wallet) (sg.Wallet, error) {
+	if id == "" || sg.WalletCustomerID(w) == id {
+		return w, nil
+	}
+	if !sg.ValidID(sg.CustomerIDPrefix, id) || h.Customers == nil || h.Owners == nil {
+		return sg.Wallet{}, sg.ErrSettlementCustomerNotFound
+	}
+	if _, err := h.Customers.Customer(ctx, tenant, id); errors.Is(err, sg.ErrNotFound) {
+		return sg.Wallet{}, sg.ErrSettlementCustomerNotFound
+	} else if err != nil {
+		return sg.Wallet{}, err
+	}
+	return h.Owners.SetWalletCustomer(ctx, tenant, w.ID, id)
+}
+
+// configCustomer is the customer of a config's settlement wallet ("" for none).
+func (h Handlers) configCustomer(ctx context.Context, cfg sg.SettlementConfig) (string, error) {
+	if h.WalletReader == nil || cfg.WalletID == "" {
+		return "", nil
+	}
+	w, err := h.WalletReader.Wallet(ctx, cfg.TenantID, cfg.WalletID)
+	if err != nil {
+		return "", err
+	}
+	return sg.WalletCustomerID(w), nil
 }
 
 // Routes serves several routes of one resource from one function: the
@@ -151,8 +200,10 @@ type ConfigView struct {
 	WalletID string `json:"wallet_id"`
 }
 
-func configView(c sg.SettlementConfig) ConfigView {
-	return ConfigView{ConfigBody: settlement.EncodeConfig(c), Object: "settlement_config", WalletID: c.WalletID}
+func configView(c sg.SettlementConfig, customer string) ConfigView {
+	v := ConfigView{ConfigBody: settlement.EncodeConfig(c), Object: "settlement_config", WalletID: c.WalletID}
+	v.CustomerID = customer
+	return v
 }
 
 // GetConfig is GET /v1/settlement-config?chain=: how the tenant's
@@ -170,7 +221,11 @@ func (h Handlers) GetConfig(ctx context.Context, req httpapi.Request) (httpapi.R
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, configView(cfg)), nil
+	cus, err := h.configCustomer(ctx, cfg)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, configView(cfg, cus)), nil
 }
 
 // PutConfig is PUT /v1/settlement-config: instant or scheduled (daily at a
@@ -198,12 +253,17 @@ func (h Handlers) PutConfig(ctx context.Context, req httpapi.Request) (httpapi.R
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	// The merchant's customer owns the settlement wallet: its payouts are
+	// held to that customer's tier by the one payout policy.
+	if w, err = h.settlementCustomer(ctx, p.TenantID, body.CustomerID, w); err != nil {
+		return httpapi.Response{}, err
+	}
 	cfg.WalletID = w.ID
 	out, err := h.Svc.PutConfig(ctx, cfg)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, configView(out)), nil
+	return httpapi.JSON(http.StatusOK, configView(out, sg.WalletCustomerID(w))), nil
 }
 
 // SummaryView is a settlement in a list.

@@ -26,7 +26,7 @@ func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) fn.Builder {
 			return nil, err
 		}
 		r := caseRoutes{
-			cases:     complianceapi.Cases{Svc: kit.Cases},
+			cases:     complianceapi.Cases{Svc: kit.Cases, Idem: st.Base, Now: time.Now},
 			rules:     complianceapi.Rules{Svc: &compliance.Rules{Store: st.Compliance, Now: time.Now}},
 			blocklist: complianceapi.Blocklist{Screening: kit.Screening},
 			sanctions: complianceapi.Sanctions{Store: st.Sanctions},

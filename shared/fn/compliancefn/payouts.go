@@ -34,9 +34,17 @@ func PayoutPolicy(k *Kit, st *dynamo.Store) ledger.Policy {
 		custody.Rules{Store: st.Custody, Now: time.Now},
 		compliance.ScreeningPolicy{Screening: k.Screening},
 		compliance.TravelPolicy{Travel: k.Travel},
-		compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets,
-			Op: compliance.PayoutOps{Travel: k.Travel, Customers: k.Customers, Wallets: st.Wallets}.Op},
+		tierStep(k, st),
 	)
+}
+
+// tierStep is the payout policy's tier step: the payout's wallet's
+// customer's tier, with what else the payout is (cross-border by its
+// travel-rule data, cross-chain when a settlement's value was cleared).
+// The settlement payer asks the same step (Check) before a payout.
+func tierStep(k *Kit, st *dynamo.Store) compliance.LimitPolicy {
+	return compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets,
+		Op: compliance.PayoutOps{Travel: k.Travel, Customers: k.Customers, Wallets: st.Wallets}.Op}
 }
 
 // Screened guards each chain's payout adapter with the screening of its

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -23,10 +24,21 @@ func Settlements(env fn.Env) (*settlement.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc.Payer = settlementapi.Payer{W: w, Svc: svc}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	// ---- cust: the merchant's tier (issue 15) ---- the payer asks the
+	// same tier step the pipeline runs (PayoutPolicy's LimitPolicy) before
+	// it requests a payout, and records the travel-rule data of the
+	// merchant's payout to its own address from its customer's PII.
+	payer := settlementapi.Payer{W: w, Svc: svc, Tier: tierStep(k, st),
+		Own: compliance.OwnPayouts{Travel: k.Travel, Customers: k.Customers}}
+	svc.Payer = payer
 	// The scheduler pays through payout batches (Multisend where the
-	// chain has one): every due settlement of a tenant on a chain a row.
-	svc.Batch = settlementapi.BatchPayer{B: &ledger.Batches{W: w, Store: st.Batches, Claims: st.Withdrawals}, Svc: svc}
+	// chain has one): every due settlement of a tenant on a chain a row,
+	// each prepared by the same payer (its tier asked, its travel data).
+	svc.Batch = settlementapi.BatchPayer{B: &ledger.Batches{W: w, Store: st.Batches, Claims: st.Withdrawals}, P: payer}
 	return svc, nil
 }
 
@@ -60,7 +72,7 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
 		if res.Due > 0 {
-			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "failed", res.Failed, "errors", res.Errors)
+			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors)
 		}
 		return res, err
 	}, nil

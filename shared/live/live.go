@@ -103,6 +103,11 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 		return reply(401, map[string]string{"message": "Unauthorized"}), nil
 	}
 	tenant := claims[httpapi.TenantClaim].(string)
+	// ---- plat: IP allow lists ---- a client's token connects only from
+	// its networks, as on every HTTP route (httpapi.SourceAllowed).
+	if !connectAllowed(claims, req.RequestContext.Identity.SourceIP) {
+		return reply(403, ErrorMessage{Type: "error", Code: sg.ErrIPNotAllowed.Code, Message: sg.ErrIPNotAllowed.Message}), nil
+	}
 	if !hasScope(jwt.Scopes(claims), "transfers:read") {
 		return reply(403, map[string]string{"message": "Forbidden"}), nil
 	}
@@ -110,6 +115,29 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 		return Response{}, err
 	}
 	return Response{StatusCode: 200}, nil
+}
+
+// connectAllowed applies a token's ip_allow claim (a string of networks,
+// or an array of them from another issuer) to the connecting address.
+func connectAllowed(claims map[string]any, ip string) bool {
+	v, ok := claims[sg.IPAllowClaim]
+	if !ok {
+		return true
+	}
+	var allow []string
+	switch x := v.(type) {
+	case string:
+		allow = strings.Fields(x)
+	case []any:
+		for _, e := range x {
+			s, isStr := e.(string)
+			if !isStr {
+				return false
+			}
+			allow = append(allow, s)
+		}
+	}
+	return len(allow) > 0 && sg.IPAllowed(allow, ip)
 }
 
 func hasScope(have []string, want string) bool {

@@ -66,6 +66,13 @@ type Service struct {
 	Now func() time.Time
 	// Market serves the market channel (market.go); nil: not offered.
 	Market MarketSource
+	// ---- plat: resume at $connect (connect_resume.go) ----
+	// Resumes records a connection that asks at $connect to resume a
+	// stream, and DecodeResume reads that record back from the table's
+	// stream (dynamo.ConnectResumeFromImage). Nil: $connect takes no
+	// wallet_id, channel or last_event_id.
+	Resumes      ConnectResumes
+	DecodeResume func(img map[string]types.AttributeValue) (sg.ConnectResume, bool)
 }
 
 type (
@@ -110,6 +117,14 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 	}
 	if !hasScope(jwt.Scopes(claims), "transfers:read") {
 		return reply(403, map[string]string{"message": "Forbidden"}), nil
+	}
+	if resume, ok, bad := s.connectResume(ctx, tenant, req.QueryStringParameters); bad != nil {
+		return *bad, nil
+	} else if ok {
+		if err := s.Resumes.PutConnectionResuming(ctx, req.RequestContext.ConnectionID, tenant, resume.Stream, resume.After); err != nil {
+			return Response{}, err
+		}
+		return Response{StatusCode: 200}, nil
 	}
 	if err := s.Store.PutConnection(ctx, req.RequestContext.ConnectionID, tenant); err != nil {
 		return Response{}, err

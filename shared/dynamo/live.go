@@ -31,6 +31,31 @@ func (st *Live) PutConnection(ctx context.Context, id, tenant string) error {
 	return classifyOrNil("dynamo.PutConnection", err)
 }
 
+// ---- plat: resume at $connect ----
+
+// PutConnectionResuming records a connection's tenant and the stream it
+// asked to resume at $connect. The item's stream record (the attribute
+// resume_stream, which the live-notify filter selects) hands the resume to
+// the stream consumer once the connection is open.
+func (st *Live) PutConnectionResuming(ctx context.Context, id, tenant, stream string, after int64) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
+		attrPK: s(connPrefix + id), attrSK: s("CONN"), "type": s("connection"), "tenant": s(tenant),
+		"resume_stream": s(stream), "resume_after": n(after),
+		attrExpires: n(st.Now().Add(ConnectionTTL).Unix()),
+	}})
+	return classifyOrNil("dynamo.PutConnectionResuming", err)
+}
+
+// ConnectResumeFromImage reads a stream image of a connection that asked
+// to resume at $connect; ok is false for any other item.
+func ConnectResumeFromImage(img map[string]types.AttributeValue) (sg.ConnectResume, bool) {
+	pk, sk, stream := getS(img, attrPK), getS(img, attrSK), getS(img, "resume_stream")
+	if sk != "CONN" || !strings.HasPrefix(pk, connPrefix) || stream == "" {
+		return sg.ConnectResume{}, false
+	}
+	return sg.ConnectResume{Conn: strings.TrimPrefix(pk, connPrefix), Tenant: getS(img, "tenant"), Stream: stream, After: getN(img, "resume_after")}, true
+}
+
 // ConnectionTenant returns the tenant of a live connection or ErrNotFound.
 func (st *Live) ConnectionTenant(ctx context.Context, id string) (string, error) {
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(connPrefix+id, "CONN"), ConsistentRead: aws.Bool(true)})

@@ -29,6 +29,12 @@ import (
 type OAuth struct {
 	*Table
 
+	// ---- plat: rate buckets in a table of their own ----
+	// RateTable names the table the buckets live in (the template's
+	// RateTable: no stream, so the one write each request makes invokes no
+	// stream consumer); "" keeps them in Table.
+	RateTable string
+
 	// guess remembers per bucket whether it was last seen full, to pick
 	// the write that will most likely succeed (see Take).
 	guess sync.Map // key -> int64 tat (µs)
@@ -244,8 +250,12 @@ func (st *OAuth) Take(ctx context.Context, k string, l sg.RateLimit, now time.Ti
 		full = v.(int64) < nowUs
 	}
 	seen := int64(-1) // the last bucket state a refused write saw
+	rateTable := st.table
+	if st.RateTable != "" {
+		rateTable = st.RateTable
+	}
 	for attempt := 0; attempt < 4; attempt++ {
-		in := &dynamodb.UpdateItemInput{TableName: &st.table, Key: key(ratePrefix+k, "BUCKET"),
+		in := &dynamodb.UpdateItemInput{TableName: &rateTable, Key: key(ratePrefix+k, "BUCKET"),
 			ExpressionAttributeNames:            map[string]string{"#e": attrExpires},
 			ReturnValues:                        types.ReturnValueUpdatedNew,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}

@@ -78,6 +78,9 @@ func LiveService(env Env) (*live.Service, error) {
 		Decode:         dynamo.TransferFromImage,
 		Checkouts:      checkouts.Svc,
 		CheckoutChange: checkoutChange(checkouts),
+		// ---- plat: resume at $connect ----
+		Resumes:      st.Live,
+		DecodeResume: dynamo.ConnectResumeFromImage,
 	}, nil
 }
 

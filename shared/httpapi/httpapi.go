@@ -181,6 +181,11 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 			}
 			span.End()
 		}()
+		// ---- plat: IP allow lists on every route ---- before the rate
+		// limit, so a token used from elsewhere does not drain its client's bucket.
+		if tenant != "" && !SourceAllowed(req) {
+			return Fail(ctx, req, sg.ErrIPNotAllowed), nil
+		}
 		refused, decorate := limited(ctx, req, tenant)
 		if refused != nil {
 			return *refused, nil
@@ -192,6 +197,29 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 		decorate(&resp)
 		return resp, nil
 	}
+}
+
+// SourceAllowed reports whether the request came from a network its
+// token allows: a token with the ip_allow claim (sg.IPAllowClaim, an API
+// client's allow list) is good only from inside those networks, judged by
+// the TCP peer API Gateway saw (requestContext.http.sourceIp; the local
+// gateway fills it the same way). A token without the claim is good from
+// anywhere. The authorizer passes an array claim as "[a b]": that shape is
+// read too; anything unreadable allows nothing.
+func SourceAllowed(req Request) bool {
+	a := req.RequestContext.Authorizer
+	if a == nil || a.JWT == nil {
+		return true
+	}
+	v, ok := a.JWT.Claims[sg.IPAllowClaim]
+	if !ok {
+		return true
+	}
+	allow := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "["), "]"))
+	if len(allow) == 0 {
+		return false // a claim present but empty is not "anywhere"
+	}
+	return sg.IPAllowed(allow, req.RequestContext.HTTP.SourceIP)
 }
 
 // traceParent is the trace a request continues: the caller's

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,5 +79,54 @@ func TestWrapRateLimits(t *testing.T) {
 	}
 	if r, _ := h(ctx, Request{RouteKey: "GET /v1/checkout/{token}"}); r.StatusCode != 200 {
 		t.Fatalf("a public route (no tenant) is not limited here: %d", r.StatusCode)
+	}
+}
+
+// ---- plat: IP allow lists on every route ----
+
+// A token carrying its client's allow list (ip_allow) is refused on any
+// route from outside it with 403 ip_not_allowed, before the handler runs
+// and before its bucket is touched; from inside it, and a token without the
+// claim from anywhere, is served.
+func TestWrapRefusesATokenFromOutsideItsAllowList(t *testing.T) {
+	lim := &gcraLimiter{tats: map[string]time.Time{}}
+	UseRateLimits(&RateLimits{Limiter: lim, Configs: oneLimit{sg.RateLimit{Rate: 10, Burst: 10}}, Now: time.Now})
+	defer UseRateLimits(nil)
+	calls := 0
+	h := wrap("f", func(context.Context, Request) (Response, error) { calls++; return JSON(200, map[string]string{}), nil }, io.Discard)
+	from := func(ip, allow string) Request {
+		r := authed("acme", "ac_1.acme")
+		if allow != "-" {
+			r.RequestContext.Authorizer.JWT.Claims[sg.IPAllowClaim] = allow
+		}
+		r.RequestContext.HTTP.SourceIP = ip
+		return r
+	}
+	for _, c := range []struct {
+		name, ip, allow string
+		status          int
+	}{
+		{"inside the list", "203.0.113.7", "198.51.100.0/24 203.0.113.0/24", 200},
+		{"an IPv6 network", "2001:db8::1", "2001:db8::/32", 200},
+		{"no claim: anywhere", "192.0.2.1", "-", 200},
+		{"outside the list", "192.0.2.1", "203.0.113.0/24", 403},
+		{"the authorizer's array form, outside", "192.0.2.1", "[203.0.113.0/24 10.0.0.0/8]", 403},
+		{"the authorizer's array form, inside", "10.1.2.3", "[203.0.113.0/24 10.0.0.0/8]", 200},
+		{"an empty claim allows nothing", "203.0.113.7", "", 403},
+		{"an unreadable entry allows nothing", "203.0.113.7", "203.0.113.0/24 nonsense", 403},
+		{"no source address", "", "203.0.113.0/24", 403},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before, keys := calls, len(lim.keys)
+			r, _ := h(context.Background(), from(c.ip, c.allow))
+			if r.StatusCode != c.status {
+				t.Fatalf("%d %s; want %d", r.StatusCode, r.Body, c.status)
+			}
+			if c.status == 403 {
+				if !strings.Contains(r.Body, `"code":"ip_not_allowed"`) || calls != before || len(lim.keys) != keys {
+					t.Fatalf("refusal %s; handler ran %d, bucket taken %d", r.Body, calls-before, len(lim.keys)-keys)
+				}
+			}
+		})
 	}
 }

@@ -158,6 +158,11 @@ func (s *Service) NotifyCheckout(ctx context.Context, tenant, invoiceID string, 
 // pushRecord pushes one stream record: a transfer to its wallets'
 // subscribers, an invoice's change to its checkout's.
 func (s *Service) pushRecord(ctx context.Context, key string, img map[string]types.AttributeValue) error {
+	if s.DecodeResume != nil {
+		if r, ok := s.DecodeResume(img); ok {
+			return s.ResumeConnected(ctx, r)
+		}
+	}
 	if s.Decode != nil {
 		if t, ok := s.Decode(img); ok {
 			return s.push(ctx, key, t)

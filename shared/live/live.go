@@ -66,6 +66,13 @@ type Service struct {
 	Now func() time.Time
 	// Market serves the market channel (market.go); nil: not offered.
 	Market MarketSource
+	// ---- plat: resume at $connect (connect_resume.go) ----
+	// Resumes records a connection that asks at $connect to resume a
+	// stream, and DecodeResume reads that record back from the table's
+	// stream (dynamo.ConnectResumeFromImage). Nil: $connect takes no
+	// wallet_id, channel or last_event_id.
+	Resumes      ConnectResumes
+	DecodeResume func(img map[string]types.AttributeValue) (sg.ConnectResume, bool)
 }
 
 type (
@@ -103,13 +110,49 @@ func (s *Service) Connect(ctx context.Context, req Request) (Response, error) {
 		return reply(401, map[string]string{"message": "Unauthorized"}), nil
 	}
 	tenant := claims[httpapi.TenantClaim].(string)
+	// ---- plat: IP allow lists ---- a client's token connects only from
+	// its networks, as on every HTTP route (httpapi.SourceAllowed).
+	if !connectAllowed(claims, req.RequestContext.Identity.SourceIP) {
+		return reply(403, ErrorMessage{Type: "error", Code: sg.ErrIPNotAllowed.Code, Message: sg.ErrIPNotAllowed.Message}), nil
+	}
 	if !hasScope(jwt.Scopes(claims), "transfers:read") {
 		return reply(403, map[string]string{"message": "Forbidden"}), nil
+	}
+	if resume, ok, bad := s.connectResume(ctx, tenant, req.QueryStringParameters); bad != nil {
+		return *bad, nil
+	} else if ok {
+		if err := s.Resumes.PutConnectionResuming(ctx, req.RequestContext.ConnectionID, tenant, resume.Stream, resume.After); err != nil {
+			return Response{}, err
+		}
+		return Response{StatusCode: 200}, nil
 	}
 	if err := s.Store.PutConnection(ctx, req.RequestContext.ConnectionID, tenant); err != nil {
 		return Response{}, err
 	}
 	return Response{StatusCode: 200}, nil
+}
+
+// connectAllowed applies a token's ip_allow claim (a string of networks,
+// or an array of them from another issuer) to the connecting address.
+func connectAllowed(claims map[string]any, ip string) bool {
+	v, ok := claims[sg.IPAllowClaim]
+	if !ok {
+		return true
+	}
+	var allow []string
+	switch x := v.(type) {
+	case string:
+		allow = strings.Fields(x)
+	case []any:
+		for _, e := range x {
+			s, isStr := e.(string)
+			if !isStr {
+				return false
+			}
+			allow = append(allow, s)
+		}
+	}
+	return len(allow) > 0 && sg.IPAllowed(allow, ip)
 }
 
 func hasScope(have []string, want string) bool {

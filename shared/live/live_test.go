@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +116,59 @@ func TestFinding14_UnknownWSActionAnswersTheDocumentedError(t *testing.T) {
 		if err != nil || resp.StatusCode != 400 || m["type"] != "error" || m["code"] != "unknown_action" || m["param"] != "action" {
 			t.Errorf("message %s: %d %s %v; want 400 unknown_action", body, resp.StatusCode, resp.Body, err)
 		}
+	}
+}
+
+// countStore counts the connections $connect records.
+type countStore struct {
+	Store
+	n int
+}
+
+func (s *countStore) PutConnection(ctx context.Context, id, tenant string) error {
+	s.n++
+	return nil
+}
+
+// ---- plat: IP allow lists ----
+
+// $connect applies a client token's ip_allow claim to the connecting
+// address (identity.sourceIp): from outside the list it answers 403
+// ip_not_allowed and records no connection; from inside, and without the
+// claim, it connects.
+func TestConnectRefusesATokenFromOutsideItsAllowList(t *testing.T) {
+	is := newTestIssuer(t)
+	st := &countStore{}
+	s := &Service{Store: st, Verifier: &jwt.Verifier{Issuer: is.url, Audience: "api"}}
+	for _, c := range []struct {
+		name  string
+		allow any // nil: no claim
+		ip    string
+		want  int
+	}{
+		{"inside", "203.0.113.0/24", "203.0.113.5", 200},
+		{"no claim", nil, "192.0.2.1", 200},
+		{"an array claim, inside", []string{"10.0.0.0/8"}, "10.9.9.9", 200},
+		{"outside", "203.0.113.0/24", "192.0.2.1", 403},
+		{"an array claim, outside", []string{"10.0.0.0/8"}, "192.0.2.1", 403},
+		{"an empty claim", "", "203.0.113.5", 403},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			claims := map[string]any{"tenant": "acme", "sub": "ac_1.acme", "scope": "transfers:read"}
+			if c.allow != nil {
+				claims["ip_allow"] = c.allow
+			}
+			req := Request{QueryStringParameters: map[string]string{"token": is.mint(t, claims)}}
+			req.RequestContext.ConnectionID = "c1"
+			req.RequestContext.Identity.SourceIP = c.ip
+			before := st.n
+			resp, err := s.Connect(context.Background(), req)
+			if err != nil || resp.StatusCode != c.want {
+				t.Fatalf("$connect: %d %s %v; want %d", resp.StatusCode, resp.Body, err, c.want)
+			}
+			if c.want == 403 && (st.n != before || !strings.Contains(resp.Body, `"ip_not_allowed"`)) {
+				t.Fatalf("refused with %s, connections recorded %d", resp.Body, st.n-before)
+			}
+		})
 	}
 }

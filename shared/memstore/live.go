@@ -36,6 +36,13 @@ func (st *Store) PutConnection(_ context.Context, id, tenant string) error {
 	return nil
 }
 
+// PutConnectionResuming records a connection that asked at $connect to
+// resume a stream (the resume itself reaches the live service through the
+// table's stream in the adapter; a test hands it to Notify).
+func (st *Store) PutConnectionResuming(ctx context.Context, id, tenant, _ string, _ int64) error {
+	return st.PutConnection(ctx, id, tenant)
+}
+
 // ConnectionTenant returns the tenant of a live connection or ErrNotFound.
 func (st *Store) ConnectionTenant(_ context.Context, id string) (string, error) {
 	st.mu.Lock()

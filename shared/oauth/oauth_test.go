@@ -258,6 +258,30 @@ func TestRotateRevokeExpireAndNetworks(t *testing.T) {
 	}
 }
 
+// A client's allow list travels in its tokens (the ip_allow claim), so
+// every route can refuse a token used from elsewhere; a client without one
+// gets tokens without the claim.
+func TestIssuedTokenCarriesTheAllowList(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	n := f.create(t, CreateInput{Name: "net", IPAllow: []string{"203.0.113.0/24", "2001:db8::/32"}})
+	tok, err := f.svc.Issue(ctx, TokenRequest{GrantType: "client_credentials", Method: AuthSecretBasic, ClientID: n.Client.ID, Secret: n.Secret, SourceIP: "203.0.113.9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.verify(t, tok.AccessToken)[sg.IPAllowClaim]; got != "203.0.113.0/24 2001:db8::/32" {
+		t.Fatalf("ip_allow claim %v", got)
+	}
+	a := f.create(t, CreateInput{Name: "any"})
+	tok, err = f.svc.Issue(ctx, TokenRequest{GrantType: "client_credentials", Method: AuthSecretBasic, ClientID: a.Client.ID, Secret: a.Secret, SourceIP: "198.51.100.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, has := f.verify(t, tok.AccessToken)[sg.IPAllowClaim]; has {
+		t.Fatal("a client without an allow list got an ip_allow claim")
+	}
+}
+
 func ecJWK(k *ecdsa.PrivateKey, private bool) json.RawMessage {
 	enc := base64.RawURLEncoding.EncodeToString
 	pub, _ := k.PublicKey.Bytes() // 0x04 || X || Y

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"encoding/hex"
 	"errors"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -87,7 +86,7 @@ func (s *Service) Issue(ctx context.Context, r TokenRequest) (Token, error) {
 		return Token{}, err
 	}
 	now := s.Now()
-	if c.Status != sg.APIClientActive || c.ExpiresAt != nil && !now.Before(*c.ExpiresAt) || !allowedFrom(c.IPAllow, r.SourceIP) {
+	if c.Status != sg.APIClientActive || c.ExpiresAt != nil && !now.Before(*c.ExpiresAt) || !sg.IPAllowed(c.IPAllow, r.SourceIP) {
 		return Token{}, clientFailure
 	}
 	switch r.Method {
@@ -119,10 +118,18 @@ func (s *Service) Issue(ctx context.Context, r TokenRequest) (Token, error) {
 	s.read(jtiRaw)
 	jti := hex.EncodeToString(jtiRaw)
 	scope := strings.Join(scopes, " ")
-	tok, err := s.Signer.Sign(ctx, map[string]any{
+	claims := map[string]any{
 		"iss": s.Issuer, "aud": s.Audience, "sub": c.ID, "client_id": c.ID, "tenant": c.TenantID, "scope": scope,
 		"jti": jti, "iat": now.Unix(), "nbf": now.Unix(), "exp": exp.Unix(),
-	})
+	}
+	// The allow list travels in the token, so every route (httpapi.Wrap)
+	// and the WebSocket $connect refuse it from elsewhere: a stolen token
+	// is no use outside the client's networks. A list changed later binds
+	// new tokens; issued ones keep theirs until they expire (TokenTTL).
+	if len(c.IPAllow) > 0 {
+		claims[sg.IPAllowClaim] = strings.Join(c.IPAllow, " ")
+	}
+	tok, err := s.Signer.Sign(ctx, claims)
 	if err != nil {
 		return Token{}, err
 	}
@@ -144,22 +151,6 @@ func quoteSafe(s string) string {
 		}
 	}
 	return `"` + string(b) + `"`
-}
-
-func allowedFrom(allow []string, ip string) bool {
-	if len(allow) == 0 {
-		return true
-	}
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	for _, p := range allow {
-		if pr, err := netip.ParsePrefix(p); err == nil && pr.Contains(a.Unmap()) {
-			return true
-		}
-	}
-	return false
 }
 
 // checkAssertion verifies a private_key_jwt client assertion (RFC 7523

@@ -2,6 +2,7 @@ package stablegate
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -17,7 +18,7 @@ type APIClient struct {
 	TenantID   string
 	Name       string
 	Scopes     []string
-	IPAllow    []string   // CIDRs the token endpoint accepts the client from; none: any
+	IPAllow    []string   // CIDRs the client and its tokens may be used from (IPAllowClaim); none: any
 	ExpiresAt  *time.Time // the client stops working then; nil: never
 	SecretSalt []byte
 	SecretHash []byte
@@ -127,4 +128,37 @@ var (
 	ErrAPIClientChanged = &Error{Kind: KindUnavailable, Code: "api_client_changed", Message: "the API client changed meanwhile; retry"}
 	// ErrRateLimited: the caller is over its rate limit; retry after Retry-After.
 	ErrRateLimited = &Error{Kind: KindTooMany, Code: "rate_limited", Message: "too many requests; retry after the time in Retry-After"}
+	// ErrIPNotAllowed: the token's client has an IP allow list, and the
+	// request came from outside it (a token used away from its client).
+	ErrIPNotAllowed = &Error{Kind: KindForbidden, Code: "ip_not_allowed", Message: "this token may not be used from the network the request came from"}
 )
+
+// IPAllowClaim is the claim of an issued token that carries its client's
+// IP allow list: the networks in CIDR notation, separated by spaces (a
+// string, so API Gateway's JWT authorizer passes it on unchanged). A token
+// without it may be used from anywhere.
+const IPAllowClaim = "ip_allow"
+
+// IPAllowed reports whether ip is inside one of the networks of allow (CIDR
+// notation); an empty list allows every address. An address that does not
+// parse, or a list holding an entry that does not, allows nothing: the
+// check fails closed.
+func IPAllowed(allow []string, ip string) bool {
+	if len(allow) == 0 {
+		return true
+	}
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	in := false
+	for _, p := range allow {
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return false
+		}
+		in = in || pr.Contains(a)
+	}
+	return in
+}

@@ -34,3 +34,17 @@ type LiveEvents interface {
 	// id is still head; false: newer events came (send them, try again).
 	GoLive(ctx context.Context, tenant, wallet, conn string, head int64) (bool, error)
 }
+
+// ---- plat: resume at $connect ----
+
+// ConnectResume is a subscription asked for when a WebSocket connects
+// (?wallet_id=...&last_event_id=N, or ?channel=market): the connection
+// record carries it, and the stream consumer replays and subscribes once
+// the connection is open (nothing can be posted to a connection during
+// its $connect).
+type ConnectResume struct {
+	Conn   string
+	Tenant string
+	Stream string // a wallet id, or "market"
+	After  int64  // the last event the client has; -1: from now on
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -79,6 +80,8 @@ func (s *wsServer) event(route, eventType, conn string, r *http.Request, body st
 		RequestTimeEpoch: time.Now().UnixMilli(), DomainName: "127.0.0.1",
 	}}
 	if r != nil {
+		// The TCP peer, as API Gateway gives it (identity.sourceIp).
+		ev.RequestContext.Identity.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 		ev.Headers = map[string]string{}
 		for k, v := range r.Header {
 			ev.Headers[k] = strings.Join(v, ",")

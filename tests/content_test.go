@@ -114,3 +114,50 @@ func TestLessonsAreReadsWithSourcesAndNextSteps(t *testing.T) {
 		}
 	}
 }
+
+// The Chinese quickstart and every lesson's Chinese translation beside it
+// keep the English page's order (its weight), name their sources and lead
+// on to the next lesson, as the English does.
+func TestChineseTranslationsKeepOrderSourcesAndNextSteps(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "portal", "content", "guides", "quickstart.zh.md")); err != nil {
+		t.Fatalf("the quickstart has no Chinese translation: %v", err)
+	}
+	zh, _ := filepath.Glob(filepath.Join("..", "courses", "*", "lesson-[0-9].zh.md"))
+	if len(zh) == 0 {
+		t.Fatal("no lesson is translated into Chinese")
+	}
+	weight := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "weight:") {
+				return l
+			}
+		}
+		return ""
+	}
+	for _, name := range zh {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, err := os.ReadFile(strings.TrimSuffix(name, ".zh.md") + ".md")
+		if err != nil {
+			t.Errorf("%s translates no English lesson", name)
+			continue
+		}
+		if w := weight(string(raw)); w == "" || w != weight(string(en)) {
+			t.Errorf("%s: %q, the English lesson %q", name, w, weight(string(en)))
+		}
+		if !strings.Contains(string(raw), "## 资料来源\n\n") {
+			t.Errorf("%s names no sources", name)
+		}
+		n := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(name), "lesson-"), ".zh.md")
+		next := "](../lesson-" + string(rune(n[0]+1)) + "/)"
+		if _, err := os.Stat(filepath.Join(filepath.Dir(name), "lesson-"+string(rune(n[0]+1))+".zh.md")); err != nil {
+			next = "/practice/)"
+		}
+		if !strings.Contains(string(raw), next) {
+			t.Errorf("%s does not lead on to %s", name, next)
+		}
+	}
+	t.Logf("%d lessons translated into Chinese", len(zh))
+}

@@ -28,3 +28,31 @@ curl -sf "$API/v1/fee-quotes?chain=tron&to_address=TCnNtov8t3cC1yR17rFFUF3SoQC8B
 curl -s -X POST "$API/v1/wallets" "${auth[@]}" -H "Content-Type: application/json" \
   -H "Idempotency-Key: $key-2" -d '{"customer_ref":"c","colour":"blue"}' | grep -q '"code":"unknown_field"' \
   && echo "refused: unknown_field (colour)"
+
+# Money in: a deposit on the local chain. sendusdt plays the customer's wallet (an ERC-20 transfer
+# signed with the local chain's throwaway faucet key); the platform only watches the deposit address.
+depo=$(curl -sf "$API/v1/wallets/$id" "${auth[@]}" | grep -o '"chain":"ethereum","asset":"USDT","address":"0x[0-9a-fA-F]*"' | grep -o '0x[0-9a-fA-F]*')
+go run "$(cd "$(dirname "$0")" && pwd)/go/sendusdt" "$depo" 25
+for i in $(seq 120); do   # pending on sight, available after two confirmations
+  available=$(curl -sf "$API/v1/wallets/$id/balances" "${auth[@]}" | grep -o '"chain":"ethereum","asset":"USDT","available":"[^"]*"' | grep -o '[0-9.]*"$' | tr -d '"' || true)
+  [ "$available" = "25.000000" ] && break
+  sleep 0.5
+done
+echo "deposit credited: $available USDT available on ethereum"
+
+# Money out: quote the fee, then pay 10 USDT out with the quote (never charged more than it says).
+to=0x8ba1f109551bD432803012645Ac136ddd64DBA72
+quote=$(curl -sf "$API/v1/fee-quotes?chain=ethereum&to_address=$to&amount=10" "${auth[@]}" | grep -o '"id":"fq_[^"]*"' | cut -d'"' -f4)
+payout=$(curl -sf -X POST "$API/v1/withdrawals" "${auth[@]}" -H "Content-Type: application/json" \
+  -H "Idempotency-Key: $key-payout" \
+  -d "{\"wallet_id\":\"$id\",\"chain\":\"ethereum\",\"asset\":\"USDT\",\"to_address\":\"$to\",\"amount\":\"10\",\"quote_id\":\"$quote\"}" \
+  | grep -o '"id":"txn_[^"]*"' | cut -d'"' -f4)
+echo "payout $payout requested"
+for i in $(seq 240); do   # pending, approved, signed, broadcast, confirmed, posted
+  state=$(curl -sf "$API/v1/transfers/$payout" "${auth[@]}" | grep -o '"state":"[a-z_]*"' | head -1 | cut -d'"' -f4 || true)
+  case "$state" in posted|failed|cancelled|rejected) break ;; esac
+  sleep 0.5
+done
+echo "payout $payout is $state"
+curl -sf "$API/v1/wallets/$id/balances" "${auth[@]}"; echo
+[ "$state" = posted ]

@@ -1,13 +1,16 @@
 // Command quickstart is the portal's Go sample: it creates a wallet with an
 // Idempotency-Key, replays the request, reads the wallet's balances, quotes
-// a payout's fee and shows how a refusal reads. It uses only the standard
-// library. Run it against a running stack (make dev):
+// a payout's fee and shows how a refusal reads; then money in and out: a
+// deposit on the local chain (localwallet plays the customer's wallet), and
+// a payout with a fee quote followed until it is posted. The API calls use
+// only the standard library. Run it against a running stack (make dev):
 //
 //	API=http://127.0.0.1:8080 TOKEN=$(make -s token) go run ./portal/samples/go/quickstart
 package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +19,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/stablegate/stablegate/portal/samples/go/localwallet"
 )
 
 // apiError is the one error shape of the API.
@@ -120,6 +125,70 @@ func main() {
 	if err == nil {
 		os.Exit(1)
 	}
+
+	// Money in: 25 USDT to the wallet's Ethereum deposit address.
+	var depo string
+	for _, a := range wallet.Addresses {
+		if a.Chain == "ethereum" {
+			depo = a.Address
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tx, block, err := localwallet.SendUSDT(ctx, depo, 25)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("sent 25 USDT to %s: tx %s, block %d\n", depo, tx, block)
+	// Pending on sight, available after two confirmations.
+	available := c.waitFor(func() (string, bool) {
+		if _, err := c.do("GET", "/v1/wallets/"+wallet.ID+"/balances", "", nil, &balances); err != nil {
+			return err.Error(), false
+		}
+		for _, bal := range balances.Balances {
+			if bal.Chain == "ethereum" {
+				return bal.Available, bal.Available == "25.000000"
+			}
+		}
+		return "", false
+	})
+	fmt.Printf("deposit credited: %s USDT available on ethereum\n", available)
+
+	// Money out: quote the fee for 10 USDT to an outside address, pay with the quote.
+	const to = "0x8ba1f109551bD432803012645Ac136ddd64DBA72"
+	if _, err := c.do("GET", "/v1/fee-quotes?chain=ethereum&to_address="+to+"&amount=10", "", nil, &quote); err != nil {
+		fail(err)
+	}
+	var payout struct{ ID, State, Fee string }
+	req := map[string]any{"wallet_id": wallet.ID, "chain": "ethereum", "asset": "USDT", "to_address": to, "amount": "10", "quote_id": quote.ID}
+	if _, err := c.do("POST", "/v1/withdrawals", key+"-payout", req, &payout); err != nil {
+		fail(err)
+	}
+	fmt.Printf("payout %s requested (fee held at most %s USDT)\n", payout.ID, quote.Fee)
+	// pending, approved, signed, broadcast, confirmed, posted (or failed)
+	state := c.waitFor(func() (string, bool) {
+		if _, err := c.do("GET", "/v1/transfers/"+payout.ID, "", nil, &payout); err != nil {
+			return err.Error(), false
+		}
+		return payout.State, payout.State == "posted" || payout.State == "failed" || payout.State == "cancelled"
+	})
+	fmt.Printf("payout %s is %s (fee charged %s USDT)\n", payout.ID, state, payout.Fee)
+	if state != "posted" {
+		os.Exit(1)
+	}
+}
+
+// waitFor polls check twice a second for up to two minutes and returns what
+// it last saw.
+func (c *client) waitFor(check func() (string, bool)) string {
+	var seen string
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		var done bool
+		if seen, done = check(); done {
+			return seen
+		}
+	}
+	return seen
 }
 
 func fail(err error) {

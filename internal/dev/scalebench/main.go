@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -244,22 +243,12 @@ func writer(ctx context.Context, db *dynamodb.Client, table string, items <-chan
 	return nil
 }
 
-// createTable makes a table with the template's keys (PK/SK and GSI1).
+// createTable makes a table with the template's keys and indexes.
 func createTable(ctx context.Context, db *dynamodb.Client) (string, error) {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	name := "scalebench-" + hex.EncodeToString(b)
-	str := func(n string) types.AttributeDefinition {
-		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}
-	}
-	keys := func(h, r string) []types.KeySchemaElement {
-		return []types.KeySchemaElement{{AttributeName: aws.String(h), KeyType: types.KeyTypeHash}, {AttributeName: aws.String(r), KeyType: types.KeyTypeRange}}
-	}
-	_, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: &name, BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{str("PK"), str("SK"), str("GSI1PK"), str("GSI1SK")},
-		KeySchema:            keys("PK", "SK"),
-		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("GSI1"), KeySchema: keys("GSI1PK", "GSI1SK"),
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}})
+	_, err := db.CreateTable(ctx, dynamo.TableSchema(name))
 	if err != nil {
 		return "", err
 	}

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -162,6 +163,30 @@ func run(nTransfers, nWallets, nOpen, workers int) error {
 		}
 		fmt.Printf("| %-48s | %10s | %11.1f MB | ok %v, %d transfers checked |\n", name, d.Round(time.Millisecond), peak, r.OK, r.Checks[0].Checked)
 	}
+	// ---- scale: balance totals ---- the platform run's sums: the balance
+	// index (the job) against a scan of the table (what it replaced),
+	// interleaved.
+	for _, indexed := range []bool{true, false, true, false} {
+		name, read := "platform balance totals: the balance index (job)", 0
+		d, peak, err := measure(func() error {
+			if !indexed {
+				var err error
+				read, err = scanBalances(ctx, db, table)
+				return err
+			}
+			_, _, _, err := st.Ledger.BalanceTotals(ctx)
+			read = nWallets + 1 // the bench's balance items: a shard per wallet and the faucet's
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		result := fmt.Sprintf("%d balance items read by key", read)
+		if !indexed {
+			name, result = "platform balance totals: scan of the table (before)", fmt.Sprintf("%d items scanned", read)
+		}
+		fmt.Printf("| %-48s | %10s | %11.1f MB | %s |\n", name, d.Round(time.Millisecond), peak, result)
+	}
 	var due int
 	d, peak, err := measure(func() error {
 		ts, err := st.Withdrawals.ExpiredHolds(ctx, now)
@@ -174,6 +199,25 @@ func run(nTransfers, nWallets, nOpen, workers int) error {
 	fmt.Printf("| %-48s | %10s | %11.1f MB | %d due found |\n", "hold expiry: the due ones of the index", d.Round(time.Millisecond), peak, due)
 	fmt.Println("\n(peak heap: the largest HeapInuse sampled every 5 ms while the job ran, less what was in use before it; Lambda's limits: 10,240 MB, 900 s)")
 	return nil
+}
+
+// scanBalances is the scan BalanceTotals made before the balance index:
+// every item of the table read, the balance items kept. It returns how
+// many items it read.
+func scanBalances(ctx context.Context, db *dynamodb.Client, table string) (int, error) {
+	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true),
+		FilterExpression:          aws.String("begins_with(PK, :b) AND SK = :s"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":b": &types.AttributeValueMemberS{Value: "BAL#"}, ":s": &types.AttributeValueMemberS{Value: "BAL"}},
+		Select:                    types.SelectCount})
+	n := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return n, err
+		}
+		n += int(page.ScannedCount)
+	}
+	return n, nil
 }
 
 // measure runs f and returns its time and the peak heap it added, in MB.

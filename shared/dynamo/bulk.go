@@ -22,6 +22,7 @@ func (st *Table) TransferItem(t sg.Transfer) (map[string]types.AttributeValue, e
 func BalanceItem(a sg.Account, shard int, b sg.Balance) map[string]types.AttributeValue {
 	it := balanceKey(a, shard)
 	it["type"], it["chain"], it["asset"] = s("balance"), s(string(a.Chain)), s(string(a.Asset))
+	it[attrGSI2PK] = s(balanceIndexKey(getS(it, attrPK)))
 	if !a.IsSystem() {
 		it["wallet_id"] = s(a.Wallet)
 	}

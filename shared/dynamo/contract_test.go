@@ -21,7 +21,7 @@ import (
 
 // The store contract, on DynamoDB Local: the same cases, under the same
 // names, as shared/memstore's TestContract on the in-memory twin. Each
-// case gets a table of its own (the template's key schema and GSI1),
+// case gets a table of its own (the template's key schema and indexes),
 // deleted when it ends.
 func TestContract(t *testing.T) {
 	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
@@ -98,8 +98,7 @@ func (p projected) ProjectHistory(ctx context.Context, tenant, id string) error 
 	return p.historyStore.PutHistory(ctx, out.Item)
 }
 
-// contractTable creates a table with the template's keys: PK/SK, and GSI1
-// (GSI1PK/GSI1SK, all attributes projected).
+// contractTable creates a table with the template's keys and indexes.
 func contractTable(t *testing.T, db *dynamodb.Client) string {
 	t.Helper()
 	b := make([]byte, 6)
@@ -107,18 +106,8 @@ func contractTable(t *testing.T, db *dynamodb.Client) string {
 		t.Fatal(err)
 	}
 	name := "contract-" + hex.EncodeToString(b)
-	str := func(n string) types.AttributeDefinition {
-		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}
-	}
-	keys := func(h, r string) []types.KeySchemaElement {
-		return []types.KeySchemaElement{{AttributeName: aws.String(h), KeyType: types.KeyTypeHash}, {AttributeName: aws.String(r), KeyType: types.KeyTypeRange}}
-	}
 	ctx := context.Background()
-	_, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: &name, BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{str("PK"), str("SK"), str("GSI1PK"), str("GSI1SK")},
-		KeySchema:            keys("PK", "SK"),
-		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("GSI1"), KeySchema: keys("GSI1PK", "GSI1SK"),
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}})
+	_, err := db.CreateTable(ctx, dynamo.TableSchema(name))
 	if err != nil {
 		t.Fatalf("create table %s: %v", name, err)
 	}

@@ -194,7 +194,9 @@ func (st *Table) batchGet(ctx context.Context, keys []map[string]types.Attribute
 func (st *Ledger) balanceUpdate(u shardUpdate) types.TransactWriteItem {
 	names := map[string]string{"#ty": "type", "#c": "chain", "#a": "asset"}
 	vals := map[string]types.AttributeValue{":ty": s("balance"), ":c": s(string(u.acct.Chain)), ":a": s(string(u.acct.Asset))}
-	set := []string{"#ty = :ty", "#c = :c", "#a = :a"}
+	set := []string{"#ty = :ty", "#c = :c", "#a = :a", attrGSI2PK + " = :bix"}
+	k := balanceKey(u.acct, u.shard)
+	vals[":bix"] = s(balanceIndexKey(getS(k, attrPK)))
 	if !u.acct.IsSystem() {
 		names["#w"] = "wallet_id"
 		vals[":w"] = s(u.acct.Wallet)
@@ -223,7 +225,7 @@ func (st *Ledger) balanceUpdate(u shardUpdate) types.TransactWriteItem {
 	}
 	up := &types.Update{
 		TableName:                 &st.table,
-		Key:                       balanceKey(u.acct, u.shard),
+		Key:                       k,
 		UpdateExpression:          aws.String("SET " + strings.Join(set, ", ") + " ADD " + strings.Join(adds, ", ")),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: vals,
@@ -668,41 +670,4 @@ func (st *Wallets) TenantWallets(ctx context.Context, tenant string) ([]sg.Walle
 		}
 		page.Cursor = next
 	}
-}
-
-// BalanceTotals scans every balance item of the platform and sums each
-// bucket per (chain, asset), system and wallet accounts apart. It also
-// returns the tenants that hold balances.
-func (st *Ledger) BalanceTotals(ctx context.Context) (system, wallets map[[2]string]sg.Balance, tenants []string, err error) {
-	system, wallets = map[[2]string]sg.Balance{}, map[[2]string]sg.Balance{}
-	seen := map[string]bool{}
-	p := dynamodb.NewScanPaginator(st.db, &dynamodb.ScanInput{
-		TableName: &st.table, FilterExpression: aws.String("begins_with(PK, :b) AND SK = :s"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":b": s(balPrefix), ":s": s("BAL")},
-		ConsistentRead:            aws.Bool(true),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, nil, nil, classify("dynamo.BalanceTotals", err)
-		}
-		for _, it := range page.Items {
-			k := [2]string{getS(it, "chain"), getS(it, "asset")}
-			m := wallets
-			pk := strings.TrimPrefix(getS(it, attrPK), balPrefix)
-			if strings.HasPrefix(pk, "sys:") {
-				m = system
-			} else if i := strings.IndexByte(pk, '#'); i > 0 && !seen[pk[:i]] {
-				seen[pk[:i]] = true
-				tenants = append(tenants, pk[:i])
-			}
-			b := m[k]
-			b.Available += sg.Amount(getN(it, "available"))
-			b.Pending += sg.Amount(getN(it, "pending"))
-			b.Held += sg.Amount(getN(it, "held"))
-			m[k] = b
-		}
-	}
-	sort.Strings(tenants)
-	return system, wallets, tenants, nil
 }

@@ -18,29 +18,23 @@ import (
 // they are read at the deposit watcher's cursor, so a deposit the watcher
 // has not reached yet is not counted against the books.
 type chainHoldings struct {
-	st    *dynamo.Watch
+	st    holdingsStore
 	chain sg.Chain
 	hot   address.Account
 	total func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error)
 }
 
+// holdingsStore is what a holdings read needs of the table: the watcher's
+// cursor and the chain's address list, a page at a time.
+type holdingsStore interface {
+	LoadWatch(ctx context.Context, name string) ([]byte, int64, error)
+	AddressPages(ctx context.Context, c sg.Chain, after string, page func([]sg.AddressOwner) error) (string, error)
+}
+
+// Holdings reads the chain's deposit addresses a page at a time (the
+// sharded address list, never the whole set in memory) and sums each
+// page's balances as it comes (batched reads: see holdings.Ethereum).
 func (h chainHoldings) Holdings(ctx context.Context) (sg.Amount, error) {
-	owners, _, err := h.st.AddressesSince(ctx, h.chain, "0")
-	if err != nil {
-		return 0, err
-	}
-	addrs := []address.Account{h.hot}
-	for lower, o := range owners {
-		s := o.Address
-		if s == "" {
-			s = lower
-		}
-		a, err := address.Parse(h.chain, s)
-		if err != nil {
-			return 0, sg.Internal("fn.Holdings", err)
-		}
-		addrs = append(addrs, a)
-	}
 	var block *uint64
 	if h.chain == sg.Ethereum {
 		blob, _, err := h.st.LoadWatch(ctx, "ethereum")
@@ -52,7 +46,24 @@ func (h chainHoldings) Holdings(ctx context.Context) (sg.Amount, error) {
 			block = &w.Cursor
 		}
 	}
-	return h.total(ctx, addrs, block)
+	sum, err := h.total(ctx, []address.Account{h.hot}, block)
+	if err != nil {
+		return 0, err
+	}
+	_, err = h.st.AddressPages(ctx, h.chain, "0", func(page []sg.AddressOwner) error {
+		addrs := make([]address.Account, 0, len(page))
+		for _, o := range page {
+			a, err := address.Parse(h.chain, o.Address)
+			if err != nil {
+				return sg.Internal("fn.Holdings", err)
+			}
+			addrs = append(addrs, a)
+		}
+		v, err := h.total(ctx, addrs, block)
+		sum += v
+		return err
+	})
+	return sum, err
 }
 
 // onChainReaders builds a holdings reader for every served chain.

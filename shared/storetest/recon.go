@@ -55,6 +55,37 @@ var reconCases = []Case{
 			t.Fatalf("tenants %v; want %v", tenants, want)
 		}
 	}},
+	{"Recon/balance totals count every account of every tenant, however they spread", func(t *testing.T, st Store) {
+		// 36 wallets (some high-volume, spread over shards) of 3 tenants:
+		// their balance items land on every partition of the store's
+		// balance index, and the totals must meet each one.
+		var want sg.Amount
+		var tenants []string
+		for range 3 {
+			ten := tenant()
+			tenants = append(tenants, ten)
+			for i := range 12 {
+				w := newWallet(t, st, ten, i%4 == 0)
+				for range 1 + i%3 {
+					fund(t, st, w, sg.Available, sg.Amount(i+1))
+					want += sg.Amount(i + 1)
+				}
+			}
+		}
+		system, wallets, got, err := st.BalanceTotals(ctx)
+		must(t, "BalanceTotals", err)
+		k := [2]string{string(sg.Ethereum), string(sg.USDT)}
+		if w := wallets[k]; w.Available != want || w.Pending != 0 || w.Held != 0 {
+			t.Fatalf("wallet totals %+v; want %s available", w, want)
+		}
+		if s := system[k]; s.Available != -want {
+			t.Fatalf("system totals %+v; want %s available", s, -want)
+		}
+		sort.Strings(tenants)
+		if len(got) != 3 || got[0] != tenants[0] || got[1] != tenants[1] || got[2] != tenants[2] {
+			t.Fatalf("tenants %v; want %v", got, tenants)
+		}
+	}},
 	{"Recon/payouts tracked per chain until untracked", func(t *testing.T, st Store) {
 		ten := tenant()
 		must(t, "Track", st.Track(ctx, sg.Ethereum, ten, "txn_a"))

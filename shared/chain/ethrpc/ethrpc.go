@@ -62,3 +62,70 @@ func Big(s string) (*big.Int, error) {
 	}
 	return v, nil
 }
+
+// Req is one call of a batch.
+type Req struct {
+	Method string
+	Params []any
+}
+
+// Batch sends the calls in one HTTP request (a JSON-RPC batch) and decodes
+// result i into outs[i]. Any call's error fails the batch. A node answers
+// a batch's calls in any order; they are matched by id.
+func (c *Client) Batch(ctx context.Context, calls []Req, outs []any) error {
+	type msg struct {
+		JSONRPC string `json:"jsonrpc"`
+		ID      int    `json:"id"`
+		Method  string `json:"method"`
+		Params  []any  `json:"params"`
+	}
+	if len(calls) == 0 {
+		return nil
+	}
+	batch := make([]msg, len(calls))
+	for i, r := range calls {
+		batch[i] = msg{"2.0", i, r.Method, r.Params}
+	}
+	body, _ := json.Marshal(batch)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return sg.Unavailable("ethrpc.batch", err)
+	}
+	defer resp.Body.Close()
+	var rs []struct {
+		ID     int             `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&rs); err != nil {
+		return sg.Unavailable("ethrpc.batch", fmt.Errorf("HTTP %d: %w", resp.StatusCode, err))
+	}
+	seen := make([]bool, len(calls))
+	for _, r := range rs {
+		if r.ID < 0 || r.ID >= len(calls) || seen[r.ID] {
+			return sg.Unavailable("ethrpc.batch", fmt.Errorf("answer with id %d", r.ID))
+		}
+		seen[r.ID] = true
+		if r.Error != nil {
+			return sg.Unavailable("ethrpc."+calls[r.ID].Method, fmt.Errorf("%s", r.Error.Message))
+		}
+		if err := json.Unmarshal(r.Result, outs[r.ID]); err != nil {
+			return sg.Unavailable("ethrpc."+calls[r.ID].Method, err)
+		}
+	}
+	if len(rs) != len(calls) {
+		return sg.Unavailable("ethrpc.batch", fmt.Errorf("%d answers to %d calls", len(rs), len(calls)))
+	}
+	return nil
+}

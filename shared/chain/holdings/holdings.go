@@ -19,7 +19,14 @@ import (
 type Ethereum struct {
 	RPC   *ethrpc.Client
 	Token address.Account
+	// Batch is how many balanceOf calls share one HTTP request (a JSON-RPC
+	// batch; 0: BatchSize). 1 sends one request per address.
+	Batch int
 }
+
+// BatchSize is the default number of balanceOf calls per request (geth
+// takes up to 1,000 calls a batch; providers commonly 100).
+const BatchSize = 100
 
 // Total is the addresses' token balance summed.
 func (e *Ethereum) Total(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error) {
@@ -27,18 +34,36 @@ func (e *Ethereum) Total(ctx context.Context, addrs []address.Account, block *ui
 	if block != nil {
 		tag = fmt.Sprintf("0x%x", *block)
 	}
+	size := e.Batch
+	if size <= 0 {
+		size = BatchSize
+	}
 	sum := new(big.Int)
-	for _, a := range addrs {
-		var out string
-		call := map[string]string{"to": e.Token.EIP55(), "data": fmt.Sprintf("0x%x", erc20.BalanceOf(a))}
-		if err := e.RPC.Call(ctx, "eth_call", []any{call, tag}, &out); err != nil {
+	for len(addrs) > 0 {
+		chunk := addrs[:min(size, len(addrs))]
+		addrs = addrs[len(chunk):]
+		calls, outs := make([]ethrpc.Req, len(chunk)), make([]any, len(chunk))
+		res := make([]string, len(chunk))
+		for i, a := range chunk {
+			calls[i] = ethrpc.Req{Method: "eth_call", Params: []any{map[string]string{"to": e.Token.EIP55(), "data": fmt.Sprintf("0x%x", erc20.BalanceOf(a))}, tag}}
+			outs[i] = &res[i]
+		}
+		var err error
+		if len(chunk) == 1 {
+			err = e.RPC.Call(ctx, calls[0].Method, calls[0].Params, outs[0])
+		} else {
+			err = e.RPC.Batch(ctx, calls, outs)
+		}
+		if err != nil {
 			return 0, err
 		}
-		v, err := ethrpc.Big(out)
-		if err != nil {
-			return 0, sg.Unavailable("holdings.Ethereum", err)
+		for _, out := range res {
+			v, err := ethrpc.Big(out)
+			if err != nil {
+				return 0, sg.Unavailable("holdings.Ethereum", err)
+			}
+			sum.Add(sum, v)
 		}
-		sum.Add(sum, v)
 	}
 	if !sum.IsInt64() {
 		return 0, sg.Internal("holdings.Ethereum", fmt.Errorf("holdings %s overflow", sum))

@@ -7,15 +7,16 @@ package fn
 import (
 	"context"
 	"fmt"
-	"github.com/stablegate/stablegate/shared/obs"
 	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/obs"
 )
 
 // Env reads one configuration variable (os.Getenv on Lambda; the template's
@@ -29,9 +30,10 @@ type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
 // runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
 func Start[H any](name string, b func(context.Context, Env) (H, error)) {
 	// ---- ops: tracing ---- X-Ray ids and header, TRACE_SAMPLE_RATE;
-	// spans are made and their ids flow (logs, queue messages), no
-	// exporter yet beyond Lambda's own segments.
-	obs.SetupTracing(nil, obs.SampleRate(os.Getenv))
+	// spans are made and their ids flow (logs, queue messages), and with
+	// Lambda's active tracing they go to its X-Ray daemon
+	// (AWS_XRAY_DAEMON_ADDRESS) as subsegments of the function's segment.
+	obs.SetupTracing(traceExporter(os.Getenv), obs.SampleRate(os.Getenv))
 	h, err := b(context.Background(), os.Getenv)
 	if err == nil { // ---- oauth: rate limits on every HTTP route ----
 		var rl *httpapi.RateLimits
@@ -44,6 +46,21 @@ func Start[H any](name string, b func(context.Context, Env) (H, error)) {
 		os.Exit(1)
 	}
 	lambda.Start(h)
+}
+
+// traceExporter is the X-Ray daemon Lambda runs beside a function with
+// active tracing, or nil (no daemon, or TRACE_EXPORT=off).
+func traceExporter(env Env) sdktrace.SpanExporter {
+	addr := env("AWS_XRAY_DAEMON_ADDRESS")
+	if addr == "" || env("TRACE_EXPORT") == "off" {
+		return nil
+	}
+	x, err := obs.NewXRayDaemon(addr)
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Warn("traces not exported", "error", err.Error())
+		return nil
+	}
+	return x
 }
 
 // dynamoClient builds the DynamoDB client from the environment. Endpoints

@@ -62,12 +62,12 @@ func TestXRayDaemonReceivesEachSpan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pc.Close()
+	defer func() { _ = pc.Close() }()
 	x, err := NewXRayDaemon("tcp:127.0.0.1:1 udp:" + pc.LocalAddr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Shutdown(context.Background())
+	defer func() { _ = x.Shutdown(context.Background()) }()
 	if err := x.ExportSpans(context.Background(), tracetest.SpanStubs{stub(true), stub(false)}.Snapshots()); err != nil {
 		t.Fatal(err)
 	}

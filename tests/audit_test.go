@@ -95,21 +95,7 @@ func (e *env) auditPages(t *testing.T, tok, order string, limit int) ([]auditRec
 // loser fails: it is tried again.
 func runAuditAnchor(t *testing.T) audit.AnchorRun {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]map[string]string
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
-	env := all["audit-anchor"]
-	job, err := devstack.ScheduledJobs["audit-anchor"](context.Background(), func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
+	job, err := devstack.ScheduledJobs["audit-anchor"](context.Background(), functionGetenv(t, "audit-anchor"))
 	if err != nil {
 		t.Fatal(err)
 	}

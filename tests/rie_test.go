@@ -48,6 +48,18 @@ func functionEnv(t testing.TB, name string) map[string]string {
 	return env
 }
 
+// functionGetenv is the stack's environment of function name over the
+// test process's own (what a job run in this process reads).
+func functionGetenv(t testing.TB, name string) func(string) string {
+	env := functionEnv(t, name)
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+}
+
 func startRIE(t *testing.T, name string) *devstack.RIE {
 	t.Helper()
 	rieBin := devstack.ToolPath(filepath.Join("..", ""), "aws-lambda-rie")

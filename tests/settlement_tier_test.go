@@ -2,9 +2,6 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -29,21 +26,7 @@ type settlementHeldJSON struct {
 // settlement is asked about again only after its recheck time.
 func settleLater(t *testing.T, after time.Duration) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]map[string]string
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
-	env := all["settlements-close"]
-	svc, err := compliancefn.Settlements(func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
+	svc, err := compliancefn.Settlements(functionGetenv(t, "settlements-close"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,21 +46,7 @@ type grantJSON struct {
 // environment the stack gives it.
 func runJob(t *testing.T, name string) any {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]map[string]string
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
-	env := all[name]
-	job, err := devstack.ScheduledJobs[name](context.Background(), func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
+	job, err := devstack.ScheduledJobs[name](context.Background(), functionGetenv(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,8 @@ package tests
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -55,15 +53,7 @@ func (e *env) waitState(t *testing.T, tok, id string, state string) withdrawalJS
 }
 
 func fee(t *testing.T, chain string) string {
-	raw, err := os.ReadFile(filepath.Join(os.Getenv("STABLEGATE_STATE"), "functions.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]map[string]string
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
-	return all["withdrawals-create"]["WITHDRAWAL_FEE_"+strings.ToUpper(chain)]
+	return functionEnv(t, "withdrawals-create")["WITHDRAWAL_FEE_"+strings.ToUpper(chain)]
 }
 
 // A Tron withdrawal through the API: it holds amount plus fee, goes through

@@ -24,7 +24,29 @@ type Client struct {
 
 // Call runs method with params and decodes the result into out.
 func (c *Client) Call(ctx context.Context, method string, params []any, out any) error {
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	var r answer
+	if err := c.post(ctx, "ethrpc."+method, map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params}, &r); err != nil {
+		return err
+	}
+	if r.Error != nil {
+		return sg.Unavailable("ethrpc."+method, fmt.Errorf("%s", r.Error.Message))
+	}
+	return json.Unmarshal(r.Result, out)
+}
+
+// answer is one JSON-RPC answer.
+type answer struct {
+	ID     int             `json:"id"`
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// post sends payload as one JSON-RPC request and decodes the answer into
+// into (a transport or decoding fault is op's ErrUnavailable).
+func (c *Client) post(ctx context.Context, op string, payload, into any) error {
+	body, _ := json.Marshal(payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -36,22 +58,13 @@ func (c *Client) Call(ctx context.Context, method string, params []any, out any)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return sg.Unavailable("ethrpc."+method, err)
+		return sg.Unavailable(op, err)
 	}
 	defer resp.Body.Close()
-	var r struct {
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Message string `json:"message"`
-		} `json:"error"`
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		return sg.Unavailable(op, fmt.Errorf("HTTP %d: %w", resp.StatusCode, err))
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return sg.Unavailable("ethrpc."+method, fmt.Errorf("HTTP %d: %w", resp.StatusCode, err))
-	}
-	if r.Error != nil {
-		return sg.Unavailable("ethrpc."+method, fmt.Errorf("%s", r.Error.Message))
-	}
-	return json.Unmarshal(r.Result, out)
+	return nil
 }
 
 // Big reads a hex quantity ("0x1a").
@@ -86,30 +99,9 @@ func (c *Client) Batch(ctx context.Context, calls []Req, outs []any) error {
 	for i, r := range calls {
 		batch[i] = msg{"2.0", i, r.Method, r.Params}
 	}
-	body, _ := json.Marshal(batch)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
-	if err != nil {
+	var rs []answer
+	if err := c.post(ctx, "ethrpc.batch", batch, &rs); err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	hc := c.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return sg.Unavailable("ethrpc.batch", err)
-	}
-	defer resp.Body.Close()
-	var rs []struct {
-		ID     int             `json:"id"`
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&rs); err != nil {
-		return sg.Unavailable("ethrpc.batch", fmt.Errorf("HTTP %d: %w", resp.StatusCode, err))
 	}
 	seen := make([]bool, len(calls))
 	for _, r := range rs {

@@ -235,6 +235,15 @@ func TestSettlementMerchantDay(t *testing.T) {
 			if l.Ref == a.ID && (l.FiatCurrency != "EUR" || l.Rate == "") {
 				t.Errorf("the EUR invoice's line carries no rate: %+v", l)
 			}
+			// The merchant's receipt of the invoice carries the same fee,
+			// to the base unit.
+			var receipt struct {
+				Fees []struct{ Description, Amount string } `json:"fees"`
+			}
+			e.do(t, "GET", "/v1/invoices/"+l.Ref+"/receipt", tok, nil, nil).json(t, &receipt)
+			if len(receipt.Fees) != 1 || receipt.Fees[0].Amount != wantFee[l.Ref] || !strings.Contains(receipt.Fees[0].Description, "fee schedule version") {
+				t.Errorf("the receipt of %s lists fees %+v; want one line of %s", l.Ref, receipt.Fees, wantFee[l.Ref])
+			}
 		case "clearing":
 			cleared++
 			if want := map[string]string{a.ID: "12.275000", rf.ID: "-" + refundOut.String()}[l.Ref]; l.Chain != "tron" || l.To != "ethereum" || l.Cleared != want {

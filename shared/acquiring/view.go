@@ -207,7 +207,8 @@ type Receipt struct {
 	Paid        string        `json:"paid"`
 	RefundDue   string        `json:"refund_due"`
 	Lines       []ReceiptLine `json:"lines"`
-	// Fees are the platform's fee lines (none until fees exist).
+	// Fees are the platform's fee lines: the fee its settlement took on
+	// each chain (filled by the receipt route; none where none was taken).
 	Fees      []FeeLine `json:"fees"`
 	CreatedAt string    `json:"created_at"`
 	IssuedAt  string    `json:"issued_at"`

@@ -29,7 +29,7 @@ import (
 //	settlement    PK TENANT#<tenant>  SK STL#<id>
 //	              GSI1PK STLDUE#<shard 0-15>  GSI1SK <17-digit due unix µs>#<tenant>#<id>   (only while due: sparse)
 //	line          PK TENANT#<tenant>  SK STLL#<id>#<8-digit seq>
-//	line marker   PK TENANT#<tenant>  SK STLREF#<kind>#<chain>#<ref>   -> settlement id (put once)
+//	line marker   PK TENANT#<tenant>  SK STLREF#<kind>#<chain>#<ref>   -> settlement id, seq of its first line (put once)
 //	open pointer  PK TENANT#<tenant>  SK STLOPEN#<chain>   -> settlement id (while open)
 //	liabilities   PK STLLIAB#<chain>  SK <2-digit shard>   net (ADD), shard by tenant
 //
@@ -302,7 +302,7 @@ func (st *Settlements) lineWrites(stl sg.Settlement, lines []sg.SettlementLine) 
 		if mk := markerSK(l); !seen[mk] {
 			seen[mk] = true
 			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-				Item: item{attrPK: s(pk), attrSK: s(mk), "type": s("settlement_ref"), "settlement": s(stl.ID)}}})
+				Item: item{attrPK: s(pk), attrSK: s(mk), "type": s("settlement_ref"), "settlement": s(stl.ID), "seq": n(int64(l.Seq))}}})
 		}
 	}
 	return items, stl, nil
@@ -639,4 +639,29 @@ func (st *Settlements) SettlementLiabilities(ctx context.Context) (map[sg.Chain]
 		}
 	}
 	return out, nil
+}
+
+var _ sg.SettlementLineFinder = (*Settlements)(nil)
+
+// SettlementLineByRef implements sg.SettlementLineFinder: the marker names
+// the settlement and the line's number, so two reads by key find it.
+// (Markers written before they carried the number find nothing.)
+func (st *Settlements) SettlementLineByRef(ctx context.Context, tenant string, kind sg.SettlementLineKind, c sg.Chain, ref string) (sg.SettlementLine, error) {
+	mk := markerSK(sg.SettlementLine{Kind: kind, Chain: c, Ref: ref})
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), mk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return sg.SettlementLine{}, classify("dynamo.SettlementLineByRef", err)
+	}
+	if out.Item == nil || out.Item["seq"] == nil {
+		return sg.SettlementLine{}, sg.ErrNotFound
+	}
+	line, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table,
+		Key: key(tenantPK(tenant), lineSK(getS(out.Item, "settlement"), int(getN(out.Item, "seq")))), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return sg.SettlementLine{}, classify("dynamo.SettlementLineByRef", err)
+	}
+	if line.Item == nil {
+		return sg.SettlementLine{}, sg.ErrNotFound
+	}
+	return readLine(line.Item), nil
 }

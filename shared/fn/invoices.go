@@ -116,7 +116,8 @@ func invoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
-	return invoiceapi.Handlers{Svc: svc, Idem: st.Base, Networks: nets, PortalURL: env("PORTAL_URL")}, nil
+	return invoiceapi.Handlers{Svc: svc, Idem: st.Base, Networks: nets, PortalURL: env("PORTAL_URL"),
+		Fees: &dynamo.Settlements{Table: st.Base}}, nil
 }
 
 func invoiceRoute(name string, withWallets bool, pick func(invoiceapi.Handlers) httpapi.Handler) Builder {

@@ -430,3 +430,22 @@ func (r *RefundCaps) Refunded(_ context.Context, tenant, invoiceID string) (sg.A
 	defer r.mu.Unlock()
 	return r.refunded[tenant+"\x00"+invoiceID], nil
 }
+
+var _ sg.SettlementLineFinder = (*Settlements)(nil)
+
+// SettlementLineByRef implements sg.SettlementLineFinder.
+func (st *Settlements) SettlementLineByRef(_ context.Context, tenant string, kind sg.SettlementLineKind, c sg.Chain, ref string) (sg.SettlementLine, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	probe := sg.SettlementLine{Kind: kind, Ref: ref, Chain: c}
+	id, ok := st.refs[refKey(tenant, probe)]
+	if !ok {
+		return sg.SettlementLine{}, sg.ErrNotFound
+	}
+	for _, l := range st.lines[tenant+"\x00"+id] {
+		if l.Kind == kind && l.Ref == ref && l.Chain == c {
+			return l, nil
+		}
+	}
+	return sg.SettlementLine{}, sg.ErrNotFound
+}

@@ -169,4 +169,3 @@ func xrayName(n string) string {
 }
 
 var _ sdktrace.SpanExporter = (*XRayDaemon)(nil)
-

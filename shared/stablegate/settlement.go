@@ -405,3 +405,10 @@ var (
 	// ErrRefundAddressUnknown: the payment names no sender to refund; give to_address.
 	ErrRefundAddressUnknown = &Error{Kind: KindInvalid, Code: "refund_address_required", Message: "the payer's address is not known; give to_address", Param: "to_address"}
 )
+
+// SettlementLineFinder finds the line a settlement recorded for a ref:
+// the invoice line of an invoice (its fee and the schedule version shown),
+// a refund's line. ErrNotFound when no settlement recorded one.
+type SettlementLineFinder interface {
+	SettlementLineByRef(ctx context.Context, tenant string, kind SettlementLineKind, c Chain, ref string) (SettlementLine, error)
+}

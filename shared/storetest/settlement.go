@@ -16,6 +16,7 @@ type SettlementStores interface {
 	sg.FeeSchedules
 	sg.SettlementConfigs
 	sg.SettlementStore
+	sg.SettlementLineFinder
 }
 
 // Settlement holds a settlement store to its contract: one named subtest
@@ -23,7 +24,7 @@ type SettlementStores interface {
 // other cases: every case works in tenants of its own and reads the
 // platform-wide liabilities and due index as deltas or filtered).
 func Settlement(t *testing.T, open func(t *testing.T) SettlementStores) {
-	for _, c := range append(settlementCases, settlementHeldCases...) {
+	for _, c := range append(append(settlementCases, settlementHeldCases...), settlementLineCases...) {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -61,6 +62,9 @@ type Handlers struct {
 	// checkout page is PortalURL/checkout/?t=<token>. "" gives no
 	// checkout_url.
 	PortalURL string
+	// Fees finds the settlement line of a paid invoice, for the fee line
+	// of its receipt (nil: receipts list no fees).
+	Fees sg.SettlementLineFinder
 }
 
 // Price is a fiat price: an ISO 4217 currency and an amount in its minor units.
@@ -420,6 +424,9 @@ func (h Handlers) Receipt(ctx context.Context, req httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, ErrInvoiceNotPaid
 	}
 	r := acquiring.ReceiptOf(inv, h.Svc.Now().UTC())
+	if r.Fees, err = h.feeLines(ctx, inv); err != nil {
+		return httpapi.Response{}, err
+	}
 	if !asHTML {
 		return httpapi.JSON(http.StatusOK, ReceiptView{Object: "receipt", Receipt: r}), nil
 	}
@@ -428,6 +435,35 @@ func (h Handlers) Receipt(ctx context.Context, req httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	return htmlResponse(b), nil
+}
+
+// feeLines are the platform's fees charged on inv: the fee of its
+// settlement line on each chain it was paid on (what the schedule said,
+// never more than the fee shown), none where no settlement took it.
+func (h Handlers) feeLines(ctx context.Context, inv sg.Invoice) ([]acquiring.FeeLine, error) {
+	out := []acquiring.FeeLine{}
+	if h.Fees == nil {
+		return out, nil
+	}
+	seen := map[sg.Chain]bool{}
+	for _, p := range inv.Payments {
+		if seen[p.Chain] {
+			continue
+		}
+		seen[p.Chain] = true
+		l, err := h.Fees.SettlementLineByRef(ctx, inv.TenantID, sg.LineInvoice, p.Chain, inv.ID)
+		if errors.Is(err, sg.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if l.Fee > 0 {
+			out = append(out, acquiring.FeeLine{Amount: l.Fee.String(),
+				Description: fmt.Sprintf("Platform fee on %s of %s USDT (fee schedule version %d)", p.Chain, l.Gross, l.ScheduleVersion)})
+		}
+	}
+	return out, nil
 }
 
 // ReceiptView is the Receipt schema.

@@ -160,6 +160,17 @@ func TestSettlementMerchantDay(t *testing.T) {
 	}
 	a := e.createInvoice(t, tok, `{"price":{"currency":"EUR","amount":"11.50"},"chains":["tron"]}`)
 	b := e.createInvoice(t, tok, `{"amount":"20","chains":["ethereum"]}`)
+	// Shown on the invoice before it is paid: the fee of its amount on
+	// each chain it accepts, never more charged (checked on the receipt).
+	var preview struct {
+		FeePreview []struct {
+			Chain, Fee, Net string
+		} `json:"fee_preview"`
+	}
+	e.do(t, "GET", "/v1/invoices/"+a.ID, tok, nil, nil).json(t, &preview)
+	if len(preview.FeePreview) != 1 || preview.FeePreview[0].Chain != "tron" || preview.FeePreview[0].Fee != "0.225000" || preview.FeePreview[0].Net != "12.275000" {
+		t.Fatalf("the invoice's fee preview: %+v", preview.FeePreview)
+	}
 	to, _ := address.Parse(sg.Tron, a.address(t, "tron"))
 	sendTronUSDT(t, grid, usdtTron, to, 12_500_000)
 	e.waitInvoice(t, tok, a.ID, "paid on Tron", func(v invoiceJSON) bool { return v.Status == "paid" })

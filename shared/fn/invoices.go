@@ -116,8 +116,12 @@ func invoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
+	nf, err := networkFees(env)
+	if err != nil {
+		return invoiceapi.Handlers{}, err
+	}
 	return invoiceapi.Handlers{Svc: svc, Idem: st.Base, Networks: nets, PortalURL: env("PORTAL_URL"),
-		Fees: &dynamo.Settlements{Table: st.Base}}, nil
+		Fees: st.Settlements, Shown: &settlement.Fees{Schedules: st.Settlements, Network: nf, Now: time.Now}}, nil
 }
 
 func invoiceRoute(name string, withWallets bool, pick func(invoiceapi.Handlers) httpapi.Handler) Builder {

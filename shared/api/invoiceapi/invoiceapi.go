@@ -65,6 +65,41 @@ type Handlers struct {
 	// Fees finds the settlement line of a paid invoice, for the fee line
 	// of its receipt (nil: receipts list no fees).
 	Fees sg.SettlementLineFinder
+	// Shown is the fee the merchant is shown for an invoice on a chain
+	// (the schedule in force when it was made, on its amount; the most
+	// its settlement will charge). Nil: invoices carry no fee preview.
+	Shown FeeShower
+}
+
+// FeeShower is settlement.Fees' preview of an invoice's fee.
+type FeeShower interface {
+	Shown(ctx context.Context, inv sg.Invoice, c sg.Chain) (sg.Fee, error)
+}
+
+// FeePreview is the fee of an invoice on one chain it accepts, shown
+// before it is paid: never more is charged.
+type FeePreview struct {
+	Chain           string `json:"chain"`
+	Fee             string `json:"fee"`
+	Net             string `json:"net"`
+	ScheduleVersion int64  `json:"schedule_version"`
+}
+
+// withFees adds the fee preview to one invoice's view (not to lists: a
+// read per invoice).
+func (h Handlers) withFees(ctx context.Context, inv sg.Invoice, v InvoiceView) (InvoiceView, error) {
+	if h.Shown == nil {
+		return v, nil
+	}
+	for _, c := range inv.Chains {
+		f, err := h.Shown.Shown(ctx, inv, c)
+		if err != nil {
+			return v, err
+		}
+		v.FeePreview = append(v.FeePreview, FeePreview{Chain: string(c), Fee: f.Amount.String(), Net: (inv.Amount - f.Amount).String(),
+			ScheduleVersion: f.ScheduleVersion})
+	}
+	return v, nil
 }
 
 // Price is a fiat price: an ISO 4217 currency and an amount in its minor units.
@@ -99,6 +134,7 @@ type InvoiceView struct {
 	acquiring.View
 	Options     []OptionView `json:"options"`
 	CheckoutURL string       `json:"checkout_url,omitempty"`
+	FeePreview  []FeePreview `json:"fee_preview,omitempty"`
 }
 
 func (h Handlers) view(inv sg.Invoice) InvoiceView {
@@ -184,7 +220,11 @@ func (h Handlers) Create(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	}
 	idem := acquiring.Idem{Key: key, Hash: httpapi.RequestHash(acquiring.OpCreate, body)}
 	r, err := h.Svc.Create(ctx, p.TenantID, in, idem, func(inv sg.Invoice) (int, []byte, error) {
-		b, err := json.Marshal(h.view(inv))
+		v, err := h.withFees(ctx, inv, h.view(inv))
+		if err != nil {
+			return 0, nil, err
+		}
+		b, err := json.Marshal(v)
 		return http.StatusCreated, b, err
 	})
 	if err != nil {
@@ -211,7 +251,11 @@ func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Respons
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, h.view(inv)), nil
+	v, err := h.withFees(ctx, inv, h.view(inv))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, v), nil
 }
 
 // FilterOf reads ?status=&order_id=&created_from=&created_to=.

@@ -166,7 +166,7 @@ SCALE_TRANSFERS ?= 1000000
 SCALE_WALLETS ?= 100000
 bench-scale: tools geth
 	rm -rf .dev/bench-scale
-	$(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
+	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
 		'set -a; . .dev/bench-scale/stack.env; $(GO) run ./internal/dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS)'
 
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)

@@ -311,8 +311,13 @@ func (s *Stack) startEmulators() error {
 	// LoopbackDynamoDB (infra/local) starts DynamoDB Local on 127.0.0.1 only.
 	// Its heap holds the streams' shard lists: a whole test suite's writes
 	// (every request's rate-limit bucket among them) ran 256 MB out of heap
-	// in GetShardIterator, so it gets 1 GB.
-	ddbArgs := []string{"-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
+	// in GetShardIterator, so it gets 1 GB; SGDEV_DYNAMODB_HEAP sets another
+	// (make bench-scale: a million transfers need more).
+	heap := "1g"
+	if h := os.Getenv("SGDEV_DYNAMODB_HEAP"); h != "" {
+		heap = h
+	}
+	ddbArgs := []string{"-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.library.path=./DynamoDBLocal_lib",
 		"-cp", "DynamoDBLocal.jar:DynamoDBLocal_lib/*:" + filepath.Join(o.Root, ".tools", "ddb"), "LoopbackDynamoDB",
 		"-sharedDb", "-port", itoa(o.port(0)), "-disableTelemetry"}
 	if o.Persist {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ func bench(args []string) error {
 	runs := fs.Int("runs", 7, "cold starts per function (and as many of the baseline beside it)")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
 	only := fs.String("functions", "", "a regular expression: measure only the functions it matches")
+	parts := fs.String("parts", "functions,ledger,kms,scan,gas", "the benches to run, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,19 +47,24 @@ func bench(args []string) error {
 		return err
 	}
 	defer s.Down()
-	if err := benchFunctions(o.Root, s.FunctionEnv, *runs, *only); err != nil {
-		return err
+	for _, p := range []struct {
+		name string
+		run  func() error
+	}{
+		{"functions", func() error { return benchFunctions(o.Root, s.FunctionEnv, *runs, *only) }},
+		{"ledger", func() error { return benchLedger(ctx, s, *transfers) }},
+		{"kms", func() error { return benchKMS(ctx, 1000) }},
+		{"scan", benchScan},
+		{"gas", benchGas},
+	} {
+		if !slices.Contains(strings.Split(*parts, ","), p.name) {
+			continue
+		}
+		if err := p.run(); err != nil {
+			return err
+		}
 	}
-	if err := benchLedger(ctx, s, *transfers); err != nil {
-		return err
-	}
-	if err := benchKMS(ctx, 1000); err != nil {
-		return err
-	}
-	if err := benchScan(); err != nil {
-		return err
-	}
-	return benchGas()
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -151,7 +151,7 @@ func TestCourseInABrowser(t *testing.T) {
 	run(t, ctx, "begin", chromedp.Evaluate[bool](`document.querySelector("#begin button").click(); true`))
 	run(t, ctx, "the drawn questions", chromedp.WaitVisible(chromedp.CSS("#assessment fieldset")))
 	answers := map[string]string{}
-	for _, q := range courses.Banks[course].Questions {
+	for _, q := range courses.Banks()[course].Questions {
 		answers[q.ID] = q.Answer
 	}
 	key, _ := json.Marshal(answers)
@@ -159,8 +159,8 @@ func TestCourseInABrowser(t *testing.T) {
 	if n := run(t, ctx, "answer and submit", chromedp.Evaluate[int](`(() => { const key = `+string(key)+`; let n = 0;
 		for (const input of document.querySelectorAll("#assessment input")) {
 			if (input.parentElement.textContent.trim() === key[input.name]) { input.click(); n++ } }
-		document.querySelector("#assessment button").click(); return n })()`)); n != courses.Banks[course].Ask {
-		t.Fatalf("picked %d answers; want %d", n, courses.Banks[course].Ask)
+		document.querySelector("#assessment button").click(); return n })()`)); n != courses.Banks()[course].Ask {
+		t.Fatalf("picked %d answers; want %d", n, courses.Banks()[course].Ask)
 	}
 	run(t, ctx, "the certificate", chromedp.WaitVisible(chromedp.ID("certificate")))
 	if got := run(t, ctx, "the score", chromedp.Text(chromedp.CSS("#result .score"))); !strings.Contains(got, "100%") || !strings.Contains(got, "passed") {

@@ -23,7 +23,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/devstack"
 	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/airgap/qrread"
 	"github.com/stablegate/stablegate/shared/api/coldapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/coldbundle"
@@ -204,7 +204,7 @@ func TestColdPayoutAcrossTheAirGap(t *testing.T) {
 	for _, p := range imgs {
 		pngs = append(pngs, []byte(mustRead(t, p)))
 	}
-	signed, err := airgap.ReadQRFiles(pngs)
+	signed, err := qrread.ReadQRFiles(pngs)
 	if err != nil || string(signed) != mustRead(t, signedPath) {
 		t.Fatalf("signed QR images: %v", err)
 	}

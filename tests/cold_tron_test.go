@@ -19,6 +19,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/airgap/qrread"
 	"github.com/stablegate/stablegate/shared/api/coldapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -184,7 +185,7 @@ func TestFinding4_TronColdPayoutEndToEnd(t *testing.T) {
 	for _, p := range imgs {
 		pngs = append(pngs, []byte(mustRead(t, p)))
 	}
-	signed, err := airgap.ReadQRFiles(pngs)
+	signed, err := qrread.ReadQRFiles(pngs)
 	if err != nil || string(signed) != mustRead(t, signedPath) {
 		t.Fatalf("signed QR images: %v", err)
 	}

@@ -13,8 +13,8 @@ import (
 // Every course with a graded assessment page has a question bank, and
 // every bank a course: at least five.
 func TestEveryCourseHasABank(t *testing.T) {
-	if len(courses.Banks) < 5 {
-		t.Fatalf("%d banks; want at least five", len(courses.Banks))
+	if len(courses.Banks()) < 5 {
+		t.Fatalf("%d banks; want at least five", len(courses.Banks()))
 	}
 	pages, err := filepath.Glob(filepath.Join("..", "courses", "*", "assessment.md"))
 	if err != nil {
@@ -22,7 +22,7 @@ func TestEveryCourseHasABank(t *testing.T) {
 	}
 	for _, p := range pages {
 		id := filepath.Base(filepath.Dir(p))
-		if _, ok := courses.Banks[id]; !ok {
+		if _, ok := courses.Banks()[id]; !ok {
 			t.Errorf("course %s has an assessment page and no bank", id)
 		}
 		raw, _ := os.ReadFile(p)
@@ -30,8 +30,8 @@ func TestEveryCourseHasABank(t *testing.T) {
 			t.Errorf("%s lists questions: they are drawn on the server", p)
 		}
 	}
-	if len(pages) != len(courses.Banks) {
-		t.Fatalf("%d assessment pages, %d banks", len(pages), len(courses.Banks))
+	if len(pages) != len(courses.Banks()) {
+		t.Fatalf("%d assessment pages, %d banks", len(pages), len(courses.Banks()))
 	}
 }
 
@@ -43,7 +43,7 @@ func TestPortalHoldsNoAnswerKey(t *testing.T) {
 	// more of one question's distractors on one page (no lesson writes
 	// them side by side); the assessment page shows no question at all.
 	var qs [][]string
-	for id, b := range courses.Banks {
+	for id, b := range courses.Banks() {
 		page, err := os.ReadFile(filepath.Join(site, "courses", id, "assessment", "index.html"))
 		if err != nil {
 			t.Fatalf("%s: no assessment page: %v", id, err)

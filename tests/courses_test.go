@@ -38,7 +38,7 @@ type attemptJSON struct {
 
 // bankAnswer is the answer text of a bank question.
 func bankAnswer(course, qid string) string {
-	for _, q := range courses.Banks[course].Questions {
+	for _, q := range courses.Banks()[course].Questions {
 		if q.ID == qid {
 			return q.Answer
 		}
@@ -102,7 +102,7 @@ func TestCourseAssessmentOnTheStack(t *testing.T) {
 	const course = "sanctions-travel-rule"
 	tok := e.tokenAs(t, ten, "learner-1", "courses:read", "courses:write")
 	failed, r := answerAttempt(t, e, tok, startAttempt(t, e, tok, course, "Ada Lovelace"), 3)
-	if failed.Passed || failed.Certificate != nil || len(failed.Review) == 0 || failed.Total != courses.Banks[course].Ask {
+	if failed.Passed || failed.Certificate != nil || len(failed.Review) == 0 || failed.Total != courses.Banks()[course].Ask {
 		t.Fatalf("a failed attempt: %s", r.body)
 	}
 	if again := e.do(t, "POST", "/v1/courses/"+course+"/attempts", tok, nil, []byte(`{"name":"Ada Lovelace"}`)); again.status != 429 ||

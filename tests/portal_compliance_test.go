@@ -436,7 +436,7 @@ func TestOfficerConsoleInABrowser(t *testing.T) {
 	// The officer holds a certificate of every course, so a deployment that
 	// requires one (OFFICER_COURSE) lets the decision through.
 	learner := e.token(t, ten, "courses:write", "courses:read")
-	for id := range courses.Banks {
+	for id := range courses.Banks() {
 		passCourse(t, e, learner, id)
 	}
 	// A rule set in force, to be shown.

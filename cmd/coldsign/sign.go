@@ -15,6 +15,7 @@ import (
 	"github.com/tyler-smith/go-bip39"
 
 	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/airgap/qrread"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/slip39"
 )
@@ -147,7 +148,7 @@ func readBundle(files []string) ([]byte, error) {
 		}
 		pngs = append(pngs, b)
 	}
-	return airgap.ReadQRFiles(pngs)
+	return qrread.ReadQRFiles(pngs)
 }
 
 // sign shows the bundle's summary, refuses what the bundle package

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,14 +14,19 @@ import (
 )
 
 // bench prints, per function, the deployed binary's size (linux/arm64,
-// stripped) and the cold-start (INIT) time of the same function built for
-// this machine, read from the Lambda runtime emulator's INIT REPORT line,
-// next to a baseline function that only loads the AWS config and one client.
+// built with the Makefile's build-<Id>Function flags) and its cold-start
+// (INIT) time, read from the Lambda runtime emulator's INIT REPORT line,
+// next to a bare aws-lambda-go function (cmd/baseline-lambda) cold-started
+// in alternation with it, so a slower moment of the machine falls on both.
+// Cold starts run the arm64 builds where this machine can execute them
+// (qemu-user with binfmt_misc), else builds for this machine, and say so.
 func bench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	o := stackFlags(fs)
-	runs := fs.Int("runs", 7, "cold starts per function")
+	runs := fs.Int("runs", 7, "cold starts per function (and as many of the baseline beside it)")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
+	only := fs.String("functions", "", "a regular expression: measure only the functions it matches")
+	parts := fs.String("parts", "functions,ledger,kms,scan,gas", "the benches to run, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,88 +47,24 @@ func bench(args []string) error {
 		return err
 	}
 	defer s.Down()
-	tmp, err := os.MkdirTemp("", "sgbench")
-	if err != nil {
-		return err
-	}
-	defer func() { _ = os.RemoveAll(tmp) }()
-	rie, _ := filepath.Abs(devstack.ToolPath(o.Root, "aws-lambda-rie"))
-
-	type row struct {
-		name       string
-		size       int64
-		p50, min   time.Duration
-		geth       bool
-		err        error
-		isBaseline bool
-	}
-	var names []string
-	for name := range s.FunctionEnv {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	pkgs := map[string]string{}
-	for _, n := range names {
-		pkgs[n] = "./functions/" + n
-	}
-	names = append(names, "baseline")
-	pkgs["baseline"] = "./cmd/baseline-lambda"
-	var rows []row
-	for _, n := range names {
-		r := row{name: n, isBaseline: n == "baseline"}
-		arm := filepath.Join(tmp, n+"-arm64")
-		if r.err = goBuild(o.Root, pkgs[n], arm, "linux", "arm64"); r.err == nil {
-			st, _ := os.Stat(arm)
-			r.size = st.Size()
-			mods, _ := exec.Command("go", "version", "-m", arm).Output()
-			r.geth = strings.Contains(string(mods), "github.com/ethereum/go-ethereum")
-		}
-		native := filepath.Join(tmp, n, "bootstrap")
-		if r.err == nil {
-			r.err = goBuild(o.Root, pkgs[n], native, "", "")
-		}
-		var inits []time.Duration
-		for i := 0; r.err == nil && i < *runs; i++ {
-			var d time.Duration
-			d, r.err = coldStart(rie, native, s.FunctionEnv[n])
-			inits = append(inits, d)
-		}
-		if r.err == nil {
-			sort.Slice(inits, func(i, j int) bool { return inits[i] < inits[j] })
-			r.p50, r.min = inits[len(inits)/2], inits[0]
-		}
-		rows = append(rows, r)
-	}
-	fmt.Printf("\nLambda functions: size as deployed (linux/arm64, -s -w, lambda.norpc) and cold start on this machine (%d runs under aws-lambda-rie)\n\n", *runs)
-	fmt.Printf("| %-22s | %10s | %13s | %13s | %-11s |\n", "function", "size (MB)", "init p50 (ms)", "init min (ms)", "go-ethereum")
-	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 24), strings.Repeat("-", 12), strings.Repeat("-", 15), strings.Repeat("-", 15), strings.Repeat("-", 13))
-	failed := 0
-	for _, r := range rows {
-		if r.err != nil {
-			fmt.Printf("| %-22s | error: %v\n", r.name, r.err)
-			failed++
+	for _, p := range []struct {
+		name string
+		run  func() error
+	}{
+		{"functions", func() error { return benchFunctions(o.Root, s.FunctionEnv, *runs, *only) }},
+		{"ledger", func() error { return benchLedger(ctx, s, *transfers) }},
+		{"kms", func() error { return benchKMS(ctx, 1000) }},
+		{"scan", benchScan},
+		{"gas", benchGas},
+	} {
+		if !slices.Contains(strings.Split(*parts, ","), p.name) {
 			continue
 		}
-		name := r.name
-		if r.isBaseline {
-			name = "baseline (config+client)"
+		if err := p.run(); err != nil {
+			return err
 		}
-		fmt.Printf("| %-22s | %10.2f | %13.1f | %13.1f | %-11s |\n", name, float64(r.size)/1e6, ms(r.p50), ms(r.min), yesNo(r.geth))
 	}
-	fmt.Println("\nGoal: every API function under 15 MB and under 30 ms init; go-ethereum only where a function signs or reads a chain.")
-	if failed > 0 {
-		return fmt.Errorf("%d functions failed", failed)
-	}
-	if err := benchLedger(ctx, s, *transfers); err != nil {
-		return err
-	}
-	if err := benchKMS(ctx, 1000); err != nil {
-		return err
-	}
-	if err := benchScan(); err != nil {
-		return err
-	}
-	return benchGas()
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -54,14 +55,17 @@ func benchKMS(ctx context.Context, n int) error {
 	const rounds = 5
 	lat := make([][]time.Duration, len(paths))
 	took := make([]time.Duration, len(paths))
+	cpu := make([]time.Duration, len(paths)) // this process's CPU time: the emulator runs apart
 	for r := 0; r < rounds; r++ {
 		for i, p := range paths {
+			c0 := processCPU()
 			t0 := time.Now()
 			l, _, err := measure(n/rounds, 8, p.f)
 			if err != nil {
 				return err
 			}
 			took[i] += time.Since(t0)
+			cpu[i] += processCPU() - c0
 			lat[i] = append(lat[i], l...)
 		}
 	}
@@ -74,7 +78,24 @@ func benchKMS(ctx context.Context, n int) error {
 	for i, p := range paths {
 		fmt.Printf("| %-20s | %12.0f | %8.2f | %8.2f |\n", p.name, float64(len(lat[i]))/took[i].Seconds(), ms(pct(lat[i], 50)), ms(pct(lat[i], 99)))
 	}
-	fmt.Printf("\nsigner overhead at p50: %.3f ms a signature (goal: at most 0.1 ms; the CPU cost alone is BenchmarkSignDigestOverhead in shared/kmssign)\n",
-		ms(pct(lat[1], 50))-ms(pct(lat[0], 50)))
+	perSig := func(i int) float64 { return ms(cpu[i]) / float64(len(lat[i])) }
+	over := perSig(1) - perSig(0)
+	verdict := "met"
+	if over > 0.1 {
+		verdict = "NOT met"
+	}
+	fmt.Printf("\nsigner overhead, CPU time a signature (this process; both paths pay the same client and HTTP work): %.3f ms (goal: at most 0.1 ms: %s)\n", over, verdict)
+	fmt.Printf("signer overhead, p50 latency: %.3f ms (wall time: on this shared 2-core machine, load average %s, it also counts waiting for a core)\n",
+		ms(pct(lat[1], 50))-ms(pct(lat[0], 50)), loadAverage())
+	fmt.Printf("the signer's own work without any client is BenchmarkSignDigestOverhead in shared/kmssign\n")
 	return nil
+}
+
+// processCPU is the CPU time (user and system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

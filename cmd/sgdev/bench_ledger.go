@@ -149,7 +149,10 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 		_, err := db.TransactWriteItems(ctx, in)
 		return err
 	}
-	// Warm both paths, then alternate them so both see the same machine state.
+	// Warm both paths, then run them interleaved: the two paths' requests
+	// alternate in one stream (in a random order within each pair), so a
+	// slower moment of the machine falls on both. Three consecutive runs:
+	// the goal holds only if it holds in each.
 	for i := 0; i < 50; i++ {
 		if err := handler(i); err != nil {
 			return err
@@ -158,20 +161,26 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 			return err
 		}
 	}
-	hs, hrate, err := measure(n, 16, handler)
-	if err != nil {
-		return err
+	fmt.Printf("\nCreate-transfer handler (decode, validate, wallet and freeze read, limits, one transaction) vs a bare 3-item TransactWriteItems,\n")
+	fmt.Printf("%d each a run, 16 concurrent, the two interleaved request by request, DynamoDB Local, three consecutive runs\n\n", n)
+	fmt.Printf("| %-3s | %-17s | %12s | %8s | %8s | %22s |\n", "run", "path", "per second", "p50 ms", "p99 ms", "handler p50 / bare p50")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(5), dashes(19), dashes(14), dashes(10), dashes(10), dashes(24))
+	worst := 0.0
+	for run := 1; run <= 3; run++ {
+		hs, bs, hrate, brate, err := measurePair(n, 16, handler, bare)
+		if err != nil {
+			return err
+		}
+		ratio := float64(pct(hs, 50)) / float64(pct(bs, 50))
+		worst = max(worst, ratio)
+		fmt.Printf("| %-3d | %-17s | %12.0f | %8.2f | %8.2f | %22.2f |\n", run, "handler", hrate, ms(pct(hs, 50)), ms(pct(hs, 99)), ratio)
+		fmt.Printf("| %-3s | %-17s | %12.0f | %8.2f | %8.2f | %22s |\n", "", "bare transaction", brate, ms(pct(bs, 50)), ms(pct(bs, 99)), "")
 	}
-	bs, brate, err := measure(n, 16, bare)
-	if err != nil {
-		return err
+	verdict := "met"
+	if worst > 1.5 {
+		verdict = "NOT met"
 	}
-	fmt.Printf("\nCreate-transfer handler (decode, validate, one wallet read, one transaction) vs a bare 3-item TransactWriteItems, %d each, 16 concurrent, DynamoDB Local\n\n", n)
-	fmt.Printf("| %-20s | %12s | %8s | %8s |\n", "path", "per second", "p50 ms", "p99 ms")
-	fmt.Printf("|%s|%s|%s|%s|\n", dashes(22), dashes(14), dashes(10), dashes(10))
-	fmt.Printf("| %-20s | %12.0f | %8.2f | %8.2f |\n", "handler", hrate, ms(pct(hs, 50)), ms(pct(hs, 99)))
-	fmt.Printf("| %-20s | %12.0f | %8.2f | %8.2f |\n", "bare transaction", brate, ms(pct(bs, 50)), ms(pct(bs, 99)))
-	fmt.Printf("\nhandler p50 / bare p50 = %.2f (goal: at most 1.5)\n", float64(pct(hs, 50))/float64(pct(bs, 50)))
+	fmt.Printf("\nhandler p50 / bare p50: highest of three runs %.2f (goal: at most 1.5 in each run: %s; machine load average %s, shared with other processes)\n", worst, verdict, loadAverage())
 	return nil
 }
 
@@ -221,6 +230,62 @@ func measure(n, c int, f func(int) error) ([]time.Duration, float64, error) {
 	rate := float64(n) / time.Since(start).Seconds()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return lat, rate, first
+}
+
+// measurePair runs fa and fb n times each from c goroutines, their calls
+// interleaved in one stream (each pair in a random order), and returns each
+// path's sorted latencies and rate (its calls over the run's time, during
+// which the other path ran too).
+func measurePair(n, c int, fa, fb func(int) error) (la, lb []time.Duration, ra, rb float64, err error) {
+	flip := make([]bool, n)
+	for i := range flip {
+		flip[i] = rand.IntN(2) == 1
+	}
+	lat := make([]time.Duration, 2*n)
+	isB := make([]bool, 2*n)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	start := time.Now()
+	for w := 0; w < c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				i := j / 2
+				f := fa
+				if (j%2 == 1) != flip[i] {
+					f, isB[j] = fb, true
+				}
+				t0 := time.Now()
+				ferr := f(i)
+				lat[j] = time.Since(t0)
+				if ferr != nil {
+					mu.Lock()
+					if err == nil {
+						err = ferr
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for j := 0; j < 2*n; j++ {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	took := time.Since(start).Seconds()
+	for j, d := range lat {
+		if isB[j] {
+			lb = append(lb, d)
+		} else {
+			la = append(la, d)
+		}
+	}
+	sort.Slice(la, func(i, j int) bool { return la[i] < la[j] })
+	sort.Slice(lb, func(i, j int) bool { return lb[i] < lb[j] })
+	return la, lb, float64(len(la)) / took, float64(len(lb)) / took, err
 }
 
 func pct(sorted []time.Duration, p int) time.Duration {

@@ -1,6 +1,9 @@
 // Command certificates-get is the Lambda function behind one API route (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/coursefn"
+)
 
-func main() { fn.Start("certificates-get", fn.CertificatesGet) }
+func main() { core.Start("certificates-get", coursefn.CertificatesGet) }

@@ -1,6 +1,9 @@
 // Command wallets-balances is the Lambda function behind one API route (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/walletfn"
+)
 
-func main() { fn.Start("wallets-balances", fn.WalletsBalances) }
+func main() { core.Start("wallets-balances", walletfn.WalletsBalances) }

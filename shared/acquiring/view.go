@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"math/big"
+	"sync"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -279,13 +280,22 @@ func (s *Service) ReceiptHTML(ctx context.Context, tenant, id string) ([]byte, e
 // RenderReceiptHTML renders a receipt as HTML.
 func RenderReceiptHTML(r Receipt) ([]byte, error) {
 	var b bytes.Buffer
-	if err := receiptPage.Execute(&b, r); err != nil {
+	if err := receiptPage().Execute(&b, r); err != nil {
 		return nil, sg.Internal("acquiring.ReceiptHTML", err)
 	}
 	return b.Bytes(), nil
 }
 
-var receiptPage = template.Must(template.New("receipt").Parse(`<!doctype html>
+// receiptPage is parsed at the first receipt, not at package init: most
+// functions that link this package render none, and a template reachable
+// from init keeps html/template in every one of them, whose calls of
+// methods by name make the linker keep every exported method of every type
+// (issue 18: a function links what it uses).
+var receiptPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("receipt").Parse(receiptSource))
+})
+
+const receiptSource = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Receipt {{.Invoice}}</title>
@@ -317,7 +327,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.mono{font-family:ui-mon
 <h2>Fees</h2>
 <table><tbody>{{range .Fees}}<tr><td>{{.Description}}</td><td class="n">{{.Amount}}</td></tr>{{else}}<tr><td>No platform fees.</td></tr>{{end}}</tbody></table>
 </body></html>
-`))
+`
 
 // fiatOf prices a USDT amount in the invoice's fiat currency at its rate
 // (for display), rounded half up to the currency's minor units.

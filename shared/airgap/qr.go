@@ -6,13 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"image"
-	_ "image/png" // QR images are PNG
 	"strconv"
 	"strings"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 	goqr "github.com/skip2/go-qrcode"
 )
 
@@ -110,42 +106,4 @@ func QRCodes(file []byte) ([][]byte, error) {
 		out = append(out, png)
 	}
 	return out, nil
-}
-
-// ReadQR decodes the frame of one QR image (a PNG, as a camera capture
-// or an exported code).
-func ReadQR(png []byte) (string, error) {
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		return "", refuse(ErrMalformed, "qr", "not an image: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		return "", refuse(ErrMalformed, "qr", "%v", err)
-	}
-	// A plain look first; then harder (a photo at an angle, or blurred);
-	// last as a clean, upright code (an exported image), which skips the
-	// finder-pattern search that can lose its way on some codes.
-	var last error
-	for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, {gozxing.DecodeHintType_TRY_HARDER: true}, {gozxing.DecodeHintType_PURE_BARCODE: true}} {
-		res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
-		if err == nil {
-			return res.GetText(), nil
-		}
-		last = err
-	}
-	return "", refuse(ErrMalformed, "qr", "no QR code found: %v", last)
-}
-
-// ReadQRFiles decodes images and joins their frames.
-func ReadQRFiles(pngs [][]byte) ([]byte, error) {
-	frames := make([]string, 0, len(pngs))
-	for _, p := range pngs {
-		f, err := ReadQR(p)
-		if err != nil {
-			return nil, err
-		}
-		frames = append(frames, f)
-	}
-	return Join(frames)
 }

@@ -212,15 +212,15 @@ func (h Courses) Progress(ctx context.Context, req httpapi.Request) (httpapi.Res
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	ids := make([]string, 0, len(courses.Banks))
-	for id := range courses.Banks {
+	ids := make([]string, 0, len(courses.Banks()))
+	for id := range courses.Banks() {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	out := ProgressView{Object: "course_progress", Learner: p.Subject}
 	for _, id := range ids {
 		pr := ps[id]
-		row := ProgressRow{CourseID: id, Title: courses.Banks[id].Title, Attempts: pr.Attempts, BestScore: pr.BestPercent, Passed: pr.Passed}
+		row := ProgressRow{CourseID: id, Title: courses.Banks()[id].Title, Attempts: pr.Attempts, BestScore: pr.BestPercent, Passed: pr.Passed}
 		if pr.CertificateID != "" {
 			c := pr.CertificateID
 			row.CertificateID = &c

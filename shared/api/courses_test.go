@@ -29,7 +29,7 @@ func answersFor(t *testing.T, o OpenAttemptView, wrong int) string {
 	out := map[string]string{}
 	for i, q := range o.Questions {
 		var answer string
-		for _, bq := range courses.Banks[o.CourseID].Questions {
+		for _, bq := range courses.Banks()[o.CourseID].Questions {
 			if bq.ID == q.ID {
 				answer = bq.Answer
 			}
@@ -59,7 +59,7 @@ func TestCourseAttemptProgressAndCertificate(t *testing.T) {
 		r.wantOK(t, 201)
 		var o OpenAttemptView
 		r.decode(t, &o)
-		for _, bq := range courses.Banks[testCourse].Questions {
+		for _, bq := range courses.Banks()[testCourse].Questions {
 			if strings.Contains(r.body, "distractors") || strings.Contains(r.body, `"order"`) || strings.Contains(r.body, `"answer"`) {
 				t.Fatalf("the drawn attempt shows its key: %s", r.body)
 			}
@@ -68,7 +68,7 @@ func TestCourseAttemptProgressAndCertificate(t *testing.T) {
 		return o
 	}
 	o := start("Ada Lovelace")
-	if o.Object != "course_attempt_open" || len(o.Questions) != courses.Banks[testCourse].Ask || o.PassPercent != 85 || o.Name != "Ada Lovelace" {
+	if o.Object != "course_attempt_open" || len(o.Questions) != courses.Banks()[testCourse].Ask || o.PassPercent != 85 || o.Name != "Ada Lovelace" {
 		t.Fatalf("drawn %+v", o)
 	}
 	answer := func(o OpenAttemptView, key string, wrong int) reply {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
+	"github.com/stablegate/stablegate/shared/airgap/qrread"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 )
 
@@ -152,11 +153,11 @@ func TestQRRoundTrip(t *testing.T) {
 	}
 	// Scanned out of order.
 	pngs[0], pngs[len(pngs)-1] = pngs[len(pngs)-1], pngs[0]
-	got, err := airgap.ReadQRFiles(pngs)
+	got, err := qrread.ReadQRFiles(pngs)
 	if err != nil || string(got) != string(file) {
 		t.Fatalf("QR round trip: %v", err)
 	}
-	if _, err := airgap.ReadQRFiles(pngs[1:]); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := qrread.ReadQRFiles(pngs[1:]); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("a missing part: %v", err)
 	}
 	frames := airgap.Frames(file)

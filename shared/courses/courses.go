@@ -180,7 +180,7 @@ func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 // failed attempt the next waits Config.Cooldown; at most Config.DailyCap
 // attempts begin per UTC day (*Refusal, with the time to retry).
 func (s *Service) Start(ctx context.Context, tenant, learner, course, name string) (Drawn, error) {
-	b, ok := Banks[course]
+	b, ok := Banks()[course]
 	if !ok {
 		return Drawn{}, ErrCourseNotFound
 	}
@@ -297,7 +297,7 @@ func (s *Service) Submit(ctx context.Context, tenant, learner, course, attemptID
 		}
 		return rec.Status, rec.Response, true, nil
 	}
-	b, ok := Banks[course]
+	b, ok := Banks()[course]
 	if !ok {
 		return 0, nil, false, ErrCourseNotFound
 	}

@@ -87,7 +87,7 @@ func letterOf(q courses.ShownQuestion, text string) string {
 }
 
 func answerOf(course, qid string) string {
-	for _, q := range courses.Banks[course].Questions {
+	for _, q := range courses.Banks()[course].Questions {
 		if q.ID == qid {
 			return q.Answer
 		}
@@ -97,7 +97,7 @@ func answerOf(course, qid string) string {
 
 func courseIDs() []string {
 	var ids []string
-	for id := range courses.Banks {
+	for id := range courses.Banks() {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
@@ -107,10 +107,10 @@ func courseIDs() []string {
 // Every bank holds more questions than an attempt asks, a pass mark, and
 // distractors distinct from the answer; at least five courses.
 func TestBanksAreWellFormed(t *testing.T) {
-	if len(courses.Banks) < 5 {
-		t.Fatalf("%d banks; want at least five", len(courses.Banks))
+	if len(courses.Banks()) < 5 {
+		t.Fatalf("%d banks; want at least five", len(courses.Banks()))
 	}
-	for id, b := range courses.Banks {
+	for id, b := range courses.Banks() {
 		if err := b.Check(); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestBanksAreWellFormed(t *testing.T) {
 			t.Fatalf("%s: bank of %d asks %d, pass %d", id, len(b.Questions), b.Ask, b.PassPercent)
 		}
 	}
-	bad := courses.Banks["kyc-aml"]
+	bad := courses.Banks()["kyc-aml"]
 	bad.Questions = bad.Questions[:bad.Ask]
 	if bad.Check() == nil {
 		t.Fatal("a bank that asks all it holds passes its check")
@@ -141,7 +141,7 @@ func TestAttemptsDrawAndShuffle(t *testing.T) {
 		if err != nil || again.ID != d.ID || fmt.Sprint(again.Questions) != fmt.Sprint(d.Questions) {
 			t.Fatalf("reloading an open attempt drew another: %v", err)
 		}
-		b := courses.Banks[course]
+		b := courses.Banks()[course]
 		if len(d.Questions) != b.Ask {
 			t.Fatalf("asked %d; want %d", len(d.Questions), b.Ask)
 		}

@@ -136,20 +136,53 @@ func invoiceRoute(name string, withWallets bool, pick func(invoiceapi.Handlers) 
 
 // The invoice routes (see template.yaml). The checkout routes are public:
 // their answers carry Access-Control-Allow-Origin: *.
-var (
-	InvoicesCreate      = invoiceRoute("invoices-create", true, func(h invoiceapi.Handlers) httpapi.Handler { return h.Create })
-	InvoicesList        = invoiceRoute("invoices-list", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.List })
-	InvoicesGet         = invoiceRoute("invoices-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Get })
-	InvoicesCancel      = invoiceRoute("invoices-cancel", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Cancel })
-	InvoicesPaymentLink = invoiceRoute("invoices-payment-link", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PaymentLink })
-	InvoicesReceipt     = invoiceRoute("invoices-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Receipt })
-	FxQuotesCreate      = invoiceRoute("fx-quotes-create", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.QuoteFx })
-	InvoicePolicyGet    = invoiceRoute("invoice-policy-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.GetPolicy })
-	InvoicePolicyPut    = invoiceRoute("invoice-policy-put", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PutPolicy })
-	CheckoutGet         = invoiceRoute("checkout-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.Checkout) })
-	CheckoutQR          = invoiceRoute("checkout-qr", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutQR) })
-	CheckoutReceipt     = invoiceRoute("checkout-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutReceipt) })
-)
+func InvoicesCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-create", true, func(h invoiceapi.Handlers) httpapi.Handler { return h.Create })(ctx, env)
+}
+
+func InvoicesList(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-list", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+}
+
+func InvoicesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+func InvoicesCancel(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-cancel", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Cancel })(ctx, env)
+}
+
+func InvoicesPaymentLink(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-payment-link", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PaymentLink })(ctx, env)
+}
+
+func InvoicesReceipt(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoices-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.Receipt })(ctx, env)
+}
+
+func FxQuotesCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("fx-quotes-create", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.QuoteFx })(ctx, env)
+}
+
+func InvoicePolicyGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoice-policy-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.GetPolicy })(ctx, env)
+}
+
+func InvoicePolicyPut(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("invoice-policy-put", false, func(h invoiceapi.Handlers) httpapi.Handler { return h.PutPolicy })(ctx, env)
+}
+
+func CheckoutGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("checkout-get", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.Checkout) })(ctx, env)
+}
+
+func CheckoutQR(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("checkout-qr", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutQR) })(ctx, env)
+}
+
+func CheckoutReceipt(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return invoiceRoute("checkout-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutReceipt) })(ctx, env)
+}
 
 // Expiry job limits per run (the rest waits for the next minute).
 const (

@@ -95,11 +95,17 @@ func liveRoute(pick func(*live.Service) WSHandler) WSBuilder {
 }
 
 // WebSocket route and stream builders.
-var (
-	WSConnect    = liveRoute(func(s *live.Service) WSHandler { return s.Connect })
-	WSDisconnect = liveRoute(func(s *live.Service) WSHandler { return s.Disconnect })
-	WSSubscribe  = liveRoute(func(s *live.Service) WSHandler { return s.Subscribe })
-)
+func WSConnect(ctx context.Context, env Env) (WSHandler, error) {
+	return liveRoute(func(s *live.Service) WSHandler { return s.Connect })(ctx, env)
+}
+
+func WSDisconnect(ctx context.Context, env Env) (WSHandler, error) {
+	return liveRoute(func(s *live.Service) WSHandler { return s.Disconnect })(ctx, env)
+}
+
+func WSSubscribe(ctx context.Context, env Env) (WSHandler, error) {
+	return liveRoute(func(s *live.Service) WSHandler { return s.Subscribe })(ctx, env)
+}
 
 // LiveNotify builds the stream consumer that pushes transfer changes and
 // invoices' checkout views.

@@ -22,7 +22,9 @@ import (
 // (comma-separated; default those FX_RATES prices); fee levels from the
 // fee quoters of the served chains, pricing a 100 USDT payout to the hot
 // address at ETH_PRICE_USDT and TRX_PRICE_USDT.
-var MarketPublish = JobOnHotKey(marketPublish)
+func MarketPublish(ctx context.Context, env Env) (Job, error) {
+	return JobOnHotKey(marketPublish)(ctx, env)
+}
 
 func marketPublish(ctx context.Context, env Env) (Job, error) {
 	s, err := LiveService(env)

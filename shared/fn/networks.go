@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/envelope"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -49,15 +49,8 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 	return net, true, nil
 }
 
-// kmsClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
-func KMSClient(env Env) (*kms.Client, error) {
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
-	if err != nil {
-		return nil, err
-	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	return kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), nil
-}
+// KMSClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
+func KMSClient(env Env) (*kms.Client, error) { return core.KMSClient(env) }
 
 // Served is a configured chain with its token and the hot wallet's address.
 type Served struct {

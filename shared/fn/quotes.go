@@ -17,7 +17,9 @@ import (
 // FeeQuotesGet builds GET /v1/fee-quotes: a quoter per configured chain,
 // pricing transfers from the hot key's address (read from KMS once, at
 // init) at ETH_PRICE_USDT and TRX_PRICE_USDT.
-var FeeQuotesGet = OnHotKey(feeQuotesGet)
+func FeeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return OnHotKey(feeQuotesGet)(ctx, env)
+}
 
 func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	st, err := Store(env)

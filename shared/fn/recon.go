@@ -42,7 +42,9 @@ type JobBuilder func(ctx context.Context, env Env) (Job, error)
 // ReconcileJob builds the scheduled platform-wide run: it logs the report
 // and emits the number of differences as a metric to alarm on. Chains with
 // an endpoint configured have their on-chain holdings compared too.
-var ReconcileJob = JobOnHotKey(reconcileJob)
+func ReconcileJob(ctx context.Context, env Env) (Job, error) {
+	return JobOnHotKey(reconcileJob)(ctx, env)
+}
 
 func reconcileJob(ctx context.Context, env Env) (Job, error) {
 	st, err := Store(env)

@@ -92,22 +92,26 @@ func settlementRoutes(name string, withWallets bool, routes func(settlementapi.H
 }
 
 // The settlement routes (see template.yaml): one function per resource.
-var (
-	// SettlementSettings serves the fee schedule (read by the merchant,
-	// written by the platform) and the settlement config.
-	SettlementSettings = settlementRoutes("settlement-settings", true, func(h settlementapi.Handlers) map[string]httpapi.Handler {
+
+// SettlementSettings serves the fee schedule (read by the merchant,
+// written by the platform) and the settlement config.
+func SettlementSettings(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return settlementRoutes("settlement-settings", true, func(h settlementapi.Handlers) map[string]httpapi.Handler {
 		return map[string]httpapi.Handler{
 			"GET /v1/fee-schedule":                       h.GetFeeSchedule,
 			"PUT /v1/platform/fee-schedules/{tenant_id}": h.PutFeeSchedule,
 			"GET /v1/settlement-config":                  h.GetConfig,
 			"PUT /v1/settlement-config":                  h.PutConfig,
 		}
-	})
-	// SettlementsGet serves the settlements and their reports.
-	SettlementsGet = settlementRoutes("settlements-get", false, func(h settlementapi.Handlers) map[string]httpapi.Handler {
+	})(ctx, env)
+}
+
+// SettlementsGet serves the settlements and their reports.
+func SettlementsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return settlementRoutes("settlements-get", false, func(h settlementapi.Handlers) map[string]httpapi.Handler {
 		return map[string]httpapi.Handler{
 			"GET /v1/settlements":                 h.List,
 			"GET /v1/settlements/{settlement_id}": h.Get,
 		}
-	})
-)
+	})(ctx, env)
+}

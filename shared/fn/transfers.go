@@ -6,21 +6,13 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 )
 
 // Store builds the DynamoDB store on TABLE_NAME.
-func Store(env Env) (*dynamo.Store, error) {
-	if err := required(env, "TABLE_NAME"); err != nil {
-		return nil, err
-	}
-	db, err := dynamoClient(env)
-	if err != nil {
-		return nil, err
-	}
-	return dynamo.New(db, env("TABLE_NAME")), nil
-}
+func Store(env Env) (*dynamo.Store, error) { return core.Store(env) }
 
 // Ledger is the ledger service over a store.
 func Ledger(st *dynamo.Store) *ledger.Service {

@@ -165,19 +165,49 @@ func webhookRoute(name string, pick func(hookapi.Handlers) httpapi.Handler) Buil
 }
 
 // The webhook routes (see template.yaml).
-var (
-	WebhookEndpointsCreate     = webhookRoute("webhook-endpoints-create", func(h hookapi.Handlers) httpapi.Handler { return h.Create })
-	WebhookEndpointsList       = webhookRoute("webhook-endpoints-list", func(h hookapi.Handlers) httpapi.Handler { return h.List })
-	WebhookEndpointsGet        = webhookRoute("webhook-endpoints-get", func(h hookapi.Handlers) httpapi.Handler { return h.Get })
-	WebhookEndpointsUpdate     = webhookRoute("webhook-endpoints-update", func(h hookapi.Handlers) httpapi.Handler { return h.Update })
-	WebhookEndpointsDelete     = webhookRoute("webhook-endpoints-delete", func(h hookapi.Handlers) httpapi.Handler { return h.Delete })
-	WebhookEndpointsRotate     = webhookRoute("webhook-endpoints-rotate", func(h hookapi.Handlers) httpapi.Handler { return h.RotateSecret })
-	WebhookEndpointsTest       = webhookRoute("webhook-endpoints-test", func(h hookapi.Handlers) httpapi.Handler { return h.Test })
-	WebhookEndpointsDeliveries = webhookRoute("webhook-endpoints-deliveries", func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })
-	WebhookEndpointsReplay     = webhookRoute("webhook-endpoints-replay", func(h hookapi.Handlers) httpapi.Handler { return h.Replay })
-	EventsList                 = webhookRoute("events-list", func(h hookapi.Handlers) httpapi.Handler { return h.Events })
-	EventsGet                  = webhookRoute("events-get", func(h hookapi.Handlers) httpapi.Handler { return h.Event })
-)
+func WebhookEndpointsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-create", func(h hookapi.Handlers) httpapi.Handler { return h.Create })(ctx, env)
+}
+
+func WebhookEndpointsList(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-list", func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+}
+
+func WebhookEndpointsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-get", func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+func WebhookEndpointsUpdate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-update", func(h hookapi.Handlers) httpapi.Handler { return h.Update })(ctx, env)
+}
+
+func WebhookEndpointsDelete(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-delete", func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
+}
+
+func WebhookEndpointsRotate(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-rotate", func(h hookapi.Handlers) httpapi.Handler { return h.RotateSecret })(ctx, env)
+}
+
+func WebhookEndpointsTest(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-test", func(h hookapi.Handlers) httpapi.Handler { return h.Test })(ctx, env)
+}
+
+func WebhookEndpointsDeliveries(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-deliveries", func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
+}
+
+func WebhookEndpointsReplay(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("webhook-endpoints-replay", func(h hookapi.Handlers) httpapi.Handler { return h.Replay })(ctx, env)
+}
+
+func EventsList(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("events-list", func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
+}
+
+func EventsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+	return webhookRoute("events-get", func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
+}
 
 // WebhooksDeliver builds the delivery worker: each message is one
 // delivery task (notify.Deliver). A body that is not a task is logged and

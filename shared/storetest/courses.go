@@ -23,7 +23,7 @@ func attemptIdem(tenant string) sg.Idempotency {
 // aCourse is a course of the banks.
 func aCourse(t *testing.T) (string, courses.Bank) {
 	t.Helper()
-	for id, k := range courses.Banks {
+	for id, k := range courses.Banks() {
 		return id, k
 	}
 	t.Fatal("no course in the banks")

@@ -9,9 +9,11 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/coursefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
+	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -20,10 +22,10 @@ import (
 // not in package fn, so a deployed function links only its own builder.
 // A test checks it against functions/, template.yaml and the Makefile.
 var Functions = map[string]fn.Builder{
-	"wallets-create":   fn.WalletsCreate,
-	"wallets-get":      fn.WalletsGet,
-	"wallets-list":     fn.WalletsList,
-	"wallets-balances": fn.WalletsBalances,
+	"wallets-create":   walletfn.WalletsCreate,
+	"wallets-get":      walletfn.WalletsGet,
+	"wallets-list":     walletfn.WalletsList,
+	"wallets-balances": walletfn.WalletsBalances,
 	"transfers-create": compliancefn.TransfersCreate,
 	"transfers-get":    fn.TransfersGet,
 
@@ -34,9 +36,9 @@ var Functions = map[string]fn.Builder{
 	"transfers-batch":    compliancefn.TransfersBatch,
 	"reconciliation-get": fn.ReconciliationGet,
 	"fee-quotes-get":     fn.FeeQuotesGet,
-	"courses-attempt":    fn.CoursesAttempt,
-	"courses-progress":   fn.CoursesProgress,
-	"certificates-get":   fn.CertificatesGet,
+	"courses-attempt":    coursefn.CoursesAttempt,
+	"courses-progress":   coursefn.CoursesProgress,
+	"certificates-get":   coursefn.CertificatesGet,
 
 	"policy-get":       custodyfn.PolicyGet,
 	"policy-put":       custodyfn.PolicyPut,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -16,6 +15,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -64,7 +64,7 @@ type Sweeper struct {
 func (s *Sweeper) scope() string { return SweepScope(s.Factory) }
 
 // SweepScope is the scope of a factory's sweep marks.
-func SweepScope(factory common.Address) string { return "ethereum#" + strings.ToLower(factory.Hex()) }
+func SweepScope(factory common.Address) string { return sweepscope.Ethereum(address.Account(factory)) }
 
 // SweepResult says what one run did.
 type SweepResult struct {

@@ -99,7 +99,7 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 // Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
 // FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts) and
 // TOKEN_LAYOUT_ETHEREUM, if set, the token's storage layout for access lists.
-var Sweeps = fn.JobOnHotKey(sweeps)
+func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) { return fn.JobOnHotKey(sweeps)(ctx, env) }
 
 func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	factory := env("FORWARDER_FACTORY_ETHEREUM")
@@ -240,7 +240,9 @@ func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Wi
 // WithdrawalsWorker builds the queue consumer that drives withdrawals
 // through policy, signing and broadcast (fn.WorkerFor), with the chains'
 // payouts.
-var WithdrawalsWorker = fn.SQSOnHotKey(withdrawalsWorker)
+func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+	return fn.SQSOnHotKey(withdrawalsWorker)(ctx, env)
+}
 
 func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 	w, st, err := pipeline(ctx, env)
@@ -259,7 +261,9 @@ func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 // handed over (broadcast, waiting for its chain) is advanced, which follows
 // its receipt, replaces it when stuck and posts or voids it at the end;
 // ended ones leave the list.
-var WithdrawalsTrack = fn.JobOnHotKey(withdrawalsTrack)
+func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
+	return fn.JobOnHotKey(withdrawalsTrack)(ctx, env)
+}
 
 func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
 	w, st, err := pipeline(ctx, env)

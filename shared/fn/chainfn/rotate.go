@@ -384,7 +384,9 @@ const (
 // endpoints as the other chain functions, FORWARDER_FACTORY_ETHEREUM,
 // HOT_SIGNER_KEY_ID (the alias re-pointed at the end) and HOT_KEY_TAG (the
 // tag value the functions' IAM lets them sign and verify under).
-var HotKeyRotate = fn.JobOnHotKey(hotKeyRotate)
+func HotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
+	return fn.JobOnHotKey(hotKeyRotate)(ctx, env)
+}
 
 func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	st, err := fn.Store(env)

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
+	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
-	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -29,10 +28,11 @@ func DepositsRelease(_ context.Context, env fn.Env) (httpapi.Handler, error) {
 	}
 	scopes := map[sg.Chain]string{}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
-		if !common.IsHexAddress(f) {
+		a, err := address.Parse(sg.Ethereum, f)
+		if err != nil {
 			return nil, errors.New("compliancefn: FORWARDER_FACTORY_ETHEREUM is not an address")
 		}
-		scopes[sg.Ethereum] = chaineth.SweepScope(common.HexToAddress(f))
+		scopes[sg.Ethereum] = sweepscope.Ethereum(a)
 	}
 	if _, _, token, ok, err := fn.TronConfig(env); err != nil {
 		return nil, err

@@ -24,7 +24,9 @@ import (
 // grant, if any, then sweeps granted deposit addresses into the hot
 // address with the hot key (tron.Sweeper). It stops under a platform
 // freeze, as the Ethereum sweeper does.
-var TronSweeps = fn.JobOnHotKey(tronSweeps)
+func TronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+	return fn.JobOnHotKey(tronSweeps)(ctx, env)
+}
 
 // tronHot is what the Tron sweeper and the grant routes start from: the
 // TronGrid client, the token, the table and the hot key.

@@ -1,4 +1,7 @@
-package fn
+// Package coursefn wires the course and certificate routes over package
+// core alone, so they link the course service, not every adapter package
+// fn holds (issue 18).
+package coursefn
 
 import (
 	"context"
@@ -7,6 +10,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/courses"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
@@ -15,12 +19,12 @@ import (
 // KMS key that signs certificates, ES256) and the assessment policy:
 // COURSE_COOLDOWN_MINUTES after a failed attempt (60), COURSE_DAILY_CAP
 // attempts begun per course and day (3), CERT_VALIDITY_DAYS (365).
-func coursesAPI(env Env) (api.Courses, error) {
-	st, err := Store(env)
+func coursesAPI(env core.Env) (api.Courses, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return api.Courses{}, err
 	}
-	kc, err := KMSClient(env)
+	kc, err := core.KMSClient(env)
 	if err != nil {
 		return api.Courses{}, err
 	}
@@ -44,20 +48,20 @@ func coursesAPI(env Env) (api.Courses, error) {
 
 // CoursesAttempt builds POST /v1/courses/{course_id}/attempts (draw) and
 // POST /v1/courses/{course_id}/attempts/{attempt_id}/answers (grade).
-func CoursesAttempt(ctx context.Context, env Env) (httpapi.Handler, error) {
+func CoursesAttempt(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
 	return httpapi.Wrap("courses-attempt", c.Route), err
 }
 
 // CoursesProgress builds GET /v1/courses/progress.
-func CoursesProgress(ctx context.Context, env Env) (httpapi.Handler, error) {
+func CoursesProgress(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
 	return httpapi.Wrap("courses-progress", c.Progress), err
 }
 
 // CertificatesGet builds GET /v1/certificates/{certificate_id} and the
 // public POST /v1/certificate-verifications and GET /v1/certificate-keys.
-func CertificatesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+func CertificatesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
 	return httpapi.Wrap("certificates-get", c.CertificateRoute), err
 }

@@ -1,4 +1,7 @@
-package fn
+// Package walletfn wires the wallet routes over package core alone, so
+// the wallet functions link the wallet service and DynamoDB, not every
+// adapter package fn holds (issue 18).
+package walletfn
 
 import (
 	"context"
@@ -9,26 +12,30 @@ import (
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/envelope"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/wallet"
 )
 
-// walletAPI builds the wallet handlers from TABLE_NAME and, for creation
+// Env is the wiring's environment.
+type Env = core.Env
+
+// API builds the wallet handlers from TABLE_NAME and, for creation
 // only (derive), XPUB_ETHEREUM and XPUB_TRON: reading wallets needs no keys,
 // and parsing them costs a cold start several milliseconds.
-func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
-	if err := required(env, "TABLE_NAME"); err != nil {
+func API(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
+	if err := core.Required(env, "TABLE_NAME"); err != nil {
 		return api.Wallets{}, err
 	}
-	db, err := dynamoClient(env)
+	db, err := core.DynamoClient(env)
 	if err != nil {
 		return api.Wallets{}, err
 	}
 	var d sg.AddressDeriver
 	if derive {
-		if err := required(env, "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
+		if err := core.Required(env, "XPUB_ETHEREUM", "XPUB_TRON"); err != nil {
 			return api.Wallets{}, err
 		}
 		hdd, err := hd.NewDeriver(map[sg.Chain]string{sg.Ethereum: env("XPUB_ETHEREUM"), sg.Tron: env("XPUB_TRON")})
@@ -46,7 +53,7 @@ func walletAPI(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 	}
 	store := dynamo.New(db, env("TABLE_NAME"))
 	if env("ENVELOPE_KEY_ID") != "" {
-		kc, err := KMSClient(env)
+		kc, err := core.KMSClient(env)
 		if err != nil {
 			return api.Wallets{}, err
 		}
@@ -72,24 +79,24 @@ func forwarders(factory, impl string) (address.Forwarders, error) {
 
 // WalletsCreate builds POST /v1/wallets.
 func WalletsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env, true)
+	w, err := API(ctx, env, true)
 	return httpapi.Wrap("wallets-create", w.Create), err
 }
 
 // WalletsGet builds GET /v1/wallets/{wallet_id}.
 func WalletsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env, false)
+	w, err := API(ctx, env, false)
 	return httpapi.Wrap("wallets-get", w.Get), err
 }
 
 // WalletsList builds GET /v1/wallets.
 func WalletsList(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env, false)
+	w, err := API(ctx, env, false)
 	return httpapi.Wrap("wallets-list", w.List), err
 }
 
 // WalletsBalances builds GET /v1/wallets/{wallet_id}/balances.
 func WalletsBalances(ctx context.Context, env Env) (httpapi.Handler, error) {
-	w, err := walletAPI(ctx, env, false)
+	w, err := API(ctx, env, false)
 	return httpapi.Wrap("wallets-balances", w.Balances), err
 }

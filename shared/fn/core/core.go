@@ -1,0 +1,151 @@
+// Package core is the part of the wiring every function runs: the
+// environment, the start (tracing, rate limits, the handler built once at
+// init) and the DynamoDB and KMS clients. It links no builder, so a function
+// whose builder lives in a small package (walletfn, coursefn) links only
+// what that builder uses; package fn forwards to it for the builders that
+// still live there (issue 18: the wiring split so a route does not pull
+// every adapter).
+package core
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/stablegate/stablegate/shared/awsenv"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/obs"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// Env reads one configuration variable (os.Getenv on Lambda; the template's
+// resolved Environment in the local gateway).
+type Env func(string) string
+
+// Builder makes a function's handler from its environment.
+type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
+
+// Start builds the handler once, at init, and hands it to the Lambda
+// runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
+func Start[H any](name string, b func(context.Context, Env) (H, error)) {
+	// ---- ops: tracing ---- X-Ray ids and header, TRACE_SAMPLE_RATE;
+	// spans are made and their ids flow (logs, queue messages), and with
+	// Lambda's active tracing they go to its X-Ray daemon
+	// (AWS_XRAY_DAEMON_ADDRESS) as subsegments of the function's segment.
+	obs.SetupTracing(traceExporter(os.Getenv), obs.SampleRate(os.Getenv))
+	h, err := b(context.Background(), os.Getenv)
+	if err == nil { // ---- oauth: rate limits on every HTTP route ----
+		var rl *httpapi.RateLimits
+		if rl, err = RateLimits(os.Getenv); rl != nil {
+			httpapi.UseRateLimits(rl)
+		}
+	}
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}
+
+// traceExporter is the X-Ray daemon Lambda runs beside a function with
+// active tracing, or nil (no daemon, or TRACE_EXPORT=off).
+func traceExporter(env Env) sdktrace.SpanExporter {
+	addr := env("AWS_XRAY_DAEMON_ADDRESS")
+	if addr == "" || env("TRACE_EXPORT") == "off" {
+		return nil
+	}
+	x, err := obs.NewXRayDaemon(addr)
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Warn("traces not exported", "error", err.Error())
+		return nil
+	}
+	return x
+}
+
+// DynamoClient builds the DynamoDB client from the environment. Endpoints
+// come from AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL) when set; against
+// such an endpoint it skips the response checksum, which DynamoDB Local does
+// not send on 4xx answers.
+func DynamoClient(env Env) (*dynamodb.Client, error) {
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
+	}
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "DYNAMODB")
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if ep != nil {
+			o.BaseEndpoint = ep
+			o.DisableValidateResponseChecksum = true
+		}
+	}), nil
+}
+
+// Required says which of the named variables is unset, if any.
+func Required(env Env, names ...string) error {
+	for _, n := range names {
+		if env(n) == "" {
+			return fmt.Errorf("fn: environment variable %s is not set", n)
+		}
+	}
+	return nil
+}
+
+// Store is the DynamoDB store on TABLE_NAME.
+func Store(env Env) (*dynamo.Store, error) {
+	if err := Required(env, "TABLE_NAME"); err != nil {
+		return nil, err
+	}
+	db, err := DynamoClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return dynamo.New(db, env("TABLE_NAME")), nil
+}
+
+// KMSClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
+func KMSClient(env Env) (*kms.Client, error) {
+	cfg, err := awsenv.Config(awsenv.Getenv(env))
+	if err != nil {
+		return nil, err
+	}
+	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
+	return kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), nil
+}
+
+// ---- oauth: rate limits ----
+
+// RateLimits builds the per-tenant and per-client rate limiting every HTTP
+// function applies (httpapi.UseRateLimits) from RATE_LIMIT_RATE (requests
+// per second) and RATE_LIMIT_BURST, the default limit, over TABLE_NAME.
+// Either unset or 0: no limiting (nil). The buckets live in
+// RATE_TABLE_NAME if set (the template's RateTable), else in TABLE_NAME.
+func RateLimits(env Env) (*httpapi.RateLimits, error) {
+	rs, bs := env("RATE_LIMIT_RATE"), env("RATE_LIMIT_BURST")
+	if rs == "" || bs == "" || rs == "0" || bs == "0" || env("TABLE_NAME") == "" {
+		return nil, nil
+	}
+	rate, err := strconv.ParseFloat(rs, 64)
+	if err != nil || rate <= 0 {
+		return nil, fmt.Errorf("fn: RATE_LIMIT_RATE must be a positive number")
+	}
+	burst, err := strconv.Atoi(bs)
+	if err != nil || burst < 1 {
+		return nil, fmt.Errorf("fn: RATE_LIMIT_BURST must be a positive integer")
+	}
+	st, err := Store(env)
+	if err != nil {
+		return nil, err
+	}
+	// ---- plat: the buckets live in RATE_TABLE_NAME (no stream) when set ----
+	o := &dynamo.OAuth{Table: st.Base, RateTable: env("RATE_TABLE_NAME")}
+	return &httpapi.RateLimits{Limiter: o, Configs: o, Default: sg.RateLimit{Rate: rate, Burst: burst}, Now: time.Now}, nil
+}

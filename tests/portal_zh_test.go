@@ -174,8 +174,8 @@ func englishChrome(en, zh map[string]string) map[string]string {
 	hole := regexp.MustCompile(`\{[a-z]+\}`)
 	out := map[string]string{}
 	for k, v := range en {
-		if zh[k] == v {
-			continue // the same in both (a language's own name, a symbol)
+		if zh[k] == v || strings.HasPrefix(k, "ref_") {
+			continue // the same in both (a language's own name, a symbol); the reference's own pages are checked apart
 		}
 		for _, f := range hole.Split(tag.ReplaceAllString(v, " "), -1) {
 			f = strings.Join(strings.Fields(f), " ")
@@ -339,8 +339,8 @@ func TestPortalEveryGuideAndLessonHasAChineseTwin(t *testing.T) {
 }
 
 // jsShows reports whether a script holds word as a string it may show: a
-// literal "word" (or `word), not an object's key ("word": ...) nor an id or
-// class name it sets.
+// literal "word" (or `word), not an object's key ("word": ...) nor an id,
+// a class name or an element's tag name it sets.
 func jsShows(js, word string) bool {
 	for _, q := range []string{`"`, "`"} {
 		lit := q + word
@@ -353,7 +353,8 @@ func jsShows(js, word string) bool {
 				// a longer string ("certificate-keys")
 			case strings.HasPrefix(rest, q+":"):
 				// a key of an object
-			case strings.HasSuffix(before, "id:") || strings.HasSuffix(before, "className:"):
+			case strings.HasSuffix(before, "id:") || strings.HasSuffix(before, "className:") || strings.HasSuffix(before, "el(") || strings.HasSuffix(before, "createElement("):
+				// an id, a class or an element's tag name
 			default:
 				return true
 			}

@@ -50,7 +50,7 @@ func TestChineseCourseInABrowser(t *testing.T) {
 		t.Fatalf("the attempt's rules read %q", info)
 	}
 	answers := map[string]string{}
-	for _, q := range courses.Banks[course].Questions {
+	for _, q := range courses.Banks()[course].Questions {
 		answers[q.ID] = q.Answer
 	}
 	key, _ := json.Marshal(answers)

@@ -80,8 +80,10 @@ func (p *pushed) take(l types.Log) {
 		}
 	}
 	p.blocks[n] = append(p.blocks[n], l)
-	p.top = max(p.top, n)
-	p.prune()
+	if n > p.top {
+		p.top = n
+		p.prune()
+	}
 }
 
 func (p *pushed) prune() {
@@ -207,6 +209,10 @@ type Follower struct {
 	node Chain
 }
 
+// ErrNoSubscription is returned by Start when the node refuses the
+// subscription (an HTTP-only endpoint, or no "logs" subscriptions).
+var ErrNoSubscription = errors.New("ethereum: log subscription refused")
+
 // ErrSubscriptionLost is returned by Step when the node ended the
 // subscription (the follower subscribes again on the next Start).
 var ErrSubscriptionLost = errors.New("ethereum: log subscription lost")
@@ -227,7 +233,7 @@ func (f *Follower) Start(ctx context.Context, st State) (State, error) {
 	sub, err := f.Feed.SubscribeFilterLogs(ctx, ethereum.FilterQuery{Addresses: []common.Address{f.Watcher.Token},
 		Topics: [][]common.Hash{{TransferTopic}}}, f.ch)
 	if err != nil {
-		return st, err
+		return st, errors.Join(ErrNoSubscription, err)
 	}
 	f.sub, f.view.subscribed = sub, true
 	return f.pass(ctx, st)
@@ -245,6 +251,19 @@ func (f *Follower) pass(ctx context.Context, st State) (State, error) {
 	before := f.view.requests
 	st, err := f.Watcher.Poll(ctx, st)
 	f.Requests += f.view.requests - before
+	return st, err
+}
+
+// passKeeping is a pass that, if it fails, leaves the state as it was
+// (what the caller saves); one cut short by ctx is no failure.
+func (f *Follower) passKeeping(ctx context.Context, st State) (State, error) {
+	next, err := f.pass(ctx, st)
+	switch {
+	case err == nil:
+		return next, nil
+	case ctx.Err() != nil:
+		return st, nil
+	}
 	return st, err
 }
 
@@ -293,10 +312,11 @@ func (f *Follower) Follow(ctx context.Context, st State, until time.Time, every 
 		f.Settle = 200 * time.Millisecond
 	}
 	defer f.Stop()
-	st, err := f.Start(ctx, st)
+	next, err := f.Start(ctx, st)
 	if err != nil {
 		return st, err
 	}
+	st = next
 	lastLog, lastSave := time.Now(), time.Now()
 	retries := 3
 	end := time.NewTimer(time.Until(until))
@@ -317,9 +337,10 @@ func (f *Follower) Follow(ctx context.Context, st State, until time.Time, every 
 				return st, errors.Join(ErrSubscriptionLost, err)
 			}
 			retries--
-			if st, err = f.Start(ctx, st); err != nil {
+			if next, err = f.Start(ctx, st); err != nil {
 				return st, err
 			}
+			st = next
 			continue
 		case l := <-f.ch:
 			f.Pushes++
@@ -332,14 +353,14 @@ func (f *Follower) Follow(ctx context.Context, st State, until time.Time, every 
 				settle.Stop()
 			}
 			f.drain()
-			if st, err = f.pass(ctx, st); err != nil {
+			if st, err = f.passKeeping(ctx, st); err != nil {
 				quiet.Stop()
 				return st, err
 			}
 		case <-quiet.C:
 			lastLog = time.Now()
 			f.drain()
-			if st, err = f.pass(ctx, st); err != nil {
+			if st, err = f.passKeeping(ctx, st); err != nil {
 				return st, err
 			}
 		}

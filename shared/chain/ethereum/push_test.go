@@ -226,3 +226,24 @@ func TestFollowerQuietChainAsksTheHead(t *testing.T) {
 		t.Fatalf("a quiet pass left the cursor at %d, head %d (%v)", st.Cursor, c.Head, err)
 	}
 }
+
+// Invocations one after another, as the schedule runs them (72 blocks
+// followed, 3 mined between): every deposit is seen and confirmed once.
+func TestFollowerInvocationsBackToBack(t *testing.T) {
+	c, w, sink, st := follow(t)
+	for inv := 0; inv < 5; inv++ {
+		f := &Follower{Watcher: &Watcher{Chain: c, Confirmations: w.Confirmations, Sink: sink, Watched: w.Watched}, Feed: c}
+		c.Mine(1)
+		var err error
+		if st, err = f.Start(context.Background(), st); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < 72; i++ {
+			c.Mine(1)
+			st = step(t, f, st)
+		}
+		f.Stop()
+		check(t, c, f.Watcher, sink)
+		c.Mine(3)
+	}
+}

@@ -134,6 +134,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	// ---- devx: the market channel's dev source, a moving rate feed ----
 	params["MarketFxUrl"] = s.APIURL + DevFxPath + "/rates"
+	// ---- scan: the local deposit watcher polls (its push mode is tested on geth's WebSocket directly) ----
+	params["EthWsUrl"] = ""
 	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
 		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
 	}

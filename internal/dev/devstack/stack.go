@@ -134,6 +134,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	// ---- devx: the market channel's dev source, a moving rate feed ----
 	params["MarketFxUrl"] = s.APIURL + DevFxPath + "/rates"
+	// ---- scan: the local deposit watcher polls (its push mode is tested on geth's WebSocket directly) ----
+	params["EthWsUrl"] = ""
 	if o.Portal != "" { // invoices' checkout_url is the served portal's checkout page
 		params["PortalUrl"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(90))
 	}
@@ -161,6 +163,8 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	s.Issuer = NewKMSIssuer(s.APIURL, prov.KMS, res.Refs["TokenSigningKeyAlias"])
 	if o.Chain {
 		s.Env["STABLEGATE_ETH_RPC"] = fmt.Sprintf("http://127.0.0.1:%d", o.port(545))
+		// ---- scan: geth's WebSocket, for the push follower's stack test ----
+		s.Env["STABLEGATE_ETH_WS"] = fmt.Sprintf("ws://127.0.0.1:%d", o.port(546))
 		st := dynamo.New(prov.DynamoDB, res.Refs["MainTable"])
 		s.books = &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
 		if err := s.bootstrapChain(ctx, res, prov.KMS); err != nil {

@@ -18,3 +18,14 @@ func Dial(ctx context.Context, url string, hc *http.Client) (*ethclient.Client, 
 	}
 	return ethclient.NewClient(rc), nil
 }
+
+// DialWebSocket connects to a node's WebSocket JSON-RPC (ws:// or
+// wss://), which pushes logs (eth_subscribe). Dialling opens the
+// connection (one HTTP upgrade) and sends no request.
+func DialWebSocket(ctx context.Context, url string) (*ethclient.Client, error) {
+	rc, err := rpc.DialWebsocket(ctx, url, "")
+	if err != nil {
+		return nil, err
+	}
+	return ethclient.NewClient(rc), nil
+}

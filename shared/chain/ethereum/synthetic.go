@@ -29,8 +29,11 @@ type SyntheticChain struct {
 	DepositEvery int
 	MaxResults   int
 	MaxRange     uint64
-	// Calls counts every call; Heads, Headers and Logs count each method.
-	Calls, Heads, Headers, Logs int
+	// Calls counts every call; Heads, Headers, Logs and Subscribes count
+	// each method; Pushed counts the log messages pushed.
+	Calls, Heads, Headers, Logs, Subscribes, Pushed int
+
+	subs []*syntheticSub
 
 	branches []branch // (from, salt), ascending
 	hashes   []common.Hash
@@ -40,11 +43,30 @@ type branch struct{ from, salt uint64 }
 
 // Reorg replaces blocks from `from` on with another branch: other hashes,
 // and the deposits of its logs fall elsewhere.
+// Subscribers are pushed the old blocks' logs marked removed, newest
+// block first, then the new branch's up to the head.
 func (c *SyntheticChain) Reorg(from uint64) {
+	var gone []types.Log
+	if len(c.subs) > 0 {
+		for b := c.Head; b >= from && b > 0; b-- {
+			for _, l := range c.blockLogs(nil, b) {
+				l.Removed = true
+				gone = append(gone, l)
+			}
+		}
+	}
 	salt := uint64(len(c.branches) + 1)
 	c.branches = append(c.branches, branch{from, salt})
 	if uint64(len(c.hashes)) > from {
 		c.hashes = c.hashes[:from]
+	}
+	if len(c.subs) > 0 {
+		c.push(gone)
+		var added []types.Log
+		for b := from; b <= c.Head; b++ {
+			added = c.blockLogs(added, b)
+		}
+		c.push(added)
 	}
 }
 
@@ -117,22 +139,100 @@ func (c *SyntheticChain) FilterLogs(_ context.Context, q ethereum.FilterQuery) (
 		return nil, errors.New("query returned more than 10000 results")
 	}
 	logs := make([]types.Log, 0, int(to-from+1)*c.LogsPerBlock)
-	data := common.LeftPadBytes(big.NewInt(1_000_000).Bytes(), 32)
 	for b := from; b <= to; b++ {
-		bh, salt := c.hash(b), c.salt(b)
-		for i := 0; i < c.LogsPerBlock; i++ {
-			n := int(b)*c.LogsPerBlock + i
-			to := common.BigToAddress(big.NewInt(int64(n) + 1_000_000))
-			if k := n + int(salt)*3; c.DepositEvery > 0 && k%c.DepositEvery == 0 {
-				to = c.Watched[k/c.DepositEvery%len(c.Watched)]
-			}
-			tx := common.BigToHash(big.NewInt(int64(n)))
-			tx[0] = byte(salt)
-			logs = append(logs, types.Log{Address: c.Token, BlockNumber: b, BlockHash: bh, Index: uint(i), TxHash: tx, Data: data,
-				Topics: []common.Hash{TransferTopic, common.BytesToHash(SyntheticSender(n).Bytes()), common.BytesToHash(to.Bytes())}})
-		}
+		logs = c.blockLogs(logs, b)
 	}
 	return logs, nil
+}
+
+var syntheticAmount = common.LeftPadBytes(big.NewInt(1_000_000).Bytes(), 32)
+
+// blockLogs appends block b's logs on the current branch.
+func (c *SyntheticChain) blockLogs(logs []types.Log, b uint64) []types.Log {
+	bh, salt := c.hash(b), c.salt(b)
+	for i := 0; i < c.LogsPerBlock; i++ {
+		n := int(b)*c.LogsPerBlock + i
+		to := common.BigToAddress(big.NewInt(int64(n) + 1_000_000))
+		if k := n + int(salt)*3; c.DepositEvery > 0 && k%c.DepositEvery == 0 {
+			to = c.Watched[k/c.DepositEvery%len(c.Watched)]
+		}
+		tx := common.BigToHash(big.NewInt(int64(n)))
+		tx[0] = byte(salt)
+		logs = append(logs, types.Log{Address: c.Token, BlockNumber: b, BlockHash: bh, Index: uint(i), TxHash: tx, Data: syntheticAmount,
+			Topics: []common.Hash{TransferTopic, common.BytesToHash(SyntheticSender(n).Bytes()), common.BytesToHash(to.Bytes())}})
+	}
+	return logs
+}
+
+// SubscribeFilterLogs subscribes to the token's logs as a node's
+// eth_subscribe "logs" does: Mine pushes each new block's logs, Reorg
+// pushes the replaced blocks' logs marked removed and then the new
+// branch's. The channel must have room for a block's logs (the node
+// ends a subscription that falls behind). Pushed counts the messages.
+func (c *SyntheticChain) SubscribeFilterLogs(_ context.Context, _ ethereum.FilterQuery, ch chan<- types.Log) (ethereum.Subscription, error) {
+	c.Calls++
+	c.Subscribes++
+	s := &syntheticSub{ch: ch, err: make(chan error, 1)}
+	c.subs = append(c.subs, s)
+	return s, nil
+}
+
+type syntheticSub struct {
+	ch   chan<- types.Log
+	err  chan error
+	done bool
+}
+
+func (s *syntheticSub) Unsubscribe()      { s.done = true }
+func (s *syntheticSub) Err() <-chan error { return s.err }
+
+// push sends logs to every live subscription; one that has no room is
+// ended with an error.
+func (c *SyntheticChain) push(logs []types.Log) {
+	live := c.subs[:0]
+	for _, s := range c.subs {
+		if s.done {
+			continue
+		}
+		for _, l := range logs {
+			select {
+			case s.ch <- l:
+				c.Pushed++
+			default:
+				s.done = true
+				s.err <- errors.New("subscription queue overflow")
+			}
+			if s.done {
+				break
+			}
+		}
+		if !s.done {
+			live = append(live, s)
+		}
+	}
+	c.subs = live
+}
+
+// Mine raises the head by n blocks, pushing each one's logs.
+func (c *SyntheticChain) Mine(n uint64) {
+	for i := uint64(0); i < n; i++ {
+		c.Head++
+		if len(c.subs) > 0 {
+			c.push(c.blockLogs(nil, c.Head))
+		}
+	}
+}
+
+// Drop ends every subscription with an error (a lost connection); blocks
+// mined before the next subscription are pushed to no one.
+func (c *SyntheticChain) Drop() {
+	for _, s := range c.subs {
+		if !s.done {
+			s.done = true
+			s.err <- errors.New("websocket: close 1006 (abnormal closure)")
+		}
+	}
+	c.subs = nil
 }
 
 // SyntheticSender is the sender of the synthetic chain's log number n.

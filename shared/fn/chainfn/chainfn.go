@@ -412,14 +412,22 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		}
 		sink.Marks, sink.SweepScope = st.Sweeps, chaineth.SweepScope(common.HexToAddress(f))
 	}
-	return fn.WatchJob(st, sg.Ethereum, owners, func(ctx context.Context, state chaineth.State) (chaineth.State, map[string]any, error) {
-		w := &chaineth.Watcher{Chain: node, Token: token, Confirmations: conf, Sink: sink,
+	watcher := func(c chaineth.Chain) *chaineth.Watcher {
+		return &chaineth.Watcher{Chain: c, Token: token, Confirmations: conf, Sink: sink,
 			Watched: func(a common.Address) bool { return owners.Watched(address.Account(a)) }}
+	}
+	poll := func(ctx context.Context, state chaineth.State) (chaineth.State, map[string]any, error) {
+		w := watcher(node)
 		state, err := w.Poll(ctx, state)
 		if err != nil {
 			return state, nil, err
 		}
 		log.Info("watched", "cursor", state.Cursor, "pending", len(state.Pending), "rpc_calls", w.Calls)
 		return state, map[string]any{"cursor": state.Cursor, "pending": len(state.Pending)}, nil
-	}), nil
+	}
+	// ---- scan: push mode when the node has a WebSocket ----
+	if ws := env("ETH_WS_URL"); ws != "" {
+		return followJob(st, owners, ws, watcher, poll, log), nil
+	}
+	return fn.WatchJob(st, sg.Ethereum, owners, poll), nil
 }

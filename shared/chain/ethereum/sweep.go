@@ -624,6 +624,22 @@ func (s *Sweeper) dropRefused(ctx context.Context, res *SweepResult, p sweepPlan
 		}
 		res.Refused++
 	}
+	// Halves that run alone may not run together: a batch past what a
+	// transaction may use fails as a revert inside it (a token call out of
+	// gas). The kept moves are cut by half until they run.
+	for len(kept.items) > 0 {
+		gas, ok, err := s.estimate(ctx, kept, nil)
+		if err != nil && !errors.Is(err, errTooBig) {
+			return p, 0, err
+		}
+		if ok {
+			return kept, gas, nil
+		}
+		if len(kept.items) == 1 {
+			return sweepPlan{}, 0, nil // refused alone now: the next start tries again
+		}
+		kept = kept.first(len(kept.items) / 2)
+	}
 	return kept, 0, nil
 }
 

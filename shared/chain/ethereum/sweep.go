@@ -309,7 +309,7 @@ func (s *Sweeper) step(ctx context.Context, res *SweepResult, aside map[string]s
 	if err != nil {
 		return false, false, err
 	}
-	res.Hash = m.Hash
+	res.Hash, res.Addresses = m.Hash, len(open.Marks)
 	switch {
 	case m.Confirmed, m.Failed:
 		// A failed sweep keeps its marks: the next start plans them again.

@@ -111,7 +111,7 @@ func run(n int, timeout time.Duration, proxyAddr string) error {
 	}
 	srv := &http.Server{Handler: cnt, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	env := func(k string) string {
 		if k == "ETH_RPC_URL" {
 			return "http://" + ln.Addr().String() // the node, through the counter
@@ -180,12 +180,11 @@ func run(n int, timeout time.Duration, proxyAddr string) error {
 func dash(n int) string { return strings.Repeat("-", n) }
 
 type roundResult struct {
-	wall                  time.Duration
-	runs, sweeps          int
-	requests, calls       int64
-	gas                   uint64
-	maxBatch              int
-	firstBlock, lastBlock uint64
+	wall            time.Duration
+	runs, sweeps    int
+	requests, calls int64
+	gas             uint64
+	maxBatch        int
 }
 
 // sweepAll runs the job back to back until nothing is marked and no sweep

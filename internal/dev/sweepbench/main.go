@@ -143,8 +143,8 @@ func run(n int, timeout time.Duration, proxyAddr string) error {
 	base := 1_000_000 + uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) // fresh wallet indexes
 	fmt.Printf("\nSweeping %d forwarders on the local chain (geth --dev, 1 s blocks, %s confirmations), the sweeps job run back to back with a %s deadline each\n", n, fenv["CONFIRMATIONS_ETHEREUM"], timeout)
 	fmt.Printf("(measured while other work loads this machine; wall times vary with load, the counts do not)\n\n")
-	fmt.Printf("| %-34s | %9s | %4s | %6s | %13s | %14s | %21s |\n", "round", "wall time", "runs", "sweeps", "node requests", "JSON-RPC calls", "gas per swept deposit")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dash(36), dash(11), dash(6), dash(8), dash(15), dash(16), dash(23))
+	fmt.Printf("| %-35s | %9s | %4s | %6s | %13s | %14s | %21s |\n", "round", "wall time", "runs", "sweeps", "node requests", "JSON-RPC calls", "gas per swept deposit")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dash(37), dash(11), dash(6), dash(8), dash(15), dash(16), dash(23))
 	var steadyBatch int
 	for round, name := range []string{"first deposits (deploys forwarders)", "second deposits (steady state)"} {
 		if err := dep.pay(ctx, st, base, n, round); err != nil {
@@ -157,7 +157,7 @@ func run(n int, timeout time.Duration, proxyAddr string) error {
 		if left, err := dep.left(ctx, base, n); err != nil || left != 0 {
 			return fmt.Errorf("%d forwarders still hold tokens after the sweep (%v)", left, err)
 		}
-		fmt.Printf("| %-34s | %8.1fs | %4d | %6d | %13d | %14d | %21d |\n", name, r.wall.Seconds(), r.runs, r.sweeps, r.requests, r.calls, r.gas/uint64(n))
+		fmt.Printf("| %-35s | %8.1fs | %4d | %6d | %13d | %14d | %21d |\n", name, r.wall.Seconds(), r.runs, r.sweeps, r.requests, r.calls, r.gas/uint64(n))
 		steadyBatch = r.maxBatch
 	}
 	// The local chain runs forks newer than mainnet's; the same batch on

@@ -169,6 +169,16 @@ bench-scale: tools geth
 	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
 		'set -a; . .dev/bench-scale/stack.env; $(GO) run ./internal/dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS)'
 
+# ---- sweep: sweeper throughput (issue 18; not in make test: minutes to pay and sweep 10,000 deposits)
+# SWEEP_FORWARDERS forwarders get a deposit on the local chain's Tether-faithful token, twice (first
+# deposits deploy the forwarders, second ones are the steady state); the real sweeps job sweeps them,
+# run back to back with its timeout as deadline. Prints wall time, runs, node requests and calls, gas.
+SWEEP_FORWARDERS ?= 10000
+bench-sweep: tools geth
+	rm -rf .dev/bench-sweep
+	$(SGDEV) run --state .dev/bench-sweep --base-port 9500 --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . .dev/bench-sweep/stack.env; $(GO) run ./internal/dev/sweepbench -forwarders $(SWEEP_FORWARDERS) -proxy 127.0.0.1:9595'
+
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
 lint:
 	$(GO) tool -modfile=tools/lint.mod golangci-lint run ./...

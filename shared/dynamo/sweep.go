@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -123,4 +124,54 @@ func (st *Sweeps) ClearMarks(ctx context.Context, scope string, marks []SweepMar
 		}
 	}
 	return nil
+}
+
+// ---- sweep: refused marks set aside ----
+// A mark the token refused to move is set aside (SWEEP#<scope> /
+// ASIDE#<address>, with its index, version, retry time and refusals), out
+// of SweepMarks' batches, until the sweeper retries it. Each step writes
+// before it deletes, so a stop part way leaves the mark in one place or
+// both, never in none.
+
+// SetAside keeps m aside until retryAt, and removes its mark unless a
+// deposit re-marked the address since m was read.
+func (st *Sweeps) SetAside(ctx context.Context, scope string, m sg.SweepMark, retryAt time.Time, tries int) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: item{
+		attrPK: s(sweepPK(scope)), attrSK: s("ASIDE#" + m.Address), "idx": n(int64(m.Index)), "v": s(m.Version),
+		"retry": n(retryAt.UnixMilli()), "tries": n(int64(tries))}})
+	if err != nil {
+		return classify("dynamo.SetAside", err)
+	}
+	return st.ClearMarks(ctx, scope, []SweepMark{m})
+}
+
+// AsideMarks returns up to limit marks set aside, by address.
+func (st *Sweeps) AsideMarks(ctx context.Context, scope string, limit int32) ([]sg.AsideMark, error) {
+	out, err := st.db.Query(ctx, &dynamodb.QueryInput{TableName: &st.table, Limit: aws.Int32(limit), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :a)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(sweepPK(scope)), ":a": s("ASIDE#")}})
+	if err != nil {
+		return nil, classify("dynamo.AsideMarks", err)
+	}
+	marks := make([]sg.AsideMark, 0, len(out.Items))
+	for _, it := range out.Items {
+		marks = append(marks, sg.AsideMark{
+			SweepMark: SweepMark{Address: strings.TrimPrefix(getS(it, attrSK), "ASIDE#"), Index: uint32(getN(it, "idx")), Version: getS(it, "v")},
+			RetryAt:   time.UnixMilli(getN(it, "retry")).UTC(), Tries: int(getN(it, "tries"))})
+	}
+	return marks, nil
+}
+
+// Restore puts an aside mark back among the marks to sweep (a newer mark
+// of the address, left by a deposit since, is kept as it is) and ends its
+// time aside.
+func (st *Sweeps) Restore(ctx context.Context, scope string, m sg.AsideMark) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+		Item: item{attrPK: s(sweepPK(scope)), attrSK: s("ADDR#" + m.Address), "idx": n(int64(m.Index)), "v": s(m.Version)}})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return classify("dynamo.Restore", err)
+	}
+	_, err = st.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: key(sweepPK(scope), "ASIDE#"+m.Address)})
+	return classifyOrNil("dynamo.Restore", err)
 }

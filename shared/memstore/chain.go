@@ -34,13 +34,14 @@ type chainState struct {
 	signed   map[string]sg.SignedTx
 	marks    map[string]map[string]sg.SweepMark // lower(scope) -> address
 	sweeps   map[string]sg.Sweep                // lower(scope)
+	aside    map[string]map[string]sg.AsideMark // lower(scope) -> address
 }
 
 func (st *Store) chain() *chainState {
 	if st.ch == nil {
 		st.ch = &chainState{cold: map[string]sg.ColdRecord{}, grants: map[string]sg.GrantRecord{}, locks: map[string]lock{},
 			granted: map[string]map[string]string{}, signed: map[string]sg.SignedTx{}, marks: map[string]map[string]sg.SweepMark{},
-			sweeps: map[string]sg.Sweep{}}
+			sweeps: map[string]sg.Sweep{}, aside: map[string]map[string]sg.AsideMark{}}
 	}
 	return st.ch
 }
@@ -563,6 +564,54 @@ func (st *Store) ClearMarks(_ context.Context, scope string, marks []sg.SweepMar
 			delete(ms, m.Address)
 		}
 	}
+	return nil
+}
+
+// ---- sweep: refused marks set aside ----
+
+// SetAside keeps m aside until retryAt, and removes its mark unless a
+// deposit re-marked the address since m was read.
+func (st *Store) SetAside(ctx context.Context, scope string, m sg.SweepMark, retryAt time.Time, tries int) error {
+	st.mu.Lock()
+	ch := st.chain()
+	sc := strings.ToLower(scope)
+	if ch.aside[sc] == nil {
+		ch.aside[sc] = map[string]sg.AsideMark{}
+	}
+	ch.aside[sc][m.Address] = sg.AsideMark{SweepMark: m, RetryAt: retryAt, Tries: tries}
+	st.mu.Unlock()
+	return st.ClearMarks(ctx, scope, []sg.SweepMark{m})
+}
+
+// AsideMarks returns up to limit marks set aside, by address.
+func (st *Store) AsideMarks(_ context.Context, scope string, limit int32) ([]sg.AsideMark, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []sg.AsideMark{}
+	for _, m := range st.chain().aside[strings.ToLower(scope)] {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, k int) bool { return out[i].Address < out[k].Address })
+	if limit > 0 && len(out) > int(limit) {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Restore puts an aside mark back among the marks to sweep (a newer mark
+// of the address is kept) and ends its time aside.
+func (st *Store) Restore(_ context.Context, scope string, m sg.AsideMark) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ch := st.chain()
+	sc := strings.ToLower(scope)
+	if ch.marks[sc] == nil {
+		ch.marks[sc] = map[string]sg.SweepMark{}
+	}
+	if _, ok := ch.marks[sc][m.Address]; !ok {
+		ch.marks[sc][m.Address] = m.SweepMark
+	}
+	delete(ch.aside[sc], m.Address)
 	return nil
 }
 

@@ -49,6 +49,15 @@ type SweepMark struct {
 	Version string
 }
 
+// AsideMark is a mark the token refused to move (a blacklisted forwarder,
+// say), kept out of the sweeps' batches until RetryAt; Tries counts the
+// refusals, each doubling the wait.
+type AsideMark struct {
+	SweepMark
+	RetryAt time.Time
+	Tries   int
+}
+
 // Sweep is a batch of marks swept by one transaction.
 type Sweep struct {
 	ID    string

@@ -54,6 +54,10 @@ type ChainStore interface {
 	StartSweep(ctx context.Context, scope string, sw sg.Sweep) error
 	EndSweep(ctx context.Context, scope string, sw sg.Sweep, swept bool) error
 	EndSweepEach(ctx context.Context, scope string, sw sg.Sweep, swept func(sg.SweepMark) bool) error
+	// ---- sweep: refused marks set aside ----
+	SetAside(ctx context.Context, scope string, m sg.SweepMark, retryAt time.Time, tries int) error
+	AsideMarks(ctx context.Context, scope string, limit int32) ([]sg.AsideMark, error)
+	Restore(ctx context.Context, scope string, m sg.AsideMark) error
 }
 
 func entry(action, subject string) sg.JournalEntry {
@@ -188,6 +192,50 @@ var chainCases = []Case{
 		must(t, "SweepMarks after", err)
 		if len(left) != 1 || left[0].Address != b {
 			t.Fatalf("marks left = %+v; want only %s (its address kept as given)", left, b)
+		}
+	}},
+	// ---- sweep: refused marks set aside ----
+	{"Sweep/a refused mark set aside leaves the batches until restored; a newer deposit's mark is kept", func(t *testing.T, st Store) {
+		scope := "ethereum#0x" + randHex(20)
+		a, b := ethAddress(), ethAddress()
+		must(t, "mark a", st.MarkForSweep(ctx, scope, a, 1, "v1"))
+		must(t, "mark b", st.MarkForSweep(ctx, scope, b, 2, "v1"))
+		at := now().Add(time.Hour).Truncate(time.Millisecond)
+		must(t, "SetAside a", st.SetAside(ctx, scope, sg.SweepMark{Address: a, Index: 1, Version: "v1"}, at, 1))
+		if marks, _ := st.SweepMarks(ctx, scope, 10); len(marks) != 1 || marks[0].Address != b {
+			t.Fatalf("marks after setting a aside = %+v; want only %s", marks, b)
+		}
+		aside, err := st.AsideMarks(ctx, scope, 10)
+		must(t, "AsideMarks", err)
+		if len(aside) != 1 || aside[0].Address != a || aside[0].Index != 1 || aside[0].Version != "v1" || !aside[0].RetryAt.Equal(at) || aside[0].Tries != 1 {
+			t.Fatalf("aside = %+v; want %s, index 1, v1, retry at %v, 1 try", aside, a, at)
+		}
+		// b is re-marked by a deposit before it is set aside: its mark stays.
+		must(t, "re-mark b", st.MarkForSweep(ctx, scope, b, 2, "v2"))
+		must(t, "SetAside b (stale)", st.SetAside(ctx, scope, sg.SweepMark{Address: b, Index: 2, Version: "v1"}, at, 1))
+		if marks, _ := st.SweepMarks(ctx, scope, 10); len(marks) != 1 || marks[0].Address != b || marks[0].Version != "v2" {
+			t.Fatalf("marks after a stale SetAside = %+v; want %s at v2", marks, b)
+		}
+		must(t, "Restore a", st.Restore(ctx, scope, aside[0]))
+		marks, _ := st.SweepMarks(ctx, scope, 10)
+		if len(marks) != 2 {
+			t.Fatalf("marks after Restore = %+v; want a back beside b", marks)
+		}
+		// Restoring b's aside entry keeps b's newer mark.
+		bAside, _ := st.AsideMarks(ctx, scope, 10)
+		if len(bAside) != 1 || bAside[0].Address != b {
+			t.Fatalf("aside = %+v; want only %s", bAside, b)
+		}
+		must(t, "Restore b", st.Restore(ctx, scope, bAside[0]))
+		if left, _ := st.AsideMarks(ctx, scope, 10); len(left) != 0 {
+			t.Fatalf("aside after restores = %+v; want none", left)
+		}
+		final, err := st.SweepMarks(ctx, scope, 10)
+		must(t, "SweepMarks", err)
+		for _, m := range final {
+			if m.Address == b && m.Version != "v2" {
+				t.Fatalf("b's mark is %s after Restore; want the newer v2", m.Version)
+			}
 		}
 	}},
 	{"Cold/once per key and one open bundle per chain", func(t *testing.T, st Store) {

@@ -125,7 +125,9 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chainfn: the forwarder factory's implementation: %w", err)
 	}
-	s := &chaineth.Sweeper{Hot: hot, Chain: node, Store: st.Sweeps, Factory: common.HexToAddress(factory), Implementation: impl, Token: token}
+	// ---- sweep: throughput ---- the forwarders are read in JSON-RPC
+	// batches; a run chains batches until its deadline (less a margin).
+	s := &chaineth.Sweeper{Hot: hot, Chain: node, Reads: node.Client(), Store: st.Sweeps, Factory: common.HexToAddress(factory), Implementation: impl, Token: token}
 	if name := env("TOKEN_LAYOUT_ETHEREUM"); name != "" {
 		l, ok := chaineth.TokenLayouts[name]
 		if !ok {
@@ -147,7 +149,8 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		if err != nil {
 			return nil, err
 		}
-		log.Info("sweep", "started", r.Started, "ended", r.Ended, "addresses", r.Addresses, "swept", r.Swept, "tx", r.Hash)
+		log.Info("sweep", "started", r.Started, "ended", r.Ended, "addresses", r.Addresses, "swept", r.Swept, "tx", r.Hash,
+			"batches", r.Batches, "sent", r.Sent, "refused", r.Refused, "retried", r.Retried, "restored", r.Restored)
 		return r, nil
 	}, nil
 }

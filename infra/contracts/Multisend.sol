@@ -2,9 +2,12 @@
 pragma solidity ^0.8.20;
 
 /// @title Multisend: one transaction pays many recipients of one token.
-/// @notice Only the hot wallet (owner, fixed at deployment; a new hot key
-/// deploys a new Multisend, which holds nothing between batches) may call it.
-/// Funding is one step per batch, in either of two ways:
+/// @notice In pull mode any hot wallet may call it: the batch total is taken
+/// from the caller and what the token refuses goes back to the caller, so a
+/// caller only ever pays out its own tokens, and a hot key rotated in uses
+/// the same contract after its own one approval. Funding by transfer (pull
+/// = 0) pays from what the contract holds: only the owner (fixed at
+/// deployment) may do that. Funding is one step per batch, in either of two ways:
 ///   - approve once: the hot wallet approves this contract for the token
 ///     (once, for good) and passes the batch total as `pull`; pay takes it
 ///     with one transferFrom in the same transaction;
@@ -19,13 +22,14 @@ pragma solidity ^0.8.20;
 /// Items are packed, one 32-byte word each: amount (uint96) in the high 12
 /// bytes, the recipient in the low 20 (calldata is paid per byte).
 contract Multisend {
-    /// @notice The hot wallet: the only caller, and where failed amounts go.
+    /// @notice The hot wallet that deployed it: the only caller of a batch
+    /// funded by transfer (pull = 0).
     address public immutable owner;
 
     /// @notice A recipient the token refused (reverted or returned false).
     event Failed(uint256 indexed index, address indexed to, uint256 amount);
     /// @notice One per batch: the token, keccak256 of the packed items, how
-    /// many there were, and the total returned to the owner.
+    /// many there were, and the total returned to the caller.
     event Batch(address indexed token, bytes32 indexed itemsHash, uint256 count, uint256 failed, uint256 returned);
 
     /// @dev Gas a single token call may use: a token that fails with an
@@ -39,10 +43,10 @@ contract Multisend {
     }
 
     /// @notice Pays items of token. `pull` (0: the contract is already
-    /// funded) must equal the items' total; it is taken from the owner with
+    /// funded) must equal the items' total; it is taken from the caller with
     /// transferFrom.
     function pay(address token, uint256 pull, bytes32[] calldata items) external {
-        require(msg.sender == owner, "not owner");
+        require(pull != 0 || msg.sender == owner, "not owner");
         require(token.code.length > 0, "token");
         uint256 failedN;
         uint256 failedSum;
@@ -52,7 +56,7 @@ contract Multisend {
             mstore(add(p, 128), 0)
             mstore(add(p, 160), 0)
             mstore(add(p, 192), items.offset)
-            // the funding step: transferFrom(owner, this, pull)
+            // the funding step: transferFrom(caller, this, pull)
             if pull {
                 mstore(p, shl(224, 0x23b872dd))
                 mstore(add(p, 4), caller())
@@ -95,7 +99,7 @@ contract Multisend {
             }
             failedN := mload(add(p, 128))
             failedSum := mload(add(p, 160))
-            // what the token refused goes back to the owner
+            // what the token refused goes back to the caller
             if failedSum {
                 mstore(add(p, 4), caller())
                 mstore(add(p, 36), failedSum)

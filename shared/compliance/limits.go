@@ -93,16 +93,8 @@ func limitCheck(r tierResolved, u sg.LimitUsage, chain sg.Chain, amount sg.Amoun
 	if amount <= 0 {
 		return sg.ErrValidation.WithParam("amount")
 	}
-	for _, c := range capabilitiesFor(op) {
-		if !r.tier.Can(c) {
-			switch {
-			case r.expired:
-				return sg.ErrKYCExpired
-			case !r.verified:
-				return sg.ErrKYCRequired.WithMessage("the customer's tier does not allow %s; verify the customer for a higher tier", c)
-			}
-			return sg.CapabilityError(c)
-		}
+	if err := capabilityRefusal(r, op); err != nil {
+		return err
 	}
 	for _, sc := range tierScopes(r.tier) {
 		if sc.name != sg.ScopeAll && sc.name != string(chain) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/settlement"
@@ -86,6 +87,9 @@ func settlementRoutes(name string, withWallets bool, routes func(settlementapi.H
 			h.Wallets = settlementapi.Wallets{Wallets: w.Svc}
 			// ---- cust: the merchant as a customer (issue 15) ----
 			h.Customers, h.Owners, h.WalletReader = st.Customers, st.Wallets, st.Wallets
+			// ---- settle: a cross-chain config needs cross_chain of the
+			// customer's tier, asked when it is put ----
+			h.Tiers = &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}
 		}
 		return httpapi.Wrap(name, settlementapi.Routes(routes(h))), nil
 	}

@@ -627,3 +627,15 @@ func (st *Store) OldestOpenWithdrawal(context.Context) (oldest time.Time, ok boo
 	}
 	return oldest, ok, nil
 }
+
+// ---- settle: what payouts in flight owe a chain's hot wallet ----
+
+// OpenWithdrawalsOwed sums the amounts of the withdrawals on c not yet
+// final (held, queued, awaiting approval, signed, broadcast).
+func (st *Store) OpenWithdrawalsOwed(_ context.Context, c sg.Chain) (sg.Amount, error) {
+	var sum sg.Amount
+	for _, t := range st.openWithdrawals(func(t *sg.Transfer) bool { return t.Chain == c }) {
+		sum += t.Amount
+	}
+	return sum, nil
+}

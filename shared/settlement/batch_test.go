@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/memstore"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -223,5 +224,76 @@ func TestJobWaitsForLiquidity(t *testing.T) {
 	}
 	if got, _ := f.svc.Get(ctx, f.tn, eth.ID); got.Status != sg.SettlementPaying || got.Waiting != "" || got.PayoutBatchID == "" {
 		t.Fatalf("after the rebalance the settlement is %+v", got)
+	}
+}
+
+// ---- settle: liquidity counts payouts in flight ----
+
+// A payout already in flight from the Ethereum hot wallet (another
+// tenant's withdrawal, held and not yet on chain) is owed before the run's
+// settlements: a settlement the hot wallet alone would cover waits, and the
+// alert asks for what covers both; once that payout is final the next run
+// pays the settlement.
+func TestJobCountsPayoutsInFlight(t *testing.T) {
+	f := newFixture(t)
+	bp := withBatches(f)
+	al := &alertLog{}
+	f.svc.Liquidity, f.svc.Alerts = liquidity{sg.Ethereum: usdt("120")}, al
+	books := memstore.New()
+	f.svc.Owed = books
+	f.config(t, daily(sg.Ethereum, 17))
+	cut := time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
+	f.addPaid(t, f.invoice("50", pay{sg.Ethereum, "50"}))
+	eth := f.open(t, sg.Ethereum)
+
+	// Another tenant's payout of 80 is held and queued on Ethereum; one on
+	// Tron owes nothing to the Ethereum hot wallet.
+	w := sg.Wallet{ID: sg.NewID("wal", f.now), TenantID: "other", Index: 7, CreatedAt: f.now}
+	if err := books.CreateWallet(ctx, w, sg.Idempotency{TenantID: "other", Operation: "wallets.create", Key: w.ID, CreatedAt: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	inFlight := func(c sg.Chain, amount sg.Amount) sg.Transfer {
+		acct := sg.WalletAccount("other", w.ID, c, sg.USDT)
+		fund := sg.Transfer{ID: sg.NewID("txn", f.now), TenantID: "other", Type: sg.TransferDeposit, State: sg.StatePosted, ToWallet: w.ID, Chain: c,
+			Asset: sg.USDT, Amount: amount, CreatedAt: f.now, UpdatedAt: f.now, Entry: sg.Entry{Postings: []sg.Posting{
+				{Account: sg.SystemAccount(sg.SysInbound, c, sg.USDT), Bucket: sg.Available, Delta: -amount},
+				{Account: acct, Bucket: sg.Available, Delta: amount}}}}
+		f.tick(time.Millisecond)
+		wd := sg.Transfer{ID: sg.NewID("txn", f.now), TenantID: "other", Type: sg.TransferWithdrawal, State: sg.StatePending, FromWallet: w.ID, Chain: c,
+			Asset: sg.USDT, Amount: amount, ToAddress: ethAddr, CreatedAt: f.now, UpdatedAt: f.now, ExpiresAt: f.now.Add(time.Hour),
+			Entry: sg.Entry{Postings: []sg.Posting{{Account: acct, Bucket: sg.Available, Delta: -amount}, {Account: acct, Bucket: sg.Held, Delta: amount}}}}
+		f.tick(time.Millisecond)
+		for _, tr := range []sg.Transfer{fund, wd} {
+			if err := books.ApplyTransfer(ctx, tr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return wd
+	}
+	payout := inFlight(sg.Ethereum, usdt("80"))
+	inFlight(sg.Tron, usdt("500"))
+
+	res, err := f.svc.CloseDue(ctx, cut)
+	if err != nil || res.Waiting != 1 || res.Paying != 0 || len(bp.calls) != 0 {
+		t.Fatalf("the job with 80 of 120 owed in flight: %+v, %v, %d batches", res, err, len(bp.calls))
+	}
+	got, _ := f.svc.Get(ctx, f.tn, eth.ID)
+	if got.Status != sg.SettlementClosed || got.Waiting != sg.WaitLiquidity {
+		t.Fatalf("the settlement is %+v; want closed, waiting for liquidity", got)
+	}
+	// Owed: 80 in flight and the settlement's net, against 120: the rest from the cold wallet.
+	if len(al.got) != 1 || len(al.got[0]) != 1 || al.got[0][0].Amount != got.Totals.Net+usdt("80")-usdt("120") || al.got[0][0].Source != settlement.SourceCold {
+		t.Fatalf("alert %v; want one instruction covering the payout in flight and the settlement", al.got)
+	}
+
+	// The payout in flight ends (cancelled here: its hold goes back).
+	acct := sg.WalletAccount("other", w.ID, sg.Ethereum, sg.USDT)
+	if err := books.Transition(ctx, "other", payout.ID, sg.Move{From: sg.StatePending, To: sg.StateCancelled, Event: sg.Event{State: sg.StateCancelled, At: f.now},
+		Entry: sg.Entry{Postings: []sg.Posting{{Account: acct, Bucket: sg.Held, Delta: -usdt("80")}, {Account: acct, Bucket: sg.Available, Delta: usdt("80")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = f.svc.CloseDue(ctx, cut.Add(10*time.Minute))
+	if err != nil || res.Paying != 1 || res.Waiting != 0 {
+		t.Fatalf("after the payout in flight ended: %+v, %v", res, err)
 	}
 }

@@ -160,13 +160,21 @@ func (a LogAlerts) Alert(ctx context.Context, kind string, ins []Instruction) er
 	return nil
 }
 
+// Owed reads what a chain's hot wallet already owes: the amounts of the
+// withdrawals on it not yet final (held, queued, awaiting approval,
+// signed, broadcast), read from the open-withdrawals index, never a scan.
+type Owed interface {
+	OpenWithdrawalsOwed(ctx context.Context, c sg.Chain) (sg.Amount, error)
+}
+
 // liquidityRetry is how long a payout held back for liquidity waits before
 // the job looks at it again (it leaves the head of the due index to the
 // settlements behind it meanwhile).
 const liquidityRetry = 5 * time.Minute
 
 // holdShort keeps the payouts this run would request on a chain within
-// what the chain's hot wallet holds: settlements are taken in order while
+// what the chain's hot wallet holds less what payouts in flight or queued
+// already owe it (Owed): settlements are taken in order while
 // they fit; the rest wait (closed, Waiting set, due again after
 // liquidityRetry), and when any wait the alert is raised with the
 // rebalancing instructions that would cover the run (from another chain's
@@ -183,16 +191,29 @@ func (s *Service) holdShort(ctx context.Context, groups []*group, now time.Time,
 		}
 	}
 	have := map[sg.Chain]sg.Amount{}
+	left := map[sg.Chain]sg.Amount{}
 	for c := range owed {
 		h, err := s.Liquidity.HotLiquidity(ctx, c)
 		if err != nil {
 			return nil, err
 		}
-		have[c] = h
+		have[c], left[c] = h, h
 	}
-	left := map[sg.Chain]sg.Amount{}
-	for c, h := range have {
-		left[c] = h
+	// What the hot wallet already owes comes first: payouts in flight or
+	// queued (any tenant's withdrawals, batch rows and settlements paying)
+	// are paid before this run's, so only what is left covers the run.
+	if s.Owed != nil {
+		for _, c := range sg.Chains {
+			if _, ok := owed[c]; !ok {
+				continue
+			}
+			o, err := s.Owed.OpenWithdrawalsOwed(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			owed[c] += o
+			left[c] -= o
+		}
 	}
 	var pay []*group
 	var first error

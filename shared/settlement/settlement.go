@@ -34,6 +34,10 @@ type Service struct {
 	// raised with the rebalancing instructions.
 	Liquidity Liquidity
 	Alerts    Alerts
+	// Owed, if set, is what payouts already in flight or queued owe each
+	// chain's hot wallet: the liquidity check counts it before the run's
+	// payouts (settle: liquidity).
+	Owed Owed
 	// Ledger, if set, moves each paid invoice's money into the tenant's
 	// settlement wallet as its lines are recorded (collect.go).
 	Ledger Ledger

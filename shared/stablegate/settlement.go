@@ -412,3 +412,29 @@ var (
 type SettlementLineFinder interface {
 	SettlementLineByRef(ctx context.Context, tenant string, kind SettlementLineKind, c Chain, ref string) (SettlementLine, error)
 }
+
+// ---- settle: chargebacks ----
+
+// SysChargebacks is the platform's account of chargebacks on a chain: what
+// merchants lost in disputes, owed (or already returned) by the platform to
+// the disputing payers. A chargeback moves its amount there from the
+// merchant's settlement wallet (or the invoice's wallet where the chain is
+// not settled).
+const SysChargebacks = "chargebacks"
+
+// Named refusals of chargebacks.
+var (
+	// ErrChargebackExceedsPaid: the chargeback would take the invoice's refunds and chargebacks above what was paid.
+	ErrChargebackExceedsPaid = &Error{Kind: KindRefused, Code: "chargeback_exceeds_paid", Message: "the chargeback is more than was paid less what was refunded and charged back", Param: "amount"}
+	// ErrChargebackChain: the invoice has no confirmed payment on the chain named.
+	ErrChargebackChain = &Error{Kind: KindInvalid, Code: "chargeback_chain_not_paid", Message: "the invoice was not paid on this chain", Param: "chain"}
+)
+
+// ---- settle: cross-chain configs ----
+
+// ErrSettlementCrossChainNotAllowed: the config pays out on another chain
+// than the payments', and the settlement wallet's customer (or, without
+// one, the tenant's default tier) lacks the cross_chain capability: its
+// payouts would only be held. Verify the customer into a tier with it first.
+var ErrSettlementCrossChainNotAllowed = &Error{Kind: KindRefused, Code: "settlement_cross_chain_not_allowed",
+	Message: "the settlement's customer may not be paid on another chain than it is paid on (its tier lacks cross_chain)", Param: "destination.chain"}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -37,6 +38,49 @@ type Handlers struct {
 	Customers    CustomerFinder
 	Owners       sg.WalletOwners
 	WalletReader WalletReader
+	// ---- settle: cross-chain configs ---- Tiers, if set, refuses early
+	// a config paid out on another chain whose customer's tier lacks
+	// cross_chain (its payouts would only be held).
+	Tiers CapabilityChecker
+	Now   func() time.Time
+}
+
+// CapabilityChecker says whether a subject's tier has the capabilities an
+// operation needs (compliance.Limits.Capable).
+type CapabilityChecker interface {
+	Capable(ctx context.Context, tenant, subject string, op sg.LimitOp, at time.Time) error
+}
+
+// crossChainAllowed refuses a cross-chain config early when the customer
+// it names (or, without one, the settlement wallet's customer or the
+// wallet itself) may not be paid across chains: nothing is written.
+func (h Handlers) crossChainAllowed(ctx context.Context, cfg sg.SettlementConfig, customerID string, w sg.Wallet) error {
+	if h.Tiers == nil || cfg.Destination.Chain == cfg.Chain {
+		return nil
+	}
+	subject := sg.LimitSubject(w)
+	if customerID != "" {
+		if !sg.ValidID(sg.CustomerIDPrefix, customerID) {
+			return sg.ErrSettlementCustomerNotFound
+		}
+		subject = customerID
+	}
+	now := time.Now
+	if h.Now != nil {
+		now = h.Now
+	}
+	err := h.Tiers.Capable(ctx, cfg.TenantID, subject, sg.LimitOp{CrossChain: true}, now().UTC())
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sg.ErrNotFound):
+		return sg.ErrSettlementCustomerNotFound
+	case sg.KindOf(err) == sg.KindRefused:
+		var e *sg.Error
+		errors.As(err, &e)
+		return sg.ErrSettlementCrossChainNotAllowed.WithMessage("%s (%s)", sg.ErrSettlementCrossChainNotAllowed.Message, e.Code)
+	}
+	return err
 }
 
 // CustomerFinder reads a tenant's customer (sg.CustomerStore has it).
@@ -251,6 +295,9 @@ func (h Handlers) PutConfig(ctx context.Context, req httpapi.Request) (httpapi.R
 	}
 	w, err := h.Wallets.SettlementWallet(ctx, p.TenantID)
 	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.crossChainAllowed(ctx, cfg, body.CustomerID, w); err != nil {
 		return httpapi.Response{}, err
 	}
 	// The merchant's customer owns the settlement wallet: its payouts are

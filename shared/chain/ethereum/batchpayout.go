@@ -38,9 +38,11 @@ type BatchPayout struct {
 
 var _ sg.BatchSender = (*BatchPayout)(nil)
 
-// approveJob names the hot wallet's one approval of the Multisend.
-func (p *BatchPayout) approveJob() string {
-	return "msapprove:" + p.Multisend.Hex() + ":" + p.Token.Hex()
+// approveJob names the hot wallet's one approval of the Multisend: one per
+// hot address (settle: after a hot-key rotation the new address approves
+// for itself; the old address's kept approval is not its).
+func (p *BatchPayout) approveJob(from common.Address) string {
+	return "msapprove:" + p.Multisend.Hex() + ":" + p.Token.Hex() + ":" + from.Hex()
 }
 
 func payouts(members []sg.BatchRow) ([]multisend.Payout, error) {
@@ -75,7 +77,7 @@ func (p *BatchPayout) funded(ctx context.Context, total sg.Amount) error {
 	if new(big.Int).SetBytes(out[:32]).Cmp(big.NewInt(int64(total))) >= 0 {
 		return nil
 	}
-	job := p.approveJob()
+	job := p.approveJob(from)
 	if _, err := p.Hot.Send(ctx, job, p.Token, erc20.Approve(address.Account(p.Multisend), erc20.Unlimited)); err != nil {
 		return err
 	}

@@ -61,6 +61,10 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := fn.Store(env)
+	if err != nil {
+		return nil, err
+	}
 	log := obs.NewLogger(os.Stdout, "settlements-close")
 	svc.Log = log
 	// A chain whose hot wallet cannot cover the run's payouts holds them
@@ -69,6 +73,9 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, err
 	}
 	svc.Alerts = settlement.LogAlerts{Log: log}
+	// ---- settle: liquidity ---- the check counts what payouts in flight
+	// or queued already owe each hot wallet (the open-withdrawals index).
+	svc.Owed = st.Withdrawals
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
 		if res.Due > 0 {
@@ -79,14 +86,18 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 }
 
 // InvoicesRefund builds POST /v1/invoices/{invoice_id}/refunds: a refund
-// is a withdrawal of the same pipeline and policy as any payout.
+// is a withdrawal of the same pipeline and policy as any payout; and
+// POST /v1/invoices/{invoice_id}/chargebacks (settle: chargebacks): a
+// dispute loss moved out of the merchant's settlement in the ledger.
 func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	w, st, svc, err := withdrawalsAndSettlements(env)
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Wrap("invoices-refund", settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc,
-		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL")}.Create), nil
+	refunds := settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc,
+		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL")}
+	chargebacks := settlementapi.Chargebacks{Invoices: fn.InvoiceReader(st), Svc: svc, Idem: st.Base}
+	return httpapi.Wrap("invoices-refund", settlementapi.Serve(refunds, chargebacks)), nil
 }
 
 // RefundLinks builds the payer's side of a refund link, public (the token

@@ -2,6 +2,7 @@ package multisend_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"math/big"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/stablegate/stablegate/internal/dev/gasbench"
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -91,9 +94,11 @@ func TestRefusedRecipientFailsAlone(t *testing.T) {
 	}
 }
 
-// Only the hot wallet may pay: a call from another key reverts and moves
+// Nothing the contract holds can be taken by another key: a batch funded
+// by transfer (pull 0) is the owner's alone, and a pulled batch pulls only
+// from its caller, so a stranger's batch of either kind reverts and moves
 // nothing, even with the contract funded.
-func TestOnlyTheOwnerPays(t *testing.T) {
+func TestOnlyTheOwnerPaysFromTheContract(t *testing.T) {
 	w := world(t)
 	batch := gasbench.BatchOf(w.FreshAddresses(3))
 	total, _ := multisend.Total(batch)
@@ -101,22 +106,13 @@ func TestOnlyTheOwnerPays(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, _ := crypto.GenerateKey()
-	// give the other key gas money
-	gasTx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: w.Opts().Nonce.Uint64(), GasTipCap: big.NewInt(params.GWei),
-		GasFeeCap: big.NewInt(20 * params.GWei), Gas: 21_000, To: ptr(crypto.PubkeyToAddress(other.PublicKey)), Value: big.NewInt(params.Ether)}),
-		types.LatestSignerForChainID(w.ChainID()), w.Key())
-	if _, err := w.Mine(gasTx); err != nil {
-		t.Fatal(err)
-	}
+	giveGas(t, w, crypto.PubkeyToAddress(other.PublicKey))
 	for _, pull := range []bool{false, true} {
 		data, err := multisend.Pack(w.Tokens[gasbench.Tether], pull, batch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		nonce, _ := w.Sim.Client().NonceAt(context.Background(), crypto.PubkeyToAddress(other.PublicKey), nil)
-		tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: nonce, GasTipCap: big.NewInt(params.GWei),
-			GasFeeCap: big.NewInt(20 * params.GWei), Gas: 1_000_000, To: &w.Multisend, Data: data}), types.LatestSignerForChainID(w.ChainID()), other)
-		if r, err := w.Mine(tx); err == nil || r == nil || r.Status != types.ReceiptStatusFailed {
+		if r, err := mineFrom(t, w, other, w.Multisend, data); err == nil || r == nil || r.Status != types.ReceiptStatusFailed {
 			t.Fatalf("a stranger's batch (pull %v) did not revert: %v", pull, err)
 		}
 	}
@@ -127,6 +123,97 @@ func TestOnlyTheOwnerPays(t *testing.T) {
 	}
 	if b := balance(t, w, w.Multisend); b != int64(total) {
 		t.Fatalf("the contract holds %d, want %d", b, total)
+	}
+}
+
+// giveGas sends one ether from the hot key.
+func giveGas(t *testing.T, w *gasbench.BatchWorld, a common.Address) {
+	t.Helper()
+	gasTx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: w.Opts().Nonce.Uint64(), GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: big.NewInt(20 * params.GWei), Gas: 21_000, To: ptr(a), Value: big.NewInt(params.Ether)}),
+		types.LatestSignerForChainID(w.ChainID()), w.Key())
+	if _, err := w.Mine(gasTx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mineFrom signs a call from key with its next nonce and mines it.
+func mineFrom(t *testing.T, w *gasbench.BatchWorld, key *ecdsa.PrivateKey, to common.Address, data []byte) (*types.Receipt, error) {
+	t.Helper()
+	nonce, _ := w.Sim.Client().NonceAt(context.Background(), crypto.PubkeyToAddress(key.PublicKey), nil)
+	tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: w.ChainID(), Nonce: nonce, GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: big.NewInt(20 * params.GWei), Gas: 1_000_000, To: &to, Data: data}), types.LatestSignerForChainID(w.ChainID()), key)
+	return w.Mine(tx)
+}
+
+// ---- settle: multisend after a hot-key rotation ----
+
+// After a hot-key rotation the new hot address pays batches through the
+// same Multisend (deployed for the old one) after its own one approval: its
+// first batch without an approval reverts and pays nobody, the approval
+// (once, for good) makes this and later batches pay every recipient from
+// the new address, a recipient the token refuses fails alone and its
+// amount goes back to the new address, and the old address's tokens are
+// never touched.
+func TestRotatedHotKeyPaysAfterItsOwnApproval(t *testing.T) {
+	w := world(t)
+	token := w.Tokens[gasbench.Tether]
+	newKey, _ := crypto.GenerateKey()
+	newHot := crypto.PubkeyToAddress(newKey.PublicKey)
+	giveGas(t, w, newHot)
+	// The rotation's drain: the old hot wallet's tokens move to the new one.
+	if _, err := w.Transfer(gasbench.Tether, newHot, 50_000_000); err != nil {
+		t.Fatal(err)
+	}
+	oldBefore := balance(t, w, w.Hot)
+
+	batch := gasbench.BatchOf(w.FreshAddresses(5))
+	total, _ := multisend.Total(batch)
+	data, err := multisend.Pack(token, true, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mineFrom(t, w, newKey, w.Multisend, data); err == nil {
+		t.Fatal("a batch before the new address approved the Multisend was paid")
+	}
+	if _, err := mineFrom(t, w, newKey, token, erc20.Approve(address.Account(w.Multisend), erc20.Unlimited)); err != nil {
+		t.Fatalf("the new address's approval: %v", err)
+	}
+	const refused = 2
+	if _, err := w.Tether.SetRecipientBlocking(w.Opts(), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Tether.SetRecipientBlocked(w.Opts(), batch[refused].To, true); err != nil {
+		t.Fatal(err)
+	}
+	w.Sim.Commit()
+	r, err := mineFrom(t, w, newKey, w.Multisend, data)
+	if err != nil {
+		t.Fatalf("the new address's batch: %v", err)
+	}
+	res, err := multisend.ParseResults(r, w.Multisend, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range batch {
+		if got := balance(t, w, p.To); res[i].Paid != (i != refused) || (i != refused && got != int64(p.Amount)) || (i == refused && got != 0) {
+			t.Fatalf("payout %d: paid %v, recipient holds %d of %d", i, res[i].Paid, got, p.Amount)
+		}
+	}
+	if got, want := balance(t, w, newHot), int64(50_000_000-total+batch[refused].Amount); got != want {
+		t.Fatalf("the new hot address holds %d, want %d (the refused amount back)", got, want)
+	}
+	// A second batch needs no second approval.
+	again := gasbench.BatchOf(w.FreshAddresses(3))
+	data2, _ := multisend.Pack(token, true, again)
+	if _, err := mineFrom(t, w, newKey, w.Multisend, data2); err != nil {
+		t.Fatalf("a second batch after the one approval: %v", err)
+	}
+	if got := balance(t, w, w.Hot); got != oldBefore {
+		t.Fatalf("the old hot address went from %d to %d", oldBefore, got)
+	}
+	if left := balance(t, w, w.Multisend); left != 0 {
+		t.Fatalf("the contract kept %d", left)
 	}
 }
 

@@ -433,4 +433,3 @@ func fromPattern(p string) (string, bool) {
 	gen(re)
 	return b.String(), true
 }
-

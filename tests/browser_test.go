@@ -90,7 +90,7 @@ func TestPortalInABrowser(t *testing.T) {
 	}
 	shot(t, ctx, "quickstart")
 
-	run(t, ctx, "open the reference", chromedp.Navigate(base+"/reference/#createWithdrawal"))
+	run(t, ctx, "open the reference", chromedp.Navigate(base+"/reference/payouts/#createWithdrawal"))
 	run(t, ctx, "the operation", chromedp.WaitVisible(chromedp.ID("createWithdrawal")))
 	if h := run(t, ctx, "its heading", chromedp.Text(chromedp.CSS("#createWithdrawal h2"))); h != "POST /v1/withdrawals" {
 		t.Fatalf("reference entry heading %q", h)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -342,8 +341,6 @@ func checkSampleAnswer(t *testing.T, op *openapi3.Operation, s refSample, lang s
 	}
 	checkErrorCodeListed(t, op, s.method, s.path, status, errorResponseCode([]byte(body)))
 }
-
-var refVarName = regexp.MustCompile(`\$\{([A-Z_]+)\}`)
 
 // referenceFixtures makes what the samples' variables name, in the tenant:
 // a wallet, an invoice (and its checkout token), a customer, a webhook

@@ -15,7 +15,7 @@ const dir = await index.addDirectory({ path: site });
 if (dir.errors.length) fail("index the site", dir.errors);
 const ops = JSON.parse(await readFile(`${site}/reference/operations.json`, "utf8"));
 for (const op of ops) {
-  const r = await index.addCustomRecord({ url: `/reference/#${op.id}`, content: op.content, language: "en", meta: { title: op.title } });
+  const r = await index.addCustomRecord({ url: op.url || `/reference/#${op.id}`, content: op.content, language: "en", meta: { title: op.title } });
   if (r.errors.length) fail(`add ${op.id}`, r.errors);
 }
 const out = await index.writeFiles({ outputPath: `${site}/pagefind` });

@@ -90,7 +90,7 @@ func TestPortalInABrowser(t *testing.T) {
 	}
 	shot(t, ctx, "quickstart")
 
-	run(t, ctx, "open the reference", chromedp.Navigate(base+"/reference/#createWithdrawal"))
+	run(t, ctx, "open the reference", chromedp.Navigate(base+"/reference/payouts/#createWithdrawal"))
 	run(t, ctx, "the operation", chromedp.WaitVisible(chromedp.ID("createWithdrawal")))
 	if h := run(t, ctx, "its heading", chromedp.Text(chromedp.CSS("#createWithdrawal h2"))); h != "POST /v1/withdrawals" {
 		t.Fatalf("reference entry heading %q", h)
@@ -113,6 +113,20 @@ func TestPortalInABrowser(t *testing.T) {
 	if st := run(t, ctx, "fetch through the portal", chromedp.Evaluate[int](js, chromedp.EvalAwaitPromise)); st != 200 {
 		t.Fatalf("GET /v1/wallets through the portal: %d", st)
 	}
+
+	// ---- ref: "try it" on a reference page sends with the pasted token, and the console is then
+	// authorized with the same token.
+	run(t, ctx, "open the wallets reference", chromedp.Navigate(base+"/reference/wallets/#listWallets"))
+	run(t, ctx, "paste the token", chromedp.SendKeys(chromedp.ID("sg-token"), tok))
+	run(t, ctx, "try it", chromedp.Click(chromedp.CSS("#listWallets form.tryit button[type=submit]")))
+	waitJS(t, ctx, "its answer", `document.querySelector("#listWallets .tryit-out").textContent.startsWith("200")`, 60*time.Second)
+	if out := run(t, ctx, "the answer", chromedp.Evaluate[string](`document.querySelector("#listWallets .tryit-out").textContent`)); !strings.Contains(out, `"object": "list"`) || strings.Contains(out, tok) {
+		t.Errorf("try it answered %q", out)
+	}
+	shot(t, ctx, "reference-try-it")
+	run(t, ctx, "open the console again", chromedp.Navigate(base+"/console/"))
+	run(t, ctx, "its operations", chromedp.WaitVisible(chromedp.CSS(".opblock")))
+	waitJS(t, ctx, "the console holds the token", `JSON.stringify(window.ui.authSelectors.authorized().toJS()).includes(`+jsString(tok)+`)`, 30*time.Second)
 }
 
 // A course in a real browser: the practice quiz is scored in the page; the

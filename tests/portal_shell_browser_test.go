@@ -117,7 +117,7 @@ func TestPortalShellInABrowser(t *testing.T) {
 	}
 	op := item.Post
 	hits := searchFor(t, ctx, op.Summary, "/reference/")
-	if !contains(hits, "/reference/#"+op.OperationID) {
+	if !contains(hits, "/reference/payouts/#"+op.OperationID) {
 		t.Errorf("searching %q finds %v; want the operation's own entry", op.Summary, hits)
 	}
 	shot(t, ctx, "shell-search-operation")
@@ -169,7 +169,7 @@ func TestPortalShellInABrowser(t *testing.T) {
 
 	// The reference at phone width: the menu replaces the sidebar, nothing scrolls sideways.
 	run(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
-	run(t, ctx, "the reference", chromedp.Navigate(base+"/reference/#createWithdrawal"))
+	run(t, ctx, "the reference", chromedp.Navigate(base+"/reference/payouts/#createWithdrawal"))
 	run(t, ctx, "the operation", chromedp.WaitVisible(chromedp.ID("createWithdrawal")))
 	if w := run(t, ctx, "page width", chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`)); w[0] > w[1] {
 		t.Errorf("at phone width the reference is %d px wide in a %d px window", w[0], w[1])
@@ -226,7 +226,7 @@ func TestPortalSiteCSSLeavesCodeAndConsoleAlone(t *testing.T) {
 	base := servedPortal(t)
 	// One page of each layout (the sheet is the same everywhere; what differs is the markup it meets);
 	// TestPortalEveryCodeBlockIsHighlighted checks that every page's blocks are highlighted ones.
-	pages := []string{"/", "/guides/quickstart/", "/guides/accept-payments/", "/reference/", "/console/", "/console/officer/",
+	pages := []string{"/", "/guides/quickstart/", "/guides/accept-payments/", "/reference/", "/reference/payouts/", "/console/", "/console/officer/",
 		"/courses/", "/courses/kyc-aml/", "/courses/kyc-aml/lesson-1/", "/courses/kyc-aml/practice/", "/courses/kyc-aml/assessment/",
 		"/zh/", "/zh/guides/quickstart/", "/changelog/", "/no-such-page/"}
 	ctx := browser(t)

@@ -85,40 +85,66 @@ func readSite(t *testing.T) map[string]*page {
 	return pages
 }
 
-// Every operation in the spec has its entry in the built API reference,
-// with its example.
+// Every operation in the spec has its entry on exactly one page of the built
+// API reference (one page per resource), with its samples in curl, Go and
+// Node; every schema has its entry on the schemas page.
 func TestPortalReferenceHasEveryOperation(t *testing.T) {
 	pages := readSite(t)
-	ref := pages["/reference/index.html"]
-	if ref == nil {
+	if pages["/reference/index.html"] == nil {
 		t.Fatal("no /reference/index.html in the built site")
 	}
-	raw, _ := os.ReadFile(filepath.Join(site, "reference", "index.html"))
-	// The examples are highlighted (spans and entities): read the page's text.
-	text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(string(raw), ""))
+	texts := map[string]string{}
+	for rel := range pages {
+		if strings.HasPrefix(rel, "/reference/") && strings.Count(rel, "/") == 3 {
+			raw, _ := os.ReadFile(filepath.Join(site, filepath.FromSlash(rel)))
+			// The samples are highlighted (spans and entities): read the page's text.
+			texts[rel] = html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(string(raw), ""))
+		}
+	}
 	spec := loadSpec(t)
 	n := 0
 	for path, item := range spec.Paths.Map() {
 		for method, op := range item.Operations() {
 			n++
-			if !ref.ids[op.OperationID] {
-				t.Errorf("%s %s (%s) has no entry in the API reference", method, path, op.OperationID)
+			var on []string
+			for rel, pg := range pages {
+				if texts[rel] != "" && pg.ids[op.OperationID] {
+					on = append(on, rel)
+				}
+			}
+			if len(on) != 1 {
+				t.Errorf("%s %s (%s) is on %d resource pages %v; want one", method, path, op.OperationID, len(on), on)
+				continue
 			}
 			// Path parameters are shell variables (${WALLET_ID}), required
-			// query parameters follow: the curl line runs as pasted.
-			re := regexp.MustCompile(`"\$API` + regexp.MustCompile(`\\\{[a-z_]+\\\}`).ReplaceAllString(regexp.QuoteMeta(path), `\$\{[A-Z_]+\}`) + `(\?[^"]*)?"`)
-			if !re.MatchString(text) {
-				t.Errorf("%s %s has no example", method, path)
+			// query parameters follow: the curl line runs as pasted; the Go
+			// and Node samples name the same URL.
+			text := texts[on[0]]
+			url := regexp.MustCompile(`\\\{[a-z_]+\\\}`).ReplaceAllString(regexp.QuoteMeta(path), `\$\{[A-Z_]+\}`)
+			for lang, re := range map[string]*regexp.Regexp{
+				"curl": regexp.MustCompile(`"\$API` + url + `(\?[^"]*)?"`),
+				"node": regexp.MustCompile("`\\$\\{API\\}" + url + "(\\?[^`]*)?`"),
+			} {
+				if !re.MatchString(text) {
+					t.Errorf("%s %s has no %s sample on %s", method, path, lang, on[0])
+				}
+			}
+			if !strings.Contains(text, "http.NewRequest(\""+method+"\"") {
+				t.Errorf("%s %s: no Go sample on %s", method, path, on[0])
 			}
 		}
 	}
+	schemas := pages["/reference/schemas/index.html"]
+	if schemas == nil {
+		t.Fatal("no /reference/schemas/ page")
+	}
 	for name := range spec.Components.Schemas {
-		if !ref.ids["schema-"+name] {
+		if !schemas.ids["schema-"+name] {
 			t.Errorf("schema %s has no entry", name)
 		}
 	}
-	if n < 10 {
-		t.Fatalf("only %d operations in the spec", n)
+	if n < 10 || len(texts) < 10 {
+		t.Fatalf("only %d operations in the spec, %d reference pages", n, len(texts))
 	}
 }
 

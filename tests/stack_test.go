@@ -198,6 +198,8 @@ func (e *env) checkSpec(t testing.TB, req *http.Request, body []byte, resp *http
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s -> %d does not match infra/openapi.yaml: %v\nbody: %s", req.Method, req.URL.Path, resp.StatusCode, err, rb)
 	}
+	// ---- ref: every error code a route answers is in its operation's x-error-codes
+	checkErrorCodeListed(t, route.Operation, req.Method, req.URL.Path, resp.StatusCode, errorResponseCode(rb))
 }
 
 // footprint counts what a tenant has stored and reads the platform's

@@ -208,7 +208,6 @@ func TestTronUSDTEnergy(t *testing.T) {
 
 	for _, c := range []struct {
 		name           string
-		base, charged  uint64
 		wantBase, want uint64
 	}{{name: "fresh", wantBase: tronScanFresh, want: tronScanFreshNow}, {name: "existing", wantBase: tronScanExisting, want: tronScanExistingNow}} {
 		e, _, err := w.Transfer(to, 1_000_000)

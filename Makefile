@@ -515,3 +515,6 @@ contracts: deps-npm
 		--pkg benchtoken --type TetherUSDT --alias _totalSupply=RawTotalSupply --out ../../internal/dev/gasbench/benchtoken/tetherusdt.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/PlainUSDT.abi --bin build/PlainUSDT.bin \
 		--pkg benchtoken --type PlainUSDT --out ../../internal/dev/gasbench/benchtoken/plainusdt.go
+	@# ---- tronbatch: the token faithful to Tron's USDT (energy bench) ----
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/TronUSDT.abi --bin build/TronUSDT.bin \
+		--pkg benchtoken --type TronUSDT --alias _totalSupply=RawTotalSupply --out ../../internal/dev/gasbench/benchtoken/tronusdt.go

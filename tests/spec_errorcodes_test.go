@@ -5,14 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
 )
 
 // ---- ref: each operation lists the error codes it can answer (x-error-codes)
@@ -221,15 +219,7 @@ func errorResponseCode(body []byte) string {
 
 func fillSpecErrorCodes(t *testing.T, spec *openapi3.T) {
 	t.Helper()
-	file := filepath.Join(root, "infra", "openapi.yaml")
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	file, raw, doc := specNodes(t)
 	enum := errorCodeEnum(spec)
 	type insert struct {
 		line, col int

@@ -119,17 +119,24 @@ func TestSpecSharedErrorResponsesAreTyped(t *testing.T) {
 
 // ---- the example maker behind -fill-examples
 
-func fillSpecExamples(t *testing.T, spec *openapi3.T) {
+// specNodes reads infra/openapi.yaml as a YAML node tree (its lines kept,
+// for the fillers that insert into it), with its path and bytes.
+func specNodes(t *testing.T) (file string, raw []byte, doc yaml.Node) {
 	t.Helper()
-	file := filepath.Join(root, "infra", "openapi.yaml")
+	file = filepath.Join(root, "infra", "openapi.yaml")
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
+	return file, raw, doc
+}
+
+func fillSpecExamples(t *testing.T, spec *openapi3.T) {
+	t.Helper()
+	file, raw, doc := specNodes(t)
 	type insert struct {
 		line, col int
 		value     any

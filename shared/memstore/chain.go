@@ -490,15 +490,20 @@ func (st *Store) MarkForSweep(_ context.Context, scope, addr string, index uint3
 func (st *Store) SweepMarks(_ context.Context, scope string, limit int32) ([]sg.SweepMark, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out := []sg.SweepMark{}
-	for _, m := range st.chain().marks[strings.ToLower(scope)] {
+	return byAddress(st.chain().marks[strings.ToLower(scope)], func(m sg.SweepMark) string { return m.Address }, limit), nil
+}
+
+// byAddress returns up to limit (0: all) of a scope's marks, by address.
+func byAddress[M any](marks map[string]M, addr func(M) string, limit int32) []M {
+	out := make([]M, 0, len(marks))
+	for _, m := range marks {
 		out = append(out, m)
 	}
-	sort.Slice(out, func(i, k int) bool { return out[i].Address < out[k].Address })
+	sort.Slice(out, func(i, k int) bool { return addr(out[i]) < addr(out[k]) })
 	if limit > 0 && len(out) > int(limit) {
 		out = out[:limit]
 	}
-	return out, nil
+	return out
 }
 
 // OpenSweep returns the sweep in flight, if any.
@@ -587,15 +592,7 @@ func (st *Store) SetAside(ctx context.Context, scope string, m sg.SweepMark, ret
 func (st *Store) AsideMarks(_ context.Context, scope string, limit int32) ([]sg.AsideMark, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out := []sg.AsideMark{}
-	for _, m := range st.chain().aside[strings.ToLower(scope)] {
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, k int) bool { return out[i].Address < out[k].Address })
-	if limit > 0 && len(out) > int(limit) {
-		out = out[:limit]
-	}
-	return out, nil
+	return byAddress(st.chain().aside[strings.ToLower(scope)], func(m sg.AsideMark) string { return m.Address }, limit), nil
 }
 
 // Restore puts an aside mark back among the marks to sweep (a newer mark

@@ -60,7 +60,7 @@ func TestPortalI18nKeysInBothLanguages(t *testing.T) {
 		t.Fatalf("the layouts use %d strings; the reader of this test expects the shell's, the checkout's and the courses'", len(used))
 	}
 	for k, where := range used {
-		if en[k] == "" {
+		if en[k] == "" && !specTranslation(k) { // the spec's own text is the English (i18n "ref_info" | default ...)
 			t.Errorf("%s uses %q, which en.toml lacks", where[0], k)
 		}
 		if zh[k] == "" {

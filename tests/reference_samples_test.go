@@ -65,13 +65,31 @@ func referenceSamples(t *testing.T) []refSample {
 	return out
 }
 
-// refSkipRun are operations whose samples are built and checked but not run
-// by the suite, with why: they act on the whole platform under the other
-// tests running beside this one.
-var refSkipRun = map[string]string{
-	"requestHotKeyRotation": "rotates the platform's hot key",
-	"prepareColdPayout":     "opens the platform's one cold payout bundle",
-	"prepareTronGrant":      "opens the platform's Tron grant bundle",
+// ---- ref2: the platform's operations.
+// refPlatformRun are operations that act on the whole platform, shared by
+// every tenant and by the tests that run after this one on the same stack.
+// Their samples run last, one operation at a time, as pasted; refuse says
+// whether they run with a token without platform:admin, so that they answer
+// the documented 403 forbidden and change nothing, and why.
+var refPlatformRun = map[string]struct {
+	refuse bool
+	why    string
+}{
+	// A requested rotation is carried out by the hot-key-rotate job at the
+	// next platform freeze: it would move the stack's hot key, its funds and
+	// the forwarder factory's owner under every later test (and
+	// TestRotationRoutesNeedPlatformAdmin asserts it was never rotated).
+	"requestHotKeyRotation": {true, "would rotate the stack's hot key at the next platform freeze"},
+	// A grant lists every tenant's Tron deposit addresses waiting to
+	// approve the hot address and stays open (no cancel route) for
+	// TronGrantTtl, 6 hours: any later grant (TestTronSweepWithOfflineGrant's
+	// among them) would answer grant_open; with no address waiting it
+	// answers nothing_to_grant, which depends on what ran before.
+	"prepareTronGrant": {true, "would open the platform's one Tron grant for 6 hours (no cancel)"},
+	// A cold payout only prepares a bundle to sign; the one open bundle per
+	// chain is withdrawn (cancel) after each language's run, so each runs
+	// as pasted with platform:admin and the next test finds the chain free.
+	"prepareColdPayout": {false, "run with platform:admin, its bundle cancelled after each run"},
 }
 
 // Every operation's curl, Go and Node samples, copied from the built
@@ -124,18 +142,21 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		env = append(env, k+"="+v)
 	}
 	// Reads first, then writes, deletions last: a sample does not remove what
-	// a later one reads.
-	rank := func(m string) int {
-		switch m {
-		case "GET":
+	// a later one reads. A POST that ends a resource (.../revoke, .../cancel)
+	// is a deletion: run beside the writes on the same resource (the API
+	// client's rotate and revoke, four curl samples at a time) it raced them
+	// into api_client_changed (503).
+	rank := func(s refSample) int {
+		switch {
+		case s.method == "GET":
 			return 0
-		case "DELETE":
+		case s.method == "DELETE" || strings.HasSuffix(s.path, "/revoke") || strings.HasSuffix(s.path, "/cancel"):
 			return 2
 		}
 		return 1
 	}
-	sort.SliceStable(samples, func(i, j int) bool { return rank(samples[i].method) < rank(samples[j].method) })
-	var run []refSample
+	sort.SliceStable(samples, func(i, j int) bool { return rank(samples[i]) < rank(samples[j]) })
+	var run, platform []refSample
 	for _, s := range samples {
 		if s.curl == "" || s.goSrc == "" || s.node == "" {
 			t.Errorf("%s: a sample is missing on %s (curl %t, Go %t, Node %t)", s.id, s.page, s.curl != "", s.goSrc != "", s.node != "")
@@ -144,9 +165,14 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		if got, err := format.Source([]byte(s.goSrc)); err != nil || !bytes.Equal(got, []byte(s.goSrc)) {
 			t.Errorf("%s: the Go sample is not gofmt-clean (%v)", s.id, err)
 		}
-		if _, skip := refSkipRun[s.id]; !skip {
+		if _, p := refPlatformRun[s.id]; p {
+			platform = append(platform, s)
+		} else {
 			run = append(run, s)
 		}
+	}
+	if len(platform) != len(refPlatformRun) {
+		t.Errorf("%d of the platform's %d operations (%v) are on the reference pages", len(platform), len(refPlatformRun), refPlatformRun)
 	}
 	dir := t.TempDir()
 
@@ -159,6 +185,20 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := map[string]map[string][2]string{"curl": {}, "go": {}, "node": {}} // lang -> op -> status, body
+	runCurl := func(s refSample, env []string) [2]string {
+		cmd := exec.Command("bash", "-c", s.curl)
+		cmd.Env = append(append([]string{}, env...), "CURL_HOME="+curlrc)
+		cmd.WaitDelay = time.Minute
+		out, err := cmd.Output()
+		body, status := string(out), ""
+		if i := strings.LastIndexByte(body, '\n'); i >= 0 {
+			body, status = body[:i], body[i+1:]
+		}
+		if err != nil {
+			status = "exit: " + err.Error()
+		}
+		return [2]string{status, body}
+	}
 	var mu sync.Mutex
 
 	// Go: every sample in one module, each main renamed into a package of its
@@ -173,10 +213,6 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.Join(mod, pkg, "main.go"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
-		}
-		if _, skip := refSkipRun[s.id]; skip {
-			fmt.Fprintf(&imports, "\t_ \"refsamples/%s\"\n", pkg) // built, not run
-			continue
 		}
 		fmt.Fprintf(&imports, "\t%s \"refsamples/%s\"\n", pkg, pkg)
 		fmt.Fprintf(&calls, "\tif want[%q] {\n\t\tfmt.Println(%q)\n\t\t%s.Main()\n\t}\n", s.id, "==== "+s.id, pkg)
@@ -200,7 +236,7 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 	if err := os.MkdirAll(ndir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range run {
+	for _, s := range samples {
 		if err := os.WriteFile(filepath.Join(ndir, s.id+".mjs"), []byte(s.node+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -214,11 +250,27 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// runGoNode runs the named samples in order in the Go binary or in node.
+	runGoNode := func(lang string, ids []string, env []string) {
+		cmd := exec.Command(filepath.Join(dir, "gosamples.bin"))
+		if lang == "node" {
+			cmd = exec.Command("node", "run.mjs")
+			cmd.Dir = ndir
+		}
+		cmd.Env = append(append([]string{}, env...), "REF_RUN="+strings.Join(ids, ","))
+		cmd.WaitDelay = time.Minute
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("the %s samples: %v\n%s", lang, err, out)
+		}
+		splitRuns(string(out), results[lang])
+	}
+
 	// Each phase (reads, writes, deletions) in curl, then Go, then Node.
 	for _, phase := range []int{0, 1, 2} {
 		var ids []string
 		for _, s := range run {
-			if rank(s.method) == phase {
+			if rank(s) == phase {
 				ids = append(ids, s.id)
 			}
 		}
@@ -228,7 +280,7 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, 4)
 		for _, s := range run {
-			if rank(s.method) != phase {
+			if rank(s) != phase {
 				continue
 			}
 			wg.Add(1)
@@ -236,45 +288,73 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 			go func(s refSample) {
 				defer wg.Done()
 				defer func() { <-sem }()
-				cmd := exec.Command("bash", "-c", s.curl)
-				cmd.Env = append(append([]string{}, env...), "CURL_HOME="+curlrc)
-				cmd.WaitDelay = time.Minute
-				out, err := cmd.Output()
-				body, status := string(out), ""
-				if i := strings.LastIndexByte(body, '\n'); i >= 0 {
-					body, status = body[:i], body[i+1:]
-				}
-				if err != nil {
-					status = "exit: " + err.Error()
-				}
+				r := runCurl(s, env)
 				mu.Lock()
-				results["curl"][s.id] = [2]string{status, body}
+				results["curl"][s.id] = r
 				mu.Unlock()
 			}(s)
 		}
 		wg.Wait()
-		goRun := exec.Command(filepath.Join(dir, "gosamples.bin"))
-		goRun.Env = append(append([]string{}, env...), "REF_RUN="+strings.Join(ids, ","))
-		goRun.WaitDelay = time.Minute
-		gout, err := goRun.Output()
-		if err != nil {
-			t.Fatalf("the Go samples: %v\n%s", err, gout)
+		runGoNode("go", ids, env)
+		runGoNode("node", ids, env)
+	}
+
+	// The platform's operations, last, one at a time (refPlatformRun): a
+	// refused one with a token that lacks platform:admin; the cold payout
+	// with the suite's token, its bundle withdrawn after each language.
+	var noAdmin []string
+	for _, sc := range all {
+		if sc != "platform:admin" {
+			noAdmin = append(noAdmin, sc)
 		}
-		splitRuns(string(gout), results["go"])
-		nodeRun := exec.Command("node", "run.mjs")
-		nodeRun.Dir, nodeRun.Env = ndir, append(append([]string{}, env...), "REF_RUN="+strings.Join(ids, ","))
-		nodeRun.WaitDelay = time.Minute
-		nout, err := nodeRun.Output()
-		if err != nil {
-			t.Fatalf("the Node samples: %v\n%s", err, nout)
+	}
+	refusing := append(append([]string{}, env...), "TOKEN="+e.token(t, ten, noAdmin...)) // exec keeps the last TOKEN
+	sort.Slice(platform, func(i, j int) bool { return platform[i].id < platform[j].id })
+	for _, s := range platform {
+		penv := env
+		if refPlatformRun[s.id].refuse {
+			penv = refusing
 		}
-		splitRuns(string(nout), results["node"])
+		for _, lang := range []string{"curl", "go", "node"} {
+			if lang == "curl" {
+				results["curl"][s.id] = runCurl(s, penv)
+			} else {
+				runGoNode(lang, []string{s.id}, penv)
+			}
+			r := results[lang][s.id]
+			if refPlatformRun[s.id].refuse {
+				// The gateway refuses the scope before the function runs
+				// (the spec's Forbidden, its GatewayError body).
+				var gw struct {
+					Message string `json:"message"`
+				}
+				if st := strings.TrimSpace(r[0]); st != "403" || json.Unmarshal([]byte(r[1]), &gw) != nil || gw.Message != "Forbidden" {
+					t.Errorf("%s %s: the %s sample without platform:admin answered %s %.300s; want the gateway's 403", s.method, s.path, lang, st, r[1])
+				}
+				continue
+			}
+			if strings.TrimSpace(r[0]) == "201" {
+				var b struct {
+					ID string `json:"id"`
+				}
+				if err := json.Unmarshal([]byte(r[1]), &b); err != nil || b.ID == "" {
+					t.Fatalf("%s: the %s sample's bundle has no id: %.300s", s.id, lang, r[1])
+				}
+				if c := e.do(t, "POST", "/v1/platform/cold-payouts/"+b.ID+"/cancel", tok, nil, nil); c.status != 200 || !strings.Contains(string(c.body), `"state":"cancelled"`) {
+					t.Fatalf("%s: the %s sample's bundle %s was not withdrawn: %d %s", s.id, lang, b.ID, c.status, c.body)
+				}
+			}
+		}
+	}
+	// Nothing was rotated: the stack still has no rotation.
+	if r := e.do(t, "GET", "/v1/platform/hot-key-rotations/current", tok, nil, nil); r.status != 404 {
+		t.Errorf("after the refused samples the stack has a hot-key rotation: %d %.300s", r.status, r.body)
 	}
 
 	// What each answered: documented, valid, listed, never a fault.
 	ok := map[string]int{}
 	var notOK []string
-	for _, s := range run {
+	for _, s := range append(append([]refSample{}, run...), platform...) {
 		op := ops[s.id]
 		for _, lang := range []string{"curl", "go", "node"} {
 			r, found := results[lang][s.id]
@@ -300,8 +380,8 @@ func TestReferenceSamplesRunAgainstTheStack(t *testing.T) {
 		}
 	}
 	sort.Strings(notOK)
-	t.Logf("%d operations run in curl, Go and Node (%d not run: %v); 2xx: curl %d, Go %d, Node %d; the others answered a documented refusal: %s",
-		len(run), len(refSkipRun), refSkipRun, ok["curl"], ok["go"], ok["node"], strings.Join(notOK, "; "))
+	t.Logf("%d operations run in curl, Go and Node, %d of them the platform's, run last (%v); 2xx: curl %d, Go %d, Node %d; the others answered a documented refusal: %s",
+		len(run)+len(platform), len(platform), refPlatformRun, ok["curl"], ok["go"], ok["node"], strings.Join(notOK, "; "))
 	if ok["curl"] < len(run)/3 {
 		t.Errorf("only %d of %d curl samples succeeded", ok["curl"], len(run))
 	}

@@ -38,7 +38,7 @@
       var headers = {};
       if (form.dataset.public !== "true") {
         var tok = token();
-        if (!tok) { out.textContent = "Paste a token above first (locally: make -s token)."; return; }
+        if (!tok) { out.textContent = form.dataset.noToken || "Paste a token above first (locally: make -s token)."; return; }
         headers.Authorization = "Bearer " + tok;
       }
       if (form.dataset.idem === "true") headers["Idempotency-Key"] = randomKey();

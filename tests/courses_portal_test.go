@@ -48,11 +48,21 @@ func TestPortalHoldsNoAnswerKey(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: no assessment page: %v", id, err)
 		}
+		// The Chinese page and the Chinese words of the bank likewise.
+		zhPage, err := os.ReadFile(filepath.Join(site, "zh", "courses", id, "assessment", "index.html"))
+		if err != nil {
+			t.Fatalf("%s: no Chinese assessment page: %v", id, err)
+		}
 		for _, q := range b.Questions {
-			if strings.Contains(string(page), html.EscapeString(q.Text)) || strings.Contains(string(page), q.Text) {
-				t.Fatalf("%s: the assessment page shows question %s", id, q.ID)
+			zhText, zhOpts := q.In("zh")
+			for _, pg := range []string{string(page), string(zhPage)} {
+				for _, text := range []string{q.Text, zhText} {
+					if strings.Contains(pg, html.EscapeString(text)) || strings.Contains(pg, text) {
+						t.Fatalf("%s: an assessment page shows question %s", id, q.ID)
+					}
+				}
 			}
-			qs = append(qs, append([]string{id + " " + q.ID}, q.Distractors...))
+			qs = append(qs, append([]string{id + " " + q.ID}, q.Distractors...), append([]string{id + " " + q.ID + " (zh)"}, zhOpts[1:]...))
 		}
 	}
 	files := 0

@@ -3,8 +3,10 @@ package tests
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 
@@ -12,9 +14,12 @@ import (
 )
 
 // A Chinese learner in a real browser: the practice quiz answers in Chinese
-// and shows the right answer of a question got wrong; the graded assessment's
-// result, certificate and printable certificate page speak Chinese (the bank's
-// questions themselves are English), and the certificate verifies.
+// and shows the right answer of a question got wrong; the graded assessment
+// asks its questions in Chinese (no English question text), is passed by the
+// bank's Chinese answers, and its result, certificate and printable
+// certificate page speak Chinese, and the certificate verifies. A failed
+// Chinese attempt at another course names its topics to review in Chinese,
+// linked to the Chinese lessons.
 func TestChineseCourseInABrowser(t *testing.T) {
 	e := stack(t)
 	base := os.Getenv("STABLEGATE_PORTAL_URL")
@@ -49,9 +54,17 @@ func TestChineseCourseInABrowser(t *testing.T) {
 	if info := run(t, ctx, "the attempt's rules", chromedp.Text(chromedp.CSS("#assessment .attempt-info"))); !strings.Contains(info, "及格") {
 		t.Fatalf("the attempt's rules read %q", info)
 	}
-	answers := map[string]string{}
+	answers, english := map[string]string{}, []string{}
 	for _, q := range courses.Banks()[course].Questions {
-		answers[q.ID] = q.Answer
+		_, opts := q.In("zh")
+		answers[q.ID] = opts[0]
+		english = append(english, q.Text)
+	}
+	asked := run(t, ctx, "the questions asked", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#assessment legend")].map(l => l.textContent)`))
+	for _, q := range asked {
+		if !strings.ContainsFunc(q, func(r rune) bool { return unicode.Is(unicode.Han, r) }) || slices.Contains(english, q) {
+			t.Fatalf("the Chinese assessment asks %q", q)
+		}
 	}
 	key, _ := json.Marshal(answers)
 	run(t, ctx, "answer and submit", chromedp.Evaluate[int](`(() => { const key = `+string(key)+`; let n = 0;
@@ -78,4 +91,33 @@ func TestChineseCourseInABrowser(t *testing.T) {
 		t.Fatalf("the certificate's band reads %q", band)
 	}
 	shot(t, ctx, "certificate-printable-zh")
+
+	// Another course, every answer wrong: the topics to review, in Chinese, link the Chinese lessons.
+	const other = "kyc-aml"
+	wrong := map[string]string{}
+	for _, q := range courses.Banks()[other].Questions {
+		_, opts := q.In("zh")
+		wrong[q.ID] = opts[0]
+	}
+	key, _ = json.Marshal(wrong)
+	run(t, ctx, "open another Chinese assessment", chromedp.Navigate(base+"/zh/courses/"+other+"/assessment/"))
+	// The token is kept in the tab's session storage.
+	run(t, ctx, "type the name again", chromedp.SendKeys(chromedp.ID("learner-name"), "李雷"))
+	run(t, ctx, "begin again", chromedp.Evaluate[bool](`document.querySelector("#begin button").click(); true`))
+	run(t, ctx, "its questions", chromedp.WaitVisible(chromedp.CSS("#assessment fieldset")))
+	run(t, ctx, "answer wrong and submit", chromedp.Evaluate[int](`(() => { const key = `+string(key)+`; let n = 0;
+		for (const fs of document.querySelectorAll("#assessment fieldset")) {
+			const input = [...fs.querySelectorAll("input")].find(i => i.parentElement.textContent.trim() !== key[i.name]); input.click(); n++ }
+		document.querySelector("#assessment button").click(); return n })()`))
+	run(t, ctx, "the topics to review", chromedp.WaitVisible(chromedp.CSS("#result .review a")))
+	links := run(t, ctx, "their links", chromedp.Evaluate[[][]string](`[...document.querySelectorAll("#result .review a")].map(a => [a.getAttribute("href"), a.textContent])`))
+	if len(links) != len(courses.Banks()[other].Topics) {
+		t.Fatalf("an all-wrong attempt names %d topics to review: %v", len(links), links)
+	}
+	for _, l := range links {
+		if !strings.HasPrefix(l[0], "/zh/courses/"+other+"/lesson-") || !strings.ContainsFunc(l[1], func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Fatalf("a topic to review links %q, named %q; want a Chinese lesson, named in Chinese", l[0], l[1])
+		}
+	}
+	shot(t, ctx, "assessment-review-zh")
 }

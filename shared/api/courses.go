@@ -22,6 +22,9 @@ type Courses struct {
 // StartRequest is the body of POST /v1/courses/{course_id}/attempts.
 type StartRequest struct {
 	Name string `json:"name" validate:"required,max=100"`
+	// Lang is the language of the questions and topic feedback: en (the
+	// default) or zh. Grading is by option and the same in every language.
+	Lang string `json:"lang" validate:"omitempty,oneof=en zh"`
 }
 
 // AnswersRequest is the body of POST /v1/courses/{course_id}/attempts/{attempt_id}/answers.
@@ -130,7 +133,7 @@ func (h Courses) Start(ctx context.Context, req httpapi.Request) (httpapi.Respon
 	if err := httpapi.Decode(req, &body, httpapi.MaxBody); err != nil {
 		return httpapi.Response{}, err
 	}
-	d, err := h.Svc.Start(ctx, p.TenantID, p.Subject, req.PathParameters["course_id"], body.Name)
+	d, err := h.Svc.Start(ctx, p.TenantID, p.Subject, req.PathParameters["course_id"], body.Name, body.Lang)
 	var ref *courses.Refusal
 	if errors.As(err, &ref) {
 		resp := httpapi.Fail(ctx, req, ref)

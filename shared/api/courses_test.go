@@ -144,3 +144,50 @@ func TestCourseAttemptProgressAndCertificate(t *testing.T) {
 	e.do("courses-attempt", h.Start, call{path: map[string]string{"course_id": "astrology"}, body: `{"name":"Ada"}`}).wantError(t, 404, "course_not_found", "course_id")
 	_ = context.Background()
 }
+
+// An attempt begun with lang zh is asked in Chinese and its topic feedback
+// names the topics in Chinese, linking the same language-free lesson paths;
+// answered by the Chinese answers it passes. Another lang is refused by name.
+func TestCourseAttemptInChinese(t *testing.T) {
+	e := newEnv(t)
+	h := Courses{Svc: &courses.Service{Store: e.st, Signer: testSigner(t), Now: e.clock.Now, Config: courses.Config{DailyCap: 10}}}
+	path := map[string]string{"course_id": testCourse}
+	e.do("courses-attempt", h.Start, call{path: path, body: `{"name":"李雷","lang":"fr"}`}).wantError(t, 400, "validation_failed", "lang")
+	r := e.do("courses-attempt", h.Start, call{path: path, body: `{"name":"李雷","lang":"zh"}`})
+	r.wantOK(t, 201)
+	var o OpenAttemptView
+	r.decode(t, &o)
+	bank := courses.Banks()[testCourse]
+	zhAnswer, zhTopics := map[string]string{}, map[string]string{}
+	for _, bq := range bank.Questions {
+		if strings.Contains(r.body, bq.Text) || strings.Contains(r.body, bq.Answer) {
+			t.Fatalf("the Chinese attempt shows English: %s", r.body)
+		}
+		_, opts := bq.In("zh")
+		zhAnswer[bq.ID] = opts[0]
+	}
+	for _, tp := range bank.Topics {
+		zhTopics[tp.ID] = tp.TitleIn("zh")
+	}
+	out := map[string]string{}
+	for i, q := range o.Questions {
+		for _, opt := range q.Options {
+			if (opt.Text == zhAnswer[q.ID]) != (i < 3) {
+				out[q.ID] = opt.ID
+			}
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"answers": out})
+	fail := e.do("courses-attempt", h.Answer, call{key: "z-1", path: map[string]string{"course_id": testCourse, "attempt_id": o.ID}, body: string(body)})
+	fail.wantOK(t, 201)
+	var fv AttemptView
+	fail.decode(t, &fv)
+	if fv.Passed || fv.Correct != len(o.Questions)-3 || len(fv.Review) == 0 {
+		t.Fatalf("a failed Chinese attempt %s", fail.body)
+	}
+	for _, rv := range fv.Review {
+		if rv.Title != zhTopics[rv.Topic] || !strings.HasPrefix(rv.Lesson, "/courses/"+testCourse+"/") {
+			t.Fatalf("Chinese feedback %+v", rv)
+		}
+	}
+}

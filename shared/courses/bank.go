@@ -15,8 +15,32 @@ import (
 // The question banks (see courses/README.md for the format) are embedded
 // in the function that grades, never in the portal.
 //
-//go:embed banks/*.yaml
+// Each bank's Chinese text is in banks/zh/<course>.yaml, by question id:
+// only the words, never which option is right (that is the English bank's
+// answer field alone; the Chinese answer is the translation shown in its
+// place, so grading by option index is the same in every language).
+//
+//go:embed banks/*.yaml banks/zh/*.yaml
 var bankFiles embed.FS
+
+// Languages are the languages an attempt can be asked in; the first is the
+// default.
+var Languages = []string{"en", "zh"}
+
+// Words is a question's text and options in one language other than English.
+type Words struct {
+	Text        string   `yaml:"text"`
+	Answer      string   `yaml:"answer"`
+	Distractors []string `yaml:"distractors"`
+}
+
+// translation is a bank's sibling file in one language: its title, topic
+// titles and questions' words by id.
+type translation struct {
+	Title     string            `yaml:"title"`
+	Topics    map[string]string `yaml:"topics"`
+	Questions map[string]Words  `yaml:"questions"`
+}
 
 // Bank is one course's assessment: its topics, its questions with their
 // answers and distractors, how many are asked per attempt and the pass mark.
@@ -27,6 +51,16 @@ type Bank struct {
 	Ask         int        `yaml:"ask"`
 	Topics      []Topic    `yaml:"topics"`
 	Questions   []Question `yaml:"questions"`
+	// TitleZH is the Chinese title (from banks/zh).
+	TitleZH string `yaml:"-"`
+}
+
+// TitleIn is the bank's title in lang (English when lang is not known).
+func (b Bank) TitleIn(lang string) string {
+	if lang == "zh" {
+		return b.TitleZH
+	}
+	return b.Title
 }
 
 // Topic groups questions and names the lesson that teaches them.
@@ -34,6 +68,16 @@ type Topic struct {
 	ID     string `yaml:"id"`
 	Title  string `yaml:"title"`
 	Lesson string `yaml:"lesson"` // the lesson's page under the course, e.g. lesson-1
+	// TitleZH is the Chinese title (from banks/zh).
+	TitleZH string `yaml:"-"`
+}
+
+// TitleIn is the topic's title in lang (English when lang is not known).
+func (t Topic) TitleIn(lang string) string {
+	if lang == "zh" {
+		return t.TitleZH
+	}
+	return t.Title
 }
 
 // Question is one question of a bank: its answer and three distractors.
@@ -43,6 +87,18 @@ type Question struct {
 	Text        string   `yaml:"text"`
 	Answer      string   `yaml:"answer"`
 	Distractors []string `yaml:"distractors"`
+	// ZH is the question's Chinese words (from banks/zh).
+	ZH Words `yaml:"-"`
+}
+
+// In is the question's text and its bank options (0 is the answer) in
+// lang: Chinese for "zh", English otherwise.
+func (q Question) In(lang string) (string, [4]string) {
+	w := Words{Text: q.Text, Answer: q.Answer, Distractors: q.Distractors}
+	if lang == "zh" {
+		w = q.ZH
+	}
+	return w.Text, [4]string{w.Answer, w.Distractors[0], w.Distractors[1], w.Distractors[2]}
 }
 
 // Option is the text of a question's bank option i (0 is the answer).
@@ -78,6 +134,9 @@ func loadBanks() (map[string]Bank, error) {
 	}
 	out := map[string]Bank{}
 	for _, n := range names {
+		if n.IsDir() {
+			continue
+		}
 		raw, err := bankFiles.ReadFile(path.Join("banks", n.Name()))
 		if err != nil {
 			return nil, err
@@ -89,6 +148,9 @@ func loadBanks() (map[string]Bank, error) {
 			return nil, fmt.Errorf("courses: bank %s: %w", n.Name(), err)
 		}
 		b.ID = strings.TrimSuffix(n.Name(), ".yaml")
+		if err := b.translate(); err != nil {
+			return nil, err
+		}
 		if err := b.Check(); err != nil {
 			return nil, err
 		}
@@ -143,6 +205,47 @@ func (b Bank) Check() error {
 		if n < MinPerTopic {
 			return bad("topic %s has %d questions; it needs at least %d", t, n, MinPerTopic)
 		}
+	}
+	return nil
+}
+
+// translate reads the bank's Chinese words from banks/zh/<id>.yaml: every
+// topic and question of the bank, none other, each question with a text and
+// four distinct options.
+func (b *Bank) translate() error {
+	raw, err := bankFiles.ReadFile(path.Join("banks", "zh", b.ID+".yaml"))
+	if err != nil {
+		return fmt.Errorf("courses: bank %s has no Chinese text: %w", b.ID, err)
+	}
+	var tr translation
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&tr); err != nil {
+		return fmt.Errorf("courses: bank zh/%s: %w", b.ID, err)
+	}
+	bad := func(f string, a ...any) error {
+		return fmt.Errorf("courses: bank zh/%s: "+f, append([]any{b.ID}, a...)...)
+	}
+	if tr.Title == "" || len(tr.Topics) != len(b.Topics) || len(tr.Questions) != len(b.Questions) {
+		return bad("needs a title and exactly the bank's %d topics and %d questions", len(b.Topics), len(b.Questions))
+	}
+	b.TitleZH = tr.Title
+	for i, t := range b.Topics {
+		if tr.Topics[t.ID] == "" {
+			return bad("topic %s has no title", t.ID)
+		}
+		b.Topics[i].TitleZH = tr.Topics[t.ID]
+	}
+	for i, q := range b.Questions {
+		w, ok := tr.Questions[q.ID]
+		opts := map[string]bool{strings.TrimSpace(w.Answer): true}
+		for _, d := range w.Distractors {
+			opts[strings.TrimSpace(d)] = true
+		}
+		if !ok || w.Text == "" || len(w.Distractors) != 3 || len(opts) != 4 || opts[""] {
+			return bad("question %s needs a text, an answer and three distinct distractors", q.ID)
+		}
+		b.Questions[i].ZH = w
 	}
 	return nil
 }

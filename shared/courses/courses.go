@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ var (
 	ErrCourseNotFound  = &sg.Error{Kind: sg.KindNotFound, Code: "course_not_found", Message: "no such course", Param: "course_id"}
 	ErrAnswers         = &sg.Error{Kind: sg.KindInvalid, Code: "validation_failed", Message: "answer every question of the attempt with one of its options"}
 	ErrName            = &sg.Error{Kind: sg.KindInvalid, Code: "validation_failed", Message: "give the name to print on a certificate (1 to 100 letters, no control characters)", Param: "name"}
+	ErrLang            = &sg.Error{Kind: sg.KindInvalid, Code: "validation_failed", Message: "lang is en or zh", Param: "lang"}
 	ErrAttemptNotFound = &sg.Error{Kind: sg.KindNotFound, Code: "attempt_not_found", Message: "no such open attempt; begin one", Param: "attempt_id"}
 	ErrAttemptExpired  = &sg.Error{Kind: sg.KindConflict, Code: "attempt_expired", Message: "the attempt's time ran out; begin another", Param: "attempt_id"}
 	ErrCooldown        = &sg.Error{Kind: sg.KindTooMany, Code: "assessment_cooldown", Message: "a failed attempt is followed by a pause before the next"}
@@ -145,13 +147,14 @@ type Drawn struct {
 
 const letters = "abcd"
 
-func show(b Bank, o sg.OpenAttempt, ttl time.Duration) Drawn {
+func show(b Bank, o sg.OpenAttempt, ttl time.Duration, lang string) Drawn {
 	d := Drawn{ID: o.ID, Course: b.ID, Name: o.Name, PassPercent: b.PassPercent, StartedAt: o.StartedAt, ExpiresAt: o.StartedAt.Add(ttl)}
 	for _, a := range o.Questions {
 		q, _ := b.question(a.ID)
-		sq := ShownQuestion{ID: q.ID, Text: q.Text}
+		text, opts := q.In(lang)
+		sq := ShownQuestion{ID: q.ID, Text: text}
 		for i, bi := range a.Order {
-			sq.Options = append(sq.Options, ShownOption{ID: letters[i : i+1], Text: q.Option(bi)})
+			sq.Options = append(sq.Options, ShownOption{ID: letters[i : i+1], Text: opts[bi]})
 		}
 		d.Questions = append(d.Questions, sq)
 	}
@@ -178,11 +181,22 @@ func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 // carry name: its questions drawn from the bank, options shuffled. An
 // attempt still open is shown again (reloading draws nothing new). After a
 // failed attempt the next waits Config.Cooldown; at most Config.DailyCap
-// attempts begin per UTC day (*Refusal, with the time to retry).
-func (s *Service) Start(ctx context.Context, tenant, learner, course, name string) (Drawn, error) {
+// attempts begin per UTC day (*Refusal, with the time to retry). lang
+// (one of Languages; "" is English) is the language the questions are
+// shown in and, recorded with the attempt, the language of its topic
+// feedback; an open attempt shown again is shown in the lang asked now.
+// The language changes only words: the draw, the options' order and the
+// grading (by option, never by text) are the same in every language.
+func (s *Service) Start(ctx context.Context, tenant, learner, course, name, lang string) (Drawn, error) {
 	b, ok := Banks()[course]
 	if !ok {
 		return Drawn{}, ErrCourseNotFound
+	}
+	if lang == "" {
+		lang = Languages[0]
+	}
+	if !slices.Contains(Languages, lang) {
+		return Drawn{}, ErrLang
 	}
 	name, err := CheckName(name)
 	if err != nil {
@@ -197,7 +211,7 @@ func (s *Service) Start(ctx context.Context, tenant, learner, course, name strin
 	before.Course = course
 	now := s.Now().UTC().Truncate(time.Second)
 	if o := before.Open; o != nil && now.Before(o.StartedAt.Add(cfg.AttemptTTL)) {
-		return show(b, *o, cfg.AttemptTTL), nil
+		return show(b, *o, cfg.AttemptTTL, lang), nil
 	}
 	if !before.FailedAt.IsZero() && now.Before(before.FailedAt.Add(cfg.Cooldown)) {
 		return Drawn{}, refuse(ErrCooldown, before.FailedAt.Add(cfg.Cooldown))
@@ -212,13 +226,13 @@ func (s *Service) Start(ctx context.Context, tenant, learner, course, name strin
 	}
 	var asked []Asked
 	s.rng()(func(r *rand.Rand) { asked = b.Draw(r) })
-	open := sg.OpenAttempt{ID: sg.NewID("att", now), Name: name, Questions: asked, StartedAt: now}
+	open := sg.OpenAttempt{ID: sg.NewID("att", now), Name: name, Questions: asked, StartedAt: now, Lang: lang}
 	after := before
 	after.Day, after.DayStarts, after.Open = day(now), starts+1, &open
 	if err := s.Store.StartProgress(ctx, tenant, learner, before, after); err != nil {
 		return Drawn{}, err
 	}
-	return show(b, open, cfg.AttemptTTL), nil
+	return show(b, open, cfg.AttemptTTL, lang), nil
 }
 
 // TopicFeedback is one topic the learner should review, with its lesson.
@@ -235,7 +249,7 @@ type Result struct {
 
 // grade scores answers (question id -> the letter shown) against the
 // questions the attempt asked: every one answered, no other.
-func grade(b Bank, asked []Asked, answers map[string]string) (correct int, review []TopicFeedback, err error) {
+func grade(b Bank, asked []Asked, answers map[string]string, lang string) (correct int, review []TopicFeedback, err error) {
 	missed := map[string]bool{}
 	for _, a := range asked {
 		l, ok := answers[a.ID]
@@ -263,7 +277,7 @@ func grade(b Bank, asked []Asked, answers map[string]string) (correct int, revie
 	}
 	for _, t := range b.Topics {
 		if missed[t.ID] {
-			review = append(review, TopicFeedback{Topic: t.ID, Title: t.Title, Lesson: "/courses/" + b.ID + "/" + t.Lesson + "/"})
+			review = append(review, TopicFeedback{Topic: t.ID, Title: t.TitleIn(lang), Lesson: "/courses/" + b.ID + "/" + t.Lesson + "/"})
 		}
 	}
 	return correct, review, nil
@@ -316,7 +330,7 @@ func (s *Service) Submit(ctx context.Context, tenant, learner, course, attemptID
 	if !now.Before(o.StartedAt.Add(cfg.AttemptTTL)) {
 		return 0, nil, false, ErrAttemptExpired
 	}
-	correct, review, err := grade(b, o.Questions, answers)
+	correct, review, err := grade(b, o.Questions, answers, o.Lang)
 	if err != nil {
 		return 0, nil, false, err
 	}

@@ -133,11 +133,11 @@ func TestAttemptsDrawAndShuffle(t *testing.T) {
 	const course = "kyc-aml"
 	sets, orders := map[string]bool{}, map[string]bool{}
 	for i := 0; i < 10; i++ {
-		d, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace")
+		d, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace")
+		again, err := s.Start(ctx, "t1", "u1", course, "Ada Lovelace", "")
 		if err != nil || again.ID != d.ID || fmt.Sprint(again.Questions) != fmt.Sprint(d.Questions) {
 			t.Fatalf("reloading an open attempt drew another: %v", err)
 		}
@@ -184,7 +184,7 @@ func TestRandomLearnerPassesNothing(t *testing.T) {
 		r := mrand.New(mrand.NewPCG(uint64(i), 7))
 		best := 0
 		for n := 0; n < 50; n++ {
-			d, err := s.Start(ctx, "t1", "u1", course, "Random Learner")
+			d, err := s.Start(ctx, "t1", "u1", course, "Random Learner", "")
 			if err != nil {
 				t.Fatalf("%s attempt %d: %v", course, n, err)
 			}
@@ -210,7 +210,7 @@ func TestHillClimberCannotPassWithinTheCap(t *testing.T) {
 		choice := map[string]string{} // question id -> option text chosen
 		lastScore, lastChanged, lastPrev := -1, "", ""
 		for n := 0; ; n++ {
-			d, err := s.Start(ctx, "t1", "u1", course, "Hill Climber")
+			d, err := s.Start(ctx, "t1", "u1", course, "Hill Climber", "")
 			var ref *courses.Refusal
 			if errors.As(err, &ref) {
 				if !errors.Is(err, courses.ErrDailyCap) || n != courses.DefaultDailyCap {
@@ -259,19 +259,19 @@ func TestHillClimberCannotPassWithinTheCap(t *testing.T) {
 // to retry; an expired attempt cannot be answered.
 func TestCooldownAndExpiry(t *testing.T) {
 	s, _, c := service(t, courses.Config{Cooldown: 30 * time.Minute, AttemptTTL: time.Hour}, 3)
-	d, err := s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
+	d, err := s.Start(ctx, "t1", "u1", "kyc-aml", "Ada", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	submit(t, s, d, func(q courses.ShownQuestion) string { return letterOf(q, q.Options[0].Text) })
-	_, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
+	_, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada", "")
 	var ref *courses.Refusal
 	if !errors.As(err, &ref) || !errors.Is(err, courses.ErrCooldown) || !ref.Until.Equal(c.t.Add(30*time.Minute)) ||
 		!strings.Contains(err.Error(), ref.Until.Format(time.RFC3339)) {
 		t.Fatalf("right after a failure: %v", err)
 	}
 	c.t = c.t.Add(30 * time.Minute)
-	d, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada")
+	d, err = s.Start(ctx, "t1", "u1", "kyc-aml", "Ada", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +280,10 @@ func TestCooldownAndExpiry(t *testing.T) {
 	if !errors.Is(err, courses.ErrAttemptExpired) {
 		t.Fatalf("an expired attempt answered: %v", err)
 	}
-	if _, err := s.Start(ctx, "t1", "u1", "kyc-aml", " \t"); !errors.Is(err, courses.ErrName) {
+	if _, err := s.Start(ctx, "t1", "u1", "kyc-aml", " \t", ""); !errors.Is(err, courses.ErrName) {
 		t.Fatalf("a blank name: %v", err)
 	}
-	if _, err := s.Start(ctx, "t1", "u1", "astrology", "Ada"); !errors.Is(err, courses.ErrCourseNotFound) {
+	if _, err := s.Start(ctx, "t1", "u1", "astrology", "Ada", ""); !errors.Is(err, courses.ErrCourseNotFound) {
 		t.Fatalf("an unknown course: %v", err)
 	}
 }
@@ -291,7 +291,7 @@ func TestCooldownAndExpiry(t *testing.T) {
 // pass draws an attempt and answers it with the bank's answers.
 func pass(t *testing.T, s *courses.Service, course, name string) result {
 	t.Helper()
-	d, err := s.Start(ctx, "t1", "u1", course, name)
+	d, err := s.Start(ctx, "t1", "u1", course, name, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,9 @@ type OpenAttempt struct {
 	Name      string          `json:"name"`
 	Questions []AskedQuestion `json:"questions"`
 	StartedAt time.Time       `json:"started_at"`
+	// Lang is the language the attempt was begun in (its topic feedback's);
+	// "" is English.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Certificate proves a learner passed a course. Token is its signed form, a

@@ -53,7 +53,7 @@ var courseCases = []Case{
 		tn, learner := tenant(), "sub-"+randHex(4)
 		course, _ := aCourse(t)
 		at := time.Now().UTC().Truncate(time.Second)
-		open := &sg.OpenAttempt{ID: sg.NewID("att", at), Name: "Ada", StartedAt: at, Questions: []sg.AskedQuestion{{ID: "q1", Order: []int{2, 0, 3, 1}}}}
+		open := &sg.OpenAttempt{ID: sg.NewID("att", at), Name: "Ada", StartedAt: at, Lang: "zh", Questions: []sg.AskedQuestion{{ID: "q1", Order: []int{2, 0, 3, 1}}}}
 		p := courses.Progress{Course: course, Day: "2026-03-02", DayStarts: 1, FailedAt: at.Add(-time.Hour), Open: open}
 		must(t, "StartProgress", st.StartProgress(ctx, tn, learner, courses.Progress{Course: course}, p))
 		wantErr(t, "a racing draw", st.StartProgress(ctx, tn, learner, courses.Progress{Course: course}, p), sg.ErrStateChanged)
@@ -61,7 +61,7 @@ var courseCases = []Case{
 		must(t, "Progress", err)
 		got := ps[course]
 		if got.Rev != 1 || got.Day != p.Day || got.DayStarts != 1 || !got.FailedAt.Equal(p.FailedAt) || got.Open == nil ||
-			got.Open.ID != open.ID || got.Open.Name != "Ada" || len(got.Open.Questions) != 1 || fmt.Sprint(got.Open.Questions[0].Order) != "[2 0 3 1]" {
+			got.Open.ID != open.ID || got.Open.Name != "Ada" || got.Open.Lang != "zh" || len(got.Open.Questions) != 1 || fmt.Sprint(got.Open.Questions[0].Order) != "[2 0 3 1]" {
 			t.Fatalf("progress = %+v; want the open attempt kept", got)
 		}
 		a := attempt(tn, learner, course, 50, false)

@@ -120,10 +120,11 @@ portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed
 	cd portal && node search.mjs public
 	touch $@
 
+# The stack tests mostly wait (chain confirmations, queues, schedules): four run at once, whatever the cores.
 test: tools geth portal deps-browser
 	rm -rf .dev/test
 	$(SGDEV) run --state .dev/test --base-port $(TEST_PORT) --persist=false --chain=true --portal portal/public -- \
-		$(GO) test -count=1 -timeout 15m ./...
+		$(GO) test -count=1 -timeout 18m -parallel 4 ./...
 	@# The linters (make lint) are part of the test: a finding fails it.
 	$(MAKE) --no-print-directory lint
 	@# The parsers of untrusted input, fuzzed for a bounded number of inputs (a few seconds each; make fuzz

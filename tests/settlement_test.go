@@ -202,6 +202,33 @@ func TestSettlementMerchantDay(t *testing.T) {
 		t.Fatalf("a second refund above what is left: %d %s", r.status, r.body)
 	}
 
+	// A dispute the merchant lost on the Tron invoice, recorded by the
+	// operator: it shares the invoice's cap with the refund, a retry moves
+	// nothing twice, and the settlement nets it (cleared back to Tron first).
+	ops := e.token(t, ten, "disputes:write")
+	chargeback := func(key, body string) reply {
+		return e.do(t, "POST", "/v1/invoices/"+a.ID+"/chargebacks", ops, map[string]string{"Idempotency-Key": key, "Content-Type": "application/json"}, []byte(body))
+	}
+	if r := e.do(t, "POST", "/v1/invoices/"+a.ID+"/chargebacks", tok, map[string]string{"Idempotency-Key": "c-" + randHex(6), "Content-Type": "application/json"},
+		[]byte(`{"amount":"1.000000","reason":"dispute lost"}`)); r.status != 403 {
+		t.Fatalf("a chargeback with the merchant's own token: %d %s", r.status, r.body)
+	}
+	if r := chargeback("c-"+randHex(6), `{"amount":"10.000001","reason":"dispute lost"}`); r.status != 422 || r.errCode() != "chargeback_exceeds_paid" {
+		t.Fatalf("a chargeback above what is left after the refund: %d %s", r.status, r.body)
+	}
+	ckey := "c-" + randHex(6)
+	var cb, cbAgain struct{ ID, Amount, Chain string }
+	if r := chargeback(ckey, `{"amount":"1.000000","reason":"dispute lost: goods not received"}`); r.status != 201 {
+		t.Fatalf("chargeback: %d %s", r.status, r.body)
+	} else {
+		r.json(t, &cb)
+	}
+	chargeback(ckey, `{"amount":"1.000000","reason":"dispute lost: goods not received"}`).json(t, &cbAgain)
+	if cb.ID == "" || cb.Amount != "1.000000" || cb.Chain != "tron" || cbAgain.ID != cb.ID {
+		t.Fatalf("chargeback %+v, its retry %+v", cb, cbAgain)
+	}
+	chargedBack := amt(t, "1.000000")
+
 	sendEthUSDT(t, b.address(t, "ethereum"), "20")
 	e.waitInvoice(t, tok, b.ID, "paid on Ethereum", func(v invoiceJSON) bool { return v.Status == "paid" })
 
@@ -235,7 +262,7 @@ func TestSettlementMerchantDay(t *testing.T) {
 	// The refund line is its amount and the Tron payout's network fee held for it.
 	refundOut := amt(t, "2.500000") + amt(t, rf.Fee)
 	var sumNet, networkFee sg.Amount
-	var cleared, invoices, refunds int
+	var cleared, invoices, refunds, chargebacks int
 	for _, l := range rep.Lines {
 		switch l.Kind {
 		case "invoice":
@@ -257,7 +284,7 @@ func TestSettlementMerchantDay(t *testing.T) {
 			}
 		case "clearing":
 			cleared++
-			if want := map[string]string{a.ID: "12.275000", rf.ID: "-" + refundOut.String()}[l.Ref]; l.Chain != "tron" || l.To != "ethereum" || l.Cleared != want {
+			if want := map[string]string{a.ID: "12.275000", rf.ID: "-" + refundOut.String(), cb.ID: "-" + chargedBack.String()}[l.Ref]; l.Chain != "tron" || l.To != "ethereum" || l.Cleared != want {
 				t.Errorf("clearing line %+v, want %s cleared", l, want)
 			}
 		case "refund":
@@ -265,16 +292,22 @@ func TestSettlementMerchantDay(t *testing.T) {
 			if l.Ref != rf.ID || amt(t, l.Net) != -refundOut {
 				t.Errorf("refund line %+v, want net -%s", l, refundOut)
 			}
+		case "chargeback":
+			chargebacks++
+			if l.Ref != cb.ID || amt(t, l.Net) != -chargedBack {
+				t.Errorf("chargeback line %+v, want ref %s and net -%s", l, cb.ID, chargedBack)
+			}
 		case "network_fee":
 			networkFee += amt(t, l.Fee)
 		}
 		sumNet += amt(t, l.Net)
 	}
-	if invoices != 2 || cleared != 2 || refunds != 1 || sumNet != amt(t, rep.Totals.Net) {
-		t.Fatalf("%d invoice lines, %d clearing lines, %d refund lines, lines net %s vs totals %s", invoices, cleared, refunds, sumNet, rep.Totals.Net)
+	if invoices != 2 || cleared != 3 || refunds != 1 || chargebacks != 1 || sumNet != amt(t, rep.Totals.Net) {
+		t.Fatalf("%d invoice lines, %d clearing lines, %d refund lines, %d chargeback lines, lines net %s vs totals %s",
+			invoices, cleared, refunds, chargebacks, sumNet, rep.Totals.Net)
 	}
-	if want := amt(t, "12.275000") + amt(t, "19.500000") - refundOut - networkFee; amt(t, rep.Totals.Net) != want ||
-		rep.Totals.Fees != (amt(t, "0.725000")+networkFee).String() || amt(t, rep.Totals.Refunds) != -refundOut {
+	if want := amt(t, "12.275000") + amt(t, "19.500000") - refundOut - chargedBack - networkFee; amt(t, rep.Totals.Net) != want ||
+		rep.Totals.Fees != (amt(t, "0.725000")+networkFee).String() || amt(t, rep.Totals.Refunds) != -(refundOut+chargedBack) {
 		t.Fatalf("totals %+v; want net %s", rep.Totals, want)
 	}
 
@@ -295,7 +328,7 @@ func TestSettlementMerchantDay(t *testing.T) {
 	}
 
 	// The settlement wallet's statement reconciles to the report: what came
-	// in on Ethereum, less what the refund cleared back to Tron and the
+	// in on Ethereum, less what the refund and the chargeback cleared back to Tron and the
 	// network fee, is the report's net, and the one payout is that net.
 	q := "from=" + start.Format(time.RFC3339) + "&to=" + time.Now().UTC().Add(time.Minute).Format(time.RFC3339)
 	r = e.do(t, "GET", "/v1/wallets/"+ethCfg.WalletID+"/statement?"+q, tok, nil, nil)
@@ -325,7 +358,7 @@ func TestSettlementMerchantDay(t *testing.T) {
 			back += amt(t, o[strings.LastIndex(o, " ")+1:])
 		}
 	}
-	if in-back-networkFee != amt(t, rep.Totals.Net) || back != refundOut || len(payout) != 1 || payout[0] != rep.PayoutTransferID+" "+rep.Totals.Net {
+	if in-back-networkFee != amt(t, rep.Totals.Net) || back != refundOut+chargedBack || len(payout) != 1 || payout[0] != rep.PayoutTransferID+" "+rep.Totals.Net {
 		t.Fatalf("statement: in %s (less the network fee %s), outs %v; report net %s paid by %s", in, networkFee, outs, rep.Totals.Net, rep.PayoutTransferID)
 	}
 	t.Logf("settlement %s: gross %s, fees %s, net %s paid to %s by %s", stlID, rep.Totals.Gross, rep.Totals.Fees, rep.Totals.Net, payee, rep.PayoutTransferID)

@@ -134,8 +134,10 @@ func TestPortalChineseReferenceShowsEveryDescription(t *testing.T) {
 			t.Errorf("/zh/reference/%s/: the note that prose is English shows %v; an operation without Chinese there: %v", name, note, untranslated[name])
 		}
 	}
-	if done == 0 {
-		t.Fatal("no operation has a Chinese description")
+	// Nearly every description has its Chinese (a new operation may land
+	// before its translation; the page's note says so meanwhile).
+	if done*10 < withDesc*9 {
+		t.Errorf("%d of %d operation descriptions in Chinese", done, withDesc)
 	}
 	t.Logf("%d of %d operation descriptions in Chinese", done, withDesc)
 }

@@ -113,6 +113,8 @@ portal/node_modules/.installed: portal/package-lock.json
 
 # ---- devx: the portal is rebuilt only when a source of it changed (a stamp over its inputs)
 PORTAL_INPUTS := $(shell find portal/content portal/layouts portal/static portal/i18n portal/assets portal/samples courses -type f 2>/dev/null) portal/hugo.toml infra/openapi.yaml
+# ---- zhdesc: the Chinese operation descriptions (portal/data) are an input of the portal too
+PORTAL_INPUTS += $(shell find portal/data -type f 2>/dev/null)
 portal: deps-npm portal/node_modules/.installed portal/public/.built
 portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed
 	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn

@@ -34,7 +34,7 @@ var guideNotRun = map[string]string{
 	"sam deploy --parameter-overrides \\":                                                                                        "deploys to AWS (RPC provider lists): needs an account and credentials",
 	"aws s3 cp truststore.pem s3://my-bucket/truststore.pem":                                                                     "deploys mTLS on an AWS custom domain (S3, ACM): needs an account; its curl needs the client certificate",
 	"TRACE=$(grep '\"POST /v1/withdrawals\"' .dev/dev/traces.jsonl | tail -1 | sed -E 's/.*\"trace_id\":\"([^\"]+)\".*/\\1/')":   "reads make dev's trace file (.dev/dev), not an API call",
-	"go run ./cmd/auditverify export.jsonl                          # GET /v1/audit/export: OK and the head, or the first break": "an offline tool on exported files (TestAuditVerify* run it), not an API call",
+	"go run ./cmd/auditverify export.jsonl                          # GET /v1/audit/export: OK and the head, or the first break": "an offline tool on exported files (TestAuditverify in cmd/auditverify runs it), not an API call",
 }
 
 // guideProgramLangs are the languages a reader runs; blocks in any other
@@ -109,8 +109,8 @@ func guideCalls(code string) [][2]string {
 }
 
 // guideOperation finds the spec's operation a call's concrete path names.
-func (e *env) guideOperation(method, path string) (string, *openapi3.Operation) {
-	for tmpl, item := range e.spec.Paths.Map() {
+func guideOperation(spec *openapi3.T, method, path string) (string, *openapi3.Operation) {
+	for tmpl, item := range spec.Paths.Map() {
 		re := "^" + regexp.MustCompile(`\\\{[^}]+\}`).ReplaceAllString(regexp.QuoteMeta(tmpl), `[^/]+`) + "$"
 		if regexp.MustCompile(re).MatchString(path) {
 			if op := item.GetOperation(method); op != nil {
@@ -121,20 +121,15 @@ func (e *env) guideOperation(method, path string) (string, *openapi3.Operation) 
 	return "", nil
 }
 
-// Every shell block of the guides (English and Chinese) that calls the API
-// runs as pasted, in bash, against the local stack with $API, $TOKEN and the
-// ${VARS} its first comment names: each curl in it answers a status its
-// operation documents, with a body valid against that response's schema and
-// an error code its operation lists, never a 5xx. Identical blocks run once.
-// Every other program block is classified: an included sample (run by
-// TestPortalSamplesRunAgainstTheStack) or guideNotRun with its reason;
-// blocks in json/text show payloads and must not call the API.
-func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
-	e := stack(t)
-	blocks := guideBlocks(t)
-	var run []guideBlock
+// classifyGuideBlocks sorts the guides' blocks: the distinct shell blocks
+// that call the API (to run), and the count of each kind. It fails the test
+// for a block no rule or list classifies, a listed block no guide shows any
+// more, a payload block that calls the API, a ${VAR} its block's first
+// comment does not name, and a curl that is no operation of the spec.
+func classifyGuideBlocks(t *testing.T, spec *openapi3.T, blocks []guideBlock) (run []guideBlock, counts map[string]int) {
+	t.Helper()
 	seen := map[string]bool{}
-	counts := map[string]int{}
+	counts = map[string]int{}
 	usedNotRun := map[string]bool{}
 	for _, b := range blocks {
 		first, _, _ := strings.Cut(b.code, "\n")
@@ -154,6 +149,16 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 				t.Errorf("%s: a shell block neither calls $API nor is listed in guideNotRun with a reason: %.200s", b.page, b.code)
 				continue
 			}
+			for _, m := range guideVarRe.FindAllStringSubmatch(b.code, -1) {
+				if !strings.HasPrefix(first, "#") || !strings.Contains(first, m[1]) {
+					t.Errorf("%s: ${%s} is not named in the block's first comment: %.200s", b.page, m[1], b.code)
+				}
+			}
+			for _, c := range guideCalls(b.code) {
+				if _, op := guideOperation(spec, c[0], c[1]); op == nil {
+					t.Errorf("%s: %s %s is no operation of the spec", b.page, c[0], c[1])
+				}
+			}
 			if !seen[b.code] {
 				seen[b.code] = true
 				run = append(run, b)
@@ -168,6 +173,31 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 			t.Errorf("guideNotRun lists %q, which no guide shows any more", k)
 		}
 	}
+	return run, counts
+}
+
+// Every block of the built guides (en and zh) is classified, with no stack:
+// a guide that gains a block no rule or list covers fails here first.
+func TestGuideSamplesAreClassified(t *testing.T) {
+	blocks := guideBlocks(t)
+	run, counts := classifyGuideBlocks(t, loadSpec(t), blocks)
+	if len(run) == 0 {
+		t.Errorf("no guide block calls the API: %v", counts)
+	}
+}
+
+// Every shell block of the guides (English and Chinese) that calls the API
+// runs as pasted, in bash, against the local stack with $API, $TOKEN and the
+// ${VARS} its first comment names: each curl in it answers a status its
+// operation documents, with a body valid against that response's schema and
+// an error code its operation lists, never a 5xx. Identical blocks run once.
+// Every other program block is classified: an included sample (run by
+// TestPortalSamplesRunAgainstTheStack) or guideNotRun with its reason;
+// blocks in json/text show payloads and must not call the API.
+func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
+	e := stack(t)
+	blocks := guideBlocks(t)
+	run, counts := classifyGuideBlocks(t, e.spec, blocks)
 
 	ten := tenant()
 	var all []string
@@ -193,13 +223,9 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range run {
-		first, _, _ := strings.Cut(b.code, "\n")
 		env := append(os.Environ(), "API="+e.api, "TOKEN="+tok, "CURL_HOME="+dir)
 		for _, m := range guideVarRe.FindAllStringSubmatch(b.code, -1) {
 			v, ok := vars[m[1]]
-			if !strings.HasPrefix(first, "#") || !strings.Contains(first, m[1]) {
-				t.Errorf("%s: ${%s} is not named in the block's first comment: %.200s", b.page, m[1], b.code)
-			}
 			if !ok {
 				t.Errorf("%s: the test provides no ${%s}", b.page, m[1])
 				continue
@@ -226,17 +252,16 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 			}
 			st, _, _ := strings.Cut(parts[i+1], "\n")
 			status, err := strconv.Atoi(strings.TrimSpace(st))
-			tmpl, op := e.guideOperation(call[0], call[1])
+			tmpl, op := guideOperation(e.spec, call[0], call[1])
 			if op == nil {
-				t.Errorf("%s: %s %s is no operation of the spec", b.page, call[0], call[1])
-				continue
+				continue // classifyGuideBlocks said so
 			}
 			if err != nil || status >= 500 {
 				t.Errorf("%s: %s %s answered %q: %.300s", b.page, call[0], tmpl, st, body)
 				continue
 			}
 			checkSampleAnswer(t, op, refSample{id: op.OperationID, page: b.page, method: call[0], path: tmpl}, "guide curl", status, body)
-			t.Logf("%s: %s %s -> %d", b.page, call[0], tmpl, status)
+			t.Logf("%s: %s %s -> %d %s", b.page, call[0], tmpl, status, errorResponseCode([]byte(body)))
 		}
 	}
 	keys := make([]string, 0, len(counts))

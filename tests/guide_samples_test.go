@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/tron"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"golang.org/x/net/html"
 )
 
@@ -217,6 +220,17 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 	}
 	c.json(t, &cl)
 	vars["CLIENT_ID"], vars["CLIENT_SECRET"] = cl.ID, cl.Secret
+	// A paid invoice for the refund and chargeback samples: 10 USDT on the
+	// local Tron stand-in (they refund 2.5 twice and charge back 4).
+	inv := e.createInvoice(t, tok, `{"amount":"10","chains":["tron"]}`)
+	usdt, err := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
+	if err != nil {
+		t.Fatalf("the local stack's Tron token: %v", err)
+	}
+	to, _ := address.Parse(sg.Tron, inv.address(t, "tron"))
+	sendTronUSDT(t, &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}, usdt, to, 10_000_000)
+	e.waitInvoice(t, tok, inv.ID, "paid on Tron", func(v invoiceJSON) bool { return v.Status == "paid" })
+	vars["INVOICE_ID"] = inv.ID
 
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, ".curlrc"), []byte("write-out = \"\\n==== %{http_code}\\n\"\n"), 0o644); err != nil {

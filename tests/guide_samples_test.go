@@ -12,9 +12,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/chain/tron"
-	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"golang.org/x/net/html"
 )
 
@@ -194,6 +191,8 @@ func TestGuideSamplesAreClassified(t *testing.T) {
 // ${VARS} its first comment names: each curl in it answers a status its
 // operation documents, with a body valid against that response's schema and
 // an error code its operation lists, never a 5xx. Identical blocks run once.
+// The test makes what the variables name: the reference's fixtures, an API
+// client and its secret, a KYC-verified customer, an invoice paid on chain.
 // Every other program block is classified: an included sample (run by
 // TestPortalSamplesRunAgainstTheStack) or guideNotRun with its reason;
 // blocks in json/text show payloads and must not call the API.
@@ -221,16 +220,26 @@ func TestGuideSamplesRunAgainstTheStack(t *testing.T) {
 	c.json(t, &cl)
 	vars["CLIENT_ID"], vars["CLIENT_SECRET"] = cl.ID, cl.Secret
 	// A paid invoice for the refund and chargeback samples: 10 USDT on the
-	// local Tron stand-in (they refund 2.5 twice and charge back 4).
-	inv := e.createInvoice(t, tok, `{"amount":"10","chains":["tron"]}`)
-	usdt, err := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
-	if err != nil {
-		t.Fatalf("the local stack's Tron token: %v", err)
-	}
-	to, _ := address.Parse(sg.Tron, inv.address(t, "tron"))
-	sendTronUSDT(t, &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}, usdt, to, 10_000_000)
-	e.waitInvoice(t, tok, inv.ID, "paid on Tron", func(v invoiceJSON) bool { return v.Status == "paid" })
+	// local Ethereum chain (they refund 2.5 twice and charge back 4). The
+	// settlement sample configures Tron, so these are paid from the
+	// invoice's wallet; one paid before a config of its own chain would
+	// look for its funds in the (empty) settlement wallet.
+	inv := e.createInvoice(t, tok, `{"amount":"10","chains":["ethereum"]}`)
+	sendEthUSDT(t, inv.address(t, "ethereum"), "10")
+	e.waitInvoice(t, tok, inv.ID, "paid on Ethereum", func(v invoiceJSON) bool { return v.Status == "paid" })
 	vars["INVOICE_ID"] = inv.ID
+	// The settlement config's customer, verified by the dev KYC provider
+	// into the standard tier (cross_chain: the sample settles Tron on
+	// Ethereum).
+	var kyc struct {
+		ProviderRef string `json:"provider_ref"`
+	}
+	if r := e.do(t, "POST", "/v1/customers/"+vars["CUSTOMER_ID"]+"/kyc", tok, nil, []byte(`{"tier":"standard"}`)); r.status != 200 {
+		t.Fatalf("kyc start: %d %s", r.status, r.body)
+	} else {
+		r.json(t, &kyc)
+	}
+	custKycdev(t, kyc.ProviderRef, "verify")
 
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, ".curlrc"), []byte("write-out = \"\\n==== %{http_code}\\n\"\n"), 0o644); err != nil {

@@ -226,7 +226,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseResults$$' -fuzztime $(FUZZTIME) ./shared/chain/ethereum/multisend
 	$(GO) test -run '^$$' -fuzz '^FuzzParseStatic$$' -fuzztime $(FUZZTIME) ./shared/fxrate
 	$(GO) test -run '^$$' -fuzz '^FuzzReplayAndPatchBodies$$' -fuzztime $(FUZZTIME) ./shared/api/hookapi
-	$(GO) test -run '^$$' -fuzz '^FuzzSafeCell$$' -fuzztime $(FUZZTIME) ./shared/settlement
+	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime $(FUZZTIME) ./shared/csvcell
 	$(GO) test -run '^$$' -fuzz '^FuzzTravelPayload$$' -fuzztime $(FUZZTIME) ./shared/compliance
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyCallback$$' -fuzztime $(FUZZTIME) ./shared/kycprovider
 

@@ -5,8 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/stablegate/stablegate/shared/csvcell"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -20,14 +21,6 @@ var ErrStatementTooLarge = &sg.Error{Kind: sg.KindInvalid, Code: "statement_too_
 
 // statementHeader is the CSV's first line.
 var statementHeader = []string{"created_at", "transfer_id", "type", "state", "chain", "asset", "direction", "amount", "fee", "network_fee", "counterparty", "memo"}
-
-// csvCell neutralises a cell a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsAny(s[:1], "=+-@\t\r") {
-		return "'" + s
-	}
-	return s
-}
 
 // Statement is GET /v1/wallets/{wallet_id}/statement: the wallet's transfers
 // from `from` to `to` (required), oldest first, as CSV.
@@ -95,5 +88,5 @@ func StatementRow(t sg.Transfer, wallet string) []string {
 		nf = t.NetworkFee.String()
 	}
 	return []string{t.CreatedAt.UTC().Format(time.RFC3339Nano), t.ID, string(t.Type), string(t.State), string(t.Chain), string(t.Asset),
-		dir, t.Amount.String(), t.FeeShown().String(), nf, other, csvCell(t.Memo)}
+		dir, t.Amount.String(), t.FeeShown().String(), nf, other, csvcell.Safe(t.Memo)}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/csvcell"
+
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -220,7 +222,7 @@ func (x CaseExport) CSV() ([]byte, error) {
 	w := csv.NewWriter(&buf)
 	for _, r := range rows {
 		for i := range r {
-			r[i] = safeCell(r[i])
+			r[i] = csvcell.Safe(r[i])
 		}
 		if err := w.Write(r); err != nil {
 			return nil, sg.Internal("compliance.ExportCase", err)
@@ -231,18 +233,4 @@ func (x CaseExport) CSV() ([]byte, error) {
 		return nil, sg.Internal("compliance.ExportCase", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// safeCell keeps a spreadsheet from reading a cell as a formula: a cell
-// that starts with = + - @ (or a tab or carriage return, which some
-// spreadsheets skip before one) gets a leading single quote.
-func safeCell(v string) string {
-	if v == "" {
-		return v
-	}
-	switch v[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + v
-	}
-	return v
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/csvcell"
+
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -169,7 +171,7 @@ func (s *Service) Report(ctx context.Context, tenant, id, format string) ([]byte
 var CSVHeader = []string{"record", "seq", "kind", "ref", "chain", "to", "gross", "fee", "net", "cleared", "fee_shown", "fiat_currency", "rate", "at"}
 
 // CSV writes a report as CSV with encoding/csv. Every cell that a
-// spreadsheet would read as a formula is defused (SafeCell).
+// spreadsheet would read as a formula is defused (csvcell.Safe).
 func CSV(v ReportView) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -192,7 +194,7 @@ func CSV(v ReportView) ([]byte, error) {
 	}
 	for _, r := range rows {
 		for i := range r {
-			r[i] = SafeCell(r[i])
+			r[i] = csvcell.Safe(r[i])
 		}
 		if err := w.Write(r); err != nil {
 			return nil, sg.Internal("settlement.CSV", err)
@@ -206,37 +208,3 @@ func CSV(v ReportView) ([]byte, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// SafeCell keeps a spreadsheet from reading a cell as a formula: a cell
-// that starts with = + - @ (or a tab or carriage return, which some
-// spreadsheets skip before one) gets a leading single quote, unless it is
-// a plain decimal number ("-1.500000", a negative amount, stays a number).
-func SafeCell(v string) string {
-	if v == "" || isDecimal(v) {
-		return v
-	}
-	switch v[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + v
-	}
-	return v
-}
-
-// isDecimal reports whether v is -?digits(.digits)?.
-func isDecimal(v string) bool {
-	if v[0] == '-' {
-		v = v[1:]
-	}
-	digits, dot := 0, false
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.' && !dot && digits > 0 && i < len(v)-1:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return digits > 0
-}

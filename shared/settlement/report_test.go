@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -342,39 +341,3 @@ func FuzzDecodeConfig(f *testing.F) {
 		}
 	})
 }
-
-// FuzzSafeCell: any text reads back from the CSV as written (bar the
-// quote SafeCell adds), and no cell starts with a formula character
-// unless it is a plain number.
-func FuzzSafeCell(f *testing.F) {
-	for _, s := range []string{"=1+1", "-2.500000", "-1+2", "@SUM(A1)", "+x", "\tx", "plain", "", "inv_01", "-", "-.5", "1."} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8Valid(s) {
-			return
-		}
-		cell := settlement.SafeCell(s)
-		if cell != s && cell != "'"+s {
-			t.Fatalf("%q became %q", s, cell)
-		}
-		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !number.MatchString(cell) {
-			t.Fatalf("%q starts with a formula character", cell)
-		}
-		if cell == "" || strings.Contains(cell, "\r") {
-			return // a lone empty field is an empty line; \r\n in a quoted field reads back as \n
-		}
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{cell})
-		w.Flush()
-		rows, err := csv.NewReader(&buf).ReadAll()
-		if err != nil || len(rows) != 1 || rows[0][0] != cell {
-			t.Fatalf("%q read back as %q, %v", cell, rows, err)
-		}
-	})
-}
-
-var number = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
-func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -90,7 +91,20 @@ func (s *Service) Deliver(ctx context.Context, t sg.DeliveryTask) error {
 		return err
 	}
 	if t.Gen != j.Gen || j.State != sg.JobPending {
-		return nil // a duplicate of a task already run, or a step already taken
+		// A duplicate of a task already run, or a step already taken. If
+		// that run failed its attempt and then died, it may have disabled
+		// the endpoint without telling the tenant: finish that here.
+		if j.State == sg.JobDelivered {
+			return nil
+		}
+		ep, err := s.Store.WebhookEndpoint(ctx, j.TenantID, j.EndpointID)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return s.announceDisabled(ctx, ep, s.now())
 	}
 	now := s.now()
 	if now.Before(j.NextAttemptAt) {
@@ -103,6 +117,9 @@ func (s *Service) Deliver(ctx context.Context, t sg.DeliveryTask) error {
 	case err != nil:
 		return err
 	case ep.Status != sg.EndpointEnabled && j.EventType != TypeTest:
+		if err := s.announceDisabled(ctx, ep, now); err != nil {
+			return err
+		}
 		return s.record(ctx, j, ep, attempt{class: "endpoint_disabled", dead: true}, now)
 	}
 	if j.Seq > 1 {
@@ -314,9 +331,21 @@ func (s *Service) health(ctx context.Context, ep sg.WebhookEndpoint, j sg.Delive
 	if err != nil || !disabled {
 		return err
 	}
+	return s.announceDisabled(ctx, e, now)
+}
+
+// announceDisabled publishes webhook_endpoint.disabled for an endpoint the
+// service disabled for failing. The event's id is fixed by the endpoint and
+// the failing streak (to the microsecond the store keeps), so every call after the first is a no-op: a run that
+// disabled the endpoint and died before publishing is finished by the next
+// run that meets the endpoint (a redelivered task, or a later job of it).
+func (s *Service) announceDisabled(ctx context.Context, e sg.WebhookEndpoint, now time.Time) error {
+	if e.Status != sg.EndpointDisabled || e.DisabledReason != "failing" || e.FailingSince.IsZero() {
+		return nil
+	}
 	data, _ := json.Marshal(map[string]any{"object": "webhook_endpoint", "id": e.ID, "url": e.URL, "status": e.Status,
 		"disabled_reason": e.DisabledReason, "failing_since": e.FailingSince.Unix()})
-	return s.Publish(ctx, sg.WebhookEvent{ID: eventID(e.ID, "disabled", e.FailingSince.String()), TenantID: e.TenantID,
+	return s.Publish(ctx, sg.WebhookEvent{ID: eventID(e.ID, "disabled", strconv.FormatInt(e.FailingSince.UnixMicro(), 10)), TenantID: e.TenantID,
 		Type: TypeEndpointDisabled, Created: now, OrderingKey: e.ID, Data: data})
 }
 

@@ -157,6 +157,34 @@ func TestRetriesFollowTheScheduleThenDeadLetterAndDisable(t *testing.T) {
 	})
 }
 
+// A run that disables a failing endpoint and dies before the
+// webhook_endpoint.disabled event is stored: the queue's redelivery of its
+// task (a duplicate by then) publishes it, once, and the tenant's monitor
+// endpoint is told.
+func TestACrashAfterDisablingStillTellsTheTenant(t *testing.T) {
+	h := newHarness(t)
+	h.svc.Schedule = []time.Duration{time.Minute}
+	h.svc.DeadLimit = 1
+	bad, monitor := h.receiver(), h.receiver()
+	bad.status.Store(410)
+	ep := h.endpoint("ten_a", bad, "*")
+	h.endpoint("ten_a", monitor, TypeEndpointDisabled)
+	h.faults.beforeNotice.Store(1)
+	h.publish("ten_a", "evt_1", "payout.failed", "", 1)
+	h.runUntil(t0.Add(2 * time.Hour))
+	if h.faults.beforeNotice.Load() > 0 {
+		t.Fatal("the injected crash never happened: the test proves nothing")
+	}
+	got, _ := h.svc.Endpoint(ctx, "ten_a", ep.ID)
+	if got.Status != sg.EndpointDisabled {
+		t.Fatalf("endpoint %+v; want disabled", got)
+	}
+	md := monitor.deliveries()
+	if len(md) != 1 || md[0].env.Type != TypeEndpointDisabled || !strings.Contains(string(md[0].env.Data), ep.ID) {
+		t.Fatalf("the monitor received %d events (%+v); want one webhook_endpoint.disabled", len(md), md)
+	}
+}
+
 // An event dead-lettered with no delivery to the endpoint since it was
 // made is sustained failure: the endpoint is disabled (here with a
 // one-retry schedule).

@@ -85,6 +85,14 @@ type faults struct {
 	sg.WebhookStore
 	afterRecord  atomic.Int32 // fail this many recorded attempts, after writing
 	beforeCursor atomic.Int32 // fail this many cursor moves, before writing
+	beforeNotice atomic.Int32 // fail this many webhook_endpoint.disabled events, before storing
+}
+
+func (f *faults) PutWebhookEvent(ctx context.Context, ev sg.WebhookEvent) (sg.WebhookEvent, bool, error) {
+	if ev.Type == TypeEndpointDisabled && f.beforeNotice.Add(-1) >= 0 {
+		return sg.WebhookEvent{}, false, errCrash
+	}
+	return f.WebhookStore.PutWebhookEvent(ctx, ev)
 }
 
 var errCrash = errors.New("injected crash")

@@ -174,7 +174,8 @@ func (r *refundRig) refunded(inv sg.Invoice) sg.Amount {
 // settlement wallet), share the invoice's cap, replay as they were, and
 // no settlement nets them (none ever counted the invoice). An invoice
 // paid after the config is collected, and its refund comes from the
-// settlement wallet and is netted by the open settlement as before.
+// settlement wallet and is netted by the open settlement as before. A
+// freeze over the invoice's wallet refuses both on the new path.
 func TestRefundOfInvoicePaidBeforeConfig(t *testing.T) {
 	r := newRefundRig(t)
 	early := r.pay(10_000_000)
@@ -218,7 +219,6 @@ func TestRefundOfInvoicePaidBeforeConfig(t *testing.T) {
 	if _, err := r.stls.OpenSettlement(bg, rigTenant, sg.Ethereum); !errors.Is(err, sg.ErrNotFound) {
 		t.Fatalf("a settlement was opened for reversals of an uncollected invoice: %v", err)
 	}
-
 	// Paid after the config: collected, so refunded from the settlement wallet and netted.
 	late := r.pay(20_000_000)
 	open, err := r.stls.OpenSettlement(bg, rigTenant, sg.Ethereum)
@@ -242,6 +242,23 @@ func TestRefundOfInvoicePaidBeforeConfig(t *testing.T) {
 	}
 	if got := r.available(r.stlW); got != net-4_000_000-rigFee {
 		t.Fatalf("the settlement wallet holds %s after the refund", got)
+	}
+
+	// A freeze over the invoice's wallet holds on this path too: both are
+	// refused and nothing is reserved or moved.
+	f := sg.Freeze{ID: sg.NewID("frz", r.now), Scope: sg.FreezeWallet, TenantID: rigTenant, WalletID: r.invW, Reason: "test", By: "ops", At: r.now, Required: 1}
+	if err := r.led.PutFreeze(bg, f, rigTenant, sg.JournalEntry{At: r.now, Actor: "ops", Action: "freeze", Subject: r.invW}); err != nil {
+		t.Fatal(err)
+	}
+	held := r.available(r.invW)
+	if status, out := r.call("refunds", early.ID, "r4", `{"amount":"1.000000"}`); status != 422 || errCode(out) != "frozen" {
+		t.Fatalf("a refund from a frozen invoice wallet: %d %v", status, out)
+	}
+	if status, out := r.call("chargebacks", early.ID, "c4", `{"amount":"1.000000","reason":"x"}`); status != 422 || errCode(out) != "wallet_frozen" {
+		t.Fatalf("a chargeback from a frozen invoice wallet: %d %v", status, out)
+	}
+	if got := r.available(r.invW); got != held || r.refunded(early) != 5_000_000 {
+		t.Fatalf("refusals under a freeze moved %s or reserved: refunded %s", held-got, r.refunded(early))
 	}
 }
 

@@ -57,7 +57,7 @@ func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 	}
 	fees := &settlement.Fees{Schedules: st.Settlements, Network: nf, Now: time.Now}
 	svc := &settlement.Service{Fees: fees, Configs: st.Settlements, Store: st.Settlements, Now: time.Now,
-		Ledger: settlementLedger{st.Ledger, st.Wallets}, Refunds: dynamo.RefundCaps{Table: st.Base}}
+		Ledger: settlementLedger{st.Ledger, st.Wallets}, Refunds: dynamo.RefundCaps{Table: st.Base}, Committed: st.Settlements}
 	if p, err := WebhookPublisher(env); err == nil {
 		svc.Events = p
 	}

@@ -27,19 +27,21 @@ type Settlements struct {
 	refs        map[string]string              // tenant\x00kind\x00ref\x00chain: settlement id
 	open        map[string]string              // tenant\x00chain: settlement id
 	liabilities map[sg.Chain]sg.Amount
+	committed   map[string]sg.SettlementCommitted // tenant\x00chain: closed, not yet paid (settlefix)
 }
 
 var (
-	_ sg.FeeSchedules      = (*Settlements)(nil)
-	_ sg.SettlementConfigs = (*Settlements)(nil)
-	_ sg.SettlementStore   = (*Settlements)(nil)
+	_ sg.FeeSchedules          = (*Settlements)(nil)
+	_ sg.SettlementConfigs     = (*Settlements)(nil)
+	_ sg.SettlementStore       = (*Settlements)(nil)
+	_ sg.SettlementCommitments = (*Settlements)(nil)
 )
 
 // NewSettlements is an empty settlement store.
 func NewSettlements() *Settlements {
 	return &Settlements{schedules: map[string][]sg.FeeSchedule{}, configs: map[string]sg.SettlementConfig{},
 		settlements: map[string]sg.Settlement{}, lines: map[string][]sg.SettlementLine{}, refs: map[string]string{},
-		open: map[string]string{}, liabilities: map[sg.Chain]sg.Amount{}}
+		open: map[string]string{}, liabilities: map[sg.Chain]sg.Amount{}, committed: map[string]sg.SettlementCommitted{}}
 }
 
 func tc(tenant string, c sg.Chain) string { return tenant + "\x00" + string(c) }
@@ -238,8 +240,24 @@ func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.
 	if cur.Status == sg.SettlementPaid {
 		st.liabilities[cur.Chain] -= cur.Totals.Net
 	}
+	if was.Committed() != cur.Status.Committed() {
+		c, sign := st.committed[tc(cur.TenantID, cur.Chain)], int64(1)
+		if was.Committed() {
+			sign = -1
+		}
+		c.Net += sg.Amount(sign) * cur.Totals.Net
+		c.Count += sign
+		st.committed[tc(cur.TenantID, cur.Chain)] = c
+	}
 	st.settlements[k] = cur
 	return cur, nil
+}
+
+// SettlementCommitted implements sg.SettlementCommitments.
+func (st *Settlements) SettlementCommitted(_ context.Context, tenant string, c sg.Chain) (sg.SettlementCommitted, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.committed[tc(tenant, c)], nil
 }
 
 // Settlement is the tenant's settlement without lines.

@@ -61,9 +61,10 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 		return sg.Transfer{}, nil, sg.Internal("settlement.RecordChargeback", errors.New("no ledger or refund counters wired"))
 	}
 	tenant := inv.TenantID
-	cfg, err := s.Config(ctx, tenant, cb.Chain)
-	settled := err == nil && cfg.WalletID != ""
-	if err != nil && !errors.Is(err, sg.ErrSettlementNotConfigured) {
+	// The books decide where the invoice's money is (settledFrom): paid
+	// before the chain was settled, it never left the invoice's wallet.
+	cfg, settled, err := s.settledFrom(ctx, inv, cb.Chain)
+	if err != nil {
 		return sg.Transfer{}, nil, err
 	}
 	src := inv.WalletID
@@ -82,6 +83,22 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 	}
 	if len(frozen) > 0 {
 		return sg.Transfer{}, nil, ErrCollectFrozen
+	}
+	at := inv.CreatedAt.UTC().Truncate(time.Microsecond) // fixed: the id must not change on a retry
+	id := sg.NewKeyedID("txn", at, tenant, OpChargeback, inv.ID+"/"+cb.Key)
+	if settled {
+		// A fresh chargeback never takes the settlement wallet below what
+		// closed settlements not yet paid are owed; one already moved (a
+		// retry after a crash) finishes as it began.
+		_, err := s.Ledger.Transfer(ctx, tenant, id)
+		switch {
+		case errors.Is(err, sg.ErrNotFound):
+			if err := s.committedCovers(ctx, tenant, cfg, cb.Amount); err != nil {
+				return sg.Transfer{}, nil, releaseWith(ctx, s.Refunds, tenant, inv.ID, chargebackKey(cb.Key), err)
+			}
+		case err != nil:
+			return sg.Transfer{}, nil, err
+		}
 	}
 	rkey := chargebackKey(cb.Key)
 	if err := s.Refunds.ReserveRefund(ctx, tenant, inv.ID, rkey, cb.Amount, inv.Paid); err != nil {
@@ -113,13 +130,12 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 			return sg.Transfer{}, nil, err
 		}
 	}
-	at := inv.CreatedAt.UTC().Truncate(time.Microsecond) // fixed: the id must not change on a retry
 	now := s.now().Truncate(time.Microsecond)
 	meta := map[string]string{"invoice_id": inv.ID, "chargeback": "true"}
 	if cb.Reason != "" {
 		meta["reason"] = cb.Reason
 	}
-	t := sg.Transfer{ID: sg.NewKeyedID("txn", at, tenant, OpChargeback, inv.ID+"/"+cb.Key), TenantID: tenant, Type: sg.TransferInternal,
+	t := sg.Transfer{ID: id, TenantID: tenant, Type: sg.TransferInternal,
 		State: sg.StatePosted, FromWallet: w.ID, Chain: cb.Chain, Asset: sg.USDT, Amount: cb.Amount,
 		Memo: "chargeback of invoice " + inv.ID, Metadata: meta, CreatedAt: now, UpdatedAt: now,
 		Entry: sg.Entry{Postings: []sg.Posting{

@@ -22,6 +22,11 @@ const (
 type Ledger interface {
 	ApplyTransfer(ctx context.Context, t sg.Transfer) error
 	WalletsUnderFreeze(ctx context.Context, tenantID string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, error)
+	// Transfer reads one transfer of the tenant by id (ErrNotFound): the
+	// books say where an invoice's money went (collected or not).
+	Transfer(ctx context.Context, tenant, id string) (sg.Transfer, error)
+	// AccountBalance reads an account's balance over its shards.
+	AccountBalance(ctx context.Context, a sg.Account, shards int) (sg.Balance, error)
 }
 
 // ErrCollectFrozen: a freeze covers the invoice's or the settlement's
@@ -72,7 +77,7 @@ func (s *Service) collect(ctx context.Context, inv sg.Invoice, l sg.SettlementLi
 	if l.Net > 0 {
 		ps = append(ps, sg.Posting{Account: to, Bucket: sg.Available, Delta: l.Net, Shards: toShards})
 	}
-	t := sg.Transfer{ID: sg.NewKeyedID("txn", at, tenant, OpCollect, inv.ID+"/"+string(l.Chain)), TenantID: tenant, Type: sg.TransferInternal,
+	t := sg.Transfer{ID: collectID(inv, l.Chain), TenantID: tenant, Type: sg.TransferInternal,
 		State: sg.StatePosted, FromWallet: src.ID, Chain: l.Chain, Asset: sg.USDT, Amount: l.Net, Fee: l.Fee,
 		Memo: "settlement of invoice " + inv.ID, Metadata: meta, CreatedAt: now, UpdatedAt: now, Entry: sg.Entry{Postings: ps}}
 	if l.Chain == d {
@@ -93,6 +98,41 @@ func (s *Service) collect(ctx context.Context, inv sg.Invoice, l sg.SettlementLi
 			{Account: sg.WalletAccount(tenant, dst.ID, d, sg.USDT), Bucket: sg.Available, Delta: l.Net, Shards: dst.Shards()},
 		}}}
 	return s.apply(ctx, c)
+}
+
+// collectID is the id of the entry that moved inv's money paid on c into
+// the settlement wallet: fixed by the invoice and the chain.
+func collectID(inv sg.Invoice, c sg.Chain) string {
+	at := inv.CreatedAt.UTC().Truncate(time.Microsecond)
+	return sg.NewKeyedID("txn", at, inv.TenantID, OpCollect, inv.ID+"/"+string(c))
+}
+
+// settledFrom answers the config under which inv's money paid on c sits
+// in the tenant's settlement wallet, and whether it does: the books
+// decide, not today's config. The money moved there only if the invoice's
+// collect entry is in the ledger; an invoice paid before its chain had a
+// config kept its money in the invoice's wallet (its line was never
+// recorded), and a config put since changes nothing of that: a refund or
+// chargeback of it leaves the invoice's wallet and no settlement nets it.
+func (s *Service) settledFrom(ctx context.Context, inv sg.Invoice, c sg.Chain) (sg.SettlementConfig, bool, error) {
+	cfg, err := s.Config(ctx, inv.TenantID, c)
+	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && cfg.WalletID == "") {
+		return cfg, false, nil
+	}
+	if err != nil {
+		return sg.SettlementConfig{}, false, err
+	}
+	if s.Ledger == nil {
+		return cfg, true, nil
+	}
+	_, err = s.Ledger.Transfer(ctx, inv.TenantID, collectID(inv, c))
+	switch {
+	case errors.Is(err, sg.ErrNotFound):
+		return cfg, false, nil
+	case err != nil:
+		return sg.SettlementConfig{}, false, err
+	}
+	return cfg, true, nil
 }
 
 // apply writes t once: a transfer already written (a redelivery) is done.
@@ -219,36 +259,59 @@ func failReason(t sg.Transfer) string {
 // again).
 const OpRefundClear = "settlement.refund_clear"
 
+// RefundFrom is where a refund is paid from: the wallet its withdrawal
+// leaves and whether the merchant's settlement nets it (Settled: the
+// invoice's money on the chain was collected into the settlement wallet).
+type RefundFrom struct {
+	Wallet  string
+	Settled bool
+}
+
 // RefundSource readies a refund of amount (plus the payout's network fee,
 // which the merchant bears) of inv, paid back on c: it reserves the amount
-// against what was paid (Refunds: never more than paid less refunded,
-// ErrRefundExceedsPaid) and answers the wallet the refund is a withdrawal
-// from. A chain the tenant does not settle kept the money in the
-// invoice's wallet: that one. A chain it settles elsewhere had its value
-// cleared to the payout chain: a conversion entry brings amount + fee back
-// from the settlement wallet there to the settlement wallet on c (the
-// reverse of the clearing). Every step is keyed, so a retried request
-// repeats nothing.
-func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount) (string, error) {
+// against what was paid (Refunds: never more than paid less refunded and
+// charged back, ErrRefundExceedsPaid) and answers the wallet the refund is
+// a withdrawal from. The books decide (settledFrom): money the tenant's
+// settlement never collected (the chain not settled, or settled only since
+// the invoice was paid) is still in the invoice's wallet: that one, and no
+// settlement nets the refund. Collected money paid out on c is in the
+// settlement wallet. Collected money settled on another chain had its
+// value cleared to the payout chain: a conversion entry brings amount +
+// fee back from the settlement wallet there to the settlement wallet on c
+// (the reverse of the clearing). Every step is keyed, so a retried
+// request repeats nothing. A fresh refund (no payout requested under key
+// yet) taken from the settlement wallet must leave it holding what closed
+// settlements not yet paid are owed (ErrSettlementFundsCommitted, any
+// reservation of key given back); a retry of one requested is not asked
+// again, so it is answered as it was.
+func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount, fresh bool) (RefundFrom, error) {
 	if s.Refunds == nil {
-		return "", sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
+		return RefundFrom{}, sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
+	}
+	cfg, settled, err := s.settledFrom(ctx, inv, c)
+	if err != nil {
+		return RefundFrom{}, err
+	}
+	if !settled {
+		if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
+			return RefundFrom{}, err
+		}
+		return RefundFrom{Wallet: inv.WalletID}, nil
+	}
+	if fresh {
+		if err := s.committedCovers(ctx, inv.TenantID, cfg, amount+fee); err != nil {
+			return RefundFrom{}, releaseWith(ctx, s.Refunds, inv.TenantID, inv.ID, key, err)
+		}
 	}
 	if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
-		return "", err
-	}
-	cfg, err := s.Config(ctx, inv.TenantID, c)
-	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && cfg.WalletID == "") {
-		return inv.WalletID, nil
-	}
-	if err != nil {
-		return "", err
+		return RefundFrom{}, err
 	}
 	if cfg.Destination.Chain != c {
 		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, false); err != nil {
-			return "", err
+			return RefundFrom{}, err
 		}
 	}
-	return cfg.WalletID, nil
+	return RefundFrom{Wallet: cfg.WalletID, Settled: true}, nil
 }
 
 // RefundRefused undoes RefundSource for a refund whose payout was refused
@@ -258,12 +321,12 @@ func (s *Service) RefundRefused(ctx context.Context, inv sg.Invoice, c sg.Chain,
 	if err := s.Refunds.ReleaseRefund(ctx, inv.TenantID, inv.ID, key); err != nil {
 		return err
 	}
-	cfg, err := s.Config(ctx, inv.TenantID, c)
-	if errors.Is(err, sg.ErrSettlementNotConfigured) || (err == nil && (cfg.WalletID == "" || cfg.Destination.Chain == c)) {
-		return nil
-	}
+	cfg, settled, err := s.settledFrom(ctx, inv, c)
 	if err != nil {
 		return err
+	}
+	if !settled || cfg.Destination.Chain == c {
+		return nil
 	}
 	return s.clearBack(ctx, inv, cfg, c, key, amount+fee, true)
 }

@@ -43,6 +43,10 @@ type Service struct {
 	Ledger Ledger
 	// Refunds keeps each invoice's refunded sum (RefundSource).
 	Refunds sg.RefundCaps
+	// Committed, if set, is what closed settlements not yet paid are owed
+	// from each settlement wallet: a refund or chargeback never takes the
+	// wallet below it (committed.go, settlefix).
+	Committed sg.SettlementCommitments
 	// Events, if set, takes settlement.closed, settlement.payout_requested,
 	// settlement.paid and settlement.failed (ordered by settlement id).
 	Events sg.EventPublisher

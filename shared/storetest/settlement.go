@@ -17,6 +17,7 @@ type SettlementStores interface {
 	sg.SettlementConfigs
 	sg.SettlementStore
 	sg.SettlementLineFinder
+	sg.SettlementCommitments // settlefix
 }
 
 // Settlement holds a settlement store to its contract: one named subtest
@@ -24,7 +25,7 @@ type SettlementStores interface {
 // other cases: every case works in tenants of its own and reads the
 // platform-wide liabilities and due index as deltas or filtered).
 func Settlement(t *testing.T, open func(t *testing.T) SettlementStores) {
-	for _, c := range append(append(settlementCases, settlementHeldCases...), settlementLineCases...) {
+	for _, c := range append(append(append(settlementCases, settlementHeldCases...), settlementLineCases...), settlementCommittedCases...) {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
 }

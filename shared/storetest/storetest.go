@@ -50,6 +50,7 @@ type Store interface {
 	IdemClaims
 	Watchers
 	Live
+	Owed // settlefix: the in-flight sum of a chain
 
 	// History lists a wallet's transfers, newest first (api.HistoryStore).
 	History(ctx context.Context, tenant, wallet string, f sg.HistoryFilter, page sg.Page) ([]sg.Transfer, string, error)
@@ -94,7 +95,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases, walletOwnerCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases, walletOwnerCases, owedCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -2,6 +2,7 @@ package settlementapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -132,7 +133,14 @@ type refund struct {
 // retry after a crash at any step finishes the same refund once.
 func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Service, rf refund) (ledger.Result, error) {
 	fee := w.Fee(rf.chain)
-	wallet, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee)
+	// A payout already requested under the key (a retry) is answered as
+	// it was: the checks of a fresh refund are not asked again.
+	_, err := w.Store.TransferByKey(ctx, rf.tenant, sg.KeyHash(rf.tenant, ledger.OpWithdraw, rf.key))
+	fresh := errors.Is(err, sg.ErrNotFound)
+	if err != nil && !fresh {
+		return ledger.Result{}, err
+	}
+	from, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee, fresh)
 	if err != nil {
 		return ledger.Result{}, err
 	}
@@ -140,7 +148,7 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 	if rf.link != "" {
 		meta["refund_link"] = rf.link
 	}
-	r, err := w.Create(ctx, rf.tenant, rf.key, rf.hash, ledger.Withdraw{Wallet: wallet, Chain: rf.chain, Asset: sg.USDT,
+	r, err := w.Create(ctx, rf.tenant, rf.key, rf.hash, ledger.Withdraw{Wallet: from.Wallet, Chain: rf.chain, Asset: sg.USDT,
 		ToAddress: rf.to, Amount: rf.amount, Memo: "refund of invoice " + rf.inv.ID, Metadata: meta, RequestedBy: rf.by})
 	if err != nil {
 		switch sg.KindOf(err) {
@@ -153,7 +161,12 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 		return ledger.Result{}, err
 	}
 	// The refund is a line of the merchant's settlement: the amount and
-	// the network fee held for it come off the net.
+	// the network fee held for it come off the net. Money the settlement
+	// never collected (paid before the chain was settled) left the
+	// invoice's wallet: no settlement nets it.
+	if !from.Settled {
+		return r, nil
+	}
 	if _, err := svc.AddRefund(ctx, rf.tenant, settlement.Reversal{ID: r.Transfer.ID, InvoiceID: rf.inv.ID, Chain: rf.chain, Amount: rf.amount + r.Transfer.Fee}); err != nil {
 		return ledger.Result{}, err
 	}

@@ -41,9 +41,22 @@ func benchGas() error {
 	fmt.Printf("| %-24s | %12d | %30d | %26d |\n", "to an existing holder", p.Existing, ref.Existing, floor.Existing)
 	fmt.Printf("(Tether's code: %s)\n", refNote)
 
+	var tw *gasbench.World // Tether's own code beside TetherUSDT when TETHER_RUNTIME names it
+	if code, _ := gasbench.TetherRuntimeFromEnv(); code != nil {
+		if tw, err = gasbench.NewWorldWith(code); err != nil {
+			return err
+		}
+		defer tw.Close()
+	}
 	fmt.Printf("\nGas per deposit swept from CREATE2 forwarders into the hot wallet on TetherUSDT, one batch transaction (goal: at most 11,000 in steady state; the naive top-up-and-transfer costs about 50,400)\n\n")
-	fmt.Printf("| %6s | %28s | %14s | %28s |\n", "batch", "first sweep (deploys proxy)", "steady state", "steady, with its access list")
-	fmt.Printf("|%s|%s|%s|%s|\n", dashes(8), dashes(30), dashes(16), dashes(30))
+	head := fmt.Sprintf("| %6s | %28s | %14s | %28s |", "batch", "first sweep (deploys proxy)", "steady state", "steady, with its access list")
+	rule := fmt.Sprintf("|%s|%s|%s|%s|", dashes(8), dashes(30), dashes(16), dashes(30))
+	if tw != nil {
+		head += fmt.Sprintf(" %30s |", "same on Tether's code (measured)")
+		rule += dashes(32) + "|"
+	}
+	fmt.Println(head)
+	fmt.Println(rule)
 	layout := chaineth.TokenLayouts["tether"]
 	for _, n := range []int{10, 50, 100, 200} {
 		s, err := w.MeasureSweep(n, nil)
@@ -54,7 +67,15 @@ func benchGas() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| %6d | %28d | %14d | %28d |\n", n, s.First, s.Steady, l.Steady)
+		line := fmt.Sprintf("| %6d | %28d | %14d | %28d |", n, s.First, s.Steady, l.Steady)
+		if tw != nil {
+			t, err := tw.MeasureSweepOf(tw.TetherCode, gasbench.TetherAt, n, &layout)
+			if err != nil {
+				return err
+			}
+			line += fmt.Sprintf(" %30d |", t.Steady)
+		}
+		fmt.Println(line)
 	}
 	return nil
 }

@@ -12,7 +12,11 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/core/vm/runtime"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
 
+	"github.com/stablegate/stablegate/shared/address"
+	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
 )
 
@@ -29,10 +33,10 @@ type RowTrace struct {
 	// charged), and everything else it runs (Tether's checks, SafeMath,
 	// ABI handling, jumps: its computation).
 	ColdSLOAD, WarmSLOAD, SSTORE, LOG3, Compute uint64
-	Call     uint64 // of Row: the CALL's own cost (warm account, no value)
-	Loop     uint64 // of Row: Multisend's other opcodes (item decode, the call's set-up, the result check)
-	Tail     uint64 // per row outside the loop (the items' hash for the Batch event)
-	Calldata uint64 // the row's 32 bytes, priced
+	Call                                        uint64 // of Row: the CALL's own cost (warm account, no value)
+	Loop                                        uint64 // of Row: Multisend's other opcodes (item decode, the call's set-up, the result check)
+	Tail                                        uint64 // per row outside the loop (the items' hash for the Batch event)
+	Calldata                                    uint64 // the row's 32 bytes, priced
 	// Ops is the token frame's profile: gas by opcode for one row; LoopOps
 	// Multisend's own between two CALLs.
 	Ops, LoopOps map[string]uint64
@@ -76,83 +80,69 @@ func TraceBatchRow(tokenCode []byte, n int, existing bool) (RowTrace, error) {
 	if err != nil {
 		return RowTrace{}, err
 	}
-	r := full.rows[1] // rows[0] is the first recipient (the token's first warm call comes before it: the pull)
-	for i, x := range full.rows[1 : n-1] {
-		if x.Row != r.Row || x.Token != r.Token {
-			return r, fmt.Errorf("gasbench: row %d costs %d (token %d), row 1 %d (token %d)", i+1, x.Row, x.Token, r.Row, r.Token)
-		}
+	// rows[0] is the pull, rows[1] the first recipient (the token's
+	// sender-side slots are cold for it): the steady rows start at 2
+	r, err := steadyRow(full, one, 2, n)
+	if err != nil {
+		return r, err
 	}
-	// what the batch spends per row outside the loop: the difference of
-	// the two executions beyond n-1 rows
-	extra := full.exec - one.exec - uint64(n-1)*r.Row
-	r.Tail = extra / uint64(n-1)
 	items, err := multisend.Items(batch[1:2])
 	if err != nil {
 		return r, err
 	}
 	for _, b := range items[0] {
-		if b == 0 {
-			r.Calldata += params.TxDataZeroGas
-		} else {
-			r.Calldata += params.TxDataNonZeroGasEIP2028
-		}
+		r.Calldata += calldataGas(b)
 	}
 	return r, nil
 }
 
 type batchTrace struct {
-	rows []RowTrace
-	exec uint64 // the whole call's execution gas
+	rows []RowTrace // one per CALL into the token, in order
+	exec uint64     // the whole call's execution gas
 }
 
-// traceBatch runs one batch on a fresh state and traces it.
-func traceBatch(tokenCode []byte, batch []multisend.Payout, existing bool) (batchTrace, error) {
-	var out batchTrace
+// newTraceState is an empty state on mainnet's rules, with a run config
+// from origin traced by hooks.
+func newTraceState() (*state.StateDB, state.Database, *params.ChainConfig) {
 	sdb := state.NewDatabaseForTesting()
-	db, err := state.New(types.EmptyRootHash, sdb)
+	db, _ := state.New(types.EmptyRootHash, sdb)
+	return db, sdb, mainnetRules()
+}
+
+func traceConfig(chain *params.ChainConfig, db *state.StateDB, origin common.Address, h *tracing.Hooks) *runtime.Config {
+	return &runtime.Config{ChainConfig: chain, BlockNumber: big.NewInt(1), Origin: origin, State: db, GasLimit: 1 << 24,
+		Random: &common.Hash{}, Difficulty: new(big.Int), GasPrice: new(big.Int), Value: new(big.Int),
+		BaseFee: big.NewInt(params.InitialBaseFee), BlobBaseFee: big.NewInt(params.BlobTxMinBlobGasprice),
+		EVMConfig: vm.Config{Tracer: h}}
+}
+
+// commitState makes what was written so far the state before the next
+// transaction (its slots' original values, which SSTORE's price depends on).
+func commitState(db *state.StateDB, sdb state.Database, chain *params.ChainConfig) (*state.StateDB, error) {
+	root, err := db.Commit(chain.Rules(big.NewInt(1), true, 0), 1)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
-	hot := common.HexToAddress("0x4075000000000000000000000000000000000001")
-	chain := mainnetRules()
-	cfg := func(h *tracing.Hooks) *runtime.Config {
-		return &runtime.Config{ChainConfig: chain, BlockNumber: big.NewInt(1), Origin: hot, State: db, GasLimit: 1 << 24,
-			EVMConfig: vm.Config{Tracer: h}}
-	}
-	// Multisend as deployed (its owner the hot wallet), and the token
-	initcode := append(common.FromHex(multisend.MultisendMetaData.Bin), common.LeftPadBytes(hot.Bytes(), 32)...)
-	_, ms, _, err := runtime.Create(initcode, cfg(nil))
-	if err != nil {
-		return out, err
-	}
-	db.SetCode(TetherAt, tokenCode, tracing.CodeChangeUnspecified)
+	return state.New(root, sdb)
+}
+
+// installTether installs code at TetherAt as a Tether token whose owner,
+// hot, holds the supply.
+func installTether(db *state.StateDB, code []byte, hot common.Address) {
+	db.SetCode(TetherAt, code, tracing.CodeChangeUnspecified)
 	for k, v := range TetherState(hot, big.NewInt(1_000_000_000_000_000)) {
 		db.SetState(TetherAt, k, v)
 	}
-	db.SetState(TetherAt, AllowedSlot(hot, ms), common.MaxHash)
-	if existing {
-		for _, p := range batch {
-			db.SetState(TetherAt, MapSlot(p.To, slotBalances), common.BigToHash(big.NewInt(1)))
-		}
-	}
-	// what is set above is the state before the transaction (its slots'
-	// original values, which SSTORE's price depends on)
-	rules := chain.Rules(big.NewInt(1), true, 0)
-	root, err := db.Commit(rules, 1)
-	if err != nil {
-		return out, err
-	}
-	if db, err = state.New(root, sdb); err != nil {
-		return out, err
-	}
-	data, err := multisend.Pack(TetherAt, true, batch)
-	if err != nil {
-		return out, err
-	}
+}
 
+// traceCall runs data from origin to `to` as a transaction with access list
+// al and traces every CALL `to` makes into the token: the gas left at each
+// such CALL, its own cost, the token frame's gas and profile, and `to`'s
+// opcodes after it.
+func traceCall(db *state.StateDB, chain *params.ChainConfig, origin, to common.Address, data []byte, al types.AccessList) (batchTrace, error) {
 	var (
-		calls   []uint64 // gas left at each CALL of Multisend into the token
-		costs   []uint64 // each such CALL's own cost (its charge less the gas it passed on)
+		out     batchTrace
+		calls   []uint64 // gas left at each CALL into the token
 		frames  []RowTrace
 		cur     *RowTrace
 		callGas uint64
@@ -182,48 +172,196 @@ func traceBatch(tokenCode []byte, batch []multisend.Payout, existing bool) (batc
 				}
 			}
 		},
-		OnEnter: func(depth int, _ byte, _, to common.Address, _ []byte, gas uint64, _ *big.Int) {
-			if depth == 1 && to == TetherAt {
-				costs = append(costs, callGas-gas)
-				frames = append(frames, RowTrace{Ops: map[string]uint64{}, LoopOps: map[string]uint64{}})
+		OnEnter: func(depth int, _ byte, _, callee common.Address, _ []byte, gas uint64, _ *big.Int) {
+			if depth == 1 && callee == TetherAt {
+				frames = append(frames, RowTrace{Call: callGas - gas, Ops: map[string]uint64{}, LoopOps: map[string]uint64{}})
 				cur = &frames[len(frames)-1]
 			}
 		},
 		OnExit: func(depth int, _ []byte, gasUsed uint64, err error, _ bool) {
 			if depth == 1 && cur != nil {
-				if err != nil {
-					cur.Token = 0
-				} else {
+				if err == nil {
 					cur.Token = gasUsed
 				}
 				cur = nil
 			}
 		},
 	}
-	_, left, err := runtime.Call(ms, data, cfg(hooks))
+	cfg := traceConfig(chain, db, origin, hooks)
+	evm := runtime.NewEnv(cfg)
+	rules := chain.Rules(cfg.BlockNumber, true, cfg.Time)
+	db.Prepare(rules, origin, cfg.Coinbase, &to, vm.ActivePrecompiles(rules), al)
+	_, res, err := evm.Call(origin, to, data, vm.NewGasBudget(cfg.GasLimit, 0), new(uint256.Int))
 	if err != nil {
 		return out, err
 	}
-	out.exec = 1<<24 - left
-	// calls[0] is the pull (transferFrom), calls[1..] the rows; a row's
-	// execution runs from its CALL to the next one's
-	if len(calls) != len(batch)+1 || len(frames) != len(calls) {
-		return out, fmt.Errorf("gasbench: %d token calls for %d rows", len(calls), len(batch))
+	out.exec = cfg.GasLimit - res.ExecutionGas
+	if len(frames) != len(calls) {
+		return out, fmt.Errorf("gasbench: %d token frames for %d calls", len(frames), len(calls))
 	}
-	for i := 1; i < len(calls); i++ {
+	for i := range frames {
 		f := frames[i]
 		if f.Token == 0 {
-			return out, fmt.Errorf("gasbench: row %d failed", i-1)
+			return out, fmt.Errorf("gasbench: token call %d failed", i)
 		}
-		f.Call = costs[i]
 		f.Compute = f.Token - f.ColdSLOAD - f.WarmSLOAD - f.SSTORE - f.LOG3
-		if i+1 < len(calls) {
+		if i+1 < len(calls) { // a row runs from its CALL to the next one's
 			f.Row = calls[i] - calls[i+1]
 			f.Loop = f.Row - f.Token - f.Call
 		}
 		out.rows = append(out.rows, f)
 	}
 	return out, nil
+}
+
+// steadyRow checks that rows[from:len-1] all cost the same and returns the
+// first of them with Tail set from the executions of n and of 1 rows.
+func steadyRow(full, one batchTrace, from, n int) (RowTrace, error) {
+	r := full.rows[from]
+	for i, x := range full.rows[from : len(full.rows)-1] {
+		if x.Row != r.Row || x.Token != r.Token {
+			return r, fmt.Errorf("gasbench: row %d costs %d (token %d), row %d %d (token %d)", from+i, x.Row, x.Token, from, r.Row, r.Token)
+		}
+	}
+	r.Tail = (full.exec - one.exec - uint64(n-1)*r.Row) / uint64(n-1)
+	return r, nil
+}
+
+// traceBatch runs one batch on a fresh state and traces it (rows[0] is
+// the pull).
+func traceBatch(tokenCode []byte, batch []multisend.Payout, existing bool) (batchTrace, error) {
+	hot := common.HexToAddress("0x4075000000000000000000000000000000000001")
+	db, sdb, chain := newTraceState()
+	// Multisend as deployed (its owner the hot wallet), and the token
+	initcode := append(common.FromHex(multisend.MultisendMetaData.Bin), common.LeftPadBytes(hot.Bytes(), 32)...)
+	_, ms, _, err := runtime.Create(initcode, traceConfig(chain, db, hot, nil))
+	if err != nil {
+		return batchTrace{}, err
+	}
+	installTether(db, tokenCode, hot)
+	db.SetState(TetherAt, AllowedSlot(hot, ms), common.MaxHash)
+	if existing {
+		for _, p := range batch {
+			db.SetState(TetherAt, MapSlot(p.To, slotBalances), common.BigToHash(big.NewInt(1)))
+		}
+	}
+	if db, err = commitState(db, sdb, chain); err != nil {
+		return batchTrace{}, err
+	}
+	data, err := multisend.Pack(TetherAt, true, batch)
+	if err != nil {
+		return batchTrace{}, err
+	}
+	t, err := traceCall(db, chain, hot, ms, data, nil)
+	if err != nil {
+		return t, err
+	}
+	if len(t.rows) != len(batch)+1 {
+		return t, fmt.Errorf("gasbench: %d token calls for %d rows", len(t.rows), len(batch))
+	}
+	return t, nil
+}
+
+// TraceSweepRow sweeps n deployed forwarders (each holding a deposit, in
+// steady state: their second sweep) on tokenCode installed as a Tether
+// token, with the sweep's access list, and traces it as TraceBatchRow
+// does: one deposit's execution, the token's transferFrom and the
+// factory's opcodes around it. Calldata is the item's 12 bytes, priced.
+func TraceSweepRow(tokenCode []byte, n int) (RowTrace, error) {
+	if n < 3 {
+		return RowTrace{}, fmt.Errorf("gasbench: trace at least 3 rows")
+	}
+	full, err := traceSweep(tokenCode, n)
+	if err != nil {
+		return RowTrace{}, err
+	}
+	one, err := traceSweep(tokenCode, 1)
+	if err != nil {
+		return RowTrace{}, err
+	}
+	r, err := steadyRow(full, one, 1, n)
+	if err != nil {
+		return r, err
+	}
+	for _, b := range chaineth.PackSweepItems([]chaineth.SweepItem{sweepItem(1)}) {
+		r.Calldata += calldataGas(b)
+	}
+	return r, nil
+}
+
+func sweepItem(i int) chaineth.SweepItem {
+	return chaineth.SweepItem{Index: uint32(i), Amount: uint64(1_000_000 + i)}
+}
+
+func calldataGas(b byte) uint64 {
+	if b == 0 {
+		return params.TxDataZeroGas
+	}
+	return params.TxDataNonZeroGasEIP2028
+}
+
+// traceSweep deploys the factory, pays and sweeps n forwarders once (which
+// deploys them), pays them again and traces the second sweep.
+func traceSweep(tokenCode []byte, n int) (batchTrace, error) {
+	hot := common.HexToAddress("0x4075000000000000000000000000000000000001")
+	db, sdb, chain := newTraceState()
+	initcode := append(common.FromHex(forwarder.ForwarderFactoryMetaData.Bin), common.LeftPadBytes(hot.Bytes(), 32)...)
+	initcode = append(initcode, common.LeftPadBytes(hot.Bytes(), 32)...)
+	_, factory, _, err := runtime.Create(initcode, traceConfig(chain, db, hot, nil))
+	if err != nil {
+		return batchTrace{}, err
+	}
+	fabi, err := forwarder.ForwarderFactoryMetaData.GetAbi()
+	if err != nil {
+		return batchTrace{}, err
+	}
+	call, _ := fabi.Pack("implementation")
+	ret, _, err := runtime.Call(factory, call, traceConfig(chain, db, hot, nil))
+	if err != nil {
+		return batchTrace{}, err
+	}
+	fw := address.Forwarders{Factory: address.Account(factory), Implementation: address.Account(common.BytesToAddress(ret))}
+	installTether(db, tokenCode, hot)
+	items := make([]chaineth.SweepItem, n)
+	deploy := make([]uint32, n)
+	forwarders := make([]common.Address, n)
+	for i := range items {
+		items[i], deploy[i], forwarders[i] = sweepItem(i), uint32(i), common.Address(fw.Address(uint32(i)))
+	}
+	pay := func() {
+		for i, f := range forwarders {
+			db.SetState(TetherAt, MapSlot(f, slotBalances), common.BigToHash(new(big.Int).SetUint64(items[i].Amount)))
+		}
+	}
+	pay()
+	data, err := chaineth.SweepCalldata(TetherAt, deploy, items)
+	if err != nil {
+		return batchTrace{}, err
+	}
+	if _, _, err := runtime.Call(factory, data, traceConfig(chain, db, hot, nil)); err != nil {
+		return batchTrace{}, err
+	}
+	pay()
+	if db, err = commitState(db, sdb, chain); err != nil {
+		return batchTrace{}, err
+	}
+	if data, err = chaineth.SweepCalldata(TetherAt, nil, items); err != nil {
+		return batchTrace{}, err
+	}
+	layout := chaineth.TokenLayouts["tether"]
+	t, err := traceCall(db, chain, hot, factory, data, layout.SweepAccessList(TetherAt, factory, forwarders))
+	if err != nil {
+		return t, err
+	}
+	if len(t.rows) != n {
+		return t, fmt.Errorf("gasbench: %d token calls for %d deposits", len(t.rows), n)
+	}
+	for _, f := range forwarders {
+		if db.GetState(TetherAt, MapSlot(f, slotBalances)) != (common.Hash{}) {
+			return t, fmt.Errorf("gasbench: forwarder %s kept its deposit", f)
+		}
+	}
+	return t, nil
 }
 
 // OpsString lists a profile's opcodes, most gas first.

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
@@ -390,6 +391,84 @@ func PrintBatches(out io.Writer) error {
 		}
 	}
 	WriteBatchTable(out, rows)
+	// ---- gas: the per-row accounting against the goals ----
+	var fresh500, existing500 BatchRow
+	for _, r := range rows {
+		if r.N == 500 && r.Token == tokens[len(tokens)-2] { // Tether's code when given, else TetherUSDT
+			if r.Holders == "fresh" {
+				fresh500 = r
+			} else {
+				existing500 = r
+			}
+		}
+	}
+	return PrintRowAccounting(out, code, fresh500, existing500)
+}
+
+// PrintRowAccounting traces one extra recipient of a batch of the same N
+// as the measured rows on Tether's code (code; TetherUSDT's when nil,
+// which TestTetherFaithfulInBatch holds equal) and prints where its gas
+// goes: the token's share by kind, the CALL and the calldata (together the
+// floor of any payer), then Multisend's own, against the receipts'
+// marginal and the goal.
+func PrintRowAccounting(out io.Writer, code []byte, fresh, existing BatchRow) error {
+	source := "Tether's code (TETHER_RUNTIME)"
+	if code == nil {
+		var err error
+		if code, err = FaithfulRuntime(); err != nil {
+			return err
+		}
+		source = "TetherUSDT (TestTetherFaithfulInBatch holds it equal to Tether's code)"
+	}
+	var tr [2]RowTrace
+	for i, ex := range []bool{false, true} {
+		var err error
+		if tr[i], err = TraceBatchRow(code, fresh.N, ex); err != nil {
+			return err
+		}
+	}
+	// the traced row pays recipient 1 of BatchOf; its calldata cut to the
+	// recipient's 20 bytes and the amount's non-zero ones
+	var amount [8]byte
+	binary.BigEndian.PutUint64(amount[:], uint64(BatchOf(make([]common.Address, 2))[1].Amount))
+	least := 20 * params.TxDataNonZeroGasEIP2028
+	for _, b := range amount {
+		if b != 0 {
+			least += params.TxDataNonZeroGasEIP2028
+		}
+	}
+	min := func(r RowTrace) uint64 { return r.Token + r.Call + least }
+	_, _ = fmt.Fprintf(out, "\nOne extra recipient of a batch of %d, accounted: traced opcode by opcode on %s, the token's frame and Multisend's\n", fresh.N, source)
+	_, _ = fmt.Fprintf(out, "opcodes around it (each as charged); calldata is the row's bytes priced (16 a non-zero byte, 4 a zero one). Every line is measured now.\n\n")
+	_, _ = fmt.Fprintf(out, "| %-86s | %7s | %8s |\n", "per extra recipient", "fresh", "existing")
+	_, _ = fmt.Fprintf(out, "|%s|%s|%s|\n", dashes(88), dashes(9), dashes(10))
+	line := func(what string, f, e int64) {
+		_, _ = fmt.Fprintf(out, "| %-86s | %7d | %8d |\n", what, f, e)
+	}
+	u := func(f func(RowTrace) uint64) (int64, int64) { return int64(f(tr[0])), int64(f(tr[1])) }
+	row := func(what string, f func(RowTrace) uint64) { a, b := u(f); line(what, a, b) }
+	row("token: the recipient's balance, cold SLOAD", func(r RowTrace) uint64 { return r.ColdSLOAD })
+	row("token: the balances written (recipient's, payer's), SSTORE", func(r RowTrace) uint64 { return r.SSTORE })
+	row("token: warm SLOADs (paused, blacklist, deprecated, fee, max fee, payer's balance)", func(r RowTrace) uint64 { return r.WarmSLOAD })
+	row("token: the Transfer event, LOG3", func(r RowTrace) uint64 { return r.LOG3 })
+	row("token: Tether's computation (its checks, SafeMath, ABI decoding, jumps)", func(r RowTrace) uint64 { return r.Compute })
+	row("= the token's transfer inside a batch", func(r RowTrace) uint64 { return r.Token })
+	row("CALL into the token (warm account, no value)", func(r RowTrace) uint64 { return r.Call })
+	row("the row's calldata (recipient and amount in one 32-byte word), priced", func(r RowTrace) uint64 { return r.Calldata })
+	row("= floor: any payer that spends nothing of its own, with this row layout", RowTrace.Floor)
+	row("  absolute floor: calldata cut to the recipient and the amount's non-zero bytes", min)
+	row("Multisend's loop (item decode, the call's set-up, the result check)", func(r RowTrace) uint64 { return r.Loop })
+	row("Multisend's items hash for the Batch event (per row)", func(r RowTrace) uint64 { return r.Tail })
+	row("= traced row", RowTrace.Total)
+	mf, me := int64(math.Round(fresh.Marginal())), int64(math.Round(existing.Marginal()))
+	line(fmt.Sprintf("measured marginal, receipts ((gas(%d)-gas(1))/%d, table above)", fresh.N, fresh.N-1), mf, me)
+	tf, te := u(RowTrace.Total)
+	line("  measured - traced (the batch of 1's refund capped at a fifth of its gas; rounding)", mf-tf, me-te)
+	line("goal (issue 16)", int64(fresh.Budget()), int64(existing.Budget()))
+	ff, fe := u(RowTrace.Floor)
+	line("goal - floor (below 0: no payer meets the goal on a token costing what Tether's code costs)", int64(fresh.Budget())-ff, int64(existing.Budget())-fe)
+	af, ae := u(min)
+	line("goal - absolute floor", int64(fresh.Budget())-af, int64(existing.Budget())-ae)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package gasbench
 
 import (
 	"fmt"
+	"io"
 	"math/big"
 	"sort"
 
@@ -29,16 +30,20 @@ import (
 type RowTrace struct {
 	Row   uint64 // one row's execution: from one token CALL to the next
 	Token uint64 // of Row: used inside the token's frame (its transfer)
+
 	// Of Token: its storage accesses and its event (each opcode's cost as
 	// charged), and everything else it runs (Tether's checks, SafeMath,
 	// ABI handling, jumps: its computation).
 	ColdSLOAD, WarmSLOAD, SSTORE, LOG3, Compute uint64
-	Call                                        uint64 // of Row: the CALL's own cost (warm account, no value)
-	Loop                                        uint64 // of Row: Multisend's other opcodes (item decode, the call's set-up, the result check)
-	Tail                                        uint64 // per row outside the loop (the items' hash for the Batch event)
-	Calldata                                    uint64 // the row's 32 bytes, priced
+
+	Call     uint64 // of Row: the CALL's own cost (warm account, no value)
+	Loop     uint64 // of Row: the payer's other opcodes (item decode, the call's set-up, the result check)
+	Tail     uint64 // per row outside the loop (Multisend: the items' hash for the Batch event)
+	Calldata uint64 // the row's bytes, priced
+	Refund   uint64 // the refund counter's growth per row (SSTOREs that clear a slot), before the cap
+
 	// Ops is the token frame's profile: gas by opcode for one row; LoopOps
-	// Multisend's own between two CALLs.
+	// the payer's own between two CALLs.
 	Ops, LoopOps map[string]uint64
 }
 
@@ -99,6 +104,9 @@ func TraceBatchRow(tokenCode []byte, n int, existing bool) (RowTrace, error) {
 type batchTrace struct {
 	rows []RowTrace // one per CALL into the token, in order
 	exec uint64     // the whole call's execution gas
+	// refund is the refund counter at the end (before the cap of a
+	// fifth of the gas used)
+	refund uint64
 }
 
 // newTraceState is an empty state on mainnet's rules, with a run config
@@ -196,6 +204,7 @@ func traceCall(db *state.StateDB, chain *params.ChainConfig, origin, to common.A
 		return out, err
 	}
 	out.exec = cfg.GasLimit - res.ExecutionGas
+	out.refund = db.GetRefund()
 	if len(frames) != len(calls) {
 		return out, fmt.Errorf("gasbench: %d token frames for %d calls", len(frames), len(calls))
 	}
@@ -224,6 +233,7 @@ func steadyRow(full, one batchTrace, from, n int) (RowTrace, error) {
 		}
 	}
 	r.Tail = (full.exec - one.exec - uint64(n-1)*r.Row) / uint64(n-1)
+	r.Refund = (full.refund - one.refund) / uint64(n-1)
 	return r, nil
 }
 
@@ -381,4 +391,69 @@ func OpsString(ops map[string]uint64) string {
 		s += fmt.Sprintf("%s %d ", k, ops[k])
 	}
 	return s
+}
+
+// PrintSweepAccounting traces one deposit of a steady-state sweep of n on
+// Tether's code (code; TetherUSDT's when nil, which
+// TestTetherFaithfulInBatch holds equal) and prints where its gas goes
+// against measured, the receipts' gas per deposit of a sweep of n with its
+// access list: the token's share by kind, the CALL, the item's calldata
+// and the access list's keys (together the floor of any sweeper), the
+// factory's own, the refund and its cap, and the transaction's fixed cost.
+func PrintSweepAccounting(out io.Writer, code []byte, n int, measured uint64) error {
+	source := "Tether's code (TETHER_RUNTIME)"
+	if code == nil {
+		var err error
+		if code, err = FaithfulRuntime(); err != nil {
+			return err
+		}
+		source = "TetherUSDT (TestTetherFaithfulInBatch holds it equal to Tether's code)"
+	}
+	r, err := TraceSweepRow(code, n)
+	if err != nil {
+		return err
+	}
+	layout := chaineth.TokenLayouts["tether"]
+	keys := uint64(len(layout.SweepAccessList(TetherAt, common.Address{}, []common.Address{{}})[0].StorageKeys))
+	list := keys * params.TxAccessListStorageKeyGas
+	floorGross := r.Floor() + list
+	gross := r.Total() + list
+	net := func(g uint64) uint64 { return g - g/params.RefundQuotientEIP3529 } // the cap binds when the refund exceeds a fifth
+	fixed := int64(measured)*int64(n) - int64(net(gross))*int64(n)             // the transaction's own, net, for n deposits
+	_, _ = fmt.Fprintf(out, "\nOne deposit of a steady-state sweep of %d with its access list, accounted: traced opcode by opcode on %s,\n", n, source)
+	_, _ = fmt.Fprintf(out, "the token's transferFrom and the factory's opcodes around it; calldata and the access list's keys priced (16/4 a byte, %d a key).\n\n", params.TxAccessListStorageKeyGas)
+	_, _ = fmt.Fprintf(out, "| %-86s | %8s |\n", "per deposit", "gas")
+	_, _ = fmt.Fprintf(out, "|%s|%s|\n", dashes(88), dashes(10))
+	line := func(what string, v int64) { _, _ = fmt.Fprintf(out, "| %-86s | %8d |\n", what, v) }
+	line("token: cold SLOADs (none: the access list pays for them)", int64(r.ColdSLOAD))
+	line(fmt.Sprintf("token: its %d slots in the access list (forwarder's balance, blacklist entry, allowance)", keys), int64(list))
+	line("token: warm SLOADs (the listed ones, paused, deprecated, fee, max fee, hot wallet's balance)", int64(r.WarmSLOAD))
+	line("token: the balances written (forwarder's to zero, hot wallet's), SSTORE", int64(r.SSTORE))
+	line("token: the Transfer event, LOG3", int64(r.LOG3))
+	line("token: Tether's computation (its checks, SafeMath, ABI decoding, jumps)", int64(r.Compute))
+	line("= the token's transferFrom, its listed slots included", int64(r.Token+list))
+	line("CALL into the token (warm account, no value)", int64(r.Call))
+	line("the item's calldata (4-byte index, 8-byte amount), priced", int64(r.Calldata))
+	line("= floor, gross: any sweeper that spends nothing of its own", int64(floorGross))
+	line("the factory's loop (CREATE2 address, item decode, the call's set-up, the result check)", int64(r.Loop+r.Tail))
+	line("= traced, gross", int64(gross))
+	line("refund counted (the forwarder's balance cleared)", int64(r.Refund))
+	line("  of which the transaction gets a fifth of its gas at most: traced, net", int64(net(gross)))
+	line(fmt.Sprintf("measured per deposit, receipts (sweep of %d with its access list, table above)", n), int64(measured))
+	line(fmt.Sprintf("  the transaction's fixed cost (21,000, the factory's reads...) per deposit, net: measured - traced"), fixed/int64(n))
+	floor := int64(net(floorGross)) + fixed/int64(n)
+	line(fmt.Sprintf("floor at %d a sweep, net: the floor's 4/5 and the fixed cost's share", n), floor)
+	line("goal (issue 18)", 11_000)
+	line(fmt.Sprintf("goal - floor at %d (below 0: no sweeper meets the goal at this size)", n), 11_000-floor)
+	if room := int64(11_000) - int64(net(gross)); room > 0 {
+		line("sweep size at which this factory meets the goal: fixed cost / (goal - traced net)", (fixed+room-1)/room)
+	}
+	if room := int64(11_000) - int64(net(floorGross)); room > 0 {
+		line("sweep size at which the floor meets the goal", (fixed+room-1)/room)
+	}
+	line("deposits one transaction holds under Osaka's cap (16,777,216 gas, EIP-7825), gross", int64(params.MaxTxGas/gross))
+	if r.Refund*5 < gross {
+		return fmt.Errorf("gasbench: the refund (%d) does not reach the cap (%d): the net lines above do not hold", r.Refund, gross/5)
+	}
+	return nil
 }

@@ -41,10 +41,11 @@ var TetherAt = common.HexToAddress("0xdAC17F958D2ee523a2206206994597C13D831ec7")
 // Budgets are issue 16's goals for gas per extra recipient of a batch,
 // printed as they are named. Issue 16 set Tether's (27,100 / 9,900) on a
 // TetherUSDT that did Tether's storage reads but not its computation;
-// since issue 18 the token costs exactly what Tether's code costs
-// (TestTetherFaithful), 642 gas more per transfer, so the Tether rows can
-// miss the goal by up to that much with Multisend itself unchanged: the
-// table says so, and Guard is the bound a test holds Multisend to.
+// since issue 18 the token costs exactly what Tether's code costs, in a
+// single transfer and inside a batch (TestTetherFaithful,
+// TestTetherFaithfulInBatch), and no payer can meet those goals on it:
+// PrintRowAccounting prints why, line by line. Guard is the bound a test
+// holds Multisend to.
 var Budgets = map[Token]struct{ Fresh, Existing uint64 }{
 	Tether:     {Fresh: 27_100, Existing: 9_900},
 	TetherCode: {Fresh: 27_100, Existing: 9_900},
@@ -52,7 +53,8 @@ var Budgets = map[Token]struct{ Fresh, Existing uint64 }{
 }
 
 // tetherCompute is the gas Tether's transfer spends on computation beyond
-// the TetherUSDT issue 16's goals were set on (62,993 against 62,351).
+// the TetherUSDT issue 16's goals were set on (62,993 against 62,351): the
+// margin Guard allows the Tether rows over the goal.
 const tetherCompute = 642
 
 // BatchWorld is a mainnet-like simulated chain with both tokens and a

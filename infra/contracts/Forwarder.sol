@@ -126,8 +126,8 @@ contract ForwarderFactory {
                 mstore(0x120, shr(224, item))
                 mstore(0x84, and(keccak256(0x10b, 85), addrMask))
                 mstore(0xc4, and(shr(160, item), 0xffffffffffffffff))
-                let ok := call(gas(), token, 0, 0x80, 100, 0, 32)
-                if iszero(and(ok, eq(mload(0), 1))) { revert(0, 0) }
+                // Yul evaluates arguments right to left: the call, then the word it left
+                if iszero(and(eq(mload(0), 1), call(gas(), token, 0, 0x80, 100, 0, 32))) { revert(0, 0) }
             }
         }
     }

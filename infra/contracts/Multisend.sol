@@ -88,8 +88,8 @@ contract Multisend {
                 sum := add(sum, amount)
                 mstore(0x84, and(item, mask))
                 mstore(0xa4, amount)
-                let ok := call(CALL_GAS, token, 0, 0x80, 68, 0, 32)
-                if iszero(and(ok, eq(mload(0), 1))) {
+                // Yul evaluates arguments right to left: the call, then the word it left
+                if iszero(and(eq(mload(0), 1), call(CALL_GAS, token, 0, 0x80, 68, 0, 32))) {
                     mstore(0x100, add(mload(0x100), 1))
                     mstore(0x120, add(mload(0x120), amount))
                     log3(0xa4, 32, 0x588dcfcbb5374fc86c413296e3ed7c6c0f173823a87afd0016558cc6a5969ab6, shr(5, sub(it, items.offset)), mload(0x84))

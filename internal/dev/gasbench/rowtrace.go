@@ -446,12 +446,12 @@ func PrintSweepAccounting(out io.Writer, code []byte, n int, measured uint64) er
 	line("goal (issue 18)", 11_000)
 	line(fmt.Sprintf("goal - floor at %d (below 0: no sweeper meets the goal at this size)", n), 11_000-floor)
 	if room := int64(11_000) - int64(net(gross)); room > 0 {
-		line("sweep size at which this factory meets the goal: fixed cost / (goal - traced net)", (fixed+room-1)/room)
+		line("sweep size at which this factory meets the goal (derived: fixed cost / (goal - traced net))", (fixed+room-1)/room)
 	}
 	if room := int64(11_000) - int64(net(floorGross)); room > 0 {
-		line("sweep size at which the floor meets the goal", (fixed+room-1)/room)
+		line("sweep size at which the floor meets the goal (derived: fixed cost / (goal - floor net))", (fixed+room-1)/room)
 	}
-	line("deposits one transaction holds under Osaka's cap (16,777,216 gas, EIP-7825), gross", int64(params.MaxTxGas/gross))
+	line("deposits one transaction holds under Osaka's cap (16,777,216 gas, EIP-7825; derived)", int64(params.MaxTxGas/gross))
 	if r.Refund*5 < gross {
 		return fmt.Errorf("gasbench: the refund (%d) does not reach the cap (%d): the net lines above do not hold", r.Refund, gross/5)
 	}

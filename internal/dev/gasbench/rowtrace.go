@@ -440,7 +440,7 @@ func PrintSweepAccounting(out io.Writer, code []byte, n int, measured uint64) er
 	line("refund counted (the forwarder's balance cleared)", int64(r.Refund))
 	line("  of which the transaction gets a fifth of its gas at most: traced, net", int64(net(gross)))
 	line(fmt.Sprintf("measured per deposit, receipts (sweep of %d with its access list, table above)", n), int64(measured))
-	line(fmt.Sprintf("  the transaction's fixed cost (21,000, the factory's reads...) per deposit, net: measured - traced"), fixed/int64(n))
+	line("  the transaction's fixed cost (21,000, the factory's reads...) per deposit, net: measured - traced", fixed/int64(n))
 	floor := int64(net(floorGross)) + fixed/int64(n)
 	line(fmt.Sprintf("floor at %d a sweep, net: the floor's 4/5 and the fixed cost's share", n), floor)
 	line("goal (issue 18)", 11_000)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/stablegate/stablegate/internal/dev/gasbench"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
@@ -41,10 +42,24 @@ func benchGas() error {
 	fmt.Printf("| %-24s | %12d | %30d | %26d |\n", "to an existing holder", p.Existing, ref.Existing, floor.Existing)
 	fmt.Printf("(Tether's code: %s)\n", refNote)
 
+	var tw *gasbench.World // Tether's own code beside TetherUSDT when TETHER_RUNTIME names it
+	if code, _ := gasbench.TetherRuntimeFromEnv(); code != nil {
+		if tw, err = gasbench.NewWorldWith(code); err != nil {
+			return err
+		}
+		defer tw.Close()
+	}
 	fmt.Printf("\nGas per deposit swept from CREATE2 forwarders into the hot wallet on TetherUSDT, one batch transaction (goal: at most 11,000 in steady state; the naive top-up-and-transfer costs about 50,400)\n\n")
-	fmt.Printf("| %6s | %28s | %14s | %28s |\n", "batch", "first sweep (deploys proxy)", "steady state", "steady, with its access list")
-	fmt.Printf("|%s|%s|%s|%s|\n", dashes(8), dashes(30), dashes(16), dashes(30))
+	head := fmt.Sprintf("| %6s | %28s | %14s | %28s |", "batch", "first sweep (deploys proxy)", "steady state", "steady, with its access list")
+	rule := fmt.Sprintf("|%s|%s|%s|%s|", dashes(8), dashes(30), dashes(16), dashes(30))
+	if tw != nil {
+		head += fmt.Sprintf(" %26s | %26s |", "Tether's code: steady", "Tether's code: with list")
+		rule += dashes(28) + "|" + dashes(28) + "|"
+	}
+	fmt.Println(head)
+	fmt.Println(rule)
 	layout := chaineth.TokenLayouts["tether"]
+	var listed200 uint64 // per deposit, the measured figure the accounting below is checked against
 	for _, n := range []int{10, 50, 100, 200} {
 		s, err := w.MeasureSweep(n, nil)
 		if err != nil {
@@ -54,7 +69,28 @@ func benchGas() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| %6d | %28d | %14d | %28d |\n", n, s.First, s.Steady, l.Steady)
+		line := fmt.Sprintf("| %6d | %28d | %14d | %28d |", n, s.First, s.Steady, l.Steady)
+		listed200 = l.Steady
+		if tw != nil {
+			// the same sequence as on TetherUSDT, so the forwarders' indices
+			// (and the items' calldata) are the same
+			ts, err := tw.MeasureSweepOf(tw.TetherCode, gasbench.TetherAt, n, nil)
+			if err != nil {
+				return err
+			}
+			tl, err := tw.MeasureSweepOf(tw.TetherCode, gasbench.TetherAt, n, &layout)
+			if err != nil {
+				return err
+			}
+			line += fmt.Sprintf(" %26d | %26d |", ts.Steady, tl.Steady)
+			listed200 = tl.Steady
+		}
+		fmt.Println(line)
+	}
+	// ---- gas: one deposit accounted, against the goal ----
+	code, _ := gasbench.TetherRuntimeFromEnv()
+	if err := gasbench.PrintSweepAccounting(os.Stdout, code, 200, listed200); err != nil {
+		return err
 	}
 	return nil
 }

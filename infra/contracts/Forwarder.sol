@@ -106,21 +106,28 @@ contract ForwarderFactory {
         bytes32 h = proxyCodeHash;
         address to = sweepTo;
         assembly {
-            let p := mload(0x40)
-            let q := add(p, 128)
-            mstore(q, or(shl(160, 0xff), address()))
-            mstore(add(q, 64), h)
-            mstore(p, shl(224, 0x23b872dd))
-            mstore(add(p, 36), to)
+            // Memory at fixed places (nothing of Solidity's is live here):
+            // 0x00 the word a token call returns; 0x80.. transferFrom's input
+            // (selector, from, to, amount); 0x100.. CREATE2's preimage
+            // (0xff ++ this, salt, the proxy's code hash).
+            mstore(0x100, or(shl(160, 0xff), address()))
+            mstore(0x140, h)
+            mstore(0x80, shl(224, 0x23b872dd))
+            mstore(0xa4, to)
+            // A call succeeds when it does not revert and leaves the word at
+            // 0x00 at 1: a token that returns nothing (Tether) leaves the 1
+            // put there before the loop, one that returns a bool writes it
+            // (as OpenZeppelin's SafeERC20 reads a token's answer).
+            mstore(0, 1)
+            let addrMask := sub(shl(160, 1), 1) // kept on the stack: the optimizer rebuilds a literal mask every row
             let end := add(items.offset, items.length)
             for { let it := items.offset } lt(it, end) { it := add(it, 12) } {
                 let item := calldataload(it)
-                mstore(add(q, 32), shr(224, item))
-                mstore(add(p, 4), and(keccak256(add(q, 11), 85), 0xffffffffffffffffffffffffffffffffffffffff))
-                mstore(add(p, 68), and(shr(160, item), 0xffffffffffffffff))
-                mstore(0, 1)
-                let ok := call(gas(), token, 0, p, 100, 0, 32)
-                if iszero(and(ok, or(iszero(returndatasize()), eq(mload(0), 1)))) { revert(0, 0) }
+                mstore(0x120, shr(224, item))
+                mstore(0x84, and(keccak256(0x10b, 85), addrMask))
+                mstore(0xc4, and(shr(160, item), 0xffffffffffffffff))
+                // Yul evaluates arguments right to left: the call, then the word it left
+                if iszero(and(eq(mload(0), 1), call(gas(), token, 0, 0x80, 100, 0, 32))) { revert(0, 0) }
             }
         }
     }

@@ -36,8 +36,9 @@ contract Multisend {
     /// invalid opcode (Solidity 0.4's assert) burns only this much.
     uint256 private constant CALL_GAS = 200_000;
 
-    /// @dev keccak256("Failed(uint256,address,uint256)"), written out for
-    /// the assembly (a test checks it against the ABI).
+    /// @dev The events' topics, keccak256("Failed(uint256,address,uint256)")
+    /// and keccak256("Batch(address,bytes32,uint256,uint256,uint256)"), are
+    /// written out in the assembly (the package's tests read them through the ABI).
     constructor(address owner_) {
         owner = owner_;
     }
@@ -48,22 +49,21 @@ contract Multisend {
     function pay(address token, uint256 pull, bytes32[] calldata items) external {
         require(pull != 0 || msg.sender == owner, "not owner");
         require(token.code.length > 0, "token");
-        uint256 failedN;
-        uint256 failedSum;
         assembly {
-            let p := mload(0x40)
-            // p+128: failed count, p+160: failed total, p+192: items offset (read on failures only: kept off the stack)
-            mstore(add(p, 128), 0)
-            mstore(add(p, 160), 0)
-            mstore(add(p, 192), items.offset)
+            // Memory at fixed places (nothing of Solidity's is live here):
+            // 0x00 the word a token call returns; 0x80.. a call's input
+            // (selector, then two or three words); 0x100 the failed count,
+            // 0x120 the failed total (read on failures only: kept off the stack).
+            mstore(0x100, 0)
+            mstore(0x120, 0)
             // the funding step: transferFrom(caller, this, pull)
             if pull {
-                mstore(p, shl(224, 0x23b872dd))
-                mstore(add(p, 4), caller())
-                mstore(add(p, 36), address())
-                mstore(add(p, 68), pull)
+                mstore(0x80, shl(224, 0x23b872dd))
+                mstore(0x84, caller())
+                mstore(0xa4, address())
+                mstore(0xc4, pull)
                 mstore(0, 0)
-                let ok := call(gas(), token, 0, p, 100, 0, 32)
+                let ok := call(gas(), token, 0, 0x80, 100, 0, 32)
                 if iszero(and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 31), eq(mload(0), 1))))) {
                     mstore(0, shl(224, 0x08c379a0)) // Error("pull")
                     mstore(4, 32)
@@ -72,20 +72,28 @@ contract Multisend {
                     revert(0, 100)
                 }
             }
-            // transfer(to, amount) for each item
-            mstore(p, shl(224, 0xa9059cbb))
+            // transfer(to, amount) for each item. A call succeeds when it
+            // does not revert and leaves the word at 0x00 at 1: a token that
+            // returns nothing (Tether) leaves the 1 put there before the loop,
+            // one that returns a bool writes it (as OpenZeppelin's SafeERC20
+            // reads a token's answer); a failure puts the 1 back.
+            mstore(0x80, shl(224, 0xa9059cbb))
+            mstore(0, 1)
             let sum := 0
+            let mask := sub(shl(160, 1), 1) // computed once: a PUSH20 in the loop costs the same as a DUP, but the optimizer rebuilds it each row
             let end := add(items.offset, shl(5, items.length))
             for { let it := items.offset } lt(it, end) { it := add(it, 32) } {
                 let item := calldataload(it)
-                sum := add(sum, shr(160, item))
-                mstore(add(p, 4), and(item, 0xffffffffffffffffffffffffffffffffffffffff))
-                mstore(add(p, 36), shr(160, item))
-                let ok := call(CALL_GAS, token, 0, p, 68, 0, 32)
-                if iszero(and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 31), eq(mload(0), 1))))) {
-                    mstore(add(p, 128), add(mload(add(p, 128)), 1))
-                    mstore(add(p, 160), add(mload(add(p, 160)), shr(160, item)))
-                    log3(add(p, 36), 32, 0x588dcfcbb5374fc86c413296e3ed7c6c0f173823a87afd0016558cc6a5969ab6, shr(5, sub(it, mload(add(p, 192)))), mload(add(p, 4)))
+                let amount := shr(160, item)
+                sum := add(sum, amount)
+                mstore(0x84, and(item, mask))
+                mstore(0xa4, amount)
+                // Yul evaluates arguments right to left: the call, then the word it left
+                if iszero(and(eq(mload(0), 1), call(CALL_GAS, token, 0, 0x80, 68, 0, 32))) {
+                    mstore(0x100, add(mload(0x100), 1))
+                    mstore(0x120, add(mload(0x120), amount))
+                    log3(0xa4, 32, 0x588dcfcbb5374fc86c413296e3ed7c6c0f173823a87afd0016558cc6a5969ab6, shr(5, sub(it, items.offset)), mload(0x84))
+                    mstore(0, 1)
                 }
             }
             if pull {
@@ -97,14 +105,14 @@ contract Multisend {
                     revert(0, 100)
                 }
             }
-            failedN := mload(add(p, 128))
-            failedSum := mload(add(p, 160))
+            let failedN := mload(0x100)
+            let failedSum := mload(0x120)
             // what the token refused goes back to the caller
             if failedSum {
-                mstore(add(p, 4), caller())
-                mstore(add(p, 36), failedSum)
+                mstore(0x84, caller())
+                mstore(0xa4, failedSum)
                 mstore(0, 0)
-                let ok := call(gas(), token, 0, p, 68, 0, 32)
+                let ok := call(gas(), token, 0, 0x80, 68, 0, 32)
                 if iszero(and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 31), eq(mload(0), 1))))) {
                     mstore(0, shl(224, 0x08c379a0)) // Error("return")
                     mstore(4, 32)
@@ -113,13 +121,13 @@ contract Multisend {
                     revert(0, 100)
                 }
             }
+            // Batch(token, keccak256(items), count, failed, returned)
+            calldatacopy(0x140, items.offset, shl(5, items.length))
+            let h := keccak256(0x140, shl(5, items.length))
+            mstore(0x80, items.length)
+            mstore(0xa0, failedN)
+            mstore(0xc0, failedSum)
+            log3(0x80, 96, 0x57b3336ea116b53b4dbe403770f26b3cd905c60d512462a692bd55ba4837946a, token, h)
         }
-        bytes32 h;
-        assembly {
-            let q := mload(0x40)
-            calldatacopy(q, items.offset, shl(5, items.length))
-            h := keccak256(q, shl(5, items.length))
-        }
-        emit Batch(token, h, items.length, failedN, failedSum);
     }
 }

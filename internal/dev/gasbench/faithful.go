@@ -46,10 +46,18 @@ const (
 // approved spender. Tether's code is not kept here: set TETHER_RUNTIME to a
 // file holding it (hex; eth_getCode on mainnet gives it) and the test and
 // make bench measure it instead.
+//
+// InBatch and InSweep are the same code's warm paths, measured by
+// TraceBatchRow and TraceSweepRow (a row's token frame): transfer as
+// Multisend calls it inside a batch (everything the token touches already
+// warm but the recipient's balance), and transferFrom as the forwarder
+// factory calls it inside a steady-state sweep with its access list.
 var TetherReference = struct {
 	Transfer     TransferCost
 	TransferFrom uint64
-}{TransferCost{Fresh: 62_993, Existing: 45_893}, 40_830}
+	InBatch      TransferCost
+	InSweep      uint64
+}{TransferCost{Fresh: 62_993, Existing: 45_893}, 40_830, TransferCost{Fresh: 26_801, Existing: 9_701}, 7_730}
 
 // TetherRuntimeFromEnv reads the runtime code named by TETHER_RUNTIME (nil
 // when it is not set).

@@ -89,3 +89,62 @@ func TestTetherFaithful(t *testing.T) {
 	}
 	t.Logf("transfer %d / %d gas (fresh / existing holder), transferFrom execution %d: Tether's", got.Fresh, got.Existing, fromGas)
 }
+
+// Inside a batch and a sweep, where Tether's checks read slots already
+// warm, the faithful token still costs exactly what Tether's code costs:
+// each row's token frame (a Multisend transfer to a fresh and to an
+// existing holder, a sweep's transferFrom), against the recorded reference,
+// or, with TETHER_RUNTIME, against Tether's code traced the same way, where
+// the whole row, the storage and event charges and Multisend's share must
+// match too.
+func TestTetherFaithfulInBatch(t *testing.T) {
+	ours, err := FaithfulRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := tetherRuntime(t)
+	same := func(what string, got, want RowTrace) {
+		t.Helper()
+		if got.Token != want.Token {
+			t.Fatalf("%s: the token's frame costs %d gas, Tether's %d (ours: %s; Tether's: %s)", what, got.Token, want.Token, OpsString(got.Ops), OpsString(want.Ops))
+		}
+		if code == nil {
+			return
+		}
+		g := [...]uint64{got.Row, got.ColdSLOAD, got.WarmSLOAD, got.SSTORE, got.LOG3, got.Call, got.Loop, got.Tail}
+		w := [...]uint64{want.Row, want.ColdSLOAD, want.WarmSLOAD, want.SSTORE, want.LOG3, want.Call, want.Loop, want.Tail}
+		if g != w {
+			t.Fatalf("%s: row, cold/warm SLOAD, SSTORE, LOG3, CALL, loop, tail %v, on Tether's code %v", what, g, w)
+		}
+	}
+	for _, existing := range []bool{false, true} {
+		what := map[bool]string{false: "batch, fresh holders", true: "batch, existing holders"}[existing]
+		got, err := TraceBatchRow(ours, 20, existing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := RowTrace{Token: TetherReference.InBatch.Fresh}
+		if existing {
+			want.Token = TetherReference.InBatch.Existing
+		}
+		if code != nil {
+			if want, err = TraceBatchRow(code, 20, existing); err != nil {
+				t.Fatal(err)
+			}
+		}
+		same(what, got, want)
+		t.Logf("%s: token frame %d gas a row, Tether's", what, got.Token)
+	}
+	got, err := TraceSweepRow(ours, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RowTrace{Token: TetherReference.InSweep}
+	if code != nil {
+		if want, err = TraceSweepRow(code, 20); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("sweep", got, want)
+	t.Logf("sweep: transferFrom frame %d gas a deposit, Tether's", got.Token)
+}

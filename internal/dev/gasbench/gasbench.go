@@ -41,13 +41,16 @@ type World struct {
 	Auth    *bind.TransactOpts
 	Token   *benchtoken.TetherUSDT
 	TokenAt common.Address
-	Factory *forwarder.ForwarderFactory
-	Fw      address.Forwarders
-	From    common.Address
-	next    uint32 // next unused wallet index
-	key     *ecdsa.PrivateKey
-	chainID *big.Int
-	nonce   uint64 // the key's next nonce (kept here: the simulated pool's pending view can lag a commit)
+	// TetherCode is Tether's own code at TetherAt (nil unless the world was
+	// made with it), for MeasureSweepOf.
+	TetherCode *benchtoken.TetherUSDT
+	Factory    *forwarder.ForwarderFactory
+	Fw         address.Forwarders
+	From       common.Address
+	next       uint32 // next unused wallet index
+	key        *ecdsa.PrivateKey
+	chainID    *big.Int
+	nonce      uint64 // the key's next nonce (kept here: the simulated pool's pending view can lag a commit)
 }
 
 // send signs and sends a call with an access list.
@@ -71,14 +74,24 @@ func (w *World) tx() *bind.TransactOpts {
 }
 
 // NewWorld starts the chain and deploys the contracts.
-func NewWorld() (*World, error) {
+func NewWorld() (*World, error) { return NewWorldWith(nil) }
+
+// NewWorldWith is NewWorld with, when tetherCode is not nil, Tether's own
+// runtime code installed at TetherAt as a Tether token whose owner, the
+// hot wallet, holds the supply (TetherState).
+func NewWorldWith(tetherCode []byte) (*World, error) {
 	key, _ := crypto.GenerateKey()
-	return newWorld(key)
+	return newWorld(key, tetherCode)
 }
 
-func newWorld(key *ecdsa.PrivateKey) (*World, error) {
+func newWorld(key *ecdsa.PrivateKey, tetherCode []byte) (*World, error) {
 	from := crypto.PubkeyToAddress(key.PublicKey)
-	sim := simulated.NewBackend(types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether))}}, MainnetLike)
+	supply := big.NewInt(1_000_000_000_000_000) // a billion USDT
+	alloc := types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether))}}
+	if tetherCode != nil {
+		alloc[TetherAt] = types.Account{Code: tetherCode, Storage: TetherState(from, supply), Balance: new(big.Int)}
+	}
+	sim := simulated.NewBackend(alloc, MainnetLike)
 	ec := sim.Client()
 	chainID, _ := ec.ChainID(context.Background())
 	auth, _ := bind.NewKeyedTransactorWithChainID(key, chainID)
@@ -97,9 +110,15 @@ func newWorld(key *ecdsa.PrivateKey) (*World, error) {
 		return nil, err
 	}
 	w.Factory, w.Fw = factory, address.Forwarders{Factory: address.Account(factoryAt), Implementation: address.Account(impl)}
-	// The hot wallet already holds tokens (as it does in steady state).
-	if _, err := w.Token.Mint(w.tx(), from, big.NewInt(1)); err != nil {
+	// The hot wallet already holds tokens (as it does in steady state): it
+	// pays the deposits the sweeps move back to it.
+	if _, err := w.Token.Mint(w.tx(), from, supply); err != nil {
 		return nil, err
+	}
+	if tetherCode != nil {
+		if w.TetherCode, err = benchtoken.NewTetherUSDT(TetherAt, ec); err != nil {
+			return nil, err
+		}
 	}
 	sim.Commit()
 	return w, nil
@@ -136,6 +155,12 @@ type Sweep struct {
 // sweeps them, then does it again with the forwarders deployed. With a
 // layout, each sweep lists the token slots it touches in its access list.
 func (w *World) MeasureSweep(n int, layout *chaineth.TokenLayout) (Sweep, error) {
+	return w.MeasureSweepOf(w.Token, w.TokenAt, n, layout)
+}
+
+// MeasureSweepOf is MeasureSweep on the token at tokenAt (TetherUSDT, or
+// Tether's own code at TetherAt); the hot wallet pays the deposits.
+func (w *World) MeasureSweepOf(token *benchtoken.TetherUSDT, tokenAt common.Address, n int, layout *chaineth.TokenLayout) (Sweep, error) {
 	items := make([]chaineth.SweepItem, n)
 	base := w.next
 	w.next += uint32(n)
@@ -143,7 +168,7 @@ func (w *World) MeasureSweep(n int, layout *chaineth.TokenLayout) (Sweep, error)
 		for i := range items {
 			amount := big.NewInt(int64(1_000_000 + i))
 			items[i] = chaineth.SweepItem{Index: base + uint32(i), Amount: amount.Uint64()}
-			if _, err := w.Token.Mint(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount); err != nil {
+			if _, err := token.Transfer(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount); err != nil {
 				return err
 			}
 			if i%100 == 99 {
@@ -166,13 +191,13 @@ func (w *World) MeasureSweep(n int, layout *chaineth.TokenLayout) (Sweep, error)
 			}
 			forwarders[i] = common.Address(w.Fw.Address(items[i].Index))
 		}
-		data, err := chaineth.SweepCalldata(w.TokenAt, deploy, items)
+		data, err := chaineth.SweepCalldata(tokenAt, deploy, items)
 		if err != nil {
 			return out, err
 		}
 		var al types.AccessList
 		if layout != nil {
-			al = layout.SweepAccessList(w.TokenAt, common.Address(w.Fw.Factory), forwarders)
+			al = layout.SweepAccessList(tokenAt, common.Address(w.Fw.Factory), forwarders)
 		}
 		gas, err := w.gasOf(w.send(common.Address(w.Fw.Factory), data, al))
 		if err != nil {
@@ -181,7 +206,7 @@ func (w *World) MeasureSweep(n int, layout *chaineth.TokenLayout) (Sweep, error)
 		*g = gas / uint64(n)
 	}
 	for i := range items {
-		if b, _ := w.Token.BalanceOf(nil, common.Address(w.Fw.Address(base+uint32(i)))); b.Sign() != 0 {
+		if b, err := token.BalanceOf(nil, common.Address(w.Fw.Address(base+uint32(i)))); err != nil || b.Sign() != 0 {
 			return out, fmt.Errorf("gasbench: forwarder %d kept %s after the sweep", i, b)
 		}
 	}

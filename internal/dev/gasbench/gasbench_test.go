@@ -14,21 +14,13 @@ import (
 // less than without is what shows the layout is right (a wrong slot costs
 // 1,900 gas for nothing). Gas is deterministic for the same code and chain
 // rules: this is a behaviour, not a timing. The issue's goal is 11,000 in
-// steady state; on the faithful token (Tether's own three cold slots, its
-// computation and the refund cap of a fifth) a deposit costs 11,285, of
-// which 11,124 is the marginal cost of one more item: the goal is not met,
-// and this holds the figure where it is (11,300) so that it cannot grow.
-// ---- sweep: why 11,000 is out of reach (measured, issue 18) ----
-// One more item costs 13,885 gas gross, 11,108 net once the refund cap (a
-// fifth of the gas used) is taken. Swept with a token that has no code, the
-// factory's own share (loop, CREATE2 address, the call, 12 calldata bytes)
-// is 463 gross; the token's is the other 13,422 (10,738 net): three cold
-// slots, the balance write, the event and Tether's checks. Per transaction
-// 33,800 net more (169 a deposit at 200). A factory costing nothing would
-// land at 10,907; 11,000 at 200 a batch leaves it 116 gross an item, less
-// than the warm CALL (100) and the item's calldata (about 120) together.
-// At 1,000 a batch (14M gas: a transaction may use 16.7M) it would need 285
-// gross, 178 under today's, with the same token and rules.
+// steady state; on the faithful token (Tether's own three slots, listed,
+// its computation and the refund cap of a fifth) a deposit costs 11,238:
+// the goal is not met, and this holds the figure where it is (11,240) so
+// that it cannot grow. Why 11,000 is out of reach at 200 a sweep is printed
+// by make bench (PrintSweepAccounting): any sweeper pays 13,626 gross a
+// deposit before its own work, 10,901 net, and the transaction's fixed cost
+// adds 178 at 200.
 func TestSweepGasPerDeposit(t *testing.T) {
 	w, err := NewWorld()
 	if err != nil {
@@ -44,8 +36,8 @@ func TestSweepGasPerDeposit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if listed.Steady > 11_300 {
-		t.Fatalf("steady-state sweep with its access list costs %d gas per deposit; it was 11,285 (the goal is 11,000)", listed.Steady)
+	if listed.Steady > 11_240 {
+		t.Fatalf("steady-state sweep with its access list costs %d gas per deposit; it was 11,238 (the goal is 11,000)", listed.Steady)
 	}
 	if listed.Steady >= plain.Steady || listed.First >= plain.First {
 		t.Fatalf("the access list did not save gas (first %d vs %d, steady %d vs %d): the layout is wrong", listed.First, plain.First, listed.Steady, plain.Steady)
@@ -54,4 +46,37 @@ func TestSweepGasPerDeposit(t *testing.T) {
 		t.Fatalf("first sweep %d gas per deposit: it should deploy the forwarder (steady %d) and stay under 80,000", plain.First, plain.Steady)
 	}
 	t.Logf("sweep of 200 per deposit: first %d / steady %d without an access list, %d / %d with it", plain.First, plain.Steady, listed.First, listed.Steady)
+}
+
+// What our own contracts spend per row beyond the token's execution, the
+// CALL and the row's calldata (the floor any payer pays), traced opcode by
+// opcode: Multisend's loop and items hash per recipient, the factory's loop
+// per swept deposit. They were 208 and 256 before issue 18 cut them; this
+// holds them where they are now (160 at 500 rows, 198), so that a change
+// that makes them grow is seen. Gas is deterministic: a behaviour, not a
+// timing.
+func TestOwnShareOfARow(t *testing.T) {
+	code, err := FaithfulRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, existing := range []bool{false, true} {
+		r, err := TraceBatchRow(code, 500, existing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Ours() > 160 {
+			t.Errorf("Multisend spends %d gas of its own a recipient (loop %d, items hash %d; existing holders %v), it was 160: %s", r.Ours(), r.Loop, r.Tail, existing, OpsString(r.LoopOps))
+		}
+		if r.Total() != r.Floor()+r.Ours() || r.Floor() != r.Token+r.Call+r.Calldata {
+			t.Errorf("the row's parts do not add up: %+v", r)
+		}
+	}
+	s, err := TraceSweepRow(code, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Ours() > 198 {
+		t.Errorf("the factory spends %d gas of its own a swept deposit, it was 198: %s", s.Ours(), OpsString(s.LoopOps))
+	}
 }

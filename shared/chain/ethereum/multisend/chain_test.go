@@ -321,3 +321,32 @@ func BenchmarkPay10(b *testing.B) {
 	}
 	b.ReportMetric(float64(gas)/float64(len(batch)), "gas/recipient")
 }
+
+// A token that answers transfer with a bool (PlainUSDT returns true) is
+// read from the word it returns, as one that returns nothing (Tether) is
+// from the word left before the call: every recipient of a batch on it is
+// paid and reported paid, and nothing comes back to the hot wallet.
+func TestBoolReturningTokenPaysEveryRecipient(t *testing.T) {
+	w := world(t)
+	batch := gasbench.BatchOf(w.FreshAddresses(20))
+	r, err := w.Pay(gasbench.Plain, batch, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := multisend.ParseResults(r, w.Multisend, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range batch {
+		got, err := w.Plain.BalanceOf(nil, p.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res[i].Paid || got.Int64() != int64(p.Amount) {
+			t.Fatalf("payout %d: paid %v, recipient holds %s of %d", i, res[i].Paid, got, p.Amount)
+		}
+	}
+	if left, _ := w.Plain.BalanceOf(nil, w.Multisend); left.Sign() != 0 {
+		t.Fatalf("the contract kept %s", left)
+	}
+}

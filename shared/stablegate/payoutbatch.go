@@ -93,7 +93,8 @@ type BatchOutcome struct {
 	// each member's share of the network fee in the asset's base units.
 	Paid []bool
 	Fees []Amount
-	// FeeWei is the whole transaction's network fee.
+	// FeeWei is the whole transaction's network fee (wei on Ethereum, sun
+	// of TRX burnt on Tron).
 	FeeWei *big.Int
 }
 

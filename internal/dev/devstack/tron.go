@@ -91,6 +91,11 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 	res.Params["TronGridUrl"] = fx.URL
 	res.Params["UsdtContractTron"] = devTronToken.Tron()
 	res.Params["ColdAddressTron"] = coldAddr
+	// ---- tronms: Tron batch payouts ---- the stand-in runs a Multisend
+	// owned by the hot key; batches' Tron rows are paid through it.
+	ms := fx.DeployMultisend(hot)
+	res.Params["MultisendTron"] = ms.Tron()
+	s.Env["STABLEGATE_MULTISEND_TRON"] = ms.Tron()
 	s.Env["STABLEGATE_TRON_COLD"] = coldAddr
 	s.Env["STABLEGATE_TRON_GRID"] = fx.URL
 	s.Env["STABLEGATE_USDT_TRON"] = devTronToken.Tron()

@@ -77,6 +77,8 @@ type txInfo struct {
 	result string
 	energy int64
 	net    int64
+	// logs: the events of a Multisend call (multisend.go).
+	logs []tron.Log
 }
 
 // Server is the fixture chain.
@@ -102,6 +104,10 @@ type Server struct {
 	// blockTxs: the signed transactions each block took (tronweb.go shows
 	// them in blocks).
 	blockTxs map[uint64][]pendingTx
+	// ---- tronms: Tron batch payouts ---- the Multisend the chain runs
+	// (multisend.go), its owner, and the recipients the token refuses.
+	multisend, msOwner address.Account
+	refused            map[address.Account]bool
 }
 
 type pendingTx struct {
@@ -294,6 +300,9 @@ func (s *Server) apply(b block, p pendingTx) {
 // fee limit; short of that it fails OUT_OF_ENERGY and changes nothing.
 func (s *Server) call(b block, p pendingTx, info *txInfo) string {
 	data := p.tx.Data
+	if !p.external && p.tx.Contract == s.multisend && s.multisend != (address.Account{}) {
+		return s.pay(b, p, info)
+	}
 	if p.tx.Contract != s.Token {
 		return "REVERT"
 	}
@@ -371,7 +380,7 @@ func (s *Server) transferEnergy(to address.Account) int64 {
 }
 
 func (s *Server) move(from, to address.Account, amount *big.Int) bool {
-	if s.balance(from).Cmp(amount) < 0 {
+	if s.balance(from).Cmp(amount) < 0 || s.refused[to] {
 		return false
 	}
 	s.balance(from).Sub(s.balance(from), amount)
@@ -494,6 +503,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = s.estimate(in)
 	case r.URL.Path == DevTransferPath:
 		out = s.devTransfer(in)
+	case r.URL.Path == DevRefusePath:
+		out = s.devRefuse(in)
 	default:
 		http.NotFound(w, r)
 		return
@@ -598,7 +609,8 @@ func (s *Server) broadcast(in map[string]any) map[string]any {
 		}
 	}
 	tx, err := tron.Parse(raw)
-	if err != nil || (tx.Type == tron.TypeTriggerSmartContract && tx.Contract != s.Token) {
+	runs := tx.Contract == s.Token || (tx.Contract == s.multisend && s.multisend != (address.Account{}))
+	if err != nil || (tx.Type == tron.TypeTriggerSmartContract && !runs) {
 		return refusal("CONTRACT_VALIDATE_ERROR", "not a transaction the fixture runs")
 	}
 	sig, _ := hex.DecodeString(fmt.Sprint(sigs[0]))
@@ -640,8 +652,20 @@ func (s *Server) info(id string) map[string]any {
 	if !ok {
 		return map[string]any{}
 	}
-	return map[string]any{"id": id, "blockNumber": i.block, "fee": i.fee, "blockTimeStamp": s.blocks[i.block].time,
+	out := map[string]any{"id": id, "blockNumber": i.block, "fee": i.fee, "blockTimeStamp": s.blocks[i.block].time,
 		"receipt": map[string]any{"result": i.result, "energy_fee": i.energy, "net_fee": i.net}}
+	if len(i.logs) > 0 { // as a node writes them: the contract's 20 bytes, topics and data in hex
+		var logs []map[string]any
+		for _, l := range i.logs {
+			topics := make([]string, len(l.Topics))
+			for k, t := range l.Topics {
+				topics[k] = hex.EncodeToString(t[:])
+			}
+			logs = append(logs, map[string]any{"address": hex.EncodeToString(l.Address[:]), "topics": topics, "data": hex.EncodeToString(l.Data)})
+		}
+		out["log"] = logs
+	}
+	return out
 }
 
 func (s *Server) estimate(in map[string]any) map[string]any {

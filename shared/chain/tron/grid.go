@@ -250,6 +250,47 @@ type TxInfo struct {
 	Result    string
 	EnergyFee int64
 	NetFee    int64
+	// Logs are the events the transaction's contracts emitted.
+	Logs []Log
+}
+
+// Log is one event of a transaction: the emitting contract's 20 bytes (a
+// node writes them without the 0x41 prefix), its topics and its data.
+type Log struct {
+	Address [20]byte
+	Topics  [][32]byte
+	Data    []byte
+}
+
+type logJSON struct {
+	Address string   `json:"address"`
+	Topics  []string `json:"topics"`
+	Data    string   `json:"data"`
+}
+
+func (l logJSON) log() (Log, error) {
+	var out Log
+	a, err := hex.DecodeString(strings.TrimPrefix(l.Address, "0x"))
+	if len(a) == 21 && a[0] == 0x41 {
+		a = a[1:]
+	}
+	if err != nil || len(a) != 20 {
+		return out, fmt.Errorf("tron: log address %q", l.Address)
+	}
+	copy(out.Address[:], a)
+	for _, t := range l.Topics {
+		b, err := hex.DecodeString(strings.TrimPrefix(t, "0x"))
+		if err != nil || len(b) > 32 {
+			return out, fmt.Errorf("tron: log topic %q", t)
+		}
+		var w [32]byte
+		copy(w[32-len(b):], b)
+		out.Topics = append(out.Topics, w)
+	}
+	if out.Data, err = hex.DecodeString(strings.TrimPrefix(l.Data, "0x")); err != nil {
+		return out, fmt.Errorf("tron: log data: %w", err)
+	}
+	return out, nil
 }
 
 // TxInfo reads gettransactioninfobyid (an empty object for an unknown id).
@@ -263,6 +304,7 @@ func (g *Grid) TxInfo(ctx context.Context, txID string) (TxInfo, error) {
 			EnergyFee int64  `json:"energy_fee"`
 			NetFee    int64  `json:"net_fee"`
 		} `json:"receipt"`
+		Log []logJSON `json:"log"`
 	}
 	if err := g.do(ctx, http.MethodPost, "/wallet/gettransactioninfobyid", map[string]string{"value": txID}, &out); err != nil {
 		return TxInfo{}, err
@@ -270,8 +312,16 @@ func (g *Grid) TxInfo(ctx context.Context, txID string) (TxInfo, error) {
 	if out.ID == "" {
 		return TxInfo{}, nil
 	}
-	return TxInfo{Found: true, Block: out.BlockNumber, Fee: out.Fee, Result: out.Receipt.Result,
-		EnergyFee: out.Receipt.EnergyFee, NetFee: out.Receipt.NetFee}, nil
+	info := TxInfo{Found: true, Block: out.BlockNumber, Fee: out.Fee, Result: out.Receipt.Result,
+		EnergyFee: out.Receipt.EnergyFee, NetFee: out.Receipt.NetFee}
+	for _, l := range out.Log {
+		lg, err := l.log()
+		if err != nil {
+			return TxInfo{}, err
+		}
+		info.Logs = append(info.Logs, lg)
+	}
+	return info, nil
 }
 
 // Resources are an account's free and staked bandwidth and energy left,

@@ -41,6 +41,8 @@ type Status struct {
 	Fee                   int64 // sun burnt
 	// Expired: an offline-signed transaction (no Build) lapsed untaken.
 	Expired bool
+	// Logs are the events of the version taken.
+	Logs []Log
 }
 
 func (s *Sender) now() time.Time {
@@ -166,7 +168,7 @@ func (s *Sender) Follow(ctx context.Context, key string, build Build) (Status, e
 		if !info.Found {
 			continue
 		}
-		st := Status{TxID: id, Found: true, Success: info.Result == "SUCCESS", Result: info.Result, Fee: info.Fee}
+		st := Status{TxID: id, Found: true, Success: info.Result == "SUCCESS", Result: info.Result, Fee: info.Fee, Logs: info.Logs}
 		solid, err := s.Grid.NowBlock(ctx, true)
 		if err != nil {
 			return Status{}, sg.Unavailable("tron.Follow", err)

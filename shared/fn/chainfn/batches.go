@@ -5,7 +5,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
+	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
@@ -34,8 +36,37 @@ func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chainet
 		}
 	}
 	bs := batchesOf(w, st)
-	bs.Senders = map[sg.Chain]sg.BatchSender{sg.Ethereum: sender}
+	if bs.Senders == nil {
+		bs.Senders = map[sg.Chain]sg.BatchSender{}
+	}
+	bs.Senders[sg.Ethereum] = sender
 	w.Payouts[sg.Ethereum] = &ledger.BatchRouter{Single: p, Batches: bs, Sender: sender}
+	return nil
+}
+
+// ---- tronms: Tron batch payouts ----
+
+// tronBatchRouter makes Tron's payout the batch router when MULTISEND_TRON
+// names the hot key's Multisend contract on Tron (base58): a payout batch's
+// approved Tron rows are paid in one transaction through it, as on
+// Ethereum (the same batch service: one Senders map). Without it Tron batch
+// rows are paid one by one.
+func tronBatchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *tron.Payout) error {
+	at := env("MULTISEND_TRON")
+	if at == "" || p == nil {
+		return nil
+	}
+	ms, err := address.Parse(sg.Tron, at)
+	if err != nil {
+		return errors.New("chainfn: MULTISEND_TRON is not a Tron address")
+	}
+	sender := &tron.BatchPayout{Send: p.Send, Token: p.Token, Multisend: ms, FeeInAsset: p.FeeInAsset}
+	bs := batchesOf(w, st)
+	if bs.Senders == nil {
+		bs.Senders = map[sg.Chain]sg.BatchSender{}
+	}
+	bs.Senders[sg.Tron] = sender
+	w.Payouts[sg.Tron] = &ledger.BatchRouter{Single: p, Batches: bs, Sender: sender}
 	return nil
 }
 
@@ -43,12 +74,14 @@ func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chainet
 // pipeline's router (none: every row is paid alone), members handed to the
 // tracker once broadcast.
 func batchesOf(w *ledger.Withdrawals, st *dynamo.Store) *ledger.Batches {
-	p := w.Payouts[sg.Ethereum]
-	if sc, ok := p.(compliance.ScreenedPayout); ok {
-		p = sc.Payout
-	}
-	if r, ok := p.(*ledger.BatchRouter); ok {
-		return r.Batches
+	for _, c := range []sg.Chain{sg.Ethereum, sg.Tron} { // ---- tronms: either chain's router ----
+		p := w.Payouts[c]
+		if sc, ok := p.(compliance.ScreenedPayout); ok {
+			p = sc.Payout
+		}
+		if r, ok := p.(*ledger.BatchRouter); ok {
+			return r.Batches
+		}
 	}
 	return &ledger.Batches{W: w, Store: st.Batches, Claims: st.Withdrawals, Track: st.Watch.Track}
 }

@@ -195,6 +195,10 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err := batchRouter(env, st, w, p); err != nil {
 		return nil, nil, err
 	}
+	// ---- tronms: Tron batch payouts ----
+	if err := tronBatchRouter(env, st, w, tp); err != nil {
+		return nil, nil, err
+	}
 	// Every destination is screened again right before it is signed for.
 	w.Payouts = compliancefn.Screened(kit, w.Payouts)
 	return w, st, nil

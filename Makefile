@@ -167,9 +167,10 @@ bench: tools
 # tenant's reconciliation (page by page, and whole as before, interleaved) and hold expiry, timed, with peak heap.
 SCALE_TRANSFERS ?= 1000000
 SCALE_WALLETS ?= 100000
+SCALE_PORT ?= 9400
 bench-scale: tools geth
 	rm -rf .dev/bench-scale
-	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
+	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port $(SCALE_PORT) --persist=false --schedule-speedup 0 -- sh -c \
 		'set -a; . .dev/bench-scale/stack.env; $(GO) run ./internal/dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS)'
 
 # ---- sweep: sweeper throughput (issue 18; not in make test: minutes to pay and sweep 10,000 deposits)
@@ -177,10 +178,11 @@ bench-scale: tools geth
 # deposits deploy the forwarders, second ones are the steady state); the real sweeps job sweeps them,
 # run back to back with its timeout as deadline. Prints wall time, runs, node requests and calls, gas.
 SWEEP_FORWARDERS ?= 10000
+SWEEP_PORT ?= 9500
 bench-sweep: tools geth
 	rm -rf .dev/bench-sweep
-	$(SGDEV) run --state .dev/bench-sweep --base-port 9500 --persist=false --schedule-speedup 0 -- sh -c \
-		'set -a; . .dev/bench-sweep/stack.env; $(GO) run ./internal/dev/sweepbench -forwarders $(SWEEP_FORWARDERS) -proxy 127.0.0.1:9595'
+	$(SGDEV) run --state .dev/bench-sweep --base-port $(SWEEP_PORT) --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . .dev/bench-sweep/stack.env; $(GO) run ./internal/dev/sweepbench -forwarders $(SWEEP_FORWARDERS) -proxy 127.0.0.1:$(shell expr $(SWEEP_PORT) + 95)'
 
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
 lint:

@@ -68,16 +68,21 @@ func (st *Ledger) TenantTransferRange(ctx context.Context, tenant string, segmen
 	return nil
 }
 
-// WalletAccountPages reads the tenant's wallets for reconciliation, a page
-// (up to DynamoDB's 1 MB) at a time: id, deposit addresses and whether the
-// wallet is high-volume (its shards), never the sealed customer data.
-func (st *Wallets) WalletAccountPages(ctx context.Context, tenant string, page func([]sg.Wallet) error) error {
-	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
+// WalletAccountPages reads the tenant's wallets for reconciliation, after
+// the wallet id after ("" from the first), a page (up to DynamoDB's 1 MB)
+// at a time: id, deposit addresses and whether the wallet is high-volume
+// (its shards), never the sealed customer data.
+func (st *Wallets) WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error {
+	in := &dynamodb.QueryInput{
 		TableName: &st.table, KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(tenantPK(tenant)), ":w": s(walletPrefix)},
 		ExpressionAttributeNames:  map[string]string{"#id": "id", "#a": "addresses", "#hv": "high_volume"},
 		ProjectionExpression:      aws.String("#id, #a, #hv"),
-	})
+	}
+	if after != "" {
+		in.ExclusiveStartKey = key(tenantPK(tenant), walletPrefix+after)
+	}
+	p := dynamodb.NewQueryPaginator(st.db, in)
 	var ws []sg.Wallet
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)

@@ -116,11 +116,20 @@ func (st *Store) TenantTransferRange(ctx context.Context, tenant string, segment
 // pageSize is how many items the twin's reconciliation pages hold.
 const pageSize = 3
 
-// WalletAccountPages hands the tenant's wallets in pages of pageSize.
-func (st *Store) WalletAccountPages(ctx context.Context, tenant string, page func([]sg.Wallet) error) error {
+// WalletAccountPages hands the tenant's wallets after the wallet id after
+// ("" from the first), in the order they are listed, in pages of pageSize.
+func (st *Store) WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error {
 	ws, err := st.TenantWallets(ctx, tenant)
 	if err != nil {
 		return err
+	}
+	if after != "" {
+		for i, w := range ws {
+			if w.ID == after {
+				ws = ws[i+1:]
+				break
+			}
+		}
 	}
 	for len(ws) > 0 {
 		n := min(len(ws), pageSize)

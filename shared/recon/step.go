@@ -25,7 +25,7 @@ type RangePager interface {
 // WalletPager reads a tenant's wallets (ids, deposit addresses, shards) a
 // page at a time.
 type WalletPager interface {
-	WalletAccountPages(ctx context.Context, tenant string, page func([]sg.Wallet) error) error
+	WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error
 }
 
 // Segments is how many key ranges of a tenant's journal a step reads side
@@ -82,6 +82,10 @@ type Progress struct {
 	quarantined map[sg.Chain]sg.Amount
 	balanced    Check
 	pages       int
+	// The wallets' check, once the journal is read: the last wallet
+	// checked (its page's last) and the checks so far.
+	walletAfter         string
+	floors, match, held Check
 }
 
 // Pages is how many journal pages this progress has folded.
@@ -101,12 +105,17 @@ type progressWire struct {
 	Quarantined map[sg.Chain]sg.Amount
 	Balanced    Check
 	Pages       int
+	WalletAfter string
+	Floors      Check
+	Match       Check
+	Held        Check
 }
 
 // MarshalBinary encodes the progress: the checkpoint a scheduled step
 // leaves for the next.
 func (p *Progress) MarshalBinary() ([]byte, error) {
-	w := progressWire{After: p.after, Done: p.done, Quarantined: p.quarantined, Balanced: p.balanced, Pages: p.pages}
+	w := progressWire{After: p.after, Done: p.done, Quarantined: p.quarantined, Balanced: p.balanced, Pages: p.pages,
+		WalletAfter: p.walletAfter, Floors: p.floors, Match: p.match, Held: p.held}
 	for k, v := range p.sums {
 		w.Keys, w.Sums = append(w.Keys, k), append(w.Sums, *v)
 	}
@@ -124,7 +133,8 @@ func (p *Progress) UnmarshalBinary(b []byte) error {
 	if len(w.Keys) != len(w.Sums) || len(w.After) != len(w.Done) {
 		return errors.New("recon: malformed checkpoint")
 	}
-	*p = Progress{after: w.After, done: w.Done, quarantined: w.Quarantined, balanced: w.Balanced, pages: w.Pages, sums: make(map[wkey]*sums, len(w.Keys))}
+	*p = Progress{after: w.After, done: w.Done, quarantined: w.Quarantined, balanced: w.Balanced, pages: w.Pages, sums: make(map[wkey]*sums, len(w.Keys)),
+		walletAfter: w.WalletAfter, floors: w.Floors, match: w.Match, held: w.Held}
 	for i, k := range w.Keys {
 		v := w.Sums[i]
 		p.sums[k] = &v
@@ -211,7 +221,8 @@ func TenantStep(ctx context.Context, st Store, tenant string, now time.Time, p *
 			n = Segments
 		}
 		*p = Progress{after: make([]string, n), done: make([]bool, n), sums: map[wkey]*sums{},
-			quarantined: map[sg.Chain]sg.Amount{}, balanced: Check{Name: "entries_balanced"}}
+			quarantined: map[sg.Chain]sg.Amount{}, balanced: Check{Name: "entries_balanced"},
+			floors: Check{Name: "floors"}, match: Check{Name: "balances_match_journal"}, held: Check{Name: "holds_match_open_withdrawals"}}
 	}
 	if err := p.readJournal(ctx, st, tenant, until); err != nil {
 		if errors.Is(err, errOutOfTime) {
@@ -219,10 +230,16 @@ func TenantStep(ctx context.Context, st Store, tenant string, now time.Time, p *
 		}
 		return r, false, err
 	}
-	r.add(p.balanced)
-	if err := p.checkWallets(ctx, st, tenant, &r); err != nil {
+	if err := p.checkWallets(ctx, st, tenant, until); err != nil {
+		if errors.Is(err, errOutOfTime) {
+			return r, false, nil
+		}
 		return r, false, err
 	}
+	r.add(p.balanced)
+	r.add(p.floors)
+	r.add(p.match)
+	r.add(p.held)
 	return r, true, nil
 }
 
@@ -291,88 +308,101 @@ func (p *Progress) readJournal(ctx context.Context, st Store, tenant string, unt
 }
 
 // checkWallets compares each wallet account's balance with the sums,
-// reading the wallets a page at a time and their balances in batches.
-func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, r *Report) error {
-	floors := Check{Name: "floors"}
-	match := Check{Name: "balances_match_journal"}
-	held := Check{Name: "holds_match_open_withdrawals"}
+// reading the wallets a page at a time from where the last step stopped
+// and their balances in batches of balanceBatch, Segments batches side by
+// side; with a deadline it stops at a page's end once it passes.
+func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, until time.Time) error {
 	type wacct struct {
 		k      wkey
 		acct   sg.Account
 		shards int
 	}
-	var batch []wacct
-	check := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		as, shards := make([]sg.Account, len(batch)), make([]int, len(batch))
-		for i, x := range batch {
-			as[i], shards[i] = x.acct, x.shards
-		}
-		bs, err := st.balances(ctx, as, shards)
-		if err != nil {
-			return err
-		}
+	compare := func(batch []wacct, bs []sg.Balance) {
 		for i, x := range batch {
 			b, k := bs[i], x.k
 			want := p.sums[k]
 			if want == nil {
 				want = &sums{}
 			}
-			floors.Checked++
-			match.Checked++
-			held.Checked++
+			p.floors.Checked++
+			p.match.Checked++
+			p.held.Checked++
 			for _, v := range []struct {
 				bucket sg.Bucket
 				v      sg.Amount
 			}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
 				subject := fmt.Sprintf("%s/%s/%s %s", k.Wallet, k.Chain, k.Asset, v.bucket)
 				if v.v < 0 {
-					floors.Differences = append(floors.Differences, Difference{subject, ">= 0", v.v.String()})
+					p.floors.Differences = append(p.floors.Differences, Difference{subject, ">= 0", v.v.String()})
 				}
 				if w := want.bucket(v.bucket); w != v.v {
-					match.Differences = append(match.Differences, Difference{subject, w.String(), v.v.String()})
+					p.match.Differences = append(p.match.Differences, Difference{subject, w.String(), v.v.String()})
 				}
 			}
 			if want.Holds != b.Held {
-				held.Differences = append(held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", k.Wallet, k.Chain, k.Asset), want.Holds.String(), b.Held.String()})
+				p.held.Differences = append(p.held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", k.Wallet, k.Chain, k.Asset), want.Holds.String(), b.Held.String()})
 			}
 		}
-		batch = batch[:0]
+	}
+	// check reads the accounts' balances, Segments batches side by side,
+	// and compares them in order.
+	check := func(accts []wacct) error {
+		var chunks [][]wacct
+		for len(accts) > 0 {
+			n := min(len(accts), balanceBatch)
+			chunks, accts = append(chunks, accts[:n]), accts[n:]
+		}
+		for len(chunks) > 0 {
+			group := chunks[:min(len(chunks), Segments)]
+			chunks = chunks[len(group):]
+			got := make([][]sg.Balance, len(group))
+			errs := make([]error, len(group))
+			var wg sync.WaitGroup
+			for i, c := range group {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					as, shards := make([]sg.Account, len(c)), make([]int, len(c))
+					for j, x := range c {
+						as[j], shards[j] = x.acct, x.shards
+					}
+					got[i], errs[i] = st.balances(ctx, as, shards)
+				}()
+			}
+			wg.Wait()
+			for i, c := range group {
+				if errs[i] != nil {
+					return errs[i]
+				}
+				compare(c, got[i])
+			}
+		}
 		return nil
 	}
 	walletPage := func(ws []sg.Wallet) error {
+		var accts []wacct
 		for _, w := range ws {
 			for _, a := range w.Addresses {
-				batch = append(batch, wacct{wkey{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
-				if len(batch) == balanceBatch {
-					if err := check(); err != nil {
-						return err
-					}
-				}
+				accts = append(accts, wacct{wkey{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
 			}
+		}
+		if err := check(accts); err != nil {
+			return err
+		}
+		if len(ws) > 0 {
+			p.walletAfter = ws[len(ws)-1].ID
+		}
+		if !until.IsZero() && time.Now().After(until) {
+			return errOutOfTime
 		}
 		return ctx.Err()
 	}
 	if st.Wallets != nil {
-		if err := st.Wallets.WalletAccountPages(ctx, tenant, walletPage); err != nil {
-			return err
-		}
-	} else {
-		ws, err := st.TenantWallets(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if err := walletPage(ws); err != nil {
-			return err
-		}
+		return st.Wallets.WalletAccountPages(ctx, tenant, p.walletAfter, walletPage)
 	}
-	if err := check(); err != nil {
+	ws, err := st.TenantWallets(ctx, tenant)
+	if err != nil {
 		return err
 	}
-	r.add(floors)
-	r.add(match)
-	r.add(held)
-	return nil
+	return walletPage(ws)
 }

@@ -45,10 +45,10 @@ const tenant = "ten_scale"
 
 type options struct {
 	transfers, wallets, open, workers int
-	table, phase, checkpoint         string
-	budget                           time.Duration
-	before, keep                     bool
-	ddbPID                           int
+	table, phase, checkpoint          string
+	budget                            time.Duration
+	before, keep                      bool
+	ddbPID                            int
 }
 
 func main() {

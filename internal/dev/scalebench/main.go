@@ -163,11 +163,17 @@ func invocation(o options) error {
 			res.Summary = fmt.Sprintf("checkpoint: %d transfers read, %d accounts summed", p.Transfers(), p.Accounts())
 		}
 	case "holds":
+		// The holds-expire job's reads: the due holds (to void), then the
+		// stalled payouts (to queue again).
 		ts, err := st.Withdrawals.ExpiredHolds(ctx, now)
 		if err != nil {
 			return err
 		}
-		res.Done, res.Summary = true, fmt.Sprintf("%d due holds found", len(ts))
+		stalled, err := st.Withdrawals.StalledWithdrawals(ctx, now.Add(-5*time.Minute))
+		if err != nil {
+			return err
+		}
+		res.Done, res.Summary = true, fmt.Sprintf("%d due holds found, %d stalled payouts", len(ts), len(stalled))
 	case "totals":
 		_, _, tenants, err := st.Ledger.BalanceTotals(ctx)
 		if err != nil {

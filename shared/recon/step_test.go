@@ -3,8 +3,10 @@ package recon
 // ---- bigrun: reconciliation in bounded steps ----
 
 import (
+	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,47 @@ func TestKeyRangesCoverKeyPartsOnce(t *testing.T) {
 				t.Fatalf("%d ranges: %c in %d of them", n, c, in)
 			}
 		}
+	}
+}
+
+// A platform run whose deadline comes before a tenant's books are read
+// reports that tenant as not read (a difference: the alarm tells), with
+// how far it got, instead of losing the whole report to the timeout; with
+// time enough the same books are read whole and clean.
+func TestPlatformRunReportsTenantsNotReadByItsDeadline(t *testing.T) {
+	b, w, _ := busy(t)
+	v := b.wallet(t, tenant)
+	for i := range 40 {
+		if _, err := b.l.Transfer(bg, tenant, fmt.Sprint("int-", i), "h", ledger.Internal{From: w.ID, To: v.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st, Ranges: b.st, Wallets: b.st}
+	notRead := func(r Report) []Difference {
+		for _, c := range r.Checks {
+			if c.Name == "tenants_read" {
+				return c.Differences
+			}
+		}
+		t.Fatalf("no tenants_read check in %+v", r)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(bg, time.Hour)
+	defer cancel()
+	r, err := Platform(ctx, st, b.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := notRead(r); !r.OK || len(d) != 0 {
+		t.Fatalf("with an hour to go: ok %v, not read %v (failing %v)", r.OK, d, failing(r))
+	}
+	defer func(m time.Duration) { DeadlineMargin = m }(DeadlineMargin)
+	DeadlineMargin = 2 * time.Hour // the deadline, less the margin, has passed
+	r, err = Platform(ctx, st, b.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := notRead(r); r.OK || len(d) != 1 || d[0].Subject != tenant || !strings.Contains(d[0].Actual, "transfers read") {
+		t.Fatalf("past the deadline: ok %v, not read %+v", r.OK, d)
 	}
 }

@@ -508,8 +508,9 @@ func (s *Sweeper) estimate(ctx context.Context, p sweepPlan, al types.AccessList
 			// ---- bigrun: a sweep keeps its limit's headroom under the cap ----
 			// Its limit (the estimate plus 20%) would pass what a
 			// transaction may use: the node refuses it when sent (a first
-			// sweep of many new forwarders on Tether's token did).
-			return 0, false, errTooBig
+			// sweep of many new forwarders on Tether's token did). The
+			// estimate says by how much.
+			return gas, false, errTooBig
 		}
 		return gas, true, nil
 	}
@@ -576,8 +577,13 @@ func (s *Sweeper) dropRefused(ctx context.Context, res *SweepResult, p sweepPlan
 	gas, ok, err := s.estimate(ctx, p, nil)
 	for errors.Is(err, errTooBig) && len(p.items) > 1 {
 		// More than a block (or a transaction) may use: the first half
-		// goes now, the rest stays marked for the next batch.
-		p = p.first(len(p.items) / 2)
+		// goes now (or the part the estimate says fits), the rest stays
+		// marked for the next batch.
+		k := len(p.items) / 2
+		if gas > maxSweepGas {
+			k = max(k, int(uint64(len(p.items))*maxSweepGas/gas)) // ---- bigrun: cut to fit, not by half ----
+		}
+		p = p.first(k)
 		gas, ok, err = s.estimate(ctx, p, nil)
 	}
 	if err != nil || ok {

@@ -263,6 +263,14 @@ func load() string {
 	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
+// dur rounds d for the table: milliseconds under 10 s, tenths above.
+func dur(d time.Duration) string {
+	if d < 10*time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
 func opsLine(ops map[string]opStats) (reqs, items, bytes int64, wait time.Duration, detail string) {
@@ -287,8 +295,7 @@ func opsLine(ops map[string]opStats) (reqs, items, bytes int64, wait time.Durati
 func printRow(r result) {
 	reqs, items, by, wait, detail := opsLine(r.Ops)
 	fmt.Printf("| %-34s | %8s | %8s | %8s | %8s | %6d | %8d | %10s | %9s | %9s | %s; %s |\n", r.Description,
-		r.Wall.Round(100*time.Millisecond), r.CPU.Round(100*time.Millisecond), r.DDBCPU.Round(100*time.Millisecond),
-		wait.Round(100*time.Millisecond), reqs, items, mb(by), mb(int64(r.HeapPeak)), mb(r.MaxRSS), r.Summary, detail)
+		dur(r.Wall), dur(r.CPU), dur(r.DDBCPU), dur(wait), reqs, items, mb(by), mb(int64(r.HeapPeak)), mb(r.MaxRSS), r.Summary, detail)
 }
 
 func header() {

@@ -448,6 +448,8 @@ func writeData(ctx context.Context, db *dynamodb.Client, table, tenant string, n
 			defer wg.Done()
 			if err := writer(ctx, db, table, items, &written); err != nil {
 				errs <- err
+				for range items { // drained, so the producer never waits on a writer that stopped
+				}
 			}
 		}()
 	}

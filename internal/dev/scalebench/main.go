@@ -137,7 +137,7 @@ func invocation(o options) error {
 			s.Ranges, s.Wallets, s.Balances = st.Ledger, st.Wallets, st.Ledger
 		}
 		var p recon.Progress
-		if b, err := os.ReadFile(o.checkpoint); err == nil {
+		if b, err := os.ReadFile(o.checkpoint); err == nil && o.phase == "step" {
 			if err := p.UnmarshalBinary(b); err != nil {
 				return err
 			}
@@ -385,6 +385,7 @@ func run(o options) error {
 				per := r.Transfers / i
 				fmt.Printf("| stopped after %d invocations (-max-steps): %d of %d transfers read, %d per invocation; the rest needs about %d more at this rate |\n",
 					i, r.Transfers, total, per, (total-r.Transfers+per-1)/max(per, 1))
+				_ = os.Remove(o.checkpoint) // the next round starts afresh
 				break
 			}
 			if i > 100 {

@@ -164,23 +164,32 @@ bench: tools
 
 # ---- recon: reconciliation and hold expiry at scale (issue 18; not in make test: minutes to write the data)
 # One tenant's synthetic transfers, wallets and open payouts written straight to DynamoDB Local, then the
-# tenant's reconciliation (page by page, and whole as before, interleaved) and hold expiry, timed, with peak heap.
+# tenant's reconciliation as the scheduler runs it (invocations of SCALE_BUDGET each, checkpoint and resume)
+# and hold expiry's reads, each invocation a process: time, CPU, DynamoDB Local's CPU, requests, peak heap, RSS.
+# SCALE_BEFORE=1 also runs the reconciliation as it was (the tenant whole) and a scan, interleaved;
+# SCALE_MAX_STEPS=N stops it after N invocations (3; empty: to the end, hours at 1M: DynamoDB Local's Query slows with
+# the table, see the output). The bench is built, not run with go run: each invocation re-executes it.
 SCALE_TRANSFERS ?= 1000000
 SCALE_WALLETS ?= 100000
+SCALE_BUDGET ?= 300s
+SCALE_MAX_STEPS ?= 3
+SCALE_PORT ?= 9400
 bench-scale: tools geth
 	rm -rf .dev/bench-scale
-	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port 9400 --persist=false --schedule-speedup 0 -- sh -c \
-		'set -a; . .dev/bench-scale/stack.env; $(GO) run ./internal/dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS)'
+	$(GO) build -o .dev/scalebench ./internal/dev/scalebench
+	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port $(SCALE_PORT) --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . .dev/bench-scale/stack.env; .dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS) -budget $(SCALE_BUDGET) $(if $(SCALE_BEFORE),-before) $(if $(SCALE_MAX_STEPS),-max-steps $(SCALE_MAX_STEPS))'
 
 # ---- sweep: sweeper throughput (issue 18; not in make test: minutes to pay and sweep 10,000 deposits)
 # SWEEP_FORWARDERS forwarders get a deposit on the local chain's Tether-faithful token, twice (first
 # deposits deploy the forwarders, second ones are the steady state); the real sweeps job sweeps them,
 # run back to back with its timeout as deadline. Prints wall time, runs, node requests and calls, gas.
 SWEEP_FORWARDERS ?= 10000
+SWEEP_PORT ?= 9500
 bench-sweep: tools geth
 	rm -rf .dev/bench-sweep
-	$(SGDEV) run --state .dev/bench-sweep --base-port 9500 --persist=false --schedule-speedup 0 -- sh -c \
-		'set -a; . .dev/bench-sweep/stack.env; $(GO) run ./internal/dev/sweepbench -forwarders $(SWEEP_FORWARDERS) -proxy 127.0.0.1:9595'
+	$(SGDEV) run --state .dev/bench-sweep --base-port $(SWEEP_PORT) --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . .dev/bench-sweep/stack.env; $(GO) run ./internal/dev/sweepbench -forwarders $(SWEEP_FORWARDERS) -proxy 127.0.0.1:$(shell expr $(SWEEP_PORT) + 95)'
 
 ## ---- golangci-lint, pinned in tools/lint.mod (the first run compiles it, a minute or two)
 lint:

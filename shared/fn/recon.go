@@ -146,5 +146,6 @@ func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, n
 
 // ReconStore is what reconciliation reads of the stores.
 func ReconStore(st *dynamo.Store) recon.Store {
-	return recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch, Pages: st.Ledger, Balances: st.Ledger}
+	return recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch, Pages: st.Ledger, Balances: st.Ledger,
+		Ranges: st.Ledger, Wallets: st.Wallets} // ---- bigrun: ranged reads ----
 }

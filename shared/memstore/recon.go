@@ -75,3 +75,68 @@ func (st *Store) Untrack(_ context.Context, c sg.Chain, id string) error {
 	delete(st.tracked[c], id)
 	return nil
 }
+
+// ---- bigrun: reconciliation's ranged reads (twins of dynamo's) ----
+
+// TenantTransferRange hands the tenant's transfers whose key part lies in
+// the segment-th of segments ranges, after the key part after, in key
+// order, in pages of pageSize (the twin of dynamo's 1 MB pages).
+func (st *Store) TenantTransferRange(ctx context.Context, tenant string, segment, segments int, after string,
+	page func(ts []sg.Transfer, last string) error) error {
+	all, err := st.TenantTransfers(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	type kt struct {
+		k string
+		t sg.Transfer
+	}
+	var in []kt
+	for _, t := range all {
+		k, ok := sg.KeyPart("txn", t.ID)
+		if ok && sg.InKeyRange(k, segment, segments) && k > after {
+			in = append(in, kt{k, t})
+		}
+	}
+	sort.Slice(in, func(i, j int) bool { return in[i].k < in[j].k })
+	for len(in) > 0 {
+		n := min(len(in), pageSize)
+		ts := make([]sg.Transfer, n)
+		for i := range n {
+			ts[i] = in[i].t
+		}
+		if err := page(ts, in[n-1].k); err != nil {
+			return err
+		}
+		in = in[n:]
+	}
+	return nil
+}
+
+// pageSize is how many items the twin's reconciliation pages hold.
+const pageSize = 3
+
+// WalletAccountPages hands the tenant's wallets after the wallet id after
+// ("" from the first), in the order they are listed, in pages of pageSize.
+func (st *Store) WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error {
+	ws, err := st.TenantWallets(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	if after != "" {
+		for i, w := range ws {
+			if w.ID == after {
+				ws = ws[i+1:]
+				break
+			}
+		}
+	}
+	for len(ws) > 0 {
+		n := min(len(ws), pageSize)
+		if err := page(ws[:n]); err != nil {
+			return err
+		}
+		ws = ws[n:]
+	}
+	return nil
+}

@@ -24,6 +24,12 @@ type Store struct {
 	Pages TransferPager
 	// Balances, if set, reads wallets' balances many at a time.
 	Balances BalanceBatcher
+	// ---- bigrun: ranged journal reads, paged wallet reads ----
+	// Ranges, if set, reads the journal's key ranges side by side (it
+	// takes precedence over Pages); Wallets, if set, reads the wallets a
+	// page at a time.
+	Ranges  RangePager
+	Wallets WalletPager
 }
 
 // BalanceBatcher reads many accounts' balances in one call (account i
@@ -33,8 +39,8 @@ type BalanceBatcher interface {
 }
 
 // balanceBatch is how many accounts are read at a time (a BatchGetItem
-// takes 100 keys; a high-volume wallet's shards take several).
-const balanceBatch = 50
+// takes 100 keys: the store splits a batch into as many as it needs).
+const balanceBatch = 100
 
 // balances reads the accounts' balances, in batches when the store can.
 func (st Store) balances(ctx context.Context, as []sg.Account, shards []int) ([]sg.Balance, error) {
@@ -135,150 +141,19 @@ func quarantineAccount(c sg.Chain, a sg.Asset) sg.Account {
 }
 
 // tenantBooks is Tenant, with the amounts of the tenant's deposits held in
-// quarantine per chain.
+// quarantine per chain: every step of TenantStep, with no deadline.
 func tenantBooks(ctx context.Context, st Store, tenant string, now time.Time) (Report, map[sg.Chain]sg.Amount, error) {
-	r := Report{Object: "reconciliation", Scope: "tenant", CheckedAt: now.UTC().Format(time.RFC3339), OK: true}
-	quarantined := map[sg.Chain]sg.Amount{}
-	ws, err := st.TenantWallets(ctx, tenant)
-	if err != nil {
-		return r, quarantined, err
+	var p Progress
+	r, done, err := TenantStep(ctx, st, tenant, now, &p, time.Time{})
+	if err == nil && !done {
+		err = sg.Internal("recon.tenantBooks", fmt.Errorf("a step with no deadline left %s unfinished", tenant))
 	}
-	type key struct {
-		wallet string
-		chain  sg.Chain
-		asset  sg.Asset
-	}
-	journal := map[key]map[sg.Bucket]sg.Amount{}
-	holds := map[key]sg.Amount{}
-	bal := Check{Name: "entries_balanced"}
-	// Each transfer is folded into the sums on its own: its postings, then
-	// the state-change entries (holds posted or voided, deposits confirmed)
-	// applied with its transitions and not in its creating postings.
-	fold := func(t sg.Transfer) {
-		bal.Checked++
-		if err := t.Entry.Check(); err != nil {
-			bal.Differences = append(bal.Differences, Difference{Subject: t.ID, Expected: "postings sum to zero", Actual: err.Error()})
-		}
-		for _, p := range t.Entry.Postings {
-			if p.Account.IsSystem() {
-				continue
-			}
-			k := key{p.Account.Wallet, p.Account.Chain, p.Account.Asset}
-			if journal[k] == nil {
-				journal[k] = map[sg.Bucket]sg.Amount{}
-			}
-			journal[k][p.Bucket] += p.Delta
-		}
-		if t.Type == sg.TransferWithdrawal && !t.State.Final() {
-			holds[key{t.FromWallet, t.Chain, t.Asset}] += t.Amount + t.Fee
-		}
-		// A chain deposit is credited as pending; confirming it moves it to
-		// available (or to the quarantine), reversing it takes it back. One
-		// whose sender's screening hit when seen was credited to the
-		// quarantine, not the wallet: only an officer's release (posted)
-		// brings it to the wallet's available balance.
-		if t.Type == sg.TransferDeposit && len(t.Entry.Postings) == 2 && t.Entry.Postings[1].Bucket == sg.Pending {
-			k := key{t.ToWallet, t.Chain, t.Asset}
-			if journal[k] == nil {
-				journal[k] = map[sg.Bucket]sg.Amount{}
-			}
-			atSeen := t.Entry.Postings[1].Account == quarantineAccount(t.Chain, t.Asset)
-			if !atSeen && (t.State == sg.StatePosted || t.State == sg.StateReversed || t.State == sg.StateQuarantined) {
-				journal[k][sg.Pending] -= t.Amount
-			}
-			switch {
-			case t.State == sg.StatePosted:
-				journal[k][sg.Available] += t.Amount
-			case t.State == sg.StateQuarantined, t.State == sg.StatePending && atSeen:
-				quarantined[t.Chain] += t.Amount
-			}
-			return
-		}
-		if t.Type != sg.TransferWithdrawal || !t.State.Final() {
-			return
-		}
-		k := key{t.FromWallet, t.Chain, t.Asset}
-		if journal[k] == nil {
-			journal[k] = map[sg.Bucket]sg.Amount{}
-		}
-		hold := t.Amount + t.Fee
-		journal[k][sg.Held] -= hold
-		switch t.State {
-		case sg.StatePosted:
-			journal[k][sg.Available] += t.Fee - min(t.NetworkFee, t.Fee)
-		default:
-			journal[k][sg.Available] += hold
-		}
-	}
-	if err := st.transferPages(ctx, tenant, func(page []sg.Transfer) error {
-		for _, t := range page {
-			fold(t)
-		}
-		return ctx.Err()
-	}); err != nil {
-		return r, quarantined, err
-	}
-	r.add(bal)
-	floors := Check{Name: "floors"}
-	match := Check{Name: "balances_match_journal"}
-	held := Check{Name: "holds_match_open_withdrawals"}
-	type wacct struct {
-		k      key
-		acct   sg.Account
-		shards int
-	}
-	var batch []wacct
-	check := func() error {
-		as, shards := make([]sg.Account, len(batch)), make([]int, len(batch))
-		for i, x := range batch {
-			as[i], shards[i] = x.acct, x.shards
-		}
-		bs, err := st.balances(ctx, as, shards)
-		if err != nil {
-			return err
-		}
-		for i, x := range batch {
-			b, k := bs[i], x.k
-			floors.Checked++
-			match.Checked++
-			held.Checked++
-			for _, v := range []struct {
-				bucket sg.Bucket
-				v      sg.Amount
-			}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
-				subject := fmt.Sprintf("%s/%s/%s %s", k.wallet, k.chain, k.asset, v.bucket)
-				if v.v < 0 {
-					floors.Differences = append(floors.Differences, Difference{subject, ">= 0", v.v.String()})
-				}
-				if want := journal[k][v.bucket]; want != v.v {
-					match.Differences = append(match.Differences, Difference{subject, want.String(), v.v.String()})
-				}
-			}
-			if holds[k] != b.Held {
-				held.Differences = append(held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", k.wallet, k.chain, k.asset), holds[k].String(), b.Held.String()})
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
-	for _, w := range ws {
-		for _, a := range w.Addresses {
-			batch = append(batch, wacct{key{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
-			if len(batch) == balanceBatch {
-				if err := check(); err != nil {
-					return r, quarantined, err
-				}
-			}
-		}
-	}
-	if err := check(); err != nil {
-		return r, quarantined, err
-	}
-	r.add(floors)
-	r.add(match)
-	r.add(held)
-	return r, quarantined, nil
+	return r, p.quarantined, err
 }
+
+// DeadlineMargin is what a platform run leaves before its context's
+// deadline for its last checks and its report.
+var DeadlineMargin = 30 * time.Second
 
 // SkewWait is how long Platform waits before it reads the balance totals
 // again when they do not sum to zero (see settledTotals).
@@ -370,19 +245,36 @@ func Platform(ctx context.Context, st Store, now time.Time, chains map[sg.Chain]
 	}
 	r.add(onchain)
 	quarantined := map[sg.Chain]sg.Amount{}
+	// ---- bigrun: a run ends its reading before its deadline ----
+	// With a deadline, the tenants' books are read until DeadlineMargin
+	// before it: a tenant not read by then is reported (a difference, so
+	// the alarm tells), not lost with the whole report to the timeout.
+	var until time.Time
+	if d, ok := ctx.Deadline(); ok {
+		until = d.Add(-DeadlineMargin)
+	}
+	unfinished := Check{Name: "tenants_read"}
 	for _, t := range tenants {
-		tr, q, err := tenantBooks(ctx, st, t, now)
+		var p Progress
+		tr, done, err := TenantStep(ctx, st, t, now, &p, until)
 		if err != nil {
 			return r, err
 		}
-		for c, a := range q {
+		unfinished.Checked++
+		for c, a := range p.quarantined {
 			quarantined[c] += a
+		}
+		if !done {
+			unfinished.Differences = append(unfinished.Differences, Difference{Subject: t, Expected: "books read before the run's deadline",
+				Actual: fmt.Sprintf("%d transfers read, %d wallet accounts checked", p.Transfers(), p.match.Checked)})
+			continue
 		}
 		for _, c := range tr.Checks {
 			c.Name = t + ":" + c.Name
 			r.add(c)
 		}
 	}
+	r.add(unfinished)
 	q, err := quarantineCheck(ctx, st, quarantined)
 	if err != nil {
 		return r, err

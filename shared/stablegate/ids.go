@@ -92,3 +92,27 @@ func KeyPart(prefix, id string) (string, bool) {
 func IDTimeBound(prefix string, t time.Time) string {
 	return NewID(prefix, t)[:len(prefix)+11]
 }
+
+// ---- bigrun: key ranges for parallel reads ----
+
+// KeyRange is the segment-th of segments contiguous ranges of key parts
+// (KeyHash values, uniform over Crockford base32): key parts whose first
+// character lies in [first, last] (inclusive). segments is clamped to
+// 1..32 (segment must be below it); a reader of every range reads every
+// key part once.
+func KeyRange(segment, segments int) (first, last byte) {
+	segments = max(1, min(segments, len(crockford)))
+	lo := segment * len(crockford) / segments
+	hi := (segment+1)*len(crockford)/segments - 1
+	return crockford[lo], crockford[hi]
+}
+
+// InKeyRange reports whether the key part falls in the segment-th of
+// segments ranges (KeyRange).
+func InKeyRange(keyPart string, segment, segments int) bool {
+	if keyPart == "" {
+		return false
+	}
+	first, last := KeyRange(segment, segments)
+	return keyPart[0] >= first && keyPart[0] <= last
+}

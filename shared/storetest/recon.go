@@ -106,4 +106,106 @@ var reconCases = []Case{
 			t.Fatalf("Tracked(tron) = %+v", ps)
 		}
 	}},
+	// ---- bigrun: reconciliation's ranged reads ----
+	{"Recon/a tenant's transfers read in key ranges, each once, resumed after a key part", func(t *testing.T, st Store) {
+		ten := tenant()
+		a := newWallet(t, st, ten, false)
+		fund(t, st, newWallet(t, st, tenant(), false), sg.Available, 7) // a stranger's
+		want := map[string]bool{}
+		for i := range 9 {
+			want[fund(t, st, a, sg.Available, sg.Amount(i+1)).ID] = true
+		}
+		seen := map[string]int{}
+		const segments = 4
+		for seg := range segments {
+			var first, prev string
+			must(t, "TenantTransferRange", st.TenantTransferRange(ctx, ten, seg, segments, "", func(ts []sg.Transfer, last string) error {
+				for _, tr := range ts {
+					seen[tr.ID]++
+					k, _ := sg.KeyPart("txn", tr.ID)
+					if !sg.InKeyRange(k, seg, segments) || k <= prev {
+						t.Fatalf("range %d: %s out of range or order (after %q)", seg, tr.ID, prev)
+					}
+					if first == "" {
+						first = k
+					}
+					prev = k
+					if tr.Amount <= 0 || len(tr.Entry.Postings) != 2 || tr.ToWallet != a.ID {
+						t.Fatalf("transfer %+v read without what reconciliation needs", tr)
+					}
+				}
+				if last != prev {
+					t.Fatalf("page's cursor %q; its last key part %q", last, prev)
+				}
+				return nil
+			}))
+			if first == "" {
+				continue
+			}
+			// Resumed after the range's first key part: the rest of it.
+			var rest []string
+			must(t, "TenantTransferRange", st.TenantTransferRange(ctx, ten, seg, segments, first, func(ts []sg.Transfer, _ string) error {
+				for _, tr := range ts {
+					k, _ := sg.KeyPart("txn", tr.ID)
+					if k <= first {
+						t.Fatalf("resumed after %s, read %s", first, k)
+					}
+					rest = append(rest, tr.ID)
+				}
+				return nil
+			}))
+			n := 0
+			for id := range seen {
+				if k, _ := sg.KeyPart("txn", id); sg.InKeyRange(k, seg, segments) && k > first {
+					n++
+				}
+			}
+			if len(rest) != n {
+				t.Fatalf("range %d resumed after %s: %d transfers; want %d", seg, first, len(rest), n)
+			}
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("read %d transfers in ranges; want %d", len(seen), len(want))
+		}
+		for id, n := range seen {
+			if !want[id] || n != 1 {
+				t.Fatalf("transfer %s read %d times (ours: %v)", id, n, want[id])
+			}
+		}
+	}},
+	{"Recon/a tenant's wallets read a page at a time, resumed after a wallet", func(t *testing.T, st Store) {
+		ten := tenant()
+		ids := map[string]bool{}
+		for i := range 3 {
+			ids[newWallet(t, st, ten, i == 1).ID] = true
+		}
+		newWallet(t, st, tenant(), false) // a stranger's
+		var order []string
+		hv := 0
+		must(t, "WalletAccountPages", st.WalletAccountPages(ctx, ten, "", func(ws []sg.Wallet) error {
+			for _, w := range ws {
+				if !ids[w.ID] || len(w.Addresses) != 1 || w.Addresses[0].Chain != sg.Ethereum {
+					t.Fatalf("wallet %+v: not ours or without its deposit address", w)
+				}
+				if w.HighVolume {
+					hv++
+				}
+				order = append(order, w.ID)
+			}
+			return nil
+		}))
+		if len(order) != 3 || hv != 1 {
+			t.Fatalf("read %v (%d high-volume); want the tenant's 3 wallets, 1 high-volume", order, hv)
+		}
+		var rest []string
+		must(t, "WalletAccountPages", st.WalletAccountPages(ctx, ten, order[0], func(ws []sg.Wallet) error {
+			for _, w := range ws {
+				rest = append(rest, w.ID)
+			}
+			return nil
+		}))
+		if len(rest) != 2 || rest[0] != order[1] || rest[1] != order[2] {
+			t.Fatalf("resumed after %s: %v; want %v", order[0], rest, order[1:])
+		}
+	}},
 }

@@ -72,6 +72,9 @@ type Store interface {
 	// AllocateNonce gives a job the next nonce of a hot address, marking
 	// the guard's withdrawal as holding it.
 	AllocateNonce(ctx context.Context, c sg.Chain, addr, id string, start uint64, terms sg.NonceClaim, guard *sg.NonceGuard) (sg.NonceClaim, error)
+	// ---- bigrun: reconciliation's ranged reads (recon.RangePager, recon.WalletPager) ----
+	TenantTransferRange(ctx context.Context, tenant string, segment, segments int, after string, page func(ts []sg.Transfer, last string) error) error
+	WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error
 }
 
 // Case is one rule of the contract.

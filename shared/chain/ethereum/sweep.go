@@ -18,6 +18,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -503,6 +504,14 @@ func (s *Sweeper) estimate(ctx context.Context, p sweepPlan, al types.AccessList
 	}
 	gas, err = s.Hot.Node.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &s.Factory, Data: data, AccessList: al})
 	if err == nil {
+		if gas > maxSweepGas {
+			// ---- bigrun: a sweep keeps its limit's headroom under the cap ----
+			// Its limit (the estimate plus 20%) would pass what a
+			// transaction may use: the node refuses it when sent (a first
+			// sweep of many new forwarders on Tether's token did). The
+			// estimate says by how much.
+			return gas, false, errTooBig
+		}
 		return gas, true, nil
 	}
 	if m := strings.ToLower(err.Error()); strings.Contains(m, "exceeds allowance") || strings.Contains(m, "exceeds block gas limit") || strings.Contains(m, "gas limit too high") {
@@ -514,6 +523,10 @@ func (s *Sweeper) estimate(ctx context.Context, p sweepPlan, al types.AccessList
 		return 0, false, err
 	}
 }
+
+// maxSweepGas is the largest estimate a sweep may have: its limit, the
+// estimate plus 20% (ethfee.GasLimit), stays within ethfee.MaxTxGas.
+const maxSweepGas = ethfee.MaxTxGas * 10 / 12
 
 // errTooBig is a sweep that needs more gas than a block or a transaction
 // may use.
@@ -564,8 +577,13 @@ func (s *Sweeper) dropRefused(ctx context.Context, res *SweepResult, p sweepPlan
 	gas, ok, err := s.estimate(ctx, p, nil)
 	for errors.Is(err, errTooBig) && len(p.items) > 1 {
 		// More than a block (or a transaction) may use: the first half
-		// goes now, the rest stays marked for the next batch.
-		p = p.first(len(p.items) / 2)
+		// goes now (or the part the estimate says fits), the rest stays
+		// marked for the next batch.
+		k := len(p.items) / 2
+		if gas > maxSweepGas {
+			k = max(k, int(uint64(len(p.items))*maxSweepGas/gas)) // ---- bigrun: cut to fit, not by half ----
+		}
+		p = p.first(k)
 		gas, ok, err = s.estimate(ctx, p, nil)
 	}
 	if err != nil || ok {
@@ -576,7 +594,7 @@ func (s *Sweeper) dropRefused(ctx context.Context, res *SweepResult, p sweepPlan
 	bisect = func(lo, hi int, refused bool) error {
 		if !refused {
 			_, ok, err := s.estimate(ctx, p.sub(lo, hi), nil)
-			if err != nil {
+			if err != nil && !errors.Is(err, errTooBig) {
 				return err
 			}
 			if ok {

@@ -25,6 +25,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
+	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -77,6 +78,9 @@ type sweepChain struct {
 	requests  int                    // HTTP requests a node would see (a batch is one)
 	calls     int                    // JSON-RPC calls (each call of a batch counts)
 	moved     map[common.Address]int // moves out of each forwarder, over all sweeps
+	// ---- bigrun: a heavy token ----
+	itemGas uint64 // gas per moved forwarder (0: 14,000)
+	maxGas  uint64 // the highest gas limit sent
 }
 
 func (c *sweepChain) count(n int) { c.requests++; c.calls += n }
@@ -157,7 +161,14 @@ func (c *sweepChain) EstimateGas(_ context.Context, m ethereum.CallMsg) (uint64,
 		return 0, errors.New("execution reverted")
 	}
 	deploy, items, _ := decodeSweep(m.Data)
-	gas := 21_000 + 75_000*uint64(len(deploy)) + 14_000*uint64(len(items))
+	per := c.itemGas
+	if per == 0 {
+		per = 14_000
+	}
+	gas := 21_000 + 75_000*uint64(len(deploy)) + per*uint64(len(items))
+	if gas > ethfee.MaxTxGas {
+		return 0, errors.New("gas required exceeds allowance (16777216)")
+	}
 	if len(m.AccessList) > 0 {
 		gas -= 300 * uint64(len(items))
 	}
@@ -174,6 +185,10 @@ func (c *sweepChain) SendTransaction(_ context.Context, tx *types.Transaction) e
 	if _, ok := c.pool[tx.Hash()]; ok {
 		return errors.New("already known")
 	}
+	if tx.Gas() > ethfee.MaxTxGas {
+		return fmt.Errorf("transaction gas limit too high (cap: %d, tx: %d)", uint64(ethfee.MaxTxGas), tx.Gas())
+	}
+	c.maxGas = max(c.maxGas, tx.Gas())
 	c.pool[tx.Hash()] = tx
 	return nil
 }
@@ -524,5 +539,37 @@ func TestSweepRunSurvivesStops(t *testing.T) {
 	r.run(t)
 	if left := r.marks(t); len(left) != 1 || left[0].Address != strings.ToLower(a.Hex()) || left[0].Version != "e2" {
 		t.Fatalf("marks: %+v; want %s at e2 (deposited while its sweep flew)", left, a.Hex())
+	}
+}
+
+// ---- bigrun: a sweep's limit stays under the transaction gas cap ----
+
+// A batch whose estimate fits what one transaction may use but whose
+// limit (the estimate plus 20%) would not is halved before it is sent:
+// the node would refuse it (the 10,000-forwarder bench's first sweeps on
+// Tether's token did), and every forwarder is still swept once.
+func TestSweepLimitStaysUnderTheTransactionCap(t *testing.T) {
+	r := newSweepRig(t)
+	r.s.Budget = time.Hour
+	// 10 moves of 1.5M gas: 15M estimated (under 2^24), 18M with the
+	// limit's 20%.
+	r.chain.itemGas = 1_500_000
+	for i := uint32(0); i < 25; i++ {
+		r.deposit(t, 300+i, 7, "d1")
+	}
+	res := r.run(t)
+	if left := r.marks(t); len(left) != 0 {
+		t.Fatalf("%d marks left after the run (%+v)", len(left), res)
+	}
+	if r.chain.maxGas == 0 || r.chain.maxGas > ethfee.MaxTxGas {
+		t.Fatalf("highest gas limit sent %d; want at most %d", r.chain.maxGas, ethfee.MaxTxGas)
+	}
+	for a, n := range r.chain.moved {
+		if n != 1 {
+			t.Fatalf("forwarder %s moved %d times", a.Hex(), n)
+		}
+	}
+	if len(r.chain.moved) != 25 {
+		t.Fatalf("%d forwarders moved; want 25", len(r.chain.moved))
 	}
 }

@@ -5,8 +5,19 @@ package ethfee
 
 import "math/big"
 
-// GasLimit is the limit given a transaction: the node's estimate plus 20%.
-func GasLimit(estimate uint64) uint64 { return estimate * 12 / 10 }
+// GasLimit is the limit given a transaction: the node's estimate plus 20%,
+// never past what one transaction may use (MaxTxGas) when the estimate
+// itself is within it.
+func GasLimit(estimate uint64) uint64 {
+	if l := estimate * 12 / 10; l <= MaxTxGas || estimate > MaxTxGas {
+		return l
+	}
+	return MaxTxGas
+}
+
+// MaxTxGas is the most gas one transaction may use (EIP-7825, from the
+// Osaka fork: 2^24); a node refuses a transaction whose limit is above it.
+const MaxTxGas = 1 << 24
 
 // MaxFeePerGas is the fee cap: twice the base fee plus the tip, which
 // survives six full blocks of base fee increases.

@@ -16,7 +16,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
 # Every function under functions/ and its SAM logical id (see build-% below).
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-HUGO := $(GO) tool -modfile=tools/hugo.mod hugo
+HUGO := $(TOOLS)/hugo
 
 .PHONY: portal deps-browser help dev test fund tools contracts tron-vectors deps-apt deps-npm deps-go geth token bench build fuzz localstack lint
 # ---- devx: a calm, fast make dev; make deposit; make logs ----
@@ -116,7 +116,11 @@ PORTAL_INPUTS := $(shell find portal/content portal/layouts portal/static portal
 # ---- zhdesc: the Chinese operation descriptions (portal/data) are an input of the portal too
 PORTAL_INPUTS += $(shell find portal/data -type f 2>/dev/null)
 portal: deps-npm portal/node_modules/.installed portal/public/.built
-portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed
+# Hugo built once from its pin (go tool would re-check the build on every run: half a second).
+$(TOOLS)/hugo: tools/hugo.mod tools/hugo.sum
+	@mkdir -p $(TOOLS)
+	$(GO) build -modfile=tools/hugo.mod -o $@ github.com/gohugoio/hugo
+portal/public/.built: $(PORTAL_INPUTS) portal/node_modules/.installed $(TOOLS)/hugo
 	$(HUGO) --source portal --destination public --cleanDestinationDir --panicOnWarning --logLevel warn
 	@# ---- shell: the static full-text search index (Pagefind from npm: the pages and one record per operation)
 	cd portal && node search.mjs public

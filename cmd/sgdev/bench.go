@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -147,5 +148,5 @@ func lambdaFlags(root string) ([]string, error) {
 		}
 		return args, nil
 	}
-	return nil, fmt.Errorf("Makefile: no LAMBDA_FLAGS line")
+	return nil, errors.New("bench: the Makefile has no LAMBDA_FLAGS line")
 }

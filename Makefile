@@ -11,7 +11,9 @@ NODE_DIR  := infra/local/node_modules
 RIE_VERSION  := v0.0.0-20261030222936-bef5c4ba774d
 GETH_VERSION := v1.17.10
 TEST_PORT ?= 18000
-LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
+# ---- size: validator_novalidatefn drops validator's call of methods by name, which made the linker keep
+# every exported method of every type (4-7 MB per function; issue 18, tests/size_test.go). sgdev bench reads this line.
+LAMBDA_FLAGS := -tags lambda.norpc,validator_novalidatefn -trimpath -ldflags='-s -w -buildid='
 
 # Every function under functions/ and its SAM logical id (see build-% below).
 FUNCTIONS := $(notdir $(wildcard functions/*))

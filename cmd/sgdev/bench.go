@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -77,7 +79,11 @@ func yesNo(b bool) string {
 }
 
 func goBuild(root, pkg, out, goos, goarch string) error {
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, pkg)
+	flags, err := lambdaFlags(root)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", out, pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if goos != "" {
@@ -103,4 +109,44 @@ func coldStart(rie, bootstrap string, env map[string]string) (time.Duration, err
 		return 0, fmt.Errorf("invoke: %w\n%s", err, r.Logs())
 	}
 	return r.InitDuration(5 * time.Second)
+}
+
+// lambdaFlags are the go build flags of the Makefile's LAMBDA_FLAGS, the
+// ones `sam build` builds every function with (build-<Id>Function), so the
+// bench measures the binaries that are deployed. The line is split as the
+// shell splits it: on spaces, single quotes grouping.
+func lambdaFlags(root string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		v, ok := strings.CutPrefix(line, "LAMBDA_FLAGS :=")
+		if !ok {
+			continue
+		}
+		var args []string
+		var cur strings.Builder
+		quoted, in := false, false
+		for _, c := range strings.TrimSpace(v) {
+			switch {
+			case c == '\'':
+				quoted, in = !quoted, true
+			case c == ' ' && !quoted:
+				if in {
+					args = append(args, cur.String())
+				}
+				cur.Reset()
+				in = false
+			default:
+				cur.WriteRune(c)
+				in = true
+			}
+		}
+		if in {
+			args = append(args, cur.String())
+		}
+		return args, nil
+	}
+	return nil, errors.New("bench: the Makefile has no LAMBDA_FLAGS line")
 }

@@ -122,7 +122,8 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		rows = append(rows, r)
 	}
 
-	fmt.Printf("\nLambda functions: size as deployed (linux/arm64, the Makefile's flags: -tags lambda.norpc -trimpath -s -w) and\n")
+	flags, _ := lambdaFlags(root)
+	fmt.Printf("\nLambda functions: size as deployed (linux/arm64, the Makefile's LAMBDA_FLAGS: %s) and\n", strings.Join(flags, " "))
 	fmt.Printf("cold start (INIT, aws-lambda-rie, %d runs each, alternating with a bare aws-lambda-go function) built for %s\n\n", runs, initArch)
 	fmt.Printf("| %-28s | %9s | %13s | %13s | %7s | %-11s |\n", "function", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio", "go-ethereum")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(30), dashes(11), dashes(15), dashes(15), dashes(9), dashes(13))

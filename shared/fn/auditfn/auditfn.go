@@ -60,14 +60,20 @@ func route(name string, pick func(auditapi.Handlers) httpapi.Handler) fn.Builder
 	}
 }
 
-var (
-	// AuditList builds GET /v1/audit.
-	AuditList = route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })
-	// AuditProof builds GET /v1/audit/{seq}/proof.
-	AuditProof = route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })
-	// AuditExport builds GET /v1/audit/export.
-	AuditExport = route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })
-)
+// AuditList builds GET /v1/audit.
+func AuditList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+}
+
+// AuditProof builds GET /v1/audit/{seq}/proof.
+func AuditProof(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
+}
+
+// AuditExport builds GET /v1/audit/export.
+func AuditExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
+}
 
 // AuditProjector builds the stream consumer that appends one audit record
 // per change of the table.

@@ -38,22 +38,73 @@ func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) fn.Builder {
 // The officer's case, rule, blocklist and sanctions endpoints, one
 // function each (see template.yaml). Deciding reads OFFICER_COURSE and
 // OFFICER_CERT_DAYS (see Build).
-var (
-	CasesList     = caseRoute("cases-list", func(r caseRoutes) httpapi.Handler { return r.cases.List })
-	CasesGet      = caseRoute("cases-get", func(r caseRoutes) httpapi.Handler { return r.cases.Get })
-	CasesAssign   = caseRoute("cases-assign", func(r caseRoutes) httpapi.Handler { return r.cases.Assign })
-	CasesNote     = caseRoute("cases-note", func(r caseRoutes) httpapi.Handler { return r.cases.Note })
-	CasesEvidence = caseRoute("cases-evidence", func(r caseRoutes) httpapi.Handler { return r.cases.Evidence })
-	CasesStatus   = caseRoute("cases-status", func(r caseRoutes) httpapi.Handler { return r.cases.Status })
-	CasesDecide   = caseRoute("cases-decide", func(r caseRoutes) httpapi.Handler { return r.cases.Decide })
-	CasesExport   = caseRoute("cases-export", func(r caseRoutes) httpapi.Handler { return r.cases.Export })
 
-	ComplianceRulesGet = caseRoute("compliance-rules-get", func(r caseRoutes) httpapi.Handler { return r.rules.Get })
-	ComplianceRulesPut = caseRoute("compliance-rules-put", func(r caseRoutes) httpapi.Handler { return r.rules.Put })
+// CasesList builds the cases-list function.
+func CasesList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-list", func(r caseRoutes) httpapi.Handler { return r.cases.List })(ctx, env)
+}
 
-	BlocklistList   = caseRoute("blocklist-list", func(r caseRoutes) httpapi.Handler { return r.blocklist.List })
-	BlocklistAdd    = caseRoute("blocklist-add", func(r caseRoutes) httpapi.Handler { return r.blocklist.Add })
-	BlocklistRemove = caseRoute("blocklist-remove", func(r caseRoutes) httpapi.Handler { return r.blocklist.Remove })
+// CasesGet builds the cases-get function.
+func CasesGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-get", func(r caseRoutes) httpapi.Handler { return r.cases.Get })(ctx, env)
+}
 
-	SanctionsGet = caseRoute("sanctions-get", func(r caseRoutes) httpapi.Handler { return r.sanctions.Get })
-)
+// CasesAssign builds the cases-assign function.
+func CasesAssign(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-assign", func(r caseRoutes) httpapi.Handler { return r.cases.Assign })(ctx, env)
+}
+
+// CasesNote builds the cases-note function.
+func CasesNote(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-note", func(r caseRoutes) httpapi.Handler { return r.cases.Note })(ctx, env)
+}
+
+// CasesEvidence builds the cases-evidence function.
+func CasesEvidence(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-evidence", func(r caseRoutes) httpapi.Handler { return r.cases.Evidence })(ctx, env)
+}
+
+// CasesStatus builds the cases-status function.
+func CasesStatus(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-status", func(r caseRoutes) httpapi.Handler { return r.cases.Status })(ctx, env)
+}
+
+// CasesDecide builds the cases-decide function.
+func CasesDecide(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-decide", func(r caseRoutes) httpapi.Handler { return r.cases.Decide })(ctx, env)
+}
+
+// CasesExport builds the cases-export function.
+func CasesExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("cases-export", func(r caseRoutes) httpapi.Handler { return r.cases.Export })(ctx, env)
+}
+
+// ComplianceRulesGet builds the compliance-rules-get function.
+func ComplianceRulesGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("compliance-rules-get", func(r caseRoutes) httpapi.Handler { return r.rules.Get })(ctx, env)
+}
+
+// ComplianceRulesPut builds the compliance-rules-put function.
+func ComplianceRulesPut(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("compliance-rules-put", func(r caseRoutes) httpapi.Handler { return r.rules.Put })(ctx, env)
+}
+
+// BlocklistList builds the blocklist-list function.
+func BlocklistList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("blocklist-list", func(r caseRoutes) httpapi.Handler { return r.blocklist.List })(ctx, env)
+}
+
+// BlocklistAdd builds the blocklist-add function.
+func BlocklistAdd(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("blocklist-add", func(r caseRoutes) httpapi.Handler { return r.blocklist.Add })(ctx, env)
+}
+
+// BlocklistRemove builds the blocklist-remove function.
+func BlocklistRemove(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("blocklist-remove", func(r caseRoutes) httpapi.Handler { return r.blocklist.Remove })(ctx, env)
+}
+
+// SanctionsGet builds the sanctions-get function.
+func SanctionsGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return caseRoute("sanctions-get", func(r caseRoutes) httpapi.Handler { return r.sanctions.Get })(ctx, env)
+}

@@ -106,22 +106,76 @@ func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handle
 }
 
 // The customer, KYC, tier and travel-rule routes (see template.yaml).
-var (
-	CustomersCreate     = custRoute("customers-create", func(h complianceapi.Customers) httpapi.Handler { return h.Create })
-	CustomersGet        = custRoute("customers-get", func(h complianceapi.Customers) httpapi.Handler { return h.Get })
-	CustomersUpdate     = custRoute("customers-update", func(h complianceapi.Customers) httpapi.Handler { return h.Update })
-	CustomersDelete     = custRoute("customers-delete", func(h complianceapi.Customers) httpapi.Handler { return h.Erase })
-	CustomersExport     = custRoute("customers-export", func(h complianceapi.Customers) httpapi.Handler { return h.Export })
-	CustomersCompliance = custRoute("customers-compliance", func(h complianceapi.Customers) httpapi.Handler { return h.Compliance })
-	KYCStart            = custRoute("kyc-start", func(h complianceapi.Customers) httpapi.Handler { return h.StartKYC })
-	KYCCallback         = custRoute("kyc-callback", func(h complianceapi.Customers) httpapi.Handler { return h.Callback })
-	KYCReviews          = custRoute("kyc-reviews", func(h complianceapi.Customers) httpapi.Handler { return h.Reviews })
-	KYCReview           = custRoute("kyc-review", func(h complianceapi.Customers) httpapi.Handler { return h.Review })
-	TiersGet            = custTiersRoute("tiers-get", func(h complianceapi.Tiers) httpapi.Handler { return h.Get })
-	TiersPut            = custTiersRoute("tiers-put", func(h complianceapi.Tiers) httpapi.Handler { return h.Put })
-	TravelRuleAttach    = custTravelRoute("travel-rule-attach", func(h complianceapi.Travel) httpapi.Handler { return h.AttachIncoming })
-	TravelRuleExport    = custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })
-)
+
+// CustomersCreate builds the customers-create function.
+func CustomersCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-create", func(h complianceapi.Customers) httpapi.Handler { return h.Create })(ctx, env)
+}
+
+// CustomersGet builds the customers-get function.
+func CustomersGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-get", func(h complianceapi.Customers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+// CustomersUpdate builds the customers-update function.
+func CustomersUpdate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-update", func(h complianceapi.Customers) httpapi.Handler { return h.Update })(ctx, env)
+}
+
+// CustomersDelete builds the customers-delete function.
+func CustomersDelete(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-delete", func(h complianceapi.Customers) httpapi.Handler { return h.Erase })(ctx, env)
+}
+
+// CustomersExport builds the customers-export function.
+func CustomersExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-export", func(h complianceapi.Customers) httpapi.Handler { return h.Export })(ctx, env)
+}
+
+// CustomersCompliance builds the customers-compliance function.
+func CustomersCompliance(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("customers-compliance", func(h complianceapi.Customers) httpapi.Handler { return h.Compliance })(ctx, env)
+}
+
+// KYCStart builds the kyc-start function.
+func KYCStart(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("kyc-start", func(h complianceapi.Customers) httpapi.Handler { return h.StartKYC })(ctx, env)
+}
+
+// KYCCallback builds the kyc-callback function.
+func KYCCallback(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("kyc-callback", func(h complianceapi.Customers) httpapi.Handler { return h.Callback })(ctx, env)
+}
+
+// KYCReviews builds the kyc-reviews function.
+func KYCReviews(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("kyc-reviews", func(h complianceapi.Customers) httpapi.Handler { return h.Reviews })(ctx, env)
+}
+
+// KYCReview builds the kyc-review function.
+func KYCReview(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custRoute("kyc-review", func(h complianceapi.Customers) httpapi.Handler { return h.Review })(ctx, env)
+}
+
+// TiersGet builds the tiers-get function.
+func TiersGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custTiersRoute("tiers-get", func(h complianceapi.Tiers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+// TiersPut builds the tiers-put function.
+func TiersPut(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custTiersRoute("tiers-put", func(h complianceapi.Tiers) httpapi.Handler { return h.Put })(ctx, env)
+}
+
+// TravelRuleAttach builds the travel-rule-attach function.
+func TravelRuleAttach(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custTravelRoute("travel-rule-attach", func(h complianceapi.Travel) httpapi.Handler { return h.AttachIncoming })(ctx, env)
+}
+
+// TravelRuleExport builds the travel-rule-export function.
+func TravelRuleExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })(ctx, env)
+}
 
 // KYCExpireJob builds the scheduled job that moves verifications past
 // their expiry to expired (the sparse expiry index, never a scan): passes

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/api/courseapi"
 	"github.com/stablegate/stablegate/shared/courses"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -19,14 +19,14 @@ import (
 // KMS key that signs certificates, ES256) and the assessment policy:
 // COURSE_COOLDOWN_MINUTES after a failed attempt (60), COURSE_DAILY_CAP
 // attempts begun per course and day (3), CERT_VALIDITY_DAYS (365).
-func coursesAPI(env core.Env) (api.Courses, error) {
+func coursesAPI(env core.Env) (courseapi.Courses, error) {
 	st, err := core.Store(env)
 	if err != nil {
-		return api.Courses{}, err
+		return courseapi.Courses{}, err
 	}
 	kc, err := core.KMSClient(env)
 	if err != nil {
-		return api.Courses{}, err
+		return courseapi.Courses{}, err
 	}
 	var cfg courses.Config
 	for name, set := range map[string]func(int){
@@ -37,13 +37,13 @@ func coursesAPI(env core.Env) (api.Courses, error) {
 		if v := env(name); v != "" {
 			var n int
 			if _, err := fmt.Sscan(v, &n); err != nil || n <= 0 {
-				return api.Courses{}, fmt.Errorf("fn: %s %q is not a positive number", name, v)
+				return courseapi.Courses{}, fmt.Errorf("fn: %s %q is not a positive number", name, v)
 			}
 			set(n)
 		}
 	}
 	signer := &kmssign.TokenSigner{KMS: kc, KeyID: env("CERT_SIGNER_KEY_ID")}
-	return api.Courses{Svc: &courses.Service{Store: st.Courses, Signer: signer, Now: time.Now, Config: cfg}}, nil
+	return courseapi.Courses{Svc: &courses.Service{Store: st.Courses, Signer: signer, Now: time.Now, Config: cfg}}, nil
 }
 
 // CoursesAttempt builds POST /v1/courses/{course_id}/attempts (draw) and

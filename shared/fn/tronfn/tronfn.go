@@ -92,9 +92,23 @@ func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) fn.
 }
 
 // The Tron sweep grant endpoints, one function each (see template.yaml).
-var (
-	TronGrantsCreate = grantHandler("tron-grants-create", func(h grantapi.Handlers) httpapi.Handler { return h.Prepare })
-	TronGrantsGet    = grantHandler("tron-grants-get", func(h grantapi.Handlers) httpapi.Handler { return h.Get })
-	TronGrantsQR     = grantHandler("tron-grants-qr", func(h grantapi.Handlers) httpapi.Handler { return h.QR })
-	TronGrantsSign   = grantHandler("tron-grants-sign", func(h grantapi.Handlers) httpapi.Handler { return h.Import })
-)
+
+// TronGrantsCreate builds the tron-grants-create function.
+func TronGrantsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return grantHandler("tron-grants-create", func(h grantapi.Handlers) httpapi.Handler { return h.Prepare })(ctx, env)
+}
+
+// TronGrantsGet builds the tron-grants-get function.
+func TronGrantsGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return grantHandler("tron-grants-get", func(h grantapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+// TronGrantsQR builds the tron-grants-qr function.
+func TronGrantsQR(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return grantHandler("tron-grants-qr", func(h grantapi.Handlers) httpapi.Handler { return h.QR })(ctx, env)
+}
+
+// TronGrantsSign builds the tron-grants-sign function.
+func TronGrantsSign(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+	return grantHandler("tron-grants-sign", func(h grantapi.Handlers) httpapi.Handler { return h.Import })(ctx, env)
+}

@@ -1,4 +1,7 @@
-package api
+// Package courseapi is the HTTP shape of the courses and certificates: its
+// own package so that the other routes, which link package api, link
+// neither the course banks nor their YAML parser (issue 18).
+package courseapi
 
 import (
 	"context"

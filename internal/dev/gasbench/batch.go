@@ -5,11 +5,15 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
+	"strings"
+	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -99,26 +103,34 @@ func NewBatchWorldWith(tetherCode []byte) (*BatchWorld, error) {
 	}
 	w := &BatchWorld{Sim: sim, Hot: hot, key: key, chainID: chainID, Tokens: map[Token]common.Address{}}
 	var at common.Address
-	if at, _, w.Tether, err = benchtoken.DeployTetherUSDT(w.Opts(), ec, supply); err != nil {
+	var deploys [3]*types.Transaction
+	if at, deploys[0], w.Tether, err = benchtoken.DeployTetherUSDT(w.Opts(), ec, supply); err != nil {
 		return nil, err
 	}
 	w.Tokens[Tether] = at
-	if at, _, w.Plain, err = benchtoken.DeployPlainUSDT(w.Opts(), ec); err != nil {
+	if at, deploys[1], w.Plain, err = benchtoken.DeployPlainUSDT(w.Opts(), ec); err != nil {
 		return nil, err
 	}
 	w.Tokens[Plain] = at
-	if w.Multisend, _, err = multisend.Deploy(w.Opts(), ec, hot); err != nil {
+	if w.Multisend, deploys[2], err = multisend.Deploy(w.Opts(), ec, hot); err != nil {
 		return nil, err
 	}
-	sim.Commit()
-	if _, err := w.Plain.Mint(w.Opts(), hot, supply); err != nil {
+	if _, err := mined(sim, deploys[:]...); err != nil {
+		return nil, err
+	}
+	var setup []*types.Transaction
+	add := func(tx *types.Transaction, err error) error {
+		setup = append(setup, tx)
+		return err
+	}
+	if err := add(w.Plain.Mint(w.Opts(), hot, supply)); err != nil {
 		return nil, err
 	}
 	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
-	if _, err := w.Tether.Approve(w.Opts(), w.Multisend, max); err != nil {
+	if err := add(w.Tether.Approve(w.Opts(), w.Multisend, max)); err != nil {
 		return nil, err
 	}
-	if _, err := w.Plain.Approve(w.Opts(), w.Multisend, max); err != nil {
+	if err := add(w.Plain.Approve(w.Opts(), w.Multisend, max)); err != nil {
 		return nil, err
 	}
 	if tetherCode != nil {
@@ -126,11 +138,13 @@ func NewBatchWorldWith(tetherCode []byte) (*BatchWorld, error) {
 		if w.TetherCode, err = benchtoken.NewTetherUSDT(TetherAt, ec); err != nil {
 			return nil, err
 		}
-		if _, err := w.TetherCode.Approve(w.Opts(), w.Multisend, max); err != nil {
+		if err := add(w.TetherCode.Approve(w.Opts(), w.Multisend, max)); err != nil {
 			return nil, err
 		}
 	}
-	sim.Commit()
+	if _, err := mined(sim, setup...); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -171,15 +185,8 @@ func (w *BatchWorld) Mine(tx *types.Transaction) (*types.Receipt, error) {
 	if err := w.Sim.Client().SendTransaction(ctx, tx); err != nil {
 		return nil, err
 	}
-	w.Sim.Commit()
-	r, err := w.Sim.Client().TransactionReceipt(ctx, tx.Hash())
-	if err != nil {
-		return nil, err
-	}
-	if r.Status != types.ReceiptStatusSuccessful {
-		return r, fmt.Errorf("gasbench: transaction %s reverted", tx.Hash().Hex())
-	}
-	return r, nil
+	rs, err := mined(w.Sim, tx)
+	return rs[0], err
 }
 
 // FreshAddresses returns n addresses that have never held anything: hashes
@@ -256,15 +263,8 @@ func (w *BatchWorld) Transfer(tok Token, to common.Address, amount sg.Amount) (*
 	if err != nil {
 		return nil, err
 	}
-	w.Sim.Commit()
-	r, err := w.Sim.Client().TransactionReceipt(context.Background(), tx.Hash())
-	if err != nil {
-		return nil, err
-	}
-	if r.Status != types.ReceiptStatusSuccessful {
-		return r, fmt.Errorf("gasbench: transfer reverted")
-	}
-	return r, nil
+	rs, err := mined(w.Sim, tx)
+	return rs[0], err
 }
 
 // BatchRow is the gas of one batch configuration.
@@ -499,4 +499,46 @@ func dashes(n int) string {
 		b[i] = '-'
 	}
 	return string(b)
+}
+
+// mined commits blocks until every tx is in one and returns their
+// receipts. The simulated chain's block builder can seal a block before the
+// pool has handed it every sent transaction (seen about once in a few
+// hundred worlds): one left out would then run in a later block, after a
+// gas estimate made without it, and fail. A reverted transaction is an
+// error; its receipt is returned with it.
+func mined(sim *simulated.Backend, txs ...*types.Transaction) ([]*types.Receipt, error) {
+	ec := sim.Client()
+	out := make([]*types.Receipt, len(txs))
+	for range 50 {
+		sim.Commit()
+		left := 0
+		for i, tx := range txs {
+			if out[i] != nil {
+				continue
+			}
+			r, err := ec.TransactionReceipt(context.Background(), tx.Hash())
+			for try := 0; err != nil && strings.Contains(err.Error(), "indexing is in progress") && try < 500; try++ {
+				time.Sleep(10 * time.Millisecond) // the chain's indexer catching up with the block just sealed
+				r, err = ec.TransactionReceipt(context.Background(), tx.Hash())
+			}
+			if errors.Is(err, ethereum.NotFound) {
+				left++
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			out[i] = r
+		}
+		if left == 0 {
+			for i, r := range out {
+				if r.Status != types.ReceiptStatusSuccessful {
+					return out, fmt.Errorf("gasbench: transaction %s reverted", txs[i].Hash().Hex())
+				}
+			}
+			return out, nil
+		}
+	}
+	return out, fmt.Errorf("gasbench: %d transactions never mined", len(txs))
 }

@@ -128,15 +128,11 @@ func MeasureTransfer(code []byte) (TransferCost, error) {
 		if err := ec.SendTransaction(context.Background(), tx); err != nil {
 			return out, err
 		}
-		sim.Commit()
-		r, err := ec.TransactionReceipt(context.Background(), tx.Hash())
+		rs, err := mined(sim, tx)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("transfer %d: %w", nonce, err)
 		}
-		if r.Status != types.ReceiptStatusSuccessful {
-			return out, fmt.Errorf("gasbench: transfer %d reverted", nonce)
-		}
-		*g = r.GasUsed
+		*g = rs[0].GasUsed
 	}
 	return out, nil
 }
@@ -226,10 +222,12 @@ func FaithfulRuntime() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	at, _, _, err := benchtoken.DeployTetherUSDT(auth, ec, big.NewInt(0))
+	at, tx, _, err := benchtoken.DeployTetherUSDT(auth, ec, big.NewInt(0))
 	if err != nil {
 		return nil, err
 	}
-	sim.Commit()
+	if _, err := mined(sim, tx); err != nil {
+		return nil, err
+	}
 	return ec.CodeAt(context.Background(), at, nil)
 }

@@ -97,14 +97,17 @@ func newWorld(key *ecdsa.PrivateKey, tetherCode []byte) (*World, error) {
 	auth, _ := bind.NewKeyedTransactorWithChainID(key, chainID)
 	w := &World{Sim: sim, Auth: auth, From: from, key: key, chainID: chainID}
 	var err error
-	if w.TokenAt, _, w.Token, err = benchtoken.DeployTetherUSDT(w.tx(), ec, big.NewInt(0)); err != nil {
+	var deployToken *types.Transaction
+	if w.TokenAt, deployToken, w.Token, err = benchtoken.DeployTetherUSDT(w.tx(), ec, big.NewInt(0)); err != nil {
 		return nil, err
 	}
-	factoryAt, _, factory, err := forwarder.DeployForwarderFactory(w.tx(), ec, from, from)
+	factoryAt, deployFactory, factory, err := forwarder.DeployForwarderFactory(w.tx(), ec, from, from)
 	if err != nil {
 		return nil, err
 	}
-	sim.Commit()
+	if _, err := mined(sim, deployToken, deployFactory); err != nil {
+		return nil, err
+	}
 	impl, err := factory.Implementation(nil)
 	if err != nil {
 		return nil, err
@@ -112,7 +115,8 @@ func newWorld(key *ecdsa.PrivateKey, tetherCode []byte) (*World, error) {
 	w.Factory, w.Fw = factory, address.Forwarders{Factory: address.Account(factoryAt), Implementation: address.Account(impl)}
 	// The hot wallet already holds tokens (as it does in steady state): it
 	// pays the deposits the sweeps move back to it.
-	if _, err := w.Token.Mint(w.tx(), from, supply); err != nil {
+	mint, err := w.Token.Mint(w.tx(), from, supply)
+	if err != nil {
 		return nil, err
 	}
 	if tetherCode != nil {
@@ -120,7 +124,9 @@ func newWorld(key *ecdsa.PrivateKey, tetherCode []byte) (*World, error) {
 			return nil, err
 		}
 	}
-	sim.Commit()
+	if _, err := mined(sim, mint); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -132,14 +138,11 @@ func (w *World) gasOf(tx *types.Transaction, err error) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	w.Sim.Commit()
-	r, err := w.Sim.Client().TransactionReceipt(context.Background(), tx.Hash())
+	rs, err := mined(w.Sim, tx)
 	if err != nil {
 		return 0, err
 	}
-	if r.Status != types.ReceiptStatusSuccessful {
-		return 0, fmt.Errorf("gasbench: transaction %s reverted", tx.Hash().Hex())
-	}
+	r := rs[0]
 	return r.GasUsed, nil
 }
 
@@ -165,18 +168,21 @@ func (w *World) MeasureSweepOf(token *benchtoken.TetherUSDT, tokenAt common.Addr
 	base := w.next
 	w.next += uint32(n)
 	pay := func() error {
+		var sent []*types.Transaction
 		for i := range items {
 			amount := big.NewInt(int64(1_000_000 + i))
 			items[i] = chaineth.SweepItem{Index: base + uint32(i), Amount: amount.Uint64()}
-			if _, err := token.Transfer(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount); err != nil {
+			tx, err := token.Transfer(w.tx(), common.Address(w.Fw.Address(base+uint32(i))), amount)
+			if err != nil {
 				return err
 			}
+			sent = append(sent, tx)
 			if i%100 == 99 {
 				w.Sim.Commit() // keep blocks under the gas limit
 			}
 		}
-		w.Sim.Commit()
-		return nil
+		_, err := mined(w.Sim, sent...)
+		return err
 	}
 	out := Sweep{N: n}
 	for round, g := range []*uint64{&out.First, &out.Steady} {
@@ -218,10 +224,9 @@ type Payout struct{ Fresh, Existing uint64 }
 
 // MeasurePayout pays a fresh holder, then the same (now existing) holder.
 func (w *World) MeasurePayout() (Payout, error) {
-	if _, err := w.Token.Mint(w.tx(), w.From, big.NewInt(1_000_000_000_000)); err != nil {
+	if _, err := w.gasOf(w.Token.Mint(w.tx(), w.From, big.NewInt(1_000_000_000_000))); err != nil {
 		return Payout{}, err
 	}
-	w.Sim.Commit()
 	to := common.HexToAddress("0x00000000000000000000000000000000000b0b01")
 	var p Payout
 	var err error

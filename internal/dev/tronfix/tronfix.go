@@ -345,18 +345,9 @@ func (s *Server) call(b block, p pendingTx, info *txInfo) string {
 		return "REVERT"
 	}
 	if !p.external {
-		owner := s.accounts[p.tx.Owner]
-		own := min(s.energyLeft(owner), energy)
-		burn := (energy - own) * EnergyPrice
-		if burn > p.tx.FeeLimit || burn > owner.trx {
-			info.energy = min(owner.trx, p.tx.FeeLimit)
-			owner.trx -= info.energy
-			owner.energyUsed += own
-			return "OUT_OF_ENERGY"
+		if st := s.chargeCall(p, info, energy, false); st != "SUCCESS" {
+			return st
 		}
-		owner.energyUsed += own
-		owner.trx -= burn
-		info.energy = burn
 	} else {
 		info.energy = energy * EnergyPrice
 	}

@@ -5,11 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/big"
 
 	"golang.org/x/crypto/sha3"
 
 	"github.com/stablegate/stablegate/shared/address"
+	"github.com/stablegate/stablegate/shared/chain/multisendlog"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -36,8 +36,8 @@ var (
 	ErrNotThisBatch = errors.New("tron: the transaction's events do not carry this batch")
 
 	paySelector = selector("pay(address,uint256,bytes32[])")
-	failedTopic = keccak([]byte("Failed(uint256,address,uint256)"))
-	batchTopic  = keccak([]byte("Batch(address,bytes32,uint256,uint256,uint256)"))
+	failedTopic = multisendlog.FailedTopic
+	batchTopic  = multisendlog.BatchTopic
 )
 
 func selector(sig string) []byte {
@@ -122,57 +122,24 @@ func PackMultisend(token address.Account, pull bool, batch []MultisendPayout) ([
 // in the batch's order. It checks that the events carry this very batch
 // (the Batch event's items hash, count, failures and amount returned) and
 // that each Failed event names the payout the batch has at its index.
-func MultisendResults(logs []Log, at address.Account, batch []MultisendPayout) ([]bool, error) {
+func MultisendResults(logs0 []Log, at address.Account, batch []MultisendPayout) ([]bool, error) {
 	items, _, err := multisendItems(batch)
 	if err != nil {
 		return nil, err
 	}
-	want := keccak(items)
-	paid := make([]bool, len(batch))
-	for i := range paid {
-		paid[i] = true
-	}
-	var batches, failed int
-	var failedSum sg.Amount
-	for _, l := range logs {
-		if l.Address != at || len(l.Topics) == 0 {
-			continue
-		}
-		switch l.Topics[0] {
-		case failedTopic:
-			if len(l.Topics) != 3 || len(l.Data) != 32 {
-				return nil, fmt.Errorf("%w: malformed Failed event", ErrNotThisBatch)
-			}
-			ix := new(big.Int).SetBytes(l.Topics[1][:])
-			if !ix.IsInt64() || ix.Int64() >= int64(len(batch)) {
-				return nil, fmt.Errorf("%w: Failed index %s out of range", ErrNotThisBatch, ix)
-			}
-			i := int(ix.Int64())
-			amount := new(big.Int).SetBytes(l.Data)
-			if !bytes.Equal(l.Topics[2][12:], batch[i].To[:]) || !amount.IsInt64() || sg.Amount(amount.Int64()) != batch[i].Amount || !paid[i] {
-				return nil, fmt.Errorf("%w: Failed event %d does not match the payout", ErrNotThisBatch, i)
-			}
-			paid[i] = false
-			failed++
-			failedSum += batch[i].Amount
-		case batchTopic:
-			if len(l.Topics) != 3 || len(l.Data) != 96 || l.Topics[2] != want {
-				return nil, fmt.Errorf("%w: items hash differs", ErrNotThisBatch)
-			}
-			n := new(big.Int).SetBytes(l.Data[:32])
-			f := new(big.Int).SetBytes(l.Data[32:64])
-			s := new(big.Int).SetBytes(l.Data[64:])
-			if n.Cmp(big.NewInt(int64(len(batch)))) != 0 || !f.IsInt64() || !s.IsInt64() {
-				return nil, fmt.Errorf("%w: count differs", ErrNotThisBatch)
-			}
-			if int(f.Int64()) != failed || sg.Amount(s.Int64()) != failedSum {
-				return nil, fmt.Errorf("%w: Batch totals differ from its Failed events", ErrNotThisBatch)
-			}
-			batches++
+	var logs []multisendlog.Log
+	for _, l := range logs0 {
+		if l.Address == at {
+			logs = append(logs, multisendlog.Log{Topics: l.Topics, Data: l.Data})
 		}
 	}
-	if batches != 1 {
-		return nil, fmt.Errorf("%w: %d Batch events", ErrNotThisBatch, batches)
+	rows := make([]multisendlog.Row, len(batch))
+	for i, p := range batch {
+		rows[i] = multisendlog.Row{To: p.To, Amount: p.Amount}
+	}
+	paid, err := multisendlog.Paid(logs, keccak(items), rows)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotThisBatch, err)
 	}
 	return paid, nil
 }

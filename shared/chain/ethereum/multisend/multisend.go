@@ -27,6 +27,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/stablegate/stablegate/shared/chain/multisendlog"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -167,51 +168,28 @@ func ParseResults(r *types.Receipt, at common.Address, batch []Payout) ([]Result
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Result, len(batch))
-	for i, p := range batch {
-		out[i] = Result{Index: i, To: p.To, Amount: p.Amount, Paid: true}
-	}
-	var batches, failed int
-	var failedSum sg.Amount
+	logs := make([]multisendlog.Log, 0, len(r.Logs))
 	for _, l := range r.Logs {
-		if l.Address != at || len(l.Topics) == 0 {
+		if l.Address != at {
 			continue
 		}
-		switch l.Topics[0] {
-		case failedTopic:
-			if len(l.Topics) != 3 || len(l.Data) != 32 {
-				return nil, fmt.Errorf("%w: malformed Failed event", ErrNotThisBatch)
-			}
-			ix := new(big.Int).SetBytes(l.Topics[1][:])
-			if !ix.IsInt64() || ix.Int64() >= int64(len(batch)) {
-				return nil, fmt.Errorf("%w: Failed index %s out of range", ErrNotThisBatch, ix)
-			}
-			i := int(ix.Int64())
-			amount := new(big.Int).SetBytes(l.Data)
-			if common.BytesToAddress(l.Topics[2][:]) != batch[i].To || !amount.IsInt64() || sg.Amount(amount.Int64()) != batch[i].Amount || !out[i].Paid {
-				return nil, fmt.Errorf("%w: Failed event %d does not match the payout", ErrNotThisBatch, i)
-			}
-			out[i].Paid = false
-			failed++
-			failedSum += batch[i].Amount
-		case batchTopic:
-			if len(l.Topics) != 3 || len(l.Data) != 96 || l.Topics[2] != want {
-				return nil, fmt.Errorf("%w: items hash differs", ErrNotThisBatch)
-			}
-			n := new(big.Int).SetBytes(l.Data[:32])
-			f := new(big.Int).SetBytes(l.Data[32:64])
-			s := new(big.Int).SetBytes(l.Data[64:])
-			if n.Cmp(big.NewInt(int64(len(batch)))) != 0 || !f.IsInt64() || !s.IsInt64() {
-				return nil, fmt.Errorf("%w: count differs", ErrNotThisBatch)
-			}
-			if int(f.Int64()) != failed || sg.Amount(s.Int64()) != failedSum {
-				return nil, fmt.Errorf("%w: Batch totals differ from its Failed events", ErrNotThisBatch)
-			}
-			batches++
+		ml := multisendlog.Log{Data: l.Data, Topics: make([][32]byte, len(l.Topics))}
+		for k, t := range l.Topics {
+			ml.Topics[k] = t
 		}
+		logs = append(logs, ml)
 	}
-	if batches != 1 {
-		return nil, fmt.Errorf("%w: %d Batch events", ErrNotThisBatch, batches)
+	rows := make([]multisendlog.Row, len(batch))
+	for i, p := range batch {
+		rows[i] = multisendlog.Row{To: p.To, Amount: p.Amount}
+	}
+	paid, err := multisendlog.Paid(logs, want, rows)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotThisBatch, err)
+	}
+	out := make([]Result, len(batch))
+	for i, p := range batch {
+		out[i] = Result{Index: i, To: p.To, Amount: p.Amount, Paid: paid[i]}
 	}
 	return out, nil
 }

@@ -472,17 +472,23 @@ func copyTx(tx sg.SignedTx) sg.SignedTx {
 
 // ---- sweeps ----
 
+// marksOf is the scope's marks to sweep (made when absent); the caller
+// holds st.mu.
+func (st *Store) marksOf(scope string) map[string]sg.SweepMark {
+	ch, sc := st.chain(), strings.ToLower(scope)
+	if ch.marks[sc] == nil {
+		ch.marks[sc] = map[string]sg.SweepMark{}
+	}
+	return ch.marks[sc]
+}
+
 // MarkForSweep records that addr (wallet index) holds a confirmed deposit
 // (addr kept as given).
 func (st *Store) MarkForSweep(_ context.Context, scope, addr string, index uint32, version string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	ch := st.chain()
-	sc := strings.ToLower(scope)
-	if ch.marks[sc] == nil {
-		ch.marks[sc] = map[string]sg.SweepMark{}
-	}
-	ch.marks[sc][addr] = sg.SweepMark{Address: addr, Index: index, Version: version}
+	marks := st.marksOf(scope)
+	marks[addr] = sg.SweepMark{Address: addr, Index: index, Version: version}
 	return nil
 }
 
@@ -600,15 +606,11 @@ func (st *Store) AsideMarks(_ context.Context, scope string, limit int32) ([]sg.
 func (st *Store) Restore(_ context.Context, scope string, m sg.AsideMark) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	ch := st.chain()
-	sc := strings.ToLower(scope)
-	if ch.marks[sc] == nil {
-		ch.marks[sc] = map[string]sg.SweepMark{}
+	marks := st.marksOf(scope)
+	if _, ok := marks[m.Address]; !ok {
+		marks[m.Address] = m.SweepMark
 	}
-	if _, ok := ch.marks[sc][m.Address]; !ok {
-		ch.marks[sc][m.Address] = m.SweepMark
-	}
-	delete(ch.aside[sc], m.Address)
+	delete(st.chain().aside[strings.ToLower(scope)], m.Address)
 	return nil
 }
 

@@ -414,13 +414,9 @@ func PrintBatches(out io.Writer) error {
 // floor of any payer), then Multisend's own, against the receipts'
 // marginal and the goal.
 func PrintRowAccounting(out io.Writer, code []byte, fresh, existing BatchRow) error {
-	source := "Tether's code (TETHER_RUNTIME)"
-	if code == nil {
-		var err error
-		if code, err = FaithfulRuntime(); err != nil {
-			return err
-		}
-		source = "TetherUSDT (TestTetherFaithfulInBatch holds it equal to Tether's code)"
+	code, source, err := tracedCode(code)
+	if err != nil {
+		return err
 	}
 	var tr [2]RowTrace
 	for i, ex := range []bool{false, true} {

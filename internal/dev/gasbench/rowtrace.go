@@ -401,13 +401,9 @@ func OpsString(ops map[string]uint64) string {
 // and the access list's keys (together the floor of any sweeper), the
 // factory's own, the refund and its cap, and the transaction's fixed cost.
 func PrintSweepAccounting(out io.Writer, code []byte, n int, measured uint64) error {
-	source := "Tether's code (TETHER_RUNTIME)"
-	if code == nil {
-		var err error
-		if code, err = FaithfulRuntime(); err != nil {
-			return err
-		}
-		source = "TetherUSDT (TestTetherFaithfulInBatch holds it equal to Tether's code)"
+	code, source, err := tracedCode(code)
+	if err != nil {
+		return err
 	}
 	r, err := TraceSweepRow(code, n)
 	if err != nil {
@@ -456,4 +452,15 @@ func PrintSweepAccounting(out io.Writer, code []byte, n int, measured uint64) er
 		return fmt.Errorf("gasbench: the refund (%d) does not reach the cap (%d): the net lines above do not hold", r.Refund, gross/5)
 	}
 	return nil
+}
+
+// tracedCode is the token code an accounting traces and how it is named:
+// Tether's code when given, else TetherUSDT's (which
+// TestTetherFaithfulInBatch holds equal to it).
+func tracedCode(code []byte) ([]byte, string, error) {
+	if code != nil {
+		return code, "Tether's code (TETHER_RUNTIME)", nil
+	}
+	code, err := FaithfulRuntime()
+	return code, "TetherUSDT (TestTetherFaithfulInBatch holds it equal to Tether's code)", err
 }

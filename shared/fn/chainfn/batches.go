@@ -35,12 +35,7 @@ func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chainet
 			sender.Layout = &l
 		}
 	}
-	bs := batchesOf(w, st)
-	if bs.Senders == nil {
-		bs.Senders = map[sg.Chain]sg.BatchSender{}
-	}
-	bs.Senders[sg.Ethereum] = sender
-	w.Payouts[sg.Ethereum] = &ledger.BatchRouter{Single: p, Batches: bs, Sender: sender}
+	routeBatches(w, st, sg.Ethereum, p, sender)
 	return nil
 }
 
@@ -61,13 +56,19 @@ func tronBatchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *tro
 		return errors.New("chainfn: MULTISEND_TRON is not a Tron address")
 	}
 	sender := &tron.BatchPayout{Send: p.Send, Token: p.Token, Multisend: ms, FeeInAsset: p.FeeInAsset}
+	routeBatches(w, st, sg.Tron, p, sender)
+	return nil
+}
+
+// routeBatches makes chain c's payout a batch router over the one batch
+// service: single payouts through single, batches through sender.
+func routeBatches(w *ledger.Withdrawals, st *dynamo.Store, c sg.Chain, single sg.Payout, sender sg.BatchSender) {
 	bs := batchesOf(w, st)
 	if bs.Senders == nil {
 		bs.Senders = map[sg.Chain]sg.BatchSender{}
 	}
-	bs.Senders[sg.Tron] = sender
-	w.Payouts[sg.Tron] = &ledger.BatchRouter{Single: p, Batches: bs, Sender: sender}
-	return nil
+	bs.Senders[c] = sender
+	w.Payouts[c] = &ledger.BatchRouter{Single: single, Batches: bs, Sender: sender}
 }
 
 // batchesOf is the batch service over a pipeline: the senders of the

@@ -134,11 +134,18 @@ type refund struct {
 func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Service, rf refund) (ledger.Result, error) {
 	fee := w.Fee(rf.chain)
 	// A payout already requested under the key (a retry) is answered as
-	// it was: the checks of a fresh refund are not asked again.
-	_, err := w.Store.TransferByKey(ctx, rf.tenant, sg.KeyHash(rf.tenant, ledger.OpWithdraw, rf.key))
+	// it was: the checks of a fresh refund are not asked again. The key
+	// used by another request (another invoice, amount or address, or a
+	// withdrawal) is refused before anything is reserved or cleared: the
+	// pipeline would refuse it too, and a reservation made for it would
+	// never be given back (a conflict is no refusal to undo).
+	prior, err := w.Store.TransferByKey(ctx, rf.tenant, sg.KeyHash(rf.tenant, ledger.OpWithdraw, rf.key))
 	fresh := errors.Is(err, sg.ErrNotFound)
-	if err != nil && !fresh {
+	switch {
+	case err != nil && !fresh:
 		return ledger.Result{}, err
+	case !fresh && prior.RequestHash != rf.hash:
+		return ledger.Result{}, sg.ErrIdempotencyKeyReused
 	}
 	from, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee, fresh)
 	if err != nil {

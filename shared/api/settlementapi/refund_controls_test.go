@@ -8,7 +8,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-		"sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,7 +85,6 @@ func Screened(t *testing.T, w *ledger.Withdrawals, now func() time.Time) (*CaseL
 	}
 	return cases, sign
 }
-
 
 // An Idempotency-Key is one request. Used again for a refund of another
 // invoice, or of the same invoice with another amount, it is refused

@@ -1,0 +1,84 @@
+package settlementapi_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	sg "github.com/stablegate/stablegate/shared/stablegate"
+)
+
+// A settlement payout is a withdrawal of the pipeline from the settlement
+// wallet, never a side door (audit, session 12; the matrix is in
+// shared/ledger/paths_controls_test.go):
+//   - a freeze over the settlement wallet refuses it: the settlement fails
+//     naming the freeze, nothing is held or paid, and once the freeze is
+//     lifted a retry pays it;
+//   - a destination listed since the config was put is screened: the
+//     payout is rejected before signing, a case opened, its hold voided
+//     and the settlement failed.
+func TestSettlementPayoutMeetsFreezeAndScreening(t *testing.T) {
+	t.Run("a freeze over the settlement wallet", func(t *testing.T) {
+		r := newTierRig(t, sg.KYCVerified)
+		_, sign := settlementapi.Screened(t, r.w, r.clock.Now)
+		before := r.balance(sg.Tron)
+		fr := sg.Freeze{ID: sg.NewID("frz", r.clock.now), Scope: sg.FreezeWallet, TenantID: r.tenant, WalletID: r.wallet.ID, By: "ops", At: r.clock.now, Required: 1}
+		if err := r.st.PutFreeze(bg, fr, r.tenant, sg.JournalEntry{At: r.clock.now, Actor: "ops", Action: "freeze"}); err != nil {
+			t.Fatal(err)
+		}
+		s := r.settle(sg.Tron, usdt(50), false)
+		if s.Status != sg.SettlementFailed || s.FailReason != sg.ErrFrozen.Code || s.PayoutTransferID != "" {
+			t.Fatalf("settlement %s (%q), payout %q; want failed, %s, no payout", s.Status, s.FailReason, s.PayoutTransferID, sg.ErrFrozen.Code)
+		}
+		if got := r.balance(sg.Tron); got != before || len(sign.Signed) != 0 {
+			t.Fatalf("balance %+v (was %+v), signed %v; want nothing held or signed", got, before, sign.Signed)
+		}
+		if _, err := r.st.VoteUnfreeze(bg, fr, sg.Approval{Approver: "boss", Approve: true, At: r.clock.now}, r.tenant, sg.JournalEntry{At: r.clock.now}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.svc.Retry(bg, r.tenant, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		r.wantPaid("retried after the lift", r.drive(s.ID))
+	})
+	t.Run("a sanctioned destination", func(t *testing.T) {
+		r := newTierRig(t, sg.KYCVerified)
+		cases, sign := settlementapi.Screened(t, r.w, r.clock.Now)
+		cfg, err := r.stls.SettlementConfig(bg, r.tenant, sg.Tron)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Destination.Address = settlementapi.SanctionedTRX
+		if _, err := r.stls.PutSettlementConfig(bg, cfg); err != nil {
+			t.Fatal(err)
+		}
+		before := r.balance(sg.Tron)
+		s := r.settle(sg.Tron, usdt(50), false)
+		if s.Status != sg.SettlementFailed || s.FailReason != string(sg.StateRejected) || s.PayoutTransferID == "" {
+			t.Fatalf("settlement %s (%q), payout %q; want failed by its payout's rejection", s.Status, s.FailReason, s.PayoutTransferID)
+		}
+		p, err := r.st.Transfer(bg, r.tenant, s.PayoutTransferID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != sg.StateRejected || p.TxHash != "" || !strings.Contains(settlementapi.LastNote(p), sg.ErrDestinationSanctioned.Code) {
+			t.Fatalf("its payout %s (tx %q) %q; want rejected, %s", p.State, p.TxHash, settlementapi.LastNote(p), sg.ErrDestinationSanctioned.Code)
+		}
+		if len(sign.Signed) != 0 || cases.Count() != 1 {
+			t.Fatalf("signed %v, %d cases; want nothing signed and one case", sign.Signed, cases.Count())
+		}
+		if got := r.balance(sg.Tron); got != before {
+			t.Fatalf("balance %+v, was %+v: want the hold voided", got, before)
+		}
+	})
+}
+
+// balance is the settlement wallet's balance on c.
+func (r *tierRig) balance(c sg.Chain) sg.Balance {
+	r.t.Helper()
+	b, err := r.st.AccountBalance(bg, sg.WalletAccount(r.tenant, r.wallet.ID, c, sg.USDT), r.wallet.Shards())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return b
+}

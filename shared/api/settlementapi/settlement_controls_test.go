@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -17,9 +19,36 @@ import (
 //   - a destination listed since the config was put is screened: the
 //     payout is rejected before signing, a case opened, its hold voided
 //     and the settlement failed.
+//
+// Both payers are attacked: one payout per settlement (Payer) and the
+// job's payout batch (BatchPayer), whose rows are withdrawals too.
 func TestSettlementPayoutMeetsFreezeAndScreening(t *testing.T) {
-	t.Run("a freeze over the settlement wallet", func(t *testing.T) {
+	for _, batch := range []bool{false, true} {
+		name := "alone"
+		if batch {
+			name = "as a batch row"
+		}
+		t.Run(name, func(t *testing.T) { settlementControls(t, batch) })
+	}
+}
+
+// payInBatches makes the job pay through payout batches, as
+// settlementapi.BatchPayer over the rig's pipeline.
+func (r *tierRig) payInBatches() {
+	r.svc.Batch = settlementapi.BatchPayer{B: &ledger.Batches{W: r.w, Store: &memstore.PayoutBatches{}, Claims: r.st},
+		P: r.svc.Payer.(settlementapi.Payer)}
+}
+
+func settlementControls(t *testing.T, batch bool) {
+	rig := func(t *testing.T) *tierRig {
 		r := newTierRig(t, sg.KYCVerified)
+		if batch {
+			r.payInBatches()
+		}
+		return r
+	}
+	t.Run("a freeze over the settlement wallet", func(t *testing.T) {
+		r := rig(t)
 		_, sign := settlementapi.Screened(t, r.w, r.clock.Now)
 		before := r.balance(sg.Tron)
 		fr := sg.Freeze{ID: sg.NewID("frz", r.clock.now), Scope: sg.FreezeWallet, TenantID: r.tenant, WalletID: r.wallet.ID, By: "ops", At: r.clock.now, Required: 1}
@@ -42,7 +71,7 @@ func TestSettlementPayoutMeetsFreezeAndScreening(t *testing.T) {
 		r.wantPaid("retried after the lift", r.drive(s.ID))
 	})
 	t.Run("a sanctioned destination", func(t *testing.T) {
-		r := newTierRig(t, sg.KYCVerified)
+		r := rig(t)
 		cases, sign := settlementapi.Screened(t, r.w, r.clock.Now)
 		cfg, err := r.stls.SettlementConfig(bg, r.tenant, sg.Tron)
 		if err != nil {
@@ -56,6 +85,9 @@ func TestSettlementPayoutMeetsFreezeAndScreening(t *testing.T) {
 		s := r.settle(sg.Tron, usdt(50), false)
 		if s.Status != sg.SettlementFailed || s.FailReason != string(sg.StateRejected) || s.PayoutTransferID == "" {
 			t.Fatalf("settlement %s (%q), payout %q; want failed by its payout's rejection", s.Status, s.FailReason, s.PayoutTransferID)
+		}
+		if batch != (s.PayoutBatchID != "") {
+			t.Fatalf("settlement paid through batch %q; want a batch: %v", s.PayoutBatchID, batch)
 		}
 		p, err := r.st.Transfer(bg, r.tenant, s.PayoutTransferID)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -162,3 +163,28 @@ func TestRefundToASanctionedAddressIsRejectedBeforeSigning(t *testing.T) {
 
 // LastNote is the note of t's last event.
 func LastNote(t sg.Transfer) string { return t.Events[len(t.Events)-1].Note }
+
+// A refund over the tenant's approval threshold waits for its approvers
+// like any payout: nothing is signed before they decide.
+func TestRefundWaitsForApprovals(t *testing.T) {
+	r := newRefundRig(t)
+	_, sign := Screened(t, r.w, func() time.Time { return r.now })
+	pol := sg.Policy{ApprovalTTL: 24 * time.Hour, Rules: []sg.Rule{{Name: "large", Kind: sg.RuleAmountOver, Amount: 3_000_000, Approvals: 2}}}
+	if err := r.led.PutPolicy(bg, rigTenant, pol, sg.JournalEntry{At: r.now, Actor: "ops", Action: "policy.put"}); err != nil {
+		t.Fatal(err)
+	}
+	r.w.Policy = compliance.Chain(custody.Rules{Store: r.led, Now: func() time.Time { return r.now }}, r.w.Policy)
+	r.configure()
+	inv := r.pay(10_000_000)
+	status, out := r.call("refunds", inv.ID, "r1", `{"amount":"4.000000"}`)
+	if status != 201 {
+		t.Fatalf("the refund: %d %v", status, out)
+	}
+	got, _, err := r.w.Advance(bg, rigTenant, out["id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != sg.StateAwaitingApproval || got.RequiredApprovals != 2 || len(sign.Signed) != 0 {
+		t.Fatalf("the refund's payout %s, %d approvals required, signed %v; want awaiting 2 approvals, nothing signed", got.State, got.RequiredApprovals, sign.Signed)
+	}
+}

@@ -3,8 +3,11 @@ package settlementapi_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
+	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -16,13 +19,14 @@ import (
 //   - a freeze over the settlement wallet refuses it: the settlement fails
 //     naming the freeze, nothing is held or paid, and once the freeze is
 //     lifted a retry pays it;
+//   - the tenant's approval rules hold it until approved;
 //   - a destination listed since the config was put is screened: the
 //     payout is rejected before signing, a case opened, its hold voided
 //     and the settlement failed.
 //
 // Both payers are attacked: one payout per settlement (Payer) and the
 // job's payout batch (BatchPayer), whose rows are withdrawals too.
-func TestSettlementPayoutMeetsFreezeAndScreening(t *testing.T) {
+func TestSettlementPayoutMeetsFreezeApprovalsAndScreening(t *testing.T) {
 	for _, batch := range []bool{false, true} {
 		name := "alone"
 		if batch {
@@ -70,6 +74,22 @@ func settlementControls(t *testing.T, batch bool) {
 		}
 		r.wantPaid("retried after the lift", r.drive(s.ID))
 	})
+	t.Run("an approval rule", func(t *testing.T) {
+		r := rig(t)
+		_, sign := settlementapi.Screened(t, r.w, r.clock.Now)
+		r.approvalsOver(usdt(40))
+		s := r.settle(sg.Tron, usdt(50), false)
+		if s.Status != sg.SettlementPaying || s.PayoutTransferID == "" {
+			t.Fatalf("settlement %s (%q), payout %q; want paying", s.Status, s.FailReason, s.PayoutTransferID)
+		}
+		p, err := r.st.Transfer(bg, r.tenant, s.PayoutTransferID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != sg.StateAwaitingApproval || p.RequiredApprovals != 2 || len(sign.Signed) != 0 {
+			t.Fatalf("its payout %s, %d approvals required, signed %v; want awaiting 2 approvals, nothing signed", p.State, p.RequiredApprovals, sign.Signed)
+		}
+	})
 	t.Run("a sanctioned destination", func(t *testing.T) {
 		r := rig(t)
 		cases, sign := settlementapi.Screened(t, r.w, r.clock.Now)
@@ -103,6 +123,17 @@ func settlementControls(t *testing.T, batch bool) {
 			t.Fatalf("balance %+v, was %+v: want the hold voided", got, before)
 		}
 	})
+}
+
+// approvalsOver makes the tenant's custody policy ask two approvals of
+// any payout over amount, in front of the rig's policy chain.
+func (r *tierRig) approvalsOver(amount sg.Amount) {
+	r.t.Helper()
+	pol := sg.Policy{ApprovalTTL: 24 * time.Hour, Rules: []sg.Rule{{Name: "large", Kind: sg.RuleAmountOver, Amount: amount, Approvals: 2}}}
+	if err := r.st.PutPolicy(bg, r.tenant, pol, sg.JournalEntry{At: r.clock.now, Actor: "ops", Action: "policy.put"}); err != nil {
+		r.t.Fatal(err)
+	}
+	r.w.Policy = compliance.Chain(custody.Rules{Store: r.st, Now: r.clock.Now}, r.w.Policy)
 }
 
 // balance is the settlement wallet's balance on c.

@@ -53,6 +53,8 @@ package ledger_test
 //   a refused payout fails the settlement and it is paid again: S TestPayoutRefusedThenRetried,
 //     TestPayoutSettlerFollowsTheSettlementsPayout
 //   batch payer replays and crashes: S TestJobPaysDueSettlementsInOneBatch, TestJobBatchCrashAndRetry
+//   a retry after the payout was requested pays once, asks the tier once:
+//     SA TestSettlementRetryFindsThePayoutItRequested *
 //   tenancy: S TestTenancy
 // Collection of a paid invoice (invoice wallet -> settlement wallet, clearing across chains):
 //   freeze: S TestInvoiceHookHoldsToAFreeze (MISSING: nothing settles the invoice once the

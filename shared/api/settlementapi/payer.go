@@ -124,11 +124,15 @@ func (p Payer) prepare(ctx context.Context, stl sg.Settlement) (prepared, error)
 	if pr.customer, err = p.customer(ctx, stl.TenantID, walletID); err != nil {
 		return prepared{}, err
 	}
-	prior, err := p.W.Store.TransferByKey(ctx, stl.TenantID, pr.hash)
+	// The payout is recorded under its idempotency key's hash (as every
+	// withdrawal is); the request hash is what tells it is this attempt's.
+	prior, err := p.W.Store.TransferByKey(ctx, stl.TenantID, sg.KeyHash(stl.TenantID, ledger.OpWithdraw, key))
 	switch {
-	case err == nil:
+	case err == nil && prior.RequestHash == pr.hash:
 		pr.prior = &prior
 		return pr, nil
+	case err == nil:
+		return prepared{}, sg.Internal("settlementapi.prepare", errors.New("a settlement's payout key names another request"))
 	case !errors.Is(err, sg.ErrNotFound):
 		return prepared{}, err
 	}

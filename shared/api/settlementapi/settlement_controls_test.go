@@ -1,6 +1,8 @@
 package settlementapi_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +146,77 @@ func (r *tierRig) balance(c sg.Chain) sg.Balance {
 		r.t.Fatal(err)
 	}
 	return b
+}
+
+// stopAfterPay requests the payout, then fails once as a fault would (the
+// store behind the travel record, say): the payout exists, the settlement
+// does not know it yet.
+type stopAfterPay struct {
+	settlementapi.Payer
+	stopped *string
+}
+
+func (p stopAfterPay) Pay(ctx context.Context, stl sg.Settlement) (string, error) {
+	id, err := p.Payer.Pay(ctx, stl)
+	if err == nil && *p.stopped == "" {
+		*p.stopped = id
+		return "", sg.Unavailable("test.pay", errors.New("stopped after the payout was requested"))
+	}
+	return id, err
+}
+
+// slowChain confirms a payout only once told.
+type slowChain struct{ confirmed *bool }
+
+func (slowChain) Sign(_ context.Context, t sg.Transfer) (string, error) { return "0xtx-" + t.ID, nil }
+func (slowChain) Broadcast(context.Context, sg.Transfer) error          { return nil }
+func (c slowChain) Receipt(_ context.Context, t sg.Transfer) (sg.Receipt, error) {
+	return sg.Receipt{TxHash: t.TxHash, Confirmed: *c.confirmed}, nil
+}
+
+// A job run that requested a settlement's payout and then stopped is
+// retried by the next run, which finds the payout it made: the tier is not
+// asked again (the payout's own reservation would refuse it and hold the
+// settlement while its payout goes out), nothing is paid twice, and the
+// settlement is paid when its payout posts. (Before the audit the payer
+// looked its payout up under the wrong key: the retry held the settlement
+// tier_limit_daily, and its payout's posting was never recorded on it.)
+func TestSettlementRetryFindsThePayoutItRequested(t *testing.T) {
+	r := newTierRig(t, sg.KYCPending) // the default tier: 10 USDT a payment and a day
+	confirmed := false
+	r.w.Payouts[sg.Tron] = slowChain{confirmed: &confirmed}
+	var first string
+	r.svc.Payer = stopAfterPay{Payer: r.svc.Payer.(settlementapi.Payer), stopped: &first}
+	now := r.clock.now
+	s, err := r.stls.CreateSettlement(bg, sg.Settlement{ID: sg.NewID("stl", now), TenantID: r.tenant, Chain: sg.Tron, Currency: sg.USDT,
+		Status: sg.SettlementOpen, Period: sg.SettlementPeriod{From: now}, CreatedAt: now, DueAt: now},
+		[]sg.SettlementLine{{Kind: sg.LineInvoice, Ref: sg.NewID("inv", now), Chain: sg.Tron, Gross: usdt(6), Net: usdt(6), At: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.clock.now = now.Add(time.Second)
+	if _, err := r.svc.CloseDue(bg, r.clock.now); sg.KindOf(err) != sg.KindUnavailable || first == "" {
+		t.Fatalf("the first run: %v, payout %q; want the injected stop after the payout", err, first)
+	}
+	// The worker takes the payout through its tier step (6 reserved) and
+	// sends it; the chain has not confirmed it yet.
+	if p, waiting, err := r.w.Advance(bg, r.tenant, first); err != nil || !waiting {
+		t.Fatalf("the payout: %s, waiting %v, %v; want broadcast, waiting for the chain", p.State, waiting, err)
+	}
+	r.clock.now = r.clock.now.Add(time.Second)
+	if _, err := r.svc.CloseDue(bg, r.clock.now); err != nil {
+		t.Fatalf("the retry: %v", err)
+	}
+	got, err := r.stls.Settlement(bg, r.tenant, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != sg.SettlementPaying || got.PayoutTransferID != first || got.Held != nil {
+		t.Fatalf("after the retry: %s, held %q, payout %q; want paying by %s", got.Status, heldCode(got), got.PayoutTransferID, first)
+	}
+	confirmed = true
+	r.wantPaid("once its payout posts", r.drive(s.ID))
+	if u, _ := r.cust.LimitUsage(bg, r.tenant, r.customer); u.Used(sg.ScopeAll, sg.WindowDay, r.clock.now) != usdt(6) {
+		t.Fatalf("day used %s; want 6 (one payout)", u.Used(sg.ScopeAll, sg.WindowDay, r.clock.now))
+	}
 }

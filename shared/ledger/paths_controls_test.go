@@ -85,13 +85,16 @@ package ledger_test
 //   quarantined (C TestDepositFromEveryOFACAddressIsQuarantined, L sink_quarantine_test.go);
 //   redelivered deposit counts once (acquiring TestRedeliveredDepositCountsOnceAndEmitsOnce);
 //   tenancy: acquiring TestAnotherTenantsInvoiceIsNotFound.
-// Staking / burn programme: no such code moves tokens in this tree (no cell).
+// Staking / burn programme: none moves tokens in this tree (no cell): TRX staked for energy is
+//   the platform's own (chain/tron), and burn addresses are refused as payout destinations
+//   (L destinations_test.go).
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/custody"
@@ -165,7 +168,7 @@ func TestBatchRowsScreenedAndHeldToTheTier(t *testing.T) {
 func TestBatchRowsCannotSplitPastTheVelocityRule(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	pol := sg.Policy{ApprovalTTL: 24 * 3600 * 1e9, Rules: []sg.Rule{
+	pol := sg.Policy{ApprovalTTL: 24 * time.Hour, Rules: []sg.Rule{
 		{Name: "day volume", Kind: sg.RuleVelocity, Amount: usdt(15), Approvals: 2}}}
 	if err := r.st.PutPolicy(ctx, r.tenant, pol, sg.JournalEntry{At: r.st.Now(), Actor: "ops", Action: "policy.put"}); err != nil {
 		t.Fatal(err)

@@ -93,9 +93,10 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 		}
 		c.sim.Commit() // the approval, then the batch, mined and confirmed
 	}
-	if len(b.Members) != 5 || b.TxHash == "" {
-		t.Fatalf("batch %+v; want 5 members and one transaction", b)
+	if len(b.Legs) != 1 || len(b.Legs[0].Members) != 5 || b.Legs[0].TxHash == "" {
+		t.Fatalf("batch %+v; want one transaction of 5 members", b)
 	}
+	txHash := b.Legs[0].TxHash
 	var paid, charged sg.Amount
 	for i, r := range b.Rows {
 		tr, err := st.Ledger.Transfer(ctx, ten, r.TransferID)
@@ -109,7 +110,7 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 			}
 			continue
 		}
-		if tr.State != sg.StatePosted || tr.TxHash != b.TxHash || got.Int64() != int64(r.Amount) || tr.NetworkFee <= 0 {
+		if tr.State != sg.StatePosted || tr.TxHash != txHash || got.Int64() != int64(r.Amount) || tr.NetworkFee <= 0 {
 			t.Fatalf("row %d: %s tx %s fee %d, recipient holds %s of %d", i, tr.State, tr.TxHash, tr.NetworkFee, got, r.Amount)
 		}
 		paid += r.Amount
@@ -126,7 +127,7 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 	if bal.Held != 0 || bal.Available != 100_000_000-paid-charged {
 		t.Fatalf("wallet %+v; want %d available, nothing held", bal, 100_000_000-paid-charged)
 	}
-	rcpt, _ := c.ec.TransactionReceipt(ctx, common.HexToHash(b.TxHash))
+	rcpt, _ := c.ec.TransactionReceipt(ctx, common.HexToHash(txHash))
 	t.Logf("batch of 5 (one refused): gas %d, %d per recipient", rcpt.GasUsed, rcpt.GasUsed/5)
 }
 

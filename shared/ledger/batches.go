@@ -236,7 +236,7 @@ func waits(err error) bool {
 // step writes one step of the batch (wrote), or, with nothing to write,
 // follows the broadcast legs' members. A leg that waits lets the next leg
 // take its step; the first wait is returned when no leg wrote.
-func (bs *Batches) step(ctx context.Context, b sg.PayoutBatch) (wrote bool, err error) {
+func (bs *Batches) step(ctx context.Context, b sg.PayoutBatch) (bool, error) {
 	if b.State == sg.BatchOpen {
 		return true, bs.build(ctx, b)
 	}

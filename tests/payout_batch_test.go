@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
+	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -93,9 +96,10 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 		}
 		c.sim.Commit() // the approval, then the batch, mined and confirmed
 	}
-	if len(b.Members) != 5 || b.TxHash == "" {
-		t.Fatalf("batch %+v; want 5 members and one transaction", b)
+	if len(b.Legs) != 1 || len(b.Legs[0].Members) != 5 || b.Legs[0].TxHash == "" {
+		t.Fatalf("batch %+v; want one transaction of 5 members", b)
 	}
+	txHash := b.Legs[0].TxHash
 	var paid, charged sg.Amount
 	for i, r := range b.Rows {
 		tr, err := st.Ledger.Transfer(ctx, ten, r.TransferID)
@@ -109,7 +113,7 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 			}
 			continue
 		}
-		if tr.State != sg.StatePosted || tr.TxHash != b.TxHash || got.Int64() != int64(r.Amount) || tr.NetworkFee <= 0 {
+		if tr.State != sg.StatePosted || tr.TxHash != txHash || got.Int64() != int64(r.Amount) || tr.NetworkFee <= 0 {
 			t.Fatalf("row %d: %s tx %s fee %d, recipient holds %s of %d", i, tr.State, tr.TxHash, tr.NetworkFee, got, r.Amount)
 		}
 		paid += r.Amount
@@ -126,14 +130,20 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 	if bal.Held != 0 || bal.Available != 100_000_000-paid-charged {
 		t.Fatalf("wallet %+v; want %d available, nothing held", bal, 100_000_000-paid-charged)
 	}
-	rcpt, _ := c.ec.TransactionReceipt(ctx, common.HexToHash(b.TxHash))
+	rcpt, _ := c.ec.TransactionReceipt(ctx, common.HexToHash(txHash))
 	t.Logf("batch of 5 (one refused): gas %d, %d per recipient", rcpt.GasUsed, rcpt.GasUsed/5)
 }
 
 type payoutBatchJSON struct {
-	ID      string
-	State   string
-	TxHash  string `json:"tx_hash"`
+	ID           string
+	State        string
+	TxHash       string `json:"tx_hash"`
+	Transactions []struct {
+		Chain, State string
+		TxHash       string `json:"tx_hash"`
+		Payouts      int
+		Paid         int
+	}
 	Payouts []struct {
 		Status     string
 		TxHash     string `json:"tx_hash"`
@@ -144,12 +154,18 @@ type payoutBatchJSON struct {
 }
 
 // On the local stack a batch is created through the API, its valid rows
-// paid by the worker in one Multisend transaction on the local chain (a
-// malformed row named and holding nothing), each row posted with its fee
-// share, and the books reconcile afterwards.
+// paid by the worker in one Multisend transaction per chain on the local
+// chains (a malformed row named and holding nothing): the Ethereum rows by
+// one Ethereum transaction and, where the stack runs the Tron stand-in
+// with its Multisend, the Tron rows of the same batch by one Tron
+// transaction; each row posted with its fee share, each chain's
+// transaction listed with its state, and the books reconcile afterwards.
 func TestPayoutBatchOnLocalStack(t *testing.T) {
 	e := stack(t)
 	_, _, _, token := localChain(t)
+	grid := &tron.Grid{URL: os.Getenv("STABLEGATE_TRON_GRID")}
+	usdtTron, terr := address.Parse(sg.Tron, os.Getenv("STABLEGATE_USDT_TRON"))
+	withTron := grid.URL != "" && terr == nil && os.Getenv("STABLEGATE_MULTISEND_TRON") != ""
 	ten := tenant()
 	tok := e.token(t, ten)
 	l, _ := ledgerOn(t, rawDB(t))
@@ -163,6 +179,18 @@ func TestPayoutBatchOnLocalStack(t *testing.T) {
 		rows = append(rows, fmt.Sprintf(`{"chain":"ethereum","to_address":%q,"amount":"%d"}`, to[i].Hex(), i+1))
 	}
 	rows = append(rows, `{"chain":"ethereum","to_address":"0x1234","amount":"1"}`)
+	var toTron []address.Account
+	if withTron {
+		fund(t, l, ten, a.ID, sg.Tron, "50")
+		for i := 0; i < 2; i++ {
+			toTron = append(toTron, acct("mixed batch recipient "+randHex(8)))
+			rows = append(rows, fmt.Sprintf(`{"chain":"tron","to_address":%q,"amount":"%d"}`, toTron[i].Tron(), i+4))
+		}
+	}
+	valid := []int{0, 1, 2}
+	if withTron {
+		valid = append(valid, 4, 5)
+	}
 	body := fmt.Sprintf(`{"wallet_id":%q,"asset":"USDT","payouts":[%s]}`, a.ID, strings.Join(rows, ","))
 	r := e.do(t, "POST", "/v1/payout-batches", tok, idem(), []byte(body))
 	if r.status != 201 {
@@ -170,7 +198,7 @@ func TestPayoutBatchOnLocalStack(t *testing.T) {
 	}
 	var b payoutBatchJSON
 	r.json(t, &b)
-	if len(b.Payouts) != 4 || b.Payouts[3].Error == nil || b.Payouts[3].Error.Code != "invalid_address" {
+	if len(b.Payouts) != len(rows) || b.Payouts[3].Error == nil || b.Payouts[3].Error.Code != "invalid_address" {
 		t.Fatalf("created %s", r.body)
 	}
 	deadline := time.Now().Add(3 * time.Minute)
@@ -178,12 +206,12 @@ func TestPayoutBatchOnLocalStack(t *testing.T) {
 		r = e.do(t, "GET", "/v1/payout-batches/"+b.ID, tok, nil, nil)
 		r.json(t, &b)
 		posted := 0
-		for _, p := range b.Payouts[:3] {
-			if p.Status == "posted" {
+		for _, i := range valid {
+			if b.Payouts[i].Status == "posted" {
 				posted++
 			}
 		}
-		if posted == 3 {
+		if posted == len(valid) && b.State == "done" {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -191,13 +219,38 @@ func TestPayoutBatchOnLocalStack(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	for i, p := range b.Payouts[:3] {
-		if !p.InBatch || p.TxHash == "" || p.TxHash != b.Payouts[0].TxHash || p.NetworkFee == "" {
-			t.Fatalf("row %d not paid by the one batch transaction: %s", i, r.body)
+	for _, i := range valid {
+		p, first := b.Payouts[i], b.Payouts[0]
+		if i >= 4 {
+			first = b.Payouts[4]
 		}
-		if got, _ := token.BalanceOf(nil, to[i]); got.Int64() != int64(i+1)*1_000_000 {
-			t.Fatalf("recipient %d holds %s", i, got)
+		if !p.InBatch || p.TxHash == "" || p.TxHash != first.TxHash || p.NetworkFee == "" {
+			t.Fatalf("row %d not paid by its chain's one batch transaction: %s", i, r.body)
 		}
+		if i < 3 {
+			if got, _ := token.BalanceOf(nil, to[i]); got.Int64() != int64(i+1)*1_000_000 {
+				t.Fatalf("recipient %d holds %s", i, got)
+			}
+		} else if got := tronBalance(t, grid, usdtTron, toTron[i-4]); got != int64(i)*1_000_000 {
+			t.Fatalf("Tron recipient %d holds %d", i, got)
+		}
+	}
+	want := []string{"ethereum:3"}
+	if withTron {
+		want = append(want, "tron:2")
+		if b.TxHash != "" || b.Payouts[4].TxHash == b.Payouts[0].TxHash {
+			t.Fatalf("a batch of two chains names one transaction: %s", r.body)
+		}
+	}
+	var got []string
+	for _, tx := range b.Transactions {
+		if tx.State != "done" || tx.Paid != tx.Payouts || tx.TxHash == "" {
+			t.Fatalf("transaction %+v not done: %s", tx, r.body)
+		}
+		got = append(got, fmt.Sprintf("%s:%d", tx.Chain, tx.Paid))
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("transactions %v; want %v: %s", got, want, r.body)
 	}
 	rr := e.do(t, "GET", "/v1/reconciliation", tok, nil, nil)
 	var rep reconJSON
@@ -205,4 +258,5 @@ func TestPayoutBatchOnLocalStack(t *testing.T) {
 	if rr.status != 200 || !rep.OK {
 		t.Fatalf("books after the batch: %d %s", rr.status, rr.body)
 	}
+	t.Logf("batch %s paid by %d transactions: %v", b.ID, len(b.Transactions), got)
 }

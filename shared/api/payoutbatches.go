@@ -52,15 +52,29 @@ type PayoutBatchRowReq struct {
 
 // PayoutBatchView is the PayoutBatch schema.
 type PayoutBatchView struct {
-	ID        string              `json:"id"`
-	Object    string              `json:"object"`
-	State     sg.PayoutBatchState `json:"state"`
-	WalletID  string              `json:"wallet_id"`
-	Chain     sg.Chain            `json:"chain,omitempty"`
-	TxHash    string              `json:"tx_hash,omitempty"`
-	Totals    PayoutBatchTotals   `json:"totals"`
-	Payouts   []PayoutBatchRow    `json:"payouts"`
-	CreatedAt string              `json:"created_at"`
+	ID       string              `json:"id"`
+	Object   string              `json:"object"`
+	State    sg.PayoutBatchState `json:"state"`
+	WalletID string              `json:"wallet_id"`
+	// Chain and TxHash name the batch's transaction when it has exactly
+	// one leg (as before batches paid several chains); Legs name each.
+	Chain     sg.Chain          `json:"chain,omitempty"`
+	TxHash    string            `json:"tx_hash,omitempty"`
+	Legs      []PayoutBatchLeg  `json:"transactions"`
+	Totals    PayoutBatchTotals `json:"totals"`
+	Payouts   []PayoutBatchRow  `json:"payouts"`
+	CreatedAt string            `json:"created_at"`
+}
+
+// PayoutBatchLeg is one of the batch's transactions: the one paying its
+// members on one chain.
+type PayoutBatchLeg struct {
+	Chain   sg.Chain            `json:"chain"`
+	State   sg.PayoutBatchState `json:"state"`
+	TxHash  string              `json:"tx_hash,omitempty"`
+	Payouts int                 `json:"payouts"`
+	Paid    int                 `json:"paid"`
+	Failed  int                 `json:"failed"`
 }
 
 // PayoutBatchTotals count the rows by outcome.
@@ -101,17 +115,24 @@ type PayoutBatchFail struct {
 
 // ViewPayoutBatch renders a batch with its rows' withdrawals as they stand.
 func ViewPayoutBatch(b sg.PayoutBatch, ts map[string]sg.Transfer) PayoutBatchView {
-	v := PayoutBatchView{ID: b.ID, Object: "payout_batch", State: b.State, WalletID: b.Wallet, Chain: b.Chain, TxHash: b.TxHash,
+	v := PayoutBatchView{ID: b.ID, Object: "payout_batch", State: b.State, WalletID: b.Wallet, Legs: make([]PayoutBatchLeg, 0, len(b.Legs)),
 		Payouts: make([]PayoutBatchRow, 0, len(b.Rows)), CreatedAt: b.CreatedAt.UTC().Format(time.RFC3339Nano)}
-	member := map[string]bool{}
-	for _, m := range b.Members {
-		member[m] = true
+	member := map[string]int{} // transfer id -> its leg
+	for i, l := range b.Legs {
+		v.Legs = append(v.Legs, PayoutBatchLeg{Chain: l.Chain, State: l.State, TxHash: l.TxHash, Payouts: len(l.Members)})
+		for _, m := range l.Members {
+			member[m] = i
+		}
+	}
+	if len(b.Legs) == 1 {
+		v.Chain, v.TxHash = b.Legs[0].Chain, b.Legs[0].TxHash
 	}
 	var total, paid, returned sg.Amount
-	allEnded := true
 	for _, r := range b.Rows {
 		row := PayoutBatchRow{Index: r.Index, IdempotencyKey: r.Key, Chain: r.Chain, ToAddress: r.ToAddress, Amount: r.Amount.String(),
-			TransferID: r.TransferID, InBatchTx: member[r.TransferID]}
+			TransferID: r.TransferID}
+		leg, inBatch := member[r.TransferID]
+		row.InBatchTx = inBatch && r.TransferID != ""
 		total += r.Amount
 		t, ok := ts[r.TransferID]
 		switch {
@@ -129,23 +150,38 @@ func ViewPayoutBatch(b sg.PayoutBatch, ts map[string]sg.Transfer) PayoutBatchVie
 			case t.State == sg.StatePosted:
 				v.Totals.Paid++
 				paid += t.Amount
+				if row.InBatchTx {
+					v.Legs[leg].Paid++
+				}
 			case t.State.Final():
 				v.Totals.Failed++
+				if row.InBatchTx {
+					v.Legs[leg].Failed++
+				}
 				returned += t.Amount
 				if n := len(t.Events); n > 0 {
 					row.Reason = t.Events[n-1].Note
 				}
 			default:
 				v.Totals.Open++
-				if member[t.ID] {
-					allEnded = false
-				}
 			}
 		}
 		v.Payouts = append(v.Payouts, row)
 	}
-	if b.State == sg.BatchBroadcast && allEnded {
-		v.State = sg.BatchDone // the tracker ended every member
+	// A leg at broadcast whose members the tracker ended is done; the
+	// batch is done when every leg is.
+	for i := range v.Legs {
+		if l := &v.Legs[i]; l.State == sg.BatchBroadcast && l.Paid+l.Failed == l.Payouts {
+			l.State = sg.BatchDone
+		}
+	}
+	if b.State != sg.BatchOpen && len(v.Legs) > 0 {
+		v.State = sg.BatchDone
+		for _, l := range v.Legs {
+			if l.State.Before(v.State) {
+				v.State = l.State
+			}
+		}
 	}
 	v.Totals.Payouts = len(b.Rows)
 	v.Totals.Amount, v.Totals.PaidOut, v.Totals.Returned = total.String(), paid.String(), returned.String()

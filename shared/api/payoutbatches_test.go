@@ -96,3 +96,51 @@ func TestPayoutBatchesCSVAndRefusals(t *testing.T) {
 		t.Fatalf("held %s; want 15.000000 (the first batch's two holds only)", b.Held)
 	}
 }
+
+// A batch paying two chains shows each chain's transaction (its step, hash
+// and counts) under transactions, names no single chain or hash at the
+// top, and is done once the tracker has ended every member of each; a
+// batch of one transaction still names it at the top.
+func TestViewPayoutBatchShowsEachChainsTransaction(t *testing.T) {
+	rows := []sg.BatchRow{
+		{Index: 0, Key: "k#0", Chain: sg.Ethereum, ToAddress: "0xE73a1eD9795A7BD400591a8eac8855442ba81478", Amount: 5, TransferID: "txn_e1"},
+		{Index: 1, Key: "k#1", Chain: sg.Tron, ToAddress: "TTYAc49GQiGjXEDbDZNJNrCfr3ameKJETk", Amount: 6, TransferID: "txn_t1"},
+		{Index: 2, Key: "k#2", Chain: sg.Tron, ToAddress: "TH1sZunCh4SgoMUGf7jJ8qUEyxRBqGQUed", Amount: 7, TransferID: "txn_t2"},
+	}
+	b := sg.PayoutBatch{ID: "pb_1", Wallet: "wal_1", State: sg.BatchBroadcast, Rows: rows, Legs: []sg.BatchLeg{
+		{Chain: sg.Ethereum, Job: "pb_1.ethereum", State: sg.BatchBroadcast, Members: []string{"txn_e1"}, TxHash: "0xeth"},
+		{Chain: sg.Tron, Job: "pb_1.tron", State: sg.BatchDone, Members: []string{"txn_t1", "txn_t2"}, TxHash: "trx"},
+	}}
+	ts := map[string]sg.Transfer{
+		"txn_e1": {ID: "txn_e1", Chain: sg.Ethereum, State: sg.StateBroadcast, Amount: 5, TxHash: "0xeth"},
+		"txn_t1": {ID: "txn_t1", Chain: sg.Tron, State: sg.StatePosted, Amount: 6, TxHash: "trx"},
+		"txn_t2": {ID: "txn_t2", Chain: sg.Tron, State: sg.StateFailed, Amount: 7, TxHash: "trx"},
+	}
+	v := ViewPayoutBatch(b, ts)
+	want := []PayoutBatchLeg{{Chain: sg.Ethereum, State: sg.BatchBroadcast, TxHash: "0xeth", Payouts: 1},
+		{Chain: sg.Tron, State: sg.BatchDone, TxHash: "trx", Payouts: 2, Paid: 1, Failed: 1}}
+	if v.State != sg.BatchBroadcast || v.Chain != "" || v.TxHash != "" || len(v.Legs) != 2 || v.Legs[0] != want[0] || v.Legs[1] != want[1] {
+		t.Fatalf("view %+v legs %+v; want broadcast, no single chain, legs %+v", v, v.Legs, want)
+	}
+	for i, p := range v.Payouts {
+		if !p.InBatchTx {
+			t.Fatalf("row %d not shown in its chain's batch transaction", i)
+		}
+	}
+	// The tracker posts the Ethereum member: its leg, and so the batch, is done.
+	e := ts["txn_e1"]
+	e.State = sg.StatePosted
+	ts["txn_e1"] = e
+	if v := ViewPayoutBatch(b, ts); v.State != sg.BatchDone || v.Legs[0].State != sg.BatchDone || v.Legs[0].Paid != 1 {
+		t.Fatalf("after the member ended: %s, legs %+v; want done", v.State, v.Legs)
+	}
+	one := b
+	one.Legs = b.Legs[1:]
+	if v := ViewPayoutBatch(one, ts); v.Chain != sg.Tron || v.TxHash != "trx" || len(v.Legs) != 1 || v.Payouts[0].InBatchTx {
+		t.Fatalf("one-transaction batch: chain %q tx %q legs %+v, row 0 in batch %v", v.Chain, v.TxHash, v.Legs, v.Payouts[0].InBatchTx)
+	}
+	open := sg.PayoutBatch{ID: "pb_2", State: sg.BatchOpen, Rows: rows}
+	if v := ViewPayoutBatch(open, nil); v.State != sg.BatchOpen || v.Legs == nil || len(v.Legs) != 0 {
+		t.Fatalf("open batch: %s legs %#v; want open with an empty list", v.State, v.Legs)
+	}
+}

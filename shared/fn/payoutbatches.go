@@ -56,7 +56,7 @@ func BatchWorkerHandler(bs *ledger.Batches, inner SQSHandler, retryIn func(ctx c
 				log.Warn("batch step failed; will retry", "batch_id", m.ID, "error", err.Error())
 				fail(retryWaitingSeconds)
 			default:
-				log.Info("batch advanced", "batch_id", b.ID, "state", string(b.State), "members", len(b.Members))
+				log.Info("batch advanced", "batch_id", b.ID, "state", string(b.State), "legs", len(b.Legs))
 			}
 		}
 		if len(rest.Records) > 0 {

@@ -188,113 +188,131 @@ var ErrBatchWaiting = errors.New("ledger: the batch waits")
 func batchSlots(id string) string { return "batch:" + id }
 
 // Run takes a batch one step further, and on while it can: decide the rows
-// (the pipeline's own steps), fix the members (built), sign the one
-// transaction (signed), send it (broadcast), and follow each member to its
-// end through the pipeline (confirmed, posted; a recipient the token
-// refused fails and its hold is voided). Each step is a conditional write
-// of the batch record or a guarded transition of a row, so a crash at any
-// point is resumed by running again, and nothing is applied twice. It
-// returns ErrBatchWaiting when the batch must be looked at again later.
+// (the pipeline's own steps), fix the legs and their members (built), then
+// per leg sign its one transaction (signed), send it (broadcast), and
+// follow each member to its end through the pipeline (confirmed, posted; a
+// recipient the token refused fails and its hold is voided). Each step is
+// a conditional write of the batch record or a guarded transition of a
+// row, so a crash at any point of any leg is resumed by running again, and
+// nothing is applied twice. A leg that must wait (its chain's funding
+// approval, say) does not hold the others back. It returns ErrBatchWaiting
+// (or ErrCannotSendYet) when the batch must be looked at again later.
 func (bs *Batches) Run(ctx context.Context, tenant, id string) (sg.PayoutBatch, error) {
-	for steps := 0; steps < 10; steps++ {
+	for steps := 0; steps < 24; steps++ {
 		b, err := bs.Store.PayoutBatch(ctx, tenant, id)
-		if err != nil {
+		if err != nil || b.State == sg.BatchDone {
 			return b, err
 		}
-		err = bs.step(ctx, b)
-		if errors.Is(err, sg.ErrStateChanged) {
+		wrote, err := bs.step(ctx, b)
+		switch {
+		case errors.Is(err, sg.ErrStateChanged):
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return b, err
-		}
-		if b.State == sg.BatchDone {
-			return b, nil
-		}
-		if b.State == sg.BatchBroadcast {
-			if now, err := bs.Store.PayoutBatch(ctx, tenant, id); err == nil && now.State == sg.BatchBroadcast {
-				return now, nil // its members are tracked
-			}
+		case !wrote:
+			return b, nil // every leg rests: its members are tracked
 		}
 	}
 	return sg.PayoutBatch{}, sg.Internal("ledger.Batches.Run", fmt.Errorf("%s did not settle", id))
 }
 
-func (bs *Batches) update(ctx context.Context, b sg.PayoutBatch, to sg.PayoutBatchState) error {
-	b.State, b.Version, b.UpdatedAt = to, b.Version+1, bs.W.Now().UTC().Truncate(time.Microsecond)
+// update writes b with leg i (if i >= 0) at step to, the batch at its least
+// advanced leg's step.
+func (bs *Batches) update(ctx context.Context, b sg.PayoutBatch, i int, to sg.PayoutBatchState) error {
+	legs := append([]sg.BatchLeg(nil), b.Legs...)
+	if i >= 0 {
+		legs[i].State = to
+	}
+	b.Legs = legs
+	b.State, b.Version, b.UpdatedAt = b.LegState(), b.Version+1, bs.W.Now().UTC().Truncate(time.Microsecond)
 	return bs.Store.UpdateBatch(ctx, b)
 }
 
-// members are the rows paid by the batch transaction, in its order.
-func members(b sg.PayoutBatch) []sg.BatchRow {
-	in := make(map[string]bool, len(b.Members))
-	for _, m := range b.Members {
-		in[m] = true
-	}
-	out := make([]sg.BatchRow, 0, len(b.Members))
-	for _, r := range b.Rows {
-		if in[r.TransferID] {
-			out = append(out, r)
-		}
-	}
-	return out
+// waits reports whether err only says a leg must be looked at later.
+func waits(err error) bool {
+	return errors.Is(err, ErrBatchWaiting) || errors.Is(err, ErrCannotSendYet)
 }
 
-func (bs *Batches) step(ctx context.Context, b sg.PayoutBatch) error {
-	switch b.State {
-	case sg.BatchOpen:
-		return bs.build(ctx, b)
+// step writes one step of the batch (wrote), or, with nothing to write,
+// follows the broadcast legs' members. A leg that waits lets the next leg
+// take its step; the first wait is returned when no leg wrote.
+func (bs *Batches) step(ctx context.Context, b sg.PayoutBatch) (bool, error) {
+	if b.State == sg.BatchOpen {
+		return true, bs.build(ctx, b)
+	}
+	var wait error
+	for i := range b.Legs {
+		wrote, err := bs.legStep(ctx, b, i)
+		if wrote || (err != nil && !waits(err)) {
+			return wrote, err
+		}
+		if err != nil && wait == nil {
+			wait = err
+		}
+	}
+	return false, wait
+}
+
+// legStep takes leg i one step: sign, send, or follow its members (marking
+// the leg done once every member has ended).
+func (bs *Batches) legStep(ctx context.Context, b sg.PayoutBatch, i int) (bool, error) {
+	leg := b.Legs[i]
+	s := bs.Senders[leg.Chain]
+	if s == nil && leg.State != sg.BatchDone {
+		return false, fmt.Errorf("%w: no batch sender for %s", ErrCannotSendYet, leg.Chain)
+	}
+	switch leg.State {
 	case sg.BatchBuilt:
-		s := bs.Senders[b.Chain]
-		hash, err := s.SignBatch(ctx, b, members(b))
+		hash, err := s.SignBatch(ctx, leg, b.MemberRows(leg))
 		if sg.PayoutWait(err) != nil {
-			return fmt.Errorf("%w: %w", ErrCannotSendYet, err)
+			return false, fmt.Errorf("%w: %w", ErrCannotSendYet, err)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
-		b.TxHash = hash
-		return bs.update(ctx, b, sg.BatchSigned)
+		b.Legs = append([]sg.BatchLeg(nil), b.Legs...)
+		b.Legs[i].TxHash = hash
+		return true, bs.update(ctx, b, i, sg.BatchSigned)
 	case sg.BatchSigned:
-		if err := bs.Senders[b.Chain].BroadcastBatch(ctx, b); err != nil {
-			return err
+		if err := s.BroadcastBatch(ctx, leg); err != nil {
+			return false, err
 		}
-		return bs.update(ctx, b, sg.BatchBroadcast)
+		return true, bs.update(ctx, b, i, sg.BatchBroadcast)
 	case sg.BatchBroadcast:
-		// Each member goes on through the pipeline: signed (the batch's
-		// hash), broadcast, then its own result from the batch's receipt.
+		// Each member goes on through the pipeline: signed (the leg's
+		// hash), broadcast, then its own result from the leg's receipt.
 		open := 0
-		for _, id := range b.Members {
+		for _, id := range leg.Members {
 			t, waiting, err := bs.W.Advance(ctx, b.TenantID, id)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if t.State.Final() {
 				continue
 			}
 			open++
 			if waiting && bs.Track != nil {
-				if err := bs.Track(ctx, b.Chain, b.TenantID, id); err != nil {
-					return err
+				if err := bs.Track(ctx, leg.Chain, b.TenantID, id); err != nil {
+					return false, err
 				}
 				open--
 			}
 		}
 		if open > 0 {
-			return ErrBatchWaiting
+			return false, ErrBatchWaiting
 		}
-		if !bs.allFinal(ctx, b) {
-			return nil // the tracker follows the members to their end
+		if !bs.allFinal(ctx, b.TenantID, leg) {
+			return false, nil // the tracker follows the members to their end
 		}
-		return bs.update(ctx, b, sg.BatchDone)
+		return true, bs.update(ctx, b, i, sg.BatchDone)
 	}
-	return nil
+	return false, nil
 }
 
-// allFinal reports whether every member has ended.
-func (bs *Batches) allFinal(ctx context.Context, b sg.PayoutBatch) bool {
-	for _, id := range b.Members {
-		t, err := bs.W.Store.Transfer(ctx, b.TenantID, id)
+// allFinal reports whether every member of leg has ended.
+func (bs *Batches) allFinal(ctx context.Context, tenant string, leg sg.BatchLeg) bool {
+	for _, id := range leg.Members {
+		t, err := bs.W.Store.Transfer(ctx, tenant, id)
 		if err != nil || !t.State.Final() {
 			return false
 		}
@@ -302,11 +320,13 @@ func (bs *Batches) allFinal(ctx context.Context, b sg.PayoutBatch) bool {
 	return true
 }
 
-// build decides the rows and fixes the members: every row is advanced
-// through the pipeline's policy step; the approved rows of a chain with a
-// Sender are claimed for the batch (ending their freedom to be cancelled)
-// and become its members; the others are handed to the withdrawal worker
-// as single payouts.
+// build decides the rows and fixes the legs: every row is advanced
+// through the pipeline's policy step; the approved rows of each chain with
+// a Sender are claimed for the batch (ending their freedom to be
+// cancelled) and become the members of that chain's leg; the others are
+// handed to the withdrawal worker as single payouts. The legs are fixed in
+// one conditional write: a crash before it leaves only claims, which the
+// next build takes again (a claim of the same row is the same claim).
 func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 	for _, r := range b.Rows {
 		if r.TransferID == "" && r.Code == "" {
@@ -320,8 +340,8 @@ func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 	// The rows' own steps ask the router for the batch: no reminder to
 	// build it is sent from here (this is its build).
 	ctx = context.WithValue(ctx, buildingKey{}, b.ID)
-	var chain sg.Chain
-	var ids []string
+	var legs []sg.BatchLeg
+	legOf := map[sg.Chain]int{}
 	var single []string
 	for _, r := range b.Rows {
 		if r.TransferID == "" {
@@ -331,7 +351,7 @@ func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 		if err != nil && !errors.Is(err, ErrCannotSendYet) {
 			return err
 		}
-		if bs.Senders[t.Chain] == nil || (chain != "" && t.Chain != chain) {
+		if bs.Senders[t.Chain] == nil {
 			single = append(single, t.ID)
 			continue
 		}
@@ -350,15 +370,16 @@ func (bs *Batches) build(ctx context.Context, b sg.PayoutBatch) error {
 		if err != nil {
 			return err
 		}
-		chain = t.Chain
-		ids = append(ids, t.ID)
+		i, ok := legOf[t.Chain]
+		if !ok {
+			i = len(legs)
+			legOf[t.Chain] = i
+			legs = append(legs, sg.BatchLeg{Chain: t.Chain, Job: sg.LegJob(b.ID, t.Chain), State: sg.BatchBuilt})
+		}
+		legs[i].Members = append(legs[i].Members, t.ID)
 	}
-	b.Members, b.Chain = ids, chain
-	to := sg.BatchBuilt
-	if len(ids) == 0 {
-		to = sg.BatchDone
-	}
-	if err := bs.update(ctx, b, to); err != nil {
+	b.Legs = legs
+	if err := bs.update(ctx, b, -1, ""); err != nil {
 		return err
 	}
 	// The rows left out go on as single payouts (a lost message is sent
@@ -384,26 +405,26 @@ type BatchRouter struct {
 
 var _ sg.Payout = (*BatchRouter)(nil)
 
-// batchOf returns t's batch and its index among the members (-1: not one).
-func (r *BatchRouter) batchOf(ctx context.Context, t sg.Transfer) (sg.PayoutBatch, int, error) {
+// batchOf returns t's batch, the leg paying t and t's index among the
+// leg's members (-1: no leg pays it).
+func (r *BatchRouter) batchOf(ctx context.Context, t sg.Transfer) (sg.PayoutBatch, sg.BatchLeg, int, error) {
 	if t.BatchID == "" {
-		return sg.PayoutBatch{}, -1, nil
+		return sg.PayoutBatch{}, sg.BatchLeg{}, -1, nil
 	}
 	b, err := r.Batches.Store.PayoutBatch(ctx, t.TenantID, t.BatchID)
 	if err != nil {
-		return b, -1, err
+		return b, sg.BatchLeg{}, -1, err
 	}
-	for i, m := range b.Members {
-		if m == t.ID {
-			return b, i, nil
-		}
+	leg, i, ok := b.Leg(t.ID)
+	if !ok || leg.Chain != t.Chain {
+		return b, sg.BatchLeg{}, -1, nil
 	}
-	return b, -1, nil
+	return b, leg, i, nil
 }
 
-// Sign returns the batch transaction's hash for a member once it is signed.
+// Sign returns the leg's transaction hash for a member once it is signed.
 func (r *BatchRouter) Sign(ctx context.Context, t sg.Transfer) (string, error) {
-	b, i, err := r.batchOf(ctx, t)
+	b, leg, i, err := r.batchOf(ctx, t)
 	switch {
 	case err != nil:
 		return "", err
@@ -421,38 +442,38 @@ func (r *BatchRouter) Sign(ctx context.Context, t sg.Transfer) (string, error) {
 			return "", sg.ErrBatchAssembling
 		}
 		return r.Single.Sign(ctx, t)
-	case b.TxHash == "":
+	case leg.TxHash == "":
 		return "", sg.ErrBatchAssembling
 	}
-	return b.TxHash, nil
+	return leg.TxHash, nil
 }
 
-// Broadcast sends the batch transaction (a node that has it already is a
+// Broadcast sends the leg's transaction (a node that has it already is a
 // success).
 func (r *BatchRouter) Broadcast(ctx context.Context, t sg.Transfer) error {
-	b, i, err := r.batchOf(ctx, t)
+	_, leg, i, err := r.batchOf(ctx, t)
 	if err != nil {
 		return err
 	}
 	if i < 0 {
 		return r.Single.Broadcast(ctx, t)
 	}
-	return r.Sender.BroadcastBatch(ctx, b)
+	return r.Sender.BroadcastBatch(ctx, leg)
 }
 
-// Receipt is the member's own result in the batch's receipt: confirmed
-// with its share of the network fee, or failed (the batch reverted, or the
-// token refused this recipient: its amount went back to the hot wallet in
-// the same transaction, and the pipeline voids its hold).
+// Receipt is the member's own result in its leg's receipt: confirmed with
+// its share of the network fee, or failed (the transaction reverted, or
+// the token refused this recipient: its amount went back to the hot wallet
+// in the same transaction, and the pipeline voids its hold).
 func (r *BatchRouter) Receipt(ctx context.Context, t sg.Transfer) (sg.Receipt, error) {
-	b, i, err := r.batchOf(ctx, t)
+	b, leg, i, err := r.batchOf(ctx, t)
 	if err != nil {
 		return sg.Receipt{}, err
 	}
 	if i < 0 {
 		return r.Single.Receipt(ctx, t)
 	}
-	o, err := r.Sender.BatchOutcome(ctx, b, members(b))
+	o, err := r.Sender.BatchOutcome(ctx, leg, b.MemberRows(leg))
 	switch {
 	case err != nil:
 		return sg.Receipt{}, err
@@ -461,7 +482,7 @@ func (r *BatchRouter) Receipt(ctx context.Context, t sg.Transfer) (sg.Receipt, e
 	case !o.Confirmed:
 		return sg.Receipt{}, nil
 	case i >= len(o.Paid) || i >= len(o.Fees):
-		return sg.Receipt{}, sg.Internal("ledger.BatchRouter", fmt.Errorf("batch %s outcome has %d results, member %d", b.ID, len(o.Paid), i))
+		return sg.Receipt{}, sg.Internal("ledger.BatchRouter", fmt.Errorf("batch %s leg %s outcome has %d results, member %d", b.ID, leg.Chain, len(o.Paid), i))
 	case !o.Paid[i]:
 		return sg.Receipt{Failed: true, TxHash: o.TxHash, Reason: sg.ErrRecipientRefused.Code + ": " + sg.ErrRecipientRefused.Message}, nil
 	}

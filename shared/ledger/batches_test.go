@@ -14,52 +14,62 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// batchChain stands in for the Ethereum batch adapter and its chain: a
-// batch is signed once per id (as the hot wallet keeps it), sent, and
-// executed once when mined, paying each member unless the token refuses
-// its recipient. What the chain paid is counted per recipient, so a test
-// sees anything paid twice.
+// batchChain stands in for a chain's batch adapter and its chain: a leg is
+// signed once per job (as the hot wallet keeps it), sent, and executed
+// once when mined, paying each member unless the token refuses its
+// recipient. What the chain paid is counted per recipient, so a test sees
+// anything paid twice.
 type batchChain struct {
 	mu      sync.Mutex
-	signed  map[string]string // batch id -> hash
+	signed  map[string]string   // job -> hash
+	to      map[string][]string // job -> recipients, in order
 	sent    map[string]bool
-	mined   map[string][]bool // batch id -> paid per member
+	mined   map[string][]bool // job -> paid per member
 	refused map[string]bool   // recipients the token refuses
 	paid    map[string]int    // recipient -> times paid
 	signs   int
 	// crash, if set, names a step the next call fails at after its effect
 	// ("signed": kept, "broadcast": sent).
 	crash string
+	// wait, if set, is what SignBatch answers (a funding step pending).
+	wait error
 }
 
 var errCrash = errors.New("test: process stopped")
 
 func newBatchChain() *batchChain {
-	return &batchChain{signed: map[string]string{}, sent: map[string]bool{}, mined: map[string][]bool{}, refused: map[string]bool{}, paid: map[string]int{}}
+	return &batchChain{signed: map[string]string{}, to: map[string][]string{}, sent: map[string]bool{}, mined: map[string][]bool{},
+		refused: map[string]bool{}, paid: map[string]int{}}
 }
 
-func (c *batchChain) SignBatch(_ context.Context, b sg.PayoutBatch, members []sg.BatchRow) (string, error) {
+func (c *batchChain) SignBatch(_ context.Context, leg sg.BatchLeg, members []sg.BatchRow) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if h, ok := c.signed[b.ID]; ok {
+	if h, ok := c.signed[leg.Job]; ok {
 		return h, nil
 	}
+	if c.wait != nil {
+		return "", c.wait
+	}
 	c.signs++
-	c.signed[b.ID] = fmt.Sprintf("0xbatch-%s-%d", b.ID, len(members))
+	c.signed[leg.Job] = fmt.Sprintf("0xbatch-%s-%d", leg.Job, len(members))
+	for _, m := range members {
+		c.to[leg.Job] = append(c.to[leg.Job], m.ToAddress)
+	}
 	if c.crash == "signed" {
 		c.crash = ""
 		return "", errCrash
 	}
-	return c.signed[b.ID], nil
+	return c.signed[leg.Job], nil
 }
 
-func (c *batchChain) BroadcastBatch(_ context.Context, b sg.PayoutBatch) error {
+func (c *batchChain) BroadcastBatch(_ context.Context, leg sg.BatchLeg) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.signed[b.ID]; !ok {
+	if _, ok := c.signed[leg.Job]; !ok {
 		return errors.New("test: broadcast of a batch never signed")
 	}
-	c.sent[b.ID] = true
+	c.sent[leg.Job] = true
 	if c.crash == "broadcast" {
 		c.crash = ""
 		return errCrash
@@ -67,46 +77,46 @@ func (c *batchChain) BroadcastBatch(_ context.Context, b sg.PayoutBatch) error {
 	return nil
 }
 
-// mine executes every sent batch not yet mined (once).
-func (c *batchChain) mine(bs *Batches, tenant string) error {
+// mine executes every sent transaction not yet mined (once).
+func (c *batchChain) mine() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for id := range c.sent {
-		if _, ok := c.mined[id]; ok {
+	for job := range c.sent {
+		if _, ok := c.mined[job]; ok {
 			continue
 		}
-		b, err := bs.Store.PayoutBatch(bg, tenant, id)
-		if err != nil {
-			return err
-		}
 		var paid []bool
-		for _, m := range members(b) {
-			ok := !c.refused[m.ToAddress]
+		for _, to := range c.to[job] {
+			ok := !c.refused[to]
 			if ok {
-				c.paid[m.ToAddress]++
+				c.paid[to]++
 			}
 			paid = append(paid, ok)
 		}
-		c.mined[id] = paid
+		c.mined[job] = paid
 	}
-	return nil
 }
 
-func (c *batchChain) BatchOutcome(_ context.Context, b sg.PayoutBatch, members []sg.BatchRow) (sg.BatchOutcome, error) {
+func (c *batchChain) BatchOutcome(_ context.Context, leg sg.BatchLeg, members []sg.BatchRow) (sg.BatchOutcome, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	paid, ok := c.mined[b.ID]
+	paid, ok := c.mined[leg.Job]
 	if !ok {
 		return sg.BatchOutcome{}, nil
 	}
 	if len(paid) != len(members) {
 		return sg.BatchOutcome{}, fmt.Errorf("test: %d members, %d mined", len(members), len(paid))
 	}
+	for i, m := range members {
+		if c.to[leg.Job][i] != m.ToAddress {
+			return sg.BatchOutcome{}, fmt.Errorf("test: member %d is %s, the transaction paid %s", i, m.ToAddress, c.to[leg.Job][i])
+		}
+	}
 	fees := make([]sg.Amount, len(paid))
 	for i := range fees {
 		fees[i] = 1
 	}
-	return sg.BatchOutcome{Confirmed: true, TxHash: c.signed[b.ID], Paid: paid, Fees: fees, FeeWei: big.NewInt(int64(len(paid)))}, nil
+	return sg.BatchOutcome{Confirmed: true, TxHash: c.signed[leg.Job], Paid: paid, Fees: fees, FeeWei: big.NewInt(int64(len(paid)))}, nil
 }
 
 // crashMover applies a transition and then fails, once, when it moves a
@@ -201,9 +211,7 @@ func (bf *batchFixture) settle(t *testing.T, id string) sg.PayoutBatch {
 		if err != nil && !errors.Is(err, errCrash) && !errors.Is(err, ErrBatchWaiting) && !errors.Is(err, ErrCannotSendYet) {
 			t.Fatalf("Run: %v", err)
 		}
-		if err := bf.chain.mine(bf.bs, bf.tenant); err != nil {
-			t.Fatal(err)
-		}
+		bf.chain.mine()
 	}
 	b, _ := bf.store.PayoutBatch(bg, bf.tenant, id)
 	t.Fatalf("batch %s did not end: %s", id, b.State)
@@ -233,14 +241,14 @@ func TestBatchPaysRowsInOneTransactionAndReturnsARefusedOne(t *testing.T) {
 	if n := len(messages(bf.queue)); n != sent {
 		t.Fatalf("the batch's run queued %d messages; want none (no reminders from its own build)", n-sent)
 	}
-	if bf.chain.signs != 1 || len(b.Members) != 3 {
-		t.Fatalf("%d transactions signed for %d members; want 1 for 3", bf.chain.signs, len(b.Members))
+	if bf.chain.signs != 1 || len(b.Legs) != 1 || len(b.Legs[0].Members) != 3 {
+		t.Fatalf("%d transactions signed for legs %+v; want 1 for 3 members", bf.chain.signs, b.Legs)
 	}
 	var refused sg.Transfer
 	for i, r := range b.Rows {
 		tr := bf.state(t, r.TransferID)
-		if tr.BatchID != b.ID || tr.TxHash != b.TxHash {
-			t.Fatalf("row %d: batch %q tx %q; want %s, %s", i, tr.BatchID, tr.TxHash, b.ID, b.TxHash)
+		if tr.BatchID != b.ID || tr.TxHash != b.Legs[0].TxHash {
+			t.Fatalf("row %d: batch %q tx %q; want %s, %s", i, tr.BatchID, tr.TxHash, b.ID, b.Legs[0].TxHash)
 		}
 		if i == 1 {
 			wantState(t, tr, sg.StateFailed)
@@ -436,8 +444,8 @@ func TestBatchRowAwaitingApprovalIsPaidAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	b = bf.settle(t, b.ID)
-	if len(b.Members) != 1 || b.Members[0] != b.Rows[0].TransferID {
-		t.Fatalf("members %v; want only row 0", b.Members)
+	if len(b.Legs) != 1 || len(b.Legs[0].Members) != 1 || b.Legs[0].Members[0] != b.Rows[0].TransferID {
+		t.Fatalf("legs %+v; want one paying only row 0", b.Legs)
 	}
 	wantState(t, bf.state(t, b.Rows[0].TransferID), sg.StatePosted)
 	big := bf.state(t, b.Rows[1].TransferID)

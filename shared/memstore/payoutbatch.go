@@ -18,7 +18,10 @@ var _ sg.PayoutBatches = (*PayoutBatches)(nil)
 
 func copyBatch(b sg.PayoutBatch) sg.PayoutBatch {
 	b.Rows = append([]sg.BatchRow(nil), b.Rows...)
-	b.Members = append([]string(nil), b.Members...)
+	b.Legs = append([]sg.BatchLeg(nil), b.Legs...)
+	for i := range b.Legs {
+		b.Legs[i].Members = append([]string(nil), b.Legs[i].Members...)
+	}
 	return b
 }
 

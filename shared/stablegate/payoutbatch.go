@@ -8,24 +8,27 @@ import (
 )
 
 // The payout batch aggregate: many payouts asked for in one request and
-// paid, per chain, in one transaction (Ethereum: the Multisend contract).
-// Each row is an ordinary withdrawal (its own transfer record, idempotency
-// key, hold, policy decision and approvals) that names its batch; the batch
-// record keeps the rows' results and the steps of its one transaction, each
-// step a conditional write, so a crash at any step is resumed from the
-// record and nothing is paid twice.
+// paid, per chain, in one transaction (a leg: the Multisend contract on
+// Ethereum, its Tron twin on Tron). Each row is an ordinary withdrawal (its
+// own transfer record, idempotency key, hold, policy decision and
+// approvals) that names its batch; the batch record keeps the rows' results
+// and, per leg, the steps of its one transaction, each step a conditional
+// write of the whole record, so a crash at any step of any leg is resumed
+// from the record and nothing is paid twice.
 
 // PayoutBatchState is a batch's place in its steps.
 type PayoutBatchState string
 
 // Batch steps, in order. open: rows are created and decided (policy,
-// approvals); built: the members (rows approved for the batch's
-// transaction, each marked as committed to it) are fixed; signed: the one
+// approvals); built: the legs are fixed, one per chain with approved rows
+// and a batch sender, each with its members (rows approved for the leg's
+// transaction, each marked as committed to it); signed: a leg's one
 // transaction is signed and kept; broadcast: it was sent; done: every
-// member ended (paid and posted, or refused by the token and its hold
-// voided). Rows that were not members (refused at creation, rejected by
-// policy, still awaiting approvals when the batch was built) follow their
-// own course as single payouts.
+// member of the leg ended (paid and posted, or refused by the token and its
+// hold voided). A batch's own state is its least advanced leg's (done when
+// it has none). Rows that were not members (refused at creation, rejected
+// by policy, still awaiting approvals when the batch was built, on a chain
+// without a batch sender) follow their own course as single payouts.
 const (
 	BatchOpen      PayoutBatchState = "open"
 	BatchBuilt     PayoutBatchState = "built"
@@ -33,6 +36,12 @@ const (
 	BatchBroadcast PayoutBatchState = "broadcast"
 	BatchDone      PayoutBatchState = "done"
 )
+
+// batchOrder ranks the steps.
+var batchOrder = map[PayoutBatchState]int{BatchOpen: 0, BatchBuilt: 1, BatchSigned: 2, BatchBroadcast: 3, BatchDone: 4}
+
+// Before reports whether s is an earlier step than o.
+func (s PayoutBatchState) Before(o PayoutBatchState) bool { return batchOrder[s] < batchOrder[o] }
 
 // MaxBatchRows is the most payouts one batch request takes.
 const MaxBatchRows = 500
@@ -42,18 +51,75 @@ type PayoutBatch struct {
 	ID, TenantID string
 	Wallet       string
 	RequestHash  string
-	State        PayoutBatchState
-	Rows         []BatchRow
-	// Members are the transfer ids paid by the batch's one transaction on
-	// the multisend chain, in the transaction's order (fixed at built).
-	Members []string
-	// Chain is the chain the members are paid on.
-	Chain Chain
-	// TxHash is the batch transaction's hash once signed.
-	TxHash string
+	// State is the least advanced leg's step (open until the legs are
+	// fixed; done when every leg is, or there is none).
+	State PayoutBatchState
+	Rows  []BatchRow
+	// Legs are the batch's transactions, one per chain (fixed at built,
+	// in the order their chains first appear among the rows).
+	Legs []BatchLeg
 	// Version counts writes: every update is conditional on it.
 	Version              int
 	CreatedAt, UpdatedAt time.Time
+}
+
+// BatchLeg is a batch's one transaction on one chain and its steps.
+type BatchLeg struct {
+	Chain Chain
+	// Job names the transaction with its chain's sender (the signed
+	// transaction is kept under it); unique per batch and chain.
+	Job string
+	// State: built, signed, broadcast, done.
+	State PayoutBatchState
+	// Members are the transfer ids the transaction pays, in its order.
+	Members []string
+	// TxHash is the transaction's hash once signed.
+	TxHash string
+}
+
+// LegJob names a batch's leg on chain c.
+func LegJob(batchID string, c Chain) string { return batchID + "." + string(c) }
+
+// Leg returns the leg paying transfer id and its index among the leg's
+// members (ok false: no leg pays it).
+func (b PayoutBatch) Leg(id string) (leg BatchLeg, index int, ok bool) {
+	for _, l := range b.Legs {
+		for i, m := range l.Members {
+			if m == id {
+				return l, i, true
+			}
+		}
+	}
+	return BatchLeg{}, -1, false
+}
+
+// LegState is the least advanced of the legs' steps (done when there is
+// no leg).
+func (b PayoutBatch) LegState() PayoutBatchState {
+	s := BatchDone
+	for _, l := range b.Legs {
+		if l.State.Before(s) {
+			s = l.State
+		}
+	}
+	return s
+}
+
+// MemberRows are the rows leg l pays, in its transaction's order.
+func (b PayoutBatch) MemberRows(l BatchLeg) []BatchRow {
+	rows := make(map[string]BatchRow, len(b.Rows))
+	for _, r := range b.Rows {
+		if r.TransferID != "" {
+			rows[r.TransferID] = r
+		}
+	}
+	out := make([]BatchRow, 0, len(l.Members))
+	for _, m := range l.Members {
+		if r, ok := rows[m]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // BatchRow is one payout of a batch as asked and what became of the ask:
@@ -98,14 +164,14 @@ type BatchOutcome struct {
 	FeeWei *big.Int
 }
 
-// BatchSender pays a built batch's members in one transaction on its chain
-// (the Ethereum adapter: the Multisend contract). SignBatch signs once per
-// batch: a second call returns the first transaction's hash. No method
-// logs or returns key material.
+// BatchSender pays a batch's leg (its members) in one transaction on its
+// chain (the Multisend contract). SignBatch signs once per leg (its Job): a
+// second call returns the first transaction's hash. No method logs or
+// returns key material.
 type BatchSender interface {
-	SignBatch(ctx context.Context, b PayoutBatch, members []BatchRow) (txHash string, err error)
-	BroadcastBatch(ctx context.Context, b PayoutBatch) error
-	BatchOutcome(ctx context.Context, b PayoutBatch, members []BatchRow) (BatchOutcome, error)
+	SignBatch(ctx context.Context, leg BatchLeg, members []BatchRow) (txHash string, err error)
+	BroadcastBatch(ctx context.Context, leg BatchLeg) error
+	BatchOutcome(ctx context.Context, leg BatchLeg, members []BatchRow) (BatchOutcome, error)
 }
 
 // Named rejections of payout batches.

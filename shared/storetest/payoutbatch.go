@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -47,7 +48,11 @@ var payoutBatchCases = []payoutBatchCase{
 		b := payoutBatch(tenant())
 		must(t, "CreateBatch", st.CreateBatch(ctx, b))
 		next := b
-		next.State, next.Version, next.Members, next.Chain, next.TxHash = sg.BatchSigned, 2, []string{"txn_a"}, sg.Ethereum, "0xabc"
+		next.State, next.Version = sg.BatchBuilt, 2
+		next.Legs = []sg.BatchLeg{
+			{Chain: sg.Ethereum, Job: sg.LegJob(b.ID, sg.Ethereum), State: sg.BatchSigned, Members: []string{"txn_a"}, TxHash: "0xabc"},
+			{Chain: sg.Tron, Job: sg.LegJob(b.ID, sg.Tron), State: sg.BatchBuilt, Members: []string{"txn_b", "txn_c"}},
+		}
 		must(t, "UpdateBatch", st.UpdateBatch(ctx, next))
 		wantErr(t, "the same update again", st.UpdateBatch(ctx, next), sg.ErrStateChanged)
 		stale := b
@@ -56,8 +61,14 @@ var payoutBatchCases = []payoutBatchCase{
 		wantErr(t, "an update over a stale version", st.UpdateBatch(ctx, stale), sg.ErrStateChanged)
 		got, err := st.PayoutBatch(ctx, b.TenantID, b.ID)
 		must(t, "PayoutBatch", err)
-		if got.State != sg.BatchSigned || got.Version != 2 || len(got.Members) != 1 || got.Members[0] != "txn_a" || got.TxHash != "0xabc" || got.Chain != sg.Ethereum {
+		if got.State != sg.BatchBuilt || got.Version != 2 || len(got.Legs) != 2 {
 			t.Fatalf("after the update %+v", got)
+		}
+		for i, want := range next.Legs {
+			l := got.Legs[i]
+			if l.Chain != want.Chain || l.Job != want.Job || l.State != want.State || l.TxHash != want.TxHash || strings.Join(l.Members, ",") != strings.Join(want.Members, ",") {
+				t.Fatalf("leg %d read back %+v; want %+v", i, l, want)
+			}
 		}
 		missing := payoutBatch(b.TenantID)
 		missing.Version = 2

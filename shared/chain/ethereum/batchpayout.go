@@ -22,9 +22,10 @@ import (
 // approved it once, for good: the one funding step) and pays each
 // recipient with its own token.transfer, so a recipient the token refuses
 // fails alone and its amount is back with the hot wallet in the same
-// transaction. The batch's transaction is a hot-wallet job named by the
-// batch id: signed once and kept, broadcast again harmlessly, replaced with
-// higher fees when stuck, followed to the confirmation depth.
+// transaction. The batch's Ethereum transaction is a hot-wallet job named
+// by its leg (sg.LegJob): signed once and kept, broadcast again
+// harmlessly, replaced with higher fees when stuck, followed to the
+// confirmation depth.
 type BatchPayout struct {
 	Hot       *HotWallet
 	Token     common.Address
@@ -98,8 +99,8 @@ func (p *BatchPayout) funded(ctx context.Context, total sg.Amount) error {
 
 // SignBatch signs the batch's transaction once (a second call returns the
 // kept transaction's hash), after the one funding approval.
-func (p *BatchPayout) SignBatch(ctx context.Context, b sg.PayoutBatch, members []sg.BatchRow) (string, error) {
-	if kept, err := p.Hot.Store.SignedTx(ctx, b.ID); err == nil {
+func (p *BatchPayout) SignBatch(ctx context.Context, leg sg.BatchLeg, members []sg.BatchRow) (string, error) {
+	if kept, err := p.Hot.Store.SignedTx(ctx, leg.Job); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
 		return "", err
@@ -123,7 +124,7 @@ func (p *BatchPayout) SignBatch(ctx context.Context, b sg.PayoutBatch, members [
 	if p.Layout != nil {
 		al = multisend.AccessList(p.Token, p.Layout.Balances, batch)
 	}
-	hash, err := p.Hot.SendWith(ctx, b.ID, p.Multisend, data, al)
+	hash, err := p.Hot.SendWith(ctx, leg.Job, p.Multisend, data, al)
 	if w := sg.PayoutWait(err); w != nil && w.Code == sg.ErrPayoutWouldRevert.Code {
 		if c, ok := p.Hot.Node.(Caller); ok {
 			if from, ferr := From(ctx, p.Hot.Signer); ferr == nil {
@@ -137,15 +138,15 @@ func (p *BatchPayout) SignBatch(ctx context.Context, b sg.PayoutBatch, members [
 }
 
 // BroadcastBatch sends the kept transaction.
-func (p *BatchPayout) BroadcastBatch(ctx context.Context, b sg.PayoutBatch) error {
-	return p.Hot.Broadcast(ctx, b.ID)
+func (p *BatchPayout) BroadcastBatch(ctx context.Context, leg sg.BatchLeg) error {
+	return p.Hot.Broadcast(ctx, leg.Job)
 }
 
 // BatchOutcome follows the batch's transaction (whichever version was
 // mined) to the confirmation depth and reads each member's result from the
 // contract's events, with its share of the network fee.
-func (p *BatchPayout) BatchOutcome(ctx context.Context, b sg.PayoutBatch, members []sg.BatchRow) (sg.BatchOutcome, error) {
-	m, err := p.Hot.Track(ctx, b.ID)
+func (p *BatchPayout) BatchOutcome(ctx context.Context, leg sg.BatchLeg, members []sg.BatchRow) (sg.BatchOutcome, error) {
+	m, err := p.Hot.Track(ctx, leg.Job)
 	switch {
 	case err != nil:
 		return sg.BatchOutcome{}, err

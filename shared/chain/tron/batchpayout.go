@@ -20,7 +20,7 @@ import (
 // funding step) and pays each recipient with its own token transfer, so a
 // recipient the token refuses fails alone (a Failed event) and its amount
 // is back with the hot account in the same transaction. The transaction is
-// kept under the batch id: signed once, sent again harmlessly, signed anew
+// kept under its leg's job (sg.LegJob): signed once, sent again harmlessly, signed anew
 // on a fresh reference block only once its version has expired untaken
 // (Tron has no nonces: an expired version can never be taken), and followed
 // until its block is solidified, when its events give each member its
@@ -128,8 +128,8 @@ func (p *BatchPayout) funded(ctx context.Context, from address.Account, total sg
 // kept transaction's id), after the one funding approval. A batch the hot
 // account's USDT cannot cover is not signed (it would burn its fee and
 // revert): it waits, and says so.
-func (p *BatchPayout) SignBatch(ctx context.Context, b sg.PayoutBatch, members []sg.BatchRow) (string, error) {
-	if kept, err := p.Send.Store.SignedTx(ctx, b.ID); err == nil {
+func (p *BatchPayout) SignBatch(ctx context.Context, leg sg.BatchLeg, members []sg.BatchRow) (string, error) {
+	if kept, err := p.Send.Store.SignedTx(ctx, leg.Job); err == nil {
 		return kept.Hash, nil
 	} else if !errors.Is(err, sg.ErrNotFound) {
 		return "", err
@@ -156,19 +156,19 @@ func (p *BatchPayout) SignBatch(ctx context.Context, b sg.PayoutBatch, members [
 	if err := p.funded(ctx, from, total); err != nil {
 		return "", err
 	}
-	return p.Send.Sign(ctx, b.ID, p.build(members))
+	return p.Send.Sign(ctx, leg.Job, p.build(members))
 }
 
 // BroadcastBatch sends the kept transaction (one the node has is a success).
-func (p *BatchPayout) BroadcastBatch(ctx context.Context, b sg.PayoutBatch) error {
-	return p.Send.Broadcast(ctx, b.ID)
+func (p *BatchPayout) BroadcastBatch(ctx context.Context, leg sg.BatchLeg) error {
+	return p.Send.Broadcast(ctx, leg.Job)
 }
 
 // BatchOutcome follows the batch's transaction (whichever version was
 // taken) until its block is solidified and reads each member's result
 // from the contract's events, with its share of the TRX burnt.
-func (p *BatchPayout) BatchOutcome(ctx context.Context, b sg.PayoutBatch, members []sg.BatchRow) (sg.BatchOutcome, error) {
-	st, err := p.Send.Follow(ctx, b.ID, p.build(members))
+func (p *BatchPayout) BatchOutcome(ctx context.Context, leg sg.BatchLeg, members []sg.BatchRow) (sg.BatchOutcome, error) {
+	st, err := p.Send.Follow(ctx, leg.Job, p.build(members))
 	switch {
 	case err != nil || !st.Found:
 		return sg.BatchOutcome{}, err

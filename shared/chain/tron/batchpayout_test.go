@@ -102,9 +102,9 @@ func members(n int, tag string) ([]sg.BatchRow, []address.Account) {
 	return rows, to
 }
 
-// sign signs the batch, mining (and solidifying) the one approval of the
+// sign signs the batch leg, mining (and solidifying) the one approval of the
 // Multisend the first batch waits for.
-func (w *batchWorld) sign(t *testing.T, b sg.PayoutBatch, rows []sg.BatchRow) string {
+func (w *batchWorld) sign(t *testing.T, b sg.BatchLeg, rows []sg.BatchRow) string {
 	t.Helper()
 	for i := 0; ; i++ {
 		hash, err := w.bp.SignBatch(context.Background(), b, rows)
@@ -119,7 +119,7 @@ func (w *batchWorld) sign(t *testing.T, b sg.PayoutBatch, rows []sg.BatchRow) st
 }
 
 // outcome follows the batch until its block is solidified.
-func (w *batchWorld) outcome(t *testing.T, b sg.PayoutBatch, rows []sg.BatchRow) sg.BatchOutcome {
+func (w *batchWorld) outcome(t *testing.T, b sg.BatchLeg, rows []sg.BatchRow) sg.BatchOutcome {
 	t.Helper()
 	for i := 0; i <= tronfix.SolidifyDepth+2; i++ {
 		o, err := w.bp.BatchOutcome(context.Background(), b, rows)
@@ -148,7 +148,7 @@ func TestTronBatchPaysAllButTheRefusedRecipient(t *testing.T) {
 	rows, to := members(5, "a")
 	const refused = 2
 	w.fx.RefuseRecipient(to[refused], true)
-	b := sg.PayoutBatch{ID: "pb_one", TenantID: "t", Chain: sg.Tron}
+	b := sg.BatchLeg{Job: "pb_one", Chain: sg.Tron}
 	hotBefore := w.fx.BalanceOf(w.hot).Int64()
 	trxBefore := w.fx.Inspect(w.hot).TRX
 
@@ -218,7 +218,7 @@ func TestTronBatchSignedAnewAfterExpiry(t *testing.T) {
 	w := newBatchWorld(t)
 	w.send.Expiry = 30 * time.Second // ten blocks of the stand-in
 	rows, to := members(3, "b")
-	b := sg.PayoutBatch{ID: "pb_expired", TenantID: "t", Chain: sg.Tron}
+	b := sg.BatchLeg{Job: "pb_expired", Chain: sg.Tron}
 	first := w.sign(t, b, rows)
 	w.fx.Mine(12) // its expiration passes untaken
 	o := w.outcome(t, b, rows)
@@ -238,7 +238,7 @@ func TestTronBatchWaitsWhenTheHotAccountIsShort(t *testing.T) {
 	w := newBatchWorld(t)
 	rows, _ := members(2, "c")
 	rows[1].Amount = 2_000_000_000 // more than the 1,000 USDT held
-	_, err := w.bp.SignBatch(context.Background(), sg.PayoutBatch{ID: "pb_short"}, rows)
+	_, err := w.bp.SignBatch(context.Background(), sg.BatchLeg{Job: "pb_short", Chain: sg.Tron}, rows)
 	if e := sg.PayoutWait(err); e == nil || e.Code != sg.ErrHotWalletShort.Code {
 		t.Fatalf("got %v; want hot_wallet_short", err)
 	}
@@ -253,7 +253,7 @@ func TestTronBatchOutOfEnergyPaysNobody(t *testing.T) {
 	w := newBatchWorld(t)
 	w.bp.FeeLimitPerPayout = 1_000_000 // 1 TRX a payout: far short
 	rows, to := members(3, "d")
-	b := sg.PayoutBatch{ID: "pb_oe", TenantID: "t", Chain: sg.Tron}
+	b := sg.BatchLeg{Job: "pb_oe", Chain: sg.Tron}
 	before := w.fx.BalanceOf(w.hot).Int64()
 	w.sign(t, b, rows)
 	if err := w.bp.BroadcastBatch(context.Background(), b); err != nil {

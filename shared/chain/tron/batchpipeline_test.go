@@ -68,8 +68,8 @@ type crashSender struct {
 	crash string
 }
 
-func (c *crashSender) SignBatch(ctx context.Context, b sg.PayoutBatch, m []sg.BatchRow) (string, error) {
-	h, err := c.BatchSender.SignBatch(ctx, b, m)
+func (c *crashSender) SignBatch(ctx context.Context, leg sg.BatchLeg, m []sg.BatchRow) (string, error) {
+	h, err := c.BatchSender.SignBatch(ctx, leg, m)
 	if err == nil && c.crash == "signed" {
 		c.crash = ""
 		return "", errCrash
@@ -77,8 +77,8 @@ func (c *crashSender) SignBatch(ctx context.Context, b sg.PayoutBatch, m []sg.Ba
 	return h, err
 }
 
-func (c *crashSender) BroadcastBatch(ctx context.Context, b sg.PayoutBatch) error {
-	err := c.BatchSender.BroadcastBatch(ctx, b)
+func (c *crashSender) BroadcastBatch(ctx context.Context, leg sg.BatchLeg) error {
+	err := c.BatchSender.BroadcastBatch(ctx, leg)
 	if err == nil && c.crash == "broadcast" {
 		c.crash = ""
 		return errCrash
@@ -206,8 +206,8 @@ func TestTronBatchThroughThePipelineCrashAtEachStep(t *testing.T) {
 						finals++
 					}
 				}
-				if tr.State != want || finals != 1 || tr.TxHash != b.TxHash {
-					t.Fatalf("row %d: %s, ended %d times, tx %s (batch %s): %+v", i, tr.State, finals, tr.TxHash, b.TxHash, tr.Events)
+				if len(b.Legs) != 1 || tr.State != want || finals != 1 || tr.TxHash != b.Legs[0].TxHash {
+					t.Fatalf("row %d: %s, ended %d times, tx %s (legs %+v): %+v", i, tr.State, finals, tr.TxHash, b.Legs, tr.Events)
 				}
 				got := w.fx.BalanceOf(to[i]).Int64()
 				if i == refused {

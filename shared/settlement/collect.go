@@ -283,7 +283,9 @@ type RefundFrom struct {
 // yet) taken from the settlement wallet must leave it holding what closed
 // settlements not yet paid are owed (ErrSettlementFundsCommitted, any
 // reservation of key given back); a retry of one requested is not asked
-// again, so it is answered as it was.
+// again, so it is answered as it was. An admitted refund holds a
+// reservation on the committed counter until its line is recorded
+// (AddRefund with its Key) or it is refused (RefundRefused).
 func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount, fresh bool) (RefundFrom, error) {
 	if s.Refunds == nil {
 		return RefundFrom{}, sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
@@ -298,13 +300,14 @@ func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, 
 		}
 		return RefundFrom{Wallet: inv.WalletID}, nil
 	}
+	hold := refundHold(inv.ID, key)
 	if fresh {
-		if err := s.committedCovers(ctx, inv.TenantID, cfg, amount+fee); err != nil {
+		if err := s.admit(ctx, inv.TenantID, cfg, hold, amount+fee); err != nil {
 			return RefundFrom{}, releaseWith(ctx, s.Refunds, inv.TenantID, inv.ID, key, err)
 		}
 	}
 	if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
-		return RefundFrom{}, err
+		return RefundFrom{}, s.releaseCommitted(ctx, inv.TenantID, c, hold, err)
 	}
 	if cfg.Destination.Chain != c {
 		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, false); err != nil {
@@ -325,10 +328,15 @@ func (s *Service) RefundRefused(ctx context.Context, inv sg.Invoice, c sg.Chain,
 	if err != nil {
 		return err
 	}
-	if !settled || cfg.Destination.Chain == c {
+	if !settled {
 		return nil
 	}
-	return s.clearBack(ctx, inv, cfg, c, key, amount+fee, true)
+	if cfg.Destination.Chain != c {
+		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, true); err != nil {
+			return err
+		}
+	}
+	return s.release(ctx, inv.TenantID, c, refundHold(inv.ID, key))
 }
 
 // clearBack moves value between the settlement wallet on the payout chain

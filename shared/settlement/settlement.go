@@ -217,6 +217,10 @@ type Reversal struct {
 	InvoiceID string
 	Chain     sg.Chain
 	Amount    sg.Amount
+	// Key is the request's idempotency key: the reservation the reversal
+	// was admitted under (RefundSource, RecordChargeback) is released once
+	// its line is recorded, before the settlement is closed.
+	Key string
 }
 
 // AddRefund records a refund as a negative line (gross and net -amount;
@@ -241,13 +245,35 @@ func (s *Service) reversal(ctx context.Context, tenant string, kind sg.Settlemen
 	}
 	now := s.now()
 	l := sg.SettlementLine{Kind: kind, Ref: r.ID, Chain: r.Chain, Gross: -r.Amount, Net: -r.Amount, At: now}
-	return s.record(ctx, tenant, []sg.SettlementLine{l}, now)
+	stls, err := s.file(ctx, tenant, []sg.SettlementLine{l}, now)
+	if err != nil {
+		return stls, err
+	}
+	if r.Key != "" {
+		hold := refundHold(r.InvoiceID, r.Key)
+		if kind == sg.LineChargeback {
+			hold = chargebackHold(r.InvoiceID, r.Key)
+		}
+		if err := s.release(ctx, tenant, r.Chain, hold); err != nil {
+			return stls, err
+		}
+	}
+	return s.settleNow(ctx, tenant, stls, now), nil
 }
 
-// record files lines by their chain's config into the open settlement of
-// the payout chain, with a clearing line for each line paid out on
-// another chain, then closes what became due at once.
+// record files lines and closes what became due at once.
 func (s *Service) record(ctx context.Context, tenant string, lines []sg.SettlementLine, now time.Time) ([]sg.Settlement, error) {
+	stls, err := s.file(ctx, tenant, lines, now)
+	if err != nil {
+		return stls, err
+	}
+	return s.settleNow(ctx, tenant, stls, now), nil
+}
+
+// file files lines by their chain's config into the open settlement of
+// the payout chain, with a clearing line for each line paid out on
+// another chain. It answers the settlements written.
+func (s *Service) file(ctx context.Context, tenant string, lines []sg.SettlementLine, now time.Time) ([]sg.Settlement, error) {
 	type group struct {
 		cfg   sg.SettlementConfig
 		lines []sg.SettlementLine
@@ -287,6 +313,17 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		if err != nil {
 			return out, err
 		}
+		out = append(out, stl)
+	}
+	return out, nil
+}
+
+// settleNow closes (and pays) those of stls that are due at once, and
+// answers them as they stand: one that cannot close now is left due for
+// the job.
+func (s *Service) settleNow(ctx context.Context, tenant string, stls []sg.Settlement, now time.Time) []sg.Settlement {
+	out := make([]sg.Settlement, 0, len(stls))
+	for _, stl := range stls {
 		// Without a payer (the deposit hook) lines are only recorded: the
 		// job, which has one, closes and pays what is due.
 		if s.Payer != nil && !stl.DueAt.IsZero() && !stl.DueAt.After(now) {
@@ -302,7 +339,7 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		}
 		out = append(out, stl)
 	}
-	return out, nil
+	return out
 }
 
 // dueFor is when the settlement becomes due under cfg after lines added

@@ -190,6 +190,8 @@ func (st *Settlements) initCommitted(ctx context.Context, tenant string, c sg.Ch
 		vals[":true"], vals[":v1"] = &types.AttributeValueMemberBOOL{Value: true}, n(ver+1)
 	} else {
 		expr = "SET bf_cur = :cur, bf_net = :net, bf_n = :n, bf_ver = :bv"
+		delete(names, "#n")
+		delete(names, "#c")
 		vals[":cur"], vals[":bv"] = s(last), n(ver)
 	}
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: commitKey(tenant, c), UpdateExpression: aws.String(expr),

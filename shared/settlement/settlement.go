@@ -190,7 +190,10 @@ func (s *Service) invoiceLines(ctx context.Context, inv sg.Invoice, now time.Tim
 // schedule's on it capped at the fee shown for the invoice, net the rest.
 // It is idempotent by invoice id and chain: a redelivered invoice changes
 // nothing. A tenant with no config for the chain is not settled (its
-// funds stay in its wallets): nil. It returns the settlements written.
+// funds stay in its wallets): nil. An invoice refunded or charged back
+// before any of its money was collected (paid before its chain had a
+// config, say) is collected for what is left of it (leftToCollect). It
+// returns the settlements written.
 func (s *Service) AddPaidInvoice(ctx context.Context, tenant string, inv sg.Invoice) ([]sg.Settlement, error) {
 	if inv.TenantID != tenant {
 		return nil, sg.ErrNotFound
@@ -198,6 +201,9 @@ func (s *Service) AddPaidInvoice(ctx context.Context, tenant string, inv sg.Invo
 	now := s.now()
 	lines, err := s.invoiceLines(ctx, inv, now)
 	if err != nil {
+		return nil, err
+	}
+	if lines, err = s.leftToCollect(ctx, inv, lines); err != nil {
 		return nil, err
 	}
 	// The money moves first: a line is recorded only once its money is in

@@ -123,7 +123,7 @@ func Over(t *Table) *Store {
 		HotKeys: &HotKeys{t}, Cold: &Cold{t}, Grants: &Grants{t}, Sweeps: &Sweeps{t}, History: &History{t}, Courses: &Courses{t},
 		Live: &Live{t}, Watch: &Watch{t}, Webhooks: &Webhooks{t}, Audit: &Audit{t}, Travel: &Travel{t},
 		Sanctions: &Sanctions{Table: t}, Compliance: &Compliance{t}, Customers: &Customers{t},
-		Settlements: &Settlements{t}, Batches: &PayoutBatches{t}}
+		Settlements: &Settlements{Table: t}, Batches: &PayoutBatches{t}}
 }
 
 // Key prefixes. Every tenant-owned item lives in the tenant's partition, so a

@@ -32,13 +32,19 @@ import (
 //	line marker   PK TENANT#<tenant>  SK STLREF#<kind>#<chain>#<ref>   -> settlement id, seq of its first line (put once)
 //	open pointer  PK TENANT#<tenant>  SK STLOPEN#<chain>   -> settlement id (while open)
 //	liabilities   PK STLLIAB#<chain>  SK <2-digit shard>   net (ADD), shard by tenant
-//	committed     PK TENANT#<tenant>  SK STLCOMMIT#<chain>  net, n (ADD): closed or failed, not yet paid
+//	committed     PK TENANT#<tenant>  SK STLCOMMIT#<chain>  net, n, ver (ADD): closed or failed, not yet paid;
+//	              res, until: reversals admitted; init once counted from the settlements (settlement_committed.go)
 //
 // A line is added in one transaction: the settlement over its version
 // (totals, line count, due keys), the line, its marker (put once), and the
 // chain's liabilities shard. Closing deletes the open pointer in the same
 // transaction; reaching paid takes the net off the liabilities in it.
-type Settlements struct{ *Table }
+type Settlements struct {
+	*Table
+	// BackfillPages bounds the pages of settlements one read of an
+	// uninitialised committed counter counts (DefaultBackfillPages when zero).
+	BackfillPages int
+}
 
 const (
 	feeSchPrefix  = "FEESCH#"
@@ -467,13 +473,18 @@ func (st *Settlements) UpdateSettlement(ctx context.Context, stl sg.Settlement) 
 	if cur.Status == sg.SettlementPaid {
 		items = append(items, st.liabWrite(cur.Chain, cur.TenantID, -cur.Totals.Net)...)
 	}
+	commit := -1
 	if was.Committed() != cur.Status.Committed() {
-		items = append(items, st.committedWrite(cur, was.Committed()))
+		commit = len(items)
+		items = append(items, st.committedWrite(cur, was.Committed(), was == sg.SettlementOpen))
 	}
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if reasons := cancelled(err); reasons != nil {
 		for i := range items {
 			if txCode(reasons, i) == "ConditionalCheckFailed" {
+				if i == commit {
+					return sg.Settlement{}, sg.ErrSettlementReversing
+				}
 				return sg.Settlement{}, sg.ErrSettlementChanged
 			}
 		}
@@ -483,37 +494,6 @@ func (st *Settlements) UpdateSettlement(ctx context.Context, stl sg.Settlement) 
 		return sg.Settlement{}, classify("dynamo.UpdateSettlement", err)
 	}
 	return cur, nil
-}
-
-// ---- settlefix: closed settlements not yet paid ----
-
-// stlCommitPrefix keys the committed counter of (tenant, payout chain):
-// PK TENANT#<tenant>  SK STLCOMMIT#<chain>  net, n (ADD).
-const stlCommitPrefix = "STLCOMMIT#"
-
-// committedWrite adds stl's net (and one) to its (tenant, chain) counter
-// as it becomes committed (closed, failed), takes them off as it leaves.
-func (st *Settlements) committedWrite(stl sg.Settlement, leaving bool) types.TransactWriteItem {
-	net, one := int64(stl.Totals.Net), int64(1)
-	if leaving {
-		net, one = -net, -1
-	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: key(tenantPK(stl.TenantID), stlCommitPrefix+string(stl.Chain)),
-		UpdateExpression: aws.String("ADD #n :d, #c :one"), ExpressionAttributeNames: map[string]string{"#n": "net", "#c": "n"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(net), ":one": n(one)}}}
-}
-
-// SettlementCommitted implements sg.SettlementCommitments: one consistent read.
-func (st *Settlements) SettlementCommitted(ctx context.Context, tenant string, c sg.Chain) (sg.SettlementCommitted, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(tenantPK(tenant), stlCommitPrefix+string(c)),
-		ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return sg.SettlementCommitted{}, classify("dynamo.SettlementCommitted", err)
-	}
-	if out.Item == nil {
-		return sg.SettlementCommitted{}, nil
-	}
-	return sg.SettlementCommitted{Net: sg.Amount(getN(out.Item, "net")), Count: getN(out.Item, "n")}, nil
 }
 
 // Settlement reads the settlement's item.

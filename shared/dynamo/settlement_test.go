@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -25,7 +28,7 @@ func TestSettlementContract(t *testing.T) {
 	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
 	table := contractTable(t, db)
 	storetest.Settlement(t, func(*testing.T) storetest.SettlementStores {
-		return &dynamo.Settlements{Table: dynamo.New(db, table).Base}
+		return legacySettlements{dynSettlements: &dynamo.Settlements{Table: dynamo.New(db, table).Base}, db: db, table: table}
 	})
 }
 
@@ -192,5 +195,103 @@ func TestSettlementServiceOnDynamoDB(t *testing.T) {
 	}
 	if l, _ := svc.Liabilities(ctx); l[sg.Ethereum] != before[sg.Ethereum] || l[sg.Tron] != before[sg.Tron] {
 		t.Fatalf("liabilities after paid %v; before %v", l, before)
+	}
+}
+
+// dynSettlements names the store so that embedding it keeps its
+// Settlements method promoted.
+type dynSettlements = dynamo.Settlements
+
+// legacySettlements is the DynamoDB store with a way to write its
+// committed counter as the code before counters were initialised left it.
+type legacySettlements struct {
+	*dynSettlements
+	db    *dynamodb.Client
+	table string
+}
+
+// LegacyCommitted implements storetest.LegacyCommitter: the counter item
+// with net and n and nothing else (none at all when both are zero).
+func (l legacySettlements) LegacyCommitted(tenant string, c sg.Chain, net sg.Amount, n int64) {
+	k := map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "TENANT#" + tenant},
+		"SK": &types.AttributeValueMemberS{Value: "STLCOMMIT#" + string(c)}}
+	var err error
+	if net == 0 && n == 0 {
+		_, err = l.db.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: &l.table, Key: k})
+	} else {
+		k["net"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(int64(net), 10)}
+		k["n"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+		_, err = l.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &l.table, Item: k})
+	}
+	if err != nil {
+		panic(err)
+	}
+}
+
+// A counter not yet initialised is counted from the tenant's settlement
+// items a bounded number of pages a read: a read that has not finished
+// answers a retryable error and keeps its place, the next goes on from
+// there; a write of the counter in between starts the count again, so
+// the count written is never one the counter moved under.
+func TestSettlementCommittedCountIsPaged(t *testing.T) {
+	db := localDB(t, "needs DynamoDB Local (the local stack)")
+	table := contractTable(t, db)
+	st := &dynamo.Settlements{Table: dynamo.New(db, table).Base, BackfillPages: 1}
+	ctx := context.Background()
+	tn := "t-paged-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	var want sg.Amount
+	var wantN int64
+	var batch []types.WriteRequest
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		out, err := db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: batch}})
+		if err != nil || len(out.UnprocessedItems) > 0 {
+			t.Fatalf("BatchWriteItem: %v (%d unprocessed)", err, len(out.UnprocessedItems))
+		}
+		batch = nil
+	}
+	statuses := []sg.SettlementStatus{sg.SettlementClosed, sg.SettlementPaid, sg.SettlementFailed, sg.SettlementOpen, sg.SettlementPaying}
+	for i := range 150 { // two pages of 100
+		c, status := sg.Tron, statuses[i%len(statuses)]
+		if i%7 == 0 {
+			c = sg.Ethereum
+		}
+		net := int64(1000 + i)
+		if c == sg.Tron && status.Committed() {
+			want += sg.Amount(net)
+			wantN++
+		}
+		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "TENANT#" + tn}, "SK": &types.AttributeValueMemberS{Value: fmt.Sprintf("STL#stl_%04d", i)},
+			"chain": &types.AttributeValueMemberS{Value: string(c)}, "status": &types.AttributeValueMemberS{Value: string(status)},
+			"net": &types.AttributeValueMemberN{Value: strconv.FormatInt(net, 10)}}}})
+		if len(batch) == 25 {
+			flush()
+		}
+	}
+	flush()
+	notYet := func(what string) {
+		t.Helper()
+		if _, err := st.SettlementCommitted(ctx, tn, sg.Tron); sg.KindOf(err) != sg.KindUnavailable {
+			t.Fatalf("%s: %v; want a retryable error (the count is not done)", what, err)
+		}
+	}
+	notYet("the first read (one page of two)")
+	// A status change moves the counter meanwhile: the count starts again.
+	if _, err := db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &table, Key: map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: "TENANT#" + tn}, "SK": &types.AttributeValueMemberS{Value: "STLCOMMIT#tron"}},
+		UpdateExpression: aws.String("ADD net :d, n :one, ver :one"), ExpressionAttributeValues: map[string]types.AttributeValue{
+			":d": &types.AttributeValueMemberN{Value: "5"}, ":one": &types.AttributeValueMemberN{Value: "1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	notYet("the read after the counter moved (the first page again)")
+	got, err := st.SettlementCommitted(ctx, tn, sg.Tron)
+	if err != nil {
+		t.Fatalf("the read that finishes: %v", err)
+	}
+	if got.Net != want || got.Count != wantN {
+		t.Fatalf("counted %s in %d; want %s in %d", got.Net, got.Count, want, wantN)
 	}
 }

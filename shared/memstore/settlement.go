@@ -27,7 +27,7 @@ type Settlements struct {
 	refs        map[string]string              // tenant\x00kind\x00ref\x00chain: settlement id
 	open        map[string]string              // tenant\x00chain: settlement id
 	liabilities map[sg.Chain]sg.Amount
-	committed   map[string]sg.SettlementCommitted // tenant\x00chain: closed, not yet paid (settlefix)
+	committed   map[string]*memCommitted // tenant\x00chain: closed, not yet paid (settlefix)
 }
 
 var (
@@ -41,7 +41,7 @@ var (
 func NewSettlements() *Settlements {
 	return &Settlements{schedules: map[string][]sg.FeeSchedule{}, configs: map[string]sg.SettlementConfig{},
 		settlements: map[string]sg.Settlement{}, lines: map[string][]sg.SettlementLine{}, refs: map[string]string{},
-		open: map[string]string{}, liabilities: map[sg.Chain]sg.Amount{}, committed: map[string]sg.SettlementCommitted{}}
+		open: map[string]string{}, liabilities: map[sg.Chain]sg.Amount{}, committed: map[string]*memCommitted{}}
 }
 
 func tc(tenant string, c sg.Chain) string { return tenant + "\x00" + string(c) }
@@ -223,6 +223,9 @@ func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.
 		return sg.Settlement{}, sg.ErrSettlementChanged
 	}
 	was := cur.Status
+	if was == sg.SettlementOpen && s.Status == sg.SettlementClosed && st.reversing(cur.TenantID, cur.Chain, closedAt(s)) {
+		return sg.Settlement{}, sg.ErrSettlementReversing
+	}
 	cur.Status, cur.Period.To, cur.Destination = s.Status, usec(s.Period.To), s.Destination
 	cur.PayoutTransferID, cur.Attempt, cur.FailReason = s.PayoutTransferID, s.Attempt, s.FailReason
 	cur.PayoutBatchID, cur.Waiting = s.PayoutBatchID, s.Waiting
@@ -241,23 +244,141 @@ func (st *Settlements) UpdateSettlement(_ context.Context, s sg.Settlement) (sg.
 		st.liabilities[cur.Chain] -= cur.Totals.Net
 	}
 	if was.Committed() != cur.Status.Committed() {
-		c, sign := st.committed[tc(cur.TenantID, cur.Chain)], int64(1)
+		c, sign := st.counter(cur.TenantID, cur.Chain), int64(1)
 		if was.Committed() {
 			sign = -1
 		}
 		c.Net += sg.Amount(sign) * cur.Totals.Net
 		c.Count += sign
-		st.committed[tc(cur.TenantID, cur.Chain)] = c
+		c.Version++
 	}
 	st.settlements[k] = cur
 	return cur, nil
 }
 
-// SettlementCommitted implements sg.SettlementCommitments.
+// ---- settlefix: the committed counter ----
+
+// closedAt is when s closes (its ClosedAt, else the wall clock): a
+// reservation live then keeps it open.
+func closedAt(s sg.Settlement) time.Time {
+	if s.ClosedAt.IsZero() {
+		return time.Now()
+	}
+	return s.ClosedAt
+}
+
+// memCommitted is a committed counter; legacy marks one written before
+// counters were initialised (LegacyCommitted), which the first read
+// rebuilds from the settlements.
+type memCommitted struct {
+	sg.SettlementCommitted
+	legacy bool
+}
+
+// counter is (tenant, c)'s counter, made (initialised, zero) if missing.
+// The caller holds st.mu.
+func (st *Settlements) counter(tenant string, c sg.Chain) *memCommitted {
+	k := tc(tenant, c)
+	m, ok := st.committed[k]
+	if !ok {
+		m = &memCommitted{}
+		st.committed[k] = m
+	}
+	return m
+}
+
+// reversing reports whether a live reservation stands on (tenant, c) at
+// now. The caller holds st.mu.
+func (st *Settlements) reversing(tenant string, c sg.Chain, now time.Time) bool {
+	m, ok := st.committed[tc(tenant, c)]
+	if !ok {
+		return false
+	}
+	for _, r := range m.Reserved {
+		if now.Before(r.At.Add(sg.CommittedReservationTTL)) {
+			return true
+		}
+	}
+	return false
+}
+
+// SettlementCommitted implements sg.SettlementCommitments. A legacy
+// counter is rebuilt from the tenant's settlements first.
 func (st *Settlements) SettlementCommitted(_ context.Context, tenant string, c sg.Chain) (sg.SettlementCommitted, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.committed[tc(tenant, c)], nil
+	m, ok := st.committed[tc(tenant, c)]
+	if !ok {
+		return sg.SettlementCommitted{}, nil
+	}
+	if m.legacy {
+		m.Net, m.Count = 0, 0
+		for _, s := range st.settlements {
+			if s.TenantID == tenant && s.Chain == c && s.Status.Committed() {
+				m.Net += s.Totals.Net
+				m.Count++
+			}
+		}
+		m.legacy = false
+		m.Version++
+	}
+	out := m.SettlementCommitted
+	out.Reserved = nil
+	for k, r := range m.Reserved {
+		if out.Reserved == nil {
+			out.Reserved = map[string]sg.CommittedReservation{}
+		}
+		out.Reserved[k] = r
+	}
+	return out, nil
+}
+
+// ReserveCommitted implements sg.SettlementCommitments: reservations no
+// longer live at at are dropped in the same write.
+func (st *Settlements) ReserveCommitted(_ context.Context, tenant string, c sg.Chain, key string, amount sg.Amount, at time.Time, version int64) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	m := st.counter(tenant, c)
+	if _, ok := m.Reserved[key]; ok {
+		return nil
+	}
+	if m.legacy || m.Version != version {
+		return sg.ErrSettlementChanged
+	}
+	live := map[string]sg.CommittedReservation{key: {Amount: amount, At: usec(at)}}
+	for k, r := range m.Reserved {
+		if at.Before(r.At.Add(sg.CommittedReservationTTL)) {
+			live[k] = r
+		}
+	}
+	m.Reserved = live
+	m.Version++
+	return nil
+}
+
+// ReleaseCommitted implements sg.SettlementCommitments.
+func (st *Settlements) ReleaseCommitted(_ context.Context, tenant string, c sg.Chain, key string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	m, ok := st.committed[tc(tenant, c)]
+	if !ok {
+		return nil
+	}
+	if _, ok := m.Reserved[key]; !ok {
+		return nil
+	}
+	delete(m.Reserved, key)
+	m.Version++
+	return nil
+}
+
+// LegacyCommitted stands for a counter written before counters were
+// initialised from the settlements (net and n as the writes since left
+// them): the next read rebuilds it. For tests of that rebuild.
+func (st *Settlements) LegacyCommitted(tenant string, c sg.Chain, net sg.Amount, n int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.committed[tc(tenant, c)] = &memCommitted{SettlementCommitted: sg.SettlementCommitted{Net: net, Count: n}, legacy: true}
 }
 
 // Settlement is the tenant's settlement without lines.

@@ -40,7 +40,9 @@ type Chargeback struct {
 // recorded. A freeze over the wallet refuses it (wallet_frozen), a wallet
 // holding less than the amount too (insufficient_funds): nothing changes.
 // Every step is keyed by cb.Key, so a retry or a redelivery applies
-// nothing twice. It answers the ledger entry and the settlements written.
+// nothing twice. A fresh chargeback of the settlement wallet is admitted
+// against the committed counter atomically (admit) and holds its
+// reservation until its line is recorded or it is refused. It answers the ledger entry and the settlements written.
 func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Chargeback) (sg.Transfer, []sg.Settlement, error) {
 	switch inv.Status {
 	case sg.InvoicePaid, sg.InvoiceOverpaid, sg.InvoicePaidLate:
@@ -86,6 +88,7 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 	}
 	at := inv.CreatedAt.UTC().Truncate(time.Microsecond) // fixed: the id must not change on a retry
 	id := sg.NewKeyedID("txn", at, tenant, OpChargeback, inv.ID+"/"+cb.Key)
+	hold := chargebackHold(inv.ID, cb.Key)
 	if settled {
 		// A fresh chargeback never takes the settlement wallet below what
 		// closed settlements not yet paid are owed; one already moved (a
@@ -93,7 +96,7 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 		_, err := s.Ledger.Transfer(ctx, tenant, id)
 		switch {
 		case errors.Is(err, sg.ErrNotFound):
-			if err := s.committedCovers(ctx, tenant, cfg, cb.Amount); err != nil {
+			if err := s.admit(ctx, tenant, cfg, hold, cb.Amount); err != nil {
 				return sg.Transfer{}, nil, releaseWith(ctx, s.Refunds, tenant, inv.ID, chargebackKey(cb.Key), err)
 			}
 		case err != nil:
@@ -103,9 +106,9 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 	rkey := chargebackKey(cb.Key)
 	if err := s.Refunds.ReserveRefund(ctx, tenant, inv.ID, rkey, cb.Amount, inv.Paid); err != nil {
 		if errors.Is(err, sg.ErrRefundExceedsPaid) {
-			return sg.Transfer{}, nil, sg.ErrChargebackExceedsPaid
+			err = sg.ErrChargebackExceedsPaid
 		}
-		return sg.Transfer{}, nil, err
+		return sg.Transfer{}, nil, s.releaseCommitted(ctx, tenant, cb.Chain, hold, err)
 	}
 	cross := settled && cfg.Destination.Chain != cb.Chain
 	// undo gives back what a refused move had taken (the reservation and
@@ -119,13 +122,13 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 		if err := s.Refunds.ReleaseRefund(ctx, tenant, inv.ID, rkey); err != nil {
 			return err
 		}
-		return cause
+		return s.releaseCommitted(ctx, tenant, cb.Chain, hold, cause)
 	}
 	if cross {
 		if err := s.clearBack(ctx, inv, cfg, cb.Chain, rkey, cb.Amount, false); err != nil {
 			if errors.Is(err, sg.ErrInsufficientFunds) {
 				// the first of the two entries was refused: nothing moved
-				return sg.Transfer{}, nil, releaseWith(ctx, s.Refunds, tenant, inv.ID, rkey, err)
+				return sg.Transfer{}, nil, s.releaseCommitted(ctx, tenant, cb.Chain, hold, releaseWith(ctx, s.Refunds, tenant, inv.ID, rkey, err))
 			}
 			return sg.Transfer{}, nil, err
 		}
@@ -152,7 +155,7 @@ func (s *Service) RecordChargeback(ctx context.Context, inv sg.Invoice, cb Charg
 		return t, nil, nil
 	}
 	// The line is recorded once by the entry's id (a retry finds it).
-	stls, err := s.AddChargeback(ctx, tenant, Reversal{ID: t.ID, InvoiceID: inv.ID, Chain: cb.Chain, Amount: cb.Amount})
+	stls, err := s.AddChargeback(ctx, tenant, Reversal{ID: t.ID, InvoiceID: inv.ID, Chain: cb.Chain, Amount: cb.Amount, Key: cb.Key})
 	if err != nil {
 		return sg.Transfer{}, nil, err
 	}

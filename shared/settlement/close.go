@@ -145,6 +145,12 @@ func (s *Service) networkFee(ctx context.Context, tenant string, c sg.Chain) (sg
 func (s *Service) settle(ctx context.Context, stl sg.Settlement, now time.Time) (sg.Settlement, error) {
 	for range maxAttempts {
 		next, err := s.step(ctx, stl, now)
+		if errors.Is(err, sg.ErrSettlementReversing) {
+			// A reversal admitted while it was open has not recorded its
+			// line yet: it stays open and due, and a later run closes it.
+			s.log().InfoContext(ctx, "settlement.close_waits", "tenant", stl.TenantID, "settlement", stl.ID)
+			return stl, nil
+		}
 		if errors.Is(err, sg.ErrSettlementChanged) {
 			if stl, err = s.Store.Settlement(ctx, stl.TenantID, stl.ID); err != nil {
 				return sg.Settlement{}, err

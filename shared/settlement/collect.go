@@ -135,6 +135,70 @@ func (s *Service) settledFrom(ctx context.Context, inv sg.Invoice, c sg.Chain) (
 	return cfg, true, nil
 }
 
+// leftToCollect trims the lines of an invoice none of whose money was
+// collected yet to what is left of it: refunds and chargebacks made
+// before (the invoice paid before its chain had a config, then a later
+// payment or a redelivery brings it to be settled) were paid from the
+// invoice's wallet, with the refunds' network fees, and no settlement
+// nets them. So the lines' gross together is at most what was kept less
+// what was refunded and charged back, and each line's gross at most what
+// the invoice's wallet holds on its chain; the fee is the schedule's on
+// what is collected (never more than it was on the whole), and a line
+// with nothing left is dropped. Its collect entry and line are still
+// written once per invoice and chain; an invoice with any money collected
+// already is left as it is (a redelivery).
+func (s *Service) leftToCollect(ctx context.Context, inv sg.Invoice, lines []sg.SettlementLine) ([]sg.SettlementLine, error) {
+	if s.Ledger == nil || s.Refunds == nil {
+		return lines, nil
+	}
+	refunded, err := s.Refunds.Refunded(ctx, inv.TenantID, inv.ID)
+	if err != nil || refunded <= 0 {
+		return lines, err
+	}
+	var kept sg.Amount
+	for _, l := range lines {
+		_, err := s.Ledger.Transfer(ctx, inv.TenantID, collectID(inv, l.Chain))
+		switch {
+		case err == nil:
+			return lines, nil // collected before: the lines stand as they were
+		case !errors.Is(err, sg.ErrNotFound):
+			return nil, err
+		}
+		kept += l.Gross
+	}
+	ws, _, err := s.Ledger.WalletsUnderFreeze(ctx, inv.TenantID, inv.WalletID)
+	if err != nil {
+		return nil, err
+	}
+	w, ok := ws[inv.WalletID]
+	if !ok {
+		return nil, sg.Internal("settlement.leftToCollect", errors.New("the invoice's wallet is missing"))
+	}
+	budget := max(kept-refunded, 0)
+	out := make([]sg.SettlementLine, 0, len(lines))
+	for _, l := range lines {
+		b, err := s.Ledger.AccountBalance(ctx, sg.WalletAccount(inv.TenantID, w.ID, l.Chain, sg.USDT), w.Shards())
+		if err != nil {
+			return nil, err
+		}
+		g := min(l.Gross, budget, max(b.Available, 0))
+		budget -= g
+		if g <= 0 {
+			s.log().InfoContext(ctx, "settlement.nothing_left", "tenant", inv.TenantID, "invoice", inv.ID, "chain", l.Chain)
+			continue
+		}
+		if g < l.Gross {
+			fee, err := s.Fees.Charge(ctx, inv.TenantID, l.Chain, g, l.Fee)
+			if err != nil {
+				return nil, err
+			}
+			l.Gross, l.Fee, l.Net, l.ScheduleVersion = g, fee.Amount, g-fee.Amount, fee.ScheduleVersion
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
 // apply writes t once: a transfer already written (a redelivery) is done.
 func (s *Service) apply(ctx context.Context, t sg.Transfer) error {
 	err := s.Ledger.ApplyTransfer(ctx, t)
@@ -283,7 +347,9 @@ type RefundFrom struct {
 // yet) taken from the settlement wallet must leave it holding what closed
 // settlements not yet paid are owed (ErrSettlementFundsCommitted, any
 // reservation of key given back); a retry of one requested is not asked
-// again, so it is answered as it was.
+// again, so it is answered as it was. An admitted refund holds a
+// reservation on the committed counter until its line is recorded
+// (AddRefund with its Key) or it is refused (RefundRefused).
 func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, key string, amount, fee sg.Amount, fresh bool) (RefundFrom, error) {
 	if s.Refunds == nil {
 		return RefundFrom{}, sg.Internal("settlement.RefundSource", errors.New("no refund counters wired"))
@@ -298,13 +364,14 @@ func (s *Service) RefundSource(ctx context.Context, inv sg.Invoice, c sg.Chain, 
 		}
 		return RefundFrom{Wallet: inv.WalletID}, nil
 	}
+	hold := refundHold(inv.ID, key)
 	if fresh {
-		if err := s.committedCovers(ctx, inv.TenantID, cfg, amount+fee); err != nil {
+		if err := s.admit(ctx, inv.TenantID, cfg, hold, amount+fee); err != nil {
 			return RefundFrom{}, releaseWith(ctx, s.Refunds, inv.TenantID, inv.ID, key, err)
 		}
 	}
 	if err := s.Refunds.ReserveRefund(ctx, inv.TenantID, inv.ID, key, amount, inv.Paid); err != nil {
-		return RefundFrom{}, err
+		return RefundFrom{}, s.releaseCommitted(ctx, inv.TenantID, c, hold, err)
 	}
 	if cfg.Destination.Chain != c {
 		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, false); err != nil {
@@ -325,10 +392,15 @@ func (s *Service) RefundRefused(ctx context.Context, inv sg.Invoice, c sg.Chain,
 	if err != nil {
 		return err
 	}
-	if !settled || cfg.Destination.Chain == c {
+	if !settled {
 		return nil
 	}
-	return s.clearBack(ctx, inv, cfg, c, key, amount+fee, true)
+	if cfg.Destination.Chain != c {
+		if err := s.clearBack(ctx, inv, cfg, c, key, amount+fee, true); err != nil {
+			return err
+		}
+	}
+	return s.release(ctx, inv.TenantID, c, refundHold(inv.ID, key))
 }
 
 // clearBack moves value between the settlement wallet on the payout chain

@@ -237,3 +237,73 @@ func (a *alerts) Alert(_ context.Context, kind string, _ []settlement.Instructio
 	a.kind = kind
 	return nil
 }
+
+// An invoice paid before its chain had a settlement config, then partly
+// refunded (30, and the payout's network fee of 1, from the invoice's
+// wallet), then paid 30 more once a config exists: the merchant expects
+// what is left of it to be settled, once. With the surplus credited to
+// the merchant that is all the invoice's wallet holds (130 kept - 30
+// refunded, less the fee it bore: 99); with the surplus owed back to the
+// payer it is the invoice's amount less the refund (70), and the surplus
+// stays in the invoice's wallet for its refund. A redelivery moves nothing.
+func TestLaterPaymentAfterAnEarlyRefundCollectsWhatIsLeftOnce(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		policy   string
+		collect  sg.Amount
+		leftOver sg.Amount
+	}{
+		{"surplus credited", sg.OverpaidCredit, usdt("99"), 0},
+		{"surplus refunded", sg.OverpaidRefund, usdt("70"), usdt("29")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newMoney(t)
+			m.svc.Refunds = memstore.NewRefundCaps()
+			m.schedule(t, sg.Ethereum, sg.FeeSchedule{Percent: pct("1")})
+			inv := m.invoice("100", pay{sg.Ethereum, "100"})
+			inv.WalletID, inv.Policy.Overpaid = m.invoiceW, c.policy
+			m.fund(t, sg.Ethereum, usdt("100"), "a")
+			if stls := m.addPaid(t, inv); len(stls) != 0 {
+				t.Fatalf("settled with no config: %+v", stls)
+			}
+			// The refund is paid from the invoice's wallet (no config yet).
+			from, err := m.svc.RefundSource(ctx, inv, sg.Ethereum, "r1", usdt("30"), usdt("1"), true)
+			if err != nil || from.Wallet != m.invoiceW || from.Settled {
+				t.Fatalf("refund source %+v %v", from, err)
+			}
+			out := sg.Transfer{ID: sg.NewID("txn", m.now), TenantID: m.tn, Type: sg.TransferWithdrawal, State: sg.StatePosted, FromWallet: m.invoiceW,
+				Chain: sg.Ethereum, Asset: sg.USDT, Amount: usdt("30"), Fee: usdt("1"), CreatedAt: m.now, UpdatedAt: m.now, Entry: sg.Entry{Postings: []sg.Posting{
+					{Account: sg.WalletAccount(m.tn, m.invoiceW, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: -usdt("31")},
+					{Account: sg.SystemAccount(sg.SysOutbound, sg.Ethereum, sg.USDT), Bucket: sg.Available, Delta: usdt("31")},
+				}}}
+			if err := m.led.ApplyTransfer(ctx, out); err != nil {
+				t.Fatal(err)
+			}
+			cfg := daily(sg.Ethereum, 0)
+			cfg.WalletID = m.settleW
+			m.config(t, cfg)
+			// A later payment of 30.
+			m.fund(t, sg.Ethereum, usdt("30"), "b")
+			inv.Payments = append(inv.Payments, sg.InvoicePayment{Ref: inv.ID + "-late", Chain: sg.Ethereum, Amount: usdt("30"), State: sg.PaymentConfirmed, SeenAt: m.now})
+			inv.Paid, inv.Status = usdt("130"), sg.InvoiceOverpaid
+			invWallet := sg.WalletAccount(m.tn, m.invoiceW, sg.Ethereum, sg.USDT)
+			stlWallet := sg.WalletAccount(m.tn, m.settleW, sg.Ethereum, sg.USDT)
+			for i := range 2 { // the payment, then a redelivery
+				if _, err := m.svc.AddPaidInvoice(ctx, m.tn, inv); err != nil {
+					t.Fatalf("delivery %d: %v", i, err)
+				}
+			}
+			fee := c.collect / 100 // 1%
+			if got := m.balance(t, stlWallet); got != c.collect-fee {
+				t.Errorf("the settlement wallet holds %s; want %s (%s less the 1%% fee)", got, c.collect-fee, c.collect)
+			}
+			if got := m.balance(t, invWallet); got != c.leftOver {
+				t.Errorf("the invoice's wallet holds %s; want %s", got, c.leftOver)
+			}
+			ls := lineOf(m.lines(t, m.open(t, sg.Ethereum).ID), sg.LineInvoice)
+			if len(ls) != 1 || ls[0].Gross != c.collect || ls[0].Fee != fee || ls[0].Net != c.collect-fee {
+				t.Fatalf("invoice lines %+v; want one of gross %s, fee %s", ls, c.collect, fee)
+			}
+		})
+	}
+}

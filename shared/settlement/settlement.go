@@ -190,7 +190,10 @@ func (s *Service) invoiceLines(ctx context.Context, inv sg.Invoice, now time.Tim
 // schedule's on it capped at the fee shown for the invoice, net the rest.
 // It is idempotent by invoice id and chain: a redelivered invoice changes
 // nothing. A tenant with no config for the chain is not settled (its
-// funds stay in its wallets): nil. It returns the settlements written.
+// funds stay in its wallets): nil. An invoice refunded or charged back
+// before any of its money was collected (paid before its chain had a
+// config, say) is collected for what is left of it (leftToCollect). It
+// returns the settlements written.
 func (s *Service) AddPaidInvoice(ctx context.Context, tenant string, inv sg.Invoice) ([]sg.Settlement, error) {
 	if inv.TenantID != tenant {
 		return nil, sg.ErrNotFound
@@ -198,6 +201,9 @@ func (s *Service) AddPaidInvoice(ctx context.Context, tenant string, inv sg.Invo
 	now := s.now()
 	lines, err := s.invoiceLines(ctx, inv, now)
 	if err != nil {
+		return nil, err
+	}
+	if lines, err = s.leftToCollect(ctx, inv, lines); err != nil {
 		return nil, err
 	}
 	// The money moves first: a line is recorded only once its money is in
@@ -217,6 +223,10 @@ type Reversal struct {
 	InvoiceID string
 	Chain     sg.Chain
 	Amount    sg.Amount
+	// Key is the request's idempotency key: the reservation the reversal
+	// was admitted under (RefundSource, RecordChargeback) is released once
+	// its line is recorded, before the settlement is closed.
+	Key string
 }
 
 // AddRefund records a refund as a negative line (gross and net -amount;
@@ -241,13 +251,35 @@ func (s *Service) reversal(ctx context.Context, tenant string, kind sg.Settlemen
 	}
 	now := s.now()
 	l := sg.SettlementLine{Kind: kind, Ref: r.ID, Chain: r.Chain, Gross: -r.Amount, Net: -r.Amount, At: now}
-	return s.record(ctx, tenant, []sg.SettlementLine{l}, now)
+	stls, err := s.file(ctx, tenant, []sg.SettlementLine{l}, now)
+	if err != nil {
+		return stls, err
+	}
+	if r.Key != "" {
+		hold := refundHold(r.InvoiceID, r.Key)
+		if kind == sg.LineChargeback {
+			hold = chargebackHold(r.InvoiceID, r.Key)
+		}
+		if err := s.release(ctx, tenant, r.Chain, hold); err != nil {
+			return stls, err
+		}
+	}
+	return s.settleNow(ctx, tenant, stls, now), nil
 }
 
-// record files lines by their chain's config into the open settlement of
-// the payout chain, with a clearing line for each line paid out on
-// another chain, then closes what became due at once.
+// record files lines and closes what became due at once.
 func (s *Service) record(ctx context.Context, tenant string, lines []sg.SettlementLine, now time.Time) ([]sg.Settlement, error) {
+	stls, err := s.file(ctx, tenant, lines, now)
+	if err != nil {
+		return stls, err
+	}
+	return s.settleNow(ctx, tenant, stls, now), nil
+}
+
+// file files lines by their chain's config into the open settlement of
+// the payout chain, with a clearing line for each line paid out on
+// another chain. It answers the settlements written.
+func (s *Service) file(ctx context.Context, tenant string, lines []sg.SettlementLine, now time.Time) ([]sg.Settlement, error) {
 	type group struct {
 		cfg   sg.SettlementConfig
 		lines []sg.SettlementLine
@@ -287,6 +319,17 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		if err != nil {
 			return out, err
 		}
+		out = append(out, stl)
+	}
+	return out, nil
+}
+
+// settleNow closes (and pays) those of stls that are due at once, and
+// answers them as they stand: one that cannot close now is left due for
+// the job.
+func (s *Service) settleNow(ctx context.Context, tenant string, stls []sg.Settlement, now time.Time) []sg.Settlement {
+	out := make([]sg.Settlement, 0, len(stls))
+	for _, stl := range stls {
 		// Without a payer (the deposit hook) lines are only recorded: the
 		// job, which has one, closes and pays what is due.
 		if s.Payer != nil && !stl.DueAt.IsZero() && !stl.DueAt.After(now) {
@@ -302,7 +345,7 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		}
 		out = append(out, stl)
 	}
-	return out, nil
+	return out
 }
 
 // dueFor is when the settlement becomes due under cfg after lines added

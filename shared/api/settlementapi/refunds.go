@@ -174,7 +174,7 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 	if !from.Settled {
 		return r, nil
 	}
-	if _, err := svc.AddRefund(ctx, rf.tenant, settlement.Reversal{ID: r.Transfer.ID, InvoiceID: rf.inv.ID, Chain: rf.chain, Amount: rf.amount + r.Transfer.Fee}); err != nil {
+	if _, err := svc.AddRefund(ctx, rf.tenant, settlement.Reversal{ID: r.Transfer.ID, InvoiceID: rf.inv.ID, Chain: rf.chain, Amount: rf.amount + r.Transfer.Fee, Key: rf.key}); err != nil {
 		return ledger.Result{}, err
 	}
 	return r, nil

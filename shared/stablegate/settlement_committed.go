@@ -97,6 +97,7 @@ var ErrSettlementFundsCommitted = &Error{Kind: KindRefused, Code: "settlement_fu
 // ErrSettlementReversing: a settlement cannot close while a refund or
 // chargeback admitted against its tenant's settlement wallet has not yet
 // recorded its line; the job closes it on a later run. Never sent to a
-// client.
-var ErrSettlementReversing = &Error{Kind: KindUnavailable, Code: ErrUnavailable.Code,
+// client. Its code is its own: errors match by code, and any other
+// unavailable error (a payer's fault, say) is not this one.
+var ErrSettlementReversing = &Error{Kind: KindUnavailable, Code: "settlement_reversing",
 	Message: "a refund or chargeback of the settlement wallet is being recorded; retry"}

@@ -244,6 +244,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime $(FUZZTIME) ./shared/csvcell
 	$(GO) test -run '^$$' -fuzz '^FuzzTravelPayload$$' -fuzztime $(FUZZTIME) ./shared/compliance
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyCallback$$' -fuzztime $(FUZZTIME) ./shared/kycprovider
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBalances$$' -fuzztime $(FUZZTIME) ./shared/chain/holdings
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
 localstack:

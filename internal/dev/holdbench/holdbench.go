@@ -85,7 +85,7 @@ func Measure(ctx context.Context, n int) ([]Row, error) {
 	if err := fx.Start(""); err != nil {
 		return nil, err
 	}
-	defer fx.Close()
+	defer func() { _ = fx.Close() }()
 	mc := fx.DeployMulticall()
 	for i := 0; i < n; i += 100 {
 		fx.Mint(hs[i], int64(i+1)*1_000_000)

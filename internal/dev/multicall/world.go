@@ -69,36 +69,34 @@ func NewWorld() (*World, error) {
 		OddAt: {Code: oddCode, Balance: new(big.Int)},
 	}, gasbench.MainnetLike)
 	w := &World{Sim: sim, Odd: OddAt, key: key}
+	fail := func(err error) (*World, error) {
+		_ = sim.Close()
+		return nil, err
+	}
 	// The simulated client embeds an *ethclient.Client whose field name
 	// hides its Client method: reach the raw RPC client through the field.
 	ec, ok := reflect.ValueOf(sim.Client()).FieldByName("Client").Interface().(*ethclient.Client)
 	if !ok {
-		sim.Close()
-		return nil, errors.New("multicall world: the simulated client has no ethclient inside")
+		return fail(errors.New("multicall world: the simulated client has no ethclient inside"))
 	}
 	w.rpc = ec.Client()
 	var err error
 	if w.chainID, err = sim.Client().ChainID(context.Background()); err != nil {
-		sim.Close()
-		return nil, err
+		return fail(err)
 	}
 	var deploys [2]*types.Transaction
 	if w.Token, deploys[0], w.tether, err = benchtoken.DeployTetherUSDT(w.opts(), sim.Client(), big.NewInt(0)); err != nil {
-		sim.Close()
-		return nil, err
+		return fail(err)
 	}
 	if w.Multicall, deploys[1], _, err = DeployMulticall(w.opts(), sim.Client()); err != nil {
-		sim.Close()
-		return nil, err
+		return fail(err)
 	}
 	if err := w.mined(deploys[:]...); err != nil {
-		sim.Close()
-		return nil, err
+		return fail(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		sim.Close()
-		return nil, err
+		return fail(err)
 	}
 	w.URL = "http://" + l.Addr().String()
 	w.srv = &http.Server{Handler: http.HandlerFunc(w.serve), ReadHeaderTimeout: 5 * time.Second}

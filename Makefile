@@ -244,6 +244,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime $(FUZZTIME) ./shared/csvcell
 	$(GO) test -run '^$$' -fuzz '^FuzzTravelPayload$$' -fuzztime $(FUZZTIME) ./shared/compliance
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyCallback$$' -fuzztime $(FUZZTIME) ./shared/kycprovider
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBalances$$' -fuzztime $(FUZZTIME) ./shared/chain/holdings
 
 ## ---- LocalStack (needs Docker; untested on our machines, which have no Docker engine)
 localstack:
@@ -529,6 +530,9 @@ contracts: deps-npm
 		--pkg forwarder --type ForwarderFactory --out ../../shared/chain/ethereum/forwarder/factory.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/Multisend.abi --bin build/Multisend.bin \
 		--pkg multisend --type Multisend --out ../../shared/chain/ethereum/multisend/contract.go
+	@# ---- holdings: balances read a page at a time (the local chain's Multicall; mainnet has Multicall3) ----
+	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/Multicall.abi --bin build/Multicall.bin \
+		--pkg multicall --type Multicall --out ../../internal/dev/multicall/multicall.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/TetherUSDT.abi --bin build/TetherUSDT.bin \
 		--pkg benchtoken --type TetherUSDT --alias _totalSupply=RawTotalSupply --out ../../internal/dev/gasbench/benchtoken/tetherusdt.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/PlainUSDT.abi --bin build/PlainUSDT.bin \

@@ -28,7 +28,7 @@ func bench(args []string) error {
 	runs := fs.Int("runs", 7, "cold starts per function (and as many of the baseline beside it)")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
 	only := fs.String("functions", "", "a regular expression: measure only the functions it matches")
-	parts := fs.String("parts", "functions,ledger,kms,scan,gas", "the benches to run, comma-separated")
+	parts := fs.String("parts", "functions,ledger,kms,scan,gas,holdings", "the benches to run, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +58,7 @@ func bench(args []string) error {
 		{"kms", func() error { return benchKMS(ctx, 1000) }},
 		{"scan", benchScan},
 		{"gas", benchGas},
+		{"holdings", benchHoldings},
 	} {
 		if !slices.Contains(strings.Split(*parts, ","), p.name) {
 			continue

@@ -3,6 +3,8 @@ package fn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
@@ -75,16 +77,33 @@ func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chai
 	out := map[sg.Chain]recon.OnChain{}
 	for _, c := range served {
 		h := chainHoldings{st: st.Watch, chain: c.Net.Chain, hot: c.Hot}
-		u, hc, err := ChainHTTP(env, c.Net)
-		if err != nil {
+		if h.total, err = HoldingsTotal(env, c); err != nil {
 			return nil, err
-		}
-		if c.Net.Chain == sg.Ethereum {
-			h.total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, Token: c.Token}).Total
-		} else {
-			h.total = (&holdings.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
 		}
 		out[c.Net.Chain] = h
 	}
 	return out, nil
+}
+
+// HoldingsTotal is the token-balance reader of a served chain: a page of
+// holders per call through the multicall MULTICALL_ETHEREUM or
+// MULTICALL_TRON names (a contract answering Multicall3's aggregate3),
+// else the chain's fallback (JSON-RPC batches on Ethereum, the accounts
+// API one address at a time on Tron).
+func HoldingsTotal(env Env, c Served) (func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error), error) {
+	u, hc, err := ChainHTTP(env, c.Net)
+	if err != nil {
+		return nil, err
+	}
+	name := "MULTICALL_" + strings.ToUpper(string(c.Net.Chain))
+	var mc address.Account
+	if v := env(name); v != "" {
+		if mc, err = address.Parse(c.Net.Chain, v); err != nil {
+			return nil, fmt.Errorf("fn: %s: %w", name, err)
+		}
+	}
+	if c.Net.Chain == sg.Ethereum {
+		return (&holdings.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, Token: c.Token, Multicall: mc}).Total, nil
+	}
+	return (&holdings.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token, Multicall: mc}).Total, nil
 }

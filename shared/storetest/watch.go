@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -38,6 +40,50 @@ var watchCases = []Case{
 		}
 		if _, v, _ := st.LoadWatch(ctx, name+"-other"); v != 0 {
 			t.Fatalf("another watcher's version = %d", v)
+		}
+	}},
+	{"Watch/the push follower's lease: one holder until it ends, then taken over", func(t *testing.T, st Store) {
+		name := "ethereum-" + randHex(4)
+		t0 := time.UnixMilli(1_800_000_000_000)
+		// claim writes the taker's cursor and a lease of 2 minutes from at
+		// into the state, as the follower does.
+		claim := func(who string, at time.Time) func([]byte) ([]byte, error) {
+			return func([]byte) ([]byte, error) {
+				return json.Marshal(map[string]any{"Cursor": who, "FollowUntil": at.Add(2 * time.Minute).UnixMilli()})
+			}
+		}
+		vA, ok, err := sg.TakeWatchLease(ctx, st, name, t0, claim("a", t0))
+		if err != nil || !ok || vA != 1 {
+			t.Fatalf("the first taker: version %d, ok %v, %v; want the lease at version 1", vA, ok, err)
+		}
+		if _, ok, err := sg.TakeWatchLease(ctx, st, name, t0.Add(time.Minute), claim("b", t0.Add(time.Minute))); ok || err != nil {
+			t.Fatalf("a second taker within the lease: ok %v, %v; want turned away", ok, err)
+		}
+		// A renews; two takers after its end both read the same state:
+		// the one whose save lands first holds the lease, the other none.
+		renewed, _ := claim("a", t0.Add(time.Minute))(nil)
+		must(t, "the holder renews", st.SaveWatch(ctx, name, renewed, vA))
+		later := t0.Add(4 * time.Minute)
+		var cOK bool
+		_, dOK, err := sg.TakeWatchLease(ctx, st, name, later, func(state []byte) ([]byte, error) {
+			var cErr error
+			_, cOK, cErr = sg.TakeWatchLease(ctx, st, name, later, claim("c", later))
+			must(t, "the taker that saves first", cErr)
+			return claim("d", later)(state)
+		})
+		if err != nil || !cOK || dOK {
+			t.Fatalf("two takers after the lease ended: first to save %v, second %v (%v); want the first only", cOK, dOK, err)
+		}
+		// The old holder's next renewal finds the lease lost.
+		stale, _ := claim("a", later)(nil)
+		wantErr(t, "the old holder's renewal after the takeover", st.SaveWatch(ctx, name, stale, vA+1), sg.ErrStateChanged)
+		blob, v, err := st.LoadWatch(ctx, name)
+		var got struct {
+			Cursor      string
+			FollowUntil int64
+		}
+		if err != nil || json.Unmarshal(blob, &got) != nil || got.Cursor != "c" || got.FollowUntil != later.Add(2*time.Minute).UnixMilli() || v != 3 {
+			t.Fatalf("state %s at %d (%v); want c's lease at version 3", blob, v, err)
 		}
 	}},
 	{"Watch/deposit addresses since a position, with their owners", func(t *testing.T, st Store) {

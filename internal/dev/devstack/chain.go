@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
+	"github.com/stablegate/stablegate/internal/dev/multicall"
 	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
@@ -48,6 +49,10 @@ type ChainInfo struct {
 	// ---- batch: payout batches ----
 	// Multisend pays payout batches (owned by the hot key).
 	Multisend string `json:"multisend,omitempty"`
+	// ---- holdings: balances read a page per call ----
+	// Multicall answers aggregate3 (infra/contracts/Multicall.sol): the
+	// local chain's stand-in for mainnet's Multicall3.
+	Multicall string `json:"multicall,omitempty"`
 }
 
 // devFaucetKey is the local chain's throwaway faucet key, the same on every
@@ -161,6 +166,18 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 		}
 		multisendAt = addr
 	}
+	// ---- holdings: balances read a page per call ----
+	multicallAt := common.HexToAddress(info.Multicall)
+	if code, _ := ec.CodeAt(ctx, multicallAt, nil); info.Multicall == "" || len(code) == 0 {
+		addr, tx, _, err := multicall.DeployMulticall(auth, ec)
+		if err != nil {
+			return fmt.Errorf("devstack: deploy the multicall: %w", err)
+		}
+		if err := s.waitReceipt(ctx, ec, tx.Hash()); err != nil {
+			return err
+		}
+		multicallAt = addr
+	}
 	t, _ := testusdt.NewTestUSDT(token, ec)
 	if bal, _ := ec.BalanceAt(ctx, hot, nil); bal.Cmp(ether) < 0 {
 		if err := send(accounts[0], hot, new(big.Int).Mul(big.NewInt(100), ether)); err != nil {
@@ -216,6 +233,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 		info.Anchor = anchorAddr.Hex()
 	}
 	info.Multisend = multisendAt.Hex() // ---- batch: payout batches ----
+	info.Multicall = multicallAt.Hex() // ---- holdings ----
 	raw, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(infoPath, raw, 0o600); err != nil {
 		return err
@@ -229,6 +247,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	res.Params["TokenLayoutEthereum"] = tokenLayout(ctx, ec, token)
 	res.Params["ColdAddressEthereum"] = cold.Hex()
 	res.Params["MultisendEthereum"] = multisendAt.Hex() // ---- batch: payout batches ----
+	res.Params["MulticallEthereum"] = multicallAt.Hex() // ---- holdings ----
 	seedFile := filepath.Join(s.Opts.State, "cold-seed.hex")
 	if err := os.WriteFile(seedFile, []byte(hex.EncodeToString(devColdSeed())+"\n"), 0o600); err != nil {
 		return err

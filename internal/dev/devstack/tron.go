@@ -96,6 +96,9 @@ func (s *Stack) startTron(ctx context.Context, res *Resolver, kc *kms.Client) er
 	ms := fx.DeployMultisend(hot)
 	res.Params["MultisendTron"] = ms.Tron()
 	s.Env["STABLEGATE_MULTISEND_TRON"] = ms.Tron()
+	// ---- holdings: balances read a page per call ---- the stand-in runs
+	// a Multicall; reconciliation reads the deposit addresses through it.
+	res.Params["MulticallTron"] = fx.DeployMulticall().Tron()
 	s.Env["STABLEGATE_TRON_COLD"] = coldAddr
 	s.Env["STABLEGATE_TRON_GRID"] = fx.URL
 	s.Env["STABLEGATE_USDT_TRON"] = devTronToken.Tron()

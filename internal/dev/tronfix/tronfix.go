@@ -108,6 +108,12 @@ type Server struct {
 	// (multisend.go), its owner, and the recipients the token refuses.
 	multisend, msOwner address.Account
 	refused            map[address.Account]bool
+	// ---- holdings: balances a page per call ---- the Multicall
+	// (multicall.go), the constant-call energy limit, and the holders
+	// whose balanceOf the token reverts.
+	multicall     address.Account
+	constantLimit int64
+	failBalance   map[address.Account]bool
 }
 
 type pendingTx struct {
@@ -660,6 +666,9 @@ func (s *Server) info(id string) map[string]any {
 }
 
 func (s *Server) estimate(in map[string]any) map[string]any {
+	if s.isMulticall(in) {
+		return s.aggregate3(in)
+	}
 	param, _ := hex.DecodeString(fmt.Sprint(in["parameter"]))
 	word := func(i int) []byte {
 		if len(param) < 32*(i+1) {

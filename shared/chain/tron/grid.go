@@ -35,6 +35,11 @@ type Grid struct {
 // ErrRateLimited is returned when the API still refuses after the retries.
 var ErrRateLimited = errors.New("tron: rate limited")
 
+// ErrConstantRefused: the node answered a constant call with result false
+// (the call reverted, or went over the node's energy or time limit for
+// constant calls); its message follows.
+var ErrConstantRefused = errors.New("tron: triggerconstantcontract refused")
+
 func (g *Grid) do(ctx context.Context, method, path string, in, out any) error {
 	retries, sleep := g.Retries, g.Sleep
 	if retries == 0 {
@@ -421,7 +426,7 @@ func (g *Grid) Constant(ctx context.Context, owner, contract, signature string, 
 		if err != nil {
 			msg = []byte(out.Result.Message)
 		}
-		return 0, nil, fmt.Errorf("tron: triggerconstantcontract: %s", msg)
+		return 0, nil, fmt.Errorf("%w: %s", ErrConstantRefused, msg)
 	}
 	var ret []byte
 	if len(out.ConstantResult) > 0 {

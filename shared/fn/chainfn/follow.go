@@ -58,17 +58,21 @@ func followJob(st *dynamo.Store, owners *ledger.Owners, wsURL string, watcher fu
 		if err := load(ctx); err != nil {
 			return nil, err
 		}
-		blob, version, err := st.Watch.LoadWatch(ctx, name)
+		var s followState
+		version, ok, err := sg.TakeWatchLease(ctx, st.Watch, name, time.Now(), func(blob []byte) ([]byte, error) {
+			s = followState{}
+			if len(blob) > 0 {
+				if err := json.Unmarshal(blob, &s); err != nil {
+					return nil, err
+				}
+			}
+			s.FollowUntil = time.Now().Add(followLease).UnixMilli()
+			return json.Marshal(s)
+		})
 		if err != nil {
 			return nil, err
 		}
-		var s followState
-		if len(blob) > 0 {
-			if err := json.Unmarshal(blob, &s); err != nil {
-				return nil, err
-			}
-		}
-		if s.FollowUntil > time.Now().UnixMilli() {
+		if !ok {
 			return map[string]any{"following": "another invocation"}, nil
 		}
 		save := func(ctx context.Context, lease time.Duration) error {
@@ -82,12 +86,6 @@ func followJob(st *dynamo.Store, owners *ledger.Owners, wsURL string, watcher fu
 			}
 			version++
 			return nil
-		}
-		if err := save(ctx, followLease); err != nil {
-			if errors.Is(err, sg.ErrStateChanged) {
-				return map[string]any{"following": "another invocation"}, nil
-			}
-			return nil, err
 		}
 		until := time.Now().Add(14 * time.Minute)
 		if d, ok := ctx.Deadline(); ok {

@@ -4,9 +4,6 @@ import (
 	"context"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/chain/ethrpc"
-	"github.com/stablegate/stablegate/shared/chain/holdings"
-	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -37,15 +34,9 @@ func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error)
 	}
 	out := hotLiquidity{}
 	for _, c := range served {
-		u, hc, err := fn.ChainHTTP(env, c.Net)
+		total, err := fn.HoldingsTotal(env, c)
 		if err != nil {
 			return nil, err
-		}
-		var total func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error)
-		if c.Net.Chain == sg.Ethereum {
-			total = (&holdings.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, Token: c.Token}).Total
-		} else {
-			total = (&holdings.Tron{Grid: &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, Token: c.Token}).Total
 		}
 		hot := c.Hot
 		out[c.Net.Chain] = func(ctx context.Context) (sg.Amount, error) { return total(ctx, []address.Account{hot}, nil) }

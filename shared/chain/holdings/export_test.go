@@ -1,0 +1,4 @@
+package holdings
+
+// EncodeBalanceCalls is encodeBalanceCalls, for the external tests.
+var EncodeBalanceCalls = encodeBalanceCalls

@@ -3,6 +3,7 @@ package settlement
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -281,20 +282,41 @@ func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, er
 // a redelivery publishes the same event id again (sent once); an error
 // (the event not published) asks for a redelivery.
 func (s *Service) MarkPaid(ctx context.Context, tenant, id, transferID string) (sg.Settlement, error) {
-	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "")
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "", nil)
 }
 
 // MarkFailed records that the payout transfer failed for good (reason: a
 // stable code); Retry pays it again. Idempotent.
 func (s *Service) MarkFailed(ctx context.Context, tenant, id, transferID, reason string) (sg.Settlement, error) {
-	return s.finish(ctx, tenant, id, transferID, sg.SettlementFailed, reason)
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementFailed, reason, nil)
 }
 
-func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to sg.SettlementStatus, reason string) (sg.Settlement, error) {
+// finish records the end of the settlement's payout transferID. payout,
+// when given, is that transfer: a closed settlement with no payout
+// recorded takes it on when it is a payout of the settlement's current
+// attempt (the job requested it and stopped before recording it, and it
+// ended before the next run, which would otherwise record it as paying
+// for ever): first paying with it, then its end.
+func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to sg.SettlementStatus, reason string, payout *sg.Transfer) (sg.Settlement, error) {
 	for range maxAttempts {
 		stl, err := s.Store.Settlement(ctx, tenant, id)
 		if err != nil {
 			return sg.Settlement{}, err
+		}
+		if stl.PayoutTransferID == "" && payout != nil && s.attemptOf(ctx, stl, *payout) {
+			stl.Status, stl.PayoutTransferID, stl.Held, stl.Waiting, stl.DueAt = sg.SettlementPaying, transferID, nil, "", time.Time{}
+			took, err := s.Store.UpdateSettlement(ctx, stl)
+			if errors.Is(err, sg.ErrSettlementChanged) {
+				continue
+			}
+			if err != nil {
+				return sg.Settlement{}, err
+			}
+			s.log().InfoContext(ctx, "settlement.payout_taken_on", "tenant", tenant, "settlement", id, "transfer", transferID)
+			if err := s.announce(ctx, took); err != nil {
+				return sg.Settlement{}, err
+			}
+			continue
 		}
 		if stl.PayoutTransferID != transferID {
 			return sg.Settlement{}, sg.ErrSettlementChanged.WithMessage("the transfer is not this settlement's payout")
@@ -319,6 +341,19 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 		return out, s.announce(ctx, out)
 	}
 	return sg.Settlement{}, sg.Unavailable("settlement.finish", errors.New("the settlement kept changing"))
+}
+
+// attemptOf reports whether t is a payout of stl's current attempt: stl is
+// closed, t names it and its attempt, and t pays its net from the
+// settlement wallet to its destination on its chain.
+func (s *Service) attemptOf(ctx context.Context, stl sg.Settlement, t sg.Transfer) bool {
+	if stl.Status != sg.SettlementClosed || t.Type != sg.TransferWithdrawal || t.TenantID != stl.TenantID ||
+		t.Metadata["settlement_id"] != stl.ID || t.Metadata["attempt"] != strconv.Itoa(stl.Attempt) ||
+		t.Chain != stl.Chain || t.Amount != stl.Totals.Net || t.ToAddress != stl.Destination.Address {
+		return false
+	}
+	cfg, err := s.governing(ctx, stl)
+	return err == nil && t.FromWallet == cfg.WalletID
 }
 
 // Retry closes a failed settlement again for its next payout attempt (the

@@ -274,7 +274,7 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		}
 		g.lines = append(g.lines, l)
 		if l.Chain != d {
-			g.lines = append(g.lines, sg.SettlementLine{Kind: sg.LineClearing, Ref: l.Ref, Chain: l.Chain, To: d, Cleared: l.Net, At: now})
+			g.lines = append(g.lines, sg.SettlementLine{Kind: sg.LineClearing, Ref: clearingRef(l), Chain: l.Chain, To: d, Cleared: l.Net, At: now})
 		}
 	}
 	var out []sg.Settlement
@@ -303,6 +303,18 @@ func (s *Service) record(ctx context.Context, tenant string, lines []sg.Settleme
 		out = append(out, stl)
 	}
 	return out, nil
+}
+
+// clearingRef is the ref of the clearing line that goes with l: l's own
+// for an invoice, refund or chargeback; for another kind its kind and ref
+// (an adjustment reversing a refund shares the refund's transfer id, and a
+// clearing line is recorded once per ref and chain).
+func clearingRef(l sg.SettlementLine) string {
+	switch l.Kind {
+	case sg.LineInvoice, sg.LineRefund, sg.LineChargeback:
+		return l.Ref
+	}
+	return string(l.Kind) + "/" + l.Ref
 }
 
 // dueFor is when the settlement becomes due under cfg after lines added

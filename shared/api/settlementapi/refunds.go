@@ -146,12 +146,17 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 		return ledger.Result{}, err
 	case !fresh && prior.RequestHash != rf.hash:
 		return ledger.Result{}, sg.ErrIdempotencyKeyReused
+	case !fresh && settlement.EndedUnpaid(prior.State):
+		// Its payout ended without paying: answered as it was, nothing is
+		// reserved again, and what it took is given back (once; the
+		// pipeline's Settler normally did so already).
+		return ledger.Result{Transfer: prior, Replayed: true}, svc.RefundUnpaid(ctx, rf.inv, prior, rf.key)
 	}
 	from, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee, fresh)
 	if err != nil {
 		return ledger.Result{}, err
 	}
-	meta := map[string]string{"invoice_id": rf.inv.ID, "refund": "true"}
+	meta := map[string]string{settlement.MetaInvoiceID: rf.inv.ID, settlement.MetaRefund: "true", settlement.MetaRefundKey: rf.key}
 	if rf.link != "" {
 		meta["refund_link"] = rf.link
 	}
@@ -166,6 +171,11 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 			}
 		}
 		return ledger.Result{}, err
+	}
+	if settlement.EndedUnpaid(r.Transfer.State) {
+		// A retry that raced the payout's end (its reservation was made
+		// again after the Settler released it): given back once more.
+		return r, svc.RefundUnpaid(ctx, rf.inv, r.Transfer, rf.key)
 	}
 	// The refund is a line of the merchant's settlement: the amount and
 	// the network fee held for it come off the net. Money the settlement

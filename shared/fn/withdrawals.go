@@ -73,7 +73,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 		// the refund a payout ended unpaid gives back.
 		Settler: settlement.PayoutSettler{Svc: stl,
 			Refunds: settlementapi.RefundEnds{Invoices: invoiceStoreOf(st), Transfers: st.Ledger, Svc: stl, Log: obs.NewLogger(os.Stdout, "settlement")},
-			Next: compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
+			Next:    compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
 	}, st, nil
 }
 

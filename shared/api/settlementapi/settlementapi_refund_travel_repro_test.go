@@ -17,7 +17,9 @@ func TestReproRefundAboveTravelThreshold(t *testing.T) {
 	r := newRefundRig(t)
 	clock := func() time.Time { return r.now }
 	travel := &compliance.Travel{Store: &memstore.Travel{}, Sealer: &memstore.Sealer{}, Now: clock,
-		Config: func(context.Context, string) (sg.TravelRuleConfig, error) { return sg.TravelRuleConfig{Threshold: 3_000_000}, nil }}
+		Config: func(context.Context, string) (sg.TravelRuleConfig, error) {
+			return sg.TravelRuleConfig{Threshold: 3_000_000}, nil
+		}}
 	r.w.Policy = compliance.TravelPolicy{Travel: travel}
 	r.configure()
 	inv := r.pay(10_000_000)

@@ -19,6 +19,7 @@ type JobResult struct {
 	Failed   int // payout refused
 	Waiting  int // payout held back: the chain's hot wallet is short
 	Errors   int // left due for the next run
+	Redriven int // parked invoices settled now their freeze is lifted
 }
 
 // CloseDue is the scheduled job: it reads the due index (a sparse index
@@ -35,12 +36,15 @@ func (s *Service) CloseDue(ctx context.Context, now time.Time) (JobResult, error
 	if limit <= 0 {
 		limit = 100
 	}
+	// Parked invoices first: settled now, their lines are in the open
+	// settlements this run may close.
+	redriven, perr := s.redriveParked(ctx, limit)
 	refs, err := s.Store.DueSettlements(ctx, now, limit)
 	if err != nil {
-		return JobResult{}, err
+		return JobResult{Redriven: redriven}, err
 	}
-	res := JobResult{Due: len(refs)}
-	var first error
+	res := JobResult{Due: len(refs), Redriven: redriven}
+	first := perr
 	if s.Batch != nil {
 		// Closed settlements are left closed here and paid together below.
 		ctx = context.WithValue(ctx, collectingKey{}, true)

@@ -50,6 +50,11 @@ type Service struct {
 	// Events, if set, takes settlement.closed, settlement.payout_requested,
 	// settlement.paid and settlement.failed (ordered by settlement id).
 	Events sg.EventPublisher
+	// Parked, if set, keeps the paid invoices a freeze kept from settling
+	// (the deposit hook parks them); the job settles them through Invoices
+	// once the freeze is lifted (parked.go).
+	Parked   sg.ParkedInvoices
+	Invoices InvoiceReader
 	// Now is the clock; nil is the wall clock.
 	Now func() time.Time
 	// Log, if set, records what the job did (ids and codes only).

@@ -53,9 +53,11 @@ func withdrawalsAndSettlements(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, 
 	return w, st, svc, err
 }
 
-// SettlementsClose builds the scheduled settlement job: it closes the
-// settlements whose cut-off passed or whose threshold was reached (the
-// sparse due index, never a scan) and requests each one's payout.
+// SettlementsClose builds the scheduled settlement job: it settles the
+// paid invoices a freeze kept from settling once it is lifted (the parked
+// list, a query), closes the settlements whose cut-off passed or whose
+// threshold was reached (the sparse due index, never a scan) and requests
+// each one's payout.
 func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	svc, err := Settlements(env)
 	if err != nil {
@@ -78,8 +80,9 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	svc.Owed = st.Withdrawals
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
-		if res.Due > 0 {
-			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors)
+		if res.Due > 0 || res.Redriven > 0 {
+			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors,
+				"redriven", res.Redriven)
 		}
 		return res, err
 	}, nil

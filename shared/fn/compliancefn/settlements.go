@@ -97,8 +97,13 @@ func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	// ---- settlebugs: a refund's travel-rule data, as any withdrawal's ----
 	refunds := settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc,
-		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL")}
+		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL"), Travel: k.Travel}
 	chargebacks := settlementapi.Chargebacks{Invoices: fn.InvoiceReader(st), Svc: svc, Idem: st.Base}
 	return httpapi.Wrap("invoices-refund", settlementapi.Serve(refunds, chargebacks)), nil
 }
@@ -111,6 +116,11 @@ func RefundLinks(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: fn.InvoiceReader(st), W: w, Svc: svc, Idem: st.Base}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: fn.InvoiceReader(st), W: w, Svc: svc, Idem: st.Base,
+		Travel: k.Travel}
 	return httpapi.Wrap("refund-links", invoiceapi.Public(h.Serve)), nil
 }

@@ -318,7 +318,8 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 			}
 			s.log().InfoContext(ctx, "settlement.payout_taken_on", "tenant", tenant, "settlement", id, "transfer", transferID)
 			if err := s.announce(ctx, took); err != nil {
-				return sg.Settlement{}, err
+				// As the job's own step: logged, the end is recorded all the same.
+				s.log().WarnContext(ctx, "settlement.event_unsent", "tenant", tenant, "settlement", id, "status", took.Status, "code", code(err))
 			}
 			continue
 		}

@@ -354,7 +354,7 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 func (s *Service) attemptOf(ctx context.Context, stl sg.Settlement, t sg.Transfer) bool {
 	if stl.Status != sg.SettlementClosed || t.Type != sg.TransferWithdrawal || t.TenantID != stl.TenantID ||
 		t.Metadata["settlement_id"] != stl.ID || t.Metadata["attempt"] != strconv.Itoa(stl.Attempt) ||
-		t.Chain != stl.Chain || t.Amount != stl.Totals.Net || t.ToAddress != stl.Destination.Address {
+		t.Chain != stl.Chain || t.Amount != stl.Totals.Net || sg.ScreenKey(t.Chain, t.ToAddress) != sg.ScreenKey(stl.Chain, stl.Destination.Address) {
 		return false
 	}
 	cfg, err := s.governing(ctx, stl)

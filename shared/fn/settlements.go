@@ -57,7 +57,10 @@ func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 	}
 	fees := &settlement.Fees{Schedules: st.Settlements, Network: nf, Now: time.Now}
 	svc := &settlement.Service{Fees: fees, Configs: st.Settlements, Store: st.Settlements, Now: time.Now,
-		Ledger: settlementLedger{st.Ledger, st.Wallets}, Refunds: dynamo.RefundCaps{Table: st.Base}, Committed: st.Settlements}
+		Ledger: settlementLedger{st.Ledger, st.Wallets}, Refunds: dynamo.RefundCaps{Table: st.Base}, Committed: st.Settlements,
+		// Paid invoices a freeze kept from settling: the deposit hook parks
+		// them, the settlements-close job settles them once it is lifted.
+		Parked: dynamo.ParkedInvoices{Table: st.Base}, Invoices: invoiceStoreOf(st)}
 	if p, err := WebhookPublisher(env); err == nil {
 		svc.Events = p
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/api/settlementapi"
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -68,9 +69,11 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 		Service: Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Freezes: st.Custody, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st.Withdrawals,
 		Destinations: st.Watch, Waits: st.Withdrawals, Tokens: tokens(env),
-		// The tier limits, then the settlement a payout pays (if any).
+		// The tier limits, then the settlement a payout pays (if any), or
+		// the refund a payout ended unpaid gives back.
 		Settler: settlement.PayoutSettler{Svc: stl,
-			Next: compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
+			Refunds: settlementapi.RefundEnds{Invoices: invoiceStoreOf(st), Transfers: st.Ledger, Svc: stl, Log: obs.NewLogger(os.Stdout, "settlement")},
+			Next:    compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
 	}, st, nil
 }
 

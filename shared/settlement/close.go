@@ -3,6 +3,7 @@ package settlement
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -18,6 +19,7 @@ type JobResult struct {
 	Failed   int // payout refused
 	Waiting  int // payout held back: the chain's hot wallet is short
 	Errors   int // left due for the next run
+	Redriven int // parked invoices settled now their freeze is lifted
 }
 
 // CloseDue is the scheduled job: it reads the due index (a sparse index
@@ -34,12 +36,15 @@ func (s *Service) CloseDue(ctx context.Context, now time.Time) (JobResult, error
 	if limit <= 0 {
 		limit = 100
 	}
+	// Parked invoices first: settled now, their lines are in the open
+	// settlements this run may close.
+	redriven, perr := s.redriveParked(ctx, limit)
 	refs, err := s.Store.DueSettlements(ctx, now, limit)
 	if err != nil {
-		return JobResult{}, err
+		return JobResult{Redriven: redriven}, err
 	}
-	res := JobResult{Due: len(refs)}
-	var first error
+	res := JobResult{Due: len(refs), Redriven: redriven}
+	first := perr
 	if s.Batch != nil {
 		// Closed settlements are left closed here and paid together below.
 		ctx = context.WithValue(ctx, collectingKey{}, true)
@@ -287,20 +292,42 @@ func (s *Service) pay(ctx context.Context, stl sg.Settlement) (sg.Settlement, er
 // a redelivery publishes the same event id again (sent once); an error
 // (the event not published) asks for a redelivery.
 func (s *Service) MarkPaid(ctx context.Context, tenant, id, transferID string) (sg.Settlement, error) {
-	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "")
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementPaid, "", nil)
 }
 
 // MarkFailed records that the payout transfer failed for good (reason: a
 // stable code); Retry pays it again. Idempotent.
 func (s *Service) MarkFailed(ctx context.Context, tenant, id, transferID, reason string) (sg.Settlement, error) {
-	return s.finish(ctx, tenant, id, transferID, sg.SettlementFailed, reason)
+	return s.finish(ctx, tenant, id, transferID, sg.SettlementFailed, reason, nil)
 }
 
-func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to sg.SettlementStatus, reason string) (sg.Settlement, error) {
+// finish records the end of the settlement's payout transferID. payout,
+// when given, is that transfer: a closed settlement with no payout
+// recorded takes it on when it is a payout of the settlement's current
+// attempt (the job requested it and stopped before recording it, and it
+// ended before the next run, which would otherwise record it as paying
+// for ever): first paying with it, then its end.
+func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to sg.SettlementStatus, reason string, payout *sg.Transfer) (sg.Settlement, error) {
 	for range maxAttempts {
 		stl, err := s.Store.Settlement(ctx, tenant, id)
 		if err != nil {
 			return sg.Settlement{}, err
+		}
+		if stl.PayoutTransferID == "" && payout != nil && s.attemptOf(ctx, stl, *payout) {
+			stl.Status, stl.PayoutTransferID, stl.Held, stl.Waiting, stl.DueAt = sg.SettlementPaying, transferID, nil, "", time.Time{}
+			took, err := s.Store.UpdateSettlement(ctx, stl)
+			if errors.Is(err, sg.ErrSettlementChanged) {
+				continue
+			}
+			if err != nil {
+				return sg.Settlement{}, err
+			}
+			s.log().InfoContext(ctx, "settlement.payout_taken_on", "tenant", tenant, "settlement", id, "transfer", transferID)
+			if err := s.announce(ctx, took); err != nil {
+				// As the job's own step: logged, the end is recorded all the same.
+				s.log().WarnContext(ctx, "settlement.event_unsent", "tenant", tenant, "settlement", id, "status", took.Status, "code", code(err))
+			}
+			continue
 		}
 		if stl.PayoutTransferID != transferID {
 			return sg.Settlement{}, sg.ErrSettlementChanged.WithMessage("the transfer is not this settlement's payout")
@@ -325,6 +352,19 @@ func (s *Service) finish(ctx context.Context, tenant, id, transferID string, to 
 		return out, s.announce(ctx, out)
 	}
 	return sg.Settlement{}, sg.Unavailable("settlement.finish", errors.New("the settlement kept changing"))
+}
+
+// attemptOf reports whether t is a payout of stl's current attempt: stl is
+// closed, t names it and its attempt, and t pays its net from the
+// settlement wallet to its destination on its chain.
+func (s *Service) attemptOf(ctx context.Context, stl sg.Settlement, t sg.Transfer) bool {
+	if stl.Status != sg.SettlementClosed || t.Type != sg.TransferWithdrawal || t.TenantID != stl.TenantID ||
+		t.Metadata["settlement_id"] != stl.ID || t.Metadata["attempt"] != strconv.Itoa(stl.Attempt) ||
+		t.Chain != stl.Chain || t.Amount != stl.Totals.Net || sg.ScreenKey(t.Chain, t.ToAddress) != sg.ScreenKey(stl.Chain, stl.Destination.Address) {
+		return false
+	}
+	cfg, err := s.governing(ctx, stl)
+	return err == nil && t.FromWallet == cfg.WalletID
 }
 
 // Retry closes a failed settlement again for its next payout attempt (the

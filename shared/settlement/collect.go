@@ -274,10 +274,15 @@ func (s *Service) PayoutWallet(ctx context.Context, stl sg.Settlement, fee sg.Am
 // pipeline's Settler (after Next, the tier limits) hears of every payout
 // that moved its money or ended without; a settlement's payout (metadata
 // settlement_id) posted marks it paid, one rejected, cancelled, failed or
-// expired marks it failed (Retry pays it again). Idempotent.
+// expired marks it failed (Retry pays it again). A refund's payout
+// (metadata refund) that ended without paying is handed to Refunds, which
+// gives back its reservation and its settlement line. Idempotent.
 type PayoutSettler struct {
 	Next sg.PayoutSettler
 	Svc  *Service
+	// Refunds hears of refund payouts that ended unpaid (nil: nothing is
+	// given back, and the invoice's cap and settlement keep the refund).
+	Refunds RefundEnds
 }
 
 var _ sg.PayoutSettler = PayoutSettler{}
@@ -289,16 +294,25 @@ func (p PayoutSettler) Settle(ctx context.Context, t sg.Transfer) error {
 			return err
 		}
 	}
-	id := t.Metadata["settlement_id"]
-	if id == "" || t.Type != sg.TransferWithdrawal || p.Svc == nil {
+	if t.Type != sg.TransferWithdrawal {
 		return nil
 	}
+	if t.Metadata[MetaRefund] == "true" && EndedUnpaid(t.State) && p.Refunds != nil {
+		return p.Refunds.RefundEnded(ctx, t)
+	}
+	id := t.Metadata["settlement_id"]
+	if id == "" || p.Svc == nil {
+		return nil
+	}
+	// finish may take on a payout of the settlement's attempt that the job
+	// requested but did not record (it stopped in between, and the payout
+	// ended before the next run).
 	var err error
 	switch t.State {
 	case sg.StatePosted:
-		_, err = p.Svc.MarkPaid(ctx, t.TenantID, id, t.ID)
+		_, err = p.Svc.finish(ctx, t.TenantID, id, t.ID, sg.SettlementPaid, "", &t)
 	case sg.StateRejected, sg.StateCancelled, sg.StateFailed, sg.StateExpired:
-		_, err = p.Svc.MarkFailed(ctx, t.TenantID, id, t.ID, failReason(t))
+		_, err = p.Svc.finish(ctx, t.TenantID, id, t.ID, sg.SettlementFailed, failReason(t), &t)
 	default:
 		return nil
 	}

@@ -31,9 +31,10 @@ type InvoiceHook struct {
 
 var _ sg.DepositListener = InvoiceHook{}
 
-// OnDeposit implements sg.DepositListener. A business refusal (a freeze
-// over a wallet, say) leaves the invoice unsettled and is logged, never
-// retried forever; a fault is returned for a retry.
+// OnDeposit implements sg.DepositListener. A business refusal leaves the
+// invoice unsettled and is logged, never retried forever; one by a freeze
+// over a wallet parks the invoice (Service.Parked), and the scheduled job
+// settles it once the freeze is lifted. A fault is returned for a retry.
 func (h InvoiceHook) OnDeposit(ctx context.Context, d sg.WalletDeposit) error {
 	if h.Next != nil {
 		if err := h.Next.OnDeposit(ctx, d); err != nil {
@@ -58,6 +59,11 @@ func (h InvoiceHook) OnDeposit(ctx context.Context, d sg.WalletDeposit) error {
 	_, err = h.Settle.AddPaidInvoice(ctx, d.Tenant, inv)
 	if err != nil && refused(err) {
 		h.Settle.log().WarnContext(ctx, "settlement.invoice_not_settled", "tenant", d.Tenant, "invoice", inv.ID, "code", code(err))
+		if code(err) == ErrCollectFrozen.Code {
+			// Parked: the job settles it once the freeze is lifted. A
+			// failed write is a fault: the deposit is offered again.
+			return h.Settle.park(ctx, inv)
+		}
 		return nil
 	}
 	return err

@@ -50,6 +50,11 @@ type Service struct {
 	// Events, if set, takes settlement.closed, settlement.payout_requested,
 	// settlement.paid and settlement.failed (ordered by settlement id).
 	Events sg.EventPublisher
+	// Parked, if set, keeps the paid invoices a freeze kept from settling
+	// (the deposit hook parks them); the job settles them through Invoices
+	// once the freeze is lifted (parked.go).
+	Parked   sg.ParkedInvoices
+	Invoices InvoiceReader
 	// Now is the clock; nil is the wall clock.
 	Now func() time.Time
 	// Log, if set, records what the job did (ids and codes only).
@@ -306,7 +311,7 @@ func (s *Service) file(ctx context.Context, tenant string, lines []sg.Settlement
 		}
 		g.lines = append(g.lines, l)
 		if l.Chain != d {
-			g.lines = append(g.lines, sg.SettlementLine{Kind: sg.LineClearing, Ref: l.Ref, Chain: l.Chain, To: d, Cleared: l.Net, At: now})
+			g.lines = append(g.lines, sg.SettlementLine{Kind: sg.LineClearing, Ref: clearingRef(l), Chain: l.Chain, To: d, Cleared: l.Net, At: now})
 		}
 	}
 	var out []sg.Settlement
@@ -346,6 +351,18 @@ func (s *Service) settleNow(ctx context.Context, tenant string, stls []sg.Settle
 		out = append(out, stl)
 	}
 	return out
+}
+
+// clearingRef is the ref of the clearing line that goes with l: l's own
+// for an invoice, refund or chargeback; for another kind its kind and ref
+// (an adjustment reversing a refund shares the refund's transfer id, and a
+// clearing line is recorded once per ref and chain).
+func clearingRef(l sg.SettlementLine) string {
+	switch l.Kind {
+	case sg.LineInvoice, sg.LineRefund, sg.LineChargeback:
+		return l.Ref
+	}
+	return string(l.Kind) + "/" + l.Ref
 }
 
 // dueFor is when the settlement becomes due under cfg after lines added

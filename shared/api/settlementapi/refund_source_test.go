@@ -76,7 +76,7 @@ func newRefundRig(t *testing.T) *refundRig {
 	r.w = &ledger.Withdrawals{Service: lsvc, Mover: r.led, Queue: &memstore.Queue{}, Freezes: r.led, Quotes: r.led, Destinations: r.led, Waits: r.led,
 		Fee:     func(sg.Chain) sg.Amount { return rigFee },
 		Payouts: map[sg.Chain]ledger.Payout{sg.Ethereum: okChain{}, sg.Tron: okChain{}},
-		Settler: settlement.PayoutSettler{Svc: r.svc}}
+		Settler: settlement.PayoutSettler{Svc: r.svc, Refunds: RefundEnds{Invoices: r.invoices, Transfers: r.led, Svc: r.svc}}}
 	for i, id := range []*string{&r.invW, &r.stlW} {
 		*id = sg.NewID("wal", r.now.Add(time.Duration(i)*time.Second))
 		w := sg.Wallet{ID: *id, TenantID: rigTenant, Index: uint32(i + 1), CreatedAt: r.now}

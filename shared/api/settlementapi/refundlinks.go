@@ -11,6 +11,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/settlement"
@@ -128,6 +129,10 @@ type RefundLinkClaims struct {
 	Svc      *settlement.Service
 	Idem     sg.IdempotencyClaims
 	Now      func() time.Time
+	// Travel, if set, refuses a claim the travel rule now covers (the
+	// threshold lowered since the link was made): the link carries no
+	// travel-rule data, so its payout could never be paid.
+	Travel *compliance.Travel
 }
 
 // ClaimRequest is the payer's body.
@@ -212,6 +217,9 @@ func (h RefundLinkClaims) Claim(ctx context.Context, req httpapi.Request) (httpa
 	return httpapi.Once(ctx, h.Idem, l.TenantID, OpRefundLinkClaim, key, hash, time.Minute, h.now, func() (int, any, error) {
 		if l.State == sg.RefundLinkOpen && h.now().After(l.ExpiresAt) {
 			return 0, nil, sg.ErrRefundLinkExpired
+		}
+		if err := (Refunds{Travel: h.Travel}).linkTravel(ctx, l.TenantID, l.Chain, l.Amount); err != nil {
+			return 0, nil, err
 		}
 		claimed, err := h.Links.ClaimRefundLink(ctx, l.TenantID, l.ID, dest, h.now())
 		if err != nil {

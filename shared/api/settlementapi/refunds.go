@@ -2,6 +2,7 @@ package settlementapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/settlement"
@@ -35,6 +37,10 @@ type Refunds struct {
 	Idem      sg.IdempotencyClaims
 	PortalURL string
 	Now       func() time.Time
+	// Travel checks and records a refund's travel-rule data, as for any
+	// withdrawal (nil: a request carrying travel_rule is refused, and the
+	// pipeline's travel step decides alone).
+	Travel *compliance.Travel
 }
 
 // RefundRequest is the refund's body. Chain defaults to the chain of the
@@ -48,6 +54,10 @@ type RefundRequest struct {
 	ToAddress string `json:"to_address,omitempty"`
 	PayerLink bool   `json:"payer_link,omitempty"`
 	Reason    string `json:"reason,omitempty" validate:"max=200"`
+	// TravelRule is the refund's travel-rule data (IVMS 101): the merchant
+	// as originator, the payer as beneficiary; required above the
+	// deployment's threshold, as on POST /v1/withdrawals.
+	TravelRule json.RawMessage `json:"travel_rule,omitempty"`
 }
 
 // payerOf is the chain and sender of the invoice's first confirmed
@@ -89,6 +99,12 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 		return httpapi.Response{}, sg.ErrChainNotAccepted.WithParam("chain")
 	}
 	if body.PayerLink {
+		if len(body.TravelRule) > 0 {
+			return httpapi.Response{}, sg.ErrValidation.WithParam(compliance.TravelParam).WithMessage("a payer link carries no travel_rule: give to_address with it")
+		}
+		if err := h.linkTravel(ctx, p.TenantID, chain, amount); err != nil {
+			return httpapi.Response{}, err
+		}
 		return h.createLink(ctx, p, key, inv, chain, amount, body)
 	}
 	dest := strings.TrimSpace(body.ToAddress)
@@ -102,6 +118,20 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	if e, ok := err.(*sg.Error); ok {
 		return httpapi.Response{}, e.WithParam("to_address")
 	}
+	// The travel rule is checked before anything is reserved or held: a
+	// refund over the threshold without its data is refused now, not
+	// rejected by the pipeline once its grace has run out.
+	var travel *sg.TravelPayload
+	if h.Travel != nil {
+		if travel, err = h.Travel.PayoutRequest(ctx, p.TenantID, chain, to.Format(chain), amount, body.TravelRule); err != nil {
+			return httpapi.Response{}, err
+		}
+		if travel != nil && h.Travel.Sealer == nil {
+			return httpapi.Response{}, sg.Unavailable("settlementapi.refund", errors.New("travel-rule data cannot be stored: no envelope key is configured"))
+		}
+	} else if len(body.TravelRule) > 0 {
+		return httpapi.Response{}, sg.ErrUnknownField.WithParam(compliance.TravelParam)
+	}
 	hash := httpapi.RequestHash(OpRefund, struct {
 		Invoice string
 		Body    RefundRequest
@@ -111,11 +141,35 @@ func (h Refunds) Create(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	if h.Travel != nil && !settlement.EndedUnpaid(r.Transfer.State) {
+		// Recorded once per payout (a retry finds the same data); if this
+		// fails, the payout waits for it within the travel step's grace
+		// and a retry of the request records it.
+		if _, err := h.Travel.RequireForPayout(ctx, p.TenantID, r.Transfer, travel); err != nil {
+			return httpapi.Response{}, err
+		}
+	}
 	resp := httpapi.JSON(http.StatusCreated, api.ViewTransfer(r.Transfer))
 	if r.Replayed {
 		resp.Headers["idempotent-replayed"] = "true"
 	}
 	return resp, nil
+}
+
+// linkTravel refuses a payer link for a refund the travel rule covers:
+// the link carries no travel-rule data, so its payout could never be paid
+// (travel_rule_data_required; send to_address and travel_rule instead).
+func (h Refunds) linkTravel(ctx context.Context, tenant string, c sg.Chain, amount sg.Amount) error {
+	if h.Travel == nil {
+		return nil
+	}
+	if _, err := h.Travel.CheckPayout(ctx, tenant, c, "", amount, nil); err != nil {
+		if errors.Is(err, sg.ErrTravelRuleDataRequired) {
+			return sg.ErrTravelRuleDataRequired.WithMessage("a refund over the travel-rule threshold needs travel_rule: give to_address and travel_rule, not payer_link")
+		}
+		return err
+	}
+	return nil
 }
 
 // refund is one refund to pay: to an address, under a key.
@@ -146,12 +200,17 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 		return ledger.Result{}, err
 	case !fresh && prior.RequestHash != rf.hash:
 		return ledger.Result{}, sg.ErrIdempotencyKeyReused
+	case !fresh && settlement.EndedUnpaid(prior.State):
+		// Its payout ended without paying: answered as it was, nothing is
+		// reserved again, and what it took is given back (once; the
+		// pipeline's Settler normally did so already).
+		return ledger.Result{Transfer: prior, Replayed: true}, svc.RefundUnpaid(ctx, rf.inv, prior, rf.key)
 	}
 	from, err := svc.RefundSource(ctx, rf.inv, rf.chain, rf.key, rf.amount, fee, fresh)
 	if err != nil {
 		return ledger.Result{}, err
 	}
-	meta := map[string]string{"invoice_id": rf.inv.ID, "refund": "true"}
+	meta := map[string]string{settlement.MetaInvoiceID: rf.inv.ID, settlement.MetaRefund: "true", settlement.MetaRefundKey: rf.key}
 	if rf.link != "" {
 		meta["refund_link"] = rf.link
 	}
@@ -166,6 +225,11 @@ func payRefund(ctx context.Context, w *ledger.Withdrawals, svc *settlement.Servi
 			}
 		}
 		return ledger.Result{}, err
+	}
+	if settlement.EndedUnpaid(r.Transfer.State) {
+		// A retry that raced the payout's end (its reservation was made
+		// again after the Settler released it): given back once more.
+		return r, svc.RefundUnpaid(ctx, rf.inv, r.Transfer, rf.key)
 	}
 	// The refund is a line of the merchant's settlement: the amount and
 	// the network fee held for it come off the net. Money the settlement

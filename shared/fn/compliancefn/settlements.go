@@ -53,9 +53,11 @@ func withdrawalsAndSettlements(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, 
 	return w, st, svc, err
 }
 
-// SettlementsClose builds the scheduled settlement job: it closes the
-// settlements whose cut-off passed or whose threshold was reached (the
-// sparse due index, never a scan) and requests each one's payout.
+// SettlementsClose builds the scheduled settlement job: it settles the
+// paid invoices a freeze kept from settling once it is lifted (the parked
+// list, a query), closes the settlements whose cut-off passed or whose
+// threshold was reached (the sparse due index, never a scan) and requests
+// each one's payout.
 func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	svc, err := Settlements(env)
 	if err != nil {
@@ -78,8 +80,9 @@ func SettlementsClose(ctx context.Context, env fn.Env) (fn.Job, error) {
 	svc.Owed = st.Withdrawals
 	return func(ctx context.Context) (any, error) {
 		res, err := svc.CloseDue(ctx, time.Now())
-		if res.Due > 0 {
-			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors)
+		if res.Due > 0 || res.Redriven > 0 {
+			log.Info("settlements", "due", res.Due, "closed", res.Closed, "paying", res.Paying, "held", res.Held, "failed", res.Failed, "errors", res.Errors,
+				"redriven", res.Redriven)
 		}
 		return res, err
 	}, nil
@@ -94,8 +97,13 @@ func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	// ---- settlebugs: a refund's travel-rule data, as any withdrawal's ----
 	refunds := settlementapi.Refunds{Invoices: fn.InvoiceReader(st), W: w, Svc: svc,
-		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL")}
+		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL"), Travel: k.Travel}
 	chargebacks := settlementapi.Chargebacks{Invoices: fn.InvoiceReader(st), Svc: svc, Idem: st.Base}
 	return httpapi.Wrap("invoices-refund", settlementapi.Serve(refunds, chargebacks)), nil
 }
@@ -108,6 +116,11 @@ func RefundLinks(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: fn.InvoiceReader(st), W: w, Svc: svc, Idem: st.Base}
+	k, err := Build(env, st)
+	if err != nil {
+		return nil, err
+	}
+	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: fn.InvoiceReader(st), W: w, Svc: svc, Idem: st.Base,
+		Travel: k.Travel}
 	return httpapi.Wrap("refund-links", invoiceapi.Public(h.Serve)), nil
 }

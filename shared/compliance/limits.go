@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -160,6 +161,49 @@ func (l *Limits) Reserve(ctx context.Context, tenant, subject, id string, chain 
 		runtime.Gosched()
 	}
 	return sg.Unavailable("compliance.Reserve", errors.New("the limit counters kept moving"))
+}
+
+var _ sg.LimitClaimer = (*Limits)(nil)
+
+// Claim is Reserve for a transfer whose store writes the claim in the
+// transfer's own transaction (sg.ClaimingLedger): the tier, the usage and
+// the id's reservation are read side by side (one round trip), the amount
+// is checked as Reserve checks it, and the usage with the amount added and
+// a committed reservation come back to be written with the transfer. An
+// id that already holds a reservation claims nothing (nil): a retry.
+func (l *Limits) Claim(ctx context.Context, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
+	if id == "" {
+		return nil, sg.Internal("compliance.Claim", errors.New("a claim needs the payment's id"))
+	}
+	at = at.UTC()
+	var (
+		wg               sync.WaitGroup
+		r                tierResolved
+		u                sg.LimitUsage
+		rerr, uerr, herr error
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); r, rerr = l.resolve(ctx, tenant, subject, at) }()
+	go func() { defer wg.Done(); u, uerr = l.Counters.LimitUsage(ctx, tenant, subject) }()
+	go func() { defer wg.Done(); _, herr = l.Counters.LimitReservation(ctx, tenant, subject, id) }()
+	wg.Wait()
+	switch {
+	case herr == nil:
+		return nil, nil
+	case !errors.Is(herr, sg.ErrNotFound):
+		return nil, herr
+	case rerr != nil:
+		return nil, rerr
+	case uerr != nil:
+		return nil, uerr
+	}
+	u.Prune(at)
+	if err := limitCheck(r, u, chain, amount, op, at); err != nil {
+		return nil, err
+	}
+	u.Add(chain, at, amount)
+	return &sg.LimitClaim{Usage: u, Reservation: sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: chain, Amount: amount,
+		At: at, State: sg.ReservationCommitted, UpdatedAt: at}}, nil
 }
 
 // Commit keeps a reservation's usage: the payment moved its money.

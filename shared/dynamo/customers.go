@@ -334,17 +334,19 @@ func (st *Customers) LimitReservation(ctx context.Context, tenant, subject, id s
 		At: getUsec(it, "at"), State: sg.ReservationState(getS(it, "state")), UpdatedAt: getUsec(it, "updated")}, nil
 }
 
-// SaveLimits writes u and r in one transaction, over u's version and r's state.
-func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) error {
+// limitPuts are the two conditional writes of u (over its version) and r
+// (new when from is "", else still in state from), for SaveLimits and for
+// a transfer that claims its limits in its own transaction.
+func limitPuts(table string, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) (usage, res *types.Put, err error) {
 	pk := limitKeyPK(u.TenantID, u.Subject)
 	if r.TenantID != u.TenantID || r.Subject != u.Subject || strings.Contains(u.Subject, "#") {
-		return sg.Internal("dynamo.SaveLimits", fmt.Errorf("a reservation saved with another subject's usage"))
+		return nil, nil, sg.Internal("dynamo.SaveLimits", fmt.Errorf("a reservation saved with another subject's usage"))
 	}
 	buckets := make(map[string]types.AttributeValue, len(u.Buckets))
 	for _, k := range u.BucketKeys() {
 		buckets[k] = n(int64(u.Buckets[k]))
 	}
-	usage := &types.Put{TableName: &st.table, Item: item{attrPK: s(pk), attrSK: s(limitUsageSK), "b": &types.AttributeValueMemberM{Value: buckets},
+	usage = &types.Put{TableName: &table, Item: item{attrPK: s(pk), attrSK: s(limitUsageSK), "b": &types.AttributeValueMemberM{Value: buckets},
 		"version": n(u.Version + 1)}}
 	if u.Version == 0 {
 		usage.ConditionExpression = aws.String("attribute_not_exists(PK)")
@@ -352,7 +354,7 @@ func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.Limit
 		usage.ConditionExpression = aws.String("version = :v")
 		usage.ExpressionAttributeValues = map[string]types.AttributeValue{":v": n(u.Version)}
 	}
-	res := &types.Put{TableName: &st.table, Item: item{attrPK: s(pk), attrSK: s(limitResPrefix + r.ID), "chain": s(string(r.Chain)),
+	res = &types.Put{TableName: &table, Item: item{attrPK: s(pk), attrSK: s(limitResPrefix + r.ID), "chain": s(string(r.Chain)),
 		"amount": n(int64(r.Amount)), "at": usecN(r.At), "state": s(string(r.State)), "updated": usecN(r.UpdatedAt),
 		attrExpires: n(r.At.Add(reservationRetention).Unix())}}
 	if from == "" {
@@ -362,7 +364,16 @@ func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.Limit
 		res.ExpressionAttributeNames = map[string]string{"#st": "state"}
 		res.ExpressionAttributeValues = map[string]types.AttributeValue{":from": s(string(from))}
 	}
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: usage}, {Put: res}}})
+	return usage, res, nil
+}
+
+// SaveLimits writes u and r in one transaction, over u's version and r's state.
+func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) error {
+	usage, res, err := limitPuts(st.table, u, r, from)
+	if err != nil {
+		return err
+	}
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: usage}, {Put: res}}})
 	if r := cancelled(err); len(r) > 0 {
 		for _, c := range r {
 			if aws.ToString(c.Code) == "ConditionalCheckFailed" {

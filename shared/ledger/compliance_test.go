@@ -169,8 +169,31 @@ func code(err error) string {
 // exactly the limit passes, one base unit more is refused by name and
 // posts nothing, a retry of a posted transfer is answered as it was even at
 // the limit, and a refusal for funds is still the first answer.
+// bothPaths runs f with the limits reserved and committed around the
+// transfer (Reserve, Commit) and with them claimed in the transfer's own
+// step (memstore.Claiming, as the DynamoDB adapter does in one
+// transaction): the answers must not differ.
+func bothPaths(t *testing.T, f func(t *testing.T, r *rig)) {
+	for _, claiming := range []bool{false, true} {
+		name := "reserved around the transfer"
+		if claiming {
+			name = "claimed in the transfer's transaction"
+		}
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t)
+			if claiming {
+				r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+			}
+			f(t, r)
+		})
+	}
+}
+
 func TestInternalTransfersHeldToTierLimits(t *testing.T) {
-	r := newRig(t)
+	bothPaths(t, internalTransfersHeldToTierLimits)
+}
+
+func internalTransfersHeldToTierLimits(t *testing.T, r *rig) {
 	ctx := context.Background()
 	from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
 	move := func(key string, amount sg.Amount) (ledger.Result, error) {
@@ -213,7 +236,10 @@ func TestInternalTransfersHeldToTierLimits(t *testing.T) {
 
 // A transfer refused for funds after the limits were spent gives them back.
 func TestTransferRefusedForFundsReleasesItsLimits(t *testing.T) {
-	r := newRig(t)
+	bothPaths(t, transferRefusedForFundsReleasesItsLimits)
+}
+
+func transferRefusedForFundsReleasesItsLimits(t *testing.T, r *rig) {
 	ctx := context.Background()
 	from, to := r.wallet(t, r.customer, usdt(8)), r.wallet(t, "", 0)
 	// Hold 5 of the 8 with a payout, so 5 more passes the limits (5+5 <= 25)
@@ -369,4 +395,121 @@ func TestPayoutsHeldToTierLimitsAndSettled(t *testing.T) {
 	if u := r.used(t); u != usdt(25) {
 		t.Fatalf("day used %s after a redelivery; want 25 USDT", u)
 	}
+}
+
+// A freeze over either wallet refuses the transfer with the named error
+// on both paths, and takes nothing of the limits.
+func TestFrozenWalletRefusedWithLimitsUntouched(t *testing.T) {
+	bothPaths(t, func(t *testing.T, r *rig) {
+		ctx := context.Background()
+		from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
+		for _, frozen := range []sg.Wallet{from, to} {
+			fr := sg.Freeze{ID: sg.NewID("frz", r.st.Now()), Scope: sg.FreezeWallet, TenantID: r.tenant, WalletID: frozen.ID, By: "ops", At: r.st.Now(), Required: 1}
+			if err := r.st.PutFreeze(ctx, fr, r.tenant, sg.JournalEntry{At: r.st.Now(), Actor: "ops", Action: "freeze"}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := r.svc.Transfer(ctx, r.tenant, "k-"+frozen.ID, "h", ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(1)})
+			if !errors.Is(err, sg.ErrFrozen) {
+				t.Fatalf("transfer with %s frozen: %v; want %s", frozen.ID, err, sg.ErrFrozen.Code)
+			}
+			if _, err := r.st.VoteUnfreeze(ctx, fr, sg.Approval{Approver: "boss", Approve: true, At: r.st.Now()}, r.tenant, sg.JournalEntry{At: r.st.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := r.used(t); got != 0 {
+			t.Fatalf("day used %s after refused transfers; want 0", got)
+		}
+		if got := r.available(t, from); got != usdt(100) {
+			t.Fatalf("available %s; want 100 USDT (nothing posted)", got)
+		}
+	})
+}
+
+// Transfers racing for the last of a day's limit never pass it together:
+// with 25 USDT a day, ten concurrent 5 USDT transfers post exactly five,
+// and the limit's usage equals what posted. A claim that lost the race
+// reads the usage again (ErrLimitsChanged) instead of failing.
+func TestConcurrentTransfersNeverPassTheLimitTogether(t *testing.T) {
+	bothPaths(t, func(t *testing.T, r *rig) {
+		ctx := context.Background()
+		from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
+		errs := make([]error, 10)
+		// Every transfer reads the usage before any of them writes it.
+		gate := &usageGate{LimitCounters: r.limits.Counters, waiting: len(errs), open: make(chan struct{})}
+		r.limits.Counters = gate
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				key := fmt.Sprint("race-", i)
+				_, errs[i] = r.svc.Transfer(ctx, r.tenant, key, "h-"+key, ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(5)})
+			}()
+		}
+		wg.Wait()
+		posted := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				posted++
+			case code(err) != sg.ErrTierLimitDaily.Code:
+				t.Fatalf("a racing transfer failed with %v; want posted or %s", err, sg.ErrTierLimitDaily.Code)
+			}
+		}
+		if posted != 5 || r.used(t) != usdt(25) || r.available(t, from) != usdt(75) {
+			t.Fatalf("posted %d, used %s, available %s; want 5 posted, 25 used, 75 left", posted, r.used(t), r.available(t, from))
+		}
+	})
+}
+
+// On the claiming path a posted transfer's reservation is written once,
+// already committed; a retry of the request writes nothing more.
+func TestClaimedTransferReservationIsCommitted(t *testing.T) {
+	r := newRig(t)
+	r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+	ctx := context.Background()
+	from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
+	in := ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(3)}
+	if _, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil {
+		t.Fatal(err)
+	}
+	id := "transfer:" + sg.KeyHash(r.tenant, ledger.OpTransfer, "once")
+	res, err := r.cust.LimitReservation(ctx, r.tenant, r.customer, id)
+	if err != nil || res.State != sg.ReservationCommitted || res.Amount != usdt(3) {
+		t.Fatalf("reservation %+v, %v; want 3 USDT committed", res, err)
+	}
+	before, _ := r.cust.LimitUsage(ctx, r.tenant, r.customer)
+	if got, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil || !got.Replayed {
+		t.Fatalf("retry: %+v, %v; want the first answer", got, err)
+	}
+	after, _ := r.cust.LimitUsage(ctx, r.tenant, r.customer)
+	if after.Version != before.Version || r.used(t) != usdt(3) {
+		t.Fatalf("usage version %d -> %d, used %s after a retry; want nothing written, 3 USDT used", before.Version, after.Version, r.used(t))
+	}
+}
+
+// usageGate holds the first reads of the limit usage until n of them have
+// arrived (or a generous bound has passed), so racing transfers all read
+// the same usage before any writes.
+type usageGate struct {
+	sg.LimitCounters
+	mu      sync.Mutex
+	waiting int
+	open    chan struct{}
+}
+
+func (g *usageGate) LimitUsage(ctx context.Context, tenant, subject string) (sg.LimitUsage, error) {
+	u, err := g.LimitCounters.LimitUsage(ctx, tenant, subject)
+	g.mu.Lock()
+	if g.waiting > 0 {
+		if g.waiting--; g.waiting == 0 {
+			close(g.open)
+		}
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+	case <-time.After(10 * time.Second):
+	}
+	return u, err
 }

@@ -95,6 +95,11 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// maps to the one reservation: a retry of a posted transfer spends
 	// nothing again, and is answered as it was even at the limit.
 	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	if claimer, ok := s.Limits.(sg.LimitClaimer); ok {
+		if store, ok := s.Store.(sg.ClaimingLedger); ok {
+			return s.transferClaiming(ctx, claimer, store, tenant, key, reqHash, spent, in, from, to, now)
+		}
+	}
 	if s.Limits != nil {
 		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
 		if sg.KindOf(err) == sg.KindRefused {
@@ -111,15 +116,7 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 		}
 	}
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
-	t := sg.Transfer{
-		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
-		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
-		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
-		Entry: sg.Entry{Postings: []sg.Posting{
-			{Account: src, Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
-			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},
-		}},
-	}
+	t := internalTransfer(tenant, key, reqHash, in, from, to, now)
 	err = s.Store.ApplyTransfer(ctx, t)
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
@@ -149,6 +146,85 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// reserved, which counts as used all the same.
 	_ = s.settleLimits(ctx, tenant, from, spent, true)
 	return Result{Transfer: t}, nil
+}
+
+// internalTransfer is the posted record of an internal transfer.
+func internalTransfer(tenant, key, reqHash string, in Internal, from, to sg.Wallet, now time.Time) sg.Transfer {
+	return sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
+		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
+		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
+			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},
+		}},
+	}
+}
+
+// claimAttempts bounds the re-reads when concurrent transfers of one
+// subject move its limit usage on; each round at least one of them posts.
+const claimAttempts = 64
+
+// transferClaiming is the rest of Transfer when the limits and the store
+// take the claim in the transfer's own transaction (sg.LimitClaimer,
+// sg.ClaimingLedger): the tier, usage and reservation read side by side,
+// then one transaction posts the transfer and takes the limits, or does
+// neither. Nothing is reserved before the transfer posts, so a refusal has
+// nothing to give back. The answers are Transfer's: a refusal by the tier
+// (after funds the wallet does not have), a retry answered as the first
+// attempt, held funds told from missing ones.
+func (s *Service) transferClaiming(ctx context.Context, claimer sg.LimitClaimer, store sg.ClaimingLedger, tenant, key, reqHash, spent string,
+	in Internal, from, to sg.Wallet, now time.Time) (Result, error) {
+	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+	t := internalTransfer(tenant, key, reqHash, in, from, to, now)
+	for range claimAttempts {
+		c, err := claimer.Claim(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		if sg.KindOf(err) == sg.KindRefused {
+			if b, berr := s.Store.AccountBalance(ctx, src, from.Shards()); berr == nil && b.Available < in.Amount {
+				err = s.whyShort(ctx, src, from.Shards(), in.Amount)
+			}
+			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if c == nil {
+			// The key already holds its reservation (an earlier attempt's):
+			// the transfer alone, and the reservation kept as before.
+			err = s.Store.ApplyTransfer(ctx, t)
+		} else {
+			err = store.ApplyTransferClaiming(ctx, t, *c)
+		}
+		switch {
+		case errors.Is(err, sg.ErrLimitsChanged):
+			continue
+		case errors.Is(err, sg.ErrTransferExists):
+			r, rerr := s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+			if rerr == nil && c == nil {
+				rerr = s.settleLimits(ctx, tenant, from, spent, true)
+			}
+			return r, rerr
+		case errors.Is(err, sg.ErrInsufficientFunds):
+			if c == nil { // the earlier attempt's reservation goes back, as Transfer gives it
+				if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+					return Result{}, rerr
+				}
+			}
+			return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
+		case err != nil:
+			if k := sg.KindOf(err); c == nil && k != sg.KindInternal && k != sg.KindUnavailable {
+				if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+					return Result{}, rerr
+				}
+			}
+			return Result{}, err
+		}
+		if c == nil {
+			_ = s.settleLimits(ctx, tenant, from, spent, true)
+		}
+		return Result{Transfer: t}, nil
+	}
+	return Result{}, sg.Unavailable("ledger.Transfer", errors.New("the limit counters kept moving"))
 }
 
 // settleLimits keeps (posted) or gives back (refused) what a transfer

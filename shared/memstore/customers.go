@@ -305,9 +305,28 @@ func (st *Customers) SaveLimits(_ context.Context, u sg.LimitUsage, r sg.LimitRe
 			return sg.ErrLimitsChanged
 		}
 	}
+	st.writeLimitsLocked(u, r)
+	return nil
+}
+
+// claimableLocked is SaveLimits' check for a new reservation, under st.mu.
+func (st *Customers) claimableLocked(u sg.LimitUsage, r sg.LimitReservation) error {
+	var cur int64
+	if b, ok := st.usage[customerKey(u.TenantID, u.Subject)]; ok {
+		var have sg.LimitUsage
+		_ = json.Unmarshal(b, &have)
+		cur = have.Version
+	}
+	if _, exists := st.reserved[customerKey(customerKey(r.TenantID, r.Subject), r.ID)]; exists || cur != u.Version {
+		return sg.ErrLimitsChanged
+	}
+	return nil
+}
+
+// writeLimitsLocked stores u (its version moved on) and r, under st.mu.
+func (st *Customers) writeLimitsLocked(u sg.LimitUsage, r sg.LimitReservation) {
 	u.Version++
 	r.At, r.UpdatedAt = usec(r.At), usec(r.UpdatedAt)
 	st.usage[customerKey(u.TenantID, u.Subject)] = encodeCustomer(u)
-	st.reserved[rk] = encodeCustomer(r)
-	return nil
+	st.reserved[customerKey(customerKey(r.TenantID, r.Subject), r.ID)] = encodeCustomer(r)
 }

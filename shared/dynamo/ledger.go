@@ -402,22 +402,36 @@ func (st *Ledger) ApplyTransferClaiming(ctx context.Context, t sg.Transfer, c sg
 	return st.apply(ctx, t, &c)
 }
 
-func (st *Ledger) apply(ctx context.Context, t sg.Transfer, c *sg.LimitClaim) error {
+// TransferClaimTx is the transaction ApplyTransferClaiming sends: t's
+// (TransferTx) with c's usage and reservation last.
+func (st *Ledger) TransferClaimTx(ctx context.Context, t sg.Transfer, c sg.LimitClaim) (*dynamodb.TransactWriteItemsInput, error) {
 	in, err := st.TransferTx(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	usage, res, err := limitPuts(st.table, c.Usage, c.Reservation, "")
+	if err != nil {
+		return nil, err
+	}
+	in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Put: usage}, types.TransactWriteItem{Put: res})
+	return in, nil
+}
+
+func (st *Ledger) apply(ctx context.Context, t sg.Transfer, c *sg.LimitClaim) error {
+	var in *dynamodb.TransactWriteItemsInput
+	var err error
+	claimed := 0
+	if c != nil {
+		in, err = st.TransferClaimTx(ctx, t, *c)
+		claimed = 2
+	} else {
+		in, err = st.TransferTx(ctx, t)
+	}
 	if errors.Is(err, ErrDebitRefused) {
 		return st.existsOr(ctx, t, sg.ErrInsufficientFunds)
 	}
 	if err != nil {
 		return err
-	}
-	claimed := 0
-	if c != nil {
-		usage, res, err := limitPuts(st.table, c.Usage, c.Reservation, "")
-		if err != nil {
-			return err
-		}
-		in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Put: usage}, types.TransactWriteItem{Put: res})
-		claimed = 2
 	}
 	_, err = st.db.TransactWriteItems(ctx, in)
 	if reasons := cancelled(err); reasons != nil {

@@ -430,61 +430,90 @@ func TestFrozenWalletRefusedWithLimitsUntouched(t *testing.T) {
 // and the limit's usage equals what posted. A claim that lost the race
 // reads the usage again (ErrLimitsChanged) instead of failing.
 func TestConcurrentTransfersNeverPassTheLimitTogether(t *testing.T) {
-	bothPaths(t, func(t *testing.T, r *rig) {
-		ctx := context.Background()
-		from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
-		errs := make([]error, 10)
-		// Every transfer reads the usage before any of them writes it.
-		gate := &usageGate{LimitCounters: r.limits.Counters, waiting: len(errs), open: make(chan struct{})}
-		r.limits.Counters = gate
-		var wg sync.WaitGroup
-		for i := range errs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				key := fmt.Sprint("race-", i)
-				_, errs[i] = r.svc.Transfer(ctx, r.tenant, key, "h-"+key, ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(5)})
-			}()
-		}
-		wg.Wait()
-		posted := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				posted++
-			case code(err) != sg.ErrTierLimitDaily.Code:
-				t.Fatalf("a racing transfer failed with %v; want posted or %s", err, sg.ErrTierLimitDaily.Code)
-			}
-		}
-		if posted != 5 || r.used(t) != usdt(25) || r.available(t, from) != usdt(75) {
-			t.Fatalf("posted %d, used %s, available %s; want 5 posted, 25 used, 75 left", posted, r.used(t), r.available(t, from))
-		}
-	})
+	// The customer's wallet and a wallet of no customer (its own subject,
+	// held to the default tier: its limits are read beside the wallets).
+	for _, ofCustomer := range []bool{true, false} {
+		t.Run(fmt.Sprint("of a customer: ", ofCustomer), func(t *testing.T) {
+			bothPaths(t, func(t *testing.T, r *rig) {
+				ctx := context.Background()
+				customer := ""
+				if ofCustomer {
+					customer = r.customer
+				}
+				from, to := r.wallet(t, customer, usdt(100)), r.wallet(t, "", 0)
+				subject := sg.LimitSubject(from)
+				errs := make([]error, 10)
+				// Every transfer reads the usage before any of them writes it.
+				gate := &usageGate{LimitCounters: r.limits.Counters, waiting: len(errs), open: make(chan struct{})}
+				r.limits.Counters = gate
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						key := fmt.Sprint("race-", i)
+						_, errs[i] = r.svc.Transfer(ctx, r.tenant, key, "h-"+key, ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(5)})
+					}()
+				}
+				wg.Wait()
+				posted := 0
+				for _, err := range errs {
+					switch {
+					case err == nil:
+						posted++
+					case code(err) != sg.ErrTierLimitDaily.Code:
+						t.Fatalf("a racing transfer failed with %v; want posted or %s", err, sg.ErrTierLimitDaily.Code)
+					}
+				}
+				if used := r.usedBy(t, subject); posted != 5 || used != usdt(25) || r.available(t, from) != usdt(75) {
+					t.Fatalf("posted %d, used %s, available %s; want 5 posted, 25 used, 75 left", posted, used, r.available(t, from))
+				}
+			})
+		})
+	}
+}
+
+func (r *rig) usedBy(t *testing.T, subject string) sg.Amount {
+	t.Helper()
+	u, err := r.cust.LimitUsage(context.Background(), r.tenant, subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Used(sg.ScopeAll, sg.WindowDay, r.st.Now())
 }
 
 // On the claiming path a posted transfer's reservation is written once,
 // already committed; a retry of the request writes nothing more.
 func TestClaimedTransferReservationIsCommitted(t *testing.T) {
-	r := newRig(t)
-	r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
-	ctx := context.Background()
-	from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
-	in := ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(3)}
-	if _, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil {
-		t.Fatal(err)
-	}
-	id := "transfer:" + sg.KeyHash(r.tenant, ledger.OpTransfer, "once")
-	res, err := r.cust.LimitReservation(ctx, r.tenant, r.customer, id)
-	if err != nil || res.State != sg.ReservationCommitted || res.Amount != usdt(3) {
-		t.Fatalf("reservation %+v, %v; want 3 USDT committed", res, err)
-	}
-	before, _ := r.cust.LimitUsage(ctx, r.tenant, r.customer)
-	if got, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil || !got.Replayed {
-		t.Fatalf("retry: %+v, %v; want the first answer", got, err)
-	}
-	after, _ := r.cust.LimitUsage(ctx, r.tenant, r.customer)
-	if after.Version != before.Version || r.used(t) != usdt(3) {
-		t.Fatalf("usage version %d -> %d, used %s after a retry; want nothing written, 3 USDT used", before.Version, after.Version, r.used(t))
+	for _, ofCustomer := range []bool{true, false} {
+		t.Run(fmt.Sprint("of a customer: ", ofCustomer), func(t *testing.T) {
+			r := newRig(t)
+			r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+			ctx := context.Background()
+			customer := ""
+			if ofCustomer {
+				customer = r.customer
+			}
+			from, to := r.wallet(t, customer, usdt(100)), r.wallet(t, "", 0)
+			subject := sg.LimitSubject(from)
+			in := ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(3)}
+			if _, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil {
+				t.Fatal(err)
+			}
+			id := "transfer:" + sg.KeyHash(r.tenant, ledger.OpTransfer, "once")
+			res, err := r.cust.LimitReservation(ctx, r.tenant, subject, id)
+			if err != nil || res.State != sg.ReservationCommitted || res.Amount != usdt(3) {
+				t.Fatalf("reservation %+v, %v; want 3 USDT committed", res, err)
+			}
+			before, _ := r.cust.LimitUsage(ctx, r.tenant, subject)
+			if got, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil || !got.Replayed {
+				t.Fatalf("retry: %+v, %v; want the first answer", got, err)
+			}
+			after, _ := r.cust.LimitUsage(ctx, r.tenant, subject)
+			if after.Version != before.Version || r.usedBy(t, subject) != usdt(3) {
+				t.Fatalf("usage version %d -> %d, used %s after a retry; want nothing written, 3 USDT used", before.Version, after.Version, r.usedBy(t, subject))
+			}
+		})
 	}
 }
 

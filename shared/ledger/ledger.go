@@ -69,9 +69,19 @@ type Result struct {
 // into a frozen wallet. The freeze is read just before the transaction, as
 // a payout's next step reads it: a transfer whose read came before a
 // freeze was written may still post after it.
+//
+// When the limits are claimed in the transfer's own transaction
+// (transferClaiming) the common path is still two round trips: the source
+// wallet's limits (tier, usage, reservation) are read beside the wallets,
+// for the wallet as its own subject; a wallet whose subject is its
+// customer has them read again for the customer.
 func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in Internal) (Result, error) {
 	if err := s.checkInternal(ctx, in); err != nil {
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+	}
+	var early *claimed
+	if claimer, _, ok := s.claiming(); ok {
+		early = s.claimEarly(ctx, claimer, tenant, key, in)
 	}
 	ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
 	if err != nil {
@@ -95,10 +105,8 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// maps to the one reservation: a retry of a posted transfer spends
 	// nothing again, and is answered as it was even at the limit.
 	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
-	if claimer, ok := s.Limits.(sg.LimitClaimer); ok {
-		if store, ok := s.Store.(sg.ClaimingLedger); ok {
-			return s.transferClaiming(ctx, claimer, store, tenant, key, reqHash, spent, in, from, to, now)
-		}
+	if claimer, store, ok := s.claiming(); ok {
+		return s.transferClaiming(ctx, claimer, store, early, tenant, key, reqHash, spent, in, from, to)
 	}
 	if s.Limits != nil {
 		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
@@ -161,6 +169,44 @@ func internalTransfer(tenant, key, reqHash string, in Internal, from, to sg.Wall
 	}
 }
 
+// claiming returns the limits and the store when both take an internal
+// transfer's limit claim in the transfer's own transaction.
+func (s *Service) claiming() (sg.LimitClaimer, sg.ClaimingLedger, bool) {
+	claimer, ok := s.Limits.(sg.LimitClaimer)
+	if !ok {
+		return nil, nil, false
+	}
+	store, ok := s.Store.(sg.ClaimingLedger)
+	return claimer, store, ok
+}
+
+// claimed is a claim read ahead, beside the wallets: the source wallet
+// taken as its own subject (a wallet with no customer), at the transfer's
+// time.
+type claimed struct {
+	subject string
+	at      time.Time
+	done    chan claimResult
+}
+
+type claimResult struct {
+	claim *sg.LimitClaim
+	err   error
+}
+
+// claimEarly starts the source wallet's claim (as its own subject) now,
+// so its reads overlap the wallets' read. Its answer is used only if the
+// wallet turns out to be its own subject and usable; it writes nothing.
+func (s *Service) claimEarly(ctx context.Context, claimer sg.LimitClaimer, tenant, key string, in Internal) *claimed {
+	e := &claimed{subject: in.From, at: s.Now().UTC().Truncate(time.Microsecond), done: make(chan claimResult, 1)}
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	go func() {
+		c, err := claimer.Claim(ctx, tenant, e.subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, e.at)
+		e.done <- claimResult{c, err}
+	}()
+	return e
+}
+
 // claimAttempts bounds the re-reads when concurrent transfers of one
 // subject move its limit usage on; each round at least one of them posts.
 const claimAttempts = 64
@@ -173,12 +219,20 @@ const claimAttempts = 64
 // nothing to give back. The answers are Transfer's: a refusal by the tier
 // (after funds the wallet does not have), a retry answered as the first
 // attempt, held funds told from missing ones.
-func (s *Service) transferClaiming(ctx context.Context, claimer sg.LimitClaimer, store sg.ClaimingLedger, tenant, key, reqHash, spent string,
-	in Internal, from, to sg.Wallet, now time.Time) (Result, error) {
+func (s *Service) transferClaiming(ctx context.Context, claimer sg.LimitClaimer, store sg.ClaimingLedger, early *claimed, tenant, key, reqHash, spent string,
+	in Internal, from, to sg.Wallet) (Result, error) {
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+	now := early.at
 	t := internalTransfer(tenant, key, reqHash, in, from, to, now)
-	for range claimAttempts {
-		c, err := claimer.Claim(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+	for attempt := range claimAttempts {
+		var c *sg.LimitClaim
+		var err error
+		if subject := sg.LimitSubject(from); attempt == 0 && subject == early.subject {
+			r := <-early.done
+			c, err = r.claim, r.err
+		} else {
+			c, err = claimer.Claim(ctx, tenant, subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		}
 		if sg.KindOf(err) == sg.KindRefused {
 			if b, berr := s.Store.AccountBalance(ctx, src, from.Shards()); berr == nil && b.Available < in.Amount {
 				err = s.whyShort(ctx, src, from.Shards(), in.Amount)

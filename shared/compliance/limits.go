@@ -54,6 +54,11 @@ func (l *Limits) resolve(ctx context.Context, tenant, subject string, at time.Ti
 	if err != nil {
 		return tierResolved{}, err
 	}
+	return l.resolveIn(ctx, tt, tenant, subject, at)
+}
+
+// resolveIn is resolve with the tenant's tier table already read.
+func (l *Limits) resolveIn(ctx context.Context, tt sg.TierTable, tenant, subject string, at time.Time) (tierResolved, error) {
 	r := tierResolved{status: sg.KYCNone}
 	name := tt.Default
 	if sg.ValidID(sg.CustomerIDPrefix, subject) {
@@ -176,6 +181,36 @@ func (l *Limits) Claim(ctx context.Context, tenant, subject, id string, chain sg
 		return nil, sg.Internal("compliance.Claim", errors.New("a claim needs the payment's id"))
 	}
 	at = at.UTC()
+	r, u, held, err := l.claimReads(ctx, tenant, subject, id, at)
+	switch {
+	case err != nil:
+		return nil, err
+	case held:
+		return nil, nil
+	}
+	u.Prune(at)
+	if err := limitCheck(r, u, chain, amount, op, at); err != nil {
+		return nil, err
+	}
+	u.Add(chain, at, amount)
+	return &sg.LimitClaim{Usage: u, Reservation: sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: chain, Amount: amount,
+		At: at, State: sg.ReservationCommitted, UpdatedAt: at}}, nil
+}
+
+// claimReads reads what Claim checks: the subject's tier, its usage and
+// whether id holds a reservation. One batch when the store can give it
+// (sg.LimitSnapshots, with the tier table and the counters in one store),
+// else three reads side by side. A subject that is a customer has the
+// customer read after (its tier may be the customer's own).
+func (l *Limits) claimReads(ctx context.Context, tenant, subject, id string, at time.Time) (tierResolved, sg.LimitUsage, bool, error) {
+	if snap, ok := l.Counters.(sg.LimitSnapshots); ok && any(l.Store) == any(l.Counters) {
+		tt, u, res, err := snap.LimitSnapshot(ctx, tenant, subject, id)
+		if err != nil || res != nil {
+			return tierResolved{}, u, res != nil, err
+		}
+		r, err := l.resolveIn(ctx, tt, tenant, subject, at)
+		return r, u, false, err
+	}
 	var (
 		wg               sync.WaitGroup
 		r                tierResolved
@@ -189,21 +224,13 @@ func (l *Limits) Claim(ctx context.Context, tenant, subject, id string, chain sg
 	wg.Wait()
 	switch {
 	case herr == nil:
-		return nil, nil
+		return r, u, true, nil
 	case !errors.Is(herr, sg.ErrNotFound):
-		return nil, herr
+		return r, u, false, herr
 	case rerr != nil:
-		return nil, rerr
-	case uerr != nil:
-		return nil, uerr
+		return r, u, false, rerr
 	}
-	u.Prune(at)
-	if err := limitCheck(r, u, chain, amount, op, at); err != nil {
-		return nil, err
-	}
-	u.Add(chain, at, amount)
-	return &sg.LimitClaim{Usage: u, Reservation: sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: chain, Amount: amount,
-		At: at, State: sg.ReservationCommitted, UpdatedAt: at}}, nil
+	return r, u, false, uerr
 }
 
 // Commit keeps a reservation's usage: the payment moved its money.

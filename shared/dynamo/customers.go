@@ -255,14 +255,19 @@ func (st *Customers) Tiers(ctx context.Context, tenant string) (sg.TierTable, er
 	if err != nil {
 		return sg.TierTable{}, classify("dynamo.Tiers", err)
 	}
-	if out.Item == nil {
+	return decodeTiers(tenant, out.Item)
+}
+
+// decodeTiers is the tier table stored in it (nil: the default table).
+func decodeTiers(tenant string, it item) (sg.TierTable, error) {
+	if it == nil {
 		return sg.DefaultTierTable(tenant), nil
 	}
 	var tt sg.TierTable
-	if err := json.Unmarshal([]byte(getS(out.Item, "table")), &tt); err != nil {
+	if err := json.Unmarshal([]byte(getS(it, "table")), &tt); err != nil {
 		return sg.TierTable{}, sg.Internal("dynamo.Tiers", err)
 	}
-	tt.TenantID, tt.Version, tt.UpdatedAt = tenant, getN(out.Item, "version"), getUsec(out.Item, "updated")
+	tt.TenantID, tt.Version, tt.UpdatedAt = tenant, getN(it, "version"), getUsec(it, "updated")
 	return tt, nil
 }
 
@@ -302,11 +307,16 @@ func (st *Customers) LimitUsage(ctx context.Context, tenant, subject string) (sg
 	if err != nil {
 		return sg.LimitUsage{}, classify("dynamo.LimitUsage", err)
 	}
-	if out.Item == nil {
+	return decodeUsage(u, out.Item)
+}
+
+// decodeUsage fills u from its stored item (nil: none yet).
+func decodeUsage(u sg.LimitUsage, it item) (sg.LimitUsage, error) {
+	if it == nil {
 		return u, nil
 	}
-	u.Version = getN(out.Item, "version")
-	if m, ok := out.Item["b"].(*types.AttributeValueMemberM); ok {
+	u.Version = getN(it, "version")
+	if m, ok := it["b"].(*types.AttributeValueMemberM); ok {
 		for k, v := range m.Value {
 			if nv, ok := v.(*types.AttributeValueMemberN); ok {
 				x, err := strconv.ParseInt(nv.Value, 10, 64)
@@ -329,9 +339,51 @@ func (st *Customers) LimitReservation(ctx context.Context, tenant, subject, id s
 	if out.Item == nil {
 		return sg.LimitReservation{}, sg.ErrNotFound
 	}
-	it := out.Item
+	return decodeReservation(tenant, subject, id, out.Item), nil
+}
+
+func decodeReservation(tenant, subject, id string, it item) sg.LimitReservation {
 	return sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: sg.Chain(getS(it, "chain")), Amount: sg.Amount(getN(it, "amount")),
-		At: getUsec(it, "at"), State: sg.ReservationState(getS(it, "state")), UpdatedAt: getUsec(it, "updated")}, nil
+		At: getUsec(it, "at"), State: sg.ReservationState(getS(it, "state")), UpdatedAt: getUsec(it, "updated")}
+}
+
+var _ sg.LimitSnapshots = (*Customers)(nil)
+
+// LimitSnapshot reads the tier table, the subject's usage and the
+// reservation under id in one BatchGetItem (consistent reads).
+func (st *Customers) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	tiersKey := key(tenantPK(tenant), customerTiersSK)
+	usageKey := key(limitKeyPK(tenant, subject), limitUsageSK)
+	resKey := key(limitKeyPK(tenant, subject), limitResPrefix+id)
+	items, err := st.batchGet(ctx, []map[string]types.AttributeValue{tiersKey, usageKey, resKey})
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	var tiers, usage, res item
+	for _, it := range items {
+		switch pk, sk := getS(it, attrPK), getS(it, attrSK); {
+		case pk == tenantPK(tenant) && sk == customerTiersSK:
+			tiers = it
+		case pk == limitKeyPK(tenant, subject) && sk == limitUsageSK:
+			usage = it
+		case pk == limitKeyPK(tenant, subject) && sk == limitResPrefix+id:
+			res = it
+		}
+	}
+	tt, err := decodeTiers(tenant, tiers)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	u, err := decodeUsage(sg.LimitUsage{TenantID: tenant, Subject: subject, Buckets: map[string]sg.Amount{}}, usage)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	var r *sg.LimitReservation
+	if res != nil {
+		v := decodeReservation(tenant, subject, id, res)
+		r = &v
+	}
+	return tt, u, r, nil
 }
 
 // limitPuts are the two conditional writes of u (over its version) and r

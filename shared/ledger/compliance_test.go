@@ -444,8 +444,8 @@ func TestConcurrentTransfersNeverPassTheLimitTogether(t *testing.T) {
 				subject := sg.LimitSubject(from)
 				errs := make([]error, 10)
 				// Every transfer reads the usage before any of them writes it.
-				gate := &usageGate{LimitCounters: r.limits.Counters, waiting: len(errs), open: make(chan struct{})}
-				r.limits.Counters = gate
+				gate := &usageGate{Customers: r.cust, waiting: len(errs), open: make(chan struct{})}
+				r.limits.Store, r.limits.Counters = gate, gate
 				var wg sync.WaitGroup
 				for i := range errs {
 					wg.Add(1)
@@ -517,18 +517,17 @@ func TestClaimedTransferReservationIsCommitted(t *testing.T) {
 	}
 }
 
-// usageGate holds the first reads of the limit usage until n of them have
-// arrived (or a generous bound has passed), so racing transfers all read
-// the same usage before any writes.
+// usageGate holds the first reads of the limit usage (alone or in a
+// snapshot) until n of them have arrived (or a generous bound has passed),
+// so racing transfers all read the same usage before any writes.
 type usageGate struct {
-	sg.LimitCounters
+	*memstore.Customers
 	mu      sync.Mutex
 	waiting int
 	open    chan struct{}
 }
 
-func (g *usageGate) LimitUsage(ctx context.Context, tenant, subject string) (sg.LimitUsage, error) {
-	u, err := g.LimitCounters.LimitUsage(ctx, tenant, subject)
+func (g *usageGate) wait() {
 	g.mu.Lock()
 	if g.waiting > 0 {
 		if g.waiting--; g.waiting == 0 {
@@ -540,5 +539,16 @@ func (g *usageGate) LimitUsage(ctx context.Context, tenant, subject string) (sg.
 	case <-g.open:
 	case <-time.After(10 * time.Second):
 	}
+}
+
+func (g *usageGate) LimitUsage(ctx context.Context, tenant, subject string) (sg.LimitUsage, error) {
+	u, err := g.Customers.LimitUsage(ctx, tenant, subject)
+	g.wait()
 	return u, err
+}
+
+func (g *usageGate) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	tt, u, r, err := g.Customers.LimitSnapshot(ctx, tenant, subject, id)
+	g.wait()
+	return tt, u, r, err
 }

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"sync"
@@ -329,4 +330,27 @@ func (st *Customers) writeLimitsLocked(u sg.LimitUsage, r sg.LimitReservation) {
 	r.At, r.UpdatedAt = usec(r.At), usec(r.UpdatedAt)
 	st.usage[customerKey(u.TenantID, u.Subject)] = encodeCustomer(u)
 	st.reserved[customerKey(customerKey(r.TenantID, r.Subject), r.ID)] = encodeCustomer(r)
+}
+
+var _ sg.LimitSnapshots = (*Customers)(nil)
+
+// LimitSnapshot reads the tier table, the subject's usage and the
+// reservation under id (nil if none), as the adapter does in one batch.
+func (st *Customers) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	tt, err := st.Tiers(ctx, tenant)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	u, err := st.LimitUsage(ctx, tenant, subject)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	r, err := st.LimitReservation(ctx, tenant, subject, id)
+	switch {
+	case errors.Is(err, sg.ErrNotFound):
+		return tt, u, nil, nil
+	case err != nil:
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	return tt, u, &r, nil
 }

@@ -54,3 +54,11 @@ type LimitClaimer interface {
 type ClaimingLedger interface {
 	ApplyTransferClaiming(ctx context.Context, t Transfer, c LimitClaim) error
 }
+
+// LimitSnapshots is implemented by a customer store that is also the
+// subject's limit counters and can read, in one round trip, what a limit
+// claim needs: the tenant's tier table (the default when none is stored),
+// the subject's usage, and the reservation under id (nil if none).
+type LimitSnapshots interface {
+	LimitSnapshot(ctx context.Context, tenant, subject, id string) (TierTable, LimitUsage, *LimitReservation, error)
+}

@@ -14,6 +14,7 @@ type ClaimStores interface {
 	Store
 	sg.ClaimingLedger
 	sg.LimitCounters
+	sg.LimitSnapshots
 }
 
 // Claims runs the claim cases: a transfer and its limit claim are written
@@ -128,5 +129,25 @@ var claimCases = []struct {
 		wantErr(t, "ApplyTransferClaiming(130 of 100)", st.ApplyTransferClaiming(ctx, f.tr, f.claim), sg.ErrInsufficientFunds)
 		wantBalance(t, st, f.from, 100, 0, 0)
 		f.wantUnclaimed(t, st, 0)
+	}},
+	{"LimitSnapshot/reads the tier table, the usage and the reservation as the single reads do", func(t *testing.T, st ClaimStores) {
+		f := newClaim(t, st, "claim-snap")
+		ten, subj, id := f.from.TenantID, f.from.ID, f.claim.Reservation.ID
+		tt, u, r, err := st.LimitSnapshot(ctx, ten, subj, id)
+		must(t, "LimitSnapshot(before)", err)
+		if tt.Default != sg.DefaultTierTable(ten).Default || tt.TenantID != ten || u.Version != 0 || len(u.Buckets) != 0 || r != nil {
+			t.Fatalf("before any claim: tiers %+v, usage %+v, reservation %+v; want the default table, no usage, none", tt, u, r)
+		}
+		must(t, "ApplyTransferClaiming", st.ApplyTransferClaiming(ctx, f.tr, f.claim))
+		_, u, r, err = st.LimitSnapshot(ctx, ten, subj, id)
+		must(t, "LimitSnapshot(after)", err)
+		single, err := st.LimitUsage(ctx, ten, subj)
+		must(t, "LimitUsage", err)
+		if u.Version != single.Version || u.Used(sg.ScopeAll, sg.WindowDay, f.claim.Reservation.At) != 30 {
+			t.Fatalf("usage %+v; want what LimitUsage reads (%+v)", u, single)
+		}
+		if r == nil || r.State != sg.ReservationCommitted || r.Amount != 30 || r.ID != id {
+			t.Fatalf("reservation %+v; want 30 committed under %s", r, id)
+		}
 	}},
 }

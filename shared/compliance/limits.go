@@ -188,6 +188,30 @@ func (l *Limits) Claim(ctx context.Context, tenant, subject, id string, chain sg
 	case held:
 		return nil, nil
 	}
+	return claimOf(r, u, tenant, subject, id, chain, amount, op, at)
+}
+
+var _ sg.SnapshotClaimer = (*Limits)(nil)
+
+// ClaimFrom is Claim over a snapshot read with the transfer's wallets
+// (sg.WalletsAndLimits): only a customer subject's customer is read.
+func (l *Limits) ClaimFrom(ctx context.Context, snap sg.LimitSnapshot, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
+	if id == "" {
+		return nil, sg.Internal("compliance.Claim", errors.New("a claim needs the payment's id"))
+	}
+	if snap.Reservation != nil {
+		return nil, nil
+	}
+	at = at.UTC()
+	r, err := l.resolveIn(ctx, snap.Tiers, tenant, subject, at)
+	if err != nil {
+		return nil, err
+	}
+	return claimOf(r, snap.Usage, tenant, subject, id, chain, amount, op, at)
+}
+
+// claimOf checks amount against tier r and usage u and returns the claim.
+func claimOf(r tierResolved, u sg.LimitUsage, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
 	u.Prune(at)
 	if err := limitCheck(r, u, chain, amount, op, at); err != nil {
 		return nil, err

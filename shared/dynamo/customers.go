@@ -352,38 +352,61 @@ var _ sg.LimitSnapshots = (*Customers)(nil)
 // LimitSnapshot reads the tier table, the subject's usage and the
 // reservation under id in one BatchGetItem (consistent reads).
 func (st *Customers) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
-	tiersKey := key(tenantPK(tenant), customerTiersSK)
-	usageKey := key(limitKeyPK(tenant, subject), limitUsageSK)
-	resKey := key(limitKeyPK(tenant, subject), limitResPrefix+id)
-	items, err := st.batchGet(ctx, []map[string]types.AttributeValue{tiersKey, usageKey, resKey})
+	items, err := st.batchGet(ctx, limitKeys(tenant, subject, id))
 	if err != nil {
 		return sg.TierTable{}, sg.LimitUsage{}, nil, err
 	}
+	snap, err := limitSnapshotOf(tenant, subject, id, items)
+	return snap.Tiers, snap.Usage, snap.Reservation, err
+}
+
+// limitKeys are the keys of a limit snapshot: the tier table, the usage,
+// the reservation.
+func limitKeys(tenant, subject, id string) []map[string]types.AttributeValue {
+	return []map[string]types.AttributeValue{key(tenantPK(tenant), customerTiersSK), key(limitKeyPK(tenant, subject), limitUsageSK),
+		key(limitKeyPK(tenant, subject), limitResPrefix+id)}
+}
+
+// isLimitItem reports whether it is one of keys' items.
+func isLimitItem(it item, keys []map[string]types.AttributeValue) bool {
+	pk, sk := getS(it, attrPK), getS(it, attrSK)
+	for _, k := range keys {
+		if getS(k, attrPK) == pk && getS(k, attrSK) == sk {
+			return true
+		}
+	}
+	return false
+}
+
+// limitSnapshotOf decodes the items read under limitKeys (absent ones:
+// the default tier table, no usage, no reservation).
+func limitSnapshotOf(tenant, subject, id string, items []item) (sg.LimitSnapshot, error) {
+	keys := limitKeys(tenant, subject, id)
 	var tiers, usage, res item
 	for _, it := range items {
-		switch pk, sk := getS(it, attrPK), getS(it, attrSK); {
-		case pk == tenantPK(tenant) && sk == customerTiersSK:
+		switch {
+		case isLimitItem(it, keys[:1]):
 			tiers = it
-		case pk == limitKeyPK(tenant, subject) && sk == limitUsageSK:
+		case isLimitItem(it, keys[1:2]):
 			usage = it
-		case pk == limitKeyPK(tenant, subject) && sk == limitResPrefix+id:
+		case isLimitItem(it, keys[2:]):
 			res = it
 		}
 	}
 	tt, err := decodeTiers(tenant, tiers)
 	if err != nil {
-		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+		return sg.LimitSnapshot{}, err
 	}
 	u, err := decodeUsage(sg.LimitUsage{TenantID: tenant, Subject: subject, Buckets: map[string]sg.Amount{}}, usage)
 	if err != nil {
-		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+		return sg.LimitSnapshot{}, err
 	}
-	var r *sg.LimitReservation
+	snap := sg.LimitSnapshot{Tiers: tt, Usage: u}
 	if res != nil {
-		v := decodeReservation(tenant, subject, id, res)
-		r = &v
+		r := decodeReservation(tenant, subject, id, res)
+		snap.Reservation = &r
 	}
-	return tt, u, r, nil
+	return snap, nil
 }
 
 // limitPuts are the two conditional writes of u (over its version) and r

@@ -309,6 +309,33 @@ func (st *Wallets) WalletsUnderFreeze(ctx context.Context, tenant string, ids ..
 	return ws, coverage(ids, freezes), nil
 }
 
+var _ sg.WalletsAndLimits = (*Wallets)(nil)
+
+// WalletsUnderFreezeAndLimits is WalletsUnderFreeze with the limit
+// snapshot of subject under reservation id (Customers.LimitSnapshot) read
+// in the same BatchGetItem: an internal transfer's one read.
+func (st *Wallets) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
+	ids = walletIDs(ids)
+	lk := limitKeys(tenant, subject, id)
+	ws, rest, err := st.walletsAnd(ctx, tenant, ids, append(coverKeys(tenant, ids), lk...))
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	var freezes, limits []item
+	for _, it := range rest {
+		if isLimitItem(it, lk) {
+			limits = append(limits, it)
+		} else {
+			freezes = append(freezes, it)
+		}
+	}
+	snap, err := limitSnapshotOf(tenant, subject, id, limits)
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	return ws, coverage(ids, freezes), snap, nil
+}
+
 // walletsAnd reads the wallets ids and the items of extra in one batch,
 // returning the wallets by id and the other items read.
 func (st *Wallets) walletsAnd(ctx context.Context, tenant string, ids []string, extra []map[string]types.AttributeValue) (map[string]sg.Wallet, []item, error) {

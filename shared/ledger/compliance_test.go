@@ -170,19 +170,21 @@ func code(err error) string {
 // posts nothing, a retry of a posted transfer is answered as it was even at
 // the limit, and a refusal for funds is still the first answer.
 // bothPaths runs f with the limits reserved and committed around the
-// transfer (Reserve, Commit) and with them claimed in the transfer's own
+// transfer (Reserve, Commit), with them claimed in the transfer's own
 // step (memstore.Claiming, as the DynamoDB adapter does in one
-// transaction): the answers must not differ.
+// transaction) and read beside the wallets, and claimed with the wallets
+// and the limits read in one batch (sg.WalletsAndLimits): the answers must
+// not differ.
 func bothPaths(t *testing.T, f func(t *testing.T, r *rig)) {
-	for _, claiming := range []bool{false, true} {
-		name := "reserved around the transfer"
-		if claiming {
-			name = "claimed in the transfer's transaction"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, mode := range []string{"reserved around the transfer", "claimed in the transfer's transaction", "claimed, read with the wallets"} {
+		t.Run(mode, func(t *testing.T) {
 			r := newRig(t)
-			if claiming {
+			switch mode {
+			case "claimed in the transfer's transaction":
 				r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+			case "claimed, read with the wallets":
+				cl := memstore.Claiming{Store: r.st, Counters: r.cust}
+				r.svc.Store, r.svc.Wallets = cl, cl
 			}
 			f(t, r)
 		})
@@ -446,6 +448,9 @@ func TestConcurrentTransfersNeverPassTheLimitTogether(t *testing.T) {
 				// Every transfer reads the usage before any of them writes it.
 				gate := &usageGate{Customers: r.cust, waiting: len(errs), open: make(chan struct{})}
 				r.limits.Store, r.limits.Counters = gate, gate
+				if cl, ok := r.svc.Wallets.(memstore.Claiming); ok {
+					r.svc.Wallets = gatedWallets{Claiming: cl, gate: gate}
+				}
 				var wg sync.WaitGroup
 				for i := range errs {
 					wg.Add(1)
@@ -551,4 +556,16 @@ func (g *usageGate) LimitSnapshot(ctx context.Context, tenant, subject, id strin
 	tt, u, r, err := g.Customers.LimitSnapshot(ctx, tenant, subject, id)
 	g.wait()
 	return tt, u, r, err
+}
+
+// gatedWallets holds the one-batch read of wallets and limits at the gate.
+type gatedWallets struct {
+	memstore.Claiming
+	gate *usageGate
+}
+
+func (g gatedWallets) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
+	ws, fr, snap, err := g.Claiming.WalletsUnderFreezeAndLimits(ctx, tenant, subject, id, ids...)
+	g.gate.wait()
+	return ws, fr, snap, err
 }

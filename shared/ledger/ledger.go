@@ -79,11 +79,17 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	if err := s.checkInternal(ctx, in); err != nil {
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 	}
-	var early *claimed
+	var (
+		early  *claimed
+		ws     map[string]sg.Wallet
+		frozen map[string]sg.Freeze
+		err    error
+	)
 	if claimer, _, ok := s.claiming(); ok {
-		early = s.claimEarly(ctx, claimer, tenant, key, in)
+		early, ws, frozen, err = s.readClaiming(ctx, claimer, tenant, key, in)
+	} else {
+		ws, frozen, err = s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
 	}
-	ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
 	if err != nil {
 		return Result{}, err
 	}
@@ -192,6 +198,30 @@ type claimed struct {
 type claimResult struct {
 	claim *sg.LimitClaim
 	err   error
+}
+
+// readClaiming reads the wallets under freeze and, beside them, the
+// source wallet's claim as its own subject: in the same batch when the
+// wallets' store keeps the limits too (sg.WalletsAndLimits) and the limits
+// can claim from what it read (sg.SnapshotClaimer), else side by side
+// (claimEarly).
+func (s *Service) readClaiming(ctx context.Context, claimer sg.LimitClaimer, tenant, key string, in Internal) (*claimed, map[string]sg.Wallet, map[string]sg.Freeze, error) {
+	both, ok := s.Wallets.(sg.WalletsAndLimits)
+	sc, ok2 := claimer.(sg.SnapshotClaimer)
+	if !ok || !ok2 {
+		early := s.claimEarly(ctx, claimer, tenant, key, in)
+		ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
+		return early, ws, frozen, err
+	}
+	e := &claimed{subject: in.From, at: s.Now().UTC().Truncate(time.Microsecond), done: make(chan claimResult, 1)}
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	ws, frozen, snap, err := both.WalletsUnderFreezeAndLimits(ctx, tenant, e.subject, spent, in.From, in.To)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := sc.ClaimFrom(ctx, snap, tenant, e.subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, e.at)
+	e.done <- claimResult{c, err}
+	return e, ws, frozen, nil
 }
 
 // claimEarly starts the source wallet's claim (as its own subject) now,

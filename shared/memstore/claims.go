@@ -43,3 +43,19 @@ func (cl Claiming) ApplyTransferClaiming(_ context.Context, t sg.Transfer, c sg.
 		return nil
 	})
 }
+
+var _ sg.WalletsAndLimits = Claiming{}
+
+// WalletsUnderFreezeAndLimits reads the wallets under freeze and the limit
+// snapshot, as the adapter does in one batch.
+func (cl Claiming) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
+	ws, frozen, err := cl.Store.WalletsUnderFreeze(ctx, tenant, ids...)
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	tt, u, r, err := cl.Counters.LimitSnapshot(ctx, tenant, subject, id)
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	return ws, frozen, sg.LimitSnapshot{Tiers: tt, Usage: u, Reservation: r}, nil
+}

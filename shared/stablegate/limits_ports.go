@@ -62,3 +62,25 @@ type ClaimingLedger interface {
 type LimitSnapshots interface {
 	LimitSnapshot(ctx context.Context, tenant, subject, id string) (TierTable, LimitUsage, *LimitReservation, error)
 }
+
+// LimitSnapshot is what a limit claim reads: the tenant's tier table, the
+// subject's usage and the reservation under the claim's id (nil if none).
+type LimitSnapshot struct {
+	Tiers       TierTable
+	Usage       LimitUsage
+	Reservation *LimitReservation
+}
+
+// WalletsAndLimits reads an internal transfer's wallets under freeze
+// (WalletReader.WalletsUnderFreeze) and the limit snapshot of subject
+// under reservation id in one round trip, for a store that keeps both.
+type WalletsAndLimits interface {
+	WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]Wallet, map[string]Freeze, LimitSnapshot, error)
+}
+
+// SnapshotClaimer is a LimitClaimer that can claim from a snapshot already
+// read (WalletsAndLimits), reading nothing more for a subject that is not
+// a customer.
+type SnapshotClaimer interface {
+	ClaimFrom(ctx context.Context, snap LimitSnapshot, tenant, subject, id string, chain Chain, amount Amount, op LimitOp, at time.Time) (*LimitClaim, error)
+}

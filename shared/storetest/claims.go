@@ -15,6 +15,7 @@ type ClaimStores interface {
 	sg.ClaimingLedger
 	sg.LimitCounters
 	sg.LimitSnapshots
+	sg.WalletsAndLimits
 }
 
 // Claims runs the claim cases: a transfer and its limit claim are written
@@ -148,6 +149,27 @@ var claimCases = []struct {
 		}
 		if r == nil || r.State != sg.ReservationCommitted || r.Amount != 30 || r.ID != id {
 			t.Fatalf("reservation %+v; want 30 committed under %s", r, id)
+		}
+	}},
+	{"WalletsUnderFreezeAndLimits/reads what WalletsUnderFreeze and LimitSnapshot read", func(t *testing.T, st ClaimStores) {
+		f := newClaim(t, st, "claim-both")
+		ten, subj, id := f.from.TenantID, f.from.ID, f.claim.Reservation.ID
+		must(t, "ApplyTransferClaiming", st.ApplyTransferClaiming(ctx, f.tr, f.claim))
+		must(t, "PutFreeze(payee)", st.PutFreeze(ctx, freeze(sg.FreezeWallet, ten, f.to.ID), ten, journal(f.to.ID)))
+		ws, frozen, snap, err := st.WalletsUnderFreezeAndLimits(ctx, ten, subj, id, f.from.ID, f.to.ID)
+		must(t, "WalletsUnderFreezeAndLimits", err)
+		wantWs, wantFrozen, err := st.WalletsUnderFreeze(ctx, ten, f.from.ID, f.to.ID)
+		must(t, "WalletsUnderFreeze", err)
+		if len(ws) != len(wantWs) || ws[f.from.ID].ID != f.from.ID || ws[f.to.ID].ID != f.to.ID {
+			t.Fatalf("wallets %v; want %v", ws, wantWs)
+		}
+		if len(frozen) != 1 || frozen[f.to.ID].ID != wantFrozen[f.to.ID].ID {
+			t.Fatalf("freezes %v; want the payee's alone (%v)", frozen, wantFrozen)
+		}
+		tt, u, r, err := st.LimitSnapshot(ctx, ten, subj, id)
+		must(t, "LimitSnapshot", err)
+		if snap.Tiers.Default != tt.Default || snap.Usage.Version != u.Version || snap.Reservation == nil || r == nil || *snap.Reservation != *r {
+			t.Fatalf("snapshot %+v; want %+v, %+v, %+v", snap, tt, u, r)
 		}
 	}},
 }

@@ -111,6 +111,25 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 		fmt.Printf("| %-28s | %6d | %11d |\n", what, sizes[i], dynamo.WriteUnits(sizes[i], true))
 	}
 	fmt.Printf("| %-28s | %6s | %11d |\n", "total (goal: at most 6)", "", units)
+	// The tier limits are claimed in the same transaction: two more Puts,
+	// the subject's usage (here a wallet's first: it grows with the
+	// rolling windows' hour and day buckets in use) and the reservation.
+	subject := wallets[0]
+	u := sg.LimitUsage{TenantID: tenant, Subject: subject, Buckets: map[string]sg.Amount{}}
+	u.Add(sg.Tron, now, t.Amount)
+	claimTx, err := st.Ledger.TransferClaimTx(ctx, t, sg.LimitClaim{Usage: u, Reservation: sg.LimitReservation{TenantID: tenant, Subject: subject,
+		ID: "transfer:" + sg.KeyHash(tenant, ledger.OpTransfer, "cost-1"), Chain: sg.Tron, Amount: t.Amount, At: now, State: sg.ReservationCommitted, UpdatedAt: now}})
+	if err != nil {
+		return err
+	}
+	claimUnits := 0
+	for i, ti := range claimTx.TransactItems[len(tx.TransactItems):] {
+		size := dynamo.ItemSize(ti.Put.Item)
+		what := [2]string{"limit usage (Put)", "limit reservation (Put)"}[i]
+		fmt.Printf("| %-28s | %6d | %11d |\n", what, size, dynamo.WriteUnits(size, true))
+		claimUnits += dynamo.WriteUnits(size, true)
+	}
+	fmt.Printf("| %-28s | %6s | %11d |\n", "with the tier limits' claim", "", units+claimUnits)
 
 	// 2. Handler against a bare transaction, same run, same table.
 	// The handler logs each request to stdout, as on Lambda; here that

@@ -312,28 +312,33 @@ func (st *Wallets) WalletsUnderFreeze(ctx context.Context, tenant string, ids ..
 var _ sg.WalletsAndLimits = (*Wallets)(nil)
 
 // WalletsUnderFreezeAndLimits is WalletsUnderFreeze with the limit
-// snapshot of subject under reservation id (Customers.LimitSnapshot) read
-// in the same BatchGetItem: an internal transfer's one read.
+// snapshot of subject under reservation id (Customers.LimitSnapshot): an
+// internal transfer's one read. The two batches go side by side, so the
+// read costs one round trip; apart, neither waits for the other's keys
+// (DynamoDB Local serves a batch's keys one after another).
 func (st *Wallets) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
-	ids = walletIDs(ids)
-	lk := limitKeys(tenant, subject, id)
-	ws, rest, err := st.walletsAnd(ctx, tenant, ids, append(coverKeys(tenant, ids), lk...))
+	var (
+		limits []item
+		lerr   error
+		done   = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		limits, lerr = st.batchGet(ctx, limitKeys(tenant, subject, id))
+	}()
+	ws, frozen, err := st.WalletsUnderFreeze(ctx, tenant, ids...)
+	<-done
+	if err == nil {
+		err = lerr
+	}
 	if err != nil {
 		return nil, nil, sg.LimitSnapshot{}, err
-	}
-	var freezes, limits []item
-	for _, it := range rest {
-		if isLimitItem(it, lk) {
-			limits = append(limits, it)
-		} else {
-			freezes = append(freezes, it)
-		}
 	}
 	snap, err := limitSnapshotOf(tenant, subject, id, limits)
 	if err != nil {
 		return nil, nil, sg.LimitSnapshot{}, err
 	}
-	return ws, coverage(ids, freezes), snap, nil
+	return ws, frozen, snap, nil
 }
 
 // walletsAnd reads the wallets ids and the items of extra in one batch,

@@ -201,10 +201,10 @@ type claimResult struct {
 }
 
 // readClaiming reads the wallets under freeze and, beside them, the
-// source wallet's claim as its own subject: in the same batch when the
+// source wallet's claim as its own subject: in one call when the
 // wallets' store keeps the limits too (sg.WalletsAndLimits) and the limits
 // can claim from what it read (sg.SnapshotClaimer), else side by side
-// (claimEarly).
+// (claimEarly). Either way the reads cost one round trip.
 func (s *Service) readClaiming(ctx context.Context, claimer sg.LimitClaimer, tenant, key string, in Internal) (*claimed, map[string]sg.Wallet, map[string]sg.Freeze, error) {
 	both, ok := s.Wallets.(sg.WalletsAndLimits)
 	sc, ok2 := claimer.(sg.SnapshotClaimer)

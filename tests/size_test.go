@@ -209,3 +209,82 @@ func TestOnlyCourseFunctionsLinkTheCourseBanks(t *testing.T) {
 		t.Errorf("%d course functions link the banks' YAML parser, want %d: update courseFns", linking, len(courseFns))
 	}
 }
+
+// ---- init: work a cold start need not do (issue 18) ----
+
+// No package under shared/ builds a validator or parses a contract ABI in
+// a package variable's initialiser: each runs at every cold start of every
+// function linking the package, whether or not the invocation needs it
+// (httpapi builds its validator at first use, multisend its ABI). A call
+// of a function literal at init counts as its body; a named helper the
+// initialiser calls is not followed (so this catches the common shape,
+// not every one).
+func TestNoValidatorOrABIBuiltAtPackageInit(t *testing.T) {
+	costly := func(call *ast.CallExpr) string {
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return ""
+		}
+		x, _ := sel.X.(*ast.Ident)
+		switch {
+		case sel.Sel.Name == "GetAbi":
+			return "parses an ABI (GetAbi)"
+		case x != nil && x.Name == "abi" && sel.Sel.Name == "JSON":
+			return "parses an ABI (abi.JSON)"
+		case x != nil && x.Name == "validator" && sel.Sel.Name == "New":
+			return "builds a validator (validator.New)"
+		}
+		return ""
+	}
+	fset := token.NewFileSet()
+	seen := 0
+	err := filepath.WalkDir(filepath.Join("..", "shared"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		file, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			return err
+		}
+		seen++
+		for _, decl := range file.Decls {
+			g, ok := decl.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range g.Specs {
+				for _, v := range spec.(*ast.ValueSpec).Values {
+					// Literals called where they stand run at init; others
+					// (sync.OnceValue's) run at first use.
+					invoked := map[*ast.FuncLit]bool{}
+					ast.Inspect(v, func(n ast.Node) bool {
+						if call, ok := n.(*ast.CallExpr); ok {
+							if lit, ok := call.Fun.(*ast.FuncLit); ok {
+								invoked[lit] = true
+							}
+						}
+						return true
+					})
+					ast.Inspect(v, func(n ast.Node) bool {
+						if lit, ok := n.(*ast.FuncLit); ok && !invoked[lit] {
+							return false
+						}
+						if call, ok := n.(*ast.CallExpr); ok {
+							if what := costly(call); what != "" {
+								t.Errorf("%s: a package variable %s at init: make it lazy (sync.OnceValue)", fset.Position(call.Pos()), what)
+							}
+						}
+						return true
+					})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 100 {
+		t.Fatalf("read %d files under shared/", seen)
+	}
+}

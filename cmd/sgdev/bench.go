@@ -97,19 +97,25 @@ func goBuild(root, pkg, out, goos, goarch string) error {
 }
 
 // coldStart starts the function under the emulator, invokes it once and
-// returns the INIT duration the emulator reports.
-func coldStart(rie, bootstrap string, env map[string]string) (time.Duration, error) {
+// returns the INIT duration the emulator reports and the duration of that
+// first invocation.
+func coldStart(rie, bootstrap string, env map[string]string) (time.Duration, time.Duration, error) {
 	r, err := devstack.StartRIE(rie, bootstrap, env)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer r.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := r.Invoke(ctx, []byte(`{"version":"2.0","routeKey":"GET /bench","rawPath":"/bench","requestContext":{"requestId":"bench"}}`)); err != nil {
-		return 0, fmt.Errorf("invoke: %w\n%s", err, r.Logs())
+		return 0, 0, fmt.Errorf("invoke: %w\n%s", err, r.Logs())
 	}
-	return r.InitDuration(5 * time.Second)
+	init, err := r.InitDuration(5 * time.Second)
+	if err != nil {
+		return 0, 0, err
+	}
+	first, err := r.InvokeDuration(5 * time.Second)
+	return init, first, err
 }
 
 // lambdaFlags are the go build flags of the Makefile's LAMBDA_FLAGS, the

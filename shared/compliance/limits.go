@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync"
 	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -53,6 +54,11 @@ func (l *Limits) resolve(ctx context.Context, tenant, subject string, at time.Ti
 	if err != nil {
 		return tierResolved{}, err
 	}
+	return l.resolveIn(ctx, tt, tenant, subject, at)
+}
+
+// resolveIn is resolve with the tenant's tier table already read.
+func (l *Limits) resolveIn(ctx context.Context, tt sg.TierTable, tenant, subject string, at time.Time) (tierResolved, error) {
 	r := tierResolved{status: sg.KYCNone}
 	name := tt.Default
 	if sg.ValidID(sg.CustomerIDPrefix, subject) {
@@ -160,6 +166,95 @@ func (l *Limits) Reserve(ctx context.Context, tenant, subject, id string, chain 
 		runtime.Gosched()
 	}
 	return sg.Unavailable("compliance.Reserve", errors.New("the limit counters kept moving"))
+}
+
+var _ sg.LimitClaimer = (*Limits)(nil)
+
+// Claim is Reserve for a transfer whose store writes the claim in the
+// transfer's own transaction (sg.ClaimingLedger): the tier, the usage and
+// the id's reservation are read side by side (one round trip), the amount
+// is checked as Reserve checks it, and the usage with the amount added and
+// a committed reservation come back to be written with the transfer. An
+// id that already holds a reservation claims nothing (nil): a retry.
+func (l *Limits) Claim(ctx context.Context, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
+	if id == "" {
+		return nil, sg.Internal("compliance.Claim", errors.New("a claim needs the payment's id"))
+	}
+	at = at.UTC()
+	r, u, held, err := l.claimReads(ctx, tenant, subject, id, at)
+	switch {
+	case err != nil:
+		return nil, err
+	case held:
+		return nil, nil
+	}
+	return claimOf(r, u, tenant, subject, id, chain, amount, op, at)
+}
+
+var _ sg.SnapshotClaimer = (*Limits)(nil)
+
+// ClaimFrom is Claim over a snapshot read with the transfer's wallets
+// (sg.WalletsAndLimits): only a customer subject's customer is read.
+func (l *Limits) ClaimFrom(ctx context.Context, snap sg.LimitSnapshot, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
+	if id == "" {
+		return nil, sg.Internal("compliance.Claim", errors.New("a claim needs the payment's id"))
+	}
+	if snap.Reservation != nil {
+		return nil, nil
+	}
+	at = at.UTC()
+	r, err := l.resolveIn(ctx, snap.Tiers, tenant, subject, at)
+	if err != nil {
+		return nil, err
+	}
+	return claimOf(r, snap.Usage, tenant, subject, id, chain, amount, op, at)
+}
+
+// claimOf checks amount against tier r and usage u and returns the claim.
+func claimOf(r tierResolved, u sg.LimitUsage, tenant, subject, id string, chain sg.Chain, amount sg.Amount, op sg.LimitOp, at time.Time) (*sg.LimitClaim, error) {
+	u.Prune(at)
+	if err := limitCheck(r, u, chain, amount, op, at); err != nil {
+		return nil, err
+	}
+	u.Add(chain, at, amount)
+	return &sg.LimitClaim{Usage: u, Reservation: sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: chain, Amount: amount,
+		At: at, State: sg.ReservationCommitted, UpdatedAt: at}}, nil
+}
+
+// claimReads reads what Claim checks: the subject's tier, its usage and
+// whether id holds a reservation. One batch when the store can give it
+// (sg.LimitSnapshots, with the tier table and the counters in one store),
+// else three reads side by side. A subject that is a customer has the
+// customer read after (its tier may be the customer's own).
+func (l *Limits) claimReads(ctx context.Context, tenant, subject, id string, at time.Time) (tierResolved, sg.LimitUsage, bool, error) {
+	if snap, ok := l.Counters.(sg.LimitSnapshots); ok && any(l.Store) == any(l.Counters) {
+		tt, u, res, err := snap.LimitSnapshot(ctx, tenant, subject, id)
+		if err != nil || res != nil {
+			return tierResolved{}, u, res != nil, err
+		}
+		r, err := l.resolveIn(ctx, tt, tenant, subject, at)
+		return r, u, false, err
+	}
+	var (
+		wg               sync.WaitGroup
+		r                tierResolved
+		u                sg.LimitUsage
+		rerr, uerr, herr error
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); r, rerr = l.resolve(ctx, tenant, subject, at) }()
+	go func() { defer wg.Done(); u, uerr = l.Counters.LimitUsage(ctx, tenant, subject) }()
+	go func() { defer wg.Done(); _, herr = l.Counters.LimitReservation(ctx, tenant, subject, id) }()
+	wg.Wait()
+	switch {
+	case herr == nil:
+		return r, u, true, nil
+	case !errors.Is(herr, sg.ErrNotFound):
+		return r, u, false, herr
+	case rerr != nil:
+		return r, u, false, rerr
+	}
+	return r, u, false, uerr
 }
 
 // Commit keeps a reservation's usage: the payment moved its money.

@@ -31,6 +31,25 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// The claim contract on DynamoDB Local: the same cases as shared/memstore's
+// TestClaimsContract on the twin. One table for all its cases (each uses
+// its own tenant).
+func TestClaimsContract(t *testing.T) {
+	db := localDB(t, "needs DynamoDB Local (the local stack); the twin runs the same contract under -short")
+	table := contractTable(t, db)
+	storetest.Claims(t, func(t *testing.T) storetest.ClaimStores {
+		s := dynamo.New(db, table)
+		return claimStores{projected: projected{contractStore: newContractStore(s), db: db, table: table}, Customers: s.Customers}
+	})
+}
+
+// claimStores is the ledger (whose transaction takes the claim) with the
+// customers' store that keeps the limit counters.
+type claimStores struct {
+	projected
+	*dynamo.Customers
+}
+
 // projected is the adapter with its history projector run by hand: in the
 // stack the table's stream feeds PutHistory; here the contract asks for a
 // transfer's lines once it has written it, and the record is read back

@@ -255,14 +255,19 @@ func (st *Customers) Tiers(ctx context.Context, tenant string) (sg.TierTable, er
 	if err != nil {
 		return sg.TierTable{}, classify("dynamo.Tiers", err)
 	}
-	if out.Item == nil {
+	return decodeTiers(tenant, out.Item)
+}
+
+// decodeTiers is the tier table stored in it (nil: the default table).
+func decodeTiers(tenant string, it item) (sg.TierTable, error) {
+	if it == nil {
 		return sg.DefaultTierTable(tenant), nil
 	}
 	var tt sg.TierTable
-	if err := json.Unmarshal([]byte(getS(out.Item, "table")), &tt); err != nil {
+	if err := json.Unmarshal([]byte(getS(it, "table")), &tt); err != nil {
 		return sg.TierTable{}, sg.Internal("dynamo.Tiers", err)
 	}
-	tt.TenantID, tt.Version, tt.UpdatedAt = tenant, getN(out.Item, "version"), getUsec(out.Item, "updated")
+	tt.TenantID, tt.Version, tt.UpdatedAt = tenant, getN(it, "version"), getUsec(it, "updated")
 	return tt, nil
 }
 
@@ -302,11 +307,16 @@ func (st *Customers) LimitUsage(ctx context.Context, tenant, subject string) (sg
 	if err != nil {
 		return sg.LimitUsage{}, classify("dynamo.LimitUsage", err)
 	}
-	if out.Item == nil {
+	return decodeUsage(u, out.Item)
+}
+
+// decodeUsage fills u from its stored item (nil: none yet).
+func decodeUsage(u sg.LimitUsage, it item) (sg.LimitUsage, error) {
+	if it == nil {
 		return u, nil
 	}
-	u.Version = getN(out.Item, "version")
-	if m, ok := out.Item["b"].(*types.AttributeValueMemberM); ok {
+	u.Version = getN(it, "version")
+	if m, ok := it["b"].(*types.AttributeValueMemberM); ok {
 		for k, v := range m.Value {
 			if nv, ok := v.(*types.AttributeValueMemberN); ok {
 				x, err := strconv.ParseInt(nv.Value, 10, 64)
@@ -329,22 +339,89 @@ func (st *Customers) LimitReservation(ctx context.Context, tenant, subject, id s
 	if out.Item == nil {
 		return sg.LimitReservation{}, sg.ErrNotFound
 	}
-	it := out.Item
-	return sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: sg.Chain(getS(it, "chain")), Amount: sg.Amount(getN(it, "amount")),
-		At: getUsec(it, "at"), State: sg.ReservationState(getS(it, "state")), UpdatedAt: getUsec(it, "updated")}, nil
+	return decodeReservation(tenant, subject, id, out.Item), nil
 }
 
-// SaveLimits writes u and r in one transaction, over u's version and r's state.
-func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) error {
+func decodeReservation(tenant, subject, id string, it item) sg.LimitReservation {
+	return sg.LimitReservation{TenantID: tenant, Subject: subject, ID: id, Chain: sg.Chain(getS(it, "chain")), Amount: sg.Amount(getN(it, "amount")),
+		At: getUsec(it, "at"), State: sg.ReservationState(getS(it, "state")), UpdatedAt: getUsec(it, "updated")}
+}
+
+var _ sg.LimitSnapshots = (*Customers)(nil)
+
+// LimitSnapshot reads the tier table, the subject's usage and the
+// reservation under id in one BatchGetItem (consistent reads).
+func (st *Customers) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	items, err := st.batchGet(ctx, limitKeys(tenant, subject, id))
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	snap, err := limitSnapshotOf(tenant, subject, id, items)
+	return snap.Tiers, snap.Usage, snap.Reservation, err
+}
+
+// limitKeys are the keys of a limit snapshot: the tier table, the usage,
+// the reservation.
+func limitKeys(tenant, subject, id string) []map[string]types.AttributeValue {
+	return []map[string]types.AttributeValue{key(tenantPK(tenant), customerTiersSK), key(limitKeyPK(tenant, subject), limitUsageSK),
+		key(limitKeyPK(tenant, subject), limitResPrefix+id)}
+}
+
+// isLimitItem reports whether it is one of keys' items.
+func isLimitItem(it item, keys []map[string]types.AttributeValue) bool {
+	pk, sk := getS(it, attrPK), getS(it, attrSK)
+	for _, k := range keys {
+		if getS(k, attrPK) == pk && getS(k, attrSK) == sk {
+			return true
+		}
+	}
+	return false
+}
+
+// limitSnapshotOf decodes the items read under limitKeys (absent ones:
+// the default tier table, no usage, no reservation).
+func limitSnapshotOf(tenant, subject, id string, items []item) (sg.LimitSnapshot, error) {
+	keys := limitKeys(tenant, subject, id)
+	var tiers, usage, res item
+	for _, it := range items {
+		switch {
+		case isLimitItem(it, keys[:1]):
+			tiers = it
+		case isLimitItem(it, keys[1:2]):
+			usage = it
+		case isLimitItem(it, keys[2:]):
+			res = it
+		}
+	}
+	tt, err := decodeTiers(tenant, tiers)
+	if err != nil {
+		return sg.LimitSnapshot{}, err
+	}
+	u, err := decodeUsage(sg.LimitUsage{TenantID: tenant, Subject: subject, Buckets: map[string]sg.Amount{}}, usage)
+	if err != nil {
+		return sg.LimitSnapshot{}, err
+	}
+	snap := sg.LimitSnapshot{Tiers: tt, Usage: u}
+	if res != nil {
+		r := decodeReservation(tenant, subject, id, res)
+		snap.Reservation = &r
+	}
+	return snap, nil
+}
+
+// limitPuts are the two conditional writes of u (over its version) and r
+// (new when from is "", else still in state from), for SaveLimits and for
+// a transfer that claims its limits in its own transaction.
+func limitPuts(table string, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) (usage, res *types.Put, err error) {
 	pk := limitKeyPK(u.TenantID, u.Subject)
 	if r.TenantID != u.TenantID || r.Subject != u.Subject || strings.Contains(u.Subject, "#") {
-		return sg.Internal("dynamo.SaveLimits", fmt.Errorf("a reservation saved with another subject's usage"))
+		return nil, nil, sg.Internal("dynamo.SaveLimits", fmt.Errorf("a reservation saved with another subject's usage"))
 	}
 	buckets := make(map[string]types.AttributeValue, len(u.Buckets))
 	for _, k := range u.BucketKeys() {
 		buckets[k] = n(int64(u.Buckets[k]))
 	}
-	usage := &types.Put{TableName: &st.table, Item: item{attrPK: s(pk), attrSK: s(limitUsageSK), "b": &types.AttributeValueMemberM{Value: buckets},
+	usage = &types.Put{TableName: &table, Item: item{attrPK: s(pk), attrSK: s(limitUsageSK), "b": &types.AttributeValueMemberM{Value: buckets},
 		"version": n(u.Version + 1)}}
 	if u.Version == 0 {
 		usage.ConditionExpression = aws.String("attribute_not_exists(PK)")
@@ -352,7 +429,7 @@ func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.Limit
 		usage.ConditionExpression = aws.String("version = :v")
 		usage.ExpressionAttributeValues = map[string]types.AttributeValue{":v": n(u.Version)}
 	}
-	res := &types.Put{TableName: &st.table, Item: item{attrPK: s(pk), attrSK: s(limitResPrefix + r.ID), "chain": s(string(r.Chain)),
+	res = &types.Put{TableName: &table, Item: item{attrPK: s(pk), attrSK: s(limitResPrefix + r.ID), "chain": s(string(r.Chain)),
 		"amount": n(int64(r.Amount)), "at": usecN(r.At), "state": s(string(r.State)), "updated": usecN(r.UpdatedAt),
 		attrExpires: n(r.At.Add(reservationRetention).Unix())}}
 	if from == "" {
@@ -362,7 +439,16 @@ func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.Limit
 		res.ExpressionAttributeNames = map[string]string{"#st": "state"}
 		res.ExpressionAttributeValues = map[string]types.AttributeValue{":from": s(string(from))}
 	}
-	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: usage}, {Put: res}}})
+	return usage, res, nil
+}
+
+// SaveLimits writes u and r in one transaction, over u's version and r's state.
+func (st *Customers) SaveLimits(ctx context.Context, u sg.LimitUsage, r sg.LimitReservation, from sg.ReservationState) error {
+	usage, res, err := limitPuts(st.table, u, r, from)
+	if err != nil {
+		return err
+	}
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: usage}, {Put: res}}})
 	if r := cancelled(err); len(r) > 0 {
 		for _, c := range r {
 			if aws.ToString(c.Code) == "ConditionalCheckFailed" {

@@ -390,7 +390,43 @@ func (st *Ledger) TransferTx(ctx context.Context, t sg.Transfer) (*dynamodb.Tran
 // or nothing. The record's condition makes a second application of the
 // same idempotency key impossible, whatever retries or redeliveries happen.
 func (st *Ledger) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
+	return st.apply(ctx, t, nil)
+}
+
+var _ sg.ClaimingLedger = (*Ledger)(nil)
+
+// ApplyTransferClaiming applies t and writes its limit claim (the usage
+// over the version read, the committed reservation) in the same
+// transaction: one round trip for the transfer and its limits.
+func (st *Ledger) ApplyTransferClaiming(ctx context.Context, t sg.Transfer, c sg.LimitClaim) error {
+	return st.apply(ctx, t, &c)
+}
+
+// TransferClaimTx is the transaction ApplyTransferClaiming sends: t's
+// (TransferTx) with c's usage and reservation last.
+func (st *Ledger) TransferClaimTx(ctx context.Context, t sg.Transfer, c sg.LimitClaim) (*dynamodb.TransactWriteItemsInput, error) {
 	in, err := st.TransferTx(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	usage, res, err := limitPuts(st.table, c.Usage, c.Reservation, "")
+	if err != nil {
+		return nil, err
+	}
+	in.TransactItems = append(in.TransactItems, types.TransactWriteItem{Put: usage}, types.TransactWriteItem{Put: res})
+	return in, nil
+}
+
+func (st *Ledger) apply(ctx context.Context, t sg.Transfer, c *sg.LimitClaim) error {
+	var in *dynamodb.TransactWriteItemsInput
+	var err error
+	claimed := 0
+	if c != nil {
+		in, err = st.TransferClaimTx(ctx, t, *c)
+		claimed = 2
+	} else {
+		in, err = st.TransferTx(ctx, t)
+	}
 	if errors.Is(err, ErrDebitRefused) {
 		return st.existsOr(ctx, t, sg.ErrInsufficientFunds)
 	}
@@ -399,14 +435,25 @@ func (st *Ledger) ApplyTransfer(ctx context.Context, t sg.Transfer) error {
 	}
 	_, err = st.db.TransactWriteItems(ctx, in)
 	if reasons := cancelled(err); reasons != nil {
-		if aws.ToString(reasons[0].Code) == "ConditionalCheckFailed" {
+		if len(reasons) != len(in.TransactItems) {
+			return sg.Unavailable("dynamo.ApplyTransfer", err)
+		}
+		failed := func(r types.CancellationReason) bool { return aws.ToString(r.Code) == "ConditionalCheckFailed" }
+		if failed(reasons[0]) {
 			return sg.ErrTransferExists
 		}
-		if t.QuoteID != "" && len(reasons) > 1 && aws.ToString(reasons[1].Code) == "ConditionalCheckFailed" {
+		// The claim's two writes are last.
+		for _, r := range reasons[len(reasons)-claimed:] {
+			if failed(r) {
+				return sg.ErrLimitsChanged
+			}
+		}
+		reasons = reasons[:len(reasons)-claimed]
+		if t.QuoteID != "" && len(reasons) > 1 && failed(reasons[1]) {
 			return st.existsOr(ctx, t, sg.ErrQuoteUsed)
 		}
 		for _, r := range reasons[1:] {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			if failed(r) {
 				return st.existsOr(ctx, t, sg.ErrInsufficientFunds)
 			}
 		}

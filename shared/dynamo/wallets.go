@@ -309,6 +309,38 @@ func (st *Wallets) WalletsUnderFreeze(ctx context.Context, tenant string, ids ..
 	return ws, coverage(ids, freezes), nil
 }
 
+var _ sg.WalletsAndLimits = (*Wallets)(nil)
+
+// WalletsUnderFreezeAndLimits is WalletsUnderFreeze with the limit
+// snapshot of subject under reservation id (Customers.LimitSnapshot): an
+// internal transfer's one read. The two batches go side by side, so the
+// read costs one round trip; apart, neither waits for the other's keys
+// (DynamoDB Local serves a batch's keys one after another).
+func (st *Wallets) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
+	var (
+		limits []item
+		lerr   error
+		done   = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		limits, lerr = st.batchGet(ctx, limitKeys(tenant, subject, id))
+	}()
+	ws, frozen, err := st.WalletsUnderFreeze(ctx, tenant, ids...)
+	<-done
+	if err == nil {
+		err = lerr
+	}
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	snap, err := limitSnapshotOf(tenant, subject, id, limits)
+	if err != nil {
+		return nil, nil, sg.LimitSnapshot{}, err
+	}
+	return ws, frozen, snap, nil
+}
+
 // walletsAnd reads the wallets ids and the items of extra in one batch,
 // returning the wallets by id and the other items read.
 func (st *Wallets) walletsAnd(ctx context.Context, tenant string, ids []string, extra []map[string]types.AttributeValue) (map[string]sg.Wallet, []item, error) {

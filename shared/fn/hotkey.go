@@ -67,45 +67,46 @@ func withHotKey(ctx context.Context, id string) context.Context {
 // reloadEvery is how often a process looks for a rotated hot key.
 const reloadEvery = 10 * time.Second
 
-// Reloading builds with build now and returns a getter of the built value
-// that rebuilds it once the hot key's generation has changed (looked up at
-// most every reloadEvery). Until the rebuild succeeds, the getter fails:
-// nothing signs with a key that is no longer in use.
-func Reloading[T any](ctx context.Context, env Env, build func(context.Context) (T, error)) (func(context.Context) (T, error), error) {
+// Reloading returns a getter of the value build makes over the hot key in
+// use. Nothing is looked up or built when Reloading is called (a function's
+// init): the first call of the getter looks the key up and builds, so the
+// hot key's table read, its public key from KMS, the chain's id and what
+// the build writes are paid by the first invocation, not by the cold start
+// (issue 18). A build that fails is not kept: the getter fails and the next
+// call tries again. Once built, the value is rebuilt when the hot key's
+// generation has changed (looked up at most every reloadEvery); until that
+// rebuild succeeds the getter fails: nothing signs with a key that is no
+// longer in use. A build runs under the calling invocation's values but not
+// its cancellation, as it ran under init's context before.
+func Reloading[T any](_ context.Context, env Env, build func(context.Context) (T, error)) (func(context.Context) (T, error), error) {
 	lookup, err := hotKeyLookup(env)
-	if err != nil {
-		return nil, err
-	}
-	id, gen, err := lookup(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := build(withHotKey(ctx, id))
 	if err != nil {
 		return nil, err
 	}
 	var (
 		mu      sync.Mutex
-		checked = time.Now()
+		built   bool
+		cur     T
+		gen     int
+		checked time.Time
 	)
 	return func(ctx context.Context) (T, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if time.Since(checked) < reloadEvery {
+		if built && time.Since(checked) < reloadEvery {
 			return cur, nil
 		}
+		var zero T
 		id, now, err := lookup(ctx)
 		if err != nil {
-			var zero T
 			return zero, err
 		}
-		if now != gen {
-			next, err := build(withHotKey(ctx, id))
+		if !built || now != gen {
+			next, err := build(withHotKey(context.WithoutCancel(ctx), id))
 			if err != nil {
-				var zero T
 				return zero, err
 			}
-			cur, gen = next, now
+			cur, gen, built = next, now, true
 		}
 		checked = time.Now()
 		return cur, nil

@@ -33,10 +33,11 @@ type TokenSigner struct {
 	KMS   KMSAPI
 	KeyID string
 
-	once sync.Once
-	pub  *ecdsa.PublicKey
-	kid  string
-	err  error
+	// mu guards pub and kid, set by the first load that succeeds: a
+	// failed load is not kept, so the next call asks KMS again.
+	mu  sync.Mutex
+	pub *ecdsa.PublicKey
+	kid string
 }
 
 // kmsKey is what kmsES256.Sign receives as its "key".
@@ -76,23 +77,24 @@ func (kmsES256) Sign(signingString string, key any) ([]byte, error) {
 	return sig, nil
 }
 
-// load reads the public key once.
+// load reads the public key, once it has been read successfully.
 func (s *TokenSigner) load(ctx context.Context) error {
-	s.once.Do(func() {
-		out, err := s.KMS.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: &s.KeyID})
-		if err != nil {
-			s.err = fmt.Errorf("kmssign.token public key: %w", err)
-			return
-		}
-		k, err := x509.ParsePKIXPublicKey(out.PublicKey)
-		pub, ok := k.(*ecdsa.PublicKey)
-		if err != nil || !ok || pub.Curve != elliptic.P256() {
-			s.err = errors.New("kmssign.token: the key is not ECC_NIST_P256")
-			return
-		}
-		s.pub, s.kid = pub, Thumbprint(pub)
-	})
-	return s.err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pub != nil {
+		return nil
+	}
+	out, err := s.KMS.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: &s.KeyID})
+	if err != nil {
+		return fmt.Errorf("kmssign.token public key: %w", err)
+	}
+	k, err := x509.ParsePKIXPublicKey(out.PublicKey)
+	pub, ok := k.(*ecdsa.PublicKey)
+	if err != nil || !ok || pub.Curve != elliptic.P256() {
+		return errors.New("kmssign.token: the key is not ECC_NIST_P256")
+	}
+	s.pub, s.kid = pub, Thumbprint(pub)
+	return nil
 }
 
 // Sign returns the signed token of claims, with the key id in its header.

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -62,5 +63,36 @@ func TestThumbprintIsStable(t *testing.T) {
 	o, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if Thumbprint(&k.PublicKey) == Thumbprint(&o.PublicKey) {
 		t.Fatal("two keys share a thumbprint")
+	}
+}
+
+// flakyP256 fails its first GetPublicKey, as KMS does while unreachable.
+type flakyP256 struct {
+	p256KMS
+	calls *int
+}
+
+func (f flakyP256) GetPublicKey(ctx context.Context, in *kms.GetPublicKeyInput, o ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error) {
+	if *f.calls++; *f.calls == 1 {
+		return nil, errors.New("connection reset")
+	}
+	return f.p256KMS.GetPublicKey(ctx, in, o...)
+}
+
+// A token signer whose key KMS failed to give once signs at the next call
+// (the next invocation of a warm function): the failure is not kept.
+func TestTokenSignerRetriesAFailedKeyFetch(t *testing.T) {
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	calls := 0
+	s := &TokenSigner{KMS: flakyP256{p256KMS{k}, &calls}, KeyID: "alias/tokens"}
+	ctx := context.Background()
+	if _, err := s.Sign(ctx, map[string]any{"sub": "c"}); err == nil {
+		t.Fatal("signed without the public key")
+	}
+	if _, err := s.Sign(ctx, map[string]any{"sub": "c"}); err != nil {
+		t.Fatalf("second call kept the first failure: %v", err)
+	}
+	if _, err := s.JWK(ctx); err != nil || calls != 2 {
+		t.Fatalf("JWK: %v after %d key fetches; want the key kept after the one that succeeded", err, calls)
 	}
 }

@@ -33,9 +33,10 @@ type Signer struct {
 	KMS   KMS
 	KeyID string
 
-	once sync.Once
-	pub  *secp256k1.PublicKey
-	err  error
+	// mu guards pub, fetched once: a failed fetch is not kept, so the
+	// next call (the next invocation) asks KMS again.
+	mu  sync.Mutex
+	pub *secp256k1.PublicKey
 	// table is the public key's multiples (qtable.go), built at the first
 	// signature.
 	tableOnce sync.Once
@@ -63,21 +64,27 @@ type spki struct {
 	PublicKey asn1.BitString
 }
 
-// PublicKey returns the key's public key (fetched once).
+// PublicKey returns the key's public key, fetched from KMS at the first
+// call that succeeds; an error is returned, not remembered.
 func (s *Signer) PublicKey(ctx context.Context) (*secp256k1.PublicKey, error) {
-	s.once.Do(func() {
-		out, err := s.KMS.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: &s.KeyID})
-		if err != nil {
-			s.err = fmt.Errorf("kmssign: public key of %s: %w", s.KeyID, err)
-			return
-		}
-		if out.KeySpec != kmstypes.KeySpecEccSecgP256k1 {
-			s.err = ErrNotSecp256k1
-			return
-		}
-		s.pub, s.err = ParseSPKI(out.PublicKey)
-	})
-	return s.pub, s.err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pub != nil {
+		return s.pub, nil
+	}
+	out, err := s.KMS.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: &s.KeyID})
+	if err != nil {
+		return nil, fmt.Errorf("kmssign: public key of %s: %w", s.KeyID, err)
+	}
+	if out.KeySpec != kmstypes.KeySpecEccSecgP256k1 {
+		return nil, ErrNotSecp256k1
+	}
+	pub, err := ParseSPKI(out.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	s.pub = pub
+	return pub, nil
 }
 
 // ParseSPKI reads a DER SubjectPublicKeyInfo of a secp256k1 key (the Go

@@ -245,3 +245,45 @@ func TestQTableMultipliesAsTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// flakyKMS fails its first GetPublicKey calls, as KMS does while throttled
+// or unreachable, then answers as fakeKMS.
+type flakyKMS struct {
+	*fakeKMS
+	failures, calls int
+}
+
+func (f *flakyKMS) GetPublicKey(ctx context.Context, in *kms.GetPublicKeyInput, o ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error) {
+	f.calls++
+	if f.calls <= f.failures {
+		return nil, syscall.ECONNRESET
+	}
+	return f.fakeKMS.GetPublicKey(ctx, in, o...)
+}
+
+// A public key KMS failed to give is asked for again at the next call (the
+// next invocation of a warm function), never remembered as the answer;
+// once given, it is not asked again.
+func TestPublicKeyFailureIsRetriedNotKept(t *testing.T) {
+	ctx := context.Background()
+	key := newKey(t)
+	f := &flakyKMS{fakeKMS: &fakeKMS{key: key}, failures: 1}
+	s := &Signer{KMS: f, KeyID: "alias/hot"}
+	if _, err := s.Address(ctx); !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("first call: %v, want KMS's error", err)
+	}
+	a, err := s.Address(ctx)
+	if err != nil {
+		t.Fatalf("second call kept the first failure: %v", err)
+	}
+	if want := crypto.PubkeyToAddress(*key.PubKey().ToECDSA()); a.EIP55() != want.Hex() {
+		t.Fatalf("address %s, want %s", a.EIP55(), want.Hex())
+	}
+	digest := [32]byte{1}
+	if _, err := s.SignDigest(ctx, digest); err != nil {
+		t.Fatal(err)
+	}
+	if f.calls != 2 {
+		t.Fatalf("GetPublicKey asked %d times, want 2 (one failure, one answer kept)", f.calls)
+	}
+}

@@ -169,8 +169,33 @@ func code(err error) string {
 // exactly the limit passes, one base unit more is refused by name and
 // posts nothing, a retry of a posted transfer is answered as it was even at
 // the limit, and a refusal for funds is still the first answer.
+// bothPaths runs f with the limits reserved and committed around the
+// transfer (Reserve, Commit), with them claimed in the transfer's own
+// step (memstore.Claiming, as the DynamoDB adapter does in one
+// transaction) and read beside the wallets, and claimed with the wallets
+// and the limits read in one batch (sg.WalletsAndLimits): the answers must
+// not differ.
+func bothPaths(t *testing.T, f func(t *testing.T, r *rig)) {
+	for _, mode := range []string{"reserved around the transfer", "claimed in the transfer's transaction", "claimed, read with the wallets"} {
+		t.Run(mode, func(t *testing.T) {
+			r := newRig(t)
+			switch mode {
+			case "claimed in the transfer's transaction":
+				r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+			case "claimed, read with the wallets":
+				cl := memstore.Claiming{Store: r.st, Counters: r.cust}
+				r.svc.Store, r.svc.Wallets = cl, cl
+			}
+			f(t, r)
+		})
+	}
+}
+
 func TestInternalTransfersHeldToTierLimits(t *testing.T) {
-	r := newRig(t)
+	bothPaths(t, internalTransfersHeldToTierLimits)
+}
+
+func internalTransfersHeldToTierLimits(t *testing.T, r *rig) {
 	ctx := context.Background()
 	from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
 	move := func(key string, amount sg.Amount) (ledger.Result, error) {
@@ -213,7 +238,10 @@ func TestInternalTransfersHeldToTierLimits(t *testing.T) {
 
 // A transfer refused for funds after the limits were spent gives them back.
 func TestTransferRefusedForFundsReleasesItsLimits(t *testing.T) {
-	r := newRig(t)
+	bothPaths(t, transferRefusedForFundsReleasesItsLimits)
+}
+
+func transferRefusedForFundsReleasesItsLimits(t *testing.T, r *rig) {
 	ctx := context.Background()
 	from, to := r.wallet(t, r.customer, usdt(8)), r.wallet(t, "", 0)
 	// Hold 5 of the 8 with a payout, so 5 more passes the limits (5+5 <= 25)
@@ -369,4 +397,175 @@ func TestPayoutsHeldToTierLimitsAndSettled(t *testing.T) {
 	if u := r.used(t); u != usdt(25) {
 		t.Fatalf("day used %s after a redelivery; want 25 USDT", u)
 	}
+}
+
+// A freeze over either wallet refuses the transfer with the named error
+// on both paths, and takes nothing of the limits.
+func TestFrozenWalletRefusedWithLimitsUntouched(t *testing.T) {
+	bothPaths(t, func(t *testing.T, r *rig) {
+		ctx := context.Background()
+		from, to := r.wallet(t, r.customer, usdt(100)), r.wallet(t, "", 0)
+		for _, frozen := range []sg.Wallet{from, to} {
+			fr := sg.Freeze{ID: sg.NewID("frz", r.st.Now()), Scope: sg.FreezeWallet, TenantID: r.tenant, WalletID: frozen.ID, By: "ops", At: r.st.Now(), Required: 1}
+			if err := r.st.PutFreeze(ctx, fr, r.tenant, sg.JournalEntry{At: r.st.Now(), Actor: "ops", Action: "freeze"}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := r.svc.Transfer(ctx, r.tenant, "k-"+frozen.ID, "h", ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(1)})
+			if !errors.Is(err, sg.ErrFrozen) {
+				t.Fatalf("transfer with %s frozen: %v; want %s", frozen.ID, err, sg.ErrFrozen.Code)
+			}
+			if _, err := r.st.VoteUnfreeze(ctx, fr, sg.Approval{Approver: "boss", Approve: true, At: r.st.Now()}, r.tenant, sg.JournalEntry{At: r.st.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := r.used(t); got != 0 {
+			t.Fatalf("day used %s after refused transfers; want 0", got)
+		}
+		if got := r.available(t, from); got != usdt(100) {
+			t.Fatalf("available %s; want 100 USDT (nothing posted)", got)
+		}
+	})
+}
+
+// Transfers racing for the last of a day's limit never pass it together:
+// with 25 USDT a day, ten concurrent 5 USDT transfers post exactly five,
+// and the limit's usage equals what posted. A claim that lost the race
+// reads the usage again (ErrLimitsChanged) instead of failing.
+func TestConcurrentTransfersNeverPassTheLimitTogether(t *testing.T) {
+	// The customer's wallet and a wallet of no customer (its own subject,
+	// held to the default tier: its limits are read beside the wallets).
+	for _, ofCustomer := range []bool{true, false} {
+		t.Run(fmt.Sprint("of a customer: ", ofCustomer), func(t *testing.T) {
+			bothPaths(t, func(t *testing.T, r *rig) {
+				ctx := context.Background()
+				customer := ""
+				if ofCustomer {
+					customer = r.customer
+				}
+				from, to := r.wallet(t, customer, usdt(100)), r.wallet(t, "", 0)
+				subject := sg.LimitSubject(from)
+				errs := make([]error, 10)
+				// Every transfer reads the usage before any of them writes it.
+				gate := &usageGate{Customers: r.cust, waiting: len(errs), open: make(chan struct{})}
+				r.limits.Store, r.limits.Counters = gate, gate
+				if cl, ok := r.svc.Wallets.(memstore.Claiming); ok {
+					r.svc.Wallets = gatedWallets{Claiming: cl, gate: gate}
+				}
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						key := fmt.Sprint("race-", i)
+						_, errs[i] = r.svc.Transfer(ctx, r.tenant, key, "h-"+key, ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(5)})
+					}()
+				}
+				wg.Wait()
+				posted := 0
+				for _, err := range errs {
+					switch {
+					case err == nil:
+						posted++
+					case code(err) != sg.ErrTierLimitDaily.Code:
+						t.Fatalf("a racing transfer failed with %v; want posted or %s", err, sg.ErrTierLimitDaily.Code)
+					}
+				}
+				if used := r.usedBy(t, subject); posted != 5 || used != usdt(25) || r.available(t, from) != usdt(75) {
+					t.Fatalf("posted %d, used %s, available %s; want 5 posted, 25 used, 75 left", posted, used, r.available(t, from))
+				}
+			})
+		})
+	}
+}
+
+func (r *rig) usedBy(t *testing.T, subject string) sg.Amount {
+	t.Helper()
+	u, err := r.cust.LimitUsage(context.Background(), r.tenant, subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Used(sg.ScopeAll, sg.WindowDay, r.st.Now())
+}
+
+// On the claiming path a posted transfer's reservation is written once,
+// already committed; a retry of the request writes nothing more.
+func TestClaimedTransferReservationIsCommitted(t *testing.T) {
+	for _, ofCustomer := range []bool{true, false} {
+		t.Run(fmt.Sprint("of a customer: ", ofCustomer), func(t *testing.T) {
+			r := newRig(t)
+			r.svc.Store = memstore.Claiming{Store: r.st, Counters: r.cust}
+			ctx := context.Background()
+			customer := ""
+			if ofCustomer {
+				customer = r.customer
+			}
+			from, to := r.wallet(t, customer, usdt(100)), r.wallet(t, "", 0)
+			subject := sg.LimitSubject(from)
+			in := ledger.Internal{From: from.ID, To: to.ID, Chain: sg.Tron, Asset: sg.USDT, Amount: usdt(3)}
+			if _, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil {
+				t.Fatal(err)
+			}
+			id := "transfer:" + sg.KeyHash(r.tenant, ledger.OpTransfer, "once")
+			res, err := r.cust.LimitReservation(ctx, r.tenant, subject, id)
+			if err != nil || res.State != sg.ReservationCommitted || res.Amount != usdt(3) {
+				t.Fatalf("reservation %+v, %v; want 3 USDT committed", res, err)
+			}
+			before, _ := r.cust.LimitUsage(ctx, r.tenant, subject)
+			if got, err := r.svc.Transfer(ctx, r.tenant, "once", "h", in); err != nil || !got.Replayed {
+				t.Fatalf("retry: %+v, %v; want the first answer", got, err)
+			}
+			after, _ := r.cust.LimitUsage(ctx, r.tenant, subject)
+			if after.Version != before.Version || r.usedBy(t, subject) != usdt(3) {
+				t.Fatalf("usage version %d -> %d, used %s after a retry; want nothing written, 3 USDT used", before.Version, after.Version, r.usedBy(t, subject))
+			}
+		})
+	}
+}
+
+// usageGate holds the first reads of the limit usage (alone or in a
+// snapshot) until n of them have arrived (or a generous bound has passed),
+// so racing transfers all read the same usage before any writes.
+type usageGate struct {
+	*memstore.Customers
+	mu      sync.Mutex
+	waiting int
+	open    chan struct{}
+}
+
+func (g *usageGate) wait() {
+	g.mu.Lock()
+	if g.waiting > 0 {
+		if g.waiting--; g.waiting == 0 {
+			close(g.open)
+		}
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+	case <-time.After(10 * time.Second):
+	}
+}
+
+func (g *usageGate) LimitUsage(ctx context.Context, tenant, subject string) (sg.LimitUsage, error) {
+	u, err := g.Customers.LimitUsage(ctx, tenant, subject)
+	g.wait()
+	return u, err
+}
+
+func (g *usageGate) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	tt, u, r, err := g.Customers.LimitSnapshot(ctx, tenant, subject, id)
+	g.wait()
+	return tt, u, r, err
+}
+
+// gatedWallets holds the one-batch read of wallets and limits at the gate.
+type gatedWallets struct {
+	memstore.Claiming
+	gate *usageGate
+}
+
+func (g gatedWallets) WalletsUnderFreezeAndLimits(ctx context.Context, tenant, subject, id string, ids ...string) (map[string]sg.Wallet, map[string]sg.Freeze, sg.LimitSnapshot, error) {
+	ws, fr, snap, err := g.Claiming.WalletsUnderFreezeAndLimits(ctx, tenant, subject, id, ids...)
+	g.gate.wait()
+	return ws, fr, snap, err
 }

@@ -69,11 +69,27 @@ type Result struct {
 // into a frozen wallet. The freeze is read just before the transaction, as
 // a payout's next step reads it: a transfer whose read came before a
 // freeze was written may still post after it.
+//
+// When the limits are claimed in the transfer's own transaction
+// (transferClaiming) the common path is still two round trips: the source
+// wallet's limits (tier, usage, reservation) are read beside the wallets,
+// for the wallet as its own subject; a wallet whose subject is its
+// customer has them read again for the customer.
 func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in Internal) (Result, error) {
 	if err := s.checkInternal(ctx, in); err != nil {
 		return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 	}
-	ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
+	var (
+		early  *claimed
+		ws     map[string]sg.Wallet
+		frozen map[string]sg.Freeze
+		err    error
+	)
+	if claimer, _, ok := s.claiming(); ok {
+		early, ws, frozen, err = s.readClaiming(ctx, claimer, tenant, key, in)
+	} else {
+		ws, frozen, err = s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -95,6 +111,9 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// maps to the one reservation: a retry of a posted transfer spends
 	// nothing again, and is answered as it was even at the limit.
 	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	if claimer, store, ok := s.claiming(); ok {
+		return s.transferClaiming(ctx, claimer, store, early, tenant, key, reqHash, spent, in, from, to)
+	}
 	if s.Limits != nil {
 		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
 		if sg.KindOf(err) == sg.KindRefused {
@@ -111,15 +130,7 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 		}
 	}
 	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
-	t := sg.Transfer{
-		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
-		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
-		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
-		Entry: sg.Entry{Postings: []sg.Posting{
-			{Account: src, Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
-			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},
-		}},
-	}
+	t := internalTransfer(tenant, key, reqHash, in, from, to, now)
 	err = s.Store.ApplyTransfer(ctx, t)
 	switch {
 	case errors.Is(err, sg.ErrTransferExists):
@@ -149,6 +160,155 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	// reserved, which counts as used all the same.
 	_ = s.settleLimits(ctx, tenant, from, spent, true)
 	return Result{Transfer: t}, nil
+}
+
+// internalTransfer is the posted record of an internal transfer.
+func internalTransfer(tenant, key, reqHash string, in Internal, from, to sg.Wallet, now time.Time) sg.Transfer {
+	return sg.Transfer{
+		ID: sg.NewKeyedID("txn", now, tenant, OpTransfer, key), TenantID: tenant, Type: sg.TransferInternal, State: sg.StatePosted,
+		FromWallet: from.ID, ToWallet: to.ID, Chain: in.Chain, Asset: in.Asset, Amount: in.Amount, Memo: in.Memo, Metadata: in.Metadata,
+		RequestHash: reqHash, CreatedAt: now, UpdatedAt: now, RequestedBy: in.RequestedBy,
+		Entry: sg.Entry{Postings: []sg.Posting{
+			{Account: sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: -in.Amount, Shards: from.Shards()},
+			{Account: sg.WalletAccount(tenant, to.ID, in.Chain, in.Asset), Bucket: sg.Available, Delta: in.Amount, Shards: to.Shards()},
+		}},
+	}
+}
+
+// claiming returns the limits and the store when both take an internal
+// transfer's limit claim in the transfer's own transaction.
+func (s *Service) claiming() (sg.LimitClaimer, sg.ClaimingLedger, bool) {
+	claimer, ok := s.Limits.(sg.LimitClaimer)
+	if !ok {
+		return nil, nil, false
+	}
+	store, ok := s.Store.(sg.ClaimingLedger)
+	return claimer, store, ok
+}
+
+// claimed is a claim read ahead, beside the wallets: the source wallet
+// taken as its own subject (a wallet with no customer), at the transfer's
+// time.
+type claimed struct {
+	subject string
+	at      time.Time
+	done    chan claimResult
+}
+
+type claimResult struct {
+	claim *sg.LimitClaim
+	err   error
+}
+
+// readClaiming reads the wallets under freeze and, beside them, the
+// source wallet's claim as its own subject: in one call when the
+// wallets' store keeps the limits too (sg.WalletsAndLimits) and the limits
+// can claim from what it read (sg.SnapshotClaimer), else side by side
+// (claimEarly). Either way the reads cost one round trip.
+func (s *Service) readClaiming(ctx context.Context, claimer sg.LimitClaimer, tenant, key string, in Internal) (*claimed, map[string]sg.Wallet, map[string]sg.Freeze, error) {
+	both, ok := s.Wallets.(sg.WalletsAndLimits)
+	sc, ok2 := claimer.(sg.SnapshotClaimer)
+	if !ok || !ok2 {
+		early := s.claimEarly(ctx, claimer, tenant, key, in)
+		ws, frozen, err := s.Wallets.WalletsUnderFreeze(ctx, tenant, in.From, in.To)
+		return early, ws, frozen, err
+	}
+	e := &claimed{subject: in.From, at: s.Now().UTC().Truncate(time.Microsecond), done: make(chan claimResult, 1)}
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	ws, frozen, snap, err := both.WalletsUnderFreezeAndLimits(ctx, tenant, e.subject, spent, in.From, in.To)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := sc.ClaimFrom(ctx, snap, tenant, e.subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, e.at)
+	e.done <- claimResult{c, err}
+	return e, ws, frozen, nil
+}
+
+// claimEarly starts the source wallet's claim (as its own subject) now,
+// so its reads overlap the wallets' read. Its answer is used only if the
+// wallet turns out to be its own subject and usable; it writes nothing.
+func (s *Service) claimEarly(ctx context.Context, claimer sg.LimitClaimer, tenant, key string, in Internal) *claimed {
+	e := &claimed{subject: in.From, at: s.Now().UTC().Truncate(time.Microsecond), done: make(chan claimResult, 1)}
+	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
+	go func() {
+		c, err := claimer.Claim(ctx, tenant, e.subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, e.at)
+		e.done <- claimResult{c, err}
+	}()
+	return e
+}
+
+// claimAttempts bounds the re-reads when concurrent transfers of one
+// subject move its limit usage on; each round at least one of them posts.
+const claimAttempts = 64
+
+// transferClaiming is the rest of Transfer when the limits and the store
+// take the claim in the transfer's own transaction (sg.LimitClaimer,
+// sg.ClaimingLedger): the tier, usage and reservation read side by side,
+// then one transaction posts the transfer and takes the limits, or does
+// neither. Nothing is reserved before the transfer posts, so a refusal has
+// nothing to give back. The answers are Transfer's: a refusal by the tier
+// (after funds the wallet does not have), a retry answered as the first
+// attempt, held funds told from missing ones.
+func (s *Service) transferClaiming(ctx context.Context, claimer sg.LimitClaimer, store sg.ClaimingLedger, early *claimed, tenant, key, reqHash, spent string,
+	in Internal, from, to sg.Wallet) (Result, error) {
+	src := sg.WalletAccount(tenant, from.ID, in.Chain, in.Asset)
+	now := early.at
+	t := internalTransfer(tenant, key, reqHash, in, from, to, now)
+	for attempt := range claimAttempts {
+		var c *sg.LimitClaim
+		var err error
+		if subject := sg.LimitSubject(from); attempt == 0 && subject == early.subject {
+			r := <-early.done
+			c, err = r.claim, r.err
+		} else {
+			c, err = claimer.Claim(ctx, tenant, subject, spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
+		}
+		if sg.KindOf(err) == sg.KindRefused {
+			if b, berr := s.Store.AccountBalance(ctx, src, from.Shards()); berr == nil && b.Available < in.Amount {
+				err = s.whyShort(ctx, src, from.Shards(), in.Amount)
+			}
+			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if c == nil {
+			// The key already holds its reservation (an earlier attempt's):
+			// the transfer alone, and the reservation kept as before.
+			err = s.Store.ApplyTransfer(ctx, t)
+		} else {
+			err = store.ApplyTransferClaiming(ctx, t, *c)
+		}
+		switch {
+		case errors.Is(err, sg.ErrLimitsChanged):
+			continue
+		case errors.Is(err, sg.ErrTransferExists):
+			r, rerr := s.replayOr(ctx, tenant, OpTransfer, key, reqHash, sg.ErrIdempotencyInProgress)
+			if rerr == nil && c == nil {
+				rerr = s.settleLimits(ctx, tenant, from, spent, true)
+			}
+			return r, rerr
+		case errors.Is(err, sg.ErrInsufficientFunds):
+			if c == nil { // the earlier attempt's reservation goes back, as Transfer gives it
+				if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+					return Result{}, rerr
+				}
+			}
+			return Result{}, s.whyShort(ctx, src, from.Shards(), in.Amount)
+		case err != nil:
+			if k := sg.KindOf(err); c == nil && k != sg.KindInternal && k != sg.KindUnavailable {
+				if rerr := s.settleLimits(ctx, tenant, from, spent, false); rerr != nil {
+					return Result{}, rerr
+				}
+			}
+			return Result{}, err
+		}
+		if c == nil {
+			_ = s.settleLimits(ctx, tenant, from, spent, true)
+		}
+		return Result{Transfer: t}, nil
+	}
+	return Result{}, sg.Unavailable("ledger.Transfer", errors.New("the limit counters kept moving"))
 }
 
 // settleLimits keeps (posted) or gives back (refused) what a transfer

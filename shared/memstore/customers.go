@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"sync"
@@ -305,9 +306,51 @@ func (st *Customers) SaveLimits(_ context.Context, u sg.LimitUsage, r sg.LimitRe
 			return sg.ErrLimitsChanged
 		}
 	}
+	st.writeLimitsLocked(u, r)
+	return nil
+}
+
+// claimableLocked is SaveLimits' check for a new reservation, under st.mu.
+func (st *Customers) claimableLocked(u sg.LimitUsage, r sg.LimitReservation) error {
+	var cur int64
+	if b, ok := st.usage[customerKey(u.TenantID, u.Subject)]; ok {
+		var have sg.LimitUsage
+		_ = json.Unmarshal(b, &have)
+		cur = have.Version
+	}
+	if _, exists := st.reserved[customerKey(customerKey(r.TenantID, r.Subject), r.ID)]; exists || cur != u.Version {
+		return sg.ErrLimitsChanged
+	}
+	return nil
+}
+
+// writeLimitsLocked stores u (its version moved on) and r, under st.mu.
+func (st *Customers) writeLimitsLocked(u sg.LimitUsage, r sg.LimitReservation) {
 	u.Version++
 	r.At, r.UpdatedAt = usec(r.At), usec(r.UpdatedAt)
 	st.usage[customerKey(u.TenantID, u.Subject)] = encodeCustomer(u)
-	st.reserved[rk] = encodeCustomer(r)
-	return nil
+	st.reserved[customerKey(customerKey(r.TenantID, r.Subject), r.ID)] = encodeCustomer(r)
+}
+
+var _ sg.LimitSnapshots = (*Customers)(nil)
+
+// LimitSnapshot reads the tier table, the subject's usage and the
+// reservation under id (nil if none), as the adapter does in one batch.
+func (st *Customers) LimitSnapshot(ctx context.Context, tenant, subject, id string) (sg.TierTable, sg.LimitUsage, *sg.LimitReservation, error) {
+	tt, err := st.Tiers(ctx, tenant)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	u, err := st.LimitUsage(ctx, tenant, subject)
+	if err != nil {
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	r, err := st.LimitReservation(ctx, tenant, subject, id)
+	switch {
+	case errors.Is(err, sg.ErrNotFound):
+		return tt, u, nil, nil
+	case err != nil:
+		return sg.TierTable{}, sg.LimitUsage{}, nil, err
+	}
+	return tt, u, &r, nil
 }

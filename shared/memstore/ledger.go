@@ -24,8 +24,20 @@ func (st *Store) ApplyTransfer(_ context.Context, t sg.Transfer) error {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	return st.applyLocked(t, kp, nil)
+}
+
+// applyLocked is ApplyTransfer under st.mu; claim, if set, is checked
+// after the record and before the funds (as the adapter reports them) and
+// written with the transfer.
+func (st *Store) applyLocked(t sg.Transfer, kp string, claim func(check bool) error) error {
 	if _, ok := st.transfers[t.TenantID][kp]; ok {
 		return sg.ErrTransferExists
+	}
+	if claim != nil {
+		if err := claim(true); err != nil {
+			return err
+		}
 	}
 	var quote *quoteRecord
 	if t.QuoteID != "" {
@@ -36,6 +48,11 @@ func (st *Store) ApplyTransfer(_ context.Context, t sg.Transfer) error {
 	}
 	if !st.canApply(t.Entry) {
 		return sg.ErrInsufficientFunds
+	}
+	if claim != nil {
+		if err := claim(false); err != nil {
+			return err
+		}
 	}
 	st.apply(t.Entry)
 	if quote != nil {

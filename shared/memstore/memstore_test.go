@@ -12,3 +12,19 @@ import (
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(*testing.T) storetest.Store { return memstore.New() })
 }
+
+// claimStores is the ledger twin that claims limits with its transfers,
+// over the customers twin that keeps the counters.
+type claimStores struct {
+	memstore.Claiming
+	*memstore.Customers
+}
+
+// The claim contract on the twin (shared/dynamo's TestClaimsContract on
+// DynamoDB Local runs the same cases).
+func TestClaimsContract(t *testing.T) {
+	storetest.Claims(t, func(*testing.T) storetest.ClaimStores {
+		cust := memstore.NewCustomers()
+		return claimStores{Claiming: memstore.Claiming{Store: memstore.New(), Counters: cust}, Customers: cust}
+	})
+}

@@ -26,9 +26,13 @@ type RIE struct {
 	mu   sync.Mutex
 	logs bytes.Buffer
 	init chan time.Duration
+	done chan time.Duration // each invocation's duration (INVOKE RTDONE)
 }
 
-var initReport = regexp.MustCompile(`INIT REPORT.*?[Dd]uration(?:Ms)?:\s*([0-9.]+)`)
+var (
+	initReport = regexp.MustCompile(`INIT REPORT.*?[Dd]uration(?:Ms)?:\s*([0-9.]+)`)
+	invokeDone = regexp.MustCompile(`INVOKE RTDONE.*?duration:\s*([0-9.]+)ms`)
+)
 
 // StartRIE starts rieBin serving bootstrap with env (added to this
 // process's). The emulator's invoke endpoint and its Runtime API (9001 by
@@ -50,7 +54,7 @@ func StartRIE(rieBin, bootstrap string, env map[string]string) (*RIE, error) {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	r := &RIE{URL: "http://" + addr + "/2015-03-31/functions/function/invocations", cmd: cmd, init: make(chan time.Duration, 1)}
+	r := &RIE{URL: "http://" + addr + "/2015-03-31/functions/function/invocations", cmd: cmd, init: make(chan time.Duration, 1), done: make(chan time.Duration, 1)}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -67,6 +71,13 @@ func StartRIE(rieBin, bootstrap string, env map[string]string) (*RIE, error) {
 				ms, _ := strconv.ParseFloat(m[1], 64)
 				select {
 				case r.init <- time.Duration(ms * float64(time.Millisecond)):
+				default:
+				}
+			}
+			if m := invokeDone.FindStringSubmatch(line); m != nil {
+				ms, _ := strconv.ParseFloat(m[1], 64)
+				select {
+				case r.done <- time.Duration(ms * float64(time.Millisecond)):
 				default:
 				}
 			}
@@ -115,6 +126,18 @@ func (r *RIE) InitDuration(wait time.Duration) (time.Duration, error) {
 		return d, nil
 	case <-time.After(wait):
 		return 0, errors.New("rie: no INIT REPORT line")
+	}
+}
+
+// InvokeDuration waits for the emulator's INVOKE RTDONE line of the first
+// invocation and returns how long the function took to answer it (from the
+// runtime handing the event over to the answer, init not included).
+func (r *RIE) InvokeDuration(wait time.Duration) (time.Duration, error) {
+	select {
+	case d := <-r.done:
+		return d, nil
+	case <-time.After(wait):
+		return 0, errors.New("rie: no INVOKE RTDONE line")
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
@@ -69,19 +70,15 @@ type Result struct {
 	Paid bool
 }
 
-var (
-	contractABI = mustABI()
-	failedTopic = contractABI.Events["Failed"].ID
-	batchTopic  = contractABI.Events["Batch"].ID
-)
-
-func mustABI() *abi.ABI {
+// contractABI is parsed at its first use, not at package init: every
+// function linking this package would pay for it at each cold start.
+var contractABI = sync.OnceValue(func() *abi.ABI {
 	a, err := MultisendMetaData.GetAbi()
 	if err != nil {
 		panic(fmt.Sprintf("multisend: ABI: %v", err))
 	}
 	return a
-}
+})
 
 // Items lays out a batch as the contract takes it: one 32-byte word per
 // payout, the amount (uint96) in the high 12 bytes, the recipient in the
@@ -138,7 +135,7 @@ func Pack(token common.Address, pull bool, batch []Payout) ([]byte, error) {
 		}
 		total.SetInt64(int64(t))
 	}
-	return contractABI.Pack("pay", token, total, items)
+	return contractABI().Pack("pay", token, total, items)
 }
 
 // ItemsHash is keccak256 of the packed items: the Batch event carries it, so

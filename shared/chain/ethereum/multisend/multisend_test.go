@@ -70,7 +70,7 @@ func TestPack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args, err := contractABI.Methods["pay"].Inputs.Unpack(data[4:])
+			args, err := contractABI().Methods["pay"].Inputs.Unpack(data[4:])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,3 +206,9 @@ func BenchmarkPack500(b *testing.B) {
 		}
 	}
 }
+
+// The events' topics, as the contract's ABI names them.
+var (
+	failedTopic = contractABI().Events["Failed"].ID
+	batchTopic  = contractABI().Events["Batch"].ID
+)

@@ -5,7 +5,7 @@ package ledger_test
 // apply. Tests marked * were added by this audit (*_controls_test.go).
 // Packages: L shared/ledger, S shared/settlement, SA shared/api/settlementapi,
 // A shared/api, C shared/compliance, K shared/custody, CO shared/api/coldapi,
-// T tests/ (the local stack). "pipeline": the path is a withdrawal of the
+// T tests/ (the local stack), F shared/fn. "pipeline": the path is a withdrawal of the
 // pipeline (ledger.Withdrawals.Create, then the policy chain at its
 // pending step, then the screening guard before signing), so the single
 // payout's tests cover the control and the cell's own test shows the path
@@ -57,15 +57,16 @@ package ledger_test
 //     SA TestSettlementRetryFindsThePayoutItRequested *
 //   tenancy: S TestTenancy
 // Collection of a paid invoice (invoice wallet -> settlement wallet, clearing across chains):
-//   freeze: S TestInvoiceHookHoldsToAFreeze (MISSING: nothing settles the invoice once the
-//     freeze is lifted; see the audit report); redelivery: S TestLinesAreIdempotent, TestConcurrentDeliveries
+//   freeze: S TestInvoiceHookHoldsToAFreeze, and settled once the freeze is lifted:
+//     S TestAnInvoicePaidUnderAFreezeSettlesOnceItIsLifted; redelivery: S TestLinesAreIdempotent, TestConcurrentDeliveries
 // Refund (POST /v1/invoices/{id}/refunds, and refund links): a withdrawal of the pipeline.
 //   freeze over the invoice wallet: SA TestRefundOfInvoicePaidBeforeConfig
 //   screening of the refund address, approval rules: SA TestRefundToASanctionedAddressIsRejectedBeforeSigning *,
 //     TestRefundWaitsForApprovals *
 //   cap (never more than paid), closed settlements: SA TestReversalsNeverShortAClosedSettlement
-//   MISSING: a refund whose payout ends unpaid (rejected, cancelled, expired, failed) keeps its
-//     reservation and its settlement line (a known bug, kept out of the tree; see the audit report)
+//   a refund whose payout ends unpaid (rejected, cancelled, expired, failed) gives back its
+//     reservation and its line: SA TestRefundEndedUnpaidGivesBack, TestRefundLinkEndedUnpaidGivesBack;
+//   over the travel-rule threshold only with its data: SA TestRefundOverTheTravelThresholdNeedsItsData
 //   key reused on another invoice reserves nothing: SA TestRefundKeyReusedElsewhereReservesNothing *
 //   tenancy: SA invoiceSet (another tenant's invoice is not found), A invoiceapi TestGetListCancel
 //   expired link: SA TestExpiredRefundLinkCannotBeClaimed
@@ -77,8 +78,8 @@ package ledger_test
 //   only raises instructions (S TestRebalance, TestCheckLiquidityAlertsWhenAChainIsShort): no
 //   money moves without an operator, so no control of a tenant applies.
 // Sweeps (forwarder -> hot wallet): platform custody only, no tenant balance moves;
-//   T sweep_test.go, tron_sweep_test.go. MISSING: no test that a platform freeze pauses them
-//   (the check sits in shared/fn/chainfn and shared/fn/tronfn wiring).
+//   T sweep_test.go, tron_sweep_test.go; freeze: F TestSweepsStandStillUnderAPlatformFreeze
+//   (shared/fn: fn.UnlessPlatformFrozen, which both chains' sweep jobs run under).
 // Cold-wallet moves: CO TestPlatformFreezeStopsColdPayouts, TestColdPayoutsScreened,
 //   T TestFinding4_ColdPayoutsArePlatformOnly.
 // Invoices and payment links (acquiring): money in, not out; deposits are screened and

@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 	"math"
 	"math/big"
 	"net/http"
@@ -15,6 +13,9 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // policy time windows name IANA zones
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -136,15 +137,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		s.Layout = &l
 	}
 	log := obs.NewLogger(os.Stdout, "sweeps")
-	return func(ctx context.Context) (any, error) {
-		// A platform freeze stops sweeps too (a hot key rotation moves the
-		// factory and the funds under one).
-		if f, frozen, err := st.Custody.FreezeOn(ctx, "", ""); err != nil {
-			return nil, err
-		} else if frozen && f.Scope == sg.FreezePlatform {
-			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
-			return chaineth.SweepResult{}, nil
-		}
+	return fn.UnlessPlatformFrozen(st.Custody, log, chaineth.SweepResult{}, func(ctx context.Context) (any, error) {
 		r, err := s.Run(ctx)
 		if err != nil {
 			return nil, err
@@ -152,7 +145,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		log.Info("sweep", "started", r.Started, "ended", r.Ended, "addresses", r.Addresses, "swept", r.Swept, "tx", r.Hash,
 			"batches", r.Batches, "sent", r.Sent, "refused", r.Refused, "retried", r.Retried, "restored", r.Restored)
 		return r, nil
-	}, nil
+	}), nil
 }
 
 // pipeline is the withdrawal pipeline with the chains' payouts.

@@ -17,7 +17,6 @@ import (
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"
-	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // TronSweeps builds the scheduled Tron sweeper: it carries out the signed
@@ -53,13 +52,7 @@ func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	s := &tron.Sweeper{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st.Withdrawals}, Token: token, Store: dynamo.TronSweeps{Sweeps: st.Sweeps, Grants: st.Grants, Withdrawals: st.Withdrawals}, Signed: airgap.SignedApproves}
 	log := obs.NewLogger(os.Stdout, "sweeps-tron")
-	return func(ctx context.Context) (any, error) {
-		if f, frozen, err := st.Custody.FreezeOn(ctx, "", ""); err != nil {
-			return nil, err
-		} else if frozen && f.Scope == sg.FreezePlatform {
-			log.Info("sweep skipped: the platform is frozen", "freeze_id", f.ID)
-			return tron.SweepResult{}, nil
-		}
+	return fn.UnlessPlatformFrozen(st.Custody, log, tron.SweepResult{}, func(ctx context.Context) (any, error) {
 		r, err := s.Run(ctx)
 		if err != nil {
 			return nil, err
@@ -67,7 +60,7 @@ func tronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		log.Info("swept", "grant", r.Grant, "grant_pending", r.GrantPending, "started", r.Started, "sent", r.Sent,
 			"ended", r.Ended, "swept", r.Swept, "waiting_for_grant", r.Waiting)
 		return r, nil
-	}, nil
+	}), nil
 }
 
 // grantHandler builds one grant route over the Tron network and the hot

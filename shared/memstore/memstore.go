@@ -45,7 +45,6 @@ type Store struct {
 	idem      map[string]idemRecord              // tenant\x00op\x00key
 	transfers map[string]map[string]*sg.Transfer // tenant -> key part of the id
 	balances  map[sg.Account]map[sg.Bucket]int64
-	reconCkpt map[string]sg.ReconCheckpoint // tenant (reconckpt)
 	quotes    map[string]*quoteRecord // tenant\x00id
 	freezes   map[string]sg.Freeze    // freezeKey
 	parked    map[string]sg.ParkedPayout
@@ -63,6 +62,8 @@ type Store struct {
 	dataKeys  map[string][]byte
 	// ---- devx: WebSocket resume ----
 	liveEv map[string]*liveStream // tenant\x00wallet -> its kept events
+	// ---- reconckpt: reconciliation's checkpoints, by tenant ----
+	reconCkpt map[string]sg.ReconCheckpoint
 }
 
 type idemRecord struct {

@@ -68,9 +68,18 @@ type lastRun struct {
 	Quarantined map[sg.Chain]sg.Amount `json:"quarantined,omitempty"`
 }
 
-// work is how far the progress has got, in pages, accounts checked and
-// suspects verified: a step that does not raise it read nothing new.
-func (p *Progress) work() int { return p.pages + p.match.Checked + p.suspectAt }
+// work is how far the progress has got: transfers folded, key ranges
+// read to their end, accounts checked, suspects verified. A step that
+// does not raise it read nothing new.
+func (p *Progress) work() int {
+	n := p.balanced.Checked + p.match.Checked + p.suspectAt
+	for _, d := range p.done {
+		if d {
+			n++
+		}
+	}
+	return n
+}
 
 // tenantRuns runs a step of each tenant's books from its checkpoint (see
 // above), adding each finished tenant's checks with add, and counting the

@@ -195,13 +195,13 @@ func (st Store) tenantRuns(ctx context.Context, add func(Check), unfinished *Che
 	}
 	var notes []string
 	if len(inProgress) > 0 {
-		notes = append(notes, "in progress, read on by the next invocation: "+strings.Join(inProgress, ", "))
+		notes = append(notes, "in progress, read on by the next invocation: "+listed(inProgress))
 	}
 	if len(waiting) > 0 {
 		notes = append(notes, fmt.Sprintf("not reached in this invocation, first in the next: %d tenants", len(waiting)))
 	}
 	if len(restarted) > 0 {
-		notes = append(notes, "begun again: "+strings.Join(restarted, ", "))
+		notes = append(notes, "begun again: "+listed(restarted))
 	}
 	unfinished.Detail = strings.Join(notes, "; ")
 	return nil
@@ -211,4 +211,12 @@ func addAmounts(to, from map[sg.Chain]sg.Amount) {
 	for c, a := range from {
 		to[c] += a
 	}
+}
+
+// listed joins at most 20 items and counts the rest.
+func listed(items []string) string {
+	if len(items) <= 20 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:20], ", "), len(items)-20)
 }

@@ -51,8 +51,9 @@ func check(t *testing.T, r Report, name string) Check {
 // invocations runs Platform as the scheduled job's invocations would,
 // until the tenant's checks are in its report, each invocation out of time
 // at once; it fails the test if an invocation in between reports a
-// difference. It returns the last report and the invocations taken.
-func invocations(t *testing.T, ctx context.Context, st Store, now time.Time) (Report, int) {
+// difference. It returns the last report and the invocations taken; the
+// run has taken before invocations already.
+func invocations(t *testing.T, ctx context.Context, st Store, now time.Time, before int) (Report, int) {
 	t.Helper()
 	for n := 1; n < 500; n++ {
 		r, err := Platform(ctx, st, now, nil)
@@ -71,7 +72,7 @@ func invocations(t *testing.T, ctx context.Context, st Store, now time.Time) (Re
 			t.Fatalf("invocation %d: tenants_read says %q; want the run in progress", n, d)
 		}
 		c, err := st.Checkpoints.ReconCheckpoint(bg, tenant)
-		if err != nil || c.Progress == nil || c.Steps != n {
+		if err != nil || c.Progress == nil || c.Steps != before+n {
 			t.Fatalf("after invocation %d: checkpoint of %d bytes, %d steps, %v", n, len(c.Progress), c.Steps, err)
 		}
 	}
@@ -122,7 +123,7 @@ func TestPlatformRunResumesAcrossInvocations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, n := invocations(t, ctx, st, b.now)
+		r, n := invocations(t, ctx, st, b.now, 0)
 		if got := tenantChecks(r); !reflect.DeepEqual(got, want.Checks) || want.OK == planted || n < 3 {
 			t.Fatalf("planted %v, in %d invocations: %+v; read whole: %+v", planted, n, got, want.Checks)
 		}
@@ -289,5 +290,72 @@ func TestPlatformRunServesTheTenantWaitingLongest(t *testing.T) {
 				finished[name] = true
 			}
 		}
+	}
+}
+
+// The journal's key is a hash (sg.KeyHash), not a time: a transfer made
+// while a run is spread over invocations lands behind a key range's
+// cursor as readily as ahead of it. One behind is never folded by this
+// run, but the balances read later include it, so its wallets differ
+// from the sums although the books are right. Verified again against
+// their history (settle), they are found right and said in the detail;
+// with no history to read they are reported, as they were before.
+func TestPlatformRunTransfersWrittenBehindTheCursor(t *testing.T) {
+	noWait(t)
+	for _, history := range []bool{true, false} {
+		t.Run(fmt.Sprintf("history %v", history), func(t *testing.T) {
+			b, w, _ := busy(t)
+			v := b.wallet(t, tenant)
+			for i := range 40 {
+				if _, err := b.l.Transfer(bg, tenant, fmt.Sprint("int-", i), "h", ledger.Internal{From: w.ID, To: v.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st := Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st, Ranges: b.st, Wallets: b.st, Checkpoints: b.st}
+			if history {
+				st.History = b.st
+			}
+			ctx := pastDeadline(t)
+			if _, err := Platform(ctx, st, b.now, nil); err != nil {
+				t.Fatal(err)
+			}
+			c, err := b.st.ReconCheckpoint(bg, tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p Progress
+			if err := p.UnmarshalBinary(c.Progress); err != nil {
+				t.Fatal(err)
+			}
+			// Between invocations: transfers whose keys sort behind their
+			// range's cursor (found by trying idempotency keys).
+			behind := 0
+			for i := 0; behind < 3 && i < 10_000; i++ {
+				key := fmt.Sprint("late-", i)
+				kp := sg.KeyHash(tenant, ledger.OpTransfer, key)
+				for seg := range p.after {
+					if sg.InKeyRange(kp, seg, len(p.after)) && !p.done[seg] && kp < p.after[seg] {
+						if _, err := b.l.Transfer(bg, tenant, key, "h", ledger.Internal{From: w.ID, To: v.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: 7}); err != nil {
+							t.Fatal(err)
+						}
+						behind++
+					}
+				}
+			}
+			if behind != 3 {
+				t.Fatalf("found %d keys behind the cursors %v", behind, p.after)
+			}
+			r, _ := invocations(t, ctx, st, b.now, 1)
+			match := check(t, r, tenant+":balances_match_journal")
+			if history {
+				if !r.OK || !strings.Contains(match.Detail, "2 wallet accounts moved while the books were read") {
+					t.Fatalf("failing %v; balances_match_journal %+v", failing(r), match)
+				}
+				return
+			}
+			if match.OK || len(match.Differences) != 2 {
+				t.Fatalf("with no history: balances_match_journal %+v", match)
+			}
+		})
 	}
 }

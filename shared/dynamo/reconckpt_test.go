@@ -33,7 +33,9 @@ type pieceDB struct {
 
 var errInjected = errors.New("injected fault")
 
-func pkSK(k map[string]types.AttributeValue) string { return getS(k, attrPK) + "\x00" + getS(k, attrSK) }
+func pkSK(k map[string]types.AttributeValue) string {
+	return getS(k, attrPK) + "\x00" + getS(k, attrSK)
+}
 
 func (d *pieceDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	d.mu.Lock()

@@ -1,5 +1,6 @@
 // Package recon proves the ledger's invariants and reports any difference.
-// It only reads: it never edits data, whatever it finds.
+// It never edits the books, whatever it finds; the scheduled run writes
+// only its own checkpoint (Store.Checkpoints).
 package recon
 
 import (

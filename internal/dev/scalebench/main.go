@@ -171,8 +171,12 @@ func invocation(o options) error {
 				return err
 			}
 			res.Checkpoint, res.Transfers = len(cp.Progress), p.Transfers()
-			res.Summary = fmt.Sprintf("checkpoint of %s in the table (%d pieces): %d transfers read, %d accounts summed; report ok %v, %d differences",
-				mb(int64(len(cp.Progress))), (len(cp.Progress)+349_999)/350_000, p.Transfers(), p.Accounts(), r.OK, diffs)
+			where := "in its head item"
+			if len(cp.Progress) > 64<<10 {
+				where = fmt.Sprintf("in %d pieces", (len(cp.Progress)+349_999)/350_000)
+			}
+			res.Summary = fmt.Sprintf("checkpoint of %s in the table (%s): %d transfers read, %d accounts summed; report ok %v, %d differences",
+				mb(int64(len(cp.Progress))), where, p.Transfers(), p.Accounts(), r.OK, diffs)
 		}
 	case "whole":
 		s := recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch}

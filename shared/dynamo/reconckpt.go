@@ -39,6 +39,8 @@ const (
 	ckptReadBatch = 40
 )
 
+var _ sg.ReconCheckpoints = (*Ledger)(nil)
+
 func ckptHeadKey(tenant string) map[string]types.AttributeValue {
 	return key("RCKPT#"+tenant, "HEAD")
 }

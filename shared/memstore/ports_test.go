@@ -19,12 +19,11 @@ import (
 // the chain packages' ports live here, in a test, so the twin's own code
 // links no chain library (as dynamo's live in the wiring).
 var (
-	_ ledger.Store        = (*memstore.Store)(nil)
-	_ custody.Store       = (*memstore.Store)(nil)
-	_ sg.RotationStore    = (*memstore.Store)(nil)
-	_ sg.ReconStore       = (*memstore.Store)(nil)
-	_ sg.ReconCheckpoints = (*memstore.Store)(nil) // reconckpt
-	_ courses.Store       = (*memstore.Store)(nil)
+	_ ledger.Store     = (*memstore.Store)(nil)
+	_ custody.Store    = (*memstore.Store)(nil)
+	_ sg.RotationStore = (*memstore.Store)(nil)
+	_ sg.ReconStore    = (*memstore.Store)(nil)
+	_ courses.Store    = (*memstore.Store)(nil)
 
 	_ chaineth.TxStore    = (*memstore.Store)(nil)
 	_ chaineth.SweepStore = (*memstore.Store)(nil)
@@ -48,3 +47,6 @@ var (
 	_ live.Store        = (*memstore.Store)(nil)
 	_ envelope.KeyStore = (*memstore.Store)(nil)
 )
+
+// ---- reconckpt: reconciliation's checkpoints ----
+var _ sg.ReconCheckpoints = (*memstore.Store)(nil)

@@ -41,12 +41,16 @@ const (
 
 var _ sg.ReconCheckpoints = (*Ledger)(nil)
 
+// ckptPrefix opens the checkpoint's partition keys (not audited: see
+// AuditChange).
+const ckptPrefix = "RCKPT#"
+
 func ckptHeadKey(tenant string) map[string]types.AttributeValue {
-	return key("RCKPT#"+tenant, "HEAD")
+	return key(ckptPrefix+tenant, "HEAD")
 }
 
 func ckptPieceKey(tenant string, gen int64, i int) map[string]types.AttributeValue {
-	return key(fmt.Sprintf("RCKPT#%s#%d#%d", tenant, gen, i), "PIECE")
+	return key(fmt.Sprintf("%s%s#%d#%d", ckptPrefix, tenant, gen, i), "PIECE")
 }
 
 // ReconCheckpoint reads the tenant's checkpoint; sg.ErrNotFound when it has

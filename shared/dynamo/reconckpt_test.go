@@ -189,3 +189,17 @@ func TestReconCheckpointSaveCutShort(t *testing.T) {
 		t.Fatalf("with a piece gone: %d bytes, lost %q", len(c.Progress), c.Lost)
 	}
 }
+
+// A checkpoint's items are rewritten every invocation and record no
+// decision: the audit chain skips them, as it does watcher cursors, and
+// still chains the transfers reconciliation reads.
+func TestReconCheckpointNotChained(t *testing.T) {
+	for _, k := range []map[string]types.AttributeValue{ckptHeadKey("ten_a"), ckptPieceKey("ten_a", 3, 0)} {
+		if _, ok := AuditChange("MODIFY", k, item{"d": s("x")}, false); ok {
+			t.Fatalf("checkpoint item %s chained", getS(k, attrPK))
+		}
+	}
+	if _, ok := AuditChange("MODIFY", key(tenantPK("ten_a"), txnPrefix+"ABC"), item{"st": s("posted")}, false); !ok {
+		t.Fatal("a transfer's change not chained")
+	}
+}

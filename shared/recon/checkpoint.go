@@ -124,26 +124,32 @@ func (st Store) tenantRuns(ctx context.Context, add func(Check), unfinished *Che
 		}
 		begun = true
 		var p Progress
-		fresh := true
+		// A progress dropped for what it is (another build's, damaged)
+		// begins its reading again but keeps the run's start: a tenant
+		// whose runs keep being dropped is still reported at MaxRunAge.
+		fresh, keepStart := true, false
 		switch {
-		case c.Progress == nil && c.Lost != "":
-			restarted = append(restarted, t+" ("+c.Lost+")")
-		case c.Progress == nil:
-		case c.Version != CodeVersion:
-			restarted = append(restarted, t+" (checkpoint of another build)")
-		case now.Sub(c.Started) > MaxRunAge:
+		case !c.Started.IsZero() && now.Sub(c.Started) > MaxRunAge:
 			differ(unfinished, Difference{Subject: t, Expected: fmt.Sprintf("books read within %s", MaxRunAge),
 				Actual: fmt.Sprintf("run begun %s, %d invocations, not finished; begun again", c.Started.UTC().Format(time.RFC3339), c.Steps)})
+		case c.Progress == nil && c.Lost != "":
+			restarted, keepStart = append(restarted, t+" ("+c.Lost+")"), true
+		case c.Progress == nil:
+		case c.Version != CodeVersion:
+			restarted, keepStart = append(restarted, t+" (checkpoint of another build)"), true
 		default:
 			if err := p.UnmarshalBinary(c.Progress); err != nil {
 				p = Progress{}
-				restarted = append(restarted, t+" (checkpoint unreadable)")
+				restarted, keepStart = append(restarted, t+" (checkpoint unreadable)"), true
 			} else {
 				fresh = false
 			}
 		}
+		if fresh && !(keepStart && !c.Started.IsZero()) {
+			c.Started, c.Steps = now, 0
+		}
 		if fresh {
-			c.Started, c.Steps, c.Stalled = now, 0, 0
+			c.Stalled = 0
 		}
 		before := p.work()
 		tr, done, err := TenantStep(ctx, st, t, now, &p, until)

@@ -138,7 +138,8 @@ func TestPlatformRunResumesAcrossInvocations(t *testing.T) {
 // build wrote, one altered or cut short, one whose pieces the store lost,
 // and one whose run began more than MaxRunAge ago (reported: that run
 // never finished) are each dropped and the run begins again, and the
-// books are read whole and clean.
+// books are read whole and clean. A dropped run keeps its start, so runs
+// dropped again and again are reported at MaxRunAge all the same.
 func TestPlatformRunDiscardsCheckpointsItCannotTrust(t *testing.T) {
 	b, w, _ := busy(t)
 	v := b.wallet(t, tenant)
@@ -176,6 +177,8 @@ func TestPlatformRunDiscardsCheckpointsItCannotTrust(t *testing.T) {
 		{"cut short", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now, Progress: good[:len(good)-9]}, "unreadable", false},
 		{"with pieces lost", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now, Progress: good, Lost: "piece 2 of 3 missing"}, "piece 2 of 3 missing", false},
 		{"too old", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now.Add(-MaxRunAge - time.Minute), Steps: 30, Progress: good}, "", true},
+		// Runs dropped each time (a build a day) still end in a report.
+		{"another build's, its run begun too long ago", sg.ReconCheckpoint{Version: "RCKP0/old", Started: b.now.Add(-MaxRunAge - time.Minute), Steps: 30, Progress: good}, "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -23,7 +23,9 @@ func pastDeadline(t *testing.T) context.Context {
 	m := DeadlineMargin
 	DeadlineMargin = 2 * time.Hour
 	t.Cleanup(func() { DeadlineMargin = m })
-	ctx, cancel := context.WithTimeout(bg, time.Hour)
+	// The reading deadline a minute ago; the reads' own (ReadGrace past
+	// it) an hour away.
+	ctx, cancel := context.WithTimeout(bg, DeadlineMargin-time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -360,5 +362,70 @@ func TestPlatformRunTransfersWrittenBehindTheCursor(t *testing.T) {
 				t.Fatalf("with no history: balances_match_journal %+v", match)
 			}
 		})
+	}
+}
+
+// slowPages reads each key range's first page at once and then stalls on
+// the next until its reader gives up (a page of a large table on DynamoDB
+// Local can take longer than the run's margin).
+type slowPages struct{ RangePager }
+
+func (s slowPages) TenantTransferRange(ctx context.Context, tenant string, segment, segments int, after string, page func([]sg.Transfer, string) error) error {
+	first := true
+	return s.RangePager.TenantTransferRange(ctx, tenant, segment, segments, after, func(ts []sg.Transfer, last string) error {
+		if !first {
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		first = false
+		return page(ts, last)
+	})
+}
+
+// A page still being read at the deadline is abandoned, not folded, and
+// not an error: the invocation keeps what it read before, saves it, and
+// the next invocation reads on from there to the same report a pass over
+// the whole books gives. (Before, the read in flight failed the whole
+// invocation when the job's deadline came, and nothing was kept.)
+func TestPlatformRunCutsOffAReadInFlightAtTheDeadline(t *testing.T) {
+	b, w, _ := busy(t)
+	v := b.wallet(t, tenant)
+	for i := range 40 {
+		if _, err := b.l.Transfer(bg, tenant, fmt.Sprint("int-", i), "h", ledger.Internal{From: w.ID, To: v.ID, Chain: sg.Ethereum, Asset: sg.USDT, Amount: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := Tenant(bg, Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st}, tenant, b.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := DeadlineMargin
+	t.Cleanup(func() { DeadlineMargin = m })
+	DeadlineMargin = 200 * time.Millisecond
+	st := Store{LedgerReads: b.st, TenantWalletLister: b.st, TrackedReader: b.st, Ranges: slowPages{b.st}, Wallets: b.st, Checkpoints: b.st, History: b.st}
+	ctx, cancel := context.WithTimeout(bg, 400*time.Millisecond)
+	defer cancel()
+	r, err := Platform(ctx, st, b.now, nil)
+	if err != nil {
+		t.Fatalf("invocation cut at its deadline: %v", err)
+	}
+	if read := check(t, r, "tenants_read"); len(read.Differences) != 0 || !strings.Contains(read.Detail, "in progress") {
+		t.Fatalf("tenants_read %+v", read)
+	}
+	c, err := b.st.ReconCheckpoint(bg, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Progress
+	if err := p.UnmarshalBinary(c.Progress); err != nil || p.Transfers() == 0 {
+		t.Fatalf("checkpoint: %d transfers, %v", p.Transfers(), err)
+	}
+	st.Ranges = b.st
+	r, err = Platform(bg, st, b.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tenantChecks(r); !reflect.DeepEqual(got, want.Checks) {
+		t.Fatalf("read on: %+v; read whole: %+v", got, want.Checks)
 	}
 }

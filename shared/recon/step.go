@@ -182,6 +182,11 @@ func (p *Progress) fold(t sg.Transfer) {
 	}
 }
 
+// ReadGrace is how long past its deadline a step's reads may run: half
+// the platform run's DeadlineMargin (the other half is the checkpoint's
+// save and the report).
+func ReadGrace() time.Duration { return DeadlineMargin / 2 }
+
 // errOutOfTime stops a range's reading at a page boundary.
 var errOutOfTime = errors.New("recon: out of time")
 
@@ -202,23 +207,37 @@ func TenantStep(ctx context.Context, st Store, tenant string, now time.Time, p *
 			quarantined: map[sg.Chain]sg.Amount{}, balanced: Check{Name: "entries_balanced"},
 			floors: Check{Name: "floors"}, match: Check{Name: "balances_match_journal"}, held: Check{Name: "holds_match_open_withdrawals"}}
 	}
-	if err := p.readJournal(ctx, st, tenant, until); err != nil {
-		if errors.Is(err, errOutOfTime) {
+	// ---- reconckpt: reads in flight at the deadline are cut off ----
+	// With a deadline, the reads get until it plus ReadGrace: a page still
+	// being read then (DynamoDB Local takes seconds a page on a large
+	// table) is abandoned, not folded, and the step ends as out of time
+	// with the progress it has, leaving the rest of the margin for the
+	// checkpoint's save. Without the cut, the invocation's own deadline
+	// would fail the whole step and no progress would ever be kept.
+	rctx := ctx
+	if !until.IsZero() {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithDeadline(ctx, until.Add(ReadGrace()))
+		defer cancel()
+	}
+	stopped := func(err error) bool { return errors.Is(err, errOutOfTime) || rctx.Err() != nil && ctx.Err() == nil }
+	if err := p.readJournal(rctx, st, tenant, until); err != nil {
+		if stopped(err) {
 			return r, false, nil
 		}
 		return r, false, err
 	}
 	if !p.walletsDone {
-		if err := p.checkWallets(ctx, st, tenant, until); err != nil {
-			if errors.Is(err, errOutOfTime) {
+		if err := p.checkWallets(rctx, st, tenant, until); err != nil {
+			if stopped(err) {
 				return r, false, nil
 			}
 			return r, false, err
 		}
 		p.walletsDone = true
 	}
-	if err := p.settle(ctx, st, tenant, until); err != nil {
-		if errors.Is(err, errOutOfTime) {
+	if err := p.settle(rctx, st, tenant, until); err != nil {
+		if stopped(err) {
 			return r, false, nil
 		}
 		return r, false, err
@@ -384,7 +403,12 @@ func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, un
 				accts = append(accts, wacct{wkey{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
 			}
 		}
+		// A page is checked whole or not at all: one cut short (its
+		// reads cancelled at the deadline) leaves the checks as they were,
+		// and the next step checks the page again.
+		floors, match, held, suspects := p.floors, p.match, p.held, len(p.suspects)
 		if err := check(accts); err != nil {
+			p.floors, p.match, p.held, p.suspects = floors, match, held, p.suspects[:suspects]
 			return err
 		}
 		if len(ws) > 0 {

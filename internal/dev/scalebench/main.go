@@ -46,7 +46,7 @@ const tenant = "ten_scale"
 type options struct {
 	transfers, wallets, open, workers int
 	table, phase                      string
-	budget                            time.Duration
+	budget, margin                    time.Duration
 	before, keep                      bool
 	maxSteps                          int
 	ddbPID                            int
@@ -61,6 +61,7 @@ func main() {
 	flag.StringVar(&o.table, "table", "", "use this table as it is (written by an earlier run with -keep) instead of writing one")
 	flag.BoolVar(&o.keep, "keep", false, "keep the table at the end (for -table)")
 	flag.DurationVar(&o.budget, "budget", 300*time.Second, "an invocation's time budget for reading the journal (the function's timeout is 900 s)")
+	flag.DurationVar(&o.margin, "margin", 120*time.Second, "the run's DeadlineMargin (production: 30 s): DynamoDB Local goes on serving a Query the job has abandoned, on the same 2 cores, so the checkpoint's save needs more time after the reads are cut off")
 	flag.BoolVar(&o.before, "before", false, "also run the reconciliation as it was (the tenant whole) and the balance totals by a scan, interleaved")
 	flag.IntVar(&o.maxSteps, "max-steps", 0, "stop the reconciliation after this many invocations (0: run it to the end) and print the rate")
 	flag.StringVar(&o.phase, "phase", "", "(internal) the one invocation this process runs")
@@ -136,6 +137,7 @@ func invocation(o options) error {
 		// store the job wires (fn.ScheduledReconStore), with the deadline
 		// Lambda gives it (the budget, plus the margin the run keeps for
 		// its report and the checkpoint's save).
+		recon.DeadlineMargin = o.margin
 		jctx, cancel := context.WithDeadline(ctx, start.Add(o.budget+recon.DeadlineMargin))
 		r, err := recon.Platform(jctx, fn.ScheduledReconStore(st), now, nil)
 		cancel()
@@ -263,7 +265,7 @@ func invoke(o options, phase, desc string) (result, error) {
 		return result{}, err
 	}
 	cmd := exec.Command(exe, "-phase", phase, "-table", o.table,
-		"-budget", o.budget.String(), "-ddb-pid", fmt.Sprint(o.ddbPID))
+		"-budget", o.budget.String(), "-margin", o.margin.String(), "-ddb-pid", fmt.Sprint(o.ddbPID))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -373,7 +375,8 @@ func run(o options) error {
 		defer func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &o.table}) }()
 	}
 	fmt.Printf("\nEach invocation is a process of its own, as Lambda runs the scheduled function: the reconcile job's run (recon.Platform\n")
-	fmt.Printf("over fn.ScheduledReconStore) with a deadline %s + %s away; it reads the journal until %s before it, then saves its\n", o.budget, recon.DeadlineMargin, recon.DeadlineMargin)
+	fmt.Printf("over fn.ScheduledReconStore) with a deadline %s + %s away; it reads the journal until %s before it (production's\n", o.budget, o.margin, o.margin)
+	fmt.Printf("margin is %s; DynamoDB Local serves the Queries a cut-off step abandons to the end, on the same cores), then saves its\n", recon.DeadlineMargin)
 	fmt.Printf("checkpoint in the table (where each of its %d key ranges stopped, the running sums per wallet account; in pieces\n", recon.Segments)
 	fmt.Println("of at most 350 KB) for the next invocation, which reads it back and reads on; the run that finishes clears it.")
 	fmt.Printf("DynamoDB Local (pid %d) stands in for DynamoDB: one Java process on this machine's %d cores, serving every request itself;\n", o.ddbPID, runtime.NumCPU())

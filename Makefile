@@ -170,21 +170,24 @@ bench: tools
 
 # ---- recon: reconciliation and hold expiry at scale (issue 18; not in make test: minutes to write the data)
 # One tenant's synthetic transfers, wallets and open payouts written straight to DynamoDB Local, then the
-# tenant's reconciliation as the scheduler runs it (invocations of SCALE_BUDGET each, checkpoint and resume)
-# and hold expiry's reads, each invocation a process: time, CPU, DynamoDB Local's CPU, requests, peak heap, RSS.
-# SCALE_BEFORE=1 also runs the reconciliation as it was (the tenant whole) and a scan, interleaved;
-# SCALE_MAX_STEPS=N stops it after N invocations (3; empty: to the end, hours at 1M: DynamoDB Local's Query slows with
-# the table, see the output). The bench is built, not run with go run: each invocation re-executes it.
+# reconcile job's own run as the scheduler runs it (invocations of SCALE_BUDGET each; each tenant's checkpoint
+# kept in the table between them) to the end, and hold expiry's reads, each invocation a process: time, CPU,
+# DynamoDB Local's CPU, requests, peak heap, RSS, checkpoint size. SCALE_BEFORE=1 also runs the reconciliation
+# as it was (the tenant whole) and a scan, interleaved; SCALE_MAX_STEPS=N stops it after N invocations (empty:
+# to the end, an hour or more at 1M: DynamoDB Local's Query slows with the table, see the output). The bench is
+# built, not run with go run: each invocation re-executes it (SCALE_BIN, SCALE_STATE: where, for a second run).
 SCALE_TRANSFERS ?= 1000000
 SCALE_WALLETS ?= 100000
 SCALE_BUDGET ?= 300s
-SCALE_MAX_STEPS ?= 3
+SCALE_MAX_STEPS ?=
 SCALE_PORT ?= 9400
+SCALE_STATE ?= .dev/bench-scale
+SCALE_BIN ?= .dev/scalebench
 bench-scale: tools geth
-	rm -rf .dev/bench-scale
-	$(GO) build -o .dev/scalebench ./internal/dev/scalebench
-	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state .dev/bench-scale --base-port $(SCALE_PORT) --persist=false --schedule-speedup 0 -- sh -c \
-		'set -a; . .dev/bench-scale/stack.env; .dev/scalebench -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS) -budget $(SCALE_BUDGET) $(if $(SCALE_BEFORE),-before) $(if $(SCALE_MAX_STEPS),-max-steps $(SCALE_MAX_STEPS))'
+	rm -rf $(SCALE_STATE)
+	$(GO) build -o $(SCALE_BIN) ./internal/dev/scalebench
+	SGDEV_DYNAMODB_HEAP=6g $(SGDEV) run --state $(SCALE_STATE) --base-port $(SCALE_PORT) --persist=false --schedule-speedup 0 -- sh -c \
+		'set -a; . $(SCALE_STATE)/stack.env; $(SCALE_BIN) -transfers $(SCALE_TRANSFERS) -wallets $(SCALE_WALLETS) -budget $(SCALE_BUDGET) $(if $(SCALE_BEFORE),-before) $(if $(SCALE_MAX_STEPS),-max-steps $(SCALE_MAX_STEPS))'
 
 # ---- sweep: sweeper throughput (issue 18; not in make test: minutes to pay and sweep 10,000 deposits)
 # SWEEP_FORWARDERS forwarders get a deposit on the local chain's Tether-faithful token, twice (first

@@ -65,7 +65,9 @@ import (
 //     index counter (SEQ#) and nonce counters (NONCE#; the nonce a payout
 //     is signed with is in its chained PAYOUT# item);
 //   - technical state that records no decision: idempotency records (IDEM#),
-//     watcher cursors (WATCH#), WebSocket connections (CONN#, SUB#), webhook
+//     watcher cursors (WATCH#), reconciliation checkpoints (RCKPT#: a
+//     run's running sums, rewritten each invocation), WebSocket
+//     connections (CONN#, SUB#), webhook
 //     delivery jobs, logs and events (WHJOB#, WHLOG#, WHEVT#: notices of
 //     changes chained already), and the sanctions list's entries (SANCTION#:
 //     hundreds per refresh; the list's version item SANCTIONS#, which the
@@ -130,7 +132,7 @@ func AuditChange(eventName string, keys, newImage map[string]types.AttributeValu
 var (
 	auditSkippedPK = []string{auditPrefix, auditScopesPK, balPrefix, histPrefix, addrListPrefix, addrPrefix, "TRACK#", limitPK, "MON#", customerStatusPK,
 		kycExpiryPK, invOutboxPrefix, invDuePrefix, stlLiabPrefix, "SEQ#", "NONCE#", "WATCH#", connPrefix, subPrefix, whJobPK, whLogPK,
-		sanctionPrefix, ratePrefix, liveEvPrefix}
+		sanctionPrefix, ratePrefix, liveEvPrefix, ckptPrefix}
 	auditSkippedSK = []string{idemPrefix, "VELB#", "VELM#", whEventPrefix}
 )
 

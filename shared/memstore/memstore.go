@@ -62,6 +62,8 @@ type Store struct {
 	dataKeys  map[string][]byte
 	// ---- devx: WebSocket resume ----
 	liveEv map[string]*liveStream // tenant\x00wallet -> its kept events
+	// ---- reconckpt: reconciliation's checkpoints, by tenant ----
+	reconCkpt map[string]sg.ReconCheckpoint
 }
 
 type idemRecord struct {

@@ -47,3 +47,6 @@ var (
 	_ live.Store        = (*memstore.Store)(nil)
 	_ envelope.KeyStore = (*memstore.Store)(nil)
 )
+
+// ---- reconckpt: reconciliation's checkpoints ----
+var _ sg.ReconCheckpoints = (*memstore.Store)(nil)

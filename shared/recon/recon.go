@@ -1,5 +1,6 @@
 // Package recon proves the ledger's invariants and reports any difference.
-// It only reads: it never edits data, whatever it finds.
+// It never edits the books, whatever it finds; the scheduled run writes
+// only its own checkpoint (Store.Checkpoints).
 package recon
 
 import (
@@ -30,6 +31,13 @@ type Store struct {
 	// page at a time.
 	Ranges  RangePager
 	Wallets WalletPager
+	// ---- reconckpt: verification and checkpoints ----
+	// History, if set, reads a wallet's history: an account that differs
+	// from the journal is verified against it before it is reported
+	// (settle). Checkpoints, if set, keeps each tenant's run between the
+	// platform run's invocations (PlatformStep).
+	History     sg.HistoryReader
+	Checkpoints sg.ReconCheckpoints
 }
 
 // BalanceBatcher reads many accounts' balances in one call (account i
@@ -99,7 +107,13 @@ type Check struct {
 	Checked     int          `json:"checked"`
 	Detail      string       `json:"detail,omitempty"`
 	Differences []Difference `json:"differences"`
+	// Unlisted counts the differences past the first maxListed, which
+	// are not listed (Detail says how many).
+	Unlisted int `json:"-"`
 }
+
+// Count is how many differences the check found, listed or not.
+func (c Check) Count() int { return len(c.Differences) + c.Unlisted }
 
 // Difference is one place an invariant does not hold.
 type Difference struct {
@@ -113,7 +127,8 @@ func (r *Report) add(c Check) {
 	if c.Differences == nil {
 		c.Differences = []Difference{}
 	}
-	if len(c.Differences) > 0 {
+	if c.Count() > 0 {
+		c.OK = false
 		r.OK = false
 	}
 	r.Checks = append(r.Checks, c)
@@ -254,6 +269,13 @@ func Platform(ctx context.Context, st Store, now time.Time, chains map[sg.Chain]
 		until = d.Add(-DeadlineMargin)
 	}
 	unfinished := Check{Name: "tenants_read"}
+	if st.Checkpoints != nil {
+		// ---- reconckpt: each tenant's run resumes from its checkpoint ----
+		if err := st.tenantRuns(ctx, r.add, &unfinished, tenants, now, until, quarantined); err != nil {
+			return r, err
+		}
+		tenants = nil
+	}
 	for _, t := range tenants {
 		var p Progress
 		tr, done, err := TenantStep(ctx, st, t, now, &p, until)

@@ -3,11 +3,10 @@ package recon
 // ---- bigrun: reconciliation in bounded steps (issue 18) ----
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,7 +84,34 @@ type Progress struct {
 	// The wallets' check, once the journal is read: the last wallet
 	// checked (its page's last) and the checks so far.
 	walletAfter         string
+	walletsDone         bool
 	floors, match, held Check
+	// ---- reconckpt: accounts that differ, verified again ----
+	// suspects are the wallet accounts whose balance differed from the
+	// journal's sums when checked (see settle); suspectAt is how many of
+	// them are verified, settled how many of those held up on the
+	// second look, settleLines the history lines read for them.
+	suspects                        []suspect
+	suspectAt, settled, settleLines int
+}
+
+// suspect is a wallet account to verify again.
+type suspect struct {
+	K      wkey
+	Shards int
+}
+
+// maxListed bounds the differences a check lists (in the report and the
+// checkpoint); the rest are counted (Check.Unlisted) and said in Detail.
+const maxListed = 1000
+
+// differ records a difference on c, listing at most maxListed.
+func differ(c *Check, d Difference) {
+	if len(c.Differences) >= maxListed {
+		c.Unlisted++
+		return
+	}
+	c.Differences = append(c.Differences, d)
 }
 
 // Pages is how many journal pages this progress has folded.
@@ -96,54 +122,6 @@ func (p *Progress) Transfers() int { return p.balanced.Checked }
 
 // Accounts is how many wallet accounts the running sums hold.
 func (p *Progress) Accounts() int { return len(p.sums) }
-
-type progressWire struct {
-	After       []string
-	Done        []bool
-	Keys        []wkey
-	Sums        []sums
-	Quarantined map[sg.Chain]sg.Amount
-	Balanced    Check
-	Pages       int
-	WalletAfter string
-	Floors      Check
-	Match       Check
-	Held        Check
-}
-
-// MarshalBinary encodes the progress: the checkpoint a scheduled step
-// leaves for the next.
-func (p *Progress) MarshalBinary() ([]byte, error) {
-	w := progressWire{After: p.after, Done: p.done, Quarantined: p.quarantined, Balanced: p.balanced, Pages: p.pages,
-		WalletAfter: p.walletAfter, Floors: p.floors, Match: p.match, Held: p.held}
-	for k, v := range p.sums {
-		w.Keys, w.Sums = append(w.Keys, k), append(w.Sums, *v)
-	}
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(w)
-	return b.Bytes(), err
-}
-
-// UnmarshalBinary reads a checkpoint MarshalBinary made.
-func (p *Progress) UnmarshalBinary(b []byte) error {
-	var w progressWire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
-		return err
-	}
-	if len(w.Keys) != len(w.Sums) || len(w.After) != len(w.Done) {
-		return errors.New("recon: malformed checkpoint")
-	}
-	*p = Progress{after: w.After, done: w.Done, quarantined: w.Quarantined, balanced: w.Balanced, pages: w.Pages, sums: make(map[wkey]*sums, len(w.Keys)),
-		walletAfter: w.WalletAfter, floors: w.Floors, match: w.Match, held: w.Held}
-	for i, k := range w.Keys {
-		v := w.Sums[i]
-		p.sums[k] = &v
-	}
-	if p.quarantined == nil {
-		p.quarantined = map[sg.Chain]sg.Amount{}
-	}
-	return nil
-}
 
 func (p *Progress) at(k wkey) *sums {
 	s := p.sums[k]
@@ -160,7 +138,7 @@ func (p *Progress) at(k wkey) *sums {
 func (p *Progress) fold(t sg.Transfer) {
 	p.balanced.Checked++
 	if err := t.Entry.Check(); err != nil {
-		p.balanced.Differences = append(p.balanced.Differences, Difference{Subject: t.ID, Expected: "postings sum to zero", Actual: err.Error()})
+		differ(&p.balanced, Difference{Subject: t.ID, Expected: "postings sum to zero", Actual: err.Error()})
 	}
 	for _, q := range t.Entry.Postings {
 		if q.Account.IsSystem() {
@@ -204,6 +182,11 @@ func (p *Progress) fold(t sg.Transfer) {
 	}
 }
 
+// ReadGrace is how long past its deadline a step's reads may run: half
+// the platform run's DeadlineMargin (the other half is the checkpoint's
+// save and the report).
+func ReadGrace() time.Duration { return DeadlineMargin / 2 }
+
 // errOutOfTime stops a range's reading at a page boundary.
 var errOutOfTime = errors.New("recon: out of time")
 
@@ -224,22 +207,50 @@ func TenantStep(ctx context.Context, st Store, tenant string, now time.Time, p *
 			quarantined: map[sg.Chain]sg.Amount{}, balanced: Check{Name: "entries_balanced"},
 			floors: Check{Name: "floors"}, match: Check{Name: "balances_match_journal"}, held: Check{Name: "holds_match_open_withdrawals"}}
 	}
-	if err := p.readJournal(ctx, st, tenant, until); err != nil {
-		if errors.Is(err, errOutOfTime) {
+	// ---- reconckpt: reads in flight at the deadline are cut off ----
+	// With a deadline, the reads get until it plus ReadGrace: a page still
+	// being read then (DynamoDB Local takes seconds a page on a large
+	// table) is abandoned, not folded, and the step ends as out of time
+	// with the progress it has, leaving the rest of the margin for the
+	// checkpoint's save. Without the cut, the invocation's own deadline
+	// would fail the whole step and no progress would ever be kept.
+	rctx := ctx
+	if !until.IsZero() {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithDeadline(ctx, until.Add(ReadGrace()))
+		defer cancel()
+	}
+	stopped := func(err error) bool { return errors.Is(err, errOutOfTime) || rctx.Err() != nil && ctx.Err() == nil }
+	if err := p.readJournal(rctx, st, tenant, until); err != nil {
+		if stopped(err) {
 			return r, false, nil
 		}
 		return r, false, err
 	}
-	if err := p.checkWallets(ctx, st, tenant, until); err != nil {
-		if errors.Is(err, errOutOfTime) {
+	if !p.walletsDone {
+		if err := p.checkWallets(rctx, st, tenant, until); err != nil {
+			if stopped(err) {
+				return r, false, nil
+			}
+			return r, false, err
+		}
+		p.walletsDone = true
+	}
+	if err := p.settle(rctx, st, tenant, until); err != nil {
+		if stopped(err) {
 			return r, false, nil
 		}
 		return r, false, err
 	}
-	r.add(p.balanced)
-	r.add(p.floors)
-	r.add(p.match)
-	r.add(p.held)
+	if p.settled > 0 {
+		p.match.Detail = settledNote(p.settled)
+	}
+	for _, c := range []Check{p.balanced, p.floors, p.match, p.held} {
+		if c.Unlisted > 0 {
+			c.Detail = strings.TrimPrefix(c.Detail+fmt.Sprintf("; %d more differences not listed", c.Unlisted), "; ")
+		}
+		r.add(c)
+	}
 	return r, true, nil
 }
 
@@ -320,27 +331,33 @@ func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, un
 	compare := func(batch []wacct, bs []sg.Balance) {
 		for i, x := range batch {
 			b, k := bs[i], x.k
-			want := p.sums[k]
-			if want == nil {
-				want = &sums{}
-			}
 			p.floors.Checked++
 			p.match.Checked++
 			p.held.Checked++
-			for _, v := range []struct {
-				bucket sg.Bucket
-				v      sg.Amount
-			}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
-				subject := fmt.Sprintf("%s/%s/%s %s", k.Wallet, k.Chain, k.Asset, v.bucket)
-				if v.v < 0 {
-					p.floors.Differences = append(p.floors.Differences, Difference{subject, ">= 0", v.v.String()})
-				}
-				if w := want.bucket(v.bucket); w != v.v {
-					p.match.Differences = append(p.match.Differences, Difference{subject, w.String(), v.v.String()})
+			for _, v := range []sg.Amount{b.Available, b.Pending, b.Held} {
+				if v < 0 {
+					for _, d := range floorDiffs(k, b) {
+						differ(&p.floors, d)
+					}
+					break
 				}
 			}
-			if want.Holds != b.Held {
-				p.held.Differences = append(p.held.Differences, Difference{fmt.Sprintf("%s/%s/%s held", k.Wallet, k.Chain, k.Asset), want.Holds.String(), b.Held.String()})
+			match, held := sumDiffs(k, p.sums[k], b)
+			if len(match)+len(held) == 0 {
+				continue
+			}
+			// ---- reconckpt: a difference is looked at twice ----
+			// With the wallets' histories to read, an account that
+			// differs is verified again before it is reported (settle).
+			if st.History != nil && len(p.suspects) < maxSuspects {
+				p.suspects = append(p.suspects, suspect{K: k, Shards: x.shards})
+				continue
+			}
+			for _, d := range match {
+				differ(&p.match, d)
+			}
+			for _, d := range held {
+				differ(&p.held, d)
 			}
 		}
 	}
@@ -386,7 +403,12 @@ func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, un
 				accts = append(accts, wacct{wkey{w.ID, a.Chain, a.Asset}, sg.WalletAccount(tenant, w.ID, a.Chain, a.Asset), w.Shards()})
 			}
 		}
+		// A page is checked whole or not at all: one cut short (its
+		// reads cancelled at the deadline) leaves the checks as they were,
+		// and the next step checks the page again.
+		floors, match, held, suspects := p.floors, p.match, p.held, len(p.suspects)
 		if err := check(accts); err != nil {
+			p.floors, p.match, p.held, p.suspects = floors, match, held, p.suspects[:suspects]
 			return err
 		}
 		if len(ws) > 0 {
@@ -405,4 +427,39 @@ func (p *Progress) checkWallets(ctx context.Context, st Store, tenant string, un
 		return err
 	}
 	return walletPage(ws)
+}
+
+// floorDiffs is each bucket of b below zero.
+func floorDiffs(k wkey, b sg.Balance) []Difference {
+	var out []Difference
+	for _, v := range []struct {
+		bucket sg.Bucket
+		v      sg.Amount
+	}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
+		if v.v < 0 {
+			out = append(out, Difference{fmt.Sprintf("%s/%s/%s %s", k.Wallet, k.Chain, k.Asset, v.bucket), ">= 0", v.v.String()})
+		}
+	}
+	return out
+}
+
+// sumDiffs compares an account's balance b with what the journal says it
+// holds (want; nil: nothing): each bucket, and the held bucket with the
+// holds of its open withdrawals.
+func sumDiffs(k wkey, want *sums, b sg.Balance) (match, held []Difference) {
+	if want == nil {
+		want = &sums{}
+	}
+	for _, v := range []struct {
+		bucket sg.Bucket
+		v      sg.Amount
+	}{{sg.Available, b.Available}, {sg.Pending, b.Pending}, {sg.Held, b.Held}} {
+		if w := want.bucket(v.bucket); w != v.v {
+			match = append(match, Difference{fmt.Sprintf("%s/%s/%s %s", k.Wallet, k.Chain, k.Asset, v.bucket), w.String(), v.v.String()})
+		}
+	}
+	if want.Holds != b.Held {
+		held = append(held, Difference{fmt.Sprintf("%s/%s/%s held", k.Wallet, k.Chain, k.Asset), want.Holds.String(), b.Held.String()})
+	}
+	return match, held
 }

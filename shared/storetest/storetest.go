@@ -75,6 +75,8 @@ type Store interface {
 	// ---- bigrun: reconciliation's ranged reads (recon.RangePager, recon.WalletPager) ----
 	TenantTransferRange(ctx context.Context, tenant string, segment, segments int, after string, page func(ts []sg.Transfer, last string) error) error
 	WalletAccountPages(ctx context.Context, tenant, after string, page func([]sg.Wallet) error) error
+	// ---- reconckpt: reconciliation's checkpoint ----
+	sg.ReconCheckpoints
 }
 
 // Case is one rule of the contract.
@@ -98,7 +100,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 // Cases lists the contract's rules.
 func Cases() []Case {
 	var all []Case
-	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases, walletOwnerCases, owedCases} {
+	for _, group := range [][]Case{transferCases, moveCases, walletCases, freezeCases, custodyCases, reconCases, concurrentCases, chainCases, courseCases, historyCases, idemClaimCases, watchCases, liveCases, walletOwnerCases, owedCases, reconCkptCases} {
 		all = append(all, group...)
 	}
 	return all

@@ -2,9 +2,9 @@
 // balances and open payouts) straight to DynamoDB (Local: the endpoint of
 // AWS_ENDPOINT_URL_DYNAMODB) and runs the tenant's reconciliation and hold
 // expiry on it as the scheduler runs them: each invocation a process of
-// its own with a time budget, the reconciliation checkpointing where it
-// stopped and the next invocation resuming from the checkpoint (make
-// bench-scale). Per invocation and in total it prints wall time, the
+// its own with a time budget, running the reconcile job's own run, which
+// checkpoints where it stopped in the table and resumes from there in the
+// next invocation, until the run finishes (make bench-scale). Per invocation and in total it prints wall time, the
 // job's own CPU time, DynamoDB Local's CPU time, requests, items and bytes
 // read per operation, peak heap and max RSS. With -before it also runs the
 // reconciliation as it was (the tenant read whole, balances one batch of
@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -37,6 +36,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -45,8 +45,8 @@ const tenant = "ten_scale"
 
 type options struct {
 	transfers, wallets, open, workers int
-	table, phase, checkpoint          string
-	budget                            time.Duration
+	table, phase                      string
+	budget, margin                    time.Duration
 	before, keep                      bool
 	maxSteps                          int
 	ddbPID                            int
@@ -61,10 +61,10 @@ func main() {
 	flag.StringVar(&o.table, "table", "", "use this table as it is (written by an earlier run with -keep) instead of writing one")
 	flag.BoolVar(&o.keep, "keep", false, "keep the table at the end (for -table)")
 	flag.DurationVar(&o.budget, "budget", 300*time.Second, "an invocation's time budget for reading the journal (the function's timeout is 900 s)")
+	flag.DurationVar(&o.margin, "margin", 120*time.Second, "the run's DeadlineMargin (production: 30 s): DynamoDB Local goes on serving a Query the job has abandoned, on the same 2 cores, so the checkpoint's save needs more time after the reads are cut off")
 	flag.BoolVar(&o.before, "before", false, "also run the reconciliation as it was (the tenant whole) and the balance totals by a scan, interleaved")
 	flag.IntVar(&o.maxSteps, "max-steps", 0, "stop the reconciliation after this many invocations (0: run it to the end) and print the rate")
 	flag.StringVar(&o.phase, "phase", "", "(internal) the one invocation this process runs")
-	flag.StringVar(&o.checkpoint, "checkpoint", "", "(internal) the checkpoint file an invocation resumes from and leaves")
 	flag.IntVar(&o.ddbPID, "ddb-pid", 0, "(internal) DynamoDB Local's process")
 	flag.Parse()
 	if o.open == 0 {
@@ -131,40 +131,64 @@ func invocation(o options) error {
 	peak := sampleHeap()
 	start := time.Now()
 	switch o.phase {
-	case "step", "whole":
-		s := recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch}
-		if o.phase == "step" {
-			s.Ranges, s.Wallets, s.Balances = st.Ledger, st.Wallets, st.Ledger
+	case "step":
+		// ---- reconckpt: the scheduled job's own run, its checkpoint in the table ----
+		// One invocation of the reconcile function: recon.Platform over the
+		// store the job wires (fn.ScheduledReconStore), with the deadline
+		// Lambda gives it (the budget, plus the margin the run keeps for
+		// its report and the checkpoint's save).
+		recon.DeadlineMargin = o.margin
+		jctx, cancel := context.WithDeadline(ctx, start.Add(o.budget+recon.DeadlineMargin))
+		r, err := recon.Platform(jctx, fn.ScheduledReconStore(st), now, nil)
+		cancel()
+		if err != nil {
+			return err
 		}
-		var p recon.Progress
-		if b, err := os.ReadFile(o.checkpoint); err == nil && o.phase == "step" {
-			if err := p.UnmarshalBinary(b); err != nil {
+		res.Wall, res.CPU, res.HeapPeak = time.Since(start), selfCPU()-cpu0, peak()
+		peak = func() uint64 { return res.HeapPeak }
+		cp, err := st.Ledger.ReconCheckpoint(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		res.Done = cp.Progress == nil
+		diffs := 0
+		for _, c := range r.Checks {
+			diffs += c.Count()
+		}
+		if res.Done {
+			var checked [2]int
+			for _, c := range r.Checks {
+				switch c.Name {
+				case tenant + ":entries_balanced":
+					checked[0] = c.Checked
+				case tenant + ":balances_match_journal":
+					checked[1] = c.Checked
+				}
+			}
+			res.Transfers = checked[0]
+			res.Summary = fmt.Sprintf("done: ok %v, %d differences, %d transfers, %d wallet accounts checked; record %s", r.OK, diffs, checked[0], checked[1], cp.Last)
+		} else {
+			var p recon.Progress
+			if err := p.UnmarshalBinary(cp.Progress); err != nil {
 				return err
 			}
+			res.Checkpoint, res.Transfers = len(cp.Progress), p.Transfers()
+			where := "in its head item"
+			if len(cp.Progress) > 64<<10 {
+				where = fmt.Sprintf("in %d pieces", (len(cp.Progress)+349_999)/350_000)
+			}
+			res.Summary = fmt.Sprintf("checkpoint of %s in the table (%s): %d transfers read, %d accounts summed; report ok %v, %d differences",
+				mb(int64(len(cp.Progress))), where, p.Transfers(), p.Accounts(), r.OK, diffs)
 		}
-		until := time.Time{}
-		if o.phase == "step" {
-			until = start.Add(o.budget)
-		}
-		r, done, err := recon.TenantStep(ctx, s, tenant, now, &p, until)
+	case "whole":
+		s := recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch}
+		var p recon.Progress
+		r, done, err := recon.TenantStep(ctx, s, tenant, now, &p, time.Time{})
 		if err != nil {
 			return err
 		}
 		res.Done = done
-		if done {
-			res.Summary = fmt.Sprintf("done: ok %v, %d transfers, %d wallet accounts checked", r.OK, r.Checks[0].Checked, r.Checks[1].Checked)
-			_ = os.Remove(o.checkpoint)
-		} else {
-			b, err := p.MarshalBinary()
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(o.checkpoint, b, 0o600); err != nil {
-				return err
-			}
-			res.Checkpoint, res.Transfers = len(b), p.Transfers()
-			res.Summary = fmt.Sprintf("checkpoint of %s: %d transfers read, %d accounts summed", mb(int64(len(b))), p.Transfers(), p.Accounts())
-		}
+		res.Summary = fmt.Sprintf("done: ok %v, %d transfers, %d wallet accounts checked", r.OK, r.Checks[0].Checked, r.Checks[1].Checked)
 	case "holds":
 		// The holds-expire job's reads: the due holds (to void), then the
 		// stalled payouts (to queue again).
@@ -192,8 +216,9 @@ func invocation(o options) error {
 	default:
 		return fmt.Errorf("unknown phase %q", o.phase)
 	}
-	res.Wall = time.Since(start)
-	res.CPU = selfCPU() - cpu0
+	if res.Wall == 0 {
+		res.Wall, res.CPU = time.Since(start), selfCPU()-cpu0
+	}
 	if ddb1, err := cpuOf(o.ddbPID); err == nil && o.ddbPID > 0 {
 		res.DDBCPU = ddb1 - ddb0
 	}
@@ -239,8 +264,8 @@ func invoke(o options, phase, desc string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	cmd := exec.Command(exe, "-phase", phase, "-table", o.table, "-checkpoint", o.checkpoint,
-		"-budget", o.budget.String(), "-ddb-pid", fmt.Sprint(o.ddbPID))
+	cmd := exec.Command(exe, "-phase", phase, "-table", o.table,
+		"-budget", o.budget.String(), "-margin", o.margin.String(), "-ddb-pid", fmt.Sprint(o.ddbPID))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -349,14 +374,11 @@ func run(o options) error {
 	if !o.keep {
 		defer func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &o.table}) }()
 	}
-	dir, err := os.MkdirTemp("", "scalebench")
-	if err != nil {
-		return err
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	o.checkpoint = filepath.Join(dir, "checkpoint")
-	fmt.Printf("\nEach invocation is a process of its own, as Lambda runs the scheduled function: it reads the journal for up to %s,\n", o.budget)
-	fmt.Printf("then leaves a checkpoint (where each of its %d key ranges stopped, the running sums per wallet account) for the next.\n", recon.Segments)
+	fmt.Printf("\nEach invocation is a process of its own, as Lambda runs the scheduled function: the reconcile job's run (recon.Platform\n")
+	fmt.Printf("over fn.ScheduledReconStore) with a deadline %s + %s away; it reads the journal until %s before it (production's\n", o.budget, o.margin, o.margin)
+	fmt.Printf("margin is %s; DynamoDB Local serves the Queries a cut-off step abandons to the end, on the same cores), then saves its\n", recon.DeadlineMargin)
+	fmt.Printf("checkpoint in the table (where each of its %d key ranges stopped, the running sums per wallet account; in pieces\n", recon.Segments)
+	fmt.Println("of at most 350 KB) for the next invocation, which reads it back and reads on; the run that finishes clears it.")
 	fmt.Printf("DynamoDB Local (pid %d) stands in for DynamoDB: one Java process on this machine's %d cores, serving every request itself;\n", o.ddbPID, runtime.NumCPU())
 	fmt.Println("its CPU time (DDB CPU) and the time the job waited for answers (DDB wait) are in each row. DynamoDB serves a partition's")
 	fmt.Println("reads at up to 3,000 read units a second and pages of 1 MB in milliseconds, so there the job's own CPU time is the floor.")
@@ -385,11 +407,13 @@ func run(o options) error {
 				per := r.Transfers / i
 				fmt.Printf("| stopped after %d invocations (-max-steps): %d of %d transfers read, %d per invocation; the rest needs about %d more at this rate |\n",
 					i, r.Transfers, total, per, (total-r.Transfers+per-1)/max(per, 1))
-				_ = os.Remove(o.checkpoint) // the next round starts afresh
+				if err := clearCheckpoint(ctx, db, o.table); err != nil { // the next round starts afresh
+					return err
+				}
 				break
 			}
-			if i > 100 {
-				return errors.New("reconciliation did not finish in 100 invocations")
+			if i >= 200 {
+				return errors.New("reconciliation did not finish in 200 invocations")
 			}
 		}
 		printRow(sum(steps, "recon, all steps"))
@@ -581,4 +605,16 @@ func dash(n int) string {
 		b[i] = '-'
 	}
 	return string(b)
+}
+
+// clearCheckpoint drops the tenant's run in progress (its checkpoint's
+// progress), so the next invocation begins the books again.
+func clearCheckpoint(ctx context.Context, db *dynamodb.Client, table string) error {
+	st := dynamo.New(db, table)
+	c, err := st.Ledger.ReconCheckpoint(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	c.Progress, c.Started, c.Steps, c.Stalled = nil, time.Time{}, 0, 0
+	return st.Ledger.SaveReconCheckpoint(ctx, tenant, c)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
 // settlementHeldJSON is a settlement as the list shows it, with its hold.
@@ -26,7 +26,7 @@ type settlementHeldJSON struct {
 // settlement is asked about again only after its recheck time.
 func settleLater(t *testing.T, after time.Duration) {
 	t.Helper()
-	svc, err := compliancefn.Settlements(functionGetenv(t, "settlements-close"))
+	svc, err := payoutfn.Settlements(functionGetenv(t, "settlements-close"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )
 
-func main() { fn.Start("allowlist-list", custodyfn.AllowlistList) }
+func main() { core.Start("allowlist-list", custodyfn.AllowlistList) }

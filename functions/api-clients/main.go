@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 )
 
-func main() { fn.Start("api-clients", oauthfn.APIClients) }
+func main() { core.Start("api-clients", oauthfn.APIClients) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("audit-anchor", anchorfn.AuditAnchor) }
+func main() { core.Start("audit-anchor", anchorfn.AuditAnchor) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("audit-export", auditfn.AuditExport) }
+func main() { core.Start("audit-export", auditfn.AuditExport) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("audit-proof", auditfn.AuditProof) }
+func main() { core.Start("audit-proof", auditfn.AuditProof) }

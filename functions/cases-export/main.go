@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("cases-export", compliancefn.CasesExport) }
+func main() { core.Start("cases-export", compliancefn.CasesExport) }

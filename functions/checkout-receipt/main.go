@@ -1,6 +1,9 @@
 // Command checkout-receipt is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("checkout-receipt", fn.CheckoutReceipt) }
+func main() { core.Start("checkout-receipt", fn.CheckoutReceipt) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("cold-payouts-create", chainfn.ColdPayoutsCreate) }
+func main() { core.Start("cold-payouts-create", chainfn.ColdPayoutsCreate) }

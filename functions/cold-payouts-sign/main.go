@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { fn.Start("cold-payouts-sign", chainfn.ColdPayoutsSign) }
+func main() { core.Start("cold-payouts-sign", chainfn.ColdPayoutsSign) }

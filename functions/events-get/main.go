@@ -1,6 +1,9 @@
 // Command events-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("events-get", fn.EventsGet) }
+func main() { core.Start("events-get", fn.EventsGet) }

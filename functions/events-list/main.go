@@ -1,6 +1,9 @@
 // Command events-list is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("events-list", fn.EventsList) }
+func main() { core.Start("events-list", fn.EventsList) }

@@ -1,6 +1,9 @@
 // Command fee-quotes-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("fee-quotes-get", fn.FeeQuotesGet) }
+func main() { core.Start("fee-quotes-get", fn.FeeQuotesGet) }

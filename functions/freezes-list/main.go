@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )
 
-func main() { fn.Start("freezes-list", custodyfn.FreezesList) }
+func main() { core.Start("freezes-list", custodyfn.FreezesList) }

@@ -1,6 +1,9 @@
 // Command fx-quotes-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("fx-quotes-create", fn.FxQuotesCreate) }
+func main() { core.Start("fx-quotes-create", fn.FxQuotesCreate) }

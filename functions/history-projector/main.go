@@ -1,6 +1,9 @@
 // Command history-projector is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("history-projector", fn.HistoryProjector) }
+func main() { core.Start("history-projector", fn.HistoryProjector) }

@@ -1,6 +1,9 @@
 // Command holds-expire is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("holds-expire", fn.HoldsExpireJob) }
+func main() { core.Start("holds-expire", fn.HoldsExpireJob) }

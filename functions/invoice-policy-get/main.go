@@ -1,6 +1,9 @@
 // Command invoice-policy-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("invoice-policy-get", fn.InvoicePolicyGet) }
+func main() { core.Start("invoice-policy-get", fn.InvoicePolicyGet) }

@@ -1,6 +1,9 @@
 // Command invoices-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("invoices-create", fn.InvoicesCreate) }
+func main() { core.Start("invoices-create", fn.InvoicesCreate) }

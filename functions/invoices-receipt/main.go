@@ -1,6 +1,9 @@
 // Command invoices-receipt is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("invoices-receipt", fn.InvoicesReceipt) }
+func main() { core.Start("invoices-receipt", fn.InvoicesReceipt) }

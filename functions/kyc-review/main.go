@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 )
 
-func main() { fn.Start("kyc-review", compliancefn.KYCReview) }
+func main() { core.Start("kyc-review", customerfn.KYCReview) }

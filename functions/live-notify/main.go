@@ -1,6 +1,9 @@
 // Command live-notify is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("live-notify", fn.LiveNotify) }
+func main() { core.Start("live-notify", fn.LiveNotify) }

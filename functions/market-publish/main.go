@@ -1,6 +1,9 @@
 // Command market-publish is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("market-publish", fn.MarketPublish) }
+func main() { core.Start("market-publish", fn.MarketPublish) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 )
 
-func main() { fn.Start("oauth-token", oauthfn.OAuthToken) }
+func main() { core.Start("oauth-token", oauthfn.OAuthToken) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { fn.Start("payout-batches-create", compliancefn.PayoutBatchesCreate) }
+func main() { core.Start("payout-batches-create", payoutfn.PayoutBatchesCreate) }

@@ -2,12 +2,12 @@
 package main
 
 import (
+	"github.com/stablegate/stablegate/shared/fn/core"
 	// Policies' time windows name IANA zones, checked here; Lambda's base
 	// image may carry no zoneinfo.
 	_ "time/tzdata"
 
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )
 
-func main() { fn.Start("policy-put", custodyfn.PolicyPut) }
+func main() { core.Start("policy-put", custodyfn.PolicyPut) }

@@ -1,6 +1,9 @@
 // Command reconcile is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("reconcile", fn.ReconcileJob) }
+func main() { core.Start("reconcile", fn.ReconcileJob) }

@@ -1,6 +1,9 @@
 // Command reconciliation-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("reconciliation-get", fn.ReconciliationGet) }
+func main() { core.Start("reconciliation-get", fn.ReconciliationGet) }

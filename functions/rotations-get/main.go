@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )
 
-func main() { fn.Start("rotations-get", custodyfn.RotationsGet) }
+func main() { core.Start("rotations-get", custodyfn.RotationsGet) }

@@ -1,6 +1,9 @@
 // Command settlement-settings is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("settlement-settings", fn.SettlementSettings) }
+func main() { core.Start("settlement-settings", fn.SettlementSettings) }

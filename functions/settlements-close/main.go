@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { fn.Start("settlements-close", compliancefn.SettlementsClose) }
+func main() { core.Start("settlements-close", payoutfn.SettlementsClose) }

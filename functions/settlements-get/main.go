@@ -1,6 +1,9 @@
 // Command settlements-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("settlements-get", fn.SettlementsGet) }
+func main() { core.Start("settlements-get", fn.SettlementsGet) }

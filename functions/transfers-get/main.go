@@ -1,6 +1,9 @@
 // Command transfers-get is the Lambda function behind one API route (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("transfers-get", fn.TransfersGet) }
+func main() { core.Start("transfers-get", fn.TransfersGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 )
 
-func main() { fn.Start("travel-rule-export", compliancefn.TravelRuleExport) }
+func main() { core.Start("travel-rule-export", customerfn.TravelRuleExport) }

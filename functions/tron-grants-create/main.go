@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { fn.Start("tron-grants-create", tronfn.TronGrantsCreate) }
+func main() { core.Start("tron-grants-create", tronfn.TronGrantsCreate) }

@@ -1,6 +1,9 @@
 // Command wallets-statement is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("wallets-statement", fn.WalletsStatement) }
+func main() { core.Start("wallets-statement", fn.WalletsStatement) }

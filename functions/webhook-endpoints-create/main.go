@@ -1,6 +1,9 @@
 // Command webhook-endpoints-create is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("webhook-endpoints-create", fn.WebhookEndpointsCreate) }
+func main() { core.Start("webhook-endpoints-create", fn.WebhookEndpointsCreate) }

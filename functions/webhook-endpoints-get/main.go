@@ -1,6 +1,9 @@
 // Command webhook-endpoints-get is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("webhook-endpoints-get", fn.WebhookEndpointsGet) }
+func main() { core.Start("webhook-endpoints-get", fn.WebhookEndpointsGet) }

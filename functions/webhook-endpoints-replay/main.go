@@ -1,6 +1,9 @@
 // Command webhook-endpoints-replay is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("webhook-endpoints-replay", fn.WebhookEndpointsReplay) }
+func main() { core.Start("webhook-endpoints-replay", fn.WebhookEndpointsReplay) }

@@ -1,6 +1,9 @@
 // Command webhooks-deliver is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("webhooks-deliver", fn.WebhooksDeliver) }
+func main() { core.Start("webhooks-deliver", fn.WebhooksDeliver) }

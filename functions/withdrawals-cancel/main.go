@@ -1,6 +1,9 @@
 // Command withdrawals-cancel is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("withdrawals-cancel", fn.WithdrawalsCancel) }
+func main() { core.Start("withdrawals-cancel", fn.WithdrawalsCancel) }

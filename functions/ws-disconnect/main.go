@@ -1,6 +1,9 @@
 // Command ws-disconnect is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("ws-disconnect", fn.WSDisconnect) }
+func main() { core.Start("ws-disconnect", fn.WSDisconnect) }

@@ -1,6 +1,9 @@
 // Command ws-subscribe is one Lambda function of Stablegate (see template.yaml).
 package main
 
-import "github.com/stablegate/stablegate/shared/fn"
+import (
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+)
 
-func main() { fn.Start("ws-subscribe", fn.WSSubscribe) }
+func main() { core.Start("ws-subscribe", fn.WSSubscribe) }

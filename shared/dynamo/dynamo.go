@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -38,9 +37,9 @@ type Table struct {
 	Now func() time.Time
 	// Fields, if set, seals the PII of wallets (customer reference, label,
 	// metadata) and the first answers that carry them, for each tenant
-	// under its own data key. Without it they are stored in the clear
-	// (tools and tests that write the table directly).
-	Fields *envelope.Fields
+	// under its own data key (envelope.Fields). Without it they are
+	// stored in the clear (tools and tests that write the table directly).
+	Fields sg.FieldSealer
 }
 
 // The stores, one per aggregate, each over the one table.

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stablegate/stablegate/shared/envelope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -156,8 +155,8 @@ type walletPII struct {
 // PIIPurpose is the envelope purpose of wallets' PII fields.
 const PIIPurpose = "pii"
 
-func piiContext(tenant string) envelope.Context {
-	return envelope.Context{Tenant: tenant, Purpose: PIIPurpose}
+func piiContext(tenant string) sg.SealContext {
+	return sg.SealContext{Tenant: tenant, Purpose: PIIPurpose}
 }
 
 func idemField(op, k string) string { return "idem/" + op + "/" + k }

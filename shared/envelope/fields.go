@@ -128,3 +128,6 @@ func (f *Fields) Open(ctx context.Context, c Context, field string, blob []byte)
 	}
 	return plain, nil
 }
+
+// Fields is the domain's field sealer.
+var _ sg.FieldSealer = (*Fields)(nil)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi"
 	mgmttypes "github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi/types"
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/live"
 )
@@ -21,11 +21,11 @@ type WSHandler func(ctx context.Context, req live.Request) (live.Response, error
 // WSBuilder makes a WebSocket route's handler.
 type WSBuilder func(ctx context.Context, env Env) (WSHandler, error)
 
-// StreamHandler consumes a batch of DynamoDB stream records.
-type StreamHandler func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+// StreamHandler consumes a batch of DynamoDB stream records (core.StreamHandler).
+type StreamHandler = core.StreamHandler
 
 // StreamBuilder makes a stream consumer.
-type StreamBuilder func(ctx context.Context, env Env) (StreamHandler, error)
+type StreamBuilder = core.StreamBuilder
 
 // poster posts through the API Gateway Management API. Its endpoint is the
 // WebSocket stage's URL (WS_MANAGEMENT_URL), or

@@ -10,8 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/envelope"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -50,7 +49,7 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 }
 
 // KMSClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
-func KMSClient(env Env) (*kms.Client, error) { return core.KMSClient(env) }
+func KMSClient(env Env) (*kms.Client, error) { return kmsfn.Client(env) }
 
 // Served is a configured chain with its token and the hot wallet's address.
 type Served struct {
@@ -88,15 +87,5 @@ func ServedChains(ctx context.Context, env Env) ([]Served, error) {
 }
 
 // Sealer is the envelope encryption of stored secrets under
-// ENVELOPE_KEY_ID (nil when it is not set: nothing to seal). It is returned
-// as the domain's port, so an unset key is a nil interface.
-func Sealer(env Env) (sg.Sealer, error) {
-	if env("ENVELOPE_KEY_ID") == "" {
-		return nil, nil
-	}
-	kc, err := KMSClient(env)
-	if err != nil {
-		return nil, err
-	}
-	return &envelope.Sealer{KMS: kc, KeyID: env("ENVELOPE_KEY_ID")}, nil
-}
+// ENVELOPE_KEY_ID (kmsfn.Sealer).
+func Sealer(env Env) (sg.Sealer, error) { return kmsfn.Sealer(env) }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -33,11 +34,11 @@ func ReconciliationGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	}), nil
 }
 
-// Job is a scheduled function's handler; its result is logged by Lambda.
-type Job func(ctx context.Context) (any, error)
+// Job is a scheduled function's handler (core.Job).
+type Job = core.Job
 
 // JobBuilder makes a scheduled function's handler.
-type JobBuilder func(ctx context.Context, env Env) (Job, error)
+type JobBuilder = core.JobBuilder
 
 // ReconcileJob builds the scheduled platform-wide run: it logs the report
 // and emits the number of differences as a metric to alarm on. Chains with

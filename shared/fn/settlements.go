@@ -49,7 +49,7 @@ func networkFees(env Env) (settlement.NetworkFees, error) {
 // schedules, configs, settlements, the ledger moves into the settlement
 // wallet, the pass-through network fees (WITHDRAWAL_FEE_<CHAIN>, when
 // set) and, when WEBHOOK_QUEUE_URL is set, its events. It has no payer:
-// compliancefn.Settlements adds the withdrawal pipeline's.
+// payoutfn.Settlements adds the withdrawal pipeline's.
 func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 	nf, err := networkFees(env)
 	if err != nil {

@@ -2,7 +2,6 @@ package fn
 
 import (
 	"context"
-	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -14,19 +13,11 @@ import (
 // Store builds the DynamoDB store on TABLE_NAME.
 func Store(env Env) (*dynamo.Store, error) { return core.Store(env) }
 
-// Ledger is the ledger service over a store.
-func Ledger(st *dynamo.Store) *ledger.Service {
-	return &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
-}
+// Ledger is the ledger service over a store (core.Ledger).
+func Ledger(st *dynamo.Store) *ledger.Service { return core.Ledger(st) }
 
 // LedgerService builds the ledger on TABLE_NAME.
-func LedgerService(env Env) (*ledger.Service, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	return Ledger(st), nil
-}
+func LedgerService(env Env) (*ledger.Service, error) { return core.LedgerService(env) }
 
 // TransfersGet builds GET /v1/transfers/{transfer_id}.
 func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {

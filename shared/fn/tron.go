@@ -53,7 +53,7 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 // DepositControls builds what a deposit watcher's sink asks and tells: the
 // screen of each deposit's sender, asked before the ledger credits it, and
 // the listener of the deposits that are not quarantined (the compliance
-// wiring, compliancefn.DepositControls, apart from this package so that
+// wiring, payoutfn.DepositControls, apart from this package so that
 // functions that move no deposits link none of it).
 type DepositControls func(ctx context.Context, env Env, st *dynamo.Store) (sg.DepositScreen, sg.DepositListener, error)
 

@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -20,6 +21,7 @@ import (
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -28,14 +30,14 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// SQSHandler consumes a batch of queue messages and names the ones to retry.
-type SQSHandler func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error)
+// SQSHandler consumes a batch of queue messages and names the ones to retry (core.SQSHandler).
+type SQSHandler = core.SQSHandler
 
 // SQSBuilder makes a queue consumer from its environment.
-type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
+type SQSBuilder = core.SQSBuilder
 
 // WithdrawalsService builds the withdrawal pipeline from TABLE_NAME,
-// with freezes but no policy step (compliancefn.Withdrawals adds the one
+// with freezes but no policy step (payoutfn.Withdrawals adds the one
 // policy; a pipeline without a policy refuses to approve anything), the
 // tier limits' settlement of every payout that ends (whichever function
 // ends it: the worker, the tracker, a cancel, an approver, the expiry),

@@ -89,7 +89,7 @@ type rig struct {
 // newRig is a tenant whose one customer is verified into a tier with
 // limits (per payment 10 USDT, per rolling day 25 USDT, across chains),
 // the OFAC list loaded, and a pipeline whose policy screens then holds to
-// the limits, as compliancefn.PayoutPolicy chains them.
+// the limits, as payoutfn.PayoutPolicy chains them.
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)

@@ -11,7 +11,9 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -29,7 +31,7 @@ var Functions = map[string]fn.Builder{
 	"transfers-create": compliancefn.TransfersCreate,
 	"transfers-get":    fn.TransfersGet,
 
-	"withdrawals-create": compliancefn.WithdrawalsCreate,
+	"withdrawals-create": payoutfn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
 	"wallets-transfers":  fn.WalletsTransfers,
 	"wallets-statement":  fn.WalletsStatement,
@@ -89,21 +91,21 @@ var Functions = map[string]fn.Builder{
 	"events-get":                   fn.EventsGet,
 
 	// ---- compliance: customers, KYC, tiers, travel rule ----
-	"customers-create":     compliancefn.CustomersCreate,
-	"customers-get":        compliancefn.CustomersGet,
-	"customers-update":     compliancefn.CustomersUpdate,
-	"customers-delete":     compliancefn.CustomersDelete,
-	"customers-export":     compliancefn.CustomersExport,
-	"customers-compliance": compliancefn.CustomersCompliance,
-	"kyc-start":            compliancefn.KYCStart,
-	"kyc-callback":         compliancefn.KYCCallback,
-	"kyc-reviews":          compliancefn.KYCReviews,
-	"kyc-review":           compliancefn.KYCReview,
-	"tiers-get":            compliancefn.TiersGet,
-	"tiers-put":            compliancefn.TiersPut,
-	"travel-rule-attach":   compliancefn.TravelRuleAttach,
-	"travel-rule-export":   compliancefn.TravelRuleExport,
-	"deposits-release":     compliancefn.DepositsRelease,
+	"customers-create":     customerfn.CustomersCreate,
+	"customers-get":        customerfn.CustomersGet,
+	"customers-update":     customerfn.CustomersUpdate,
+	"customers-delete":     customerfn.CustomersDelete,
+	"customers-export":     customerfn.CustomersExport,
+	"customers-compliance": customerfn.CustomersCompliance,
+	"kyc-start":            customerfn.KYCStart,
+	"kyc-callback":         customerfn.KYCCallback,
+	"kyc-reviews":          customerfn.KYCReviews,
+	"kyc-review":           customerfn.KYCReview,
+	"tiers-get":            customerfn.TiersGet,
+	"tiers-put":            customerfn.TiersPut,
+	"travel-rule-attach":   customerfn.TravelRuleAttach,
+	"travel-rule-export":   customerfn.TravelRuleExport,
+	"deposits-release":     payoutfn.DepositsRelease,
 
 	// ---- compliance: cases ----
 	"cases-list":           compliancefn.CasesList,
@@ -133,12 +135,12 @@ var Functions = map[string]fn.Builder{
 	// ---- settle: fees, configs, settlements ----
 	"settlement-settings": fn.SettlementSettings,
 	"settlements-get":     fn.SettlementsGet,
-	"invoices-refund":     compliancefn.InvoicesRefund,
-	"refund-links":        compliancefn.RefundLinks,
+	"invoices-refund":     payoutfn.InvoicesRefund,
+	"refund-links":        payoutfn.RefundLinks,
 
 	// ---- batch: payout batches ----
-	"payout-batches-create": compliancefn.PayoutBatchesCreate,
-	"payout-batches-get":    compliancefn.PayoutBatchesGet,
+	"payout-batches-create": payoutfn.PayoutBatchesCreate,
+	"payout-batches-get":    payoutfn.PayoutBatchesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -149,7 +151,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
 
-	"deposits-watch-tron": compliancefn.TronDepositsWatch,
+	"deposits-watch-tron": payoutfn.TronDepositsWatch,
 	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
@@ -159,7 +161,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sanctions-refresh": compliancefn.SanctionsRefresh,
 
 	// ---- compliance: customers, KYC, tiers, travel rule ----
-	"kyc-expire": compliancefn.KYCExpireJob,
+	"kyc-expire": customerfn.KYCExpireJob,
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,
@@ -168,7 +170,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"market-publish": fn.MarketPublish,
 
 	// ---- settle: the settlement scheduler ----
-	"settlements-close": compliancefn.SettlementsClose,
+	"settlements-close": payoutfn.SettlementsClose,
 }
 
 // Consumers maps each queue-consuming function to its builder.

@@ -211,7 +211,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 			gw.Handle(r, h)
 		}
 	}
-	// ---- oauth: rate limits on every HTTP route, as each function's fn.Start turns them on ----
+	// ---- oauth: rate limits on every HTTP route, as each function's core.Start turns them on ----
 	if fs := s.Template.Functions(); len(fs) > 0 {
 		rl, err := fn.RateLimits(envOf(fs[0]))
 		if err != nil {

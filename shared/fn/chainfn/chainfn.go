@@ -28,7 +28,7 @@ import (
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -151,8 +151,8 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 // pipeline is the withdrawal pipeline with the chains' payouts.
 func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	// The one policy (custody rules, screening, travel rule, limits) and
-	// the limits' settlement: compliancefn.Withdrawals.
-	w, st, kit, err := compliancefn.Withdrawals(env)
+	// the limits' settlement: payoutfn.Withdrawals.
+	w, st, kit, err := payoutfn.Withdrawals(env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,7 +193,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 		return nil, nil, err
 	}
 	// Every destination is screened again right before it is signed for.
-	w.Payouts = compliancefn.Screened(kit, w.Payouts)
+	w.Payouts = payoutfn.Screened(kit, w.Payouts)
 	return w, st, nil
 }
 
@@ -401,7 +401,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "deposits-watch")
 	owners := &ledger.Owners{Chain: sg.Ethereum}
-	screen, listener, err := compliancefn.DepositControls(ctx, env, st)
+	screen, listener, err := payoutfn.DepositControls(ctx, env, st)
 	if err != nil {
 		return nil, err
 	}

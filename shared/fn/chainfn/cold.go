@@ -15,6 +15,7 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -135,7 +136,7 @@ type coldFollower interface {
 // over the pipeline's payouts (their nodes, tokens and hot addresses).
 func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts map[sg.Chain]ledger.Payout) (map[sg.Chain]coldFollower, error) {
 	out := map[sg.Chain]coldFollower{}
-	if p, ok := compliancefn.Unscreened(payouts[sg.Ethereum]).(*chaineth.Payout); ok {
+	if p, ok := payoutfn.Unscreened(payouts[sg.Ethereum]).(*chaineth.Payout); ok {
 		c, err := coldWallet(ctx, env, st, p.Hot, p.Token)
 		if err != nil {
 			return nil, err
@@ -144,7 +145,7 @@ func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts ma
 			out[sg.Ethereum] = c
 		}
 	}
-	if p, ok := compliancefn.Unscreened(payouts[sg.Tron]).(*tron.Payout); ok {
+	if p, ok := payoutfn.Unscreened(payouts[sg.Tron]).(*tron.Payout); ok {
 		// A signed Tron cold payout needs no cold address to be followed.
 		out[sg.Tron] = tronCold(st, p.Send.Grid, p.Token, address.Account{}, tron.MaxColdTTL, p.Send.Signer.Address)
 	}
@@ -161,7 +162,7 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 		if err != nil {
 			return nil, err
 		}
-		kit, err := compliancefn.Build(env, st)
+		kit, err := compliancefn.Build(env, st, nil) // screening only: no PII to seal
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
 	"github.com/stablegate/stablegate/shared/compliance"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -19,8 +19,8 @@ type caseRoutes struct {
 	sanctions complianceapi.Sanctions
 }
 
-func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) fn.Builder {
-	return func(_ context.Context, env fn.Env) (httpapi.Handler, error) {
+func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) core.Builder {
+	return func(_ context.Context, env core.Env) (httpapi.Handler, error) {
 		st, kit, err := storeAndKit(env)
 		if err != nil {
 			return nil, err
@@ -40,71 +40,71 @@ func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) fn.Builder {
 // OFFICER_CERT_DAYS (see Build).
 
 // CasesList builds the cases-list function.
-func CasesList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-list", func(r caseRoutes) httpapi.Handler { return r.cases.List })(ctx, env)
 }
 
 // CasesGet builds the cases-get function.
-func CasesGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-get", func(r caseRoutes) httpapi.Handler { return r.cases.Get })(ctx, env)
 }
 
 // CasesAssign builds the cases-assign function.
-func CasesAssign(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesAssign(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-assign", func(r caseRoutes) httpapi.Handler { return r.cases.Assign })(ctx, env)
 }
 
 // CasesNote builds the cases-note function.
-func CasesNote(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesNote(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-note", func(r caseRoutes) httpapi.Handler { return r.cases.Note })(ctx, env)
 }
 
 // CasesEvidence builds the cases-evidence function.
-func CasesEvidence(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesEvidence(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-evidence", func(r caseRoutes) httpapi.Handler { return r.cases.Evidence })(ctx, env)
 }
 
 // CasesStatus builds the cases-status function.
-func CasesStatus(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesStatus(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-status", func(r caseRoutes) httpapi.Handler { return r.cases.Status })(ctx, env)
 }
 
 // CasesDecide builds the cases-decide function.
-func CasesDecide(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesDecide(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-decide", func(r caseRoutes) httpapi.Handler { return r.cases.Decide })(ctx, env)
 }
 
 // CasesExport builds the cases-export function.
-func CasesExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CasesExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("cases-export", func(r caseRoutes) httpapi.Handler { return r.cases.Export })(ctx, env)
 }
 
 // ComplianceRulesGet builds the compliance-rules-get function.
-func ComplianceRulesGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func ComplianceRulesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("compliance-rules-get", func(r caseRoutes) httpapi.Handler { return r.rules.Get })(ctx, env)
 }
 
 // ComplianceRulesPut builds the compliance-rules-put function.
-func ComplianceRulesPut(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func ComplianceRulesPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("compliance-rules-put", func(r caseRoutes) httpapi.Handler { return r.rules.Put })(ctx, env)
 }
 
 // BlocklistList builds the blocklist-list function.
-func BlocklistList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func BlocklistList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("blocklist-list", func(r caseRoutes) httpapi.Handler { return r.blocklist.List })(ctx, env)
 }
 
 // BlocklistAdd builds the blocklist-add function.
-func BlocklistAdd(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func BlocklistAdd(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("blocklist-add", func(r caseRoutes) httpapi.Handler { return r.blocklist.Add })(ctx, env)
 }
 
 // BlocklistRemove builds the blocklist-remove function.
-func BlocklistRemove(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func BlocklistRemove(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("blocklist-remove", func(r caseRoutes) httpapi.Handler { return r.blocklist.Remove })(ctx, env)
 }
 
 // SanctionsGet builds the sanctions-get function.
-func SanctionsGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func SanctionsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("sanctions-get", func(r caseRoutes) httpapi.Handler { return r.sanctions.Get })(ctx, env)
 }

@@ -1,8 +1,12 @@
-// Package compliancefn builds the compliance services (screening, cases,
+// Package compliancefn builds the compliance kit (screening, cases,
 // monitoring, customers and KYC, tiers and limits, the travel rule) over the
-// DynamoDB stores, apart from package fn, so functions that use none of them
-// link none of it. Every function that moves money or serves a compliance
-// route gets its services from Build, so all paths share one configuration.
+// DynamoDB stores, and the routes that need no more than the kit and the
+// table: cases, rules and lists, the monitor, the sanctions job, internal
+// transfers. It links neither package fn nor a KMS client, so those
+// functions link none of it; customerfn adds the PII routes and the sealed
+// kit, payoutfn the payout and settlement paths. Every function that moves
+// money or serves a compliance route gets its services from Build, so all
+// paths share one configuration.
 package compliancefn
 
 import (
@@ -13,7 +17,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -31,18 +35,18 @@ type Kit struct {
 // Build makes the kit over st. Its environment:
 //   - ENVELOPE_KEY_ID: the KMS key sealing customers' PII and travel-rule
 //     data (unset: customers and travel data cannot be written, said when
-//     asked, never stored in plain text);
+//     asked, never stored in plain text); the sealer over it is the
+//     caller's (kmsfn.Sealer), so that a function that stores and reads
+//     no PII (cases, monitoring, sanctions, internal transfers) links no
+//     KMS client: it passes nil, and its Customers and Travel refuse to
+//     store data as with the key unset;
 //   - OFFICER_COURSE: the course whose valid certificate an officer must
 //     hold to decide a case (unset: none required); OFFICER_CERT_DAYS how
 //     long such a certificate counts (unset or 0: no expiry);
 //   - TRAVEL_RULE_THRESHOLD: the amount in USDT (a decimal string) above
 //     which an outside payout needs travel-rule data (unset: 1000;
 //     "off": the rule is not applied).
-func Build(env fn.Env, st *dynamo.Store) (*Kit, error) {
-	sealer, err := fn.Sealer(env)
-	if err != nil {
-		return nil, err
-	}
+func Build(env core.Env, st *dynamo.Store, sealer sg.Sealer) (*Kit, error) {
 	now := time.Now
 	cases := &compliance.Cases{Store: st.Compliance, Transfers: st.Ledger, Wallets: st.Wallets, Now: now}
 	if c := env("OFFICER_COURSE"); c != "" {
@@ -92,12 +96,13 @@ func TravelConfig(v string) (sg.TravelRuleConfig, error) {
 	return c, nil
 }
 
-// storeAndKit is the table (TABLE_NAME) and the compliance kit over it.
-func storeAndKit(env fn.Env) (*dynamo.Store, *Kit, error) {
-	st, err := fn.Store(env)
+// storeAndKit is the table (TABLE_NAME) and the compliance kit over it,
+// with no sealer (see Build).
+func storeAndKit(env core.Env) (*dynamo.Store, *Kit, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, nil, err
 	}
-	kit, err := Build(env, st)
+	kit, err := Build(env, st, nil)
 	return st, kit, err
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -28,7 +28,7 @@ const RecordTimeout = 20 * time.Second
 // (compliance.EventFromTransfer) for Monitor.OnEvent, which raises the
 // alerts that fire and opens their cases. Deposits come to the monitor
 // from the deposit sink (DepositControls), which knows their sender.
-func ComplianceMonitor(ctx context.Context, env fn.Env) (fn.StreamHandler, error) {
+func ComplianceMonitor(ctx context.Context, env core.Env) (core.StreamHandler, error) {
 	_, kit, err := storeAndKit(env)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ var _ eventMonitor = (*compliance.Monitor)(nil)
 // records and alerts on once, so redelivered and later records of the
 // same transfer raise nothing new. A record that fails is reported with
 // those after it (so none is skipped), bounded by RecordTimeout each.
-func MonitorStream(m eventMonitor, log *slog.Logger) fn.StreamHandler {
+func MonitorStream(m eventMonitor, log *slog.Logger) core.StreamHandler {
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, r := range ev.Records {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/compliance"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/obs"
 )
 
@@ -24,7 +24,7 @@ var BundledListDate = time.Date(2024, 9, 27, 0, 0, 0, 0, time.UTC)
 //   - unset, the copy bundled with the function (SANCTIONS_BUNDLE_DIR, by
 //     default the folder "ofac" beside the binary, where the build puts
 //     infra/ofac), dated BundledListDate.
-func SanctionsFetcher(env fn.Env) (compliance.Fetcher, error) {
+func SanctionsFetcher(env core.Env) (compliance.Fetcher, error) {
 	if src := env("SANCTIONS_SOURCE"); src != "" {
 		return compliance.FetcherFor(src)
 	}
@@ -32,7 +32,7 @@ func SanctionsFetcher(env fn.Env) (compliance.Fetcher, error) {
 }
 
 // BundleDir is where the function's bundled copy of the list is.
-func BundleDir(env fn.Env) string {
+func BundleDir(env core.Env) string {
 	if d := env("SANCTIONS_BUNDLE_DIR"); d != "" {
 		return d
 	}
@@ -54,12 +54,12 @@ func BundleDir(env fn.Env) string {
 // screens against the 2024-09-27 list from its first run at worst, and
 // against the source's as soon as it answers. The schedule runs it hourly;
 // invoking it once after a deploy loads the first list at once.
-func SanctionsRefresh(ctx context.Context, env fn.Env) (fn.Job, error) {
-	st, err := fn.Store(env)
+func SanctionsRefresh(ctx context.Context, env core.Env) (core.Job, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
-	k, err := Build(env, st)
+	k, err := Build(env, st, nil)
 	if err != nil {
 		return nil, err
 	}

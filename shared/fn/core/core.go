@@ -1,6 +1,8 @@
 // Package core is the part of the wiring every function runs: the
 // environment, the start (tracing, rate limits, the handler built once at
-// init) and the DynamoDB and KMS clients. It links no builder, so a function
+// init), the DynamoDB client and store, the ledger over it, and the
+// handler types of jobs, streams and queues. It links no KMS or SQS client
+// (package kmsfn builds KMS's), and no builder, so a function
 // whose builder lives in a small package (walletfn, coursefn) links only
 // what that builder uses; package fn forwards to it for the builders that
 // still live there (issue 18: the wiring split so a route does not pull
@@ -15,14 +17,15 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -89,6 +92,38 @@ func DynamoClient(env Env) (*dynamodb.Client, error) {
 	}), nil
 }
 
+// Job is a scheduled function's handler; its result is logged by Lambda.
+type Job func(ctx context.Context) (any, error)
+
+// JobBuilder makes a scheduled function's handler.
+type JobBuilder func(ctx context.Context, env Env) (Job, error)
+
+// StreamHandler consumes a batch of DynamoDB stream records.
+type StreamHandler func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// StreamBuilder makes a stream consumer.
+type StreamBuilder func(ctx context.Context, env Env) (StreamHandler, error)
+
+// SQSHandler consumes a batch of queue messages and names the ones to retry.
+type SQSHandler func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error)
+
+// SQSBuilder makes a queue consumer from its environment.
+type SQSBuilder func(ctx context.Context, env Env) (SQSHandler, error)
+
+// Ledger is the ledger service over a store.
+func Ledger(st *dynamo.Store) *ledger.Service {
+	return &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
+}
+
+// LedgerService builds the ledger on TABLE_NAME.
+func LedgerService(env Env) (*ledger.Service, error) {
+	st, err := Store(env)
+	if err != nil {
+		return nil, err
+	}
+	return Ledger(st), nil
+}
+
 // Required says which of the named variables is unset, if any.
 func Required(env Env, names ...string) error {
 	for _, n := range names {
@@ -109,16 +144,6 @@ func Store(env Env) (*dynamo.Store, error) {
 		return nil, err
 	}
 	return dynamo.New(db, env("TABLE_NAME")), nil
-}
-
-// KMSClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
-func KMSClient(env Env) (*kms.Client, error) {
-	cfg, err := awsenv.Config(awsenv.Getenv(env))
-	if err != nil {
-		return nil, err
-	}
-	ep := awsenv.Endpoint(awsenv.Getenv(env), "KMS")
-	return kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = ep }), nil
 }
 
 // ---- oauth: rate limits ----

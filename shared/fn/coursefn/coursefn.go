@@ -11,6 +11,7 @@ import (
 	"github.com/stablegate/stablegate/shared/api/courseapi"
 	"github.com/stablegate/stablegate/shared/courses"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 )
@@ -24,7 +25,7 @@ func coursesAPI(env core.Env) (courseapi.Courses, error) {
 	if err != nil {
 		return courseapi.Courses{}, err
 	}
-	kc, err := core.KMSClient(env)
+	kc, err := kmsfn.Client(env)
 	if err != nil {
 		return courseapi.Courses{}, err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -20,9 +20,9 @@ import (
 // withdrawal pipeline (approved and unfrozen payouts are queued again), with
 // PLATFORM_UNFREEZE_APPROVALS platform admins to lift a platform freeze.
 func CustodyService(env fn.Env) (*custody.Service, error) {
-	// The pipeline's one policy (compliancefn.PayoutPolicy), as the worker
+	// The pipeline's one policy (payoutfn.PayoutPolicy), as the worker
 	// runs it: what approvers settle here is the same payout it decides.
-	w, st, _, err := compliancefn.Withdrawals(env)
+	w, st, _, err := payoutfn.Withdrawals(env)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/envelope"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -53,7 +54,7 @@ func API(ctx context.Context, env Env, derive bool) (api.Wallets, error) {
 	}
 	store := dynamo.New(db, env("TABLE_NAME"))
 	if env("ENVELOPE_KEY_ID") != "" {
-		kc, err := core.KMSClient(env)
+		kc, err := kmsfn.Client(env)
 		if err != nil {
 			return api.Wallets{}, err
 		}

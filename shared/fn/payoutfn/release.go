@@ -1,4 +1,4 @@
-package compliancefn
+package payoutfn
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -22,7 +23,7 @@ import (
 // Ethereum's forwarders; the Tron network's token, NETWORK_TRON,
 // TRON_GRID_URL and USDT_CONTRACT_TRON, for Tron).
 func DepositsRelease(_ context.Context, env fn.Env) (httpapi.Handler, error) {
-	st, kit, err := storeAndKit(env)
+	st, kit, err := customerfn.StoreAndSealedKit(env)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package compliancefn
+package payoutfn
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -24,7 +25,7 @@ func Settlements(env fn.Env) (*settlement.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := Build(env, st)
+	k, err := customerfn.SealedKit(env, st)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func InvoicesRefund(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := Build(env, st)
+	k, err := customerfn.SealedKit(env, st)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func RefundLinks(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := Build(env, st)
+	k, err := customerfn.SealedKit(env, st)
 	if err != nil {
 		return nil, err
 	}

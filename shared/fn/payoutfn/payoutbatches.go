@@ -1,4 +1,4 @@
-package compliancefn
+package payoutfn
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package compliancefn
+package payoutfn
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -22,7 +23,7 @@ import (
 //     in between), and to the monitor, which records confirmed deposits for
 //     its rules. The sink tells neither of a quarantined deposit.
 func DepositControls(ctx context.Context, env fn.Env, st *dynamo.Store) (sg.DepositScreen, sg.DepositListener, error) {
-	kit, err := Build(env, st)
+	kit, err := customerfn.SealedKit(env, st)
 	if err != nil {
 		return nil, nil, err
 	}

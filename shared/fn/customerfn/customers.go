@@ -1,4 +1,9 @@
-package compliancefn
+// Package customerfn builds the routes of customers, KYC, tiers and the
+// travel rule: the functions that store or read customers' PII, so the
+// ones that link the envelope sealer (KMS). SealedKit is the compliance kit
+// with that sealer, for every other function that needs it (payouts,
+// settlements).
+package customerfn
 
 import (
 	"context"
@@ -9,7 +14,10 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
 	"github.com/stablegate/stablegate/shared/compliance"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kycprovider"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -26,7 +34,7 @@ import (
 //
 // Nil when neither URL nor secret is set: no provider, and the KYC routes
 // answer service_unavailable.
-func KYCProvider(env fn.Env) (sg.KYCProvider, error) {
+func KYCProvider(env core.Env) (sg.KYCProvider, error) {
 	base, secret := env("KYC_PROVIDER_URL"), env("KYC_CALLBACK_SECRET")
 	if base == "" && secret == "" {
 		return nil, nil
@@ -61,8 +69,8 @@ const kycExpireBatch = 100
 // CustomerHandlers builds the customer, KYC and compliance-view routes'
 // handlers over the table (TABLE_NAME; ENVELOPE_KEY_ID for the routes
 // that read or write PII; the KYC provider's variables for the KYC routes).
-func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) {
-	st, kit, err := storeAndKit(env)
+func CustomerHandlers(env core.Env, name string) (complianceapi.Customers, error) {
+	st, kit, err := StoreAndSealedKit(env)
 	if err != nil {
 		return complianceapi.Customers{}, err
 	}
@@ -75,8 +83,8 @@ func CustomerHandlers(env fn.Env, name string) (complianceapi.Customers, error) 
 		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits, OpenCases: st.Compliance.OpenCases}, Now: time.Now}, nil
 }
 
-func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) core.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		h, err := CustomerHandlers(env, name)
 		if err != nil {
 			return nil, err
@@ -85,9 +93,9 @@ func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) 
 	}
 }
 
-func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		_, kit, err := storeAndKit(env)
+func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) core.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+		_, kit, err := StoreAndSealedKit(env)
 		if err != nil {
 			return nil, err
 		}
@@ -95,9 +103,9 @@ func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler)
 	}
 }
 
-func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		_, kit, err := storeAndKit(env)
+func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) core.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+		_, kit, err := StoreAndSealedKit(env)
 		if err != nil {
 			return nil, err
 		}
@@ -108,80 +116,80 @@ func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handle
 // The customer, KYC, tier and travel-rule routes (see template.yaml).
 
 // CustomersCreate builds the customers-create function.
-func CustomersCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-create", func(h complianceapi.Customers) httpapi.Handler { return h.Create })(ctx, env)
 }
 
 // CustomersGet builds the customers-get function.
-func CustomersGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-get", func(h complianceapi.Customers) httpapi.Handler { return h.Get })(ctx, env)
 }
 
 // CustomersUpdate builds the customers-update function.
-func CustomersUpdate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersUpdate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-update", func(h complianceapi.Customers) httpapi.Handler { return h.Update })(ctx, env)
 }
 
 // CustomersDelete builds the customers-delete function.
-func CustomersDelete(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersDelete(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-delete", func(h complianceapi.Customers) httpapi.Handler { return h.Erase })(ctx, env)
 }
 
 // CustomersExport builds the customers-export function.
-func CustomersExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-export", func(h complianceapi.Customers) httpapi.Handler { return h.Export })(ctx, env)
 }
 
 // CustomersCompliance builds the customers-compliance function.
-func CustomersCompliance(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func CustomersCompliance(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("customers-compliance", func(h complianceapi.Customers) httpapi.Handler { return h.Compliance })(ctx, env)
 }
 
 // KYCStart builds the kyc-start function.
-func KYCStart(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func KYCStart(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("kyc-start", func(h complianceapi.Customers) httpapi.Handler { return h.StartKYC })(ctx, env)
 }
 
 // KYCCallback builds the kyc-callback function.
-func KYCCallback(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func KYCCallback(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("kyc-callback", func(h complianceapi.Customers) httpapi.Handler { return h.Callback })(ctx, env)
 }
 
 // KYCReviews builds the kyc-reviews function.
-func KYCReviews(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func KYCReviews(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("kyc-reviews", func(h complianceapi.Customers) httpapi.Handler { return h.Reviews })(ctx, env)
 }
 
 // KYCReview builds the kyc-review function.
-func KYCReview(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func KYCReview(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("kyc-review", func(h complianceapi.Customers) httpapi.Handler { return h.Review })(ctx, env)
 }
 
 // TiersGet builds the tiers-get function.
-func TiersGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func TiersGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTiersRoute("tiers-get", func(h complianceapi.Tiers) httpapi.Handler { return h.Get })(ctx, env)
 }
 
 // TiersPut builds the tiers-put function.
-func TiersPut(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func TiersPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTiersRoute("tiers-put", func(h complianceapi.Tiers) httpapi.Handler { return h.Put })(ctx, env)
 }
 
 // TravelRuleAttach builds the travel-rule-attach function.
-func TravelRuleAttach(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func TravelRuleAttach(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTravelRoute("travel-rule-attach", func(h complianceapi.Travel) httpapi.Handler { return h.AttachIncoming })(ctx, env)
 }
 
 // TravelRuleExport builds the travel-rule-export function.
-func TravelRuleExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func TravelRuleExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })(ctx, env)
 }
 
 // KYCExpireJob builds the scheduled job that moves verifications past
 // their expiry to expired (the sparse expiry index, never a scan): passes
 // of kycExpireBatch until one moves none, for at most 50 seconds.
-func KYCExpireJob(ctx context.Context, env fn.Env) (fn.Job, error) {
-	st, err := fn.Store(env)
+func KYCExpireJob(ctx context.Context, env core.Env) (core.Job, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -205,4 +213,24 @@ func KYCExpireJob(ctx context.Context, env fn.Env) (fn.Job, error) {
 		log.Info("kyc verifications expired", "count", total)
 		return map[string]int{"expired": total}, nil
 	}, nil
+}
+
+// SealedKit is the compliance kit over st with the envelope sealer of
+// ENVELOPE_KEY_ID (kmsfn.Sealer; none when it is unset).
+func SealedKit(env core.Env, st *dynamo.Store) (*compliancefn.Kit, error) {
+	sealer, err := kmsfn.Sealer(env)
+	if err != nil {
+		return nil, err
+	}
+	return compliancefn.Build(env, st, sealer)
+}
+
+// StoreAndSealedKit is the table (TABLE_NAME) and the sealed kit over it.
+func StoreAndSealedKit(env core.Env) (*dynamo.Store, *compliancefn.Kit, error) {
+	st, err := core.Store(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := SealedKit(env, st)
+	return st, k, err
 }

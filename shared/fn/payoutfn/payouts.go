@@ -1,4 +1,10 @@
-package compliancefn
+// Package payoutfn builds what moves money out or settles it: the
+// withdrawal pipeline with its compliance policy step, payout batches,
+// settlements and refunds, deposit controls and release. These need the
+// queues, the chains' configuration and the sealed compliance kit
+// (customerfn.SealedKit), which the lighter routes of compliancefn do not
+// link.
+package payoutfn
 
 import (
 	"context"
@@ -9,6 +15,8 @@ import (
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -29,7 +37,7 @@ import (
 // the ledger's Settler gives the reservation back. A payout whose
 // travel-rule data places its beneficiary in another country than the
 // wallet's customer needs a tier with cross_border (compliance.PayoutOps).
-func PayoutPolicy(k *Kit, st *dynamo.Store) ledger.Policy {
+func PayoutPolicy(k *compliancefn.Kit, st *dynamo.Store) ledger.Policy {
 	return compliance.Chain(
 		custody.Rules{Store: st.Custody, Now: time.Now},
 		compliance.ScreeningPolicy{Screening: k.Screening},
@@ -42,14 +50,14 @@ func PayoutPolicy(k *Kit, st *dynamo.Store) ledger.Policy {
 // customer's tier, with what else the payout is (cross-border by its
 // travel-rule data, cross-chain when a settlement's value was cleared).
 // The settlement payer asks the same step (Check) before a payout.
-func tierStep(k *Kit, st *dynamo.Store) compliance.LimitPolicy {
+func tierStep(k *compliancefn.Kit, st *dynamo.Store) compliance.LimitPolicy {
 	return compliance.LimitPolicy{Limits: k.Limits, Wallets: st.Wallets,
 		Op: compliance.PayoutOps{Travel: k.Travel, Customers: k.Customers, Wallets: st.Wallets}.Op}
 }
 
 // Screened guards each chain's payout adapter with the screening of its
 // destination right before signing (compliance.ScreenedPayout).
-func Screened(k *Kit, payouts map[sg.Chain]ledger.Payout) map[sg.Chain]ledger.Payout {
+func Screened(k *compliancefn.Kit, payouts map[sg.Chain]ledger.Payout) map[sg.Chain]ledger.Payout {
 	out := make(map[sg.Chain]ledger.Payout, len(payouts))
 	for c, p := range payouts {
 		out[c] = compliance.ScreenedPayout{Payout: p, Screening: k.Screening}
@@ -73,12 +81,12 @@ func Unscreened(p ledger.Payout) ledger.Payout {
 // Withdrawals is the withdrawal pipeline (fn.WithdrawalsService, whose
 // Settler keeps the tier limits) with the compliance policy step and the
 // kit it was built from. The chains' payouts are chainfn's to add.
-func Withdrawals(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *Kit, error) {
+func Withdrawals(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *compliancefn.Kit, error) {
 	w, st, err := fn.WithdrawalsService(env)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	k, err := Build(env, st)
+	k, err := customerfn.SealedKit(env, st)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -95,38 +103,4 @@ func WithdrawalsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error)
 		return nil, err
 	}
 	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w, Travel: k.Travel}.Create), nil
-}
-
-// Transfers is the ledger of the internal transfer routes, holding each
-// transfer's source wallet to its customer's tier.
-func Transfers(env fn.Env) (*ledger.Service, *dynamo.Store, error) {
-	st, err := fn.Store(env)
-	if err != nil {
-		return nil, nil, err
-	}
-	k, err := Build(env, st)
-	if err != nil {
-		return nil, nil, err
-	}
-	l := fn.Ledger(st)
-	l.Limits = k.Limits
-	return l, st, nil
-}
-
-// TransfersCreate builds POST /v1/transfers.
-func TransfersCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	l, _, err := Transfers(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("transfers-create", api.Transfers{Ledger: l}.Create), nil
-}
-
-// TransfersBatch builds POST /v1/transfers/batch.
-func TransfersBatch(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	l, st, err := Transfers(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("transfers-batch", api.Transfers{Ledger: l, Idem: st.Base}.Batch), nil
 }

@@ -1,0 +1,74 @@
+package tests
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// ---- init: what a cold start links (issue 18) ----
+
+// functionDeps lists each function's packages as Lambda builds it
+// (linux/arm64, the Makefile's tags), read from `go list`, not a build.
+func functionDeps(t *testing.T) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-tags", lambdaTags(t), "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./functions/...")
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		deps[strings.TrimPrefix(f[0], module+"/functions/")] = f[1:]
+	}
+	if len(deps) < 100 {
+		t.Fatalf("go list named %d functions", len(deps))
+	}
+	return deps
+}
+
+// No function links an AWS SDK service's schemas package: from the
+// releases that brought schema-based serde, each service builds every
+// shape's schema at package init (DynamoDB's 3,151 allocations, 0.6-0.8 ms
+// of every cold start). go.mod keeps the services on the releases before;
+// an upgrade that brings them back fails here.
+func TestFunctionsLinkNoSDKSchemas(t *testing.T) {
+	schemas := regexp.MustCompile(`^github\.com/aws/aws-sdk-go-v2/service/[^/]+/schemas$`)
+	for name, deps := range functionDeps(t) {
+		for _, d := range deps {
+			if schemas.MatchString(d) {
+				t.Errorf("function %s links %s: keep the service on its release before schema-based serde (go.mod)", name, d)
+			}
+		}
+	}
+}
+
+// The routes that neither sign, seal nor queue link no KMS or SQS
+// client, and no package fn (which wires every adapter): the compliance
+// routes over the kit alone, internal transfers and the audit trail.
+// Each client's endpoint tables are built at every cold start of a
+// function that links it.
+func TestLightRoutesLinkNoKMSOrSQS(t *testing.T) {
+	light := regexp.MustCompile(`^(cases-.*|compliance-rules-.*|blocklist-.*|sanctions-get|compliance-monitor|transfers-create|transfers-batch)$`)
+	heavy := []string{"github.com/aws/aws-sdk-go-v2/service/kms", "github.com/aws/aws-sdk-go-v2/service/sqs", module + "/shared/fn"}
+	seen := 0
+	for name, deps := range functionDeps(t) {
+		if !light.MatchString(name) {
+			continue
+		}
+		seen++
+		for _, h := range heavy {
+			if contains(deps, h) {
+				t.Errorf("function %s links %s: find the import that brings it (go list -deps) and split it off", name, h)
+			}
+		}
+	}
+	if seen < 15 {
+		t.Fatalf("%d light routes found: update the pattern", seen)
+	}
+}

@@ -23,9 +23,10 @@ func TestOurPackagesAllocateLittleAtInit(t *testing.T) {
 		t.Skip("builds two functions as deployed (make test runs it); skipped under -short")
 	}
 	// A package's sentinel errors and small literal maps cost a few
-	// allocations; one regexp.MustCompile costs tens, a parsed list or
-	// table hundreds (shared/airgap allocated 738 before this test).
-	const perPackage, total = 16, 64
+	// allocations (shared/stablegate's, the most, 15); one
+	// regexp.MustCompile costs 40 to 300, a parsed list or table hundreds
+	// (shared/airgap allocated 738 before this test, all ours 2348).
+	const perPackage, total = 32, 128
 	line := regexp.MustCompile(`(?m)^init (\S+) @\S+ ms, \S+ ms clock, (\d+) bytes, (\d+) allocs$`)
 	for _, fn := range []string{"withdrawals-worker", "invoices-create"} {
 		t.Run(fn, func(t *testing.T) {

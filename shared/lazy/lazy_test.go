@@ -10,7 +10,8 @@ func TestCompiledAtFirstUseOnly(t *testing.T) {
 	if !r.MatchString("00ff") || r.MatchString("00fg") {
 		t.Error("pattern does not match as regexp would")
 	}
-	if !r.Compiled() || r.Get() != r.Get() {
+	first := r.Get()
+	if !r.Compiled() || r.Get() != first {
 		t.Error("not compiled once at first use")
 	}
 	if m := (&Regexp{Expr: `^(a+)(b)$`}).FindStringSubmatch("aab"); len(m) != 3 || m[1] != "aa" {
@@ -34,7 +35,8 @@ func TestValueBuiltOnceAtFirstGet(t *testing.T) {
 	if v.Built() || calls != 0 {
 		t.Fatal("built before first use")
 	}
-	if !v.Get()["a"] || !v.Get()["a"] || calls != 1 || !v.Built() {
+	first, second := v.Get(), v.Get()
+	if !first["a"] || !second["a"] || calls != 1 || !v.Built() {
 		t.Errorf("built %d times, want once at first Get", calls)
 	}
 }

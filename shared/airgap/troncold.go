@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"regexp"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron/trontx"
 	"github.com/stablegate/stablegate/shared/hd"
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -73,9 +73,9 @@ type TronColdSigned struct {
 }
 
 var (
-	coldIDRE    = regexp.MustCompile(`^cb_[0-9A-HJKMNP-TV-Z]{26}$`)
-	hex64RE     = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	amountRE    = regexp.MustCompile(`^[0-9]{1,24}\.[0-9]{6}$`)
+	coldIDRE    = &lazy.Regexp{Expr: `^cb_[0-9A-HJKMNP-TV-Z]{26}$`}
+	hex64RE     = &lazy.Regexp{Expr: `^[0-9a-f]{64}$`}
+	amountRE    = &lazy.Regexp{Expr: `^[0-9]{1,24}\.[0-9]{6}$`}
 	maxColdSize = 16 << 10
 )
 

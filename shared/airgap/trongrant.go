@@ -3,7 +3,6 @@ package airgap
 import (
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/tron/trontx"
 	"github.com/stablegate/stablegate/shared/hd"
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -64,9 +64,9 @@ type TronGrantSigned struct {
 }
 
 var (
-	grantIDRE = regexp.MustCompile(`^tg_[0-9A-HJKMNP-TV-Z]{26}$`)
-	hex4RE    = regexp.MustCompile(`^[0-9a-f]{4}$`)
-	hex16RE   = regexp.MustCompile(`^[0-9a-f]{16}$`)
+	grantIDRE = &lazy.Regexp{Expr: `^tg_[0-9A-HJKMNP-TV-Z]{26}$`}
+	hex4RE    = &lazy.Regexp{Expr: `^[0-9a-f]{4}$`}
+	hex16RE   = &lazy.Regexp{Expr: `^[0-9a-f]{16}$`}
 )
 
 // maxGrantSize bounds a grant file (50 addresses signed are 12 KB).

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/lazy"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -66,7 +67,9 @@ type RefusedRow struct {
 	Param   string `json:"param,omitempty"`
 }
 
-var batchColumns = map[string]bool{"row_key": true, "from_wallet_id": true, "to_wallet_id": true, "chain": true, "amount": true, "memo": true}
+var batchColumns = &lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{"row_key": true, "from_wallet_id": true, "to_wallet_id": true, "chain": true, "amount": true, "memo": true}
+}}
 
 // Batch is POST /v1/transfers/batch: internal transfers from CSV rows, each
 // idempotent by its row_key (a row seen before is replayed, never applied
@@ -223,12 +226,12 @@ func readBatch(body []byte) ([][]string, []string, error) {
 	for i, c := range header {
 		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
 		header[i] = c
-		if !batchColumns[c] {
+		if !batchColumns.Get()[c] {
 			return nil, nil, sg.ErrUnknownField.WithParam(c).WithMessage("unknown column %q", c)
 		}
 		have[c] = true
 	}
-	for c := range batchColumns {
+	for c := range batchColumns.Get() {
 		if c != "memo" && !have[c] {
 			return nil, nil, sg.ErrValidation.WithParam(c).WithMessage("column %s is required", c)
 		}

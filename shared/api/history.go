@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -15,29 +16,33 @@ type History struct {
 	Wallets sg.WalletReader
 }
 
+// The filters' values, built at first use (package api is linked by every
+// function; a map built at init costs each cold start).
 var (
-	transferTypes  = map[string]bool{"internal": true, "deposit": true, "withdrawal": true}
-	transferStates = map[string]bool{}
+	transferTypes = &lazy.Value[map[string]bool]{New: func() map[string]bool {
+		return map[string]bool{"internal": true, "deposit": true, "withdrawal": true}
+	}}
+	transferStates = &lazy.Value[map[string]bool]{New: func() map[string]bool {
+		m := map[string]bool{}
+		for _, s := range []sg.TransferState{sg.StatePosted, sg.StatePending, sg.StateApproved, sg.StateRejected, sg.StateAwaitingSigner,
+			sg.StateSigned, sg.StateBroadcast, sg.StateConfirmed, sg.StateCancelled, sg.StateFailed, sg.StateReversed, sg.StateQuarantined} {
+			m[string(s)] = true
+		}
+		return m
+	}}
 )
-
-func init() {
-	for _, s := range []sg.TransferState{sg.StatePosted, sg.StatePending, sg.StateApproved, sg.StateRejected, sg.StateAwaitingSigner,
-		sg.StateSigned, sg.StateBroadcast, sg.StateConfirmed, sg.StateCancelled, sg.StateFailed, sg.StateReversed, sg.StateQuarantined} {
-		transferStates[string(s)] = true
-	}
-}
 
 // HistoryFilterOf reads ?type=&state=&chain=&from=&to=.
 func HistoryFilterOf(q map[string]string) (sg.HistoryFilter, error) {
 	var f sg.HistoryFilter
 	if v, ok := q["type"]; ok {
-		if !transferTypes[v] {
+		if !transferTypes.Get()[v] {
 			return f, sg.ErrValidation.WithParam("type").WithMessage("type must be internal, deposit or withdrawal")
 		}
 		f.Type = sg.TransferType(v)
 	}
 	if v, ok := q["state"]; ok {
-		if !transferStates[v] {
+		if !transferStates.Get()[v] {
 			return f, sg.ErrValidation.WithParam("state").WithMessage("state is not a transfer state")
 		}
 		f.State = sg.TransferState(v)

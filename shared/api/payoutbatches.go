@@ -15,6 +15,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/lazy"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -318,7 +319,9 @@ func (h PayoutBatches) Get(ctx context.Context, req httpapi.Request) (httpapi.Re
 	return httpapi.JSON(http.StatusOK, ViewPayoutBatch(b, ts)), nil
 }
 
-var payoutColumns = map[string]bool{"wallet_id": true, "chain": true, "to_address": true, "amount": true, "memo": true, "idempotency_key": true}
+var payoutColumns = &lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{"wallet_id": true, "chain": true, "to_address": true, "amount": true, "memo": true, "idempotency_key": true}
+}}
 
 // readPayoutCSV reads a CSV batch into the JSON request's shape.
 func readPayoutCSV(raw []byte) (PayoutBatchRequest, error) {
@@ -331,7 +334,7 @@ func readPayoutCSV(raw []byte) (PayoutBatchRequest, error) {
 	col := map[string]int{}
 	for i, c := range header {
 		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
-		if !payoutColumns[c] {
+		if !payoutColumns.Get()[c] {
 			return PayoutBatchRequest{}, sg.ErrUnknownField.WithParam(c).WithMessage("unknown column %q", c)
 		}
 		col[c] = i

@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
-	"regexp"
 	"strings"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/hd"
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -84,9 +84,9 @@ var (
 var refuse = airgap.Refuse
 
 var (
-	decimalRE = regexp.MustCompile(`^[0-9]{1,30}$`)
-	hexRE     = regexp.MustCompile(`^0x([0-9a-f]{2})*$`)
-	idRE      = regexp.MustCompile(`^cb_[0-9A-HJKMNP-TV-Z]{26}$`)
+	decimalRE = &lazy.Regexp{Expr: `^[0-9]{1,30}$`}
+	hexRE     = &lazy.Regexp{Expr: `^0x([0-9a-f]{2})*$`}
+	idRE      = &lazy.Regexp{Expr: `^cb_[0-9A-HJKMNP-TV-Z]{26}$`}
 )
 
 func strict(data []byte, dst any) error { return airgap.Strict(data, dst, MaxSize) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -38,15 +39,17 @@ type RuleSetJSON struct {
 }
 
 // kindFields are the parameter fields each kind reads.
-var kindFields = map[sg.MonitorRuleKind][]string{
-	sg.MonVelocity:            {"window", "count", "threshold", "direction"},
-	sg.MonStructuring:         {"window", "threshold", "percent", "count", "direction"},
-	sg.MonRoundAmounts:        {"window", "unit", "count", "direction"},
-	sg.MonNewDestinationLarge: {"threshold"},
-	sg.MonRapidInOut:          {"window", "percent"},
-	sg.MonDormantWakes:        {"dormant", "threshold"},
-	sg.MonManySenders:         {"window", "count"},
-}
+var kindFields = &lazy.Value[map[sg.MonitorRuleKind][]string]{New: func() map[sg.MonitorRuleKind][]string {
+	return map[sg.MonitorRuleKind][]string{
+		sg.MonVelocity:            {"window", "count", "threshold", "direction"},
+		sg.MonStructuring:         {"window", "threshold", "percent", "count", "direction"},
+		sg.MonRoundAmounts:        {"window", "unit", "count", "direction"},
+		sg.MonNewDestinationLarge: {"threshold"},
+		sg.MonRapidInOut:          {"window", "percent"},
+		sg.MonDormantWakes:        {"dormant", "threshold"},
+		sg.MonManySenders:         {"window", "count"},
+	}
+}}
 
 // maxRulesBody bounds a rule set's JSON.
 const maxRulesBody = 64 << 10
@@ -110,7 +113,7 @@ func decodeRule(raw json.RawMessage) (sg.MonitorRule, error) {
 		return sg.MonitorRule{}, sg.ErrInvalidJSON
 	}
 	kind := sg.MonitorRuleKind(j.Kind)
-	allowed, ok := kindFields[kind]
+	allowed, ok := kindFields.Get()[kind]
 	if !ok {
 		return sg.MonitorRule{}, sg.ErrMonitorRuleInvalid.WithMessage("rule %q: unknown kind %q", j.ID, j.Kind)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -133,12 +134,14 @@ func upgrade2020(m map[string]any) error {
 }
 
 // path2020 says a 2023 field path in the 2020 edition's names.
-var path2020 = strings.NewReplacer(
-	".originatorPerson", ".originatorPersons",
-	".beneficiaryPerson", ".beneficiaryPersons",
-	".customerIdentification", ".customerNumber",
-	".naturalPersonNameIdentifierType", ".nameIdentifierType",
-)
+var path2020 = &lazy.Value[*strings.Replacer]{New: func() *strings.Replacer {
+	return strings.NewReplacer(
+		".originatorPerson", ".originatorPersons",
+		".beneficiaryPerson", ".beneficiaryPersons",
+		".customerIdentification", ".customerNumber",
+		".naturalPersonNameIdentifierType", ".nameIdentifierType",
+	)
+}}
 
 // decode2020 reads a 2020 document (raw, already scanned) as the 2023 one.
 func decode2020(m map[string]any) (*sg.TravelPayload, error) {
@@ -162,7 +165,7 @@ func decode2020(m map[string]any) (*sg.TravelPayload, error) {
 func as2020(err error) error {
 	var e *sg.Error
 	if errors.As(err, &e) && e.Param != "" {
-		return e.WithParam(path2020.Replace(e.Param))
+		return e.WithParam(path2020.Get().Replace(e.Param))
 	}
 	return err
 }

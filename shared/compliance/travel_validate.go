@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -84,7 +84,7 @@ func scanTravelJSON(raw []byte) error {
 					return sg.ErrTravelRuleDataInvalid.WithMessage("travel-rule data is not a well-formed JSON object")
 				}
 				name, _ := k.(string)
-				if !ivmsNames[name] {
+				if !ivmsNames.Get()[name] {
 					return sg.ErrTravelRuleDataInvalid.WithMessage("IVMS 101 defines no field %q", name).WithParam(TravelParam)
 				}
 				if seen[name] {
@@ -114,7 +114,7 @@ func scanTravelJSON(raw []byte) error {
 
 // ivmsNames are the member names of IVMS 101 (2023), as the standard
 // spells them (the json tags of sg.TravelPayload and the types in it).
-var ivmsNames = func() map[string]bool {
+var ivmsNames = &lazy.Value[map[string]bool]{New: func() map[string]bool {
 	names := map[string]bool{}
 	var add func(t reflect.Type)
 	seen := map[reflect.Type]bool{}
@@ -140,7 +140,7 @@ var ivmsNames = func() map[string]bool {
 		names[n] = true
 	}
 	return names
-}()
+}}
 
 func decodeError(err error) *sg.Error {
 	var te *json.UnmarshalTypeError
@@ -163,8 +163,8 @@ const (
 )
 
 var (
-	leiPattern = regexp.MustCompile(`^[0-9A-Z]{18}[0-9]{2}$`)
-	raPattern  = regexp.MustCompile(`^RA[0-9]{6}$`)
+	leiPattern = &lazy.Regexp{Expr: `^[0-9A-Z]{18}[0-9]{2}$`}
+	raPattern  = &lazy.Regexp{Expr: `^RA[0-9]{6}$`}
 )
 
 // TravelValidator checks IVMS 101 (2023) documents: every field the
@@ -247,7 +247,7 @@ func (c *checker) country(path, s string, required bool) {
 	if s == "" && !required {
 		return
 	}
-	if !ivmsCountries[s] {
+	if !ivmsCountries.Get()[s] {
 		c.fail(path, "must be an ISO 3166-1 alpha-2 country code")
 	}
 }

@@ -2,6 +2,7 @@ package hd
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/stablegate/stablegate/shared/address"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -11,16 +12,34 @@ import (
 // account-level xpub per chain, or, on a chain configured with forwarders,
 // the CREATE2 forwarder of the index. It holds public keys only.
 type Deriver struct {
-	external   map[sg.Chain]*Key // the account's external chain, .../0
+	external   map[sg.Chain]*externalKey
 	forwarders map[sg.Chain]address.Forwarders
+}
+
+// externalKey is an account's external chain, .../0, derived at the first
+// address asked of it. Deriving it costs a scalar base multiplication,
+// whose first use loads secp256k1's precomputed table (about 5 ms): done
+// in NewDeriver, that ran in the cold start of every function that builds
+// a Deriver, even one whose invocation derives nothing (issue 18).
+type externalKey struct {
+	account *Key
+	once    sync.Once
+	key     *Key
+	err     error
+}
+
+func (e *externalKey) get() (*Key, error) {
+	e.once.Do(func() { e.key, e.err = e.account.Child(0) })
+	return e.key, e.err
 }
 
 var _ sg.AddressDeriver = (*Deriver)(nil)
 
 // NewDeriver parses the account xpubs (depth 3, m/44'/coin'/0'). A private key
-// is refused: deployed functions must never hold one.
+// is refused: deployed functions must never hold one. The external chains
+// are derived at the first address asked (see externalKey).
 func NewDeriver(xpubs map[sg.Chain]string) (*Deriver, error) {
-	d := &Deriver{external: map[sg.Chain]*Key{}}
+	d := &Deriver{external: map[sg.Chain]*externalKey{}}
 	for c, s := range xpubs {
 		k, err := Parse(s)
 		if err != nil {
@@ -29,11 +48,7 @@ func NewDeriver(xpubs map[sg.Chain]string) (*Deriver, error) {
 		if k.IsPrivate() || k.Depth() != 3 || k.child != HardenedOffset {
 			return nil, fmt.Errorf("hd: %s: %w", c, ErrNotPublicAccount)
 		}
-		ext, err := k.Child(0)
-		if err != nil {
-			return nil, err
-		}
-		d.external[c] = ext
+		d.external[c] = &externalKey{account: k}
 	}
 	return d, nil
 }
@@ -57,9 +72,13 @@ func (d *Deriver) DepositAddress(c sg.Chain, index uint32) (sg.DepositAddress, e
 		return sg.DepositAddress{Chain: c, Asset: sg.USDT, Address: f.Address(index).Format(c), Scheme: sg.SchemeForwarder,
 			Path: fmt.Sprintf("create2(%s,%d)", f.Factory.Format(c), index)}, nil
 	}
-	ext, ok := d.external[c]
+	e, ok := d.external[c]
 	if !ok {
 		return sg.DepositAddress{}, fmt.Errorf("hd: no xpub configured for %s", c)
+	}
+	ext, err := e.get()
+	if err != nil {
+		return sg.DepositAddress{}, err
 	}
 	k, err := ext.Child(index)
 	if err != nil {

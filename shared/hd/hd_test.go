@@ -145,3 +145,27 @@ func BenchmarkDepositAddress(b *testing.B) {
 		}
 	}
 }
+
+// Building a Deriver parses and checks the xpubs but derives nothing: the
+// first derivation loads secp256k1's tables (milliseconds), which a cold
+// start that asks no address should not pay. The first address derives
+// its chain's external key, once; the other chain's stays underived.
+func TestDeriverDerivesAtFirstAddressOnly(t *testing.T) {
+	d := deriverFor(t, abandon, "")
+	for c, e := range d.external {
+		if e.key != nil || e.err != nil {
+			t.Fatalf("%s: external key derived by NewDeriver", c)
+		}
+	}
+	a, err := d.DepositAddress(sg.Ethereum, 0)
+	if err != nil || a.Address != "0x9858EfFD232B4033E47d90003D41EC34EcaEda94" {
+		t.Fatalf("first address %q, %v", a.Address, err)
+	}
+	if d.external[sg.Ethereum].key == nil || d.external[sg.Tron].key != nil {
+		t.Error("the first Ethereum address did not derive Ethereum's external key alone")
+	}
+	ext := d.external[sg.Ethereum].key
+	if _, err := d.DepositAddress(sg.Ethereum, 1); err != nil || d.external[sg.Ethereum].key != ext {
+		t.Errorf("external key derived again (%v)", err)
+	}
+}

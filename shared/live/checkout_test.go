@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -368,5 +369,12 @@ func TestNotifyPushesCheckoutChangesFromTheStream(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "open,paid" {
 		t.Fatalf("a1 was pushed %v; want open then paid (its own invoice, up to the failed record)", got)
+	}
+}
+
+// The refusal written out as a literal is the one reply would build.
+func TestUnauthorizedIsTheJSONReply(t *testing.T) {
+	if want := reply(401, map[string]string{"message": "Unauthorized"}); !reflect.DeepEqual(unauthorized, want) {
+		t.Errorf("unauthorized = %+v, want %+v", unauthorized, want)
 	}
 }

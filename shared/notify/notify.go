@@ -49,11 +49,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 	"github.com/stablegate/stablegate/shared/webhook"
 )
@@ -196,8 +196,8 @@ func (s *Service) backoff(n int) (time.Duration, bool) {
 	return d - time.Duration(span/2) + time.Duration(j), true
 }
 
-var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
-var groupRE = regexp.MustCompile(`^[a-z][a-z0-9_]*\.\*$`)
+var typeRE = &lazy.Regexp{Expr: `^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`}
+var groupRE = &lazy.Regexp{Expr: `^[a-z][a-z0-9_]*\.\*$`}
 
 // checkEvents validates enabled event types.
 func checkEvents(types []string) ([]string, error) {

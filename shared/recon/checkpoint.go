@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -36,7 +37,11 @@ const StallLimit = 3
 
 // CodeVersion names the build that writes checkpoints: the progress
 // format and, when the binary carries it, the revision it was built from.
-var CodeVersion = progressFormat + buildRevision()
+// It is read at the first call, not at init (reading the build info
+// allocates; most functions linking recon never checkpoint).
+func CodeVersion() string { return codeVersion.Get() }
+
+var codeVersion = &lazy.Value[string]{New: func() string { return progressFormat + buildRevision() }}
 
 func buildRevision() string {
 	info, ok := debug.ReadBuildInfo()
@@ -135,7 +140,7 @@ func (st Store) tenantRuns(ctx context.Context, add func(Check), unfinished *Che
 		case c.Progress == nil && c.Lost != "":
 			restarted, keepStart = append(restarted, t+" ("+c.Lost+")"), true
 		case c.Progress == nil:
-		case c.Version != CodeVersion:
+		case c.Version != CodeVersion():
 			restarted, keepStart = append(restarted, t+" (checkpoint of another build)"), true
 		default:
 			if err := p.UnmarshalBinary(c.Progress); err != nil {
@@ -156,7 +161,7 @@ func (st Store) tenantRuns(ctx context.Context, add func(Check), unfinished *Che
 		if err != nil {
 			return err
 		}
-		c.Version, c.Saved, c.Steps = CodeVersion, now, c.Steps+1
+		c.Version, c.Saved, c.Steps = CodeVersion(), now, c.Steps+1
 		if done {
 			diffs := 0
 			for _, ch := range tr.Checks {

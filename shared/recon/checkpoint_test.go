@@ -175,10 +175,10 @@ func TestPlatformRunDiscardsCheckpointsItCannotTrust(t *testing.T) {
 		differs bool   // whether tenants_read reports it
 	}{
 		{"another build's", sg.ReconCheckpoint{Version: "RCKP0/old", Started: b.now, Progress: good}, "another build", false},
-		{"altered", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now, Progress: altered}, "unreadable", false},
-		{"cut short", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now, Progress: good[:len(good)-9]}, "unreadable", false},
-		{"with pieces lost", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now, Progress: good, Lost: "piece 2 of 3 missing"}, "piece 2 of 3 missing", false},
-		{"too old", sg.ReconCheckpoint{Version: CodeVersion, Started: b.now.Add(-MaxRunAge - time.Minute), Steps: 30, Progress: good}, "", true},
+		{"altered", sg.ReconCheckpoint{Version: CodeVersion(), Started: b.now, Progress: altered}, "unreadable", false},
+		{"cut short", sg.ReconCheckpoint{Version: CodeVersion(), Started: b.now, Progress: good[:len(good)-9]}, "unreadable", false},
+		{"with pieces lost", sg.ReconCheckpoint{Version: CodeVersion(), Started: b.now, Progress: good, Lost: "piece 2 of 3 missing"}, "piece 2 of 3 missing", false},
+		{"too old", sg.ReconCheckpoint{Version: CodeVersion(), Started: b.now.Add(-MaxRunAge - time.Minute), Steps: 30, Progress: good}, "", true},
 		// Runs dropped each time (a build a day) still end in a report.
 		{"another build's, its run begun too long ago", sg.ReconCheckpoint{Version: "RCKP0/old", Started: b.now.Add(-MaxRunAge - time.Minute), Steps: 30, Progress: good}, "", true},
 	}

@@ -6,21 +6,32 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/stablegate/stablegate/shared/lazy"
 )
 
 //go:embed wordlist.txt
 var wordlistText string
 
-var (
-	words     = strings.Fields(wordlistText)
-	wordIndex = func() map[string]int {
-		m := make(map[string]int, len(words))
-		for i, w := range words {
-			m[w] = i
-		}
-		return m
-	}()
-)
+// wordlist is the embedded list, split and indexed at first use (not at
+// package init). A list that is not 1024 distinct words panics there: the
+// package cannot work with it (TestWordlistParses shows it is whole).
+var wordlist = &lazy.Value[wordTable]{New: func() wordTable {
+	t := wordTable{words: strings.Fields(wordlistText)}
+	t.index = make(map[string]int, len(t.words))
+	for i, w := range t.words {
+		t.index[w] = i
+	}
+	if len(t.words) != 1<<radixBits || len(t.index) != len(t.words) {
+		panic(fmt.Sprintf("slip39: the embedded wordlist has %d words, %d distinct; want %d", len(t.words), len(t.index), 1<<radixBits))
+	}
+	return t
+}}
+
+type wordTable struct {
+	words []string
+	index map[string]int
+}
 
 // Layout of a share mnemonic, in 10-bit words.
 const (
@@ -90,7 +101,7 @@ func (s Share) Mnemonic() string {
 	}
 	data = append(data, value...)
 	data = append(data, checksum(s.custom(), data)...)
-	out := make([]string, len(data))
+	out, words := make([]string, len(data)), wordlist.Get().words
 	for i, w := range data {
 		out[i] = words[w]
 	}
@@ -103,9 +114,9 @@ func Parse(mnemonic string) (Share, error) {
 	if len(fields) < minWords {
 		return Share{}, ErrLength
 	}
-	ws := make([]int, len(fields))
+	ws, index := make([]int, len(fields)), wordlist.Get().index
 	for i, f := range fields {
-		w, ok := wordIndex[f]
+		w, ok := index[f]
 		if !ok {
 			return Share{}, ErrUnknownWord
 		}

@@ -70,3 +70,17 @@ var refusals = map[string]error{
 	"13": ErrDigest, "32": ErrDigest, "14": ErrTooFewGroups, "15": ErrTooFewGroups, "33": ErrTooFewGroups, "34": ErrTooFewGroups,
 	"39": ErrLength, "40": ErrLength,
 }
+
+// The embedded wordlist, split at first use, is SLIP-0039's: 1024
+// distinct words, from "academic" to "zero", each its own index.
+func TestWordlistParses(t *testing.T) {
+	wl := wordlist.Get()
+	if len(wl.words) != 1024 || wl.words[0] != "academic" || wl.words[1023] != "zero" {
+		t.Fatalf("wordlist: %d words, first %q, last %q", len(wl.words), wl.words[0], wl.words[len(wl.words)-1])
+	}
+	for i, w := range wl.words {
+		if wl.index[w] != i {
+			t.Errorf("index[%q] = %d, want %d", w, wl.index[w], i)
+		}
+	}
+}

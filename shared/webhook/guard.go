@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/lazy"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -119,7 +120,8 @@ func LoopbackAllowed(allow bool) bool {
 
 // notPublic are the ranges a webhook is never dialled at (RFC 6890 and
 // the IANA special-purpose registries, plus cloud metadata and CGNAT).
-var notPublic = func() []netip.Prefix {
+// They are parsed at first use, not at init.
+var notPublic = &lazy.Value[[]netip.Prefix]{New: func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{
 		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -133,7 +135,7 @@ var notPublic = func() []netip.Prefix {
 		out = append(out, netip.MustParsePrefix(s))
 	}
 	return out
-}()
+}}
 
 // PublicAddr reports whether ip may be dialled for a webhook. IPv4-mapped
 // IPv6 addresses (::ffff:169.254.169.254) are judged as the IPv4 address.
@@ -142,7 +144,7 @@ func PublicAddr(ip netip.Addr) bool {
 	if !ip.IsValid() || ip.Zone() != "" {
 		return false
 	}
-	for _, p := range notPublic {
+	for _, p := range notPublic.Get() {
 		if p.Contains(ip) {
 			return false
 		}

@@ -15,12 +15,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/lazy"
 	"github.com/stablegate/stablegate/shared/notify"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -240,7 +240,7 @@ func endpointID(req httpapi.Request) (string, error) {
 	return id, nil
 }
 
-var idRE = regexp.MustCompile(`^[a-z]{2,4}_[0-9a-f]{1,60}$`)
+var idRE = &lazy.Regexp{Expr: `^[a-z]{2,4}_[0-9a-f]{1,60}$`}
 
 // Get is GET /v1/webhook-endpoints/{endpoint_id}.
 func (h Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
@@ -435,7 +435,7 @@ type EventFilter struct {
 	From, To time.Time
 }
 
-var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?$`)
+var typeRE = &lazy.Regexp{Expr: `^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?$`}
 
 // EventFilterOf reads ?type=&created_from=&created_to=.
 func EventFilterOf(q map[string]string) (EventFilter, error) {

@@ -42,7 +42,7 @@ type Cold struct {
 }
 
 // burnAddress is the common burn address (0x…dEaD).
-var burnAddress = common.HexToAddress("0x000000000000000000000000000000000000dEaD")
+var burnAddress = common.Address{18: 0xde, 19: 0xad} // no parse at package init
 
 // Bundle builds the unsigned bundle of r's transfer (r.ID and r.Amount) to
 // to from the cold address: the nonce is the cold address's next, the fee

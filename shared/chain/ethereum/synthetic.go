@@ -145,7 +145,7 @@ func (c *SyntheticChain) FilterLogs(_ context.Context, q ethereum.FilterQuery) (
 	return logs, nil
 }
 
-var syntheticAmount = common.LeftPadBytes(big.NewInt(1_000_000).Bytes(), 32)
+var syntheticAmount = [32]byte{29: 0x0f, 30: 0x42, 31: 0x40} // 1,000,000 as a uint256, written out
 
 // blockLogs appends block b's logs on the current branch.
 func (c *SyntheticChain) blockLogs(logs []types.Log, b uint64) []types.Log {
@@ -158,7 +158,7 @@ func (c *SyntheticChain) blockLogs(logs []types.Log, b uint64) []types.Log {
 		}
 		tx := common.BigToHash(big.NewInt(int64(n)))
 		tx[0] = byte(salt)
-		logs = append(logs, types.Log{Address: c.Token, BlockNumber: b, BlockHash: bh, Index: uint(i), TxHash: tx, Data: syntheticAmount,
+		logs = append(logs, types.Log{Address: c.Token, BlockNumber: b, BlockHash: bh, Index: uint(i), TxHash: tx, Data: syntheticAmount[:],
 			Topics: []common.Hash{TransferTopic, common.BytesToHash(SyntheticSender(n).Bytes()), common.BytesToHash(to.Bytes())}})
 	}
 	return logs

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 type recordSink struct {
@@ -56,5 +57,19 @@ func TestAdaptiveScanSeesEveryDepositOnceUnderLimits(t *testing.T) {
 	}
 	if st.Cursor != 20_000 || chain.Calls > 200 {
 		t.Fatalf("cursor %d after %d calls", st.Cursor, chain.Calls)
+	}
+}
+
+// The values written out instead of computed at package init are the ones
+// the computation gives.
+func TestWrittenOutValuesAreTheComputedOnes(t *testing.T) {
+	if want := crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)")); TransferTopic != want {
+		t.Errorf("TransferTopic = %s, want %s", TransferTopic, want)
+	}
+	if want := common.HexToAddress("0x000000000000000000000000000000000000dEaD"); burnAddress != want {
+		t.Errorf("burnAddress = %s, want %s", burnAddress, want)
+	}
+	if want := common.LeftPadBytes(big.NewInt(1_000_000).Bytes(), 32); string(syntheticAmount[:]) != string(want) {
+		t.Errorf("syntheticAmount = %x, want %x", syntheticAmount, want)
 	}
 }

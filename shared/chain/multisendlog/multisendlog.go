@@ -10,16 +10,16 @@ import (
 	"fmt"
 	"math/big"
 
-	"golang.org/x/crypto/sha3"
-
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // The contract's two events: Failed(index, to, amount) per refused payout,
 // and one Batch(token, itemsHash, count, failed, returned) per call.
+// They are written out so that no hash runs at package init (a test
+// recomputes them).
 var (
-	FailedTopic = keccak("Failed(uint256,address,uint256)")
-	BatchTopic  = keccak("Batch(address,bytes32,uint256,uint256,uint256)")
+	FailedTopic = [32]byte{0x58, 0x8d, 0xcf, 0xcb, 0xb5, 0x37, 0x4f, 0xc8, 0x6c, 0x41, 0x32, 0x96, 0xe3, 0xed, 0x7c, 0x6c, 0x0f, 0x17, 0x38, 0x23, 0xa8, 0x7a, 0xfd, 0x00, 0x16, 0x55, 0x8c, 0xc6, 0xa5, 0x96, 0x9a, 0xb6} // keccak256("Failed(uint256,address,uint256)")
+	BatchTopic  = [32]byte{0x57, 0xb3, 0x33, 0x6e, 0xa1, 0x16, 0xb5, 0x3b, 0x4d, 0xbe, 0x40, 0x37, 0x70, 0xf2, 0x6b, 0x3c, 0xd9, 0x05, 0xc6, 0x0d, 0x51, 0x24, 0x62, 0xa6, 0x92, 0xbd, 0x55, 0xba, 0x48, 0x37, 0x94, 0x6a} // keccak256("Batch(address,bytes32,uint256,uint256,uint256)")
 )
 
 // Log is one event the contract emitted (the caller keeps only the events
@@ -89,12 +89,4 @@ func Paid(logs []Log, itemsHash [32]byte, rows []Row) ([]bool, error) {
 		return nil, fmt.Errorf("%d Batch events", batches)
 	}
 	return paid, nil
-}
-
-func keccak(sig string) [32]byte {
-	h := sha3.NewLegacyKeccak256()
-	h.Write([]byte(sig))
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
 }

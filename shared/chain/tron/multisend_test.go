@@ -175,3 +175,11 @@ func TestFeeShares(t *testing.T) {
 		}
 	}
 }
+
+// The selector written out is the first four bytes of the signature's hash.
+func TestPaySelectorIsTheSignatureHash(t *testing.T) {
+	h := keccak([]byte("pay(address,uint256,bytes32[])"))
+	if !bytes.Equal(paySelector, h[:4]) {
+		t.Errorf("paySelector = %x, want %x", paySelector, h[:4])
+	}
+}

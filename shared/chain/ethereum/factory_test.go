@@ -19,7 +19,7 @@ func TestFactoryImplementationReadsTheFactory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Sim.Close()
+	t.Cleanup(func() { _ = w.Sim.Close() })
 	ctx := context.Background()
 	ec := w.Sim.Client()
 	factory := common.Address(w.Fw.Factory)

@@ -532,7 +532,7 @@ contracts: deps-npm
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/ForwarderFactory.abi --bin build/ForwarderFactory.bin \
 		--pkg forwarder --type ForwarderFactory --out ../../shared/chain/ethereum/forwarder/factory.go
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/Multisend.abi --bin build/Multisend.bin \
-		--pkg multisend --type Multisend --out ../../shared/chain/ethereum/multisend/contract.go
+		--pkg multisendbind --type Multisend --out ../../shared/chain/ethereum/multisendbind/contract.go
 	@# ---- holdings: balances read a page at a time (the local chain's Multicall; mainnet has Multicall3) ----
 	cd infra/contracts && $(GO) run github.com/ethereum/go-ethereum/cmd/abigen@$(GETH_VERSION) --abi build/Multicall.abi --bin build/Multicall.bin \
 		--pkg multicall --type Multicall --out ../../internal/dev/multicall/multicall.go

@@ -59,3 +59,113 @@ func TestOnlyChainFunctionsLinkGoEthereum(t *testing.T) {
 		}
 	}
 }
+
+// bindingPackages are go-ethereum's packages for generated contract
+// bindings, the keystore and external signers. No function deploys a
+// contract, holds a key file or talks to Clef, yet bind (v1 and v2) brought
+// them all into every chain function's cold start: signer/core/apitypes,
+// abigen with text/template and go/parser, the keystore with scrypt and
+// fsnotify (issue 18). Functions pack calls with accounts/abi and the ABIs
+// in shared/chain/ethereum (FactoryABI) and multisend; the abigen bindings
+// (forwarder, multisendbind, internal/dev) serve tests and the local chain.
+// A binding package may import the others.
+var bindingPackages = []string{
+	"github.com/ethereum/go-ethereum/accounts/abi/bind",
+	"github.com/ethereum/go-ethereum/accounts/abi/abigen",
+	"github.com/ethereum/go-ethereum/accounts/external",
+	"github.com/ethereum/go-ethereum/accounts/keystore",
+	"github.com/ethereum/go-ethereum/signer/core",
+	// Our abigen bindings, built on bind.
+	module + "/shared/chain/ethereum/forwarder",
+	module + "/shared/chain/ethereum/multisendbind",
+}
+
+func isBindingPackage(p string) bool {
+	for _, b := range bindingPackages {
+		if p == b || strings.HasPrefix(p, b+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// bindingImportsPending are our packages that functions link and that still
+// import a binding package, each with the change that drops it. The list
+// only shrinks: the test fails when no function links an entry that
+// imports one.
+var bindingImportsPending = map[string]string{
+	// Outside this change's area (shared/fn): sweeps reads the factory with
+	// chaineth.FactoryImplementation(ctx, node, factory) instead of
+	// forwarder.NewForwarderFactory(...).Implementation(&bind.CallOpts{...}),
+	// and rotate.go packs setOwner with chaineth.FactoryABI().
+	module + "/shared/fn/chainfn": "use chaineth.FactoryImplementation and chaineth.FactoryABI",
+}
+
+// No function links go-ethereum's contract bindings, keystore or external
+// signer, as Lambda builds them; read from `go list`, not a build.
+func TestFunctionsLinkNoContractBindings(t *testing.T) {
+	tags := lambdaTags(t)
+	env := append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	cmd := exec.Command("go", "list", "-tags", tags, "-deps", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./functions/...")
+	cmd.Dir, cmd.Env = "..", env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	pending := map[string]bool{}
+	pkgs := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		pkgs++
+		if !strings.HasPrefix(f[0], module+"/") || isBindingPackage(f[0]) {
+			continue
+		}
+		for _, imp := range f[1:] {
+			if !isBindingPackage(imp) {
+				continue
+			}
+			if _, ok := bindingImportsPending[f[0]]; ok {
+				pending[f[0]] = true
+				continue
+			}
+			t.Errorf("%s imports %s, which every function linking it pays for at each cold start: pack calls with accounts/abi and the contract's ABI (see chaineth.FactoryABI), keep abigen bindings to tests", f[0], imp)
+		}
+	}
+	if pkgs < 50 {
+		t.Fatalf("go list -deps saw %d packages", pkgs)
+	}
+	for p, change := range bindingImportsPending {
+		if !pending[p] {
+			t.Errorf("no function links %s importing a binding package any more: drop it from bindingImportsPending (%s)", p, change)
+		}
+	}
+
+	// Per function: a binding package may come only through a pending
+	// package of ours, never through another module.
+	cmd = exec.Command("go", "list", "-tags", tags, "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./functions/...")
+	cmd.Dir, cmd.Env = "..", env
+	if out, err = cmd.Output(); err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	fns := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		fns++
+		var binding string
+		viaPending := false
+		for _, d := range f[1:] {
+			if isBindingPackage(d) {
+				binding = d
+			}
+			if _, ok := bindingImportsPending[d]; ok {
+				viaPending = true
+			}
+		}
+		if binding != "" && !viaPending {
+			t.Errorf("function %s links %s: find the import that brings it (go list -deps) and cut it", strings.TrimPrefix(f[0], module+"/functions/"), binding)
+		}
+	}
+	if fns < 100 {
+		t.Fatalf("go list saw %d functions", fns)
+	}
+}

@@ -17,7 +17,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
 	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -37,7 +37,7 @@ func TestPayoutBatchRefusedRecipientOnChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msAt, _, err := multisend.Deploy(c.auth, c.ec, c.hotAddr)
+	msAt, _, _, err := multisendbind.DeployMultisend(c.auth, c.ec, c.hotAddr)
 	if err != nil {
 		t.Fatal(err)
 	}

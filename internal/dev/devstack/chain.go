@@ -24,7 +24,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/testusdt"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	"github.com/stablegate/stablegate/shared/coldbundle"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -157,7 +157,7 @@ func (s *Stack) bootstrapChain(ctx context.Context, res *Resolver, kc *kms.Clien
 	// ---- batch: payout batches ----
 	multisendAt := common.HexToAddress(info.Multisend)
 	if code, _ := ec.CodeAt(ctx, multisendAt, nil); info.Multisend == "" || len(code) == 0 {
-		addr, tx, err := multisend.Deploy(auth, ec, hot)
+		addr, tx, _, err := multisendbind.DeployMultisend(auth, ec, hot)
 		if err != nil {
 			return fmt.Errorf("devstack: deploy the multisend: %w", err)
 		}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -112,7 +113,7 @@ func NewBatchWorldWith(tetherCode []byte) (*BatchWorld, error) {
 		return nil, err
 	}
 	w.Tokens[Plain] = at
-	if w.Multisend, deploys[2], err = multisend.Deploy(w.Opts(), ec, hot); err != nil {
+	if w.Multisend, deploys[2], _, err = multisendbind.DeployMultisend(w.Opts(), ec, hot); err != nil {
 		return nil, err
 	}
 	if _, err := mined(sim, deploys[:]...); err != nil {

@@ -19,6 +19,7 @@ import (
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 )
 
 // RowTrace is one extra recipient of a Multisend batch, traced opcode by
@@ -243,7 +244,7 @@ func traceBatch(tokenCode []byte, batch []multisend.Payout, existing bool) (batc
 	hot := common.HexToAddress("0x4075000000000000000000000000000000000001")
 	db, sdb, chain := newTraceState()
 	// Multisend as deployed (its owner the hot wallet), and the token
-	initcode := append(common.FromHex(multisend.MultisendMetaData.Bin), common.LeftPadBytes(hot.Bytes(), 32)...)
+	initcode := append(common.FromHex(multisendbind.MultisendMetaData.Bin), common.LeftPadBytes(hot.Bytes(), 32)...)
 	_, ms, _, err := runtime.Create(initcode, traceConfig(chain, db, hot, nil))
 	if err != nil {
 		return batchTrace{}, err

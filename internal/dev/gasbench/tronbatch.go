@@ -17,6 +17,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/gasbench/benchtoken"
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	"github.com/stablegate/stablegate/shared/chain/tron/trontx"
 )
 
@@ -69,14 +70,14 @@ func NewTronWorld() (*TronWorld, error) {
 	if _, w.Token, _, err = runtime.Create(append(common.FromHex(benchtoken.TronUSDTMetaData.Bin), args...), w.config(nil)); err != nil {
 		return nil, fmt.Errorf("tron token: %w", err)
 	}
-	msABI, err := multisend.MultisendMetaData.GetAbi()
+	msABI, err := multisendbind.MultisendMetaData.GetAbi()
 	if err != nil {
 		return nil, err
 	}
 	if args, err = msABI.Pack("", w.Hot); err != nil {
 		return nil, err
 	}
-	if _, w.Multisend, _, err = runtime.Create(append(common.FromHex(multisend.MultisendMetaData.Bin), args...), w.config(nil)); err != nil {
+	if _, w.Multisend, _, err = runtime.Create(append(common.FromHex(multisendbind.MultisendMetaData.Bin), args...), w.config(nil)); err != nil {
 		return nil, fmt.Errorf("tron multisend: %w", err)
 	}
 	w.Factors = map[common.Address]uint64{w.Token: USDTEnergyFactor}

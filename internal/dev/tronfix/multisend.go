@@ -11,7 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 )
 
@@ -41,7 +41,7 @@ const (
 
 var (
 	msABI = func() *abi.ABI {
-		a, err := multisend.MultisendMetaData.GetAbi()
+		a, err := multisendbind.MultisendMetaData.GetAbi()
 		if err != nil {
 			panic(err)
 		}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/ethfee"
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -123,7 +122,7 @@ type SweepItem struct {
 // indexes whose forwarders have no code yet; items are packed 12 bytes each
 // (uint32 index, uint64 amount), as calldata is paid per byte.
 func SweepCalldata(token common.Address, deploy []uint32, items []SweepItem) ([]byte, error) {
-	abi, err := forwarder.ForwarderFactoryMetaData.GetAbi()
+	abi, err := FactoryABI()
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -52,7 +53,7 @@ func TestPackMultisendIsTheContractsABI(t *testing.T) {
 			}
 		}
 	}
-	a, err := multisend.MultisendMetaData.GetAbi()
+	a, err := multisendbind.MultisendMetaData.GetAbi()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	"github.com/stablegate/stablegate/shared/chain/ethereum/multisend"
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -258,7 +259,7 @@ func TestPullMustEqualTotal(t *testing.T) {
 	w := world(t)
 	batch := gasbench.BatchOf(w.FreshAddresses(2))
 	items, _ := multisend.Items(batch)
-	abi, _ := multisend.MultisendMetaData.GetAbi()
+	abi, _ := multisendbind.MultisendMetaData.GetAbi()
 	data, err := abi.Pack("pay", w.Tokens[gasbench.Tether], big.NewInt(int64(batch[0].Amount+batch[1].Amount+1)), items)
 	if err != nil {
 		t.Fatal(err)

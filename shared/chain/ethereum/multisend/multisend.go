@@ -1,6 +1,7 @@
 // Package multisend pays many recipients of one token in one Ethereum
 // transaction through Stablegate's Multisend contract
-// (infra/contracts/Multisend.sol; its binding is contract.go).
+// (infra/contracts/Multisend.sol; its abigen binding, for tests and the local
+// chain, is package multisendbind).
 //
 // The hot wallet funds a batch in one step, either by approving the contract
 // once for good and passing the batch total as pull (the contract takes it
@@ -20,10 +21,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -73,11 +74,11 @@ type Result struct {
 // contractABI is parsed at its first use, not at package init: every
 // function linking this package would pay for it at each cold start.
 var contractABI = sync.OnceValue(func() *abi.ABI {
-	a, err := MultisendMetaData.GetAbi()
+	a, err := abi.JSON(strings.NewReader(contractABIJSON))
 	if err != nil {
 		panic(fmt.Sprintf("multisend: ABI: %v", err))
 	}
-	return a
+	return &a
 })
 
 // Items lays out a batch as the contract takes it: one 32-byte word per
@@ -207,13 +208,6 @@ func FeeShares(fee *big.Int, n int) []*big.Int {
 		}
 	}
 	return out
-}
-
-// Deploy deploys a Multisend owned by owner (the hot wallet): for tests and
-// the local chain; production deploys it once per hot key.
-func Deploy(auth *bind.TransactOpts, backend bind.ContractBackend, owner common.Address) (common.Address, *types.Transaction, error) {
-	at, tx, _, err := DeployMultisend(auth, backend, owner)
-	return at, tx, err
 }
 
 // AccessList lists, for a token whose balances mapping sits at storage slot

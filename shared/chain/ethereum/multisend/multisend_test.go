@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/stablegate/stablegate/shared/chain/ethereum/multisendbind"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -212,3 +213,12 @@ var (
 	failedTopic = contractABI().Events["Failed"].ID
 	batchTopic  = contractABI().Events["Batch"].ID
 )
+
+// The ABI that Pack and the tests use is the binding's, which make
+// contracts regenerates from the compiled contract: a contract change that
+// leaves contractABIJSON behind fails here.
+func TestContractABIIsTheBindings(t *testing.T) {
+	if got, want := strings.TrimSpace(contractABIJSON), multisendbind.MultisendMetaData.ABI; got != want {
+		t.Errorf("contractABIJSON differs from multisendbind.MultisendMetaData.ABI: copy the binding's ABI into abi.go\n got %.80s...\nwant %.80s...", got, want)
+	}
+}

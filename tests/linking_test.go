@@ -93,13 +93,7 @@ func isBindingPackage(p string) bool {
 // import a binding package, each with the change that drops it. The list
 // only shrinks: the test fails when no function links an entry that
 // imports one.
-var bindingImportsPending = map[string]string{
-	// Outside this change's area (shared/fn): sweeps reads the factory with
-	// chaineth.FactoryImplementation(ctx, node, factory) instead of
-	// forwarder.NewForwarderFactory(...).Implementation(&bind.CallOpts{...}),
-	// and rotate.go packs setOwner with chaineth.FactoryABI().
-	module + "/shared/fn/chainfn": "use chaineth.FactoryImplementation and chaineth.FactoryABI",
-}
+var bindingImportsPending = map[string]string{}
 
 // No function links go-ethereum's contract bindings, keystore or external
 // signer, as Lambda builds them; read from `go list`, not a build.

@@ -17,13 +17,11 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/stablegate/stablegate/shared/address"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -118,11 +116,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if hot == nil {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
-	ff, err := forwarder.NewForwarderFactory(common.HexToAddress(factory), node)
-	if err != nil {
-		return nil, err
-	}
-	impl, err := ff.Implementation(&bind.CallOpts{Context: ctx})
+	impl, err := chaineth.FactoryImplementation(ctx, node, common.HexToAddress(factory))
 	if err != nil {
 		return nil, fmt.Errorf("chainfn: the forwarder factory's implementation: %w", err)
 	}

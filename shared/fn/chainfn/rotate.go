@@ -19,7 +19,6 @@ import (
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/erc20"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/chain/ethereum/forwarder"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -118,7 +117,7 @@ func (r *Rotator) ethOwner(ctx context.Context, hot *chaineth.HotWallet, rot sg.
 	if r.Factory == (common.Address{}) {
 		return "", nil
 	}
-	factoryABI, err := forwarder.ForwarderFactoryMetaData.GetAbi()
+	factoryABI, err := chaineth.FactoryABI()
 	if err != nil {
 		return "", sg.Internal("chainfn.rotate", err)
 	}

@@ -145,7 +145,9 @@ func TestWrapAdmitsTransfersBesideTheHandler(t *testing.T) {
 	}
 }
 
-func answer200(context.Context, Request) (Response, error) { return JSON(200, map[string]string{}), nil }
+func answer200(context.Context, Request) (Response, error) {
+	return JSON(200, map[string]string{}), nil
+}
 
 // Routes that do not opt in decide before their handler runs, as before:
 // the take has returned when the handler starts, and a refused request

@@ -156,9 +156,11 @@ func limited(ctx context.Context, req Request, tenant string) (*Response, func(*
 // their services await it (sg.AwaitAdmission) immediately before their
 // first write, so a refused request may read but writes nothing. A route
 // belongs here only when every write on its path awaits admission (the
-// ledger's tests hold Transfer to it).
+// ledger's tests hold Transfer and Withdrawals.Create to it; their
+// handlers write nothing before them).
 var admittingRoutes = map[string]bool{
-	"POST /v1/transfers": true,
+	"POST /v1/transfers":   true, // ledger.Service.Transfer
+	"POST /v1/withdrawals": true, // ledger.Withdrawals.Create
 }
 
 // admission is a rate-limit decision for wrap: the 429 answer if refused,

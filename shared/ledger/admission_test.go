@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -153,5 +154,82 @@ func transferUnderAdmission(t *testing.T, r *rig, customer string, decision erro
 	}
 	if w := written(); !slices.Equal(w, want) {
 		t.Fatalf("an admitted transfer wrote %q; want %q", w, want)
+	}
+}
+
+// A withdrawal whose rate-limit decision is still being made reads (the
+// wallet, its freezes, the destination, a quote) and waits for the
+// decision before it places its hold: at that moment no withdrawal
+// exists, nothing is held and nothing is queued. Refused, it answers the
+// refusal and writes nothing; admitted, it holds and queues as it would.
+func TestWithdrawalWritesNothingBeforeAdmission(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		decision error
+	}{
+		{"refused", sg.ErrRateLimited},
+		{"admitted after a slow decision", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			from := r.wallet(t, r.customer, usdt(100))
+			queue := r.w.Queue.(*memstore.Queue)
+			key := "w-" + from.ID
+			written := func() []string {
+				t.Helper()
+				var out []string
+				if _, err := r.st.TransferByKey(context.Background(), r.tenant, sg.KeyHash(r.tenant, ledger.OpWithdraw, key)); !errors.Is(err, sg.ErrNotFound) {
+					out = append(out, fmt.Sprintf("the withdrawal (%v)", err))
+				}
+				b, err := r.st.AccountBalance(context.Background(), sg.WalletAccount(r.tenant, from.ID, sg.Tron, sg.USDT), from.Shards())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.Available != usdt(100) || b.Held != 0 {
+					out = append(out, fmt.Sprintf("available %d, held %d", b.Available, b.Held))
+				}
+				if n := len(queue.Sent()); n > 0 {
+					out = append(out, fmt.Sprintf("%d queued", n))
+				}
+				return out
+			}
+			gate := newPending()
+			ctx := sg.WithAdmission(context.Background(), gate)
+			type answer struct {
+				res ledger.Result
+				err error
+			}
+			done := make(chan answer, 1)
+			go func() {
+				res, err := r.w.Create(ctx, r.tenant, key, "hash", ledger.Withdraw{Wallet: from.ID, Chain: sg.Tron, Asset: sg.USDT, ToAddress: cleanTRX, Amount: usdt(5)})
+				done <- answer{res, err}
+			}()
+			select {
+			case <-gate.awaited:
+			case a := <-done:
+				t.Fatalf("the withdrawal ended (%q, %v) without awaiting its admission", a.res.Transfer.ID, a.err)
+			}
+			if w := written(); len(w) > 0 {
+				t.Fatalf("written before the decision: %v", w)
+			}
+			gate.decide(c.decision)
+			a := <-done
+			if c.decision != nil {
+				if !errors.Is(a.err, c.decision) {
+					t.Fatalf("refused: %+v, %v", a.res, a.err)
+				}
+				if w := written(); len(w) > 0 {
+					t.Fatalf("written by a refused request: %v", w)
+				}
+				return
+			}
+			if a.err != nil || a.res.Transfer.State != sg.StatePending {
+				t.Fatalf("admitted: %+v, %v", a.res, a.err)
+			}
+			want := []string{"the withdrawal (<nil>)", fmt.Sprintf("available %d, held %d", usdt(95), usdt(5)), "1 queued"}
+			if w := written(); !slices.Equal(w, want) {
+				t.Fatalf("an admitted withdrawal wrote %q; want %q", w, want)
+			}
+		})
 	}
 }

@@ -183,14 +183,18 @@ func (g *gate) decide(err error) {
 	close(g.done)
 }
 
-// Await implements sg.Admission.
+// Await implements sg.Admission. A request whose context has ended is
+// never admitted, even if the decision came too (a cancelled take is
+// served as an outage would be, but its request must not start writing).
 func (g *gate) Await(ctx context.Context) error {
 	select {
 	case <-g.done:
-		return g.err
 	case <-ctx.Done():
-		return sg.Unavailable("httpapi.admission", ctx.Err())
 	}
+	if err := ctx.Err(); err != nil {
+		return sg.Unavailable("httpapi.admission", err)
+	}
+	return g.err
 }
 
 // admitBeside starts the rate-limit decision of a request of an admitting

@@ -10,8 +10,8 @@ import "context"
 // import of the edge to honour it.
 type Admission interface {
 	// Await blocks until the decision is made and returns nil (admitted)
-	// or the refusal (ErrRateLimited, or an internal fault); when ctx
-	// ends first, an unavailable error. Once decided it answers at once.
+	// or the refusal (ErrRateLimited, or an internal fault); once ctx has
+	// ended, an unavailable error. Once decided it answers at once.
 	Await(ctx context.Context) error
 }
 

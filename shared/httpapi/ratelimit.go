@@ -155,12 +155,14 @@ func limited(ctx context.Context, req Request, tenant string) (*Response, func(*
 // their handler instead of before it, saving the handler a round trip:
 // their services await it (sg.AwaitAdmission) immediately before their
 // first write, so a refused request may read but writes nothing. A route
-// belongs here only when every write on its path awaits admission (the
-// ledger's tests hold Transfer and Withdrawals.Create to it; their
-// handlers write nothing before them).
+// belongs here only when every write on its path, the handler's own
+// included, awaits admission: POST /v1/transfers writes only in
+// ledger.Service.Transfer, which its tests hold to it.
+// (ledger.Withdrawals.Create awaits too, but POST /v1/withdrawals stays
+// out: its handler records travel-rule data after Create, also when Create
+// answers a replay without having awaited.)
 var admittingRoutes = map[string]bool{
-	"POST /v1/transfers":   true, // ledger.Service.Transfer
-	"POST /v1/withdrawals": true, // ledger.Withdrawals.Create
+	"POST /v1/transfers": true,
 }
 
 // admission is a rate-limit decision for wrap: the 429 answer if refused,

@@ -138,7 +138,9 @@ func Header(req Request, name string) (string, bool) {
 // Fail writes it; the response h returned with it is dropped), and a panic
 // a 500 internal_error, so the wrapped handler never returns an error; one
 // access log line without bodies or headers; EMF metrics; and the
-// caller's rate limit (UseRateLimits), before h runs.
+// caller's rate limit (UseRateLimits), decided before h runs, or, on the
+// routes that await it before their first write (admittingRoutes), while
+// h runs: a refused request is answered 429 whatever h answered.
 func Wrap(function string, h Handler) Handler {
 	return wrap(function, h, os.Stdout)
 }
@@ -185,6 +187,23 @@ func wrap(function string, h Handler, w io.Writer) Handler {
 		// limit, so a token used from elsewhere does not drain its client's bucket.
 		if tenant != "" && !SourceAllowed(req) {
 			return Fail(ctx, req, sg.ErrIPNotAllowed), nil
+		}
+		if admittingRoutes[req.RouteKey] {
+			// The decision runs beside h, which awaits it before its
+			// first write; a refusal answers 429, never h's answer.
+			hctx, decided := admitBeside(ctx, req, tenant)
+			resp, err = h(hctx, req)
+			a := decided()
+			switch {
+			case a.fault != nil:
+				return Fail(ctx, req, a.fault), nil
+			case a.refused != nil:
+				return *a.refused, nil
+			case err != nil:
+				resp = Fail(ctx, req, err)
+			}
+			a.decorate(&resp)
+			return resp, nil
 		}
 		refused, decorate := limited(ctx, req, tenant)
 		if refused != nil {

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -146,5 +148,87 @@ func limited(ctx context.Context, req Request, tenant string) (*Response, func(*
 			resp.Headers = map[string]string{}
 		}
 		rateHeaders(resp.Headers, d, l)
+	}
+}
+
+// admittingRoutes names the routes whose rate-limit decision runs beside
+// their handler instead of before it, saving the handler a round trip:
+// their services await it (sg.AwaitAdmission) immediately before their
+// first write, so a refused request may read but writes nothing. A route
+// belongs here only when every write on its path, the handler's own
+// included, awaits admission: POST /v1/transfers writes only in
+// ledger.Service.Transfer, which its tests hold to it.
+// (ledger.Withdrawals.Create awaits too, but POST /v1/withdrawals stays
+// out: its handler records travel-rule data after Create, also when Create
+// answers a replay without having awaited.)
+var admittingRoutes = map[string]bool{
+	"POST /v1/transfers": true,
+}
+
+// admission is a rate-limit decision for wrap: the 429 answer if refused,
+// the headers to add to an allowed answer, or the fault that stopped the
+// decision (a panic: answered as an internal error, nothing written).
+type admission struct {
+	refused  *Response
+	decorate func(*Response)
+	fault    error
+}
+
+// gate is the sg.Admission wrap puts in an admitting route's context.
+type gate struct {
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+func (g *gate) decide(err error) {
+	g.err = err
+	close(g.done)
+}
+
+// Await implements sg.Admission. A request whose context has ended is
+// never admitted, even if the decision came too (a cancelled take is
+// served as an outage would be, but its request must not start writing).
+func (g *gate) Await(ctx context.Context) error {
+	select {
+	case <-g.done:
+	case <-ctx.Done():
+	}
+	if err := ctx.Err(); err != nil {
+		return sg.Unavailable("httpapi.admission", err)
+	}
+	return g.err
+}
+
+// admitBeside starts the rate-limit decision of a request of an admitting
+// route beside its handler: it returns the handler's context, carrying the
+// admission, and a func that waits for the decision. wrap always waits for
+// it, so its goroutine ends with the request (the limiter honours ctx: a
+// cancelled request's take ends as an outage would, served).
+func admitBeside(ctx context.Context, req Request, tenant string) (context.Context, func() admission) {
+	if rateLimits.Load() == nil || tenant == "" {
+		return ctx, func() admission { return admission{decorate: func(*Response) {}} }
+	}
+	g := &gate{done: make(chan struct{})}
+	var a admission
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				Logger(ctx).Error("panic", "panic", p, "stack", string(debug.Stack()))
+				a = admission{fault: sg.Internal("ratelimit", errors.New("rate limiter panicked"))}
+			}
+			switch {
+			case a.fault != nil:
+				g.decide(a.fault)
+			case a.refused != nil:
+				g.decide(sg.ErrRateLimited)
+			default:
+				g.decide(nil)
+			}
+		}()
+		a.refused, a.decorate = limited(ctx, req, tenant)
+	}()
+	return sg.WithAdmission(ctx, g), func() admission {
+		<-g.done // a is final once the decision is made
+		return a
 	}
 }

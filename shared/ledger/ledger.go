@@ -70,6 +70,10 @@ type Result struct {
 // a payout's next step reads it: a transfer whose read came before a
 // freeze was written may still post after it.
 //
+// A request whose rate-limit decision runs beside it (sg.AwaitAdmission)
+// reads first and awaits its admission before its first write: refused,
+// it has written nothing (no transfer, limit usage or reservation).
+//
 // When the limits are claimed in the transfer's own transaction
 // (transferClaiming) the common path is still two round trips: the source
 // wallet's limits (tier, usage, reservation) are read beside the wallets,
@@ -113,6 +117,11 @@ func (s *Service) Transfer(ctx context.Context, tenant, key, reqHash string, in 
 	spent := "transfer:" + sg.KeyHash(tenant, OpTransfer, key)
 	if claimer, store, ok := s.claiming(); ok {
 		return s.transferClaiming(ctx, claimer, store, early, tenant, key, reqHash, spent, in, from, to)
+	}
+	// Everything before this point read; from here on the path writes,
+	// so a request still being rate-limited waits for its admission.
+	if err := sg.AwaitAdmission(ctx); err != nil {
+		return Result{}, err
 	}
 	if s.Limits != nil {
 		err := s.Limits.Reserve(ctx, tenant, sg.LimitSubject(from), spent, in.Chain, in.Amount, sg.LimitOp{Kind: sg.OpTransfer}, now)
@@ -270,6 +279,10 @@ func (s *Service) transferClaiming(ctx context.Context, claimer sg.LimitClaimer,
 			return s.replayOr(ctx, tenant, OpTransfer, key, reqHash, err)
 		}
 		if err != nil {
+			return Result{}, err
+		}
+		// The first write: the request's admission first (sg.AwaitAdmission).
+		if err := sg.AwaitAdmission(ctx); err != nil {
 			return Result{}, err
 		}
 		if c == nil {

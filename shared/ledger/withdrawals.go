@@ -125,7 +125,9 @@ type Message struct {
 // refused request (funds, a used quote) costs no message; if the process
 // dies before the message is sent, or the message is lost later, the
 // scheduled sweep of stalled withdrawals (Redrive) queues it again. Nothing
-// is ever lost, and a second message is harmless.
+// is ever lost, and a second message is harmless. Everything before the
+// hold reads, so a request whose rate-limit decision runs beside it
+// (sg.AwaitAdmission) awaits it just before the hold.
 func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, in Withdraw) (Result, error) {
 	if in.Amount <= 0 {
 		return w.replayOr(ctx, tenant, OpWithdraw, key, reqHash, sg.ErrAmountNotPositive)
@@ -170,6 +172,11 @@ func (w *Withdrawals) Create(ctx context.Context, tenant, key, reqHash string, i
 			{Account: acct, Bucket: sg.Available, Delta: -hold, Shards: src.Shards()},
 			{Account: acct, Bucket: sg.Held, Delta: hold, Shards: src.Shards()},
 		}},
+	}
+	// The first write: a request still being rate-limited waits for its
+	// admission here (sg.AwaitAdmission); refused, it has only read.
+	if err := sg.AwaitAdmission(ctx); err != nil {
+		return Result{}, err
 	}
 	err = w.Store.ApplyTransfer(ctx, t)
 	switch {

@@ -9,6 +9,7 @@ package anchorfn
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/stablegate/stablegate/shared/anchor"
 	"github.com/stablegate/stablegate/shared/audit"
@@ -66,18 +67,36 @@ func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
 }
 
 // AuditAnchor builds the scheduled job: audit.Service.AnchorAll over the
-// scope index. Its result is the run (audit.AnchorRun).
+// scope index. Its result is the run (audit.AnchorRun). The anchor key's
+// public key and the node's chain id are read at the first invocation,
+// not at init (issue 18: a cold start makes no network call); a failure is
+// not kept, the next invocation reads again.
 func AuditAnchor(ctx context.Context, env fn.Env) (fn.Job, error) {
 	st, err := fn.Store(env)
 	if err != nil {
 		return nil, err
 	}
-	an, _, err := Anchorer(ctx, env)
-	if err != nil {
-		return nil, err
+	var (
+		mu  sync.Mutex
+		svc *audit.Service
+	)
+	service := func(ctx context.Context) (*audit.Service, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if svc == nil {
+			an, _, err := Anchorer(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			svc = audit.New(st.Audit, an)
+		}
+		return svc, nil
 	}
-	svc := audit.New(st.Audit, an)
 	return func(ctx context.Context) (any, error) {
-		return svc.AnchorAll(ctx, st.Audit)
+		s, err := service(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s.AnchorAll(ctx, st.Audit)
 	}, nil
 }

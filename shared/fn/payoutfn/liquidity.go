@@ -2,6 +2,7 @@ package payoutfn
 
 import (
 	"context"
+	"sync"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/fn"
@@ -27,19 +28,60 @@ func (h hotLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, 
 
 // HotLiquidity is the on-chain reader of the hot wallets the settlement
 // job checks its payouts against (nil when no chain is served: no check).
+// Which chains are served is read from the environment; the hot wallet's
+// address (KMS) and the readers are made at the first check, not at init
+// (issue 18: a cold start makes no network call), and a failure there is
+// not kept: the next check tries again.
 func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error) {
-	served, err := fn.ServedChains(ctx, env)
-	if err != nil || len(served) == 0 {
-		return nil, err
-	}
-	out := hotLiquidity{}
-	for _, c := range served {
-		total, err := fn.HoldingsTotal(env, c)
+	served := false
+	for _, c := range sg.Chains {
+		_, ok, err := fn.Network(env, c)
 		if err != nil {
 			return nil, err
 		}
-		hot := c.Hot
-		out[c.Net.Chain] = func(ctx context.Context) (sg.Amount, error) { return total(ctx, []address.Account{hot}, nil) }
+		served = served || ok
 	}
-	return out, nil
+	if !served {
+		return nil, nil
+	}
+	return &lazyLiquidity{build: func(ctx context.Context) (hotLiquidity, error) {
+		served, err := fn.ServedChains(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		out := hotLiquidity{}
+		for _, c := range served {
+			total, err := fn.HoldingsTotal(env, c)
+			if err != nil {
+				return nil, err
+			}
+			hot := c.Hot
+			out[c.Net.Chain] = func(ctx context.Context) (sg.Amount, error) { return total(ctx, []address.Account{hot}, nil) }
+		}
+		return out, nil
+	}}, nil
+}
+
+// lazyLiquidity is a hotLiquidity made at its first use.
+type lazyLiquidity struct {
+	build func(context.Context) (hotLiquidity, error)
+
+	mu    sync.Mutex
+	built hotLiquidity
+}
+
+// HotLiquidity implements settlement.Liquidity.
+func (l *lazyLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error) {
+	l.mu.Lock()
+	if l.built == nil {
+		h, err := l.build(ctx)
+		if err != nil {
+			l.mu.Unlock()
+			return 0, err
+		}
+		l.built = h
+	}
+	h := l.built
+	l.mu.Unlock()
+	return h.HotLiquidity(ctx, c)
 }

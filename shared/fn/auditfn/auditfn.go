@@ -35,23 +35,23 @@ import (
 	"github.com/stablegate/stablegate/shared/api/auditapi"
 	"github.com/stablegate/stablegate/shared/audit"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-func service(env fn.Env) (*audit.Service, error) {
-	st, err := fn.Store(env)
+func service(env core.Env) (*audit.Service, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
 	return audit.New(st.Audit, nil), nil
 }
 
-func route(name string, pick func(auditapi.Handlers) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func route(name string, pick func(auditapi.Handlers) httpapi.Handler) core.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		svc, err := service(env)
 		if err != nil {
 			return nil, err
@@ -61,23 +61,23 @@ func route(name string, pick func(auditapi.Handlers) httpapi.Handler) fn.Builder
 }
 
 // AuditList builds GET /v1/audit.
-func AuditList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func AuditList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
 }
 
 // AuditProof builds GET /v1/audit/{seq}/proof.
-func AuditProof(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func AuditProof(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
 }
 
 // AuditExport builds GET /v1/audit/export.
-func AuditExport(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func AuditExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
 }
 
 // AuditProjector builds the stream consumer that appends one audit record
 // per change of the table.
-func AuditProjector(ctx context.Context, env fn.Env) (fn.StreamHandler, error) {
+func AuditProjector(ctx context.Context, env core.Env) (core.StreamHandler, error) {
 	svc, err := service(env)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ type AuditBatchLog interface {
 // entry the log refuses as invalid (it cannot be: the change's fields are
 // clipped to fit) is logged by its event id and passed over rather than
 // stopping the stream for good.
-func Projector(log AuditBatchLog, logger *slog.Logger) fn.StreamHandler {
+func Projector(log AuditBatchLog, logger *slog.Logger) core.StreamHandler {
 	type pending struct {
 		e  sg.AuditEntry
 		at int // its stream record's index in the batch

@@ -11,7 +11,8 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
@@ -19,7 +20,7 @@ import (
 // CustodyService builds the policy, approvals and freeze service over the
 // withdrawal pipeline (approved and unfrozen payouts are queued again), with
 // PLATFORM_UNFREEZE_APPROVALS platform admins to lift a platform freeze.
-func CustodyService(env fn.Env) (*custody.Service, error) {
+func CustodyService(env core.Env) (*custody.Service, error) {
 	// The pipeline's one policy (payoutfn.PayoutPolicy), as the worker
 	// runs it: what approvers settle here is the same payout it decides.
 	w, st, _, err := payoutfn.Withdrawals(env)
@@ -32,7 +33,7 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 			return nil, errors.New("fn: PLATFORM_UNFREEZE_APPROVALS must be 1 to 10")
 		}
 	}
-	sealer, err := fn.Sealer(env)
+	sealer, err := kmsfn.Sealer(env)
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +41,8 @@ func CustodyService(env fn.Env) (*custody.Service, error) {
 		Sealer: sealer, AllowLoopbackWebhooks: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}, nil
 }
 
-func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) fn.Builder {
-	return func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) core.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		svc, err := CustodyService(env)
 		if err != nil {
 			return nil, err
@@ -53,56 +54,56 @@ func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) fn.Buil
 // The custody endpoints, one function each (see template.yaml).
 
 // PolicyGet builds the policy-get function.
-func PolicyGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func PolicyGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("policy-get", func(h api.Custody) httpapi.Handler { return h.GetPolicy })(ctx, env)
 }
 
 // PolicyPut builds the policy-put function.
-func PolicyPut(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func PolicyPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("policy-put", func(h api.Custody) httpapi.Handler { return h.PutPolicy })(ctx, env)
 }
 
 // AllowlistAdd builds the allowlist-add function.
-func AllowlistAdd(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func AllowlistAdd(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("allowlist-add", func(h api.Custody) httpapi.Handler { return h.AddAllow })(ctx, env)
 }
 
 // AllowlistList builds the allowlist-list function.
-func AllowlistList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func AllowlistList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("allowlist-list", func(h api.Custody) httpapi.Handler { return h.ListAllow })(ctx, env)
 }
 
 // ApprovalsCreate builds the approvals-create function.
-func ApprovalsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func ApprovalsCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("approvals-create", func(h api.Custody) httpapi.Handler { return h.Decide })(ctx, env)
 }
 
 // FreezesCreate builds the freezes-create function.
-func FreezesCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func FreezesCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("freezes-create", func(h api.Custody) httpapi.Handler { return h.Freeze })(ctx, env)
 }
 
 // FreezesList builds the freezes-list function.
-func FreezesList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func FreezesList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("freezes-list", func(h api.Custody) httpapi.Handler { return h.ListFreezes })(ctx, env)
 }
 
 // FreezesApprove builds the freezes-approve function.
-func FreezesApprove(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func FreezesApprove(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("freezes-approve", func(h api.Custody) httpapi.Handler { return h.VoteUnfreeze })(ctx, env)
 }
 
 // JournalList builds the journal-list function.
-func JournalList(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func JournalList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("journal-list", func(h api.Custody) httpapi.Handler { return h.Journal })(ctx, env)
 }
 
 // RotationsCreate builds the rotations-create function.
-func RotationsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func RotationsCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("rotations-create", func(h api.Custody) httpapi.Handler { return h.RequestRotation })(ctx, env)
 }
 
 // RotationsGet builds the rotations-get function.
-func RotationsGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
+func RotationsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("rotations-get", func(h api.Custody) httpapi.Handler { return h.GetRotation })(ctx, env)
 }

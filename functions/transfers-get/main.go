@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 )
 
-func main() { core.Start("transfers-get", fn.TransfersGet) }
+func main() { core.Start("transfers-get", ledgerfn.TransfersGet) }

@@ -5,29 +5,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/live"
 )
-
-// WalletsTransfers builds GET /v1/wallets/{wallet_id}/transfers.
-func WalletsTransfers(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("wallets-transfers", api.History{Store: st.History, Wallets: st.Wallets}.List), nil
-}
-
-// WalletsStatement builds GET /v1/wallets/{wallet_id}/statement.
-func WalletsStatement(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("wallets-statement", api.History{Store: st.History, Wallets: st.Wallets}.Statement), nil
-}
 
 // HistoryProjector builds the stream consumer that writes each transfer
 // record's history lines under the wallets it touches, and publishes its

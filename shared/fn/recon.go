@@ -3,36 +3,17 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
+
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/recon"
 )
-
-// ReconciliationGet builds GET /v1/reconciliation: the caller's tenant's books.
-func ReconciliationGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("reconciliation-get", func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		p, err := httpapi.PrincipalOf(req)
-		if err != nil {
-			return httpapi.Fail(ctx, req, err), nil
-		}
-		r, err := recon.Tenant(ctx, ReconStore(st), p.TenantID, time.Now())
-		if err != nil {
-			return httpapi.Fail(ctx, req, err), nil
-		}
-		return httpapi.JSON(http.StatusOK, r), nil
-	}), nil
-}
 
 // Job is a scheduled function's handler (core.Job).
 type Job = core.Job
@@ -148,20 +129,8 @@ func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, n
 	return n, nil
 }
 
-// ReconStore is what reconciliation reads of the stores.
-func ReconStore(st *dynamo.Store) recon.Store {
-	return recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch, Pages: st.Ledger, Balances: st.Ledger,
-		Ranges: st.Ledger, Wallets: st.Wallets} // ---- bigrun: ranged reads ----
-}
+// ReconStore is ledgerfn.ReconStore.
+func ReconStore(st *dynamo.Store) recon.Store { return ledgerfn.ReconStore(st) }
 
-// ---- reconckpt: the scheduled run's reads, its checkpoints ----
-
-// ScheduledReconStore is ReconStore for the scheduled job: each tenant's
-// run is kept between invocations (its checkpoint, in the table), and an
-// account that differs is verified against its history before it is
-// reported. The API's read (ReconciliationGet) stays one pass.
-func ScheduledReconStore(st *dynamo.Store) recon.Store {
-	rs := ReconStore(st)
-	rs.History, rs.Checkpoints = st.History, st.Ledger
-	return rs
-}
+// ScheduledReconStore is ledgerfn.ScheduledReconStore.
+func ScheduledReconStore(st *dynamo.Store) recon.Store { return ledgerfn.ScheduledReconStore(st) }

@@ -1,12 +1,8 @@
 package fn
 
 import (
-	"context"
-
-	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 )
 
@@ -18,9 +14,3 @@ func Ledger(st *dynamo.Store) *ledger.Service { return core.Ledger(st) }
 
 // LedgerService builds the ledger on TABLE_NAME.
 func LedgerService(env Env) (*ledger.Service, error) { return core.LedgerService(env) }
-
-// TransfersGet builds GET /v1/transfers/{transfer_id}.
-func TransfersGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	l, err := LedgerService(env)
-	return httpapi.Wrap("transfers-get", api.Transfers{Ledger: l}.Get), err
-}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
+
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
@@ -29,14 +31,14 @@ var Functions = map[string]fn.Builder{
 	"wallets-list":     walletfn.WalletsList,
 	"wallets-balances": walletfn.WalletsBalances,
 	"transfers-create": compliancefn.TransfersCreate,
-	"transfers-get":    fn.TransfersGet,
+	"transfers-get":    ledgerfn.TransfersGet,
 
 	"withdrawals-create": payoutfn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
-	"wallets-transfers":  fn.WalletsTransfers,
-	"wallets-statement":  fn.WalletsStatement,
+	"wallets-transfers":  ledgerfn.WalletsTransfers,
+	"wallets-statement":  ledgerfn.WalletsStatement,
 	"transfers-batch":    compliancefn.TransfersBatch,
-	"reconciliation-get": fn.ReconciliationGet,
+	"reconciliation-get": ledgerfn.ReconciliationGet,
 	"fee-quotes-get":     fn.FeeQuotesGet,
 	"courses-attempt":    coursefn.CoursesAttempt,
 	"courses-progress":   coursefn.CoursesProgress,

@@ -73,3 +73,22 @@ func TestLightRoutesLinkNoKMSOrSQS(t *testing.T) {
 		t.Fatalf("%d light routes found: update the pattern", seen)
 	}
 }
+
+// Only the functions that push to WebSocket connections link the API
+// Gateway Management API's client (fn/livefn).
+func TestOnlyLiveFunctionsLinkTheManagementAPI(t *testing.T) {
+	pushers := map[string]bool{"ws-connect": true, "ws-disconnect": true, "ws-subscribe": true, "live-notify": true, "market-publish": true}
+	linking := 0
+	for name, deps := range functionDeps(t) {
+		if !contains(deps, "github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi") {
+			continue
+		}
+		if !pushers[name] {
+			t.Errorf("function %s links the Management API client: find the import that brings it (go list -deps) and split it off", name)
+		}
+		linking++
+	}
+	if linking != len(pushers) {
+		t.Errorf("%d functions link the Management API client, want the %d that push: update pushers", linking, len(pushers))
+	}
+}

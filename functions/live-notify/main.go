@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/livefn"
 )
 
-func main() { core.Start("live-notify", fn.LiveNotify) }
+func main() { core.Start("live-notify", livefn.LiveNotify) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/livefn"
 )
 
-func main() { core.Start("ws-connect", fn.WSConnect) }
+func main() { core.Start("ws-connect", livefn.WSConnect) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/livefn"
 )
 
-func main() { core.Start("ws-disconnect", fn.WSDisconnect) }
+func main() { core.Start("ws-disconnect", livefn.WSDisconnect) }

@@ -28,9 +28,9 @@ type invoiceStore interface {
 
 func invoiceStoreOf(st *dynamo.Store) invoiceStore { return &dynamo.Invoices{Table: st.Base} }
 
-// rates reads FX_RATES ("EUR=0.92,GBP=0.79"; the template's FxRates, which
+// Rates reads FX_RATES ("EUR=0.92,GBP=0.79"; the template's FxRates, which
 // the local stack sets to fixed rates tests can price in).
-func rates(env Env) (*fxrate.Static, error) {
+func Rates(env Env) (*fxrate.Static, error) {
 	r, err := fxrate.ParseStatic(env("FX_RATES"))
 	if err != nil {
 		return nil, fmt.Errorf("fn: FX_RATES: %w", err)
@@ -88,7 +88,7 @@ func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquirin
 		return nil, nil, err
 	}
 	st := dynamo.New(db, env("TABLE_NAME"))
-	r, err := rates(env)
+	r, err := Rates(env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,8 +106,8 @@ func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquirin
 	return svc, st, nil
 }
 
-// invoiceHandlers builds the invoice routes' handlers.
-func invoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi.Handlers, error) {
+// InvoiceHandlers builds the invoice routes' handlers.
+func InvoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi.Handlers, error) {
 	svc, st, err := AcquiringService(ctx, env, withWallets)
 	if err != nil {
 		return invoiceapi.Handlers{}, err
@@ -126,7 +126,7 @@ func invoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi
 
 func invoiceRoute(name string, withWallets bool, pick func(invoiceapi.Handlers) httpapi.Handler) Builder {
 	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
-		h, err := invoiceHandlers(ctx, env, withWallets)
+		h, err := InvoiceHandlers(ctx, env, withWallets)
 		if err != nil {
 			return nil, err
 		}
@@ -229,10 +229,10 @@ func InvoiceListener(ctx context.Context, env Env) (sg.DepositListener, error) {
 	return settlement.InvoiceHook{Next: svc, Invoices: svc.Store, Settle: stl}, nil
 }
 
-// checkoutChange renders the checkout view of the invoice a stream record
+// CheckoutChange renders the checkout view of the invoice a stream record
 // belongs to (the invoice's item or a payment's), for
 // live.Service.CheckoutChange.
-func checkoutChange(h invoiceapi.Handlers) func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
+func CheckoutChange(h invoiceapi.Handlers) func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
 	return func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
 		tenant, id, ok := dynamo.InvoiceFromImage(img)
 		if !ok {

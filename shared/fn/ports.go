@@ -3,7 +3,6 @@ package fn
 import (
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/live"
 )
 
 // The handlers declare the stores they read (interfaces in the consumer);
@@ -11,5 +10,4 @@ import (
 // one place that sees both.
 var (
 	_ api.IdemStore = (*dynamo.Table)(nil)
-	_ live.Store    = liveStore{}
 )

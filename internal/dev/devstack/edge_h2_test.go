@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/livefn"
+
 	"github.com/coder/websocket"
 
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/live"
@@ -89,12 +90,12 @@ func TestFinding10_GatewayRefusesClaimsOfTheWrongType(t *testing.T) {
 // $disconnect.
 func TestFinding14_UnknownWSActionLocalGateway(t *testing.T) {
 	var disconnects atomic.Int32
-	ok := func(body string) fn.WSHandler {
+	ok := func(body string) livefn.WSHandler {
 		return func(ctx context.Context, req live.Request) (live.Response, error) {
 			return live.Response{StatusCode: 200, Body: body}, nil
 		}
 	}
-	srv := &wsServer{conns: map[string]*websocket.Conn{}, logf: t.Logf, routes: map[string]fn.WSHandler{
+	srv := &wsServer{conns: map[string]*websocket.Conn{}, logf: t.Logf, routes: map[string]livefn.WSHandler{
 		"$connect": ok(""),
 		"$disconnect": func(ctx context.Context, req live.Request) (live.Response, error) {
 			disconnects.Add(1)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stablegate/stablegate/shared/fn/livefn"
+
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 
 	"github.com/stablegate/stablegate/shared/fn"
@@ -169,7 +171,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"audit-anchor": anchorfn.AuditAnchor,
 
 	// ---- devx: the WebSocket market channel's publisher ----
-	"market-publish": fn.MarketPublish,
+	"market-publish": livefn.MarketPublish,
 
 	// ---- settle: the settlement scheduler ----
 	"settlements-close": payoutfn.SettlementsClose,
@@ -182,15 +184,15 @@ var Consumers = map[string]fn.SQSBuilder{
 }
 
 // WebSocketFunctions maps each WebSocket route's function to its builder.
-var WebSocketFunctions = map[string]fn.WSBuilder{
-	"ws-connect":    fn.WSConnect,
-	"ws-disconnect": fn.WSDisconnect,
-	"ws-subscribe":  fn.WSSubscribe,
+var WebSocketFunctions = map[string]livefn.WSBuilder{
+	"ws-connect":    livefn.WSConnect,
+	"ws-disconnect": livefn.WSDisconnect,
+	"ws-subscribe":  livefn.WSSubscribe,
 }
 
 // StreamConsumers maps each DynamoDB stream consumer to its builder.
 var StreamConsumers = map[string]fn.StreamBuilder{
-	"live-notify":       fn.LiveNotify,
+	"live-notify":       livefn.LiveNotify,
 	"history-projector": fn.HistoryProjector,
 	// ---- compliance: deposits and monitoring ----
 	"compliance-monitor": compliancefn.ComplianceMonitor,

@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/livefn"
+
 	"github.com/coder/websocket"
 
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -57,7 +58,7 @@ func TestPortalPassesCheckoutWebSocket(t *testing.T) {
 	defer cancel()
 	inv := sg.NewID("inv", time.Now())
 	svc := &live.Service{Store: memstore.New(), Checkouts: oneCheckout{"chk_local0123456789", "acme", inv}}
-	srv := &wsServer{conns: map[string]*websocket.Conn{}, logf: t.Logf, routes: map[string]fn.WSHandler{
+	srv := &wsServer{conns: map[string]*websocket.Conn{}, logf: t.Logf, routes: map[string]livefn.WSHandler{
 		"$connect": svc.Connect, "$disconnect": svc.Disconnect, "$default": svc.Subscribe, "subscribe": svc.Subscribe,
 	}}
 	hs := httptest.NewServer(srv)

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/livefn"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/coder/websocket"
 	"gopkg.in/yaml.v3"
@@ -62,7 +64,7 @@ func (t *Template) WebSocketRoutes() []WSRoute {
 // the Management API (POST/DELETE /@connections/{id}) that functions push
 // through.
 type wsServer struct {
-	routes map[string]fn.WSHandler
+	routes map[string]livefn.WSHandler
 	mu     sync.Mutex
 	conns  map[string]*websocket.Conn
 	logf   func(string, ...any)
@@ -201,7 +203,7 @@ func (s *wsServer) manage(w http.ResponseWriter, r *http.Request, id string) {
 
 // startWebSocket serves the template's WebSocket API on addr.
 func (s *Stack) startWebSocket(ctx context.Context, env func(Function) fn.Env, addr string) (string, error) {
-	srv := &wsServer{routes: map[string]fn.WSHandler{}, conns: map[string]*websocket.Conn{},
+	srv := &wsServer{routes: map[string]livefn.WSHandler{}, conns: map[string]*websocket.Conn{},
 		logf: func(f string, a ...any) { fmt.Fprintf(s.Opts.Out, "websocket: "+f+"\n", a...) }}
 	byName := map[string]Function{}
 	for _, f := range s.Template.Functions() {

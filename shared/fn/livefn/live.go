@@ -1,9 +1,15 @@
-package fn
+// Package livefn builds the WebSocket routes, the status push (live-notify)
+// and the market publisher: the functions that post through the API
+// Gateway Management API, so only they link its client (issue 18: what a
+// cold start links).
+package livefn
 
 import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/stablegate/stablegate/shared/fn"
 
 	"github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi"
 	mgmttypes "github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi/types"
@@ -19,13 +25,7 @@ import (
 type WSHandler func(ctx context.Context, req live.Request) (live.Response, error)
 
 // WSBuilder makes a WebSocket route's handler.
-type WSBuilder func(ctx context.Context, env Env) (WSHandler, error)
-
-// StreamHandler consumes a batch of DynamoDB stream records (core.StreamHandler).
-type StreamHandler = core.StreamHandler
-
-// StreamBuilder makes a stream consumer.
-type StreamBuilder = core.StreamBuilder
+type WSBuilder func(ctx context.Context, env core.Env) (WSHandler, error)
 
 // poster posts through the API Gateway Management API. Its endpoint is the
 // WebSocket stage's URL (WS_MANAGEMENT_URL), or
@@ -45,11 +45,11 @@ func (p poster) Post(ctx context.Context, conn string, data []byte) error {
 
 // LiveService builds the WebSocket service from TABLE_NAME, JWT_ISSUER,
 // JWT_AUDIENCE and WS_MANAGEMENT_URL.
-func LiveService(env Env) (*live.Service, error) {
-	if err := required(env, "TABLE_NAME", "JWT_ISSUER", "JWT_AUDIENCE", "WS_MANAGEMENT_URL"); err != nil {
+func LiveService(env core.Env) (*live.Service, error) {
+	if err := core.Required(env, "TABLE_NAME", "JWT_ISSUER", "JWT_AUDIENCE", "WS_MANAGEMENT_URL"); err != nil {
 		return nil, err
 	}
-	db, err := dynamoClient(env)
+	db, err := core.DynamoClient(env)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func LiveService(env Env) (*live.Service, error) {
 	mgmt := apigatewaymanagementapi.NewFromConfig(cfg, func(o *apigatewaymanagementapi.Options) { o.BaseEndpoint = ep })
 	// Invoices: a checkout token admits a connection to its invoice, and
 	// the stream pushes the invoice's checkout view on every change.
-	checkouts, err := invoiceHandlers(context.Background(), env, false)
+	checkouts, err := fn.InvoiceHandlers(context.Background(), env, false)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func LiveService(env Env) (*live.Service, error) {
 		Poster:         poster{mgmt},
 		Decode:         dynamo.TransferFromImage,
 		Checkouts:      checkouts.Svc,
-		CheckoutChange: checkoutChange(checkouts),
+		CheckoutChange: fn.CheckoutChange(checkouts),
 		// ---- plat: resume at $connect ----
 		Resumes:      st.Live,
 		DecodeResume: dynamo.ConnectResumeFromImage,
@@ -85,7 +85,7 @@ func LiveService(env Env) (*live.Service, error) {
 }
 
 func liveRoute(pick func(*live.Service) WSHandler) WSBuilder {
-	return func(ctx context.Context, env Env) (WSHandler, error) {
+	return func(ctx context.Context, env core.Env) (WSHandler, error) {
 		s, err := LiveService(env)
 		if err != nil {
 			return nil, err
@@ -95,21 +95,21 @@ func liveRoute(pick func(*live.Service) WSHandler) WSBuilder {
 }
 
 // WebSocket route and stream builders.
-func WSConnect(ctx context.Context, env Env) (WSHandler, error) {
+func WSConnect(ctx context.Context, env core.Env) (WSHandler, error) {
 	return liveRoute(func(s *live.Service) WSHandler { return s.Connect })(ctx, env)
 }
 
-func WSDisconnect(ctx context.Context, env Env) (WSHandler, error) {
+func WSDisconnect(ctx context.Context, env core.Env) (WSHandler, error) {
 	return liveRoute(func(s *live.Service) WSHandler { return s.Disconnect })(ctx, env)
 }
 
-func WSSubscribe(ctx context.Context, env Env) (WSHandler, error) {
+func WSSubscribe(ctx context.Context, env core.Env) (WSHandler, error) {
 	return liveRoute(func(s *live.Service) WSHandler { return s.Subscribe })(ctx, env)
 }
 
 // LiveNotify builds the stream consumer that pushes transfer changes and
 // invoices' checkout views.
-func LiveNotify(ctx context.Context, env Env) (StreamHandler, error) {
+func LiveNotify(ctx context.Context, env core.Env) (core.StreamHandler, error) {
 	s, err := LiveService(env)
 	if err != nil {
 		return nil, err

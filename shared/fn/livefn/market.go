@@ -1,4 +1,4 @@
-package fn
+package livefn
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
@@ -22,16 +25,16 @@ import (
 // (comma-separated; default those FX_RATES prices); fee levels from the
 // fee quoters of the served chains, pricing a 100 USDT payout to the hot
 // address at ETH_PRICE_USDT and TRX_PRICE_USDT.
-func MarketPublish(ctx context.Context, env Env) (Job, error) {
-	return JobOnHotKey(marketPublish)(ctx, env)
+func MarketPublish(ctx context.Context, env core.Env) (core.Job, error) {
+	return fn.JobOnHotKey(marketPublish)(ctx, env)
 }
 
-func marketPublish(ctx context.Context, env Env) (Job, error) {
+func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	s, err := LiveService(env)
 	if err != nil {
 		return nil, err
 	}
-	static, err := rates(env)
+	static, err := fn.Rates(env)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +50,7 @@ func marketPublish(ctx context.Context, env Env) (Job, error) {
 	if c := env("MARKET_CURRENCIES"); c != "" {
 		src.Currencies = strings.Split(c, ",")
 	}
-	served, err := ServedChains(ctx, env)
+	served, err := fn.ServedChains(ctx, env)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -33,7 +34,7 @@ func fund(args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := fn.LedgerService(func(k string) string {
+	l, err := core.LedgerService(func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
 		}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -38,7 +40,7 @@ func hotKeyLookup(env Env) (func(context.Context) (string, int, error), error) {
 
 // KMSSigner is the hot key in use, in KMS.
 func KMSSigner(ctx context.Context, env Env) (*kmssign.Signer, error) {
-	kc, err := KMSClient(env)
+	kc, err := kmsfn.Client(env)
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -48,9 +45,6 @@ func Network(env Env, c sg.Chain) (net sg.Network, ok bool, err error) {
 	return net, true, nil
 }
 
-// KMSClient is a KMS client from the Lambda environment (AWS_ENDPOINT_URL_KMS honoured).
-func KMSClient(env Env) (*kms.Client, error) { return kmsfn.Client(env) }
-
 // Served is a configured chain with its token and the hot wallet's address.
 type Served struct {
 	Net   sg.Network
@@ -85,7 +79,3 @@ func ServedChains(ctx context.Context, env Env) ([]Served, error) {
 	}
 	return out, nil
 }
-
-// Sealer is the envelope encryption of stored secrets under
-// ENVELOPE_KEY_ID (kmsfn.Sealer).
-func Sealer(env Env) (sg.Sealer, error) { return kmsfn.Sealer(env) }

@@ -25,7 +25,7 @@ type JobBuilder = core.JobBuilder
 // and emits the number of differences as a metric to alarm on. Chains with
 // an endpoint configured have their on-chain holdings compared too. A
 // tenant too large for one invocation is read on by the next ones from its
-// checkpoint (ScheduledReconStore).
+// checkpoint (ledgerfn.ScheduledReconStore).
 func ReconcileJob(ctx context.Context, env Env) (Job, error) {
 	return JobOnHotKey(reconcileJob)(ctx, env)
 }
@@ -41,7 +41,7 @@ func reconcileJob(ctx context.Context, env Env) (Job, error) {
 	}
 	log := obs.NewLogger(os.Stdout, "reconcile")
 	metrics := obs.NewMetrics(os.Stdout, "Stablegate", "reconcile")
-	rs := ScheduledReconStore(st)
+	rs := ledgerfn.ScheduledReconStore(st)
 	return func(ctx context.Context) (any, error) {
 		r, err := recon.Platform(ctx, rs, time.Now(), chains)
 		if err != nil {
@@ -128,9 +128,3 @@ func ExpireHolds(ctx context.Context, w *ledger.Withdrawals, st *dynamo.Store, n
 	}
 	return n, nil
 }
-
-// ReconStore is ledgerfn.ReconStore.
-func ReconStore(st *dynamo.Store) recon.Store { return ledgerfn.ReconStore(st) }
-
-// ScheduledReconStore is ledgerfn.ScheduledReconStore.
-func ScheduledReconStore(st *dynamo.Store) recon.Store { return ledgerfn.ScheduledReconStore(st) }

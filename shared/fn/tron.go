@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 
+	"github.com/stablegate/stablegate/shared/fn/core"
+
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -86,7 +88,7 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 	if err != nil {
 		return nil, err
 	}
-	sink := TronSink{Deposits: &ledger.Deposits{Service: Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token),
+	sink := TronSink{Deposits: &ledger.Deposits{Service: core.Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token),
 		Screen: screen, Listener: listener, Confirmations: int(net.Confirmations)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {

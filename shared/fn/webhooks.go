@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -105,7 +107,7 @@ func NotifyService(env Env, sealed bool) (*notify.Service, *dynamo.Store, error)
 		if err := required(env, "ENVELOPE_KEY_ID"); err != nil {
 			return nil, nil, err
 		}
-		if svc.Sealer, err = Sealer(env); err != nil {
+		if svc.Sealer, err = kmsfn.Sealer(env); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -68,7 +68,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 		return nil, nil, err
 	}
 	return &ledger.Withdrawals{
-		Service: Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
+		Service: core.Ledger(st), Mover: st.Ledger, Queue: &queue.FIFO{Client: q, URL: env("WITHDRAWALS_QUEUE_URL")},
 		Freezes: st.Custody, Fee: func(c sg.Chain) sg.Amount { return fees[c] }, Quotes: st.Withdrawals,
 		Destinations: st.Watch, Waits: st.Withdrawals, Tokens: tokens(env),
 		// The tier limits, then the settlement a payout pays (if any), or

@@ -14,6 +14,9 @@ import (
 	"time"
 	_ "time/tzdata" // policy time windows name IANA zones
 
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
@@ -150,7 +153,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if err != nil {
 		return nil, nil, err
 	}
-	sealer, err := fn.Sealer(env)
+	sealer, err := kmsfn.Sealer(env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -384,7 +387,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := fn.Ledger(st)
+	l := core.Ledger(st)
 	u, hc, err := fn.ChainHTTP(env, net)
 	if err != nil {
 		return nil, err

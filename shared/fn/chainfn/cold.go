@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/core"
+
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -69,7 +71,7 @@ func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store, hot *chaineth
 
 // floatOn records a cold payout to the hot wallet as platform float.
 func floatOn(st *dynamo.Store, c sg.Chain) func(ctx context.Context, amount sg.Amount, ref string) error {
-	l := fn.Ledger(st)
+	l := core.Ledger(st)
 	return func(ctx context.Context, amount sg.Amount, ref string) error {
 		_, err := l.RecordFloat(ctx, c, amount, ref)
 		return err

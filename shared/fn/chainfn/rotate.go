@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -392,7 +394,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	kc, err := fn.KMSClient(env)
+	kc, err := kmsfn.Client(env)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -173,4 +174,28 @@ func RateLimits(env Env) (*httpapi.RateLimits, error) {
 	// ---- plat: the buckets live in RATE_TABLE_NAME (no stream) when set ----
 	o := &dynamo.OAuth{Table: st.Base, RateTable: env("RATE_TABLE_NAME")}
 	return &httpapi.RateLimits{Limiter: o, Configs: o, Default: sg.RateLimit{Rate: rate, Burst: burst}, Now: time.Now}, nil
+}
+
+// FirstUse returns a getter of what build makes, built at the getter's
+// first successful call rather than at init (issue 18: a cold start makes
+// no network call). A failed build is not kept: the next call tries again.
+// Calls are serialised while the value is being built.
+func FirstUse[T any](build func(context.Context) (T, error)) func(context.Context) (T, error) {
+	var (
+		mu    sync.Mutex
+		built bool
+		v     T
+	)
+	return func(ctx context.Context) (T, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !built {
+			next, err := build(ctx)
+			if err != nil {
+				return next, err
+			}
+			v, built = next, true
+		}
+		return v, nil
+	}
 }

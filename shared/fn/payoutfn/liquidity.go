@@ -2,10 +2,10 @@ package payoutfn
 
 import (
 	"context"
-	"sync"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -44,7 +44,7 @@ func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error)
 	if !served {
 		return nil, nil
 	}
-	return &lazyLiquidity{build: func(ctx context.Context) (hotLiquidity, error) {
+	return lazyLiquidity(core.FirstUse(func(ctx context.Context) (hotLiquidity, error) {
 		served, err := fn.ServedChains(ctx, env)
 		if err != nil {
 			return nil, err
@@ -59,29 +59,17 @@ func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error)
 			out[c.Net.Chain] = func(ctx context.Context) (sg.Amount, error) { return total(ctx, []address.Account{hot}, nil) }
 		}
 		return out, nil
-	}}, nil
+	})), nil
 }
 
 // lazyLiquidity is a hotLiquidity made at its first use.
-type lazyLiquidity struct {
-	build func(context.Context) (hotLiquidity, error)
-
-	mu    sync.Mutex
-	built hotLiquidity
-}
+type lazyLiquidity func(context.Context) (hotLiquidity, error)
 
 // HotLiquidity implements settlement.Liquidity.
-func (l *lazyLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error) {
-	l.mu.Lock()
-	if l.built == nil {
-		h, err := l.build(ctx)
-		if err != nil {
-			l.mu.Unlock()
-			return 0, err
-		}
-		l.built = h
+func (l lazyLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, error) {
+	h, err := l(ctx)
+	if err != nil {
+		return 0, err
 	}
-	h := l.built
-	l.mu.Unlock()
 	return h.HotLiquidity(ctx, c)
 }

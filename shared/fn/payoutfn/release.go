@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/core"
+
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
@@ -40,7 +42,7 @@ func DepositsRelease(_ context.Context, env fn.Env) (httpapi.Handler, error) {
 	} else if ok {
 		scopes[sg.Tron] = tron.SweepScope(token)
 	}
-	rel := ledger.Releaser{Deposits: &ledger.Deposits{Service: fn.Ledger(st), Mover: st.Ledger}, Marks: st.Sweeps, Scopes: scopes}
+	rel := ledger.Releaser{Deposits: &ledger.Deposits{Service: core.Ledger(st), Mover: st.Ledger}, Marks: st.Sweeps, Scopes: scopes}
 	h := complianceapi.Release{Cases: kit.Cases, Transfers: st.Ledger, Releaser: rel, Idem: st.Base, Now: time.Now}
 	return httpapi.Wrap("deposits-release", h.Deposit), nil
 }

@@ -9,7 +9,9 @@ package anchorfn
 import (
 	"context"
 	"fmt"
-	"sync"
+
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 
 	"github.com/stablegate/stablegate/shared/anchor"
 	"github.com/stablegate/stablegate/shared/audit"
@@ -38,7 +40,7 @@ func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
 	if keyID == "" {
 		return nil, "", fmt.Errorf("anchorfn: ETH_RPC_URL is set but AUDIT_ANCHOR_KEY_ID is not")
 	}
-	kc, err := fn.KMSClient(env)
+	kc, err := kmsfn.Client(env)
 	if err != nil {
 		return nil, "", err
 	}
@@ -76,22 +78,13 @@ func AuditAnchor(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	var (
-		mu  sync.Mutex
-		svc *audit.Service
-	)
-	service := func(ctx context.Context) (*audit.Service, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if svc == nil {
-			an, _, err := Anchorer(ctx, env)
-			if err != nil {
-				return nil, err
-			}
-			svc = audit.New(st.Audit, an)
+	service := core.FirstUse(func(ctx context.Context) (*audit.Service, error) {
+		an, _, err := Anchorer(ctx, env)
+		if err != nil {
+			return nil, err
 		}
-		return svc, nil
-	}
+		return audit.New(st.Audit, an), nil
+	})
 	return func(ctx context.Context) (any, error) {
 		s, err := service(ctx)
 		if err != nil {

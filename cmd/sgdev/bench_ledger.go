@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,7 +19,6 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/devstack"
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -144,7 +145,7 @@ func benchLedger(ctx context.Context, s *devstack.Stack, n int) error {
 	// would drown the tables, so it is built writing to /dev/null.
 	console := os.Stdout
 	os.Stdout, _ = os.Open(os.DevNull)
-	h, err := compliancefn.TransfersCreate(ctx, getenv)
+	h, err := complianceroutes.TransfersCreate(ctx, getenv)
 	os.Stdout = console
 	if err != nil {
 		return err

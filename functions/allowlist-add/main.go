@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("allowlist-add", custodyfn.AllowlistAdd) }
+func main() { httpfn.Start("allowlist-add", custodyfn.AllowlistAdd) }

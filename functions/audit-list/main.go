@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/auditfn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("audit-list", auditfn.AuditList) }
+func main() { httpfn.Start("audit-list", auditroutes.AuditList) }

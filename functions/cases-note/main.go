@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("cases-note", compliancefn.CasesNote) }
+func main() { httpfn.Start("cases-note", complianceroutes.CasesNote) }

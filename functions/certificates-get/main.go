@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("certificates-get", coursefn.CertificatesGet) }
+func main() { httpfn.Start("certificates-get", coursefn.CertificatesGet) }

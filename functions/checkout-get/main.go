@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("checkout-get", fn.CheckoutGet) }
+func main() { httpfn.Start("checkout-get", fn.CheckoutGet) }

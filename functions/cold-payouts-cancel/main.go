@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/coldfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("cold-payouts-cancel", chainfn.ColdPayoutsCancel) }
+func main() { httpfn.Start("cold-payouts-cancel", coldfn.ColdPayoutsCancel) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("cold-payouts-create", chainfn.ColdPayoutsCreate) }
+func main() { httpfn.Start("cold-payouts-create", chainfn.ColdPayoutsCreate) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/coldfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("cold-payouts-get", chainfn.ColdPayoutsGet) }
+func main() { httpfn.Start("cold-payouts-get", coldfn.ColdPayoutsGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/coldfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("cold-payouts-qr", chainfn.ColdPayoutsQR) }
+func main() { httpfn.Start("cold-payouts-qr", coldfn.ColdPayoutsQR) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("courses-attempt", coursefn.CoursesAttempt) }
+func main() { httpfn.Start("courses-attempt", coursefn.CoursesAttempt) }

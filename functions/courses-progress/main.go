@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("courses-progress", coursefn.CoursesProgress) }
+func main() { httpfn.Start("courses-progress", coursefn.CoursesProgress) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("customers-compliance", customerfn.CustomersCompliance) }
+func main() { httpfn.Start("customers-compliance", customerfn.CustomersCompliance) }

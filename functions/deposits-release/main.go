@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { core.Start("deposits-release", payoutfn.DepositsRelease) }
+func main() { httpfn.Start("deposits-release", payoutfn.DepositsRelease) }

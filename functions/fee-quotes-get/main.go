@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("fee-quotes-get", fn.FeeQuotesGet) }
+func main() { httpfn.Start("fee-quotes-get", fn.FeeQuotesGet) }

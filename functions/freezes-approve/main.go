@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("freezes-approve", custodyfn.FreezesApprove) }
+func main() { httpfn.Start("freezes-approve", custodyfn.FreezesApprove) }

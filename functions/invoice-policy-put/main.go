@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("invoice-policy-put", fn.InvoicePolicyPut) }
+func main() { httpfn.Start("invoice-policy-put", fn.InvoicePolicyPut) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("invoices-cancel", fn.InvoicesCancel) }
+func main() { httpfn.Start("invoices-cancel", fn.InvoicesCancel) }

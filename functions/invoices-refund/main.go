@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { core.Start("invoices-refund", payoutfn.InvoicesRefund) }
+func main() { httpfn.Start("invoices-refund", payoutfn.InvoicesRefund) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { core.Start("refund-links", payoutfn.RefundLinks) }
+func main() { httpfn.Start("refund-links", payoutfn.RefundLinks) }

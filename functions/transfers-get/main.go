@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 )
 
-func main() { core.Start("transfers-get", ledgerfn.TransfersGet) }
+func main() { httpfn.Start("transfers-get", ledgerfn.TransfersGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("travel-rule-attach", customerfn.TravelRuleAttach) }
+func main() { httpfn.Start("travel-rule-attach", customerfn.TravelRuleAttach) }

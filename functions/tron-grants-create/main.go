@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { core.Start("tron-grants-create", tronfn.TronGrantsCreate) }
+func main() { httpfn.Start("tron-grants-create", tronfn.TronGrantsCreate) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 )
 
-func main() { core.Start("tron-grants-get", tronfn.TronGrantsGet) }
+func main() { httpfn.Start("tron-grants-get", tronfn.TronGrantsGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 )
 
-func main() { core.Start("wallets-get", walletfn.WalletsGet) }
+func main() { httpfn.Start("wallets-get", walletfn.WalletsGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 )
 
-func main() { core.Start("wallets-statement", ledgerfn.WalletsStatement) }
+func main() { httpfn.Start("wallets-statement", ledgerfn.WalletsStatement) }

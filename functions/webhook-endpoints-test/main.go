@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { core.Start("webhook-endpoints-test", fn.WebhookEndpointsTest) }
+func main() { httpfn.Start("webhook-endpoints-test", fn.WebhookEndpointsTest) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 )
 
-func main() { core.Start("withdrawals-create", payoutfn.WithdrawalsCreate) }
+func main() { httpfn.Start("withdrawals-create", payoutfn.WithdrawalsCreate) }

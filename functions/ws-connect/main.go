@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
 )
 
-func main() { core.Start("ws-connect", livefn.WSConnect) }
+func main() { httpfn.Start("ws-connect", livefn.WSConnect) }

@@ -5,11 +5,10 @@
 package fn
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
 // Env reads one configuration variable (os.Getenv on Lambda; the template's
@@ -18,11 +17,7 @@ import (
 type Env = core.Env
 
 // Builder makes a function's handler from its environment.
-type Builder = core.Builder
-
-// Start builds the handler once, at init, and hands it to the Lambda
-// runtime (core.Start).
-func Start[H any](name string, b func(context.Context, Env) (H, error)) { core.Start(name, b) }
+type Builder = httpfn.Builder
 
 func dynamoClient(env Env) (*dynamodb.Client, error) { return core.DynamoClient(env) }
 

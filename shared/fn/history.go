@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/live"
 )
 
 // HistoryProjector builds the stream consumer that writes each transfer
@@ -27,7 +26,7 @@ func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			img := live.FromStreamImage(r.Change.NewImage)
+			img := dynamo.FromStreamImage(r.Change.NewImage)
 			err := st.History.PutHistory(ctx, img)
 			if t, ok := dynamo.TransferFromImage(img); ok && err == nil {
 				err = pub.publish(ctx, t, r.EventName == "INSERT")

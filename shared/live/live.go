@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -257,7 +258,7 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 			continue
 		}
-		if err := s.pushRecord(ctx, r.Change.SequenceNumber, FromStreamImage(r.Change.NewImage)); err != nil {
+		if err := s.pushRecord(ctx, r.Change.SequenceNumber, dynamo.FromStreamImage(r.Change.NewImage)); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 			return resp, nil
 		}
@@ -300,43 +301,4 @@ func (s *Service) push(ctx context.Context, key string, t sg.Transfer) error {
 		}
 	}
 	return nil
-}
-
-// FromStreamImage converts a stream record's image to SDK attribute values.
-func FromStreamImage(img map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
-	out := make(map[string]types.AttributeValue, len(img))
-	for k, v := range img {
-		out[k] = fromStream(v)
-	}
-	return out
-}
-
-func fromStream(v events.DynamoDBAttributeValue) types.AttributeValue {
-	switch v.DataType() {
-	case events.DataTypeString:
-		return &types.AttributeValueMemberS{Value: v.String()}
-	case events.DataTypeNumber:
-		return &types.AttributeValueMemberN{Value: v.Number()}
-	case events.DataTypeBinary:
-		return &types.AttributeValueMemberB{Value: v.Binary()}
-	case events.DataTypeBoolean:
-		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}
-	case events.DataTypeNull:
-		return &types.AttributeValueMemberNULL{Value: true}
-	case events.DataTypeList:
-		l := make([]types.AttributeValue, 0, len(v.List()))
-		for _, e := range v.List() {
-			l = append(l, fromStream(e))
-		}
-		return &types.AttributeValueMemberL{Value: l}
-	case events.DataTypeMap:
-		return &types.AttributeValueMemberM{Value: FromStreamImage(v.Map())}
-	case events.DataTypeStringSet:
-		return &types.AttributeValueMemberSS{Value: v.StringSet()}
-	case events.DataTypeNumberSet:
-		return &types.AttributeValueMemberNS{Value: v.NumberSet()}
-	case events.DataTypeBinarySet:
-		return &types.AttributeValueMemberBS{Value: v.BinarySet()}
-	}
-	return &types.AttributeValueMemberNULL{Value: true}
 }

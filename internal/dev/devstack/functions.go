@@ -4,6 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
+
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
+
+	"github.com/stablegate/stablegate/shared/fn/coldfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
 
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
@@ -32,14 +37,14 @@ var Functions = map[string]fn.Builder{
 	"wallets-get":      walletfn.WalletsGet,
 	"wallets-list":     walletfn.WalletsList,
 	"wallets-balances": walletfn.WalletsBalances,
-	"transfers-create": compliancefn.TransfersCreate,
+	"transfers-create": complianceroutes.TransfersCreate,
 	"transfers-get":    ledgerfn.TransfersGet,
 
 	"withdrawals-create": payoutfn.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
 	"wallets-transfers":  ledgerfn.WalletsTransfers,
 	"wallets-statement":  ledgerfn.WalletsStatement,
-	"transfers-batch":    compliancefn.TransfersBatch,
+	"transfers-batch":    complianceroutes.TransfersBatch,
 	"reconciliation-get": ledgerfn.ReconciliationGet,
 	"fee-quotes-get":     fn.FeeQuotesGet,
 	"courses-attempt":    coursefn.CoursesAttempt,
@@ -59,10 +64,10 @@ var Functions = map[string]fn.Builder{
 	"rotations-get":    custodyfn.RotationsGet,
 
 	"cold-payouts-create": chainfn.ColdPayoutsCreate,
-	"cold-payouts-get":    chainfn.ColdPayoutsGet,
-	"cold-payouts-qr":     chainfn.ColdPayoutsQR,
+	"cold-payouts-get":    coldfn.ColdPayoutsGet,
+	"cold-payouts-qr":     coldfn.ColdPayoutsQR,
 	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
-	"cold-payouts-cancel": chainfn.ColdPayoutsCancel,
+	"cold-payouts-cancel": coldfn.ColdPayoutsCancel,
 
 	"tron-grants-create": tronfn.TronGrantsCreate,
 	"tron-grants-get":    tronfn.TronGrantsGet,
@@ -112,25 +117,25 @@ var Functions = map[string]fn.Builder{
 	"deposits-release":     payoutfn.DepositsRelease,
 
 	// ---- compliance: cases ----
-	"cases-list":           compliancefn.CasesList,
-	"cases-get":            compliancefn.CasesGet,
-	"cases-assign":         compliancefn.CasesAssign,
-	"cases-note":           compliancefn.CasesNote,
-	"cases-evidence":       compliancefn.CasesEvidence,
-	"cases-status":         compliancefn.CasesStatus,
-	"cases-decide":         compliancefn.CasesDecide,
-	"cases-export":         compliancefn.CasesExport,
-	"compliance-rules-get": compliancefn.ComplianceRulesGet,
-	"compliance-rules-put": compliancefn.ComplianceRulesPut,
-	"blocklist-list":       compliancefn.BlocklistList,
-	"blocklist-add":        compliancefn.BlocklistAdd,
-	"blocklist-remove":     compliancefn.BlocklistRemove,
-	"sanctions-get":        compliancefn.SanctionsGet,
+	"cases-list":           complianceroutes.CasesList,
+	"cases-get":            complianceroutes.CasesGet,
+	"cases-assign":         complianceroutes.CasesAssign,
+	"cases-note":           complianceroutes.CasesNote,
+	"cases-evidence":       complianceroutes.CasesEvidence,
+	"cases-status":         complianceroutes.CasesStatus,
+	"cases-decide":         complianceroutes.CasesDecide,
+	"cases-export":         complianceroutes.CasesExport,
+	"compliance-rules-get": complianceroutes.ComplianceRulesGet,
+	"compliance-rules-put": complianceroutes.ComplianceRulesPut,
+	"blocklist-list":       complianceroutes.BlocklistList,
+	"blocklist-add":        complianceroutes.BlocklistAdd,
+	"blocklist-remove":     complianceroutes.BlocklistRemove,
+	"sanctions-get":        complianceroutes.SanctionsGet,
 
 	// ---- compliance: audit ----
-	"audit-list":   auditfn.AuditList,
-	"audit-proof":  auditfn.AuditProof,
-	"audit-export": auditfn.AuditExport,
+	"audit-list":   auditroutes.AuditList,
+	"audit-proof":  auditroutes.AuditProof,
+	"audit-export": auditroutes.AuditExport,
 
 	// ---- oauth: API clients and the token endpoint ----
 	"api-clients": oauthfn.APIClients,

@@ -25,6 +25,7 @@ import (
 	"github.com/stablegate/stablegate/internal/dev/tronfix"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
@@ -213,7 +214,7 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 	}
 	// ---- oauth: rate limits on every HTTP route, as each function's core.Start turns them on ----
 	if fs := s.Template.Functions(); len(fs) > 0 {
-		rl, err := fn.RateLimits(envOf(fs[0]))
+		rl, err := httpfn.RateLimits(envOf(fs[0]))
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,9 @@
 // Package auditfn wires the audit chain's functions: the stream consumer
-// that appends a record for every change of the table (audit-projector)
-// and the routes that read the chain (audit-list, audit-proof,
-// audit-export). The anchor job, which links go-ethereum, is in
-// auditfn/anchorfn, so these functions link none of it.
+// that appends a record for every change of the table (audit-projector).
+// The routes that read the chain (audit-list, audit-proof, audit-export)
+// are in auditfn/auditroutes, so the projector links no HTTP code; the
+// anchor job, which links go-ethereum, is in auditfn/anchorfn, so neither
+// links any of it.
 //
 // The chain's design, in short (infra/data-model.md has the whole):
 //   - one chain per tenant and one for the platform (sg.AuditPlatformScope).
@@ -32,17 +33,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stablegate/stablegate/shared/api/auditapi"
 	"github.com/stablegate/stablegate/shared/audit"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/httpapi"
-	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-func service(env core.Env) (*audit.Service, error) {
+// Service is the audit chain over TABLE_NAME.
+func Service(env core.Env) (*audit.Service, error) {
 	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
@@ -50,35 +49,10 @@ func service(env core.Env) (*audit.Service, error) {
 	return audit.New(st.Audit, nil), nil
 }
 
-func route(name string, pick func(auditapi.Handlers) httpapi.Handler) core.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		svc, err := service(env)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Wrap(name, pick(auditapi.Handlers{Log: svc})), nil
-	}
-}
-
-// AuditList builds GET /v1/audit.
-func AuditList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
-}
-
-// AuditProof builds GET /v1/audit/{seq}/proof.
-func AuditProof(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
-}
-
-// AuditExport builds GET /v1/audit/export.
-func AuditExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
-}
-
 // AuditProjector builds the stream consumer that appends one audit record
 // per change of the table.
 func AuditProjector(ctx context.Context, env core.Env) (core.StreamHandler, error) {
-	svc, err := service(env)
+	svc, err := Service(env)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +90,7 @@ func Projector(log AuditBatchLog, logger *slog.Logger) core.StreamHandler {
 		var order []string
 		groups := map[string][]pending{}
 		for i, r := range ev.Records {
-			e, ok := dynamo.AuditChange(r.EventName, live.FromStreamImage(r.Change.Keys), live.FromStreamImage(r.Change.NewImage), ttlRemoval(r))
+			e, ok := dynamo.AuditChange(r.EventName, dynamo.FromStreamImage(r.Change.Keys), dynamo.FromStreamImage(r.Change.NewImage), ttlRemoval(r))
 			if !ok {
 				continue
 			}

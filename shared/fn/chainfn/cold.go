@@ -173,29 +173,15 @@ func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Bu
 	})
 }
 
-// The cold payout endpoints, one function each (see template.yaml).
+// The cold payout endpoints that need the chains, one function each (see
+// template.yaml); the ones that only read or cancel are in package coldfn.
 
 // ColdPayoutsCreate builds the cold-payouts-create function.
 func ColdPayoutsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	return coldHandler("cold-payouts-create", func(h coldapi.Handlers) httpapi.Handler { return h.Prepare })(ctx, env)
 }
 
-// ColdPayoutsGet builds the cold-payouts-get function.
-func ColdPayoutsGet(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	return coldHandler("cold-payouts-get", func(h coldapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
-}
-
-// ColdPayoutsQR builds the cold-payouts-qr function.
-func ColdPayoutsQR(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	return coldHandler("cold-payouts-qr", func(h coldapi.Handlers) httpapi.Handler { return h.QR })(ctx, env)
-}
-
 // ColdPayoutsSign builds the cold-payouts-sign function.
 func ColdPayoutsSign(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
 	return coldHandler("cold-payouts-sign", func(h coldapi.Handlers) httpapi.Handler { return h.Import })(ctx, env)
-}
-
-// ColdPayoutsCancel builds the cold-payouts-cancel function.
-func ColdPayoutsCancel(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	return coldHandler("cold-payouts-cancel", func(h coldapi.Handlers) httpapi.Handler { return h.Cancel })(ctx, env)
 }

@@ -1,9 +1,9 @@
 // Package compliancefn builds the compliance kit (screening, cases,
 // monitoring, customers and KYC, tiers and limits, the travel rule) over the
-// DynamoDB stores, and the routes that need no more than the kit and the
-// table: cases, rules and lists, the monitor, the sanctions job, internal
-// transfers. It links neither package fn nor a KMS client, so those
-// functions link none of it; customerfn adds the PII routes and the sealed
+// DynamoDB stores, the monitor (a stream) and the sanctions job. It links
+// no HTTP code, package fn or KMS client; its routes (cases, rules and
+// lists, internal transfers) are in compliancefn/complianceroutes, which
+// links no package fn or KMS either. customerfn adds the PII routes and the sealed
 // kit, payoutfn the payout and settlement paths. Every function that moves
 // money or serves a compliance route gets its services from Build, so all
 // paths share one configuration.
@@ -96,9 +96,9 @@ func TravelConfig(v string) (sg.TravelRuleConfig, error) {
 	return c, nil
 }
 
-// storeAndKit is the table (TABLE_NAME) and the compliance kit over it,
+// StoreAndKit is the table (TABLE_NAME) and the compliance kit over it,
 // with no sealer (see Build).
-func storeAndKit(env core.Env) (*dynamo.Store, *Kit, error) {
+func StoreAndKit(env core.Env) (*dynamo.Store, *Kit, error) {
 	st, err := core.Store(env)
 	if err != nil {
 		return nil, nil, err

@@ -11,7 +11,6 @@ import (
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/live"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -29,7 +28,7 @@ const RecordTimeout = 20 * time.Second
 // alerts that fire and opens their cases. Deposits come to the monitor
 // from the deposit sink (DepositControls), which knows their sender.
 func ComplianceMonitor(ctx context.Context, env core.Env) (core.StreamHandler, error) {
-	_, kit, err := storeAndKit(env)
+	_, kit, err := StoreAndKit(env)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +56,7 @@ func MonitorStream(m eventMonitor, log *slog.Logger) core.StreamHandler {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			t, ok := dynamo.TransferFromImage(live.FromStreamImage(r.Change.NewImage))
+			t, ok := dynamo.TransferFromImage(dynamo.FromStreamImage(r.Change.NewImage))
 			if !ok {
 				continue
 			}

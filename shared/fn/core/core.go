@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"sync"
 	"time"
 
@@ -25,33 +24,40 @@ import (
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
-	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
 // Env reads one configuration variable (os.Getenv on Lambda; the template's
 // resolved Environment in the local gateway).
 type Env func(string) string
 
-// Builder makes a function's handler from its environment.
-type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
+// Handler is a function's handler that serves no HTTP route: a job, a
+// stream or queue consumer. HTTP routes start through httpfn.Start, which
+// also turns on their rate limits; core links no HTTP code (issue 18: a
+// worker does not pay for request validation at init).
+type Handler interface {
+	Job | StreamHandler | SQSHandler
+}
 
 // Start builds the handler once, at init, and hands it to the Lambda
-// runtime. H is the handler's type: HTTP, WebSocket, queue or stream.
-func Start[H any](name string, b func(context.Context, Env) (H, error)) {
+// runtime.
+func Start[H Handler](name string, b func(context.Context, Env) (H, error)) {
+	StartWith(name, b, nil)
+}
+
+// StartWith is Start with a step run after the handler is built and before
+// the runtime starts (httpfn turns on rate limits there). H is any handler
+// type the Lambda runtime takes.
+func StartWith[H any](name string, b func(context.Context, Env) (H, error), after func(Env) error) {
 	// ---- ops: tracing ---- X-Ray ids and header, TRACE_SAMPLE_RATE;
 	// spans are made and their ids flow (logs, queue messages), and with
 	// Lambda's active tracing they go to its X-Ray daemon
 	// (AWS_XRAY_DAEMON_ADDRESS) as subsegments of the function's segment.
 	obs.SetupTracing(traceExporter(os.Getenv), obs.SampleRate(os.Getenv))
 	h, err := b(context.Background(), os.Getenv)
-	if err == nil { // ---- oauth: rate limits on every HTTP route ----
-		var rl *httpapi.RateLimits
-		if rl, err = RateLimits(os.Getenv); rl != nil {
-			httpapi.UseRateLimits(rl)
-		}
+	if err == nil && after != nil {
+		err = after(os.Getenv)
 	}
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("init failed", "function", name, "error", err.Error())
@@ -145,35 +151,6 @@ func Store(env Env) (*dynamo.Store, error) {
 		return nil, err
 	}
 	return dynamo.New(db, env("TABLE_NAME")), nil
-}
-
-// ---- oauth: rate limits ----
-
-// RateLimits builds the per-tenant and per-client rate limiting every HTTP
-// function applies (httpapi.UseRateLimits) from RATE_LIMIT_RATE (requests
-// per second) and RATE_LIMIT_BURST, the default limit, over TABLE_NAME.
-// Either unset or 0: no limiting (nil). The buckets live in
-// RATE_TABLE_NAME if set (the template's RateTable), else in TABLE_NAME.
-func RateLimits(env Env) (*httpapi.RateLimits, error) {
-	rs, bs := env("RATE_LIMIT_RATE"), env("RATE_LIMIT_BURST")
-	if rs == "" || bs == "" || rs == "0" || bs == "0" || env("TABLE_NAME") == "" {
-		return nil, nil
-	}
-	rate, err := strconv.ParseFloat(rs, 64)
-	if err != nil || rate <= 0 {
-		return nil, fmt.Errorf("fn: RATE_LIMIT_RATE must be a positive number")
-	}
-	burst, err := strconv.Atoi(bs)
-	if err != nil || burst < 1 {
-		return nil, fmt.Errorf("fn: RATE_LIMIT_BURST must be a positive integer")
-	}
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	// ---- plat: the buckets live in RATE_TABLE_NAME (no stream) when set ----
-	o := &dynamo.OAuth{Table: st.Base, RateTable: env("RATE_TABLE_NAME")}
-	return &httpapi.RateLimits{Limiter: o, Configs: o, Default: sg.RateLimit{Rate: rate, Burst: burst}, Now: time.Now}, nil
 }
 
 // FirstUse returns a getter of what build makes, built at the getter's

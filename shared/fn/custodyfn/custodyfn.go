@@ -12,6 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -41,7 +42,7 @@ func CustodyService(env core.Env) (*custody.Service, error) {
 		Sealer: sealer, AllowLoopbackWebhooks: env("ALLOW_LOOPBACK_WEBHOOKS") == "true"}, nil
 }
 
-func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) core.Builder {
+func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		svc, err := CustodyService(env)
 		if err != nil {

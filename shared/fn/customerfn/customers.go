@@ -17,6 +17,7 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kycprovider"
@@ -83,7 +84,7 @@ func CustomerHandlers(env core.Env, name string) (complianceapi.Customers, error
 		Views: &compliance.ComplianceViews{Customers: kit.Customers, Limits: kit.Limits, OpenCases: st.Compliance.OpenCases}, Now: time.Now}, nil
 }
 
-func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) core.Builder {
+func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		h, err := CustomerHandlers(env, name)
 		if err != nil {
@@ -93,7 +94,7 @@ func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) 
 	}
 }
 
-func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) core.Builder {
+func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		_, kit, err := StoreAndSealedKit(env)
 		if err != nil {
@@ -103,7 +104,7 @@ func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler)
 	}
 }
 
-func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) core.Builder {
+func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		_, kit, err := StoreAndSealedKit(env)
 		if err != nil {

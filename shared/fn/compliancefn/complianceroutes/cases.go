@@ -1,4 +1,9 @@
-package compliancefn
+// Package complianceroutes wires the HTTP routes over the compliance kit:
+// cases, rules, the blocklist, the sanctions list's state, and internal
+// transfers (held to the customer's tier). They are apart from package
+// compliancefn so that its stream and job (compliance-monitor,
+// sanctions-refresh) link no HTTP code (issue 18).
+package complianceroutes
 
 import (
 	"context"
@@ -6,7 +11,9 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
 	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -19,9 +26,9 @@ type caseRoutes struct {
 	sanctions complianceapi.Sanctions
 }
 
-func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) core.Builder {
+func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) httpfn.Builder {
 	return func(_ context.Context, env core.Env) (httpapi.Handler, error) {
-		st, kit, err := storeAndKit(env)
+		st, kit, err := compliancefn.StoreAndKit(env)
 		if err != nil {
 			return nil, err
 		}

@@ -1,10 +1,11 @@
-package compliancefn
+package complianceroutes
 
 import (
 	"context"
 
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -17,7 +18,7 @@ func Transfers(env core.Env) (*ledger.Service, *dynamo.Store, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	k, err := Build(env, st, nil)
+	k, err := compliancefn.Build(env, st, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,39 @@
+// Package auditroutes wires the routes that read the audit chain:
+// audit-list, audit-proof and audit-export (package auditfn has the chain's
+// design and its projector).
+package auditroutes
+
+import (
+	"context"
+
+	"github.com/stablegate/stablegate/shared/api/auditapi"
+	"github.com/stablegate/stablegate/shared/fn/auditfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+)
+
+func route(name string, pick func(auditapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+		svc, err := auditfn.Service(env)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(auditapi.Handlers{Log: svc})), nil
+	}
+}
+
+// AuditList builds GET /v1/audit.
+func AuditList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+}
+
+// AuditProof builds GET /v1/audit/{seq}/proof.
+func AuditProof(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
+}
+
+// AuditExport builds GET /v1/audit/export.
+func AuditExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
+}

@@ -22,9 +22,9 @@ const (
 )
 
 // floorMargin is how far over its class's floor a function's ratio may be
-// and still count as the libraries' share: a ratio swings by about 0.2
-// from run to run, so less than that is no sign of code of ours. The goal
-// stays the 1.5 over bare; the floor only says whose share a ratio is.
+// and still count as the libraries' share. One function's ratio swings by
+// about 0.2 from run to run, so the counts say more than a row does. The
+// goal stays 1.5 over bare; the floor only says whose share a ratio is.
 const floorMargin = 0.1
 
 // floorPackage is the floors' program; build tags pick the class.
@@ -38,8 +38,8 @@ type floor struct {
 	links string
 }
 
-// floors are the classes, each named by what its functions link beyond
-// the previous; floorClass sorts a function into one.
+// floors are the classes of function; floorClass sorts a function into
+// one.
 var floors = []floor{
 	{"store", nil, "DynamoDB client"},
 	{"http", []string{"floor_validator"}, "DynamoDB + validator/v10"},

@@ -19,7 +19,9 @@ import (
 // built with the Makefile's build-<Id>Function flags) and its cold-start
 // (INIT) time, read from the Lambda runtime emulator's INIT REPORT line,
 // next to a bare aws-lambda-go function (cmd/baseline-lambda) cold-started
-// in alternation with it, so a slower moment of the machine falls on both.
+// in alternation with it, so a slower moment of the machine falls on both,
+// and the floors (cmd/baseline-floor: the libraries a class of function
+// must link, and nothing of ours) measured the same way.
 // Cold starts run the arm64 builds where this machine can execute them
 // (qemu-user with binfmt_misc), else builds for this machine, and say so.
 func bench(args []string) error {
@@ -72,17 +74,15 @@ func bench(args []string) error {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func yesNo(b bool) string {
-	if b {
-		return "linked"
-	}
-	return "no"
-}
-
-func goBuild(root, pkg, out, goos, goarch string) error {
+// goBuild builds pkg as the Makefile builds a function (LAMBDA_FLAGS), with
+// tags added to the flags' own.
+func goBuild(root, pkg, out, goos, goarch string, tags ...string) error {
 	flags, err := lambdaFlags(root)
 	if err != nil {
 		return err
+	}
+	if len(tags) > 0 {
+		flags = withTags(flags, tags)
 	}
 	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", out, pkg)...)
 	cmd.Dir = root
@@ -94,6 +94,23 @@ func goBuild(root, pkg, out, goos, goarch string) error {
 		return fmt.Errorf("build %s: %v: %s", pkg, err, b)
 	}
 	return nil
+}
+
+// withTags adds tags to the -tags flag of flags (a later -tags would
+// replace the first, not add to it).
+func withTags(flags, tags []string) []string {
+	out := append([]string(nil), flags...)
+	for i, f := range out {
+		if f == "-tags" && i+1 < len(out) {
+			out[i+1] += "," + strings.Join(tags, ",")
+			return out
+		}
+		if v, ok := strings.CutPrefix(f, "-tags="); ok {
+			out[i] = "-tags=" + v + "," + strings.Join(tags, ",")
+			return out
+		}
+	}
+	return append(out, "-tags", strings.Join(tags, ","))
 }
 
 // coldStart starts the function under the emulator, invokes it once and

@@ -21,6 +21,106 @@ const (
 	initGoalRatio = 1.5  // init p50 over a bare aws-lambda-go function's
 )
 
+// floorMargin is how far over its class's floor a function's ratio may be
+// and still count as the libraries' share. One function's ratio swings by
+// about 0.2 from run to run, so the counts say more than a row does. The
+// goal stays 1.5 over bare; the floor only says whose share a ratio is.
+const floorMargin = 0.1
+
+// floorPackage is the floors' program; build tags pick the class.
+const floorPackage = "./cmd/baseline-floor"
+
+// A floor is aws-lambda-go and the libraries every function of a class
+// must link, and no code of ours.
+type floor struct {
+	class string
+	tags  []string // the build tags of floorPackage that add the class's libraries
+	links string
+}
+
+// floors are the classes of function; floorClass sorts a function into
+// one.
+var floors = []floor{
+	{"store", nil, "DynamoDB client"},
+	{"http", []string{"floor_validator"}, "DynamoDB + validator/v10"},
+	{"chain", []string{"floor_chain"}, "DynamoDB + KMS + go-ethereum"},
+	{"chain-http", []string{"floor_validator", "floor_chain"}, "DynamoDB + KMS + go-ethereum + validator/v10"},
+}
+
+// The modules that set a binary's class.
+const (
+	dynamoModule    = "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	validatorModule = "github.com/go-playground/validator/v10"
+	gethModule      = "github.com/ethereum/go-ethereum"
+)
+
+// floorClass is the class of a binary that links mods: go-ethereum makes it
+// a chain binary, validator an HTTP one, DynamoDB alone a store one; with
+// none of them its floor is the bare function ("bare").
+func floorClass(mods map[string]bool) string {
+	switch geth, valid := mods[gethModule], mods[validatorModule]; {
+	case geth && valid:
+		return "chain-http"
+	case geth:
+		return "chain"
+	case valid:
+		return "http"
+	case mods[dynamoModule]:
+		return "store"
+	}
+	return "bare"
+}
+
+// linkedModules are the modules a Go binary was built from (go version -m).
+func linkedModules(bin string) (map[string]bool, error) {
+	out, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go version -m %s: %w", bin, err)
+	}
+	mods := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "mod" || f[0] == "dep") {
+			mods[f[1]] = true
+		}
+	}
+	return mods, nil
+}
+
+// starts are the durations of one program's cold starts and the bare
+// function's beside them.
+type starts struct {
+	inits, firsts, bares, bareFirsts []time.Duration
+}
+
+// interleave cold-starts boot and the bare function base runs times each,
+// in turn and each first every other time, so both see the same machine.
+// env is boot's; base runs with none.
+func interleave(rie, boot, base string, env map[string]string, runs int) (starts, error) {
+	var st starts
+	for i := 0; i < runs; i++ {
+		order := []string{boot, base}
+		if i%2 == 1 {
+			order = []string{base, boot}
+		}
+		for _, b := range order {
+			if b == base {
+				d, first, err := coldStart(rie, b, nil)
+				if err != nil {
+					return st, err
+				}
+				st.bares, st.bareFirsts = append(st.bares, d), append(st.bareFirsts, first)
+				continue
+			}
+			d, first, err := coldStart(rie, b, env)
+			if err != nil {
+				return st, err
+			}
+			st.inits, st.firsts = append(st.inits, d), append(st.firsts, first)
+		}
+	}
+	return st, nil
+}
+
 // benchFunctions prints each function's size as deployed and its cold start
 // beside the bare baseline's, each against its goal.
 func benchFunctions(root string, funcEnv map[string]map[string]string, runs int, only string) error {
@@ -64,12 +164,48 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		}
 	}
 
+	// The floors, each cold-started beside the bare function as the
+	// functions are, so their ratios come from this run.
+	floorRatio := map[string]float64{"bare": 1}
+	type floorRow struct {
+		floor
+		size        int64
+		p50, bare50 time.Duration
+		ratio       float64
+	}
+	var floorRows []floorRow
+	floorEnv := map[string]string{}
+	if url := os.Getenv("STABLEGATE_ETH_RPC"); url != "" { // the stack's node; its variables are this process's
+		floorEnv["ETH_RPC_URL"] = url
+	}
+	for _, f := range floors {
+		arm := filepath.Join(tmp, "floor-"+f.class+"-arm64", "bootstrap")
+		if err := goBuild(root, floorPackage, arm, "linux", "arm64", f.tags...); err != nil {
+			return err
+		}
+		boot := arm
+		if !runArm {
+			boot = filepath.Join(tmp, "floor-"+f.class, "bootstrap")
+			if err := goBuild(root, floorPackage, boot, "", "", f.tags...); err != nil {
+				return err
+			}
+		}
+		st, err := interleave(rie, boot, base, floorEnv, runs)
+		if err != nil {
+			return fmt.Errorf("floor %s: %w", f.class, err)
+		}
+		fr := floorRow{floor: f, size: fileSize(arm), p50: median(st.inits), bare50: median(st.bares)}
+		fr.ratio = float64(fr.p50) / float64(fr.bare50)
+		floorRatio[f.class] = fr.ratio
+		floorRows = append(floorRows, fr)
+	}
+
 	type row struct {
 		name          string
 		size          int64
 		p50, bare50   time.Duration
 		first50       time.Duration // the first invocation, after init
-		geth          bool
+		class         string        // its floor's (floorClass)
 		err           error
 		sizeOK, ratOK bool
 		ratio         float64
@@ -82,45 +218,25 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		arm := filepath.Join(tmp, n+"-arm64", "bootstrap")
 		if r.err = goBuild(root, pkg, arm, "linux", "arm64"); r.err == nil {
 			r.size = fileSize(arm)
-			mods, _ := exec.Command("go", "version", "-m", arm).Output()
-			r.geth = strings.Contains(string(mods), "github.com/ethereum/go-ethereum")
+			var mods map[string]bool
+			if mods, r.err = linkedModules(arm); r.err == nil {
+				r.class = floorClass(mods)
+			}
 		}
 		boot := arm
 		if r.err == nil && !runArm {
 			boot = filepath.Join(tmp, n, "bootstrap")
 			r.err = goBuild(root, pkg, boot, "", "")
 		}
-		// Alternate the function and the bare baseline, starting with
-		// each in turn, so both see the same machine.
-		var inits, bares, firsts, bareFirsts []time.Duration
-		for i := 0; r.err == nil && i < runs; i++ {
-			order := []string{boot, base}
-			if i%2 == 1 {
-				order = []string{base, boot}
-			}
-			for _, b := range order {
-				env := funcEnv[n]
-				if b == base {
-					env = nil
-				}
-				d, first, err := coldStart(rie, b, env)
-				if err != nil {
-					r.err = err
-					break
-				}
-				if b == base {
-					bares, bareFirsts = append(bares, d), append(bareFirsts, first)
-				} else {
-					inits, firsts = append(inits, d), append(firsts, first)
-				}
-			}
-		}
 		if r.err == nil {
-			r.p50, r.bare50, r.first50 = median(inits), median(bares), median(firsts)
-			allBareFirsts = append(allBareFirsts, bareFirsts...)
-			r.ratio = float64(r.p50) / float64(r.bare50)
-			r.sizeOK = float64(r.size)/1e6 < sizeGoalMB
-			r.ratOK = r.ratio <= initGoalRatio
+			var st starts
+			if st, r.err = interleave(rie, boot, base, funcEnv[n], runs); r.err == nil {
+				r.p50, r.bare50, r.first50 = median(st.inits), median(st.bares), median(st.firsts)
+				allBareFirsts = append(allBareFirsts, st.bareFirsts...)
+				r.ratio = float64(r.p50) / float64(r.bare50)
+				r.sizeOK = float64(r.size)/1e6 < sizeGoalMB
+				r.ratOK = r.ratio <= initGoalRatio
+			}
 		}
 		rows = append(rows, r)
 	}
@@ -131,9 +247,18 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("1st invoke: the first invocation after that init (INVOKE RTDONE), with the bench's event (an HTTP GET /bench: most routes\n")
 	fmt.Printf("answer it at once; a job runs once; a queue consumer gets no records). Work a function defers from init to its first\n")
 	fmt.Printf("use (the hot key, the chain id: fn.Reloading) is paid there, so init and 1st invoke together show where it went.\n\n")
-	fmt.Printf("| %-28s | %9s | %13s | %13s | %7s | %13s | %-11s |\n", "function", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio", "1st invoke p50", "go-ethereum")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dashes(30), dashes(11), dashes(15), dashes(15), dashes(9), dashes(16), dashes(13))
-	var failed, big, slow int
+	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
+	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is read from the modules it\n")
+	fmt.Printf("links (go version -m); its ratio over its class's floor is our code's share, the floor the libraries'.\n\n")
+	fmt.Printf("| %-10s | %-44s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(12), dashes(46), dashes(11), dashes(15), dashes(15), dashes(8))
+	for _, f := range floorRows {
+		fmt.Printf("| %-10s | %-44s | %9.2f | %13.1f | %13.1f | %6.2f |\n", f.class, f.links, float64(f.size)/1e6, ms(f.p50), ms(f.bare50), f.ratio)
+	}
+	fmt.Println()
+	fmt.Printf("| %-28s | %9s | %13s | %13s | %7s | %13s | %-15s |\n", "function", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio", "1st invoke p50", "floor (class)")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dashes(30), dashes(11), dashes(15), dashes(15), dashes(9), dashes(16), dashes(17))
+	var failed, big, slow, slowAtFloor int
 	var largest, worst row
 	for _, r := range rows {
 		if r.err != nil {
@@ -147,13 +272,16 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 			}
 			return "!"
 		}
-		fmt.Printf("| %-28s | %8.2f%s | %13.1f | %13.1f | %6.2f%s | %14.1f | %-11s |\n", r.name, float64(r.size)/1e6, mark(r.sizeOK),
-			ms(r.p50), ms(r.bare50), r.ratio, mark(r.ratOK), ms(r.first50), yesNo(r.geth))
+		fmt.Printf("| %-28s | %8.2f%s | %13.1f | %13.1f | %6.2f%s | %14.1f | %-15s |\n", r.name, float64(r.size)/1e6, mark(r.sizeOK),
+			ms(r.p50), ms(r.bare50), r.ratio, mark(r.ratOK), ms(r.first50), fmt.Sprintf("%.2f %s", floorRatio[r.class], r.class))
 		if !r.sizeOK {
 			big++
 		}
 		if !r.ratOK {
 			slow++
+			if r.ratio-floorRatio[r.class] <= floorMargin {
+				slowAtFloor++
+			}
 		}
 		if r.size > largest.size {
 			largest = r
@@ -170,6 +298,8 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Println()
 	fmt.Printf("size: %d of %d functions at %.0f MB or more (goal: none); largest %s, %.2f MB\n", big, measured, sizeGoalMB, largest.name, float64(largest.size)/1e6)
 	fmt.Printf("init p50 / bare p50: %d of %d functions over %.1f (goal: none); highest %s, %.2f\n", slow, measured, initGoalRatio, worst.name, worst.ratio)
+	fmt.Printf("of those %d: %d within %.1f of their class's floor (the libraries' share), %d more than %.1f over it (ours to cut)\n",
+		slow, slowAtFloor, floorMargin, slow-slowAtFloor, floorMargin)
 	// One function's ratio swings by about 0.2 from run to run (a few cold
 	// starts each on a shared machine); their spread is steadier.
 	var ratios []float64
@@ -183,7 +313,7 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		q := func(p int) float64 { return ratios[(len(ratios)-1)*p/100] }
 		fmt.Printf("init p50 / bare p50 across the functions: p25 %.2f, median %.2f, p75 %.2f\n", q(25), q(50), q(75))
 	}
-	fmt.Printf("go-ethereum only where a function signs or reads Ethereum (TestOnlyChainFunctionsLinkGoEthereum)\n")
+	fmt.Printf("go-ethereum (class chain, chain-http) only where a function signs or reads Ethereum (TestOnlyChainFunctionsLinkGoEthereum)\n")
 	fmt.Printf("machine load average (1 min) %s before, %s after: other processes share its cores, so times are indicative; sizes are exact\n", loadBefore, loadAverage())
 	if failed > 0 {
 		return fmt.Errorf("%d functions failed", failed)

@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,5 +91,56 @@ func TestOnlyLiveFunctionsLinkTheManagementAPI(t *testing.T) {
 	}
 	if linking != len(pushers) {
 		t.Errorf("%d functions link the Management API client, want the %d that push: update pushers", linking, len(pushers))
+	}
+}
+
+// Jobs and stream consumers whose wiring is apart from the routes link no
+// HTTP code: request validation alone (validator/v10's package init) is
+// about a quarter of a bare function's cold start. core.Start takes no
+// HTTP handler, so these start without httpapi; the list grows as more
+// jobs are split from the routes' packages.
+func TestSplitJobsLinkNoHTTPCode(t *testing.T) {
+	jobs := []string{"compliance-monitor", "sanctions-refresh", "audit-projector"}
+	deps := functionDeps(t)
+	for _, name := range jobs {
+		d, ok := deps[name]
+		if !ok {
+			t.Fatalf("no function %s", name)
+		}
+		for _, p := range []string{module + "/shared/httpapi", "github.com/go-playground/validator/v10"} {
+			if contains(d, p) {
+				t.Errorf("job %s links %s: find the import that brings it (go list -deps) and split it off", name, p)
+			}
+		}
+	}
+}
+
+// Every function starts through core.Start (jobs, streams, queues: it
+// takes no HTTP handler) or httpfn.Start (routes, with their rate limits
+// turned on); none calls core.StartWith, which would start a route with
+// no rate limits.
+func TestRoutesStartWithTheirRateLimits(t *testing.T) {
+	mains, err := filepath.Glob("../functions/*/main.go")
+	if err != nil || len(mains) < 100 {
+		t.Fatalf("%d mains found: %v", len(mains), err)
+	}
+	routes := 0
+	for _, m := range mains {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		switch {
+		case strings.Contains(src, "StartWith("):
+			t.Errorf("%s calls core.StartWith: start a route through httpfn.Start, a job through core.Start", m)
+		case strings.Contains(src, "httpfn.Start("):
+			routes++
+		case !strings.Contains(src, "core.Start("):
+			t.Errorf("%s starts through neither core.Start nor httpfn.Start", m)
+		}
+	}
+	if routes < 90 {
+		t.Errorf("%d mains start through httpfn.Start; every HTTP and WebSocket route must", routes)
 	}
 }

@@ -10,13 +10,14 @@ import (
 
 // chainFunctions are the functions that sign Ethereum transactions or read
 // the Ethereum chain through go-ethereum: the deposit watcher, the
-// sweeper, the payout worker and tracker, the cold payouts, the hot-key
-// rotation and the audit anchor (a transaction on Ethereum). Every other function must link no go-ethereum: it costs
+// sweeper, the payout worker and tracker, preparing a cold payout and
+// taking its signature back, the hot-key rotation and the audit anchor (a
+// transaction on Ethereum). Reading, showing or cancelling a cold payout
+// touches no chain (coldfn). Every other function must link no go-ethereum: it costs
 // megabytes and cold-start time, and a route that neither signs nor reads
 // a chain has no use for it (issue 18).
 var chainFunctions = map[string]bool{
-	"audit-anchor": true, "cold-payouts-cancel": true, "cold-payouts-create": true, "cold-payouts-get": true, "cold-payouts-qr": true,
-	"cold-payouts-sign": true, "deposits-watch": true, "hot-key-rotate": true, "sweeps": true,
+	"audit-anchor": true, "cold-payouts-create": true, "cold-payouts-sign": true, "deposits-watch": true, "hot-key-rotate": true, "sweeps": true,
 	"withdrawals-track": true, "withdrawals-worker": true,
 }
 

@@ -117,7 +117,15 @@ func withTags(flags, tags []string) []string {
 // returns the INIT duration the emulator reports and the duration of that
 // first invocation.
 func coldStart(rie, bootstrap string, env map[string]string) (time.Duration, time.Duration, error) {
-	r, err := devstack.StartRIE(rie, bootstrap, env)
+	// A port taken between its choice and the emulator's bind stops the
+	// emulator at once (devstack.StartRIE): start again on fresh ports.
+	var r *devstack.RIE
+	var err error
+	for try := 0; try < 3; try++ {
+		if r, err = devstack.StartRIE(rie, bootstrap, env); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return 0, 0, err
 	}

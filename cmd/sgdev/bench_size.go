@@ -38,8 +38,8 @@ type floor struct {
 	links string
 }
 
-// floors are the classes of function; floorClass sorts a function into
-// one.
+// floors are the classes of function; functionClass sorts a function
+// into one, floorClass reads a floor's class back from what it links.
 var floors = []floor{
 	{"store", nil, "DynamoDB client"},
 	{"http", []string{"floor_validator"}, "DynamoDB + validator/v10"},
@@ -54,7 +54,7 @@ const (
 	gethModule      = "github.com/ethereum/go-ethereum"
 )
 
-// floorClass is the class of a binary that links mods: go-ethereum makes it
+// floorClass is the class of a floor binary that links mods: go-ethereum makes it
 // a chain binary, validator an HTTP one, DynamoDB alone a store one; with
 // none of them its floor is the bare function ("bare").
 func floorClass(mods map[string]bool) string {
@@ -69,6 +69,36 @@ func floorClass(mods map[string]bool) string {
 		return "store"
 	}
 	return "bare"
+}
+
+// functionClass is the class of a function: its floor holds what it must
+// link, not what it does. go-ethereum makes it a chain function (only
+// those link it: TestOnlyChainFunctionsLinkGoEthereum), serving HTTP (its
+// main starts through httpfn.Start) an HTTP one, which must validate
+// requests; a job or consumer that links validator all the same is over
+// its floor by that much, which is ours to cut.
+func functionClass(mods map[string]bool, servesHTTP bool) string {
+	switch geth := mods[gethModule]; {
+	case geth && servesHTTP:
+		return "chain-http"
+	case geth:
+		return "chain"
+	case servesHTTP:
+		return "http"
+	case mods[dynamoModule]:
+		return "store"
+	}
+	return "bare"
+}
+
+// servesHTTP says whether function name serves an HTTP or WebSocket route:
+// its main starts through httpfn.Start (core.Start takes no HTTP handler).
+func servesHTTP(root, name string) (bool, error) {
+	b, err := os.ReadFile(filepath.Join(root, "functions", name, "main.go"))
+	if err != nil {
+		return false, err
+	}
+	return strings.Contains(string(b), "httpfn.Start("), nil
 }
 
 // linkedModules are the modules a Go binary was built from (go version -m).
@@ -205,7 +235,7 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		size          int64
 		p50, bare50   time.Duration
 		first50       time.Duration // the first invocation, after init
-		class         string        // its floor's (floorClass)
+		class         string        // its floor's (functionClass)
 		err           error
 		sizeOK, ratOK bool
 		ratio         float64
@@ -219,8 +249,11 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		if r.err = goBuild(root, pkg, arm, "linux", "arm64"); r.err == nil {
 			r.size = fileSize(arm)
 			var mods map[string]bool
+			var serves bool
 			if mods, r.err = linkedModules(arm); r.err == nil {
-				r.class = floorClass(mods)
+				if serves, r.err = servesHTTP(root, n); r.err == nil {
+					r.class = functionClass(mods, serves)
+				}
 			}
 		}
 		boot := arm
@@ -248,8 +281,9 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("answer it at once; a job runs once; a queue consumer gets no records). Work a function defers from init to its first\n")
 	fmt.Printf("use (the hot key, the chain id: fn.Reloading) is paid there, so init and 1st invoke together show where it went.\n\n")
 	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
-	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is read from the modules it\n")
-	fmt.Printf("links (go version -m); its ratio over its class's floor is our code's share, the floor the libraries'.\n\n")
+	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is what it must link: chain if it\n")
+	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route (starts through httpfn.Start); its ratio\n")
+	fmt.Printf("over its class's floor is our code's share, the floor the libraries'.\n\n")
 	fmt.Printf("| %-10s | %-44s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(12), dashes(46), dashes(11), dashes(15), dashes(15), dashes(8))
 	for _, f := range floorRows {

@@ -83,3 +83,35 @@ func TestFloorClassOfABareBinary(t *testing.T) {
 		t.Errorf("class %q, want bare", got)
 	}
 }
+
+// A function's floor is what it must link: a job that links validator
+// (which only request handling needs) is measured against the store
+// floor, so the validator's init shows as ours to cut, not the libraries'.
+func TestFunctionClassIsWhatAFunctionMustLink(t *testing.T) {
+	job := map[string]bool{dynamoModule: true, validatorModule: true}
+	chain := map[string]bool{dynamoModule: true, validatorModule: true, gethModule: true}
+	for _, c := range []struct {
+		mods   map[string]bool
+		serves bool
+		want   string
+	}{
+		{job, false, "store"},
+		{job, true, "http"},
+		{chain, false, "chain"},
+		{chain, true, "chain-http"},
+		{map[string]bool{}, false, "bare"},
+	} {
+		if got := functionClass(c.mods, c.serves); got != c.want {
+			t.Errorf("functionClass(%v, serves HTTP %v) = %q, want %q", c.mods, c.serves, got, c.want)
+		}
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"transfers-create": true, "ws-connect": true, "reconcile": false, "withdrawals-worker": false} {
+		if got, err := servesHTTP(root, name); err != nil || got != want {
+			t.Errorf("servesHTTP(%s) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package fn
 import (
 	"context"
 
+	"github.com/stablegate/stablegate/shared/streamimage"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -26,7 +28,7 @@ func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			img := dynamo.FromStreamImage(r.Change.NewImage)
+			img := streamimage.Item(r.Change.NewImage)
 			err := st.History.PutHistory(ctx, img)
 			if t, ok := dynamo.TransferFromImage(img); ok && err == nil {
 				err = pub.publish(ctx, t, r.EventName == "INSERT")

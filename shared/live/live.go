@@ -14,11 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/streamimage"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -258,7 +259,7 @@ func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 			continue
 		}
-		if err := s.pushRecord(ctx, r.Change.SequenceNumber, dynamo.FromStreamImage(r.Change.NewImage)); err != nil {
+		if err := s.pushRecord(ctx, r.Change.SequenceNumber, streamimage.Item(r.Change.NewImage)); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 			return resp, nil
 		}

@@ -27,6 +27,8 @@ type RIE struct {
 	logs bytes.Buffer
 	init chan time.Duration
 	done chan time.Duration // each invocation's duration (INVOKE RTDONE)
+	// exited is closed once the emulator has exited and been reaped.
+	exited <-chan struct{}
 }
 
 var (
@@ -37,15 +39,17 @@ var (
 // StartRIE starts rieBin serving bootstrap with env (added to this
 // process's). The emulator's invoke endpoint and its Runtime API (9001 by
 // default) both get free loopback ports, so several can run at once.
+//
+// Another process may take a port between its choice and the emulator's
+// bind, and then the emulator exits at once: StartRIE says so as soon as
+// it has exited, rather than waiting out the port, and callers may start
+// again.
 func StartRIE(rieBin, bootstrap string, env map[string]string) (*RIE, error) {
-	port, err := FreePort()
+	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	apiPort, err := FreePort()
-	if err != nil {
-		return nil, err
-	}
+	port, apiPort := ports[0], ports[1]
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	cmd := exec.Command(rieBin, "--runtime-interface-emulator-address", addr,
 		"--runtime-api-address", fmt.Sprintf("127.0.0.1:%d", apiPort), bootstrap)
@@ -83,11 +87,45 @@ func StartRIE(rieBin, bootstrap string, env map[string]string) (*RIE, error) {
 			}
 		}
 	}()
-	if err := waitPort(port, 20*time.Second); err != nil {
-		r.Stop()
-		return nil, err
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		_ = pw.Close()
+		close(exited)
+	}()
+	r.exited = exited
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			_ = c.Close()
+			return r, nil
+		}
+		select {
+		case <-exited:
+			return nil, fmt.Errorf("rie: the emulator exited before it listened on %s:\n%s", addr, r.Logs())
+		case <-ctx.Done():
+			r.Stop()
+			return nil, fmt.Errorf("rie: port %d not open after 20s", port)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	return r, nil
+}
+
+// freePorts returns n distinct loopback ports nobody listens on now (all
+// held until all are chosen, so no two are the same).
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer func() { _ = l.Close() }()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
 }
 
 // FreePort returns a loopback port nobody listens on now.
@@ -152,6 +190,6 @@ func (r *RIE) Logs() string {
 func (r *RIE) Stop() {
 	if r.cmd.Process != nil {
 		_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL) // ESRCH if it already exited
-		_ = r.cmd.Wait()                                      // reports the kill
+		<-r.exited                                            // the waiter has reaped it
 	}
 }

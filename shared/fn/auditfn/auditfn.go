@@ -31,6 +31,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/stablegate/stablegate/shared/streamimage"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/audit"
@@ -90,7 +92,7 @@ func Projector(log AuditBatchLog, logger *slog.Logger) core.StreamHandler {
 		var order []string
 		groups := map[string][]pending{}
 		for i, r := range ev.Records {
-			e, ok := dynamo.AuditChange(r.EventName, dynamo.FromStreamImage(r.Change.Keys), dynamo.FromStreamImage(r.Change.NewImage), ttlRemoval(r))
+			e, ok := dynamo.AuditChange(r.EventName, streamimage.Item(r.Change.Keys), streamimage.Item(r.Change.NewImage), ttlRemoval(r))
 			if !ok {
 				continue
 			}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/streamimage"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/compliance"
@@ -56,7 +58,7 @@ func MonitorStream(m eventMonitor, log *slog.Logger) core.StreamHandler {
 			if r.EventName != "INSERT" && r.EventName != "MODIFY" {
 				continue
 			}
-			t, ok := dynamo.TransferFromImage(dynamo.FromStreamImage(r.Change.NewImage))
+			t, ok := dynamo.TransferFromImage(streamimage.Item(r.Change.NewImage))
 			if !ok {
 				continue
 			}

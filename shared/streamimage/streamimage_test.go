@@ -1,4 +1,4 @@
-package dynamo
+package streamimage
 
 import (
 	"reflect"
@@ -11,7 +11,7 @@ import (
 // A stream record's image reads as the item it was: every attribute type,
 // nested maps and lists included, so the stream consumers (history,
 // audit, the monitor) read the same values a GetItem would.
-func TestFromStreamImageKeepsEveryType(t *testing.T) {
+func TestItemKeepsEveryType(t *testing.T) {
 	img := map[string]events.DynamoDBAttributeValue{
 		"pk":     events.NewStringAttribute("T#t1"),
 		"amount": events.NewNumberAttribute("1500000"),
@@ -40,7 +40,7 @@ func TestFromStreamImageKeepsEveryType(t *testing.T) {
 			"inner": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"s": &types.AttributeValueMemberS{Value: "deep"}}},
 		}},
 	}
-	if got := FromStreamImage(img); !reflect.DeepEqual(got, want) {
-		t.Fatalf("FromStreamImage:\n got %#v\nwant %#v", got, want)
+	if got := Item(img); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Item:\n got %#v\nwant %#v", got, want)
 	}
 }

@@ -1,13 +1,17 @@
-package dynamo
+// Package streamimage reads a DynamoDB stream record's image, as Lambda
+// delivers it, as the SDK's attribute values, so the stream consumers (the
+// history and audit projectors, the compliance monitor, live updates) read
+// an item the way the store's readers do. It does no I/O.
+package streamimage
 
 import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// FromStreamImage converts a DynamoDB stream record's image, as Lambda
+// Item converts a DynamoDB stream record's image, as Lambda
 // delivers it, to the SDK's attribute values (what the item readers take).
-func FromStreamImage(img map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
+func Item(img map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
 	out := make(map[string]types.AttributeValue, len(img))
 	for k, v := range img {
 		out[k] = fromStream(v)
@@ -34,7 +38,7 @@ func fromStream(v events.DynamoDBAttributeValue) types.AttributeValue {
 		}
 		return &types.AttributeValueMemberL{Value: l}
 	case events.DataTypeMap:
-		return &types.AttributeValueMemberM{Value: FromStreamImage(v.Map())}
+		return &types.AttributeValueMemberM{Value: Item(v.Map())}
 	case events.DataTypeStringSet:
 		return &types.AttributeValueMemberSS{Value: v.StringSet()}
 	case events.DataTypeNumberSet:

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-deliveries", fn.WebhookEndpointsDeliveries) }
+func main() { httpfn.Start("webhook-endpoints-deliveries", hookfn.WebhookEndpointsDeliveries) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-get", fn.WebhookEndpointsGet) }
+func main() { httpfn.Start("webhook-endpoints-get", hookfn.WebhookEndpointsGet) }

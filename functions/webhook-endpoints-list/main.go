@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-list", fn.WebhookEndpointsList) }
+func main() { httpfn.Start("webhook-endpoints-list", hookfn.WebhookEndpointsList) }

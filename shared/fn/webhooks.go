@@ -166,25 +166,14 @@ func webhookRoute(name string, pick func(hookapi.Handlers) httpapi.Handler) Buil
 	}
 }
 
-// The webhook routes (see template.yaml).
+// The webhook routes that seal a secret or queue a delivery (see
+// template.yaml); the ones that only read or remove are in package hookfn.
 func WebhookEndpointsCreate(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return webhookRoute("webhook-endpoints-create", func(h hookapi.Handlers) httpapi.Handler { return h.Create })(ctx, env)
 }
 
-func WebhookEndpointsList(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("webhook-endpoints-list", func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
-}
-
-func WebhookEndpointsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("webhook-endpoints-get", func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
-}
-
 func WebhookEndpointsUpdate(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return webhookRoute("webhook-endpoints-update", func(h hookapi.Handlers) httpapi.Handler { return h.Update })(ctx, env)
-}
-
-func WebhookEndpointsDelete(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("webhook-endpoints-delete", func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
 }
 
 func WebhookEndpointsRotate(ctx context.Context, env Env) (httpapi.Handler, error) {
@@ -195,20 +184,8 @@ func WebhookEndpointsTest(ctx context.Context, env Env) (httpapi.Handler, error)
 	return webhookRoute("webhook-endpoints-test", func(h hookapi.Handlers) httpapi.Handler { return h.Test })(ctx, env)
 }
 
-func WebhookEndpointsDeliveries(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("webhook-endpoints-deliveries", func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
-}
-
 func WebhookEndpointsReplay(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return webhookRoute("webhook-endpoints-replay", func(h hookapi.Handlers) httpapi.Handler { return h.Replay })(ctx, env)
-}
-
-func EventsList(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("events-list", func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
-}
-
-func EventsGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return webhookRoute("events-get", func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
 }
 
 // WebhooksDeliver builds the delivery worker: each message is one

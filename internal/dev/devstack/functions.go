@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
 
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 
@@ -88,16 +89,16 @@ var Functions = map[string]fn.Builder{
 	"checkout-receipt":      fn.CheckoutReceipt,
 
 	"webhook-endpoints-create":     fn.WebhookEndpointsCreate,
-	"webhook-endpoints-list":       fn.WebhookEndpointsList,
-	"webhook-endpoints-get":        fn.WebhookEndpointsGet,
+	"webhook-endpoints-list":       hookfn.WebhookEndpointsList,
+	"webhook-endpoints-get":        hookfn.WebhookEndpointsGet,
 	"webhook-endpoints-update":     fn.WebhookEndpointsUpdate,
-	"webhook-endpoints-delete":     fn.WebhookEndpointsDelete,
+	"webhook-endpoints-delete":     hookfn.WebhookEndpointsDelete,
 	"webhook-endpoints-rotate":     fn.WebhookEndpointsRotate,
 	"webhook-endpoints-test":       fn.WebhookEndpointsTest,
-	"webhook-endpoints-deliveries": fn.WebhookEndpointsDeliveries,
+	"webhook-endpoints-deliveries": hookfn.WebhookEndpointsDeliveries,
 	"webhook-endpoints-replay":     fn.WebhookEndpointsReplay,
-	"events-list":                  fn.EventsList,
-	"events-get":                   fn.EventsGet,
+	"events-list":                  hookfn.EventsList,
+	"events-get":                   hookfn.EventsGet,
 
 	// ---- compliance: customers, KYC, tiers, travel rule ----
 	"customers-create":     customerfn.CustomersCreate,

@@ -1,0 +1,61 @@
+// Package hookfn wires the webhook routes that only read or remove what
+// is stored: the endpoints (list, get, delete), an endpoint's delivery log,
+// and the events (list, get). They neither seal a secret nor queue a
+// delivery, so they link no KMS or SQS client (issue 18: a route links
+// what it uses). The routes that do (create, update, rotate, test, replay)
+// are in package fn, with the delivery worker.
+package hookfn
+
+import (
+	"context"
+	"time"
+
+	"github.com/stablegate/stablegate/shared/api/hookapi"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/notify"
+)
+
+// route builds one route over the webhook store alone: no sealer, no
+// queue.
+func route(name string, pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+		st, err := core.Store(env)
+		if err != nil {
+			return nil, err
+		}
+		svc := &notify.Service{Store: st.Webhooks, Now: time.Now}
+		return httpapi.Wrap(name, pick(hookapi.Handlers{Svc: svc, Idem: st.Base})), nil
+	}
+}
+
+// WebhookEndpointsList builds GET /v1/webhook-endpoints.
+func WebhookEndpointsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("webhook-endpoints-list", func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+}
+
+// WebhookEndpointsGet builds GET /v1/webhook-endpoints/{endpoint_id}.
+func WebhookEndpointsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("webhook-endpoints-get", func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+}
+
+// WebhookEndpointsDelete builds DELETE /v1/webhook-endpoints/{endpoint_id}.
+func WebhookEndpointsDelete(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("webhook-endpoints-delete", func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
+}
+
+// WebhookEndpointsDeliveries builds GET /v1/webhook-endpoints/{endpoint_id}/deliveries.
+func WebhookEndpointsDeliveries(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("webhook-endpoints-deliveries", func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
+}
+
+// EventsList builds GET /v1/events.
+func EventsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("events-list", func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
+}
+
+// EventsGet builds GET /v1/events/{event_id}.
+func EventsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return route("events-get", func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
+}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 )
 
-func main() { core.Start("history-projector", fn.HistoryProjector) }
+func main() { core.Start("history-projector", notifyfn.HistoryProjector) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 )
 
-func main() { core.Start("webhooks-deliver", fn.WebhooksDeliver) }
+func main() { core.Start("webhooks-deliver", notifyfn.WebhooksDeliver) }

@@ -11,6 +11,7 @@ import (
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -95,7 +96,7 @@ func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquirin
 	inv := invoiceStoreOf(st)
 	// Events go to the webhooks when WEBHOOK_QUEUE_URL is set; until then
 	// (or while it fails) they wait in the invoices' outboxes.
-	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: Publisher(env), Now: time.Now}
+	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: notifyfn.Publisher(env), Now: time.Now}
 	if withWallets {
 		w, err := walletAPI(ctx, env, true)
 		if err != nil {

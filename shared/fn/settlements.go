@@ -8,6 +8,7 @@ import (
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -61,7 +62,7 @@ func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 		// Paid invoices a freeze kept from settling: the deposit hook parks
 		// them, the settlements-close job settles them once it is lifted.
 		Parked: dynamo.ParkedInvoices{Table: st.Base}, Invoices: invoiceStoreOf(st)}
-	if p, err := WebhookPublisher(env); err == nil {
+	if p, err := notifyfn.WebhookPublisher(env); err == nil {
 		svc.Events = p
 	}
 	return svc, nil

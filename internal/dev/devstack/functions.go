@@ -6,6 +6,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 
@@ -186,7 +187,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 // Consumers maps each queue-consuming function to its builder.
 var Consumers = map[string]fn.SQSBuilder{
 	"withdrawals-worker": chainfn.WithdrawalsWorker,
-	"webhooks-deliver":   fn.WebhooksDeliver,
+	"webhooks-deliver":   notifyfn.WebhooksDeliver,
 }
 
 // WebSocketFunctions maps each WebSocket route's function to its builder.
@@ -199,7 +200,7 @@ var WebSocketFunctions = map[string]livefn.WSBuilder{
 // StreamConsumers maps each DynamoDB stream consumer to its builder.
 var StreamConsumers = map[string]fn.StreamBuilder{
 	"live-notify":       livefn.LiveNotify,
-	"history-projector": fn.HistoryProjector,
+	"history-projector": notifyfn.HistoryProjector,
 	// ---- compliance: deposits and monitoring ----
 	"compliance-monitor": compliancefn.ComplianceMonitor,
 

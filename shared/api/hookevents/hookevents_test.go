@@ -1,11 +1,11 @@
-package hookapi_test
+package hookevents_test
 
 import (
 	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/api/hookapi"
+	"github.com/stablegate/stablegate/shared/api/hookevents"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -45,11 +45,11 @@ func TestTransferEventsAreNamedByStateAndPublishedOncePerChange(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := hookapi.TransferEvents(c.t, c.inserted)
+			got := hookevents.TransferEvents(c.t, c.inserted)
 			if len(got) != len(c.types) {
 				t.Fatalf("%d events %+v; want %v", len(got), got, c.types)
 			}
-			again := hookapi.TransferEvents(c.t, c.inserted)
+			again := hookevents.TransferEvents(c.t, c.inserted)
 			for i, e := range got {
 				if e.Type != c.types[i] || e.OrderingKey != c.t.ID || e.TenantID != c.t.TenantID {
 					t.Errorf("event %d: %s key %s", i, e.Type, e.OrderingKey)
@@ -66,7 +66,7 @@ func TestTransferEventsAreNamedByStateAndPublishedOncePerChange(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, t2 := range []sg.Transfer{deposit, posted, payout, broadcast} {
-		for _, e := range hookapi.TransferEvents(t2, true) {
+		for _, e := range hookevents.TransferEvents(t2, true) {
 			ids[e.ID] = true
 		}
 	}
@@ -93,7 +93,7 @@ func TestSubscribedMatchesTypesGroupsAndAll(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := hookapi.Subscribed(c.eps, c.typ); got != c.want {
+			if got := hookevents.Subscribed(c.eps, c.typ); got != c.want {
 				t.Fatalf("Subscribed(%v) = %v", c.typ, got)
 			}
 		})

@@ -1,23 +1,23 @@
-package fn
+package notifyfn
 
 import (
 	"context"
 
-	"github.com/stablegate/stablegate/shared/streamimage"
-
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/streamimage"
 )
 
 // HistoryProjector builds the stream consumer that writes each transfer
 // record's history lines under the wallets it touches, and publishes its
-// transfer and payout webhook events (hookapi.TransferEvents: ids derived
+// transfer and payout webhook events (hookevents.TransferEvents: ids derived
 // from the state change, so a redelivered record publishes nothing twice;
 // ordered per transfer, as the stream orders one item's changes) when
 // WEBHOOK_QUEUE_URL is set, to tenants with an endpoint that takes them.
-func HistoryProjector(ctx context.Context, env Env) (StreamHandler, error) {
-	st, err := Store(env)
+func HistoryProjector(ctx context.Context, env Env) (core.StreamHandler, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}

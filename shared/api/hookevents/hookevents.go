@@ -1,4 +1,8 @@
-package hookapi
+// Package hookevents makes the transfer and payout webhook events from a
+// transfer's stream record. It is apart from package hookapi (the webhook
+// routes) so that the history projector, which publishes them, links no
+// request handling (issue 18).
+package hookevents
 
 import (
 	"crypto/sha256"
@@ -6,7 +10,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/api/transferview"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -36,7 +40,7 @@ func TransferEvents(t sg.Transfer, inserted bool) []sg.WebhookEvent {
 	if t.TenantID == "" || t.TenantID == sg.PlatformTenant || t.ID == "" || t.Type == sg.TransferFloat {
 		return nil
 	}
-	data, err := json.Marshal(api.ViewTransfer(t))
+	data, err := json.Marshal(transferview.Of(t))
 	if err != nil {
 		return nil
 	}

@@ -15,16 +15,17 @@ import (
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
-// route builds one route over the cold payouts' store alone.
-func route(name string, pick func(coldapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		st, err := core.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		svc := &coldapi.Service{Store: st.Cold, Now: time.Now}
-		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
+// handlers serve the cold payouts over their store alone.
+func handlers(_ context.Context, env core.Env) (coldapi.Handlers, error) {
+	st, err := core.Store(env)
+	if err != nil {
+		return coldapi.Handlers{}, err
 	}
+	return coldapi.Handlers{Cold: &coldapi.Service{Store: st.Cold, Now: time.Now}}, nil
+}
+
+func route(name string, pick func(coldapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return httpfn.Route(name, handlers, pick)
 }
 
 // ColdPayoutsGet builds GET /v1/platform/cold-payouts/{bundle_id}.

@@ -43,13 +43,10 @@ func CustodyService(env core.Env) (*custody.Service, error) {
 }
 
 func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) httpfn.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return httpfn.Route(name, func(_ context.Context, env core.Env) (api.Custody, error) {
 		svc, err := CustodyService(env)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Wrap(name, pick(api.Custody{Svc: svc})), nil
-	}
+		return api.Custody{Svc: svc}, err
+	}, pick)
 }
 
 // The custody endpoints, one function each (see template.yaml).

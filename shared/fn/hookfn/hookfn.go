@@ -17,17 +17,18 @@ import (
 	"github.com/stablegate/stablegate/shared/notify"
 )
 
-// route builds one route over the webhook store alone: no sealer, no
+// handlers serve the webhook routes over the store alone: no sealer, no
 // queue.
-func route(name string, pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		st, err := core.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		svc := &notify.Service{Store: st.Webhooks, Now: time.Now}
-		return httpapi.Wrap(name, pick(hookapi.Handlers{Svc: svc, Idem: st.Base})), nil
+func handlers(_ context.Context, env core.Env) (hookapi.Handlers, error) {
+	st, err := core.Store(env)
+	if err != nil {
+		return hookapi.Handlers{}, err
 	}
+	return hookapi.Handlers{Svc: &notify.Service{Store: st.Webhooks, Now: time.Now}, Idem: st.Base}, nil
+}
+
+func route(name string, pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return httpfn.Route(name, handlers, pick)
 }
 
 // WebhookEndpointsList builds GET /v1/webhook-endpoints.

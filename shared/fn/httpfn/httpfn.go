@@ -23,6 +23,20 @@ type Env = core.Env
 // Builder makes an HTTP function's handler from its environment.
 type Builder func(ctx context.Context, env Env) (httpapi.Handler, error)
 
+// Route builds the route name of a family of routes that share their
+// handlers: handlers makes them from the environment, pick chooses this
+// route's, and the result is wrapped (httpapi.Wrap: errors, rate limits,
+// panics).
+func Route[H any](name string, handlers func(ctx context.Context, env Env) (H, error), pick func(H) httpapi.Handler) Builder {
+	return func(ctx context.Context, env Env) (httpapi.Handler, error) {
+		h, err := handlers(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Wrap(name, pick(h)), nil
+	}
+}
+
 // Start builds the handler once, at init, turns on the rate limits and
 // hands the handler to the Lambda runtime. H is httpapi.Handler, or the
 // WebSocket routes' handler type.

@@ -1,8 +1,12 @@
 package httpfn
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
 func envOf(m map[string]string) Env { return func(k string) string { return m[k] } }
@@ -55,5 +59,30 @@ func TestRateLimitsFromTheEnvironment(t *testing.T) {
 				t.Fatalf("default limit = %+v, want rate 2.5 burst 10", rl.Default)
 			}
 		})
+	}
+}
+
+// A route of a family is its handlers' pick, wrapped; a failure to build
+// the handlers fails the function's init instead of serving without them.
+func TestRouteBuildsThePickedHandler(t *testing.T) {
+	type family struct{ a, b httpapi.Handler }
+	answer := func(code int) httpapi.Handler {
+		return func(context.Context, httpapi.Request) (httpapi.Response, error) {
+			return httpapi.Response{StatusCode: code}, nil
+		}
+	}
+	built := func(context.Context, Env) (family, error) { return family{a: answer(201), b: answer(202)}, nil }
+	h, err := Route("b-route", built, func(f family) httpapi.Handler { return f.b })(context.Background(), envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := h(context.Background(), httpapi.Request{})
+	if err != nil || resp.StatusCode != 202 {
+		t.Fatalf("answer %d, %v; want the picked handler's 202", resp.StatusCode, err)
+	}
+
+	broken := func(context.Context, Env) (family, error) { return family{}, errors.New("no table") }
+	if h, err := Route("b-route", broken, func(f family) httpapi.Handler { return f.b })(context.Background(), envOf(nil)); err == nil || h != nil {
+		t.Fatalf("a failed build gave a handler (%v) and error %v", h != nil, err)
 	}
 }

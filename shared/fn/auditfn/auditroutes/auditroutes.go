@@ -13,14 +13,17 @@ import (
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
-func route(name string, pick func(auditapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		svc, err := auditfn.Service(env)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Wrap(name, pick(auditapi.Handlers{Log: svc})), nil
+// handlers serve the audit routes over the chain.
+func handlers(_ context.Context, env core.Env) (auditapi.Handlers, error) {
+	svc, err := auditfn.Service(env)
+	if err != nil {
+		return auditapi.Handlers{}, err
 	}
+	return auditapi.Handlers{Log: svc}, nil
+}
+
+func route(name string, pick func(auditapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return httpfn.Route(name, handlers, pick)
 }
 
 // AuditList builds GET /v1/audit.

@@ -2,8 +2,8 @@
 package main
 
 import (
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/customerfn"
 )
 
-func main() { core.Start("kyc-expire", customerfn.KYCExpireJob) }
+func main() { core.Start("kyc-expire", compliancefn.KYCExpireJob) }

@@ -172,7 +172,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sanctions-refresh": compliancefn.SanctionsRefresh,
 
 	// ---- compliance: customers, KYC, tiers, travel rule ----
-	"kyc-expire": customerfn.KYCExpireJob,
+	"kyc-expire": compliancefn.KYCExpireJob,
 
 	// ---- compliance: audit ----
 	"audit-anchor": anchorfn.AuditAnchor,

@@ -63,10 +63,6 @@ func custLoopback(host string) bool {
 	return host == "127.0.0.1" || host == "localhost" || host == "::1"
 }
 
-// kycExpireBatch is how many verifications one pass of the expiry job
-// moves; the job runs passes until one moves none (or its time is short).
-const kycExpireBatch = 100
-
 // CustomerHandlers builds the customer, KYC and compliance-view routes'
 // handlers over the table (TABLE_NAME; ENVELOPE_KEY_ID for the routes
 // that read or write PII; the KYC provider's variables for the KYC routes).
@@ -184,36 +180,6 @@ func TravelRuleAttach(ctx context.Context, env core.Env) (httpapi.Handler, error
 // TravelRuleExport builds the travel-rule-export function.
 func TravelRuleExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })(ctx, env)
-}
-
-// KYCExpireJob builds the scheduled job that moves verifications past
-// their expiry to expired (the sparse expiry index, never a scan): passes
-// of kycExpireBatch until one moves none, for at most 50 seconds.
-func KYCExpireJob(ctx context.Context, env core.Env) (core.Job, error) {
-	st, err := core.Store(env)
-	if err != nil {
-		return nil, err
-	}
-	log := obs.NewLogger(os.Stdout, "kyc-expire")
-	cus := &compliance.Customers{Store: st.Customers, Now: time.Now, Log: log}
-	kyc := &compliance.KYC{Customers: cus}
-	return func(ctx context.Context) (any, error) {
-		total := 0
-		deadline := time.Now().Add(50 * time.Second)
-		for time.Now().Before(deadline) {
-			n, err := kyc.ExpireDue(ctx, kycExpireBatch)
-			total += n
-			if err != nil {
-				log.Error("kyc expiry failed", "expired", total, "error", err.Error())
-				return map[string]int{"expired": total}, err
-			}
-			if n == 0 {
-				break
-			}
-		}
-		log.Info("kyc verifications expired", "count", total)
-		return map[string]int{"expired": total}, nil
-	}, nil
 }
 
 // SealedKit is the compliance kit over st with the envelope sealer of

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/queue"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -151,12 +151,12 @@ func TestFinding11_LostMessageIsRedrivenAndRefusalsSendNone(t *testing.T) {
 	if got := messagesFor(t, q); got[r.Transfer.ID] != 1 {
 		t.Fatalf("messages after create: %v", got) // and now it is lost: drained, never processed
 	}
-	if n, err := fn.Redrive(ctx, w, st, time.Now().Add(-time.Hour)); err != nil {
+	if n, err := pipefn.Redrive(ctx, w, st, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	} else if got := messagesFor(t, q); n != 0 && got[r.Transfer.ID] != 0 {
 		t.Fatalf("a fresh withdrawal was queued again as stalled")
 	}
-	n, err := fn.Redrive(ctx, w, st, time.Now().Add(time.Minute))
+	n, err := pipefn.Redrive(ctx, w, st, time.Now().Add(time.Minute))
 	if err != nil || n < 1 {
 		t.Fatalf("redrive: %d %v", n, err)
 	}
@@ -167,7 +167,7 @@ func TestFinding11_LostMessageIsRedrivenAndRefusalsSendNone(t *testing.T) {
 	if _, err := w.Cancel(ctx, ten, r.Transfer.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fn.Redrive(ctx, w, st, time.Now().Add(time.Minute)); err != nil {
+	if _, err := pipefn.Redrive(ctx, w, st, time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if got := messagesFor(t, q); got[r.Transfer.ID] != 0 {

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/queue"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -246,12 +246,12 @@ func TestUnsignedHoldsExpire(t *testing.T) {
 	if _, _, err := w.Advance(context.Background(), ten, r.Transfer.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := fn.ExpireHolds(context.Background(), w, st, time.Now()); err != nil || n != 0 {
+	if n, err := pipefn.ExpireHolds(context.Background(), w, st, time.Now()); err != nil || n != 0 {
 		t.Fatalf("expired early: %d %v", n, err)
 	}
 	later := time.Now().Add(2 * time.Hour)
 	w.Now = func() time.Time { return later }
-	n, err := fn.ExpireHolds(context.Background(), w, st, later)
+	n, err := pipefn.ExpireHolds(context.Background(), w, st, later)
 	if err != nil || n < 1 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 )
 
-func main() { core.Start("holds-expire", fn.HoldsExpireJob) }
+func main() { core.Start("holds-expire", pipefn.HoldsExpireJob) }

@@ -11,23 +11,15 @@ import (
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/notifyfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
-
-// invoiceStore is the acquiring stores over the table (sg.InvoiceStore,
-// sg.InvoicePolicies, sg.FxQuotes).
-type invoiceStore interface {
-	sg.InvoiceStore
-	sg.InvoicePolicies
-	sg.FxQuotes
-}
-
-func invoiceStoreOf(st *dynamo.Store) invoiceStore { return &dynamo.Invoices{Table: st.Base} }
 
 // Rates reads FX_RATES ("EUR=0.92,GBP=0.79"; the template's FxRates, which
 // the local stack sets to fixed rates tests can price in).
@@ -45,7 +37,7 @@ func Rates(env Env) (*fxrate.Static, error) {
 func paymentNetworks(env Env) (map[sg.Chain]sg.Network, error) {
 	out := map[sg.Chain]sg.Network{}
 	for _, c := range sg.Chains {
-		net, ok, err := Network(env, c)
+		net, ok, err := core.Network(env, c)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +85,7 @@ func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquirin
 	if err != nil {
 		return nil, nil, err
 	}
-	inv := invoiceStoreOf(st)
+	inv := pipefn.InvoiceStore(st)
 	// Events go to the webhooks when WEBHOOK_QUEUE_URL is set; until then
 	// (or while it fails) they wait in the invoices' outboxes.
 	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: notifyfn.Publisher(env), Now: time.Now}
@@ -117,7 +109,7 @@ func InvoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
-	nf, err := networkFees(env)
+	nf, err := pipefn.NetworkFees(env)
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
@@ -223,7 +215,7 @@ func InvoiceListener(ctx context.Context, env Env) (sg.DepositListener, error) {
 	if err != nil {
 		return nil, err
 	}
-	stl, err := SettlementService(env, st)
+	stl, err := pipefn.SettlementService(env, st)
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,9 @@ import (
 // Tron's functions live here, not in chainfn: Tron needs no chain library,
 // so the Tron deposit watcher does not link go-ethereum.
 
-// tronConfig is the Tron network (fn.Network) with its API client and token.
+// tronConfig is the Tron network (core.Network) with its API client and token.
 func TronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
-	net, ok, err := Network(env, sg.Tron)
+	net, ok, err := core.Network(env, sg.Tron)
 	if err != nil || !ok {
 		return net, nil, address.Account{}, false, err
 	}

@@ -4,27 +4,24 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
-	"github.com/stablegate/stablegate/shared/fn/hookfn"
-	"github.com/stablegate/stablegate/shared/fn/notifyfn"
-
-	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
-
-	"github.com/stablegate/stablegate/shared/fn/coldfn"
-	"github.com/stablegate/stablegate/shared/fn/livefn"
-
-	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
-
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
+	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/coldfn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
+	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
+	"github.com/stablegate/stablegate/shared/fn/livefn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -158,7 +155,7 @@ var Functions = map[string]fn.Builder{
 // or by tests locally; EventBridge runs them on AWS).
 var ScheduledJobs = map[string]fn.JobBuilder{
 	"reconcile":      fn.ReconcileJob,
-	"holds-expire":   fn.HoldsExpireJob,
+	"holds-expire":   pipefn.HoldsExpireJob,
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/api/refundends"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -20,10 +21,15 @@ import (
 // OpRefund names refunds in idempotency records.
 const OpRefund = "invoices.refund"
 
-// InvoiceReader reads the tenant's invoice with its payments.
-type InvoiceReader interface {
-	Invoice(ctx context.Context, tenant, id string) (sg.Invoice, error)
-}
+// InvoiceReader reads a tenant's invoice (package refundends).
+type InvoiceReader = refundends.InvoiceReader
+
+// RefundEnds gives back what a refund took when its payout ended unpaid
+// (package refundends).
+type RefundEnds = refundends.RefundEnds
+
+// TransfersByKey finds a withdrawal by the hash of its idempotency key.
+type TransfersByKey = refundends.TransfersByKey
 
 // Refunds serves POST /v1/invoices/{invoice_id}/refunds: a full or
 // partial refund, paid back through the withdrawal pipeline (its policy,

@@ -35,9 +35,9 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// ethereumConfig is the Ethereum network (fn.Network) with its token.
+// ethereumConfig is the Ethereum network (core.Network) with its token.
 func ethereumConfig(env fn.Env) (sg.Network, common.Address, bool, error) {
-	net, ok, err := fn.Network(env, sg.Ethereum)
+	net, ok, err := core.Network(env, sg.Ethereum)
 	if err != nil || !ok {
 		return net, common.Address{}, false, err
 	}

@@ -35,7 +35,7 @@ func (h hotLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, 
 func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error) {
 	served := false
 	for _, c := range sg.Chains {
-		_, ok, err := fn.Network(env, c)
+		_, ok, err := core.Network(env, c)
 		if err != nil {
 			return nil, err
 		}

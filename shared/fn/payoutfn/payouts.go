@@ -17,6 +17,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -78,11 +79,11 @@ func Unscreened(p ledger.Payout) ledger.Payout {
 	return p
 }
 
-// Withdrawals is the withdrawal pipeline (fn.WithdrawalsService, whose
+// Withdrawals is the withdrawal pipeline (pipefn.WithdrawalsService, whose
 // Settler keeps the tier limits) with the compliance policy step and the
 // kit it was built from. The chains' payouts are chainfn's to add.
 func Withdrawals(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *compliancefn.Kit, error) {
-	w, st, err := fn.WithdrawalsService(env)
+	w, st, err := pipefn.WithdrawalsService(env)
 	if err != nil {
 		return nil, nil, nil, err
 	}

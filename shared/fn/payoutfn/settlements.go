@@ -11,6 +11,7 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -50,7 +51,7 @@ func withdrawalsAndSettlements(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc, err := fn.SettlementService(env, st)
+	svc, err := pipefn.SettlementService(env, st)
 	return w, st, svc, err
 }
 

@@ -29,7 +29,7 @@ import (
 // who cannot also rewrite the anchors). It returns the anchor address too
 // (zero for the log).
 func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
-	net, ok, err := fn.Network(env, sg.Ethereum)
+	net, ok, err := core.Network(env, sg.Ethereum)
 	if err != nil {
 		return nil, "", err
 	}

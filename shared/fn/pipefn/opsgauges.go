@@ -1,4 +1,4 @@
-package fn
+package pipefn
 
 // ---- ops: the gauges the alarms watch, written by the holds-expire job ----
 
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -34,7 +35,7 @@ func EmitOpsGauges(ctx context.Context, env Env, wd oldestOpen, books sg.LedgerS
 	}
 	m.EmitDims(nil, [][]string{{"Function"}}, obs.Metric{Name: "OldestOpenWithdrawalAge", Unit: "Seconds", Value: age})
 	for _, c := range sg.Chains {
-		if _, served, err := Network(env, c); err != nil || !served {
+		if _, served, err := core.Network(env, c); err != nil || !served {
 			continue
 		}
 		b, err := books.AccountBalance(ctx, sg.SystemAccount(sg.SysHotWallet, c, sg.USDT), 0)

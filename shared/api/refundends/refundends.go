@@ -1,4 +1,9 @@
-package settlementapi
+// Package refundends gives back what a refund took when its payout ended
+// without paying: the withdrawal pipeline's settler hears of every payout
+// that ends, in whichever function ends it (the worker, the tracker, a
+// cancel, an approver, the expiry). It is apart from the settlement routes
+// so those jobs link no request handling (issue 18).
+package refundends
 
 import (
 	"context"
@@ -9,6 +14,11 @@ import (
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
+
+// InvoiceReader reads a tenant's invoice.
+type InvoiceReader interface {
+	Invoice(ctx context.Context, tenant, id string) (sg.Invoice, error)
+}
 
 // TransfersByKey finds a withdrawal by the hash of its idempotency key.
 type TransfersByKey interface {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -27,7 +29,6 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/ledger"
@@ -217,7 +218,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 		}
 		return os.Getenv(k)
 	}
-	active, err := fn.KMSSigner(ctx, env)
+	active, err := hotkeyfn.KMSSigner(ctx, env)
 	if err != nil || active.KeyID != rot.NewKey {
 		t.Fatalf("functions would sign with %v (%v); want the new key", active, err)
 	}

@@ -279,7 +279,7 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("cold start (INIT, aws-lambda-rie, %d runs each, alternating with a bare aws-lambda-go function) built for %s;\n", runs, initArch)
 	fmt.Printf("1st invoke: the first invocation after that init (INVOKE RTDONE), with the bench's event (an HTTP GET /bench: most routes\n")
 	fmt.Printf("answer it at once; a job runs once; a queue consumer gets no records). Work a function defers from init to its first\n")
-	fmt.Printf("use (the hot key, the chain id: fn.Reloading) is paid there, so init and 1st invoke together show where it went.\n\n")
+	fmt.Printf("use (the hot key, the chain id: hotkeyfn.Reloading) is paid there, so init and 1st invoke together show where it went.\n\n")
 	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
 	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is what it must link: chain if it\n")
 	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route (starts through httpfn.Start); its ratio\n")

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/reconfn"
 )
 
-func main() { core.Start("reconcile", fn.ReconcileJob) }
+func main() { core.Start("reconcile", reconfn.ReconcileJob) }

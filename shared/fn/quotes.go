@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
@@ -26,13 +28,13 @@ func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	served, err := ServedChains(ctx, env)
+	served, err := hotkeyfn.ServedChains(ctx, env)
 	if err != nil {
 		return nil, err
 	}
 	quoters := map[sg.Chain]sg.FeeQuoter{}
 	for _, c := range served {
-		u, hc, err := ChainHTTP(env, c.Net)
+		u, hc, err := hotkeyfn.ChainHTTP(env, c.Net)
 		if err != nil {
 			return nil, err
 		}

@@ -1,16 +1,7 @@
 package fn
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"time"
-
-	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
-
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/obs"
-	"github.com/stablegate/stablegate/shared/recon"
 )
 
 // Job is a scheduled function's handler (core.Job).
@@ -18,44 +9,3 @@ type Job = core.Job
 
 // JobBuilder makes a scheduled function's handler.
 type JobBuilder = core.JobBuilder
-
-// ReconcileJob builds the scheduled platform-wide run: it logs the report
-// and emits the number of differences as a metric to alarm on. Chains with
-// an endpoint configured have their on-chain holdings compared too. A
-// tenant too large for one invocation is read on by the next ones from its
-// checkpoint (ledgerfn.ScheduledReconStore).
-func ReconcileJob(ctx context.Context, env Env) (Job, error) {
-	return JobOnHotKey(reconcileJob)(ctx, env)
-}
-
-func reconcileJob(ctx context.Context, env Env) (Job, error) {
-	st, err := Store(env)
-	if err != nil {
-		return nil, err
-	}
-	chains, err := onChainReaders(ctx, env, st)
-	if err != nil {
-		return nil, err
-	}
-	log := obs.NewLogger(os.Stdout, "reconcile")
-	metrics := obs.NewMetrics(os.Stdout, "Stablegate", "reconcile")
-	rs := ledgerfn.ScheduledReconStore(st)
-	return func(ctx context.Context) (any, error) {
-		r, err := recon.Platform(ctx, rs, time.Now(), chains)
-		if err != nil {
-			return nil, err
-		}
-		diffs := 0
-		for _, c := range r.Checks {
-			diffs += c.Count()
-		}
-		b, _ := json.Marshal(r)
-		if r.OK {
-			log.Info("reconciliation ok", "checks", len(r.Checks))
-		} else {
-			log.Error("reconciliation found differences", "differences", diffs, "report", string(b))
-		}
-		metrics.Emit("schedule", obs.Metric{Name: "ReconciliationDifferences", Unit: "Count", Value: int64(diffs)})
-		return r, nil
-	}, nil
-}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn/core"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -25,7 +27,7 @@ func TronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) 
 		return net, nil, address.Account{}, false, err
 	}
 	token, _ := address.Parse(sg.Tron, net.Token)
-	u, hc, err := ChainHTTP(env, net)
+	u, hc, err := hotkeyfn.ChainHTTP(env, net)
 	if err != nil {
 		return net, nil, address.Account{}, false, err
 	}
@@ -44,7 +46,7 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 	if err != nil {
 		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
 	}
-	signer, err := KMSSigner(ctx, env)
+	signer, err := hotkeyfn.KMSSigner(ctx, env)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stablegate/stablegate/shared/fn/reconfn"
+
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
@@ -154,7 +156,7 @@ var Functions = map[string]fn.Builder{
 // ScheduledJobs maps each scheduled function to its builder (run by hand
 // or by tests locally; EventBridge runs them on AWS).
 var ScheduledJobs = map[string]fn.JobBuilder{
-	"reconcile":      fn.ReconcileJob,
+	"reconcile":      reconfn.ReconcileJob,
 	"holds-expire":   pipefn.HoldsExpireJob,
 	"deposits-watch": chainfn.DepositsWatch,
 	"sweeps":         chainfn.Sweeps,

@@ -30,7 +30,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
+	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -135,12 +135,12 @@ func invocation(o options) error {
 	case "step":
 		// ---- reconckpt: the scheduled job's own run, its checkpoint in the table ----
 		// One invocation of the reconcile function: recon.Platform over the
-		// store the job wires (ledgerfn.ScheduledReconStore), with the deadline
+		// store the job wires (reconstore.Scheduled), with the deadline
 		// Lambda gives it (the budget, plus the margin the run keeps for
 		// its report and the checkpoint's save).
 		recon.DeadlineMargin = o.margin
 		jctx, cancel := context.WithDeadline(ctx, start.Add(o.budget+recon.DeadlineMargin))
-		r, err := recon.Platform(jctx, ledgerfn.ScheduledReconStore(st), now, nil)
+		r, err := recon.Platform(jctx, reconstore.Scheduled(st), now, nil)
 		cancel()
 		if err != nil {
 			return err
@@ -376,7 +376,7 @@ func run(o options) error {
 		defer func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &o.table}) }()
 	}
 	fmt.Printf("\nEach invocation is a process of its own, as Lambda runs the scheduled function: the reconcile job's run (recon.Platform\n")
-	fmt.Printf("over ledgerfn.ScheduledReconStore) with a deadline %s + %s away; it reads the journal until %s before it (production's\n", o.budget, o.margin, o.margin)
+	fmt.Printf("over reconstore.Scheduled) with a deadline %s + %s away; it reads the journal until %s before it (production's\n", o.budget, o.margin, o.margin)
 	fmt.Printf("margin is %s; DynamoDB Local serves the Queries a cut-off step abandons to the end, on the same cores), then saves its\n", recon.DeadlineMargin)
 	fmt.Printf("checkpoint in the table (where each of its %d key ranges stopped, the running sums per wallet account; in pieces\n", recon.Segments)
 	fmt.Println("of at most 350 KB) for the next invocation, which reads it back and reads on; the run that finishes clears it.")

@@ -9,7 +9,7 @@ import (
 )
 
 // Dial connects to a node's HTTP JSON-RPC at url through hc (the chain's
-// failover pool's client, fn.ChainHTTP, spreads the calls over several
+// failover pool's client, hotkeyfn.ChainHTTP, spreads the calls over several
 // providers).
 func Dial(ctx context.Context, url string, hc *http.Client) (*ethclient.Client, error) {
 	rc, err := rpc.DialOptions(ctx, url, rpc.WithHTTPClient(hc))

@@ -14,6 +14,8 @@ import (
 	"time"
 	_ "time/tzdata" // policy time windows name IANA zones
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 
@@ -52,11 +54,11 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 		return nil, nil, token, err
 	}
 	rpc := net.RPC[0]
-	signer, err := fn.KMSSigner(ctx, env)
+	signer, err := hotkeyfn.KMSSigner(ctx, env)
 	if err != nil {
 		return nil, nil, token, err
 	}
-	u, hc, err := fn.ChainHTTP(env, net)
+	u, hc, err := hotkeyfn.ChainHTTP(env, net)
 	if err != nil {
 		return nil, nil, token, err
 	}
@@ -101,7 +103,9 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 // Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
 // FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts) and
 // TOKEN_LAYOUT_ETHEREUM, if set, the token's storage layout for access lists.
-func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) { return fn.JobOnHotKey(sweeps)(ctx, env) }
+func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+	return hotkeyfn.JobOnHotKey(sweeps)(ctx, env)
+}
 
 func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 	factory := env("FORWARDER_FACTORY_ETHEREUM")
@@ -238,7 +242,7 @@ func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Wi
 // through policy, signing and broadcast (fn.WorkerFor), with the chains'
 // payouts.
 func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
-	return fn.SQSOnHotKey(withdrawalsWorker)(ctx, env)
+	return hotkeyfn.SQSOnHotKey(withdrawalsWorker)(ctx, env)
 }
 
 func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
@@ -259,7 +263,7 @@ func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
 // its receipt, replaces it when stuck and posts or voids it at the end;
 // ended ones leave the list.
 func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
-	return fn.JobOnHotKey(withdrawalsTrack)(ctx, env)
+	return hotkeyfn.JobOnHotKey(withdrawalsTrack)(ctx, env)
 }
 
 func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
@@ -388,7 +392,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, err
 	}
 	l := core.Ledger(st)
-	u, hc, err := fn.ChainHTTP(env, net)
+	u, hc, err := hotkeyfn.ChainHTTP(env, net)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn/core"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -117,7 +119,7 @@ func coldChains(ctx context.Context, env fn.Env, st *dynamo.Store) (map[sg.Chain
 		if err != nil {
 			return nil, err
 		}
-		signer, err := fn.KMSSigner(ctx, env)
+		signer, err := hotkeyfn.KMSSigner(ctx, env)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -386,7 +388,7 @@ const (
 // HOT_SIGNER_KEY_ID (the alias re-pointed at the end) and HOT_KEY_TAG (the
 // tag value the functions' IAM lets them sign and verify under).
 func HotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
-	return fn.JobOnHotKey(hotKeyRotate)(ctx, env)
+	return hotkeyfn.JobOnHotKey(hotKeyRotate)(ctx, env)
 }
 
 func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
@@ -409,7 +411,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, hc, err := fn.ChainHTTP(env, net)
+	u, hc, err := hotkeyfn.ChainHTTP(env, net)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
+
 	"github.com/stablegate/stablegate/shared/api"
-	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/recon"
@@ -51,28 +52,10 @@ func ReconciliationGet(ctx context.Context, env core.Env) (httpapi.Handler, erro
 		if err != nil {
 			return httpapi.Fail(ctx, req, err), nil
 		}
-		r, err := recon.Tenant(ctx, ReconStore(st), p.TenantID, time.Now())
+		r, err := recon.Tenant(ctx, reconstore.For(st), p.TenantID, time.Now())
 		if err != nil {
 			return httpapi.Fail(ctx, req, err), nil
 		}
 		return httpapi.JSON(http.StatusOK, r), nil
 	}), nil
-}
-
-// ReconStore is what reconciliation reads of the stores.
-func ReconStore(st *dynamo.Store) recon.Store {
-	return recon.Store{LedgerReads: st.Ledger, TenantWalletLister: st.Wallets, TrackedReader: st.Watch, Pages: st.Ledger, Balances: st.Ledger,
-		Ranges: st.Ledger, Wallets: st.Wallets} // ---- bigrun: ranged reads ----
-}
-
-// ---- reconckpt: the scheduled run's reads, its checkpoints ----
-
-// ScheduledReconStore is ReconStore for the scheduled job: each tenant's
-// run is kept between invocations (its checkpoint, in the table), and an
-// account that differs is verified against its history before it is
-// reported. The API's read (ReconciliationGet) stays one pass.
-func ScheduledReconStore(st *dynamo.Store) recon.Store {
-	rs := ReconStore(st)
-	rs.History, rs.Checkpoints = st.History, st.Ledger
-	return rs
 }

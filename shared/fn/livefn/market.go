@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 
@@ -26,7 +28,7 @@ import (
 // fee quoters of the served chains, pricing a 100 USDT payout to the hot
 // address at ETH_PRICE_USDT and TRX_PRICE_USDT.
 func MarketPublish(ctx context.Context, env core.Env) (core.Job, error) {
-	return fn.JobOnHotKey(marketPublish)(ctx, env)
+	return hotkeyfn.JobOnHotKey(marketPublish)(ctx, env)
 }
 
 func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
@@ -50,7 +52,7 @@ func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	if c := env("MARKET_CURRENCIES"); c != "" {
 		src.Currencies = strings.Split(c, ",")
 	}
-	served, err := fn.ServedChains(ctx, env)
+	served, err := hotkeyfn.ServedChains(ctx, env)
 	if err != nil {
 		return nil, err
 	}

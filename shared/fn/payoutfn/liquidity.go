@@ -3,6 +3,10 @@ package payoutfn
 import (
 	"context"
 
+	"github.com/stablegate/stablegate/shared/fn/reconfn"
+
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
@@ -45,13 +49,13 @@ func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error)
 		return nil, nil
 	}
 	return lazyLiquidity(core.FirstUse(func(ctx context.Context) (hotLiquidity, error) {
-		served, err := fn.ServedChains(ctx, env)
+		served, err := hotkeyfn.ServedChains(ctx, env)
 		if err != nil {
 			return nil, err
 		}
 		out := hotLiquidity{}
 		for _, c := range served {
-			total, err := fn.HoldingsTotal(env, c)
+			total, err := reconfn.HoldingsTotal(env, c)
 			if err != nil {
 				return nil, err
 			}

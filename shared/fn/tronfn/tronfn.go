@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
@@ -24,7 +26,7 @@ import (
 // address with the hot key (tron.Sweeper). It stops under a platform
 // freeze, as the Ethereum sweeper does.
 func TronSweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
-	return fn.JobOnHotKey(tronSweeps)(ctx, env)
+	return hotkeyfn.JobOnHotKey(tronSweeps)(ctx, env)
 }
 
 // tronHot is what the Tron sweeper and the grant routes start from: the
@@ -41,7 +43,7 @@ func tronHot(ctx context.Context, env fn.Env) (*tron.Grid, address.Account, *dyn
 	if err != nil {
 		return nil, token, nil, nil, err
 	}
-	signer, err := fn.KMSSigner(ctx, env)
+	signer, err := hotkeyfn.KMSSigner(ctx, env)
 	return grid, token, st, signer, err
 }
 

@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 
@@ -50,7 +52,7 @@ func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
 		return nil, "", fmt.Errorf("anchorfn: the anchor key: %w", err)
 	}
 	rpc := net.RPC[0]
-	u, hc, err := fn.ChainHTTP(env, net)
+	u, hc, err := hotkeyfn.ChainHTTP(env, net)
 	if err != nil {
 		return nil, "", err
 	}

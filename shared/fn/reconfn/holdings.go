@@ -1,10 +1,12 @@
-package fn
+package reconfn
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
@@ -70,7 +72,7 @@ func (h chainHoldings) Holdings(ctx context.Context) (sg.Amount, error) {
 
 // onChainReaders builds a holdings reader for every served chain.
 func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chain]recon.OnChain, error) {
-	served, err := ServedChains(ctx, env)
+	served, err := hotkeyfn.ServedChains(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +92,8 @@ func onChainReaders(ctx context.Context, env Env, st *dynamo.Store) (map[sg.Chai
 // MULTICALL_TRON names (a contract answering Multicall3's aggregate3),
 // else the chain's fallback (JSON-RPC batches on Ethereum, the accounts
 // API one address at a time on Tron).
-func HoldingsTotal(env Env, c Served) (func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error), error) {
-	u, hc, err := ChainHTTP(env, c.Net)
+func HoldingsTotal(env Env, c hotkeyfn.Served) (func(ctx context.Context, addrs []address.Account, block *uint64) (sg.Amount, error), error) {
+	u, hc, err := hotkeyfn.ChainHTTP(env, c.Net)
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,7 @@ func TestOnlyLiveFunctionsLinkTheManagementAPI(t *testing.T) {
 // HTTP handler, so these start without httpapi; the list grows as more
 // jobs are split from the routes' packages.
 func TestSplitJobsLinkNoHTTPCode(t *testing.T) {
-	jobs := []string{"compliance-monitor", "sanctions-refresh", "audit-projector", "history-projector", "webhooks-deliver", "kyc-expire", "holds-expire", "reconcile"}
+	jobs := []string{"compliance-monitor", "sanctions-refresh", "audit-projector", "history-projector", "webhooks-deliver", "kyc-expire", "holds-expire", "reconcile", "audit-anchor"}
 	deps := functionDeps(t)
 	for _, name := range jobs {
 		d, ok := deps[name]

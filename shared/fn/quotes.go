@@ -5,12 +5,11 @@ import (
 	"errors"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"os"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
-	"github.com/stablegate/stablegate/shared/fn/core"
-
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"

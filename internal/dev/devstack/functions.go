@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/stablegate/stablegate/shared/fn/reconfn"
-
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
@@ -24,6 +22,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
+	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"

@@ -30,14 +30,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
 	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
-	"github.com/stablegate/stablegate/shared/fn/core"
-
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stablegate/stablegate/shared/address"
@@ -19,6 +15,8 @@ import (
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"

@@ -11,10 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
-	"github.com/stablegate/stablegate/shared/fn/kmsfn"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -27,6 +23,8 @@ import (
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"
 	sg "github.com/stablegate/stablegate/shared/stablegate"

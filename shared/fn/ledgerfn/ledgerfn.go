@@ -9,10 +9,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
-
 	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/recon"
 )

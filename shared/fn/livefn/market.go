@@ -7,14 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/core"
-
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/market"
 	sg "github.com/stablegate/stablegate/shared/stablegate"

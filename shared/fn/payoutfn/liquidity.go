@@ -3,13 +3,11 @@ package payoutfn
 import (
 	"context"
 
-	"github.com/stablegate/stablegate/shared/fn/reconfn"
-
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/holdings"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/recon"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )

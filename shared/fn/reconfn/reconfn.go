@@ -11,10 +11,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
-
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
 	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/recon"
 )

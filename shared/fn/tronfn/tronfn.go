@@ -8,14 +8,13 @@ import (
 	"os"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/airgap"
 	"github.com/stablegate/stablegate/shared/api/grantapi"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	"github.com/stablegate/stablegate/shared/obs"

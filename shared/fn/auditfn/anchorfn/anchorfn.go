@@ -10,15 +10,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
-
-	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/kmsfn"
-
 	"github.com/stablegate/stablegate/shared/anchor"
 	"github.com/stablegate/stablegate/shared/audit"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -30,7 +27,7 @@ import (
 // without, the log only (anchor.Log: a truncation is then found by anyone
 // who cannot also rewrite the anchors). It returns the anchor address too
 // (zero for the log).
-func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
+func Anchorer(ctx context.Context, env core.Env) (sg.Anchorer, string, error) {
 	net, ok, err := core.Network(env, sg.Ethereum)
 	if err != nil {
 		return nil, "", err
@@ -75,8 +72,8 @@ func Anchorer(ctx context.Context, env fn.Env) (sg.Anchorer, string, error) {
 // public key and the node's chain id are read at the first invocation,
 // not at init (issue 18: a cold start makes no network call); a failure is
 // not kept, the next invocation reads again.
-func AuditAnchor(ctx context.Context, env fn.Env) (fn.Job, error) {
-	st, err := fn.Store(env)
+func AuditAnchor(ctx context.Context, env core.Env) (core.Job, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}

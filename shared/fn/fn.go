@@ -22,3 +22,9 @@ type Builder = httpfn.Builder
 func dynamoClient(env Env) (*dynamodb.Client, error) { return core.DynamoClient(env) }
 
 func required(env Env, names ...string) error { return core.Required(env, names...) }
+
+// Job is a scheduled function's handler (core.Job).
+type Job = core.Job
+
+// JobBuilder makes a scheduled function's handler.
+type JobBuilder = core.JobBuilder

@@ -24,21 +24,17 @@ func handlers(_ context.Context, env core.Env) (coldapi.Handlers, error) {
 	return coldapi.Handlers{Cold: &coldapi.Service{Store: st.Cold, Now: time.Now}}, nil
 }
 
-func route(name string, pick func(coldapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return httpfn.Route(name, handlers, pick)
-}
-
 // ColdPayoutsGet builds GET /v1/platform/cold-payouts/{bundle_id}.
 func ColdPayoutsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("cold-payouts-get", func(h coldapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+	return httpfn.Route("cold-payouts-get", handlers, func(h coldapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
 }
 
 // ColdPayoutsQR builds GET /v1/platform/cold-payouts/{bundle_id}/qr/{part}.
 func ColdPayoutsQR(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("cold-payouts-qr", func(h coldapi.Handlers) httpapi.Handler { return h.QR })(ctx, env)
+	return httpfn.Route("cold-payouts-qr", handlers, func(h coldapi.Handlers) httpapi.Handler { return h.QR })(ctx, env)
 }
 
 // ColdPayoutsCancel builds POST /v1/platform/cold-payouts/{bundle_id}/cancel.
 func ColdPayoutsCancel(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("cold-payouts-cancel", func(h coldapi.Handlers) httpapi.Handler { return h.Cancel })(ctx, env)
+	return httpfn.Route("cold-payouts-cancel", handlers, func(h coldapi.Handlers) httpapi.Handler { return h.Cancel })(ctx, env)
 }

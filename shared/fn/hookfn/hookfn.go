@@ -27,36 +27,32 @@ func handlers(_ context.Context, env core.Env) (hookapi.Handlers, error) {
 	return hookapi.Handlers{Svc: &notify.Service{Store: st.Webhooks, Now: time.Now}, Idem: st.Base}, nil
 }
 
-func route(name string, pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return httpfn.Route(name, handlers, pick)
-}
-
 // WebhookEndpointsList builds GET /v1/webhook-endpoints.
 func WebhookEndpointsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-list", func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+	return httpfn.Route("webhook-endpoints-list", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
 }
 
 // WebhookEndpointsGet builds GET /v1/webhook-endpoints/{endpoint_id}.
 func WebhookEndpointsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-get", func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+	return httpfn.Route("webhook-endpoints-get", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
 }
 
 // WebhookEndpointsDelete builds DELETE /v1/webhook-endpoints/{endpoint_id}.
 func WebhookEndpointsDelete(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-delete", func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
+	return httpfn.Route("webhook-endpoints-delete", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
 }
 
 // WebhookEndpointsDeliveries builds GET /v1/webhook-endpoints/{endpoint_id}/deliveries.
 func WebhookEndpointsDeliveries(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-deliveries", func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
+	return httpfn.Route("webhook-endpoints-deliveries", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
 }
 
 // EventsList builds GET /v1/events.
 func EventsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("events-list", func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
+	return httpfn.Route("events-list", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
 }
 
 // EventsGet builds GET /v1/events/{event_id}.
 func EventsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("events-get", func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
+	return httpfn.Route("events-get", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
 }

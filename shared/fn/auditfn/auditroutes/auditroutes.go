@@ -22,21 +22,17 @@ func handlers(_ context.Context, env core.Env) (auditapi.Handlers, error) {
 	return auditapi.Handlers{Log: svc}, nil
 }
 
-func route(name string, pick func(auditapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return httpfn.Route(name, handlers, pick)
-}
-
 // AuditList builds GET /v1/audit.
 func AuditList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-list", func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+	return httpfn.Route("audit-list", handlers, func(h auditapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
 }
 
 // AuditProof builds GET /v1/audit/{seq}/proof.
 func AuditProof(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-proof", func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
+	return httpfn.Route("audit-proof", handlers, func(h auditapi.Handlers) httpapi.Handler { return h.Proof })(ctx, env)
 }
 
 // AuditExport builds GET /v1/audit/export.
 func AuditExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("audit-export", func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
+	return httpfn.Route("audit-export", handlers, func(h auditapi.Handlers) httpapi.Handler { return h.Export })(ctx, env)
 }

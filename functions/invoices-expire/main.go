@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
-func main() { core.Start("invoices-expire", fn.InvoicesExpireJob) }
+func main() { core.Start("invoices-expire", acquirefn.InvoicesExpireJob) }

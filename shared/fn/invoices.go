@@ -3,7 +3,6 @@ package fn
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -11,25 +10,13 @@ import (
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
-	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/httpapi"
-	"github.com/stablegate/stablegate/shared/obs"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
-
-// Rates reads FX_RATES ("EUR=0.92,GBP=0.79"; the template's FxRates, which
-// the local stack sets to fixed rates tests can price in).
-func Rates(env Env) (*fxrate.Static, error) {
-	r, err := fxrate.ParseStatic(env("FX_RATES"))
-	if err != nil {
-		return nil, fmt.Errorf("fn: FX_RATES: %w", err)
-	}
-	return r, nil
-}
 
 // paymentNetworks are the networks payment links are written for: each
 // chain's preset (NETWORK_<CHAIN>) with its token (USDT_CONTRACT_<CHAIN>).
@@ -68,27 +55,14 @@ func upper(c sg.Chain) string {
 	return string(b)
 }
 
-// AcquiringService builds the invoice service from TABLE_NAME, FX_RATES
-// and (for its events) WEBHOOK_QUEUE_URL. withWallets adds the wallet service that makes each invoice's
-// wallet (XPUB_ETHEREUM, XPUB_TRON and the forwarder settings: creation
-// only).
+// AcquiringService builds the invoice service (acquirefn.Service).
+// withWallets adds the wallet service that makes each invoice's wallet
+// (XPUB_ETHEREUM, XPUB_TRON and the forwarder settings: creation only).
 func AcquiringService(ctx context.Context, env Env, withWallets bool) (*acquiring.Service, *dynamo.Store, error) {
-	if err := required(env, "TABLE_NAME"); err != nil {
-		return nil, nil, err
-	}
-	db, err := dynamoClient(env)
+	svc, st, err := acquirefn.Service(env)
 	if err != nil {
 		return nil, nil, err
 	}
-	st := dynamo.New(db, env("TABLE_NAME"))
-	r, err := Rates(env)
-	if err != nil {
-		return nil, nil, err
-	}
-	inv := pipefn.InvoiceStore(st)
-	// Events go to the webhooks when WEBHOOK_QUEUE_URL is set; until then
-	// (or while it fails) they wait in the invoices' outboxes.
-	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: notifyfn.Publisher(env), Now: time.Now}
 	if withWallets {
 		w, err := walletAPI(ctx, env, true)
 		if err != nil {
@@ -175,51 +149,6 @@ func CheckoutQR(ctx context.Context, env Env) (httpapi.Handler, error) {
 
 func CheckoutReceipt(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return invoiceRoute("checkout-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutReceipt) })(ctx, env)
-}
-
-// Expiry job limits per run (the rest waits for the next minute).
-const (
-	expireBatch = 500
-	outboxBatch = 200
-)
-
-// InvoicesExpireJob builds the scheduled job that expires invoices past
-// their time (the sparse expiry index) and publishes events a crash left
-// in outboxes.
-func InvoicesExpireJob(ctx context.Context, env Env) (Job, error) {
-	svc, _, err := AcquiringService(ctx, env, false)
-	if err != nil {
-		return nil, err
-	}
-	log := obs.NewLogger(os.Stdout, "invoices-expire")
-	return func(ctx context.Context) (any, error) {
-		n, err := svc.Expire(ctx, time.Now(), expireBatch)
-		log.Info("invoices expired", "count", n)
-		if err != nil {
-			return map[string]int{"expired": n}, err
-		}
-		return map[string]int{"expired": n}, svc.FlushOutbox(ctx, outboxBatch)
-	}, nil
-}
-
-// InvoiceListener is the acquiring service as the deposit sink's listener
-// (sg.DepositListener): every deposit the ledger records is offered to it,
-// and it settles the invoice whose wallet took it.
-//
-// Behind it, the settlement hook (settlement.InvoiceHook) credits the
-// merchant for each invoice the deposit leaves paid, as its settlement
-// config says: the net into its settlement wallet and the lines into its
-// open settlement (the settlements-close job closes and pays them).
-func InvoiceListener(ctx context.Context, env Env) (sg.DepositListener, error) {
-	svc, st, err := AcquiringService(ctx, env, false)
-	if err != nil {
-		return nil, err
-	}
-	stl, err := pipefn.SettlementService(env, st)
-	if err != nil {
-		return nil, err
-	}
-	return settlement.InvoiceHook{Next: svc, Invoices: svc.Store, Settle: stl}, nil
 }
 
 // CheckoutChange renders the checkout view of the invoice a stream record

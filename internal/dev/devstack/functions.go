@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
@@ -164,7 +165,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"sweeps-tron":         tronfn.TronSweeps,
 	"withdrawals-track":   chainfn.WithdrawalsTrack,
 	"hot-key-rotate":      chainfn.HotKeyRotate,
-	"invoices-expire":     fn.InvoicesExpireJob,
+	"invoices-expire":     acquirefn.InvoicesExpireJob,
 
 	// ---- compliance: payouts ----
 	"sanctions-refresh": compliancefn.SanctionsRefresh,

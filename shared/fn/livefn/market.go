@@ -10,7 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fxrate"
@@ -34,7 +34,7 @@ func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	static, err := fn.Rates(env)
+	static, err := acquirefn.Rates(env)
 	if err != nil {
 		return nil, err
 	}

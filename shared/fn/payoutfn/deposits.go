@@ -6,6 +6,7 @@ import (
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -27,7 +28,7 @@ func DepositControls(ctx context.Context, env fn.Env, st *dynamo.Store) (sg.Depo
 	if err != nil {
 		return nil, nil, err
 	}
-	acquiring, err := fn.InvoiceListener(ctx, env)
+	acquiring, err := acquirefn.InvoiceListener(ctx, env)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn/chainroutes"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("cold-payouts-create", chainfn.ColdPayoutsCreate) }
+func main() { httpfn.Start("cold-payouts-create", chainroutes.ColdPayoutsCreate) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/payoutfn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 )
 
-func main() { httpfn.Start("payout-batches-create", payoutfn.PayoutBatchesCreate) }
+func main() { httpfn.Start("payout-batches-create", payoutroutes.PayoutBatchesCreate) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/tronfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
 )
 
-func main() { httpfn.Start("tron-grants-get", tronfn.TronGrantsGet) }
+func main() { httpfn.Start("tron-grants-get", grantroutes.TronGrantsGet) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/tronfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
 )
 
-func main() { httpfn.Start("tron-grants-qr", tronfn.TronGrantsQR) }
+func main() { httpfn.Start("tron-grants-qr", grantroutes.TronGrantsQR) }

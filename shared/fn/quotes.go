@@ -10,6 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/hotkeyfn/hotroutes"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -19,7 +20,7 @@ import (
 // pricing transfers from the hot key's address (read from KMS once, at
 // init) at ETH_PRICE_USDT and TRX_PRICE_USDT.
 func FeeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	return OnHotKey(feeQuotesGet)(ctx, env)
+	return hotroutes.OnHotKey(feeQuotesGet)(ctx, env)
 }
 
 func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {

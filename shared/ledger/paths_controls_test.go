@@ -79,7 +79,7 @@ package ledger_test
 //   money moves without an operator, so no control of a tenant applies.
 // Sweeps (forwarder -> hot wallet): platform custody only, no tenant balance moves;
 //   T sweep_test.go, tron_sweep_test.go; freeze: F TestSweepsStandStillUnderAPlatformFreeze
-//   (shared/fn: fn.UnlessPlatformFrozen, which both chains' sweep jobs run under).
+//   (shared/fn/core: core.UnlessPlatformFrozen, which both chains' sweep jobs run under).
 // Cold-wallet moves: CO TestPlatformFreezeStopsColdPayouts, TestColdPayoutsScreened,
 //   T TestFinding4_ColdPayoutsArePlatformOnly.
 // Invoices and payment links (acquiring): money in, not out; deposits are screened and

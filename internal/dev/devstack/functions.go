@@ -10,7 +10,9 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/auditfn/anchorfn"
 	"github.com/stablegate/stablegate/shared/fn/auditfn/auditroutes"
 	"github.com/stablegate/stablegate/shared/fn/chainfn"
+	"github.com/stablegate/stablegate/shared/fn/chainfn/chainroutes"
 	"github.com/stablegate/stablegate/shared/fn/coldfn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
@@ -22,9 +24,11 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/notifyfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
+	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
@@ -41,7 +45,7 @@ var Functions = map[string]fn.Builder{
 	"transfers-create": complianceroutes.TransfersCreate,
 	"transfers-get":    ledgerfn.TransfersGet,
 
-	"withdrawals-create": payoutfn.WithdrawalsCreate,
+	"withdrawals-create": payoutroutes.WithdrawalsCreate,
 	"withdrawals-cancel": fn.WithdrawalsCancel,
 	"wallets-transfers":  ledgerfn.WalletsTransfers,
 	"wallets-statement":  ledgerfn.WalletsStatement,
@@ -64,16 +68,16 @@ var Functions = map[string]fn.Builder{
 	"rotations-create": custodyfn.RotationsCreate,
 	"rotations-get":    custodyfn.RotationsGet,
 
-	"cold-payouts-create": chainfn.ColdPayoutsCreate,
+	"cold-payouts-create": chainroutes.ColdPayoutsCreate,
 	"cold-payouts-get":    coldfn.ColdPayoutsGet,
 	"cold-payouts-qr":     coldfn.ColdPayoutsQR,
-	"cold-payouts-sign":   chainfn.ColdPayoutsSign,
+	"cold-payouts-sign":   chainroutes.ColdPayoutsSign,
 	"cold-payouts-cancel": coldfn.ColdPayoutsCancel,
 
-	"tron-grants-create": tronfn.TronGrantsCreate,
-	"tron-grants-get":    tronfn.TronGrantsGet,
-	"tron-grants-qr":     tronfn.TronGrantsQR,
-	"tron-grants-sign":   tronfn.TronGrantsSign,
+	"tron-grants-create": grantroutes.TronGrantsCreate,
+	"tron-grants-get":    grantroutes.TronGrantsGet,
+	"tron-grants-qr":     grantroutes.TronGrantsQR,
+	"tron-grants-sign":   grantroutes.TronGrantsSign,
 
 	"invoices-create":       fn.InvoicesCreate,
 	"invoices-list":         fn.InvoicesList,
@@ -115,7 +119,7 @@ var Functions = map[string]fn.Builder{
 	"tiers-put":            customerfn.TiersPut,
 	"travel-rule-attach":   customerfn.TravelRuleAttach,
 	"travel-rule-export":   customerfn.TravelRuleExport,
-	"deposits-release":     payoutfn.DepositsRelease,
+	"deposits-release":     payoutroutes.DepositsRelease,
 
 	// ---- compliance: cases ----
 	"cases-list":           complianceroutes.CasesList,
@@ -145,12 +149,12 @@ var Functions = map[string]fn.Builder{
 	// ---- settle: fees, configs, settlements ----
 	"settlement-settings": fn.SettlementSettings,
 	"settlements-get":     fn.SettlementsGet,
-	"invoices-refund":     payoutfn.InvoicesRefund,
-	"refund-links":        payoutfn.RefundLinks,
+	"invoices-refund":     payoutroutes.InvoicesRefund,
+	"refund-links":        payoutroutes.RefundLinks,
 
 	// ---- batch: payout batches ----
-	"payout-batches-create": payoutfn.PayoutBatchesCreate,
-	"payout-batches-get":    payoutfn.PayoutBatchesGet,
+	"payout-batches-create": payoutroutes.PayoutBatchesCreate,
+	"payout-batches-get":    payoutroutes.PayoutBatchesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand
@@ -184,7 +188,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 }
 
 // Consumers maps each queue-consuming function to its builder.
-var Consumers = map[string]fn.SQSBuilder{
+var Consumers = map[string]core.SQSBuilder{
 	"withdrawals-worker": chainfn.WithdrawalsWorker,
 	"webhooks-deliver":   notifyfn.WebhooksDeliver,
 }

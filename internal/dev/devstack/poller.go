@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 )
 
 // pollQueue stands in for Lambda's SQS event source mapping: it receives
@@ -18,7 +18,7 @@ import (
 // deletes the messages the consumer did not report as failed. A failed or
 // erroring batch's messages come back after the visibility timeout, and go
 // to the dead-letter queue after maxReceiveCount, as on AWS.
-func pollQueue(ctx context.Context, client *sqs.Client, url, arn string, q QueueEvent, h fn.SQSHandler, logf func(string, ...any)) {
+func pollQueue(ctx context.Context, client *sqs.Client, url, arn string, q QueueEvent, h core.SQSHandler, logf func(string, ...any)) {
 	for ctx.Err() == nil {
 		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl: &url, MaxNumberOfMessages: int32(min(q.BatchSize, 10)), WaitTimeSeconds: 1,
@@ -66,7 +66,7 @@ func pollQueue(ctx context.Context, client *sqs.Client, url, arn string, q Queue
 }
 
 // startConsumers builds every queue consumer of the template and polls its queues.
-func (s *Stack) startConsumers(ctx context.Context, client *sqs.Client, res *Resolver, env func(Function) fn.Env) error {
+func (s *Stack) startConsumers(ctx context.Context, client *sqs.Client, res *Resolver, env func(Function) core.Env) error {
 	for _, f := range s.Template.Functions() {
 		if len(f.Queues) == 0 {
 			continue

@@ -10,7 +10,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -21,7 +21,7 @@ import (
 // members signed, sent and followed as the batch), anything else as
 // before. Without it batch rows are paid one by one. TOKEN_LAYOUT_ETHEREUM,
 // if set, lists the recipients' balance slots in the batch's access list.
-func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout) error {
+func batchRouter(env core.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout) error {
 	at := env("MULTISEND_ETHEREUM")
 	if at == "" || p == nil {
 		return nil
@@ -46,7 +46,7 @@ func batchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chainet
 // approved Tron rows are paid in one transaction through it, as on
 // Ethereum (the same batch service: one Senders map). Without it Tron batch
 // rows are paid one by one.
-func tronBatchRouter(env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *tron.Payout) error {
+func tronBatchRouter(env core.Env, st *dynamo.Store, w *ledger.Withdrawals, p *tron.Payout) error {
 	at := env("MULTISEND_TRON")
 	if at == "" || p == nil {
 		return nil

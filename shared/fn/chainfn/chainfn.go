@@ -15,6 +15,8 @@ import (
 	_ "time/tzdata" // policy time windows name IANA zones
 
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
+	"github.com/stablegate/stablegate/shared/fn/watchfn"
 
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
@@ -30,7 +32,6 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -38,7 +39,7 @@ import (
 )
 
 // ethereumConfig is the Ethereum network (core.Network) with its token.
-func ethereumConfig(env fn.Env) (sg.Network, common.Address, bool, error) {
+func ethereumConfig(env core.Env) (sg.Network, common.Address, bool, error) {
 	net, ok, err := core.Network(env, sg.Ethereum)
 	if err != nil || !ok {
 		return net, common.Address{}, false, err
@@ -48,7 +49,7 @@ func ethereumConfig(env fn.Env) (sg.Network, common.Address, bool, error) {
 
 // hotWallet builds the Ethereum hot wallet from the environment:
 // HOT_SIGNER_KEY_ID (a KMS key or alias) and the chain's node.
-func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.HotWallet, *ethclient.Client, common.Address, error) {
+func hotWallet(ctx context.Context, env core.Env, st *dynamo.Store) (*chaineth.HotWallet, *ethclient.Client, common.Address, error) {
 	net, token, ok, err := ethereumConfig(env)
 	if err != nil || !ok {
 		return nil, nil, token, err
@@ -80,7 +81,7 @@ func hotWallet(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Hot
 // EthereumPayout builds the hot wallet's payout from the environment (see
 // hotWallet) and ETH_PRICE_USDT (the USDT charged per ETH of network fee,
 // until a price feed is wired).
-func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chaineth.Payout, error) {
+func EthereumPayout(ctx context.Context, env core.Env, st *dynamo.Store) (*chaineth.Payout, error) {
 	hot, _, token, err := hotWallet(ctx, env, st)
 	if err != nil || hot == nil {
 		return nil, err
@@ -103,16 +104,16 @@ func EthereumPayout(ctx context.Context, env fn.Env, st *dynamo.Store) (*chainet
 // Sweeps builds the scheduled sweeper of Ethereum deposit forwarders:
 // FORWARDER_FACTORY_ETHEREUM names the factory (see infra/contracts) and
 // TOKEN_LAYOUT_ETHEREUM, if set, the token's storage layout for access lists.
-func Sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+func Sweeps(ctx context.Context, env core.Env) (core.Job, error) {
 	return hotkeyfn.JobOnHotKey(sweeps)(ctx, env)
 }
 
-func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
+func sweeps(ctx context.Context, env core.Env) (core.Job, error) {
 	factory := env("FORWARDER_FACTORY_ETHEREUM")
 	if !common.IsHexAddress(factory) {
 		return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
 	}
-	st, err := fn.Store(env)
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 		s.Layout = &l
 	}
 	log := obs.NewLogger(os.Stdout, "sweeps")
-	return fn.UnlessPlatformFrozen(st.Custody, log, chaineth.SweepResult{}, func(ctx context.Context) (any, error) {
+	return core.UnlessPlatformFrozen(st.Custody, log, chaineth.SweepResult{}, func(ctx context.Context) (any, error) {
 		r, err := s.Run(ctx)
 		if err != nil {
 			return nil, err
@@ -150,7 +151,7 @@ func sweeps(ctx context.Context, env fn.Env) (fn.Job, error) {
 }
 
 // pipeline is the withdrawal pipeline with the chains' payouts.
-func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Store, error) {
+func pipeline(ctx context.Context, env core.Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	// The one policy (custody rules, screening, travel rule, limits) and
 	// the limits' settlement: payoutfn.Withdrawals.
 	w, st, kit, err := payoutfn.Withdrawals(env)
@@ -175,7 +176,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 	if p != nil {
 		w.Payouts[sg.Ethereum] = p
 	}
-	tp, err := fn.TronPayout(ctx, env, st)
+	tp, err := hotkeyfn.TronPayout(ctx, env, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -202,7 +203,7 @@ func pipeline(ctx context.Context, env fn.Env) (*ledger.Withdrawals, *dynamo.Sto
 // own (the hot key of each chain, the tokens, the cold wallets), so a payout
 // to any of them is refused wherever it is asked for; and gives the
 // pipeline its tokens to refuse.
-func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout, tp *tron.Payout) error {
+func registerOwn(ctx context.Context, env core.Env, st *dynamo.Store, w *ledger.Withdrawals, p *chaineth.Payout, tp *tron.Payout) error {
 	type own struct {
 		c          sg.Chain
 		addr, kind string
@@ -239,34 +240,34 @@ func registerOwn(ctx context.Context, env fn.Env, st *dynamo.Store, w *ledger.Wi
 }
 
 // WithdrawalsWorker builds the queue consumer that drives withdrawals
-// through policy, signing and broadcast (fn.WorkerFor), with the chains'
+// through policy, signing and broadcast (pipefn.WorkerFor), with the chains'
 // payouts.
-func WithdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+func WithdrawalsWorker(ctx context.Context, env core.Env) (core.SQSHandler, error) {
 	return hotkeyfn.SQSOnHotKey(withdrawalsWorker)(ctx, env)
 }
 
-func withdrawalsWorker(ctx context.Context, env fn.Env) (fn.SQSHandler, error) {
+func withdrawalsWorker(ctx context.Context, env core.Env) (core.SQSHandler, error) {
 	w, st, err := pipeline(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	inner, err := fn.WorkerFor(ctx, env, w, st)
+	inner, err := pipefn.WorkerFor(ctx, env, w, st)
 	if err != nil {
 		return nil, err
 	}
 	// ---- batch: payout batches ---- (their messages share the queue)
-	return fn.BatchWorkerFor(ctx, env, batchesOf(w, st), inner)
+	return pipefn.BatchWorkerFor(ctx, env, batchesOf(w, st), inner)
 }
 
 // WithdrawalsTrack builds the scheduled tracker: every payout the worker
 // handed over (broadcast, waiting for its chain) is advanced, which follows
 // its receipt, replaces it when stuck and posts or voids it at the end;
 // ended ones leave the list.
-func WithdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
+func WithdrawalsTrack(ctx context.Context, env core.Env) (core.Job, error) {
 	return hotkeyfn.JobOnHotKey(withdrawalsTrack)(ctx, env)
 }
 
-func withdrawalsTrack(ctx context.Context, env fn.Env) (fn.Job, error) {
+func withdrawalsTrack(ctx context.Context, env core.Env) (core.Job, error) {
 	w, st, err := pipeline(ctx, env)
 	if err != nil {
 		return nil, err
@@ -378,7 +379,7 @@ func (s LedgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
 // DepositsWatch builds the scheduled Ethereum deposit watcher: it loads its
 // state, polls the chain, credits the ledger and saves the state over the
 // version it loaded.
-func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
+func DepositsWatch(ctx context.Context, env core.Env) (core.Job, error) {
 	net, token, ok, err := ethereumConfig(env)
 	if err != nil {
 		return nil, err
@@ -387,7 +388,7 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 		return nil, errors.New("chainfn: ETH_RPC_URL is not set")
 	}
 	conf := net.Confirmations
-	st, err := fn.Store(env)
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -430,5 +431,5 @@ func DepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if ws := env("ETH_WS_URL"); ws != "" {
 		return followJob(st, owners, ws, watcher, poll, log), nil
 	}
-	return fn.WatchJob(st, sg.Ethereum, owners, poll), nil
+	return watchfn.WatchJob(st, sg.Ethereum, owners, poll), nil
 }

@@ -9,16 +9,12 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/api/coldapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -29,7 +25,7 @@ import (
 // a bundle may be away, default 24h; on Tron at most 23h, as a Tron
 // transaction expires within a day).
 
-func coldTTL(env fn.Env) (time.Duration, error) {
+func coldTTL(env core.Env) (time.Duration, error) {
 	ttl := 24 * time.Hour
 	if v := env("COLD_BUNDLE_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -44,7 +40,7 @@ func coldTTL(env fn.Env) (time.Duration, error) {
 // coldWallet builds the cold payouts of Ethereum over the hot wallet's
 // node (its address is where a refill goes). With no cold address
 // configured it returns nil.
-func coldWallet(ctx context.Context, env fn.Env, st *dynamo.Store, hot *chaineth.HotWallet, token common.Address) (*chaineth.Cold, error) {
+func coldWallet(ctx context.Context, env core.Env, st *dynamo.Store, hot *chaineth.HotWallet, token common.Address) (*chaineth.Cold, error) {
 	addr := env("COLD_ADDRESS_ETHEREUM")
 	if addr == "" {
 		return nil, nil
@@ -86,47 +82,45 @@ func tronCold(st *dynamo.Store, grid *tron.Grid, token, cold address.Account, tt
 		Hot: hot, Float: floatOn(st, sg.Tron), Now: time.Now}
 }
 
-// coldChains builds each chain's side of cold payouts that has a cold
-// address configured, for the cold payout routes.
-func coldChains(ctx context.Context, env fn.Env, st *dynamo.Store) (map[sg.Chain]coldapi.Chain, error) {
-	chains := map[sg.Chain]coldapi.Chain{}
+// ColdChains builds each chain's side of cold payouts that has a cold
+// address configured (nil for a chain without one), for the cold payout
+// routes (package chainroutes).
+func ColdChains(ctx context.Context, env core.Env, st *dynamo.Store) (eth *chaineth.Cold, tr *tron.Cold, err error) {
 	if env("COLD_ADDRESS_ETHEREUM") != "" {
 		hot, _, token, err := hotWallet(ctx, env, st)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		c, err := coldWallet(ctx, env, st, hot, token)
-		if err != nil {
-			return nil, err
+		if eth, err = coldWallet(ctx, env, st, hot, token); err != nil {
+			return nil, nil, err
 		}
-		chains[sg.Ethereum] = c
 	}
 	if a := env("COLD_ADDRESS_TRON"); a != "" {
 		cold, err := address.Parse(sg.Tron, a)
 		if err != nil {
-			return nil, errors.New("chainfn: COLD_ADDRESS_TRON is not a Tron address")
+			return nil, nil, errors.New("chainfn: COLD_ADDRESS_TRON is not a Tron address")
 		}
-		_, grid, token, ok, err := fn.TronConfig(env)
+		_, grid, token, ok, err := hotkeyfn.TronConfig(env)
 		if err == nil && !ok {
 			err = errors.New("chainfn: COLD_ADDRESS_TRON is set but TRON_GRID_URL is not")
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ttl, err := coldTTL(env)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		signer, err := hotkeyfn.KMSSigner(ctx, env)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		chains[sg.Tron] = tronCold(st, grid, token, cold, ttl, signer.Address)
+		tr = tronCold(st, grid, token, cold, ttl, signer.Address)
 	}
-	if len(chains) == 0 {
-		return nil, errors.New("chainfn: neither COLD_ADDRESS_ETHEREUM nor COLD_ADDRESS_TRON is set")
+	if eth == nil && tr == nil {
+		return nil, nil, errors.New("chainfn: neither COLD_ADDRESS_ETHEREUM nor COLD_ADDRESS_TRON is set")
 	}
-	return chains, nil
+	return eth, tr, nil
 }
 
 // coldFollower moves a tracked cold payout on (chaineth.Cold, tron.Cold).
@@ -136,7 +130,7 @@ type coldFollower interface {
 
 // coldFollowers are what the tracker follows cold payouts with, per chain,
 // over the pipeline's payouts (their nodes, tokens and hot addresses).
-func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts map[sg.Chain]ledger.Payout) (map[sg.Chain]coldFollower, error) {
+func coldFollowers(ctx context.Context, env core.Env, st *dynamo.Store, payouts map[sg.Chain]ledger.Payout) (map[sg.Chain]coldFollower, error) {
 	out := map[sg.Chain]coldFollower{}
 	if p, ok := payoutfn.Unscreened(payouts[sg.Ethereum]).(*chaineth.Payout); ok {
 		c, err := coldWallet(ctx, env, st, p.Hot, p.Token)
@@ -152,36 +146,4 @@ func coldFollowers(ctx context.Context, env fn.Env, st *dynamo.Store, payouts ma
 		out[sg.Tron] = tronCold(st, p.Send.Grid, p.Token, address.Account{}, tron.MaxColdTTL, p.Send.Signer.Address)
 	}
 	return out, nil
-}
-
-func coldHandler(name string, pick func(coldapi.Handlers) httpapi.Handler) fn.Builder {
-	return fn.OnHotKey(func(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-		st, err := fn.Store(env)
-		if err != nil {
-			return nil, err
-		}
-		chains, err := coldChains(ctx, env, st)
-		if err != nil {
-			return nil, err
-		}
-		kit, err := compliancefn.Build(env, st, nil) // screening only: no PII to seal
-		if err != nil {
-			return nil, err
-		}
-		svc := &coldapi.Service{Store: st.Cold, Chains: chains, Now: time.Now, Freezes: st.Custody, Screen: kit.Screening}
-		return httpapi.Wrap(name, pick(coldapi.Handlers{Cold: svc})), nil
-	})
-}
-
-// The cold payout endpoints that need the chains, one function each (see
-// template.yaml); the ones that only read or cancel are in package coldfn.
-
-// ColdPayoutsCreate builds the cold-payouts-create function.
-func ColdPayoutsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	return coldHandler("cold-payouts-create", func(h coldapi.Handlers) httpapi.Handler { return h.Prepare })(ctx, env)
-}
-
-// ColdPayoutsSign builds the cold-payouts-sign function.
-func ColdPayoutsSign(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	return coldHandler("cold-payouts-sign", func(h coldapi.Handlers) httpapi.Handler { return h.Import })(ctx, env)
 }

@@ -9,7 +9,7 @@ import (
 
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -40,7 +40,7 @@ const (
 // subscription is refused, the invocation runs one polling pass instead
 // (poll, over HTTP).
 func followJob(st *dynamo.Store, owners *ledger.Owners, wsURL string, watcher func(chaineth.Chain) *chaineth.Watcher,
-	poll func(context.Context, chaineth.State) (chaineth.State, map[string]any, error), log *slog.Logger) fn.Job {
+	poll func(context.Context, chaineth.State) (chaineth.State, map[string]any, error), log *slog.Logger) core.Job {
 	var loaded time.Time
 	load := func(ctx context.Context) error {
 		after, now := "0", time.Now()

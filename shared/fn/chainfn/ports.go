@@ -1,7 +1,6 @@
 package chainfn
 
 import (
-	"github.com/stablegate/stablegate/shared/api/coldapi"
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
@@ -18,11 +17,6 @@ var (
 	_ tron.TxStore        = (*dynamo.Withdrawals)(nil)
 	_ tron.ColdStore      = (*dynamo.Cold)(nil)
 	_ tron.GrantStore     = dynamo.TronSweeps{}
-
-	_ coldapi.Store   = (*dynamo.Cold)(nil)
-	_ coldapi.Freezes = (*dynamo.Custody)(nil)
-	_ coldapi.Chain   = (*chaineth.Cold)(nil)
-	_ coldapi.Chain   = (*tron.Cold)(nil)
 
 	_ sg.Payout = (*chaineth.Payout)(nil)
 	_ sg.Payout = (*tron.Payout)(nil)

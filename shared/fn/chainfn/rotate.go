@@ -22,7 +22,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/kmssign"
@@ -385,12 +385,12 @@ const (
 // endpoints as the other chain functions, FORWARDER_FACTORY_ETHEREUM,
 // HOT_SIGNER_KEY_ID (the alias re-pointed at the end) and HOT_KEY_TAG (the
 // tag value the functions' IAM lets them sign and verify under).
-func HotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
+func HotKeyRotate(ctx context.Context, env core.Env) (core.Job, error) {
 	return hotkeyfn.JobOnHotKey(hotKeyRotate)(ctx, env)
 }
 
-func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
-	st, err := fn.Store(env)
+func hotKeyRotate(ctx context.Context, env core.Env) (core.Job, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +422,7 @@ func hotKeyRotate(ctx context.Context, env fn.Env) (fn.Job, error) {
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		r.Factory = common.HexToAddress(f)
 	}
-	if _, grid, tt, ok, err := fn.TronConfig(env); err != nil {
+	if _, grid, tt, ok, err := hotkeyfn.TronConfig(env); err != nil {
 		return nil, err
 	} else if ok {
 		r.Grid, r.TronToken = grid, tt

@@ -1,8 +1,7 @@
 // Package customerfn builds the routes of customers, KYC, tiers and the
 // travel rule: the functions that store or read customers' PII, so the
-// ones that link the envelope sealer (KMS). SealedKit is the compliance kit
-// with that sealer, for every other function that needs it (payouts,
-// settlements).
+// ones that link the envelope sealer (KMS), with the compliance kit
+// sealed by it (package sealedkit, which payouts and settlements use too).
 package customerfn
 
 import (
@@ -14,11 +13,9 @@ import (
 
 	"github.com/stablegate/stablegate/shared/api/complianceapi"
 	"github.com/stablegate/stablegate/shared/compliance"
-	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn/compliancefn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/sealedkit"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/kycprovider"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -67,7 +64,7 @@ func custLoopback(host string) bool {
 // handlers over the table (TABLE_NAME; ENVELOPE_KEY_ID for the routes
 // that read or write PII; the KYC provider's variables for the KYC routes).
 func CustomerHandlers(env core.Env, name string) (complianceapi.Customers, error) {
-	st, kit, err := StoreAndSealedKit(env)
+	st, kit, err := sealedkit.StoreAnd(env)
 	if err != nil {
 		return complianceapi.Customers{}, err
 	}
@@ -92,7 +89,7 @@ func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) 
 
 func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		_, kit, err := StoreAndSealedKit(env)
+		_, kit, err := sealedkit.StoreAnd(env)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +99,7 @@ func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler)
 
 func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		_, kit, err := StoreAndSealedKit(env)
+		_, kit, err := sealedkit.StoreAnd(env)
 		if err != nil {
 			return nil, err
 		}
@@ -180,24 +177,4 @@ func TravelRuleAttach(ctx context.Context, env core.Env) (httpapi.Handler, error
 // TravelRuleExport builds the travel-rule-export function.
 func TravelRuleExport(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custTravelRoute("travel-rule-export", func(h complianceapi.Travel) httpapi.Handler { return h.Export })(ctx, env)
-}
-
-// SealedKit is the compliance kit over st with the envelope sealer of
-// ENVELOPE_KEY_ID (kmsfn.Sealer; none when it is unset).
-func SealedKit(env core.Env, st *dynamo.Store) (*compliancefn.Kit, error) {
-	sealer, err := kmsfn.Sealer(env)
-	if err != nil {
-		return nil, err
-	}
-	return compliancefn.Build(env, st, sealer)
-}
-
-// StoreAndSealedKit is the table (TABLE_NAME) and the sealed kit over it.
-func StoreAndSealedKit(env core.Env) (*dynamo.Store, *compliancefn.Kit, error) {
-	st, err := core.Store(env)
-	if err != nil {
-		return nil, nil, err
-	}
-	k, err := SealedKit(env, st)
-	return st, k, err
 }

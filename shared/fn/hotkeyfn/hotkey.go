@@ -3,7 +3,7 @@
 // changes it (Reloading, JobOnHotKey, SQSOnHotKey), the chains served
 // (ServedChains) and their RPC clients (ChainHTTP). It links no request
 // handling, so the jobs and workers built on it start without it (issue
-// 18); fn.OnHotKey wraps a route the same way.
+// 18); hotroutes.OnHotKey wraps a route the same way.
 package hotkeyfn
 
 import (
@@ -123,7 +123,7 @@ func Reloading[T any](_ context.Context, env Env, build func(context.Context) (T
 }
 
 // JobOnHotKey wraps a scheduled job's builder so the job is rebuilt when
-// the hot key is rotated (fn.OnHotKey does so for a route).
+// the hot key is rotated (hotroutes.OnHotKey does so for a route).
 func JobOnHotKey(b core.JobBuilder) core.JobBuilder {
 	return func(ctx context.Context, env Env) (core.Job, error) {
 		get, err := Reloading(ctx, env, func(ctx context.Context) (core.Job, error) { return b(ctx, env) })

@@ -5,14 +5,15 @@ import (
 
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/acquirefn"
-	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/sealedkit"
+	"github.com/stablegate/stablegate/shared/fn/core"
+	"github.com/stablegate/stablegate/shared/fn/watchfn"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// DepositControls (fn.DepositControls) wires screening and monitoring into
+// DepositControls (watchfn.DepositControls) wires screening and monitoring into
 // every chain's deposit sink:
 //   - the screen (compliance.Screening) is asked before the ledger credits a
 //     deposit: a sender on the sanctions list or the tenant's blocklist (or
@@ -23,8 +24,8 @@ import (
 //     quarantined deposit ever settles an invoice, even if the list changed
 //     in between), and to the monitor, which records confirmed deposits for
 //     its rules. The sink tells neither of a quarantined deposit.
-func DepositControls(ctx context.Context, env fn.Env, st *dynamo.Store) (sg.DepositScreen, sg.DepositListener, error) {
-	kit, err := customerfn.SealedKit(env, st)
+func DepositControls(ctx context.Context, env core.Env, st *dynamo.Store) (sg.DepositScreen, sg.DepositListener, error) {
+	kit, err := sealedkit.For(env, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -35,10 +36,10 @@ func DepositControls(ctx context.Context, env fn.Env, st *dynamo.Store) (sg.Depo
 	return kit.Screening, ledger.Listeners{compliance.ScreeningListener{Screening: kit.Screening, Next: acquiring}, kit.Monitor}, nil
 }
 
-var _ fn.DepositControls = DepositControls
+var _ watchfn.DepositControls = DepositControls
 
 // TronDepositsWatch builds the scheduled Tron deposit watcher with the
 // deposit controls.
-func TronDepositsWatch(ctx context.Context, env fn.Env) (fn.Job, error) {
-	return fn.TronDepositsWatch(DepositControls)(ctx, env)
+func TronDepositsWatch(ctx context.Context, env core.Env) (core.Job, error) {
+	return watchfn.TronDepositsWatch(DepositControls)(ctx, env)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/stablegate/stablegate/shared/address"
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
@@ -34,7 +33,7 @@ func (h hotLiquidity) HotLiquidity(ctx context.Context, c sg.Chain) (sg.Amount, 
 // address (KMS) and the readers are made at the first check, not at init
 // (issue 18: a cold start makes no network call), and a failure there is
 // not kept: the next check tries again.
-func HotLiquidity(ctx context.Context, env fn.Env) (settlement.Liquidity, error) {
+func HotLiquidity(ctx context.Context, env core.Env) (settlement.Liquidity, error) {
 	served := false
 	for _, c := range sg.Chains {
 		_, ok, err := core.Network(env, c)

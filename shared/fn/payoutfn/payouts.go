@@ -2,23 +2,20 @@
 // withdrawal pipeline with its compliance policy step, payout batches,
 // settlements and refunds, deposit controls and release. These need the
 // queues, the chains' configuration and the sealed compliance kit
-// (customerfn.SealedKit), which the lighter routes of compliancefn do not
+// (sealedkit.For), which the lighter routes of compliancefn do not
 // link.
 package payoutfn
 
 import (
-	"context"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/custody"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
-	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/sealedkit"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
-	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -82,26 +79,15 @@ func Unscreened(p ledger.Payout) ledger.Payout {
 // Withdrawals is the withdrawal pipeline (pipefn.WithdrawalsService, whose
 // Settler keeps the tier limits) with the compliance policy step and the
 // kit it was built from. The chains' payouts are chainfn's to add.
-func Withdrawals(env fn.Env) (*ledger.Withdrawals, *dynamo.Store, *compliancefn.Kit, error) {
+func Withdrawals(env core.Env) (*ledger.Withdrawals, *dynamo.Store, *compliancefn.Kit, error) {
 	w, st, err := pipefn.WithdrawalsService(env)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	k, err := customerfn.SealedKit(env, st)
+	k, err := sealedkit.For(env, st)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	w.Policy = PayoutPolicy(k, st)
 	return w, st, k, nil
-}
-
-// WithdrawalsCreate builds POST /v1/withdrawals: the travel rule is
-// checked before the hold is placed and its data recorded after
-// (TRAVEL_RULE_THRESHOLD, ENVELOPE_KEY_ID: see Build).
-func WithdrawalsCreate(ctx context.Context, env fn.Env) (httpapi.Handler, error) {
-	w, _, k, err := Withdrawals(env)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w, Travel: k.Travel}.Create), nil
 }

@@ -1,4 +1,4 @@
-package settlementapi
+package settlepay
 
 import (
 	"context"

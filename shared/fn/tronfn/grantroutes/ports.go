@@ -1,4 +1,4 @@
-package tronfn
+package grantroutes
 
 import (
 	"github.com/stablegate/stablegate/shared/api/grantapi"

@@ -1,9 +1,15 @@
-package fn
+// Package watchfn builds the deposit watchers' scheduled pass (WatchJob)
+// and the Tron watcher with its sink. It links no request handling, so the
+// watchers start without it; the deposit controls (screening, the invoice
+// listener, the monitor) are payoutfn's to give.
+package watchfn
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
+	"time"
 
 	"github.com/stablegate/stablegate/shared/address"
 	"github.com/stablegate/stablegate/shared/chain/tron"
@@ -15,42 +21,8 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// Tron's functions live here, not in chainfn: Tron needs no chain library,
-// so the Tron deposit watcher does not link go-ethereum.
-
-// tronConfig is the Tron network (core.Network) with its API client and token.
-func TronConfig(env Env) (sg.Network, *tron.Grid, address.Account, bool, error) {
-	net, ok, err := core.Network(env, sg.Tron)
-	if err != nil || !ok {
-		return net, nil, address.Account{}, false, err
-	}
-	token, _ := address.Parse(sg.Tron, net.Token)
-	u, hc, err := hotkeyfn.ChainHTTP(env, net)
-	if err != nil {
-		return net, nil, address.Account{}, false, err
-	}
-	return net, &tron.Grid{URL: u, APIKey: env("TRON_API_KEY"), HTTP: hc}, token, true, nil
-}
-
-// TronPayout builds the Tron hot wallet's payout: the same KMS key
-// (HOT_SIGNER_KEY_ID) as on Ethereum, TRX_PRICE_USDT the USDT charged per
-// TRX burnt. nil when Tron is not configured.
-func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, error) {
-	_, grid, token, ok, err := TronConfig(env)
-	if err != nil || !ok {
-		return nil, err
-	}
-	price, err := sg.ParseAmount(env("TRX_PRICE_USDT"), sg.USDTDecimals)
-	if err != nil {
-		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
-	}
-	signer, err := hotkeyfn.KMSSigner(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	return &tron.Payout{Send: &tron.Sender{Grid: grid, Signer: signer, Store: st.Withdrawals}, Token: token,
-		FeeInAsset: func(sun int64) sg.Amount { return sg.Amount(sun * int64(price) / 1_000_000) }}, nil
-}
+// Env reads one configuration variable.
+type Env = core.Env
 
 // DepositControls builds what a deposit watcher's sink asks and tells: the
 // screen of each deposit's sender, asked before the ledger credits it, and
@@ -61,24 +33,24 @@ type DepositControls func(ctx context.Context, env Env, st *dynamo.Store) (sg.De
 
 // TronDepositsWatch builds the scheduled Tron deposit watcher with its
 // controls (required: no deposit is credited unscreened).
-func TronDepositsWatch(controls DepositControls) JobBuilder {
-	return func(ctx context.Context, env Env) (Job, error) {
+func TronDepositsWatch(controls DepositControls) core.JobBuilder {
+	return func(ctx context.Context, env Env) (core.Job, error) {
 		return tronDepositsWatch(ctx, env, controls)
 	}
 }
 
-func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (Job, error) {
+func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (core.Job, error) {
 	if controls == nil {
-		return nil, errors.New("fn: the Tron deposit watcher needs its deposit controls")
+		return nil, errors.New("watchfn: the Tron deposit watcher needs its deposit controls")
 	}
-	net, grid, token, ok, err := TronConfig(env)
+	net, grid, token, ok, err := hotkeyfn.TronConfig(env)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, errors.New("chainfn: TRON_GRID_URL is not set")
+		return nil, errors.New("watchfn: TRON_GRID_URL is not set")
 	}
-	st, err := Store(env)
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}
@@ -159,4 +131,46 @@ func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
 // Reverse takes back a Tron deposit whose transaction left the chain.
 func (s TronSink) Reverse(ctx context.Context, d tron.Deposit) error {
 	return s.sink().Reverse(ctx, seenTron(d))
+}
+
+// WatchJob is a deposit watcher's scheduled pass around poll: the chain's
+// deposit addresses (owners, one compact copy) loaded whole at the first
+// run, page by page from the list's shards, and then only those of wallets
+// created since a minute before the last load (a wallet's id is taken
+// before it commits, so the overlap catches one that committed late;
+// reloading one is harmless), then the watcher's state S loaded, polled,
+// and saved over the version loaded, so two overlapping runs never both
+// advance it. owners is shared with the caller's watcher (the per-log
+// test) and sink (address to wallet).
+func WatchJob[S any](st *dynamo.Store, chain sg.Chain, owners *ledger.Owners, poll func(ctx context.Context, s S) (S, map[string]any, error)) core.Job {
+	var loaded time.Time
+	return func(ctx context.Context) (any, error) {
+		after, now := "0", time.Now()
+		if !loaded.IsZero() {
+			after = sg.IDTimeBound("wal", loaded.Add(-time.Minute))
+		}
+		if _, err := st.Watch.AddressPages(ctx, chain, after, owners.Add); err != nil {
+			return nil, err
+		}
+		loaded = now
+		blob, version, err := st.Watch.LoadWatch(ctx, string(chain))
+		if err != nil {
+			return nil, err
+		}
+		var state S
+		if len(blob) > 0 {
+			if err := json.Unmarshal(blob, &state); err != nil {
+				return nil, err
+			}
+		}
+		state, summary, err := poll(ctx, state)
+		if err != nil {
+			return nil, err
+		}
+		out, _ := json.Marshal(state)
+		if err := st.Watch.SaveWatch(ctx, string(chain), out, version); err != nil {
+			return nil, err
+		}
+		return summary, nil
+	}
 }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/livefn"
+	"github.com/stablegate/stablegate/shared/fn/pushfn"
 )
 
-func main() { core.Start("market-publish", livefn.MarketPublish) }
+func main() { core.Start("market-publish", pushfn.MarketPublish) }

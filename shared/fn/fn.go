@@ -5,8 +5,6 @@
 package fn
 
 import (
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
@@ -18,10 +16,6 @@ type Env = core.Env
 
 // Builder makes a function's handler from its environment.
 type Builder = httpfn.Builder
-
-func dynamoClient(env Env) (*dynamodb.Client, error) { return core.DynamoClient(env) }
-
-func required(env Env, names ...string) error { return core.Required(env, names...) }
 
 // Job is a scheduled function's handler (core.Job).
 type Job = core.Job

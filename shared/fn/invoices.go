@@ -2,58 +2,16 @@ package fn
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/acquirefn"
-	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/settlement"
-	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
-
-// paymentNetworks are the networks payment links are written for: each
-// chain's preset (NETWORK_<CHAIN>) with its token (USDT_CONTRACT_<CHAIN>).
-// No endpoint is needed: a link names the token and the address only.
-func paymentNetworks(env Env) (map[sg.Chain]sg.Network, error) {
-	out := map[sg.Chain]sg.Network{}
-	for _, c := range sg.Chains {
-		net, ok, err := core.Network(env, c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok { // no endpoint here: the preset alone
-			name := env("NETWORK_" + upper(c))
-			if name == "" {
-				name = "mainnet"
-			}
-			net, ok = sg.NetworkFor(c, name, env("USDT_CONTRACT_"+upper(c)), "", 0)
-			if !ok {
-				return nil, fmt.Errorf("fn: NETWORK_%s %q is not mainnet or dev", upper(c), name)
-			}
-		}
-		if net.Token != "" {
-			out[c] = net
-		}
-	}
-	return out, nil
-}
-
-func upper(c sg.Chain) string {
-	b := []byte(c)
-	for i, x := range b {
-		if x >= 'a' && x <= 'z' {
-			b[i] = x - 'a' + 'A'
-		}
-	}
-	return string(b)
-}
 
 // AcquiringService builds the invoice service (acquirefn.Service).
 // withWallets adds the wallet service that makes each invoice's wallet
@@ -79,7 +37,7 @@ func InvoiceHandlers(ctx context.Context, env Env, withWallets bool) (invoiceapi
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
-	nets, err := paymentNetworks(env)
+	nets, err := acquirefn.PaymentNetworks(env)
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
@@ -149,21 +107,4 @@ func CheckoutQR(ctx context.Context, env Env) (httpapi.Handler, error) {
 
 func CheckoutReceipt(ctx context.Context, env Env) (httpapi.Handler, error) {
 	return invoiceRoute("checkout-receipt", false, func(h invoiceapi.Handlers) httpapi.Handler { return invoiceapi.Public(h.CheckoutReceipt) })(ctx, env)
-}
-
-// CheckoutChange renders the checkout view of the invoice a stream record
-// belongs to (the invoice's item or a payment's), for
-// live.Service.CheckoutChange.
-func CheckoutChange(h invoiceapi.Handlers) func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
-	return func(ctx context.Context, img map[string]types.AttributeValue) (string, string, any, bool, error) {
-		tenant, id, ok := dynamo.InvoiceFromImage(img)
-		if !ok {
-			return "", "", nil, false, nil
-		}
-		inv, err := h.Svc.Get(ctx, tenant, id)
-		if err != nil {
-			return "", "", nil, false, err
-		}
-		return tenant, id, h.CheckoutOf(inv, h.Svc.Now()), true, nil
-	}
 }

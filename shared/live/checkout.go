@@ -6,9 +6,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/live/push"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -120,62 +119,11 @@ func (s *Service) SubscribeCheckout(ctx context.Context, req Request) (Response,
 	return reply(200, map[string]string{"type": "subscribed", "invoice": inv}), nil
 }
 
-// CheckoutUpdate is what a checkout subscriber receives: the checkout view,
-// in the shape of GET /v1/checkout/{token}.
-type CheckoutUpdate struct {
-	Type     string `json:"type"` // "checkout"
-	Checkout any    `json:"checkout"`
-}
+// CheckoutUpdate is what a checkout subscriber receives.
+type CheckoutUpdate = push.CheckoutUpdate
 
 // NotifyCheckout pushes an invoice's checkout view to the connections
-// following it. The wiring calls it for every change of an invoice (or of
-// a payment to it), with the view the checkout GET route answers. A gone
-// connection's subscription is dropped; another failed push is returned,
-// so the stream delivers the change again.
+// following it (push.Service.NotifyCheckout).
 func (s *Service) NotifyCheckout(ctx context.Context, tenant, invoiceID string, view any) error {
-	if !sg.ValidID("inv", invoiceID) {
-		return errors.New("live.NotifyCheckout: not an invoice id")
-	}
-	conns, err := s.Store.Subscribers(ctx, tenant, invoiceID)
-	if err != nil || len(conns) == 0 {
-		return err
-	}
-	msg, err := json.Marshal(CheckoutUpdate{Type: "checkout", Checkout: view})
-	if err != nil {
-		return err
-	}
-	for _, c := range conns {
-		err := s.Poster.Post(ctx, c, msg)
-		if errors.Is(err, ErrGone) {
-			_ = s.Store.Unsubscribe(ctx, tenant, invoiceID, c)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pushRecord pushes one stream record: a transfer to its wallets'
-// subscribers, an invoice's change to its checkout's.
-func (s *Service) pushRecord(ctx context.Context, key string, img map[string]types.AttributeValue) error {
-	if s.DecodeResume != nil {
-		if r, ok := s.DecodeResume(img); ok {
-			return s.ResumeConnected(ctx, r)
-		}
-	}
-	if s.Decode != nil {
-		if t, ok := s.Decode(img); ok {
-			return s.push(ctx, key, t)
-		}
-	}
-	if s.CheckoutChange == nil {
-		return nil
-	}
-	tenant, inv, view, ok, err := s.CheckoutChange(ctx, img)
-	if err != nil || !ok {
-		return err
-	}
-	return s.NotifyCheckout(ctx, tenant, inv, view)
+	return s.pusher().NotifyCheckout(ctx, tenant, invoiceID, view)
 }

@@ -2,10 +2,7 @@ package live
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"strconv"
-	"time"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -32,10 +29,6 @@ import (
 type ConnectResumes interface {
 	PutConnectionResuming(ctx context.Context, id, tenant, stream string, after int64) error
 }
-
-// openWait bounds how long ResumeConnected waits for a connection to open
-// (a post answered Gone while the connection record still exists).
-var openWait = 5 * time.Second
 
 // connectResume reads the resume asked for in $connect's query: ok is
 // false when none was asked; bad is the refusal of a bad one.
@@ -79,57 +72,8 @@ func (s *Service) connectResume(ctx context.Context, tenant string, q map[string
 	return sg.ConnectResume{Tenant: tenant, Stream: wallet, After: after}, true, nil
 }
 
-// ResumeConnected runs a resume asked for at $connect, once the
-// connection is open: a first {"type":"resuming"} message (posted again
-// while the connection is still opening), the replay, then the
-// subscribed answer. A connection that left meanwhile is skipped.
+// ResumeConnected runs a resume asked for at $connect once the connection
+// is open (push.Service.ResumeConnected).
 func (s *Service) ResumeConnected(ctx context.Context, r sg.ConnectResume) error {
-	stream := map[string]any{"wallet_id": r.Stream}
-	if r.Stream == ChannelMarket {
-		stream = map[string]any{"channel": ChannelMarket}
-	}
-	hello := map[string]any{"type": "resuming"}
-	for k, v := range stream {
-		hello[k] = v
-	}
-	if r.After >= 0 {
-		hello["last_event_id"] = r.After
-	}
-	first, _ := json.Marshal(hello)
-	deadline := time.Now().Add(openWait)
-	for {
-		err := s.Poster.Post(ctx, r.Conn, first)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, ErrGone) {
-			return err
-		}
-		if _, terr := s.Store.ConnectionTenant(ctx, r.Conn); terr != nil || time.Now().After(deadline) {
-			return nil // it left (or never opened): nothing to resume
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	var resp Response
-	var err error
-	if r.Stream == ChannelMarket {
-		var raw json.RawMessage
-		if r.After >= 0 {
-			raw = json.RawMessage(strconv.FormatInt(r.After, 10))
-		}
-		resp, err = s.subscribeMarket(ctx, r.Conn, ChannelMarket, raw)
-	} else {
-		resp, err = s.subscribeResuming(ctx, r.Tenant, r.Stream, r.Conn, r.After)
-	}
-	if err != nil || resp.Body == "" {
-		return err
-	}
-	if err := s.Poster.Post(ctx, r.Conn, []byte(resp.Body)); err != nil && !errors.Is(err, ErrGone) {
-		return err
-	}
-	return nil
+	return s.pusher().ResumeConnected(ctx, r)
 }

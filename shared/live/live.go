@@ -5,23 +5,25 @@
 // transfer records' changes. A hosted checkout page connects with its
 // invoice's checkout token instead, and follows that one invoice only
 // (checkout.go).
+//
+// The pushing itself (the stream consumer, the replay of a stream's kept
+// events, the market publisher) is package push, which links no request
+// handling nor token verification: live-notify and market-publish use it
+// alone, the WebSocket routes through this package.
 package live
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
-
-	"github.com/stablegate/stablegate/shared/streamimage"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stablegate/stablegate/shared/api"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/jwt"
+	"github.com/stablegate/stablegate/shared/live/push"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -36,15 +38,16 @@ type Store interface {
 	Wallet(ctx context.Context, tenantID, walletID string) (sg.Wallet, error)
 }
 
+var _ push.Store = Store(nil) // the routes' store serves the pushing too
+
 // ErrGone: the connection is closed.
-var ErrGone = errors.New("live: connection gone")
+var ErrGone = push.ErrGone
 
 // Poster sends data to one connection (the API Gateway Management API).
-type Poster interface {
-	Post(ctx context.Context, conn string, data []byte) error
-}
+type Poster = push.Poster
 
-// Service serves the WebSocket routes and pushes changes.
+// Service serves the WebSocket routes and pushes changes (the pushing is
+// package push's: its fields are push.Service's, with the routes' own).
 type Service struct {
 	Store    Store
 	Verifier *jwt.Verifier
@@ -81,12 +84,16 @@ type (
 	// Request is a WebSocket API event.
 	Request = events.APIGatewayWebsocketProxyRequest
 	// Response answers it.
-	Response = events.APIGatewayProxyResponse
+	Response = push.Response
 )
 
-func reply(status int, v any) Response {
-	b, _ := json.Marshal(v)
-	return Response{StatusCode: status, Body: string(b)}
+func reply(status int, v any) Response { return push.Reply(status, v) }
+
+// pusher is the pushing side of s (package push), over the same store,
+// poster, event log and decoders.
+func (s *Service) pusher() *push.Service {
+	return &push.Service{Store: s.Store, Poster: s.Poster, Decode: s.Decode, CheckoutChange: s.CheckoutChange, Events: s.Events,
+		Now: s.Now, Market: s.Market, DecodeResume: s.DecodeResume}
 }
 
 // Connect is $connect: the token comes as ?token= (browsers cannot set
@@ -219,9 +226,9 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 		return refuse(403, sg.ErrCheckoutOnly), nil
 	}
 	if jsonErr == nil && m.Channel != "" && m.WalletID == "" {
-		return s.subscribeMarket(ctx, conn, m.Channel, m.LastEventID)
+		return s.pusher().SubscribeMarket(ctx, conn, m.Channel, m.LastEventID)
 	}
-	resume, resumeOK := parseEventID(m.LastEventID)
+	resume, resumeOK := push.ParseEventID(m.LastEventID)
 	if jsonErr != nil || !sg.ValidID("wal", m.WalletID) {
 		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "wallet_id"}), nil
 	}
@@ -232,7 +239,7 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 		return reply(400, map[string]string{"type": "error", "code": "validation_failed", "param": "last_event_id"}), nil
 	}
 	if s.Events != nil {
-		return s.subscribeResuming(ctx, tenant, m.WalletID, conn, resume)
+		return s.pusher().SubscribeResuming(ctx, tenant, m.WalletID, conn, resume)
 	}
 	if err := s.Store.Subscribe(ctx, tenant, m.WalletID, conn); err != nil {
 		return Response{}, err
@@ -241,65 +248,9 @@ func (s *Service) Subscribe(ctx context.Context, req Request) (Response, error) 
 }
 
 // Update is what a subscriber receives.
-type Update struct {
-	Type string `json:"type"`
-	// EventID orders the wallet's stream (resume.go); absent without one.
-	EventID  int64            `json:"event_id,omitempty"`
-	WalletID string           `json:"wallet_id"`
-	Transfer api.TransferView `json:"transfer"`
-}
+type Update = push.Update
 
-// Notify consumes the table's stream: every new or changed transfer record
-// is pushed to the subscribers of the wallets it touches. A failed push
-// (other than to a gone connection) fails the record, and the stream
-// delivers it again from there, so order is kept.
+// Notify consumes the table's stream (push.Service.Notify).
 func (s *Service) Notify(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	var resp events.DynamoDBEventResponse
-	for _, r := range ev.Records {
-		if r.EventName != "INSERT" && r.EventName != "MODIFY" {
-			continue
-		}
-		if err := s.pushRecord(ctx, r.Change.SequenceNumber, streamimage.Item(r.Change.NewImage)); err != nil {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
-			return resp, nil
-		}
-	}
-	return resp, nil
-}
-
-// push sends a transfer's change to its wallets' subscribers; key names
-// the change (the stream record), so a redelivered one keeps its event id.
-func (s *Service) push(ctx context.Context, key string, t sg.Transfer) error {
-	for _, w := range []string{t.FromWallet, t.ToWallet} {
-		if w == "" {
-			continue
-		}
-		u := Update{Type: "transfer.updated", WalletID: w, Transfer: api.ViewTransfer(t)}
-		if s.Events != nil {
-			body, _ := json.Marshal(u)
-			id, _, err := s.Events.AppendEvent(ctx, t.TenantID, w, key, body)
-			if err != nil {
-				return err
-			}
-			u.EventID = id
-		}
-		conns, err := s.Store.Subscribers(ctx, t.TenantID, w)
-		if err != nil {
-			return err
-		}
-		msg, _ := json.Marshal(u)
-		for _, c := range conns {
-			err := s.Poster.Post(ctx, c, msg)
-			if errors.Is(err, ErrGone) {
-				// A gone connection's subscription also expires (TTL): a
-				// failed removal only costs one more post to it.
-				_ = s.Store.Unsubscribe(ctx, t.TenantID, w, c)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.pusher().Notify(ctx, ev)
 }

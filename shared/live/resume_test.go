@@ -38,7 +38,7 @@ func (f *resumeFixture) change(t *testing.T) {
 	t.Helper()
 	f.n++
 	tr := sg.Transfer{ID: fmt.Sprintf("txn_%024d", f.n), TenantID: "acme", ToWallet: f.wallet, Amount: sg.Amount(f.n), State: sg.StatePosted}
-	if err := f.s.push(context.Background(), fmt.Sprint("seq-", f.n), tr); err != nil {
+	if err := f.s.pusher().PushTransfer(context.Background(), fmt.Sprint("seq-", f.n), tr); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -127,7 +127,7 @@ func TestRedeliveredChangeKeepsItsEventID(t *testing.T) {
 	f.subscribe(t, "c1", "")
 	tr := sg.Transfer{ID: "txn_000000000000000000000001", TenantID: "acme", ToWallet: f.wallet, Amount: 5, State: sg.StatePosted}
 	for range 2 {
-		if err := f.s.push(context.Background(), "seq-same", tr); err != nil {
+		if err := f.s.pusher().PushTransfer(context.Background(), "seq-same", tr); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -155,7 +155,7 @@ func TestResumeWhileChangesArrive(t *testing.T) {
 			default:
 			}
 			tr := sg.Transfer{ID: fmt.Sprintf("txn_%024d", 1000+i), TenantID: "acme", ToWallet: f.wallet, Amount: 1, State: sg.StatePosted}
-			if err := f.s.push(context.Background(), fmt.Sprint("live-", i), tr); err != nil {
+			if err := f.s.pusher().PushTransfer(context.Background(), fmt.Sprint("live-", i), tr); err != nil {
 				t.Error(err)
 				return
 			}

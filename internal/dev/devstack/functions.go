@@ -26,6 +26,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
+	"github.com/stablegate/stablegate/shared/fn/pushfn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
@@ -181,7 +182,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"audit-anchor": anchorfn.AuditAnchor,
 
 	// ---- devx: the WebSocket market channel's publisher ----
-	"market-publish": livefn.MarketPublish,
+	"market-publish": pushfn.MarketPublish,
 
 	// ---- settle: the settlement scheduler ----
 	"settlements-close": payoutfn.SettlementsClose,
@@ -202,7 +203,7 @@ var WebSocketFunctions = map[string]livefn.WSBuilder{
 
 // StreamConsumers maps each DynamoDB stream consumer to its builder.
 var StreamConsumers = map[string]fn.StreamBuilder{
-	"live-notify":       livefn.LiveNotify,
+	"live-notify":       pushfn.LiveNotify,
 	"history-projector": notifyfn.HistoryProjector,
 	// ---- compliance: deposits and monitoring ----
 	"compliance-monitor": compliancefn.ComplianceMonitor,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/api"
+	"github.com/stablegate/stablegate/shared/api/checkoutview"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/paylink"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -121,12 +122,14 @@ type CreateRequest struct {
 	RedirectURL      string            `json:"redirect_url,omitempty" validate:"max=2048"`
 }
 
-// OptionView is one way to pay with its payment URI (EIP-681 or Tron's
-// BIP-21 form), for a wallet that reads links or QR codes.
-type OptionView struct {
-	acquiring.OptionView
-	PaymentURI string `json:"payment_uri,omitempty"`
-}
+// The payer's views (package checkoutview, apart so that the stream
+// consumer pushing them links no request handling).
+type (
+	// OptionView is one way to pay with its payment URI.
+	OptionView = checkoutview.OptionView
+	// CheckoutView is the public Checkout schema.
+	CheckoutView = checkoutview.CheckoutView
+)
 
 // InvoiceView is the Invoice schema: the acquiring view with the hosted
 // checkout's URL and the options' payment URIs.
@@ -148,32 +151,12 @@ func (h Handlers) view(inv sg.Invoice) InvoiceView {
 
 // options adds the payment URI to each option while the invoice awaits payment.
 func (h Handlers) options(payable bool, in []acquiring.OptionView) []OptionView {
-	out := make([]OptionView, 0, len(in))
-	for _, o := range in {
-		v := OptionView{OptionView: o}
-		if payable {
-			if r, err := h.request(o); err == nil {
-				if uri, err := paylink.Build(r); err == nil {
-					v.PaymentURI = uri
-				}
-			}
-		}
-		out = append(out, v)
-	}
-	return out
+	return checkoutview.Networks(h.Networks).Options(payable, in)
 }
 
 // request is the payment request of an option.
 func (h Handlers) request(o acquiring.OptionView) (paylink.Request, error) {
-	n, ok := h.Networks[sg.Chain(o.Chain)]
-	if !ok {
-		return paylink.Request{}, sg.ErrChainNotConfigured.WithParam("chain")
-	}
-	amount, err := sg.ParseAmount(o.Amount, sg.USDTDecimals)
-	if err != nil {
-		return paylink.Request{}, sg.Internal("invoiceapi.request", err)
-	}
-	return paylink.NewRequest(n, o.Address, amount), nil
+	return checkoutview.Networks(h.Networks).Request(o)
 }
 
 // params maps the service's parameter names to the request's.
@@ -653,21 +636,10 @@ func (h Handlers) byToken(ctx context.Context, req httpapi.Request) (sg.Invoice,
 	return inv, err
 }
 
-// CheckoutView is the public Checkout schema: the invoice as its payer
-// sees it, with the options' payment URIs; no tenant, wallet, order or
-// metadata.
-type CheckoutView struct {
-	acquiring.CheckoutView
-	Options []OptionView `json:"options"`
-}
-
 // CheckoutOf renders inv for its payer at now (the view the checkout route
 // answers and the WebSocket pushes).
 func (h Handlers) CheckoutOf(inv sg.Invoice, now time.Time) CheckoutView {
-	v := acquiring.CheckoutOf(inv, now)
-	out := CheckoutView{CheckoutView: v, Options: h.options(true, v.Options)}
-	out.CheckoutView.Options = nil
-	return out
+	return checkoutview.Networks(h.Networks).Of(inv, now)
 }
 
 // Checkout is GET /v1/checkout/{token} (public).

@@ -31,6 +31,45 @@ func Rates(env core.Env) (*fxrate.Static, error) {
 	return r, nil
 }
 
+// PaymentNetworks are the networks payment links are written for: each
+// chain's preset (NETWORK_<CHAIN>) with its token (USDT_CONTRACT_<CHAIN>).
+// No endpoint is needed: a link names the token and the address only.
+// The invoice routes write them into invoices and the checkout, the
+// stream consumer into the checkout views it pushes.
+func PaymentNetworks(env core.Env) (map[sg.Chain]sg.Network, error) {
+	out := map[sg.Chain]sg.Network{}
+	for _, c := range sg.Chains {
+		net, ok, err := core.Network(env, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok { // no endpoint here: the preset alone
+			name := env("NETWORK_" + upper(c))
+			if name == "" {
+				name = "mainnet"
+			}
+			net, ok = sg.NetworkFor(c, name, env("USDT_CONTRACT_"+upper(c)), "", 0)
+			if !ok {
+				return nil, fmt.Errorf("fn: NETWORK_%s %q is not mainnet or dev", upper(c), name)
+			}
+		}
+		if net.Token != "" {
+			out[c] = net
+		}
+	}
+	return out, nil
+}
+
+func upper(c sg.Chain) string {
+	b := []byte(c)
+	for i, x := range b {
+		if x >= 'a' && x <= 'z' {
+			b[i] = x - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
 // Service builds the invoice service from TABLE_NAME, FX_RATES and (for
 // its events) WEBHOOK_QUEUE_URL, with no wallet service: it cannot create
 // invoices, only read, expire and settle them.

@@ -1,4 +1,4 @@
-package livefn
+package pushfn
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 )
 
 // MarketPublish builds the scheduled market publisher (the WebSocket market
-// channel, live.Service.PublishMarket): prices from MARKET_FX_URL (an HTTP
+// channel, push.Service.PublishMarket): prices from MARKET_FX_URL (an HTTP
 // JSON rate source read at MARKET_FX_FIELD, "rates.{currency}" by default)
 // or, without one, the static FX_RATES; currencies MARKET_CURRENCIES
 // (comma-separated; default those FX_RATES prices); fee levels from the
@@ -30,7 +30,7 @@ func MarketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 }
 
 func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
-	s, err := LiveService(env)
+	s, _, err := Service(env)
 	if err != nil {
 		return nil, err
 	}

@@ -173,4 +173,3 @@ func (p Payer) recordOwn(ctx context.Context, t sg.Transfer, customer string) er
 	_, err := p.Own.RecordOwn(ctx, t, customer)
 	return err
 }
-

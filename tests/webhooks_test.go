@@ -27,7 +27,7 @@ import (
 // every event, in order per invoice, at least once, deduplicated by id.
 // Each delivery verifies with webhook.Verify and with the portal's three
 // samples, which refuse a forged, a stale and a replayed one. The local
-// stack retries in seconds (notifyfn.LocalWebhookSchedule).
+// stack retries in seconds (publishfn.LocalWebhookSchedule).
 
 // hookReceiver is a merchant's webhook server.
 type hookReceiver struct {

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/notifyfn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn/publishfn"
 )
 
-func main() { core.Start("history-projector", notifyfn.HistoryProjector) }
+func main() { core.Start("history-projector", publishfn.HistoryProjector) }

@@ -22,6 +22,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
 	"github.com/stablegate/stablegate/shared/fn/notifyfn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn/publishfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
@@ -204,7 +205,7 @@ var WebSocketFunctions = map[string]livefn.WSBuilder{
 // StreamConsumers maps each DynamoDB stream consumer to its builder.
 var StreamConsumers = map[string]fn.StreamBuilder{
 	"live-notify":       pushfn.LiveNotify,
-	"history-projector": notifyfn.HistoryProjector,
+	"history-projector": publishfn.HistoryProjector,
 	// ---- compliance: deposits and monitoring ----
 	"compliance-monitor": compliancefn.ComplianceMonitor,
 

@@ -7,9 +7,17 @@ import (
 	"errors"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/kmssign"
+	"github.com/stablegate/stablegate/shared/address"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
+
+// Signer is the hot key as Tron needs it (kmssign.Signer in production):
+// its address and recoverable signatures of transaction ids. An interface,
+// so that what reads Tron without signing links no KMS client.
+type Signer interface {
+	Address(ctx context.Context) (address.Account, error)
+	SignDigest(ctx context.Context, digest [32]byte) ([65]byte, error)
+}
 
 // Sender signs the hot key's Tron transactions in KMS and keeps each under
 // a key of the caller's (a payout's id, a sweep step's), so a retried step
@@ -19,7 +27,7 @@ import (
 // earlier version's id is kept and still counts if it turns up).
 type Sender struct {
 	Grid   *Grid
-	Signer *kmssign.Signer
+	Signer Signer
 	Store  TxStore
 	// FeeLimit caps the TRX (sun) a contract call may burn (0: 50 TRX).
 	FeeLimit int64

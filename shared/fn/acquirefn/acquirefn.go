@@ -13,7 +13,7 @@ import (
 	"github.com/stablegate/stablegate/shared/acquiring"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/notifyfn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn/publishfn"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -85,7 +85,7 @@ func Service(env core.Env) (*acquiring.Service, *dynamo.Store, error) {
 	inv := pipefn.InvoiceStore(st)
 	// Events go to the webhooks when WEBHOOK_QUEUE_URL is set; until then
 	// (or while it fails) they wait in the invoices' outboxes.
-	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: notifyfn.Publisher(env), Now: time.Now}
+	svc := &acquiring.Service{Store: inv, Policies: inv, Quotes: inv, Rates: r, Events: publishfn.Publisher(env), Now: time.Now}
 	return svc, st, nil
 }
 

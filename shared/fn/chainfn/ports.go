@@ -4,6 +4,7 @@ import (
 	chaineth "github.com/stablegate/stablegate/shared/chain/ethereum"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/kmssign"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -20,4 +21,7 @@ var (
 
 	_ sg.Payout = (*chaineth.Payout)(nil)
 	_ sg.Payout = (*tron.Payout)(nil)
+
+	// The hot key signs Tron transactions in KMS.
+	_ tron.Signer = (*kmssign.Signer)(nil)
 )

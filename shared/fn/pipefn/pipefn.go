@@ -13,7 +13,7 @@ import (
 
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/notifyfn"
+	"github.com/stablegate/stablegate/shared/fn/notifyfn/publishfn"
 	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -82,7 +82,7 @@ func SettlementService(env Env, st *dynamo.Store) (*settlement.Service, error) {
 		// Paid invoices a freeze kept from settling: the deposit hook parks
 		// them, the settlements-close job settles them once it is lifted.
 		Parked: dynamo.ParkedInvoices{Table: st.Base}, Invoices: InvoiceStore(st)}
-	if p, err := notifyfn.WebhookPublisher(env); err == nil {
+	if p, err := publishfn.WebhookPublisher(env); err == nil {
 		svc.Events = p
 	}
 	return svc, nil

@@ -1,4 +1,4 @@
-package notifyfn
+package publishfn
 
 import (
 	"context"

@@ -76,6 +76,23 @@ func TestLightRoutesLinkNoKMSOrSQS(t *testing.T) {
 	}
 }
 
+// The functions that publish events or push to connections but neither
+// sign nor seal link no KMS client: the publisher needs the queue and the
+// webhook store only (fn/notifyfn/publishfn), and the market publisher,
+// which reads the hot address, is apart from the push (fn/pushfn/marketfn).
+func TestPublishersLinkNoKMS(t *testing.T) {
+	deps := functionDeps(t)
+	for _, name := range []string{"history-projector", "holds-expire", "invoices-expire", "live-notify", "ws-connect", "ws-disconnect", "ws-subscribe"} {
+		d, ok := deps[name]
+		if !ok {
+			t.Fatalf("no function %s", name)
+		}
+		if contains(d, "github.com/aws/aws-sdk-go-v2/service/kms") {
+			t.Errorf("function %s links the KMS client: find the import that brings it (go list -deps) and split it off", name)
+		}
+	}
+}
+
 // Only the functions that push to WebSocket connections link the API
 // Gateway Management API's client (fn/livefn).
 func TestOnlyLiveFunctionsLinkTheManagementAPI(t *testing.T) {

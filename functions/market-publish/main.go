@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/core"
-	"github.com/stablegate/stablegate/shared/fn/pushfn"
+	"github.com/stablegate/stablegate/shared/fn/pushfn/marketfn"
 )
 
-func main() { core.Start("market-publish", pushfn.MarketPublish) }
+func main() { core.Start("market-publish", marketfn.MarketPublish) }

@@ -28,6 +28,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/fn/pushfn"
+	"github.com/stablegate/stablegate/shared/fn/pushfn/marketfn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
@@ -183,7 +184,7 @@ var ScheduledJobs = map[string]fn.JobBuilder{
 	"audit-anchor": anchorfn.AuditAnchor,
 
 	// ---- devx: the WebSocket market channel's publisher ----
-	"market-publish": pushfn.MarketPublish,
+	"market-publish": marketfn.MarketPublish,
 
 	// ---- settle: the settlement scheduler ----
 	"settlements-close": payoutfn.SettlementsClose,

@@ -1,9 +1,9 @@
 // Package pushfn builds the live functions that answer no request: the
-// status push (live-notify, the table's stream consumer) and the market
-// publisher (market-publish), over package push. They post through the API
-// Gateway Management API but link no request handling and no token
-// verification (issue 18: what a cold start links); the WebSocket routes
-// (livefn) build on the same wiring.
+// status push (live-notify, the table's stream consumer) over package push,
+// and the wiring the market publisher (marketfn) and the WebSocket routes
+// (livefn) build on. It posts through the API Gateway Management API but
+// links no request handling, no token verification and no KMS client
+// (issue 18: what a cold start links).
 package pushfn
 
 import (

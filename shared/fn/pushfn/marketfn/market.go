@@ -1,4 +1,7 @@
-package pushfn
+// Package marketfn builds the market publisher, which prices fees from the
+// hot address (read from KMS) and so is apart from pushfn: the stream push
+// and the WebSocket routes link no KMS client.
+package marketfn
 
 import (
 	"context"
@@ -13,6 +16,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
+	"github.com/stablegate/stablegate/shared/fn/pushfn"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/market"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -30,7 +34,7 @@ func MarketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 }
 
 func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
-	s, _, err := Service(env)
+	s, _, err := pushfn.Service(env)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("freezes-list", custodyfn.FreezesList) }
+func main() { httpfn.Start("freezes-list", custodyreads.FreezesList) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("rotations-get", custodyfn.RotationsGet) }
+func main() { httpfn.Start("rotations-get", custodyreads.RotationsGet) }

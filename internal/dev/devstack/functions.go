@@ -17,6 +17,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
@@ -59,17 +60,17 @@ var Functions = map[string]fn.Builder{
 	"courses-progress":   coursefn.CoursesProgress,
 	"certificates-get":   coursefn.CertificatesGet,
 
-	"policy-get":       custodyfn.PolicyGet,
+	"policy-get":       custodyreads.PolicyGet,
 	"policy-put":       custodyfn.PolicyPut,
 	"allowlist-add":    custodyfn.AllowlistAdd,
-	"allowlist-list":   custodyfn.AllowlistList,
+	"allowlist-list":   custodyreads.AllowlistList,
 	"approvals-create": custodyfn.ApprovalsCreate,
 	"freezes-create":   custodyfn.FreezesCreate,
-	"freezes-list":     custodyfn.FreezesList,
+	"freezes-list":     custodyreads.FreezesList,
 	"freezes-approve":  custodyfn.FreezesApprove,
-	"journal-list":     custodyfn.JournalList,
+	"journal-list":     custodyreads.JournalList,
 	"rotations-create": custodyfn.RotationsCreate,
-	"rotations-get":    custodyfn.RotationsGet,
+	"rotations-get":    custodyreads.RotationsGet,
 
 	"cold-payouts-create": chainroutes.ColdPayoutsCreate,
 	"cold-payouts-get":    coldfn.ColdPayoutsGet,

@@ -51,11 +51,6 @@ func custodyHandler(name string, pick func(api.Custody) httpapi.Handler) httpfn.
 
 // The custody endpoints, one function each (see template.yaml).
 
-// PolicyGet builds the policy-get function.
-func PolicyGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custodyHandler("policy-get", func(h api.Custody) httpapi.Handler { return h.GetPolicy })(ctx, env)
-}
-
 // PolicyPut builds the policy-put function.
 func PolicyPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("policy-put", func(h api.Custody) httpapi.Handler { return h.PutPolicy })(ctx, env)
@@ -64,11 +59,6 @@ func PolicyPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 // AllowlistAdd builds the allowlist-add function.
 func AllowlistAdd(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("allowlist-add", func(h api.Custody) httpapi.Handler { return h.AddAllow })(ctx, env)
-}
-
-// AllowlistList builds the allowlist-list function.
-func AllowlistList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custodyHandler("allowlist-list", func(h api.Custody) httpapi.Handler { return h.ListAllow })(ctx, env)
 }
 
 // ApprovalsCreate builds the approvals-create function.
@@ -81,27 +71,12 @@ func FreezesCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("freezes-create", func(h api.Custody) httpapi.Handler { return h.Freeze })(ctx, env)
 }
 
-// FreezesList builds the freezes-list function.
-func FreezesList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custodyHandler("freezes-list", func(h api.Custody) httpapi.Handler { return h.ListFreezes })(ctx, env)
-}
-
 // FreezesApprove builds the freezes-approve function.
 func FreezesApprove(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("freezes-approve", func(h api.Custody) httpapi.Handler { return h.VoteUnfreeze })(ctx, env)
 }
 
-// JournalList builds the journal-list function.
-func JournalList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custodyHandler("journal-list", func(h api.Custody) httpapi.Handler { return h.Journal })(ctx, env)
-}
-
 // RotationsCreate builds the rotations-create function.
 func RotationsCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custodyHandler("rotations-create", func(h api.Custody) httpapi.Handler { return h.RequestRotation })(ctx, env)
-}
-
-// RotationsGet builds the rotations-get function.
-func RotationsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custodyHandler("rotations-get", func(h api.Custody) httpapi.Handler { return h.GetRotation })(ctx, env)
 }

@@ -49,7 +49,7 @@ func newDepositWorld(t *testing.T, confirmations uint64) *depositWorld {
 	sim.Commit()
 	depo := common.HexToAddress("0x" + randHex(20))
 	owners := map[string]dynamo.AddressOwner{strings.ToLower(depo.Hex()): {Tenant: ten, Wallet: wallet}}
-	sink := chainfn.LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: ledger.OwnerMap(owners)}
+	sink := chainfn.LedgerSink{Sink: ledger.DepositSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: ledger.OwnerMap(owners)}}
 	w := &chaineth.Watcher{Chain: sim.Client(), Token: tokenAddr, Confirmations: confirmations, Sink: sink,
 		Watched: func(a common.Address) bool { _, ok := owners[strings.ToLower(a.Hex())]; return ok }}
 	return &depositWorld{sim: sim, token: token, auth: auth, watcher: w, st: st, tenant: ten, wallet: wallet, depoAddr: depo}

@@ -67,7 +67,7 @@ func newTronWorld(t *testing.T, rateLimitEvery int) *tronWorld {
 	w.depo = acct("deposit " + randHex(8))
 	owners := map[string]dynamo.AddressOwner{strings.ToLower(w.depo.Tron()): {Tenant: w.tenant, Wallet: w.wallet}}
 	w.watcher = &tron.Watcher{Grid: w.grid, Token: w.fx.Token.Tron(), PageSize: 2,
-		Sink:    watchfn.TronSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: ledger.OwnerMap(owners)},
+		Sink:    watchfn.TronSink{Sink: ledger.DepositSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: ledger.OwnerMap(owners)}},
 		Watched: func(a address.Account) bool { _, ok := owners[strings.ToLower(a.Tron())]; return ok }}
 	return w
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stablegate/stablegate/shared/jwt"
+	"github.com/stablegate/stablegate/shared/live/push/pushtest"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -39,23 +40,8 @@ func (c *checkouts) CheckoutByToken(_ context.Context, token string) (string, st
 	return v[0], v[1], nil
 }
 
-// posts records what each connection was pushed; gone connections answer
-// ErrGone.
-type posts struct {
-	mu   sync.Mutex
-	got  map[string][]string
-	gone map[string]bool
-}
-
-func (p *posts) Post(_ context.Context, conn string, data []byte) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.gone[conn] {
-		return ErrGone
-	}
-	p.got[conn] = append(p.got[conn], string(data))
-	return nil
-}
+// posts records what each connection was pushed (pushtest.Posts).
+type posts = pushtest.Posts
 
 type checkoutFixture struct {
 	s                *Service
@@ -81,7 +67,7 @@ func newCheckoutFixture(t *testing.T) *checkoutFixture {
 		t.Fatal(err)
 	}
 	f.ck = &checkouts{byTok: map[string][2]string{f.tokA: {"acme", f.invA}, f.tokB: {"acme", f.invB}, f.tokC: {"globex", invC}}}
-	f.p = &posts{got: map[string][]string{}, gone: map[string]bool{}}
+	f.p = pushtest.NewPosts(ErrGone)
 	f.s = &Service{Store: st, Poster: f.p, Checkouts: f.ck}
 	return f
 }
@@ -250,24 +236,24 @@ func TestNotifyCheckoutReachesOnlyThatInvoice(t *testing.T) {
 	if status, m := f.send(t, "w1", `{"action":"subscribe","wallet_id":"`+f.wallet+`"}`); status != 200 {
 		t.Fatalf("wallet subscribe: %d %v", status, m)
 	}
-	f.p.gone["a2"] = true
+	f.p.Gone["a2"] = true
 	view := map[string]any{"object": "checkout", "invoice": f.invA, "status": "paid", "paid": "108.695653"}
 	if err := f.s.NotifyCheckout(ctx, "acme", f.invA, view); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.p.got["a1"]) != 1 {
-		t.Fatalf("a1 got %v; want one push", f.p.got["a1"])
+	if len(f.p.Got["a1"]) != 1 {
+		t.Fatalf("a1 got %v; want one push", f.p.Got["a1"])
 	}
 	var u struct {
 		Type     string         `json:"type"`
 		Checkout map[string]any `json:"checkout"`
 	}
-	if err := json.Unmarshal([]byte(f.p.got["a1"][0]), &u); err != nil || u.Type != "checkout" || u.Checkout["status"] != "paid" || u.Checkout["invoice"] != f.invA {
-		t.Fatalf("a1 got %s (%v)", f.p.got["a1"][0], err)
+	if err := json.Unmarshal([]byte(f.p.Got["a1"][0]), &u); err != nil || u.Type != "checkout" || u.Checkout["status"] != "paid" || u.Checkout["invoice"] != f.invA {
+		t.Fatalf("a1 got %s (%v)", f.p.Got["a1"][0], err)
 	}
 	for _, other := range []string{"b1", "w1", "a2"} {
-		if len(f.p.got[other]) != 0 {
-			t.Errorf("%s was pushed %v", other, f.p.got[other])
+		if len(f.p.Got[other]) != 0 {
+			t.Errorf("%s was pushed %v", other, f.p.Got[other])
 		}
 	}
 	if subs, _ := f.st.Subscribers(ctx, "acme", f.invA); len(subs) != 1 || subs[0] != "a1" {
@@ -277,8 +263,8 @@ func TestNotifyCheckoutReachesOnlyThatInvoice(t *testing.T) {
 	if err := f.s.NotifyCheckout(ctx, "globex", f.invA, view); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.p.got["a1"]) != 1 {
-		t.Errorf("a push under another tenant reached a1: %v", f.p.got["a1"])
+	if len(f.p.Got["a1"]) != 1 {
+		t.Errorf("a push under another tenant reached a1: %v", f.p.Got["a1"])
 	}
 	if err := f.s.NotifyCheckout(ctx, "acme", f.wallet, view); err == nil {
 		t.Error("NotifyCheckout took a wallet id; want an error")
@@ -360,7 +346,7 @@ func TestNotifyPushesCheckoutChangesFromTheStream(t *testing.T) {
 		t.Fatalf("failures %+v; want record 6 only", resp.BatchItemFailures)
 	}
 	var got []string
-	for _, m := range f.p.got["a1"] {
+	for _, m := range f.p.Got["a1"] {
 		var u struct{ Checkout map[string]string }
 		if err := json.Unmarshal([]byte(m), &u); err != nil {
 			t.Fatal(err)

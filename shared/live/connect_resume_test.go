@@ -39,20 +39,20 @@ func TestConnectWithLastEventIDResumes(t *testing.T) {
 	if r := connect("c9", map[string]string{"wallet_id": f.wallet, "last_event_id": "1"}); r.StatusCode != 200 {
 		t.Fatalf("$connect: %d %s", r.StatusCode, r.Body)
 	}
-	if len(f.p.got["c9"]) != 0 {
+	if len(f.p.Got["c9"]) != 0 {
 		t.Fatal("something was posted during $connect")
 	}
 	// The connection opens a moment later: its first two posts are Gone.
-	f.p.gone["c9"] = true
+	f.p.Gone["c9"] = true
 	goneFor := 2
 	poster := f.s.Poster
 	f.s.Poster = posterFunc(func(ctx context.Context, conn string, data []byte) error {
 		if conn == "c9" && goneFor > 0 {
 			goneFor--
 			if goneFor == 0 {
-				f.p.mu.Lock()
-				delete(f.p.gone, "c9")
-				f.p.mu.Unlock()
+				f.p.Lock()
+				delete(f.p.Gone, "c9")
+				f.p.Unlock()
 			}
 			return ErrGone
 		}
@@ -64,7 +64,7 @@ func TestConnectWithLastEventIDResumes(t *testing.T) {
 	f.change(t) // event 4, live
 	var kinds []string
 	var ids []int64
-	for _, raw := range f.p.got["c9"] {
+	for _, raw := range f.p.Got["c9"] {
 		var m struct {
 			Type        string `json:"type"`
 			EventID     int64  `json:"event_id"`
@@ -102,7 +102,7 @@ func TestConnectWithLastEventIDResumes(t *testing.T) {
 		}
 	})
 	t.Run("a connection that left is skipped", func(t *testing.T) {
-		f.p.gone["c7"] = true // never opened, and no connection record
+		f.p.Gone["c7"] = true // never opened, and no connection record
 		if err := f.s.ResumeConnected(context.Background(), sg.ConnectResume{Conn: "c7", Tenant: "acme", Stream: f.wallet, After: 0}); err != nil {
 			t.Fatal(err)
 		}

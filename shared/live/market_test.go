@@ -37,10 +37,10 @@ func TestMarketPushedOnChangeOnly(t *testing.T) {
 		t.Fatalf("subscribe market: %d %s", resp.StatusCode, resp.Body)
 	}
 	got := func(conn string) []MarketUpdate {
-		f.p.mu.Lock()
-		defer f.p.mu.Unlock()
+		f.p.Lock()
+		defer f.p.Unlock()
 		var out []MarketUpdate
-		for _, raw := range f.p.got[conn] {
+		for _, raw := range f.p.Got[conn] {
 			var u MarketUpdate
 			if err := json.Unmarshal([]byte(raw), &u); err != nil || u.Type != "market.updated" {
 				t.Fatalf("%s got %s", conn, raw)

@@ -59,10 +59,10 @@ func (f *resumeFixture) subscribe(t *testing.T, conn, extra string) map[string]a
 // ids lists the event ids a connection received (its transfer updates).
 func (f *resumeFixture) ids(t *testing.T, conn string) []int64 {
 	t.Helper()
-	f.p.mu.Lock()
-	defer f.p.mu.Unlock()
+	f.p.Lock()
+	defer f.p.Unlock()
 	var out []int64
-	for _, raw := range f.p.got[conn] {
+	for _, raw := range f.p.Got[conn] {
 		var u Update
 		if err := json.Unmarshal([]byte(raw), &u); err != nil || u.Type != "transfer.updated" {
 			t.Fatalf("%s got %s", conn, raw)
@@ -84,9 +84,9 @@ func TestResumeAfterADropMissesNothingAndRepeatsNothing(t *testing.T) {
 		t.Fatalf("c1 got ids %v; want two increasing", got)
 	}
 	// The client drops; three changes happen while it is away.
-	f.p.mu.Lock()
-	f.p.gone["c1"] = true
-	f.p.mu.Unlock()
+	f.p.Lock()
+	f.p.Gone["c1"] = true
+	f.p.Unlock()
 	f.change(t)
 	f.change(t)
 	f.change(t)

@@ -329,27 +329,13 @@ func withdrawalsTrack(ctx context.Context, env core.Env) (core.Job, error) {
 }
 
 // LedgerSink feeds the Ethereum watcher's deposits to the one deposit sink
-// (ledger.DepositSink). Owners finds deposit addresses' wallets.
+// (ledger.DepositSink: Owners finds deposit addresses' wallets; Marks and
+// Scope, chaineth.SweepScope of the factory, mark confirmed deposits for
+// the sweeper, deposit addresses being forwarders); Confirmations is the
+// depth a confirmed deposit is reported at.
 type LedgerSink struct {
-	Deposits *ledger.Deposits
-	Owners   ledger.OwnerLookup
-	// Marks, when set, records confirmed deposits for the sweeper (deposit
-	// addresses are forwarders).
-	Marks ledger.SweepMarks
-	// SweepScope names the marks' factory (chaineth.SweepScope).
-	SweepScope string
-	// Screen screens each deposit's sender before the ledger credits it
-	// (a hit is quarantined); Listener hears of each deposit that is not
-	// quarantined after the ledger (the acquiring service, which settles
-	// invoices, and the monitor); Confirmations is the depth a confirmed
-	// deposit is reported at.
-	Screen        sg.DepositScreen
-	Listener      sg.DepositListener
+	Sink          ledger.DepositSink
 	Confirmations int
-}
-
-func (s LedgerSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.SweepScope, Screen: s.Screen, Listener: s.Listener}
 }
 
 // seenEthereum is d as the sink takes it, its sender (the Transfer log's
@@ -361,19 +347,19 @@ func seenEthereum(d chaineth.Deposit) ledger.SeenDeposit {
 
 // Seen credits a deposit as pending.
 func (s LedgerSink) Seen(ctx context.Context, d chaineth.Deposit) error {
-	return s.sink().Seen(ctx, seenEthereum(d))
+	return s.Sink.Seen(ctx, seenEthereum(d))
 }
 
 // Confirm makes a deposit available and marks its forwarder for the sweep.
 func (s LedgerSink) Confirm(ctx context.Context, d chaineth.Deposit) error {
 	sd := seenEthereum(d)
 	sd.Confirmations = s.Confirmations
-	return s.sink().Confirm(ctx, sd)
+	return s.Sink.Confirm(ctx, sd)
 }
 
 // Reverse takes back a deposit whose block left the chain.
 func (s LedgerSink) Reverse(ctx context.Context, d chaineth.Deposit) error {
-	return s.sink().Reverse(ctx, seenEthereum(d))
+	return s.Sink.Reverse(ctx, seenEthereum(d))
 }
 
 // DepositsWatch builds the scheduled Ethereum deposit watcher: it loads its
@@ -407,12 +393,13 @@ func DepositsWatch(ctx context.Context, env core.Env) (core.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	sink := LedgerSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners, Screen: screen, Listener: listener, Confirmations: int(conf)}
+	sink := LedgerSink{Sink: ledger.DepositSink{Deposits: &ledger.Deposits{Service: l, Mover: st.Ledger}, Owners: owners, Screen: screen, Listener: listener},
+		Confirmations: int(conf)}
 	if f := env("FORWARDER_FACTORY_ETHEREUM"); f != "" {
 		if !common.IsHexAddress(f) {
 			return nil, errors.New("chainfn: FORWARDER_FACTORY_ETHEREUM is not an address")
 		}
-		sink.Marks, sink.SweepScope = st.Sweeps, chaineth.SweepScope(common.HexToAddress(f))
+		sink.Sink.Marks, sink.Sink.Scope = st.Sweeps, chaineth.SweepScope(common.HexToAddress(f))
 	}
 	watcher := func(c chaineth.Chain) *chaineth.Watcher {
 		return &chaineth.Watcher{Chain: c, Token: token, Confirmations: conf, Sink: sink,

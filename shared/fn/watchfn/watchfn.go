@@ -60,8 +60,8 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 	if err != nil {
 		return nil, err
 	}
-	sink := TronSink{Deposits: &ledger.Deposits{Service: core.Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps, Scope: tron.SweepScope(token),
-		Screen: screen, Listener: listener, Confirmations: int(net.Confirmations)}
+	sink := TronSink{Sink: ledger.DepositSink{Deposits: &ledger.Deposits{Service: core.Ledger(st), Mover: st.Ledger}, Owners: owners, Marks: st.Sweeps,
+		Scope: tron.SweepScope(token), Screen: screen, Listener: listener}, Confirmations: int(net.Confirmations)}
 	return WatchJob(st, sg.Tron, owners, func(ctx context.Context, state tron.State) (tron.State, map[string]any, error) {
 		if state.CursorTS == 0 {
 			// A new deployment starts at the head, not at the token's genesis.
@@ -83,26 +83,12 @@ func tronDepositsWatch(ctx context.Context, env Env, controls DepositControls) (
 }
 
 // TronSink feeds the Tron watcher's deposits to the one deposit sink
-// (ledger.DepositSink); Owners finds base58 deposit addresses' wallets.
+// (ledger.DepositSink: Owners finds base58 deposit addresses' wallets,
+// Marks and Scope, tron.SweepScope, mark confirmed deposits for the Tron
+// sweeper); Confirmations is the depth a solidified deposit is reported at.
 type TronSink struct {
-	Deposits *ledger.Deposits
-	Owners   ledger.OwnerLookup
-	// Marks, when set, records confirmed deposits for the Tron sweeper
-	// under Scope (tron.SweepScope).
-	Marks ledger.SweepMarks
-	Scope string
-	// Screen screens each deposit's sender before the ledger credits it
-	// (a hit is quarantined); Listener hears of each deposit that is not
-	// quarantined after the ledger (the acquiring service, which settles
-	// invoices, and the monitor); Confirmations is the depth a solidified
-	// deposit is reported at.
-	Screen        sg.DepositScreen
-	Listener      sg.DepositListener
+	Sink          ledger.DepositSink
 	Confirmations int
-}
-
-func (s TronSink) sink() ledger.DepositSink {
-	return ledger.DepositSink{Deposits: s.Deposits, Owners: s.Owners, Marks: s.Marks, Scope: s.Scope, Screen: s.Screen, Listener: s.Listener}
 }
 
 // seenTron is d as the sink takes it; its sender in base58 ("" when the
@@ -117,7 +103,7 @@ func seenTron(d tron.Deposit) ledger.SeenDeposit {
 
 // Seen credits a Tron deposit as pending.
 func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
-	return s.sink().Seen(ctx, seenTron(d))
+	return s.Sink.Seen(ctx, seenTron(d))
 }
 
 // Confirm makes a Tron deposit available and marks its address for the
@@ -125,12 +111,12 @@ func (s TronSink) Seen(ctx context.Context, d tron.Deposit) error {
 func (s TronSink) Confirm(ctx context.Context, d tron.Deposit) error {
 	sd := seenTron(d)
 	sd.Confirmations = s.Confirmations
-	return s.sink().Confirm(ctx, sd)
+	return s.Sink.Confirm(ctx, sd)
 }
 
 // Reverse takes back a Tron deposit whose transaction left the chain.
 func (s TronSink) Reverse(ctx context.Context, d tron.Deposit) error {
-	return s.sink().Reverse(ctx, seenTron(d))
+	return s.Sink.Reverse(ctx, seenTron(d))
 }
 
 // WatchJob is a deposit watcher's scheduled pass around poll: the chain's

@@ -3,34 +3,19 @@ package push
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stablegate/stablegate/shared/live/push/pushtest"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// posts records what each connection was pushed; gone connections answer
-// ErrGone.
-type posts struct {
-	mu   sync.Mutex
-	got  map[string][]string
-	gone map[string]bool
-}
-
-func (p *posts) Post(_ context.Context, conn string, data []byte) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.gone[conn] {
-		return ErrGone
-	}
-	p.got[conn] = append(p.got[conn], string(data))
-	return nil
-}
+// posts records what each connection was pushed (pushtest.Posts).
+type posts = pushtest.Posts
 
 // The stream consumer alone (as live-notify builds it, with no route):
 // a new or changed transfer record reaches its wallet's live subscriber
@@ -42,7 +27,7 @@ func TestNotifyPushesTransfersWithoutTheRoutes(t *testing.T) {
 	st := memstore.New()
 	st.Now = func() time.Time { return now }
 	wallet := sg.NewID("wal", now)
-	p := &posts{got: map[string][]string{}, gone: map[string]bool{}}
+	p := pushtest.NewPosts(ErrGone)
 	s := &Service{Store: st, Events: st, Poster: p,
 		Decode: func(img map[string]types.AttributeValue) (sg.Transfer, bool) {
 			id, _ := img["id"].(*types.AttributeValueMemberS)
@@ -59,7 +44,7 @@ func TestNotifyPushesTransfersWithoutTheRoutes(t *testing.T) {
 			t.Fatalf("subscribe %s: %d %s %v", c, resp.StatusCode, resp.Body, err)
 		}
 	}
-	p.gone["c2"] = true
+	p.Gone["c2"] = true
 	rec := func(name, seq string, img map[string]events.DynamoDBAttributeValue) events.DynamoDBEventRecord {
 		var r events.DynamoDBEventRecord
 		r.EventName, r.Change.SequenceNumber, r.Change.NewImage = name, seq, img
@@ -74,13 +59,13 @@ func TestNotifyPushesTransfersWithoutTheRoutes(t *testing.T) {
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("notify: %+v %v", resp, err)
 	}
-	if len(p.got["c1"]) != 1 {
-		t.Fatalf("c1 was pushed %v; want one update", p.got["c1"])
+	if len(p.Got["c1"]) != 1 {
+		t.Fatalf("c1 was pushed %v; want one update", p.Got["c1"])
 	}
 	var u Update
-	if err := json.Unmarshal([]byte(p.got["c1"][0]), &u); err != nil || u.Type != "transfer.updated" || u.EventID != 1 ||
+	if err := json.Unmarshal([]byte(p.Got["c1"][0]), &u); err != nil || u.Type != "transfer.updated" || u.EventID != 1 ||
 		u.WalletID != wallet || u.Transfer.ID != "txn_000000000000000000000001" {
-		t.Fatalf("c1 got %s (%v)", p.got["c1"][0], err)
+		t.Fatalf("c1 got %s (%v)", p.Got["c1"][0], err)
 	}
 	if subs, _ := st.Subscribers(ctx, "acme", wallet); len(subs) != 1 || subs[0] != "c1" {
 		t.Fatalf("subscribers %v; want c1 only (c2 is gone)", subs)

@@ -16,6 +16,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/sealedkit"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
@@ -23,6 +24,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
+	"github.com/stablegate/stablegate/shared/settlement"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -62,16 +64,24 @@ func PayoutBatchesGet(ctx context.Context, env core.Env) (httpapi.Handler, error
 	return httpapi.Wrap("payout-batches-get", h.Get), err
 }
 
+// refundsOver is what a refund is paid through: the withdrawal pipeline
+// and the settlement service over one table, and the sealed kit whose
+// travel rule a refund meets as any withdrawal does.
+func refundsOver(env core.Env) (*ledger.Withdrawals, *dynamo.Store, *settlement.Service, *compliancefn.Kit, error) {
+	w, st, svc, err := payoutfn.WithdrawalsAndSettlements(env)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	k, err := sealedkit.For(env, st)
+	return w, st, svc, k, err
+}
+
 // InvoicesRefund builds POST /v1/invoices/{invoice_id}/refunds: a refund
 // is a withdrawal of the same pipeline and policy as any payout; and
 // POST /v1/invoices/{invoice_id}/chargebacks (settle: chargebacks): a
 // dispute loss moved out of the merchant's settlement in the ledger.
 func InvoicesRefund(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	w, st, svc, err := payoutfn.WithdrawalsAndSettlements(env)
-	if err != nil {
-		return nil, err
-	}
-	k, err := sealedkit.For(env, st)
+	w, st, svc, k, err := refundsOver(env)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +96,7 @@ func InvoicesRefund(ctx context.Context, env core.Env) (httpapi.Handler, error) 
 // is the credential): GET and POST /v1/refund-links/{token}. A claim pays
 // the refund through the same withdrawal pipeline and policy as any payout.
 func RefundLinks(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	w, st, svc, err := payoutfn.WithdrawalsAndSettlements(env)
-	if err != nil {
-		return nil, err
-	}
-	k, err := sealedkit.For(env, st)
+	w, st, svc, k, err := refundsOver(env)
 	if err != nil {
 		return nil, err
 	}

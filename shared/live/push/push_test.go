@@ -14,8 +14,6 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-// posts records what each connection was pushed (pushtest.Posts).
-type posts = pushtest.Posts
 
 // The stream consumer alone (as live-notify builds it, with no route):
 // a new or changed transfer record reaches its wallet's live subscriber

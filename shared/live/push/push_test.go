@@ -14,7 +14,6 @@ import (
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
-
 // The stream consumer alone (as live-notify builds it, with no route):
 // a new or changed transfer record reaches its wallet's live subscriber
 // with an event id, a removed one and other items push nothing, and a

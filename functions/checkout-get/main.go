@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("checkout-get", fn.CheckoutGet) }
+func main() { httpfn.Start("checkout-get", invoicefn.CheckoutGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("checkout-receipt", fn.CheckoutReceipt) }
+func main() { httpfn.Start("checkout-receipt", invoicefn.CheckoutReceipt) }

@@ -20,6 +20,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
 	"github.com/stablegate/stablegate/shared/fn/notifyfn"
@@ -84,17 +85,17 @@ var Functions = map[string]fn.Builder{
 	"tron-grants-sign":   grantroutes.TronGrantsSign,
 
 	"invoices-create":       fn.InvoicesCreate,
-	"invoices-list":         fn.InvoicesList,
-	"invoices-get":          fn.InvoicesGet,
-	"invoices-cancel":       fn.InvoicesCancel,
-	"invoices-payment-link": fn.InvoicesPaymentLink,
-	"invoices-receipt":      fn.InvoicesReceipt,
-	"fx-quotes-create":      fn.FxQuotesCreate,
-	"invoice-policy-get":    fn.InvoicePolicyGet,
-	"invoice-policy-put":    fn.InvoicePolicyPut,
-	"checkout-get":          fn.CheckoutGet,
-	"checkout-qr":           fn.CheckoutQR,
-	"checkout-receipt":      fn.CheckoutReceipt,
+	"invoices-list":         invoicefn.InvoicesList,
+	"invoices-get":          invoicefn.InvoicesGet,
+	"invoices-cancel":       invoicefn.InvoicesCancel,
+	"invoices-payment-link": invoicefn.InvoicesPaymentLink,
+	"invoices-receipt":      invoicefn.InvoicesReceipt,
+	"fx-quotes-create":      invoicefn.FxQuotesCreate,
+	"invoice-policy-get":    invoicefn.InvoicePolicyGet,
+	"invoice-policy-put":    invoicefn.InvoicePolicyPut,
+	"checkout-get":          invoicefn.CheckoutGet,
+	"checkout-qr":           invoicefn.CheckoutQR,
+	"checkout-receipt":      invoicefn.CheckoutReceipt,
 
 	"webhook-endpoints-create":     fn.WebhookEndpointsCreate,
 	"webhook-endpoints-list":       hookfn.WebhookEndpointsList,
@@ -152,7 +153,7 @@ var Functions = map[string]fn.Builder{
 
 	// ---- settle: fees, configs, settlements ----
 	"settlement-settings": fn.SettlementSettings,
-	"settlements-get":     fn.SettlementsGet,
+	"settlements-get":     invoicefn.SettlementsGet,
 	"invoices-refund":     payoutroutes.InvoicesRefund,
 	"refund-links":        payoutroutes.RefundLinks,
 

@@ -84,7 +84,7 @@ func TestLightRoutesLinkNoKMSOrSQS(t *testing.T) {
 // (fn/pushfn/marketfn), and only creating an invoice or a settlement config
 // makes a wallet (package fn; the rest are fn/invoicefn's).
 func TestPublishersLinkNoKMS(t *testing.T) {
-	unsigned := regexp.MustCompile(`^(history-projector|holds-expire|invoices-expire|live-notify|ws-(connect|disconnect|subscribe)|invoices-(list|get|cancel|payment-link|receipt)|fx-quotes-create|invoice-policy-(get|put)|checkout-(get|qr|receipt)|settlements-get)$`)
+	unsigned := regexp.MustCompile(`^(history-projector|holds-expire|invoices-expire|live-notify|ws-(connect|disconnect|subscribe)|invoices-(list|get|cancel|payment-link|receipt)|fx-quotes-create|invoice-policy-(get|put)|checkout-(get|qr|receipt)|settlements-get|withdrawals-cancel)$`)
 	seen := 0
 	for name, d := range functionDeps(t) {
 		if !unsigned.MatchString(name) {
@@ -95,8 +95,20 @@ func TestPublishersLinkNoKMS(t *testing.T) {
 			t.Errorf("function %s links the KMS client: find the import that brings it (go list -deps) and split it off", name)
 		}
 	}
-	if seen != 19 {
-		t.Fatalf("%d of the 19 functions found: update the pattern", seen)
+	if seen != 20 {
+		t.Fatalf("%d of the 20 functions found: update the pattern", seen)
+	}
+}
+
+// Package fn keeps only the two routes that make the platform's wallets
+// for a merchant; every other function is wired by its family's package,
+// so that no function links the wiring of another family.
+func TestOnlyWalletMakersLinkPackageFn(t *testing.T) {
+	makers := map[string]bool{"invoices-create": true, "settlement-settings": true}
+	for name, d := range functionDeps(t) {
+		if linked := contains(d, module+"/shared/fn"); linked != makers[name] {
+			t.Errorf("function %s links package fn: %v, want %v", name, linked, makers[name])
+		}
 	}
 }
 

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-rotate", fn.WebhookEndpointsRotate) }
+func main() { httpfn.Start("webhook-endpoints-rotate", hookwrites.WebhookEndpointsRotate) }

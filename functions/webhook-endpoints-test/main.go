@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-test", fn.WebhookEndpointsTest) }
+func main() { httpfn.Start("webhook-endpoints-test", hookwrites.WebhookEndpointsTest) }

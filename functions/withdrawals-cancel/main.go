@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn/piperoutes"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("withdrawals-cancel", fn.WithdrawalsCancel) }
+func main() { httpfn.Start("withdrawals-cancel", piperoutes.WithdrawalsCancel) }

@@ -1,7 +1,12 @@
-// Package fn wires each Lambda function: configuration from the environment,
-// clients built once at init, the handler wrapped with logging and metrics.
-// functions/<name>/main.go calls Start with its builder; the local gateway
-// (devstack.Functions) calls the same builders, so the same code runs in both.
+// Package fn is the root of the functions' wiring: configuration from the
+// environment, clients built once at init, the handler wrapped with logging
+// and metrics. functions/<name>/main.go starts its builder (core.Start,
+// httpfn.Start); the local gateway (devstack.Functions) calls the same
+// builders, so the same code runs in both. Each family of functions is
+// wired in a package of its own below fn, so that a function links what it
+// uses (issue 18); fn itself keeps the two routes that make the platform's
+// wallets for a merchant (invoices-create, settlement-settings) and the
+// names the builders share.
 package fn
 
 import (

@@ -20,6 +20,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
@@ -29,8 +30,10 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 	"github.com/stablegate/stablegate/shared/fn/pipefn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn/piperoutes"
 	"github.com/stablegate/stablegate/shared/fn/pushfn"
 	"github.com/stablegate/stablegate/shared/fn/pushfn/marketfn"
+	"github.com/stablegate/stablegate/shared/fn/quotefn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
@@ -51,12 +54,12 @@ var Functions = map[string]fn.Builder{
 	"transfers-get":    ledgerfn.TransfersGet,
 
 	"withdrawals-create": payoutroutes.WithdrawalsCreate,
-	"withdrawals-cancel": fn.WithdrawalsCancel,
+	"withdrawals-cancel": piperoutes.WithdrawalsCancel,
 	"wallets-transfers":  ledgerfn.WalletsTransfers,
 	"wallets-statement":  ledgerfn.WalletsStatement,
 	"transfers-batch":    complianceroutes.TransfersBatch,
 	"reconciliation-get": ledgerfn.ReconciliationGet,
-	"fee-quotes-get":     fn.FeeQuotesGet,
+	"fee-quotes-get":     quotefn.FeeQuotesGet,
 	"courses-attempt":    coursefn.CoursesAttempt,
 	"courses-progress":   coursefn.CoursesProgress,
 	"certificates-get":   coursefn.CertificatesGet,
@@ -97,15 +100,15 @@ var Functions = map[string]fn.Builder{
 	"checkout-qr":           invoicefn.CheckoutQR,
 	"checkout-receipt":      invoicefn.CheckoutReceipt,
 
-	"webhook-endpoints-create":     fn.WebhookEndpointsCreate,
+	"webhook-endpoints-create":     hookwrites.WebhookEndpointsCreate,
 	"webhook-endpoints-list":       hookfn.WebhookEndpointsList,
 	"webhook-endpoints-get":        hookfn.WebhookEndpointsGet,
-	"webhook-endpoints-update":     fn.WebhookEndpointsUpdate,
+	"webhook-endpoints-update":     hookwrites.WebhookEndpointsUpdate,
 	"webhook-endpoints-delete":     hookfn.WebhookEndpointsDelete,
-	"webhook-endpoints-rotate":     fn.WebhookEndpointsRotate,
-	"webhook-endpoints-test":       fn.WebhookEndpointsTest,
+	"webhook-endpoints-rotate":     hookwrites.WebhookEndpointsRotate,
+	"webhook-endpoints-test":       hookwrites.WebhookEndpointsTest,
 	"webhook-endpoints-deliveries": hookfn.WebhookEndpointsDeliveries,
-	"webhook-endpoints-replay":     fn.WebhookEndpointsReplay,
+	"webhook-endpoints-replay":     hookwrites.WebhookEndpointsReplay,
 	"events-list":                  hookfn.EventsList,
 	"events-get":                   hookfn.EventsGet,
 

@@ -1,4 +1,7 @@
-package fn
+// Package quotefn builds GET /v1/fee-quotes over the served chains and the
+// hot key's address, apart from the other routes so that only it links
+// the chains' fee quoters.
+package quotefn
 
 import (
 	"context"
@@ -9,6 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/ethrpc"
 	"github.com/stablegate/stablegate/shared/chain/quote"
 	"github.com/stablegate/stablegate/shared/chain/tron"
+	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn/hotroutes"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -19,12 +23,12 @@ import (
 // FeeQuotesGet builds GET /v1/fee-quotes: a quoter per configured chain,
 // pricing transfers from the hot key's address (read from KMS once, at
 // init) at ETH_PRICE_USDT and TRX_PRICE_USDT.
-func FeeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
+func FeeQuotesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return hotroutes.OnHotKey(feeQuotesGet)(ctx, env)
 }
 
-func feeQuotesGet(ctx context.Context, env Env) (httpapi.Handler, error) {
-	st, err := Store(env)
+func feeQuotesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	st, err := core.Store(env)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/quotefn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/quotefn"
 )
 
 func main() { httpfn.Start("fee-quotes-get", quotefn.FeeQuotesGet) }

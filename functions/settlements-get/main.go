@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 )
 
 func main() { httpfn.Start("settlements-get", invoicefn.SettlementsGet) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/customerfn"
+	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("tiers-put", customerfn.TiersPut) }
+func main() { httpfn.Start("tiers-put", complianceroutes.TiersPut) }

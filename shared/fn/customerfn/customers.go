@@ -1,4 +1,4 @@
-// Package customerfn builds the routes of customers, KYC, tiers and the
+// Package customerfn builds the routes of customers, KYC and the
 // travel rule: the functions that store or read customers' PII, so the
 // ones that link the envelope sealer (KMS), with the compliance kit
 // sealed by it (package sealedkit, which payouts and settlements use too).
@@ -87,16 +87,6 @@ func custRoute(name string, pick func(complianceapi.Customers) httpapi.Handler) 
 	}
 }
 
-func custTiersRoute(name string, pick func(complianceapi.Tiers) httpapi.Handler) httpfn.Builder {
-	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-		_, kit, err := sealedkit.StoreAnd(env)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Wrap(name, pick(complianceapi.Tiers{Svc: kit.Tiers})), nil
-	}
-}
-
 func custTravelRoute(name string, pick func(complianceapi.Travel) httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		_, kit, err := sealedkit.StoreAnd(env)
@@ -157,16 +147,6 @@ func KYCReviews(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 // KYCReview builds the kyc-review function.
 func KYCReview(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return custRoute("kyc-review", func(h complianceapi.Customers) httpapi.Handler { return h.Review })(ctx, env)
-}
-
-// TiersGet builds the tiers-get function.
-func TiersGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custTiersRoute("tiers-get", func(h complianceapi.Tiers) httpapi.Handler { return h.Get })(ctx, env)
-}
-
-// TiersPut builds the tiers-put function.
-func TiersPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return custTiersRoute("tiers-put", func(h complianceapi.Tiers) httpapi.Handler { return h.Put })(ctx, env)
 }
 
 // TravelRuleAttach builds the travel-rule-attach function.

@@ -1,6 +1,6 @@
 // Package complianceroutes wires the HTTP routes over the compliance kit:
-// cases, rules, the blocklist, the sanctions list's state, and internal
-// transfers (held to the customer's tier). They are apart from package
+// cases, rules, the blocklist, the sanctions list's state, the tiers and
+// internal transfers (held to the customer's tier). They are apart from package
 // compliancefn so that its stream and job (compliance-monitor,
 // sanctions-refresh) link no HTTP code (issue 18).
 package complianceroutes
@@ -17,13 +17,14 @@ import (
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
-// caseRoutes are the handlers of the cases, rules, blocklist and
-// sanctions routes over one kit.
+// caseRoutes are the handlers of the cases, rules, blocklist, sanctions
+// and tier routes over one kit (the tiers hold no PII: no sealer).
 type caseRoutes struct {
 	cases     complianceapi.Cases
 	rules     complianceapi.Rules
 	blocklist complianceapi.Blocklist
 	sanctions complianceapi.Sanctions
+	tiers     complianceapi.Tiers
 }
 
 func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) httpfn.Builder {
@@ -37,6 +38,7 @@ func caseRoute(name string, pick func(caseRoutes) httpapi.Handler) httpfn.Builde
 			rules:     complianceapi.Rules{Svc: &compliance.Rules{Store: st.Compliance, Now: time.Now}},
 			blocklist: complianceapi.Blocklist{Screening: kit.Screening},
 			sanctions: complianceapi.Sanctions{Store: st.Sanctions},
+			tiers:     complianceapi.Tiers{Svc: kit.Tiers},
 		}
 		return httpapi.Wrap(name, pick(r)), nil
 	}
@@ -114,4 +116,14 @@ func BlocklistRemove(ctx context.Context, env core.Env) (httpapi.Handler, error)
 // SanctionsGet builds the sanctions-get function.
 func SanctionsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return caseRoute("sanctions-get", func(r caseRoutes) httpapi.Handler { return r.sanctions.Get })(ctx, env)
+}
+
+// TiersGet builds the tiers-get function.
+func TiersGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return caseRoute("tiers-get", func(r caseRoutes) httpapi.Handler { return r.tiers.Get })(ctx, env)
+}
+
+// TiersPut builds the tiers-put function.
+func TiersPut(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	return caseRoute("tiers-put", func(r caseRoutes) httpapi.Handler { return r.tiers.Put })(ctx, env)
 }

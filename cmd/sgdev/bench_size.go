@@ -120,32 +120,63 @@ func linkedModules(bin string) (map[string]bool, error) {
 // function's beside them.
 type starts struct {
 	inits, firsts, bares, bareFirsts []time.Duration
+	// floors are the starts of the function's class floor, when it was
+	// started beside them (interleave's floor).
+	floors []time.Duration
 }
 
 // interleave cold-starts boot and the bare function base runs times each,
-// in turn and each first every other time, so both see the same machine.
+// in turn, the order rotating, so both see the same machine; floor, when
+// set, is started in the same rotation (with floorEnv), so a function's
+// ratio over its class's floor is measured in the very window its own
+// ratio is: the bare function's time drifts by a fifth over a long run,
+// and a floor measured at another moment would not share that drift.
 // env is boot's; base runs with none.
-func interleave(rie, boot, base string, env map[string]string, runs int) (starts, error) {
+func interleave(rie, boot, base, floor string, env, floorEnv map[string]string, runs int) (starts, error) {
 	var st starts
-	for i := 0; i < runs; i++ {
-		order := []string{boot, base}
-		if i%2 == 1 {
-			order = []string{base, boot}
+	// One start of boot (and of floor) first, not counted: the first exec
+	// of a binary just written maps it in for the first time, which the
+	// bare function, started all along, no longer pays.
+	warm := []string{boot}
+	if floor != "" {
+		warm = append(warm, floor)
+	}
+	for _, b := range warm {
+		e := env
+		if b == floor {
+			e = floorEnv
 		}
-		for _, b := range order {
-			if b == base {
+		if _, _, err := coldStart(rie, b, e); err != nil {
+			return st, err
+		}
+	}
+	progs := []string{boot, base}
+	if floor != "" {
+		progs = append(progs, floor)
+	}
+	for i := 0; i < runs; i++ {
+		for j := range progs {
+			b := progs[(i+j)%len(progs)]
+			switch b {
+			case base:
 				d, first, err := coldStart(rie, b, nil)
 				if err != nil {
 					return st, err
 				}
 				st.bares, st.bareFirsts = append(st.bares, d), append(st.bareFirsts, first)
-				continue
+			case floor:
+				d, _, err := coldStart(rie, b, floorEnv)
+				if err != nil {
+					return st, fmt.Errorf("floor: %w", err)
+				}
+				st.floors = append(st.floors, d)
+			default:
+				d, first, err := coldStart(rie, b, env)
+				if err != nil {
+					return st, err
+				}
+				st.inits, st.firsts = append(st.inits, d), append(st.firsts, first)
 			}
-			d, first, err := coldStart(rie, b, env)
-			if err != nil {
-				return st, err
-			}
-			st.inits, st.firsts = append(st.inits, d), append(st.firsts, first)
 		}
 	}
 	return st, nil
@@ -196,7 +227,6 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 
 	// The floors, each cold-started beside the bare function as the
 	// functions are, so their ratios come from this run.
-	floorRatio := map[string]float64{"bare": 1}
 	type floorRow struct {
 		floor
 		size        int64
@@ -208,41 +238,40 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	if url := os.Getenv("STABLEGATE_ETH_RPC"); url != "" { // the stack's node; its variables are this process's
 		floorEnv["ETH_RPC_URL"] = url
 	}
-	for _, f := range floors {
+	// Every program is built before any is started: a build's writes
+	// flushed to disk during cold starts would weigh on some and not
+	// others.
+	floorBoots := make([]string, len(floors))
+	floorBoot := map[string]string{} // by class
+	for i, f := range floors {
 		arm := filepath.Join(tmp, "floor-"+f.class+"-arm64", "bootstrap")
 		if err := goBuild(root, floorPackage, arm, "linux", "arm64", f.tags...); err != nil {
 			return err
 		}
-		boot := arm
+		floorBoots[i] = arm
 		if !runArm {
-			boot = filepath.Join(tmp, "floor-"+f.class, "bootstrap")
-			if err := goBuild(root, floorPackage, boot, "", "", f.tags...); err != nil {
+			floorBoots[i] = filepath.Join(tmp, "floor-"+f.class, "bootstrap")
+			if err := goBuild(root, floorPackage, floorBoots[i], "", "", f.tags...); err != nil {
 				return err
 			}
 		}
-		st, err := interleave(rie, boot, base, floorEnv, runs)
-		if err != nil {
-			return fmt.Errorf("floor %s: %w", f.class, err)
-		}
-		fr := floorRow{floor: f, size: fileSize(arm), p50: median(st.inits), bare50: median(st.bares)}
-		fr.ratio = float64(fr.p50) / float64(fr.bare50)
-		floorRatio[f.class] = fr.ratio
-		floorRows = append(floorRows, fr)
+		floorRows = append(floorRows, floorRow{floor: f, size: fileSize(arm)})
+		floorBoot[f.class] = floorBoots[i]
 	}
-
 	type row struct {
 		name          string
 		size          int64
 		p50, bare50   time.Duration
 		first50       time.Duration // the first invocation, after init
 		class         string        // its floor's (functionClass)
+		floorRatio    float64       // its class floor's ratio, started beside it
 		err           error
 		sizeOK, ratOK bool
 		ratio         float64
 	}
 	var rows []row
-	var allBareFirsts []time.Duration
-	for _, n := range names {
+	boots := make([]string, len(names))
+	for i, n := range names {
 		r := row{name: n}
 		pkg := "./functions/" + n
 		arm := filepath.Join(tmp, n+"-arm64", "bootstrap")
@@ -256,22 +285,39 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 				}
 			}
 		}
-		boot := arm
+		boots[i] = arm
 		if r.err == nil && !runArm {
-			boot = filepath.Join(tmp, n, "bootstrap")
-			r.err = goBuild(root, pkg, boot, "", "")
+			boots[i] = filepath.Join(tmp, n, "bootstrap")
+			r.err = goBuild(root, pkg, boots[i], "", "")
 		}
+		rows = append(rows, r)
+	}
+	syscall.Sync() // the builds' writes on disk before the first cold start
+
+	for i := range floorRows {
+		st, err := interleave(rie, floorBoots[i], base, "", floorEnv, nil, runs)
+		if err != nil {
+			return fmt.Errorf("floor %s: %w", floorRows[i].class, err)
+		}
+		fr := &floorRows[i]
+		fr.p50, fr.bare50 = median(st.inits), median(st.bares)
+		fr.ratio = float64(fr.p50) / float64(fr.bare50)
+	}
+
+	var allBareFirsts []time.Duration
+	for i := range rows {
+		r := &rows[i]
 		if r.err == nil {
 			var st starts
-			if st, r.err = interleave(rie, boot, base, funcEnv[n], runs); r.err == nil {
+			if st, r.err = interleave(rie, boots[i], base, floorBoot[r.class], funcEnv[r.name], floorEnv, runs); r.err == nil {
 				r.p50, r.bare50, r.first50 = median(st.inits), median(st.bares), median(st.firsts)
+				r.floorRatio = float64(median(st.floors)) / float64(r.bare50)
 				allBareFirsts = append(allBareFirsts, st.bareFirsts...)
 				r.ratio = float64(r.p50) / float64(r.bare50)
 				r.sizeOK = float64(r.size)/1e6 < sizeGoalMB
 				r.ratOK = r.ratio <= initGoalRatio
 			}
 		}
-		rows = append(rows, r)
 	}
 
 	flags, _ := lambdaFlags(root)
@@ -283,7 +329,8 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
 	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is what it must link: chain if it\n")
 	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route (starts through httpfn.Start); its ratio\n")
-	fmt.Printf("over its class's floor is our code's share, the floor the libraries'.\n\n")
+	fmt.Printf("over its class's floor is our code's share, the floor the libraries'. The table below is each floor alone; a\n")
+	fmt.Printf("function's floor column is its class floor started in turn with it and the bare function, in the same window.\n\n")
 	fmt.Printf("| %-10s | %-44s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(12), dashes(46), dashes(11), dashes(15), dashes(15), dashes(8))
 	for _, f := range floorRows {
@@ -307,13 +354,13 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 			return "!"
 		}
 		fmt.Printf("| %-28s | %8.2f%s | %13.1f | %13.1f | %6.2f%s | %14.1f | %-15s |\n", r.name, float64(r.size)/1e6, mark(r.sizeOK),
-			ms(r.p50), ms(r.bare50), r.ratio, mark(r.ratOK), ms(r.first50), fmt.Sprintf("%.2f %s", floorRatio[r.class], r.class))
+			ms(r.p50), ms(r.bare50), r.ratio, mark(r.ratOK), ms(r.first50), fmt.Sprintf("%.2f %s", r.floorRatio, r.class))
 		if !r.sizeOK {
 			big++
 		}
 		if !r.ratOK {
 			slow++
-			if r.ratio-floorRatio[r.class] <= floorMargin {
+			if r.ratio-r.floorRatio <= floorMargin {
 				slowAtFloor++
 			}
 		}

@@ -112,8 +112,9 @@ type call struct {
 	path    map[string]string
 	query   map[string]string
 	body    string
-	noClaim bool   // a request that did not come through the authorizer
-	sub     string // the token's subject; "alice" when empty
+	noClaim bool            // a request that did not come through the authorizer
+	sub     string          // the token's subject; "alice" when empty
+	ctx     context.Context // the request's context; bg when nil
 }
 
 // reply is a route's answer.
@@ -164,7 +165,11 @@ func (e *env) do(name string, h httpapi.Handler, c call) reply {
 	if c.key != "" {
 		req.Headers["idempotency-key"] = c.key
 	}
-	resp, err := httpapi.Wrap(name, h)(bg, req)
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = bg
+	}
+	resp, err := httpapi.Wrap(name, h)(ctx, req)
 	if err != nil {
 		e.t.Fatalf("%s: Wrap returned an error: %v", name, err)
 	}

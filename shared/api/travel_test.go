@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/stablegate/stablegate/shared/compliance"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/memstore"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -72,5 +74,73 @@ func TestWithdrawalTravelRule(t *testing.T) {
 	again.wantOK(t, 201)
 	if again.headers["idempotent-replayed"] != "true" {
 		t.Fatalf("replay: %+v", again.headers)
+	}
+}
+
+// failingPuts is a travel store whose writes fail while down.
+type failingPuts struct {
+	sg.TravelStore
+	down bool
+}
+
+func (f *failingPuts) PutTravel(ctx context.Context, r sg.TravelRecord) error {
+	if f.down {
+		return sg.Unavailable("test", errors.New("travel store down"))
+	}
+	return f.TravelStore.PutTravel(ctx, r)
+}
+
+// refusedAdmission is a rate-limit decision made beside the handler that
+// refuses the request.
+type refusedAdmission struct{}
+
+func (refusedAdmission) Await(context.Context) error { return sg.ErrRateLimited }
+
+// POST /v1/withdrawals runs its rate-limit decision beside the handler, so
+// every write on its path awaits it, the travel-rule record included. When
+// the record failed and the wallet was frozen since, a retry of the
+// request is answered as a replay before Create's own wait for admission
+// (a refusal that finds the first answer replays it); a refused retry
+// then records nothing and answers 429, and an admitted one records the
+// data.
+func TestWithdrawalReplayRecordsTravelDataOnlyWhenAdmitted(t *testing.T) {
+	e := newEnv(t)
+	store := &failingPuts{TravelStore: &memstore.Travel{}, down: true}
+	e.withdrawals.Travel = &compliance.Travel{Store: store, Sealer: prefixSealer{}, Now: e.clock.Now,
+		Config: func(context.Context, string) (sg.TravelRuleConfig, error) {
+			return sg.TravelRuleConfig{Threshold: 100_000_000}, nil
+		}}
+	w := e.wallet("acme", "c1")
+	e.fund("acme", w.ID, 1_000_000_000)
+	body := `{"wallet_id":"` + w.ID + `","chain":"ethereum","asset":"USDT","to_address":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","amount":"150","travel_rule":` + travelPayout + `}`
+	pay := func(ctx context.Context) reply {
+		return e.do("withdrawals-create", e.withdrawals.Create, call{key: "k1", scopes: []string{"withdrawals:write"}, body: body, ctx: ctx})
+	}
+	if r := pay(nil); r.status < 500 {
+		t.Fatalf("with the travel store down: %d %s; want a 5xx", r.status, r.body)
+	}
+	recorded := func() bool {
+		t.Helper()
+		ws, err := e.st.TransferByKey(bg, "acme", sg.KeyHash("acme", ledger.OpWithdraw, "k1"))
+		if err != nil {
+			t.Fatalf("the withdrawal was not created: %v", err)
+		}
+		_, err = store.Travel(bg, "acme", ws.ID, sg.TravelOut)
+		return err == nil
+	}
+	if recorded() {
+		t.Fatal("a record was written while the store was down")
+	}
+	e.do("freezes-create", e.custody.Freeze, call{body: `{"scope":"wallet","wallet_id":"` + w.ID + `","reason":"lost phone"}`}).wantOK(t, 201)
+	store.down = false
+	refused := sg.WithAdmission(bg, refusedAdmission{})
+	pay(refused).wantError(t, 429, sg.ErrRateLimited.Code, "")
+	if recorded() {
+		t.Fatal("a refused retry wrote the travel record")
+	}
+	r := pay(nil)
+	r.wantOK(t, 201)
+	if r.headers["idempotent-replayed"] != "true" || !recorded() {
+		t.Fatalf("an admitted retry: %+v, recorded %v; want a replay that records the data", r.headers, recorded())
 	}
 }

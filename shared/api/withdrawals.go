@@ -78,6 +78,13 @@ func (h Withdrawals) Create(ctx context.Context, req httpapi.Request) (httpapi.R
 		// this fails the withdrawal waits for it (the policy step gives it
 		// a grace) and a retry of the request records it; without it the
 		// payout is refused, travel_rule_data_required, and its hold voided.
+		// A replay answered by Create has awaited no admission: the record
+		// is a write, so it awaits the request's rate-limit decision first
+		// (at once when Create awaited it), and a refused retry writes
+		// nothing.
+		if err := sg.AwaitAdmission(ctx); err != nil {
+			return httpapi.Response{}, err
+		}
 		if _, err := h.Travel.RequireForPayout(ctx, p.TenantID, r.Transfer, travel); err != nil {
 			return httpapi.Response{}, err
 		}

@@ -154,7 +154,7 @@ func answer200(context.Context, Request) (Response, error) {
 // never reaches the handler.
 func TestWrapDecidesFirstOnOtherRoutes(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	for _, route := range []string{"GET /v1/wallets", "POST /v1/transfers/batch", "POST /v1/withdrawals"} {
+	for _, route := range []string{"GET /v1/wallets", "POST /v1/transfers/batch", "POST /v1/payout-batches"} {
 		t.Run(route, func(t *testing.T) {
 			lim := &heldLimiter{gcraLimiter: gcraLimiter{tats: map[string]time.Time{}}}
 			UseRateLimits(&RateLimits{Limiter: lim, Configs: oneLimit{sg.RateLimit{Rate: 0.5, Burst: 1}}, Now: func() time.Time { return now }})

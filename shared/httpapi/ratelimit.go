@@ -157,12 +157,13 @@ func limited(ctx context.Context, req Request, tenant string) (*Response, func(*
 // first write, so a refused request may read but writes nothing. A route
 // belongs here only when every write on its path, the handler's own
 // included, awaits admission: POST /v1/transfers writes only in
-// ledger.Service.Transfer, which its tests hold to it.
-// (ledger.Withdrawals.Create awaits too, but POST /v1/withdrawals stays
-// out: its handler records travel-rule data after Create, also when Create
-// answers a replay without having awaited.)
+// ledger.Service.Transfer, POST /v1/withdrawals in ledger.Withdrawals.Create
+// and, after it, in the travel-rule record its handler awaits admission
+// for (a replay answered by Create has awaited none); their tests hold them
+// to it.
 var admittingRoutes = map[string]bool{
-	"POST /v1/transfers": true,
+	"POST /v1/transfers":   true,
+	"POST /v1/withdrawals": true,
 }
 
 // admission is a rate-limit decision for wrap: the 429 answer if refused,

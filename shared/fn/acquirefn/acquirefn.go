@@ -26,7 +26,7 @@ import (
 func Rates(env core.Env) (*fxrate.Static, error) {
 	r, err := fxrate.ParseStatic(env("FX_RATES"))
 	if err != nil {
-		return nil, fmt.Errorf("fn: FX_RATES: %w", err)
+		return nil, fmt.Errorf("acquirefn: FX_RATES: %w", err)
 	}
 	return r, nil
 }
@@ -50,7 +50,7 @@ func PaymentNetworks(env core.Env) (map[sg.Chain]sg.Network, error) {
 			}
 			net, ok = sg.NetworkFor(c, name, env("USDT_CONTRACT_"+upper(c)), "", 0)
 			if !ok {
-				return nil, fmt.Errorf("fn: NETWORK_%s %q is not mainnet or dev", upper(c), name)
+				return nil, fmt.Errorf("acquirefn: NETWORK_%s %q is not mainnet or dev", upper(c), name)
 			}
 		}
 		if net.Token != "" {

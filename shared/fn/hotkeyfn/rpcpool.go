@@ -22,7 +22,7 @@ func ChainHTTP(env Env, net sg.Network) (string, *http.Client, error) {
 		if v := env(name); v != "" {
 			x, err := time.ParseDuration(v)
 			if err != nil || x <= 0 {
-				return "", nil, errors.New("fn: " + name + " must be a positive Go duration")
+				return "", nil, errors.New("hotkeyfn: " + name + " must be a positive Go duration")
 			}
 			*d = x
 		}

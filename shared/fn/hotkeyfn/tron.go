@@ -38,7 +38,7 @@ func TronPayout(ctx context.Context, env Env, st *dynamo.Store) (*tron.Payout, e
 	}
 	price, err := sg.ParseAmount(env("TRX_PRICE_USDT"), sg.USDTDecimals)
 	if err != nil {
-		return nil, errors.New("chainfn: TRX_PRICE_USDT must be a decimal amount")
+		return nil, errors.New("hotkeyfn: TRX_PRICE_USDT must be a decimal amount")
 	}
 	signer, err := KMSSigner(ctx, env)
 	if err != nil {

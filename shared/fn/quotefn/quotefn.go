@@ -45,7 +45,7 @@ func feeQuotesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c.Net.Chain]
 		price, err := sg.ParseAmount(env(priceVar), sg.USDTDecimals)
 		if err != nil {
-			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
+			return nil, errors.New("quotefn: " + priceVar + " must be a decimal amount")
 		}
 		if c.Net.Chain == sg.Ethereum {
 			quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: u, HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}

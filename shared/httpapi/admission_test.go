@@ -149,6 +149,32 @@ func answer200(context.Context, Request) (Response, error) {
 	return JSON(200, map[string]string{}), nil
 }
 
+// POST /v1/withdrawals opts in as POST /v1/transfers does: its handler
+// starts while the decision is pending and writes only once it is made;
+// refused, it writes nothing and the answer is a 429.
+func TestWrapAdmitsWithdrawalsBesideTheHandler(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	lim := &heldLimiter{gcraLimiter: gcraLimiter{tats: map[string]time.Time{}}, release: make(chan struct{})}
+	UseRateLimits(&RateLimits{Limiter: lim, Configs: oneLimit{sg.RateLimit{Rate: 0.5, Burst: 1}}, Now: func() time.Time { return now }})
+	defer UseRateLimits(nil)
+	req := authed("acme", "")
+	req.RouteKey = "POST /v1/withdrawals"
+	w := newWriter()
+	answer := serve(context.Background(), wrap("withdrawals-create", w.handle, io.Discard), req)
+	waitFor(t, w.started, "the handler's start while the decision is pending")
+	if w.writes.Load() != 0 {
+		t.Fatalf("written before the decision: %d", w.writes.Load())
+	}
+	close(lim.release)
+	if r := <-answer; r.StatusCode != 201 || w.writes.Load() != 1 {
+		t.Fatalf("admitted: %d (writes %d)", r.StatusCode, w.writes.Load())
+	}
+	w = newWriter()
+	if r, _ := wrap("withdrawals-create", w.handle, io.Discard)(context.Background(), req); r.StatusCode != 429 || w.writes.Load() != 0 {
+		t.Fatalf("refused: %d (writes %d)", r.StatusCode, w.writes.Load())
+	}
+}
+
 // Routes that do not opt in decide before their handler runs, as before:
 // the take has returned when the handler starts, and a refused request
 // never reaches the handler.

@@ -5,18 +5,14 @@ package marketfn
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/chain/ethrpc"
-	"github.com/stablegate/stablegate/shared/chain/quote"
-	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/pushfn"
+	"github.com/stablegate/stablegate/shared/fn/quotefn/quoters"
 	"github.com/stablegate/stablegate/shared/fxrate"
 	"github.com/stablegate/stablegate/shared/market"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -42,8 +38,7 @@ func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &market.Source{Rates: static, Currencies: static.Currencies(), Quoters: map[sg.Chain]sg.FeeQuoter{},
-		QuoteTo: map[sg.Chain]string{}, Amount: 100_000_000}
+	src := &market.Source{Rates: static, Currencies: static.Currencies(), QuoteTo: map[sg.Chain]string{}, Amount: 100_000_000}
 	if u := env("MARKET_FX_URL"); u != "" {
 		field := env("MARKET_FX_FIELD")
 		if field == "" {
@@ -58,19 +53,11 @@ func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Timeout: 10 * time.Second}
+	if src.Quoters, err = quoters.For(env, served); err != nil {
+		return nil, err
+	}
 	for _, c := range served {
-		priceVar := map[sg.Chain]string{sg.Ethereum: "ETH_PRICE_USDT", sg.Tron: "TRX_PRICE_USDT"}[c.Net.Chain]
-		price, err := sg.ParseAmount(env(priceVar), sg.USDTDecimals)
-		if err != nil {
-			return nil, errors.New("fn: " + priceVar + " must be a decimal amount")
-		}
 		src.QuoteTo[c.Net.Chain] = c.Hot.Format(c.Net.Chain)
-		if c.Net.Chain == sg.Ethereum {
-			src.Quoters[c.Net.Chain] = &quote.Ethereum{RPC: &ethrpc.Client{URL: c.Net.RPC[0], HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
-		} else {
-			src.Quoters[c.Net.Chain] = &quote.Tron{Grid: &tron.Grid{URL: c.Net.RPC[0], APIKey: env("TRON_API_KEY"), HTTP: hc}, From: c.Hot, Token: c.Token, Price: price}
-		}
 	}
 	s.Market = src
 	return func(ctx context.Context) (any, error) {

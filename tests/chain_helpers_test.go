@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -54,8 +55,9 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 	eth := new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))
 	c.sim = simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth}, c.hotAddr: {Balance: eth}})
 	t.Cleanup(func() { _ = c.sim.Close() })
-	c.ec = c.sim.Client()
-	c.chainID, _ = c.ec.ChainID(ctx)
+	inner := c.sim.Client()
+	c.chainID, _ = inner.ChainID(ctx)
+	c.ec = &nonceClient{Client: inner, signer: types.LatestSignerForChainID(c.chainID), next: map[common.Address]uint64{}}
 	c.auth, _ = bind.NewKeyedTransactorWithChainID(deployer, c.chainID)
 	if c.tokenAddr, _, c.token, err = testusdt.DeployTestUSDT(c.auth, c.ec); err != nil {
 		t.Fatal(err)
@@ -66,6 +68,45 @@ func newHotChain(t *testing.T, tokens int64) *hotChain {
 	}
 	c.sim.Commit()
 	return c
+}
+
+// nonceClient is the simulated chain's client with the pending nonces of
+// what it sent: the simulated pool counts a sent transaction in its
+// pending nonce only once it has promoted it, which it does in the
+// background, so two transactions sent back to back from one account could
+// be given the same nonce ("replacement transaction underpriced").
+type nonceClient struct {
+	simulated.Client
+	signer types.Signer
+	mu     sync.Mutex
+	next   map[common.Address]uint64
+}
+
+// PendingNonceAt is the pool's pending nonce, or past the last transaction
+// sent through this client if that is later.
+func (c *nonceClient) PendingNonceAt(ctx context.Context, a common.Address) (uint64, error) {
+	n, err := c.Client.PendingNonceAt(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(n, c.next[a]), nil
+}
+
+// SendTransaction sends tx and notes its sender's next nonce.
+func (c *nonceClient) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	if err := c.Client.SendTransaction(ctx, tx); err != nil {
+		return err
+	}
+	from, err := types.Sender(c.signer, tx)
+	if err != nil {
+		return nil // sent; the pool's own count serves
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next[from] = max(c.next[from], tx.Nonce()+1)
+	return nil
 }
 
 // localChain is the local stack's geth --dev: its details, a client, the

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stablegate/stablegate/internal/dev/devstack"
 )
 
 // ---- init: what a cold start links (issue 18) ----
@@ -170,7 +172,7 @@ func TestJobsLinkNoHTTPCode(t *testing.T) {
 
 // Every function starts through core.Start (jobs, streams, queues: it
 // takes no HTTP handler) or httpfn.Start (routes, with their rate limits
-// turned on); none calls core.StartWith, which would start a route with
+// turned on; bodyfn.Start for those that take a body); none calls core.StartWith, which would start a route with
 // no rate limits.
 func TestRoutesStartWithTheirRateLimits(t *testing.T) {
 	mains, err := filepath.Glob("../functions/*/main.go")
@@ -187,13 +189,61 @@ func TestRoutesStartWithTheirRateLimits(t *testing.T) {
 		switch {
 		case strings.Contains(src, "StartWith("):
 			t.Errorf("%s calls core.StartWith: start a route through httpfn.Start, a job through core.Start", m)
-		case strings.Contains(src, "httpfn.Start("):
+		case strings.Contains(src, "httpfn.Start(") || strings.Contains(src, "bodyfn.Start("):
 			routes++
 		case !strings.Contains(src, "core.Start("):
-			t.Errorf("%s starts through neither core.Start nor httpfn.Start", m)
+			t.Errorf("%s starts through neither core.Start nor httpfn.Start (bodyfn.Start)", m)
 		}
 	}
 	if routes < 90 {
 		t.Errorf("%d mains start through httpfn.Start; every HTTP and WebSocket route must", routes)
+	}
+}
+
+// A function whose route takes a body (POST, PUT, PATCH, DELETE) starts
+// through bodyfn.Start, which installs the body rules: httpapi.Decode
+// refuses every body without them, so a body route started otherwise
+// would answer every request with an internal error. A function whose
+// routes only read (GET) or serve WebSocket messages starts through
+// httpfn.Start and links no validator: validator/v10's package init alone
+// is about a sixth of a bare function's cold start.
+func TestOnlyBodyRoutesLinkTheValidator(t *testing.T) {
+	tpl, err := devstack.LoadTemplate("../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := functionDeps(t)
+	bodies, reads := 0, 0
+	for _, f := range tpl.Functions() {
+		b, err := os.ReadFile(filepath.Join("..", "functions", f.Name, "main.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		if !strings.Contains(src, "httpfn.Start(") && !strings.Contains(src, "bodyfn.Start(") {
+			continue // a job: TestJobsLinkNoHTTPCode
+		}
+		takesBody := false
+		for _, r := range f.Routes {
+			if r.Method != "GET" && r.Method != "HEAD" {
+				takesBody = true
+			}
+		}
+		validates := contains(deps[f.Name], "github.com/go-playground/validator/v10")
+		switch {
+		case takesBody && !strings.Contains(src, "bodyfn.Start("):
+			t.Errorf("function %s serves a route that takes a body: start it through bodyfn.Start", f.Name)
+		case takesBody:
+			bodies++
+		case strings.Contains(src, "bodyfn.Start("):
+			t.Errorf("function %s only reads: start it through httpfn.Start, which links no validator", f.Name)
+		case validates:
+			t.Errorf("function %s only reads but links validator/v10: find the import that brings it (go list -deps) and split it off", f.Name)
+		default:
+			reads++
+		}
+	}
+	if bodies < 45 || reads < 45 {
+		t.Errorf("%d body routes and %d read routes found; there are at least 45 of each", bodies, reads)
 	}
 }

@@ -73,17 +73,18 @@ func floorClass(mods map[string]bool) string {
 
 // functionClass is the class of a function: its floor holds what it must
 // link, not what it does. go-ethereum makes it a chain function (only
-// those link it: TestOnlyChainFunctionsLinkGoEthereum), serving HTTP (its
-// main starts through httpfn.Start) an HTTP one, which must validate
-// requests; a job or consumer that links validator all the same is over
-// its floor by that much, which is ours to cut.
-func functionClass(mods map[string]bool, servesHTTP bool) string {
+// those link it: TestOnlyChainFunctionsLinkGoEthereum), taking a request
+// body (its main starts through bodyfn.Start) an HTTP one, which must
+// check bodies with validator/v10. A read route or a job that links the
+// validator all the same is over its floor by that much, which is ours to
+// cut.
+func functionClass(mods map[string]bool, takesBodies bool) string {
 	switch geth := mods[gethModule]; {
-	case geth && servesHTTP:
+	case geth && takesBodies:
 		return "chain-http"
 	case geth:
 		return "chain"
-	case servesHTTP:
+	case takesBodies:
 		return "http"
 	case mods[dynamoModule]:
 		return "store"
@@ -91,14 +92,15 @@ func functionClass(mods map[string]bool, servesHTTP bool) string {
 	return "bare"
 }
 
-// servesHTTP says whether function name serves an HTTP or WebSocket route:
-// its main starts through httpfn.Start (core.Start takes no HTTP handler).
-func servesHTTP(root, name string) (bool, error) {
+// takesBodies says whether function name serves a route that takes a
+// request body: its main starts through bodyfn.Start, which installs the
+// body rules (a read route's httpfn.Start and a job's core.Start do not).
+func takesBodies(root, name string) (bool, error) {
 	b, err := os.ReadFile(filepath.Join(root, "functions", name, "main.go"))
 	if err != nil {
 		return false, err
 	}
-	return strings.Contains(string(b), "httpfn.Start("), nil
+	return strings.Contains(string(b), "bodyfn.Start("), nil
 }
 
 // linkedModules are the modules a Go binary was built from (go version -m).
@@ -278,10 +280,10 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		if r.err = goBuild(root, pkg, arm, "linux", "arm64"); r.err == nil {
 			r.size = fileSize(arm)
 			var mods map[string]bool
-			var serves bool
+			var bodies bool
 			if mods, r.err = linkedModules(arm); r.err == nil {
-				if serves, r.err = servesHTTP(root, n); r.err == nil {
-					r.class = functionClass(mods, serves)
+				if bodies, r.err = takesBodies(root, n); r.err == nil {
+					r.class = functionClass(mods, bodies)
 				}
 			}
 		}
@@ -328,8 +330,9 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("use (the hot key, the chain id: hotkeyfn.Reloading) is paid there, so init and 1st invoke together show where it went.\n\n")
 	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
 	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is what it must link: chain if it\n")
-	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route (starts through httpfn.Start); its ratio\n")
-	fmt.Printf("over its class's floor is our code's share, the floor the libraries'. The table below is each floor alone; a\n")
+	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route that takes a body (starts through bodyfn.Start,\n")
+	fmt.Printf("which checks bodies with validator/v10; a read route links no validator, so its floor is store); its ratio over its\n")
+	fmt.Printf("class's floor is our code's share, the floor the libraries'. The table below is each floor alone; a\n")
 	fmt.Printf("function's floor column is its class floor started in turn with it and the bare function, in the same window.\n\n")
 	fmt.Printf("| %-10s | %-44s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(12), dashes(46), dashes(11), dashes(15), dashes(15), dashes(8))

@@ -84,15 +84,16 @@ func TestFloorClassOfABareBinary(t *testing.T) {
 	}
 }
 
-// A function's floor is what it must link: a job that links validator
-// (which only request handling needs) is measured against the store
-// floor, so the validator's init shows as ours to cut, not the libraries'.
+// A function's floor is what it must link: a job or a read route that
+// links validator (which only checking request bodies needs) is measured
+// against the store floor, so the validator's init shows as ours to cut,
+// not the libraries'.
 func TestFunctionClassIsWhatAFunctionMustLink(t *testing.T) {
 	job := map[string]bool{dynamoModule: true, validatorModule: true}
 	chain := map[string]bool{dynamoModule: true, validatorModule: true, gethModule: true}
 	for _, c := range []struct {
 		mods   map[string]bool
-		serves bool
+		bodies bool
 		want   string
 	}{
 		{job, false, "store"},
@@ -101,17 +102,17 @@ func TestFunctionClassIsWhatAFunctionMustLink(t *testing.T) {
 		{chain, true, "chain-http"},
 		{map[string]bool{}, false, "bare"},
 	} {
-		if got := functionClass(c.mods, c.serves); got != c.want {
-			t.Errorf("functionClass(%v, serves HTTP %v) = %q, want %q", c.mods, c.serves, got, c.want)
+		if got := functionClass(c.mods, c.bodies); got != c.want {
+			t.Errorf("functionClass(%v, takes bodies %v) = %q, want %q", c.mods, c.bodies, got, c.want)
 		}
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"transfers-create": true, "ws-connect": true, "reconcile": false, "withdrawals-worker": false} {
-		if got, err := servesHTTP(root, name); err != nil || got != want {
-			t.Errorf("servesHTTP(%s) = %v, %v; want %v", name, got, err, want)
+	for name, want := range map[string]bool{"transfers-create": true, "wallets-get": false, "ws-connect": false, "reconcile": false, "withdrawals-worker": false} {
+		if got, err := takesBodies(root, name); err != nil || got != want {
+			t.Errorf("takesBodies(%s) = %v, %v; want %v", name, got, err, want)
 		}
 	}
 }

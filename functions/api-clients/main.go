@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 )
 
-func main() { httpfn.Start("api-clients", oauthfn.APIClients) }
+func main() { bodyfn.Start("api-clients", oauthfn.APIClients) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("blocklist-remove", complianceroutes.BlocklistRemove) }
+func main() { bodyfn.Start("blocklist-remove", complianceroutes.BlocklistRemove) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/coldfn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("cold-payouts-cancel", coldfn.ColdPayoutsCancel) }
+func main() { bodyfn.Start("cold-payouts-cancel", coldfn.ColdPayoutsCancel) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/chainfn/chainroutes"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("cold-payouts-create", chainroutes.ColdPayoutsCreate) }
+func main() { bodyfn.Start("cold-payouts-create", chainroutes.ColdPayoutsCreate) }

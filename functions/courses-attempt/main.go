@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("courses-attempt", coursefn.CoursesAttempt) }
+func main() { bodyfn.Start("courses-attempt", coursefn.CoursesAttempt) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("customers-create", customerfn.CustomersCreate) }
+func main() { bodyfn.Start("customers-create", customerfn.CustomersCreate) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("customers-update", customerfn.CustomersUpdate) }
+func main() { bodyfn.Start("customers-update", customerfn.CustomersUpdate) }

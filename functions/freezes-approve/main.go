@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("freezes-approve", custodyfn.FreezesApprove) }
+func main() { bodyfn.Start("freezes-approve", custodyfn.FreezesApprove) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 )
 
-func main() { httpfn.Start("fx-quotes-create", invoicefn.FxQuotesCreate) }
+func main() { bodyfn.Start("fx-quotes-create", invoicefn.FxQuotesCreate) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 )
 
-func main() { httpfn.Start("invoice-policy-put", invoicefn.InvoicePolicyPut) }
+func main() { bodyfn.Start("invoice-policy-put", invoicefn.InvoicePolicyPut) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 )
 
-func main() { httpfn.Start("invoices-refund", payoutroutes.InvoicesRefund) }
+func main() { bodyfn.Start("invoices-refund", payoutroutes.InvoicesRefund) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/oauthfn"
 )
 
-func main() { httpfn.Start("oauth-token", oauthfn.OAuthToken) }
+func main() { bodyfn.Start("oauth-token", oauthfn.OAuthToken) }

@@ -2,7 +2,7 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	// Policies' time windows name IANA zones, checked here; Lambda's base
 	// image may carry no zoneinfo.
 	_ "time/tzdata"
@@ -10,4 +10,4 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 )
 
-func main() { httpfn.Start("policy-put", custodyfn.PolicyPut) }
+func main() { bodyfn.Start("policy-put", custodyfn.PolicyPut) }

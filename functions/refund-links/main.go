@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 )
 
-func main() { httpfn.Start("refund-links", payoutroutes.RefundLinks) }
+func main() { bodyfn.Start("refund-links", payoutroutes.RefundLinks) }

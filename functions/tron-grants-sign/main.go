@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
 )
 
-func main() { httpfn.Start("tron-grants-sign", grantroutes.TronGrantsSign) }
+func main() { bodyfn.Start("tron-grants-sign", grantroutes.TronGrantsSign) }

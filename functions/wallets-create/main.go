@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 )
 
-func main() { httpfn.Start("wallets-create", walletfn.WalletsCreate) }
+func main() { bodyfn.Start("wallets-create", walletfn.WalletsCreate) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { httpfn.Start("webhook-endpoints-create", hookwrites.WebhookEndpointsCreate) }
+func main() { bodyfn.Start("webhook-endpoints-create", hookwrites.WebhookEndpointsCreate) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/pipefn/piperoutes"
 )
 
-func main() { httpfn.Start("withdrawals-cancel", piperoutes.WithdrawalsCancel) }
+func main() { bodyfn.Start("withdrawals-cancel", piperoutes.WithdrawalsCancel) }

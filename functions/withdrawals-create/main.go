@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
+	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
 )
 
-func main() { httpfn.Start("withdrawals-create", payoutroutes.WithdrawalsCreate) }
+func main() { bodyfn.Start("withdrawals-create", payoutroutes.WithdrawalsCreate) }

@@ -10,11 +10,9 @@ import (
 	"mime"
 	"reflect"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-playground/validator/v10"
 
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
@@ -22,20 +20,22 @@ import (
 // MaxBody is the largest request body an operation accepts by default.
 const MaxBody = 64 << 10
 
-// validate is built on first use, not at package init: building it (the
-// library's baked-in rules) costs every function's cold start about half a
-// millisecond, and routes that decode no body never need it (issue 18).
-var validate = sync.OnceValue(func() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		return name
-	})
-	return v
-})
+// bodyRules checks a decoded body's `validate` tags (UseBodyRules).
+var bodyRules atomic.Pointer[func(any) error]
+
+// UseBodyRules installs check as the rules Decode applies to every decoded
+// body (package bodyrules, over validator/v10). The functions whose routes
+// take a body install it once at init (bodyfn.Start); the read routes do
+// not, so they link no validator: its package init alone is about a sixth
+// of a bare function's cold start (issue 18). Until one is installed,
+// Decode refuses every body rather than pass one unchecked; nil uninstalls.
+func UseBodyRules(check func(any) error) {
+	if check == nil {
+		bodyRules.Store(nil)
+		return
+	}
+	bodyRules.Store(&check)
+}
 
 // Decode reads req's JSON body into dst: it must be application/json, at most
 // max bytes, one JSON object with no unknown fields, no field given twice
@@ -72,7 +72,18 @@ func Decode(req Request, dst any, max int) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return sg.ErrInvalidJSON.WithMessage("request body has data after the JSON object")
 	}
-	return Validate(dst)
+	return checkBody(dst)
+}
+
+// checkBody applies the installed rules to a decoded body; with none
+// installed the request fails as our fault (a function wired without
+// them), and no body passes unchecked.
+func checkBody(dst any) error {
+	check := bodyRules.Load()
+	if check == nil {
+		return sg.Internal("httpapi.Decode", errors.New("no body rules installed: start the function through bodyfn.Start"))
+	}
+	return (*check)(dst)
 }
 
 // duplicateField returns the path of the first member named twice in one
@@ -198,41 +209,4 @@ func jsonType(t reflect.Type) string {
 		return "boolean"
 	}
 	return "number"
-}
-
-// Validate runs the `validate` tags of v and names the first failing field.
-func Validate(v any) error {
-	err := validate().Struct(v)
-	if err == nil {
-		return nil
-	}
-	var ves validator.ValidationErrors
-	if !errors.As(err, &ves) || len(ves) == 0 {
-		return sg.ErrValidation
-	}
-	fe := ves[0]
-	ns := fe.Namespace()
-	if i := strings.IndexByte(ns, '.'); i >= 0 {
-		ns = ns[i+1:]
-	}
-	return sg.ErrValidation.WithParam(ns).WithMessage("%s %s", ns, rule(fe))
-}
-
-func rule(fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "required":
-		return "is required"
-	case "max":
-		if fe.Kind() == reflect.Map || fe.Kind() == reflect.Slice {
-			return fmt.Sprintf("must have at most %s entries", fe.Param())
-		}
-		return fmt.Sprintf("must be at most %s characters", fe.Param())
-	case "min":
-		return fmt.Sprintf("must be at least %s characters", fe.Param())
-	case "printascii":
-		return "must be printable ASCII"
-	case "oneof":
-		return "must be one of: " + fe.Param()
-	}
-	return "is invalid (" + fe.Tag() + ")"
 }

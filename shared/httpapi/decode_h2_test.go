@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stablegate/stablegate/shared/httpapi/bodyrules"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
 )
 
@@ -65,4 +66,25 @@ func TestFinding14_DuplicateKeysAreRefused(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
+}
+
+// A function started without the body rules (not through bodyfn.Start)
+// refuses every body as our fault: none passes with its rules unchecked.
+func TestDecodeWithoutBodyRulesRefusesEveryBody(t *testing.T) {
+	UseBodyRules(nil)
+	defer UseBodyRules(bodyrules.Check)
+	var dst struct {
+		Name string `json:"name" validate:"required"`
+	}
+	for _, body := range []string{`{"name":"a"}`, `{}`} {
+		err := Decode(jsonRequest(body), &dst, MaxBody)
+		if sg.KindOf(err) != sg.KindInternal {
+			t.Errorf("Decode(%s) with no rules = %v; want an internal error", body, err)
+		}
+	}
+	UseBodyRules(bodyrules.Check)
+	dst.Name = ""
+	if err := Decode(jsonRequest(`{}`), &dst, MaxBody); !errors.Is(err, sg.ErrValidation) {
+		t.Errorf("Decode({}) with the rules = %v; want validation_failed", err)
+	}
 }

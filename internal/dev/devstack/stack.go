@@ -28,6 +28,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/hd"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/httpapi/bodyrules"
 	"github.com/stablegate/stablegate/shared/jwt"
 	"github.com/stablegate/stablegate/shared/ledger"
 	sg "github.com/stablegate/stablegate/shared/stablegate"
@@ -220,6 +221,9 @@ func Up(ctx context.Context, o Options) (s *Stack, err error) {
 		}
 		httpapi.UseRateLimits(rl)
 	}
+	// The body rules, which bodyfn.Start installs in each function whose
+	// route takes a body: one process serves them all here.
+	httpapi.UseBodyRules(bodyrules.Check)
 	// ---- compliance: payouts ---- screening fails closed: the sanctions
 	// list is loaded before the first payout can be screened.
 	if err := s.loadSanctions(ctx, envOf); err != nil {

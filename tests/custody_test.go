@@ -403,7 +403,7 @@ func TestPlatformFreezeStopsEveryTenant(t *testing.T) {
 	w := pipeline(t, rawDB(t), q, chain)
 	_, st := simLedgerOn(t, rawDB(t))
 	w.Policy, w.Freezes = custody.Rules{Store: st.Custody, Now: time.Now}, st.Custody
-	svc := &custody.Service{Store: st.Custody, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	svc := &custody.Service{Store: st.Custody, Wallets: st.Wallets, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	ctx := context.Background()
 	var ids [2]string
 	var tenants [2]string

@@ -198,7 +198,7 @@ func TestFinding2_PlatformFreezeHoldsOnInternalTransfer(t *testing.T) {
 	st := dynamo.New(rawDB(t), table)
 	l := &ledger.Service{Store: st.Ledger, Wallets: st.Wallets, Now: time.Now}
 	ws := &wallet.Service{Store: st.Wallets, Idem: st.Base, Balances: st.Ledger, Freezes: st.Custody, Now: time.Now}
-	svc := &custody.Service{Store: st.Custody, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	svc := &custody.Service{Store: st.Custody, Wallets: st.Wallets, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	ctx := context.Background()
 	ten := tenant()
 	ids := seedWallets(t, st, l, ten, 2, false, "10")

@@ -101,7 +101,7 @@ func TestHotKeyRotationMovesEverything(t *testing.T) {
 	}
 	queued := withdraw(20_000_000)
 
-	svc := &custody.Service{Store: st.Custody, Rotations: st.HotKeys, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
+	svc := &custody.Service{Store: st.Custody, Wallets: st.Wallets, Rotations: st.HotKeys, Withdrawals: w, Now: time.Now, PlatformUnfreezeApprovals: 2}
 	admin := func(sub string) custody.Actor { return custody.Actor{Tenant: ten, Subject: sub, PlatformAdmin: true} }
 	if _, err := custody.RequestRotation(ctx, st.HotKeys, custody.Actor{Tenant: ten, Subject: "merchant"}, time.Now()); err == nil {
 		t.Fatal("a tenant token asked for a rotation")

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodytable"
 	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { bodyfn.Start("allowlist-add", custodyfn.AllowlistAdd) }
+func main() { bodyfn.Start("allowlist-add", custodytable.AllowlistAdd) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn/piperoutes"
 )
 
-func main() { bodyfn.Start("freezes-approve", custodyfn.FreezesApprove) }
+func main() { bodyfn.Start("freezes-approve", piperoutes.FreezesApprove) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodytable"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("journal-list", custodyreads.JournalList) }
+func main() { httpfn.Start("journal-list", custodytable.JournalList) }

@@ -7,7 +7,7 @@ import (
 	// image may carry no zoneinfo.
 	_ "time/tzdata"
 
-	"github.com/stablegate/stablegate/shared/fn/custodyfn"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/policyfn"
 )
 
-func main() { bodyfn.Start("policy-put", custodyfn.PolicyPut) }
+func main() { bodyfn.Start("policy-put", policyfn.PolicyPut) }

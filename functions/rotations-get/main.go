@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodytable"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("rotations-get", custodyreads.RotationsGet) }
+func main() { httpfn.Start("rotations-get", custodytable.RotationsGet) }

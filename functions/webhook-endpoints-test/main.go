@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
+	"github.com/stablegate/stablegate/shared/fn/hookfn/hooksends"
 	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { bodyfn.Start("webhook-endpoints-test", hookwrites.WebhookEndpointsTest) }
+func main() { bodyfn.Start("webhook-endpoints-test", hooksends.WebhookEndpointsTest) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
+	"github.com/stablegate/stablegate/shared/fn/hookfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
 )
 
-func main() { bodyfn.Start("webhook-endpoints-update", hookwrites.WebhookEndpointsUpdate) }
+func main() { bodyfn.Start("webhook-endpoints-update", hookfn.WebhookEndpointsUpdate) }

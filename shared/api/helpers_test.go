@@ -94,7 +94,7 @@ func newEnv(t *testing.T) *env {
 	l := &ledger.Service{Store: st, Wallets: st, Now: c.Now}
 	wd := &ledger.Withdrawals{Service: l, Mover: st, Queue: &memstore.Queue{}, Policy: custody.Rules{Store: st, Now: c.Now}, Freezes: st, Quotes: st,
 		Destinations: st, Waits: st, Fee: func(sg.Chain) sg.Amount { return withdrawalFee }, Payouts: map[sg.Chain]ledger.Payout{}}
-	cs := &custody.Service{Store: st, Withdrawals: wd, Now: c.Now, PlatformUnfreezeApprovals: 2, Sealer: prefixSealer{}, Rotations: st}
+	cs := &custody.Service{Store: st, Wallets: st, Withdrawals: wd, Now: c.Now, PlatformUnfreezeApprovals: 2, Sealer: prefixSealer{}, Rotations: st}
 	ws := &wallet.Service{Store: st, Idem: st, Balances: st, Deriver: ethDeriver{}, Freezes: st, Now: c.Now}
 	return &env{t: t, st: st, clock: c, l: l, wd: wd, cust: cs,
 		wallets: Wallets{Svc: ws}, transfers: Transfers{Ledger: l, Idem: st}, withdrawals: Withdrawals{W: wd},

@@ -66,7 +66,11 @@ func (r Rules) Evaluate(ctx context.Context, t sg.Transfer) (sg.Decision, error)
 
 // Service serves policies, allowlists, approvals, freezes and the journal.
 type Service struct {
-	Store       Store
+	Store Store
+	// Wallets finds the wallet a wallet freeze names.
+	Wallets sg.WalletReader
+	// Withdrawals queues the payouts an approval or a lifted freeze
+	// releases; only deciding and lifting use it.
 	Withdrawals *ledger.Withdrawals
 	Now         func() time.Time
 	// PlatformUnfreezeApprovals is how many platform admins lift a
@@ -255,7 +259,7 @@ func (s *Service) Freeze(ctx context.Context, a Actor, scope sg.FreezeScope, wal
 		}
 		f.TenantID, f.Required, journalTenant = "", s.PlatformUnfreezeApprovals, sg.PlatformTenant
 	case sg.FreezeWallet:
-		ws, err := s.Withdrawals.Wallets.WalletsByID(ctx, a.Tenant, wallet)
+		ws, err := s.Wallets.WalletsByID(ctx, a.Tenant, wallet)
 		if err != nil {
 			return sg.Freeze{}, err
 		}

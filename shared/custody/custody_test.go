@@ -60,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 	l := &ledger.Service{Store: st, Wallets: st, Now: c.Now}
 	wd := &ledger.Withdrawals{Service: l, Mover: st, Queue: q, Policy: Rules{Store: st, Now: c.Now}, Freezes: st, Quotes: st,
 		Destinations: st, Waits: st, Fee: func(sg.Chain) sg.Amount { return 1 }}
-	svc := &Service{Store: st, Withdrawals: wd, Now: c.Now, PlatformUnfreezeApprovals: 2, Sealer: prefixSealer{}}
+	svc := &Service{Store: st, Wallets: st, Withdrawals: wd, Now: c.Now, PlatformUnfreezeApprovals: 2, Sealer: prefixSealer{}}
 	return &fixture{st: st, queue: q, clock: c, wd: wd, svc: svc, admin: Actor{Tenant: tenant, Subject: "admin"}}
 }
 

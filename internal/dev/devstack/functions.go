@@ -17,9 +17,11 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
-	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodyreads"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodytable"
+	"github.com/stablegate/stablegate/shared/fn/custodyfn/policyfn"
 	"github.com/stablegate/stablegate/shared/fn/customerfn"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
+	"github.com/stablegate/stablegate/shared/fn/hookfn/hooksends"
 	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
@@ -64,17 +66,17 @@ var Functions = map[string]fn.Builder{
 	"courses-progress":   coursefn.CoursesProgress,
 	"certificates-get":   coursefn.CertificatesGet,
 
-	"policy-get":       custodyreads.PolicyGet,
-	"policy-put":       custodyfn.PolicyPut,
-	"allowlist-add":    custodyfn.AllowlistAdd,
-	"allowlist-list":   custodyreads.AllowlistList,
+	"policy-get":       custodytable.PolicyGet,
+	"policy-put":       policyfn.PolicyPut,
+	"allowlist-add":    custodytable.AllowlistAdd,
+	"allowlist-list":   custodytable.AllowlistList,
 	"approvals-create": custodyfn.ApprovalsCreate,
-	"freezes-create":   custodyfn.FreezesCreate,
-	"freezes-list":     custodyreads.FreezesList,
-	"freezes-approve":  custodyfn.FreezesApprove,
-	"journal-list":     custodyreads.JournalList,
-	"rotations-create": custodyfn.RotationsCreate,
-	"rotations-get":    custodyreads.RotationsGet,
+	"freezes-create":   custodytable.FreezesCreate,
+	"freezes-list":     custodytable.FreezesList,
+	"freezes-approve":  piperoutes.FreezesApprove,
+	"journal-list":     custodytable.JournalList,
+	"rotations-create": custodytable.RotationsCreate,
+	"rotations-get":    custodytable.RotationsGet,
 
 	"cold-payouts-create": chainroutes.ColdPayoutsCreate,
 	"cold-payouts-get":    coldfn.ColdPayoutsGet,
@@ -103,12 +105,12 @@ var Functions = map[string]fn.Builder{
 	"webhook-endpoints-create":     hookwrites.WebhookEndpointsCreate,
 	"webhook-endpoints-list":       hookfn.WebhookEndpointsList,
 	"webhook-endpoints-get":        hookfn.WebhookEndpointsGet,
-	"webhook-endpoints-update":     hookwrites.WebhookEndpointsUpdate,
+	"webhook-endpoints-update":     hookfn.WebhookEndpointsUpdate,
 	"webhook-endpoints-delete":     hookfn.WebhookEndpointsDelete,
 	"webhook-endpoints-rotate":     hookwrites.WebhookEndpointsRotate,
-	"webhook-endpoints-test":       hookwrites.WebhookEndpointsTest,
+	"webhook-endpoints-test":       hooksends.WebhookEndpointsTest,
 	"webhook-endpoints-deliveries": hookfn.WebhookEndpointsDeliveries,
-	"webhook-endpoints-replay":     hookwrites.WebhookEndpointsReplay,
+	"webhook-endpoints-replay":     hooksends.WebhookEndpointsReplay,
 	"events-list":                  hookfn.EventsList,
 	"events-get":                   hookfn.EventsGet,
 

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn/bodyfn"
-	"github.com/stablegate/stablegate/shared/fn/invoicefn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn/cancelfn"
 )
 
-func main() { bodyfn.Start("invoices-cancel", invoicefn.InvoicesCancel) }
+func main() { bodyfn.Start("invoices-cancel", cancelfn.InvoicesCancel) }

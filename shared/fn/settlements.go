@@ -8,6 +8,7 @@ import (
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
+	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 )
 
@@ -28,7 +29,7 @@ func SettlementSettings(ctx context.Context, env Env) (httpapi.Handler, error) {
 		h.Tiers = &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}
 		return nil
 	}
-	return invoicefn.SettlementRoutes("settlement-settings", withWallets, func(h settlementapi.Handlers) map[string]httpapi.Handler {
+	return invoicefn.SettlementRoutes("settlement-settings", pipefn.SettlementService, withWallets, func(h settlementapi.Handlers) map[string]httpapi.Handler {
 		return map[string]httpapi.Handler{
 			"GET /v1/fee-schedule":                       h.GetFeeSchedule,
 			"PUT /v1/platform/fee-schedules/{tenant_id}": h.PutFeeSchedule,

@@ -24,6 +24,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/hookfn/hooksends"
 	"github.com/stablegate/stablegate/shared/fn/hookfn/hookwrites"
 	"github.com/stablegate/stablegate/shared/fn/invoicefn"
+	"github.com/stablegate/stablegate/shared/fn/invoicefn/cancelfn"
 	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 	"github.com/stablegate/stablegate/shared/fn/livefn"
 	"github.com/stablegate/stablegate/shared/fn/notifyfn"
@@ -92,7 +93,7 @@ var Functions = map[string]fn.Builder{
 	"invoices-create":       fn.InvoicesCreate,
 	"invoices-list":         invoicefn.InvoicesList,
 	"invoices-get":          invoicefn.InvoicesGet,
-	"invoices-cancel":       invoicefn.InvoicesCancel,
+	"invoices-cancel":       cancelfn.InvoicesCancel,
 	"invoices-payment-link": invoicefn.InvoicesPaymentLink,
 	"invoices-receipt":      invoicefn.InvoicesReceipt,
 	"fx-quotes-create":      invoicefn.FxQuotesCreate,

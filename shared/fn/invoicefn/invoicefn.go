@@ -1,9 +1,11 @@
 // Package invoicefn builds the invoice, checkout and settlement routes
-// that make no wallet: the invoice service without a wallet service
-// (acquirefn.Service), so they link no key derivation and no KMS client.
-// Creating an invoice or a settlement config makes the platform's wallets
-// and is package fn's, over the same handlers (HandlersOver,
-// SettlementRoutes).
+// that make no wallet: the invoice service without a wallet service, so
+// they link no key derivation and no KMS client. Those that publish no
+// event (reads, FX quotes, the invoice policy) build over the table alone
+// (acquiretable) and link no SQS client either; cancelling an invoice
+// publishes its event (invoicefn/cancelfn). Creating an invoice or a
+// settlement config makes the platform's wallets and is package fn's, over
+// the same handlers (HandlersOver, SettlementRoutes).
 package invoicefn
 
 import (
@@ -14,10 +16,9 @@ import (
 	"github.com/stablegate/stablegate/shared/api/invoiceapi"
 	"github.com/stablegate/stablegate/shared/api/settlementapi"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn/acquirefn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/settlement"
 )
@@ -25,11 +26,11 @@ import (
 // HandlersOver builds the invoice routes' handlers over an invoice
 // service: the payment networks a link is written for and the fees shown.
 func HandlersOver(env core.Env, svc *acquiring.Service, st *dynamo.Store) (invoiceapi.Handlers, error) {
-	nets, err := acquirefn.PaymentNetworks(env)
+	nets, err := acquiretable.PaymentNetworks(env)
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
-	nf, err := pipefn.NetworkFees(env)
+	nf, err := acquiretable.NetworkFees(env)
 	if err != nil {
 		return invoiceapi.Handlers{}, err
 	}
@@ -37,10 +38,16 @@ func HandlersOver(env core.Env, svc *acquiring.Service, st *dynamo.Store) (invoi
 		Fees: st.Settlements, Shown: &settlement.Fees{Schedules: st.Settlements, Network: nf, Now: time.Now}}, nil
 }
 
-// route builds one invoice route over the service without wallets.
+// route builds one invoice route over the service without wallets or
+// events.
 func route(name string, pick func(invoiceapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return Route(name, acquiretable.Service, pick)
+}
+
+// Route builds one invoice route over the invoice service service builds.
+func Route(name string, service func(core.Env) (*acquiring.Service, *dynamo.Store, error), pick func(invoiceapi.Handlers) httpapi.Handler) httpfn.Builder {
 	return httpfn.Route(name, func(_ context.Context, env core.Env) (invoiceapi.Handlers, error) {
-		svc, st, err := acquirefn.Service(env)
+		svc, st, err := service(env)
 		if err != nil {
 			return invoiceapi.Handlers{}, err
 		}
@@ -59,11 +66,6 @@ func InvoicesList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 // InvoicesGet builds the invoices-get function.
 func InvoicesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return route("invoices-get", func(h invoiceapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
-}
-
-// InvoicesCancel builds the invoices-cancel function.
-func InvoicesCancel(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("invoices-cancel", func(h invoiceapi.Handlers) httpapi.Handler { return h.Cancel })(ctx, env)
 }
 
 // InvoicesPaymentLink builds the invoices-payment-link function.
@@ -107,16 +109,18 @@ func CheckoutReceipt(ctx context.Context, env core.Env) (httpapi.Handler, error)
 }
 
 // SettlementRoutes builds a settlement function serving several routes
-// over the settlement service; extend, when set, adds what the handlers
-// need beyond reading (package fn: the settlement wallet, the customers).
-func SettlementRoutes(name string, extend func(ctx context.Context, env core.Env, st *dynamo.Store, h *settlementapi.Handlers) error,
+// over the settlement service service builds; extend, when set, adds what
+// the handlers need beyond reading (package fn: the settlement wallet, the
+// customers).
+func SettlementRoutes(name string, service func(core.Env, *dynamo.Store) (*settlement.Service, error),
+	extend func(ctx context.Context, env core.Env, st *dynamo.Store, h *settlementapi.Handlers) error,
 	routes func(settlementapi.Handlers) map[string]httpapi.Handler) httpfn.Builder {
 	return func(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 		st, err := core.Store(env)
 		if err != nil {
 			return nil, err
 		}
-		svc, err := pipefn.SettlementService(env, st)
+		svc, err := service(env, st)
 		if err != nil {
 			return nil, err
 		}
@@ -130,9 +134,10 @@ func SettlementRoutes(name string, extend func(ctx context.Context, env core.Env
 	}
 }
 
-// SettlementsGet serves the settlements and their reports.
+// SettlementsGet serves the settlements and their reports: it reads, so
+// the settlement service has no events (acquiretable.Settlements).
 func SettlementsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return SettlementRoutes("settlements-get", nil, func(h settlementapi.Handlers) map[string]httpapi.Handler {
+	return SettlementRoutes("settlements-get", acquiretable.Settlements, nil, func(h settlementapi.Handlers) map[string]httpapi.Handler {
 		return map[string]httpapi.Handler{
 			"GET /v1/settlements":                 h.List,
 			"GET /v1/settlements/{settlement_id}": h.Get,

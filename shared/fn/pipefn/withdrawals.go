@@ -12,6 +12,7 @@ import (
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/compliance"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/obs"
@@ -58,7 +59,7 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 		// The tier limits, then the settlement a payout pays (if any), or
 		// the refund a payout ended unpaid gives back.
 		Settler: settlement.PayoutSettler{Svc: stl,
-			Refunds: refundends.RefundEnds{Invoices: InvoiceStore(st), Transfers: st.Ledger, Svc: stl, Log: obs.NewLogger(os.Stdout, "settlement")},
+			Refunds: refundends.RefundEnds{Invoices: acquiretable.InvoiceStore(st), Transfers: st.Ledger, Svc: stl, Log: obs.NewLogger(os.Stdout, "settlement")},
 			Next:    compliance.LimitPolicy{Limits: &compliance.Limits{Store: st.Customers, Counters: st.Customers, Now: time.Now}, Wallets: st.Wallets}},
 	}, st, nil
 }

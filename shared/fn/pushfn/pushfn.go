@@ -19,6 +19,7 @@ import (
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/acquirefn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/live/push"
 )
@@ -73,7 +74,7 @@ func Service(env core.Env) (*push.Service, Wiring, error) {
 	if err != nil {
 		return nil, Wiring{}, err
 	}
-	nets, err := acquirefn.PaymentNetworks(env)
+	nets, err := acquiretable.PaymentNetworks(env)
 	if err != nil {
 		return nil, Wiring{}, err
 	}

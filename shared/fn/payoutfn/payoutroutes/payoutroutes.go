@@ -16,12 +16,12 @@ import (
 	"github.com/stablegate/stablegate/shared/chain/sweepscope"
 	"github.com/stablegate/stablegate/shared/chain/tron"
 	"github.com/stablegate/stablegate/shared/dynamo"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn"
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/sealedkit"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/payoutfn"
-	"github.com/stablegate/stablegate/shared/fn/pipefn"
 	"github.com/stablegate/stablegate/shared/httpapi"
 	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/settlement"
@@ -86,9 +86,9 @@ func InvoicesRefund(ctx context.Context, env core.Env) (httpapi.Handler, error) 
 		return nil, err
 	}
 	// ---- settlebugs: a refund's travel-rule data, as any withdrawal's ----
-	refunds := settlementapi.Refunds{Invoices: pipefn.InvoiceStore(st), W: w, Svc: svc,
+	refunds := settlementapi.Refunds{Invoices: acquiretable.InvoiceStore(st), W: w, Svc: svc,
 		Links: dynamo.RefundLinks{Table: st.Base}, Idem: st.Base, PortalURL: env("PORTAL_URL"), Travel: k.Travel}
-	chargebacks := settlementapi.Chargebacks{Invoices: pipefn.InvoiceStore(st), Svc: svc, Idem: st.Base}
+	chargebacks := settlementapi.Chargebacks{Invoices: acquiretable.InvoiceStore(st), Svc: svc, Idem: st.Base}
 	return httpapi.Wrap("invoices-refund", settlementapi.Serve(refunds, chargebacks)), nil
 }
 
@@ -100,7 +100,7 @@ func RefundLinks(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: pipefn.InvoiceStore(st), W: w, Svc: svc, Idem: st.Base,
+	h := settlementapi.RefundLinkClaims{Links: dynamo.RefundLinks{Table: st.Base}, Invoices: acquiretable.InvoiceStore(st), W: w, Svc: svc, Idem: st.Base,
 		Travel: k.Travel}
 	return httpapi.Wrap("refund-links", invoiceapi.Public(h.Serve)), nil
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stablegate/stablegate/shared/fn/acquirefn"
+	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hotkeyfn"
 	"github.com/stablegate/stablegate/shared/fn/pushfn"
@@ -34,7 +34,7 @@ func marketPublish(ctx context.Context, env core.Env) (core.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	static, err := acquirefn.Rates(env)
+	static, err := acquiretable.Rates(env)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/payoutfn/payoutroutes"
+	"github.com/stablegate/stablegate/shared/fn/ledgerfn"
 )
 
-func main() { httpfn.Start("payout-batches-get", payoutroutes.PayoutBatchesGet) }
+func main() { httpfn.Start("payout-batches-get", ledgerfn.PayoutBatchesGet) }

@@ -165,7 +165,7 @@ var Functions = map[string]fn.Builder{
 
 	// ---- batch: payout batches ----
 	"payout-batches-create": payoutroutes.PayoutBatchesCreate,
-	"payout-batches-get":    payoutroutes.PayoutBatchesGet,
+	"payout-batches-get":    ledgerfn.PayoutBatchesGet,
 }
 
 // ScheduledJobs maps each scheduled function to its builder (run by hand

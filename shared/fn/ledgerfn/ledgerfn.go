@@ -1,6 +1,6 @@
 // Package ledgerfn builds the read routes of the ledger and its history
-// (a transfer, a wallet's transfers and statement, the tenant's
-// reconciliation) over core alone: they link no package fn, no KMS or SQS
+// (a transfer, a payout batch, a wallet's transfers and statement, the
+// tenant's reconciliation) over core alone: they link no package fn, no KMS or SQS
 // client (issue 18: what a cold start links).
 package ledgerfn
 
@@ -13,6 +13,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/reconfn/reconstore"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/ledger"
 	"github.com/stablegate/stablegate/shared/recon"
 )
 
@@ -57,4 +58,18 @@ func ReconciliationGet(ctx context.Context, env core.Env) (httpapi.Handler, erro
 		}
 		return httpapi.JSON(http.StatusOK, r), nil
 	}), nil
+}
+
+// PayoutBatchesGet builds GET /v1/payout-batches/{batch_id}: the batch
+// and its rows' transfers, read from the table. Reading needs none of the
+// pipeline that creates a batch's payouts (its policy, queue and travel
+// rule: payoutroutes.PayoutBatchesCreate), so the batches read their
+// transfers through the ledger service alone.
+func PayoutBatchesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
+	st, err := core.Store(env)
+	if err != nil {
+		return nil, err
+	}
+	bs := &ledger.Batches{W: &ledger.Withdrawals{Service: core.Ledger(st)}, Store: st.Batches}
+	return httpapi.Wrap("payout-batches-get", api.PayoutBatches{B: bs}.Get), nil
 }

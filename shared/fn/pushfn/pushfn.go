@@ -18,7 +18,6 @@ import (
 	"github.com/stablegate/stablegate/shared/api/checkoutview"
 	"github.com/stablegate/stablegate/shared/awsenv"
 	"github.com/stablegate/stablegate/shared/dynamo"
-	"github.com/stablegate/stablegate/shared/fn/acquirefn"
 	"github.com/stablegate/stablegate/shared/fn/acquirefn/acquiretable"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/live/push"
@@ -68,9 +67,9 @@ func Service(env core.Env) (*push.Service, Wiring, error) {
 		ep = &url
 	}
 	mgmt := apigatewaymanagementapi.NewFromConfig(cfg, func(o *apigatewaymanagementapi.Options) { o.BaseEndpoint = ep })
-	// The invoice service without wallets or routes: it reads invoices,
+	// The invoice service without wallets, routes or publisher: it reads invoices,
 	// which is all a checkout's view and its token need.
-	inv, st, err := acquirefn.Service(env)
+	inv, st, err := acquiretable.Service(env)
 	if err != nil {
 		return nil, Wiring{}, err
 	}

@@ -39,10 +39,11 @@ func WithdrawalsCreate(ctx context.Context, env core.Env) (httpapi.Handler, erro
 	return httpapi.Wrap("withdrawals-create", api.Withdrawals{W: w, Travel: k.Travel}.Create), nil
 }
 
-// payoutBatches is the batch service of the create and read routes: the
-// rows are created by the one pipeline (its checks at creation: wallet,
-// freezes, destinations, funds) and the travel rule is applied to each
-// row; the policy, approvals and payment are the worker's.
+// payoutBatches is the batch service of the create route (reading a
+// batch is ledgerfn's, over the table alone): the rows are created by the
+// one pipeline (its checks at creation: wallet, freezes, destinations,
+// funds) and the travel rule is applied to each row; the policy,
+// approvals and payment are the worker's.
 func payoutBatches(env core.Env) (api.PayoutBatches, error) {
 	w, st, k, err := payoutfn.Withdrawals(env)
 	if err != nil {
@@ -56,12 +57,6 @@ func payoutBatches(env core.Env) (api.PayoutBatches, error) {
 func PayoutBatchesCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	h, err := payoutBatches(env)
 	return httpapi.Wrap("payout-batches-create", h.Create), err
-}
-
-// PayoutBatchesGet builds GET /v1/payout-batches/{batch_id}.
-func PayoutBatchesGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	h, err := payoutBatches(env)
-	return httpapi.Wrap("payout-batches-get", h.Get), err
 }
 
 // refundsOver is what a refund is paid through: the withdrawal pipeline

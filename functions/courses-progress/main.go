@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/stablegate/stablegate/shared/fn/coursefn"
+	"github.com/stablegate/stablegate/shared/fn/coursefn/progressfn"
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
 )
 
-func main() { httpfn.Start("courses-progress", coursefn.CoursesProgress) }
+func main() { httpfn.Start("courses-progress", progressfn.CoursesProgress) }

@@ -16,6 +16,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/compliancefn/complianceroutes"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/coursefn"
+	"github.com/stablegate/stablegate/shared/fn/coursefn/progressfn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn/custodytable"
 	"github.com/stablegate/stablegate/shared/fn/custodyfn/policyfn"
@@ -64,7 +65,7 @@ var Functions = map[string]fn.Builder{
 	"reconciliation-get": ledgerfn.ReconciliationGet,
 	"fee-quotes-get":     quotefn.FeeQuotesGet,
 	"courses-attempt":    coursefn.CoursesAttempt,
-	"courses-progress":   coursefn.CoursesProgress,
+	"courses-progress":   progressfn.CoursesProgress,
 	"certificates-get":   coursefn.CertificatesGet,
 
 	"policy-get":       custodytable.PolicyGet,

@@ -1,6 +1,7 @@
-// Package coursefn wires the course and certificate routes over package
-// core alone, so they link the course service, not every adapter package
-// fn holds (issue 18).
+// Package coursefn wires the course and certificate routes that sign or
+// verify certificates (KMS) over package core alone, so they link the
+// course service, not every adapter package fn holds (issue 18). Reading
+// progress signs nothing (coursefn/progressfn).
 package coursefn
 
 import (
@@ -52,12 +53,6 @@ func coursesAPI(env core.Env) (courseapi.Courses, error) {
 func CoursesAttempt(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	c, err := coursesAPI(env)
 	return httpapi.Wrap("courses-attempt", c.Route), err
-}
-
-// CoursesProgress builds GET /v1/courses/progress.
-func CoursesProgress(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	c, err := coursesAPI(env)
-	return httpapi.Wrap("courses-progress", c.Progress), err
 }
 
 // CertificatesGet builds GET /v1/certificates/{certificate_id} and the

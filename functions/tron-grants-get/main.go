@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantreads"
 )
 
-func main() { httpfn.Start("tron-grants-get", grantroutes.TronGrantsGet) }
+func main() { httpfn.Start("tron-grants-get", grantreads.TronGrantsGet) }

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/stablegate/stablegate/shared/fn/httpfn"
-	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantreads"
 )
 
-func main() { httpfn.Start("tron-grants-qr", grantroutes.TronGrantsQR) }
+func main() { httpfn.Start("tron-grants-qr", grantreads.TronGrantsQR) }

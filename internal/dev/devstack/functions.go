@@ -40,6 +40,7 @@ import (
 	"github.com/stablegate/stablegate/shared/fn/quotefn"
 	"github.com/stablegate/stablegate/shared/fn/reconfn"
 	"github.com/stablegate/stablegate/shared/fn/tronfn"
+	"github.com/stablegate/stablegate/shared/fn/tronfn/grantreads"
 	"github.com/stablegate/stablegate/shared/fn/tronfn/grantroutes"
 	"github.com/stablegate/stablegate/shared/fn/walletfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
@@ -87,8 +88,8 @@ var Functions = map[string]fn.Builder{
 	"cold-payouts-cancel": coldfn.ColdPayoutsCancel,
 
 	"tron-grants-create": grantroutes.TronGrantsCreate,
-	"tron-grants-get":    grantroutes.TronGrantsGet,
-	"tron-grants-qr":     grantroutes.TronGrantsQR,
+	"tron-grants-get":    grantreads.TronGrantsGet,
+	"tron-grants-qr":     grantreads.TronGrantsQR,
 	"tron-grants-sign":   grantroutes.TronGrantsSign,
 
 	"invoices-create":       fn.InvoicesCreate,

@@ -1,5 +1,6 @@
-// Package grantroutes builds the Tron sweep grant routes over the Tron
-// network and the hot key (package tronfn).
+// Package grantroutes builds the Tron sweep grant routes that prepare a
+// grant or import its signature, over the Tron network and the hot key
+// (package tronfn). Reading a grant is grantreads', over the table alone.
 package grantroutes
 
 import (
@@ -43,16 +44,6 @@ func grantHandler(name string, pick func(grantapi.Handlers) httpapi.Handler) htt
 // TronGrantsCreate builds the tron-grants-create function.
 func TronGrantsCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
 	return grantHandler("tron-grants-create", func(h grantapi.Handlers) httpapi.Handler { return h.Prepare })(ctx, env)
-}
-
-// TronGrantsGet builds the tron-grants-get function.
-func TronGrantsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return grantHandler("tron-grants-get", func(h grantapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
-}
-
-// TronGrantsQR builds the tron-grants-qr function.
-func TronGrantsQR(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return grantHandler("tron-grants-qr", func(h grantapi.Handlers) httpapi.Handler { return h.QR })(ctx, env)
 }
 
 // TronGrantsSign builds the tron-grants-sign function.

@@ -8,6 +8,8 @@
 //	floor_chain                  chain: + the KMS client and go-ethereum (ethclient, the
 //	                             transaction signer, crypto), which chain workers sign with
 //	floor_validator,floor_chain  chain-http: both, for routes that build Ethereum transactions
+//	floor_kms                    + the KMS client, for functions that seal, open or sign (not with floor_chain, which has it)
+//	floor_sqs                    + the SQS client, for functions that queue
 //
 // It builds its clients at init, as a function does, and does a token of
 // real work with each library only when invoked (the bench invokes it

@@ -27,7 +27,7 @@ import (
 func bench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	o := stackFlags(fs)
-	runs := fs.Int("runs", 11, "cold starts per function (and as many of the baseline beside it)")
+	runs := fs.Int("runs", 21, "cold starts per function (and as many of the baseline and of its floor beside it)")
 	transfers := fs.Int("transfers", 2000, "transfers per path in the ledger benchmark")
 	only := fs.String("functions", "", "a regular expression: measure only the functions it matches")
 	parts := fs.String("parts", "functions,ledger,kms,scan,gas,holdings", "the benches to run, comma-separated")

@@ -38,35 +38,90 @@ type floor struct {
 	links string
 }
 
-// floors are the classes of function; functionClass sorts a function
-// into one, floorClass reads a floor's class back from what it links.
-var floors = []floor{
-	{"store", nil, "DynamoDB client"},
-	{"http", []string{"floor_validator"}, "DynamoDB + validator/v10"},
-	{"chain", []string{"floor_chain"}, "DynamoDB + KMS + go-ethereum"},
-	{"chain-http", []string{"floor_validator", "floor_chain"}, "DynamoDB + KMS + go-ethereum + validator/v10"},
-}
+// The libraries a class is made of, each with the build tag of
+// floorPackage that adds it and its name in the table.
+var (
+	bases = []struct {
+		class, links string
+		tags         []string
+	}{
+		{"store", "DynamoDB", nil},
+		{"http", "DynamoDB + validator/v10", []string{"floor_validator"}},
+		{"chain", "DynamoDB + KMS + go-ethereum", []string{"floor_chain"}},
+		{"chain-http", "DynamoDB + KMS + go-ethereum + validator/v10", []string{"floor_validator", "floor_chain"}},
+	}
+	clients = []struct{ suffix, links, tag string }{
+		{"+kms", "KMS", "floor_kms"},
+		{"+sqs", "SQS", "floor_sqs"},
+	}
+)
+
+// floors are the classes of function: a base (what storing, checking
+// request bodies and signing Ethereum transactions take) and the AWS
+// clients beside DynamoDB a function of it links (KMS to seal, sign or
+// read a key; SQS to queue). Which functions may link which client is
+// tests/init_test.go's to hold (each route links the clients its work
+// uses); the floor says what linking them costs. functionClass sorts a
+// function into one, floorClass reads a floor's class back from what it
+// links.
+var floors = func() []floor {
+	var out []floor
+	for _, b := range bases {
+		for _, kms := range []bool{false, true} {
+			if kms && strings.HasPrefix(b.class, "chain") {
+				continue // a chain floor links KMS already
+			}
+			for _, sqs := range []bool{false, true} {
+				f := floor{class: b.class, tags: append([]string(nil), b.tags...), links: b.links}
+				for i, on := range []bool{kms, sqs} {
+					if on {
+						f.class += clients[i].suffix
+						f.tags = append(f.tags, clients[i].tag)
+						f.links += " + " + clients[i].links
+					}
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}()
 
 // The modules that set a binary's class.
 const (
 	dynamoModule    = "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	validatorModule = "github.com/go-playground/validator/v10"
 	gethModule      = "github.com/ethereum/go-ethereum"
+	kmsModule       = "github.com/aws/aws-sdk-go-v2/service/kms"
+	sqsModule       = "github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
+// withClients adds to base the suffixes of the clients mods links beyond
+// what base's floor holds (a chain floor holds KMS).
+func withClients(base string, mods map[string]bool) string {
+	if mods[kmsModule] && !strings.HasPrefix(base, "chain") {
+		base += "+kms"
+	}
+	if mods[sqsModule] {
+		base += "+sqs"
+	}
+	return base
+}
+
 // floorClass is the class of a floor binary that links mods: go-ethereum makes it
-// a chain binary, validator an HTTP one, DynamoDB alone a store one; with
-// none of them its floor is the bare function ("bare").
+// a chain binary, validator an HTTP one, DynamoDB alone a store one, each
+// with the clients it links; with none of them its floor is the bare
+// function ("bare").
 func floorClass(mods map[string]bool) string {
 	switch geth, valid := mods[gethModule], mods[validatorModule]; {
 	case geth && valid:
-		return "chain-http"
+		return withClients("chain-http", mods)
 	case geth:
-		return "chain"
+		return withClients("chain", mods)
 	case valid:
-		return "http"
+		return withClients("http", mods)
 	case mods[dynamoModule]:
-		return "store"
+		return withClients("store", mods)
 	}
 	return "bare"
 }
@@ -75,19 +130,20 @@ func floorClass(mods map[string]bool) string {
 // link, not what it does. go-ethereum makes it a chain function (only
 // those link it: TestOnlyChainFunctionsLinkGoEthereum), taking a request
 // body (its main starts through bodyfn.Start) an HTTP one, which must
-// check bodies with validator/v10. A read route or a job that links the
-// validator all the same is over its floor by that much, which is ours to
-// cut.
+// check bodies with validator/v10; the KMS and SQS clients it links join
+// its class (tests/init_test.go holds the routes that need neither to
+// link neither). A read route or a job that links the validator all the
+// same is over its floor by that much, which is ours to cut.
 func functionClass(mods map[string]bool, takesBodies bool) string {
 	switch geth := mods[gethModule]; {
 	case geth && takesBodies:
-		return "chain-http"
+		return withClients("chain-http", mods)
 	case geth:
-		return "chain"
+		return withClients("chain", mods)
 	case takesBodies:
-		return "http"
+		return withClients("http", mods)
 	case mods[dynamoModule]:
-		return "store"
+		return withClients("store", mods)
 	}
 	return "bare"
 }
@@ -240,26 +296,6 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	if url := os.Getenv("STABLEGATE_ETH_RPC"); url != "" { // the stack's node; its variables are this process's
 		floorEnv["ETH_RPC_URL"] = url
 	}
-	// Every program is built before any is started: a build's writes
-	// flushed to disk during cold starts would weigh on some and not
-	// others.
-	floorBoots := make([]string, len(floors))
-	floorBoot := map[string]string{} // by class
-	for i, f := range floors {
-		arm := filepath.Join(tmp, "floor-"+f.class+"-arm64", "bootstrap")
-		if err := goBuild(root, floorPackage, arm, "linux", "arm64", f.tags...); err != nil {
-			return err
-		}
-		floorBoots[i] = arm
-		if !runArm {
-			floorBoots[i] = filepath.Join(tmp, "floor-"+f.class, "bootstrap")
-			if err := goBuild(root, floorPackage, floorBoots[i], "", "", f.tags...); err != nil {
-				return err
-			}
-		}
-		floorRows = append(floorRows, floorRow{floor: f, size: fileSize(arm)})
-		floorBoot[f.class] = floorBoots[i]
-	}
 	type row struct {
 		name          string
 		size          int64
@@ -271,6 +307,9 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 		sizeOK, ratOK bool
 		ratio         float64
 	}
+	// Every program is built before any is started: a build's writes
+	// flushed to disk during cold starts would weigh on some and not
+	// others. The functions first: their classes name the floors.
 	var rows []row
 	boots := make([]string, len(names))
 	for i, n := range names {
@@ -293,6 +332,33 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 			r.err = goBuild(root, pkg, boots[i], "", "")
 		}
 		rows = append(rows, r)
+	}
+	// Then the floors of the classes of the functions measured.
+	used := map[string]bool{}
+	for _, r := range rows {
+		used[r.class] = true
+	}
+	var floorBoots []string
+	floorBoot := map[string]string{} // by class
+	for _, f := range floors {
+		if !used[f.class] {
+			continue
+		}
+		i := len(floorBoots)
+		floorBoots = append(floorBoots, "")
+		arm := filepath.Join(tmp, "floor-"+f.class+"-arm64", "bootstrap")
+		if err := goBuild(root, floorPackage, arm, "linux", "arm64", f.tags...); err != nil {
+			return err
+		}
+		floorBoots[i] = arm
+		if !runArm {
+			floorBoots[i] = filepath.Join(tmp, "floor-"+f.class, "bootstrap")
+			if err := goBuild(root, floorPackage, floorBoots[i], "", "", f.tags...); err != nil {
+				return err
+			}
+		}
+		floorRows = append(floorRows, floorRow{floor: f, size: fileSize(arm)})
+		floorBoot[f.class] = floorBoots[i]
 	}
 	syscall.Sync() // the builds' writes on disk before the first cold start
 
@@ -331,17 +397,19 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 	fmt.Printf("Floors: aws-lambda-go and one class of the libraries our design makes a function link, no code of ours\n")
 	fmt.Printf("(cmd/baseline-floor), each cold-started as the functions are. A function's class is what it must link: chain if it\n")
 	fmt.Printf("signs or reads Ethereum (links go-ethereum), http if it serves a route that takes a body (starts through bodyfn.Start,\n")
-	fmt.Printf("which checks bodies with validator/v10; a read route links no validator, so its floor is store); its ratio over its\n")
-	fmt.Printf("class's floor is our code's share, the floor the libraries'. The table below is each floor alone; a\n")
-	fmt.Printf("function's floor column is its class floor started in turn with it and the bare function, in the same window.\n\n")
-	fmt.Printf("| %-10s | %-44s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(12), dashes(46), dashes(11), dashes(15), dashes(15), dashes(8))
+	fmt.Printf("which checks bodies with validator/v10; a read route links no validator, so its floor is store), else store; +kms\n")
+	fmt.Printf("and +sqs if it links those clients (to seal, open or sign; to queue: tests/init_test.go holds the routes that need\n")
+	fmt.Printf("neither to link neither). Its ratio over its class's floor is our code's share, the floor the libraries'. The table\n")
+	fmt.Printf("below is each floor alone; a function's floor column is its class floor started in turn with it and the bare\n")
+	fmt.Printf("function, in the same window.\n\n")
+	fmt.Printf("| %-18s | %-56s | %9s | %13s | %13s | %6s |\n", "floor", "links", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", dashes(20), dashes(58), dashes(11), dashes(15), dashes(15), dashes(8))
 	for _, f := range floorRows {
-		fmt.Printf("| %-10s | %-44s | %9.2f | %13.1f | %13.1f | %6.2f |\n", f.class, f.links, float64(f.size)/1e6, ms(f.p50), ms(f.bare50), f.ratio)
+		fmt.Printf("| %-18s | %-56s | %9.2f | %13.1f | %13.1f | %6.2f |\n", f.class, f.links, float64(f.size)/1e6, ms(f.p50), ms(f.bare50), f.ratio)
 	}
 	fmt.Println()
-	fmt.Printf("| %-28s | %9s | %13s | %13s | %7s | %13s | %-15s |\n", "function", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio", "1st invoke p50", "floor (class)")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dashes(30), dashes(11), dashes(15), dashes(15), dashes(9), dashes(16), dashes(17))
+	fmt.Printf("| %-28s | %9s | %13s | %13s | %7s | %13s | %-22s |\n", "function", "size (MB)", "init p50 (ms)", "bare p50 (ms)", "ratio", "1st invoke p50", "floor (class)")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", dashes(30), dashes(11), dashes(15), dashes(15), dashes(9), dashes(16), dashes(24))
 	var failed, big, slow, slowAtFloor int
 	var largest, worst row
 	for _, r := range rows {
@@ -356,7 +424,7 @@ func benchFunctions(root string, funcEnv map[string]map[string]string, runs int,
 			}
 			return "!"
 		}
-		fmt.Printf("| %-28s | %8.2f%s | %13.1f | %13.1f | %6.2f%s | %14.1f | %-15s |\n", r.name, float64(r.size)/1e6, mark(r.sizeOK),
+		fmt.Printf("| %-28s | %8.2f%s | %13.1f | %13.1f | %6.2f%s | %14.1f | %-22s |\n", r.name, float64(r.size)/1e6, mark(r.sizeOK),
 			ms(r.p50), ms(r.bare50), r.ratio, mark(r.ratOK), ms(r.first50), fmt.Sprintf("%.2f %s", r.floorRatio, r.class))
 		if !r.sizeOK {
 			big++

@@ -14,13 +14,28 @@ import (
 var floorPackages = map[string][]string{
 	"store": {"github.com/aws/aws-lambda-go/lambda", "github.com/aws/aws-sdk-go-v2/service/dynamodb"},
 	"http":  {"github.com/go-playground/validator/v10"},
-	"chain": {"github.com/aws/aws-sdk-go-v2/service/kms", "github.com/ethereum/go-ethereum/ethclient",
-		"github.com/ethereum/go-ethereum/core/types", "github.com/ethereum/go-ethereum/crypto"},
+	"chain": {"github.com/ethereum/go-ethereum/ethclient", "github.com/ethereum/go-ethereum/core/types", "github.com/ethereum/go-ethereum/crypto"},
+	"kms":   {"github.com/aws/aws-sdk-go-v2/service/kms"},
+	"sqs":   {"github.com/aws/aws-sdk-go-v2/service/sqs"},
 }
 
-// classLibraries are the libraries of each floor: store's, and its own.
-var classLibraries = map[string][]string{
-	"store": {"store"}, "http": {"store", "http"}, "chain": {"store", "chain"}, "chain-http": {"store", "http", "chain"},
+// classLibraries are the libraries of a floor's class: store's, its
+// base's (a chain floor signs with KMS) and its clients'.
+func classLibraries(class string) []string {
+	libs := []string{"store"}
+	if strings.Contains(class, "http") {
+		libs = append(libs, "http")
+	}
+	if strings.HasPrefix(class, "chain") {
+		libs = append(libs, "chain", "kms")
+	}
+	if strings.Contains(class, "+kms") {
+		libs = append(libs, "kms")
+	}
+	if strings.Contains(class, "+sqs") {
+		libs = append(libs, "sqs")
+	}
+	return libs
 }
 
 // Each floor builds as the bench builds it (linux/arm64, LAMBDA_FLAGS and
@@ -59,7 +74,7 @@ func TestFloorsLinkTheirClassAlone(t *testing.T) {
 			}
 			deps := strings.Fields(string(out))
 			for lib, pkgs := range floorPackages {
-				want := slices.Contains(classLibraries[f.class], lib)
+				want := slices.Contains(classLibraries(f.class), lib)
 				for _, p := range pkgs {
 					if got := slices.Contains(deps, p); got != want {
 						t.Errorf("the %s floor links %s: %v, want %v", f.class, p, got, want)
@@ -91,6 +106,9 @@ func TestFloorClassOfABareBinary(t *testing.T) {
 func TestFunctionClassIsWhatAFunctionMustLink(t *testing.T) {
 	job := map[string]bool{dynamoModule: true, validatorModule: true}
 	chain := map[string]bool{dynamoModule: true, validatorModule: true, gethModule: true}
+	sealer := map[string]bool{dynamoModule: true, validatorModule: true, kmsModule: true}
+	queuer := map[string]bool{dynamoModule: true, kmsModule: true, sqsModule: true}
+	chainQueuer := map[string]bool{dynamoModule: true, gethModule: true, kmsModule: true, sqsModule: true}
 	for _, c := range []struct {
 		mods   map[string]bool
 		bodies bool
@@ -100,6 +118,10 @@ func TestFunctionClassIsWhatAFunctionMustLink(t *testing.T) {
 		{job, true, "http"},
 		{chain, false, "chain"},
 		{chain, true, "chain-http"},
+		{sealer, true, "http+kms"},
+		{sealer, false, "store+kms"},
+		{queuer, true, "http+kms+sqs"},
+		{chainQueuer, false, "chain+sqs"}, // a chain floor has KMS already
 		{map[string]bool{}, false, "bare"},
 	} {
 		if got := functionClass(c.mods, c.bodies); got != c.want {

@@ -20,14 +20,17 @@ import (
 	"github.com/stablegate/stablegate/shared/webhook"
 )
 
-// handlers serve the webhook routes over the store alone: no sealer, no
-// queue.
-func handlers(_ context.Context, env core.Env) (hookapi.Handlers, error) {
-	svc, st, err := Service(env)
-	if err != nil {
-		return hookapi.Handlers{}, err
-	}
-	return hookapi.Handlers{Svc: svc, Idem: st.Base}, nil
+// Route builds one webhook route over the webhook service service
+// builds: Service here (the store alone), with the sealer in hookwrites,
+// with the queue and the sealer in hooksends.
+func Route(name string, service func(core.Env) (*notify.Service, *dynamo.Store, error), pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
+	return httpfn.Route(name, func(_ context.Context, env core.Env) (hookapi.Handlers, error) {
+		svc, st, err := service(env)
+		if err != nil {
+			return hookapi.Handlers{}, err
+		}
+		return hookapi.Handlers{Svc: svc, Idem: st.Base}, nil
+	}, pick)
 }
 
 // Service is the webhook service over the store alone: an edited URL is
@@ -44,35 +47,35 @@ func Service(env core.Env) (*notify.Service, *dynamo.Store, error) {
 
 // WebhookEndpointsList builds GET /v1/webhook-endpoints.
 func WebhookEndpointsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("webhook-endpoints-list", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
+	return Route("webhook-endpoints-list", Service, func(h hookapi.Handlers) httpapi.Handler { return h.List })(ctx, env)
 }
 
 // WebhookEndpointsGet builds GET /v1/webhook-endpoints/{endpoint_id}.
 func WebhookEndpointsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("webhook-endpoints-get", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
+	return Route("webhook-endpoints-get", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Get })(ctx, env)
 }
 
 // WebhookEndpointsUpdate builds PATCH /v1/webhook-endpoints/{endpoint_id}.
 func WebhookEndpointsUpdate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("webhook-endpoints-update", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Update })(ctx, env)
+	return Route("webhook-endpoints-update", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Update })(ctx, env)
 }
 
 // WebhookEndpointsDelete builds DELETE /v1/webhook-endpoints/{endpoint_id}.
 func WebhookEndpointsDelete(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("webhook-endpoints-delete", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
+	return Route("webhook-endpoints-delete", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Delete })(ctx, env)
 }
 
 // WebhookEndpointsDeliveries builds GET /v1/webhook-endpoints/{endpoint_id}/deliveries.
 func WebhookEndpointsDeliveries(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("webhook-endpoints-deliveries", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
+	return Route("webhook-endpoints-deliveries", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Deliveries })(ctx, env)
 }
 
 // EventsList builds GET /v1/events.
 func EventsList(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("events-list", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
+	return Route("events-list", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Events })(ctx, env)
 }
 
 // EventsGet builds GET /v1/events/{event_id}.
 func EventsGet(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return httpfn.Route("events-get", handlers, func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
+	return Route("events-get", Service, func(h hookapi.Handlers) httpapi.Handler { return h.Event })(ctx, env)
 }

@@ -9,39 +9,38 @@ import (
 	"context"
 
 	"github.com/stablegate/stablegate/shared/api/hookapi"
+	"github.com/stablegate/stablegate/shared/dynamo"
 	"github.com/stablegate/stablegate/shared/fn/core"
 	"github.com/stablegate/stablegate/shared/fn/hookfn"
-	"github.com/stablegate/stablegate/shared/fn/httpfn"
 	"github.com/stablegate/stablegate/shared/fn/kmsfn"
 	"github.com/stablegate/stablegate/shared/httpapi"
+	"github.com/stablegate/stablegate/shared/notify"
 )
 
-// route builds one webhook route over the store and the sealer of
-// endpoint secrets (ENVELOPE_KEY_ID).
-func route(name string, pick func(hookapi.Handlers) httpapi.Handler) httpfn.Builder {
-	return httpfn.Route(name, func(_ context.Context, env core.Env) (hookapi.Handlers, error) {
-		if err := core.Required(env, "ENVELOPE_KEY_ID"); err != nil {
-			return hookapi.Handlers{}, err
-		}
-		svc, st, err := hookfn.Service(env)
-		if err != nil {
-			return hookapi.Handlers{}, err
-		}
-		if svc.Sealer, err = kmsfn.Sealer(env); err != nil {
-			return hookapi.Handlers{}, err
-		}
-		return hookapi.Handlers{Svc: svc, Idem: st.Base}, nil
-	}, pick)
+// sealed is the webhook service over the store (hookfn.Service) with the
+// sealer of endpoint secrets (ENVELOPE_KEY_ID).
+func sealed(env core.Env) (*notify.Service, *dynamo.Store, error) {
+	if err := core.Required(env, "ENVELOPE_KEY_ID"); err != nil {
+		return nil, nil, err
+	}
+	svc, st, err := hookfn.Service(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if svc.Sealer, err = kmsfn.Sealer(env); err != nil {
+		return nil, nil, err
+	}
+	return svc, st, nil
 }
 
 // The webhook routes that seal, one function each (see template.yaml).
 
 // WebhookEndpointsCreate builds the webhook-endpoints-create function.
 func WebhookEndpointsCreate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-create", func(h hookapi.Handlers) httpapi.Handler { return h.Create })(ctx, env)
+	return hookfn.Route("webhook-endpoints-create", sealed, func(h hookapi.Handlers) httpapi.Handler { return h.Create })(ctx, env)
 }
 
 // WebhookEndpointsRotate builds the webhook-endpoints-rotate function.
 func WebhookEndpointsRotate(ctx context.Context, env core.Env) (httpapi.Handler, error) {
-	return route("webhook-endpoints-rotate", func(h hookapi.Handlers) httpapi.Handler { return h.RotateSecret })(ctx, env)
+	return hookfn.Route("webhook-endpoints-rotate", sealed, func(h hookapi.Handlers) httpapi.Handler { return h.RotateSecret })(ctx, env)
 }

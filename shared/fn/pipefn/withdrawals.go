@@ -1,7 +1,6 @@
 package pipefn
 
 import (
-	"errors"
 	"os"
 	"strings"
 	"time"
@@ -36,11 +35,9 @@ func WithdrawalsService(env Env) (*ledger.Withdrawals, *dynamo.Store, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fees := map[sg.Chain]sg.Amount{}
-	for c, v := range map[sg.Chain]string{sg.Ethereum: env("WITHDRAWAL_FEE_ETHEREUM"), sg.Tron: env("WITHDRAWAL_FEE_TRON")} {
-		if fees[c], err = sg.ParseAmount(v, sg.USDTDecimals); err != nil {
-			return nil, nil, errors.New("pipefn: withdrawal fee of " + string(c) + " is not a decimal amount")
-		}
+	fees, _, err := acquiretable.WithdrawalFees(env)
+	if err != nil {
+		return nil, nil, err
 	}
 	cfg, err := awsenv.Config(awsenv.Getenv(env))
 	if err != nil {

@@ -114,21 +114,33 @@ func (f flatNetworkFees) NetworkFee(_ context.Context, c sg.Chain) (sg.Amount, e
 	return f[c], nil
 }
 
-// NetworkFees are the pass-through network fees of settlements
-// (WITHDRAWAL_FEE_<CHAIN>), or none when they are not configured here.
-func NetworkFees(env core.Env) (settlement.NetworkFees, error) {
-	out := flatNetworkFees{}
-	for c, v := range map[sg.Chain]string{sg.Ethereum: env("WITHDRAWAL_FEE_ETHEREUM"), sg.Tron: env("WITHDRAWAL_FEE_TRON")} {
+// WithdrawalFees reads the network fee the withdrawal pipeline holds on
+// each payout (WITHDRAWAL_FEE_ETHEREUM, WITHDRAWAL_FEE_TRON: decimal
+// USDT); set is false when either is unset here.
+func WithdrawalFees(env core.Env) (fees map[sg.Chain]sg.Amount, set bool, err error) {
+	raw := map[sg.Chain]string{sg.Ethereum: env("WITHDRAWAL_FEE_ETHEREUM"), sg.Tron: env("WITHDRAWAL_FEE_TRON")}
+	for _, v := range raw {
 		if v == "" {
-			return nil, nil // not configured here: no pass-through quotes
+			return nil, false, nil
 		}
-		a, err := sg.ParseAmount(v, sg.USDTDecimals)
-		if err != nil {
-			return nil, errors.New("acquiretable: withdrawal fee of " + string(c) + " is not a decimal amount")
-		}
-		out[c] = a
 	}
-	return out, nil
+	fees = map[sg.Chain]sg.Amount{}
+	for c, v := range raw {
+		if fees[c], err = sg.ParseAmount(v, sg.USDTDecimals); err != nil {
+			return nil, true, errors.New("fn: withdrawal fee of " + string(c) + " is not a decimal amount")
+		}
+	}
+	return fees, true, nil
+}
+
+// NetworkFees are the pass-through network fees of settlements
+// (WithdrawalFees), or none when they are not configured here.
+func NetworkFees(env core.Env) (settlement.NetworkFees, error) {
+	fees, set, err := WithdrawalFees(env)
+	if err != nil || !set {
+		return nil, err
+	}
+	return flatNetworkFees(fees), nil
 }
 
 // Settlements is the settlement service over the table: fee schedules,

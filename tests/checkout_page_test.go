@@ -41,6 +41,11 @@ type fakeCheckouts struct {
 	gets  map[string]int
 	// subscribes counts each token's subscribe_checkout messages.
 	subscribes map[string]int
+	// holdFrom, when set for a token, holds that token's reads from the
+	// nth on: each takes its view when it arrives and answers once release
+	// is closed (a slow read racing a push).
+	holdFrom map[string]int
+	release  chan struct{}
 }
 
 func checkoutView(status string, expires time.Time) map[string]any {
@@ -70,7 +75,7 @@ func newFakeCheckouts(t *testing.T) (*fakeCheckouts, string) {
 		t.Fatalf("the portal is not built (make test builds it with make portal): %v", err)
 	}
 	f := &fakeCheckouts{views: map[string]map[string]any{}, noWS: map[string]bool{}, subs: map[string][]*websocket.Conn{}, gets: map[string]int{},
-		subscribes: map[string]int{}}
+		subscribes: map[string]int{}, holdFrom: map[string]int{}, release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/checkout/{token}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -78,8 +83,13 @@ func newFakeCheckouts(t *testing.T) (*fakeCheckouts, string) {
 		f.mu.Lock()
 		v, ok := f.views[r.PathValue("token")]
 		f.gets[r.PathValue("token")]++
+		from := f.holdFrom[r.PathValue("token")]
+		held := from > 0 && f.gets[r.PathValue("token")] >= from
 		b, _ := json.Marshal(v)
 		f.mu.Unlock()
+		if held {
+			<-f.release
+		}
 		if !ok {
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = w.Write([]byte(`{"error":{"code":"not_found","message":"no such resource"}}`))
@@ -443,4 +453,40 @@ func TestCheckoutPageReconnects(t *testing.T) {
 		t.Fatalf("pushed to %d subscribers; want 1", pushed)
 	}
 	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 60*time.Second)
+}
+
+// A read that was in flight when a push arrived does not show its older
+// state over the pushed one: the page subscribes, reads the checkout again
+// (a change between the first read and the subscription), the invoice is
+// paid and pushed while that read is slow, and the read then answers
+// "open". The page must stay paid; it used to fall back to open, with
+// nothing to correct it until the next reload.
+func TestCheckoutPageKeepsAPushOverAnOlderRead(t *testing.T) {
+	fake, base := newFakeCheckouts(t)
+	tok := "chk_slowread0123456789ab"
+	fake.put(tok, checkoutView("open", time.Now().Add(15*time.Minute)))
+	fake.mu.Lock()
+	fake.holdFrom[tok] = 2 // the first read answers; the one after subscribing is held
+	fake.mu.Unlock()
+	ctx := phone(t)
+	run(t, ctx, "open the checkout", chromedp.Navigate(base+"/checkout/#"+tok))
+	waitJS(t, ctx, "live", `document.getElementById("co-live").dataset.mode === "live"`, 60*time.Second)
+	deadline := time.Now().Add(60 * time.Second)
+	for fake.getCount(tok) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the page did not read the checkout again after subscribing")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pushed := fake.change(t, tok, func(v map[string]any) { v["status"], v["paid"], v["remaining"] = "paid", "108.695653", "0" }); pushed != 1 {
+		t.Fatalf("pushed to %d subscribers; want 1", pushed)
+	}
+	waitJS(t, ctx, "paid", `document.getElementById("co-status").dataset.status === "paid"`, 60*time.Second)
+	// The held read took its view before the change: it answers "open".
+	close(fake.release)
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if status := run(t, ctx, "read the status", chromedp.Evaluate[string](`document.getElementById("co-status").dataset.status`)); status != "paid" {
+			t.Fatalf("the page shows %q after the older read answered; want paid", status)
+		}
+	}
 }

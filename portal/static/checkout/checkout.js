@@ -50,14 +50,19 @@
 
   function checkoutURL() { return api + "/v1/checkout/" + encodeURIComponent(token); }
 
+  // pushes counts the views the socket pushed: a read that was in flight
+  // when one arrived may carry the older state (the push is at least as
+  // new), so it is not shown over it.
+  var pushes = 0;
   function load() {
+    var at = pushes;
     return fetch(checkoutURL(), { headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store" })
       .then(function (r) {
         var d = Date.parse(r.headers.get("Date") || "");
         if (!isNaN(d)) skew = d - Date.now();
         if (r.status === 404) { stopAll(); fail(S.checkout_not_found); return; }
         if (!r.ok) throw new Error("status " + r.status);
-        return r.json().then(function (v) { show($("co-error"), false); render(v); });
+        return r.json().then(function (v) { show($("co-error"), false); if (pushes === at) render(v); });
       })
       .catch(function () { if (!view) fail(S.checkout_unavailable); });
   }
@@ -221,6 +226,7 @@
         setLive(true);
         load(); // a change between the first load and the subscription
       } else if (m.type === "checkout") {
+        pushes++;
         render(m.checkout);
       } else if (m.type === "error") {
         sock.close();
